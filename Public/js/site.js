@@ -1,0 +1,94 @@
+// Site-wide enhancements. Every page works without this file; it only adds the
+// offline fallback (service worker), a live status dot and a tidier mobile menu.
+
+const READY_URL = '/readyz';
+const SERVICE_WORKER_URL = '/sw.js';
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  // Registering after load keeps the worker's precache downloads off the critical path.
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register(SERVICE_WORKER_URL).catch(() => {
+      // Static exports and some hosts do not serve /sw.js; the site works without it.
+    });
+  });
+}
+
+const STATUS_CACHE_KEY = 'bmm:status';
+const STATUS_CACHE_MS = 60_000;
+
+function showStatus(badge, status) {
+  const label = badge.querySelector('.status-text');
+  if (status === 'ok') {
+    badge.dataset.state = 'ok';
+    if (label) label.textContent = 'All systems normal';
+  } else if (status === 'unavailable') {
+    badge.dataset.state = 'down';
+    if (label) label.textContent = 'Service disruption';
+  }
+}
+
+function cachedStatus() {
+  try {
+    const cached = JSON.parse(sessionStorage.getItem(STATUS_CACHE_KEY) ?? 'null');
+    return cached && Date.now() - cached.at < STATUS_CACHE_MS ? cached.status : null;
+  } catch {
+    return null;
+  }
+}
+
+async function updateStatusBadge() {
+  const badge = document.querySelector('.status-badge');
+  if (!badge || !('fetch' in window)) return;
+  // One probe per minute per tab is plenty for a footer badge.
+  const cached = cachedStatus();
+  if (cached) {
+    showStatus(badge, cached);
+    return;
+  }
+  try {
+    const response = await fetch(READY_URL, {
+      cache: 'no-store',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
+    const body = await response.json();
+    if (body.status !== 'ok' && body.status !== 'unavailable') return;
+    showStatus(badge, body.status);
+    try {
+      sessionStorage.setItem(STATUS_CACHE_KEY, JSON.stringify({ status: body.status, at: Date.now() }));
+    } catch {
+      // Storage can be disabled; the badge still works, it just probes more often.
+    }
+  } catch {
+    // Offline, static export or a non-JSON answer: keep the neutral "System status" badge.
+  }
+}
+
+function enhanceMenu() {
+  const menu = document.querySelector('details.nav-menu');
+  if (!menu) return;
+  const summary = menu.querySelector('summary');
+  const sync = () => summary?.setAttribute('aria-expanded', String(menu.open));
+  sync();
+  menu.addEventListener('toggle', sync);
+
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && menu.open) {
+      menu.open = false;
+      summary?.focus();
+    }
+  });
+  document.addEventListener('click', (event) => {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+  // The menu only exists below the desktop breakpoint; close it if the window grows.
+  const desktop = window.matchMedia('(min-width: 800px)');
+  desktop.addEventListener?.('change', (event) => {
+    if (event.matches) menu.open = false;
+  });
+}
+
+registerServiceWorker();
+enhanceMenu();
+updateStatusBadge();

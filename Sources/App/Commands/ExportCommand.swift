@@ -1,0 +1,31 @@
+import Foundation
+import Vapor
+
+/// `bmm export --out DIR [--base-url URL] [--content DIR]`: writes the public
+/// site as static files. (`--base-url` and `--content` are read before the app is
+/// configured; see `CommandLineOptions`.)
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "out", short: "o", help: "Folder to write the site into (default ./dist).")
+        var out: String?
+
+        @Option(name: "base-url", help: "Canonical base URL of the exported pages.")
+        var baseURL: String?
+
+        @Option(name: "content", help: "Folder of docs Markdown to export instead of Content/docs.")
+        var content: String?
+    }
+
+    var help: String { "Exports the marketing site and docs as static files." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let out = AppConfig.absolute(signature.out ?? "dist", relativeTo: FileManager.default.currentDirectoryPath)
+        let started = ContinuousClock.now
+        let report = try await StaticExporter(app: context.application).export(to: out)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let megabytes = String(format: "%.1f", Double(report.bytes) / 1_000_000)
+        let rate = String(format: "%.0f", Double(report.pages) / max(seconds, 0.000_001))
+        context.console.print("Exported \(report.pages) pages and \(report.files) files (\(megabytes) MB) to \(out) in \(String(format: "%.2f", seconds)) s (\(rate) pages/s).")
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Everything the app reads from its environment, read once at start-up.
+/// Development works with no variables at all; production refuses to start
+/// without its secrets (see `ConfigError`).
+public struct AppConfig: Sendable {
+    public enum Mode: String, Sendable {
+        case development
+        case production
+    }
+
+    public enum DatabaseChoice: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var mode: Mode
+    /// Folder holding `Views/`, `Public/` and `Content/`.
+    public var rootDirectory: String
+    public var dataDirectory: String
+    public var database: DatabaseChoice
+    /// Canonical base URL without a trailing slash, e.g. `https://buildmymcpserver.com`.
+    public var publicURL: String
+    public var hostname: String
+    public var port: Int
+    /// Root of the Markdown content (`docs/`, `changelog/`, `legal/`).
+    public var contentDirectory: String
+    /// Folder of docs pages; defaults to `<contentDirectory>/docs`.
+    public var docsDirectory: String
+    public var sessionSecret: String
+    public var encryptionKey: String
+    /// Run pending migrations while configuring (development default).
+    public var autoMigrate: Bool
+    /// Keep rendered public pages in memory (they depend only on content and config).
+    public var cachePages: Bool
+
+    public var isProduction: Bool { mode == .production }
+}
+
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public var problems: [String]
+
+    public var description: String {
+        "configuration is incomplete:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension AppConfig {
+    /// Reads the configuration from `environment`. In development, missing secrets
+    /// are generated once into the data directory so restarts keep sessions valid.
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        rootDirectory: String? = nil
+    ) throws -> AppConfig {
+        func value(_ key: String) -> String? {
+            guard let raw = environment[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        var problems: [String] = []
+
+        let modeName = value("BMM_ENV") ?? "development"
+        guard let mode = Mode(rawValue: modeName) else {
+            throw ConfigError(problems: ["BMM_ENV must be `development` or `production`, not `\(modeName)`"])
+        }
+        let root = rootDirectory ?? value("BMM_ROOT") ?? FileManager.default.currentDirectoryPath
+        let dataDirectory = absolute(value("BMM_DATA_DIR") ?? "data", relativeTo: root)
+
+        let database: DatabaseChoice
+        if let url = value("DATABASE_URL") {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ConfigError(problems: ["DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)"])
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: dataDirectory + "/bmm.sqlite")
+        }
+
+        let port: Int
+        if let rawPort = value("BMM_PORT") {
+            guard let parsed = Int(rawPort), (1...65535).contains(parsed) else {
+                throw ConfigError(problems: ["BMM_PORT must be a port number, not `\(rawPort)`"])
+            }
+            port = parsed
+        } else {
+            port = 8080
+        }
+        let hostname = value("BMM_HOSTNAME") ?? "127.0.0.1"
+
+        var publicURL = value("BMM_PUBLIC_URL") ?? "http://\(hostname):\(port)"
+        while publicURL.hasSuffix("/") { publicURL.removeLast() }
+        if URL(string: publicURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            problems.append("BMM_PUBLIC_URL must be an http(s) URL, not `\(publicURL)`")
+        } else if mode == .production && !publicURL.hasPrefix("https://") {
+            problems.append("BMM_PUBLIC_URL must use https in production")
+        }
+
+        let contentDirectory = absolute(value("BMM_CONTENT_ROOT") ?? "Content", relativeTo: root)
+        let docsDirectory = value("BMM_CONTENT_DIR").map { absolute($0, relativeTo: root) } ?? contentDirectory + "/docs"
+
+        var sessionSecret = value("BMM_SESSION_SECRET")
+        var encryptionKey = value("BMM_ENCRYPTION_KEY")
+        if mode == .production {
+            if value("BMM_PUBLIC_URL") == nil { problems.append("BMM_PUBLIC_URL is required in production (the canonical https URL)") }
+            if sessionSecret == nil { problems.append("BMM_SESSION_SECRET is required in production (64 random hex characters)") }
+            if encryptionKey == nil { problems.append("BMM_ENCRYPTION_KEY is required in production (32 bytes, base64)") }
+        }
+        if let key = encryptionKey, Data(base64Encoded: key)?.count != 32 {
+            problems.append("BMM_ENCRYPTION_KEY must be 32 bytes encoded as base64")
+        }
+        if let secret = sessionSecret, secret.utf8.count < 32 {
+            problems.append("BMM_SESSION_SECRET must be at least 32 characters")
+        }
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+
+        if mode == .development {
+            let keys = try DevelopmentKeys.loadOrCreate(in: dataDirectory)
+            sessionSecret = sessionSecret ?? keys.sessionSecret
+            encryptionKey = encryptionKey ?? keys.encryptionKey
+        }
+
+        return AppConfig(
+            mode: mode,
+            rootDirectory: root,
+            dataDirectory: dataDirectory,
+            database: database,
+            publicURL: publicURL,
+            hostname: hostname,
+            port: port,
+            contentDirectory: contentDirectory,
+            docsDirectory: docsDirectory,
+            sessionSecret: sessionSecret!,
+            encryptionKey: encryptionKey!,
+            autoMigrate: mode == .development,
+            cachePages: true
+        )
+    }
+
+    static func absolute(_ path: String, relativeTo root: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        let joined = expanded.hasPrefix("/") ? expanded : root + "/" + expanded
+        return (joined as NSString).standardizingPath
+    }
+}

@@ -1,0 +1,61 @@
+/// Options that change how the app is configured, so they must be read before
+/// Vapor parses the command: `--content DIR` (docs folder, for `serve` and
+/// `export`) and `--base-url URL` (canonical URL, mainly for `export`).
+public struct CommandLineOptions: Sendable, Equatable {
+    public var content: String?
+    public var baseURL: String?
+    public var command: String?
+
+    /// Reads and removes the options from `arguments` (`argv`, program name first).
+    public static func extract(from arguments: inout [String]) throws -> CommandLineOptions {
+        var options = CommandLineOptions()
+        var remaining = [String]()
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let names = ["--content": \CommandLineOptions.content, "--base-url": \CommandLineOptions.baseURL]
+            if let keyPath = names[argument] {
+                guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") else {
+                    throw ConfigError(problems: ["\(argument) needs a value"])
+                }
+                options[keyPath: keyPath] = arguments[index + 1]
+                index += 2
+                continue
+            }
+            if let (name, value) = split(argument), let keyPath = names[name] {
+                options[keyPath: keyPath] = value
+                index += 1
+                continue
+            }
+            remaining.append(argument)
+            index += 1
+        }
+        arguments = remaining
+        options.command = remaining.dropFirst().first { !$0.hasPrefix("-") }
+        return options
+    }
+
+    private static func split(_ argument: String) -> (String, String)? {
+        guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return nil }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+    }
+
+    /// Applies the options to `config`. Exports run without the page cache (each
+    /// page is rendered once anyway) and without touching the database.
+    public func apply(to config: inout AppConfig) {
+        if let content {
+            config.docsDirectory = AppConfig.absolute(content, relativeTo: config.rootDirectory)
+        }
+        if var baseURL {
+            while baseURL.hasSuffix("/") { baseURL.removeLast() }
+            config.publicURL = baseURL
+        }
+        if command == "export" {
+            config.cachePages = false
+            config.autoMigrate = false
+        }
+        if command == "migrate" {
+            config.autoMigrate = false
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Vapor
+
+/// `/security`, `/privacy`, `/terms` and `/agb`, from `Content/legal/`.
+enum LegalController {
+    static func page(_ page: SiteRoute.LegalPage) -> @Sendable (Request) async throws -> Response {
+        { req in
+            let route = SiteRoute.legal(page)
+            return try await req.publicPage(route) {
+                let site = req.site
+                guard let document = site.content.legal[page] else { throw Abort(.notFound) }
+                let rendered = site.markdown.render(document.markdown)
+                let view = LegalView(
+                    title: document.title,
+                    description: document.description,
+                    html: rendered.html,
+                    toc: rendered.headings.filter { $0.level == 2 }.map { TOCEntry(level: $0.level, id: $0.id, text: $0.text) }
+                )
+                let meta = site.meta(
+                    title: document.title,
+                    description: document.description,
+                    route: route,
+                    language: document.language,
+                    jsonLD: [JSONLD.breadcrumbs([("Home", site.url(.home)), (document.title, site.url(route))])]
+                )
+                return try await req.renderHTML("legal", Page(layout: site.layout(meta, current: route), page: view))
+            }
+        }
+    }
+}

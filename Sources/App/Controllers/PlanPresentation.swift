@@ -1,0 +1,98 @@
+import Foundation
+import Core
+
+/// Turns the Core plan table into what the landing and pricing pages show.
+enum PlanPresentation {
+    static func cards() -> [PlanCard] {
+        PlanTable.all.map(card)
+    }
+
+    static func card(_ plan: Plan) -> PlanCard {
+        let monthly: String
+        let yearly: String
+        let monthlyNote: String
+        let yearlyNote: String
+        if let price = plan.price {
+            monthly = euros(price.monthlyCents)
+            yearly = euros(price.monthlyCentsBilledYearly)
+            monthlyNote = "per month, billed monthly"
+            yearlyNote = "per month, billed yearly (\(euros(price.yearlyTotalCents)))"
+        } else if plan.isCustomPriced {
+            (monthly, yearly) = ("Custom", "Custom")
+            (monthlyNote, yearlyNote) = ("by contract", "by contract")
+        } else {
+            (monthly, yearly) = ("€0", "€0")
+            (monthlyNote, yearlyNote) = ("free forever", "free forever")
+        }
+        let action: Link = switch plan.id {
+        case .hobby: Link(title: "Start free", href: SiteRoute.docs(path: "quickstart").path)
+        case .enterprise: Link(title: "Contact sales", href: "mailto:sales@buildmymcpserver.com")
+        case .pro, .team: Link(title: "Choose \(plan.name)", href: SiteRoute.docs(path: "quickstart").path)
+        }
+        return PlanCard(
+            id: plan.id.rawValue,
+            name: plan.name,
+            tagline: plan.tagline,
+            monthlyPrice: monthly,
+            monthlyNote: monthlyNote,
+            yearlyPrice: yearly,
+            yearlyNote: yearlyNote,
+            limits: [
+                servers(plan),
+                "\(plan.dailyDrafts) AI drafts a day",
+                "\(plan.dailyBuilds) builds a day",
+                plan.modelLine,
+                "Audit log: \(retention(plan))",
+            ],
+            features: plan.features.map { feature in
+                PlanCard.Feature(label: feature.label, availability: feature.availability.rawValue, badge: badge(feature.availability))
+            },
+            action: action,
+            isFeatured: plan.id == .pro
+        )
+    }
+
+    static func comparison() -> [PricingView.ComparisonRow] {
+        let plans = PlanTable.all
+        var rows: [PricingView.ComparisonRow] = [
+            .init(label: "Price per month", values: plans.map { card($0).monthlyPrice }),
+            .init(label: "Hosted servers", values: plans.map { $0.maxServers.map(String.init) ?? "By contract" }),
+            .init(label: "AI drafts per day", values: plans.map { String($0.dailyDrafts) }),
+            .init(label: "Builds per day", values: plans.map { String($0.dailyBuilds) }),
+            .init(label: "Drafting model", values: plans.map(\.modelLine)),
+            .init(label: "Audit log retention", values: plans.map(retention)),
+        ]
+        var labels: [String] = []
+        for plan in plans { for feature in plan.features where !labels.contains(feature.label) { labels.append(feature.label) } }
+        for label in labels {
+            rows.append(.init(label: label, values: plans.map { plan in
+                guard let feature = plan.features.first(where: { $0.label == label }) else { return "—" }
+                return badge(feature.availability) ?? "Included"
+            }))
+        }
+        return rows
+    }
+
+    static func euros(_ cents: Int) -> String {
+        cents % 100 == 0 ? "€\(cents / 100)" : "€\(cents / 100).\(String(format: "%02d", cents % 100))"
+    }
+
+    static func servers(_ plan: Plan) -> String {
+        guard let count = plan.maxServers else { return "Hosted servers by contract" }
+        return count == 1 ? "1 hosted server" : "\(count) hosted servers"
+    }
+
+    static func retention(_ plan: Plan) -> String {
+        guard let days = plan.auditLogRetentionDays else { return "retention by contract" }
+        return days % 365 == 0 ? "\(days / 365) year\(days == 365 ? "" : "s")" : "\(days) days"
+    }
+
+    static func badge(_ availability: Availability) -> String? {
+        switch availability {
+        case .included: nil
+        case .notIncluded: "Not included"
+        case .comingSoon: "Coming soon"
+        case .byContract: "By contract"
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Markdown
+import Vapor
+
+/// What the public pages are made of: configuration, Markdown content and assets.
+/// Built once at start-up and shared read-only by every request.
+struct PublicSite: Sendable {
+    static let name = "BuildMyMCPServer"
+
+    let baseURL: String
+    let content: SiteContent
+    let assets: AssetManifest
+    let markdown = MarkdownRenderer()
+    let assetURLs: AssetURLs
+
+    init(baseURL: String, content: SiteContent, assets: AssetManifest) throws {
+        self.baseURL = baseURL
+        self.content = content
+        self.assets = assets
+        self.assetURLs = AssetURLs(
+            css: try assets.url("css/site.css"),
+            siteJS: try assets.url("js/site.js"),
+            iconSVG: try assets.url("icons/icon.svg"),
+            icon192: try assets.url("icons/icon-192.png"),
+            manifest: SiteRoute.webManifest.path
+        )
+    }
+
+    func url(_ route: SiteRoute) -> String { route.url(base: baseURL) }
+
+    /// The chrome around a page. `current` marks the active header link.
+    func layout(_ meta: PageMeta, current: SiteRoute?) -> Layout {
+        func link(_ title: String, _ route: SiteRoute) -> Link {
+            Link(title: title, href: route.path, isCurrent: route == current)
+        }
+        let isDocs: Bool = {
+            switch current {
+            case .docsIndex?, .docs?: true
+            default: false
+            }
+        }()
+        return Layout(
+            site: SiteInfo(
+                name: Self.name,
+                homeHref: SiteRoute.home.path,
+                statusHref: SiteRoute.status.path,
+                year: Calendar(identifier: .gregorian).component(.year, from: Date())
+            ),
+            meta: meta,
+            nav: [
+                Link(title: "Docs", href: SiteRoute.docsIndex.path, isCurrent: isDocs),
+                link("Pricing", .pricing),
+                link("Changelog", .changelog),
+            ],
+            footer: [
+                FooterColumn(title: "Product", links: [
+                    link("Pricing", .pricing),
+                    link("Changelog", .changelog),
+                    link("System status", .status),
+                ]),
+                FooterColumn(title: "Docs", links: [
+                    link("Quickstart", .docs(path: "quickstart")),
+                    link("OAuth 2.1 flow", .docs(path: "oauth")),
+                    link("Self-hosting", .docs(path: "self-hosting")),
+                    link("API reference", .docs(path: "api")),
+                ].filter { content.docs.entry(at: String($0.href.dropFirst("/docs/".count))) != nil }),
+                FooterColumn(title: "Legal", links: [
+                    link("Security", .legal(.security)),
+                    link("Privacy", .legal(.privacy)),
+                    link("Terms", .legal(.terms)),
+                    link("AGB (Deutsch)", .legal(.agb)),
+                ]),
+            ],
+            assets: assetURLs
+        )
+    }
+
+    /// Metadata with the defaults every indexable page shares.
+    func meta(
+        title: String,
+        description: String,
+        route: SiteRoute,
+        language: String = "en",
+        openGraphType: String = "website",
+        jsonLD: [String] = [],
+        scripts: [String] = []
+    ) -> PageMeta {
+        PageMeta(
+            title: route == .home ? "\(Self.name) — \(title)" : "\(title) · \(Self.name)",
+            description: description,
+            canonicalURL: url(route),
+            openGraphType: openGraphType,
+            openGraphImageURL: baseURL + assetURLs.icon512Path(assets),
+            language: language,
+            jsonLD: jsonLD,
+            noIndex: false,
+            scripts: scripts,
+            feedHref: SiteRoute.changelogFeed.path
+        )
+    }
+
+    /// Metadata for pages that must not be indexed (404, errors, offline).
+    func unlistedMeta(title: String, description: String) -> PageMeta {
+        PageMeta(
+            title: "\(title) · \(Self.name)",
+            description: description,
+            canonicalURL: nil,
+            openGraphType: "website",
+            openGraphImageURL: baseURL + assetURLs.icon512Path(assets),
+            language: "en",
+            jsonLD: [],
+            noIndex: true,
+            scripts: [],
+            feedHref: nil
+        )
+    }
+
+    func script(_ logicalPath: String) -> String {
+        assets.byLogicalPath[logicalPath]?.url ?? ""
+    }
+}
+
+extension AssetURLs {
+    func icon512Path(_ assets: AssetManifest) -> String {
+        assets.byLogicalPath["icons/icon-512.png"]?.url ?? icon192
+    }
+}
+
+extension Application {
+    private struct PublicSiteKey: StorageKey {
+        typealias Value = PublicSite
+    }
+
+    var publicSite: PublicSite {
+        get {
+            guard let site = storage[PublicSiteKey.self] else { fatalError("configure(_:) has not set up the public site") }
+            return site
+        }
+        set { storage[PublicSiteKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var site: PublicSite { application.publicSite }
+}

@@ -1,0 +1,81 @@
+/// Every public URL of the site. Route registration, every link the app prints,
+/// the sitemap and the static export all come from this one table.
+enum SiteRoute: Hashable, Sendable {
+    case home
+    case pricing
+    case docsIndex
+    /// A docs page or section index; `path` is what follows `/docs/`.
+    case docs(path: String)
+    case changelog
+    case changelogFeed
+    case legal(LegalPage)
+    case status
+    case offline
+    case sitemap
+    case robots
+    case searchIndex
+    case webManifest
+    case serviceWorker
+    case healthz
+    case readyz
+
+    enum LegalPage: String, CaseIterable, Sendable {
+        case security, privacy, terms, agb
+    }
+
+    var path: String {
+        switch self {
+        case .home: "/"
+        case .pricing: "/pricing"
+        case .docsIndex: "/docs"
+        case .docs(let path): "/docs/" + path
+        case .changelog: "/changelog"
+        case .changelogFeed: "/changelog/feed.xml"
+        case .legal(let page): "/" + page.rawValue
+        case .status: "/status"
+        case .offline: "/offline"
+        case .sitemap: "/sitemap.xml"
+        case .robots: "/robots.txt"
+        case .searchIndex: "/search-index.json"
+        case .webManifest: "/manifest.webmanifest"
+        case .serviceWorker: "/sw.js"
+        case .healthz: "/healthz"
+        case .readyz: "/readyz"
+        }
+    }
+
+    /// Path components for registering the route with Vapor.
+    var components: [String] {
+        path.split(separator: "/").map(String.init)
+    }
+
+    /// Pages that a static host can serve: the same bytes for every visitor.
+    /// `status`, `healthz` and `readyz` answer with live data and stay on the app.
+    var isExported: Bool {
+        switch self {
+        case .status, .healthz, .readyz: false
+        default: true
+        }
+    }
+
+    /// HTML pages listed in the sitemap.
+    var isIndexable: Bool {
+        switch self {
+        case .home, .pricing, .docsIndex, .docs, .changelog, .legal: true
+        default: false
+        }
+    }
+
+    func url(base: String) -> String {
+        base + (self == .home ? "/" : path)
+    }
+
+    /// Where the exported file for this route lives, relative to the export folder.
+    /// Pages become `dir/index.html` so any static server maps `/dir` to them.
+    var exportFile: String {
+        let trimmed = String(path.dropFirst())
+        if trimmed.isEmpty { return "index.html" }
+        if trimmed.split(separator: "/").last?.contains(".") == true { return trimmed }
+        return trimmed + "/index.html"
+    }
+}

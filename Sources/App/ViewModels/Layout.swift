@@ -1,0 +1,67 @@
+/// What every page's base layout (`Views/base.leaf`) reads. A page renders as
+/// `Page(layout:page:)`: templates use `layout.*` for chrome and `page.*` for content.
+struct Page<Content: Encodable>: Encodable {
+    let layout: Layout
+    let page: Content
+}
+
+struct Layout: Encodable {
+    let site: SiteInfo
+    let meta: PageMeta
+    /// Header navigation, in order.
+    let nav: [Link]
+    let footer: [FooterColumn]
+    let assets: AssetURLs
+}
+
+struct SiteInfo: Encodable {
+    let name: String
+    let homeHref: String
+    let statusHref: String
+    let year: Int
+}
+
+struct PageMeta: Encodable {
+    /// Full `<title>` text, already including the site name where wanted.
+    let title: String
+    let description: String
+    /// Absolute canonical URL; `nil` for pages that must not be indexed (404, offline).
+    let canonicalURL: String?
+    let openGraphType: String
+    let openGraphImageURL: String
+    /// `lang` attribute of `<html>`.
+    let language: String
+    /// JSON-LD documents, already serialized and safe to embed in a `<script>` element.
+    let jsonLD: [String]
+    let noIndex: Bool
+    /// Script modules this page needs beyond the site-wide one.
+    let scripts: [String]
+    let feedHref: String?
+}
+
+struct Link: Encodable {
+    let title: String
+    let href: String
+    /// True when this link points at the page being shown (rendered with `aria-current="page"`).
+    let isCurrent: Bool
+
+    init(title: String, href: String, isCurrent: Bool = false) {
+        self.title = title
+        self.href = href
+        self.isCurrent = isCurrent
+    }
+}
+
+struct FooterColumn: Encodable {
+    let title: String
+    let links: [Link]
+}
+
+/// Fingerprinted URLs of the files in `Public/`.
+struct AssetURLs: Encodable {
+    let css: String
+    let siteJS: String
+    let iconSVG: String
+    let icon192: String
+    let manifest: String
+}

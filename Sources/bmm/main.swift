@@ -1,0 +1,29 @@
+import App
+import Foundation
+import Vapor
+
+// `bmm serve | migrate | export | routes`: one binary for every role.
+var arguments = CommandLine.arguments
+let config: AppConfig
+do {
+    let options = try CommandLineOptions.extract(from: &arguments)
+    var loaded = try AppConfig.load()
+    options.apply(to: &loaded)
+    config = loaded
+} catch {
+    FileHandle.standardError.write(Data("bmm: \(error)\n".utf8))
+    exit(2)
+}
+
+var environment = Environment(name: config.mode.rawValue, arguments: arguments)
+try LoggingSystem.bootstrap(from: &environment)
+let app = try await Application.make(environment)
+do {
+    try await configure(app, config: config)
+    try await app.execute()
+} catch {
+    app.logger.critical("bmm: \(String(reflecting: error))")
+    try? await app.asyncShutdown()
+    exit(1)
+}
+try await app.asyncShutdown()

@@ -1,0 +1,109 @@
+@testable import App
+import Foundation
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("development works with no variables: SQLite in the data folder, generated keys")
+    func developmentDefaults() throws {
+        // given an empty environment apart from a fresh data folder
+        let data = try makeTemporaryDirectory()
+        // when
+        let config = try AppConfig.load(environment: ["BMM_DATA_DIR": data], rootDirectory: packageRoot)
+        // then
+        #expect(config.mode == .development)
+        #expect(config.database == .sqlite(path: data + "/bmm.sqlite"))
+        #expect(config.publicURL == "http://127.0.0.1:8080")
+        #expect(config.autoMigrate)
+        #expect(Data(base64Encoded: config.encryptionKey)?.count == 32)
+        #expect(config.sessionSecret.count == 64)
+        // and the generated keys survive a restart, readable only by the owner
+        let again = try AppConfig.load(environment: ["BMM_DATA_DIR": data], rootDirectory: packageRoot)
+        #expect(again.sessionSecret == config.sessionSecret)
+        let attributes = try FileManager.default.attributesOfItem(atPath: data + "/dev-keys.json")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test("production refuses to start and names every missing secret")
+    func productionNeedsSecrets() {
+        do {
+            _ = try AppConfig.load(environment: ["BMM_ENV": "production"], rootDirectory: packageRoot)
+            Issue.record("production started without secrets")
+        } catch let error as ConfigError {
+            let text = error.description
+            #expect(text.contains("BMM_SESSION_SECRET"))
+            #expect(text.contains("BMM_ENCRYPTION_KEY"))
+            #expect(text.contains("BMM_PUBLIC_URL"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test("production with its secrets starts, on https only")
+    func productionComplete() throws {
+        var environment = [
+            "BMM_ENV": "production",
+            "BMM_PUBLIC_URL": "https://mcp.example.com/",
+            "BMM_SESSION_SECRET": String(repeating: "ab", count: 32),
+            "BMM_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+            "BMM_DATA_DIR": try makeTemporaryDirectory(),
+        ]
+        let config = try AppConfig.load(environment: environment, rootDirectory: packageRoot)
+        #expect(config.isProduction)
+        #expect(config.publicURL == "https://mcp.example.com")
+        #expect(!config.autoMigrate)
+
+        environment["BMM_PUBLIC_URL"] = "http://mcp.example.com"
+        #expect(throws: ConfigError.self) { try AppConfig.load(environment: environment, rootDirectory: packageRoot) }
+    }
+
+    @Test("bad values get clear errors", arguments: [
+        (["BMM_ENV": "staging"], "BMM_ENV"),
+        (["BMM_PORT": "eighty"], "BMM_PORT"),
+        (["DATABASE_URL": "mysql://x"], "DATABASE_URL"),
+        (["BMM_ENCRYPTION_KEY": "c2hvcnQ="], "32 bytes"),
+        (["BMM_PUBLIC_URL": "ftp://x"], "BMM_PUBLIC_URL"),
+    ])
+    func badValues(environment: [String: String], mention: String) throws {
+        var full = environment
+        full["BMM_DATA_DIR"] = try makeTemporaryDirectory()
+        do {
+            _ = try AppConfig.load(environment: full, rootDirectory: packageRoot)
+            Issue.record("accepted \(environment)")
+        } catch let error as ConfigError {
+            #expect(error.description.contains(mention), "\(error)")
+        }
+    }
+
+    @Test("DATABASE_URL switches to PostgreSQL")
+    func postgresChoice() throws {
+        let config = try AppConfig.load(
+            environment: ["DATABASE_URL": "postgres://bmm:pw@127.0.0.1:5432/bmm", "BMM_DATA_DIR": try makeTemporaryDirectory()],
+            rootDirectory: packageRoot
+        )
+        #expect(config.database == .postgres(url: "postgres://bmm:pw@127.0.0.1:5432/bmm"))
+    }
+
+    @Test("--content and --base-url are taken out of the command line and applied")
+    func commandLineOptions() throws {
+        // given
+        var arguments = ["bmm", "export", "--out", "site", "--content", "corpus/src", "--base-url=https://docs.example.com/"]
+        // when
+        let options = try CommandLineOptions.extract(from: &arguments)
+        var config = try testConfig()
+        options.apply(to: &config)
+        // then
+        #expect(arguments == ["bmm", "export", "--out", "site"])
+        #expect(options.command == "export")
+        #expect(config.docsDirectory == packageRoot + "/corpus/src")
+        #expect(config.publicURL == "https://docs.example.com")
+        #expect(!config.cachePages)
+        #expect(!config.autoMigrate)
+    }
+
+    @Test("an option without its value is an error")
+    func missingOptionValue() {
+        var arguments = ["bmm", "serve", "--content"]
+        #expect(throws: ConfigError.self) { try CommandLineOptions.extract(from: &arguments) }
+    }
+}

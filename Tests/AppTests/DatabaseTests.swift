@@ -1,0 +1,95 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Runs on every database in `TestDatabase.all`. Serialized: the PostgreSQL
+/// tests share one database.
+@Suite("Database, readiness and status", .serialized)
+struct DatabaseTests {
+    @Test("CI runs the database tests on PostgreSQL too")
+    func postgresPresentWhenRequired() {
+        if ProcessInfo.processInfo.environment["BMM_REQUIRE_POSTGRES"] == "1" {
+            #expect(TestDatabase.all.count == 2, "BMM_TEST_POSTGRES_URL is not set")
+        }
+    }
+
+    @Test("development configures the database and migrates it automatically", arguments: TestDatabase.all)
+    func autoMigrate(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let rows = try await sql.raw("SELECT COUNT(*) AS count FROM _fluent_migrations").all()
+            #expect(rows.count == 1)
+        }
+    }
+
+    @Test("`bmm migrate` reports an up-to-date database", arguments: TestDatabase.all)
+    func migrateCommand(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let console = CapturingConsole()
+            var context = CommandContext(console: console, input: CommandInput(arguments: ["bmm"]))
+            context.application = app
+            try await MigrateCommand().run(using: &context)
+            #expect(console.output.contains("Database is up to date."))
+        }
+    }
+
+    @Test("/healthz and /readyz answer ok with no-store", arguments: TestDatabase.all)
+    func readiness(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let live = try await get(app, "/healthz")
+            #expect(live.status == .ok)
+            #expect(live.body.string == #"{"status":"ok"}"#)
+
+            let ready = try await get(app, "/readyz")
+            #expect(ready.status == .ok)
+            #expect(ready.headers.first(name: .cacheControl) == "no-store")
+            let body = try JSONSerialization.jsonObject(with: Data(ready.body.string.utf8)) as? [String: Any]
+            #expect(body?["status"] as? String == "ok")
+            let check = (body?["checks"] as? [String: Any])?["database"] as? [String: Any]
+            #expect(check?["ok"] as? Bool == true)
+            #expect(check?["latencyMs"] is Double)
+        }
+    }
+
+    @Test("the status page shows every check", arguments: TestDatabase.all)
+    func statusPage(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let response = try await get(app, "/status")
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .cacheControl) == "no-store")
+            let html = response.body.string
+            #expect(html.contains("All systems operational"))
+            #expect(html.contains("data-check=\"database\""))
+            #expect(html.contains("data-probe=\"/readyz\""))
+        }
+    }
+
+    @Test("/readyz and /status fail clearly when the database is unreachable")
+    func databaseDown() async throws {
+        // given a PostgreSQL URL where nothing listens
+        var config = try testConfig(environment: ["DATABASE_URL": "postgres://bmm:unused@127.0.0.1:9/bmm"])
+        config.autoMigrate = false
+        try await withConfiguredApp(config) { app in
+            // when
+            let ready = try await get(app, "/readyz")
+            // then
+            #expect(ready.status == .serviceUnavailable)
+            let body = try JSONSerialization.jsonObject(with: Data(ready.body.string.utf8)) as? [String: Any]
+            #expect(body?["status"] as? String == "unavailable")
+            let check = (body?["checks"] as? [String: Any])?["database"] as? [String: Any]
+            #expect(check?["ok"] as? Bool == false)
+            #expect(check?["error"] as? String == "Database unreachable")
+            #expect(!ready.body.string.contains("unused"))
+
+            let status = try await get(app, "/status")
+            #expect(status.status == .serviceUnavailable)
+            #expect(status.body.string.contains("Some systems are unavailable"))
+            // and the public pages, which need no database, still work
+            #expect(try await get(app, "/docs/quickstart").status == .ok)
+        }
+    }
+}

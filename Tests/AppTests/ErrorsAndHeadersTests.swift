@@ -1,0 +1,85 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Errors and security headers")
+struct ErrorsAndHeadersTests {
+    @Test("security headers are on every response, errors and assets included", arguments: ["/", "/docs/quickstart", "/healthz", "/no-such-page", "/v1/nothing", "/sitemap.xml"])
+    func securityHeaders(path: String) async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let response = try await get(app, path)
+            let csp = try #require(response.headers.first(name: "Content-Security-Policy"))
+            #expect(csp.contains("frame-ancestors 'none'"))
+            #expect(csp.contains("object-src 'none'"))
+            #expect(csp.contains("base-uri 'none'"))
+            #expect(csp.contains("script-src 'self'"))
+            #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(response.headers.first(name: "Referrer-Policy") == "strict-origin-when-cross-origin")
+            // HSTS only in production: over plain-http development it would lock browsers out
+            #expect(response.headers.first(name: "Strict-Transport-Security") == nil)
+        }
+    }
+
+    @Test("production adds HSTS")
+    func hsts() async throws {
+        let config = try testConfig(environment: [
+            "BMM_ENV": "production",
+            "BMM_PUBLIC_URL": "https://mcp.example.com",
+            "BMM_SESSION_SECRET": String(repeating: "cd", count: 32),
+            "BMM_ENCRYPTION_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
+        ])
+        try await withConfiguredApp(config) { app in
+            let response = try await get(app, "/")
+            #expect(response.headers.first(name: "Strict-Transport-Security")?.contains("max-age=") == true)
+            #expect(HTMLInspector(html: response.body.string).canonical == "https://mcp.example.com/")
+        }
+    }
+
+    @Test("an unknown page gets the friendly 404 page with status 404")
+    func notFoundPage() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            for path in ["/nope", "/docs/does-not-exist", "/docs/quickstart/extra"] {
+                let response = try await get(app, path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(response.headers.contentType == .html)
+                let page = HTMLInspector(html: response.body.string)
+                #expect(page.h1Count == 1)
+                #expect(page.meta(name: "robots") == "noindex")
+                #expect(page.texts("h1").first == "Page not found")
+                #expect(page.tags("a").contains { $0.attributes["href"] == "/docs" })
+            }
+        }
+    }
+
+    @Test("API clients get JSON errors with a snake_case code")
+    func jsonErrors() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let response = try await get(app, "/v1/unknown")
+            #expect(response.status == .notFound)
+            #expect(response.headers.contentType == .json)
+            let body = try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any]
+            #expect(body?["error"] as? String == "not_found")
+            #expect((body?["message"] as? String)?.isEmpty == false)
+
+            let accept = try await get(app, "/nope", headers: ["Accept": "application/json"])
+            #expect(accept.headers.contentType == .json)
+        }
+    }
+
+    @Test("an unexpected error shows a generic page with a request id, never the detail")
+    func unexpectedError() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            struct SecretDetail: Error, CustomStringConvertible { var description: String { "db password hunter2" } }
+            app.get("boom") { _ -> String in throw SecretDetail() }
+            let response = try await get(app, "/boom")
+            #expect(response.status == .internalServerError)
+            let body = response.body.string
+            #expect(!body.contains("hunter2"))
+            #expect(body.contains("Something went wrong"))
+            let id = try #require(response.headers.first(name: "X-Request-Id"))
+            #expect(body.contains(id))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+"""Fixtures for end-to-end tests: a real `bmm serve` process, a static export of
+the same site served by a plain static file server, and headless Chromium."""
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("BMM_BINARY", str(ROOT / ".build" / "debug" / "bmm"))
+SCREENSHOTS = pathlib.Path(os.environ.get("BMM_SCREENSHOTS", tempfile.gettempdir() + "/bmm-screenshots"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A running app on SQLite in a fresh data folder; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    data = tmp_path_factory.mktemp("data")
+    env = dict(os.environ, BMM_DATA_DIR=str(data), BMM_PORT=str(port), BMM_PUBLIC_URL=base)
+    env.pop("DATABASE_URL", None)
+    log = open(data / "serve.log", "w")
+    process = subprocess.Popen([BINARY, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(base + "/healthz")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def export_dir(server, tmp_path_factory):
+    """The site exported with the live server's base URL, so pages must match byte for byte."""
+    out = tmp_path_factory.mktemp("export") / "site"
+    env = dict(os.environ, BMM_DATA_DIR=str(tmp_path_factory.mktemp("export-data")))
+    result = subprocess.run([BINARY, "export", "--out", str(out), "--base-url", server],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def static_site(export_dir):
+    """The export served by Python's plain static file server."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                "--directory", str(export_dir)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def make_browser(width=1280, height=900, javascript=True):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    # Debian's browser and driver: Selenium's own manager cannot download anything here.
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}", "--hide-scrollbars"):
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = make_browser()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def phone():
+    driver = make_browser(width=360, height=780)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def phone_without_js():
+    driver = make_browser(width=360, height=780, javascript=False)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))

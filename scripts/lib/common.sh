@@ -1,0 +1,49 @@
+# Shared by scripts/run, scripts/test and Benchmarks/: installs what is missing,
+# so both commands work on a fresh Debian 12 machine with a Swift toolchain.
+
+# Packages the app needs to build and run.
+BMM_APP_PACKAGES=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config)
+# Extra packages for the test suite: a real PostgreSQL and a real browser.
+BMM_TEST_PACKAGES=(postgresql chromium chromium-driver python3-venv)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the Debian packages that are not installed yet (nothing to do, no network).
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "Installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_swift() {
+  if ! command -v swift >/dev/null 2>&1; then
+    echo "Swift 6 is not on the PATH. Install the Swift toolchain for Debian 12 from swift.org, then run this again." >&2
+    exit 1
+  fi
+}
+
+# A Python virtual environment in .venv with the test tools.
+ensure_venv() {
+  local venv="$1"; shift
+  if [ ! -x "$venv/bin/python" ]; then
+    log "Creating Python environment in $venv"
+    python3 -m venv "$venv"
+  fi
+  local stamp="$venv/.requirements.sha"
+  local want
+  want=$(sha256sum "$@" | sha256sum | cut -c1-64)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "Installing Python test tools"
+    "$venv/bin/pip" install -q --disable-pip-version-check $(printf -- '-r %s ' "$@")
+    echo "$want" > "$stamp"
+  fi
+}
