@@ -2,8 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
-import Leaf
-import LeafKit
+import Templating
 import Vapor
 
 /// Builds the whole application from `config`. `bmm`, the tests and the static
@@ -17,9 +16,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(ExportCommand(), as: "export")
 
-    app.views.use(.leaf)
-    app.leaf.configuration = LeafConfiguration(rootDirectory: config.rootDirectory + "/Views/")
-    app.leaf.cache.isEnabled = true
+    app.templates = try TemplateLibrary(directory: config.rootDirectory + "/Views")
 
     let content = ContentLoader(contentDirectory: config.contentDirectory, docsDirectory: config.docsDirectory).load()
     for problem in content.problems {

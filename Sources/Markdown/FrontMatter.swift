@@ -64,20 +64,18 @@ public struct SourceFile: Sendable {
 
     /// Splits `source`. A file without a leading `---` line has empty front matter.
     public static func parse(_ source: String) throws(FrontMatterError) -> SourceFile {
-        // "\r\n" is one Character in Swift, so it must be named as a separator of its own.
-        var lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })[...]
-        guard let first = lines.first, first.trimmingTrailingCR == "---" else {
+        // Walks only the front matter, line by line on UTF-8 (the body is never
+        // split): loading thousands of pages at start-up must stay cheap.
+        var lines = LineCursor(source)
+        guard let first = lines.next(), first == "---" else {
             return SourceFile(frontMatter: FrontMatter(), body: source[...], bodyLine: 1)
         }
-        lines = lines.dropFirst()
         var matter = FrontMatter()
         var lineNumber = 1
-        while let raw = lines.popFirst() {
+        while let line = lines.next() {
             lineNumber += 1
-            let line = raw.trimmingTrailingCR
             if line == "---" || line == "..." {
-                let bodyStart = lines.first.map { $0.startIndex } ?? source.endIndex
-                return SourceFile(frontMatter: matter, body: source[bodyStart...], bodyLine: lineNumber + 1)
+                return SourceFile(frontMatter: matter, body: source[lines.position...], bodyLine: lineNumber + 1)
             }
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
@@ -191,6 +189,28 @@ public struct SourceFile: Sendable {
             }
         }
         return result
+    }
+}
+
+/// Yields the lines of a string (without `\n` or `\r\n`), finding line ends on UTF-8.
+public struct LineCursor {
+    private let source: String
+    /// Where the next line starts.
+    public private(set) var position: String.Index
+
+    public init(_ source: String) {
+        self.source = source
+        self.position = source.startIndex
+    }
+
+    public mutating func next() -> Substring? {
+        guard position < source.endIndex else { return nil }
+        let utf8 = source.utf8
+        let end = utf8[position...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+        var line = source[position..<end]
+        if line.utf8.last == UInt8(ascii: "\r") { line = source[position..<utf8.index(before: end)] }
+        position = end < utf8.endIndex ? utf8.index(after: end) : end
+        return line
     }
 }
 

@@ -71,15 +71,13 @@ enum DocsController {
             searchIndexHref: SiteRoute.searchIndex.path
         )
         var jsonLD = [
-            JSONLD.encode([
-                "@context": "https://schema.org",
-                "@type": "TechArticle",
-                "headline": page.title,
-                "description": page.description,
-                "url": site.url(route),
-                "inLanguage": "en",
-                "isPartOf": ["@type": "WebSite", "name": PublicSite.name, "url": site.url(.home)],
-            ]),
+            JSONLD.document("TechArticle", [
+                "headline": .string(page.title),
+                "description": .string(page.description),
+                "url": .string(site.url(route)),
+                "inLanguage": .string("en"),
+                "isPartOf": .object(["@type": .string("WebSite"), "name": .string(PublicSite.name), "url": .string(site.url(.home))]),
+            ]).serialized,
             JSONLD.breadcrumbs(crumbs.map { ($0.title, site.baseURL + $0.href) }),
         ]
         if page.kind == "faq" {

@@ -28,14 +28,14 @@ enum FAQStructuredData {
     }
 
     static func jsonLD(_ markdown: Substring, renderer: MarkdownRenderer) -> String {
-        let entities: [[String: Any]] = questions(in: markdown).map { question, answer in
-            [
-                "@type": "Question",
-                "name": question,
-                "acceptedAnswer": ["@type": "Answer", "text": plainText(renderer.render(answer).html)],
-            ]
+        let entities: [JSONLD] = questions(in: markdown).map { question, answer in
+            .object([
+                "@type": .string("Question"),
+                "name": .string(question),
+                "acceptedAnswer": .object(["@type": .string("Answer"), "text": .string(plainText(renderer.render(answer).html))]),
+            ])
         }
-        return JSONLD.encode(["@context": "https://schema.org", "@type": "FAQPage", "mainEntity": entities])
+        return JSONLD.document("FAQPage", ["mainEntity": .array(entities)]).serialized
     }
 
     /// Drops tags and decodes the few entities cmark emits; collapses white space.

@@ -63,30 +63,27 @@ enum MarketingController {
     }
 
     private static func organizationJSONLD(_ site: PublicSite) -> String {
-        JSONLD.encode([
-            "@context": "https://schema.org",
-            "@type": "Organization",
-            "name": PublicSite.name,
-            "url": site.url(.home),
-            "logo": site.baseURL + site.assetURLs.icon192,
-        ])
+        JSONLD.document("Organization", [
+            "name": .string(PublicSite.name),
+            "url": .string(site.url(.home)),
+            "logo": .string(site.baseURL + site.assetURLs.icon192),
+        ]).serialized
     }
 
     private static func softwareJSONLD(_ site: PublicSite) -> String {
-        let offers: [[String: Any]] = PlanTable.all.compactMap { plan in
+        let offers: [JSONLD] = PlanTable.all.compactMap { plan in
             if plan.isCustomPriced { return nil }
             let price = plan.price.map { String(format: "%.2f", Double($0.monthlyCents) / 100) } ?? "0"
-            return ["@type": "Offer", "name": plan.name, "price": price, "priceCurrency": "EUR", "url": site.url(.pricing)]
+            return .object(["@type": .string("Offer"), "name": .string(plan.name), "price": .string(price),
+                            "priceCurrency": .string("EUR"), "url": .string(site.url(.pricing))])
         }
-        return JSONLD.encode([
-            "@context": "https://schema.org",
-            "@type": "SoftwareApplication",
-            "name": PublicSite.name,
-            "applicationCategory": "DeveloperApplication",
-            "operatingSystem": "Web",
-            "url": site.url(.home),
-            "description": "Describe an MCP server in plain words and get a hosted, OAuth-protected endpoint in seconds.",
-            "offers": offers,
-        ])
+        return JSONLD.document("SoftwareApplication", [
+            "name": .string(PublicSite.name),
+            "applicationCategory": .string("DeveloperApplication"),
+            "operatingSystem": .string("Web"),
+            "url": .string(site.url(.home)),
+            "description": .string("Describe an MCP server in plain words and get a hosted, OAuth-protected endpoint in seconds."),
+            "offers": .array(offers),
+        ]).serialized
     }
 }

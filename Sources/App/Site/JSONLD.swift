@@ -1,26 +1,84 @@
-import Foundation
+/// schema.org documents for search engines, written for a
+/// `<script type="application/ld+json">` block. A small writer instead of
+/// JSONSerialization: it keeps key order as written and costs a fraction of the
+/// time, which matters when exporting thousands of docs pages.
+indirect enum JSONLD {
+    case string(String)
+    case integer(Int)
+    case number(String)
+    case array([JSONLD])
+    case object(KeyValuePairs<String, JSONLD>)
+    case fields([(String, JSONLD)])
 
-/// schema.org documents for search engines, serialized for a
-/// `<script type="application/ld+json">` block.
-enum JSONLD {
-    /// Serializes `object` so it cannot end the surrounding script element early.
-    static func encode(_ object: [String: Any]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c")
-            .replacingOccurrences(of: ">", with: "\\u003e")
-            .replacingOccurrences(of: "&", with: "\\u0026")
+    static func document(_ type: String, _ fields: KeyValuePairs<String, JSONLD>) -> JSONLD {
+        .fields([("@context", .string("https://schema.org")), ("@type", .string(type))] + fields.map { ($0.key, $0.value) })
     }
 
     static func breadcrumbs(_ items: [(name: String, url: String)]) -> String {
-        encode([
-            "@context": "https://schema.org",
-            "@type": "BreadcrumbList",
-            "itemListElement": items.enumerated().map { index, item in
-                ["@type": "ListItem", "position": index + 1, "name": item.name, "item": item.url] as [String: Any]
-            },
-        ])
+        document("BreadcrumbList", [
+            "itemListElement": .array(items.enumerated().map { index, item in
+                .object(["@type": .string("ListItem"), "position": .integer(index + 1), "name": .string(item.name), "item": .string(item.url)])
+            }),
+        ]).serialized
+    }
+
+    /// JSON text that cannot end the surrounding script element early.
+    var serialized: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .string(let text): Self.writeString(text, to: &out)
+        case .integer(let value): out += String(value)
+        case .number(let text): out += text
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(to: &out)
+            }
+            out += "]"
+        case .object(let pairs): Self.writeObject(pairs.map { ($0.key, $0.value) }, to: &out)
+        case .fields(let pairs): Self.writeObject(pairs, to: &out)
+        }
+    }
+
+    private static func writeObject(_ pairs: [(String, JSONLD)], to out: inout String) {
+        out += "{"
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { out += "," }
+            writeString(pair.0, to: &out)
+            out += ":"
+            pair.1.write(to: &out)
+        }
+        out += "}"
+    }
+
+    private static func writeString(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            // Escaped so that neither `</script>` nor `<!--` can appear in the block.
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
     }
 }

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import Templating
 import Vapor
 
 /// Rendered public pages kept in memory. Public pages depend only on content and
@@ -33,11 +34,26 @@ extension Application {
     }
 }
 
+extension Application {
+    private struct TemplatesKey: StorageKey {
+        typealias Value = TemplateLibrary
+    }
+
+    /// The compiled `Views/` templates.
+    var templates: TemplateLibrary {
+        get {
+            guard let library = storage[TemplatesKey.self] else { preconditionFailure("configure(_:) has not loaded the templates") }
+            return library
+        }
+        set { storage[TemplatesKey.self] = newValue }
+    }
+}
+
 extension Request {
     /// Renders `template` with `page` as an HTML response.
     func renderHTML<Content: Encodable>(_ template: String, _ page: Page<Content>, status: HTTPStatus = .ok) async throws -> Response {
-        let view = try await self.view.render(template, page)
-        return Response.html(view.data, status: status)
+        let bytes = try application.templates.render(template, page)
+        return Response.html(ByteBuffer(bytes: bytes), status: status)
     }
 
     /// A public page: served from the page cache when it has been rendered before.

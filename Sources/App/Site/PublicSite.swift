@@ -133,7 +133,7 @@ extension Application {
 
     var publicSite: PublicSite {
         get {
-            guard let site = storage[PublicSiteKey.self] else { fatalError("configure(_:) has not set up the public site") }
+            guard let site = storage[PublicSiteKey.self] else { preconditionFailure("configure(_:) has not set up the public site") }
             return site
         }
         set { storage[PublicSiteKey.self] = newValue }
