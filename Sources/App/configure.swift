@@ -23,7 +23,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.logger.error("content: \(problem)")
     }
     let assets = try AssetManifest(publicDirectory: config.rootDirectory + "/Public")
-    app.publicSite = try PublicSite(baseURL: config.publicURL, content: content, assets: assets)
+    app.publicSite = try PublicSite(baseURL: config.publicURL, content: content, assets: assets, templates: app.templates)
     app.pageCache = RenderedPageCache(isEnabled: config.cachePages)
 
     app.middleware = Middlewares()

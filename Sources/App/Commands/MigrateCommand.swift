@@ -10,6 +10,8 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        // A fresh database has no migration log yet; previewing would fail without it.
+        try await app.migrator.setupIfNeeded().get()
         let pending = try await app.migrator.previewPrepareBatch().get()
         if pending.isEmpty {
             context.console.print("Database is up to date.")

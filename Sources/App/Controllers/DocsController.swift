@@ -18,7 +18,7 @@ enum DocsController {
                 title: "Documentation",
                 intro: "Everything you need to describe, build, connect and run hosted MCP servers — and to host BuildMyMCPServer yourself.",
                 sections: sections,
-                sidebar: sidebar(docs, currentPage: nil, currentSection: nil),
+                sidebar: try site.sidebar.fragments(currentSection: nil, currentPage: nil),
                 breadcrumbs: [Link(title: "Docs", href: SiteRoute.docsIndex.path, isCurrent: true)],
                 searchIndexHref: SiteRoute.searchIndex.path
             )
@@ -64,7 +64,7 @@ enum DocsController {
             description: page.description,
             html: rendered.html,
             toc: rendered.headings.filter { $0.level <= 3 }.map { TOCEntry(level: $0.level, id: $0.id, text: $0.text) },
-            sidebar: sidebar(docs, currentPage: index, currentSection: page.sectionIndex),
+            sidebar: try site.sidebar.fragments(currentSection: page.sectionIndex, currentPage: index),
             breadcrumbs: crumbs,
             previous: index > 0 ? link(docs.pages[index - 1]) : nil,
             next: index + 1 < docs.pages.count ? link(docs.pages[index + 1]) : nil,
@@ -107,7 +107,7 @@ enum DocsController {
             title: section.title,
             intro: section.description.isEmpty ? "All pages in \(section.title)." : section.description,
             sections: [.init(title: "", href: nil, pages: section.pageIndices.map { entry(docs.pages[$0]) })],
-            sidebar: sidebar(docs, currentPage: nil, currentSection: index),
+            sidebar: try site.sidebar.fragments(currentSection: index, currentPage: nil),
             breadcrumbs: crumbs,
             searchIndexHref: SiteRoute.searchIndex.path
         )
@@ -122,22 +122,6 @@ enum DocsController {
             scripts: [site.script("js/docs.js")]
         )
         return try await req.renderHTML("docs-index", Page(layout: site.layout(meta, current: route), page: view))
-    }
-
-    /// Top-level pages, then each section; only the current section is expanded so
-    /// the navigation stays small on large sites.
-    static func sidebar(_ docs: DocsCatalog, currentPage: Int?, currentSection: Int?) -> [SidebarSection] {
-        docs.sections.enumerated().compactMap { index, section in
-            guard !section.pageIndices.isEmpty else { return nil }
-            let isCurrent = index == currentSection
-            let expanded = section.path.isEmpty || isCurrent
-            return SidebarSection(
-                title: section.path.isEmpty ? "" : section.title,
-                href: section.path.isEmpty ? nil : SiteRoute.docs(path: section.path).path,
-                isCurrent: isCurrent && !section.path.isEmpty,
-                pages: expanded ? section.pageIndices.map { link(docs.pages[$0], isCurrent: $0 == currentPage) } : []
-            )
-        }
     }
 
     private static func link(_ page: DocsCatalog.Page, isCurrent: Bool = false) -> Link {

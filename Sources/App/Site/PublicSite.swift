@@ -1,5 +1,6 @@
 import Foundation
 import Markdown
+import Templating
 import Vapor
 
 /// What the public pages are made of: configuration, Markdown content and assets.
@@ -12,11 +13,13 @@ struct PublicSite: Sendable {
     let assets: AssetManifest
     let markdown = MarkdownRenderer()
     let assetURLs: AssetURLs
+    let sidebar: DocsSidebar
 
-    init(baseURL: String, content: SiteContent, assets: AssetManifest) throws {
+    init(baseURL: String, content: SiteContent, assets: AssetManifest, templates: TemplateLibrary) throws {
         self.baseURL = baseURL
         self.content = content
         self.assets = assets
+        self.sidebar = try DocsSidebar(docs: content.docs, templates: templates)
         self.assetURLs = AssetURLs(
             css: try assets.url("css/site.css"),
             siteJS: try assets.url("js/site.js"),
@@ -58,12 +61,11 @@ struct PublicSite: Sendable {
                     link("Changelog", .changelog),
                     link("System status", .status),
                 ]),
+                // Only pages the docs folder has: `--content` may point at another one.
                 FooterColumn(title: "Docs", links: [
-                    link("Quickstart", .docs(path: "quickstart")),
-                    link("OAuth 2.1 flow", .docs(path: "oauth")),
-                    link("Self-hosting", .docs(path: "self-hosting")),
-                    link("API reference", .docs(path: "api")),
-                ].filter { content.docs.entry(at: String($0.href.dropFirst("/docs/".count))) != nil }),
+                    ("Quickstart", "quickstart"), ("OAuth 2.1 flow", "oauth"),
+                    ("Self-hosting", "self-hosting"), ("API reference", "api"),
+                ].filter { content.docs.entry(at: $0.1) != nil }.map { link($0.0, .docs(path: $0.1)) }),
                 FooterColumn(title: "Legal", links: [
                     link("Security", .legal(.security)),
                     link("Privacy", .legal(.privacy)),

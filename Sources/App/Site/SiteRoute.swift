@@ -67,7 +67,7 @@ enum SiteRoute: Hashable, Sendable {
     }
 
     func url(base: String) -> String {
-        base + (self == .home ? "/" : path)
+        base + path
     }
 
     /// Where the exported file for this route lives, relative to the export folder.

@@ -69,6 +69,7 @@ struct TOCEntry: Encodable {
     let text: String
 }
 
+/// One section of the docs sidebar, the context of `docs-sidebar-section`.
 struct SidebarSection: Encodable {
     /// Empty for the unnamed root section (built-in docs); then only `pages` show.
     let title: String
@@ -83,7 +84,8 @@ struct DocsPageView: Encodable {
     /// Rendered Markdown (safe HTML produced by the app).
     let html: String
     let toc: [TOCEntry]
-    let sidebar: [SidebarSection]
+    /// Rendered sidebar sections (`docs-sidebar-section`), see `DocsSidebar`.
+    let sidebar: [String]
     let breadcrumbs: [Link]
     let previous: Link?
     let next: Link?
@@ -104,7 +106,7 @@ struct DocsIndexView: Encodable {
     let title: String
     let intro: String
     let sections: [Section]
-    let sidebar: [SidebarSection]
+    let sidebar: [String]
     let breadcrumbs: [Link]
     let searchIndexHref: String
 }
