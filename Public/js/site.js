@@ -89,6 +89,26 @@ function enhanceMenu() {
   });
 }
 
+// Public pages are identical for everyone (cached, exported), so the header asks
+// who is signed in. The `bmm_hint` cookie (no secret in it) says whether asking
+// is worth a request at all; the answer comes from the HttpOnly session.
+async function showAccount() {
+  const actions = document.querySelector('.header-actions[data-me]');
+  if (!actions || !document.cookie.split('; ').some((cookie) => cookie === 'bmm_hint=1')) return;
+  try {
+    const response = await fetch(actions.dataset.me, {
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
+    if (!response.ok) return;
+    for (const link of actions.querySelectorAll('[data-signed-out]')) link.hidden = true;
+    for (const link of actions.querySelectorAll('[data-signed-in]')) link.hidden = false;
+  } catch {
+    // Offline or a static host without the app: keep the signed-out links.
+  }
+}
+
 registerServiceWorker();
 enhanceMenu();
 updateStatusBadge();
+showAccount();

@@ -2,12 +2,14 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import SQLKit
 import Templating
 import Vapor
 
 /// Builds the whole application from `config`. `bmm`, the tests and the static
 /// export all go through here, so they run exactly the same app.
 public func configure(_ app: Application, config: AppConfig) async throws {
+    app.config = config
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
 
@@ -26,16 +28,42 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.publicSite = try PublicSite(baseURL: config.publicURL, content: content, assets: assets, templates: app.templates)
     app.pageCache = RenderedPageCache(isEnabled: config.cachePages)
 
+    app.routes.defaultMaxBodySize = "64kb"
+    // Stable key order: corelibs Foundation's encoder has none, and identical
+    // answers must be identical bytes (enumeration-safe sign-in responses).
+    let json = JSONEncoder()
+    json.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    json.dateEncodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: json, for: .json)
+    app.accounts = AccountsEnvironment(
+        cookies: AuthCookies(isSecure: config.publicURL.hasPrefix("https://")),
+        publicURL: config.publicURL,
+        secret: config.sessionSecret,
+        mailer: try Delivery.mailer(config.mail, app: app),
+        sms: try Delivery.smsSender(config.sms, app: app),
+        showsOutbox: !config.isProduction
+    )
+    if config.isProduction && (config.mail == .outbox || config.sms == .outbox) {
+        app.logger.warning("sign-in messages go to the outbox, which production does not show: set BMM_MAIL_PROVIDER and BMM_SMS_PROVIDER")
+    }
+
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
     app.middleware.use(ErrorPageMiddleware())
 
-    try routes(app)
+    try routes(app, config: config)
 
     if config.autoMigrate {
+        try await createSchemaIfNeeded(app, config: config)
         try await app.autoMigrate()
     }
+}
+
+/// Creates the configured PostgreSQL schema (validated as a plain identifier).
+func createSchemaIfNeeded(_ app: Application, config: AppConfig) async throws {
+    guard case .postgres = config.database, let schema = config.databaseSchema, let sql = app.db as? any SQLDatabase else { return }
+    try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
 }
 
 private func configureDatabase(_ app: Application, config: AppConfig) throws {
@@ -45,8 +73,24 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)
+        if let schema = config.databaseSchema { postgres.searchPath = [schema] }
         // A down database must fail a request quickly, not after the default 10 s.
         postgres.coreConfiguration.options.connectTimeout = .seconds(3)
         app.databases.use(.postgres(configuration: postgres, connectionPoolTimeout: .seconds(3)), as: .psql)
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey {
+        typealias Value = AppConfig
+    }
+
+    /// The configuration `configure(_:config:)` was given.
+    var config: AppConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { preconditionFailure("configure(_:) has not run") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
     }
 }

@@ -1,7 +1,7 @@
 import Vapor
 
 /// Registers every route of `SiteRoute` with its handler.
-func routes(_ app: Application) throws {
+func routes(_ app: Application, config: AppConfig) throws {
     func get(_ route: SiteRoute, _ handler: @escaping @Sendable (Request) async throws -> Response) {
         app.on(.GET, route.components.map { PathComponent(stringLiteral: $0) }, use: handler)
     }
@@ -24,4 +24,35 @@ func routes(_ app: Application) throws {
     get(.webManifest, SiteFilesController.webManifest)
     get(.serviceWorker, SiteFilesController.serviceWorker)
     app.get("assets", "**", use: SiteFilesController.asset)
+
+    // Everything that knows who is asking: sessions, CSRF checks, no page cache.
+    let accounts = app.grouped(
+        SessionAuthenticator(cookies: app.accounts.cookies),
+        CSRFMiddleware(cookies: app.accounts.cookies, publicOrigin: app.accounts.publicOrigin)
+    )
+    func on(_ method: HTTPMethod, _ route: SiteRoute, _ handler: @escaping @Sendable (Request) async throws -> Response) {
+        accounts.on(method, route.components.map { PathComponent(stringLiteral: $0) }, use: handler)
+    }
+    on(.GET, .login, AuthPagesController.login)
+    on(.POST, .loginEmail, AuthPagesController.requestEmail)
+    on(.GET, .loginCheckEmail, AuthPagesController.checkEmail)
+    on(.POST, .loginSMS, AuthPagesController.requestSMS)
+    on(.GET, .loginSMSVerify, AuthPagesController.smsVerifyPage)
+    on(.POST, .loginSMSVerify, AuthPagesController.verifySMS)
+    on(.GET, .magicLink, AuthPagesController.magicPage)
+    on(.POST, .magicLink, AuthPagesController.completeMagic)
+    on(.POST, .logout, AuthPagesController.logout)
+    on(.GET, .dashboard, DashboardController.overview)
+
+    let api = accounts.grouped("v1", "auth")
+    api.post("magic-link", use: AuthAPIController.requestMagicLink)
+    api.post("sms", use: AuthAPIController.requestSMS)
+    api.post("sms", "verify", use: AuthAPIController.verifySMS)
+    api.get("me", use: AuthAPIController.currentUser)
+    api.post("logout", use: AuthAPIController.logout)
+
+    if !config.isProduction {
+        on(.GET, .devOutbox, DevOutboxController.page)
+        on(.GET, .devOutboxJSON, DevOutboxController.json)
+    }
 }

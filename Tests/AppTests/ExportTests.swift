@@ -67,12 +67,13 @@ struct ExportTests {
             _ = try await StaticExporter(app: app).export(to: out)
             let site = app.publicSite
             let exported = Set(files(in: out))
-            let liveOnly = Set([SiteRoute.status, .healthz, .readyz].map(\.path))
+            let liveOnly = Set([SiteRoute.status, .healthz, .readyz, .login, .dashboard].map(\.path))
             var pages: [String] = []
             for file in exported where file.hasSuffix(".html") {
                 let page = HTMLInspector(html: try String(contentsOfFile: out + "/" + file, encoding: .utf8))
                 for reference in page.references where reference.hasPrefix("/") && !reference.hasPrefix("//") {
-                    let path = String(reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+                    let path = String(reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                        .split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
                     if path.isEmpty || liveOnly.contains(path) { continue }
                     let candidates = [String(path.dropFirst()), String(path.dropFirst()) + (path == "/" ? "index.html" : "/index.html")]
                     #expect(candidates.contains(where: exported.contains), "\(file) links to \(path), which is not in the export")

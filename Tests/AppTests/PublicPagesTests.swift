@@ -57,7 +57,9 @@ struct PublicPagesTests {
                     if checkedLinks[target] == nil {
                         checkedLinks[target] = try await get(app, target).status
                     }
-                    #expect(checkedLinks[target] == .ok, "\(route.path) links to \(target), which answers \(checkedLinks[target]!.code)")
+                    // Signed-out visitors are sent from the dashboard to sign-in: a working link too.
+                    let working: Set<UInt> = target == SiteRoute.dashboard.path ? [303] : [200]
+                    #expect(working.contains(checkedLinks[target]!.code), "\(route.path) links to \(target), which answers \(checkedLinks[target]!.code)")
                 }
             }
             #expect(checkedLinks.count > 20)

@@ -47,7 +47,11 @@ func testConfig(
     environment extra: [String: String] = [:]
 ) throws -> AppConfig {
     var environment = ["BMM_DATA_DIR": try makeTemporaryDirectory()]
-    if case .postgres(let url) = database { environment["DATABASE_URL"] = url }
+    if case .postgres(let url) = database {
+        // A schema of its own per test: tests run in parallel on one PostgreSQL database.
+        environment["DATABASE_URL"] = url
+        environment["BMM_DATABASE_SCHEMA"] = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    }
     environment.merge(extra) { _, new in new }
     return try AppConfig.load(environment: environment, rootDirectory: packageRoot)
 }

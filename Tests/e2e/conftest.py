@@ -80,7 +80,7 @@ def static_site(export_dir):
         process.wait(timeout=10)
 
 
-def make_browser(width=1280, height=900, javascript=True):
+def make_browser(width=1280, height=900, javascript=True, mobile=False):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -90,6 +90,11 @@ def make_browser(width=1280, height=900, javascript=True):
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      f"--window-size={width},{height}", "--hide-scrollbars"):
         options.add_argument(argument)
+    if mobile:
+        # Headless Chrome will not make a window narrower than 500 px; device
+        # emulation gives the page a real 360 px viewport.
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1, "touch": False}})
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
@@ -106,14 +111,14 @@ def browser():
 
 @pytest.fixture
 def phone():
-    driver = make_browser(width=360, height=780)
+    driver = make_browser(width=360, height=780, mobile=True)
     yield driver
     driver.quit()
 
 
 @pytest.fixture
 def phone_without_js():
-    driver = make_browser(width=360, height=780, javascript=False)
+    driver = make_browser(width=360, height=780, javascript=False, mobile=True)
     yield driver
     driver.quit()
 

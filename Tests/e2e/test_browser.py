@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import screenshot
 
-PAGES = ["/", "/pricing", "/docs", "/docs/quickstart", "/docs/authoring-tools", "/docs/api", "/changelog",
+PAGES = ["/", "/pricing", "/docs", "/docs/quickstart", "/docs/authoring-tools", "/docs/api", "/changelog", "/login",
          "/privacy", "/agb", "/status"]
 
 
@@ -22,6 +22,7 @@ def test_no_horizontal_scroll_at_360px(phone, server, path):
     phone.get(server + path)
     width = phone.execute_script("return document.documentElement.scrollWidth")
     viewport = phone.execute_script("return window.innerWidth")
+    assert viewport == 360, "the phone emulation is not 360 px wide"
     screenshot(phone, "phone" + path.replace("/", "_"))
     assert width <= viewport, f"{path} scrolls sideways: {width}px content in a {viewport}px viewport"
 

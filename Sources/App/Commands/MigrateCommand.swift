@@ -10,6 +10,7 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        try await createSchemaIfNeeded(app, config: app.config)
         // A fresh database has no migration log yet; previewing would fail without it.
         try await app.migrator.setupIfNeeded().get()
         let pending = try await app.migrator.previewPrepareBatch().get()

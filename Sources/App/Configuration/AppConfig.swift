@@ -19,6 +19,9 @@ public struct AppConfig: Sendable {
     public var rootDirectory: String
     public var dataDirectory: String
     public var database: DatabaseChoice
+    /// PostgreSQL schema for every table (`BMM_DATABASE_SCHEMA`); `nil` uses `public`.
+    /// Lets several environments share one database; created when missing.
+    public var databaseSchema: String?
     /// Canonical base URL without a trailing slash, e.g. `https://buildmymcpserver.com`.
     public var publicURL: String
     public var hostname: String
@@ -33,8 +36,23 @@ public struct AppConfig: Sendable {
     public var autoMigrate: Bool
     /// Keep rendered public pages in memory (they depend only on content and config).
     public var cachePages: Bool
+    public var mail: MailSettings
+    public var sms: SMSSettings
 
     public var isProduction: Bool { mode == .production }
+}
+
+/// How sign-in emails leave: kept in the outbox (default) or sent by a provider.
+public enum MailSettings: Sendable, Equatable {
+    case outbox
+    case resend(apiKey: String, from: String, baseURL: String)
+    case postmark(serverToken: String, from: String, baseURL: String)
+}
+
+/// How sign-in codes leave: kept in the outbox (default) or sent by Twilio.
+public enum SMSSettings: Sendable, Equatable {
+    case outbox
+    case twilio(accountSID: String, authToken: String, from: String?, messagingServiceSID: String?, baseURL: String)
 }
 
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
@@ -75,6 +93,11 @@ extension AppConfig {
             database = .sqlite(path: dataDirectory + "/bmm.sqlite")
         }
 
+        let databaseSchema = value("BMM_DATABASE_SCHEMA")
+        if let schema = databaseSchema, !schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) || databaseSchema?.first?.isNumber == true {
+            problems.append("BMM_DATABASE_SCHEMA may only hold letters, digits and `_`, and must not start with a digit")
+        }
+
         let port: Int
         if let rawPort = value("BMM_PORT") {
             guard let parsed = Int(rawPort), (1...65535).contains(parsed) else {
@@ -110,6 +133,8 @@ extension AppConfig {
         if let secret = sessionSecret, secret.utf8.count < 32 {
             problems.append("BMM_SESSION_SECRET must be at least 32 characters")
         }
+        let mail = mailSettings(value, problems: &problems)
+        let sms = smsSettings(value, problems: &problems)
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
 
         if mode == .development {
@@ -123,6 +148,7 @@ extension AppConfig {
             rootDirectory: root,
             dataDirectory: dataDirectory,
             database: database,
+            databaseSchema: databaseSchema,
             publicURL: publicURL,
             hostname: hostname,
             port: port,
@@ -131,8 +157,51 @@ extension AppConfig {
             sessionSecret: sessionSecret!,
             encryptionKey: encryptionKey!,
             autoMigrate: mode == .development,
-            cachePages: true
+            cachePages: true,
+            mail: mail,
+            sms: sms
         )
+    }
+
+    private static func mailSettings(_ value: (String) -> String?, problems: inout [String]) -> MailSettings {
+        func required(_ key: String) -> String {
+            if let found = value(key) { return found }
+            problems.append("\(key) is required when BMM_MAIL_PROVIDER is \(value("BMM_MAIL_PROVIDER") ?? "")")
+            return ""
+        }
+        switch value("BMM_MAIL_PROVIDER") ?? "outbox" {
+        case "outbox":
+            return .outbox
+        case "resend":
+            return .resend(apiKey: required("RESEND_API_KEY"), from: required("BMM_MAIL_FROM"),
+                           baseURL: value("RESEND_BASE_URL") ?? "https://api.resend.com")
+        case "postmark":
+            return .postmark(serverToken: required("POSTMARK_SERVER_TOKEN"), from: required("BMM_MAIL_FROM"),
+                             baseURL: value("POSTMARK_BASE_URL") ?? "https://api.postmarkapp.com")
+        case let other:
+            problems.append("BMM_MAIL_PROVIDER must be outbox, resend or postmark, not `\(other)`")
+            return .outbox
+        }
+    }
+
+    private static func smsSettings(_ value: (String) -> String?, problems: inout [String]) -> SMSSettings {
+        switch value("BMM_SMS_PROVIDER") ?? "outbox" {
+        case "outbox":
+            return .outbox
+        case "twilio":
+            let sid = value("TWILIO_ACCOUNT_SID")
+            let token = value("TWILIO_AUTH_TOKEN")
+            let from = value("TWILIO_FROM")
+            let service = value("TWILIO_MESSAGING_SERVICE_SID")
+            if sid == nil { problems.append("TWILIO_ACCOUNT_SID is required when BMM_SMS_PROVIDER is twilio") }
+            if token == nil { problems.append("TWILIO_AUTH_TOKEN is required when BMM_SMS_PROVIDER is twilio") }
+            if from == nil && service == nil { problems.append("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required when BMM_SMS_PROVIDER is twilio") }
+            return .twilio(accountSID: sid ?? "", authToken: token ?? "", from: from, messagingServiceSID: service,
+                           baseURL: value("TWILIO_BASE_URL") ?? "https://api.twilio.com")
+        case let other:
+            problems.append("BMM_SMS_PROVIDER must be outbox or twilio, not `\(other)`")
+            return .outbox
+        }
     }
 
     static func absolute(_ path: String, relativeTo root: String) -> String {

@@ -35,7 +35,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
 
         let response: Response
         if Self.wantsJSON(request) {
-            response = (try? json(status: status, message: message, requestID: status.code >= 500 ? requestID : nil))
+            let code = (error as? APIError)?.code ?? Self.code(for: status)
+            response = (try? json(status: status, code: code, message: message, requestID: status.code >= 500 ? requestID : nil))
                 ?? Response(status: status)
         } else {
             response = await html(status: status, message: message, requestID: requestID, request: request)
@@ -57,8 +58,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         return accept.contains("application/json") && !accept.contains("text/html")
     }
 
-    private func json(status: HTTPStatus, message: String, requestID: String?) throws -> Response {
-        let body = ErrorBody(error: Self.code(for: status), message: message, requestId: requestID)
+    private func json(status: HTTPStatus, code: String, message: String, requestID: String?) throws -> Response {
+        let body = ErrorBody(error: code, message: message, requestId: requestID)
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: status, headers: headers, body: .init(data: try JSONEncoder().encode(body)))

@@ -3,5 +3,14 @@ import Fluent
 /// Every migration in the order it runs. One file per migration; never edit one
 /// that has shipped — add a new one.
 enum Migrations {
-    static let all: [any Migration] = []
+    static let all: [any Migration] = [
+        CreateUsers(),
+        CreateOrganizations(),
+        CreateMemberships(),
+        CreateSessions(),
+        CreateLoginChallenges(),
+        CreateOutboxMessages(),
+        CreateAuditEvents(),
+        CreateRateLimitBuckets(),
+    ]
 }

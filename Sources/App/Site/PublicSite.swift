@@ -73,7 +73,13 @@ struct PublicSite: Sendable {
                     link("AGB (Deutsch)", .legal(.agb)),
                 ]),
             ],
-            assets: assetURLs
+            assets: assetURLs,
+            account: AccountLinks(
+                signInHref: SiteRoute.login.path,
+                startHref: SiteRoute.login.path + "?next=" + SiteRoute.dashboard.path,
+                dashboardHref: SiteRoute.dashboard.path,
+                meHref: "/v1/auth/me"
+            )
         )
     }
 

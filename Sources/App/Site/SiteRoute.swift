@@ -18,6 +18,16 @@ enum SiteRoute: Hashable, Sendable {
     case serviceWorker
     case healthz
     case readyz
+    case login
+    case loginEmail
+    case loginCheckEmail
+    case loginSMS
+    case loginSMSVerify
+    case magicLink
+    case logout
+    case dashboard
+    case devOutbox
+    case devOutboxJSON
 
     enum LegalPage: String, CaseIterable, Sendable {
         case security, privacy, terms, agb
@@ -41,6 +51,16 @@ enum SiteRoute: Hashable, Sendable {
         case .serviceWorker: "/sw.js"
         case .healthz: "/healthz"
         case .readyz: "/readyz"
+        case .login: "/login"
+        case .loginEmail: "/login/email"
+        case .loginCheckEmail: "/login/check-email"
+        case .loginSMS: "/login/sms"
+        case .loginSMSVerify: "/login/sms/verify"
+        case .magicLink: "/auth/magic"
+        case .logout: "/logout"
+        case .dashboard: "/dashboard"
+        case .devOutbox: "/dev/outbox"
+        case .devOutboxJSON: "/dev/outbox.json"
         }
     }
 
@@ -50,11 +70,12 @@ enum SiteRoute: Hashable, Sendable {
     }
 
     /// Pages that a static host can serve: the same bytes for every visitor.
-    /// `status`, `healthz` and `readyz` answer with live data and stay on the app.
+    /// Live data and everything about accounts stay on the app.
     var isExported: Bool {
         switch self {
-        case .status, .healthz, .readyz: false
-        default: true
+        case .home, .pricing, .docsIndex, .docs, .changelog, .changelogFeed, .legal, .offline,
+             .sitemap, .robots, .searchIndex, .webManifest, .serviceWorker: true
+        default: false
         }
     }
 

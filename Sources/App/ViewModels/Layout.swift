@@ -12,6 +12,16 @@ struct Layout: Encodable {
     let nav: [Link]
     let footer: [FooterColumn]
     let assets: AssetURLs
+    let account: AccountLinks
+}
+
+/// Header links for signing in. Public pages are the same for everyone (they are
+/// cached and exported), so site.js swaps in "Dashboard" for signed-in visitors.
+struct AccountLinks: Encodable {
+    let signInHref: String
+    let startHref: String
+    let dashboardHref: String
+    let meHref: String
 }
 
 struct SiteInfo: Encodable {

@@ -1,0 +1,86 @@
+import Fluent
+import Messaging
+import Vapor
+
+/// What the account features need from configuration, built once in `configure`.
+struct AccountsEnvironment: Sendable {
+    let cookies: AuthCookies
+    let publicURL: String
+    /// Keys the SMS code hashes.
+    let secret: String
+    let mailer: any Mailer
+    let sms: any SMSSender
+    /// Development shows the outbox; production never registers it.
+    let showsOutbox: Bool
+
+    var publicOrigin: String {
+        guard let url = URL(string: publicURL), let scheme = url.scheme, let host = url.host else { return publicURL }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
+}
+
+extension Application {
+    private struct AccountsKey: StorageKey {
+        typealias Value = AccountsEnvironment
+    }
+
+    var accounts: AccountsEnvironment {
+        get {
+            guard let value = storage[AccountsKey.self] else { preconditionFailure("configure(_:) has not set up accounts") }
+            return value
+        }
+        set { storage[AccountsKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var accounts: AccountsEnvironment { application.accounts }
+
+    func loginService() -> LoginService {
+        LoginService(
+            database: db,
+            now: application.clock.now(),
+            publicURL: accounts.publicURL,
+            secret: accounts.secret,
+            mailer: accounts.mailer,
+            sms: accounts.sms,
+            audit: AuditLog(request: self)
+        )
+    }
+
+    /// The browser's sign-in attempt id, creating one (and its cookie) when missing.
+    func signInAttempt(setting response: Response? = nil) -> String {
+        if let existing = cookies[accounts.cookies.attempt]?.string, !existing.isEmpty { return existing }
+        if let issued = storage[IssuedAttemptKey.self] { return issued }
+        let attempt = SecretToken.make()
+        storage[IssuedAttemptKey.self] = attempt
+        return attempt
+    }
+
+    /// Sets cookies this request decided on (attempt id) on `response`.
+    func applyIssuedCookies(to response: Response) {
+        if let attempt = storage[IssuedAttemptKey.self] {
+            response.cookies[accounts.cookies.attempt] = accounts.cookies.value(attempt, maxAge: 3600)
+        }
+    }
+
+    /// A local path to continue to after sign-in; anything else becomes the dashboard.
+    func safeNext(_ candidate: String?) -> String {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.hasPrefix("/\\"),
+              !candidate.contains("\r"), !candidate.contains("\n")
+        else { return SiteRoute.dashboard.path }
+        return candidate
+    }
+}
+
+private struct IssuedAttemptKey: StorageKey {
+    typealias Value = String
+}
+
+extension Response {
+    /// Pages with personal data or form tokens must never be stored by caches.
+    func noStore() -> Response {
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return self
+    }
+}

@@ -1,0 +1,204 @@
+import Core
+import Fluent
+import Foundation
+import Messaging
+import SQLKit
+import Vapor
+
+/// Passwordless sign-in: email magic links and SMS codes.
+///
+/// Both secrets come from the system CSPRNG and are stored only as hashes, expire
+/// after ten minutes, work once, and only in the browser that asked for them (the
+/// attempt cookie). Answers do not reveal whether an address has an account.
+struct LoginService: Sendable {
+    static let lifetime: TimeInterval = 600
+    static let maxWrongCodes = 5
+
+    struct SignedIn: Sendable {
+        let user: User
+        let organization: Organization
+        let sessionToken: String
+        let isNewUser: Bool
+    }
+
+    let database: any Database
+    let now: Date
+    let publicURL: String
+    let secret: String
+    let mailer: any Mailer
+    let sms: any SMSSender
+    let audit: AuditLog
+
+    // MARK: Magic link
+
+    func requestMagicLink(email: EmailAddress, attempt: String) async throws {
+        let limiter = RateLimiter(database: database, now: now)
+        try await limit { try await limiter.hit("send:email:" + email.normalized, RateLimiter.sendPerTarget) }
+        try await limit { try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), RateLimiter.sendPerIP) }
+
+        let token = SecretToken.make()
+        try await LoginChallenge(
+            channel: .email, target: email.normalized, secretHash: SecretToken.sha256(token),
+            attemptHash: SecretToken.sha256(attempt), now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
+        ).create(on: database)
+        let link = publicURL + "/auth/magic?token=" + token
+        try await deliver { try await mailer.send(EmailMessage(
+            to: email.normalized,
+            subject: "Your sign-in link for BuildMyMCPServer",
+            text: """
+            Open this link to sign in to BuildMyMCPServer:
+
+            \(link)
+
+            It works once, for the next 10 minutes, in the browser where you asked for it.
+            If you did not ask to sign in, ignore this email.
+            """,
+            html: nil
+        )) }
+        try await audit.record("auth.magic_link_requested", metadata: ["email": email.masked])
+    }
+
+    func completeMagicLink(token: String, attempt: String?) async throws -> SignedIn {
+        guard let challenge = try await LoginChallenge.query(on: database)
+            .filter(\.$secretHash == SecretToken.sha256(token))
+            .filter(\.$channel == LoginChallenge.Channel.email.rawValue)
+            .first()
+        else {
+            throw try await failure("unknown_link", "This sign-in link is not valid. Request a new one.", channel: "email")
+        }
+        if challenge.consumedAt != nil {
+            throw try await failure("link_used", "This sign-in link was already used. Request a new one.", channel: "email")
+        }
+        if challenge.expiresAt <= now {
+            throw try await failure("link_expired", "This sign-in link has expired. Request a new one.", channel: "email")
+        }
+        guard let attempt, SecretToken.constantTimeEqual(SecretToken.sha256(attempt), challenge.attemptHash) else {
+            throw try await failure("wrong_browser", "Open the link in the browser where you asked for it.", channel: "email")
+        }
+        guard try await consume(challenge) else {
+            throw try await failure("link_used", "This sign-in link was already used. Request a new one.", channel: "email")
+        }
+        return try await signIn(email: challenge.target, phone: nil)
+    }
+
+    // MARK: SMS code
+
+    func requestSMSCode(phone: PhoneNumber, attempt: String) async throws {
+        let limiter = RateLimiter(database: database, now: now)
+        try await limit { try await limiter.hit("send:sms:" + phone.e164, RateLimiter.sendPerTarget) }
+        try await limit { try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), RateLimiter.sendPerIP) }
+
+        let id = UUID()
+        let code = SecretToken.sixDigitCode()
+        try await LoginChallenge(
+            id: id, channel: .sms, target: phone.e164, secretHash: codeHash(code, challenge: id),
+            attemptHash: SecretToken.sha256(attempt), now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
+        ).create(on: database)
+        try await deliver { try await sms.send(SMSMessage(to: phone.e164, body: "\(code) is your BuildMyMCPServer sign-in code. It expires in 10 minutes.")) }
+        try await audit.record("auth.sms_code_requested", metadata: ["phone": phone.masked])
+    }
+
+    func verifySMSCode(phone: PhoneNumber, code: String, attempt: String?) async throws -> SignedIn {
+        let limiter = RateLimiter(database: database, now: now)
+        try await limit { try await limiter.hit("verify:ip:" + (audit.ip ?? "unknown"), RateLimiter.verifyPerIP) }
+        let digits = code.filter { !$0.isWhitespace }
+        guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw APIError(.badRequest, "invalid_code", "Enter the 6-digit code from the text message.")
+        }
+        guard let attempt, let challenge = try await LoginChallenge.query(on: database)
+            .filter(\.$channel == LoginChallenge.Channel.sms.rawValue)
+            .filter(\.$target == phone.e164)
+            .filter(\.$attemptHash == SecretToken.sha256(attempt))
+            .filter(\.$consumedAt == nil)
+            .filter(\.$expiresAt > now)
+            .sort(\.$createdAt, .descending)
+            .first()
+        else {
+            throw try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
+        }
+        if challenge.failedAttempts >= Self.maxWrongCodes {
+            throw try await failure("too_many_attempts", "Too many wrong codes. Request a new code.", channel: "sms", status: .tooManyRequests)
+        }
+        guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {
+            challenge.failedAttempts += 1
+            try await challenge.save(on: database)
+            let left = Self.maxWrongCodes - challenge.failedAttempts
+            let message = left > 0
+                ? "That code is not right. \(left) \(left == 1 ? "try" : "tries") left."
+                : "That code is not right, and it no longer works. Request a new code."
+            throw try await failure("wrong_code", message, channel: "sms")
+        }
+        guard try await consume(challenge) else {
+            throw try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
+        }
+        return try await signIn(email: nil, phone: challenge.target)
+    }
+
+    // MARK: Shared
+
+    private func codeHash(_ code: String, challenge: UUID) -> String {
+        SecretToken.hmac(challenge.uuidString + ":" + code, key: secret)
+    }
+
+    /// Marks the challenge used; `false` if another request used it first.
+    private func consume(_ challenge: LoginChallenge) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return false }
+        let rows = try await sql.raw("""
+            UPDATE login_challenges SET consumed_at = \(bind: now)
+            WHERE id = \(bind: challenge.id!) AND consumed_at IS NULL RETURNING id
+            """).all()
+        return rows.count == 1
+    }
+
+    /// A provider failure becomes a clear 503; its description is log-safe.
+    private func deliver(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as DeliveryError {
+            try await audit.record("auth.delivery_failed", metadata: ["reason": error.description])
+            throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the message right now. Try again in a minute.")
+        }
+    }
+
+    private func limit(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let exceeded as RateLimiter.Exceeded {
+            throw APIError.rateLimited(retryAfter: exceeded.retryAfter)
+        }
+    }
+
+    private func failure(_ code: String, _ message: String, channel: String, status: HTTPResponseStatus = .badRequest) async throws -> APIError {
+        try await audit.record("auth.sign_in_failed", metadata: ["channel": channel, "reason": code])
+        return APIError(status, code, message)
+    }
+
+    /// Finds or creates the user (with a personal organization) and starts a session.
+    private func signIn(email: String?, phone: String?) async throws -> SignedIn {
+        let (user, organization, isNew) = try await database.transaction { db -> (User, Organization, Bool) in
+            let query = User.query(on: db)
+            if let email { query.filter(\.$email == email) } else if let phone { query.filter(\.$phone == phone) }
+            if let user = try await query.first() {
+                let membership = try await Membership.query(on: db).filter(\.$user.$id == user.id!)
+                    .sort(\.$createdAt).with(\.$organization).first()
+                if let membership { return (user, membership.organization, false) }
+            }
+            let name = email.map { String($0.split(separator: "@")[0]) } ?? "New user"
+            let user = User(email: email, phone: phone, displayName: name)
+            try await user.create(on: db)
+            let organization = Organization(name: "\(name)\u{2019}s workspace", plan: .hobby)
+            try await organization.create(on: db)
+            try await Membership(userID: user.id!, organizationID: organization.id!, role: .owner).create(on: db)
+            return (user, organization, true)
+        }
+        let (session, token) = try await SessionService(database: database, now: now)
+            .create(userID: user.id!, organizationID: organization.id!, ip: audit.ip, userAgent: audit.userAgent)
+        if isNew {
+            try await audit.record("account.created", organization: organization.id, actor: user.id, resourceType: "user", resourceID: user.id?.uuidString)
+        }
+        try await audit.record("auth.signed_in", organization: organization.id, actor: user.id, resourceType: "session",
+                               resourceID: session.id?.uuidString, metadata: ["channel": email != nil ? "email" : "sms"])
+        return SignedIn(user: user, organization: organization, sessionToken: token, isNewUser: isNew)
+    }
+}
+

@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Database-backed sessions. The cookie holds 256 random bits; the table holds
+/// their SHA-256. Sessions end after `idleTimeout` without use or `absoluteTimeout`
+/// after sign-in, whichever comes first, and on sign-out.
+struct SessionService: Sendable {
+    static let idleTimeout: TimeInterval = 7 * 24 * 3600
+    static let absoluteTimeout: TimeInterval = 30 * 24 * 3600
+    /// Last-seen times are written at most this often, not on every request.
+    static let touchInterval: TimeInterval = 60
+
+    let database: any Database
+    let now: Date
+
+    func create(userID: UUID, organizationID: UUID, ip: String?, userAgent: String?) async throws -> (Session, token: String) {
+        let token = SecretToken.make()
+        let session = Session(
+            tokenHash: SecretToken.sha256(token),
+            userID: userID,
+            organizationID: organizationID,
+            now: now,
+            expiresAt: now.addingTimeInterval(Self.absoluteTimeout),
+            ip: ip,
+            userAgent: userAgent.map { String($0.prefix(300)) }
+        )
+        try await session.create(on: database)
+        return (session, token)
+    }
+
+    /// The live session for a cookie value, or `nil` (expired ones are deleted).
+    func find(token: String) async throws -> Session? {
+        guard let session = try await Session.query(on: database)
+            .filter(\.$tokenHash == SecretToken.sha256(token))
+            .with(\.$user).with(\.$organization)
+            .first()
+        else { return nil }
+        if session.expiresAt <= now || session.lastSeenAt.addingTimeInterval(Self.idleTimeout) <= now {
+            try await session.delete(on: database)
+            return nil
+        }
+        if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
+            session.lastSeenAt = now
+            try await session.save(on: database)
+        }
+        return session
+    }
+
+    func delete(token: String) async throws {
+        try await Session.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).delete()
+    }
+
+    func deleteAll(userID: UUID) async throws {
+        try await Session.query(on: database).filter(\.$user.$id == userID).delete()
+    }
+}

@@ -1,0 +1,20 @@
+import Core
+import Vapor
+
+/// The signed-in home.
+enum DashboardController {
+    static func overview(_ req: Request) async throws -> Response {
+        guard let current = req.currentUser else {
+            return req.redirect(to: SiteRoute.login.path + "?next=" + SiteRoute.dashboard.path, redirectType: .normal)
+        }
+        let view = DashboardView(
+            displayName: current.user.displayName,
+            organizationName: current.organization.name,
+            planName: PlanTable.plan(current.organization.planID).name,
+            logoutAction: SiteRoute.logout.path,
+            csrf: req.csrfToken(req.accounts.cookies),
+            docsHref: SiteRoute.docsIndex.path
+        )
+        return try await AuthPagesController.page(req, "dashboard", title: "Dashboard", view)
+    }
+}

@@ -1,0 +1,44 @@
+import Core
+import Fluent
+import Foundation
+
+final class Organization: Model, @unchecked Sendable {
+    static let schema = "organizations"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "plan") var plan: String
+    @OptionalField(key: "suspended_at") var suspendedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(name: String, plan: PlanID) {
+        self.name = name
+        self.plan = plan.rawValue
+    }
+
+    var planID: PlanID { PlanID(rawValue: plan) ?? .hobby }
+}
+
+final class Membership: Model, @unchecked Sendable {
+    static let schema = "memberships"
+
+    enum Role: String, Codable, Sendable {
+        case owner, member
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: User
+    @Parent(key: "organization_id") var organization: Organization
+    @Field(key: "role") var role: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(userID: UUID, organizationID: UUID, role: Role) {
+        self.$user.id = userID
+        self.$organization.id = organizationID
+        self.role = role.rawValue
+    }
+}

@@ -1,0 +1,70 @@
+/// View models of the sign-in and account pages.
+
+struct CountryOption: Encodable {
+    let code: String
+    /// e.g. "🇨🇭 +41 Switzerland": flag and code first, so the closed select shows them.
+    let label: String
+    let isSelected: Bool
+}
+
+struct LoginView: Encodable {
+    let csrf: String
+    /// Where to go after signing in (a local path).
+    let next: String
+    let emailAction: String
+    let smsAction: String
+    let email: String
+    let emailError: String?
+    let countries: [CountryOption]
+    let national: String
+    let phoneError: String?
+    /// Development only: where sent messages can be read.
+    let outboxHref: String?
+}
+
+struct CheckEmailView: Encodable {
+    let maskedEmail: String
+    let loginHref: String
+    let outboxHref: String?
+}
+
+struct SMSVerifyView: Encodable {
+    let csrf: String
+    let action: String
+    let phone: String
+    let maskedPhone: String
+    let next: String
+    let error: String?
+    let loginHref: String
+    let outboxHref: String?
+}
+
+struct MagicLinkView: Encodable {
+    let csrf: String
+    let action: String
+    let token: String
+    let loginHref: String
+}
+
+struct DashboardView: Encodable {
+    let displayName: String
+    let organizationName: String
+    let planName: String
+    let logoutAction: String
+    let csrf: String
+    let docsHref: String
+}
+
+struct OutboxView: Encodable {
+    struct Message: Encodable {
+        let channel: String
+        let recipient: String
+        let subject: String?
+        let body: String
+        let createdAt: String
+        /// The first http(s) link in the body, if any.
+        let link: String?
+    }
+    let messages: [Message]
+    let jsonHref: String
+}

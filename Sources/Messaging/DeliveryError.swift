@@ -1,0 +1,53 @@
+/// Why a message was not delivered.
+///
+/// Safe to log: no case carries the credentials, the recipient or the message, and ``description`` keeps only
+/// characters that a provider's error code can contain.
+public enum DeliveryError: Error, Equatable, Sendable {
+    /// The provider refused the message (a 4xx); retrying the same message will not help.
+    /// `code` is the provider's own error code (Postmark `ErrorCode`, Twilio `code`, Resend `name`) when it sent one.
+    case rejected(status: Int, code: String?)
+    /// The provider could not be reached or failed (5xx, timeout, connection error); `status` is nil without a
+    /// response.
+    case unavailable(status: Int?)
+    /// The client was built with, or asked to send, something it cannot use. The reason is a fixed phrase chosen by
+    /// this module; never put a secret or a recipient in it.
+    case misconfigured(String)
+}
+
+extension DeliveryError: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        switch self {
+        case .rejected(let status, let code):
+            let shown = code.flatMap(ProviderErrorCode.sanitized).map { ", code \($0)" } ?? ""
+            return "delivery rejected by provider (HTTP \(status)\(shown))"
+        case .unavailable(let status?):
+            return "delivery provider unavailable (HTTP \(status))"
+        case .unavailable(nil):
+            return "delivery provider unavailable (no response)"
+        case .misconfigured(let reason):
+            return "delivery misconfigured: \(reason)"
+        }
+    }
+
+    public var debugDescription: String { description }
+}
+
+enum ProviderErrorCode {
+    /// A provider's error code as shown to us: letters, digits, `_`, `-`, `.`, at most 64 characters.
+    /// Anything else (a provider echoing an address back, say) is dropped rather than logged.
+    static func sanitized(_ raw: String) -> String? {
+        let allowed = raw.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "_-.".unicodeScalars.contains(scalar))
+        }
+        guard allowed, !raw.isEmpty, raw.count <= 64 else { return nil }
+        return raw
+    }
+
+    static func failure(status: Int, code: String?) -> DeliveryError {
+        (400..<500).contains(status)
+            ? .rejected(status: status, code: code.flatMap(sanitized))
+            : .unavailable(status: status)
+    }
+}

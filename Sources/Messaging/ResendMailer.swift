@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// Email through Resend's `POST /emails`: bearer API key, JSON body, 200 with `{"id"}` on success.
+public struct ResendMailer: Mailer {
+    private let transport: ProviderTransport
+    private let endpoint: ProviderEndpoint
+    private let apiKey: String
+    private let from: String
+
+    /// Throws `.misconfigured` for an empty or malformed key or sender, or a base URL that is not https
+    /// (plain http is accepted for loopback only).
+    public init(
+        httpClient: HTTPClient,
+        baseURL: String = "https://api.resend.com",
+        apiKey: String,
+        from: String,
+        timeout: TimeAmount = .seconds(10)
+    ) throws(DeliveryError) {
+        try Validate.credential(apiKey, "API key")
+        try Validate.sender(from)
+        self.endpoint = try ProviderEndpoint(baseURL)
+        self.transport = ProviderTransport(httpClient: httpClient, timeout: timeout)
+        self.apiKey = apiKey
+        self.from = from
+    }
+
+    public func send(_ message: EmailMessage) async throws(DeliveryError) {
+        try Validate.emailRecipient(message.to)
+        var request = HTTPClientRequest(url: endpoint.url("/emails"))
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: ProviderCoding.userAgent)
+        request.body = .bytes(
+            try ProviderCoding.json(
+                Payload(from: from, to: [message.to], subject: message.subject, text: message.text, html: message.html)
+            )
+        )
+
+        let response = try await transport.exchange(request)
+        guard response.status == 200 else {
+            let failure = ProviderCoding.decode(Failure.self, from: response.body)
+            throw ProviderErrorCode.failure(status: response.status, code: failure?.name)
+        }
+        // A 200 without an id is not the documented answer; report it rather than assume the mail left.
+        guard let sent = ProviderCoding.decode(Sent.self, from: response.body), !sent.id.isEmpty else {
+            throw .unavailable(status: response.status)
+        }
+    }
+
+    private struct Payload: Encodable {
+        let from: String
+        let to: [String]
+        let subject: String
+        let text: String
+        let html: String?
+    }
+
+    private struct Sent: Decodable {
+        let id: String
+    }
+
+    /// Resend errors look like `{"statusCode":422,"name":"validation_error","message":"…"}`.
+    private struct Failure: Decodable {
+        let name: String?
+    }
+}

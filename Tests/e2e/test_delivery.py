@@ -1,0 +1,131 @@
+"""The real provider clients, wired into the app, against local servers that
+speak the providers' HTTP APIs on 127.0.0.1."""
+import base64
+import json
+import os
+import subprocess
+import threading
+import urllib.parse
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+
+from conftest import BINARY, ROOT, free_port, wait_for
+
+
+class Recorder:
+    """A provider stand-in: records each request and answers with a scripted reply."""
+
+    def __init__(self, status, body):
+        self.requests = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                recorder.requests.append({"path": self.path, "headers": dict(self.headers),
+                                          "body": self.rfile.read(length).decode()})
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def run_app(tmp_path, env_extra):
+    port = free_port()
+    env = dict(os.environ, BMM_DATA_DIR=str(tmp_path / "data"), BMM_PORT=str(port), **env_extra)
+    env.pop("DATABASE_URL", None)
+    log = open(tmp_path / "serve.log", "w")
+    process = subprocess.Popen([BINARY, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/healthz")
+    return process, base, log
+
+
+def stop(process, log):
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def test_postmark_receives_the_magic_link(tmp_path):
+    provider = Recorder(200, {"ErrorCode": 0, "Message": "OK", "MessageID": "x"})
+    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "postmark", "POSTMARK_BASE_URL": provider.url,
+                                            "POSTMARK_SERVER_TOKEN": "test-token-not-real", "BMM_MAIL_FROM": "login@example.com"})
+    try:
+        email = f"p-{uuid.uuid4().hex[:6]}@example.com"
+        response = requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=10)
+        assert response.status_code == 202
+        (request,) = provider.requests
+        assert request["path"] == "/email"
+        assert request["headers"]["X-Postmark-Server-Token"] == "test-token-not-real"
+        sent = json.loads(request["body"])
+        assert sent["To"] == email and sent["From"] == "login@example.com"
+        assert base + "/auth/magic?token=" in sent["TextBody"]
+        # nothing lands in the development outbox when a provider is set
+        assert requests.get(base + "/dev/outbox.json", timeout=10).json()["messages"] == []
+    finally:
+        stop(process, log)
+        provider.close()
+    assert "test-token-not-real" not in (tmp_path / "serve.log").read_text()
+
+
+def test_resend_rejection_is_a_clear_503_without_secrets_in_logs(tmp_path):
+    provider = Recorder(422, {"name": "validation_error", "message": "Invalid `to` field"})
+    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "resend", "RESEND_BASE_URL": provider.url,
+                                            "RESEND_API_KEY": "re_test_not_real", "BMM_MAIL_FROM": "login@example.com"})
+    try:
+        email = f"r-{uuid.uuid4().hex[:6]}@example.com"
+        response = requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=10)
+        assert response.status_code == 503
+        assert response.json()["error"] == "delivery_failed"
+        (request,) = provider.requests
+        assert request["path"] == "/emails"
+        assert request["headers"]["Authorization"] == "Bearer re_test_not_real"
+        assert json.loads(request["body"])["to"] == [email]
+    finally:
+        stop(process, log)
+        provider.close()
+    logged = (tmp_path / "serve.log").read_text()
+    assert "re_test_not_real" not in logged and email not in logged
+
+
+def test_twilio_receives_the_code(tmp_path):
+    provider = Recorder(201, {"sid": "SM123", "status": "queued"})
+    process, base, log = run_app(tmp_path, {"BMM_SMS_PROVIDER": "twilio", "TWILIO_BASE_URL": provider.url,
+                                            "TWILIO_ACCOUNT_SID": "AC0123456789abcdef", "TWILIO_AUTH_TOKEN": "twilio-token-not-real",
+                                            "TWILIO_FROM": "+15005550006"})
+    try:
+        response = requests.post(base + "/v1/auth/sms", json={"phone": "+41791234567"}, timeout=10)
+        assert response.status_code == 202
+        (request,) = provider.requests
+        assert request["path"] == "/2010-04-01/Accounts/AC0123456789abcdef/Messages.json"
+        user, password = base64.b64decode(request["headers"]["Authorization"].split()[1]).decode().split(":")
+        assert (user, password) == ("AC0123456789abcdef", "twilio-token-not-real")
+        assert "To=%2B41791234567" in request["body"]
+        form = urllib.parse.parse_qs(request["body"])
+        assert form["From"] == ["+15005550006"]
+        assert form["Body"][0][:6].isdigit()
+    finally:
+        stop(process, log)
+        provider.close()
+
+
+def test_a_provider_without_its_key_stops_start_up_with_the_name(tmp_path):
+    env = dict(os.environ, BMM_DATA_DIR=str(tmp_path / "data"), BMM_MAIL_PROVIDER="postmark")
+    result = subprocess.run([BINARY, "serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "POSTMARK_SERVER_TOKEN" in result.stderr and "BMM_MAIL_FROM" in result.stderr
