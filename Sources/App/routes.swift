@@ -43,6 +43,11 @@ func routes(_ app: Application, config: AppConfig) throws {
     on(.POST, .magicLink, AuthPagesController.completeMagic)
     on(.POST, .logout, AuthPagesController.logout)
     on(.GET, .dashboard, DashboardController.overview)
+    on(.GET, .settings, SettingsController.page)
+    accounts.post("settings", "profile", use: SettingsController.saveProfile)
+    accounts.post("settings", "tokens", use: SettingsController.createToken)
+    accounts.post("settings", "tokens", ":id", "revoke", use: SettingsController.revokeToken)
+    accounts.post("settings", "delete", use: SettingsController.deleteAccount)
 
     let api = accounts.grouped("v1", "auth")
     api.post("magic-link", use: AuthAPIController.requestMagicLink)
@@ -50,6 +55,14 @@ func routes(_ app: Application, config: AppConfig) throws {
     api.post("sms", "verify", use: AuthAPIController.verifySMS)
     api.get("me", use: AuthAPIController.currentUser)
     api.post("logout", use: AuthAPIController.logout)
+
+    let v1 = accounts.grouped("v1")
+    v1.post("tokens", use: AccountAPIController.createToken)
+    v1.get("tokens", use: AccountAPIController.listTokens)
+    v1.delete("tokens", ":id", use: AccountAPIController.revokeToken)
+    v1.patch("account", "profile", use: AccountAPIController.updateProfile)
+    v1.delete("account", use: AccountAPIController.deleteAccount)
+    v1.get("audit", use: AuditAPIController.list)
 
     if !config.isProduction {
         on(.GET, .devOutbox, DevOutboxController.page)

@@ -11,7 +11,10 @@ struct AuditLog: Sendable {
 
     init(request: Request, database: (any Database)? = nil) {
         self.database = database ?? request.db
-        self.now = request.application.clock.now()
+        // Whole milliseconds: the time survives every database's round trip exactly,
+        // which keeps `/v1/audit` cursors (time + id) stable.
+        let now = request.application.clock.now()
+        self.now = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         self.ip = request.remoteAddress?.ipAddress
         self.userAgent = request.headers.first(name: .userAgent).map { String($0.prefix(300)) }
     }

@@ -128,7 +128,7 @@ enum AuthPagesController {
         }
         if let current = req.currentUser {
             try await AuditLog(request: req).record("auth.signed_out", organization: current.organization.id, actor: current.user.id,
-                                                    resourceType: "session", resourceID: current.session.id?.uuidString)
+                                                    resourceType: "session", resourceID: current.session?.id?.uuidString)
         }
         let response = req.redirect(to: SiteRoute.home.path, redirectType: .normal)
         response.cookies[req.accounts.cookies.session] = req.accounts.cookies.expired()

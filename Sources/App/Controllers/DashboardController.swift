@@ -8,6 +8,7 @@ enum DashboardController {
             return req.redirect(to: SiteRoute.login.path + "?next=" + SiteRoute.dashboard.path, redirectType: .normal)
         }
         let view = DashboardView(
+            settingsHref: SiteRoute.settings.path,
             displayName: current.user.displayName,
             organizationName: current.organization.name,
             planName: PlanTable.plan(current.organization.planID).name,

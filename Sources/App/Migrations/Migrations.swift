@@ -12,5 +12,6 @@ enum Migrations {
         CreateOutboxMessages(),
         CreateAuditEvents(),
         CreateRateLimitBuckets(),
+        CreateAPITokens(),
     ]
 }

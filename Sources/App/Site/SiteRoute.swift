@@ -26,6 +26,7 @@ enum SiteRoute: Hashable, Sendable {
     case magicLink
     case logout
     case dashboard
+    case settings
     case devOutbox
     case devOutboxJSON
 
@@ -59,6 +60,7 @@ enum SiteRoute: Hashable, Sendable {
         case .magicLink: "/auth/magic"
         case .logout: "/logout"
         case .dashboard: "/dashboard"
+        case .settings: "/settings"
         case .devOutbox: "/dev/outbox"
         case .devOutboxJSON: "/dev/outbox.json"
         }

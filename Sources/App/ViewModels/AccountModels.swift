@@ -47,6 +47,7 @@ struct MagicLinkView: Encodable {
 }
 
 struct DashboardView: Encodable {
+    let settingsHref: String
     let displayName: String
     let organizationName: String
     let planName: String
@@ -67,4 +68,32 @@ struct OutboxView: Encodable {
     }
     let messages: [Message]
     let jsonHref: String
+}
+
+struct SettingsView: Encodable {
+    struct Token: Encodable {
+        let id: String
+        let name: String
+        let hint: String
+        let created: String
+        let lastUsed: String
+        let expires: String
+        let revokeAction: String
+    }
+    let csrf: String
+    let displayName: String
+    let email: String?
+    let phone: String?
+    let organizationName: String
+    let planName: String
+    let profileAction: String
+    let tokenAction: String
+    let deleteAction: String
+    let tokens: [Token]
+    /// A token just created: shown this once.
+    let newToken: String?
+    let notice: String?
+    let error: String?
+    /// What to retype to delete the account.
+    let confirmHint: String
 }

@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Creating, listing, using and revoking personal API tokens.
+struct APITokenService: Sendable {
+    static let maxNameLength = 80
+    static let maxLifetimeDays = 365
+
+    let database: any Database
+    let now: Date
+
+    /// Returns the stored token and the secret, which is shown exactly once.
+    func create(name rawName: String, expiresInDays: Int?, for current: CurrentUser) async throws -> (APIToken, secret: String) {
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= Self.maxNameLength else {
+            throw APIError(.badRequest, "invalid_name", "Give the token a name of 1 to \(Self.maxNameLength) characters.")
+        }
+        if let days = expiresInDays, !(1...Self.maxLifetimeDays).contains(days) {
+            throw APIError(.badRequest, "invalid_expiry", "Expiry must be between 1 and \(Self.maxLifetimeDays) days.")
+        }
+        let secret = APIToken.prefix + SecretToken.make()
+        let token = APIToken()
+        token.$organization.id = current.organization.id!
+        token.$user.id = current.user.id!
+        token.name = name
+        token.tokenHash = SecretToken.sha256(secret)
+        token.hint = String(secret.suffix(4))
+        token.createdAt = now
+        token.expiresAt = expiresInDays.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }
+        try await token.create(on: database)
+        return (token, secret)
+    }
+
+    func list(for current: CurrentUser) async throws -> [APIToken] {
+        try await APIToken.query(on: database)
+            .filter(\.$organization.$id == current.organization.id!)
+            .filter(\.$user.$id == current.user.id!)
+            .sort(\.$createdAt, .descending)
+            .all()
+    }
+
+    /// Deletes one of the caller's tokens; another person's token is "not found".
+    func revoke(id: UUID, for current: CurrentUser) async throws -> APIToken {
+        guard let token = try await APIToken.query(on: database)
+            .filter(\.$id == id)
+            .filter(\.$organization.$id == current.organization.id!)
+            .filter(\.$user.$id == current.user.id!)
+            .first()
+        else {
+            throw APIError(.notFound, "not_found", "No such token.")
+        }
+        try await token.delete(on: database)
+        return token
+    }
+
+    /// The signed-in person behind a bearer token, or `nil`.
+    func authenticate(secret: String) async throws -> (APIToken, User, Organization)? {
+        guard secret.hasPrefix(APIToken.prefix),
+              let token = try await APIToken.query(on: database)
+                .filter(\.$tokenHash == SecretToken.sha256(secret))
+                .with(\.$user).with(\.$organization)
+                .first()
+        else { return nil }
+        if let expiry = token.expiresAt, expiry <= now { return nil }
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
+            token.lastUsedAt = now
+            try await token.save(on: database)
+        }
+        return (token, token.user, token.organization)
+    }
+}
