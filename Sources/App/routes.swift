@@ -62,6 +62,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     v1.delete("tokens", ":id", use: AccountAPIController.revokeToken)
     v1.patch("account", "profile", use: AccountAPIController.updateProfile)
     v1.delete("account", use: AccountAPIController.deleteAccount)
+    v1.get("account", "export", use: DataExportController.export)
     v1.get("audit", use: AuditAPIController.list)
 
     if !config.isProduction {

@@ -87,6 +87,31 @@ struct AccountDataTests {
         }
     }
 
+    @Test("your data: everything about you, nothing secret, nothing of anyone else")
+    func dataExport() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (alice, email) = try await Self.signedIn(app)
+            let (bob, bobEmail) = try await Self.signedIn(app)
+            let created = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: #"{"name":"export-me"}"#))
+            let secret = try #require(try Self.json(created)["token"] as? String)
+            let response = try await alice.get("/v1/account/export")
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let text = response.body.string
+            let export = try Self.json(response)
+            #expect((export["user"] as? [String: Any])?["email"] as? String == email)
+            #expect((export["apiTokens"] as? [[String: Any]])?.first?["name"] as? String == "export-me")
+            #expect((export["sessions"] as? [Any])?.count == 1)
+            #expect(((export["auditEvents"] as? [[String: Any]]) ?? []).contains { $0["action"] as? String == "token.created" })
+            #expect(!text.contains(secret))
+            #expect(!text.contains(SecretToken.sha256(secret)))
+            #expect(!text.contains(try #require(alice.sessionCookie)))
+            #expect(!text.contains(bobEmail))
+            _ = bob
+        }
+    }
+
     @Test("profile: the display name can be changed, within limits")
     func profile() async throws {
         try await withConfiguredApp(try testConfig()) { app in

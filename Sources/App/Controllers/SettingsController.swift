@@ -90,6 +90,7 @@ enum SettingsController {
             profileAction: SiteRoute.settings.path + "/profile",
             tokenAction: SiteRoute.settings.path + "/tokens",
             deleteAction: SiteRoute.settings.path + "/delete",
+            exportHref: "/v1/account/export",
             tokens: tokens.map { token in
                 SettingsView.Token(
                     id: token.id!.uuidString, name: token.name, hint: "…" + token.hint, created: day(token.createdAt),

@@ -89,6 +89,7 @@ struct SettingsView: Encodable {
     let profileAction: String
     let tokenAction: String
     let deleteAction: String
+    let exportHref: String
     let tokens: [Token]
     /// A token just created: shown this once.
     let newToken: String?
