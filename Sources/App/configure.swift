@@ -17,6 +17,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(Migrations.all)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(AdminCommand(), as: "admin")
 
     app.templates = try TemplateLibrary(directory: config.rootDirectory + "/Views")
 

@@ -28,7 +28,8 @@ func routes(_ app: Application, config: AppConfig) throws {
     // Everything that knows who is asking: sessions, CSRF checks, no page cache.
     let accounts = app.grouped(
         SessionAuthenticator(cookies: app.accounts.cookies),
-        CSRFMiddleware(cookies: app.accounts.cookies, publicOrigin: app.accounts.publicOrigin)
+        CSRFMiddleware(cookies: app.accounts.cookies, publicOrigin: app.accounts.publicOrigin),
+        SuspensionGuard()
     )
     func on(_ method: HTTPMethod, _ route: SiteRoute, _ handler: @escaping @Sendable (Request) async throws -> Response) {
         accounts.on(method, route.components.map { PathComponent(stringLiteral: $0) }, use: handler)
@@ -48,6 +49,9 @@ func routes(_ app: Application, config: AppConfig) throws {
     accounts.post("settings", "tokens", use: SettingsController.createToken)
     accounts.post("settings", "tokens", ":id", "revoke", use: SettingsController.revokeToken)
     accounts.post("settings", "delete", use: SettingsController.deleteAccount)
+    on(.GET, .admin, AdminController.page)
+    accounts.post("admin", "orgs", ":id", "suspend", use: AdminController.suspend)
+    accounts.post("admin", "orgs", ":id", "unsuspend", use: AdminController.unsuspend)
 
     let api = accounts.grouped("v1", "auth")
     api.post("magic-link", use: AuthAPIController.requestMagicLink)

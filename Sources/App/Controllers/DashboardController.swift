@@ -9,6 +9,7 @@ enum DashboardController {
         }
         let view = DashboardView(
             settingsHref: SiteRoute.settings.path,
+            adminHref: current.user.isAdmin ? SiteRoute.admin.path : nil,
             displayName: current.user.displayName,
             organizationName: current.organization.name,
             planName: PlanTable.plan(current.organization.planID).name,

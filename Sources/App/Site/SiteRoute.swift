@@ -27,6 +27,7 @@ enum SiteRoute: Hashable, Sendable {
     case logout
     case dashboard
     case settings
+    case admin
     case devOutbox
     case devOutboxJSON
 
@@ -61,6 +62,7 @@ enum SiteRoute: Hashable, Sendable {
         case .logout: "/logout"
         case .dashboard: "/dashboard"
         case .settings: "/settings"
+        case .admin: "/admin"
         case .devOutbox: "/dev/outbox"
         case .devOutboxJSON: "/dev/outbox.json"
         }

@@ -48,6 +48,8 @@ struct MagicLinkView: Encodable {
 
 struct DashboardView: Encodable {
     let settingsHref: String
+    /// Only for platform administrators.
+    let adminHref: String?
     let displayName: String
     let organizationName: String
     let planName: String
@@ -97,4 +99,24 @@ struct SettingsView: Encodable {
     let error: String?
     /// What to retype to delete the account.
     let confirmHint: String
+}
+
+struct AdminView: Encodable {
+    struct UserRow: Encodable {
+        let name: String
+        let contact: String
+        let isAdmin: Bool
+        let joined: String
+    }
+    struct OrganizationRow: Encodable {
+        let name: String
+        let plan: String
+        let isSuspended: Bool
+        let action: String
+    }
+    let search: String
+    let searchAction: String
+    let csrf: String
+    let users: [UserRow]
+    let organizations: [OrganizationRow]
 }

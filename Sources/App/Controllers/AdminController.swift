@@ -1,0 +1,66 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// `/admin`: people and organizations, with search, and suspending an
+/// organization. Hidden (404) from everyone who is not a platform administrator.
+enum AdminController {
+    struct SearchQuery: Content { var q: String? }
+
+    static func page(_ req: Request) async throws -> Response {
+        let admin = try requireAdmin(req)
+        let search = (try? req.query.decode(SearchQuery.self).q)?.trimmingCharacters(in: .whitespaces) ?? ""
+        let users = User.query(on: req.db).sort(\.$createdAt, .descending).limit(100)
+        let organizations = Organization.query(on: req.db).sort(\.$createdAt, .descending).limit(100)
+        if !search.isEmpty {
+            let pattern = search.lowercased()
+            users.group(.or) { group in
+                group.filter(\.$email ~~ pattern)
+                group.filter(\.$phone ~~ pattern)
+                group.filter(\.$displayName ~~ search)
+            }
+            organizations.filter(\.$name ~~ search)
+        }
+        let csrf = req.csrfToken(req.accounts.cookies)
+        let view = AdminView(
+            search: search,
+            searchAction: SiteRoute.admin.path,
+            csrf: csrf,
+            users: try await users.all().map { user in
+                AdminView.UserRow(name: user.displayName, contact: user.email ?? user.phone ?? "", isAdmin: user.isAdmin,
+                                  joined: user.createdAt.map(ChangelogController.dayLabel) ?? "")
+            },
+            organizations: try await organizations.all().map { organization in
+                AdminView.OrganizationRow(
+                    name: organization.name,
+                    plan: PlanTable.plan(organization.planID).name,
+                    isSuspended: organization.suspendedAt != nil,
+                    action: SiteRoute.admin.path + "/orgs/" + organization.id!.uuidString + (organization.suspendedAt == nil ? "/suspend" : "/unsuspend")
+                )
+            }
+        )
+        _ = admin
+        return try await AuthPagesController.page(req, "admin", title: "Admin", view)
+    }
+
+    static func suspend(_ req: Request) async throws -> Response { try await setSuspended(req, true) }
+    static func unsuspend(_ req: Request) async throws -> Response { try await setSuspended(req, false) }
+
+    private static func setSuspended(_ req: Request, _ suspended: Bool) async throws -> Response {
+        let admin = try requireAdmin(req)
+        guard let id = req.parameters.get("id", as: UUID.self), let organization = try await Organization.find(id, on: req.db) else {
+            throw APIError(.notFound, "not_found", "No such organization.")
+        }
+        organization.suspendedAt = suspended ? req.application.clock.now() : nil
+        try await organization.save(on: req.db)
+        try await AuditLog(request: req).record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
+                                                actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString)
+        return req.redirect(to: SiteRoute.admin.path, redirectType: .normal)
+    }
+
+    private static func requireAdmin(_ req: Request) throws -> CurrentUser {
+        guard let current = req.currentUser, current.user.isAdmin else { throw Abort(.notFound) }
+        return current
+    }
+}
