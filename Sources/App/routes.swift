@@ -50,6 +50,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     accounts.post("settings", "tokens", ":id", "revoke", use: SettingsController.revokeToken)
     accounts.post("settings", "delete", use: SettingsController.deleteAccount)
     on(.GET, .admin, AdminController.page)
+    on(.GET, .audit, AuditPageController.page)
     accounts.post("admin", "orgs", ":id", "suspend", use: AdminController.suspend)
     accounts.post("admin", "orgs", ":id", "unsuspend", use: AdminController.unsuspend)
 

@@ -28,6 +28,7 @@ enum SiteRoute: Hashable, Sendable {
     case dashboard
     case settings
     case admin
+    case audit
     case devOutbox
     case devOutboxJSON
 
@@ -63,6 +64,7 @@ enum SiteRoute: Hashable, Sendable {
         case .dashboard: "/dashboard"
         case .settings: "/settings"
         case .admin: "/admin"
+        case .audit: "/audit"
         case .devOutbox: "/dev/outbox"
         case .devOutboxJSON: "/dev/outbox.json"
         }

@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `/audit`: the organization's audit log for people, with the same filters and
+/// cursors as `GET /v1/audit`.
+enum AuditPageController {
+    static func page(_ req: Request) async throws -> Response {
+        guard let current = req.currentUser else {
+            return req.redirect(to: SiteRoute.login.path + "?next=" + SiteRoute.audit.path, redirectType: .normal)
+        }
+        let (events, next) = try await AuditAPIController.search(req, organization: current.organization.id!)
+        let names = try await actorNames(events, on: req.db)
+        let formatter = ISO8601DateFormatter()
+        let filters = ["action", "actor", "resource", "from", "to"].reduce(into: [String: String]()) { result, key in
+            result[key] = req.query[String.self, at: key] ?? ""
+        }
+        var nextHref: String?
+        if let next {
+            let query = filters.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\(AuthPagesController.queryValue($0.value))" } + ["cursor=" + AuthPagesController.queryValue(next)]
+            nextHref = SiteRoute.audit.path + "?" + query.joined(separator: "&")
+        }
+        let view = AuditView(
+            action: SiteRoute.audit.path,
+            filters: .init(action: filters["action"]!, actor: filters["actor"]!, resource: filters["resource"]!,
+                           from: filters["from"]!, to: filters["to"]!),
+            actions: AuditView.knownActions,
+            events: events.map { event in
+                let metadata = AuditAPIController.metadata(event)
+                return AuditView.Row(
+                    time: formatter.string(from: event.createdAt),
+                    timeLabel: formatter.string(from: event.createdAt).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
+                    action: event.action,
+                    tone: tone(event.action),
+                    actor: event.actorUserID.flatMap { names[$0] } ?? (event.actorUserID == nil ? "System" : "Deleted user"),
+                    actorFilterHref: event.actorUserID.map { SiteRoute.audit.path + "?actor=" + $0.uuidString },
+                    resource: [event.resourceType, event.resourceID.map { String($0.prefix(8)) }].compactMap { $0 }.joined(separator: " "),
+                    resourceFilterHref: event.resourceID.map { SiteRoute.audit.path + "?resource=" + AuthPagesController.queryValue($0) },
+                    ip: event.ip ?? "",
+                    metadata: metadata.isEmpty ? "" : String(decoding: (try? sortedJSON(metadata)) ?? Data(), as: UTF8.self)
+                )
+            },
+            nextHref: nextHref,
+            resetHref: SiteRoute.audit.path
+        )
+        return try await AuthPagesController.page(req, "audit", title: "Audit log", view)
+    }
+
+    private static func actorNames(_ events: [AuditEvent], on db: any Database) async throws -> [UUID: String] {
+        let ids = Array(Set(events.compactMap(\.actorUserID)))
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.displayName) })
+    }
+
+    /// Pill colour: failures red, deletions and suspensions amber, the rest neutral.
+    static func tone(_ action: String) -> String {
+        if action.contains("failed") { return "danger" }
+        if action.contains("deleted") || action.contains("revoked") || action.contains("suspended") { return "warn" }
+        if action.contains("created") || action.contains("signed_in") || action.contains("granted") { return "ok" }
+        return "neutral"
+    }
+
+    private static func sortedJSON(_ value: [String: String]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(value)
+    }
+}

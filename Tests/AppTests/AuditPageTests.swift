@@ -1,0 +1,46 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Audit page")
+struct AuditPageTests {
+    @Test("lists this workspace's events with pills, escapes what people typed, filters and pages")
+    func auditPage() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (alice, _) = try await AccountDataTests.signedIn(app)
+            let (bob, _) = try await AccountDataTests.signedIn(app)
+            for index in 0..<3 {
+                _ = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                         body: ByteBuffer(string: #"{"name":"<script>alert(\#(index))</script>"}"#))
+            }
+            _ = try await bob.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": bob.csrfCookie ?? ""],
+                                   body: ByteBuffer(string: #"{"name":"bobs-secret-project"}"#))
+
+            let page = try await alice.get("/audit")
+            #expect(page.status == .ok)
+            #expect(page.headers.first(name: .cacheControl) == "no-store")
+            let html = page.body.string
+            #expect(html.contains("pill pill-ok\">token.created"))
+            #expect(html.contains("auth.signed_in"))
+            #expect(!html.contains("<script>alert"))
+            #expect(html.contains("&lt;script&gt;alert"))
+            #expect(!html.contains("bobs-secret-project"))
+            #expect(HTMLInspector(html: html).h1Count == 1)
+
+            let filtered = try await alice.get("/audit?action=token.created&limit=2")
+            let rows = filtered.body.string.components(separatedBy: "<span class=\"pill").count - 1
+            #expect(rows == 2)
+            let next = try #require(HTMLInspector(html: filtered.body.string).tags("a").first { $0.attributes["href"]?.contains("cursor=") == true }?.attributes["href"])
+            #expect(next.contains("action=token.created"))
+            let second = try await alice.get(next)
+            #expect(second.body.string.components(separatedBy: "<span class=\"pill").count - 1 == 1)
+
+            #expect(try await alice.get("/audit?from=2999-01-01").body.string.contains("No events"))
+            #expect(try await alice.get("/audit?from=yesterday").status == .badRequest)
+            #expect(try await BrowserSession(app).get("/audit").status == .seeOther)
+        }
+    }
+}
