@@ -51,3 +51,30 @@ struct SettingsPageTests {
         }
     }
 }
+
+@Suite("Signed-in shell")
+struct AppShellTests {
+    @Test("app navigation marks the current page, the user menu shows who and which plan, the avatar colour is stable")
+    func shell() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (alice, email) = try await AccountDataTests.signedIn(app)
+            for (path, title) in [("/dashboard", "Overview"), ("/audit", "Audit"), ("/settings", "Settings")] {
+                let page = HTMLInspector(html: try await alice.get(path).body.string)
+                let current = page.tags("a").filter { $0.attributes["aria-current"] == "page" }.compactMap { $0.attributes["href"] }
+                #expect(current.filter { $0 == path }.count == 2, "\(path): app nav and tab bar")
+                #expect(page.texts("nav").contains { $0.contains(title) })
+                #expect(page.h1Count == 1)
+            }
+            let html = try await alice.get("/dashboard").body.string
+            #expect(html.contains(email))
+            #expect(html.contains("badge badge-accent\">Hobby"))
+            #expect(html.contains("avatar avatar-\(AppShellBuilder.avatarIndex(email))"))
+            #expect(AppShellBuilder.avatarIndex(email.uppercased()) == AppShellBuilder.avatarIndex(email))
+            #expect(!html.contains("href=\"/admin\""))
+            // public pages stay the same for everyone: no shell, no personal data
+            let pricing = try await alice.get("/pricing").body.string
+            #expect(!pricing.contains(email))
+            #expect(!pricing.contains("tab-bar"))
+        }
+    }
+}

@@ -52,9 +52,14 @@ def test_magic_link_sign_in_in_the_browser(browser, server):
         EC.visibility_of_element_located((By.CSS_SELECTOR, ".header-actions [data-signed-in]")))
     assert dashboard_link.get_attribute("href").endswith("/dashboard")
 
+    # the signed-in pages fit a phone, tab bar included
+    for path in ("/dashboard", "/settings", "/audit"):
+        browser.get(server + path)
+        assert browser.find_element(By.CSS_SELECTOR, ".app-nav a[aria-current='page']").get_attribute("href").endswith(path)
+
     # signing out ends the session
     browser.get(server + "/dashboard")
-    click(browser, "form[action='/logout'] button")
+    click(browser, ".logout-form button")
     WebDriverWait(browser, 10).until(lambda d: d.current_url.rstrip("/") == server)
     assert browser.get_cookie("bmm_session") is None
     browser.get(server + "/dashboard")
@@ -76,6 +81,12 @@ def test_sms_sign_in_without_javascript(phone_without_js, server):
     click(driver, "form[action='/login/sms/verify'] button")
     WebDriverWait(driver, 10).until(lambda d: urllib.parse.urlparse(d.current_url).path == "/dashboard")
     assert "Welcome" in driver.find_element(By.TAG_NAME, "h1").text
+    for path in ("/dashboard", "/settings", "/audit"):
+        driver.get(server + path)
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 360, path
+        tab = driver.find_element(By.CSS_SELECTOR, ".tab-bar a[aria-current='page']")
+        assert tab.is_displayed() and tab.get_attribute("href").endswith(path)
+        screenshot(driver, "phone_app" + path.replace("/", "_"))
 
 
 def test_invalid_phone_keeps_what_was_typed(phone_without_js, server):

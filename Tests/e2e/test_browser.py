@@ -34,6 +34,8 @@ def test_hamburger_menu_works_without_javascript(phone_without_js, server):
     panel_links = driver.find_elements(By.CSS_SELECTOR, ".nav-menu-panel a")
     assert panel_links and not any(link.is_displayed() for link in panel_links)
     driver.find_element(By.CSS_SELECTOR, ".nav-menu summary").click()
+    # the panel fades in (unless reduced motion is asked for): wait until it is all there
+    wait(driver).until(lambda d: all(link.is_displayed() for link in d.find_elements(By.CSS_SELECTOR, ".nav-menu-panel a")))
     visible = [link.text for link in driver.find_elements(By.CSS_SELECTOR, ".nav-menu-panel a") if link.is_displayed()]
     screenshot(driver, "phone_menu_open_nojs")
     assert "Docs" in visible and "Pricing" in visible

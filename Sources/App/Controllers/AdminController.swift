@@ -40,8 +40,7 @@ enum AdminController {
                 )
             }
         )
-        _ = admin
-        return try await AuthPagesController.page(req, "admin", title: "Admin", view)
+        return try await AppShellBuilder.page(req, admin, "admin", title: "Admin", active: .admin, view)
     }
 
     static func suspend(_ req: Request) async throws -> Response { try await setSuspended(req, true) }

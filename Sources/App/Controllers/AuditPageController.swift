@@ -44,7 +44,7 @@ enum AuditPageController {
             nextHref: nextHref,
             resetHref: SiteRoute.audit.path
         )
-        return try await AuthPagesController.page(req, "audit", title: "Audit log", view)
+        return try await AppShellBuilder.page(req, current, "audit", title: "Audit log", active: .audit, view)
     }
 
     private static func actorNames(_ events: [AuditEvent], on db: any Database) async throws -> [UUID: String] {

@@ -17,6 +17,6 @@ enum DashboardController {
             csrf: req.csrfToken(req.accounts.cookies),
             docsHref: SiteRoute.docsIndex.path
         )
-        return try await AuthPagesController.page(req, "dashboard", title: "Dashboard", view)
+        return try await AppShellBuilder.page(req, current, "dashboard", title: "Dashboard", active: .dashboard, view)
     }
 }

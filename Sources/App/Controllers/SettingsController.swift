@@ -103,7 +103,7 @@ enum SettingsController {
             error: error,
             confirmHint: current.user.email ?? current.user.phone ?? ""
         )
-        return try await AuthPagesController.page(req, "settings", title: "Settings", view, status: status)
+        return try await AppShellBuilder.page(req, current, "settings", title: "Settings", active: .settings, view, status: status)
     }
 
     private static func day(_ date: Date) -> String {

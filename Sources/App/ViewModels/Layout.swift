@@ -13,6 +13,30 @@ struct Layout: Encodable {
     let footer: [FooterColumn]
     let assets: AssetURLs
     let account: AccountLinks
+    /// The signed-in shell (app navigation, user menu, phone tab bar); `nil` on
+    /// public pages, which must be the same for everyone.
+    var app: AppShell? = nil
+}
+
+struct AppShell: Encodable {
+    struct Tab: Encodable {
+        let title: String
+        let href: String
+        let icon: String
+        let isCurrent: Bool
+    }
+    let homeHref: String
+    let displayName: String
+    let contact: String
+    let initial: String
+    /// `avatar-0` … `avatar-7`, chosen from a hash of the email or phone, so the
+    /// colour stays the same everywhere (a class: the CSP allows no inline styles).
+    let avatarClass: String
+    let planName: String
+    let tabs: [Tab]
+    let menu: [Link]
+    let logoutAction: String
+    let csrf: String
 }
 
 /// Header links for signing in. Public pages are the same for everyone (they are
