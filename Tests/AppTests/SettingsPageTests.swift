@@ -78,3 +78,89 @@ struct AppShellTests {
         }
     }
 }
+
+@Suite("Workspaces: rename, invite, join, switch, remove")
+struct WorkspaceTests {
+    @Test("an owner invites by email; the link signs the invitee in and adds them; only owners manage members", arguments: TestDatabase.all)
+    func inviteFlow(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings").body.string))
+            #expect(try await owner.postForm("/settings/workspace", ["name": "Acme <Labs>", "csrf": csrf]).status == .seeOther)
+            #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
+
+            let invitee = AccountsTests.uniqueEmail().lowercased()
+            let sent = try await owner.postForm("/settings/members", ["email": invitee, "role": "member", "csrf": csrf])
+            #expect(sent.status == .seeOther)
+            #expect(try await owner.get("/settings").body.string.contains(invitee))
+            let body = try #require(try await latestOutboxBody(app, to: invitee))
+            let link = try #require(DevOutboxController.firstLink(in: body))
+            let path = String(link.dropFirst(app.publicSite.baseURL.count))
+
+            // the invitee opens the link in their own browser and accepts
+            let guest = BrowserSession(app)
+            let page = try await guest.get(path)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Join Acme &lt;Labs&gt;"))
+            let token = String(path.split(separator: "=", maxSplits: 1)[1])
+            let joined = try await guest.postForm("/invite", ["token": token, "csrf": guest.csrfCookie ?? ""])
+            #expect(joined.status == .seeOther)
+            let me = try AccountDataTests.json(try await guest.get("/v1/auth/me"))
+            #expect((me["org"] as? [String: Any])?["name"] as? String == "Acme <Labs>")
+            #expect((me["org"] as? [String: Any])?["role"] as? String == "member")
+            // single use
+            #expect(try await BrowserSession(app).postForm("/invite", ["token": token, "csrf": ""]).status == .forbidden)
+            let again = BrowserSession(app)
+            _ = try await again.get("/login")
+            #expect(try await again.postForm("/invite", ["token": token, "csrf": again.csrfCookie ?? ""]).status == .gone)
+
+            // a member cannot rename, invite or remove
+            let guestCSRF = try #require(BrowserSession.csrfField(in: try await guest.get("/settings").body.string))
+            #expect(try await guest.postForm("/settings/workspace", ["name": "Mine now", "csrf": guestCSRF]).status == .forbidden)
+            #expect(try await guest.postForm("/settings/members", ["email": "x@example.com", "csrf": guestCSRF]).status == .forbidden)
+
+            // the owner removes the member; their session in this workspace ends
+            let membership = try #require(try await Membership.query(on: app.db).filter(\.$role == "member").first())
+            #expect(try await owner.postForm("/settings/members/\(membership.id!)/remove", ["csrf": csrf]).status == .seeOther)
+            #expect(try await guest.get("/v1/auth/me").status == .unauthorized)
+            let actions = Set(try await AuditEvent.query(on: app.db).all().map(\.action))
+            #expect(actions.isSuperset(of: ["org.renamed", "member.invited", "member.joined", "member.removed"]))
+        }
+    }
+
+    @Test("the last owner cannot be removed, and people with two workspaces can switch")
+    func ownersAndSwitching() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (owner, ownerEmail) = try await AccountDataTests.signedIn(app)
+            let (other, _) = try await AccountDataTests.signedIn(app)
+            let otherCSRF = try #require(BrowserSession.csrfField(in: try await other.get("/settings").body.string))
+            _ = try await other.postForm("/settings/members", ["email": ownerEmail, "role": "owner", "csrf": otherCSRF])
+            let inviteBody = try #require(try await latestOutboxBody(app, to: ownerEmail))
+            let link = try #require(DevOutboxController.firstLink(in: inviteBody))
+            let token = String(link.split(separator: "=", maxSplits: 1)[1])
+            _ = try await owner.get("/login")
+            _ = try await owner.postForm("/invite", ["token": token, "csrf": owner.csrfCookie ?? ""])
+
+            let settings = try await owner.get("/settings").body.string
+            let choices = HTMLInspector(html: settings).tags("option").compactMap { $0.attributes["value"] }.filter { UUID(uuidString: $0) != nil }
+            #expect(choices.count == 2)
+            let csrf = try #require(BrowserSession.csrfField(in: settings))
+            let current = try #require((try AccountDataTests.json(try await owner.get("/v1/auth/me"))["org"] as? [String: Any])?["id"] as? String)
+            let target = try #require(choices.first { $0 != current })
+            #expect(try await owner.postForm("/settings/workspace/switch", ["organization": target, "csrf": csrf]).status == .seeOther)
+            #expect((try AccountDataTests.json(try await owner.get("/v1/auth/me"))["org"] as? [String: Any])?["id"] as? String == target)
+            #expect(try await owner.postForm("/settings/workspace/switch", ["organization": UUID().uuidString, "csrf": csrf]).status == .notFound)
+
+            // in a workspace with one owner, that owner cannot be removed
+            let (solo, _) = try await AccountDataTests.signedIn(app)
+            let soloCSRF = try #require(BrowserSession.csrfField(in: try await solo.get("/settings").body.string))
+            let soloMe = try AccountDataTests.json(try await solo.get("/v1/auth/me"))
+            let soloOrg = try #require(UUID(uuidString: (soloMe["org"] as? [String: Any])?["id"] as? String ?? ""))
+            let soloMembership = try #require(try await Membership.query(on: app.db).filter(\.$organization.$id == soloOrg).first())
+            let refused = try await solo.postForm("/settings/members/\(soloMembership.id!)/remove", ["csrf": soloCSRF])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.string.contains("at least one owner"))
+            #expect(try await Membership.find(soloMembership.id, on: app.db) != nil)
+        }
+    }
+}

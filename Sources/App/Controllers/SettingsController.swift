@@ -9,6 +9,9 @@ enum SettingsController {
     struct ProfileForm: Content { var displayName: String? }
     struct TokenForm: Content { var name: String?; var expiresInDays: String? }
     struct DeleteForm: Content { var confirm: String? }
+    struct RenameForm: Content { var name: String? }
+    struct InviteForm: Content { var email: String?; var role: String? }
+    struct SwitchForm: Content { var organization: String? }
 
     static func page(_ req: Request) async throws -> Response {
         guard let current = req.currentUser else {
@@ -17,6 +20,10 @@ enum SettingsController {
         let notice: String? = switch req.query[String.self, at: "saved"] {
         case "profile": "Profile saved."
         case "revoked": "Token revoked."
+        case "renamed": "Workspace renamed."
+        case "invited": "Invitation sent."
+        case "removed": "Member removed."
+        case "switched": "Switched workspace."
         default: nil
         }
         return try await render(req, current, notice: notice)
@@ -75,11 +82,87 @@ enum SettingsController {
         return response.noStore()
     }
 
+    static func renameWorkspace(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(RenameForm.self)
+        return try await orRender(req, current, then: "renamed") {
+            try await organizations(req).rename(current, to: form.name ?? "")
+        }
+    }
+
+    static func invite(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(InviteForm.self)
+        return try await orRender(req, current, then: "invited") {
+            let email: EmailAddress
+            do { email = try EmailAddress.parse(form.email ?? "") } catch let error as EmailAddressError { throw APIError(.badRequest, error.code, error.message) }
+            try await organizations(req).invite(current, email: email, role: form.role == "owner" ? .owner : .member,
+                                                publicURL: req.accounts.publicURL, mailer: req.accounts.mailer)
+        }
+    }
+
+    static func removeMember(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw APIError(.notFound, "not_found", "No such member.") }
+        return try await orRender(req, current, then: "removed") {
+            try await organizations(req).remove(current, memberID: id)
+        }
+    }
+
+    /// Makes another of the person's workspaces the current one for this session.
+    static func switchWorkspace(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(SwitchForm.self)
+        guard let session = current.session, let id = form.organization.flatMap(UUID.init(uuidString:)),
+              try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!).filter(\.$organization.$id == id).count() == 1
+        else { throw APIError(.notFound, "not_found", "No such workspace.") }
+        session.$organization.id = id
+        try await session.save(on: req.db)
+        return req.redirect(to: SiteRoute.settings.path + "?saved=switched", redirectType: .normal)
+    }
+
+    private static func organizations(_ req: Request) -> OrganizationService {
+        OrganizationService(database: req.db, now: req.application.clock.now(), audit: AuditLog(request: req))
+    }
+
+    /// Runs a change and redirects with a notice, or re-renders the page with its error.
+    private static func orRender(_ req: Request, _ current: CurrentUser, then notice: String, _ change: () async throws -> Void) async throws -> Response {
+        do {
+            try await change()
+        } catch let error as APIError {
+            return try await render(req, current, error: error.reason, status: error.status)
+        }
+        return req.redirect(to: SiteRoute.settings.path + "?saved=" + notice, redirectType: .normal)
+    }
+
     private static func render(
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
         error: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let tokens = try await APITokenService(database: req.db, now: req.application.clock.now()).list(for: current)
+        let service = organizations(req)
+        let isOwner = (try? await service.membership(current))?.role == Membership.Role.owner.rawValue
+        let memberships = try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!).with(\.$organization).all()
+        let workspace = WorkspaceSection(
+            isOwner: isOwner,
+            renameAction: SiteRoute.settings.path + "/workspace",
+            inviteAction: SiteRoute.settings.path + "/members",
+            switchAction: SiteRoute.settings.path + "/workspace/switch",
+            members: try await service.members(of: current.organization.id!).map { member in
+                let isYou = member.$user.id == current.user.id
+                return WorkspaceSection.Member(
+                    name: member.user.displayName, contact: member.user.email ?? member.user.phone ?? "", role: member.role, isYou: isYou,
+                    removeAction: isOwner && !isYou ? SiteRoute.settings.path + "/members/" + member.id!.uuidString + "/remove" : nil
+                )
+            },
+            pending: isOwner ? try await service.pendingInvitations(of: current.organization.id!).map {
+                WorkspaceSection.Pending(email: $0.email, role: $0.role, expires: day($0.expiresAt))
+            } : [],
+            choices: memberships.map {
+                WorkspaceSection.Choice(id: $0.organization.id!.uuidString, name: $0.organization.name, isCurrent: $0.organization.id == current.organization.id)
+            },
+            canSwitch: memberships.count > 1 && current.session != nil
+        )
         let view = SettingsView(
             csrf: req.csrfToken(req.accounts.cookies),
             displayName: current.user.displayName,
@@ -101,7 +184,8 @@ enum SettingsController {
             newToken: newToken,
             notice: notice,
             error: error,
-            confirmHint: current.user.email ?? current.user.phone ?? ""
+            confirmHint: current.user.email ?? current.user.phone ?? "",
+            workspace: workspace
         )
         return try await AppShellBuilder.page(req, current, "settings", title: "Settings", active: .settings, view, status: status)
     }

@@ -99,6 +99,45 @@ struct SettingsView: Encodable {
     let error: String?
     /// What to retype to delete the account.
     let confirmHint: String
+    let workspace: WorkspaceSection
+}
+
+struct WorkspaceSection: Encodable {
+    struct Member: Encodable {
+        let name: String
+        let contact: String
+        let role: String
+        let isYou: Bool
+        /// Owners see a remove button for everyone but themselves.
+        let removeAction: String?
+    }
+    struct Pending: Encodable {
+        let email: String
+        let role: String
+        let expires: String
+    }
+    struct Choice: Encodable {
+        let id: String
+        let name: String
+        let isCurrent: Bool
+    }
+    let isOwner: Bool
+    let renameAction: String
+    let inviteAction: String
+    let switchAction: String
+    let members: [Member]
+    let pending: [Pending]
+    /// Every workspace the person belongs to (shown when there is more than one).
+    let choices: [Choice]
+    let canSwitch: Bool
+}
+
+struct InvitationView: Encodable {
+    let csrf: String
+    let action: String
+    let token: String
+    let organizationName: String
+    let email: String
 }
 
 struct AdminView: Encodable {
