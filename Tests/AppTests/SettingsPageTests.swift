@@ -164,3 +164,38 @@ struct WorkspaceTests {
         }
     }
 }
+
+@Suite("Usage")
+struct UsageTests {
+    @Test("usage is counted per UTC day and organization, concurrency-safe, and drawn on the overview", arguments: TestDatabase.all)
+    func usage(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (alice, _) = try await AccountDataTests.signedIn(app)
+            let (bob, _) = try await AccountDataTests.signedIn(app)
+            let orgs = try await Organization.query(on: app.db).sort(\.$createdAt).all()
+            let aliceOrg = try #require(orgs.first?.id), bobOrg = try #require(orgs.last?.id)
+            let now = Date()
+            let usage = UsageService(database: app.db, now: now)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { try await usage.record(.draft, organization: aliceOrg) } }
+                try await group.waitForAll()
+            }
+            try await usage.record(.build, organization: aliceOrg)
+            try await UsageService(database: app.db, now: now.addingTimeInterval(-86_400 * 40)).record(.draft, organization: aliceOrg)
+            try await usage.record(.draft, organization: bobOrg)
+
+            #expect(try await usage.today(.draft, organization: aliceOrg) == 4)
+            #expect(try await usage.today(.build, organization: aliceOrg) == 1)
+            let month = try await usage.thisMonth(organization: aliceOrg)
+            #expect(month.reduce(0) { $0 + $1.drafts } == 4)
+
+            let html = try await alice.get("/dashboard").body.string
+            #expect(html.contains("<strong>4</strong> of 5 drafts today"))
+            #expect(html.contains("<strong>1</strong> of 3 builds today"))
+            #expect(html.components(separatedBy: "class=\"usage-bar").count - 1 == 2)
+            #expect(html.contains("This month: 4 drafts and 1 build."))
+            let bobs = try await bob.get("/dashboard").body.string
+            #expect(bobs.contains("<strong>1</strong> of 5 drafts today"))
+        }
+    }
+}

@@ -14,5 +14,6 @@ enum Migrations {
         CreateRateLimitBuckets(),
         CreateAPITokens(),
         CreateInvitations(),
+        CreateUsageCounters(),
     ]
 }

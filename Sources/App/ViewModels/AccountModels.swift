@@ -46,7 +46,30 @@ struct MagicLinkView: Encodable {
     let loginHref: String
 }
 
+/// The month's usage as an SVG bar chart, laid out in Swift so the template only
+/// places rectangles (no inline styles: the CSP allows none).
+struct UsageChart: Encodable {
+    struct Bar: Encodable {
+        let x: Int
+        let y: Int
+        let height: Int
+        let kind: String
+        let label: String
+    }
+    let width: Int
+    let height: Int
+    let bars: [Bar]
+    let summary: String
+    let draftsToday: Int
+    let draftsLimit: Int
+    let buildsToday: Int
+    let buildsLimit: Int
+    let monthDrafts: Int
+    let monthBuilds: Int
+}
+
 struct DashboardView: Encodable {
+    let usage: UsageChart
     let settingsHref: String
     /// Only for platform administrators.
     let adminHref: String?
