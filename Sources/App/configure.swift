@@ -88,10 +88,14 @@ extension Application {
 
     /// The configuration `configure(_:config:)` was given.
     var config: AppConfig {
-        get {
-            guard let config = storage[ConfigKey.self] else { preconditionFailure("configure(_:) has not run") }
-            return config
-        }
+        get { configured(ConfigKey.self) }
         set { storage[ConfigKey.self] = newValue }
+    }
+
+    /// A value `configure(_:config:)` stores; reading one before it ran is a
+    /// programming error, not a runtime condition.
+    func configured<Key: StorageKey>(_ key: Key.Type) -> Key.Value {
+        guard let value = storage[key] else { preconditionFailure("configure(_:config:) has not set \(Key.self)") }
+        return value
     }
 }

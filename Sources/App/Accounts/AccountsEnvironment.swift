@@ -25,10 +25,7 @@ extension Application {
     }
 
     var accounts: AccountsEnvironment {
-        get {
-            guard let value = storage[AccountsKey.self] else { preconditionFailure("configure(_:) has not set up accounts") }
-            return value
-        }
+        get { configured(AccountsKey.self) }
         set { storage[AccountsKey.self] = newValue }
     }
 }

@@ -41,10 +41,7 @@ extension Application {
 
     /// The compiled `Views/` templates.
     var templates: TemplateLibrary {
-        get {
-            guard let library = storage[TemplatesKey.self] else { preconditionFailure("configure(_:) has not loaded the templates") }
-            return library
-        }
+        get { configured(TemplatesKey.self) }
         set { storage[TemplatesKey.self] = newValue }
     }
 }

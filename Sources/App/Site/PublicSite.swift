@@ -140,10 +140,7 @@ extension Application {
     }
 
     var publicSite: PublicSite {
-        get {
-            guard let site = storage[PublicSiteKey.self] else { preconditionFailure("configure(_:) has not set up the public site") }
-            return site
-        }
+        get { configured(PublicSiteKey.self) }
         set { storage[PublicSiteKey.self] = newValue }
     }
 }
