@@ -108,3 +108,13 @@ def test_oversized_body_is_refused_with_413(server):
                              headers={"Content-Type": "application/json"}, timeout=10)
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
+
+
+def test_phone_is_checked_in_the_browser_too(phone, server):
+    phone.get(server + "/login")
+    phone.find_element(By.ID, "national").send_keys("12")
+    click(phone, "form[action='/login/sms'] button")
+    error = WebDriverWait(phone, 5).until(EC.visibility_of_element_located((By.ID, "phone-error")))
+    assert error.text == "That number looks too short for Switzerland."
+    assert urllib.parse.urlparse(phone.current_url).path == "/login"  # nothing was sent
+    screenshot(phone, "phone_login_checked_in_browser")

@@ -67,7 +67,8 @@ enum AuthPagesController {
         do {
             phone = try PhoneNumber.from(country: country, national: national)
         } catch {
-            return try await renderLogin(req, next: next, country: country, national: national, phoneError: error.message, status: .unprocessableEntity)
+            return try await renderLogin(req, next: next, country: country, national: national,
+                                         phoneError: error.message(forCountry: country), status: .unprocessableEntity)
         }
         let attempt = req.signInAttempt()
         do {
@@ -173,11 +174,14 @@ enum AuthPagesController {
             email: email,
             emailError: emailError,
             countries: DialCodes.all.map { code in
-                CountryOption(code: code.countryCode, label: "\(code.flag) +\(code.callingCode) \(code.name)", isSelected: code.countryCode == country)
+                CountryOption(code: code.countryCode, name: code.name, minDigits: code.nationalNumberLengths.lowerBound,
+                              maxDigits: code.nationalNumberLengths.upperBound,
+                              label: "\(code.flag) +\(code.callingCode) \(code.name)", isSelected: code.countryCode == country)
             },
             national: national,
             phoneError: phoneError,
-            outboxHref: outboxHref(req)
+            outboxHref: outboxHref(req),
+            loginScript: req.site.script("js/login.js")
         )
         return try await page(req, "login", title: "Sign in", view, status: status)
     }

@@ -2,6 +2,10 @@
 
 struct CountryOption: Encodable {
     let code: String
+    let name: String
+    /// Digits of a national number without the trunk 0, for the browser-side check.
+    let minDigits: Int
+    let maxDigits: Int
     /// e.g. "🇨🇭 +41 Switzerland": flag and code first, so the closed select shows them.
     let label: String
     let isSelected: Bool
@@ -20,6 +24,7 @@ struct LoginView: Encodable {
     let phoneError: String?
     /// Development only: where sent messages can be read.
     let outboxHref: String?
+    let loginScript: String
 }
 
 struct CheckEmailView: Encodable {
