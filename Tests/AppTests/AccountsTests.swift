@@ -1,5 +1,6 @@
 @testable import App
 import Fluent
+import NIOCore
 import Foundation
 import Testing
 import Vapor
@@ -385,6 +386,24 @@ struct AccountsTests {
             let dashboard = try await app.testing().sendRequest(.GET, "/dashboard")
             #expect(dashboard.status == .seeOther)
             #expect(dashboard.headers.first(name: .location) == "/login?next=/dashboard")
+        }
+    }
+}
+
+@Suite("Development outbox exposure")
+struct OutboxExposureTests {
+    @Test("the outbox answers only this machine, even in development", arguments: [
+        ("127.0.0.1", true), ("::1", true), ("203.0.113.5", false), ("10.1.2.3", false), ("2001:db8::1", false),
+    ])
+    func localOnly(address: String, allowed: Bool) async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let request = Request(application: app, method: .GET, url: URI(path: "/dev/outbox"),
+                                  remoteAddress: try SocketAddress(ipAddress: address, port: 40000), on: app.eventLoopGroup.any())
+            if allowed {
+                #expect(throws: Never.self) { try DevOutboxController.requireLocal(request) }
+            } else {
+                #expect(throws: (any Error).self) { try DevOutboxController.requireLocal(request) }
+            }
         }
     }
 }

@@ -5,12 +5,22 @@ import Vapor
 /// `/dev/outbox`: the messages the development delivery kept. Never registered in
 /// production, where both paths answer 404.
 enum DevOutboxController {
+    /// The outbox holds live sign-in links: even in development it answers only
+    /// requests from this machine (a dev server bound to 0.0.0.0 must not leak them).
+    static func requireLocal(_ req: Request) throws {
+        guard let address = req.remoteAddress else { return } // in-process requests (tests)
+        let ip = address.ipAddress ?? ""
+        guard ip.hasPrefix("127.") || ip == "::1" || ip == "::ffff:127.0.0.1" else { throw Abort(.notFound) }
+    }
+
     static func page(_ req: Request) async throws -> Response {
+        try requireLocal(req)
         let view = OutboxView(messages: try await messages(req), jsonHref: SiteRoute.devOutboxJSON.path)
         return try await AuthPagesController.page(req, "outbox", title: "Development outbox", view)
     }
 
     static func json(_ req: Request) async throws -> Response {
+        try requireLocal(req)
         struct Body: Encodable { let messages: [OutboxView.Message] }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

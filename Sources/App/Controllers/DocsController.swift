@@ -18,7 +18,7 @@ enum DocsController {
                 title: "Documentation",
                 intro: "Everything you need to describe, build, connect and run hosted MCP servers — and to host BuildMyMCPServer yourself.",
                 sections: sections,
-                sidebar: try site.sidebar.fragments(currentSection: nil, currentPage: nil),
+                sidebar: try site.sidebar.html(currentSection: nil, currentPage: nil),
                 breadcrumbs: [Link(title: "Docs", href: SiteRoute.docsIndex.path, isCurrent: true)],
                 searchIndexHref: SiteRoute.searchIndex.path
             )
@@ -64,7 +64,7 @@ enum DocsController {
             description: page.description,
             html: rendered.html,
             toc: rendered.headings.filter { $0.level <= 3 }.map { TOCEntry(level: $0.level, id: $0.id, text: $0.text) },
-            sidebar: try site.sidebar.fragments(currentSection: page.sectionIndex, currentPage: index),
+            sidebar: try site.sidebar.html(currentSection: page.sectionIndex, currentPage: index),
             breadcrumbs: crumbs,
             previous: index > 0 ? link(docs.pages[index - 1]) : nil,
             next: index + 1 < docs.pages.count ? link(docs.pages[index + 1]) : nil,
@@ -107,7 +107,7 @@ enum DocsController {
             title: section.title,
             intro: section.description.isEmpty ? "All pages in \(section.title)." : section.description,
             sections: [.init(title: "", href: nil, pages: section.pageIndices.map { entry(docs.pages[$0]) })],
-            sidebar: try site.sidebar.fragments(currentSection: index, currentPage: nil),
+            sidebar: try site.sidebar.html(currentSection: index, currentPage: nil),
             breadcrumbs: crumbs,
             searchIndexHref: SiteRoute.searchIndex.path
         )

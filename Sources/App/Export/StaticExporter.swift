@@ -37,6 +37,8 @@ struct StaticExporter {
             try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
         }
 
+        // Built once: `app.responder.current` assembles a new router on every access.
+        let responder = app.responder.current
         var report = Report()
         // Two requests in flight per core keeps every core busy while files are written.
         let width = max(2, System.coreCount * 2)
@@ -45,7 +47,7 @@ struct StaticExporter {
             func addNext() -> Bool {
                 guard let route = iterator.next() else { return false }
                 group.addTask {
-                    let body = try await render(route.path, expecting: .ok)
+                    let body = try await render(route.path, expecting: .ok, with: responder)
                     try write(body, to: directory + "/" + route.exportFile)
                     return (route.exportFile.hasSuffix(".html"), body.readableBytes)
                 }
@@ -60,7 +62,7 @@ struct StaticExporter {
             }
         }
 
-        let notFound = try await render(Self.notFoundProbe, expecting: .notFound)
+        let notFound = try await render(Self.notFoundProbe, expecting: .notFound, with: responder)
         try write(notFound, to: directory + "/404.html")
         report.files += 1
         report.bytes += notFound.readableBytes
@@ -72,9 +74,9 @@ struct StaticExporter {
         return report
     }
 
-    private func render(_ path: String, expecting status: HTTPStatus) async throws -> ByteBuffer {
+    private func render(_ path: String, expecting status: HTTPStatus, with responder: any Responder) async throws -> ByteBuffer {
         let request = Request(application: app, method: .GET, url: URI(path: path), on: app.eventLoopGroup.any())
-        let response = try await app.responder.respond(to: request).get()
+        let response = try await responder.respond(to: request).get()
         guard response.status == status else {
             throw ExportError(description: "\(path) answered \(response.status.code), expected \(status.code)")
         }

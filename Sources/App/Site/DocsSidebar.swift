@@ -23,13 +23,16 @@ struct DocsSidebar: Sendable {
         self.resting = resting
     }
 
-    /// Sidebar fragments for a page (`currentPage`) or a section index (`currentSection` only).
-    func fragments(currentSection: Int?, currentPage: Int?) throws -> [String] {
-        try docs.sections.indices.compactMap { index in
-            guard !docs.sections[index].pageIndices.isEmpty else { return nil }
-            guard index == currentSection else { return resting[index] }
-            return try Self.render(Self.entry(docs, index, currentSection: currentSection, currentPage: currentPage), templates)
+    /// The sidebar's HTML for a page (`currentPage`) or a section index
+    /// (`currentSection` only), joined here so the page template gets one string.
+    func html(currentSection: Int?, currentPage: Int?) throws -> String {
+        var html = ""
+        for index in docs.sections.indices where !docs.sections[index].pageIndices.isEmpty {
+            html += index == currentSection
+                ? try Self.render(Self.entry(docs, index, currentSection: currentSection, currentPage: currentPage), templates)
+                : resting[index]
         }
+        return html
     }
 
     private static func entry(_ docs: DocsCatalog, _ index: Int, currentSection: Int?, currentPage: Int?) -> SidebarSection {

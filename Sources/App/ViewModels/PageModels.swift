@@ -85,7 +85,7 @@ struct DocsPageView: Encodable {
     let html: String
     let toc: [TOCEntry]
     /// Rendered sidebar sections (`docs-sidebar-section`), see `DocsSidebar`.
-    let sidebar: [String]
+    let sidebar: String
     let breadcrumbs: [Link]
     let previous: Link?
     let next: Link?
@@ -106,7 +106,7 @@ struct DocsIndexView: Encodable {
     let title: String
     let intro: String
     let sections: [Section]
-    let sidebar: [String]
+    let sidebar: String
     let breadcrumbs: [Link]
     let searchIndexHref: String
 }
