@@ -163,6 +163,17 @@ enum SettingsController {
             },
             canSwitch: memberships.count > 1 && current.session != nil
         )
+        let usage = UsageService(database: req.db, now: req.application.clock.now())
+        let plan = PlanTable.plan(current.organization.planID)
+        let planSection = PlanSection(
+            name: plan.name,
+            limits: PlanPresentation.card(plan).limits,
+            draftsToday: try await usage.today(.draft, organization: current.organization.id!),
+            draftsLimit: plan.dailyDrafts,
+            buildsToday: try await usage.today(.build, organization: current.organization.id!),
+            buildsLimit: plan.dailyBuilds,
+            pricingHref: SiteRoute.pricing.path
+        )
         let view = SettingsView(
             csrf: req.csrfToken(req.accounts.cookies),
             displayName: current.user.displayName,
@@ -185,7 +196,8 @@ enum SettingsController {
             notice: notice,
             error: error,
             confirmHint: current.user.email ?? current.user.phone ?? "",
-            workspace: workspace
+            workspace: workspace,
+            plan: planSection
         )
         return try await AppShellBuilder.page(req, current, "settings", title: "Settings", active: .settings, view, status: status)
     }

@@ -128,6 +128,18 @@ struct SettingsView: Encodable {
     /// What to retype to delete the account.
     let confirmHint: String
     let workspace: WorkspaceSection
+    let plan: PlanSection
+}
+
+struct PlanSection: Encodable {
+    let name: String
+    /// The plan's limits from the plan table, e.g. "5 AI drafts a day".
+    let limits: [String]
+    let draftsToday: Int
+    let draftsLimit: Int
+    let buildsToday: Int
+    let buildsLimit: Int
+    let pricingHref: String
 }
 
 struct WorkspaceSection: Encodable {
