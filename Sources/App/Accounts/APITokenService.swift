@@ -9,6 +9,7 @@ struct APITokenService: Sendable {
 
     let database: any Database
     let now: Date
+    let audit: AuditLog
 
     /// Returns the stored token and the secret, which is shown exactly once.
     func create(name rawName: String, expiresInDays: Int?, for current: CurrentUser) async throws -> (APIToken, secret: String) {
@@ -29,6 +30,8 @@ struct APITokenService: Sendable {
         token.createdAt = now
         token.expiresAt = expiresInDays.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }
         try await token.create(on: database)
+        try await audit.record("token.created", organization: current.organization.id, actor: current.user.id,
+                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
         return (token, secret)
     }
 
@@ -51,6 +54,8 @@ struct APITokenService: Sendable {
             throw APIError(.notFound, "not_found", "No such token.")
         }
         try await token.delete(on: database)
+        try await audit.record("token.revoked", organization: current.organization.id, actor: current.user.id,
+                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
         return token
     }
 
@@ -68,5 +73,11 @@ struct APITokenService: Sendable {
             try await token.save(on: database)
         }
         return (token, token.user, token.organization)
+    }
+}
+
+extension Request {
+    func tokenService() -> APITokenService {
+        APITokenService(database: db, now: application.clock.now(), audit: AuditLog(request: self))
     }
 }

@@ -46,7 +46,7 @@ extension Request {
     }
 
     /// The browser's sign-in attempt id, creating one (and its cookie) when missing.
-    func signInAttempt(setting response: Response? = nil) -> String {
+    func signInAttempt() -> String {
         if let existing = cookies[accounts.cookies.attempt]?.string, !existing.isEmpty { return existing }
         if let issued = storage[IssuedAttemptKey.self] { return issued }
         let attempt = SecretToken.make()
@@ -59,6 +59,11 @@ extension Request {
         if let attempt = storage[IssuedAttemptKey.self] {
             response.cookies[accounts.cookies.attempt] = accounts.cookies.value(attempt, maxAge: 3600)
         }
+    }
+
+    /// Sends a signed-out visitor to sign in, and back to `route` afterwards.
+    func redirectToSignIn(returningTo route: SiteRoute) -> Response {
+        redirect(to: SiteRoute.login.path + "?next=" + route.path, redirectType: .normal)
     }
 
     /// A local path to continue to after sign-in; anything else becomes the dashboard.

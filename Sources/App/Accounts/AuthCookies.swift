@@ -31,6 +31,12 @@ struct AuthCookies: Sendable {
         )
     }
 
+    /// Ends the browser's sign-in: session and hint cookies expire.
+    func clearSignIn(on response: Response) {
+        response.cookies[session] = expired()
+        response.cookies[Self.hint] = expired()
+    }
+
     func expired() -> HTTPCookies.Value {
         HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
                           isSecure: isSecure, isHTTPOnly: true, sameSite: .lax)

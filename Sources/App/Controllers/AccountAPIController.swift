@@ -45,16 +45,13 @@ enum AccountAPIController {
     static func createToken(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let body = try req.content.decode(TokenRequest.self)
-        let (token, secret) = try await APITokenService(database: req.db, now: req.application.clock.now())
-            .create(name: body.name, expiresInDays: body.expiresInDays, for: current)
-        try await AuditLog(request: req).record("token.created", organization: current.organization.id, actor: current.user.id,
-                                                resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+        let (token, secret) = try await req.tokenService().create(name: body.name, expiresInDays: body.expiresInDays, for: current)
         return try await TokenInfo(token, secret: secret).encodeResponse(status: .created, for: req).noStore()
     }
 
     static func listTokens(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let tokens = try await APITokenService(database: req.db, now: req.application.clock.now()).list(for: current)
+        let tokens = try await req.tokenService().list(for: current)
         return try await TokenList(tokens: tokens.map { TokenInfo($0) }).encodeResponse(for: req).noStore()
     }
 
@@ -63,20 +60,14 @@ enum AccountAPIController {
         guard let id = req.parameters.get("id", as: UUID.self) else {
             throw APIError(.notFound, "not_found", "No such token.")
         }
-        let token = try await APITokenService(database: req.db, now: req.application.clock.now()).revoke(id: id, for: current)
-        try await AuditLog(request: req).record("token.revoked", organization: current.organization.id, actor: current.user.id,
-                                                resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+        _ = try await req.tokenService().revoke(id: id, for: current)
         return Response(status: .noContent).noStore()
     }
 
     static func updateProfile(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let body = try req.content.decode(ProfileRequest.self)
-        let name = try validDisplayName(body.displayName)
-        current.user.displayName = name
-        try await current.user.save(on: req.db)
-        try await AuditLog(request: req).record("account.profile_updated", organization: current.organization.id, actor: current.user.id,
-                                                resourceType: "user", resourceID: current.user.id?.uuidString)
+        try await updateDisplayName(body.displayName, for: current, req)
         return try await AuthAPIController.currentUser(req)
     }
 
@@ -85,8 +76,7 @@ enum AccountAPIController {
         let body = try req.content.decode(DeleteRequest.self)
         try await performDeletion(req, current, confirm: body.confirm)
         let response = Response(status: .noContent)
-        response.cookies[req.accounts.cookies.session] = req.accounts.cookies.expired()
-        response.cookies[AuthCookies.hint] = req.accounts.cookies.expired()
+        req.accounts.cookies.clearSignIn(on: response)
         return response.noStore()
     }
 
@@ -104,11 +94,15 @@ enum AccountAPIController {
                                                 metadata: ["organizations_deleted": String(result.deletedOrganizations.count)])
     }
 
-    static func validDisplayName(_ raw: String) throws -> String {
+    /// Validates, saves and records a new display name (API and settings form alike).
+    static func updateDisplayName(_ raw: String, for current: CurrentUser, _ req: Request) async throws {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...80).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw APIError(.badRequest, "invalid_display_name", "Use 1 to 80 characters for your name.")
         }
-        return name
+        current.user.displayName = name
+        try await current.user.save(on: req.db)
+        try await AuditLog(request: req).record("account.profile_updated", organization: current.organization.id, actor: current.user.id,
+                                                resourceType: "user", resourceID: current.user.id?.uuidString)
     }
 }

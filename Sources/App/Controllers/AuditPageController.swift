@@ -7,7 +7,7 @@ import Vapor
 enum AuditPageController {
     static func page(_ req: Request) async throws -> Response {
         guard let current = req.currentUser else {
-            return req.redirect(to: SiteRoute.login.path + "?next=" + SiteRoute.audit.path, redirectType: .normal)
+            return req.redirectToSignIn(returningTo: .audit)
         }
         let (events, next) = try await AuditAPIController.search(req, organization: current.organization.id!)
         let names = try await actorNames(events, on: req.db)

@@ -93,8 +93,7 @@ enum AuthAPIController {
     static func logout(_ req: Request) async throws -> Response {
         _ = try await AuthPagesController.logout(req)
         let response = Response(status: .noContent)
-        response.cookies[req.accounts.cookies.session] = req.accounts.cookies.expired()
-        response.cookies[AuthCookies.hint] = req.accounts.cookies.expired()
+        req.accounts.cookies.clearSignIn(on: response)
         return response.noStore()
     }
 

@@ -132,8 +132,7 @@ enum AuthPagesController {
                                                     resourceType: "session", resourceID: current.session?.id?.uuidString)
         }
         let response = req.redirect(to: SiteRoute.home.path, redirectType: .normal)
-        response.cookies[req.accounts.cookies.session] = req.accounts.cookies.expired()
-        response.cookies[AuthCookies.hint] = req.accounts.cookies.expired()
+        req.accounts.cookies.clearSignIn(on: response)
         return response.noStore()
     }
 

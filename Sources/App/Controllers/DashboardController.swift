@@ -5,7 +5,7 @@ import Vapor
 enum DashboardController {
     static func overview(_ req: Request) async throws -> Response {
         guard let current = req.currentUser else {
-            return req.redirect(to: SiteRoute.login.path + "?next=" + SiteRoute.dashboard.path, redirectType: .normal)
+            return req.redirectToSignIn(returningTo: .dashboard)
         }
         let usage = UsageService(database: req.db, now: req.application.clock.now())
         let plan = PlanTable.plan(current.organization.planID)

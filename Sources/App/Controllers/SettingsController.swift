@@ -15,7 +15,7 @@ enum SettingsController {
 
     static func page(_ req: Request) async throws -> Response {
         guard let current = req.currentUser else {
-            return req.redirect(to: SiteRoute.login.path + "?next=" + SiteRoute.settings.path, redirectType: .normal)
+            return req.redirectToSignIn(returningTo: .settings)
         }
         let notice: String? = switch req.query[String.self, at: "saved"] {
         case "profile": "Profile saved."
@@ -33,13 +33,10 @@ enum SettingsController {
         let current = try req.requireUser()
         let form = try req.content.decode(ProfileForm.self)
         do {
-            current.user.displayName = try AccountAPIController.validDisplayName(form.displayName ?? "")
+            try await AccountAPIController.updateDisplayName(form.displayName ?? "", for: current, req)
         } catch let error as APIError {
             return try await render(req, current, error: error.reason, status: .unprocessableEntity)
         }
-        try await current.user.save(on: req.db)
-        try await AuditLog(request: req).record("account.profile_updated", organization: current.organization.id, actor: current.user.id,
-                                                resourceType: "user", resourceID: current.user.id?.uuidString)
         return req.redirect(to: SiteRoute.settings.path + "?saved=profile", redirectType: .normal)
     }
 
@@ -48,10 +45,7 @@ enum SettingsController {
         let form = try req.content.decode(TokenForm.self)
         let days = form.expiresInDays.flatMap { $0.isEmpty ? nil : Int($0) }
         do {
-            let (token, secret) = try await APITokenService(database: req.db, now: req.application.clock.now())
-                .create(name: form.name ?? "", expiresInDays: days, for: current)
-            try await AuditLog(request: req).record("token.created", organization: current.organization.id, actor: current.user.id,
-                                                    resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+            let (_, secret) = try await req.tokenService().create(name: form.name ?? "", expiresInDays: days, for: current)
             // Rendered, not redirected: the secret must appear exactly once and never in a URL.
             return try await render(req, current, newToken: secret)
         } catch let error as APIError {
@@ -62,9 +56,7 @@ enum SettingsController {
     static func revokeToken(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw APIError(.notFound, "not_found", "No such token.") }
-        let token = try await APITokenService(database: req.db, now: req.application.clock.now()).revoke(id: id, for: current)
-        try await AuditLog(request: req).record("token.revoked", organization: current.organization.id, actor: current.user.id,
-                                                resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+        _ = try await req.tokenService().revoke(id: id, for: current)
         return req.redirect(to: SiteRoute.settings.path + "?saved=revoked", redirectType: .normal)
     }
 
@@ -77,8 +69,7 @@ enum SettingsController {
             return try await render(req, current, error: error.reason, status: error.status)
         }
         let response = req.redirect(to: SiteRoute.home.path, redirectType: .normal)
-        response.cookies[req.accounts.cookies.session] = req.accounts.cookies.expired()
-        response.cookies[AuthCookies.hint] = req.accounts.cookies.expired()
+        req.accounts.cookies.clearSignIn(on: response)
         return response.noStore()
     }
 
@@ -139,7 +130,7 @@ enum SettingsController {
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
         error: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
-        let tokens = try await APITokenService(database: req.db, now: req.application.clock.now()).list(for: current)
+        let tokens = try await req.tokenService().list(for: current)
         let service = organizations(req)
         let isOwner = (try? await service.membership(current))?.role == Membership.Role.owner.rawValue
         let memberships = try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!).with(\.$organization).all()

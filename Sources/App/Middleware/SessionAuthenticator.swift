@@ -20,7 +20,7 @@ struct SessionAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let now = request.application.clock.now()
         if let bearer = request.headers.bearerAuthorization?.token {
-            guard let (token, user, organization) = try await APITokenService(database: request.db, now: now).authenticate(secret: bearer) else {
+            guard let (token, user, organization) = try await request.tokenService().authenticate(secret: bearer) else {
                 throw APIError(.unauthorized, "invalid_token", "The API token is unknown, revoked or expired.",
                                headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
             }

@@ -25,6 +25,7 @@ struct PublicSite: Sendable {
             siteJS: try assets.url("js/site.js"),
             iconSVG: try assets.url("icons/icon.svg"),
             icon192: try assets.url("icons/icon-192.png"),
+            icon512: try assets.url("icons/icon-512.png"),
             manifest: SiteRoute.webManifest.path
         )
     }
@@ -98,7 +99,7 @@ struct PublicSite: Sendable {
             description: description,
             canonicalURL: url(route),
             openGraphType: openGraphType,
-            openGraphImageURL: baseURL + assetURLs.icon512Path(assets),
+            openGraphImageURL: baseURL + assetURLs.icon512,
             language: language,
             jsonLD: jsonLD,
             noIndex: false,
@@ -114,7 +115,7 @@ struct PublicSite: Sendable {
             description: description,
             canonicalURL: nil,
             openGraphType: "website",
-            openGraphImageURL: baseURL + assetURLs.icon512Path(assets),
+            openGraphImageURL: baseURL + assetURLs.icon512,
             language: "en",
             jsonLD: [],
             noIndex: true,
@@ -125,12 +126,6 @@ struct PublicSite: Sendable {
 
     func script(_ logicalPath: String) -> String {
         assets.byLogicalPath[logicalPath]?.url ?? ""
-    }
-}
-
-extension AssetURLs {
-    func icon512Path(_ assets: AssetManifest) -> String {
-        assets.byLogicalPath["icons/icon-512.png"]?.url ?? icon192
     }
 }
 

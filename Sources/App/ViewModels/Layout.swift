@@ -97,5 +97,7 @@ struct AssetURLs: Encodable {
     let siteJS: String
     let iconSVG: String
     let icon192: String
+    /// Open Graph image and the largest PWA icon.
+    let icon512: String
     let manifest: String
 }
