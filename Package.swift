@@ -24,6 +24,15 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "Core"),
+        // LLM providers and the offline drafter behind one protocol; no Vapor.
+        .target(
+            name: "Drafting",
+            dependencies: [
+                "Core",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
         // Compiles the Leaf-syntax templates in Views/ once and renders them fast.
         .target(name: "Templating"),
@@ -39,6 +48,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "Core",
+                "Drafting",
                 "Markdown",
                 "Messaging",
                 "Templating",
