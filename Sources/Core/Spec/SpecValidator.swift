@@ -1,6 +1,197 @@
-/// Checks a spec against the contract. Placeholder until the validator lands.
+import Foundation
+
+/// Checks a spec against the contract documented on the "Authoring tools" page. Every
+/// problem names the field (`tools[2].name`) and says why, in words a person can act on.
 public enum SpecValidator {
+    public static let maxNameLength = 80
+    public static let maxDescriptionLength = 2000
+    public static let maxTools = 50
+    public static let maxImplementationBytes = 64 * 1024
+    public static let maxAllowedDomains = 50
+
+    static let slugRule = "^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits and hyphens; starts with a letter or digit)"
+    static let toolNameRule = "^[a-z][a-z0-9_]{0,63}$ (lowercase letters, digits, underscores; starts with a letter)"
+    static let secretKeyRule = "^[A-Z][A-Z0-9_]{0,63}$ (uppercase letters, digits, underscores; starts with a letter), like GITHUB_TOKEN"
+
+    /// Every problem, in the order of the fields.
     public static func problems(in spec: ServerSpec) -> [SpecProblem] {
-        []
+        var problems: [SpecProblem] = []
+        func add(_ path: String, _ message: String) {
+            problems.append(SpecProblem(path: path, message: message))
+        }
+
+        checkText(spec.name, at: "name", limit: maxNameLength, what: "a short display name", add)
+        if spec.slug.isEmpty {
+            add("slug", "is empty; use lowercase letters, digits and hyphens, like \"weather\"")
+        } else if !matches(spec.slug, first: isLowerOrDigit, rest: { isLowerOrDigit($0) || $0 == "-" }) {
+            add("slug", "\"\(spec.slug)\" must match \(slugRule)")
+        }
+        checkText(spec.description, at: "description", limit: maxDescriptionLength, what: "what the server is for", add)
+
+        checkTools(spec, add)
+        checkSecrets(spec.requiredSecrets, add)
+        checkDomains(spec.allowedDomains, add)
+        return problems
     }
+
+    /// Throws every problem at once when there is any.
+    public static func check(_ spec: ServerSpec) throws(SpecValidationError) {
+        let found = problems(in: spec)
+        if !found.isEmpty { throw SpecValidationError(problems: found) }
+    }
+
+    // MARK: tools
+
+    private static func checkTools(_ spec: ServerSpec, _ add: (String, String) -> Void) {
+        if spec.tools.isEmpty {
+            add("tools", "must list at least one tool")
+        } else if spec.tools.count > maxTools {
+            add("tools", "lists \(spec.tools.count) tools; the limit is \(maxTools)")
+        }
+        let declaredSecrets = Set(spec.requiredSecrets.map(\.key))
+        var firstIndexByName: [String: Int] = [:]
+        for (index, tool) in spec.tools.enumerated() {
+            let path = "tools[\(index)]"
+            if tool.name.isEmpty {
+                add("\(path).name", "is empty; name the tool in lowercase with underscores, like \"get_forecast\"")
+            } else if !matches(tool.name, first: isLower, rest: { isLowerOrDigit($0) || $0 == "_" }) {
+                add("\(path).name", "\"\(tool.name)\" must match \(toolNameRule)")
+            } else if let first = firstIndexByName[tool.name] {
+                add("\(path).name", "\"\(tool.name)\" is already the name of tools[\(first)]; tool names must be unique")
+            } else {
+                firstIndexByName[tool.name] = index
+            }
+            checkText(
+                tool.description, at: "\(path).description", limit: maxDescriptionLength,
+                what: "what the tool does and when to use it", add
+            )
+            checkInputSchema(tool.inputSchema, at: "\(path).inputSchema", add)
+            checkImplementation(tool.implementation, at: "\(path).implementation", declaredSecrets: declaredSecrets, add)
+        }
+    }
+
+    private static func checkInputSchema(_ schema: JSONValue, at path: String, _ add: (String, String) -> Void) {
+        guard case .object(let members) = schema else {
+            let got = schema == .null ? "is missing" : "must be a JSON Schema object, got \(schema.typeNameForMessage)"
+            add(path, "\(got); start from {\"type\": \"object\", \"properties\": {…}}")
+            return
+        }
+        switch members["type"] {
+        case nil:
+            add("\(path).type", "is missing; a tool's inputSchema must have \"type\": \"object\" (MCP requires it)")
+        case .string("object")?:
+            break
+        case let other?:
+            add("\(path).type", "must be \"object\" (MCP requires tool arguments to be an object), got \(other.compactJSON)")
+        }
+        for problem in JSONSchema.problems(inSchema: schema, at: path)
+        where !(problem.path == "\(path).type" && members["type"] != .string("object")) {
+            add(problem.path, problem.message)
+        }
+    }
+
+    private static func checkImplementation(
+        _ code: String, at path: String, declaredSecrets: Set<String>, _ add: (String, String) -> Void
+    ) {
+        if code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            add(path, "is empty; write the body of the async function that runs the tool")
+            return
+        }
+        let bytes = code.utf8.count
+        if bytes > maxImplementationBytes {
+            add(path, "is \(bytes) bytes; the limit is \(maxImplementationBytes) bytes (64 KiB)")
+        }
+        for name in SecretReferences.names(in: code) where !declaredSecrets.contains(name) {
+            add(path, "uses ctx.secrets.\(name), but \(name) is not declared in requiredSecrets")
+        }
+    }
+
+    // MARK: secrets and domains
+
+    private static func checkSecrets(_ secrets: [RequiredSecret], _ add: (String, String) -> Void) {
+        var firstIndexByKey: [String: Int] = [:]
+        for (index, secret) in secrets.enumerated() {
+            let path = "requiredSecrets[\(index)]"
+            if secret.key.isEmpty {
+                add("\(path).key", "is empty; name the secret in capitals with underscores, like GITHUB_TOKEN")
+            } else if !matches(secret.key, first: isUpper, rest: { isUpper($0) || isDigit($0) || $0 == "_" }) {
+                add("\(path).key", "\"\(secret.key)\" must match \(secretKeyRule)")
+            } else if let first = firstIndexByKey[secret.key] {
+                add("\(path).key", "\"\(secret.key)\" is already declared at requiredSecrets[\(first)]; keys must be unique")
+            } else {
+                firstIndexByKey[secret.key] = index
+            }
+            if secret.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                add("\(path).description", "is empty; say what the credential is and which permissions it needs")
+            }
+            if let url = secret.howToGetUrl, let problem = howToGetURLProblem(url) {
+                add("\(path).howToGetUrl", problem)
+            }
+        }
+    }
+
+    /// The link is shown to users as "get your key here", so it must be a plain web page:
+    /// never `javascript:` or `data:`, and no user name that could disguise the real host.
+    private static func howToGetURLProblem(_ text: String) -> String? {
+        let example = "an absolute http(s) URL like https://example.com/settings/tokens"
+        if text.isEmpty { return "is empty; remove it or give \(example)" }
+        guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }),
+            let components = URLComponents(string: text), let scheme = components.scheme?.lowercased()
+        else {
+            return "must be \(example)"
+        }
+        guard scheme == "http" || scheme == "https" else {
+            return "must be \(example), not a \(scheme): link"
+        }
+        guard let host = components.host, !host.isEmpty else { return "must be \(example), with a host" }
+        if components.user != nil || components.password != nil {
+            return "must not contain a user name or password; give \(example)"
+        }
+        return nil
+    }
+
+    private static func checkDomains(_ domains: [String], _ add: (String, String) -> Void) {
+        if domains.count > maxAllowedDomains {
+            add("allowedDomains", "lists \(domains.count) domains; the limit is \(maxAllowedDomains) (use a wildcard like *.example.com)")
+        }
+        var firstIndexByDomain: [String: Int] = [:]
+        for (index, domain) in domains.enumerated() {
+            let path = "allowedDomains[\(index)]"
+            if let problem = AllowedDomainRule.problem(with: domain) {
+                add(path, problem)
+            } else if let first = firstIndexByDomain[domain] {
+                add(path, "\"\(domain)\" is listed twice (first at allowedDomains[\(first)])")
+            } else {
+                firstIndexByDomain[domain] = index
+            }
+        }
+    }
+
+    // MARK: text
+
+    private static func checkText(
+        _ text: String, at path: String, limit: Int, what: String, _ add: (String, String) -> Void
+    ) {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            add(path, "is empty; write \(what)")
+        } else if text.count > limit {
+            add(path, "is \(text.count) characters long; the limit is \(limit)")
+        }
+    }
+
+    /// Whole-string match of `first` then up to 63 `rest` characters: the shape every
+    /// identifier rule here shares. Checked by hand because ICU's `$` also matches before
+    /// a trailing newline.
+    private static func matches(
+        _ text: String, first: (Unicode.Scalar) -> Bool, rest: (Unicode.Scalar) -> Bool
+    ) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard let head = scalars.first, first(head), scalars.count <= 64 else { return false }
+        return scalars.dropFirst().allSatisfy(rest)
+    }
+
+    private static func isLower(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) }
+    private static func isUpper(_ scalar: Unicode.Scalar) -> Bool { ("A"..."Z").contains(scalar) }
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+    private static func isLowerOrDigit(_ scalar: Unicode.Scalar) -> Bool { isLower(scalar) || isDigit(scalar) }
 }
