@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // cmark-gfm from Debian's libcmark-gfm-dev (+ -extensions-dev).
@@ -31,6 +32,18 @@ let package = Package(
                 "Core",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The egress guard for tool fetches and OAuth client-metadata fetches; no Vapor.
+        .target(
+            name: "Egress",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
@@ -62,6 +75,16 @@ let package = Package(
         ),
         .executableTarget(name: "bmm", dependencies: ["App"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(
+            name: "EgressTests",
+            dependencies: [
+                "Egress",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"]),
         .testTarget(

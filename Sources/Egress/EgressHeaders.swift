@@ -1,0 +1,58 @@
+/// The request-side rules for methods and headers.
+enum EgressHeaders {
+    /// Headers the transport sets itself, hop-by-hop headers (RFC 9110 §7.6.1) and anything aimed at a proxy:
+    /// letting a caller set them would allow request smuggling or a Host that differs from the checked one.
+    private static let owned: Set<String> = [
+        "host", "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "content-length",
+        "expect",
+    ]
+
+    /// Followed to another origin, these would hand one site's credentials to another.
+    private static let credentials: Set<String> = ["authorization", "cookie"]
+
+    /// Followed as a GET, the body and these descriptions of it are dropped.
+    private static let bodyDescriptions: Set<String> = [
+        "content-type", "content-encoding", "content-language", "content-location",
+    ]
+
+    /// Validates every header and drops the ones the transport owns, plus any that `Connection` names.
+    static func sanitized(_ headers: [EgressHeader]) throws(EgressError) -> [EgressHeader] {
+        for header in headers {
+            guard isToken(header.name) else { throw .invalidHeader(nil) }
+            guard header.value.unicodeScalars.allSatisfy({ $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) })
+            else { throw .invalidHeader(header.name) }
+        }
+        let connectionOptions = Set(
+            headers.filter { $0.name.lowercased() == "connection" }
+                .flatMap { $0.value.split(separator: ",") }
+                .map { String($0).trimmingASCIISpaces().lowercased() }
+        )
+        return headers.filter { header in
+            let name = header.name.lowercased()
+            return !owned.contains(name) && !name.hasPrefix("proxy-") && !connectionOptions.contains(name)
+        }
+    }
+
+    static func withoutCredentials(_ headers: [EgressHeader]) -> [EgressHeader] {
+        headers.filter { !credentials.contains($0.name.lowercased()) }
+    }
+
+    static func withoutBodyDescriptions(_ headers: [EgressHeader]) -> [EgressHeader] {
+        headers.filter { !bodyDescriptions.contains($0.name.lowercased()) }
+    }
+
+    /// Any RFC 9110 token, upper-cased, except `CONNECT` (a tunnel would bypass every check on what flows through
+    /// it) and `TRACE` (it reflects the request, credentials included).
+    static func validatedMethod(_ method: String) throws(EgressError) -> String {
+        guard isToken(method), method.count <= 32 else { throw .methodNotAllowed("(invalid)") }
+        let upper = method.uppercased()
+        guard upper != "CONNECT", upper != "TRACE" else { throw .methodNotAllowed(upper) }
+        return upper
+    }
+
+    private static let tokenSymbols = Set("!#$%&'*+-.^_`|~")
+
+    private static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || tokenSymbols.contains($0)) }
+    }
+}

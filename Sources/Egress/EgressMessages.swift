@@ -1,0 +1,48 @@
+public struct EgressHeader: Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+extension Array where Element == EgressHeader {
+    /// The first value of a header, matching the name case-insensitively.
+    public func first(named name: String) -> String? {
+        first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// One fetch as a tool or the OAuth server asks for it.
+public struct EgressRequest: Sendable {
+    public var url: String
+    public var method: String
+    /// Sent as given, less the headers that the transport owns (see ``EgressHeaders``).
+    public var headers: [EgressHeader]
+    public var body: [UInt8]?
+
+    public init(url: String, method: String = "GET", headers: [EgressHeader] = [], body: [UInt8]? = nil) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct EgressResponse: Sendable {
+    public var status: Int
+    public var headers: [EgressHeader]
+    /// The whole body, at most ``EgressPolicy/maxResponseBytes`` long.
+    public var body: [UInt8]
+    /// The URL that answered, after redirects, in the canonical form this module sent it.
+    public var finalURL: String
+
+    public init(status: Int, headers: [EgressHeader], body: [UInt8], finalURL: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.finalURL = finalURL
+    }
+}
