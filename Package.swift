@@ -76,6 +76,16 @@ let package = Package(
         .executableTarget(name: "bmm", dependencies: ["App"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(
+            name: "DraftingTests",
+            dependencies: [
+                "Drafting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "EgressTests",
             dependencies: [
                 "Egress",

@@ -1,0 +1,176 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// The HTTP side both providers share: one hard deadline over connect, head and the whole
+/// body, bounded reads, and failures turned into ``DraftingError``s that are safe to show.
+///
+/// AsyncHTTPClient's own deadline stops applying once the response head has arrived, so the
+/// whole exchange races a sleep instead; losing the race cancels the request.
+struct DraftTransport: Sendable {
+    /// A spec is a few dozen kilobytes; anything near this is a runaway answer.
+    static let responseLimit = 8 * 1024 * 1024
+    static let errorBodyLimit = 64 * 1024
+
+    let httpClient: HTTPClient
+    let timeout: Duration
+    /// Names the provider in messages: "Anthropic", "The model server".
+    let provider: String
+    /// Never shown, even when a provider echoes it back in an error message.
+    let secrets: [String]
+
+    var endedEarly: DraftingError { .upstream("\(provider)'s answer ended before the draft was complete.") }
+
+    func withDeadline<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws(DraftingError)
+        -> T
+    {
+        let timeout = self.timeout
+        do {
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await operation() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw DraftingError.timeout
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw DraftingError.timeout }
+                return first
+            }
+        } catch let error as DraftingError {
+            throw error
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            // AsyncHTTPClient's deadline for the response head can beat the race by a moment.
+            throw .timeout
+        } catch {
+            // Transport errors can name hosts and internals; a fixed phrase is all that is shown.
+            throw .upstream("Could not reach \(provider).")
+        }
+    }
+
+    /// Sends `request` and returns the response when it is a success; otherwise reads the
+    /// error body and throws what it means.
+    func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        let response = try await httpClient.execute(request, deadline: .now() + Self.timeAmount(timeout))
+        guard (200..<300).contains(response.status.code) else {
+            let body = try await read(response, limit: Self.errorBodyLimit, truncating: true)
+            throw failure(
+                status: Int(response.status.code),
+                retryAfter: response.headers.first(name: "retry-after"),
+                body: body
+            )
+        }
+        return response
+    }
+
+    /// The whole body; more than ``responseLimit`` bytes is a runaway answer.
+    func read(_ response: HTTPClientResponse, limit: Int = Self.responseLimit, truncating: Bool = false) async throws
+        -> [UInt8]
+    {
+        var body: [UInt8] = []
+        for try await chunk in response.body {
+            guard body.count + chunk.readableBytes <= limit else {
+                if truncating {
+                    body.append(contentsOf: chunk.readableBytesView.prefix(limit - body.count))
+                    break
+                }
+                throw DraftingError.specTooLarge
+            }
+            body.append(contentsOf: chunk.readableBytesView)
+        }
+        return body
+    }
+
+    /// Feeds the body's server-sent events to `handle` until it returns false or the body
+    /// ends. A connection that breaks mid-stream is reported as an answer that ended early.
+    func forEachEvent(
+        of response: HTTPClientResponse,
+        _ handle: (ServerSentEvent) throws -> Bool
+    ) async throws {
+        var parser = ServerSentEventParser()
+        var received = 0
+        do {
+            for try await chunk in response.body {
+                received += chunk.readableBytes
+                if received > Self.responseLimit { throw DraftingError.specTooLarge }
+                for event in parser.consume(chunk.readableBytesView) {
+                    guard try handle(event) else { return }
+                }
+            }
+        } catch let error as DraftingError {
+            throw error
+        } catch {
+            try Task.checkCancellation()
+            throw endedEarly
+        }
+        for event in parser.finish() {
+            guard try handle(event) else { return }
+        }
+    }
+
+    func failure(status: Int, retryAfter: String?, body: [UInt8]) -> DraftingError {
+        let detail = ProviderErrorBody(body)
+        if status == 429 || status == 529 || detail.isRateLimit {
+            return .rateLimited(retryAfterSeconds: retryAfter.flatMap(Self.seconds(retryAfter:)))
+        }
+        if status == 401 || status == 403 {
+            return .upstream("\(provider) refused the API key (HTTP \(status)).")
+        }
+        if let message = detail.message.flatMap(safe) {
+            return .upstream("\(provider) answered HTTP \(status): \(message)")
+        }
+        return .upstream("\(provider) answered HTTP \(status).")
+    }
+
+    /// An error a provider reported inside a stream.
+    func failure(streamed detail: ProviderErrorBody) -> DraftingError {
+        if detail.isRateLimit { return .rateLimited(retryAfterSeconds: nil) }
+        if let message = detail.message.flatMap(safe) { return .upstream("\(provider) reported an error: \(message)") }
+        return .upstream("\(provider) reported an error.")
+    }
+
+    /// A provider's own words, made fit to show: secrets removed, no control characters, short.
+    func safe(_ message: String) -> String? {
+        var text = message
+        for secret in secrets where !secret.isEmpty {
+            text = text.replacingOccurrences(of: secret, with: "[redacted]")
+        }
+        text = String(text.unicodeScalars.filter { $0.properties.generalCategory != .control }.map(Character.init))
+        text = text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+
+    /// `Retry-After` in whole seconds; the HTTP-date form is rare from APIs and is ignored.
+    static func seconds(retryAfter value: String) -> Int? {
+        let raw = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(raw), seconds >= 0 { return seconds }
+        if let seconds = Double(raw), seconds.isFinite, seconds >= 0 { return Int(seconds.rounded(.up)) }
+        return nil
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension DraftTransport {
+    /// `base` + `path` with exactly one slash between them, whatever the configuration wrote.
+    static func url(_ base: String, _ path: String) -> String {
+        var base = base.trimmingCharacters(in: .whitespaces)
+        while base.hasSuffix("/") { base.removeLast() }
+        return path.hasPrefix("/") ? base + path : base + "/" + path
+    }
+
+    static let userAgent = "BuildMyMCPServer"
+
+    static func jsonBody(_ value: some Encodable) throws(DraftingError) -> HTTPClientRequest.Body {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        do {
+            return .bytes(ByteBuffer(bytes: try encoder.encode(value)))
+        } catch {
+            throw .upstream("The draft request could not be encoded.")
+        }
+    }
+}

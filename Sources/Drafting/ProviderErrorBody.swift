@@ -1,0 +1,68 @@
+import Foundation
+
+/// The error shapes providers send: `{"error":{"type","message"}}` (Anthropic, OpenAI),
+/// `{"message","type"}` (vLLM) and `{"error":"…"}` (Ollama).
+struct ProviderErrorBody: Sendable {
+    var type: String?
+    var message: String?
+
+    var isRateLimit: Bool {
+        ["rate_limit_error", "overloaded_error", "rate_limit_exceeded"].contains(type ?? "")
+    }
+
+    init(type: String? = nil, message: String? = nil) {
+        self.type = type
+        self.message = message
+    }
+
+    init(_ body: [UInt8]) {
+        guard let object = try? JSONDecoder().decode(Shape.self, from: Data(body)) else {
+            self.init()
+            return
+        }
+        switch object.error {
+        case .detail(let detail):
+            self.init(type: detail.type ?? detail.code, message: detail.message)
+        case .text(let text):
+            self.init(message: text)
+        case nil:
+            self.init(type: object.type, message: object.message)
+        }
+    }
+
+    private struct Shape: Decodable {
+        var error: ErrorField?
+        var type: String?
+        var message: String?
+    }
+
+    private struct Detail: Decodable {
+        var type: String?
+        var code: String?
+        var message: String?
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            type = try? container.decodeIfPresent(String.self, forKey: .type)
+            // OpenAI sends a string code, vLLM a number; only the string is a type worth matching.
+            code = try? container.decodeIfPresent(String.self, forKey: .code)
+            message = try? container.decodeIfPresent(String.self, forKey: .message)
+        }
+
+        private enum CodingKeys: String, CodingKey { case type, code, message }
+    }
+
+    private enum ErrorField: Decodable {
+        case detail(Detail)
+        case text(String)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self = .text(text)
+            } else {
+                self = .detail(try container.decode(Detail.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Core
+import Drafting
+import Foundation
+import Testing
+
+@Suite struct AnthropicDrafterTests {
+    private func drafter(_ server: ScriptedStreamServer, _ client: HTTPClient, timeout: Duration = .seconds(5))
+        -> AnthropicDrafter
+    {
+        AnthropicDrafter(
+            configuration: .init(
+                apiKey: Fixtures.apiKey, baseURL: server.baseURL + "/", timeout: timeout, maxTokens: 4096),
+            httpClient: client
+        )
+    }
+
+    @Test func draftsFromTheForcedToolCall() async throws {
+        // given
+        let body = AnthropicBodies.message(content: AnthropicBodies.toolUse(Fixtures.json(Fixtures.weatherSpec)))
+        let request = DraftRequest(prompt: "Weather for Zürich, please.", model: "claude-haiku-4-5")
+
+        try await withServer(.json(body)) { server, client in
+            // when
+            let result = try await drafter(server, client).draft(request)
+
+            // then
+            #expect(result == DraftResult(spec: Fixtures.weatherSpec, model: AnthropicBodies.model))
+            let sent = try #require(server.requests.first)
+            #expect(sent.method == .POST)
+            #expect(sent.uri == "/v1/messages")
+            #expect(sent.header("x-api-key") == Fixtures.apiKey)
+            #expect(sent.header("anthropic-version") == "2023-06-01")
+            #expect(sent.header("content-type") == "application/json")
+            #expect(!sent.bodyText.contains(Fixtures.apiKey))
+            let json = try #require(sent.jsonObject)
+            #expect(json["model"] as? String == "claude-haiku-4-5")
+            #expect(json["max_tokens"] as? Int == 4096)
+            #expect(json["stream"] == nil)
+            #expect(json["system"] as? String == DraftPrompt.system(answer: .toolCall))
+            let choice = try #require(json["tool_choice"] as? [String: Any])
+            #expect(choice["type"] as? String == "tool")
+            #expect(choice["name"] as? String == "submit_server_spec")
+            let tools = try #require(json["tools"] as? [[String: Any]])
+            #expect(tools.count == 1)
+            #expect(tools.first?["name"] as? String == "submit_server_spec")
+            #expect((tools.first?["input_schema"] as? [String: Any])?["type"] as? String == "object")
+            let messages = try #require(json["messages"] as? [[String: Any]])
+            #expect(messages.count == 1)
+            #expect(messages.first?["role"] as? String == "user")
+            #expect(messages.first?["content"] as? String == DraftPrompt.userMessage(for: request))
+        }
+    }
+
+    @Test func fallsBackToJSONInATextBlock() async throws {
+        // given a model that answered in prose around a fenced spec
+        let text = "Here is the server you asked for.\n\n```json\n\(Fixtures.json(Fixtures.weatherSpec))\n```"
+        let body = AnthropicBodies.message(content: AnthropicBodies.textBlock(text), stopReason: "end_turn")
+
+        try await withServer(.json(body)) { server, client in
+            // when
+            let result = try await drafter(server, client).draft(Fixtures.request)
+
+            // then
+            #expect(result.spec == Fixtures.weatherSpec)
+        }
+    }
+
+    @Test func stoppingAtTheTokenLimitIsTooLarge() async throws {
+        // given
+        let partial = String(Fixtures.json(Fixtures.weatherSpec).prefix(80))
+        let body = AnthropicBodies.message(content: AnthropicBodies.textBlock(partial), stopReason: "max_tokens")
+
+        try await withServer(.json(body)) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then
+            #expect(error == .specTooLarge)
+        }
+    }
+
+    @Test func anInvalidSpecCarriesTheValidatorsMessage() async throws {
+        // given
+        let summary = try #require(Fixtures.validatorSummary(Fixtures.invalidSpec))
+        let body = AnthropicBodies.message(content: AnthropicBodies.toolUse(Fixtures.json(Fixtures.invalidSpec)))
+
+        try await withServer(.json(body)) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then
+            #expect(error == .specInvalid(summary))
+        }
+    }
+
+    @Test func rateLimitingPassesOnRetryAfter() async throws {
+        // given
+        let body =
+            #"{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit."}}"#
+
+        try await withServer(.json(body, status: 429, headers: [("Retry-After", "17")])) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then
+            #expect(error == .rateLimited(retryAfterSeconds: 17))
+        }
+    }
+
+    @Test func overloadIsRateLimiting() async throws {
+        // given
+        let body = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
+
+        try await withServer(.json(body, status: 529)) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then
+            #expect(error == .rateLimited(retryAfterSeconds: nil))
+        }
+    }
+
+    @Test func aServerErrorIsUpstreamWithoutTheKey() async throws {
+        // given a provider that echoes the key back in its error
+        let body =
+            #"{"type":"error","error":{"type":"api_error","message":"Internal error for key \#(Fixtures.apiKey)"}}"#
+
+        try await withServer(.json(body, status: 500)) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then
+            #expect(error == .upstream("Anthropic answered HTTP 500: Internal error for key [redacted]"))
+            expectLogSafe(error, hiding: [Fixtures.apiKey])
+        }
+    }
+
+    @Test func aRefusedKeyIsUpstreamWithTheStatusOnly() async throws {
+        // given
+        let body = #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#
+
+        try await withServer(.json(body, status: 401)) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then
+            #expect(error == .upstream("Anthropic refused the API key (HTTP 401)."))
+            expectLogSafe(error, hiding: [Fixtures.apiKey])
+        }
+    }
+
+    @Test func aSilentServerTimesOutWithinTheLimit() async throws {
+        try await withServer(.hangBeforeHead) { server, client in
+            // given
+            let clock = ContinuousClock()
+            let start = clock.now
+
+            // when
+            let error = await draftingError {
+                _ = try await drafter(server, client, timeout: .seconds(1)).draft(Fixtures.request)
+            }
+
+            // then
+            #expect(error == .timeout)
+            #expect(clock.now - start < .seconds(3))
+        }
+    }
+
+    @Test func anUnreachableServerIsUpstream() async throws {
+        // given a port nothing listens on any more
+        let server = try await ScriptedStreamServer.start(.json("{}"))
+        let baseURL = server.baseURL
+        await server.stop()
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .milliseconds(300)))
+        )
+        let drafter = AnthropicDrafter(
+            configuration: .init(apiKey: Fixtures.apiKey, baseURL: baseURL), httpClient: client)
+
+        // when
+        let error = await draftingError { _ = try await drafter.draft(Fixtures.request) }
+        try await client.shutdown()
+
+        // then
+        #expect(error == .upstream("Could not reach Anthropic."))
+    }
+
+    @Test func showsTheConfiguredModelsFamily() async throws {
+        // given
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let drafter = AnthropicDrafter(
+            configuration: .init(apiKey: Fixtures.apiKey, model: "claude-opus-4-1"), httpClient: client
+        )
+
+        // when
+        let shown = (drafter.displayName, drafter.isOffline, drafter.supportsStreaming)
+        try await client.shutdown()
+
+        // then
+        #expect(shown == ("Claude Opus", false, true))
+    }
+}
