@@ -44,6 +44,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         sms: try Delivery.smsSender(config.sms, app: app),
         showsOutbox: !config.isProduction
     )
+    app.drafting = DraftingEnvironment.providers(config.drafting, httpClient: DraftingEnvironment.providerClient(app))
+    guard let box = SecretBox(base64Current: config.encryptionKey, base64Previous: config.previousEncryptionKeys) else {
+        throw ConfigError(problems: ["BMM_ENCRYPTION_KEY must be 32 bytes encoded as base64"])
+    }
+    app.secretBox = box
     if config.isProduction && (config.mail == .outbox || config.sms == .outbox) {
         app.logger.warning("sign-in messages go to the outbox, which production does not show: set BMM_MAIL_PROVIDER and BMM_SMS_PROVIDER")
     }

@@ -75,6 +75,20 @@ func routes(_ app: Application, config: AppConfig) throws {
     v1.delete("account", use: AccountAPIController.deleteAccount)
     v1.get("account", "export", use: DataExportController.export)
     v1.get("audit", use: AuditAPIController.list)
+    v1.post("servers", "preview", use: PreviewAPIController.preview)
+    v1.post("servers", "preview", "stream", use: PreviewAPIController.stream)
+    v1.post("servers", "preview", ":id", "edit", use: PreviewAPIController.edit)
+    v1.get("servers", "slug-availability", use: ServersAPIController.slugAvailability)
+    v1.post("servers", use: ServersAPIController.create)
+    v1.get("servers", use: ServersAPIController.list)
+    // Public: the browser's copy of the patterns the server enforces.
+    app.get("v1", "drafting", "secret-patterns", use: PreviewAPIController.secretPatterns)
+
+    on(.GET, .servers, ServersPageController.list)
+    on(.GET, .newServer, WizardController.promptPage)
+    on(.POST, .newServer, WizardController.submitPrompt)
+    accounts.get("servers", "new", ":id", use: WizardController.reviewPage)
+    accounts.post("servers", "new", ":id", use: WizardController.submitReview)
 
     if !config.isProduction {
         on(.GET, .devOutbox, DevOutboxController.page)

@@ -38,6 +38,16 @@ final class BrowserSession: @unchecked Sendable {
         return try await send(method, path, headers: headers, body: ByteBuffer(data: data))
     }
 
+    /// Posts any JSON object (nested values allowed), with the CSRF header.
+    @discardableResult
+    func postObject(_ path: String, _ object: Any, method: HTTPMethod = .POST, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let token = csrfCookie { headers.add(name: "X-CSRF-Token", value: token) }
+        headers.add(contentsOf: extra)
+        let data = try JSONSerialization.data(withJSONObject: object)
+        return try await send(method, path, headers: headers, body: ByteBuffer(data: data))
+    }
+
     func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
         var headers = headers
         if !cookies.isEmpty {

@@ -88,7 +88,9 @@ def make_browser(width=1280, height=900, javascript=True, mobile=False):
     # Debian's browser and driver: Selenium's own manager cannot download anything here.
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     f"--window-size={width},{height}", "--hide-scrollbars"):
+                     f"--window-size={width},{height}", "--hide-scrollbars",
+                     # Smooth scrolling would move an element between scrolling to it and clicking it.
+                     "--force-prefers-reduced-motion"):
         options.add_argument(argument)
     if mobile:
         # Headless Chrome will not make a window narrower than 500 px; device

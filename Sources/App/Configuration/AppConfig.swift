@@ -32,14 +32,40 @@ public struct AppConfig: Sendable {
     public var docsDirectory: String
     public var sessionSecret: String
     public var encryptionKey: String
+    /// Older encryption keys that still open stored secrets until `bmm secrets rotate`.
+    public var previousEncryptionKeys: [String]
     /// Run pending migrations while configuring (development default).
     public var autoMigrate: Bool
     /// Keep rendered public pages in memory (they depend only on content and config).
     public var cachePages: Bool
     public var mail: MailSettings
     public var sms: SMSSettings
+    public var drafting: DraftingSettings
 
     public var isProduction: Bool { mode == .production }
+}
+
+/// Which LLM providers draft specs. With none configured the offline drafter answers.
+public struct DraftingSettings: Sendable, Equatable {
+    public struct Anthropic: Sendable, Equatable {
+        public var apiKey: String
+        public var baseURL: String
+        /// Used for plans whose drafting model is not a Claude model when no
+        /// OpenAI-compatible endpoint is configured.
+        public var fallbackModel: String
+    }
+
+    public struct OpenAICompatible: Sendable, Equatable {
+        public var baseURL: String
+        public var apiKey: String?
+        /// Replaces the plan's model (local servers name their own models).
+        public var model: String?
+    }
+
+    public var anthropic: Anthropic?
+    public var openAI: OpenAICompatible?
+    /// Hard limit for one draft, connect to last byte.
+    public var timeoutSeconds: Double
 }
 
 /// How sign-in emails leave: kept in the outbox (default) or sent by a provider.
@@ -135,6 +161,12 @@ extension AppConfig {
         }
         let mail = mailSettings(value, problems: &problems)
         let sms = smsSettings(value, problems: &problems)
+        let drafting = draftingSettings(value, problems: &problems)
+        let previousKeys = (value("BMM_PREVIOUS_ENCRYPTION_KEYS") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if previousKeys.contains(where: { Data(base64Encoded: $0)?.count != 32 }) {
+            problems.append("BMM_PREVIOUS_ENCRYPTION_KEYS must be a comma-separated list of 32-byte base64 keys")
+        }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
 
         if mode == .development {
@@ -156,10 +188,12 @@ extension AppConfig {
             docsDirectory: docsDirectory,
             sessionSecret: sessionSecret!,
             encryptionKey: encryptionKey!,
+            previousEncryptionKeys: previousKeys,
             autoMigrate: mode == .development,
             cachePages: true,
             mail: mail,
-            sms: sms
+            sms: sms,
+            drafting: drafting
         )
     }
 
@@ -182,6 +216,32 @@ extension AppConfig {
             problems.append("BMM_MAIL_PROVIDER must be outbox, resend or postmark, not `\(other)`")
             return .outbox
         }
+    }
+
+    private static func draftingSettings(_ value: (String) -> String?, problems: inout [String]) -> DraftingSettings {
+        func httpURL(_ key: String, default fallback: String) -> String {
+            var url = value(key) ?? fallback
+            while url.hasSuffix("/") { url.removeLast() }
+            if URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                problems.append("\(key) must be an http(s) URL")
+            }
+            return url
+        }
+        var timeout = 60.0
+        if let raw = value("BMM_DRAFT_TIMEOUT_SECONDS") {
+            if let parsed = Double(raw), parsed > 0, parsed <= 600 { timeout = parsed } else {
+                problems.append("BMM_DRAFT_TIMEOUT_SECONDS must be a number of seconds between 0 and 600")
+            }
+        }
+        let anthropic = value("ANTHROPIC_API_KEY").map {
+            DraftingSettings.Anthropic(apiKey: $0, baseURL: httpURL("ANTHROPIC_BASE_URL", default: "https://api.anthropic.com"),
+                                       fallbackModel: value("ANTHROPIC_MODEL") ?? "claude-haiku-4-5")
+        }
+        let openAI = value("OPENAI_BASE_URL").map { _ in
+            DraftingSettings.OpenAICompatible(baseURL: httpURL("OPENAI_BASE_URL", default: ""), apiKey: value("OPENAI_API_KEY"),
+                                              model: value("OPENAI_MODEL"))
+        }
+        return DraftingSettings(anthropic: anthropic, openAI: openAI, timeoutSeconds: timeout)
     }
 
     private static func smsSettings(_ value: (String) -> String?, problems: inout [String]) -> SMSSettings {

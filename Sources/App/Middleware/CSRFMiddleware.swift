@@ -15,6 +15,11 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+            // A form larger than the first network read is still streaming when
+            // middleware runs; the token field can only be read once it is all here.
+            if request.headers.contentType == .urlEncodedForm || request.headers.contentType?.type == "multipart" {
+                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            }
             try check(request)
         }
         let response = try await next.respond(to: request)

@@ -15,5 +15,9 @@ enum Migrations {
         CreateAPITokens(),
         CreateInvitations(),
         CreateUsageCounters(),
+        CreateDrafts(),
+        IndexDrafts(),
+        CreateServers(),
+        CreateServerSecrets(),
     ]
 }

@@ -25,6 +25,8 @@ enum AppShellBuilder {
             planName: PlanTable.plan(current.organization.planID).name,
             tabs: [
                 tab("Overview", .dashboard, "home"),
+                tab("Servers", .servers, "server"),
+                tab("Create", .newServer, "plus"),
                 tab("Audit", .audit, "list"),
                 tab("Settings", .settings, "gear"),
             ],

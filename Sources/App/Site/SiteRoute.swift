@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every public URL of the site. Route registration, every link the app prints,
 /// the sitemap and the static export all come from this one table.
 enum SiteRoute: Hashable, Sendable {
@@ -31,6 +33,10 @@ enum SiteRoute: Hashable, Sendable {
     case audit
     case devOutbox
     case devOutboxJSON
+    case servers
+    case newServer
+    /// Wizard step 2 for a stored draft.
+    case serverDraft(UUID)
 
     enum LegalPage: String, CaseIterable, Sendable {
         case security, privacy, terms, agb
@@ -67,6 +73,9 @@ enum SiteRoute: Hashable, Sendable {
         case .audit: "/audit"
         case .devOutbox: "/dev/outbox"
         case .devOutboxJSON: "/dev/outbox.json"
+        case .servers: "/servers"
+        case .newServer: "/servers/new"
+        case .serverDraft(let id): "/servers/new/" + id.uuidString.lowercased()
         }
     }
 

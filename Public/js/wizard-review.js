@@ -1,0 +1,211 @@
+// Wizard step 2: checks tool names, JSON Schemas and secret keys as you type,
+// adds secret rows without a round trip, and checks everything again before
+// Build so mistakes show next to their fields. The server re-checks all of it.
+
+const form = document.getElementById('review-form');
+if (form) init(form);
+
+const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const SECRET_KEY = /^[A-Z][A-Z0-9_]{0,63}$/;
+const SCHEMA_CHILDREN = ['items', 'additionalProperties'];
+const SCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf'];
+
+function init(form) {
+  const keywords = new Set(form.dataset.keywords.split(' '));
+
+  const checks = {
+    'tool-name': (input) => {
+      const title = form.querySelector(`[data-tool-title="${input.id.split('-')[1]}"]`);
+      if (title) title.textContent = input.value;
+      return TOOL_NAME.test(input.value.trim())
+        ? ''
+        : 'Use lowercase letters, digits and underscores, starting with a letter (at most 64).';
+    },
+    schema: (input) => schemaProblem(input.value, keywords),
+    'secret-key': (input) => {
+      const value = input.value.trim();
+      if (!value) return '';
+      return SECRET_KEY.test(value)
+        ? ''
+        : 'Use UPPER_SNAKE_CASE: capital letters, digits and underscores, starting with a letter.';
+    },
+  };
+
+  function errorElement(input) {
+    const id = input.getAttribute('aria-describedby')?.split(' ').find((part) => part.endsWith('error'));
+    return id ? document.getElementById(id) : null;
+  }
+
+  function run(input) {
+    const check = checks[input.dataset.check];
+    if (!check) return '';
+    const message = check(input);
+    const target = errorElement(input);
+    if (target) {
+      target.textContent = message;
+      target.hidden = !message;
+    }
+    input.toggleAttribute('aria-invalid', Boolean(message));
+    return message;
+  }
+
+  form.addEventListener('input', (event) => {
+    const input = event.target;
+    if (input.dataset.check === 'secret-key') {
+      const caret = input.selectionStart;
+      input.value = input.value.toUpperCase();
+      input.setSelectionRange(caret, caret);
+    }
+    if (input.dataset.check) debouncedRun(input);
+  });
+  const timers = new WeakMap();
+  function debouncedRun(input) {
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(() => run(input), 300));
+  }
+
+  const slug = form.querySelector('#slug');
+  const slugError = form.querySelector('#slug-error');
+  let slugTimer;
+  slug.addEventListener('input', () => {
+    clearTimeout(slugTimer);
+    slugTimer = setTimeout(() => checkSlug(form.dataset.slugCheck, slug, slugError), 300);
+  });
+
+  const addButton = form.querySelector('#add-secret');
+  const rows = form.querySelector('#secret-rows');
+  const count = form.querySelector('#secret-count');
+  addButton.addEventListener('click', (event) => {
+    event.preventDefault();
+    const index = Number(count.value);
+    rows.append(secretRow(index));
+    count.value = String(index + 1);
+    rows.querySelector(`#secret-${index}-key`).focus();
+  });
+
+  form.addEventListener('submit', (event) => {
+    if (event.submitter?.value !== 'build') return;
+    const problems = [...form.querySelectorAll('[data-check]')].filter((input) => run(input));
+    for (const field of form.querySelectorAll('[required]')) {
+      if (!field.value.trim()) {
+        field.setAttribute('aria-invalid', 'true');
+        problems.push(field);
+      }
+    }
+    if (problems.length) {
+      event.preventDefault();
+      problems[0].focus();
+      problems[0].scrollIntoView({ block: 'center' });
+      return;
+    }
+    // A second click while saving would post twice; the button itself stays
+    // enabled so the browser still sends its name and value.
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = 'true';
+    event.submitter.setAttribute('aria-busy', 'true');
+    event.submitter.textContent = 'Saving…';
+  });
+}
+
+/** The first thing wrong with a schema text, in words; '' when it looks right. */
+export function schemaProblem(text, keywords) {
+  let schema;
+  try {
+    schema = JSON.parse(text);
+  } catch (error) {
+    return `This is not valid JSON: ${error.message}`;
+  }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    return 'The input schema must be a JSON object.';
+  }
+  if (schema.type !== 'object') return 'The top level needs "type": "object": tools take named arguments.';
+  return unsupported(schema, keywords, '');
+}
+
+function unsupported(schema, keywords, path) {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return '';
+  for (const key of Object.keys(schema)) {
+    if (!keywords.has(key)) return `${path || 'The schema'} uses “${key}”, which is not supported.`;
+  }
+  for (const [name, child] of Object.entries(schema.properties || {})) {
+    const problem = unsupported(child, keywords, `properties.${name}`);
+    if (problem) return problem;
+  }
+  for (const key of SCHEMA_CHILDREN) {
+    const problem = unsupported(schema[key], keywords, `${path}${path ? '.' : ''}${key}`);
+    if (problem) return problem;
+  }
+  for (const key of SCHEMA_LISTS) {
+    for (const [index, child] of (schema[key] || []).entries()) {
+      const problem = unsupported(child, keywords, `${key}[${index}]`);
+      if (problem) return problem;
+    }
+  }
+  return '';
+}
+
+function secretRow(index) {
+  const row = document.createElement('fieldset');
+  row.className = 'secret-row';
+  row.dataset.secretRow = String(index);
+  const field = (label, name, type, extra = {}) => {
+    const wrapper = document.createElement('div');
+    wrapper.className = extra.wide ? 'field field-wide' : 'field';
+    const labelElement = document.createElement('label');
+    labelElement.className = 'field-label';
+    labelElement.htmlFor = `secret-${index}-${name}`;
+    labelElement.textContent = label;
+    const input = document.createElement('input');
+    input.className = extra.mono ? 'field-input field-mono' : 'field-input';
+    input.id = `secret-${index}-${name}`;
+    input.name = `secret_${index}_${name}`;
+    input.type = type;
+    if (extra.check) {
+      input.dataset.check = extra.check;
+      input.setAttribute('aria-describedby', `secret-${index}-error`);
+    }
+    if (type === 'password') input.autocomplete = 'off';
+    wrapper.append(labelElement, input);
+    return wrapper;
+  };
+  const legend = document.createElement('legend');
+  legend.className = 'visually-hidden';
+  legend.textContent = `Secret ${index}`;
+  const error = document.createElement('p');
+  error.className = 'field-error';
+  error.id = `secret-${index}-error`;
+  error.hidden = true;
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'button button-ghost button-sm';
+  remove.textContent = 'Remove';
+  remove.addEventListener('click', () => row.remove());
+  row.append(
+    legend,
+    field('Key', 'key', 'text', { mono: true, check: 'secret-key' }),
+    field('Value', 'value', 'password'),
+    field('What it is', 'description', 'text', { wide: true }),
+    field('How to get one (link)', 'url', 'url', { wide: true }),
+    remove,
+    error,
+  );
+  return row;
+}
+
+async function checkSlug(url, input, status) {
+  const value = input.value.trim().toLowerCase();
+  if (!value) return;
+  try {
+    const response = await fetch(`${url}?slug=${encodeURIComponent(value)}`, { headers: { Accept: 'application/json' } });
+    if (!response.ok) return;
+    const body = await response.json();
+    status.textContent = body.available ? '' : body.message;
+    status.hidden = body.available;
+    input.toggleAttribute('aria-invalid', !body.available);
+  } catch {
+    // Offline: the server checks again on submit.
+  }
+}

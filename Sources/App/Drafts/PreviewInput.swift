@@ -1,0 +1,55 @@
+import Core
+import Vapor
+
+/// What `/v1/servers/preview` and wizard step 1 accept, checked before any model
+/// sees it. The secret check here is the hard guarantee behind the browser's.
+struct PreviewInput: Content {
+    var prompt: String
+    var name: String?
+    var slug: String?
+
+    static let maxPromptCharacters = 4000
+    static let maxNameCharacters = 80
+
+    /// Trimmed input, or the first problem as an API error.
+    func validated() throws -> PreviewInput {
+        let prompt = prompt.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = name?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        let slug = slug?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().nilIfEmpty
+        guard !prompt.isEmpty else {
+            throw APIError(.unprocessableEntity, "prompt_empty", "Describe the server you want in a sentence or two.")
+        }
+        guard prompt.count <= Self.maxPromptCharacters else {
+            throw APIError(.unprocessableEntity, "prompt_too_long",
+                           "The description is \(prompt.count) characters; keep it under \(Self.maxPromptCharacters). Describe what the tools do, not every detail.")
+        }
+        if let name, name.count > Self.maxNameCharacters {
+            throw APIError(.unprocessableEntity, "invalid_name", "The name can be at most \(Self.maxNameCharacters) characters.")
+        }
+        if let slug, !ServerSlug.isValid(slug) {
+            throw APIError(.unprocessableEntity, "invalid_slug", ServerSlug.rule)
+        }
+        for text in [prompt, name ?? ""] {
+            if let finding = SecretScanner.findings(in: text).first {
+                throw APIError(.unprocessableEntity, "secret_in_prompt",
+                               "This looks like a \(finding.label) (\(finding.redacted)). Never paste keys into the description: you enter secrets in the next step, where they are stored encrypted.")
+            }
+        }
+        return PreviewInput(prompt: prompt, name: name, slug: slug)
+    }
+}
+
+/// The slug rule in one place for the API, the wizard and its live check.
+enum ServerSlug {
+    static let rule = "The slug may use lowercase letters, digits and hyphens, must start with a letter or digit, and be at most 64 characters."
+
+    static func isValid(_ slug: String) -> Bool {
+        guard let first = slug.unicodeScalars.first, slug.unicodeScalars.count <= 64 else { return false }
+        func allowed(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) }
+        return allowed(first) && slug.unicodeScalars.allSatisfy { allowed($0) || $0 == "-" }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

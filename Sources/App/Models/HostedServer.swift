@@ -1,0 +1,26 @@
+import Fluent
+import Foundation
+
+/// A hosted MCP server owned by an organization. Until a build activates a
+/// version it stays in `draft`.
+final class HostedServer: Model, @unchecked Sendable {
+    static let schema = "servers"
+
+    enum Status: String, Codable, Sendable {
+        case draft, building, active, failed
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "organization_id") var organization: Organization
+    @OptionalParent(key: "created_by") var creator: User?
+    @Field(key: "name") var name: String
+    @Field(key: "slug") var slug: String
+    @Field(key: "description") var description: String
+    @Enum(key: "status") var status: Status
+    /// The spec the next build starts from (JSON form of `ServerSpec`).
+    @Field(key: "spec_json") var specJSON: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+}

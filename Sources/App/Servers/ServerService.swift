@@ -1,0 +1,94 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// Creating and listing hosted servers for one signed-in person's workspace.
+struct ServerService: Sendable {
+    let req: Request
+    let current: CurrentUser
+
+    var organizationID: UUID { current.organization.id! }
+
+    /// What creation needs: a checked spec and the secret values to seal.
+    struct Creation: Sendable {
+        var spec: ServerSpec
+        var secrets: [String: String]
+    }
+
+    /// Stores a new server (status `draft` until a build activates it) with its
+    /// secrets sealed; checks the spec, the slug and the plan's server limit first.
+    func create(_ creation: Creation) async throws -> HostedServer {
+        let spec = creation.spec
+        let secrets = creation.secrets.filter { !$0.value.isEmpty }
+        let declared = Set(spec.requiredSecrets.map(\.key))
+        if let unknown = secrets.keys.sorted().first(where: { !declared.contains($0) }) {
+            throw APIError(.unprocessableEntity, "unknown_secret", "\(unknown) is not one of the server's required secrets.")
+        }
+        try SpecChecks.validateAndScan(spec, secretValues: Array(secrets.values))
+        let plan = PlanTable.plan(current.organization.planID)
+        let existing = try await HostedServer.query(on: req.db).filter(\.$organization.$id == organizationID).count()
+        if let limit = plan.maxServers, existing >= limit {
+            throw APIError(.paymentRequired, "server_limit",
+                           "The \(plan.name) plan includes \(limit) server\(limit == 1 ? "" : "s"), and this workspace has \(existing). Delete one or upgrade the plan.")
+        }
+        if try await slugTaken(spec.slug) {
+            throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
+        }
+
+        let now = req.application.clock.now()
+        let server = HostedServer()
+        server.id = UUID()
+        server.$organization.id = organizationID
+        server.$creator.id = current.user.id
+        server.name = spec.name
+        server.slug = spec.slug
+        server.description = spec.description
+        server.status = .draft
+        server.specJSON = SpecJSON.encode(spec)
+        server.createdAt = now
+        server.updatedAt = now
+        let box = req.application.secretBox
+        do {
+            try await req.db.transaction { database in
+                try await server.create(on: database)
+                for (key, value) in secrets.sorted(by: { $0.key < $1.key }) {
+                    let secret = ServerSecret()
+                    secret.$server.id = server.id!
+                    secret.$organization.id = organizationID
+                    secret.key = key
+                    secret.sealed = try box.seal(value, for: .init(organization: organizationID, server: server.id!, key: key))
+                    secret.updatedAt = now
+                    try await secret.create(on: database)
+                }
+                try await AuditLog(request: req, database: database).record(
+                    "server.created", organization: organizationID, actor: current.user.id, resourceType: "server",
+                    resourceID: server.id?.uuidString,
+                    metadata: ["slug": spec.slug, "tools": String(spec.tools.count), "secrets": String(secrets.count)])
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Two creations raced for one slug; the unique index decided.
+            throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
+        }
+        return server
+    }
+
+    func slugTaken(_ slug: String) async throws -> Bool {
+        try await HostedServer.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$slug == slug).first() != nil
+    }
+
+    func list() async throws -> [HostedServer] {
+        try await HostedServer.query(on: req.db).filter(\.$organization.$id == organizationID).sort(\.$createdAt, .descending).all()
+    }
+}
+
+extension Application {
+    private struct SecretBoxKey: StorageKey {
+        typealias Value = SecretBox
+    }
+
+    var secretBox: SecretBox {
+        get { configured(SecretBoxKey.self) }
+        set { storage[SecretBoxKey.self] = newValue }
+    }
+}

@@ -1,0 +1,86 @@
+import Core
+import Foundation
+import Vapor
+
+/// `/v1/servers`: create (from a draft or a full spec) and list.
+enum ServersAPIController {
+    /// Either `previewId` (+ optional `specEdit`) from the wizard, or a full `spec`.
+    struct CreateRequest: Content {
+        var previewId: UUID?
+        var specEdit: SpecEdit?
+        var spec: ServerSpec?
+        var secrets: [String: String]?
+    }
+
+    struct ServerInfo: Content {
+        let id: UUID
+        let name: String
+        let slug: String
+        let description: String
+        let status: HostedServer.Status
+        let createdAt: Date
+
+        init(_ server: HostedServer) {
+            id = server.id!
+            name = server.name
+            slug = server.slug
+            description = server.description
+            status = server.status
+            createdAt = server.createdAt
+        }
+    }
+
+    struct ServerList: Content {
+        let servers: [ServerInfo]
+    }
+
+    struct SlugAvailability: Content {
+        let slug: String
+        let available: Bool
+        let message: String
+    }
+
+    static func create(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let body = try req.content.decode(CreateRequest.self)
+        let spec = try await resolveSpec(body, req, current)
+        let server = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
+        return try await ServerInfo(server).encodeResponse(status: .created, for: req).noStore()
+    }
+
+    /// The spec a creation request names: a stored draft with edits merged, or the
+    /// spec itself (imported from elsewhere).
+    static func resolveSpec(_ body: CreateRequest, _ req: Request, _ current: CurrentUser) async throws -> ServerSpec {
+        switch (body.previewId, body.spec) {
+        case (let id?, nil):
+            let drafts = DraftService(req: req, current: current)
+            let draft = try await drafts.find(id)
+            let base = try SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON)
+            return try body.specEdit.map { try DraftService.merged($0, into: base) } ?? base
+        case (nil, let spec?):
+            return spec
+        default:
+            throw APIError(.unprocessableEntity, "invalid_request", "Send either previewId (with an optional specEdit) or a full spec, not both.")
+        }
+    }
+
+    static func list(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let servers = try await ServerService(req: req, current: current).list()
+        return try await ServerList(servers: servers.map(ServerInfo.init)).encodeResponse(for: req).noStore()
+    }
+
+    static func slugAvailability(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let slug = (try? req.query.get(String.self, at: "slug"))?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let answer: SlugAvailability
+        if !ServerSlug.isValid(slug) {
+            answer = SlugAvailability(slug: slug, available: false, message: ServerSlug.rule)
+        } else if try await ServerService(req: req, current: current).slugTaken(slug) {
+            answer = SlugAvailability(slug: slug, available: false, message: "Taken: this workspace already has a server called “\(slug)”.")
+        } else {
+            answer = SlugAvailability(slug: slug, available: true, message: "Available.")
+        }
+        return try await answer.encodeResponse(for: req).noStore()
+    }
+}

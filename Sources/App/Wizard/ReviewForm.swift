@@ -1,0 +1,119 @@
+import Core
+import Foundation
+
+/// Wizard step 2 as the person left it: every field as typed, so a failed build
+/// re-renders exactly what they entered, with messages next to the fields.
+struct ReviewForm: Sendable {
+    struct Tool: Sendable {
+        var name: String
+        var description: String
+        var schemaText: String
+        var implementation: String
+    }
+
+    struct Secret: Sendable {
+        var key: String
+        var description: String
+        var howToGetUrl: String
+        var value: String
+    }
+
+    var name: String
+    var slug: String
+    var description: String
+    var domainsText: String
+    var tools: [Tool]
+    var secrets: [Secret]
+    /// Field id ("name", "tool.1.schema", "secret.0", "domains") → message.
+    var errors: [String: String] = [:]
+
+    init(spec: ServerSpec) {
+        name = spec.name
+        slug = spec.slug
+        description = spec.description
+        domainsText = spec.allowedDomains.joined(separator: "\n")
+        tools = spec.tools.map {
+            Tool(name: $0.name, description: $0.description, schemaText: SpecJSON.pretty($0.inputSchema), implementation: $0.implementation)
+        }
+        secrets = spec.requiredSecrets.map { Secret(key: $0.key, description: $0.description, howToGetUrl: $0.howToGetUrl ?? "", value: "") }
+    }
+
+    /// Reads the posted fields; tools keep the draft's implementations (never posted).
+    init(fields: [String: String], draft: ServerSpec) {
+        func field(_ key: String) -> String { (fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        name = field("name")
+        slug = field("slug").lowercased()
+        description = field("description")
+        domainsText = field("domains")
+        tools = draft.tools.indices.map { index in
+            Tool(name: field("tool_\(index)_name"), description: field("tool_\(index)_description"),
+                 schemaText: field("tool_\(index)_schema"), implementation: draft.tools[index].implementation)
+        }
+        let rows = min(Int(field("secret_count")) ?? 0, 50)
+        secrets = (0..<rows).compactMap { index in
+            guard fields["secret_\(index)_remove"] == nil else { return nil }
+            let secret = Secret(key: field("secret_\(index)_key").uppercased(), description: field("secret_\(index)_description"),
+                                howToGetUrl: field("secret_\(index)_url"), value: fields["secret_\(index)_value"] ?? "")
+            let isBlank = secret.key.isEmpty && secret.description.isEmpty && secret.howToGetUrl.isEmpty && secret.value.isEmpty
+            return isBlank ? nil : secret
+        }
+    }
+
+    var domains: [String] {
+        domainsText.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map { String($0).lowercased() }
+    }
+
+    /// Secret values typed into the form, by key.
+    var secretValues: [String: String] {
+        var values: [String: String] = [:]
+        for secret in secrets where !secret.value.isEmpty { values[secret.key] = secret.value }
+        return values
+    }
+
+    /// The edit this form describes, or nil with `errors` filled when a schema is not JSON.
+    mutating func edit() -> SpecEdit? {
+        var toolEdits: [SpecEdit.ToolEdit] = []
+        for (index, tool) in tools.enumerated() {
+            do {
+                let schema = try JSONDecoder().decode(JSONValue.self, from: Data(tool.schemaText.utf8))
+                toolEdits.append(.init(name: tool.name, description: tool.description, inputSchema: schema))
+            } catch {
+                errors["tool.\(index).schema"] = "This is not valid JSON. Check for a missing comma, quote or bracket."
+            }
+        }
+        guard errors.isEmpty else { return nil }
+        return SpecEdit(
+            name: name, slug: slug, description: description, tools: toolEdits,
+            requiredSecrets: secrets.map { RequiredSecret(key: $0.key, description: $0.description, howToGetUrl: $0.howToGetUrl.nilIfEmpty) },
+            allowedDomains: domains
+        )
+    }
+
+    /// Puts each validation problem next to the field it is about.
+    mutating func attach(_ problems: [(path: String, message: String)]) {
+        for problem in problems {
+            let field = Self.fieldID(for: problem.path)
+            if errors[field] == nil { errors[field] = problem.message }
+        }
+    }
+
+    /// `tools[2].inputSchema.properties.x` → `tool.2.schema`; `requiredSecrets[1].key` → `secret.1`.
+    static func fieldID(for path: String) -> String {
+        func index(after prefix: String) -> Int? {
+            guard path.hasPrefix(prefix), let close = path.firstIndex(of: "]") else { return nil }
+            return Int(path[path.index(path.startIndex, offsetBy: prefix.count)..<close])
+        }
+        if let tool = index(after: "tools[") {
+            let rest = path[path.index(after: path.firstIndex(of: "]")!)...]
+            for (prefix, field) in [(".name", "name"), (".description", "description"), (".inputSchema", "schema"), (".implementation", "implementation")]
+            where rest.hasPrefix(prefix) {
+                return "tool.\(tool).\(field)"
+            }
+            return "tool.\(tool).name"
+        }
+        if let secret = index(after: "requiredSecrets[") { return "secret.\(secret)" }
+        if path.hasPrefix("allowedDomains") { return "domains" }
+        for field in ["name", "slug", "description"] where path == field { return field }
+        return "form"
+    }
+}

@@ -1,0 +1,180 @@
+import Core
+import Drafting
+import Foundation
+import Vapor
+
+/// `/servers/new`: step 1 (describe) and step 2 (review and edit the draft).
+/// Every step works as a plain form post; `wizard.js` streams the draft and
+/// checks fields as you type on top.
+enum WizardController {
+    static let examples = [
+        "Weather forecasts for any city, and the current time there.",
+        "Search my GitHub repositories' issues and open new ones.",
+        "Read the latest items of any RSS or Atom feed.",
+    ]
+
+    static func promptPage(_ req: Request) async throws -> Response {
+        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
+        let prefill = (try? req.query.get(String.self, at: "prompt")).map { String($0.prefix(PreviewInput.maxPromptCharacters)) }
+        return try await renderPrompt(req, current, input: PreviewInput(prompt: prefill ?? "", name: nil, slug: nil), error: nil)
+    }
+
+    /// Without JS: drafts in one piece, then shows step 2.
+    static func submitPrompt(_ req: Request) async throws -> Response {
+        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
+        let input = try req.content.decode(PreviewInput.self)
+        let service = DraftService(req: req, current: current)
+        do {
+            let prepared = try service.prepare(input)
+            let (draft, _) = try await service.draft(prepared)
+            return req.redirect(to: SiteRoute.serverDraft(draft.id!).path, redirectType: .normal)
+        } catch let error as APIError {
+            return try await renderPrompt(req, current, input: input, error: error.reason, status: error.status)
+        }
+    }
+
+    static func renderPrompt(_ req: Request, _ current: CurrentUser, input: PreviewInput, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let service = DraftService(req: req, current: current)
+        let choice = service.choice
+        let quota = try await service.quota()
+        let view = WizardPromptView(
+            csrf: req.csrfToken(req.accounts.cookies),
+            action: SiteRoute.newServer.path,
+            streamAction: "/v1/servers/preview/stream",
+            patternsHref: "/v1/drafting/secret-patterns",
+            slugCheckHref: "/v1/servers/slug-availability",
+            prompt: input.prompt,
+            name: input.name ?? "",
+            slug: input.slug ?? "",
+            error: error,
+            drafterLabel: choice.label,
+            isOffline: choice.drafter.isOffline,
+            offlineTopics: OfflineDrafter.knownTopics.joined(separator: ", "),
+            draftsLeft: quota.remaining,
+            draftsLimit: quota.plan.dailyDrafts,
+            planName: quota.plan.name,
+            quotaReached: quota.remaining == 0,
+            resetNote: "Quotas reset at 00:00 UTC.",
+            examples: examples.map {
+                .init(text: $0, href: SiteRoute.newServer.path + "?prompt=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            },
+            maxPromptCharacters: PreviewInput.maxPromptCharacters,
+            script: req.site.script("js/wizard.js")
+        )
+        return try await AppShellBuilder.page(req, current, "wizard-prompt", title: "New server", active: .newServer, view, status: status)
+    }
+
+    static func reviewPage(_ req: Request) async throws -> Response {
+        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
+        let service = DraftService(req: req, current: current)
+        let draft: Draft
+        do {
+            draft = try await service.find(try draftID(req))
+        } catch let error as APIError {
+            return try await renderPrompt(req, current, input: PreviewInput(prompt: "", name: nil, slug: nil), error: error.reason, status: error.status)
+        }
+        let form = ReviewForm(spec: try SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON))
+        return try await renderReview(req, current, draft: draft, form: form, error: nil)
+    }
+
+    static func submitReview(_ req: Request) async throws -> Response {
+        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
+        let service = DraftService(req: req, current: current)
+        let draft: Draft
+        do {
+            draft = try await service.find(try draftID(req))
+        } catch let error as APIError {
+            return try await renderPrompt(req, current, input: PreviewInput(prompt: "", name: nil, slug: nil), error: error.reason, status: error.status)
+        }
+        let original = try SpecJSON.decode(draft.specJSON)
+        let fields = try req.content.decode([String: String].self)
+        var form = ReviewForm(fields: fields, draft: original)
+
+        switch fields["action"] {
+        case "reset":
+            try await service.resetEdits(draft)
+            return req.redirect(to: SiteRoute.serverDraft(draft.id!).path, redirectType: .normal)
+        case "add_secret":
+            form.secrets.append(.init(key: "", description: "", howToGetUrl: "", value: ""))
+            return try await renderReview(req, current, draft: draft, form: form, error: nil)
+        default:
+            break
+        }
+
+        guard let edit = form.edit() else {
+            return try await renderReview(req, current, draft: draft, form: form, error: "Some fields need attention.", status: .unprocessableEntity)
+        }
+        let spec: ServerSpec
+        do {
+            spec = try original.applying(edit)
+        } catch {
+            return try await renderReview(req, current, draft: draft, form: form, error: error.description, status: .unprocessableEntity)
+        }
+        let problems = SpecValidator.problems(in: spec).map { ($0.path, $0.message) }
+            + SpecScanner.findings(in: spec, secretValues: Array(form.secretValues.values)).map { ($0.path, $0.message) }
+        // Edits are kept even when they do not validate yet, so nothing typed is lost.
+        draft.editedSpecJSON = SpecJSON.encode(spec)
+        try await draft.save(on: req.db)
+        guard problems.isEmpty else {
+            form.attach(problems)
+            return try await renderReview(req, current, draft: draft, form: form, error: "Some fields need attention.", status: .unprocessableEntity)
+        }
+        do {
+            let server = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: form.secretValues))
+            return req.redirect(to: SiteRoute.servers.path + "?created=" + server.slug, redirectType: .normal)
+        } catch let error as APIError {
+            if error.code == "slug_taken" { form.errors["slug"] = error.reason }
+            return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status)
+        }
+    }
+
+    static func draftID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id", as: UUID.self) else {
+            throw APIError(.notFound, "preview_not_found", "There is no such draft in this workspace.")
+        }
+        return id
+    }
+
+    static func renderReview(_ req: Request, _ current: CurrentUser, draft: Draft, form: ReviewForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let tools = form.tools.enumerated().map { index, tool in
+            WizardReviewView.ToolCard(
+                index: index, number: index + 1, name: tool.name, description: tool.description, schema: tool.schemaText,
+                implementation: tool.implementation,
+                nameError: form.errors["tool.\(index).name"], descriptionError: form.errors["tool.\(index).description"],
+                schemaError: form.errors["tool.\(index).schema"], implementationError: form.errors["tool.\(index).implementation"])
+        }
+        let secrets = form.secrets.enumerated().map { index, secret in
+            WizardReviewView.SecretRow(
+                index: index, key: secret.key, description: secret.description, howToGetUrl: secret.howToGetUrl,
+                linkHref: Self.safeLink(secret.howToGetUrl), value: secret.value, error: form.errors["secret.\(index)"])
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM, HH:mm"
+        let view = WizardReviewView(
+            csrf: req.csrfToken(req.accounts.cookies),
+            action: SiteRoute.serverDraft(draft.id!).path,
+            backHref: SiteRoute.newServer.path,
+            drafterLabel: draft.drafter,
+            isOffline: draft.model == OfflineDrafter.modelName,
+            isEdited: draft.editedSpecJSON != nil,
+            name: form.name, slug: form.slug, description: form.description,
+            nameError: form.errors["name"], slugError: form.errors["slug"], descriptionError: form.errors["description"],
+            domains: form.domainsText, domainsError: form.errors["domains"],
+            tools: tools, secrets: secrets, secretCount: secrets.count,
+            error: error ?? form.errors["form"],
+            expiresNote: "Drafts are kept for 24 hours; this one until \(formatter.string(from: draft.expiresAt)) UTC.",
+            supportedKeywords: JSONSchema.supportedKeywords.joined(separator: " "),
+            slugCheckHref: "/v1/servers/slug-availability",
+            script: req.site.script("js/wizard-review.js")
+        )
+        return try await AppShellBuilder.page(req, current, "wizard-review", title: "Review your server", active: .newServer, view, status: status)
+    }
+
+    /// Links from drafts are shown only when they are plain http(s) URLs.
+    static func safeLink(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else { return nil }
+        return text
+    }
+}

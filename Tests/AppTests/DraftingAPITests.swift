@@ -1,0 +1,142 @@
+@testable import App
+import Core
+import Drafting
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Drafting API: preview, store, quota, stream, edit")
+struct DraftingAPITests {
+    static func draftCount(_ app: Application) async throws -> Int {
+        try await Draft.query(on: app.db).count()
+    }
+
+    static func draftsToday(_ app: Application) async throws -> Int {
+        try await UsageCounter.query(on: app.db).filter(\.$kind == "draft").all().reduce(0) { $0 + $1.count }
+    }
+
+    @Test("offline drafter: a prompt becomes a stored, valid spec; the same prompt answers from the store", arguments: TestDatabase.all)
+    func offlinePreviewAndStore(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a signed-in person and no provider configured
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            // when they ask for a weather server twice
+            let first = try await browser.postObject("/v1/servers/preview", ["prompt": "Weather forecasts for any city"])
+            let again = try await browser.postObject("/v1/servers/preview", ["prompt": "  Weather forecasts   for any city "])
+            // then the first is drafted offline and valid, the second is the stored one
+            #expect(first.status == .created)
+            let body = try AccountDataTests.json(first)
+            #expect(body["model"] as? String == OfflineDrafter.modelName)
+            #expect(body["offline"] as? Bool == true)
+            let spec = try JSONDecoder().decode(PreviewSpec.self, from: Data(first.body.string.utf8)).spec
+            #expect(SpecValidator.problems(in: spec).isEmpty)
+            #expect(!spec.tools.isEmpty)
+            #expect(again.status == .ok)
+            let second = try AccountDataTests.json(again)
+            #expect(second["previewId"] as? String == body["previewId"] as? String)
+            #expect(second["cached"] as? Bool == true)
+            #expect(try await Self.draftCount(app) == 1)
+            #expect(try await Self.draftsToday(app) == 1)
+        }
+    }
+
+    struct PreviewSpec: Decodable {
+        let previewId: UUID
+        let spec: ServerSpec
+    }
+
+    @Test("bad prompts get typed errors and store nothing", arguments: [
+        ("", "prompt_empty"),
+        ("   \n ", "prompt_empty"),
+        (String(repeating: "a weather tool ", count: 1400), "prompt_too_long"),
+        ("Use my key " + "sk-ant-api03-" + String(repeating: "Zq9", count: 31) + " for GitHub", "secret_in_prompt"),
+        ("Deploy with " + "ghp_" + String(repeating: "a1B2", count: 9), "secret_in_prompt"),
+    ])
+    func badPrompts(prompt: String, code: String) async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            // when
+            let response = try await browser.postObject("/v1/servers/preview", ["prompt": prompt])
+            // then
+            #expect(response.status == .unprocessableEntity)
+            #expect(try AccountDataTests.json(response)["error"] as? String == code)
+            #expect(!response.body.string.contains("Zq9Zq9"), "the answer must not echo the secret")
+            #expect(try await Self.draftCount(app) == 0)
+            #expect(try await Self.draftsToday(app) == 0)
+        }
+    }
+
+    @Test("prompts in other languages and with a bad slug")
+    func languagesAndSlug() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let german = try await browser.postObject("/v1/servers/preview", ["prompt": "Wettervorhersage für Zürich und die Uhrzeit dort"])
+            #expect(german.status == .created)
+            let badSlug = try await browser.postObject("/v1/servers/preview", ["prompt": "weather", "slug": "Not A Slug"])
+            #expect(badSlug.status == .unprocessableEntity)
+            #expect(try AccountDataTests.json(badSlug)["error"] as? String == "invalid_slug")
+            let named = try await browser.postObject("/v1/servers/preview", ["prompt": "weather", "name": "Sky", "slug": "sky-2"])
+            let spec = try JSONDecoder().decode(PreviewSpec.self, from: Data(named.body.string.utf8)).spec
+            #expect(spec.name == "Sky")
+            #expect(spec.slug == "sky-2")
+        }
+    }
+
+    @Test("signed out: 401 and nothing drafted")
+    func signedOut() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let response = try await BrowserSession(app).postObject("/v1/servers/preview", ["prompt": "weather"])
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test("daily quota: the plan's drafts, then 429 with the reset time; stored answers still come back", arguments: TestDatabase.all)
+    func quota(database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.clock = clock.clock
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let limit = PlanTable.hobby.dailyDrafts
+            for index in 0..<limit {
+                let response = try await browser.postObject("/v1/servers/preview", ["prompt": "weather forecast number \(index)"])
+                #expect(response.status == .created)
+            }
+            // when one more new prompt arrives
+            let refused = try await browser.postObject("/v1/servers/preview", ["prompt": "hacker news top stories"])
+            // then
+            #expect(refused.status == .tooManyRequests)
+            #expect(try AccountDataTests.json(refused)["error"] as? String == "quota_exceeded")
+            let retry = try #require(refused.headers.first(name: "Retry-After").flatMap(Int.init))
+            #expect(retry > 0 && retry <= 86_400)
+            #expect((try AccountDataTests.json(refused)["message"] as? String)?.contains("00:00 UTC") == true)
+            let stored = try await browser.postObject("/v1/servers/preview", ["prompt": "weather forecast number 0"])
+            #expect(stored.status == .ok)
+            // and the next UTC day the quota is fresh
+            clock.advance(TimeInterval(retry + 1))
+            let tomorrow = try await browser.postObject("/v1/servers/preview", ["prompt": "hacker news top stories"])
+            #expect(tomorrow.status == .created)
+        }
+    }
+
+    @Test("provider failures map to typed answers and store nothing", arguments: [
+        (DraftingError.specTooLarge, HTTPStatus.unprocessableEntity, "spec_too_large"),
+        (.specInvalid("tools[0].name: must match"), .unprocessableEntity, "spec_invalid"),
+        (.timeout, .gatewayTimeout, "preview_timeout"),
+        (.upstream("HTTP 500 from the provider."), .badGateway, "upstream_error"),
+        (.rateLimited(retryAfterSeconds: 42), .serviceUnavailable, "upstream_rate_limited"),
+    ])
+    func providerFailures(error: DraftingError, status: HTTPStatus, code: String) async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            app.useDrafter(ScriptedDrafter(steps: [.text("{"), .fail(error)]))
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let response = try await browser.postObject("/v1/servers/preview", ["prompt": "weather"])
+            #expect(response.status == status)
+            #expect(try AccountDataTests.json(response)["error"] as? String == code)
+            if case .rateLimited = error { #expect(response.headers.first(name: "Retry-After") == "42") }
+            #expect(try await Self.draftCount(app) == 0)
+            #expect(try await Self.draftsToday(app) == 0)
+        }
+    }
+}

@@ -1,0 +1,134 @@
+@testable import App
+import Core
+import Drafting
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Wizard pages without JavaScript")
+struct WizardPageTests {
+    @Test("step 1 names the drafter honestly, posts, and step 2 shows every tool")
+    func describeThenReview() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            // given step 1
+            let page = try await browser.get("/servers/new")
+            #expect(page.status == .ok)
+            let html = HTMLInspector(html: page.body.string)
+            #expect(page.body.string.contains("Offline drafter"))
+            #expect(page.body.string.contains("paste API keys"))
+            let csrf = try #require(BrowserSession.csrfField(in: page.body.string))
+            #expect(html.tags("textarea").contains { $0.attributes["name"] == "prompt" })
+            // when the form posts
+            let posted = try await browser.postForm("/servers/new", ["prompt": "Weather forecasts and GitHub issues", "csrf": csrf])
+            // then step 2 for the stored draft
+            #expect(posted.status == .seeOther)
+            let location = try #require(posted.headers.first(name: .location))
+            #expect(location.hasPrefix("/servers/new/"))
+            let review = try await browser.get(location)
+            #expect(review.status == .ok)
+            let draft = try #require(try await Draft.query(on: app.db).first())
+            let spec = try SpecJSON.decode(draft.specJSON)
+            let inputs = HTMLInspector(html: review.body.string).tags("input")
+            for (index, tool) in spec.tools.enumerated() {
+                #expect(inputs.contains { $0.attributes["name"] == "tool_\(index)_name" && $0.attributes["value"] == tool.name })
+            }
+            #expect(inputs.filter { $0.attributes["type"] == "password" }.count == spec.requiredSecrets.count)
+        }
+    }
+
+    @Test("step 1 errors re-render with what was typed")
+    func promptErrorsKeepInput() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/servers/new").body.string))
+            let key = "xoxb-" + "123456789012-123456789012-" + String(repeating: "Ab", count: 12)
+            let posted = try await browser.postForm("/servers/new", ["prompt": "post to slack with \(key)", "name": "Team bot", "csrf": csrf])
+            #expect(posted.status == .unprocessableEntity)
+            #expect(posted.body.string.contains("Never paste keys"))
+            #expect(posted.body.string.contains("value=\"Team bot\""))
+            #expect(try await Draft.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("step 2: a broken schema is shown next to its field and nothing typed is lost; a fixed form builds")
+    func reviewValidationAndBuild() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            app.useDrafter(ScriptedDrafter(steps: [.spec(ServersAPITests.tokenSpec)]))
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/servers/new").body.string))
+            let location = try #require(try await browser.postForm("/servers/new", ["prompt": "github issues", "csrf": csrf]).headers.first(name: .location))
+            var fields = [
+                "csrf": csrf, "action": "build", "name": "My issues", "slug": "my-issues", "description": "Issues of my repos.",
+                "domains": "api.github.com", "tool_0_name": "list_issues", "tool_0_description": "List issues.",
+                "tool_0_schema": "{\"type\": \"object\", \"properties\": {\"repo\": {\"type\": \"string\"}", // missing brace
+                "secret_count": "1", "secret_0_key": "GITHUB_TOKEN", "secret_0_description": "Token", "secret_0_url": "https://github.com/settings/tokens",
+                "secret_0_value": "value-typed-by-person",
+            ]
+            // when
+            let refused = try await browser.postForm(location, fields)
+            // then
+            #expect(refused.status == .unprocessableEntity)
+            let html = refused.body.string
+            #expect(html.contains("not valid JSON"))
+            #expect(html.contains("value=\"My issues\""))
+            #expect(html.contains("value=\"my-issues\""))
+            #expect(try await HostedServer.query(on: app.db).count() == 0)
+
+            // a bad secret key is shown on its row
+            fields["tool_0_schema"] = "{\"type\": \"object\", \"properties\": {\"repo\": {\"type\": \"string\"}}, \"required\": [\"repo\"]}"
+            fields["secret_0_key"] = "github-token"
+            let badKey = try await browser.postForm(location, fields)
+            #expect(badKey.status == .unprocessableEntity)
+            #expect(HTMLInspector(html: badKey.body.string).tags("input").contains { $0.attributes["name"] == "secret_0_key" && $0.attributes["aria-invalid"] == "true" })
+
+            // when fixed, Build saves the server and its secret
+            fields["secret_0_key"] = "GITHUB_TOKEN"
+            let built = try await browser.postForm(location, fields)
+            #expect(built.status == .seeOther)
+            #expect(built.headers.first(name: .location) == "/servers?created=my-issues")
+            let list = try await browser.get("/servers?created=my-issues")
+            #expect(list.body.string.contains("My issues"))
+            #expect(list.body.string.contains("Draft"))
+            #expect(try await ServerSecret.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test("reset to draft drops edits; an expired draft explains itself")
+    func resetAndExpiry() async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig()) { app in
+            app.clock = clock.clock
+            app.useDrafter(ScriptedDrafter(steps: [.spec(ScriptedDrafter.weather)]))
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/servers/new").body.string))
+            let location = try #require(try await browser.postForm("/servers/new", ["prompt": "weather", "csrf": csrf]).headers.first(name: .location))
+            let draft = try #require(try await Draft.query(on: app.db).first())
+            draft.editedSpecJSON = SpecJSON.encode(ServersAPITests.tokenSpec)
+            try await draft.save(on: app.db)
+            #expect(try await browser.get(location).body.string.contains("Reset to draft"))
+            let reset = try await browser.postForm(location, ["csrf": csrf, "action": "reset"])
+            #expect(reset.status == .seeOther)
+            #expect(try await Draft.find(draft.id, on: app.db)?.editedSpecJSON == nil)
+            clock.advance(Draft.lifetime + 1)
+            let expired = try await browser.get(location)
+            #expect(expired.status == .gone)
+            #expect(expired.body.string.contains("expired"))
+        }
+    }
+
+    @Test("servers list: empty state, then the shell's Servers and Create tabs")
+    func emptyList() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let page = try await browser.get("/servers")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("No servers yet"))
+            let links = HTMLInspector(html: page.body.string).tags("a").compactMap { $0.attributes["href"] }
+            #expect(links.contains("/servers/new"))
+            #expect(try await BrowserSession(app).get("/servers").status == .seeOther)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+"""The create-server wizard in Chromium: streaming draft, live checks, build."""
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import screenshot
+from test_accounts import click, newest_message
+
+
+def sign_in(driver, server):
+    email = f"wizard-{uuid.uuid4().hex[:8]}@example.com"
+    driver.get(server + "/login")
+    driver.find_element(By.ID, "email").send_keys(email)
+    click(driver, "form[action='/login/email'] button")
+    WebDriverWait(driver, 10).until(EC.url_contains("/login/check-email"))
+    driver.get(newest_message(server, email)["link"])
+    click(driver, "form[action='/auth/magic'] button")
+    WebDriverWait(driver, 10).until(EC.url_contains("/dashboard"))
+
+
+def test_wizard_streams_a_draft_then_builds(browser, server):
+    sign_in(browser, server)
+    browser.get(server + "/servers/new")
+    assert "Offline drafter" in browser.find_element(By.CLASS_NAME, "drafter-note").text
+    screenshot(browser, "wizard_step1")
+
+    # a pasted key is caught in the browser before anything is sent
+    prompt = browser.find_element(By.ID, "prompt")
+    prompt.send_keys("Post to Slack with xoxb-" + "123456789012-123456789012-" + "Ab" * 12)
+    click(browser, "#draft-button")
+    error = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.ID, "prompt-error")))
+    assert "Slack" in error.text
+    assert browser.current_url.endswith("/servers/new")
+
+    prompt.clear()
+    prompt.send_keys("Wikipedia search and a summary of an article")
+    browser.find_element(By.ID, "slug").send_keys("wiki-" + uuid.uuid4().hex[:6])
+    click(browser, "#draft-button")
+    WebDriverWait(browser, 20).until(EC.url_matches(r"/servers/new/[0-9a-f-]{36}$"))
+    screenshot(browser, "wizard_step2")
+
+    cards = browser.find_elements(By.CSS_SELECTOR, ".tool-card")
+    assert cards, "every drafted tool has a card"
+    # the schema is checked as you type
+    schema = browser.find_element(By.ID, "tool-0-schema")
+    original = schema.get_attribute("value")
+    schema.send_keys("{")
+    schema_error = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.ID, "tool-0-schema-error")))
+    assert "not valid JSON" in schema_error.text
+    # Build is refused in the browser while it is broken
+    click(browser, "#build-button")
+    assert "/servers/new/" in browser.current_url
+    browser.execute_script("arguments[0].value = arguments[1]", schema, original)
+    schema.send_keys(" ")
+    WebDriverWait(browser, 5).until(EC.invisibility_of_element_located((By.ID, "tool-0-schema-error")))
+
+    description = browser.find_element(By.ID, "tool-0-description")
+    description.clear()
+    description.send_keys("Search Wikipedia articles by keywords.")
+    click(browser, "#build-button")
+    WebDriverWait(browser, 20).until(EC.url_contains("/servers?created="))
+    assert "waits as a draft" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    screenshot(browser, "servers_list")
+
+
+def test_wizard_without_javascript_on_a_phone(phone_without_js, server):
+    driver = phone_without_js
+    sign_in(driver, server)
+    driver.get(server + "/servers/new")
+    # an idea link fills the form without JS
+    click(driver, ".example-chip")
+    assert "Weather" in driver.find_element(By.ID, "prompt").get_attribute("value")
+    click(driver, "#draft-button")
+    WebDriverWait(driver, 20).until(EC.url_matches(r"/servers/new/[0-9a-f-]{36}$"))
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 360
+    screenshot(driver, "phone_wizard_step2")
+    # "Add a secret" adds a row by a round trip
+    rows = len(driver.find_elements(By.CSS_SELECTOR, ".secret-row"))
+    click(driver, "#add-secret")
+    WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".secret-row")) == rows + 1)
