@@ -21,6 +21,28 @@ struct DraftTransport: Sendable {
 
     var endedEarly: DraftingError { .upstream("\(provider)'s answer ended before the draft was complete.") }
 
+    /// A streaming draft as events under the deadline: text as `draft` emits it,
+    /// then the result. When the consumer stops listening the task, and with it
+    /// the HTTP request, is cancelled.
+    func events(
+        _ draft: @escaping @Sendable (_ emit: @escaping @Sendable (String) -> Void) async throws -> DraftResult
+    ) -> AsyncThrowingStream<DraftEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do throws(DraftingError) {
+                    let result = try await withDeadline {
+                        try await draft { continuation.yield(.text($0)) }
+                    }
+                    continuation.yield(.spec(result))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
     func withDeadline<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws(DraftingError)
         -> T
     {

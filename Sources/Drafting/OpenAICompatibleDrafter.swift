@@ -67,21 +67,7 @@ public struct OpenAICompatibleDrafter: SpecDrafter {
     }
 
     public func stream(_ request: DraftRequest) -> AsyncThrowingStream<DraftEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task { [self] in
-                do throws(DraftingError) {
-                    let result = try await transport.withDeadline { [self] in
-                        try await streamDraft(request) { continuation.yield(.text($0)) }
-                    }
-                    continuation.yield(.spec(result))
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            // The consumer stopped listening: cancelling the task cancels the HTTP request.
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        transport.events { [self] emit in try await streamDraft(request, emit: emit) }
     }
 
     func httpRequest(for request: DraftRequest, streaming: Bool) throws(DraftingError) -> HTTPClientRequest {

@@ -66,12 +66,10 @@ enum WizardController {
 
     static func reviewPage(_ req: Request) async throws -> Response {
         guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
-        let service = DraftService(req: req, current: current)
         let draft: Draft
-        do {
-            draft = try await service.find(try draftID(req))
-        } catch let error as APIError {
-            return try await renderPrompt(req, current, input: PreviewInput(prompt: "", name: nil, slug: nil), error: error.reason, status: error.status)
+        switch try await findDraft(req, current) {
+        case .found(let found): draft = found
+        case .page(let page): return page
         }
         let form = ReviewForm(spec: try SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON))
         return try await renderReview(req, current, draft: draft, form: form, error: nil)
@@ -81,10 +79,9 @@ enum WizardController {
         guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
         let service = DraftService(req: req, current: current)
         let draft: Draft
-        do {
-            draft = try await service.find(try draftID(req))
-        } catch let error as APIError {
-            return try await renderPrompt(req, current, input: PreviewInput(prompt: "", name: nil, slug: nil), error: error.reason, status: error.status)
+        switch try await findDraft(req, current) {
+        case .found(let found): draft = found
+        case .page(let page): return page
         }
         let original = try SpecJSON.decode(draft.specJSON)
         let fields = try req.content.decode([String: String].self)
@@ -125,6 +122,21 @@ enum WizardController {
         } catch let error as APIError {
             if error.code == "slug_taken" { form.errors["slug"] = error.reason }
             return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status)
+        }
+    }
+
+    enum DraftLookup {
+        case found(Draft)
+        /// Step 1 again, explaining why the draft is gone (404 or 410).
+        case page(Response)
+    }
+
+    static func findDraft(_ req: Request, _ current: CurrentUser) async throws -> DraftLookup {
+        do {
+            return .found(try await DraftService(req: req, current: current).find(try draftID(req)))
+        } catch let error as APIError {
+            let input = PreviewInput(prompt: "", name: nil, slug: nil)
+            return .page(try await renderPrompt(req, current, input: input, error: error.reason, status: error.status))
         }
     }
 
