@@ -46,6 +46,15 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // JavaScriptCore from Debian's libjavascriptcoregtk-4.1-dev, for the sandbox worker.
+        .systemLibrary(
+            name: "CJavaScriptCore",
+            pkgConfig: "javascriptcoregtk-4.1",
+            providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
+        ),
+        // Host side of the tool sandbox: a pool of worker processes; no Vapor.
+        .target(name: "Sandbox", dependencies: ["Core"]),
+        .executableTarget(name: "bmm-sandbox-worker", dependencies: ["CJavaScriptCore"]),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
         // Compiles the Leaf-syntax templates in Views/ once and renders them fast.
         .target(name: "Templating"),
@@ -95,6 +104,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Core"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"]),
         .testTarget(

@@ -2,7 +2,7 @@
 # so both commands work on a fresh Debian 12 machine with a Swift toolchain.
 
 # Packages the app needs to build and run.
-BMM_APP_PACKAGES=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config)
+BMM_APP_PACKAGES=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config libjavascriptcoregtk-4.1-dev)
 # Extra packages for the test suite: a real PostgreSQL and a real browser.
 BMM_TEST_PACKAGES=(postgresql chromium chromium-driver python3-venv)
 

@@ -1,0 +1,107 @@
+import Core
+
+/// Runs one call (or one compile check) on a leased worker: sends the request, relays
+/// fetches while the tool awaits them, and turns the worker's answer, or the reason
+/// the parent killed it, into an outcome.
+struct CallExecution {
+    let worker: WorkerProcess
+    let monitor: ResourceMonitor
+    let callID: Int
+
+    func run(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
+        let started = ContinuousClock.now
+        let relay = FetchRelay(worker: worker, callID: callID, limits: call.limits, fetcher: fetcher)
+        let frame = WorkerProtocol.frame(RunFrame(
+            call: callID,
+            implementation: call.implementation,
+            arguments: call.arguments,
+            secrets: call.secrets,
+            limits: .init(
+                cpuMilliseconds: call.limits.cpuMilliseconds,
+                maxFetches: call.limits.maxFetches,
+                maxResultBytes: call.limits.maxResultBytes,
+                maxLogLines: call.limits.maxLogLines
+            )
+        ))
+
+        let answer = await exchange(frame, limits: call.limits) { message in
+            switch message {
+            case .fetch(let call, let id, let request) where call == callID:
+                relay.start(id: id, request: request)
+                return nil
+            case .done(let call, let result) where call == callID:
+                return result
+            default:
+                return nil
+            }
+        }
+        relay.cancelAll()
+        let duration = (ContinuousClock.now - started) / .milliseconds(1)
+        let redactor = SecretRedactor(secrets: call.secrets)
+
+        guard let answer else {
+            return SandboxOutcome(result: .failure(deathReason()), durationMilliseconds: duration, fetchCount: relay.count)
+        }
+        var logs = answer.logs.map(redactor.redact)
+        if answer.droppedLogs > 0 {
+            logs.append("… \(answer.droppedLogs) more log lines were dropped (the limit is \(call.limits.maxLogLines) per call)")
+        }
+        let result = answer.value
+            .map(redactor.redact)
+            .mapError { redactor.redact(failure($0, relay: relay)) }
+        return SandboxOutcome(result: result, logs: logs, durationMilliseconds: duration, fetchCount: relay.count)
+    }
+
+    func compile(_ implementation: String) async -> Result<Void, SandboxFailure> {
+        let frame = WorkerProtocol.frame(CompileFrame(call: callID, implementation: implementation))
+        let answer = await exchange(frame, limits: .standard) { message in
+            if case .compiled(let call, let result) = message, call == callID { return result }
+            return nil
+        }
+        guard let answer else { return .failure(deathReason()) }
+        return answer.value.map { _ in () }.mapError { failure($0, relay: nil) }
+    }
+
+    /// Sends `frame` and feeds the worker's messages to `handle` until it returns the
+    /// answer; nil if the worker died first (killed by the monitor, crashed, or
+    /// killed because the caller's task was cancelled).
+    private func exchange(_ frame: [UInt8], limits: SandboxLimits, handle: (WorkerMessage) -> WorkerResult?) async -> WorkerResult? {
+        worker.beginCall(callID)
+        let token = monitor.watch(worker, limits: limits)
+        defer {
+            monitor.unwatch(token)
+            worker.endCall()
+        }
+        return await withTaskCancellationHandler {
+            guard await worker.send(frame) else { return nil }
+            while let message = await worker.mailbox.next() {
+                if let answer = handle(message) {
+                    if answer.retiring { worker.markRetiring() }
+                    return answer
+                }
+            }
+            return nil
+        } onCancel: {
+            worker.kill(because: .cancelled)
+        }
+    }
+
+    private func deathReason() -> SandboxFailure {
+        if let reason = worker.killReason { return reason }
+        worker.kill(because: .workerCrashed)
+        return .workerCrashed
+    }
+
+    private func failure(_ failure: WorkerFailure, relay: FetchRelay?) -> SandboxFailure {
+        switch failure.kind {
+        case "thrown": relay?.refusal(for: failure.message) ?? .thrown(failure.message)
+        case "syntax": .syntax(failure.message)
+        case "cpu_limit": .cpuLimit
+        case "result_too_large": .resultTooLarge
+        case "invalid_result": .invalidResult(failure.message)
+        case "never_settled": .neverSettled
+        case "too_many_fetches": .tooManyFetches
+        default: .thrown(failure.message)
+        }
+    }
+}

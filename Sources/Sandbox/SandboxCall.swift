@@ -1,0 +1,35 @@
+import Core
+
+/// One tool invocation: the implementation (the body of an async function called as
+/// `(args, ctx)`), its validated arguments and the secrets this call may read.
+public struct SandboxCall: Sendable {
+    public var implementation: String
+    public var arguments: JSONValue
+    /// Only the secrets of the server being called; the worker holds them for this call only.
+    public var secrets: [String: String]
+    public var limits: SandboxLimits
+
+    public init(implementation: String, arguments: JSONValue = .object([:]), secrets: [String: String] = [:], limits: SandboxLimits = .standard) {
+        self.implementation = implementation
+        self.arguments = arguments
+        self.secrets = secrets
+        self.limits = limits
+    }
+}
+
+public struct SandboxOutcome: Sendable {
+    /// The return value (a returned string is `.string`, `undefined` is `.null`) or why
+    /// the call failed. Secret values of the call are replaced by `[redacted]`.
+    public var result: Result<JSONValue, SandboxFailure>
+    /// Lines from `ctx.log` and `console`, capped, with secret values redacted.
+    public var logs: [String]
+    public var durationMilliseconds: Double
+    public var fetchCount: Int
+
+    public init(result: Result<JSONValue, SandboxFailure>, logs: [String] = [], durationMilliseconds: Double = 0, fetchCount: Int = 0) {
+        self.result = result
+        self.logs = logs
+        self.durationMilliseconds = durationMilliseconds
+        self.fetchCount = fetchCount
+    }
+}

@@ -1,0 +1,271 @@
+extension Runtime {
+    /// console, crypto, ctx.fetch and the driver that starts a tool and reports how it settled.
+    static let globals = #"""
+// The tool-facing runtime: globals, ctx and the driver the host calls. Built-ins used
+// after user code starts are captured first, so a tool that patches prototypes only
+// breaks its own call, never how its result or errors are reported.
+const { apply } = Reflect;
+const { defineProperty, freeze, keys: objectKeys } = Object;
+const promiseThen = Promise.prototype.then;
+const functionToString = Function.prototype.toString;
+const stringify = JSON.stringify;
+const parseJSON = JSON.parse;
+const NativeError = Error;
+const NativeTypeError = TypeError;
+const NativeUint8Array = Uint8Array;
+const arrayFrom = Array.from;
+const isView = ArrayBuffer.isView;
+
+function describe(value) {
+  if (typeof value === "string") return value;
+  if (value instanceof NativeError) return value.message ? `${value.name}: ${value.message}` : String(value.name);
+  if (typeof value === "function") return `[Function${value.name ? ": " + value.name : ""}]`;
+  if (typeof value === "symbol" || typeof value === "bigint") return typeof value === "bigint" ? `${value}n` : value.toString();
+  if (typeof value === "object" && value !== null) {
+    try {
+      const json = stringify(value);
+      if (json !== undefined) return json;
+    } catch {}
+    try { return String(value); } catch { return "[object]"; }
+  }
+  return String(value);
+}
+
+function logLine(prefix, values) {
+  let line = prefix;
+  for (let i = 0; i < values.length; i++) line += (i > 0 ? " " : "") + describe(values[i]);
+  host.log(line);
+}
+
+const counts = new Map();
+const timers = new Map();
+const consoleObject = freeze({
+  log: (...values) => logLine("", values),
+  info: (...values) => logLine("", values),
+  debug: (...values) => logLine("", values),
+  trace: (...values) => logLine("", values),
+  dir: (value) => logLine("", [value]),
+  table: (value) => logLine("", [value]),
+  warn: (...values) => logLine("[warn] ", values),
+  error: (...values) => logLine("[error] ", values),
+  assert: (condition, ...values) => {
+    if (!condition) logLine("[error] Assertion failed" + (values.length ? ": " : ""), values);
+  },
+  count: (label = "default") => {
+    const next = (counts.get(String(label)) || 0) + 1;
+    counts.set(String(label), next);
+    logLine("", [`${label}: ${next}`]);
+  },
+  countReset: (label = "default") => { counts.delete(String(label)); },
+  time: (label = "default") => { timers.set(String(label), Date.now()); },
+  timeLog: (label = "default", ...values) => {
+    const start = timers.get(String(label));
+    if (start !== undefined) logLine("", [`${label}: ${Date.now() - start}ms`, ...values]);
+  },
+  timeEnd: (label = "default") => {
+    const start = timers.get(String(label));
+    timers.delete(String(label));
+    if (start !== undefined) logLine("", [`${label}: ${Date.now() - start}ms`]);
+  },
+  group: (...values) => { if (values.length) logLine("", values); },
+  groupCollapsed: (...values) => { if (values.length) logLine("", values); },
+  groupEnd: () => {},
+});
+
+function randomBytesInto(view) {
+  const target = new NativeUint8Array(view.buffer, view.byteOffset, view.byteLength);
+  target.set(host.randomBytes(target.length));
+}
+
+const cryptoObject = freeze({
+  randomUUID() {
+    const bytes = host.randomBytes(16);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hexDigits = "";
+    for (let i = 0; i < 16; i++) hexDigits += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return `${hexDigits.slice(0, 8)}-${hexDigits.slice(8, 12)}-${hexDigits.slice(12, 16)}-${hexDigits.slice(16, 20)}-${hexDigits.slice(20)}`;
+  },
+  getRandomValues(array) {
+    const integerArray = array instanceof Int8Array || array instanceof Uint8Array || array instanceof Uint8ClampedArray ||
+      array instanceof Int16Array || array instanceof Uint16Array || array instanceof Int32Array ||
+      array instanceof Uint32Array || array instanceof BigInt64Array || array instanceof BigUint64Array;
+    if (!integerArray) throw new NativeTypeError("crypto.getRandomValues expects an integer typed array");
+    if (array.byteLength > 65536) throw new RangeError("crypto.getRandomValues can fill at most 65536 bytes at a time");
+    randomBytesInto(array);
+    return array;
+  },
+});
+
+const define = (name, value) => defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+delete globalThis.WebAssembly;
+define("console", consoleObject);
+define("URL", URL);
+define("URLSearchParams", URLSearchParams);
+define("TextEncoder", TextEncoder);
+define("TextDecoder", TextDecoder);
+define("crypto", cryptoObject);
+
+// --- ctx.fetch ---------------------------------------------------------------------
+const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function requestHeaders(headers) {
+  if (headers === undefined || headers === null) return [];
+  if (typeof headers !== "object") throw new NativeTypeError("ctx.fetch: init.headers must be an object mapping header names to values");
+  const pairs = typeof headers[Symbol.iterator] === "function"
+    ? arrayFrom(headers, (pair) => arrayFrom(pair))
+    : objectKeys(headers).map((name) => [name, headers[name]]);
+  return pairs.map((pair) => {
+    if (pair.length !== 2) throw new NativeTypeError("ctx.fetch: each header must be a [name, value] pair");
+    const name = String(pair[0]);
+    const value = String(pair[1]).trim();
+    if (!headerNamePattern.test(name)) throw new NativeTypeError(`ctx.fetch: invalid header name "${name}"`);
+    if (/[\0\r\n]/.test(value)) throw new NativeTypeError(`ctx.fetch: the value of header "${name}" contains a line break`);
+    return [name, value];
+  });
+}
+
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+function base64(bytes) {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += base64Alphabet[(n >> 18) & 63] + base64Alphabet[(n >> 12) & 63] +
+      (i + 1 < bytes.length ? base64Alphabet[(n >> 6) & 63] : "=") + (i + 2 < bytes.length ? base64Alphabet[n & 63] : "=");
+  }
+  return out;
+}
+
+function requestBody(body, headers) {
+  if (body === undefined || body === null) return { body: null };
+  if (typeof body === "string") return { body, encoding: "utf8" };
+  if (body instanceof URLSearchParams) {
+    if (!headers.some(([name]) => name.toLowerCase() === "content-type")) {
+      headers.push(["Content-Type", "application/x-www-form-urlencoded;charset=UTF-8"]);
+    }
+    return { body: body.toString(), encoding: "utf8" };
+  }
+  if (body instanceof ArrayBuffer || isView(body)) {
+    const bytes = body instanceof ArrayBuffer ? new NativeUint8Array(body) : new NativeUint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return { body: base64(bytes), encoding: "base64" };
+  }
+  throw new NativeTypeError("ctx.fetch: init.body must be a string (use JSON.stringify for JSON), URLSearchParams or bytes");
+}
+
+function makeHeaders(list) {
+  const lowered = list.map(([name, value]) => [String(name).toLowerCase(), String(value)]);
+  const valuesOf = (name) => {
+    const wanted = String(name).toLowerCase();
+    return lowered.filter(([key]) => key === wanted).map(([, value]) => value);
+  };
+  return freeze({
+    get(name) {
+      const values = valuesOf(name);
+      return values.length ? values.join(", ") : null;
+    },
+    has(name) { return valuesOf(name).length > 0; },
+    forEach(callback, thisArg) { for (const [name, value] of lowered) callback.call(thisArg, value, name, this); },
+    *entries() { for (const [name, value] of lowered) yield [name, value]; },
+    *keys() { for (const [name] of lowered) yield name; },
+    *values() { for (const [, value] of lowered) yield value; },
+    [Symbol.iterator]() { return this.entries(); },
+  });
+}
+
+function makeResponse(raw) {
+  const body = String(raw.body);
+  const status = Number(raw.status);
+  return freeze({
+    status,
+    ok: status >= 200 && status <= 299,
+    statusText: String(raw.statusText),
+    url: String(raw.url),
+    redirected: raw.redirected === true,
+    headers: makeHeaders(raw.headers),
+    async text() { return body; },
+    async json() {
+      try {
+        return parseJSON(body);
+      } catch (error) {
+        throw new SyntaxError(`The response body is not valid JSON: ${error.message}`);
+      }
+    },
+  });
+}
+
+async function fetch(input, init) {
+  if (input === undefined) throw new NativeTypeError("ctx.fetch needs a URL");
+  const text = input instanceof URL ? input.href : String(input);
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new NativeTypeError(`ctx.fetch: "${text}" is not an absolute URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new NativeTypeError(`ctx.fetch only supports http and https URLs, not ${url.protocol}`);
+  }
+  const options = init === undefined || init === null ? {} : init;
+  if (typeof options !== "object") throw new NativeTypeError("ctx.fetch: init must be an object");
+  const method = options.method === undefined ? "GET" : String(options.method).toUpperCase();
+  if (!headerNamePattern.test(method)) throw new NativeTypeError(`ctx.fetch: invalid method "${method}"`);
+  const headers = requestHeaders(options.headers);
+  const { body, encoding } = requestBody(options.body, headers);
+  if (body !== null && (method === "GET" || method === "HEAD")) {
+    throw new NativeTypeError(`ctx.fetch: a ${method} request cannot have a body`);
+  }
+  const request = { url: url.href, method, headers, body, bodyEncoding: encoding ?? null };
+  const raw = await host.fetch(stringify(request));
+  return makeResponse(raw);
+}
+
+// --- The driver --------------------------------------------------------------------
+const programmerErrors = [TypeError, ReferenceError, RangeError, SyntaxError, URIError, EvalError];
+
+function describeThrown(error, implementationURL) {
+  try {
+    if (error instanceof NativeError) {
+      const name = String(error.name ?? "Error");
+      const message = String(error.message ?? "");
+      let text = name === "Error" ? message || "Error" : message ? `${name}: ${message}` : name;
+      const isProgrammerError = programmerErrors.some((type) => error instanceof type);
+      if (isProgrammerError && error.sourceURL === implementationURL && typeof error.line === "number") {
+        text += ` (line ${Math.max(1, error.line - 1)})`;
+      }
+      return text;
+    }
+    if (typeof error === "string") return error;
+    if (error === undefined) return "The tool threw undefined";
+    let json;
+    try { json = stringify(error); } catch {}
+    return "The tool threw a non-Error value: " + (json !== undefined ? json : String(error));
+  } catch {
+    return "The tool threw a value that could not be described";
+  }
+}
+
+return freeze({
+  isWholeBody(fn, wrapperSource) {
+    return typeof fn === "function" && apply(functionToString, fn, []) === wrapperSource.slice(1, -1);
+  },
+  start(fn, args, secrets, implementationURL) {
+    const ctx = freeze({
+      fetch,
+      log: (...values) => logLine("", values),
+      secrets: freeze({ ...secrets }),
+    });
+    let promise;
+    try {
+      promise = fn(args, ctx);
+    } catch (error) {
+      host.settle(false, describeThrown(error, implementationURL));
+      return;
+    }
+    apply(promiseThen, promise, [
+      (value) => { host.settle(true, value); },
+      (error) => { host.settle(false, describeThrown(error, implementationURL)); },
+    ]);
+  },
+});
+"""#
+}

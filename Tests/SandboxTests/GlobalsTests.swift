@@ -1,0 +1,141 @@
+import Core
+import Testing
+@testable import Sandbox
+
+@Suite("Available globals")
+struct GlobalsTests {
+    @Test func urlBuildsAndParses() async throws {
+        try await withPool { pool in
+            // given
+            let implementation = """
+                const url = new URL("https://api.example.com/v1/search");
+                url.searchParams.set("name", args.city);
+                url.searchParams.append("count", "1");
+                const relative = new URL("../other?x=1#frag", "https://Example.COM:443/a/b/c");
+                const ip = new URL("http://0x7f.1/");
+                return [url.toString(), url.searchParams.get("name"), relative.href, relative.host, relative.hash, ip.hostname,
+                        URL.canParse("not a url"), new URL("https://münchen.de/").hostname];
+                """
+
+            // when
+            let outcome = await pool.run(implementation, arguments: ["city": "São Paulo & co"])
+
+            // then
+            #expect(outcome.value == [
+                "https://api.example.com/v1/search?name=S%C3%A3o+Paulo+%26+co&count=1",
+                "São Paulo & co",
+                "https://example.com/a/other?x=1#frag",
+                "example.com",
+                "#frag",
+                "127.0.0.1",
+                false,
+                "xn--mnchen-3ya.de",
+            ])
+        }
+    }
+
+    @Test func invalidURLsThrowTypeError() async throws {
+        try await withPool { pool in
+            // when
+            let outcome = await pool.run("new URL('no scheme here')")
+
+            // then
+            #expect(outcome.failure == .thrown("TypeError: Invalid URL: no scheme here"))
+        }
+    }
+
+    @Test func urlSearchParamsSerialisesFormData() async throws {
+        try await withPool { pool in
+            // given
+            let implementation = """
+                const params = new URLSearchParams({ q: "a b", emoji: "😀" });
+                params.append("q", "c&d");
+                const parsed = new URLSearchParams("?x=1&y=%E2%82%AC&x=2&plus=a+b");
+                return [params.toString(), parsed.getAll("x"), parsed.get("y"), parsed.get("plus"), [...parsed.keys()].length];
+                """
+
+            // when
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == ["q=a+b&emoji=%F0%9F%98%80&q=c%26d", ["1", "2"], "€", "a b", 4])
+        }
+    }
+
+    @Test func textEncoderAndDecoderUseUTF8() async throws {
+        try await withPool { pool in
+            // given
+            let implementation = """
+                const bytes = new TextEncoder().encode("é€😀");
+                const decoded = new TextDecoder().decode(bytes);
+                const repaired = new TextDecoder().decode(new Uint8Array([0x61, 0xff, 0x62]));
+                let fatal = "accepted";
+                try { new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array([0xc3])); } catch (e) { fatal = e.name; }
+                return [Array.from(bytes), decoded, repaired, fatal];
+                """
+
+            // when
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == [[0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80], "é€😀", "a\u{FFFD}b", "TypeError"])
+        }
+    }
+
+    @Test func cryptoRandomUUIDGivesVersion4UUIDs() async throws {
+        try await withPool { pool in
+            // given
+            let implementation = """
+                const ids = Array.from({ length: 50 }, () => crypto.randomUUID());
+                const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+                const bytes = crypto.getRandomValues(new Uint8Array(32));
+                return [ids.every((id) => pattern.test(id)), new Set(ids).size, bytes.some((b) => b !== 0)];
+                """
+
+            // when
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == [true, 50, true])
+        }
+    }
+
+    @Test func onlyTheDocumentedHostGlobalsExist() async throws {
+        try await withPool { pool in
+            // given
+            let implementation = """
+                return ["fetch", "setTimeout", "setInterval", "queueMicrotask", "require", "process", "WebAssembly", "importScripts",
+                        "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "crypto", "console", "JSON", "Map", "Intl"]
+                  .map((name) => `${name}:${typeof globalThis[name]}`);
+                """
+
+            // when
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == [
+                "fetch:undefined", "setTimeout:undefined", "setInterval:undefined", "queueMicrotask:undefined",
+                "require:undefined", "process:undefined", "WebAssembly:undefined", "importScripts:undefined",
+                "URL:function", "URLSearchParams:function", "TextEncoder:function", "TextDecoder:function",
+                "crypto:object", "console:object", "JSON:object", "Map:function", "Intl:object",
+            ])
+        }
+    }
+
+    @Test func everyCallGetsAFreshGlobalObject() async throws {
+        try await withPool { pool in
+            // given
+            let pollute = "globalThis.counter = (globalThis.counter ?? 0) + 1; Array.prototype.polluted = true; return globalThis.counter"
+
+            // when
+            let first = await pool.run(pollute)
+            let second = await pool.run(pollute)
+            let check = await pool.run("return [typeof globalThis.counter, [].polluted === undefined]")
+
+            // then
+            #expect(first.value == 1)
+            #expect(second.value == 1)
+            #expect(check.value == ["undefined", true])
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Core
+import Testing
+@testable import Sandbox
+
+@Suite("Secrets and logs")
+struct SecretsAndLogsTests {
+    @Test func secretsAreVisibleOnlyToTheirCall() async throws {
+        try await withPool { pool in
+            // given
+            let first = "ctx.secrets.API_TOKEN === 'tok-123456' && Object.isFrozen(ctx.secrets)"
+            let stash = "globalThis.stash = ctx.secrets.API_TOKEN; return Object.keys(ctx.secrets).sort()"
+
+            // when
+            let sawSecret = await pool.run("return " + first, secrets: ["API_TOKEN": "tok-123456"])
+            let keys = await pool.run(stash, secrets: ["API_TOKEN": "tok-123456", "OTHER": "other-value"])
+            let nextCall = await pool.run("return [Object.keys(ctx.secrets).length, typeof ctx.secrets.API_TOKEN, typeof globalThis.stash]")
+
+            // then
+            #expect(sawSecret.value == true)
+            #expect(keys.value == ["API_TOKEN", "OTHER"])
+            #expect(nextCall.value == [0, "undefined", "undefined"])
+        }
+    }
+
+    @Test func secretsCannotBeChanged() async throws {
+        try await withPool { pool in
+            // when
+            let outcome = await pool.run("'use strict';\nctx.secrets.API_TOKEN = 'x';", secrets: ["API_TOKEN": "tok-123456"])
+
+            // then
+            guard case .thrown(let message) = outcome.failure else {
+                Issue.record("expected a TypeError, got \(outcome.result)")
+                return
+            }
+            #expect(message.hasPrefix("TypeError"))
+        }
+    }
+
+    @Test func secretValuesAreRedactedFromResultsLogsAndErrors() async throws {
+        try await withPool { pool in
+            // given
+            let secrets = ["API_TOKEN": "tok-123456"]
+
+            // when
+            let returned = await pool.run("ctx.log('using', ctx.secrets.API_TOKEN);\nreturn { header: `Bearer ${ctx.secrets.API_TOKEN}` }", secrets: secrets)
+            let thrown = await pool.run("throw new Error('bad token ' + ctx.secrets.API_TOKEN)", secrets: secrets)
+
+            // then
+            #expect(returned.value == ["header": "Bearer [redacted]"])
+            #expect(returned.logs == ["using [redacted]"])
+            #expect(thrown.failure == .thrown("bad token [redacted]"))
+        }
+    }
+
+    @Test func logsFromCtxAndConsoleAreCaptured() async throws {
+        try await withPool { pool in
+            // given
+            let implementation = """
+                ctx.log("plain", 1, { a: [1, 2] });
+                console.log("from console");
+                console.info("info");
+                console.warn("careful");
+                console.error(new TypeError("bad"));
+                return "done";
+                """
+
+            // when
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == "done")
+            #expect(outcome.logs == [#"plain 1 {"a":[1,2]}"#, "from console", "info", "[warn] careful", "[error] TypeError: bad"])
+        }
+    }
+
+    @Test func logLinesAreCapped() async throws {
+        try await withPool { pool in
+            // given
+            var limits = SandboxLimits()
+            limits.maxLogLines = 3
+
+            // when
+            let outcome = await pool.run("for (let i = 0; i < 10; i++) console.log('line', i);\nctx.log('x'.repeat(100000));\nreturn 1", limits: limits)
+
+            // then
+            #expect(outcome.value == 1)
+            #expect(outcome.logs == ["line 0", "line 1", "line 2", "… 8 more log lines were dropped (the limit is 3 per call)"])
+        }
+    }
+
+    @Test func logsSurviveAFailedCall() async throws {
+        try await withPool { pool in
+            // when
+            let outcome = await pool.run("ctx.log('before');\nthrow new Error('after')")
+
+            // then
+            #expect(outcome.failure == .thrown("after"))
+            #expect(outcome.logs == ["before"])
+        }
+    }
+}
