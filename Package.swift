@@ -71,8 +71,10 @@ let package = Package(
             dependencies: [
                 "Core",
                 "Drafting",
+                "Egress",
                 "Markdown",
                 "Messaging",
+                "Sandbox",
                 "Templating",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),

@@ -18,6 +18,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(AdminCommand(), as: "admin")
+    app.asyncCommands.use(WorkerCommand(), as: "worker")
 
     app.templates = try TemplateLibrary(directory: config.rootDirectory + "/Views")
 
@@ -49,6 +50,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         throw ConfigError(problems: ["BMM_ENCRYPTION_KEY must be 32 bytes encoded as base64"])
     }
     app.secretBox = box
+    try app.configureHosting(config)
     if config.isProduction && (config.mail == .outbox || config.sms == .outbox) {
         app.logger.warning("sign-in messages go to the outbox, which production does not show: set BMM_MAIL_PROVIDER and BMM_SMS_PROVIDER")
     }
@@ -60,10 +62,21 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     try routes(app, config: config)
 
+    try await useWriteAheadLog(app, config: config)
     if config.autoMigrate {
         try await createSchemaIfNeeded(app, config: config)
         try await app.autoMigrate()
     }
+    if config.runsBuilds {
+        app.startBuildRunner()
+    }
+}
+
+/// SQLite in WAL mode lets requests read while the build runner or a tool-call
+/// record writes; the setting is stored in the database file.
+func useWriteAheadLog(_ app: Application, config: AppConfig) async throws {
+    guard case .sqlite = config.database, let sql = app.db as? any SQLDatabase else { return }
+    try await sql.raw("PRAGMA journal_mode=WAL").run()
 }
 
 /// Creates the configured PostgreSQL schema (validated as a plain identifier).

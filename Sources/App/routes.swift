@@ -81,6 +81,9 @@ func routes(_ app: Application, config: AppConfig) throws {
     v1.get("servers", "slug-availability", use: ServersAPIController.slugAvailability)
     v1.post("servers", use: ServersAPIController.create)
     v1.get("servers", use: ServersAPIController.list)
+    v1.get("servers", ":id", use: ServersAPIController.show)
+    v1.delete("servers", ":id", use: ServersAPIController.delete)
+    v1.get("servers", ":id", "builds", ":buildID", "log", use: BuildLogController.stream)
     // Public: the browser's copy of the patterns the server enforces.
     app.get("v1", "drafting", "secret-patterns", use: PreviewAPIController.secretPatterns)
 
@@ -89,6 +92,16 @@ func routes(_ app: Application, config: AppConfig) throws {
     on(.POST, .newServer, WizardController.submitPrompt)
     accounts.get("servers", "new", ":id", use: WizardController.reviewPage)
     accounts.post("servers", "new", ":id", use: WizardController.submitReview)
+    accounts.get("servers", ":id", use: ServerPageController.page)
+    accounts.post("servers", ":id", "playground", use: ServerPageController.playground)
+    accounts.post("servers", ":id", "secrets", use: ServerPageController.replaceSecret)
+    accounts.post("servers", ":id", "versions", ":number", "activate", use: ServerPageController.rollback)
+    accounts.post("servers", ":id", "delete", use: ServerPageController.delete)
+
+    // Hosted MCP endpoints: machine traffic with bearer tokens, no cookies.
+    app.on(.POST, "mcp", ":serverID", body: .collect(maxSize: "1mb"), use: MCPController.post)
+    app.on(.GET, "mcp", ":serverID", use: MCPController.get)
+    app.on(.DELETE, "mcp", ":serverID", use: MCPController.delete)
 
     if !config.isProduction {
         on(.GET, .devOutbox, DevOutboxController.page)

@@ -26,7 +26,7 @@ struct ServersAPITests {
         try JSONSerialization.jsonObject(with: Data(SpecJSON.encode(spec).utf8))
     }
 
-    @Test("from a draft with secrets: stored as a draft server, secrets sealed and bound", arguments: TestDatabase.all)
+    @Test("from a draft with secrets: stored, secrets sealed and bound, first build queued", arguments: TestDatabase.all)
     func createFromDraft(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             app.useDrafter(ScriptedDrafter(steps: [.spec(Self.tokenSpec)]))
@@ -38,7 +38,8 @@ struct ServersAPITests {
             // then
             #expect(response.status == .created)
             let body = try AccountDataTests.json(response)
-            #expect(body["status"] as? String == "draft")
+            #expect(body["status"] as? String == "building")
+            #expect((body["endpoint"] as? String)?.hasSuffix("/mcp/" + (body["id"] as? String ?? "").lowercased()) == true)
             #expect(body["slug"] as? String == "issues")
             #expect(!response.body.string.contains(value))
             let server = try #require(try await HostedServer.query(on: app.db).first())

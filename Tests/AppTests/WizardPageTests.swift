@@ -88,10 +88,11 @@ struct WizardPageTests {
             fields["secret_0_key"] = "GITHUB_TOKEN"
             let built = try await browser.postForm(location, fields)
             #expect(built.status == .seeOther)
-            #expect(built.headers.first(name: .location) == "/servers?created=my-issues")
-            let list = try await browser.get("/servers?created=my-issues")
-            #expect(list.body.string.contains("My issues"))
-            #expect(list.body.string.contains("Draft"))
+            let server = try #require(try await HostedServer.query(on: app.db).first())
+            #expect(built.headers.first(name: .location) == "/servers/" + server.id!.uuidString.lowercased())
+            let page = try await browser.get("/servers/" + server.id!.uuidString.lowercased())
+            #expect(page.body.string.contains("My issues"))
+            #expect(page.body.string.contains("Building"))
             #expect(try await ServerSecret.query(on: app.db).count() == 1)
         }
     }

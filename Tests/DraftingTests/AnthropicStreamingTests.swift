@@ -128,7 +128,7 @@ import Testing
             // then
             #expect(error as? DraftingError == .timeout)
             #expect(events == [.text("{")])
-            #expect(clock.now - start < .seconds(3))
+            #expect(clock.now - start < .seconds(10), "the 1 s limit ended it, not the server")
         }
     }
 
@@ -144,7 +144,7 @@ import Testing
             // then
             #expect(error as? DraftingError == .timeout)
             #expect(events.isEmpty)
-            #expect(clock.now - start < .seconds(3))
+            #expect(clock.now - start < .seconds(10), "the 1 s limit ended it, not the server")
         }
     }
 

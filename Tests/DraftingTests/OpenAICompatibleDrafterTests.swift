@@ -225,7 +225,7 @@ import Testing
 
             // then
             #expect(error as? DraftingError == .timeout)
-            #expect(clock.now - start < .seconds(3))
+            #expect(clock.now - start < .seconds(10), "the 1 s limit ended it, not the server")
         }
     }
 

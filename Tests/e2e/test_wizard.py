@@ -60,9 +60,14 @@ def test_wizard_streams_a_draft_then_builds(browser, server):
     description.clear()
     description.send_keys("Search Wikipedia articles by keywords.")
     click(browser, "#build-button")
-    WebDriverWait(browser, 20).until(EC.url_contains("/servers?created="))
-    assert "waits as a draft" in browser.find_element(By.CSS_SELECTOR, ".notice").text
-    screenshot(browser, "servers_list")
+    WebDriverWait(browser, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}$"))
+    # the build log follows live, and the page shows the server as live when it ends
+    WebDriverWait(browser, 30).until(
+        EC.text_to_be_present_in_element((By.ID, "server-status"), "Live"))
+    log = browser.find_element(By.ID, "build-log").text
+    assert "Compiled search_wikipedia" in log and "is live" in log
+    assert "/mcp/" in browser.find_element(By.CSS_SELECTOR, ".endpoint").text
+    screenshot(browser, "server_page")
 
 
 def test_wizard_without_javascript_on_a_phone(phone_without_js, server):

@@ -13,8 +13,14 @@ struct RateLimiter: Sendable {
     }
 
     static let sendPerTarget = Rule(limit: 3, window: 600)
-    static let sendPerIP = Rule(limit: 20, window: 600)
+    /// Sign-in messages per address per 10 minutes; `BMM_SIGNIN_SENDS_PER_IP`
+    /// raises it where many people share one address (offices behind NAT, test runs).
+    static let sendPerIP = Rule(limit: configuredLimit("BMM_SIGNIN_SENDS_PER_IP") ?? 20, window: 600)
     static let verifyPerIP = Rule(limit: 30, window: 600)
+
+    private static func configuredLimit(_ key: String) -> Int? {
+        ProcessInfo.processInfo.environment[key].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
 
     let database: any Database
     let now: Date

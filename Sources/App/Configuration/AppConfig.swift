@@ -41,6 +41,12 @@ public struct AppConfig: Sendable {
     public var mail: MailSettings
     public var sms: SMSSettings
     public var drafting: DraftingSettings
+    /// Private ranges an operator opens to tool fetches (`BMM_EGRESS_ALLOW_CIDRS`).
+    public var egressAllowCIDRs: String
+    /// Sandbox worker processes (`BMM_SANDBOX_WORKERS`, default 2).
+    public var sandboxWorkers: Int
+    /// Run the build queue in this process (`serve`; tests drain it themselves).
+    public var runsBuilds = false
 
     public var isProduction: Bool { mode == .production }
 }
@@ -162,6 +168,12 @@ extension AppConfig {
         let mail = mailSettings(value, problems: &problems)
         let sms = smsSettings(value, problems: &problems)
         let drafting = draftingSettings(value, problems: &problems)
+        var sandboxWorkers = 2
+        if let raw = value("BMM_SANDBOX_WORKERS") {
+            if let parsed = Int(raw), (1...64).contains(parsed) { sandboxWorkers = parsed } else {
+                problems.append("BMM_SANDBOX_WORKERS must be a number from 1 to 64")
+            }
+        }
         let previousKeys = (value("BMM_PREVIOUS_ENCRYPTION_KEYS") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if previousKeys.contains(where: { Data(base64Encoded: $0)?.count != 32 }) {
@@ -193,7 +205,9 @@ extension AppConfig {
             cachePages: true,
             mail: mail,
             sms: sms,
-            drafting: drafting
+            drafting: drafting,
+            egressAllowCIDRs: value("BMM_EGRESS_ALLOW_CIDRS") ?? "",
+            sandboxWorkers: sandboxWorkers
         )
     }
 

@@ -50,6 +50,8 @@ public struct CommandLineOptions: Sendable, Equatable {
             while baseURL.hasSuffix("/") { baseURL.removeLast() }
             config.publicURL = baseURL
         }
+        // Builds run beside `serve` (and alone in `worker`), never in one-off commands.
+        config.runsBuilds = command == nil || command == "serve"
         if command == "export" {
             config.cachePages = false
             config.autoMigrate = false

@@ -19,5 +19,6 @@ enum Migrations {
         IndexDrafts(),
         CreateServers(),
         CreateServerSecrets(),
+        CreateHostingTables(),
     ]
 }

@@ -19,6 +19,8 @@ final class HostedServer: Model, @unchecked Sendable {
     @Enum(key: "status") var status: Status
     /// The spec the next build starts from (JSON form of `ServerSpec`).
     @Field(key: "spec_json") var specJSON: String
+    /// The version MCP clients are served; nil until the first build succeeds.
+    @OptionalField(key: "active_version_id") var activeVersionID: UUID?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 

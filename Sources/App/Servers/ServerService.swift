@@ -16,9 +16,9 @@ struct ServerService: Sendable {
         var secrets: [String: String]
     }
 
-    /// Stores a new server (status `draft` until a build activates it) with its
-    /// secrets sealed; checks the spec, the slug and the plan's server limit first.
-    func create(_ creation: Creation) async throws -> HostedServer {
+    /// Stores a new server with its secrets sealed and queues its first build;
+    /// checks the spec, the slug, the plan's server limit and build quota first.
+    func create(_ creation: Creation) async throws -> (HostedServer, Build) {
         let spec = creation.spec
         let secrets = creation.secrets.filter { !$0.value.isEmpty }
         let declared = Set(spec.requiredSecrets.map(\.key))
@@ -36,6 +36,8 @@ struct ServerService: Sendable {
             throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
         }
 
+        let usedBuilds = try await UsageService(database: req.db, now: req.application.clock.now()).today(.build, organization: organizationID)
+        try BuildQueue.enforceQuota(plan: plan, usedToday: usedBuilds, now: req.application.clock.now())
         let now = req.application.clock.now()
         let server = HostedServer()
         server.id = UUID()
@@ -70,7 +72,28 @@ struct ServerService: Sendable {
             // Two creations raced for one slug; the unique index decided.
             throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
         }
+        let build = try await BuildQueue(database: req.db, now: req.application.clock.now)
+            .enqueue(spec, for: server, by: current.user.id, plan: plan)
+        req.application.hosting.buildSignal.signal()
+        return (server, build)
+    }
+
+    /// The caller's server, or 404 (it does not exist or is another workspace's).
+    func find(_ id: UUID?) async throws -> HostedServer {
+        guard let id, let server = try await HostedServer.find(id, on: req.db), server.$organization.id == organizationID else {
+            throw APIError(.notFound, "server_not_found", "There is no such server in this workspace.")
+        }
         return server
+    }
+
+    /// Removes the endpoint, versions, builds, secrets, sessions and call log (cascades).
+    func delete(_ server: HostedServer) async throws {
+        try await req.db.transaction { database in
+            try await server.delete(on: database)
+            try await AuditLog(request: req, database: database).record(
+                "server.deleted", organization: organizationID, actor: current.user.id, resourceType: "server",
+                resourceID: server.id?.uuidString, metadata: ["slug": server.slug])
+        }
     }
 
     func slugTaken(_ slug: String) async throws -> Bool {

@@ -1,4 +1,5 @@
 import Core
+import Fluent
 import Foundation
 import Vapor
 
@@ -19,14 +20,19 @@ enum ServersAPIController {
         let description: String
         let status: HostedServer.Status
         let createdAt: Date
+        /// The MCP endpoint (answers once a version is live).
+        let endpoint: String
+        let buildId: UUID?
 
-        init(_ server: HostedServer) {
+        init(_ server: HostedServer, publicURL: String, build: UUID? = nil) {
             id = server.id!
             name = server.name
             slug = server.slug
             description = server.description
             status = server.status
             createdAt = server.createdAt
+            endpoint = publicURL + "/mcp/" + server.id!.uuidString.lowercased()
+            buildId = build
         }
     }
 
@@ -44,8 +50,8 @@ enum ServersAPIController {
         let current = try req.requireUser()
         let body = try req.content.decode(CreateRequest.self)
         let spec = try await resolveSpec(body, req, current)
-        let server = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
-        return try await ServerInfo(server).encodeResponse(status: .created, for: req).noStore()
+        let (server, build) = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
+        return try await ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id).encodeResponse(status: .created, for: req).noStore()
     }
 
     /// The spec a creation request names: a stored draft with edits merged, or the
@@ -67,7 +73,21 @@ enum ServersAPIController {
     static func list(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let servers = try await ServerService(req: req, current: current).list()
-        return try await ServerList(servers: servers.map(ServerInfo.init)).encodeResponse(for: req).noStore()
+        return try await ServerList(servers: servers.map { ServerInfo($0, publicURL: req.accounts.publicURL) }).encodeResponse(for: req).noStore()
+    }
+
+    static func show(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await ServerService(req: req, current: current).find(req.parameters.get("id", as: UUID.self))
+        let latest = try await Build.query(on: req.db).filter(\.$server.$id == server.id!).sort(\.$createdAt, .descending).first()
+        return try await ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id).encodeResponse(for: req).noStore()
+    }
+
+    static func delete(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let service = ServerService(req: req, current: current)
+        try await service.delete(try await service.find(req.parameters.get("id", as: UUID.self)))
+        return Response(status: .noContent)
     }
 
     static func slugAvailability(_ req: Request) async throws -> Response {

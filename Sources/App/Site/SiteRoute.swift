@@ -37,6 +37,8 @@ enum SiteRoute: Hashable, Sendable {
     case newServer
     /// Wizard step 2 for a stored draft.
     case serverDraft(UUID)
+    /// A server's page (status, build log, install, tools, playground, calls).
+    case server(UUID)
 
     enum LegalPage: String, CaseIterable, Sendable {
         case security, privacy, terms, agb
@@ -76,6 +78,7 @@ enum SiteRoute: Hashable, Sendable {
         case .servers: "/servers"
         case .newServer: "/servers/new"
         case .serverDraft(let id): "/servers/new/" + id.uuidString.lowercased()
+        case .server(let id): "/servers/" + id.uuidString.lowercased()
         }
     }
 

@@ -82,6 +82,7 @@ struct WizardReviewView: Encodable {
 
 struct ServerListView: Encodable {
     struct Row: Encodable {
+        let href: String
         let name: String
         let slug: String
         let description: String

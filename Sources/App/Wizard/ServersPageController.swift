@@ -10,13 +10,10 @@ enum ServersPageController {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "d MMM yyyy"
-        let created = try? req.query.get(String.self, at: "created")
-        let notice = created.flatMap { slug in servers.first { $0.slug == slug } }.map {
-            "Saved “\($0.name)” with its secrets. It waits as a draft until hosting builds it."
-        }
+        let notice = (try? req.query.get(String.self, at: "deleted")).map { "Deleted “\($0)”. Its endpoint no longer answers." }
         let view = ServerListView(
             servers: servers.map {
-                .init(name: $0.name, slug: $0.slug, description: $0.description, status: $0.status.label,
+                .init(href: SiteRoute.server($0.id!).path, name: $0.name, slug: $0.slug, description: $0.description, status: $0.status.label,
                       statusClass: "status-\($0.status.rawValue)", created: formatter.string(from: $0.createdAt))
             },
             newHref: SiteRoute.newServer.path,

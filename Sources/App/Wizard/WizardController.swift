@@ -117,8 +117,8 @@ enum WizardController {
             return try await renderReview(req, current, draft: draft, form: form, error: "Some fields need attention.", status: .unprocessableEntity)
         }
         do {
-            let server = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: form.secretValues))
-            return req.redirect(to: SiteRoute.servers.path + "?created=" + server.slug, redirectType: .normal)
+            let (server, _) = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: form.secretValues))
+            return req.redirect(to: SiteRoute.server(server.id!).path, redirectType: .normal)
         } catch let error as APIError {
             if error.code == "slug_taken" { form.errors["slug"] = error.reason }
             return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status)

@@ -1,0 +1,112 @@
+import Core
+import Fluent
+import Foundation
+import Sandbox
+import Vapor
+
+/// Runs queued builds: validate, scan, compile every tool in the sandbox, smoke
+/// `tools/list`, activate an immutable version. Each step is a log line. Runs in
+/// `serve` and in `bmm worker`; several runners share the queue safely.
+struct BuildRunner: Sendable {
+    let app: Application
+
+    var queue: BuildQueue {
+        BuildQueue(database: app.db, now: app.clock.now)
+    }
+
+    /// Claims and runs builds until the task is cancelled.
+    func loop() async {
+        do {
+            try await queue.failInterrupted()
+        } catch {
+            app.logger.report(error: error)
+        }
+        while !Task.isCancelled {
+            do {
+                while let build = try await queue.claim() {
+                    await run(build)
+                }
+            } catch {
+                app.logger.report(error: error)
+            }
+            await app.hosting.buildSignal.wait(timeout: .milliseconds(500))
+        }
+    }
+
+    /// Runs every queued build now (tests and `bmm worker --once`).
+    func drain() async throws {
+        while let build = try await queue.claim() {
+            await run(build)
+        }
+    }
+
+    func run(_ build: Build) async {
+        let queue = self.queue
+        do {
+            let spec = try SpecJSON.decode(build.specJSON)
+            try await queue.log(build, "Validating the spec: \(spec.tools.count) tool\(spec.tools.count == 1 ? "" : "s")")
+            do {
+                try SpecValidator.check(spec)
+            } catch {
+                return try await fail(build, error.summary)
+            }
+            try await queue.log(build, "Scanning the code for refused constructs and leaked secrets")
+            let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: build.$server.id, organization: build.$organization.id)
+            if let finding = SpecScanner.findings(in: spec, secretValues: Array(secrets.values)).first {
+                return try await fail(build, "\(finding.path): \(finding.message)")
+            }
+            for tool in spec.tools {
+                if case .failure(let failure) = await app.hosting.sandbox.compile(tool.implementation) {
+                    return try await fail(build, "\(tool.name): \(failure.message)")
+                }
+                try await queue.log(build, "Compiled \(tool.name)", level: "ok")
+            }
+            let listed = MCPToolList(spec: spec).tools.map(\.name)
+            guard listed == spec.tools.map(\.name).sorted() else {
+                return try await fail(build, "tools/list did not list every tool")
+            }
+            try await queue.log(build, "Smoke test: tools/list answers \(listed.joined(separator: ", "))", level: "ok")
+            let version = try await activate(build, spec: spec)
+            try await queue.log(build, "Version \(version.number) is live", level: "ok")
+            try await queue.finish(build, error: nil, activating: version)
+        } catch {
+            app.logger.report(error: error)
+            try? await fail(build, "The build stopped unexpectedly. Try again.")
+        }
+    }
+
+    private func fail(_ build: Build, _ reason: String) async throws {
+        try await queue.log(build, "Build failed: \(reason)", level: "error")
+        try await queue.finish(build, error: reason)
+    }
+
+    private func activate(_ build: Build, spec: ServerSpec) async throws -> ServerVersion {
+        let last = try await ServerVersion.query(on: app.db).filter(\.$server.$id == build.$server.id).max(\.$number) ?? 0
+        let version = ServerVersion()
+        version.id = UUID()
+        version.$server.id = build.$server.id
+        version.$organization.id = build.$organization.id
+        version.number = last + 1
+        version.specJSON = build.specJSON
+        version.createdAt = app.clock.now()
+        try await version.create(on: app.db)
+        return version
+    }
+}
+
+extension Application {
+    /// Starts the build runner for the life of the app.
+    func startBuildRunner() {
+        let task = Task { [self] in await BuildRunner(app: self).loop() }
+        lifecycle.use(BuildRunnerLifecycle(task: task))
+    }
+}
+
+private struct BuildRunnerLifecycle: LifecycleHandler {
+    let task: Task<Void, Never>
+
+    func shutdownAsync(_ application: Application) async {
+        task.cancel()
+        _ = await task.value
+    }
+}

@@ -1,0 +1,28 @@
+import Egress
+import Sandbox
+
+/// Performs a tool's `ctx.fetch` through the egress guard with the server's
+/// allowed domains. The worker never touches the network itself.
+struct EgressFetcher: SandboxFetcher {
+    let client: EgressClient
+    let policy: EgressPolicy
+
+    func fetch(_ request: SandboxFetchRequest) async -> SandboxFetchResponse {
+        var policy = self.policy
+        policy.maxResponseBytes = min(policy.maxResponseBytes, request.maxResponseBytes)
+        let egressRequest = EgressRequest(
+            url: request.url, method: request.method,
+            headers: request.headers.map { EgressHeader($0.name, $0.value) }, body: request.body)
+        do throws(EgressError) {
+            let response = try await client.fetch(egressRequest, policy: policy)
+            return .completed(SandboxHTTPResponse(
+                status: response.status,
+                headers: response.headers.map { SandboxHeader(name: $0.name, value: $0.value) },
+                body: response.body,
+                finalURL: response.finalURL,
+                redirected: response.finalURL != request.url))
+        } catch {
+            return .failed(error.description)
+        }
+    }
+}

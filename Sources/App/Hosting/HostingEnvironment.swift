@@ -1,0 +1,83 @@
+import Egress
+import Foundation
+import Sandbox
+import Vapor
+
+/// What hosted servers run on, built once in `configure`: the sandbox pool, the
+/// egress guard and the operator's extra address ranges.
+struct HostingEnvironment: Sendable {
+    let sandbox: SandboxPool
+    let egress: EgressClient
+    let extraAllowedCIDRs: [CIDR]
+    var limits: SandboxLimits = .standard
+    /// Wakes the build runner when a build is queued, so it does not wait for its next poll.
+    let buildSignal: BuildSignal
+}
+
+/// A latch the build runner waits on; `signal()` releases one wait early.
+final class BuildSignal: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func signal() {
+        continuation.yield()
+    }
+
+    /// Returns on the next signal or after `timeout`, whichever is first.
+    func wait(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [stream] in
+                var iterator = stream.makeAsyncIterator()
+                _ = await iterator.next()
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+extension Application {
+    private struct HostingKey: StorageKey {
+        typealias Value = HostingEnvironment
+    }
+
+    var hosting: HostingEnvironment {
+        get { configured(HostingKey.self) }
+        set { storage[HostingKey.self] = newValue }
+    }
+
+    /// Starts the sandbox pool and the egress client; the pool's workers start on first use.
+    func configureHosting(_ config: AppConfig) throws {
+        let ranges: [CIDR]
+        do {
+            ranges = config.egressAllowCIDRs.isEmpty ? [] : try CIDR.parseList(config.egressAllowCIDRs)
+        } catch {
+            throw ConfigError(problems: ["BMM_EGRESS_ALLOW_CIDRS: `\(error.entry)` \(error.reason)"])
+        }
+        let pool: SandboxPool
+        do {
+            pool = try SandboxPool(configuration: .init(workers: config.sandboxWorkers))
+        } catch {
+            throw ConfigError(problems: ["sandbox: \(error.message) (build it with `swift build --product bmm-sandbox-worker`)"])
+        }
+        hosting = HostingEnvironment(
+            sandbox: pool,
+            egress: EgressClient(eventLoopGroup: eventLoopGroup),
+            extraAllowedCIDRs: ranges,
+            buildSignal: BuildSignal()
+        )
+        lifecycle.use(HostingLifecycle())
+    }
+}
+
+/// Stops the sandbox workers with the app.
+private struct HostingLifecycle: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        await application.hosting.sandbox.shutdown()
+    }
+}

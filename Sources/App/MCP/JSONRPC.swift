@@ -1,0 +1,54 @@
+import Core
+import Foundation
+
+/// JSON-RPC 2.0 as MCP uses it over Streamable HTTP: one message per POST.
+enum JSONRPC {
+    static let parseError = -32700
+    static let invalidRequest = -32600
+    static let methodNotFound = -32601
+    static let invalidParams = -32602
+    static let internalError = -32603
+    /// 2026-07-28: a routing header disagrees with the body.
+    static let headerMismatch = -32020
+    /// 2026-07-28: the requested protocol version is not served here.
+    static let unsupportedProtocolVersion = -32022
+
+    struct Message: Sendable {
+        /// nil for notifications.
+        let id: JSONValue?
+        let method: String
+        let params: [String: JSONValue]
+
+        var isNotification: Bool { id == nil }
+
+        /// A single request or notification; batches and responses are refused.
+        static func parse(_ body: [UInt8]) -> Result<Message, ErrorReply> {
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+                return .failure(ErrorReply(id: .null, code: parseError, message: "The body is not valid JSON."))
+            }
+            guard case .object(let object) = value, object["jsonrpc"] == "2.0", case .string(let method)? = object["method"] else {
+                return .failure(ErrorReply(id: value["id"] ?? .null, code: invalidRequest,
+                                           message: "The body must be a single JSON-RPC 2.0 request or notification object."))
+            }
+            let params = object["params"]?.objectValue ?? [:]
+            return .success(Message(id: object["id"], method: method, params: params))
+        }
+    }
+
+    struct ErrorReply: Error, Sendable {
+        let id: JSONValue
+        let code: Int
+        let message: String
+        var data: JSONValue?
+
+        var json: JSONValue {
+            var error: [String: JSONValue] = ["code": .number(Double(code)), "message": .string(message)]
+            if let data { error["data"] = data }
+            return .object(["jsonrpc": "2.0", "id": id, "error": .object(error)])
+        }
+    }
+
+    static func result(id: JSONValue, _ result: JSONValue) -> JSONValue {
+        .object(["jsonrpc": "2.0", "id": id, "result": result])
+    }
+}

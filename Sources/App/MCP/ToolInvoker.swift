@@ -1,0 +1,103 @@
+import Core
+import Egress
+import Fluent
+import Foundation
+import Sandbox
+import Vapor
+
+/// Runs one `tools/call` on a server's active version: arguments checked against
+/// the tool's schema first, then the implementation in the sandbox with the
+/// server's secrets and allowed domains. Every call is recorded (without its
+/// arguments or result).
+struct ToolInvoker: Sendable {
+    let app: Application
+    let server: HostedServer
+    let spec: ServerSpec
+
+    enum Failure: Error {
+        case unknownTool(String)
+    }
+
+    struct Outcome: Sendable {
+        /// The `CallToolResult` object.
+        let result: JSONValue
+        let logs: [String]
+        let durationMilliseconds: Double
+        let isError: Bool
+    }
+
+    func call(_ name: String, arguments: JSONValue?) async throws -> Outcome {
+        guard let tool = spec.tools.first(where: { $0.name == name }) else { throw Failure.unknownTool(name) }
+        let started = ContinuousClock.now
+        let arguments = arguments ?? .object([:])
+        let bytesIn = SpecJSONValue.encode(arguments).utf8.count
+        let problems = JSONSchema.validate(arguments, against: tool.inputSchema)
+        if !problems.isEmpty {
+            let message = "Invalid arguments: " + problems.prefix(5).map(\.description).joined(separator: "; ")
+            let outcome = Outcome(result: Self.errorResult(message), logs: [], durationMilliseconds: Self.elapsed(since: started), isError: true)
+            try await record(name, outcome: "invalid_arguments", error: message, bytesIn: bytesIn, result: outcome)
+            return outcome
+        }
+        let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
+        let hosting = app.hosting
+        let policy = EgressPolicy(allowedDomains: spec.allowedDomains, extraAllowedCIDRs: hosting.extraAllowedCIDRs,
+                                  maxResponseBytes: hosting.limits.maxResponseBytes)
+        let sandboxed = await hosting.sandbox.run(
+            SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
+                        secrets: secrets, limits: hosting.limits),
+            fetcher: EgressFetcher(client: hosting.egress, policy: policy))
+        let outcome: Outcome
+        let recorded: (String, String?)
+        switch sandboxed.result {
+        case .success(let value):
+            outcome = Outcome(result: Self.successResult(value), logs: sandboxed.logs, durationMilliseconds: sandboxed.durationMilliseconds, isError: false)
+            recorded = ("ok", nil)
+        case .failure(let failure):
+            outcome = Outcome(result: Self.errorResult(failure.message), logs: sandboxed.logs, durationMilliseconds: sandboxed.durationMilliseconds, isError: true)
+            if case .thrown = failure { recorded = ("tool_error", failure.message) } else { recorded = ("failed", failure.message) }
+        }
+        try await record(name, outcome: recorded.0, error: recorded.1, bytesIn: bytesIn, result: outcome)
+        return outcome
+    }
+
+    /// Text for every client, plus `structuredContent` when the tool returned an object.
+    static func successResult(_ value: JSONValue) -> JSONValue {
+        let text: String
+        if case .string(let string) = value { text = string } else { text = SpecJSONValue.encode(value) }
+        var result: [String: JSONValue] = ["content": [["type": "text", "text": .string(text)]], "isError": false]
+        if case .object = value { result["structuredContent"] = value }
+        return .object(result)
+    }
+
+    static func errorResult(_ message: String) -> JSONValue {
+        ["content": [["type": "text", "text": .string(message)]], "isError": true]
+    }
+
+    static func elapsed(since start: ContinuousClock.Instant) -> Double {
+        let duration = ContinuousClock.now - start
+        return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    private func record(_ tool: String, outcome: String, error: String?, bytesIn: Int, result: Outcome) async throws {
+        let call = ToolCallRecord()
+        call.$server.id = server.id!
+        call.$organization.id = server.$organization.id
+        call.tool = tool
+        call.at = app.clock.now()
+        call.durationMilliseconds = result.durationMilliseconds
+        call.outcome = outcome
+        call.errorMessage = error.map { String($0.prefix(500)) }
+        call.bytesIn = bytesIn
+        call.bytesOut = SpecJSONValue.encode(result.result).utf8.count
+        try await call.create(on: app.db)
+    }
+}
+
+/// Compact JSON text of a value with sorted keys.
+enum SpecJSONValue {
+    static func encode(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+}

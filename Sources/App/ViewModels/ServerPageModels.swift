@@ -1,0 +1,78 @@
+/// View model of a server's page.
+struct ServerPageView: Encodable {
+    struct LogLine: Encodable {
+        let level: String
+        let message: String
+    }
+
+    struct Snippet: Encodable {
+        let id: String
+        let title: String
+        let hint: String
+        let code: String
+        let href: String?
+    }
+
+    struct ToolInfo: Encodable {
+        let name: String
+        let description: String
+        let schema: String
+        let isSelected: Bool
+    }
+
+    struct CallRow: Encodable {
+        let at: String
+        let tool: String
+        let outcome: String
+        let outcomeClass: String
+        let duration: String
+        let error: String?
+    }
+
+    struct SecretRow: Encodable {
+        let key: String
+        let description: String
+        let isSet: Bool
+    }
+
+    struct VersionRow: Encodable {
+        let number: Int
+        let created: String
+        let isActive: Bool
+        let rollbackAction: String?
+    }
+
+    struct PlaygroundResult: Encodable {
+        let text: String
+        let isError: Bool
+        let logs: [String]
+        let duration: String
+    }
+
+    let csrf: String
+    let id: String
+    let name: String
+    let slug: String
+    let description: String
+    let status: String
+    let statusClass: String
+    let isBuilding: Bool
+    let endpoint: String
+    let buildLogHref: String?
+    let buildStatus: String?
+    let buildLines: [LogLine]
+    let snippets: [Snippet]
+    let tokensHref: String
+    let tools: [ToolInfo]
+    let playgroundAction: String
+    let playgroundArguments: String
+    let playground: PlaygroundResult?
+    let calls: [CallRow]
+    let secrets: [SecretRow]
+    let secretAction: String
+    let versions: [VersionRow]
+    let deleteAction: String
+    let notice: String?
+    let error: String?
+    let script: String
+}

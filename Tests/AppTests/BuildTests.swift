@@ -1,0 +1,112 @@
+@testable import App
+import Core
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Builds: queue, steps, versions, failures")
+struct BuildTests {
+    static func logLines(_ app: Application, server: UUID) async throws -> [String] {
+        let build = try #require(try await Build.query(on: app.db).filter(\.$server.$id == server).sort(\.$createdAt, .descending).first())
+        return try await BuildQueue(database: app.db, now: app.clock.now).lines(of: build.id!).map(\.message)
+    }
+
+    @Test("a build validates, scans, compiles each tool, smoke-tests tools/list and activates version 1", arguments: TestDatabase.all)
+    func successfulBuild(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            // when
+            let id = try await Hosting.createAndBuild(browser)
+            // then
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            #expect(server.status == .active)
+            let version = try #require(try await ServerVersion.find(server.activeVersionID, on: app.db))
+            #expect(version.number == 1)
+            let lines = try await Self.logLines(app, server: id)
+            #expect(lines.contains("Compiled add") && lines.contains("Compiled explode") && lines.contains("Compiled greet"))
+            #expect(lines.contains { $0.hasPrefix("Smoke test: tools/list answers add, explode, greet") })
+            #expect(lines.last == "Version 1 is live")
+            let info = try AccountDataTests.json(try await browser.get("/v1/servers/\(id)"))
+            #expect(info["status"] as? String == "active")
+            #expect(try await UsageCounter.query(on: app.db).filter(\.$kind == "build").first()?.count == 1)
+        }
+    }
+
+    @Test("a syntax error fails the build with the tool and line in the log; the server is not served")
+    func syntaxErrorFails() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            var spec = Hosting.calculator
+            spec.tools[1].implementation = "const x = ;\nreturn x;"
+            let id = try await Hosting.createAndBuild(browser, spec)
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            #expect(server.status == .failed)
+            #expect(server.activeVersionID == nil)
+            let failure = try #require(try await Self.logLines(app, server: id).last)
+            #expect(failure.hasPrefix("Build failed: explode:"))
+            #expect(failure.lowercased().contains("syntax"))
+        }
+    }
+
+    @Test("a build left running by a crash is failed on restart, never left running")
+    func interruptedBuildsFail() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let response = try await browser.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(Hosting.calculator)])
+            let id = try #require((try AccountDataTests.json(response)["id"] as? String).flatMap { UUID(uuidString: $0) })
+            // given a build claimed by a process that then died
+            let queue = BuildQueue(database: app.db, now: app.clock.now)
+            let claimed = try #require(try await queue.claim())
+            #expect(claimed.status == .running)
+            #expect(try await queue.claim() == nil, "a claimed build is not handed out twice")
+            // when the next runner starts
+            try await queue.failInterrupted()
+            // then
+            let build = try #require(try await Build.find(claimed.id, on: app.db))
+            #expect(build.status == .failed)
+            #expect(try await HostedServer.find(id, on: app.db)?.status == .failed)
+            #expect(try await Self.logLines(app, server: id).last?.contains("interrupted") == true)
+        }
+    }
+
+    @Test("the daily build quota answers 429 with Retry-After and creates nothing")
+    func buildQuota() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let headers: HTTPHeaders = ["X-CSRF-Token": browser.csrfCookie ?? ""]
+            // given Hobby's 3 builds used today (deleting keeps the server limit out of the way)
+            for index in 0..<PlanTable.hobby.dailyBuilds {
+                var spec = Hosting.calculator
+                spec.slug = "calc-\(index)"
+                let id = try await Hosting.createAndBuild(browser, spec)
+                #expect(try await browser.send(.DELETE, "/v1/servers/\(id)", headers: headers).status == .noContent)
+            }
+            // when
+            var spec = Hosting.calculator
+            spec.slug = "one-too-many"
+            let refused = try await browser.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(spec)])
+            // then
+            #expect(refused.status == .tooManyRequests)
+            #expect(try AccountDataTests.json(refused)["error"] as? String == "quota_exceeded")
+            #expect(refused.headers.first(name: "Retry-After") != nil)
+            #expect(try await HostedServer.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("deleting a server removes it, its versions and secrets, and records who did it")
+    func deleteServer() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let (other, _) = try await AccountDataTests.signedIn(app)
+            #expect(try await other.send(.DELETE, "/v1/servers/\(id)", headers: ["X-CSRF-Token": other.csrfCookie ?? ""]).status == .notFound)
+            let deleted = try await browser.send(.DELETE, "/v1/servers/\(id)", headers: ["X-CSRF-Token": browser.csrfCookie ?? ""])
+            #expect(deleted.status == .noContent)
+            #expect(try await HostedServer.find(id, on: app.db) == nil)
+            #expect(try await ServerVersion.query(on: app.db).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.deleted").count() == 1)
+        }
+    }
+}
