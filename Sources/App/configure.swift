@@ -19,6 +19,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(SecretsCommand(), as: "secrets")
 
     app.templates = try TemplateLibrary(directory: config.rootDirectory + "/Views")
 

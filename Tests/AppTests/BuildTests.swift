@@ -110,3 +110,25 @@ struct BuildTests {
         }
     }
 }
+
+extension BuildTests {
+    @Test("a banned pattern that reaches a build (a spec stored before a rule existed) fails it with the reason in the log")
+    func bannedPatternFailsTheBuild() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            var spec = Hosting.calculator
+            spec.tools[0].implementation = "return eval('1 + 1');"
+            _ = try await BuildQueue(database: app.db, now: app.clock.now).enqueue(spec, for: server, by: nil, plan: PlanTable.enterprise)
+            try await BuildRunner(app: app).drain()
+            let failure = try #require(try await Self.logLines(app, server: id).last)
+            #expect(failure.hasPrefix("Build failed: tools[0].implementation"))
+            #expect(failure.contains("eval"))
+            // the version that was live stays live
+            let after = try #require(try await HostedServer.find(id, on: app.db))
+            #expect(after.status == .active)
+            #expect(try await ServerVersion.query(on: app.db).count() == 1)
+        }
+    }
+}

@@ -103,6 +103,10 @@ def create_token(session, base, name):
 
 @pytest.fixture(scope="module")
 def hosted(server):
+    return make_hosted(server)
+
+
+def make_hosted(server):
     session = signed_in_session(server)
     token = create_token(session, server, "mcp e2e")
     spec = dict(SPEC, slug=f"calc-{uuid.uuid4().hex[:8]}")
