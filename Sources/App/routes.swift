@@ -97,6 +97,11 @@ func routes(_ app: Application, config: AppConfig) throws {
     accounts.post("servers", ":id", "secrets", use: ServerPageController.replaceSecret)
     accounts.post("servers", ":id", "versions", ":number", "activate", use: ServerPageController.rollback)
     accounts.post("servers", ":id", "delete", use: ServerPageController.delete)
+    accounts.post("servers", ":id", "iterate", use: IterationController.iterate)
+    accounts.get("servers", ":id", "iterate", ":draftID", use: IterationController.review)
+    accounts.post("servers", ":id", "iterate", ":draftID", use: IterationController.build)
+    accounts.post("servers", ":id", "settings", use: IterationController.settings)
+    accounts.get("servers", ":id", "versions", ":number", use: IterationController.versionDiff)
 
     // Hosted MCP endpoints: machine traffic with bearer tokens, no cookies.
     app.on(.POST, "mcp", ":serverID", body: .collect(maxSize: "1mb"), use: MCPController.post)

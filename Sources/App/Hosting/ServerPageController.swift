@@ -58,10 +58,14 @@ enum ServerPageController {
             secrets: spec.requiredSecrets.map { .init(key: $0.key, description: $0.description, isSet: setKeys.contains($0.key)) },
             secretAction: path + "/secrets",
             versions: versions.map {
-                .init(number: $0.number, created: time.string(from: $0.createdAt), isActive: $0.id == server.activeVersionID,
+                .init(number: $0.number, diffHref: path + "/versions/\($0.number)", created: time.string(from: $0.createdAt), isActive: $0.id == server.activeVersionID,
                       rollbackAction: $0.id == server.activeVersionID ? nil : path + "/versions/\($0.number)/activate")
             },
             deleteAction: path + "/delete",
+            iterateAction: path + "/iterate",
+            settingsAction: path + "/settings",
+            domains: spec.allowedDomains.joined(separator: "\n"),
+            drafterLabel: DraftService(req: req, current: current).choice.label,
             notice: notice, error: error,
             script: req.site.script("js/server.js")
         )

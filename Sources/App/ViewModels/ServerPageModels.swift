@@ -37,6 +37,7 @@ struct ServerPageView: Encodable {
 
     struct VersionRow: Encodable {
         let number: Int
+        let diffHref: String
         let created: String
         let isActive: Bool
         let rollbackAction: String?
@@ -72,6 +73,10 @@ struct ServerPageView: Encodable {
     let secretAction: String
     let versions: [VersionRow]
     let deleteAction: String
+    let iterateAction: String
+    let settingsAction: String
+    let domains: String
+    let drafterLabel: String
     let notice: String?
     let error: String?
     let script: String

@@ -1,0 +1,81 @@
+@testable import App
+import Core
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Iterating on a live server: revise in words, review the diff, build a new version")
+struct IterationTests {
+    static func csrf(_ browser: BrowserSession, _ path: String) async throws -> String {
+        try #require(BrowserSession.csrfField(in: try await browser.get(path).body.string))
+    }
+
+    @Test("the drafter revises the live spec, the diff shows it, Build makes version 2", arguments: TestDatabase.all)
+    func iterate(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a live weather server drafted offline
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let draft = try await browser.postObject("/v1/servers/preview", ["prompt": "Weather forecast for a city"])
+            let previewID = try #require(try AccountDataTests.json(draft)["previewId"] as? String)
+            let created = try await browser.postObject("/v1/servers", ["previewId": previewID])
+            let id = try #require((try AccountDataTests.json(created)["id"] as? String).flatMap { UUID(uuidString: $0) })
+            try await BuildRunner(app: app).drain()
+            let page = "/servers/\(id.uuidString.lowercased())"
+            let before = try SpecJSON.decode(try #require(try await ServerVersion.query(on: app.db).first()).specJSON)
+
+            // when the owner asks for a change
+            let asked = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": "Also add Hacker News top stories"])
+            #expect(asked.status == .seeOther)
+            let review = try await browser.get(try #require(asked.headers.first(name: .location)))
+            // then the diff shows added tools, and nothing is built yet
+            #expect(review.status == .ok)
+            #expect(review.body.string.contains("diff-added"))
+            #expect(review.body.string.contains("hacker_news"))
+            #expect(try await ServerVersion.query(on: app.db).count() == 1)
+
+            // when they build it
+            let built = try await browser.postForm(try #require(asked.headers.first(name: .location)), ["csrf": try await Self.csrf(browser, page)])
+            #expect(built.status == .seeOther)
+            try await BuildRunner(app: app).drain()
+            // then version 2 is live with the old tools and the new ones, under the same slug
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            let live = try #require(try await ServerVersion.find(server.activeVersionID, on: app.db))
+            #expect(live.number == 2)
+            let after = try SpecJSON.decode(live.specJSON)
+            #expect(after.slug == before.slug)
+            #expect(Set(before.tools.map(\.name)).isSubset(of: Set(after.tools.map(\.name))))
+            #expect(after.tools.count > before.tools.count)
+
+            // the version page shows what changed; rollback makes version 1 live again
+            let diff = try await browser.get(page + "/versions/2")
+            #expect(diff.body.string.contains("What changed since version 1"))
+            let rolledBack = try await browser.postForm(page + "/versions/1/activate", ["csrf": try await Self.csrf(browser, page)])
+            #expect(rolledBack.status == .seeOther)
+            let first = try await ServerVersion.query(on: app.db).filter(\.$server.$id == id).filter(\.$number == 1).first()
+            let activeNow = try await HostedServer.find(id, on: app.db)?.activeVersionID
+            #expect(activeNow == first?.id)
+        }
+    }
+
+    @Test("settings: a new name and allowed domains build a new version; a bad domain is explained and builds nothing")
+    func settings() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let page = "/servers/\(id.uuidString.lowercased())"
+            let refused = try await browser.postForm(page + "/settings", ["csrf": try await Self.csrf(browser, page), "name": "Calc", "domains": "http://bad domain"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try await Build.query(on: app.db).count() == 1)
+            let saved = try await browser.postForm(page + "/settings", ["csrf": try await Self.csrf(browser, page), "name": "Calc", "domains": "api.example.com"])
+            #expect(saved.status == .seeOther)
+            try await BuildRunner(app: app).drain()
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            let live = try SpecJSON.decode(try #require(try await ServerVersion.find(server.activeVersionID, on: app.db)).specJSON)
+            #expect(live.name == "Calc")
+            #expect(live.allowedDomains == ["api.example.com"])
+            #expect(server.name == "Calc")
+        }
+    }
+}
