@@ -44,6 +44,9 @@ public struct Plan: Sendable, Equatable {
     public var draftingModel: String
     public var auditLogRetentionDays: Int?
     public var features: [PlanFeature]
+    /// CPU and wall-clock time one tool call may use, in milliseconds.
+    public var toolCPUMilliseconds: Int = 1000
+    public var toolWallMilliseconds: Int = 10000
 
     public var isFree: Bool { price == nil && !isCustomPriced }
 }
@@ -115,7 +118,9 @@ public enum PlanTable {
             PlanFeature(label: "Fine-grained roles (RBAC)", availability: .comingSoon),
             PlanFeature(label: "Custom domains", availability: .comingSoon),
             PlanFeature(label: "Priority email support", availability: .included),
-        ]
+        ],
+        toolCPUMilliseconds: 2000,
+        toolWallMilliseconds: 20000
     )
 
     public static let enterprise = Plan(
@@ -135,6 +140,8 @@ public enum PlanTable {
             PlanFeature(label: "Data processing agreement", availability: .byContract),
             PlanFeature(label: "Fine-grained roles (RBAC)", availability: .comingSoon),
             PlanFeature(label: "Custom domains", availability: .comingSoon),
-        ]
+        ],
+        toolCPUMilliseconds: 5000,
+        toolWallMilliseconds: 30000
     )
 }

@@ -159,6 +159,15 @@ struct MCPEndpointTests {
 
             let get = try await app.testing().sendRequest(.GET, client.path, headers: ["Authorization": "Bearer \(client.token)"])
             #expect(get.status == .methodNotAllowed)
+
+            // a suspended workspace's servers stop running tools
+            for org in try await Organization.query(on: app.db).all() {
+                org.suspendedAt = Date()
+                try await org.save(on: app.db)
+            }
+            let suspended = try await client.stateless("tools/list")
+            #expect(suspended.status == .forbidden)
+            #expect(try AccountDataTests.json(suspended)["error"] as? String == "org_suspended")
         }
     }
 }

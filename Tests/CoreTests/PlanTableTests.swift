@@ -60,3 +60,16 @@ struct PlanTableTests {
         }
     }
 }
+
+@Suite struct PlanToolLimitTests {
+    @Test func largerPlansNeverGetLessTimePerToolCall() {
+        let plans = PlanTable.all
+        for (smaller, larger) in zip(plans, plans.dropFirst()) {
+            #expect(smaller.toolCPUMilliseconds <= larger.toolCPUMilliseconds)
+            #expect(smaller.toolWallMilliseconds <= larger.toolWallMilliseconds)
+            #expect(larger.toolCPUMilliseconds < larger.toolWallMilliseconds)
+        }
+        #expect(PlanTable.hobby.toolCPUMilliseconds == 1000)
+        #expect(PlanTable.enterprise.toolWallMilliseconds == 30000)
+    }
+}

@@ -223,12 +223,17 @@ enum MCPController {
             throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
         }
         let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(req.accounts.publicURL)/.well-known/oauth-protected-resource/mcp/\(id.uuidString.lowercased())\""
+        var organization: Organization?
         guard let bearer = req.headers.bearerAuthorization?.token,
-              let (_, user, organization) = try await req.tokenService().authenticate(secret: bearer),
-              organization.id == server.$organization.id
+              let (_, user, owner) = try await req.tokenService().authenticate(secret: bearer),
+              owner.id == server.$organization.id
         else {
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
                            headers: ["WWW-Authenticate": challenge])
+        }
+        organization = owner
+        if organization?.suspendedAt != nil {
+            throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
         }
         guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: req.db) else {
             throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",

@@ -40,11 +40,15 @@ struct ToolInvoker: Sendable {
         }
         let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
         let hosting = app.hosting
+        let plan = try await Organization.find(server.$organization.id, on: app.db).map { PlanTable.plan($0.planID) } ?? PlanTable.hobby
+        var limits = hosting.limits
+        limits.cpuMilliseconds = plan.toolCPUMilliseconds
+        limits.wallMilliseconds = plan.toolWallMilliseconds
         let policy = EgressPolicy(allowedDomains: spec.allowedDomains, extraAllowedCIDRs: hosting.extraAllowedCIDRs,
                                   maxResponseBytes: hosting.limits.maxResponseBytes)
         let sandboxed = await hosting.sandbox.run(
             SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
-                        secrets: secrets, limits: hosting.limits),
+                        secrets: secrets, limits: limits),
             fetcher: EgressFetcher(client: hosting.egress, policy: policy))
         let outcome: Outcome
         let recorded: (String, String?)
