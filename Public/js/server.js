@@ -41,3 +41,72 @@ async function follow(url) {
     // The no-JS refresh takes over on the next load.
   }
 }
+
+// The recent-calls table follows new calls live.
+if (page && page.dataset.calls) tail(page.dataset.calls);
+
+async function tail(url) {
+  const body = document.getElementById('calls-body');
+  const region = document.getElementById('calls-region');
+  const live = document.getElementById('calls-live');
+  try {
+    const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
+    if (!response.ok || !response.body) return;
+    live.hidden = false;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (!/^event: call$/m.test(block) || !data) continue;
+        body.prepend(callRow(JSON.parse(data)));
+        region.hidden = false;
+        document.getElementById('calls-empty')?.remove();
+      }
+    }
+  } catch {
+    // Without the stream the table still shows the calls as of page load.
+  } finally {
+    live.hidden = true;
+  }
+}
+
+function callRow(call) {
+  const row = document.createElement('tr');
+  const cells = [
+    new Date(call.at).toISOString().slice(5, 19).replace('T', ' '),
+    call.tool,
+    call.outcome,
+    `${call.durationMilliseconds.toFixed(1)} ms`,
+    call.error || '',
+  ];
+  cells.forEach((text, index) => {
+    const cell = document.createElement('td');
+    if (index === 2) {
+      const badge = document.createElement('span');
+      badge.className = `badge ${call.outcome === 'ok' ? 'status-active' : 'status-failed'}`;
+      badge.textContent = text;
+      cell.append(badge);
+    } else if (index === 1) {
+      const code = document.createElement('code');
+      code.textContent = text;
+      cell.append(code);
+    } else {
+      cell.textContent = text;
+    }
+    row.append(cell);
+  });
+  return row;
+}
+
+// Choosing a tool reloads its generated form at once.
+document.getElementById('playground-tool')?.addEventListener('change', (event) => {
+  event.target.form.submit();
+});

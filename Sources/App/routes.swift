@@ -84,6 +84,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     v1.get("servers", ":id", use: ServersAPIController.show)
     v1.delete("servers", ":id", use: ServersAPIController.delete)
     v1.get("servers", ":id", "builds", ":buildID", "log", use: BuildLogController.stream)
+    v1.get("servers", ":id", "calls", "stream", use: CallTailController.stream)
     // Public: the browser's copy of the patterns the server enforces.
     app.get("v1", "drafting", "secret-patterns", use: PreviewAPIController.secretPatterns)
 

@@ -276,7 +276,7 @@ struct EgressClientTests {
             await #expect(throws: EgressError.timeout) {
                 try await client.fetch(EgressRequest(url: "http://allowed.test:\(server.port)/"), policy: policy)
             }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(20))  // far below the 30 s default: the policy timeout ended it
         }
     }
 
@@ -291,7 +291,7 @@ struct EgressClientTests {
         await #expect(throws: EgressError.timeout) {
             try await stuckClient.fetch(EgressRequest(url: "http://allowed.test/"), policy: policy)
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(20))  // far below the 30 s default: the policy timeout ended it
     }
 
     @Test("a connection refused is a connection failure")

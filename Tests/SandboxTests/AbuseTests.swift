@@ -23,7 +23,7 @@ struct AbuseTests {
 
             // then
             #expect(outcome.failure == .cpuLimit)
-            #expect(outcome.durationMilliseconds < 3000)
+            #expect(outcome.durationMilliseconds < 9000)  // below the 10 s default wall clock: the intended limit ended it (slack for a loaded CI machine)
             await expectNextCallWorks(on: pool)
         }
     }
@@ -102,7 +102,7 @@ struct AbuseTests {
             // then: JavaScriptCore's regex engine gives up on runaway backtracking (no match),
             // or the CPU limit stops it
             #expect(outcome.value == false || outcome.failure == .cpuLimit)
-            #expect(outcome.durationMilliseconds < 5000)
+            #expect(outcome.durationMilliseconds < 9000)  // below the 10 s default wall clock: the intended limit ended it (slack for a loaded CI machine)
             await expectNextCallWorks(on: pool)
         }
     }
@@ -119,7 +119,7 @@ struct AbuseTests {
             // then
             #expect(outcome.failure == .wallClockLimit)
             #expect(outcome.durationMilliseconds >= 1000)
-            #expect(outcome.durationMilliseconds < 4000)
+            #expect(outcome.durationMilliseconds < 9000)  // below the 10 s default wall clock: the intended limit ended it (slack for a loaded CI machine)
             await expectNextCallWorks(on: pool)
         }
     }
@@ -135,7 +135,7 @@ struct AbuseTests {
 
             // then
             #expect(outcome.failure == .cpuLimit)
-            #expect(outcome.durationMilliseconds < 5000)
+            #expect(outcome.durationMilliseconds < 9000)  // below the 10 s default wall clock: the intended limit ended it (slack for a loaded CI machine)
             await expectNextCallWorks(on: pool)
         }
     }

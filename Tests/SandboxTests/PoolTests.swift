@@ -108,7 +108,7 @@ struct PoolTests {
 
             // then
             #expect(cancelled.failure == .cancelled)
-            #expect(cancelled.durationMilliseconds < 5000)
+            #expect(cancelled.durationMilliseconds < 9000)  // below the 10 s default wall clock: the intended limit ended it (slack for a loaded CI machine)
             #expect(await pool.run("return 'next'").value == "next")
         }
     }

@@ -60,7 +60,7 @@ def test_wizard_streams_a_draft_then_builds(browser, server):
     description.clear()
     description.send_keys("Search Wikipedia articles by keywords.")
     click(browser, "#build-button")
-    WebDriverWait(browser, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}$"))
+    WebDriverWait(browser, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}\?from=wizard$"))
     # the build log follows live, and the page shows the server as live when it ends
     WebDriverWait(browser, 30).until(
         EC.text_to_be_present_in_element((By.ID, "server-status"), "Live"))

@@ -18,8 +18,8 @@ enum ServerPageController {
     }
 
     static func render(_ req: Request, _ current: CurrentUser, _ server: HostedServer, notice: String? = nil, error: String? = nil,
-                       playground: ServerPageView.PlaygroundResult? = nil, selectedTool: String? = nil, arguments: String = "{}",
-                       status: HTTPStatus = .ok) async throws -> Response {
+                       playground: ServerPageView.PlaygroundResult? = nil, selectedTool: String? = nil, arguments: String = "",
+                       posted: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
         let id = server.id!
         let path = SiteRoute.server(id).path
         let endpoint = req.accounts.publicURL + "/mcp/" + id.uuidString.lowercased()
@@ -30,25 +30,33 @@ enum ServerPageController {
         let calls = try await ToolCallRecord.query(on: req.db).filter(\.$server.$id == id).sort(\.$at, .descending).limit(20).all()
         let versions = try await ServerVersion.query(on: req.db).filter(\.$server.$id == id).sort(\.$number, .descending).all()
         let setKeys = Set(try await ServerSecrets(database: req.db, box: req.application.secretBox).keys(server: id))
+        let listed = MCPToolList(spec: spec).tools
+        let chosen = selectedTool ?? (try? req.query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
+        let chosenSchema = listed.first { $0.name == chosen }?.inputSchema ?? ["type": "object"]
         let time = DateFormatter()
         time.locale = Locale(identifier: "en_US_POSIX")
         time.timeZone = TimeZone(identifier: "UTC")
         time.dateFormat = "d MMM HH:mm:ss"
         let view = ServerPageView(
             csrf: req.csrfToken(req.accounts.cookies),
+            fromWizard: (try? req.query.get(String.self, at: "from")) == "wizard",
             id: id.uuidString.lowercased(), name: server.name, slug: server.slug, description: server.description,
             status: server.status.label, statusClass: "status-\(server.status.rawValue)",
             isBuilding: server.status == .building,
             endpoint: endpoint,
             buildLogHref: build.map { "/v1/servers/\(id.uuidString.lowercased())/builds/\($0.id!.uuidString.lowercased())/log" },
+            callsStreamHref: "/v1/servers/\(id.uuidString.lowercased())/calls/stream",
             buildStatus: build.map { $0.status.rawValue },
             buildLines: lines.map { .init(level: $0.level, message: $0.message) },
             snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint),
             tokensHref: SiteRoute.settings.path + "#tokens-title",
-            tools: MCPToolList(spec: spec).tools.map {
-                .init(name: $0.name, description: $0.description, schema: SpecJSON.pretty($0.inputSchema), isSelected: $0.name == selectedTool)
+            tools: listed.map {
+                .init(name: $0.name, description: $0.description, schema: SpecJSON.pretty($0.inputSchema), isSelected: $0.name == chosen)
             },
             playgroundAction: path + "/playground",
+            playgroundTool: chosen,
+            playgroundFields: PlaygroundForm.fields(for: chosenSchema, values: posted),
+            selectAction: path,
             playgroundArguments: arguments,
             playground: playground,
             calls: calls.map {
@@ -72,30 +80,36 @@ enum ServerPageController {
         return try await AppShellBuilder.page(req, current, "server", title: server.name, active: .servers, view, status: status)
     }
 
-    struct PlaygroundForm: Content {
-        let tool: String
-        let arguments: String
-    }
 
     static func playground(_ req: Request) async throws -> Response {
         guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .servers) }
         let server = try await ServerService(req: req, current: current).find(req.parameters.get("id", as: UUID.self))
-        let form = try req.content.decode(PlaygroundForm.self)
+        let fields = try req.content.decode([String: String].self)
+        let tool = fields["tool"] ?? ""
+        let raw = (fields["arguments"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: req.db) else {
-            return try await render(req, current, server, error: "The server has no live version yet.", selectedTool: form.tool,
-                                    arguments: form.arguments, status: .conflict)
+            return try await render(req, current, server, error: "The server has no live version yet.", selectedTool: tool,
+                                    arguments: raw, posted: fields, status: .conflict)
         }
-        guard let arguments = try? JSONDecoder().decode(JSONValue.self, from: Data(form.arguments.utf8)) else {
-            return try await render(req, current, server, error: "The arguments are not valid JSON.", selectedTool: form.tool,
-                                    arguments: form.arguments, status: .unprocessableEntity)
+        let spec = try SpecJSON.decode(version.specJSON)
+        let schema = spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
+        let arguments: JSONValue
+        if raw.isEmpty {
+            arguments = PlaygroundForm.arguments(for: schema, fields: fields)
+        } else if let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) {
+            arguments = parsed
+        } else {
+            return try await render(req, current, server, error: "The arguments are not valid JSON.", selectedTool: tool,
+                                    arguments: raw, posted: fields, status: .unprocessableEntity)
         }
-        let invoker = ToolInvoker(app: req.application, server: server, spec: try SpecJSON.decode(version.specJSON))
+        let invoker = ToolInvoker(app: req.application, server: server, spec: spec)
+        let form = (tool: tool, arguments: raw)
         do {
             let outcome = try await invoker.call(form.tool, arguments: arguments)
             let text = outcome.result["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
             let result = ServerPageView.PlaygroundResult(text: text, isError: outcome.isError, logs: outcome.logs,
                                                          duration: String(format: "%.1f ms", outcome.durationMilliseconds))
-            return try await render(req, current, server, playground: result, selectedTool: form.tool, arguments: form.arguments)
+            return try await render(req, current, server, playground: result, selectedTool: form.tool, arguments: form.arguments, posted: fields)
         } catch ToolInvoker.Failure.unknownTool(let name) {
             return try await render(req, current, server, error: "There is no tool called \(name).", arguments: form.arguments,
                                     status: .unprocessableEntity)

@@ -51,6 +51,8 @@ struct ServerPageView: Encodable {
     }
 
     let csrf: String
+    /// Shown as wizard step 3 right after Build.
+    let fromWizard: Bool
     let id: String
     let name: String
     let slug: String
@@ -60,12 +62,16 @@ struct ServerPageView: Encodable {
     let isBuilding: Bool
     let endpoint: String
     let buildLogHref: String?
+    let callsStreamHref: String
     let buildStatus: String?
     let buildLines: [LogLine]
     let snippets: [Snippet]
     let tokensHref: String
     let tools: [ToolInfo]
     let playgroundAction: String
+    let playgroundTool: String
+    let playgroundFields: [PlaygroundForm.Field]
+    let selectAction: String
     let playgroundArguments: String
     let playground: PlaygroundResult?
     let calls: [CallRow]

@@ -89,6 +89,9 @@ struct ServerListView: Encodable {
         let status: String
         let statusClass: String
         let created: String
+        /// SVG polyline points of calls per day over the last 14 days.
+        let sparkline: String
+        let callsSummary: String
     }
 
     let servers: [Row]

@@ -118,7 +118,7 @@ enum WizardController {
         }
         do {
             let (server, _) = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: form.secretValues))
-            return req.redirect(to: SiteRoute.server(server.id!).path, redirectType: .normal)
+            return req.redirect(to: SiteRoute.server(server.id!).path + "?from=wizard", redirectType: .normal)
         } catch let error as APIError {
             if error.code == "slug_taken" { form.errors["slug"] = error.reason }
             return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status)
