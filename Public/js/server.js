@@ -110,3 +110,15 @@ function callRow(call) {
 document.getElementById('playground-tool')?.addEventListener('change', (event) => {
   event.target.form.submit();
 });
+
+// Deleting shows progress and cannot be sent twice.
+document.getElementById('delete-form')?.addEventListener('submit', (event) => {
+  const button = event.target.querySelector('button[type="submit"]');
+  if (event.target.dataset.submitting) {
+    event.preventDefault();
+    return;
+  }
+  event.target.dataset.submitting = 'true';
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = 'Deleting…';
+});
