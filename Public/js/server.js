@@ -3,10 +3,41 @@
 // while a build runs.
 
 const page = document.getElementById('server-page');
-if (page && page.dataset.building === 'true' && page.dataset.buildLog) follow(page.dataset.buildLog);
+if (page && page.dataset.building === 'true' && page.dataset.buildLog) watch(page.dataset.buildLog);
+
+/** The log over a WebSocket; where one cannot open, the same log as server-sent events. */
+function watch(url) {
+  let opened = false;
+  let socket;
+  try {
+    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${url}/ws`);
+  } catch {
+    follow(url);
+    return;
+  }
+  socket.addEventListener('open', () => {
+    opened = true;
+  });
+  socket.addEventListener('message', (message) => {
+    const payload = JSON.parse(message.data);
+    if (payload.event === 'line') appendLine(payload);
+    if (payload.event === 'done') window.location.reload();
+  });
+  socket.addEventListener('close', () => {
+    if (!opened) follow(url);
+  });
+}
+
+function appendLine(payload) {
+  const log = document.getElementById('build-log');
+  if (log.children.length >= payload.sequence) return;
+  const item = document.createElement('li');
+  item.className = `build-line build-line-${payload.level}`;
+  item.textContent = payload.message;
+  log.append(item);
+}
 
 async function follow(url) {
-  const log = document.getElementById('build-log');
   try {
     const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
     if (!response.ok || !response.body) return;
@@ -26,11 +57,7 @@ async function follow(url) {
         if (!data) continue;
         const payload = JSON.parse(data);
         if (type === 'line') {
-          if (log.children.length >= payload.sequence) continue;
-          const item = document.createElement('li');
-          item.className = `build-line build-line-${payload.level}`;
-          item.textContent = payload.message;
-          log.append(item);
+          appendLine(payload);
         } else if (type === 'done') {
           window.location.reload();
           return;

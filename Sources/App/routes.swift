@@ -85,6 +85,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     v1.delete("servers", ":id", use: ServersAPIController.delete)
     v1.get("servers", ":id", "builds", ":buildID", "log", use: BuildLogController.stream)
     v1.get("servers", ":id", "calls", "stream", use: CallTailController.stream)
+    v1.webSocket("servers", ":id", "builds", ":buildID", "log", "ws", shouldUpgrade: BuildLogController.upgrade, onUpgrade: BuildLogController.socket)
     // Public: the browser's copy of the patterns the server enforces.
     app.get("v1", "drafting", "secret-patterns", use: PreviewAPIController.secretPatterns)
 

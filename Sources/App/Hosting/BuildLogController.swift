@@ -2,46 +2,82 @@ import Fluent
 import Foundation
 import Vapor
 
-/// `/v1/servers/{id}/builds/{buildId}/log`: a build's log lines as server-sent
-/// events (`line`, then `done`), read from the database so any instance can serve it.
+/// A build's log, live: over a WebSocket (`…/log/ws`), or as server-sent events
+/// (`…/log`) where WebSockets are blocked; the page itself refreshes without JS.
+/// Lines come from the database, so any instance can serve any build.
 enum BuildLogController {
-    struct Line: Content {
+    struct Line: Encodable {
+        let event = "line"
         let sequence: Int
         let level: String
         let message: String
         let at: Date
     }
 
-    struct Done: Content {
+    struct Done: Encodable {
+        let event = "done"
         let status: String
         let error: String?
         let version: Int?
     }
 
     static func stream(_ req: Request) async throws -> Response {
+        let buildID = try await authorizedBuild(req)
+        let body = Response.Body(asyncStream: { writer in
+            try await follow(buildID, req) { name, payload in
+                try await writer.write(.buffer(ServerSentEvent.frame(name, json: payload)))
+            }
+            try await writer.write(.end)
+        })
+        return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
+    }
+
+    /// The WebSocket upgrade: only for the build's owners, and only from our own
+    /// pages (a foreign Origin would otherwise ride the session cookie).
+    static func upgrade(_ req: Request) async throws -> HTTPHeaders? {
+        if let origin = req.headers.first(name: .origin), !MCPOrigin.isAllowed(origin, req) { return nil }
+        _ = try await authorizedBuild(req)
+        return [:]
+    }
+
+    static func socket(_ req: Request, _ socket: WebSocket) async {
+        do {
+            let buildID = try await authorizedBuild(req)
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            try await follow(buildID, req) { _, payload in
+                try await socket.send(String(decoding: try encoder.encode(payload), as: UTF8.self))
+            }
+        } catch {
+            req.logger.report(error: error)
+        }
+        try? await socket.close()
+    }
+
+    private static func authorizedBuild(_ req: Request) async throws -> UUID {
         let current = try req.requireUser()
         let server = try await ServerService(req: req, current: current).find(req.parameters.get("id", as: UUID.self))
         guard let buildID = req.parameters.get("buildID", as: UUID.self),
               let build = try await Build.find(buildID, on: req.db), build.$server.id == server.id
         else { throw APIError(.notFound, "build_not_found", "There is no such build of this server.") }
+        return buildID
+    }
+
+    /// Sends every line as it is written, then `done`; gives up after two minutes.
+    private static func follow(_ buildID: UUID, _ req: Request, send: (String, any Encodable) async throws -> Void) async throws {
         let queue = BuildQueue(database: req.db, now: req.application.clock.now)
-        let body = Response.Body(asyncStream: { writer in
-            var seen = 0
-            let deadline = ContinuousClock.now + .seconds(120)
-            while ContinuousClock.now < deadline {
-                for line in try await queue.lines(of: buildID, after: seen) {
-                    seen = line.sequence
-                    try await writer.write(.buffer(ServerSentEvent.frame("line", json: Line(sequence: line.sequence, level: line.level, message: line.message, at: line.at))))
-                }
-                let state = try await Build.find(buildID, on: req.db) ?? build
-                if state.status == .succeeded || state.status == .failed {
-                    try await writer.write(.buffer(ServerSentEvent.frame("done", json: Done(status: state.status.rawValue, error: state.error, version: state.versionNumber))))
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(150))
+        var seen = 0
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            for line in try await queue.lines(of: buildID, after: seen) {
+                seen = line.sequence
+                try await send("line", Line(sequence: line.sequence, level: line.level, message: line.message, at: line.at))
             }
-            try await writer.write(.end)
-        })
-        return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
+            if let state = try await Build.find(buildID, on: req.db), state.status == .succeeded || state.status == .failed {
+                try await send("done", Done(status: state.status.rawValue, error: state.error, version: state.versionNumber))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(150))
+        }
     }
 }
