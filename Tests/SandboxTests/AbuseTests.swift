@@ -30,12 +30,16 @@ struct AbuseTests {
 
     @Test func theCPUBudgetCoversTheWholeCallAcrossFetches() async throws {
         try await withPool { pool in
-            // given: 250 ms of busy work after each of eight fetches, against a 400 ms budget
-            // (each stretch alone is within budget; together they are not)
+            // given: 250 ms of busy work after each of up to thirty fetches, against a 400 ms
+            // budget (each stretch alone is within budget; together they are not). Thirty
+            // rounds, and a long wall clock, so that even a machine that gives this worker a
+            // small share of a CPU spends more than the budget.
             var limits = SandboxLimits()
             limits.cpuMilliseconds = 400
+            limits.wallMilliseconds = 60_000
+            limits.maxFetches = 30
             let implementation = """
-                for (let i = 0; i < 8; i++) {
+                for (let i = 0; i < 30; i++) {
                   await ctx.fetch("https://a.example/" + i);
                   const end = Date.now() + 250;
                   while (Date.now() < end) {}
