@@ -52,6 +52,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     app.secretBox = box
     try app.configureHosting(config)
+    app.oauthMetadataCache = OAuthMetadataCache()
     if config.isProduction && (config.mail == .outbox || config.sms == .outbox) {
         app.logger.warning("sign-in messages go to the outbox, which production does not show: set BMM_MAIL_PROVIDER and BMM_SMS_PROVIDER")
     }

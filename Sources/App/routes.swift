@@ -105,6 +105,29 @@ func routes(_ app: Application, config: AppConfig) throws {
     accounts.post("servers", ":id", "settings", use: IterationController.settings)
     accounts.get("servers", ":id", "versions", ":number", use: IterationController.versionDiff)
 
+    // OAuth 2.1: discovery at every variant clients probe, the consent flow (signed
+    // in, CSRF-protected) and the machine endpoints for public clients.
+    app.get(".well-known", "oauth-protected-resource", "mcp", ":serverID", use: OAuthMetadataController.protectedResource)
+    app.get(".well-known", "oauth-protected-resource", use: OAuthMetadataController.protectedResourceRoot)
+    for path in [["oauth-authorization-server"], ["openid-configuration"]] {
+        app.get([".well-known"] + path.map { PathComponent(stringLiteral: $0) }, use: OAuthMetadataController.authorizationServer)
+    }
+    // RFC 8414 §3.1 path insertion for an issuer with a path, and the resource-relative
+    // variants some clients build from the MCP URL.
+    app.get(".well-known", "oauth-authorization-server", "**", use: OAuthMetadataController.authorizationServer)
+    app.get(".well-known", "openid-configuration", "**", use: OAuthMetadataController.authorizationServer)
+    app.get("mcp", ":serverID", ".well-known", "openid-configuration", use: OAuthMetadataController.authorizationServer)
+    on(.GET, .oauthAuthorize, OAuthAuthorizeController.get)
+    on(.POST, .oauthAuthorize, OAuthAuthorizeController.post)
+    app.post("oauth", "register", use: OAuthTokenController.register)
+    app.post("oauth", "token", use: OAuthTokenController.token)
+    app.post("oauth", "revoke", use: OAuthTokenController.revoke)
+    // Clients that lose the metadata (after a restart) fall back to the issuer's
+    // default paths (MCP authorization spec); answer there too.
+    app.post("token", use: OAuthTokenController.token)
+    app.post("register", use: OAuthTokenController.register)
+    accounts.get("authorize", use: OAuthAuthorizeController.get)
+
     // Hosted MCP endpoints: machine traffic with bearer tokens, no cookies.
     app.on(.POST, "mcp", ":serverID", body: .collect(maxSize: "1mb"), use: MCPController.post)
     app.on(.GET, "mcp", ":serverID", use: MCPController.get)

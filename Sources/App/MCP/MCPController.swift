@@ -222,17 +222,33 @@ enum MCPController {
         if let origin = req.headers.first(name: .origin), !MCPOrigin.isAllowed(origin, req) {
             throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
         }
-        let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(req.accounts.publicURL)/.well-known/oauth-protected-resource/mcp/\(id.uuidString.lowercased())\""
+        let urls = OAuthURLs(base: req.accounts.publicURL)
+        let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
         var organization: Organization?
-        guard let bearer = req.headers.bearerAuthorization?.token,
-              let (_, user, owner) = try await req.tokenService().authenticate(secret: bearer),
-              owner.id == server.$organization.id
-        else {
+        var caller: User?
+        if let bearer = req.headers.bearerAuthorization?.token {
+            if bearer.hasPrefix(APIToken.prefix) {
+                // Personal API tokens work on every server of their organization.
+                if let (_, user, owner) = try await req.tokenService().authenticate(secret: bearer), owner.id == server.$organization.id {
+                    caller = user
+                    organization = owner
+                }
+            } else if let (token, grant) = try await OAuthTokenService(database: req.db, now: req.application.clock.now())
+                .authenticate(accessToken: bearer, resource: urls.resource(id)) {
+                // OAuth tokens are bound to this one server (RFC 8707 audience).
+                guard token.scope.split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
+                    throw APIError(.forbidden, "insufficient_scope", "The access token does not carry the \(OAuthURLs.scope) scope.",
+                                   headers: ["WWW-Authenticate": challenge + ", error=\"insufficient_scope\""])
+                }
+                caller = try await User.find(grant.$user.id, on: req.db)
+                organization = try await Organization.find(grant.$organization.id, on: req.db)
+            }
+        }
+        guard let user = caller, let owner = organization, owner.id == server.$organization.id else {
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
                            headers: ["WWW-Authenticate": challenge])
         }
-        organization = owner
-        if organization?.suspendedAt != nil {
+        if owner.suspendedAt != nil {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
         }
         guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: req.db) else {

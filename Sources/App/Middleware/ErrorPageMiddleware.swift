@@ -19,6 +19,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     }
 
     func response(for error: any Error, request: Request) async -> Response {
+        // OAuth endpoints answer in RFC 6749's shape for every client.
+        if let oauth = error as? OAuthError, let response = try? oauth.response(for: request) {
+            return response
+        }
         let status: HTTPStatus
         let message: String
         if let abort = error as? any AbortError {

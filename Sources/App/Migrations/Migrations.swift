@@ -20,5 +20,6 @@ enum Migrations {
         CreateServers(),
         CreateServerSecrets(),
         CreateHostingTables(),
+        CreateOAuthTables(),
     ]
 }

@@ -39,6 +39,7 @@ enum SiteRoute: Hashable, Sendable {
     case serverDraft(UUID)
     /// A server's page (status, build log, install, tools, playground, calls).
     case server(UUID)
+    case oauthAuthorize
 
     enum LegalPage: String, CaseIterable, Sendable {
         case security, privacy, terms, agb
@@ -79,6 +80,7 @@ enum SiteRoute: Hashable, Sendable {
         case .newServer: "/servers/new"
         case .serverDraft(let id): "/servers/new/" + id.uuidString.lowercased()
         case .server(let id): "/servers/" + id.uuidString.lowercased()
+        case .oauthAuthorize: "/oauth/authorize"
         }
     }
 

@@ -1,0 +1,60 @@
+import Fluent
+
+struct CreateOAuthTables: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("oauth_clients")
+            .id()
+            .field("client_id", .string, .required)
+            .field("client_name", .string, .required)
+            .field("redirect_uris", .string, .required)
+            .field("kind", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_used_at", .datetime, .required)
+            .unique(on: "client_id")
+            .create()
+        try await database.schema("oauth_grants")
+            .id()
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .cascade))
+            .field("server_id", .uuid, .required, .references("servers", "id", onDelete: .cascade))
+            .field("client_id", .string, .required)
+            .field("scope", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_used_at", .datetime)
+            .field("revoked_at", .datetime)
+            .create()
+        try await database.schema("oauth_codes")
+            .id()
+            .field("code_hash", .string, .required)
+            .field("grant_id", .uuid, .required, .references("oauth_grants", "id", onDelete: .cascade))
+            .field("client_id", .string, .required)
+            .field("redirect_uri", .string, .required)
+            .field("code_challenge", .string, .required)
+            .field("resource", .string, .required)
+            .field("scope", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("used_at", .datetime)
+            .unique(on: "code_hash")
+            .create()
+        try await database.schema("oauth_tokens")
+            .id()
+            .field("token_hash", .string, .required)
+            .field("kind", .string, .required)
+            .field("grant_id", .uuid, .required, .references("oauth_grants", "id", onDelete: .cascade))
+            .field("code_id", .uuid)
+            .field("resource", .string, .required)
+            .field("scope", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .field("used_at", .datetime)
+            .field("revoked_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["oauth_tokens", "oauth_codes", "oauth_grants", "oauth_clients"] {
+            try await database.schema(table).delete()
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `/oauth/authorize`: checks the request, has the person sign in, asks for
+/// consent (remembered per person, client and server), and sends the code back.
+/// A bad client or redirect URI is explained on the page and never redirected to.
+enum OAuthAuthorizeController {
+    struct Parameters: Content {
+        var response_type: String?
+        var client_id: String?
+        var redirect_uri: String?
+        var code_challenge: String?
+        var code_challenge_method: String?
+        var state: String?
+        var scope: String?
+        var resource: String?
+    }
+
+    /// A request that passed every check, ready for consent.
+    struct Checked: Sendable {
+        let client: OAuthClients.Resolved
+        let redirectURI: String
+        let challenge: String
+        let state: String?
+        let scope: String
+        let resource: String
+        let server: HostedServer
+    }
+
+    enum Outcome {
+        case checked(Checked)
+        /// Shown on our own page: the redirect URI cannot be trusted.
+        case page(String)
+        /// Sent back to the client's (verified) redirect URI.
+        case redirect(Response)
+    }
+
+    static func get(_ req: Request) async throws -> Response {
+        let parameters = try req.query.decode(Parameters.self)
+        switch try await check(parameters, req) {
+        case .page(let message): return try await errorPage(req, message)
+        case .redirect(let response): return response
+        case .checked(let checked):
+            guard let current = req.currentUser else {
+                let next = "/oauth/authorize?" + (req.url.query ?? "")
+                return req.redirect(to: SiteRoute.login.path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), redirectType: .normal)
+            }
+            guard try await owns(current, checked.server, req) else {
+                return try await errorPage(req, "The server this app asks for belongs to a workspace you are not signed in to. Switch workspace in Settings and try again.")
+            }
+            if let grant = try await remembered(current, checked, req) {
+                return try await approve(req, checked, grant: grant)
+            }
+            return try await consentPage(req, current, checked, parameters)
+        }
+    }
+
+    static func post(_ req: Request) async throws -> Response {
+        let parameters = try req.content.decode(Parameters.self)
+        let decision = try? req.content.get(String.self, at: "decision")
+        guard let current = req.currentUser else { return try await errorPage(req, "Sign in again to continue.") }
+        switch try await check(parameters, req) {
+        case .page(let message): return try await errorPage(req, message)
+        case .redirect(let response): return response
+        case .checked(let checked):
+            guard try await owns(current, checked.server, req) else {
+                return try await errorPage(req, "This server belongs to a workspace you are not signed in to.")
+            }
+            guard decision == "approve" else {
+                try await AuditLog(request: req).record("oauth.consent_denied", organization: checked.server.$organization.id, actor: current.user.id,
+                                                        resourceType: "server", resourceID: checked.server.id?.uuidString, metadata: ["client": checked.client.name])
+                return redirect(req, checked.redirectURI, ["error": "access_denied", "error_description": "The person declined.", "state": checked.state])
+            }
+            let grant = OAuthGrant()
+            grant.$user.id = current.user.id!
+            grant.$organization.id = checked.server.$organization.id
+            grant.$server.id = checked.server.id!
+            grant.clientID = checked.client.clientID
+            grant.scope = checked.scope
+            grant.createdAt = req.application.clock.now()
+            try await grant.create(on: req.db)
+            try await AuditLog(request: req).record("oauth.consent_granted", organization: checked.server.$organization.id, actor: current.user.id,
+                                                    resourceType: "server", resourceID: checked.server.id?.uuidString,
+                                                    metadata: ["client": checked.client.name, "scope": checked.scope])
+            return try await approve(req, checked, grant: grant)
+        }
+    }
+
+    private static func approve(_ req: Request, _ checked: Checked, grant: OAuthGrant) async throws -> Response {
+        let code = try await OAuthTokenService(database: req.db, now: req.application.clock.now())
+            .issueCode(grant: grant, clientID: checked.client.clientID, redirectURI: checked.redirectURI, challenge: checked.challenge, resource: checked.resource)
+        return redirect(req, checked.redirectURI, ["code": code, "state": checked.state])
+    }
+
+    /// RFC 6749 §4.1.2 with RFC 9207's `iss`; `state` is passed through exactly.
+    private static func redirect(_ req: Request, _ uri: String, _ fields: [String: String?]) -> Response {
+        var components = URLComponents(string: uri)!
+        var items = components.queryItems ?? []
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            if let value { items.append(URLQueryItem(name: name, value: value)) }
+        }
+        items.append(URLQueryItem(name: "iss", value: OAuthURLs(base: req.accounts.publicURL).issuer))
+        components.queryItems = items
+        // `+` means a space to many decoders; state must come back byte for byte.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        let response = req.redirect(to: components.string ?? uri, redirectType: .normal)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    static func check(_ parameters: Parameters, _ req: Request) async throws -> Outcome {
+        guard let clientID = parameters.client_id, !clientID.isEmpty else { return .page("The app did not say who it is (client_id is missing).") }
+        let client: OAuthClients.Resolved?
+        do {
+            client = try await OAuthClients(app: req.application, database: req.db, now: req.application.clock.now()).resolve(clientID)
+        } catch let error as OAuthError {
+            return .page(error.reason)
+        }
+        guard let client else { return .page("This app is not registered here (unknown client_id). Connect it again from the app.") }
+        guard let redirectURI = parameters.redirect_uri, RedirectURIRule.matches(redirectURI, registered: client.redirectURIs) else {
+            return .page("The app asked to send you to an address it did not register. For your safety you are not being redirected.")
+        }
+        func fail(_ error: String, _ description: String) -> Outcome {
+            .redirect(redirect(req, redirectURI, ["error": error, "error_description": description, "state": parameters.state]))
+        }
+        guard parameters.response_type == "code" else { return fail("unsupported_response_type", "Only response_type=code is supported.") }
+        guard let challenge = parameters.code_challenge, !challenge.isEmpty else { return fail("invalid_request", "PKCE is required: send code_challenge.") }
+        guard parameters.code_challenge_method == "S256" else { return fail("invalid_request", "code_challenge_method must be S256; plain is not accepted.") }
+        let urls = OAuthURLs(base: req.accounts.publicURL)
+        guard let resource = parameters.resource, let serverID = urls.server(fromResource: resource),
+              let server = try await HostedServer.find(serverID, on: req.db)
+        else { return fail("invalid_target", "resource must be the URL of one of this platform's MCP servers.") }
+        let scope = parameters.scope.map { $0.split(separator: " ").map(String.init) } ?? [OAuthURLs.scope]
+        guard Set(scope).isSubset(of: [OAuthURLs.scope]) else { return fail("invalid_scope", "The only scope is \(OAuthURLs.scope).") }
+        return .checked(Checked(client: client, redirectURI: redirectURI, challenge: challenge, state: parameters.state,
+                                scope: OAuthURLs.scope, resource: urls.resource(serverID), server: server))
+    }
+
+    private static func owns(_ current: CurrentUser, _ server: HostedServer, _ req: Request) async throws -> Bool {
+        server.$organization.id == current.organization.id
+    }
+
+    private static func remembered(_ current: CurrentUser, _ checked: Checked, _ req: Request) async throws -> OAuthGrant? {
+        try await OAuthGrant.query(on: req.db).filter(\.$user.$id == current.user.id!).filter(\.$server.$id == checked.server.id!)
+            .filter(\.$clientID == checked.client.clientID).filter(\.$revokedAt == nil).first()
+    }
+
+    private static func consentPage(_ req: Request, _ current: CurrentUser, _ checked: Checked, _ parameters: Parameters) async throws -> Response {
+        let view = ConsentView(
+            csrf: req.csrfToken(req.accounts.cookies), action: "/oauth/authorize",
+            clientName: checked.client.name, isVerified: checked.client.isVerified,
+            redirectHost: URLComponents(string: checked.redirectURI)?.host ?? checked.redirectURI,
+            serverName: checked.server.name, scopeText: "Use this server’s tools on your behalf",
+            hidden: [
+                ("response_type", "code"), ("client_id", checked.client.clientID), ("redirect_uri", checked.redirectURI),
+                ("code_challenge", checked.challenge), ("code_challenge_method", "S256"), ("state", parameters.state ?? ""),
+                ("scope", checked.scope), ("resource", checked.resource),
+            ].filter { !($0.0 == "state" && parameters.state == nil) }.map { ConsentView.Field(name: $0.0, value: $0.1) })
+        return try await AppShellBuilder.page(req, current, "consent", title: "Allow access", active: .servers, view)
+    }
+
+    private static func errorPage(_ req: Request, _ message: String) async throws -> Response {
+        let site = req.site
+        let view = ErrorView(status: 400, heading: "This authorization request is not valid", message: message, requestID: nil)
+        return try await req.renderHTML("error", Page(layout: site.layout(site.unlistedMeta(title: "Authorization error", description: message), current: nil), page: view),
+                                        status: .badRequest).noStore()
+    }
+}
+
+struct ConsentView: Encodable {
+    struct Field: Encodable {
+        let name: String
+        let value: String
+    }
+
+    let csrf: String
+    let action: String
+    let clientName: String
+    let isVerified: Bool
+    let redirectHost: String
+    let serverName: String
+    let scopeText: String
+    let hidden: [Field]
+}

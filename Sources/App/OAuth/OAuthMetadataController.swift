@@ -1,0 +1,56 @@
+import Vapor
+
+/// RFC 9728 protected-resource metadata for each hosted server and RFC 8414
+/// authorization-server metadata, at every path variant clients are known to try.
+enum OAuthMetadataController {
+    static func protectedResource(_ req: Request) async throws -> Response {
+        let urls = OAuthURLs(base: req.accounts.publicURL)
+        guard let id = req.parameters.get("serverID", as: UUID.self), try await HostedServer.find(id, on: req.db) != nil else {
+            throw OAuthError("invalid_target", "There is no MCP server at this address.", status: .notFound)
+        }
+        return try json(req, [
+            "resource": urls.resource(id),
+            "authorization_servers": [urls.issuer],
+            "scopes_supported": [OAuthURLs.scope],
+            "bearer_methods_supported": ["header"],
+            "resource_name": "BuildMyMCPServer hosted MCP server",
+        ])
+    }
+
+    /// `/.well-known/oauth-protected-resource` without a path: some clients ask
+    /// at the root with `?resource=`; answer for that server.
+    static func protectedResourceRoot(_ req: Request) async throws -> Response {
+        let urls = OAuthURLs(base: req.accounts.publicURL)
+        guard let resource = try? req.query.get(String.self, at: "resource"), let id = urls.server(fromResource: resource) else {
+            throw OAuthError("invalid_target", "Ask at /.well-known/oauth-protected-resource/mcp/{server-id} or pass ?resource=.", status: .notFound)
+        }
+        req.parameters.set("serverID", to: id.uuidString)
+        return try await protectedResource(req)
+    }
+
+    static func authorizationServer(_ req: Request) async throws -> Response {
+        let urls = OAuthURLs(base: req.accounts.publicURL)
+        return try json(req, [
+            "issuer": urls.issuer,
+            "authorization_endpoint": urls.authorize,
+            "token_endpoint": urls.token,
+            "registration_endpoint": urls.register,
+            "revocation_endpoint": urls.revoke,
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": ["none"],
+            "revocation_endpoint_auth_methods_supported": ["none"],
+            "scopes_supported": [OAuthURLs.scope],
+            "client_id_metadata_document_supported": true,
+            "authorization_response_iss_parameter_supported": true,
+        ])
+    }
+
+    private static func json(_ req: Request, _ object: [String: Any]) throws -> Response {
+        let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "public, max-age=300",
+                                               "Access-Control-Allow-Origin": "*"], body: .init(data: body))
+    }
+}

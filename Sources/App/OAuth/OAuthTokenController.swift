@@ -1,0 +1,89 @@
+import Fluent
+import Vapor
+
+/// `/oauth/register`, `/oauth/token` and `/oauth/revoke`: machine endpoints for
+/// public clients (no cookies, no CSRF; PKCE binds the code to its requester).
+enum OAuthTokenController {
+    static func register(_ req: Request) async throws -> Response {
+        try await RegistrationLimit.check(req)
+        let request: OAuthClients.RegistrationRequest
+        do {
+            request = try req.content.decode(OAuthClients.RegistrationRequest.self)
+        } catch {
+            throw OAuthError("invalid_client_metadata", "The registration is not valid JSON client metadata.")
+        }
+        let registered = try await OAuthClients(app: req.application, database: req.db, now: req.application.clock.now()).register(request)
+        let response = try await registered.encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    struct TokenRequest: Content {
+        var grant_type: String?
+        var code: String?
+        var redirect_uri: String?
+        var client_id: String?
+        var code_verifier: String?
+        var refresh_token: String?
+        var resource: String?
+    }
+
+    static func token(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(TokenRequest.self)
+        let service = OAuthTokenService(database: req.db, now: req.application.clock.now())
+        guard let clientID = form.client_id, !clientID.isEmpty else { throw OAuthError("invalid_client", "client_id is required.", status: .unauthorized) }
+        let issued: OAuthTokenService.Issued
+        do {
+            switch form.grant_type {
+            case "authorization_code":
+                guard let code = form.code, let redirect = form.redirect_uri else {
+                    throw OAuthError.invalidRequest("code and redirect_uri are required.")
+                }
+                guard let verifier = form.code_verifier, (43...128).contains(verifier.count) else {
+                    throw OAuthError.invalidRequest("code_verifier (43 to 128 characters) is required: PKCE S256 is mandatory.")
+                }
+                guard let resource = form.resource else { throw OAuthError("invalid_target", "resource is required (RFC 8707).") }
+                issued = try await service.redeem(code: code, clientID: clientID, redirectURI: redirect, verifier: verifier, resource: resource)
+            case "refresh_token":
+                guard let token = form.refresh_token else { throw OAuthError.invalidRequest("refresh_token is required.") }
+                issued = try await service.refresh(token, clientID: clientID, resource: form.resource)
+            case .some(let other):
+                throw OAuthError("unsupported_grant_type", "\(other) is not supported; use authorization_code or refresh_token.")
+            case .none:
+                throw OAuthError.invalidRequest("grant_type is required.")
+            }
+        } catch let error as OAuthError {
+            try? await AuditLog(request: req).record("oauth.token_failed", metadata: ["error": error.code, "client": String(clientID.prefix(100))])
+            throw error
+        }
+        let response = try await issued.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        response.headers.replaceOrAdd(name: "Pragma", value: "no-cache")
+        return response
+    }
+
+    struct RevokeRequest: Content {
+        var token: String?
+    }
+
+    static func revoke(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(RevokeRequest.self)
+        guard let token = form.token else { throw OAuthError.invalidRequest("token is required.") }
+        try await OAuthTokenService(database: req.db, now: req.application.clock.now()).revoke(token: token)
+        return Response(status: .ok, headers: ["Cache-Control": "no-store"])
+    }
+}
+
+/// Dynamic registration is open to anyone, so it is rate-limited per address.
+enum RegistrationLimit {
+    static let rule = RateLimiter.Rule(limit: 20, window: 3600)
+
+    static func check(_ req: Request) async throws {
+        do {
+            try await RateLimiter(database: req.db, now: req.application.clock.now())
+                .hit("oauth-register:" + (req.remoteAddress?.ipAddress ?? "unknown"), rule)
+        } catch let exceeded as RateLimiter.Exceeded {
+            throw APIError.rateLimited(retryAfter: exceeded.retryAfter)
+        }
+    }
+}

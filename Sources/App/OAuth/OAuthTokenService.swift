@@ -1,0 +1,136 @@
+import Crypto
+import Fluent
+import SQLKit
+import Foundation
+import Vapor
+
+/// Codes, tokens and grants. Every secret is stored as SHA-256; access tokens
+/// live an hour and name the one server they are for.
+struct OAuthTokenService: Sendable {
+    let database: any Database
+    let now: Date
+
+    static let codeLifetime: TimeInterval = 600
+    static let accessLifetime: TimeInterval = 3600
+    static let refreshLifetime: TimeInterval = 30 * 24 * 3600
+
+    struct Issued: Content {
+        let access_token: String
+        let token_type: String
+        let expires_in: Int
+        let refresh_token: String
+        let scope: String
+    }
+
+    func issueCode(grant: OAuthGrant, clientID: String, redirectURI: String, challenge: String, resource: String) async throws -> String {
+        let code = SecretToken.make()
+        let row = OAuthCode()
+        row.codeHash = SecretToken.sha256(code)
+        row.$grant.id = grant.id!
+        row.clientID = clientID
+        row.redirectURI = redirectURI
+        row.codeChallenge = challenge
+        row.resource = resource
+        row.scope = grant.scope
+        row.expiresAt = now.addingTimeInterval(Self.codeLifetime)
+        try await row.create(on: database)
+        return code
+    }
+
+    /// authorization_code: single use (a replay revokes what the code issued), bound
+    /// to client, redirect URI and resource, PKCE S256 checked.
+    func redeem(code: String, clientID: String, redirectURI: String, verifier: String, resource: String) async throws -> Issued {
+        guard let row = try await OAuthCode.query(on: database).filter(\.$codeHash == SecretToken.sha256(code)).first() else {
+            throw OAuthError.invalidGrant("The authorization code is unknown.")
+        }
+        guard row.usedAt == nil else {
+            try await OAuthToken.query(on: database).filter(\.$codeID == row.id).set(\.$revokedAt, to: now).update()
+            throw OAuthError.invalidGrant("The authorization code was already used; the tokens it issued are revoked.")
+        }
+        guard row.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
+        guard row.clientID == clientID else { throw OAuthError.invalidGrant("The code was issued to another client.") }
+        guard row.redirectURI == redirectURI else { throw OAuthError.invalidGrant("redirect_uri does not match the authorization request.") }
+        guard row.resource == resource else { throw OAuthError("invalid_target", "resource does not match the authorization request.") }
+        guard Self.challenge(for: verifier) == row.codeChallenge else { throw OAuthError.invalidGrant("The PKCE code_verifier does not match the code_challenge.") }
+        // One conditional update decides who redeems: single use even when two requests race.
+        guard let sql = database as? any SQLDatabase,
+              try await sql.raw("UPDATE oauth_codes SET used_at = \(bind: now) WHERE id = \(bind: row.id!) AND used_at IS NULL RETURNING id").first() != nil
+        else { throw OAuthError.invalidGrant("The authorization code was already used.") }
+        guard let grant = try await OAuthGrant.find(row.$grant.id, on: database), grant.revokedAt == nil else {
+            throw OAuthError.invalidGrant("The consent behind this code was revoked.")
+        }
+        return try await issue(grant: grant, resource: row.resource, codeID: row.id)
+    }
+
+    /// refresh_token: rotates; presenting a rotated token again revokes the whole grant.
+    func refresh(_ token: String, clientID: String, resource: String?) async throws -> Issued {
+        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).filter(\.$kind == "refresh").first(),
+              let grant = try await OAuthGrant.find(row.$grant.id, on: database)
+        else { throw OAuthError.invalidGrant("The refresh token is unknown.") }
+        guard grant.clientID == clientID else { throw OAuthError.invalidGrant("The refresh token belongs to another client.") }
+        if row.usedAt != nil {
+            try await revoke(grant: grant)
+            throw OAuthError.invalidGrant("This refresh token was already used; the grant is revoked. Sign in again.")
+        }
+        guard row.revokedAt == nil, grant.revokedAt == nil else { throw OAuthError.invalidGrant("The refresh token was revoked.") }
+        guard row.expiresAt > now else { throw OAuthError.invalidGrant("The refresh token has expired.") }
+        if let resource, resource != row.resource { throw OAuthError("invalid_target", "resource does not match the grant.") }
+        row.usedAt = now
+        try await row.save(on: database)
+        return try await issue(grant: grant, resource: row.resource, codeID: row.codeID)
+    }
+
+    func revoke(grant: OAuthGrant) async throws {
+        grant.revokedAt = now
+        try await grant.save(on: database)
+        try await OAuthToken.query(on: database).filter(\.$grant.$id == grant.id!).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
+    }
+
+    /// RFC 7009: any token of ours is revoked; a refresh token takes its grant with it.
+    func revoke(token: String) async throws {
+        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first() else { return }
+        if row.kind == "refresh", let grant = try await OAuthGrant.find(row.$grant.id, on: database) {
+            try await revoke(grant: grant)
+        } else {
+            row.revokedAt = now
+            try await row.save(on: database)
+        }
+    }
+
+    /// The grant behind a valid access token for `resource`, or nil.
+    func authenticate(accessToken: String, resource: String) async throws -> (OAuthToken, OAuthGrant)? {
+        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(accessToken)).filter(\.$kind == "access").first(),
+              row.revokedAt == nil, row.expiresAt > now, row.resource == resource,
+              let grant = try await OAuthGrant.find(row.$grant.id, on: database), grant.revokedAt == nil
+        else { return nil }
+        if grant.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            grant.lastUsedAt = now
+            try await grant.save(on: database)
+        }
+        return (row, grant)
+    }
+
+    private func issue(grant: OAuthGrant, resource: String, codeID: UUID?) async throws -> Issued {
+        let access = "bmmoa_" + SecretToken.make()
+        let refresh = "bmmor_" + SecretToken.make()
+        for (secret, kind, lifetime) in [(access, "access", Self.accessLifetime), (refresh, "refresh", Self.refreshLifetime)] {
+            let row = OAuthToken()
+            row.tokenHash = SecretToken.sha256(secret)
+            row.kind = kind
+            row.$grant.id = grant.id!
+            row.codeID = codeID
+            row.resource = resource
+            row.scope = grant.scope
+            row.createdAt = now
+            row.expiresAt = now.addingTimeInterval(lifetime)
+            try await row.create(on: database)
+        }
+        return Issued(access_token: access, token_type: "Bearer", expires_in: Int(Self.accessLifetime), refresh_token: refresh, scope: grant.scope)
+    }
+
+    /// BASE64URL(SHA256(verifier)) without padding (RFC 7636 §4.2).
+    static func challenge(for verifier: String) -> String {
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
