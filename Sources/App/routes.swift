@@ -53,6 +53,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     accounts.post("settings", "workspace", "switch", use: SettingsController.switchWorkspace)
     accounts.post("settings", "members", use: SettingsController.invite)
     accounts.post("settings", "members", ":id", "remove", use: SettingsController.removeMember)
+    accounts.post("settings", "connected-apps", ":id", "revoke", use: ConnectedApps.revoke)
     accounts.get("invite", use: InvitationController.page)
     accounts.post("invite", use: InvitationController.accept)
     on(.GET, .admin, AdminController.page)

@@ -210,3 +210,36 @@ struct OAuthTests {
         }
     }
 }
+
+extension OAuthTests {
+    @Test("Settings → Connected apps lists the grant; revoking it ends the tokens and is audited")
+    func connectedApps() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let flow = try await Self.setUp(app)
+            let tokens = try AccountDataTests.json(try await flow.exchange(try await flow.code()))
+            let access = try #require(tokens["access_token"] as? String)
+            let settings = try await flow.browser.get("/settings")
+            #expect(settings.body.string.contains("Test client"))
+            let form = try #require(HTMLInspector(html: settings.body.string).tags("form").first { $0.attributes["action"]?.contains("/connected-apps/") == true })
+            let csrf = try #require(BrowserSession.csrfField(in: settings.body.string))
+            let revoked = try await flow.browser.postForm(try #require(form.attributes["action"]), ["csrf": csrf])
+            #expect(revoked.status == .seeOther)
+            #expect(try await flow.call(access).status == .unauthorized)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "oauth.grant_revoked").count() == 1)
+            #expect(!(try await flow.browser.get("/settings")).body.string.contains("Test client"))
+        }
+    }
+
+    @Test("a client metadata document URL that resolves to a private address is refused on the page")
+    func metadataDocumentOnAPrivateAddress() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let flow = try await Self.setUp(app)
+            for clientID in ["https://127.0.0.1/client.json", "https://169.254.169.254/latest/meta-data", "https://localhost:9/client"] {
+                let page = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: clientID).authorizeQuery())
+                #expect(page.status == .badRequest, "\(clientID)")
+                #expect(page.headers.first(name: .location) == nil)
+                #expect(page.body.string.contains("metadata document could not be fetched"))
+            }
+        }
+    }
+}

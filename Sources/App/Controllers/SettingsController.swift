@@ -188,7 +188,11 @@ enum SettingsController {
             error: error,
             confirmHint: current.user.email ?? current.user.phone ?? "",
             workspace: workspace,
-            plan: planSection
+            plan: planSection,
+            connectedApps: try await ConnectedApps.list(req, current).map { grant in
+                ConnectedApp(client: grant.client, server: grant.server, scopes: grant.scope, created: day(grant.created),
+                             lastUsed: grant.lastUsed.map(day) ?? "Never", revokeAction: SiteRoute.settings.path + "/connected-apps/" + grant.id.uuidString + "/revoke")
+            }
         )
         return try await AppShellBuilder.page(req, current, "settings", title: "Settings", active: .settings, view, status: status)
     }

@@ -129,6 +129,17 @@ struct SettingsView: Encodable {
     let confirmHint: String
     let workspace: WorkspaceSection
     let plan: PlanSection
+    let connectedApps: [ConnectedApp]
+}
+
+/// One OAuth grant in Settings → Connected apps.
+struct ConnectedApp: Encodable {
+    let client: String
+    let server: String
+    let scopes: String
+    let created: String
+    let lastUsed: String
+    let revokeAction: String
 }
 
 struct PlanSection: Encodable {
