@@ -243,3 +243,34 @@ extension OAuthTests {
         }
     }
 }
+
+extension OAuthTests {
+    @Test("expiry boundaries: access tokens end after an hour (refresh still works), unused registrations after 90 days; registration is rate-limited")
+    func expiryAndLimits() async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig()) { app in
+            app.clock = clock.clock
+            let flow = try await Self.setUp(app)
+            let tokens = try AccountDataTests.json(try await flow.exchange(try await flow.code()))
+            let access = try #require(tokens["access_token"] as? String)
+            let refresh = try #require(tokens["refresh_token"] as? String)
+            clock.advance(OAuthTokenService.accessLifetime - 5)
+            #expect(try await flow.call(access).status == .ok, "still valid just before the hour")
+            clock.advance(10)
+            #expect(try await flow.call(access).status == .unauthorized, "expired just after")
+            let renewed = try await flow.token(["grant_type": "refresh_token", "refresh_token": refresh, "client_id": flow.clientID])
+            #expect(renewed.status == .ok)
+
+            clock.advance(91 * 24 * 3600)
+            let stale = try await flow.browser.get(flow.authorizeQuery())
+            #expect(stale.status == .badRequest, "a registration unused for 90 days is gone")
+
+            var statuses: [HTTPStatus] = []
+            for index in 0..<(RegistrationLimit.rule.limit + 1) {
+                statuses.append(try await flow.browser.postObject("/oauth/register", ["client_name": "c\(index)", "redirect_uris": [Self.redirect]]).status)
+            }
+            #expect(statuses.last == .tooManyRequests)
+            #expect(statuses.dropLast().allSatisfy { $0 == .created })
+        }
+    }
+}
