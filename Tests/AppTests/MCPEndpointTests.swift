@@ -93,6 +93,7 @@ struct MCPEndpointTests {
             #expect(unknown.status == .ok, "legacy JSON-RPC errors travel with HTTP 200")
             #expect(try Self.error(unknown)["code"] as? Int == -32602)
 
+            try await app.hosting.calls.flush(on: app.db)
             let calls = try await ToolCallRecord.query(on: app.db).filter(\.$server.$id == id).all()
             #expect(Set(calls.map(\.outcome)) == ["ok", "tool_error", "invalid_arguments"])
             #expect(calls.allSatisfy { $0.bytesIn > 0 && $0.bytesOut > 0 })

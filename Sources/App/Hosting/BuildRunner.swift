@@ -69,6 +69,7 @@ struct BuildRunner: Sendable {
             let version = try await activate(build, spec: spec)
             try await queue.log(build, "Version \(version.number) is live", level: "ok")
             try await queue.finish(build, error: nil, activating: version)
+            app.hosting.contexts.invalidate(build.$server.id)
         } catch {
             app.logger.report(error: error)
             try? await fail(build, "The build stopped unexpectedly. Try again.")

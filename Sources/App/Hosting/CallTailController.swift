@@ -25,6 +25,7 @@ enum CallTailController {
             let deadline = ContinuousClock.now + .seconds(300)
             try await writer.write(.buffer(ServerSentEvent.keepalive))
             while ContinuousClock.now < deadline {
+                try await req.application.hosting.calls.flush(on: req.db)
                 let calls = try await ToolCallRecord.query(on: req.db).filter(\.$server.$id == serverID).filter(\.$at >= after)
                     .sort(\.$at).limit(100).all()
                 for call in calls where !seen.contains(call.id!) {

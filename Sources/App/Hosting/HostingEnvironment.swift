@@ -12,6 +12,8 @@ struct HostingEnvironment: Sendable {
     var limits: SandboxLimits = .standard
     /// Wakes the build runner when a build is queued, so it does not wait for its next poll.
     let buildSignal: BuildSignal
+    let calls: CallRecorder
+    let contexts: ServerContextCache
 }
 
 /// A latch the build runner waits on; `signal()` releases one wait early.
@@ -69,15 +71,22 @@ extension Application {
             sandbox: pool,
             egress: EgressClient(eventLoopGroup: eventLoopGroup),
             extraAllowedCIDRs: ranges,
-            buildSignal: BuildSignal()
+            buildSignal: BuildSignal(),
+            calls: CallRecorder(),
+            contexts: ServerContextCache()
         )
-        lifecycle.use(HostingLifecycle())
+        let recorder = Task { [self] in await hosting.calls.run(on: self) }
+        lifecycle.use(HostingLifecycle(recorder: recorder))
     }
 }
 
-/// Stops the sandbox workers with the app.
+/// Writes the last call records and stops the sandbox workers with the app.
 private struct HostingLifecycle: LifecycleHandler {
+    let recorder: Task<Void, Never>
+
     func shutdownAsync(_ application: Application) async {
+        recorder.cancel()
+        _ = await recorder.value
         await application.hosting.sandbox.shutdown()
     }
 }

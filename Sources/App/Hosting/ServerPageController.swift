@@ -27,6 +27,7 @@ enum ServerPageController {
         let spec = try SpecJSON.decode(active?.specJSON ?? server.specJSON)
         let build = try await Build.query(on: req.db).filter(\.$server.$id == id).sort(\.$createdAt, .descending).first()
         let lines = try await build.asyncMap { try await BuildQueue(database: req.db, now: req.application.clock.now).lines(of: $0.id!) } ?? []
+        try await req.application.hosting.calls.flush(on: req.db)
         let calls = try await ToolCallRecord.query(on: req.db).filter(\.$server.$id == id).sort(\.$at, .descending).limit(20).all()
         let versions = try await ServerVersion.query(on: req.db).filter(\.$server.$id == id).sort(\.$number, .descending).all()
         let setKeys = Set(try await ServerSecrets(database: req.db, box: req.application.secretBox).keys(server: id))
@@ -131,6 +132,7 @@ enum ServerPageController {
         }
         try await ServerSecrets(database: req.db, box: req.application.secretBox)
             .replace(form.key, value: form.value, server: server.id!, organization: server.$organization.id, now: req.application.clock.now())
+        req.application.hosting.contexts.invalidate(server.id!)
         try await AuditLog(request: req).record("server.secret_replaced", organization: server.$organization.id, actor: current.user.id,
                                                 resourceType: "server", resourceID: server.id?.uuidString, metadata: ["key": form.key])
         return req.redirect(to: SiteRoute.server(server.id!).path + "?notice=secret", redirectType: .normal)
@@ -146,6 +148,7 @@ enum ServerPageController {
         server.status = .active
         server.updatedAt = req.application.clock.now()
         try await server.save(on: req.db)
+        req.application.hosting.contexts.invalidate(server.id!)
         try await AuditLog(request: req).record("server.version_activated", organization: server.$organization.id, actor: current.user.id,
                                                 resourceType: "server", resourceID: server.id?.uuidString, metadata: ["version": String(number)])
         return req.redirect(to: SiteRoute.server(server.id!).path + "?notice=rollback", redirectType: .normal)
@@ -172,5 +175,11 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+
+    /// Self, or what `fallback` finds when self is nil.
+    func asyncMapNil(_ fallback: () async throws -> Wrapped?) async rethrows -> Wrapped? {
+        if let value = self { return value }
+        return try await fallback()
     }
 }

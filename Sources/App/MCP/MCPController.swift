@@ -19,6 +19,7 @@ enum MCPController {
         let server: HostedServer
         let spec: ServerSpec
         let user: User
+        let live: ServerContextCache.Entry
     }
 
     static func post(_ req: Request) async throws -> Response {
@@ -177,7 +178,8 @@ enum MCPController {
             guard let name = message.params["name"]?.stringValue else {
                 return try failure(JSONRPC.invalidParams, "tools/call needs a tool name.")
             }
-            let invoker = ToolInvoker(app: req.application, server: context.server, spec: context.spec)
+            let invoker = ToolInvoker(app: req.application, server: context.server, spec: context.spec,
+                                      secrets: context.live.secrets, plan: context.live.plan)
             do {
                 let outcome = try await invoker.call(name, arguments: message.params["arguments"])
                 return try reply(req, JSONRPC.result(id: id, complete(outcome.result)))
@@ -216,9 +218,13 @@ enum MCPController {
     /// The server, its active version and the caller's token; refuses foreign
     /// origins (DNS rebinding) and tokens of other organizations.
     static func authorize(_ req: Request) async throws -> Context {
-        guard let id = req.parameters.get("serverID", as: UUID.self),
-              let server = try await HostedServer.find(id, on: req.db)
-        else { throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.") }
+        guard let id = req.parameters.get("serverID", as: UUID.self) else {
+            throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
+        }
+        let live = try await req.application.hosting.contexts.context(for: id, app: req.application)
+        guard let server = try await live.map({ $0.server }).asyncMapNil({ try await HostedServer.find(id, on: req.db) }) else {
+            throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
+        }
         if let origin = req.headers.first(name: .origin), !MCPOrigin.isAllowed(origin, req) {
             throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
         }
@@ -251,11 +257,11 @@ enum MCPController {
         if owner.suspendedAt != nil {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
         }
-        guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: req.db) else {
+        guard let live else {
             throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",
                            headers: ["Retry-After": "2"])
         }
-        return Context(server: server, spec: try SpecJSON.decode(version.specJSON), user: user)
+        return Context(server: server, spec: live.spec, user: user, live: live)
     }
 }
 

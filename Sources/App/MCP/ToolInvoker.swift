@@ -13,6 +13,9 @@ struct ToolInvoker: Sendable {
     let app: Application
     let server: HostedServer
     let spec: ServerSpec
+    /// Already loaded by the caller (the MCP endpoint's cache); read when nil.
+    var secrets: [String: String]? = nil
+    var plan: Plan? = nil
 
     enum Failure: Error {
         case unknownTool(String)
@@ -38,9 +41,15 @@ struct ToolInvoker: Sendable {
             try await record(name, outcome: "invalid_arguments", error: message, bytesIn: bytesIn, result: outcome)
             return outcome
         }
-        let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
+        let secrets: [String: String]
+        if let preloaded = self.secrets { secrets = preloaded } else {
+            secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
+        }
         let hosting = app.hosting
-        let plan = try await Organization.find(server.$organization.id, on: app.db).map { PlanTable.plan($0.planID) } ?? PlanTable.hobby
+        let plan: Plan
+        if let preloaded = self.plan { plan = preloaded } else {
+            plan = try await Organization.find(server.$organization.id, on: app.db).map { PlanTable.plan($0.planID) } ?? PlanTable.hobby
+        }
         var limits = hosting.limits
         limits.cpuMilliseconds = plan.toolCPUMilliseconds
         limits.wallMilliseconds = plan.toolWallMilliseconds
@@ -93,7 +102,7 @@ struct ToolInvoker: Sendable {
         call.errorMessage = error.map { String($0.prefix(500)) }
         call.bytesIn = bytesIn
         call.bytesOut = SpecJSONValue.encode(result.result).utf8.count
-        try await call.create(on: app.db)
+        app.hosting.calls.add(call)
     }
 }
 

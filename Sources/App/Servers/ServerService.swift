@@ -88,6 +88,8 @@ struct ServerService: Sendable {
 
     /// Removes the endpoint, versions, builds, secrets, sessions and call log (cascades).
     func delete(_ server: HostedServer) async throws {
+        try await req.application.hosting.calls.flush(on: req.db)
+        defer { req.application.hosting.contexts.invalidate(server.id!) }
         try await req.db.transaction { database in
             try await server.delete(on: database)
             try await AuditLog(request: req, database: database).record(

@@ -11,6 +11,7 @@ enum ServersPageController {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "d MMM yyyy"
+        try await req.application.hosting.calls.flush(on: req.db)
         let counts = try await callsPerDay(servers.compactMap(\.id), now: req.application.clock.now(), on: req.db)
         let notice = (try? req.query.get(String.self, at: "deleted")).map { "Deleted “\($0)”. Its endpoint no longer answers." }
         let view = ServerListView(
