@@ -69,7 +69,9 @@ enum OAuthTokenController {
     static func revoke(_ req: Request) async throws -> Response {
         let form = try req.content.decode(RevokeRequest.self)
         guard let token = form.token else { throw OAuthError.invalidRequest("token is required.") }
-        try await OAuthTokenService(database: req.db, now: req.application.clock.now()).revoke(token: token)
+        if try await OAuthTokenService(database: req.db, now: req.application.clock.now()).revoke(token: token) {
+            try await AuditLog(request: req).record("oauth.token_revoked", metadata: ["via": "revocation endpoint"])
+        }
         return Response(status: .ok, headers: ["Cache-Control": "no-store"])
     }
 }

@@ -87,14 +87,17 @@ struct OAuthTokenService: Sendable {
     }
 
     /// RFC 7009: any token of ours is revoked; a refresh token takes its grant with it.
-    func revoke(token: String) async throws {
-        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first() else { return }
+    /// Returns whether a token was found.
+    @discardableResult
+    func revoke(token: String) async throws -> Bool {
+        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first() else { return false }
         if row.kind == "refresh", let grant = try await OAuthGrant.find(row.$grant.id, on: database) {
             try await revoke(grant: grant)
         } else {
             row.revokedAt = now
             try await row.save(on: database)
         }
+        return true
     }
 
     /// The grant behind a valid access token for `resource`, or nil.
