@@ -153,10 +153,11 @@ struct EgressClientForbiddenTests {
             try await client.fetch(EgressRequest(url: "http://127.0.0.1:9/"), policy: policy)
         }
 
-        // then: the opened address got as far as connecting; the other was refused outright
-        guard case .connectionFailed = opened else {
-            Issue.record("expected connectionFailed, got \(String(describing: opened))")
-            return
+        // then: the opened address got as far as connecting (refused, or on a swamped
+        // machine still trying when the deadline came); the other was refused outright
+        switch opened {
+        case .connectionFailed?, .timeout?: break
+        default: Issue.record("expected connectionFailed or timeout, got \(String(describing: opened))")
         }
         #expect(closed == .addressForbidden(host: "127.0.0.1", address: IPAddress("127.0.0.1")!))
     }
