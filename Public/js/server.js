@@ -37,33 +37,42 @@ function appendLine(payload) {
   log.append(item);
 }
 
-async function follow(url) {
-  try {
-    const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
-    if (!response.ok || !response.body) return;
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const type = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (!data) continue;
-        const payload = JSON.parse(data);
-        if (type === 'line') {
-          appendLine(payload);
-        } else if (type === 'done') {
-          window.location.reload();
-          return;
-        }
+/**
+ * Reads a server-sent event stream and hands each event's type and parsed data to
+ * `onEvent`; stops when it returns true or the stream ends.
+ */
+async function readEvents(url, onEvent) {
+  const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
+  if (!response.ok || !response.body) return false;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return true;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const type = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (data && onEvent(type, JSON.parse(data))) {
+        reader.cancel();
+        return true;
       }
     }
+  }
+}
+
+async function follow(url) {
+  try {
+    await readEvents(url, (type, payload) => {
+      if (type === 'line') appendLine(payload);
+      if (type !== 'done') return false;
+      window.location.reload();
+      return true;
+    });
   } catch {
     // The no-JS refresh takes over on the next load.
   }
@@ -77,27 +86,14 @@ async function tail(url) {
   const region = document.getElementById('calls-region');
   const live = document.getElementById('calls-live');
   try {
-    const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
-    if (!response.ok || !response.body) return;
     live.hidden = false;
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (!/^event: call$/m.test(block) || !data) continue;
-        body.prepend(callRow(JSON.parse(data)));
-        region.hidden = false;
-        document.getElementById('calls-empty')?.remove();
-      }
-    }
+    await readEvents(url, (type, call) => {
+      if (type !== 'call') return false;
+      body.prepend(callRow(call));
+      region.hidden = false;
+      document.getElementById('calls-empty')?.remove();
+      return false;
+    });
   } catch {
     // Without the stream the table still shows the calls as of page load.
   } finally {

@@ -1,6 +1,8 @@
 """The create-server wizard in Chromium: streaming draft, live checks, build."""
 import uuid
 
+import requests
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -66,8 +68,23 @@ def test_wizard_streams_a_draft_then_builds(browser, server):
         EC.text_to_be_present_in_element((By.ID, "server-status"), "Live"))
     log = browser.find_element(By.ID, "build-log").text
     assert "Compiled search_wikipedia" in log and "is live" in log
-    assert "/mcp/" in browser.find_element(By.CSS_SELECTOR, ".endpoint").text
+    endpoint = browser.find_element(By.CSS_SELECTOR, ".endpoint").text.strip()
+    assert "/mcp/" in endpoint
     screenshot(browser, "server_page")
+
+    # a call from an MCP client appears in the recent calls as it happens
+    WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "calls-live")))
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    token = requests.post(server + "/v1/tokens", json={"name": "tail"}, cookies=cookies,
+                          headers={"X-CSRF-Token": cookies["bmm_csrf"], "Origin": server}, timeout=10).json()["token"]
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+    called = requests.post(endpoint, timeout=30, headers={
+        "Authorization": f"Bearer {token}", "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call",
+        "Mcp-Name": "search_wikipedia", "Accept": "application/json, text/event-stream"},
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+              "params": {"name": "search_wikipedia", "arguments": {"query": "swift"}, "_meta": meta}})
+    assert called.status_code == 200, called.text
+    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "calls-body"), "search_wikipedia"))
 
 
 def test_wizard_without_javascript_on_a_phone(phone_without_js, server):

@@ -36,7 +36,7 @@ enum PreviewAPIController {
         try await service.quota().enforce()
 
         let environment = req.application.drafting
-        let body = Response.Body(asyncStream: { writer in
+        let body = Response.Body(managedAsyncStream: { writer in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while true {
@@ -52,7 +52,6 @@ enum PreviewAPIController {
                 try await group.next()
                 group.cancelAll()
             }
-            try await writer.write(.end)
         })
         return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
     }

@@ -23,11 +23,10 @@ enum BuildLogController {
 
     static func stream(_ req: Request) async throws -> Response {
         let buildID = try await authorizedBuild(req)
-        let body = Response.Body(asyncStream: { writer in
+        let body = Response.Body(managedAsyncStream: { writer in
             try await follow(buildID, req) { name, payload in
                 try await writer.write(.buffer(ServerSentEvent.frame(name, json: payload)))
             }
-            try await writer.write(.end)
         })
         return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
     }

@@ -19,7 +19,7 @@ enum CallTailController {
         let server = try await ServerService(req: req, current: current).find(req.parameters.get("id", as: UUID.self))
         let serverID = server.id!
         let since = req.application.clock.now()
-        let body = Response.Body(asyncStream: { writer in
+        let body = Response.Body(managedAsyncStream: { writer in
             var seen = Set<UUID>()
             var after = since.addingTimeInterval(-1)
             let deadline = ContinuousClock.now + .seconds(300)
@@ -36,7 +36,6 @@ enum CallTailController {
                 }
                 try await Task.sleep(for: .seconds(1))
             }
-            try await writer.write(.end)
         })
         return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
     }
