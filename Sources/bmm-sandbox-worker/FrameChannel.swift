@@ -59,7 +59,13 @@ struct FrameChannel {
 }
 
 func fatalProtocolError(_ reason: String) -> Never {
-    let line = "bmm-sandbox-worker: protocol error: \(reason)\n"
+    exitWorker("protocol error: \(reason)", code: 3)
+}
+
+/// The worker cannot go on: says why on stderr (the pool logs it and starts a
+/// replacement) and exits without a crash report.
+func exitWorker(_ reason: String, code: Int32) -> Never {
+    let line = "bmm-sandbox-worker: \(reason)\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
-    exit(3)
+    exit(code)
 }

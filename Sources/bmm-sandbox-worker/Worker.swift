@@ -24,7 +24,8 @@ final class Worker {
         let script = withJSString(Runtime.source) { source in
             withJSString(Runtime.sourceURL) { url in JSScriptCreateFromString(group, url, 1, source, nil, nil) }
         }
-        guard let script else { fatalError("the sandbox runtime does not parse") }
+        // The runtime is source compiled into this binary, so this only fails on a broken build.
+        guard let script else { exitWorker("the embedded sandbox runtime does not parse", code: 4) }
         runtimeScript = script
     }
 

@@ -44,9 +44,7 @@ enum ServerSlug {
     static let rule = "The slug may use lowercase letters, digits and hyphens, must start with a letter or digit, and be at most 64 characters."
 
     static func isValid(_ slug: String) -> Bool {
-        guard let first = slug.unicodeScalars.first, slug.unicodeScalars.count <= 64 else { return false }
-        func allowed(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) }
-        return allowed(first) && slug.unicodeScalars.allSatisfy { allowed($0) || $0 == "-" }
+        SpecValidator.isValidSlug(slug)
     }
 }
 

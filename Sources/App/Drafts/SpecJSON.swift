@@ -5,10 +5,21 @@ import Foundation
 /// equal specs are equal bytes.
 enum SpecJSON {
     static func encode(_ spec: ServerSpec) -> String {
+        compact(spec)
+    }
+
+    /// Configured once and never changed afterwards, so concurrent `encode` calls are
+    /// safe; tool calls encode on every request and should not build an encoder each time.
+    nonisolated(unsafe) private static let compactEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a value of plain strings, numbers and arrays cannot fail.
-        return String(decoding: (try? encoder.encode(spec)) ?? Data("{}".utf8), as: UTF8.self)
+        return encoder
+    }()
+
+    /// Compact JSON with sorted keys. Values of plain strings, numbers, arrays and
+    /// objects cannot fail to encode; `null` stands in if one ever did.
+    static func compact(_ value: some Encodable) -> String {
+        (try? compactEncoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
     static func decode(_ text: String) throws -> ServerSpec {

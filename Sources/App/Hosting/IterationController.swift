@@ -80,7 +80,7 @@ enum IterationController {
         let form = try req.content.decode(SettingsForm.self)
         var spec = try await liveSpec(server, req)
         spec.name = form.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        spec.allowedDomains = form.domains.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map { String($0).lowercased() }
+        spec.allowedDomains = ReviewForm.domains(from: form.domains)
         return try await rebuild(req, current, server, spec: spec)
     }
 

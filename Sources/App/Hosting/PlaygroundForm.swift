@@ -30,11 +30,11 @@ enum PlaygroundForm {
             let property = properties[name] ?? [:]
             let type = property["type"]?.stringValue ?? "string"
             let posted = values["arg_" + name]
-            let fallback = property["default"].map { $0.stringValue ?? SpecJSONValue.encode($0) } ?? ""
+            let fallback = property["default"].map { $0.stringValue ?? SpecJSON.compact($0) } ?? ""
             let value = posted ?? fallback
             var kind = "text", inputType = "text"
             var options: [Option] = []
-            if let choices = property["enum"]?.arrayValue?.compactMap({ $0.stringValue ?? SpecJSONValue.encode($0) }) {
+            if let choices = property["enum"]?.arrayValue?.compactMap({ $0.stringValue ?? SpecJSON.compact($0) }) {
                 kind = "select"
                 options = choices.map { Option(value: $0, isSelected: $0 == value) }
             } else if type == "boolean" {

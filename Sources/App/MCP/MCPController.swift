@@ -206,7 +206,7 @@ enum MCPController {
 
     /// JSON unless the client accepts only an event stream.
     private static func reply(_ req: Request, _ message: JSONValue, status: HTTPStatus = .ok) throws -> Response {
-        let text = SpecJSONValue.encode(message)
+        let text = SpecJSON.compact(message)
         let accept = req.headers.first(name: .accept) ?? ""
         if accept.contains("text/event-stream") && !accept.contains("application/json") {
             return Response(status: status, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store"],
@@ -225,7 +225,7 @@ enum MCPController {
         guard let server = try await live.map({ $0.server }).asyncMapNil({ try await HostedServer.find(id, on: req.db) }) else {
             throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
         }
-        if let origin = req.headers.first(name: .origin), !MCPOrigin.isAllowed(origin, req) {
+        if let origin = req.headers.first(name: .origin), !SameOrigin.matches(origin, req, publicOrigin: req.accounts.publicOrigin) {
             throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
         }
         let urls = OAuthURLs(base: req.accounts.publicURL)
@@ -262,14 +262,5 @@ enum MCPController {
                            headers: ["Retry-After": "2"])
         }
         return Context(server: server, spec: live.spec, user: user, live: live)
-    }
-}
-
-/// Same-origin rule for MCP requests: browsers send `Origin`; only our own pages may.
-enum MCPOrigin {
-    static func isAllowed(_ origin: String, _ req: Request) -> Bool {
-        if origin == req.accounts.publicOrigin { return true }
-        guard let host = req.headers.first(name: .host) else { return false }
-        return origin == "http://\(host)" || origin == "https://\(host)"
     }
 }

@@ -33,7 +33,7 @@ struct ToolInvoker: Sendable {
         guard let tool = spec.tools.first(where: { $0.name == name }) else { throw Failure.unknownTool(name) }
         let started = ContinuousClock.now
         let arguments = arguments ?? .object([:])
-        let bytesIn = SpecJSONValue.encode(arguments).utf8.count
+        let bytesIn = SpecJSON.compact(arguments).utf8.count
         let problems = JSONSchema.validate(arguments, against: tool.inputSchema)
         if !problems.isEmpty {
             let message = "Invalid arguments: " + problems.prefix(5).map(\.description).joined(separator: "; ")
@@ -76,7 +76,7 @@ struct ToolInvoker: Sendable {
     /// Text for every client, plus `structuredContent` when the tool returned an object.
     static func successResult(_ value: JSONValue) -> JSONValue {
         let text: String
-        if case .string(let string) = value { text = string } else { text = SpecJSONValue.encode(value) }
+        if case .string(let string) = value { text = string } else { text = SpecJSON.compact(value) }
         var result: [String: JSONValue] = ["content": [["type": "text", "text": .string(text)]], "isError": false]
         if case .object = value { result["structuredContent"] = value }
         return .object(result)
@@ -101,16 +101,7 @@ struct ToolInvoker: Sendable {
         call.outcome = outcome
         call.errorMessage = error.map { String($0.prefix(500)) }
         call.bytesIn = bytesIn
-        call.bytesOut = SpecJSONValue.encode(result.result).utf8.count
+        call.bytesOut = SpecJSON.compact(result.result).utf8.count
         app.hosting.calls.add(call)
-    }
-}
-
-/// Compact JSON text of a value with sorted keys.
-enum SpecJSONValue {
-    static func encode(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

@@ -29,13 +29,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         return response
     }
 
-    /// The configured public origin, or the host the browser itself addressed
-    /// (so `localhost` and `127.0.0.1` both work in development).
     private func isSameOrigin(_ origin: String, _ request: Request) -> Bool {
-        if origin == publicOrigin { return true }
-        guard let host = request.headers.first(name: .host), let url = URL(string: origin), let originHost = url.host else { return false }
-        let authority = url.port.map { "\(originHost):\($0)" } ?? originHost
-        return authority == host
+        SameOrigin.matches(origin, request, publicOrigin: publicOrigin)
     }
 
     private func check(_ request: Request) throws {

@@ -60,7 +60,12 @@ struct ReviewForm: Sendable {
     }
 
     var domains: [String] {
-        domainsText.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map { String($0).lowercased() }
+        Self.domains(from: domainsText)
+    }
+
+    /// Allowed domains as typed in a textarea: one per line, or separated by commas or spaces.
+    static func domains(from text: String) -> [String] {
+        text.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map { String($0).lowercased() }
     }
 
     /// Secret values typed into the form, by key.

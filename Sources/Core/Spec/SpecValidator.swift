@@ -14,6 +14,11 @@ public enum SpecValidator {
     static let secretKeyRule = "^[A-Z][A-Z0-9_]{0,63}$ (uppercase letters, digits, underscores; starts with a letter), like GITHUB_TOKEN"
 
     /// Every problem, in the order of the fields.
+    /// Whether `slug` follows the slug rule (also used for the wizard's live check).
+    public static func isValidSlug(_ slug: String) -> Bool {
+        !slug.isEmpty && matches(slug, first: isLowerOrDigit, rest: { isLowerOrDigit($0) || $0 == "-" })
+    }
+
     public static func problems(in spec: ServerSpec) -> [SpecProblem] {
         var problems: [SpecProblem] = []
         func add(_ path: String, _ message: String) {
@@ -23,7 +28,7 @@ public enum SpecValidator {
         checkText(spec.name, at: "name", limit: maxNameLength, what: "a short display name", add)
         if spec.slug.isEmpty {
             add("slug", "is empty; use lowercase letters, digits and hyphens, like \"weather\"")
-        } else if !matches(spec.slug, first: isLowerOrDigit, rest: { isLowerOrDigit($0) || $0 == "-" }) {
+        } else if !isValidSlug(spec.slug) {
             add("slug", "\"\(spec.slug)\" must match \(slugRule)")
         }
         checkText(spec.description, at: "description", limit: maxDescriptionLength, what: "what the server is for", add)

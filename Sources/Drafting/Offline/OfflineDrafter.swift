@@ -53,22 +53,12 @@ public struct OfflineDrafter: SpecDrafter {
                 slug: slug
             )
         }
-        return DraftResult(spec: try Self.validated(spec), model: Self.modelName)
-    }
-
-    /// The same checks a model's draft must pass; a recipe that fails them is a bug here,
-    /// reported rather than handed on.
-    static func validated(_ spec: ServerSpec) throws(DraftingError) -> ServerSpec {
-        do {
-            try SpecValidator.check(spec)
-        } catch {
-            throw .specInvalid(error.summary)
-        }
-        let findings = SpecScanner.findings(in: spec, secretValues: [])
-        guard findings.isEmpty else {
-            throw .specInvalid(findings.map(\.message).joined(separator: " "))
-        }
-        return spec
+        // The same checks a model's draft must pass; a recipe that fails them is a bug
+        // here, reported rather than handed on. Name and slug are already applied (trimmed).
+        var applied = request
+        applied.name = nil
+        applied.slug = nil
+        return try DraftFinisher.finish(spec, for: applied, model: Self.modelName)
     }
 
     static func json(of spec: ServerSpec) throws(DraftingError) -> String {
