@@ -64,6 +64,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     try routes(app, config: config)
 
+    try await useSQLiteBusyTimeout(app, config: config)
     try await useWriteAheadLog(app, config: config)
     if config.autoMigrate {
         try await createSchemaIfNeeded(app, config: config)
@@ -71,6 +72,20 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     if config.runsBuilds {
         app.startBuildRunner()
+    }
+}
+
+/// sqlite-nio opens each connection with a busy handler that retries at once, forever: a
+/// writer waiting for another connection's lock spins a blocking-pool thread at full CPU and
+/// never gives up. `busy_timeout` replaces that handler with SQLite's own (sleeps that back
+/// off, then SQLITE_BUSY). The setting belongs to a connection; Fluent keeps exactly one
+/// SQLite connection per event loop for the life of the app, so each gets it here.
+func useSQLiteBusyTimeout(_ app: Application, config: AppConfig) async throws {
+    guard case .sqlite = config.database else { return }
+    let milliseconds = config.sqliteBusyTimeout.components.seconds * 1000 + config.sqliteBusyTimeout.components.attoseconds / 1_000_000_000_000_000
+    for eventLoop in app.eventLoopGroup.makeIterator() {
+        guard let sql = app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
     }
 }
 

@@ -14,12 +14,20 @@ public protocol HostResolver: Sendable {
     func resolve(host: String, port: Int) async throws -> [IPAddress]
 }
 
-/// `getaddrinfo`, run on NIO's blocking-I/O thread pool so it never stalls an event loop or the cooperative pool.
+/// `getaddrinfo`, run on threads of its own so it never stalls an event loop or the cooperative pool. Not NIO's
+/// shared blocking pool: an unreachable DNS server holds a lookup for seconds, and that pool also runs every
+/// SQLite statement and file read of the app.
 public struct SystemHostResolver: HostResolver {
     public init() {}
 
+    private static let lookups: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+
     public func resolve(host: String, port: Int) async throws -> [IPAddress] {
-        try await NIOThreadPool.singleton.runIfActive { try Self.lookUp(host) }
+        try await Self.lookups.runIfActive { try Self.lookUp(host) }
     }
 
     private static func lookUp(_ host: String) throws -> [IPAddress] {

@@ -47,6 +47,10 @@ public struct AppConfig: Sendable {
     public var sandboxWorkers: Int
     /// Run the build queue in this process (`serve`; tests drain it themselves).
     public var runsBuilds = false
+    /// How long a SQLite statement waits for another connection's write lock before it fails
+    /// (503 `database_busy`). Shorter than the connection pool's 10 s so a stuck writer shows
+    /// up as that error, not as requests queueing behind it.
+    public var sqliteBusyTimeout: Duration = .seconds(5)
 
     public var isProduction: Bool { mode == .production }
 }

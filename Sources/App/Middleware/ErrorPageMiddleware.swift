@@ -1,3 +1,4 @@
+import FluentSQLiteDriver
 import Vapor
 
 /// Turns every error into a friendly answer with the right status: an HTML page
@@ -23,6 +24,12 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let oauth = error as? OAuthError, let response = try? oauth.response(for: request) {
             return response
         }
+        if Self.isDatabaseBusy(error) {
+            request.logger.warning("request \(request.id): the database stayed locked by another writer: \(String(reflecting: error))")
+            return await response(for: APIError(.serviceUnavailable, "database_busy",
+                                                "The database is busy. Nothing was changed; try again in a moment.",
+                                                headers: ["Retry-After": "1"]), request: request)
+        }
         let status: HTTPStatus
         let message: String
         if let abort = error as? any AbortError {
@@ -33,7 +40,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             message = "Something went wrong on our side."
         }
         let requestID = request.headers.first(name: "X-Request-Id") ?? request.id
-        if status.code >= 500 {
+        if status.code >= 500, (error as? APIError)?.code != "database_busy" {
             request.logger.error("request \(requestID) failed: \(String(reflecting: error))")
         }
 
@@ -53,6 +60,16 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             }
         }
         return response
+    }
+
+    /// SQLite gave up waiting for another connection's write lock (see `useSQLiteBusyTimeout`);
+    /// the statement did not run, so retrying is safe.
+    static func isDatabaseBusy(_ error: any Error) -> Bool {
+        guard let sqlite = error as? SQLiteError else { return false }
+        switch sqlite.reason {
+        case .busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked: return true
+        default: return false
+        }
     }
 
     static func wantsJSON(_ request: Request) -> Bool {

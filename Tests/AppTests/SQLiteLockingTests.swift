@@ -1,0 +1,60 @@
+@testable import App
+import FluentSQLiteDriver
+import Foundation
+import NIOPosix
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// SQLite has one writer. A request that cannot get the write lock must wait a bounded
+/// time and then fail clearly, never spin or hang (sqlite-nio's own busy handler retries
+/// forever, which once stalled a whole app behind one stuck writer).
+@Suite("SQLite write-lock waits", .timeLimit(.minutes(1)))
+struct SQLiteLockingTests {
+    @Test("every SQLite connection of the app has the configured busy timeout")
+    func everyConnectionWaitsBoundedly() async throws {
+        var config = try testConfig()
+        config.sqliteBusyTimeout = .milliseconds(750)
+        try await withConfiguredApp(config) { app in
+            var loops = 0
+            for eventLoop in app.eventLoopGroup.makeIterator() {
+                loops += 1
+                let sql = try #require(app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase)
+                let row = try #require(try await sql.raw("PRAGMA busy_timeout").first())
+                #expect(try row.decode(column: "timeout", as: Int.self) == 750)
+            }
+            #expect(loops >= 1)
+        }
+    }
+
+    @Test("a write blocked by another writer ends in 503 database_busy after the timeout, and works once the lock is gone")
+    func lockedDatabaseAnswersBusy() async throws {
+        var config = try testConfig()
+        config.sqliteBusyTimeout = .milliseconds(300)
+        guard case .sqlite(let path) = config.database else { Issue.record("not SQLite"); return }
+        try await withConfiguredApp(config) { app in
+            // Another process's writer, as `bmm worker` would be: its own connection holding the write lock.
+            let other = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: app.logger,
+                                                        on: MultiThreadedEventLoopGroup.singleton.any()).get()
+            _ = try await other.query("BEGIN IMMEDIATE").get()
+
+            let browser = BrowserSession(app)
+            let started = ContinuousClock.now
+            let blocked = try await browser.postJSON("/v1/auth/magic-link", ["email": "locked@example.com"])
+            let waited = ContinuousClock.now - started
+            #expect(blocked.status == .serviceUnavailable)
+            #expect(blocked.headers.first(name: "Retry-After") == "1")
+            let body = try JSONSerialization.jsonObject(with: Data(blocked.body.string.utf8)) as? [String: Any]
+            #expect(body?["error"] as? String == "database_busy")
+            #expect(waited >= .milliseconds(300), "gave up before the busy timeout: \(waited)")
+            // generous: a spinning or endless wait would hit the pool's 10 s timeout instead
+            #expect(waited < .seconds(8), "waited \(waited)")
+
+            _ = try await other.query("ROLLBACK").get()
+            try await other.close().get()
+            let retried = try await browser.postJSON("/v1/auth/magic-link", ["email": "locked@example.com"])
+            #expect(retried.status == .accepted)
+        }
+    }
+}
