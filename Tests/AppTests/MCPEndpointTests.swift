@@ -139,10 +139,22 @@ struct MCPEndpointTests {
         }
     }
 
-    @Test("no token, a wrong token, another workspace's token: 401 with WWW-Authenticate; a foreign Origin: 403")
-    func authAndOrigin() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("no token, a wrong, expired, revoked or other workspace's token: 401 with WWW-Authenticate; a foreign Origin: 403",
+          arguments: TestDatabase.all)
+    func authAndOrigin(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (client, _) = try await Self.setUp(app)
+            #expect(try await client.stateless("tools/list").status == .ok)
+            let token = try #require(try await APIToken.query(on: app.db).filter(\.$tokenHash == SecretToken.sha256(client.token)).first())
+            #expect(token.lastUsedAt != nil, "using a token records when")
+            // expiry is checked on every call
+            token.expiresAt = Date().addingTimeInterval(-1)
+            try await token.save(on: app.db)
+            #expect(try await client.stateless("tools/list").status == .unauthorized)
+            token.expiresAt = Date().addingTimeInterval(3600)
+            try await token.save(on: app.db)
+            #expect(try await client.stateless("tools/list").status == .ok)
+
             let body = ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
             let missing = try await app.testing().sendRequest(.POST, client.path, headers: ["Content-Type": "application/json"], body: body)
             #expect(missing.status == .unauthorized)
@@ -169,6 +181,10 @@ struct MCPEndpointTests {
             let suspended = try await client.stateless("tools/list")
             #expect(suspended.status == .forbidden)
             #expect(try AccountDataTests.json(suspended)["error"] as? String == "org_suspended")
+
+            // a revoked token stops working with the next request, not after a cache expires
+            try await token.delete(on: app.db)
+            #expect(try await client.stateless("tools/list").status == .unauthorized)
         }
     }
 }

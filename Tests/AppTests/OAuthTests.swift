@@ -116,6 +116,19 @@ struct OAuthTests {
             let refresh = try #require(tokens["refresh_token"] as? String)
             #expect(try await flow.call(access).status == .ok)
             #expect(try await OAuthToken.query(on: app.db).all().allSatisfy { $0.tokenHash != access && $0.tokenHash != refresh }, "tokens are stored hashed")
+            #expect(try await OAuthGrant.query(on: app.db).first()?.lastUsedAt != nil, "a call records when the grant was last used")
+
+            // a token without the mcp:tools scope is known but not enough: 403 insufficient_scope
+            let row = try #require(try await OAuthToken.query(on: app.db).filter(\.$tokenHash == SecretToken.sha256(access)).first())
+            row.scope = "profile"
+            try await row.save(on: app.db)
+            let narrow = try await flow.call(access)
+            #expect(narrow.status == .forbidden)
+            #expect(try AccountDataTests.json(narrow)["error"] as? String == "insufficient_scope")
+            #expect(narrow.headers.first(name: .wwwAuthenticate)?.contains(#"error="insufficient_scope""#) == true)
+            row.scope = OAuthURLs.scope
+            try await row.save(on: app.db)
+            #expect(try await flow.call(access).status == .ok)
 
             // consent is remembered: the next authorization skips the page
             let again = try await flow.browser.get(flow.authorizeQuery())

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Creating, listing, using and revoking personal API tokens.
@@ -73,6 +74,27 @@ struct APITokenService: Sendable {
             try await token.save(on: database)
         }
         return (token, token.user, token.organization)
+    }
+}
+
+extension APITokenService {
+    /// The MCP endpoint's lookup: token and workspace in one query, no models loaded.
+    func caller(secret: String) async throws -> BearerCaller? {
+        guard secret.hasPrefix(APIToken.prefix), let sql = database as? any SQLDatabase,
+              let row = try await sql.raw("""
+                SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, o.suspended_at
+                FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+                WHERE t.token_hash = \(bind: SecretToken.sha256(secret))
+                """).first()
+        else { return nil }
+        if let expiry = try row.decode(column: "expires_at", as: Date?.self), expiry <= now { return nil }
+        let lastUsed = try row.decode(column: "last_used_at", as: Date?.self)
+        if lastUsed.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
+            try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: try row.decode(column: "id", as: UUID.self))").run()
+        }
+        return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),
+                            organizationID: try row.decode(column: "organization_id", as: UUID.self),
+                            organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil)
     }
 }
 

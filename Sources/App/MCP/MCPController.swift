@@ -18,7 +18,7 @@ enum MCPController {
     struct Context: Sendable {
         let server: HostedServer
         let spec: ServerSpec
-        let user: User
+        let userID: UUID
         let live: ServerContextCache.Entry
     }
 
@@ -95,7 +95,7 @@ enum MCPController {
             let sessionID = SecretToken.make()
             let session = MCPSession()
             session.$server.id = context.server.id!
-            session.$user.id = context.user.id!
+            session.$user.id = context.userID
             session.sessionHash = SecretToken.sha256(sessionID)
             session.protocolVersion = version
             session.createdAt = req.application.clock.now()
@@ -148,7 +148,7 @@ enum MCPController {
         // A session is bound to the person and the server that opened it; it never
         // stands in for authentication.
         try await MCPSession.query(on: req.db).filter(\.$sessionHash == SecretToken.sha256(sessionID))
-            .filter(\.$server.$id == context.server.id!).filter(\.$user.$id == context.user.id!).first()
+            .filter(\.$server.$id == context.server.id!).filter(\.$user.$id == context.userID).first()
     }
 
     // MARK: Methods
@@ -230,37 +230,32 @@ enum MCPController {
         }
         let urls = OAuthURLs(base: req.accounts.publicURL)
         let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
-        var organization: Organization?
-        var caller: User?
+        var caller: BearerCaller?
         if let bearer = req.headers.bearerAuthorization?.token {
+            let now = req.application.clock.now()
             if bearer.hasPrefix(APIToken.prefix) {
                 // Personal API tokens work on every server of their organization.
-                if let (_, user, owner) = try await req.tokenService().authenticate(secret: bearer), owner.id == server.$organization.id {
-                    caller = user
-                    organization = owner
-                }
-            } else if let (token, grant) = try await OAuthTokenService(database: req.db, now: req.application.clock.now())
-                .authenticate(accessToken: bearer, resource: urls.resource(id)) {
+                caller = try await APITokenService(database: req.db, now: now, audit: AuditLog(request: req)).caller(secret: bearer)
+            } else if let oauth = try await OAuthTokenService(database: req.db, now: now).caller(accessToken: bearer, resource: urls.resource(id)) {
                 // OAuth tokens are bound to this one server (RFC 8707 audience).
-                guard token.scope.split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
+                guard (oauth.scope ?? "").split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
                     throw APIError(.forbidden, "insufficient_scope", "The access token does not carry the \(OAuthURLs.scope) scope.",
                                    headers: ["WWW-Authenticate": challenge + ", error=\"insufficient_scope\""])
                 }
-                caller = try await User.find(grant.$user.id, on: req.db)
-                organization = try await Organization.find(grant.$organization.id, on: req.db)
+                caller = oauth
             }
         }
-        guard let user = caller, let owner = organization, owner.id == server.$organization.id else {
+        guard let caller, caller.organizationID == server.$organization.id else {
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
                            headers: ["WWW-Authenticate": challenge])
         }
-        if owner.suspendedAt != nil {
+        if caller.organizationSuspended {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
         }
         guard let live else {
             throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",
                            headers: ["Retry-After": "2"])
         }
-        return Context(server: server, spec: live.spec, user: user, live: live)
+        return Context(server: server, spec: live.spec, userID: caller.userID, live: live)
     }
 }

@@ -101,16 +101,30 @@ struct OAuthTokenService: Sendable {
     }
 
     /// The grant behind a valid access token for `resource`, or nil.
-    func authenticate(accessToken: String, resource: String) async throws -> (OAuthToken, OAuthGrant)? {
-        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(accessToken)).filter(\.$kind == "access").first(),
-              row.revokedAt == nil, row.expiresAt > now, row.resource == resource,
-              let grant = try await OAuthGrant.find(row.$grant.id, on: database), grant.revokedAt == nil
+    /// Who an access token speaks for on `resource` (its RFC 8707 audience), or nil when it is
+    /// unknown, expired, revoked, for another server, or its grant was revoked. One query: the
+    /// MCP endpoint asks on every call.
+    func caller(accessToken: String, resource: String) async throws -> BearerCaller? {
+        guard let sql = database as? any SQLDatabase,
+              let row = try await sql.raw("""
+                SELECT k.resource, k.scope, k.expires_at, k.revoked_at, g.id AS grant_id, g.revoked_at AS grant_revoked_at,
+                       g.last_used_at, g.user_id, g.organization_id, o.suspended_at
+                FROM oauth_tokens k JOIN oauth_grants g ON g.id = k.grant_id JOIN organizations o ON o.id = g.organization_id
+                WHERE k.token_hash = \(bind: SecretToken.sha256(accessToken)) AND k.kind = 'access'
+                """).first(),
+              try row.decode(column: "revoked_at", as: Date?.self) == nil,
+              try row.decode(column: "grant_revoked_at", as: Date?.self) == nil,
+              try row.decode(column: "expires_at", as: Date.self) > now,
+              try row.decode(column: "resource", as: String.self) == resource
         else { return nil }
-        if grant.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            grant.lastUsedAt = now
-            try await grant.save(on: database)
+        let lastUsed = try row.decode(column: "last_used_at", as: Date?.self)
+        if lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            try await sql.raw("UPDATE oauth_grants SET last_used_at = \(bind: now) WHERE id = \(bind: try row.decode(column: "grant_id", as: UUID.self))").run()
         }
-        return (row, grant)
+        return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),
+                            organizationID: try row.decode(column: "organization_id", as: UUID.self),
+                            organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil,
+                            scope: try row.decode(column: "scope", as: String.self))
     }
 
     private func issue(grant: OAuthGrant, resource: String, codeID: UUID?) async throws -> Issued {
