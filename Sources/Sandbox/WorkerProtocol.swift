@@ -22,13 +22,21 @@ enum WorkerProtocol {
 
     static func frame(_ message: some Encodable) -> [UInt8] {
         // Encoding plain structs of strings, numbers and JSONValue cannot fail.
-        let payload = (try? encoder.encode(message)) ?? Data("{}".utf8)
+        framed(Array((try? encoder.encode(message)) ?? Data("{}".utf8)))
+    }
+
+    /// The frame every call sends, written directly (no Foundation encoder on the hot path).
+    static func frame(_ message: RunFrame) -> [UInt8] {
+        framed(Array(message.json.compactText.utf8))
+    }
+
+    private static func framed(_ payload: [UInt8]) -> [UInt8] {
         let length = UInt32(payload.count)
         return [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)] + payload
     }
 
     static func decode(_ payload: [UInt8]) -> WorkerMessage? {
-        guard let raw = try? JSONDecoder().decode(RawWorkerFrame.self, from: Data(payload)) else { return nil }
+        guard let json = try? JSONValue.parse(payload), let raw = RawWorkerFrame(json: json) else { return nil }
         switch raw.type {
         case "fetch":
             guard let id = raw.id, let request = raw.request else { return nil }
@@ -77,15 +85,30 @@ struct WorkerFailure: Error, Sendable {
     var message: String
 }
 
-struct WorkerFetchRequest: Decodable, Sendable {
+struct WorkerFetchRequest: Sendable {
     var url: String
     var method: String
     var headers: [[String]]
     var body: String?
     var bodyEncoding: String?
+
+    init?(json: JSONValue) {
+        guard let url = json["url"]?.stringValue, let method = json["method"]?.stringValue,
+              let headers = json["headers"]?.arrayValue?.map({ $0.arrayValue?.compactMap(\.stringValue) }),
+              !headers.contains(where: { $0 == nil }),
+              let body = RawWorkerFrame.optional(json, "body", \.stringValue),
+              let bodyEncoding = RawWorkerFrame.optional(json, "bodyEncoding", \.stringValue)
+        else { return nil }
+        self.url = url
+        self.method = method
+        self.headers = headers.map { $0! }
+        self.body = body
+        self.bodyEncoding = bodyEncoding
+    }
 }
 
-struct RawWorkerFrame: Decodable {
+/// A worker frame's fields, read strictly: a field of the wrong type makes the whole frame unreadable.
+struct RawWorkerFrame {
     var type: String
     var call: Int
     var id: Int?
@@ -98,10 +121,45 @@ struct RawWorkerFrame: Decodable {
     var droppedLogs: Int?
     var fetches: Int?
     var retire: Bool?
+
+    init?(json: JSONValue) {
+        guard let type = json["type"]?.stringValue, let call = json["call"].flatMap(Self.integer) else { return nil }
+        self.type = type
+        self.call = call
+        func optional<T>(_ key: String, _ read: (JSONValue) -> T?) -> T?? { Self.optional(json, key, read) }
+        guard let id = optional("id", Self.integer), let ok = optional("ok", \.boolValue),
+              let failure = optional("failure", \.stringValue), let message = optional("message", \.stringValue),
+              let logs = optional("logs", { $0.arrayValue.flatMap { items in items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil } }),
+              let droppedLogs = optional("droppedLogs", Self.integer), let fetches = optional("fetches", Self.integer),
+              let retire = optional("retire", \.boolValue), let request = optional("request", WorkerFetchRequest.init(json:))
+        else { return nil }
+        self.id = id
+        self.ok = ok
+        self.failure = failure
+        self.message = message
+        self.logs = logs
+        self.droppedLogs = droppedLogs
+        self.fetches = fetches
+        self.retire = retire
+        self.request = request
+        // `null` is a value a tool may return; only an absent key means none.
+        self.value = json["value"]
+    }
+
+    /// `.some(nil)` when the key is absent or null, `.some(value)` when it reads, nil when it has the wrong type.
+    static func optional<T>(_ json: JSONValue, _ key: String, _ read: (JSONValue) -> T?) -> T?? {
+        guard let value = json[key], value != .null else { return .some(nil) }
+        return read(value).map { .some($0) }
+    }
+
+    private static func integer(_ value: JSONValue) -> Int? {
+        guard let number = value.numberValue, number.isWholeNumberInJSONRange else { return nil }
+        return Int(number)
+    }
 }
 
-struct RunFrame: Encodable {
-    struct Limits: Encodable {
+struct RunFrame {
+    struct Limits {
         var cpuMilliseconds: Int
         var maxFetches: Int
         var maxResultBytes: Int
@@ -114,6 +172,17 @@ struct RunFrame: Encodable {
     var arguments: JSONValue
     var secrets: [String: String]
     var limits: Limits
+
+    var json: JSONValue {
+        [
+            "type": .string(type), "call": .number(Double(call)), "implementation": .string(implementation), "arguments": arguments,
+            "secrets": .object(secrets.mapValues(JSONValue.string)),
+            "limits": [
+                "cpuMilliseconds": .number(Double(limits.cpuMilliseconds)), "maxFetches": .number(Double(limits.maxFetches)),
+                "maxResultBytes": .number(Double(limits.maxResultBytes)), "maxLogLines": .number(Double(limits.maxLogLines)),
+            ],
+        ]
+    }
 }
 
 struct CompileFrame: Encodable {

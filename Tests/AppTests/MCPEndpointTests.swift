@@ -97,6 +97,10 @@ struct MCPEndpointTests {
             let calls = try await ToolCallRecord.query(on: app.db).filter(\.$server.$id == id).all()
             #expect(Set(calls.map(\.outcome)) == ["ok", "tool_error", "invalid_arguments"])
             #expect(calls.allSatisfy { $0.bytesIn > 0 && $0.bytesOut > 0 })
+            #expect(calls.allSatisfy { abs($0.at.timeIntervalSinceNow) < 120 && $0.durationMilliseconds >= 0 && $0.tool.isEmpty == false })
+            #expect(calls.allSatisfy { ($0.outcome == "ok") == ($0.errorMessage == nil) }, "failures keep their message, successes have none")
+            let owner = try #require(try await HostedServer.find(id, on: app.db)).$organization.id
+            #expect(calls.allSatisfy { $0.$organization.id == owner })
 
             // DELETE ends the session; it is unknown afterwards
             let deleted = try await app.testing().sendRequest(.DELETE, client.path, headers: ["Authorization": "Bearer \(client.token)", "MCP-Session-Id": session])

@@ -22,6 +22,12 @@ enum SpecJSON {
         (try? compactEncoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
+    /// JSON values (tool arguments, results, MCP messages) take the direct writer: the same
+    /// compact, key-sorted form, without the generic encoder's cost on every tool call.
+    static func compact(_ value: JSONValue) -> String {
+        value.compactText
+    }
+
     static func decode(_ text: String) throws -> ServerSpec {
         try JSONDecoder().decode(ServerSpec.self, from: Data(text.utf8))
     }

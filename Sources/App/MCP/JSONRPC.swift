@@ -23,7 +23,7 @@ enum JSONRPC {
 
         /// A single request or notification; batches and responses are refused.
         static func parse(_ body: [UInt8]) -> Result<Message, ErrorReply> {
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+            guard let value = try? JSONValue.parse(body) else {
                 return .failure(ErrorReply(id: .null, code: parseError, message: "The body is not valid JSON."))
             }
             guard case .object(let object) = value, object["jsonrpc"] == "2.0", case .string(let method)? = object["method"] else {

@@ -92,16 +92,10 @@ struct ToolInvoker: Sendable {
     }
 
     private func record(_ tool: String, outcome: String, error: String?, bytesIn: Int, result: Outcome) async throws {
-        let call = ToolCallRecord()
-        call.$server.id = server.id!
-        call.$organization.id = server.$organization.id
-        call.tool = tool
-        call.at = app.clock.now()
-        call.durationMilliseconds = result.durationMilliseconds
-        call.outcome = outcome
-        call.errorMessage = error.map { String($0.prefix(500)) }
-        call.bytesIn = bytesIn
-        call.bytesOut = SpecJSON.compact(result.result).utf8.count
+        let call = ToolCallEntry(
+            serverID: server.id!, organizationID: server.$organization.id, tool: tool, at: app.clock.now(),
+            durationMilliseconds: result.durationMilliseconds, outcome: outcome, errorMessage: error.map { String($0.prefix(500)) },
+            bytesIn: bytesIn, bytesOut: SpecJSON.compact(result.result).utf8.count)
         app.hosting.calls.add(call)
     }
 }

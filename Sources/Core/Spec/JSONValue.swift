@@ -54,7 +54,7 @@ public enum JSONValue: Sendable, Hashable {
 
 extension Double {
     /// Whole numbers that JSON consumers read back exactly (±2^53).
-    var isWholeNumberInJSONRange: Bool {
+    public var isWholeNumberInJSONRange: Bool {
         isFinite && rounded() == self && abs(self) <= 9_007_199_254_740_992
     }
 }
