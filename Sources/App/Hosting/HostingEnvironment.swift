@@ -16,33 +16,6 @@ struct HostingEnvironment: Sendable {
     let contexts: ServerContextCache
 }
 
-/// A latch the build runner waits on; `signal()` releases one wait early.
-final class BuildSignal: Sendable {
-    private let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    init() {
-        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
-
-    func signal() {
-        continuation.yield()
-    }
-
-    /// Returns on the next signal or after `timeout`, whichever is first.
-    func wait(timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [stream] in
-                var iterator = stream.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-}
-
 extension Application {
     private struct HostingKey: StorageKey {
         typealias Value = HostingEnvironment

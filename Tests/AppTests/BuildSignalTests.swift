@@ -1,0 +1,57 @@
+@testable import App
+import Foundation
+import Testing
+
+/// The build runner sleeps on this latch between polls; if a wait ever stopped waiting,
+/// the runner would query the database in a tight loop (it once did, after the first timeout).
+@Suite("Build signal", .timeLimit(.minutes(1)))
+struct BuildSignalTests {
+    static func timed(_ body: () async -> Void) async -> Duration {
+        let start = ContinuousClock.now
+        await body()
+        return ContinuousClock.now - start
+    }
+
+    @Test("with no signal every wait lasts its timeout, not just the first")
+    func waitsTimeOutEveryTime() async {
+        let signal = BuildSignal()
+        for round in 1...3 {
+            let waited = await Self.timed { await signal.wait(timeout: .milliseconds(200)) }
+            #expect(waited >= .milliseconds(180), "round \(round) returned after \(waited)")
+        }
+    }
+
+    @Test("a signal sent before the wait ends it at once, and counts only once")
+    func earlySignal() async {
+        let signal = BuildSignal()
+        signal.signal()
+        signal.signal()
+        #expect(await Self.timed { await signal.wait(timeout: .seconds(20)) } < .seconds(5))
+        #expect(await Self.timed { await signal.wait(timeout: .milliseconds(200)) } >= .milliseconds(180))
+    }
+
+    @Test("a signal during a wait wakes it, also after earlier timeouts")
+    func signalWakesWaiter() async {
+        let signal = BuildSignal()
+        await signal.wait(timeout: .milliseconds(50))
+        let waited = await Self.timed {
+            async let waiting: Void = signal.wait(timeout: .seconds(20))
+            try? await Task.sleep(for: .milliseconds(100))
+            signal.signal()
+            await waiting
+        }
+        #expect(waited < .seconds(5))
+    }
+
+    @Test("cancelling the waiting task ends the wait")
+    func cancellation() async {
+        let signal = BuildSignal()
+        let waited = await Self.timed {
+            let task = Task { await signal.wait(timeout: .seconds(20)) }
+            try? await Task.sleep(for: .milliseconds(100))
+            task.cancel()
+            await task.value
+        }
+        #expect(waited < .seconds(5))
+    }
+}
