@@ -100,8 +100,15 @@ const cryptoObject = freeze({
 const define = (name, value) => defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 delete globalThis.WebAssembly;
 define("console", consoleObject);
-define("URL", URL);
-define("URLSearchParams", URLSearchParams);
+// Accessors until first read (see Runtime.lazyURL); assigning replaces them like a plain global.
+const defineLazy = (name, load) => defineProperty(globalThis, name, {
+  configurable: true,
+  enumerable: false,
+  get() { const value = load(); define(name, value); return value; },
+  set(value) { define(name, value); },
+});
+defineLazy("URL", () => loadURLModule().URL);
+defineLazy("URLSearchParams", () => loadURLModule().URLSearchParams);
 define("TextEncoder", TextEncoder);
 define("TextDecoder", TextDecoder);
 define("crypto", cryptoObject);
@@ -139,7 +146,7 @@ function base64(bytes) {
 function requestBody(body, headers) {
   if (body === undefined || body === null) return { body: null };
   if (typeof body === "string") return { body, encoding: "utf8" };
-  if (body instanceof URLSearchParams) {
+  if (body instanceof loadURLModule().URLSearchParams) {
     if (!headers.some(([name]) => name.toLowerCase() === "content-type")) {
       headers.push(["Content-Type", "application/x-www-form-urlencoded;charset=UTF-8"]);
     }
@@ -195,10 +202,11 @@ function makeResponse(raw) {
 
 async function fetch(input, init) {
   if (input === undefined) throw new NativeTypeError("ctx.fetch needs a URL");
-  const text = input instanceof URL ? input.href : String(input);
+  const { URL: URLClass } = loadURLModule();
+  const text = input instanceof URLClass ? input.href : String(input);
   let url;
   try {
-    url = new URL(text);
+    url = new URLClass(text);
   } catch {
     throw new NativeTypeError(`ctx.fetch: "${text}" is not an absolute URL`);
   }

@@ -34,6 +34,28 @@ struct GlobalsTests {
         }
     }
 
+    @Test func urlIsLoadedOnFirstUseAndBehavesLikeAPlainGlobal() async throws {
+        try await withPool { pool in
+            // when: the class is read, then replaced by the tool
+            let implementation = """
+                const before = Object.getOwnPropertyDescriptor(globalThis, "URLSearchParams");
+                const listedBefore = Object.keys(globalThis).includes("URL");
+                const first = URL;
+                const after = Object.getOwnPropertyDescriptor(globalThis, "URL");
+                const same = first === URL && new URL("https://a.example/").href === "https://a.example/";
+                URLSearchParams = 42;
+                return [typeof before.get, listedBefore, typeof after.value, after.writable, after.enumerable, after.configurable,
+                        same, URLSearchParams, "URL" in globalThis];
+                """
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == ["function", false, "function", true, false, true, true, 42, true])
+            // and the next call starts with the untouched accessor again
+            #expect(await pool.run("return typeof URLSearchParams").value == "function")
+        }
+    }
+
     @Test func invalidURLsThrowTypeError() async throws {
         try await withPool { pool in
             // when
