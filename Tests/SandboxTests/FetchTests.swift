@@ -49,6 +49,9 @@ struct FetchTests {
             let implementation = """
                 await ctx.fetch("https://a.example/form", { method: "POST", body: new URLSearchParams({ q: "a b" }) });
                 await ctx.fetch("https://a.example/bytes", { method: "PUT", body: new Uint8Array([0, 255, 1]) });
+                const target = new URL("https://a.example/object");
+                target.searchParams.set("q", "x y");
+                await ctx.fetch(target);
                 return "sent";
                 """
 
@@ -58,10 +61,11 @@ struct FetchTests {
             // then
             #expect(outcome.value == "sent")
             let requests = fetcher.requests
-            #expect(requests.count == 2)
+            #expect(requests.count == 3)
             #expect(requests.first?.body == Array("q=a+b".utf8))
             #expect(requests.first?.headers == [SandboxHeader(name: "Content-Type", value: "application/x-www-form-urlencoded;charset=UTF-8")])
-            #expect(requests.last?.body == [0, 255, 1])
+            #expect(requests.dropFirst().first?.body == [0, 255, 1])
+            #expect(requests.last?.url == "https://a.example/object?q=x+y", "a URL object is fetched by its href")
         }
     }
 
