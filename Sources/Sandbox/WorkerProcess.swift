@@ -25,14 +25,20 @@ final class WorkerProcess: Sendable {
         var isRetiring = false
     }
 
+    /// `/proc/<pid>/stat`, opened once: `usage()` runs twice per call, and re-reading an
+    /// open proc file skips the path lookup that opening it costs. -1 if it could not be opened.
+    private let statDescriptor: Int32
+
     private init(pid: pid_t, socket: Int32) {
         self.pid = pid
         self.socket = socket
+        statDescriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         writes = DispatchQueue(label: "bmm.sandbox.worker.\(pid).writes")
     }
 
     deinit {
         close(socket)
+        if statDescriptor >= 0 { close(statDescriptor) }
     }
 
     static func spawn(executable: String, environment: [String: String]) throws(SandboxFailure) -> WorkerProcess {
@@ -131,7 +137,7 @@ final class WorkerProcess: Sendable {
 
     /// What the process uses right now, from /proc; nil once it has been reaped.
     func usage() -> Usage? {
-        guard let stat = readProcFile("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        guard let stat = readStat(), let close = stat.lastIndex(of: ")") else { return nil }
         // Fields after the command name start at field 3 (state); utime and stime are 14
         // and 15, rss (in pages) is 24.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -207,12 +213,11 @@ final class WorkerProcess: Sendable {
         return true
     }
 
-    private func readProcFile(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
+    private func readStat() -> String? {
+        guard statDescriptor >= 0 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 1024)
-        let count = read(descriptor, &buffer, buffer.count)
+        // pread at offset 0 regenerates the file's contents; no shared offset, so callers on any thread are fine.
+        let count = pread(statDescriptor, &buffer, buffer.count, 0)
         guard count > 0 else { return nil }
         return String(decoding: buffer[0..<count], as: UTF8.self)
     }
