@@ -2,13 +2,17 @@ import Core
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
-/// What a tool call needs about its server (the live version's spec, its
-/// secrets, the plan's limits), kept for a second so a busy server is not
-/// re-read and re-decrypted on every call. Changes made through this instance
-/// (build, rollback, secrets, deletion) drop the entry at once; other instances
-/// see them within a second.
+/// What a tool call needs about its server (the live version's spec, its secrets, the
+/// plan's limits), kept so a call does not re-read the version, decode the spec and
+/// decrypt the secrets each time. An entry younger than `lifetime` is used as it is;
+/// an older one is checked against the database with one small query (the server's
+/// `Stamp`) and reloaded only when something changed. Changes made through this
+/// instance (build, rollback, secrets, deletion) drop the entry at once; other instances
+/// see them within `lifetime`. Many servers called at random thus cost one query each,
+/// not a cold start.
 final class ServerContextCache: Sendable {
     struct Entry: Sendable {
         let server: HostedServer
@@ -16,35 +20,89 @@ final class ServerContextCache: Sendable {
         let spec: ServerSpec
         let secrets: [String: String]
         let plan: Plan
-        let loadedAt: ContinuousClock.Instant
+        let stamp: Stamp
+        var checkedAt: ContinuousClock.Instant
+    }
+
+    /// Everything an entry depends on that can change without a new entry being built here.
+    struct Stamp: Sendable, Equatable {
+        let activeVersionID: UUID?
+        let planID: String
+        let secretCount: Int
+        let secretsUpdatedAt: Date?
     }
 
     private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
     let lifetime: Duration
+    /// Entries kept at most; beyond it the longest-unchecked tenth is dropped.
+    let capacity: Int
 
-    init(lifetime: Duration = .seconds(1)) {
+    init(lifetime: Duration = .seconds(1), capacity: Int = 50_000) {
         self.lifetime = lifetime
+        self.capacity = capacity
     }
 
     func invalidate(_ server: UUID) {
         entries.withLockedValue { $0[server] = nil }
     }
 
+    var count: Int { entries.withLockedValue { $0.count } }
+
     /// The server and its live context, or nil when it has no live version.
     func context(for id: UUID, app: Application) async throws -> Entry? {
-        if let entry = entries.withLockedValue({ $0[id] }), ContinuousClock.now - entry.loadedAt < lifetime {
-            return entry
+        let cached = entries.withLockedValue { $0[id] }
+        if let cached, ContinuousClock.now - cached.checkedAt < lifetime {
+            return cached
+        }
+        // The stamp is read before anything else, so a change made while loading shows up
+        // as a mismatch at the next check rather than being missed.
+        guard let stamp = try await Self.stamp(of: id, on: app.db) else {
+            invalidate(id)
+            return nil
+        }
+        if var cached, cached.stamp == stamp {
+            cached.checkedAt = .now
+            store(cached)
+            return cached
         }
         guard let server = try await HostedServer.find(id, on: app.db) else {
             invalidate(id)
             return nil
         }
-        guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: app.db) else { return nil }
+        guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: app.db) else {
+            invalidate(id)
+            return nil
+        }
         let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: server.$organization.id)
-        let plan = try await Organization.find(server.$organization.id, on: app.db).map { PlanTable.plan($0.planID) } ?? PlanTable.hobby
-        let entry = Entry(server: server, versionID: versionID, spec: try SpecJSON.decode(version.specJSON), secrets: secrets, plan: plan,
-                          loadedAt: ContinuousClock.now)
-        entries.withLockedValue { $0[id] = entry }
+        let entry = Entry(server: server, versionID: versionID, spec: try SpecJSON.decode(version.specJSON), secrets: secrets,
+                          plan: PlanTable.plan(PlanID(rawValue: stamp.planID) ?? .hobby), stamp: stamp, checkedAt: .now)
+        store(entry)
         return entry
+    }
+
+    private func store(_ entry: Entry) {
+        entries.withLockedValue { entries in
+            if entries[entry.server.id!] == nil, entries.count >= capacity {
+                let oldest = entries.values.sorted { $0.checkedAt < $1.checkedAt }.prefix(max(1, capacity / 10))
+                for old in oldest { entries[old.server.id!] = nil }
+            }
+            entries[entry.server.id!] = entry
+        }
+    }
+
+    static func stamp(of server: UUID, on database: any Database) async throws -> Stamp? {
+        guard let sql = database as? any SQLDatabase,
+              let row = try await sql.raw("""
+                SELECT s.active_version_id, o.plan,
+                       (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
+                       (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at
+                FROM servers s JOIN organizations o ON o.id = s.organization_id
+                WHERE s.id = \(bind: server)
+                """).first()
+        else { return nil }
+        return Stamp(activeVersionID: try row.decode(column: "active_version_id", as: UUID?.self),
+                     planID: try row.decode(column: "plan", as: String.self),
+                     secretCount: try row.decode(column: "secret_count", as: Int.self),
+                     secretsUpdatedAt: try row.decode(column: "secrets_updated_at", as: Date?.self))
     }
 }
