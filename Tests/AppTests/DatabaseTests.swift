@@ -46,6 +46,25 @@ struct DatabaseTests {
         }
     }
 
+    @Test("the call log is read through its (server, time) index", arguments: TestDatabase.all)
+    func toolCallIndex(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            if case .sqlite = database {
+                let plan = try await sql.raw("""
+                    EXPLAIN QUERY PLAN SELECT * FROM tool_calls WHERE server_id = \(bind: UUID()) AND at >= \(bind: Date()) ORDER BY at DESC
+                    """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+                #expect(plan.contains("USING INDEX tool_calls_server_at"), "\(plan)")
+            } else {
+                let rows = try await sql.raw("""
+                    SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'tool_calls_server_at'
+                    """).all()
+                let definition = try rows.first?.decode(column: "indexdef", as: String.self) ?? ""
+                #expect(definition.contains("(server_id, at)"), "\(definition)")
+            }
+        }
+    }
+
     @Test("/healthz and /readyz answer ok with no-store", arguments: TestDatabase.all)
     func readiness(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in

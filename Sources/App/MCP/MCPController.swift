@@ -232,11 +232,10 @@ enum MCPController {
         let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
         var caller: BearerCaller?
         if let bearer = req.headers.bearerAuthorization?.token {
-            let now = req.application.clock.now()
             if bearer.hasPrefix(APIToken.prefix) {
                 // Personal API tokens work on every server of their organization.
-                caller = try await APITokenService(database: req.db, now: now, audit: AuditLog(request: req)).caller(secret: bearer)
-            } else if let oauth = try await OAuthTokenService(database: req.db, now: now).caller(accessToken: bearer, resource: urls.resource(id)) {
+                caller = try await req.tokenService().caller(secret: bearer)
+            } else if let oauth = try await OAuthTokenService(database: req.db, now: req.application.clock.now()).caller(accessToken: bearer, resource: urls.resource(id)) {
                 // OAuth tokens are bound to this one server (RFC 8707 audience).
                 guard (oauth.scope ?? "").split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
                     throw APIError(.forbidden, "insufficient_scope", "The access token does not carry the \(OAuthURLs.scope) scope.",

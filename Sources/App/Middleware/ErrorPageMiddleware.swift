@@ -40,8 +40,15 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             message = "Something went wrong on our side."
         }
         let requestID = request.headers.first(name: "X-Request-Id") ?? request.id
-        if status.code >= 500, (error as? APIError)?.code != "database_busy" {
-            request.logger.error("request \(requestID) failed: \(String(reflecting: error))")
+        if status.code >= 500 {
+            if let answer = error as? APIError {
+                // A deliberate answer (a build still running, a provider busy): worth a line, not an error.
+                if answer.code != "database_busy" {
+                    request.logger.notice("request \(requestID) answered \(status.code) \(answer.code): \(answer.reason)")
+                }
+            } else {
+                request.logger.error("request \(requestID) failed: \(String(reflecting: error))")
+            }
         }
 
         let response: Response

@@ -21,5 +21,6 @@ enum Migrations {
         CreateServerSecrets(),
         CreateHostingTables(),
         CreateOAuthTables(),
+        IndexToolCalls(),
     ]
 }

@@ -100,7 +100,6 @@ struct OAuthTokenService: Sendable {
         return true
     }
 
-    /// The grant behind a valid access token for `resource`, or nil.
     /// Who an access token speaks for on `resource` (its RFC 8707 audience), or nil when it is
     /// unknown, expired, revoked, for another server, or its grant was revoked. One query: the
     /// MCP endpoint asks on every call.
