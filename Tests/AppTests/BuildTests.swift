@@ -28,6 +28,7 @@ struct BuildTests {
             #expect(lines.contains("Compiled add") && lines.contains("Compiled explode") && lines.contains("Compiled greet"))
             #expect(lines.contains { $0.hasPrefix("Smoke test: tools/list answers add, explode, greet") })
             #expect(lines.last == "Version 1 is live")
+            #expect(app.hosting.contexts.count == 1, "the live version's context is loaded before the first call")
             let info = try AccountDataTests.json(try await browser.get("/v1/servers/\(id)"))
             #expect(info["status"] as? String == "active")
             #expect(try await UsageCounter.query(on: app.db).filter(\.$kind == "build").first()?.count == 1)

@@ -70,6 +70,8 @@ struct BuildRunner: Sendable {
             try await queue.log(build, "Version \(version.number) is live", level: "ok")
             try await queue.finish(build, error: nil, activating: version)
             app.hosting.contexts.invalidate(build.$server.id)
+            // Load the new version's context now, so the first call after a build is not a cold start.
+            _ = try? await app.hosting.contexts.context(for: build.$server.id, app: app)
         } catch {
             app.logger.report(error: error)
             try? await fail(build, "The build stopped unexpectedly. Try again.")
