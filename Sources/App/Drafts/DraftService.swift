@@ -1,5 +1,4 @@
 import Core
-import Crypto
 import Drafting
 import Fluent
 import Foundation
@@ -31,7 +30,7 @@ struct DraftService: Sendable {
         let input = try raw.validated()
         let normalised = input.prompt.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let key = ["v1", normalised, input.name ?? "", input.slug ?? ""].joined(separator: "\n")
-        let hash = SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SecretToken.sha256(key)
         return Prepared(input: input, choice: choice, promptHash: hash)
     }
 

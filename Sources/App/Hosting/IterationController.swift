@@ -1,5 +1,4 @@
 import Core
-import Crypto
 import Drafting
 import Fluent
 import Foundation
@@ -24,7 +23,7 @@ enum IterationController {
             let choice = drafts.choice
             let key = ["iterate", server.id!.uuidString, SpecJSON.encode(base), input.prompt].joined(separator: "\n")
             let prepared = DraftService.Prepared(input: input, choice: choice,
-                                                 promptHash: SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined())
+                                                 promptHash: SecretToken.sha256(key))
             let draft: Draft
             if let hit = try await drafts.cached(prepared) {
                 draft = hit

@@ -56,7 +56,7 @@ final class ServerContextCache: Sendable {
         }
         // The stamp is read before anything else, so a change made while loading shows up
         // as a mismatch at the next check rather than being missed.
-        guard let stamp = try await Self.stamp(of: id, on: app.db) else {
+        guard let stamp = try await Self.stamp(of: id, on: app.db), stamp.activeVersionID != nil else {
             invalidate(id)
             return nil
         }

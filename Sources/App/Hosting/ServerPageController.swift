@@ -22,22 +22,19 @@ enum ServerPageController {
                        posted: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
         let id = server.id!
         let path = SiteRoute.server(id).path
-        let endpoint = req.accounts.publicURL + "/mcp/" + id.uuidString.lowercased()
-        let active = try await server.activeVersionID.asyncMap { try await ServerVersion.find($0, on: req.db) } ?? nil
-        let spec = try SpecJSON.decode(active?.specJSON ?? server.specJSON)
+        // The endpoint is the OAuth resource identifier too; one function spells both.
+        let endpoint = OAuthURLs(base: req.accounts.publicURL).resource(id)
+        let versions = try await ServerVersion.query(on: req.db).filter(\.$server.$id == id).sort(\.$number, .descending).all()
+        let spec = try SpecJSON.decode(versions.first { $0.id == server.activeVersionID }?.specJSON ?? server.specJSON)
         let build = try await Build.query(on: req.db).filter(\.$server.$id == id).sort(\.$createdAt, .descending).first()
         let lines = try await build.asyncMap { try await BuildQueue(database: req.db, now: req.application.clock.now).lines(of: $0.id!) } ?? []
         try await req.application.hosting.calls.flush(on: req.db)
         let calls = try await ToolCallRecord.query(on: req.db).filter(\.$server.$id == id).sort(\.$at, .descending).limit(20).all()
-        let versions = try await ServerVersion.query(on: req.db).filter(\.$server.$id == id).sort(\.$number, .descending).all()
         let setKeys = Set(try await ServerSecrets(database: req.db, box: req.application.secretBox).keys(server: id))
         let listed = MCPToolList(spec: spec).tools
         let chosen = selectedTool ?? (try? req.query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
         let chosenSchema = listed.first { $0.name == chosen }?.inputSchema ?? ["type": "object"]
-        let time = DateFormatter()
-        time.locale = Locale(identifier: "en_US_POSIX")
-        time.timeZone = TimeZone(identifier: "UTC")
-        time.dateFormat = "d MMM HH:mm:ss"
+        let time = DateFormatter.utc("d MMM HH:mm:ss")
         let view = ServerPageView(
             csrf: req.csrfToken(req.accounts.cookies),
             fromWizard: (try? req.query.get(String.self, at: "from")) == "wizard",
@@ -88,31 +85,30 @@ enum ServerPageController {
         let fields = try req.content.decode([String: String].self)
         let tool = fields["tool"] ?? ""
         let raw = (fields["arguments"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: req.db) else {
+        // The same cached context an MCP client's call runs with.
+        guard let live = try await req.application.hosting.contexts.context(for: server.id!, app: req.application) else {
             return try await render(req, current, server, error: "The server has no live version yet.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .conflict)
         }
-        let spec = try SpecJSON.decode(version.specJSON)
-        let schema = spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
+        let schema = live.spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
         let arguments: JSONValue
         if raw.isEmpty {
             arguments = PlaygroundForm.arguments(for: schema, fields: fields)
-        } else if let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) {
+        } else if let parsed = try? JSONValue.parse(raw) {
             arguments = parsed
         } else {
             return try await render(req, current, server, error: "The arguments are not valid JSON.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .unprocessableEntity)
         }
-        let invoker = ToolInvoker(app: req.application, server: server, spec: spec)
-        let form = (tool: tool, arguments: raw)
+        let invoker = ToolInvoker(app: req.application, server: server, spec: live.spec, secrets: live.secrets, plan: live.plan)
         do {
-            let outcome = try await invoker.call(form.tool, arguments: arguments)
+            let outcome = try await invoker.call(tool, arguments: arguments)
             let text = outcome.result["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
             let result = ServerPageView.PlaygroundResult(text: text, isError: outcome.isError, logs: outcome.logs,
                                                          duration: String(format: "%.1f ms", outcome.durationMilliseconds))
-            return try await render(req, current, server, playground: result, selectedTool: form.tool, arguments: form.arguments, posted: fields)
+            return try await render(req, current, server, playground: result, selectedTool: tool, arguments: raw, posted: fields)
         } catch ToolInvoker.Failure.unknownTool(let name) {
-            return try await render(req, current, server, error: "There is no tool called \(name).", arguments: form.arguments,
+            return try await render(req, current, server, error: "There is no tool called \(name).", arguments: raw,
                                     status: .unprocessableEntity)
         }
     }
@@ -175,11 +171,5 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
-    }
-
-    /// Self, or what `fallback` finds when self is nil.
-    func asyncMapNil(_ fallback: () async throws -> Wrapped?) async rethrows -> Wrapped? {
-        if let value = self { return value }
-        return try await fallback()
     }
 }

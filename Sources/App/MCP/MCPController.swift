@@ -1,5 +1,4 @@
 import Core
-import Crypto
 import Fluent
 import Foundation
 import Vapor
@@ -16,10 +15,11 @@ enum MCPController {
 
     /// Who is calling which server.
     struct Context: Sendable {
-        let server: HostedServer
-        let spec: ServerSpec
-        let userID: UUID
         let live: ServerContextCache.Entry
+        let userID: UUID
+
+        var server: HostedServer { live.server }
+        var spec: ServerSpec { live.spec }
     }
 
     static func post(_ req: Request) async throws -> Response {
@@ -120,8 +120,13 @@ enum MCPController {
             let error = JSONRPC.ErrorReply(id: message.id ?? .null, code: JSONRPC.invalidRequest, message: "Session not found. Initialize again.")
             return try reply(req, error.json, status: .notFound)
         }
-        session.lastSeenAt = req.application.clock.now()
-        try await session.save(on: req.db)
+        // Stamped at most once per touch interval, like tokens: a write per call would queue every
+        // call of a busy session behind SQLite's single writer.
+        let now = req.application.clock.now()
+        if now.timeIntervalSince(session.lastSeenAt) >= SessionService.touchInterval {
+            session.lastSeenAt = now
+            try await session.save(on: req.db)
+        }
         guard let id = message.id else { return Response(status: .accepted) }
         return try await dispatch(req, context, message, id: id, stateless: false)
     }
@@ -222,7 +227,10 @@ enum MCPController {
             throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
         }
         let live = try await req.application.hosting.contexts.context(for: id, app: req.application)
-        guard let server = try await live.map({ $0.server }).asyncMapNil({ try await HostedServer.find(id, on: req.db) }) else {
+        // Without a live version there is no context; the server may still exist (mid-build).
+        let found: HostedServer?
+        if let live { found = live.server } else { found = try await HostedServer.find(id, on: req.db) }
+        guard let server = found else {
             throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
         }
         if let origin = req.headers.first(name: .origin), !SameOrigin.matches(origin, req, publicOrigin: req.accounts.publicOrigin) {
@@ -255,6 +263,6 @@ enum MCPController {
             throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",
                            headers: ["Retry-After": "2"])
         }
-        return Context(server: server, spec: live.spec, userID: caller.userID, live: live)
+        return Context(live: live, userID: caller.userID)
     }
 }

@@ -13,9 +13,9 @@ struct ToolInvoker: Sendable {
     let app: Application
     let server: HostedServer
     let spec: ServerSpec
-    /// Already loaded by the caller (the MCP endpoint's cache); read when nil.
-    var secrets: [String: String]? = nil
-    var plan: Plan? = nil
+    /// From the server's cached call context (`ServerContextCache`).
+    let secrets: [String: String]
+    let plan: Plan
 
     enum Failure: Error {
         case unknownTool(String)
@@ -41,15 +41,7 @@ struct ToolInvoker: Sendable {
             try await record(name, outcome: "invalid_arguments", error: message, bytesIn: bytesIn, result: outcome)
             return outcome
         }
-        let secrets: [String: String]
-        if let preloaded = self.secrets { secrets = preloaded } else {
-            secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
-        }
         let hosting = app.hosting
-        let plan: Plan
-        if let preloaded = self.plan { plan = preloaded } else {
-            plan = try await Organization.find(server.$organization.id, on: app.db).map { PlanTable.plan($0.planID) } ?? PlanTable.hobby
-        }
         var limits = hosting.limits
         limits.cpuMilliseconds = plan.toolCPUMilliseconds
         limits.wallMilliseconds = plan.toolWallMilliseconds

@@ -104,9 +104,7 @@ enum OAuthAuthorizeController {
         components.queryItems = items
         // `+` means a space to many decoders; state must come back byte for byte.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        let response = req.redirect(to: components.string ?? uri, redirectType: .normal)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return req.redirect(to: components.string ?? uri, redirectType: .normal).noStore()
     }
 
     static func check(_ parameters: Parameters, _ req: Request) async throws -> Outcome {

@@ -13,9 +13,7 @@ enum OAuthTokenController {
             throw OAuthError("invalid_client_metadata", "The registration is not valid JSON client metadata.")
         }
         let registered = try await OAuthClients(app: req.application, database: req.db, now: req.application.clock.now()).register(request)
-        let response = try await registered.encodeResponse(status: .created, for: req)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return try await registered.encodeResponse(status: .created, for: req).noStore()
     }
 
     struct TokenRequest: Content {
@@ -56,8 +54,7 @@ enum OAuthTokenController {
             try? await AuditLog(request: req).record("oauth.token_failed", metadata: ["error": error.code, "client": String(clientID.prefix(100))])
             throw error
         }
-        let response = try await issued.encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let response = try await issued.encodeResponse(for: req).noStore()
         response.headers.replaceOrAdd(name: "Pragma", value: "no-cache")
         return response
     }

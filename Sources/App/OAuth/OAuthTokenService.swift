@@ -117,7 +117,7 @@ struct OAuthTokenService: Sendable {
               try row.decode(column: "resource", as: String.self) == resource
         else { return nil }
         let lastUsed = try row.decode(column: "last_used_at", as: Date?.self)
-        if lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+        if lastUsed.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
             try await sql.raw("UPDATE oauth_grants SET last_used_at = \(bind: now) WHERE id = \(bind: try row.decode(column: "grant_id", as: UUID.self))").run()
         }
         return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),

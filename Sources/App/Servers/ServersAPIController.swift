@@ -31,7 +31,7 @@ enum ServersAPIController {
             description = server.description
             status = server.status
             createdAt = server.createdAt
-            endpoint = publicURL + "/mcp/" + server.id!.uuidString.lowercased()
+            endpoint = OAuthURLs(base: publicURL).resource(server.id!)
             buildId = build
         }
     }

@@ -7,10 +7,7 @@ enum ServersPageController {
     static func list(_ req: Request) async throws -> Response {
         guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .servers) }
         let servers = try await ServerService(req: req, current: current).list()
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy"
+        let formatter = DateFormatter.utc("d MMM yyyy")
         try await req.application.hosting.calls.flush(on: req.db)
         let counts = try await callsPerDay(servers.compactMap(\.id), now: req.application.clock.now(), on: req.db)
         let notice = (try? req.query.get(String.self, at: "deleted")).map { "Deleted “\($0)”. Its endpoint no longer answers." }

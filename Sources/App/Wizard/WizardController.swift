@@ -160,10 +160,7 @@ enum WizardController {
                 index: index, key: secret.key, description: secret.description, howToGetUrl: secret.howToGetUrl,
                 linkHref: Self.safeLink(secret.howToGetUrl), value: secret.value, error: form.errors["secret.\(index)"])
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM, HH:mm"
+        let formatter = DateFormatter.utc("d MMM, HH:mm")
         let view = WizardReviewView(
             csrf: req.csrfToken(req.accounts.cookies),
             action: SiteRoute.serverDraft(draft.id!).path,
