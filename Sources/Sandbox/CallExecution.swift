@@ -16,12 +16,7 @@ struct CallExecution {
             implementation: call.implementation,
             arguments: call.arguments,
             secrets: call.secrets,
-            limits: .init(
-                cpuMilliseconds: call.limits.cpuMilliseconds,
-                maxFetches: call.limits.maxFetches,
-                maxResultBytes: call.limits.maxResultBytes,
-                maxLogLines: call.limits.maxLogLines
-            )
+            limits: call.limits
         ))
 
         let answer = await exchange(frame, limits: call.limits) { message in

@@ -12,7 +12,7 @@ import Foundation
 ///   {"type":"fetchResult","call":N,"id":K,"response":null,"error":"message"}
 /// Worker → parent:
 ///   {"type":"fetch","call":N,"id":K,"request":{url,method,headers:[[name,value]],body,bodyEncoding}}
-///   {"type":"done","call":N,"ok":true,"value":…,"logs":[…],"droppedLogs":D,"fetches":F,"cpuMilliseconds":C}
+///   {"type":"done","call":N,"ok":true,"value":…,"logs":[…],"droppedLogs":D}
 ///   {"type":"done","call":N,"ok":false,"failure":"thrown|syntax|cpu_limit|…","message":…,"logs":[…],…}
 ///   {"type":"compiled","call":N,"ok":true} or with "ok":false,"failure","message"
 ///   Either answer may end with "retire":true: the worker exits right after it.
@@ -20,17 +20,10 @@ enum WorkerProtocol {
     /// Results and logs are capped well below this; a bigger frame means a broken worker.
     static let maxFrameBytes = 64 << 20
 
-    static func frame(_ message: some Encodable) -> [UInt8] {
-        // Encoding plain structs of strings, numbers and JSONValue cannot fail.
-        framed(Array((try? encoder.encode(message)) ?? Data("{}".utf8)))
-    }
-
-    /// The frame every call sends, written directly (no Foundation encoder on the hot path).
-    static func frame(_ message: RunFrame) -> [UInt8] {
-        framed(Array(message.json.compactText.utf8))
-    }
-
-    private static func framed(_ payload: [UInt8]) -> [UInt8] {
+    /// A message as a frame, written with Core's JSON writer (no Foundation encoder: a run frame
+    /// goes out on every call, a fetch result with every response body).
+    static func frame(_ message: some WorkerFrame) -> [UInt8] {
+        let payload = Array(message.json.compactText.utf8)
         let length = UInt32(payload.count)
         return [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)] + payload
     }
@@ -49,8 +42,6 @@ enum WorkerProtocol {
             return nil
         }
     }
-
-    private static let encoder = JSONEncoder()
 }
 
 enum WorkerMessage: Sendable {
@@ -63,7 +54,6 @@ struct WorkerResult: Sendable {
     var value: Result<JSONValue, WorkerFailure>
     var logs: [String]
     var droppedLogs: Int
-    var fetches: Int
     /// The worker exits after this answer (its VM was stopped by the CPU watchdog).
     var retiring: Bool
 
@@ -75,7 +65,6 @@ struct WorkerResult: Sendable {
         }
         logs = raw.logs ?? []
         droppedLogs = raw.droppedLogs ?? 0
-        fetches = raw.fetches ?? 0
         retiring = raw.retire ?? false
     }
 }
@@ -119,7 +108,6 @@ struct RawWorkerFrame {
     var message: String?
     var logs: [String]?
     var droppedLogs: Int?
-    var fetches: Int?
     var retire: Bool?
 
     init?(json: JSONValue) {
@@ -130,7 +118,7 @@ struct RawWorkerFrame {
         guard let id = optional("id", Self.integer), let ok = optional("ok", \.boolValue),
               let failure = optional("failure", \.stringValue), let message = optional("message", \.stringValue),
               let logs = optional("logs", { $0.arrayValue.flatMap { items in items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil } }),
-              let droppedLogs = optional("droppedLogs", Self.integer), let fetches = optional("fetches", Self.integer),
+              let droppedLogs = optional("droppedLogs", Self.integer),
               let retire = optional("retire", \.boolValue), let request = optional("request", WorkerFetchRequest.init(json:))
         else { return nil }
         self.id = id
@@ -139,7 +127,6 @@ struct RawWorkerFrame {
         self.message = message
         self.logs = logs
         self.droppedLogs = droppedLogs
-        self.fetches = fetches
         self.retire = retire
         self.request = request
         // `null` is a value a tool may return; only an absent key means none.
@@ -158,24 +145,21 @@ struct RawWorkerFrame {
     }
 }
 
-struct RunFrame {
-    struct Limits {
-        var cpuMilliseconds: Int
-        var maxFetches: Int
-        var maxResultBytes: Int
-        var maxLogLines: Int
-    }
+/// What the parent sends the worker; each knows its JSON form.
+protocol WorkerFrame {
+    var json: JSONValue { get }
+}
 
-    let type = "run"
+struct RunFrame: WorkerFrame {
     var call: Int
     var implementation: String
     var arguments: JSONValue
     var secrets: [String: String]
-    var limits: Limits
+    var limits: SandboxLimits
 
     var json: JSONValue {
         [
-            "type": .string(type), "call": .number(Double(call)), "implementation": .string(implementation), "arguments": arguments,
+            "type": "run", "call": .number(Double(call)), "implementation": .string(implementation), "arguments": arguments,
             "secrets": .object(secrets.mapValues(JSONValue.string)),
             "limits": [
                 "cpuMilliseconds": .number(Double(limits.cpuMilliseconds)), "maxFetches": .number(Double(limits.maxFetches)),
@@ -185,14 +169,17 @@ struct RunFrame {
     }
 }
 
-struct CompileFrame: Encodable {
-    let type = "compile"
+struct CompileFrame: WorkerFrame {
     var call: Int
     var implementation: String
+
+    var json: JSONValue {
+        ["type": "compile", "call": .number(Double(call)), "implementation": .string(implementation)]
+    }
 }
 
-struct FetchResultFrame: Encodable {
-    struct Response: Encodable {
+struct FetchResultFrame: WorkerFrame {
+    struct Response {
         var status: Int
         var statusText: String
         var url: String
@@ -206,16 +193,19 @@ struct FetchResultFrame: Encodable {
     var response: Response?
     var error: String?
 
-    private enum CodingKeys: String, CodingKey { case type, call, id, response, error }
-
-    // Both keys are always written: the worker reads them off a plain object, and an
-    // absent key would be looked up on a prototype the tool may have patched.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode("fetchResult", forKey: .type)
-        try container.encode(call, forKey: .call)
-        try container.encode(id, forKey: .id)
-        if let response { try container.encode(response, forKey: .response) } else { try container.encodeNil(forKey: .response) }
-        if let error { try container.encode(error, forKey: .error) } else { try container.encodeNil(forKey: .error) }
+    // Both keys are always written (null when absent): the worker reads them off a plain
+    // object, and an absent key would be looked up on a prototype the tool may have patched.
+    var json: JSONValue {
+        let response = self.response.map { response -> JSONValue in
+            [
+                "status": .number(Double(response.status)), "statusText": .string(response.statusText), "url": .string(response.url),
+                "redirected": .bool(response.redirected), "headers": .array(response.headers.map { .array($0.map(JSONValue.string)) }),
+                "body": .string(response.body),
+            ]
+        }
+        return [
+            "type": "fetchResult", "call": .number(Double(call)), "id": .number(Double(id)),
+            "response": response ?? .null, "error": error.map(JSONValue.string) ?? .null,
+        ]
     }
 }

@@ -8,7 +8,6 @@ import Glibc
 /// The watchdog calls back on the JavaScript thread, the only thread the worker runs JS on.
 final class CPUBudget {
     private let group: JSContextGroupRef
-    private var startedAt: Double = 0
     private var deadline: Double = .infinity
     private(set) var isExceeded = false
 
@@ -16,11 +15,8 @@ final class CPUBudget {
         self.group = group
     }
 
-    var usedMilliseconds: Double { (threadCPUSeconds() - startedAt) * 1000 }
-
     func begin(milliseconds: Double) {
-        startedAt = threadCPUSeconds()
-        deadline = startedAt + milliseconds / 1000
+        deadline = threadCPUSeconds() + milliseconds / 1000
         isExceeded = false
     }
 

@@ -95,8 +95,7 @@ final class Worker {
         case .failure(let kind, let message): fields += failureFields(Failure(kind: kind, message: message))
         }
         fields += #","logs":"# + jsonArray(session.logs)
-        fields += #","droppedLogs":\#(session.droppedLogs),"fetches":\#(session.fetchCount)"#
-        fields += #","cpuMilliseconds":\#(Int(budget.usedMilliseconds.rounded()))"#
+        fields += #","droppedLogs":\#(session.droppedLogs)"#
         finish(fields)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `pattern` values are JavaScript regular expressions (that is what MCP clients check
 /// arguments with) but are run here with ICU. This type closes the gap: it rejects ICU-only
 /// syntax in schemas and translates the constructs whose meaning differs, so a value passes
@@ -13,7 +15,32 @@ enum JSONSchemaPattern {
     /// `$` (end of input in JavaScript, "before a final newline" in ICU) to `\z`, and
     /// `\d`, `\w` and their negations (ASCII in JavaScript, Unicode in ICU) to explicit classes.
     static func compile(_ source: String) -> CompiledRegex? {
-        try? CompiledRegex(translate(source))
+        if let known = compiled.value(for: source) { return known }
+        let regex = try? CompiledRegex(translate(source))
+        compiled.store(regex, for: source)
+        return regex
+    }
+
+    /// Compiled patterns for the life of the process: every tool call checks its arguments
+    /// against the same few schemas, and compiling is most of a pattern check's cost.
+    private static let compiled = CompiledPatterns()
+
+    private final class CompiledPatterns: @unchecked Sendable {
+        private let lock = NSLock()
+        private var patterns: [String: CompiledRegex?] = [:]
+        /// Schemas come from users; a cap keeps odd ones from growing this without bound.
+        private let capacity = 2_000
+
+        func value(for source: String) -> CompiledRegex?? {
+            lock.withLock { patterns[source] }
+        }
+
+        func store(_ regex: CompiledRegex?, for source: String) {
+            lock.withLock {
+                if patterns.count >= capacity { patterns.removeAll(keepingCapacity: true) }
+                patterns[source] = regex
+            }
+        }
     }
 
     static func translate(_ source: String) -> String {

@@ -84,7 +84,7 @@ struct SchemaChecker {
                 problems.add(path, "must be a string, got \(value.typeNameForMessage)")
                 return
             }
-            guard JSONSchemaPattern.compile(source) != nil else {
+            guard patterns.regex(for: source) != nil else {
                 problems.add(path, "\(value.compactJSON) is not a valid regular expression")
                 return
             }

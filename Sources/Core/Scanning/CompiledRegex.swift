@@ -22,8 +22,6 @@ struct CompiledRegex: @unchecked Sendable {
         }
     }
 
-    var captureGroupCount: Int { regex.numberOfCaptureGroups }
-
     struct Match {
         let range: Range<String.Index>
         /// UTF-16 offset of `range.lowerBound`, for `LineIndex`.

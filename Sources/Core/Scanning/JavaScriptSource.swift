@@ -5,7 +5,6 @@
 /// It is a heuristic, not a parser: the scanner is a first line of defence and the
 /// sandbox, which lacks these capabilities anyway, is the second.
 struct JavaScriptSource {
-    let raw: String
     /// Comments blanked; string, template and regular-expression literals kept.
     let withoutComments: String
     /// Comments and the contents of literals blanked (their delimiters stay), so only code
@@ -13,7 +12,6 @@ struct JavaScriptSource {
     let codeOnly: String
 
     init(_ text: String) {
-        raw = text
         var lexer = Lexer(Array(text.unicodeScalars))
         lexer.run()
         withoutComments = String(String.UnicodeScalarView(lexer.withoutComments))
