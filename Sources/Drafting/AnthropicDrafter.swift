@@ -74,15 +74,9 @@ public struct AnthropicDrafter: SpecDrafter {
             toolChoice: .init(type: "tool", name: DraftPrompt.toolName),
             stream: streaming ? true : nil
         )
-        var http = HTTPClientRequest(url: DraftTransport.url(configuration.baseURL, "/v1/messages"))
-        http.method = .POST
-        http.headers.add(name: "x-api-key", value: configuration.apiKey)
-        http.headers.add(name: "anthropic-version", value: "2023-06-01")
-        http.headers.add(name: "content-type", value: "application/json")
-        http.headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
-        http.headers.add(name: "user-agent", value: DraftTransport.userAgent)
-        http.body = try DraftTransport.jsonBody(body)
-        return http
+        return try DraftTransport.post(
+            DraftTransport.url(configuration.baseURL, "/v1/messages"),
+            headers: [("x-api-key", configuration.apiKey), ("anthropic-version", "2023-06-01")], body: body, streaming: streaming)
     }
 
     private func finish(_ body: [UInt8], for request: DraftRequest) throws(DraftingError) -> DraftResult {

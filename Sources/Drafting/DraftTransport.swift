@@ -186,6 +186,18 @@ extension DraftTransport {
 
     static let userAgent = "BuildMyMCPServer"
 
+    /// A JSON POST to a provider: `headers` (its authentication) first, then what every provider gets.
+    static func post(_ url: String, headers: [(String, String)], body: some Encodable, streaming: Bool) throws(DraftingError) -> HTTPClientRequest {
+        var http = HTTPClientRequest(url: url)
+        http.method = .POST
+        for (name, value) in headers { http.headers.add(name: name, value: value) }
+        http.headers.add(name: "content-type", value: "application/json")
+        http.headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
+        http.headers.add(name: "user-agent", value: userAgent)
+        http.body = try jsonBody(body)
+        return http
+    }
+
     static func jsonBody(_ value: some Encodable) throws(DraftingError) -> HTTPClientRequest.Body {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]

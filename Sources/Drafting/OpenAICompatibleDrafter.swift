@@ -80,16 +80,10 @@ public struct OpenAICompatibleDrafter: SpecDrafter {
             stream: streaming ? true : nil,
             maxTokens: configuration.maxTokens
         )
-        var http = HTTPClientRequest(url: DraftTransport.url(configuration.baseURL, "/chat/completions"))
-        http.method = .POST
-        if let apiKey = configuration.apiKey, !apiKey.isEmpty {
-            http.headers.add(name: "authorization", value: "Bearer \(apiKey)")
-        }
-        http.headers.add(name: "content-type", value: "application/json")
-        http.headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
-        http.headers.add(name: "user-agent", value: DraftTransport.userAgent)
-        http.body = try DraftTransport.jsonBody(body)
-        return http
+        // Local servers (Ollama, llama.cpp) take no key.
+        let authorization = configuration.apiKey.flatMap { $0.isEmpty ? nil : [("authorization", "Bearer \($0)")] } ?? []
+        return try DraftTransport.post(DraftTransport.url(configuration.baseURL, "/chat/completions"),
+                                       headers: authorization, body: body, streaming: streaming)
     }
 
     private func finish(_ body: [UInt8], for request: DraftRequest) throws(DraftingError) -> DraftResult {
