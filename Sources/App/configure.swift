@@ -21,23 +21,18 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(SecretsCommand(), as: "secrets")
 
-    app.templates = try TemplateLibrary(directory: config.rootDirectory + "/Views")
+    app.templates = try TemplateLibrary(directory: (config.rootDirectory as NSString).appendingPathComponent("Views"))
 
     let content = ContentLoader(contentDirectory: config.contentDirectory, docsDirectory: config.docsDirectory).load()
     for problem in content.problems {
         app.logger.error("content: \(problem)")
     }
-    let assets = try AssetManifest(publicDirectory: config.rootDirectory + "/Public")
-    app.publicSite = try PublicSite(baseURL: config.publicURL, content: content, assets: assets, templates: app.templates)
+    let assets = try AssetManifest(publicDirectory: (config.rootDirectory as NSString).appendingPathComponent("Public"))
+    let clock = app.clockSource
+    app.publicSite = try PublicSite(baseURL: config.publicURL, content: content, assets: assets, templates: app.templates, now: { clock.now() })
     app.pageCache = RenderedPageCache(isEnabled: config.cachePages)
 
     app.routes.defaultMaxBodySize = "64kb"
-    // Stable key order: corelibs Foundation's encoder has none, and identical
-    // answers must be identical bytes (enumeration-safe sign-in responses).
-    let json = JSONEncoder()
-    json.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    json.dateEncodingStrategy = .iso8601
-    ContentConfiguration.global.use(encoder: json, for: .json)
     app.accounts = AccountsEnvironment(
         cookies: AuthCookies(isSecure: config.publicURL.hasPrefix("https://")),
         publicURL: config.publicURL,

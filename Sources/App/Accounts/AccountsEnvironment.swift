@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Messaging
 import Vapor
@@ -41,7 +42,9 @@ extension Request {
             secret: accounts.secret,
             mailer: accounts.mailer,
             sms: accounts.sms,
-            audit: AuditLog(request: self)
+            audit: auditLog(),
+            rateLimits: application.config.rateLimits,
+            random: application.random
         )
     }
 
@@ -49,7 +52,7 @@ extension Request {
     func signInAttempt() -> String {
         if let existing = cookies[accounts.cookies.attempt]?.string, !existing.isEmpty { return existing }
         if let issued = storage[IssuedAttemptKey.self] { return issued }
-        let attempt = SecretToken.make()
+        let attempt = application.random.token()
         storage[IssuedAttemptKey.self] = attempt
         return attempt
     }
@@ -63,15 +66,12 @@ extension Request {
 
     /// Sends a signed-out visitor to sign in, and back to `route` afterwards.
     func redirectToSignIn(returningTo route: SiteRoute) -> Response {
-        redirect(to: SiteRoute.login.path + "?next=" + route.path, redirectType: .normal)
+        redirect(to: SiteRoute.login.path(QueryString([("next", route.path)])), redirectType: .normal)
     }
 
     /// A local path to continue to after sign-in; anything else becomes the dashboard.
     func safeNext(_ candidate: String?) -> String {
-        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.hasPrefix("/\\"),
-              !candidate.contains("\r"), !candidate.contains("\n")
-        else { return SiteRoute.dashboard.path }
-        return candidate
+        LocalRedirect.target(candidate, fallback: SiteRoute.dashboard.path)
     }
 }
 

@@ -28,20 +28,22 @@ struct LoginService: Sendable {
     let mailer: any Mailer
     let sms: any SMSSender
     let audit: AuditLog
+    let rateLimits: RateLimitPolicy
+    let random: AppRandom
 
     // MARK: Magic link
 
     func requestMagicLink(email: EmailAddress, attempt: String) async throws {
         let limiter = RateLimiter(database: database, now: now)
-        try await limit { try await limiter.hit("send:email:" + email.normalized, RateLimiter.sendPerTarget) }
-        try await limit { try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), RateLimiter.sendPerIP) }
+        try await limiter.hit("send:email:" + email.normalized, rateLimits.signInSendsPerTarget)
+        try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), rateLimits.signInSendsPerIP)
 
-        let token = SecretToken.make()
+        let token = random.token()
         try await LoginChallenge(
             channel: .email, target: email.normalized, secretHash: SecretToken.sha256(token),
             attemptHash: SecretToken.sha256(attempt), now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
         ).create(on: database)
-        let link = publicURL + "/auth/magic?token=" + token
+        let link = SiteRoute.magicLink.url(base: publicURL, QueryString([("token", token)]))
         try await deliver { try await mailer.send(EmailMessage(
             to: email.normalized,
             subject: "Your sign-in link for BuildMyMCPServer",
@@ -85,11 +87,11 @@ struct LoginService: Sendable {
 
     func requestSMSCode(phone: PhoneNumber, attempt: String) async throws {
         let limiter = RateLimiter(database: database, now: now)
-        try await limit { try await limiter.hit("send:sms:" + phone.e164, RateLimiter.sendPerTarget) }
-        try await limit { try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), RateLimiter.sendPerIP) }
+        try await limiter.hit("send:sms:" + phone.e164, rateLimits.signInSendsPerTarget)
+        try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), rateLimits.signInSendsPerIP)
 
         let id = UUID()
-        let code = SecretToken.sixDigitCode()
+        let code = random.sixDigitCode()
         try await LoginChallenge(
             id: id, channel: .sms, target: phone.e164, secretHash: codeHash(code, challenge: id),
             attemptHash: SecretToken.sha256(attempt), now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
@@ -100,7 +102,7 @@ struct LoginService: Sendable {
 
     func verifySMSCode(phone: PhoneNumber, code: String, attempt: String?) async throws -> SignedIn {
         let limiter = RateLimiter(database: database, now: now)
-        try await limit { try await limiter.hit("verify:ip:" + (audit.ip ?? "unknown"), RateLimiter.verifyPerIP) }
+        try await limiter.hit("verify:ip:" + (audit.ip ?? "unknown"), rateLimits.signInVerifiesPerIP)
         let digits = code.filter { !$0.isWhitespace }
         guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw APIError(.badRequest, "invalid_code", "Enter the 6-digit code from the text message.")
@@ -160,14 +162,6 @@ struct LoginService: Sendable {
         }
     }
 
-    private func limit(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let exceeded as RateLimiter.Exceeded {
-            throw APIError.rateLimited(retryAfter: exceeded.retryAfter)
-        }
-    }
-
     private func failure(_ code: String, _ message: String, channel: String, status: HTTPResponseStatus = .badRequest) async throws -> APIError {
         try await audit.record("auth.sign_in_failed", metadata: ["channel": channel, "reason": code])
         return APIError(status, code, message)
@@ -191,7 +185,7 @@ struct LoginService: Sendable {
             try await Membership(userID: user.id!, organizationID: organization.id!, role: .owner).create(on: db)
             return (user, organization, true)
         }
-        let (session, token) = try await SessionService(database: database, now: now)
+        let (session, token) = try await SessionService(database: database, now: now, random: random)
             .create(userID: user.id!, organizationID: organization.id!, ip: audit.ip, userAgent: audit.userAgent)
         if isNew {
             try await audit.record("account.created", organization: organization.id, actor: user.id, resourceType: "user", resourceID: user.id?.uuidString)

@@ -1,24 +1,8 @@
 import Crypto
 import Foundation
 
-/// Random secrets and their stored forms.
+/// The stored forms of secrets (new ones come from `AppRandom`).
 enum SecretToken {
-    /// `bytes` random bytes from the system CSPRNG, base64url without padding.
-    static func make(bytes: Int = 32) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// A uniformly random 6-digit code.
-    static func sixDigitCode() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
-    }
-
     static func sha256(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }

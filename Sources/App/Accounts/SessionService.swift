@@ -13,9 +13,10 @@ struct SessionService: Sendable {
 
     let database: any Database
     let now: Date
+    let random: AppRandom
 
     func create(userID: UUID, organizationID: UUID, ip: String?, userAgent: String?) async throws -> (Session, token: String) {
-        let token = SecretToken.make()
+        let token = random.token()
         let session = Session(
             tokenHash: SecretToken.sha256(token),
             userID: userID,
@@ -53,5 +54,11 @@ struct SessionService: Sendable {
 
     func deleteAll(userID: UUID) async throws {
         try await Session.query(on: database).filter(\.$user.$id == userID).delete()
+    }
+}
+
+extension Request {
+    func sessions() -> SessionService {
+        SessionService(database: db, now: application.clock.now(), random: application.random)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Everything the app reads from its environment, read once at start-up.
@@ -51,6 +52,8 @@ public struct AppConfig: Sendable {
     /// (503 `database_busy`). Shorter than the connection pool's 10 s so a stuck writer shows
     /// up as that error, not as requests queueing behind it.
     public var sqliteBusyTimeout: Duration = .seconds(5)
+    /// Every rate limit; sign-in sends per address from `BMM_SIGNIN_SENDS_PER_IP`.
+    public var rateLimits = RateLimitPolicy()
 
     public var isProduction: Bool { mode == .production }
 }
@@ -126,7 +129,7 @@ extension AppConfig {
             }
             database = .postgres(url: url)
         } else {
-            database = .sqlite(path: dataDirectory + "/bmm.sqlite")
+            database = .sqlite(path: (dataDirectory as NSString).appendingPathComponent("bmm.sqlite"))
         }
 
         let databaseSchema = value("BMM_DATABASE_SCHEMA")
@@ -154,7 +157,7 @@ extension AppConfig {
         }
 
         let contentDirectory = absolute(value("BMM_CONTENT_ROOT") ?? "Content", relativeTo: root)
-        let docsDirectory = value("BMM_CONTENT_DIR").map { absolute($0, relativeTo: root) } ?? contentDirectory + "/docs"
+        let docsDirectory = value("BMM_CONTENT_DIR").map { absolute($0, relativeTo: root) } ?? (contentDirectory as NSString).appendingPathComponent("docs")
 
         var sessionSecret = value("BMM_SESSION_SECRET")
         var encryptionKey = value("BMM_ENCRYPTION_KEY")
@@ -176,6 +179,12 @@ extension AppConfig {
         if let raw = value("BMM_SANDBOX_WORKERS") {
             if let parsed = Int(raw), (1...64).contains(parsed) { sandboxWorkers = parsed } else {
                 problems.append("BMM_SANDBOX_WORKERS must be a number from 1 to 64")
+            }
+        }
+        var rateLimits = RateLimitPolicy()
+        if let raw = value("BMM_SIGNIN_SENDS_PER_IP") {
+            if let parsed = Int(raw), parsed > 0 { rateLimits = RateLimitPolicy(signInSendsPerIP: parsed) } else {
+                problems.append("BMM_SIGNIN_SENDS_PER_IP must be a positive number")
             }
         }
         let previousKeys = (value("BMM_PREVIOUS_ENCRYPTION_KEYS") ?? "").split(separator: ",")
@@ -211,7 +220,8 @@ extension AppConfig {
             sms: sms,
             drafting: drafting,
             egressAllowCIDRs: value("BMM_EGRESS_ALLOW_CIDRS") ?? "",
-            sandboxWorkers: sandboxWorkers
+            sandboxWorkers: sandboxWorkers,
+            rateLimits: rateLimits
         )
     }
 

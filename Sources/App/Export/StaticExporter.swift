@@ -17,8 +17,6 @@ struct StaticExporter {
 
     /// Marks a folder as ours, so a re-export may replace it and nothing else is deleted.
     static let markerFile = ".bmm-export"
-    /// Requested to render the not-found page; no route can ever answer it.
-    static let notFoundProbe = "/404.html"
 
     let app: Application
 
@@ -62,8 +60,9 @@ struct StaticExporter {
             }
         }
 
-        let notFound = try await render(Self.notFoundProbe, expecting: .notFound, with: responder)
-        try write(notFound, to: directory + "/404.html")
+        // No route answers this path, so rendering it yields the not-found page.
+        let notFound = try await render(SiteRoute.notFoundPage.path, expecting: .notFound, with: responder)
+        try write(notFound, to: directory + "/" + SiteRoute.notFoundPage.exportFile)
         report.files += 1
         report.bytes += notFound.readableBytes
         for asset in site.assets.allAssets {

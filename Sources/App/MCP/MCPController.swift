@@ -92,7 +92,7 @@ enum MCPController {
             guard let id = message.id else { return Response(status: .accepted) }
             let requested = message.params["protocolVersion"]?.stringValue ?? ""
             let version = handshakeVersions.contains(requested) ? requested : handshakeVersions[0]
-            let sessionID = SecretToken.make()
+            let sessionID = req.application.random.token()
             let session = MCPSession()
             session.$server.id = context.server.id!
             session.$user.id = context.userID
@@ -223,7 +223,7 @@ enum MCPController {
     /// The server, its active version and the caller's token; refuses foreign
     /// origins (DNS rebinding) and tokens of other organizations.
     static func authorize(_ req: Request) async throws -> Context {
-        guard let id = req.parameters.get("serverID", as: UUID.self) else {
+        guard let id = req.parameter(.server, as: UUID.self) else {
             throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
         }
         let live = try await req.application.hosting.contexts.context(for: id, app: req.application)
@@ -243,7 +243,7 @@ enum MCPController {
             if bearer.hasPrefix(APIToken.prefix) {
                 // Personal API tokens work on every server of their organization.
                 caller = try await req.tokenService().caller(secret: bearer)
-            } else if let oauth = try await OAuthTokenService(database: req.db, now: req.application.clock.now()).caller(accessToken: bearer, resource: urls.resource(id)) {
+            } else if let oauth = try await req.oauthTokens().caller(accessToken: bearer, resource: urls.resource(id)) {
                 // OAuth tokens are bound to this one server (RFC 8707 audience).
                 guard (oauth.scope ?? "").split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
                     throw APIError(.forbidden, "insufficient_scope", "The access token does not carry the \(OAuthURLs.scope) scope.",

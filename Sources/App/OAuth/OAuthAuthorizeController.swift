@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Foundation
 import Vapor
@@ -43,8 +44,8 @@ enum OAuthAuthorizeController {
         case .redirect(let response): return response
         case .checked(let checked):
             guard let current = req.currentUser else {
-                let next = "/oauth/authorize?" + (req.url.query ?? "")
-                return req.redirect(to: SiteRoute.login.path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), redirectType: .normal)
+                let next = SiteRoute.oauth(.authorize).path + "?" + (req.url.query ?? "")
+                return req.redirect(to: SiteRoute.login.path(QueryString([("next", next)])), redirectType: .normal)
             }
             guard try await owns(current, checked.server, req) else {
                 return try await errorPage(req, "The server this app asks for belongs to a workspace you are not signed in to. Switch workspace in Settings and try again.")
@@ -68,7 +69,7 @@ enum OAuthAuthorizeController {
                 return try await errorPage(req, "This server belongs to a workspace you are not signed in to.")
             }
             guard decision == "approve" else {
-                try await AuditLog(request: req).record("oauth.consent_denied", organization: checked.server.$organization.id, actor: current.user.id,
+                try await req.auditLog().record("oauth.consent_denied", organization: checked.server.$organization.id, actor: current.user.id,
                                                         resourceType: "server", resourceID: checked.server.id?.uuidString, metadata: ["client": checked.client.name])
                 return redirect(req, checked.redirectURI, ["error": "access_denied", "error_description": "The person declined.", "state": checked.state])
             }
@@ -80,7 +81,7 @@ enum OAuthAuthorizeController {
             grant.scope = checked.scope
             grant.createdAt = req.application.clock.now()
             try await grant.create(on: req.db)
-            try await AuditLog(request: req).record("oauth.consent_granted", organization: checked.server.$organization.id, actor: current.user.id,
+            try await req.auditLog().record("oauth.consent_granted", organization: checked.server.$organization.id, actor: current.user.id,
                                                     resourceType: "server", resourceID: checked.server.id?.uuidString,
                                                     metadata: ["client": checked.client.name, "scope": checked.scope])
             return try await approve(req, checked, grant: grant)
@@ -88,7 +89,7 @@ enum OAuthAuthorizeController {
     }
 
     private static func approve(_ req: Request, _ checked: Checked, grant: OAuthGrant) async throws -> Response {
-        let code = try await OAuthTokenService(database: req.db, now: req.application.clock.now())
+        let code = try await req.oauthTokens()
             .issueCode(grant: grant, clientID: checked.client.clientID, redirectURI: checked.redirectURI, challenge: checked.challenge, resource: checked.resource)
         return redirect(req, checked.redirectURI, ["code": code, "state": checked.state])
     }
@@ -146,7 +147,7 @@ enum OAuthAuthorizeController {
 
     private static func consentPage(_ req: Request, _ current: CurrentUser, _ checked: Checked, _ parameters: Parameters) async throws -> Response {
         let view = ConsentView(
-            csrf: req.csrfToken(req.accounts.cookies), action: "/oauth/authorize",
+            csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.oauth(.authorize).path,
             clientName: checked.client.name, isVerified: checked.client.isVerified,
             redirectHost: URLComponents(string: checked.redirectURI)?.host ?? checked.redirectURI,
             serverName: checked.server.name, scopeText: "Use this server’s tools on your behalf",

@@ -1,3 +1,4 @@
+import Core
 import Egress
 import Fluent
 import Foundation
@@ -53,7 +54,7 @@ struct OAuthClients: Sendable {
         }
         let name = String((request.client_name ?? "Unnamed client").trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
         let client = OAuthClient()
-        client.clientID = "bmmc_" + SecretToken.make(bytes: 16)
+        client.clientID = "bmmc_" + app.random.token(bytes: 16)
         client.clientName = name.isEmpty ? "Unnamed client" : name
         client.redirectURIsJSON = String(decoding: try JSONEncoder().encode(uris), as: UTF8.self)
         client.kind = "dcr"

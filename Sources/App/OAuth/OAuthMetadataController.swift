@@ -5,7 +5,7 @@ import Vapor
 enum OAuthMetadataController {
     static func protectedResource(_ req: Request) async throws -> Response {
         let urls = OAuthURLs(base: req.accounts.publicURL)
-        guard let id = req.parameters.get("serverID", as: UUID.self), try await HostedServer.find(id, on: req.db) != nil else {
+        guard let id = req.parameter(.server, as: UUID.self), try await HostedServer.find(id, on: req.db) != nil else {
             throw OAuthError("invalid_target", "There is no MCP server at this address.", status: .notFound)
         }
         return try json(req, [
@@ -24,7 +24,7 @@ enum OAuthMetadataController {
         guard let resource = try? req.query.get(String.self, at: "resource"), let id = urls.server(fromResource: resource) else {
             throw OAuthError("invalid_target", "Ask at /.well-known/oauth-protected-resource/mcp/{server-id} or pass ?resource=.", status: .notFound)
         }
-        req.parameters.set("serverID", to: id.uuidString)
+        req.parameters.set(RouteKey.server.rawValue, to: id.uuidString)
         return try await protectedResource(req)
     }
 

@@ -13,7 +13,7 @@ enum OAuthTokenController {
             throw OAuthError("invalid_client_metadata", "The registration is not valid JSON client metadata.")
         }
         let registered = try await OAuthClients(app: req.application, database: req.db, now: req.application.clock.now()).register(request)
-        return try await registered.encodeResponse(status: .created, for: req).noStore()
+        return try req.json(registered, status: .created).noStore()
     }
 
     struct TokenRequest: Content {
@@ -28,7 +28,7 @@ enum OAuthTokenController {
 
     static func token(_ req: Request) async throws -> Response {
         let form = try req.content.decode(TokenRequest.self)
-        let service = OAuthTokenService(database: req.db, now: req.application.clock.now())
+        let service = req.oauthTokens()
         guard let clientID = form.client_id, !clientID.isEmpty else { throw OAuthError("invalid_client", "client_id is required.", status: .unauthorized) }
         let issued: OAuthTokenService.Issued
         do {
@@ -51,10 +51,10 @@ enum OAuthTokenController {
                 throw OAuthError.invalidRequest("grant_type is required.")
             }
         } catch let error as OAuthError {
-            try? await AuditLog(request: req).record("oauth.token_failed", metadata: ["error": error.code, "client": String(clientID.prefix(100))])
+            try? await req.auditLog().record("oauth.token_failed", metadata: ["error": error.code, "client": String(clientID.prefix(100))])
             throw error
         }
-        let response = try await issued.encodeResponse(for: req).noStore()
+        let response = try req.json(issued).noStore()
         response.headers.replaceOrAdd(name: "Pragma", value: "no-cache")
         return response
     }
@@ -66,8 +66,8 @@ enum OAuthTokenController {
     static func revoke(_ req: Request) async throws -> Response {
         let form = try req.content.decode(RevokeRequest.self)
         guard let token = form.token else { throw OAuthError.invalidRequest("token is required.") }
-        if try await OAuthTokenService(database: req.db, now: req.application.clock.now()).revoke(token: token) {
-            try await AuditLog(request: req).record("oauth.token_revoked", metadata: ["via": "revocation endpoint"])
+        if try await req.oauthTokens().revoke(token: token) {
+            try await req.auditLog().record("oauth.token_revoked", metadata: ["via": "revocation endpoint"])
         }
         return Response(status: .ok, headers: ["Cache-Control": "no-store"])
     }
@@ -75,14 +75,8 @@ enum OAuthTokenController {
 
 /// Dynamic registration is open to anyone, so it is rate-limited per address.
 enum RegistrationLimit {
-    static let rule = RateLimiter.Rule(limit: 20, window: 3600)
-
     static func check(_ req: Request) async throws {
-        do {
-            try await RateLimiter(database: req.db, now: req.application.clock.now())
-                .hit("oauth-register:" + (req.remoteAddress?.ipAddress ?? "unknown"), rule)
-        } catch let exceeded as RateLimiter.Exceeded {
-            throw APIError.rateLimited(retryAfter: exceeded.retryAfter)
-        }
+        try await RateLimiter(database: req.db, now: req.application.clock.now())
+            .hit("oauth-register:" + (req.remoteAddress?.ipAddress ?? "unknown"), req.application.config.rateLimits.clientRegistrationsPerIP)
     }
 }

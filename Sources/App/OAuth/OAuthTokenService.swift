@@ -9,6 +9,7 @@ import Vapor
 struct OAuthTokenService: Sendable {
     let database: any Database
     let now: Date
+    let random: AppRandom
 
     static let codeLifetime: TimeInterval = 600
     static let accessLifetime: TimeInterval = 3600
@@ -23,7 +24,7 @@ struct OAuthTokenService: Sendable {
     }
 
     func issueCode(grant: OAuthGrant, clientID: String, redirectURI: String, challenge: String, resource: String) async throws -> String {
-        let code = SecretToken.make()
+        let code = random.token()
         let row = OAuthCode()
         row.codeHash = SecretToken.sha256(code)
         row.$grant.id = grant.id!
@@ -127,8 +128,8 @@ struct OAuthTokenService: Sendable {
     }
 
     private func issue(grant: OAuthGrant, resource: String, codeID: UUID?) async throws -> Issued {
-        let access = "bmmoa_" + SecretToken.make()
-        let refresh = "bmmor_" + SecretToken.make()
+        let access = "bmmoa_" + random.token()
+        let refresh = "bmmor_" + random.token()
         for (secret, kind, lifetime) in [(access, "access", Self.accessLifetime), (refresh, "refresh", Self.refreshLifetime)] {
             let row = OAuthToken()
             row.tokenHash = SecretToken.sha256(secret)
@@ -148,5 +149,11 @@ struct OAuthTokenService: Sendable {
     static func challenge(for verifier: String) -> String {
         Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension Request {
+    func oauthTokens() -> OAuthTokenService {
+        OAuthTokenService(database: db, now: application.clock.now(), random: application.random)
     }
 }

@@ -6,25 +6,28 @@ struct OAuthURLs: Sendable {
     let base: String
 
     var issuer: String { base }
-    var authorize: String { base + "/oauth/authorize" }
-    var token: String { base + "/oauth/token" }
-    var register: String { base + "/oauth/register" }
-    var revoke: String { base + "/oauth/revoke" }
+    var authorize: String { SiteRoute.oauth(.authorize).url(base: base) }
+    var token: String { SiteRoute.oauth(.token).url(base: base) }
+    var register: String { SiteRoute.oauth(.register).url(base: base) }
+    var revoke: String { SiteRoute.oauth(.revoke).url(base: base) }
 
     static let scope = "mcp:tools"
 
-    func resource(_ server: UUID) -> String { base + "/mcp/" + server.uuidString.lowercased() }
+    /// A hosted server's MCP endpoint, which is also its OAuth resource identifier.
+    func resource(_ server: UUID) -> String { SiteRoute.mcp(.value(server)).url(base: base) }
 
     func resourceMetadata(_ server: UUID) -> String {
-        base + "/.well-known/oauth-protected-resource/mcp/" + server.uuidString.lowercased()
+        SiteRoute.wellKnown(.protectedResource(.value(server))).url(base: base)
     }
 
     /// The server a resource URL names, if it is one of ours (trailing slash tolerated).
     func server(fromResource resource: String) -> UUID? {
         var text = resource
         while text.hasSuffix("/") { text.removeLast() }
-        let prefix = base + "/mcp/"
-        guard text.hasPrefix(prefix) else { return nil }
-        return UUID(uuidString: String(text.dropFirst(prefix.count)))
+        // The id may come in either case; everything before it must be our endpoint prefix.
+        guard let last = text.split(separator: "/").last, let id = UUID(uuidString: String(last)),
+              String(text.dropLast(last.count)) + id.pathText == self.resource(id)
+        else { return nil }
+        return id
     }
 }

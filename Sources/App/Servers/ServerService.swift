@@ -5,8 +5,12 @@ import Vapor
 
 /// Creating and listing hosted servers for one signed-in person's workspace.
 struct ServerService: Sendable {
-    let req: Request
+    let database: any Database
+    let clock: AppClock
     let current: CurrentUser
+    let secretBox: SecretBox
+    let hosting: HostingEnvironment
+    let audit: AuditLog
 
     var organizationID: UUID { current.organization.id! }
 
@@ -27,18 +31,15 @@ struct ServerService: Sendable {
         }
         try SpecChecks.validateAndScan(spec, secretValues: Array(secrets.values))
         let plan = PlanTable.plan(current.organization.planID)
-        let existing = try await HostedServer.query(on: req.db).filter(\.$organization.$id == organizationID).count()
-        if let limit = plan.maxServers, existing >= limit {
-            throw APIError(.paymentRequired, "server_limit",
-                           "The \(plan.name) plan includes \(limit) server\(limit == 1 ? "" : "s"), and this workspace has \(existing). Delete one or upgrade the plan.")
-        }
+        let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
+        do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { throw APIError(error) }
         if try await slugTaken(spec.slug) {
             throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
         }
 
-        let usedBuilds = try await UsageService(database: req.db, now: req.application.clock.now()).today(.build, organization: organizationID)
-        try BuildQueue.enforceQuota(plan: plan, usedToday: usedBuilds, now: req.application.clock.now())
-        let now = req.application.clock.now()
+        let usedBuilds = try await UsageService(database: database, now: clock.now()).today(.build, organization: organizationID)
+        try BuildQueue.checkQuota(plan: plan, usedToday: usedBuilds, now: clock.now())
+        let now = clock.now()
         let server = HostedServer()
         server.id = UUID()
         server.$organization.id = organizationID
@@ -50,9 +51,9 @@ struct ServerService: Sendable {
         server.specJSON = SpecJSON.encode(spec)
         server.createdAt = now
         server.updatedAt = now
-        let box = req.application.secretBox
+        let box = secretBox
         do {
-            try await req.db.transaction { database in
+            try await database.transaction { database in
                 try await server.create(on: database)
                 for (key, value) in secrets.sorted(by: { $0.key < $1.key }) {
                     let secret = ServerSecret()
@@ -63,7 +64,7 @@ struct ServerService: Sendable {
                     secret.updatedAt = now
                     try await secret.create(on: database)
                 }
-                try await AuditLog(request: req, database: database).record(
+                try await audit.on(database).record(
                     "server.created", organization: organizationID, actor: current.user.id, resourceType: "server",
                     resourceID: server.id?.uuidString,
                     metadata: ["slug": spec.slug, "tools": String(spec.tools.count), "secrets": String(secrets.count)])
@@ -72,15 +73,15 @@ struct ServerService: Sendable {
             // Two creations raced for one slug; the unique index decided.
             throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
         }
-        let build = try await BuildQueue(database: req.db, now: req.application.clock.now)
+        let build = try await BuildQueue(database: database, now: clock.now)
             .enqueue(spec, for: server, by: current.user.id, plan: plan)
-        req.application.hosting.buildSignal.signal()
+        hosting.buildSignal.signal()
         return (server, build)
     }
 
     /// The caller's server, or 404 (it does not exist or is another workspace's).
     func find(_ id: UUID?) async throws -> HostedServer {
-        guard let id, let server = try await HostedServer.find(id, on: req.db), server.$organization.id == organizationID else {
+        guard let id, let server = try await HostedServer.find(id, on: database), server.$organization.id == organizationID else {
             throw APIError(.notFound, "server_not_found", "There is no such server in this workspace.")
         }
         return server
@@ -88,22 +89,49 @@ struct ServerService: Sendable {
 
     /// Removes the endpoint, versions, builds, secrets, sessions and call log (cascades).
     func delete(_ server: HostedServer) async throws {
-        try await req.application.hosting.calls.flush(on: req.db)
-        defer { req.application.hosting.contexts.invalidate(server.id!) }
-        try await req.db.transaction { database in
+        try await hosting.calls.flush(on: database)
+        defer { hosting.contexts.invalidate(server.id!) }
+        try await database.transaction { database in
             try await server.delete(on: database)
-            try await AuditLog(request: req, database: database).record(
+            try await audit.on(database).record(
                 "server.deleted", organization: organizationID, actor: current.user.id, resourceType: "server",
                 resourceID: server.id?.uuidString, metadata: ["slug": server.slug])
         }
     }
 
+    /// Replaces one secret's value; the next call runs with it.
+    func replaceSecret(_ key: String, value: String, of server: HostedServer) async throws {
+        let spec = try SpecJSON.decode(server.specJSON)
+        guard spec.requiredSecrets.contains(where: { $0.key == key }) else {
+            throw APIError(.unprocessableEntity, "unknown_secret", "\(key) is not one of this server's secrets.")
+        }
+        try await ServerSecrets(database: database, box: secretBox)
+            .replace(key, value: value, server: server.id!, organization: server.$organization.id, now: clock.now())
+        hosting.contexts.invalidate(server.id!)
+        try await audit.record("server.secret_replaced", organization: server.$organization.id, actor: current.user.id,
+                               resourceType: "server", resourceID: server.id?.uuidString, metadata: ["key": key])
+    }
+
+    /// Makes an earlier (or later) version the live one: a rollback.
+    func activate(version number: Int, of server: HostedServer) async throws {
+        guard let version = try await ServerVersion.query(on: database).filter(\.$server.$id == server.id!)
+            .filter(\.$number == number).first()
+        else { throw APIError(.notFound, "version_not_found", "There is no such version.") }
+        server.activeVersionID = version.id
+        server.status = .active
+        server.updatedAt = clock.now()
+        try await server.save(on: database)
+        hosting.contexts.invalidate(server.id!)
+        try await audit.record("server.version_activated", organization: server.$organization.id, actor: current.user.id,
+                               resourceType: "server", resourceID: server.id?.uuidString, metadata: ["version": String(number)])
+    }
+
     func slugTaken(_ slug: String) async throws -> Bool {
-        try await HostedServer.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$slug == slug).first() != nil
+        try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$slug == slug).first() != nil
     }
 
     func list() async throws -> [HostedServer] {
-        try await HostedServer.query(on: req.db).filter(\.$organization.$id == organizationID).sort(\.$createdAt, .descending).all()
+        try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).sort(\.$createdAt, .descending).all()
     }
 }
 
@@ -115,5 +143,13 @@ extension Application {
     var secretBox: SecretBox {
         get { configured(SecretBoxKey.self) }
         set { storage[SecretBoxKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// Hosted servers of `current`'s workspace.
+    func servers(_ current: CurrentUser) -> ServerService {
+        ServerService(database: db, clock: application.clock, current: current, secretBox: application.secretBox,
+                      hosting: application.hosting, audit: auditLog())
     }
 }

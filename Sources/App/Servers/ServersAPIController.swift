@@ -50,8 +50,8 @@ enum ServersAPIController {
         let current = try req.requireUser()
         let body = try req.content.decode(CreateRequest.self)
         let spec = try await resolveSpec(body, req, current)
-        let (server, build) = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
-        return try await ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id).encodeResponse(status: .created, for: req).noStore()
+        let (server, build) = try await req.servers(current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
+        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .created).noStore()
     }
 
     /// The spec a creation request names: a stored draft with edits merged, or the
@@ -59,7 +59,7 @@ enum ServersAPIController {
     static func resolveSpec(_ body: CreateRequest, _ req: Request, _ current: CurrentUser) async throws -> ServerSpec {
         switch (body.previewId, body.spec) {
         case (let id?, nil):
-            let drafts = DraftService(req: req, current: current)
+            let drafts = req.drafts(current)
             let draft = try await drafts.find(id)
             let base = try SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON)
             return try body.specEdit.map { try DraftService.merged($0, into: base) } ?? base
@@ -72,21 +72,21 @@ enum ServersAPIController {
 
     static func list(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let servers = try await ServerService(req: req, current: current).list()
-        return try await ServerList(servers: servers.map { ServerInfo($0, publicURL: req.accounts.publicURL) }).encodeResponse(for: req).noStore()
+        let servers = try await req.servers(current).list()
+        return try req.json(ServerList(servers: servers.map { ServerInfo($0, publicURL: req.accounts.publicURL) })).noStore()
     }
 
     static func show(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let server = try await ServerService(req: req, current: current).find(req.parameters.get("id", as: UUID.self))
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let latest = try await Build.query(on: req.db).filter(\.$server.$id == server.id!).sort(\.$createdAt, .descending).first()
-        return try await ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id).encodeResponse(for: req).noStore()
+        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id)).noStore()
     }
 
     static func delete(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let service = ServerService(req: req, current: current)
-        try await service.delete(try await service.find(req.parameters.get("id", as: UUID.self)))
+        let service = req.servers(current)
+        try await service.delete(try await service.find(req.parameter(.server, as: UUID.self)))
         return Response(status: .noContent)
     }
 
@@ -96,11 +96,11 @@ enum ServersAPIController {
         let answer: SlugAvailability
         if !ServerSlug.isValid(slug) {
             answer = SlugAvailability(slug: slug, available: false, message: ServerSlug.rule)
-        } else if try await ServerService(req: req, current: current).slugTaken(slug) {
+        } else if try await req.servers(current).slugTaken(slug) {
             answer = SlugAvailability(slug: slug, available: false, message: "Taken: this workspace already has a server called “\(slug)”.")
         } else {
             answer = SlugAvailability(slug: slug, available: true, message: "Available.")
         }
-        return try await answer.encodeResponse(for: req).noStore()
+        return try req.json(answer).noStore()
     }
 }

@@ -41,11 +41,11 @@ struct DocsSidebar: Sendable {
         let expanded = section.path.isEmpty || isCurrent
         return SidebarSection(
             title: section.path.isEmpty ? "" : section.title,
-            href: section.path.isEmpty ? nil : SiteRoute.docs(path: section.path).path,
+            href: section.path.isEmpty ? nil : SiteRoute.docs(path: .value(section.path)).path,
             isCurrent: isCurrent && !section.path.isEmpty && currentPage == nil,
             pages: expanded ? section.pageIndices.map { pageIndex in
                 let page = docs.pages[pageIndex]
-                return Link(title: page.title, href: SiteRoute.docs(path: page.path).path, isCurrent: pageIndex == currentPage)
+                return Link(title: page.title, href: SiteRoute.docs(path: .value(page.path)).path, isCurrent: pageIndex == currentPage)
             } : []
         )
     }

@@ -14,9 +14,12 @@ struct PublicSite: Sendable {
     let markdown = MarkdownRenderer()
     let assetURLs: AssetURLs
     let sidebar: DocsSidebar
+    /// The clock the footer's year comes from.
+    let now: @Sendable () -> Date
 
-    init(baseURL: String, content: SiteContent, assets: AssetManifest, templates: TemplateLibrary) throws {
+    init(baseURL: String, content: SiteContent, assets: AssetManifest, templates: TemplateLibrary, now: @escaping @Sendable () -> Date) throws {
         self.baseURL = baseURL
+        self.now = now
         self.content = content
         self.assets = assets
         self.sidebar = try DocsSidebar(docs: content.docs, templates: templates)
@@ -48,7 +51,7 @@ struct PublicSite: Sendable {
                 name: Self.name,
                 homeHref: SiteRoute.home.path,
                 statusHref: SiteRoute.status.path,
-                year: Calendar(identifier: .gregorian).component(.year, from: Date())
+                year: Calendar(identifier: .gregorian).component(.year, from: now())
             ),
             meta: meta,
             nav: [
@@ -66,7 +69,7 @@ struct PublicSite: Sendable {
                 FooterColumn(title: "Docs", links: [
                     ("Quickstart", "quickstart"), ("OAuth 2.1 flow", "oauth"),
                     ("Self-hosting", "self-hosting"), ("API reference", "api"),
-                ].filter { content.docs.entry(at: $0.1) != nil }.map { link($0.0, .docs(path: $0.1)) }),
+                ].filter { content.docs.entry(at: $0.1) != nil }.map { link($0.0, .docs(path: .value($0.1))) }),
                 FooterColumn(title: "Legal", links: [
                     link("Security", .legal(.security)),
                     link("Privacy", .legal(.privacy)),
@@ -77,9 +80,9 @@ struct PublicSite: Sendable {
             assets: assetURLs,
             account: AccountLinks(
                 signInHref: SiteRoute.login.path,
-                startHref: SiteRoute.login.path + "?next=" + SiteRoute.dashboard.path,
+                startHref: SiteRoute.login.path(QueryString([("next", SiteRoute.dashboard.path)])),
                 dashboardHref: SiteRoute.dashboard.path,
-                meHref: "/v1/auth/me"
+                meHref: SiteRoute.api(.me).path
             )
         )
     }

@@ -14,35 +14,35 @@ enum WizardController {
     ]
 
     static func promptPage(_ req: Request) async throws -> Response {
-        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
+        let current = try req.requireUser()
         let prefill = (try? req.query.get(String.self, at: "prompt")).map { String($0.prefix(PreviewInput.maxPromptCharacters)) }
         return try await renderPrompt(req, current, input: PreviewInput(prompt: prefill ?? "", name: nil, slug: nil), error: nil)
     }
 
     /// Without JS: drafts in one piece, then shows step 2.
     static func submitPrompt(_ req: Request) async throws -> Response {
-        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
+        let current = try req.requireUser()
         let input = try req.content.decode(PreviewInput.self)
-        let service = DraftService(req: req, current: current)
+        let service = req.drafts(current)
         do {
             let prepared = try service.prepare(input)
             let (draft, _) = try await service.draft(prepared)
-            return req.redirect(to: SiteRoute.serverDraft(draft.id!).path, redirectType: .normal)
+            return req.redirect(to: SiteRoute.serverDraft(.value(draft.id!)).path, redirectType: .normal)
         } catch let error as APIError {
             return try await renderPrompt(req, current, input: input, error: error.reason, status: error.status)
         }
     }
 
     static func renderPrompt(_ req: Request, _ current: CurrentUser, input: PreviewInput, error: String?, status: HTTPStatus = .ok) async throws -> Response {
-        let service = DraftService(req: req, current: current)
+        let service = req.drafts(current)
         let choice = service.choice
         let quota = try await service.quota()
         let view = WizardPromptView(
             csrf: req.csrfToken(req.accounts.cookies),
             action: SiteRoute.newServer.path,
-            streamAction: "/v1/servers/preview/stream",
-            patternsHref: "/v1/drafting/secret-patterns",
-            slugCheckHref: "/v1/servers/slug-availability",
+            streamAction: SiteRoute.api(.previewStream).path,
+            patternsHref: SiteRoute.api(.secretPatterns).path,
+            slugCheckHref: SiteRoute.api(.slugAvailability).path,
             prompt: input.prompt,
             name: input.name ?? "",
             slug: input.slug ?? "",
@@ -56,7 +56,7 @@ enum WizardController {
             quotaReached: quota.remaining == 0,
             resetNote: "Quotas reset at 00:00 UTC.",
             examples: examples.map {
-                .init(text: $0, href: SiteRoute.newServer.path + "?prompt=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                .init(text: $0, href: SiteRoute.newServer.path(QueryString([("prompt", $0)])))
             },
             maxPromptCharacters: PreviewInput.maxPromptCharacters,
             script: req.site.script("js/wizard.js")
@@ -65,7 +65,7 @@ enum WizardController {
     }
 
     static func reviewPage(_ req: Request) async throws -> Response {
-        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
+        let current = try req.requireUser()
         let draft: Draft
         switch try await findDraft(req, current) {
         case .found(let found): draft = found
@@ -76,8 +76,8 @@ enum WizardController {
     }
 
     static func submitReview(_ req: Request) async throws -> Response {
-        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .newServer) }
-        let service = DraftService(req: req, current: current)
+        let current = try req.requireUser()
+        let service = req.drafts(current)
         let draft: Draft
         switch try await findDraft(req, current) {
         case .found(let found): draft = found
@@ -90,7 +90,7 @@ enum WizardController {
         switch fields["action"] {
         case "reset":
             try await service.resetEdits(draft)
-            return req.redirect(to: SiteRoute.serverDraft(draft.id!).path, redirectType: .normal)
+            return req.redirect(to: SiteRoute.serverDraft(.value(draft.id!)).path, redirectType: .normal)
         case "add_secret":
             form.secrets.append(.init(key: "", description: "", howToGetUrl: "", value: ""))
             return try await renderReview(req, current, draft: draft, form: form, error: nil)
@@ -117,8 +117,8 @@ enum WizardController {
             return try await renderReview(req, current, draft: draft, form: form, error: "Some fields need attention.", status: .unprocessableEntity)
         }
         do {
-            let (server, _) = try await ServerService(req: req, current: current).create(.init(spec: spec, secrets: form.secretValues))
-            return req.redirect(to: SiteRoute.server(server.id!).path + "?from=wizard", redirectType: .normal)
+            let (server, _) = try await req.servers(current).create(.init(spec: spec, secrets: form.secretValues))
+            return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
         } catch let error as APIError {
             if error.code == "slug_taken" { form.errors["slug"] = error.reason }
             return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status)
@@ -133,7 +133,7 @@ enum WizardController {
 
     static func findDraft(_ req: Request, _ current: CurrentUser) async throws -> DraftLookup {
         do {
-            return .found(try await DraftService(req: req, current: current).find(try draftID(req)))
+            return .found(try await req.drafts(current).find(try draftID(req)))
         } catch let error as APIError {
             let input = PreviewInput(prompt: "", name: nil, slug: nil)
             return .page(try await renderPrompt(req, current, input: input, error: error.reason, status: error.status))
@@ -141,7 +141,7 @@ enum WizardController {
     }
 
     static func draftID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id", as: UUID.self) else {
+        guard let id = req.parameter(.draft, as: UUID.self) else {
             throw APIError(.notFound, "preview_not_found", "There is no such draft in this workspace.")
         }
         return id
@@ -163,7 +163,7 @@ enum WizardController {
         let formatter = DateFormatter.utc("d MMM, HH:mm")
         let view = WizardReviewView(
             csrf: req.csrfToken(req.accounts.cookies),
-            action: SiteRoute.serverDraft(draft.id!).path,
+            action: SiteRoute.serverDraft(.value(draft.id!)).path,
             backHref: SiteRoute.newServer.path,
             drafterLabel: draft.drafter,
             isOffline: draft.model == OfflineDrafter.modelName,
@@ -175,7 +175,7 @@ enum WizardController {
             error: error ?? form.errors["form"],
             expiresNote: "Drafts are kept for 24 hours; this one until \(formatter.string(from: draft.expiresAt)) UTC.",
             supportedKeywords: JSONSchema.supportedKeywords.joined(separator: " "),
-            slugCheckHref: "/v1/servers/slug-availability",
+            slugCheckHref: SiteRoute.api(.slugAvailability).path,
             script: req.site.script("js/wizard-review.js")
         )
         return try await AppShellBuilder.page(req, current, "wizard-review", title: "Review your server", active: .newServer, view, status: status)

@@ -1,0 +1,177 @@
+import Core
+import Vapor
+
+/// The sign-in pages: forms that work without JavaScript, post, and redirect.
+enum AuthPagesController {
+    struct EmailForm: Content {
+        var email: String?
+        var next: String?
+    }
+
+    struct PhoneForm: Content {
+        var country: String?
+        var national: String?
+        var next: String?
+    }
+
+    struct CodeForm: Content {
+        var phone: String?
+        var code: String?
+        var next: String?
+    }
+
+    struct TokenForm: Content {
+        var token: String?
+    }
+
+    static func login(_ req: Request) async throws -> Response {
+        if req.currentUser != nil {
+            return req.redirect(to: req.safeNext(req.query["next"]), redirectType: .normal)
+        }
+        return try await renderLogin(req, next: req.safeNext(req.query["next"]))
+    }
+
+    static func requestEmail(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(EmailForm.self)
+        let next = req.safeNext(form.next)
+        let typed = form.email ?? ""
+        let email: EmailAddress
+        do {
+            email = try EmailAddress.parse(typed)
+        } catch {
+            return try await renderLogin(req, next: next, email: typed, emailError: error.message, status: .unprocessableEntity)
+        }
+        let attempt = req.signInAttempt()
+        do {
+            try await req.loginService().requestMagicLink(email: email, attempt: attempt)
+        } catch let error as APIError {
+            return try await renderLogin(req, next: next, email: typed, emailError: error.reason, status: error.status)
+        }
+        let response = req.redirect(to: SiteRoute.loginCheckEmail.path(QueryString([("to", email.masked)])), redirectType: .normal)
+        req.applyIssuedCookies(to: response)
+        return response
+    }
+
+    static func checkEmail(_ req: Request) async throws -> Response {
+        let masked = (req.query[String.self, at: "to"] ?? "your address").prefix(80)
+        let view = CheckEmailView(maskedEmail: String(masked), loginHref: SiteRoute.login.path, outboxHref: outboxHref(req))
+        return try await req.accountPage("check-email", title: "Check your email", view)
+    }
+
+    static func requestSMS(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(PhoneForm.self)
+        let next = req.safeNext(form.next)
+        let country = form.country ?? DialCodes.defaultCountry
+        let national = form.national ?? ""
+        let phone: PhoneNumber
+        do {
+            phone = try PhoneNumber.from(country: country, national: national)
+        } catch {
+            return try await renderLogin(req, next: next, country: country, national: national,
+                                         phoneError: error.message(forCountry: country), status: .unprocessableEntity)
+        }
+        let attempt = req.signInAttempt()
+        do {
+            try await req.loginService().requestSMSCode(phone: phone, attempt: attempt)
+        } catch let error as APIError {
+            return try await renderLogin(req, next: next, country: country, national: national, phoneError: error.reason, status: error.status)
+        }
+        let query = QueryString([("phone", phone.e164), ("next", next)])
+        let response = req.redirect(to: SiteRoute.loginSMSVerify.path(query), redirectType: .normal)
+        req.applyIssuedCookies(to: response)
+        return response
+    }
+
+    static func smsVerifyPage(_ req: Request) async throws -> Response {
+        guard let raw = req.query[String.self, at: "phone"], let phone = try? PhoneNumber.parse(raw) else {
+            return req.redirect(to: SiteRoute.login.path, redirectType: .normal)
+        }
+        return try await renderCodeForm(req, phone: phone, next: req.safeNext(req.query["next"]))
+    }
+
+    static func verifySMS(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(CodeForm.self)
+        let next = req.safeNext(form.next)
+        guard let phone = try? PhoneNumber.parse(form.phone ?? "") else {
+            return req.redirect(to: SiteRoute.login.path, redirectType: .normal)
+        }
+        do {
+            let signedIn = try await req.loginService().verifySMSCode(phone: phone, code: form.code ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
+            return signInResponse(req, signedIn, next: next)
+        } catch let error as APIError {
+            return try await renderCodeForm(req, phone: phone, next: next, error: error.reason, status: error.status)
+        }
+    }
+
+    static func magicPage(_ req: Request) async throws -> Response {
+        let token = req.query[String.self, at: "token"] ?? ""
+        let view = MagicLinkView(csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.magicLink.path,
+                                 token: String(token.prefix(100)), loginHref: SiteRoute.login.path)
+        return try await req.accountPage("magic-link", title: "Finish signing in", view)
+    }
+
+    static func completeMagic(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(TokenForm.self)
+        do {
+            let signedIn = try await req.loginService().completeMagicLink(token: form.token ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
+            return signInResponse(req, signedIn, next: SiteRoute.dashboard.path)
+        } catch let error as APIError {
+            let view = ErrorView(status: Int(error.status.code), heading: "This link did not work", message: error.reason, requestID: nil)
+            let site = req.site
+            let meta = site.unlistedMeta(title: "Sign-in link", description: error.reason)
+            return try await req.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: error.status).noStore()
+        }
+    }
+
+    static func logout(_ req: Request) async throws -> Response {
+        try await req.signOut()
+        let response = req.redirect(to: SiteRoute.home.path, redirectType: .normal)
+        req.accounts.cookies.clearSignIn(on: response)
+        return response.noStore()
+    }
+
+    // MARK: Rendering
+
+    static func signInResponse(_ req: Request, _ signedIn: LoginService.SignedIn, next: String) -> Response {
+        let response = req.redirect(to: next, redirectType: .normal)
+        req.startSession(on: response, token: signedIn.sessionToken)
+        return response.noStore()
+    }
+
+    static func renderLogin(
+        _ req: Request, next: String, email: String = "", emailError: String? = nil,
+        country: String = DialCodes.defaultCountry, national: String = "", phoneError: String? = nil,
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let view = LoginView(
+            csrf: req.csrfToken(req.accounts.cookies),
+            next: next,
+            emailAction: SiteRoute.loginEmail.path,
+            smsAction: SiteRoute.loginSMS.path,
+            email: email,
+            emailError: emailError,
+            countries: DialCodes.all.map { code in
+                CountryOption(code: code.countryCode, name: code.name, minDigits: code.nationalNumberLengths.lowerBound,
+                              maxDigits: code.nationalNumberLengths.upperBound,
+                              label: "\(code.flag) +\(code.callingCode) \(code.name)", isSelected: code.countryCode == country)
+            },
+            national: national,
+            phoneError: phoneError,
+            outboxHref: outboxHref(req),
+            loginScript: req.site.script("js/login.js")
+        )
+        return try await req.accountPage("login", title: "Sign in", view, status: status)
+    }
+
+    static func renderCodeForm(_ req: Request, phone: PhoneNumber, next: String, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let view = SMSVerifyView(
+            csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.loginSMSVerify.path, phone: phone.e164,
+            maskedPhone: phone.masked, next: next, error: error, loginHref: SiteRoute.login.path, outboxHref: outboxHref(req)
+        )
+        return try await req.accountPage("sms-verify", title: "Enter your code", view, status: status)
+    }
+
+    static func outboxHref(_ req: Request) -> String? {
+        req.accounts.showsOutbox ? SiteRoute.devOutbox.path : nil
+    }
+}

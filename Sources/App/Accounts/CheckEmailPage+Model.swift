@@ -1,0 +1,5 @@
+struct CheckEmailView: Encodable {
+    let maskedEmail: String
+    let loginHref: String
+    let outboxHref: String?
+}

@@ -1,0 +1,50 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `/dev/outbox`: the messages the development delivery kept. Never registered in
+/// production, where both paths answer 404.
+enum DevOutboxController {
+    /// The outbox holds live sign-in links: even in development it answers only
+    /// requests from this machine (a dev server bound to 0.0.0.0 must not leak them).
+    static func requireLocal(_ req: Request) throws {
+        guard let address = req.remoteAddress else { return } // in-process requests (tests)
+        let ip = address.ipAddress ?? ""
+        guard ip.hasPrefix("127.") || ip == "::1" || ip == "::ffff:127.0.0.1" else { throw Abort(.notFound) }
+    }
+
+    static func page(_ req: Request) async throws -> Response {
+        try requireLocal(req)
+        let view = OutboxView(messages: try await messages(req), jsonHref: SiteRoute.devOutboxJSON.path)
+        return try await req.accountPage("outbox", title: "Development outbox", view)
+    }
+
+    static func json(_ req: Request) async throws -> Response {
+        try requireLocal(req)
+        struct Body: Encodable { let messages: [OutboxView.Message] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        let data = try encoder.encode(Body(messages: try await messages(req)))
+        return Response(status: .ok, headers: headers, body: .init(data: data)).noStore()
+    }
+
+    private static func messages(_ req: Request) async throws -> [OutboxView.Message] {
+        let formatter = ISO8601DateFormatter()
+        return try await OutboxMessage.query(on: req.db).sort(\.$createdAt, .descending).limit(50).all().map { message in
+            OutboxView.Message(
+                channel: message.channel,
+                recipient: message.recipient,
+                subject: message.subject,
+                body: message.body,
+                createdAt: formatter.string(from: message.createdAt),
+                link: firstLink(in: message.body)
+            )
+        }
+    }
+
+    static func firstLink(in text: String) -> String? {
+        text.split(whereSeparator: { $0.isWhitespace }).first { $0.hasPrefix("https://") || $0.hasPrefix("http://") }.map(String.init)
+    }
+}

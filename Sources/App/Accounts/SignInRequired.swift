@@ -1,0 +1,46 @@
+import Vapor
+
+/// The one sign-in check in front of every route that needs an account. Pages send
+/// a signed-out visitor to sign in and back; the API and form actions answer 401.
+/// Handlers behind it read the person with `req.requireUser()`.
+struct SignInRequired: AsyncMiddleware {
+    enum Answer: Sendable {
+        /// Redirect to sign-in, continuing at `route` afterwards.
+        case redirect(returningTo: SiteRoute)
+        /// 401 `unauthorized` (JSON for the API, the error page for forms).
+        case unauthorized
+    }
+
+    let answer: Answer
+
+    static func redirect(returningTo route: SiteRoute) -> SignInRequired { SignInRequired(answer: .redirect(returningTo: route)) }
+    static let unauthorized = SignInRequired(answer: .unauthorized)
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.currentUser == nil else { return try await next.respond(to: request) }
+        switch answer {
+        case .redirect(let route): return request.redirectToSignIn(returningTo: route)
+        case .unauthorized: throw Request.signInNeeded
+        }
+    }
+}
+
+/// Platform administrators only; everyone else gets the plain 404 an unknown page gets.
+struct AdminRequired: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let current = request.currentUser, current.user.isAdmin else { throw Abort(.notFound) }
+        return try await next.respond(to: request)
+    }
+}
+
+/// What every route that knows who is asking runs first: the person from the
+/// session cookie or API token, CSRF checks on changes, and the suspension rule.
+enum AccountMiddleware {
+    static func all(_ accounts: AccountsEnvironment) -> [any Middleware] {
+        [
+            SessionAuthenticator(cookies: accounts.cookies),
+            CSRFMiddleware(cookies: accounts.cookies, publicOrigin: accounts.publicOrigin),
+            SuspensionGuard(),
+        ]
+    }
+}

@@ -1,0 +1,50 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// `/admin`: people and organizations, with search, and suspending an
+/// organization. Hidden (404) from everyone who is not a platform administrator.
+enum AdminController {
+    struct SearchQuery: Content { var q: String? }
+
+    static func page(_ req: Request) async throws -> Response {
+        let admin = try req.requireUser()
+        let search = (try? req.query.decode(SearchQuery.self).q)?.trimmingCharacters(in: .whitespaces) ?? ""
+        let found = try await AdminPageQuery(database: req.db).load(search: search)
+        let csrf = req.csrfToken(req.accounts.cookies)
+        let view = AdminView(
+            search: search,
+            searchAction: SiteRoute.admin.path,
+            csrf: csrf,
+            users: found.users.map { user in
+                AdminView.UserRow(name: user.displayName, contact: user.email ?? user.phone ?? "", isAdmin: user.isAdmin,
+                                  joined: user.createdAt.map(DayLabel.long) ?? "")
+            },
+            organizations: found.organizations.map { organization in
+                AdminView.OrganizationRow(
+                    name: organization.name,
+                    plan: PlanTable.plan(organization.planID).name,
+                    isSuspended: organization.suspendedAt != nil,
+                    action: SiteRoute.adminOrganization(.value(organization.id!), organization.suspendedAt == nil ? .suspend : .unsuspend).path
+                )
+            }
+        )
+        return try await AppShellBuilder.page(req, admin, "admin", title: "Admin", active: .admin, view)
+    }
+
+    static func suspend(_ req: Request) async throws -> Response { try await setSuspended(req, true) }
+    static func unsuspend(_ req: Request) async throws -> Response { try await setSuspended(req, false) }
+
+    private static func setSuspended(_ req: Request, _ suspended: Bool) async throws -> Response {
+        let admin = try req.requireUser()
+        guard let id = req.parameter(.organization, as: UUID.self), let organization = try await Organization.find(id, on: req.db) else {
+            throw APIError(.notFound, "not_found", "No such organization.")
+        }
+        organization.suspendedAt = suspended ? req.application.clock.now() : nil
+        try await organization.save(on: req.db)
+        try await req.auditLog().record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
+                                                actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString)
+        return req.redirect(to: SiteRoute.admin.path, redirectType: .normal)
+    }
+}

@@ -1,0 +1,27 @@
+import Fluent
+import Foundation
+
+/// The newest people and workspaces, or those matching a search.
+struct AdminPageQuery: Sendable {
+    struct Data: Sendable {
+        let users: [User]
+        let organizations: [Organization]
+    }
+
+    let database: any Database
+
+    func load(search: String) async throws -> Data {
+        let users = User.query(on: database).sort(\.$createdAt, .descending).limit(100)
+        let organizations = Organization.query(on: database).sort(\.$createdAt, .descending).limit(100)
+        if !search.isEmpty {
+            let pattern = search.lowercased()
+            users.group(.or) { group in
+                group.filter(\.$email ~~ pattern)
+                group.filter(\.$phone ~~ pattern)
+                group.filter(\.$displayName ~~ search)
+            }
+            organizations.filter(\.$name ~~ search)
+        }
+        return Data(users: try await users.all(), organizations: try await organizations.all())
+    }
+}

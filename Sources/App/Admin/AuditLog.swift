@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Writes audit events. Metadata is a small flat object and must never hold secrets.
+struct AuditLog: Sendable {
+    let database: any Database
+    let now: Date
+    let ip: String?
+    let userAgent: String?
+
+    init(database: any Database, now: Date, ip: String?, userAgent: String?) {
+        self.database = database
+        // Whole milliseconds: the time survives every database's round trip exactly,
+        // which keeps `/v1/audit` cursors (time + id) stable.
+        self.now = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        self.ip = ip
+        self.userAgent = userAgent
+    }
+
+    /// The same log writing through `database` (a transaction's, so the event
+    /// commits or rolls back with the change it records).
+    func on(_ database: any Database) -> AuditLog {
+        AuditLog(database: database, now: now, ip: ip, userAgent: userAgent)
+    }
+
+    func record(
+        _ action: String,
+        organization: UUID? = nil,
+        actor: UUID? = nil,
+        resourceType: String? = nil,
+        resourceID: String? = nil,
+        metadata: [String: String] = [:]
+    ) async throws {
+        let event = AuditEvent()
+        event.organizationID = organization
+        event.actorUserID = actor
+        event.action = action
+        event.resourceType = resourceType
+        event.resourceID = resourceID
+        event.ip = ip
+        event.userAgent = userAgent
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        event.metadata = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        event.createdAt = now
+        try await event.create(on: database)
+    }
+}
+
+extension Request {
+    /// An audit log that records who asked, from where, at the app clock's time.
+    func auditLog(database: (any Database)? = nil) -> AuditLog {
+        AuditLog(database: database ?? db, now: application.clock.now(), ip: remoteAddress?.ipAddress,
+                 userAgent: headers.first(name: .userAgent).map { String($0.prefix(300)) })
+    }
+}

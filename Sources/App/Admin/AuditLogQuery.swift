@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// One page of an organization's audit events, newest first, filtered and paged
+/// by cursor: what `/v1/audit` answers and `/audit` shows.
+struct AuditLogQuery: Sendable {
+    /// The filters a request may carry (`action`, `actor`, `resource`, `from`, `to`, `limit`, `cursor`).
+    struct Filters: Sendable {
+        var action: String?
+        var actor: String?
+        var resource: String?
+        var from: String?
+        var to: String?
+        var limit: Int?
+        var cursor: String?
+
+        init(_ query: URLQueryContainer) {
+            func text(_ name: String) -> String? { query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
+            action = text("action")
+            actor = text("actor")
+            resource = text("resource")
+            from = text("from")
+            to = text("to")
+            limit = query[Int.self, at: "limit"]
+            cursor = text("cursor")
+        }
+    }
+
+    let database: any Database
+
+    func page(organization: UUID, _ filters: Filters) async throws -> (events: [AuditEvent], nextCursor: String?) {
+        let limit = min(max(filters.limit ?? 50, 1), 200)
+        let query = AuditEvent.query(on: database).filter(\.$organizationID == organization)
+        if let action = filters.action { query.filter(\.$action == action) }
+        if let actor = filters.actor {
+            guard let actorID = UUID(uuidString: actor) else { throw APIError(.badRequest, "invalid_actor", "actor must be a user id.") }
+            query.filter(\.$actorUserID == actorID)
+        }
+        if let resource = filters.resource {
+            query.group(.or) { group in
+                group.filter(\.$resourceID == resource)
+                group.filter(\.$resourceType == resource)
+            }
+        }
+        if let from = try Self.date(filters.from, "from") { query.filter(\.$createdAt >= from) }
+        if let to = try Self.date(filters.to, "to") { query.filter(\.$createdAt < to) }
+        if let cursor = filters.cursor {
+            let (time, id) = try Self.decodeCursor(cursor)
+            query.group(.or) { group in
+                group.filter(\.$createdAt < time)
+                group.group(.and) { same in
+                    same.filter(\.$createdAt == time)
+                    same.filter(\.$id < id)
+                }
+            }
+        }
+        let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.createdAt, $0.id!) } : nil
+        return (page, next)
+    }
+
+    /// An ISO 8601 time, or a plain `YYYY-MM-DD` day (what date inputs send) as midnight UTC.
+    private static func date(_ text: String?, _ name: String) throws -> Date? {
+        guard let text else { return nil }
+        guard let date = ISO8601DateFormatter().date(from: text) ?? ChangelogEntry.parseDate(text) else {
+            throw APIError(.badRequest, "invalid_\(name)", "\(name) must be an ISO 8601 time such as 2026-11-25T00:00:00Z.")
+        }
+        return date
+    }
+
+    static func encodeCursor(_ date: Date, _ id: UUID) -> String {
+        Data("\(Int64((date.timeIntervalSince1970 * 1000).rounded()))|\(id.uuidString)".utf8).base64EncodedString()
+    }
+
+    static func decodeCursor(_ cursor: String) throws -> (Date, UUID) {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8) else {
+            throw APIError(.badRequest, "invalid_cursor", "The cursor is not one this API gave out.")
+        }
+        let parts = text.split(separator: "|")
+        guard parts.count == 2, let milliseconds = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+            throw APIError(.badRequest, "invalid_cursor", "The cursor is not one this API gave out.")
+        }
+        return (Date(timeIntervalSince1970: Double(milliseconds) / 1000), id)
+    }
+}
+
+extension AuditEvent {
+    /// The event's metadata (stored as a JSON object of strings).
+    var metadataValues: [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(metadata.utf8))) ?? [:]
+    }
+}

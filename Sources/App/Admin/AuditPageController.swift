@@ -1,0 +1,60 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `/audit`: the organization's audit log for people, with the same filters and
+/// cursors as `GET /v1/audit`.
+enum AuditPageController {
+    static func page(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let data = try await AuditPageQuery(database: req.db).load(organization: current.organization.id!, .init(req.query))
+        let (events, next, names) = (data.events, data.nextCursor, data.actorNames)
+        let formatter = ISO8601DateFormatter()
+        let filters = ["action", "actor", "resource", "from", "to"].reduce(into: [String: String]()) { result, key in
+            result[key] = req.query[String.self, at: key] ?? ""
+        }
+        var nextHref: String?
+        if let next {
+            let query = filters.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + [("cursor", next)]
+            nextHref = SiteRoute.audit.path(QueryString(query))
+        }
+        let view = AuditView(
+            action: SiteRoute.audit.path,
+            filters: .init(action: filters["action"]!, actor: filters["actor"]!, resource: filters["resource"]!,
+                           from: filters["from"]!, to: filters["to"]!),
+            actions: AuditView.knownActions,
+            events: events.map { event in
+                let metadata = event.metadataValues
+                return AuditView.Row(
+                    time: formatter.string(from: event.createdAt),
+                    timeLabel: formatter.string(from: event.createdAt).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
+                    action: event.action,
+                    tone: tone(event.action),
+                    actor: event.actorUserID.flatMap { names[$0] } ?? (event.actorUserID == nil ? "System" : "Deleted user"),
+                    actorFilterHref: event.actorUserID.map { SiteRoute.audit.path(QueryString([("actor", $0.uuidString)])) },
+                    resource: [event.resourceType, event.resourceID.map { String($0.prefix(8)) }].compactMap { $0 }.joined(separator: " "),
+                    resourceFilterHref: event.resourceID.map { SiteRoute.audit.path(QueryString([("resource", $0)])) },
+                    ip: event.ip ?? "",
+                    metadata: metadata.isEmpty ? "" : String(decoding: (try? sortedJSON(metadata)) ?? Data(), as: UTF8.self)
+                )
+            },
+            nextHref: nextHref,
+            resetHref: SiteRoute.audit.path
+        )
+        return try await AppShellBuilder.page(req, current, "audit", title: "Audit log", active: .audit, view)
+    }
+
+    /// Pill colour: failures red, deletions and suspensions amber, the rest neutral.
+    static func tone(_ action: String) -> String {
+        if action.contains("failed") { return "danger" }
+        if action.contains("deleted") || action.contains("revoked") || action.contains("suspended") { return "warn" }
+        if action.contains("created") || action.contains("signed_in") || action.contains("granted") { return "ok" }
+        return "neutral"
+    }
+
+    private static func sortedJSON(_ value: [String: String]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(value)
+    }
+}

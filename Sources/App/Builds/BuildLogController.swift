@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A build's log, live: over a WebSocket (`…/log/ws`), or as server-sent events
+/// (`…/log`) where WebSockets are blocked; the page itself refreshes without JS.
+/// Lines come from the database, so any instance can serve any build.
+enum BuildLogController {
+    struct Line: Encodable {
+        let event = "line"
+        let sequence: Int
+        let level: String
+        let message: String
+        let at: Date
+    }
+
+    struct Done: Encodable {
+        let event = "done"
+        let status: String
+        let error: String?
+        let version: Int?
+    }
+
+    static func stream(_ req: Request) async throws -> Response {
+        let buildID = try await authorizedBuild(req)
+        let body = Response.Body(managedAsyncStream: { writer in
+            try await follow(buildID, req) { name, payload in
+                try await writer.write(.buffer(ServerSentEvent.frame(name, json: payload)))
+            }
+        })
+        return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
+    }
+
+    /// The WebSocket upgrade: only for the build's owners, and only from our own
+    /// pages (a foreign Origin would otherwise ride the session cookie).
+    static func upgrade(_ req: Request) async throws -> HTTPHeaders? {
+        if let origin = req.headers.first(name: .origin), !SameOrigin.matches(origin, req, publicOrigin: req.accounts.publicOrigin) { return nil }
+        _ = try await authorizedBuild(req)
+        return [:]
+    }
+
+    static func socket(_ req: Request, _ socket: WebSocket) async {
+        do {
+            let buildID = try await authorizedBuild(req)
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            try await follow(buildID, req) { _, payload in
+                try await socket.send(String(decoding: try encoder.encode(payload), as: UTF8.self))
+            }
+        } catch {
+            req.logger.report(error: error)
+        }
+        try? await socket.close()
+    }
+
+    private static func authorizedBuild(_ req: Request) async throws -> UUID {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        guard let buildID = req.parameter(.build, as: UUID.self),
+              let build = try await Build.find(buildID, on: req.db), build.$server.id == server.id
+        else { throw APIError(.notFound, "build_not_found", "There is no such build of this server.") }
+        return buildID
+    }
+
+    /// Sends every line as it is written, then `done`; gives up after two minutes.
+    private static func follow(_ buildID: UUID, _ req: Request, send: (String, any Encodable) async throws -> Void) async throws {
+        let queue = BuildQueue(database: req.db, now: req.application.clock.now)
+        var seen = 0
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            for line in try await queue.lines(of: buildID, after: seen) {
+                seen = line.sequence
+                try await send("line", Line(sequence: line.sequence, level: line.level, message: line.message, at: line.at))
+            }
+            if let state = try await Build.find(buildID, on: req.db), state.status == .succeeded || state.status == .failed {
+                try await send("done", Done(status: state.status.rawValue, error: state.error, version: state.versionNumber))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Core
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The database-backed build queue: enqueue, claim (one runner per build, across
+/// instances), and the log lines the owner watches.
+struct BuildQueue: Sendable {
+    let database: any Database
+    let now: @Sendable () -> Date
+
+    /// Queues a build of `spec` for `server`, counted against the plan's daily builds.
+    func enqueue(_ spec: ServerSpec, for server: HostedServer, by user: UUID?, plan: Plan) async throws -> Build {
+        let today = try await UsageService(database: database, now: now()).today(.build, organization: server.$organization.id)
+        try Self.checkQuota(plan: plan, usedToday: today, now: now())
+        let build = Build()
+        build.id = UUID()
+        build.$server.id = server.id!
+        build.$organization.id = server.$organization.id
+        build.requestedBy = user
+        build.status = .queued
+        build.specJSON = SpecJSON.encode(spec)
+        build.createdAt = now()
+        try await database.transaction { database in
+            try await build.create(on: database)
+            try await UsageService(database: database, now: now()).record(.build, organization: server.$organization.id)
+            server.status = .building
+            try await server.save(on: database)
+        }
+        return build
+    }
+
+    /// 429 with the reset time once the plan's daily builds are used.
+    static func checkQuota(plan: Plan, usedToday: Int, now: Date) throws {
+        do { try DailyQuota(.builds, plan: plan, usedToday: usedToday, now: now).check() } catch { throw APIError(error) }
+    }
+
+    /// Takes the oldest queued build for this runner, or nil. PostgreSQL skips rows
+    /// another instance holds; SQLite has one writer, so the update itself is the lock.
+    func claim() async throws -> Build? {
+        guard let sql = database as? any SQLDatabase else { return nil }
+        // Idle polls only read: on SQLite every write, even one that changes
+        // nothing, competes with requests for the single writer lock.
+        guard try await Build.query(on: database).filter(\.$status == .queued).first() != nil else { return nil }
+        let skipLocked = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let row = try await sql.raw("""
+            UPDATE builds SET status = 'running', started_at = \(bind: now())
+            WHERE id = (SELECT id FROM builds WHERE status = 'queued' ORDER BY created_at LIMIT 1\(unsafeRaw: skipLocked))
+            AND status = 'queued'
+            RETURNING id
+            """).first()
+        guard let id = try row?.decode(column: "id", as: UUID.self) else { return nil }
+        return try await Build.find(id, on: database)
+    }
+
+    func log(_ build: Build, _ message: String, level: String = "info") async throws {
+        let next = (try await BuildLogLine.query(on: database).filter(\.$build.$id == build.id!).max(\.$sequence) ?? 0) + 1
+        let line = BuildLogLine()
+        line.$build.id = build.id!
+        line.sequence = next
+        line.at = now()
+        line.level = level
+        line.message = message
+        try await line.create(on: database)
+    }
+
+    func lines(of build: UUID, after sequence: Int = 0) async throws -> [BuildLogLine] {
+        try await BuildLogLine.query(on: database).filter(\.$build.$id == build).filter(\.$sequence > sequence)
+            .sort(\.$sequence).all()
+    }
+
+    /// Builds left `running` by a process that died are failed, never left hanging.
+    func failInterrupted() async throws {
+        let running = try await Build.query(on: database).filter(\.$status == .running).all()
+        for build in running {
+            try await log(build, "The build was interrupted (the server restarted). Build again to retry.", level: "error")
+            try await finish(build, error: "interrupted by a restart")
+        }
+    }
+
+    /// Marks a build finished; the server goes live, back to its active version, or failed.
+    func finish(_ build: Build, error: String?, activating version: ServerVersion? = nil) async throws {
+        try await database.transaction { database in
+            build.status = error == nil ? .succeeded : .failed
+            build.error = error
+            build.finishedAt = now()
+            build.versionNumber = version?.number
+            try await build.save(on: database)
+            guard let server = try await HostedServer.find(build.$server.id, on: database) else { return }
+            if let version {
+                server.activeVersionID = version.id
+                server.name = (try? SpecJSON.decode(version.specJSON).name) ?? server.name
+            }
+            server.status = server.activeVersionID == nil ? .failed : .active
+            server.updatedAt = now()
+            try await server.save(on: database)
+        }
+    }
+}

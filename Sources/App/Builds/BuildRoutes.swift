@@ -1,0 +1,15 @@
+import Vapor
+
+/// A build's live log: server-sent events, and a WebSocket for browsers that can.
+struct BuildRoutes: RouteCollection {
+    let accounts: [any Middleware]
+
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped(accounts).grouped(SignInRequired.unauthorized)
+        api.get(.api(.buildLog(server: .key, build: .key)), use: BuildLogController.stream)
+        api.webSocket(
+            SiteRoute.api(.buildLogSocket(server: .key, build: .key)).pathComponents,
+            shouldUpgrade: BuildLogController.upgrade, onUpgrade: BuildLogController.socket
+        )
+    }
+}

@@ -1,0 +1,29 @@
+import Vapor
+
+/// OAuth 2.1: discovery at every variant clients probe, the consent flow (signed
+/// in, CSRF-protected) and the machine endpoints for public clients.
+struct OAuthRoutes: RouteCollection {
+    let accounts: [any Middleware]
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(.wellKnown(.protectedResource(.key)), use: OAuthMetadataController.protectedResource)
+        routes.get(.wellKnown(.protectedResourceRoot), use: OAuthMetadataController.protectedResourceRoot)
+        for metadata: WellKnownRoute in [
+            .authorizationServer, .openIDConfiguration, .authorizationServerInserted(.key),
+            .openIDConfigurationInserted(.key), .openIDConfigurationUnderServer(.key),
+        ] {
+            routes.get(.wellKnown(metadata), use: OAuthMetadataController.authorizationServer)
+        }
+
+        let consent = routes.grouped(accounts)
+        consent.get(.oauth(.authorize), use: OAuthAuthorizeController.get)
+        consent.post(.oauth(.authorize), use: OAuthAuthorizeController.post)
+        consent.get(.oauth(.defaultAuthorize), use: OAuthAuthorizeController.get)
+
+        routes.post(.oauth(.register), use: OAuthTokenController.register)
+        routes.post(.oauth(.token), use: OAuthTokenController.token)
+        routes.post(.oauth(.revoke), use: OAuthTokenController.revoke)
+        routes.post(.oauth(.defaultToken), use: OAuthTokenController.token)
+        routes.post(.oauth(.defaultRegister), use: OAuthTokenController.register)
+    }
+}

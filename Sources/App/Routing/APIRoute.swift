@@ -1,0 +1,54 @@
+import Foundation
+
+/// The JSON API, below `/v1`.
+enum APIRoute: Hashable, Sendable {
+    case magicLink
+    case sms
+    case smsVerify
+    case me
+    case logout
+    case tokens
+    case token(Parameter<UUID>)
+    case account
+    case accountProfile
+    case accountExport
+    case audit
+    case preview
+    case previewStream
+    case previewEdit(Parameter<UUID>)
+    /// The secret patterns the server enforces, for the browser's own check.
+    case secretPatterns
+    case slugAvailability
+    case servers
+    case server(Parameter<UUID>)
+    case buildLog(server: Parameter<UUID>, build: Parameter<UUID>)
+    case buildLogSocket(server: Parameter<UUID>, build: Parameter<UUID>)
+    case callsStream(Parameter<UUID>)
+
+    var segments: [PathSegment] {
+        switch self {
+        case .magicLink: parts("auth/magic-link")
+        case .sms: parts("auth/sms")
+        case .smsVerify: parts("auth/sms/verify")
+        case .me: parts("auth/me")
+        case .logout: parts("auth/logout")
+        case .tokens: parts("tokens")
+        case .token(let id): parts("tokens", id.segment(.token))
+        case .account: parts("account")
+        case .accountProfile: parts("account/profile")
+        case .accountExport: parts("account/export")
+        case .audit: parts("audit")
+        case .preview: parts("servers/preview")
+        case .previewStream: parts("servers/preview/stream")
+        case .previewEdit(let id): parts("servers/preview", id.segment(.draft), "edit")
+        case .secretPatterns: parts("drafting/secret-patterns")
+        case .slugAvailability: parts("servers/slug-availability")
+        case .servers: parts("servers")
+        case .server(let id): parts("servers", id.segment(.server))
+        case .buildLog(let server, let build): parts("servers", server.segment(.server), "builds", build.segment(.build), "log")
+        case .buildLogSocket(let server, let build):
+            parts("servers", server.segment(.server), "builds", build.segment(.build), "log/ws")
+        case .callsStream(let id): parts("servers", id.segment(.server), "calls/stream")
+        }
+    }
+}

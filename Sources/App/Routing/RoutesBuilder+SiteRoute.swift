@@ -1,0 +1,52 @@
+import Vapor
+
+extension SiteRoute {
+    /// The route's path as Vapor path components (`:server`, `**` for keys).
+    var pathComponents: [PathComponent] { segments.map(\.component) }
+}
+
+extension RoutesBuilder {
+    /// Registers `handler` for `method` at `route`; parameters given as `.key`.
+    @discardableResult
+    func on<Answer: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ route: SiteRoute, body: HTTPBodyStreamStrategy = .collect,
+        use handler: @escaping @Sendable (Request) async throws -> Answer
+    ) -> Route {
+        on(method, route.pathComponents, body: body, use: handler)
+    }
+
+    @discardableResult
+    func get<Answer: AsyncResponseEncodable>(
+        _ route: SiteRoute, use handler: @escaping @Sendable (Request) async throws -> Answer
+    ) -> Route {
+        on(.GET, route, use: handler)
+    }
+
+    @discardableResult
+    func post<Answer: AsyncResponseEncodable>(
+        _ route: SiteRoute, use handler: @escaping @Sendable (Request) async throws -> Answer
+    ) -> Route {
+        on(.POST, route, use: handler)
+    }
+
+    @discardableResult
+    func delete<Answer: AsyncResponseEncodable>(
+        _ route: SiteRoute, use handler: @escaping @Sendable (Request) async throws -> Answer
+    ) -> Route {
+        on(.DELETE, route, use: handler)
+    }
+
+    @discardableResult
+    func patch<Answer: AsyncResponseEncodable>(
+        _ route: SiteRoute, use handler: @escaping @Sendable (Request) async throws -> Answer
+    ) -> Route {
+        on(.PATCH, route, use: handler)
+    }
+}
+
+extension Request {
+    /// A path parameter registered under `key`, or `nil` when absent or malformed.
+    func parameter<Value: LosslessStringConvertible>(_ key: RouteKey, as type: Value.Type = Value.self) -> Value? {
+        parameters.get(key.rawValue, as: type)
+    }
+}

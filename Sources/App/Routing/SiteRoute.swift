@@ -1,0 +1,203 @@
+import Foundation
+
+/// Every URL of the app, in one table. Each case registers its route
+/// (`routes.get(.server(.key), use:)`), prints its links (`.server(.value(id)).path`),
+/// and feeds the sitemap and the static export. No other file spells a URL.
+enum SiteRoute: Hashable, Sendable {
+    // The public site: the same bytes for every visitor.
+    case home
+    case pricing
+    case docsIndex
+    /// A docs page or section index; `path` is what follows `/docs/`.
+    case docs(path: Parameter<String>)
+    case changelog
+    case changelogFeed
+    case legal(LegalPage)
+    case status
+    case offline
+    case sitemap
+    case robots
+    case searchIndex
+    case webManifest
+    case serviceWorker
+    /// A fingerprinted file under `/assets/`.
+    case asset(Parameter<String>)
+    /// The page a static host serves for unknown paths; written by the export only.
+    case notFoundPage
+    case healthz
+    case readyz
+
+    // Signing in and out.
+    case login
+    case loginEmail
+    case loginCheckEmail
+    case loginSMS
+    case loginSMSVerify
+    case magicLink
+    case logout
+    case devOutbox
+    case devOutboxJSON
+
+    // The signed-in app.
+    case dashboard
+    case settings
+    case settingsAction(SettingsAction)
+    /// An emailed invitation to a workspace.
+    case invitation
+    case admin
+    case adminOrganization(Parameter<UUID>, AdminAction)
+    case audit
+    case servers
+    case newServer
+    /// Wizard step 2 for a stored draft.
+    case serverDraft(Parameter<UUID>)
+    /// A server's page, or one of its sub-pages and form actions.
+    case server(Parameter<UUID>, ServerPage = .overview)
+
+    /// The JSON API under `/v1`.
+    case api(APIRoute)
+    /// The OAuth 2.1 authorization server's endpoints.
+    case oauth(OAuthRoute)
+    /// Discovery documents under `/.well-known` (and where clients look for them).
+    case wellKnown(WellKnownRoute)
+    /// A hosted server's MCP endpoint; also its OAuth resource identifier.
+    case mcp(Parameter<UUID>)
+
+    enum LegalPage: String, CaseIterable, Sendable {
+        case security, privacy, terms, agb
+    }
+
+    var segments: [PathSegment] {
+        switch self {
+        case .home: []
+        case .pricing: parts("pricing")
+        case .docsIndex: parts("docs")
+        case .docs(let path): parts("docs", path.catchAll)
+        case .changelog: parts("changelog")
+        case .changelogFeed: parts("changelog/feed.xml")
+        case .legal(let page): parts(page.rawValue)
+        case .status: parts("status")
+        case .offline: parts("offline")
+        case .sitemap: parts("sitemap.xml")
+        case .robots: parts("robots.txt")
+        case .searchIndex: parts("search-index.json")
+        case .webManifest: parts("manifest.webmanifest")
+        case .serviceWorker: parts("sw.js")
+        case .asset(let file): parts("assets", file.catchAll)
+        case .notFoundPage: parts("404.html")
+        case .healthz: parts("healthz")
+        case .readyz: parts("readyz")
+        case .login: parts("login")
+        case .loginEmail: parts("login/email")
+        case .loginCheckEmail: parts("login/check-email")
+        case .loginSMS: parts("login/sms")
+        case .loginSMSVerify: parts("login/sms/verify")
+        case .magicLink: parts("auth/magic")
+        case .logout: parts("logout")
+        case .devOutbox: parts("dev/outbox")
+        case .devOutboxJSON: parts("dev/outbox.json")
+        case .dashboard: parts("dashboard")
+        case .settings: parts("settings")
+        case .settingsAction(let action): parts("settings", action.segments)
+        case .invitation: parts("invite")
+        case .admin: parts("admin")
+        case .adminOrganization(let id, let action): parts("admin/orgs", id.segment(.organization), action.rawValue)
+        case .audit: parts("audit")
+        case .servers: parts("servers")
+        case .newServer: parts("servers/new")
+        case .serverDraft(let id): parts("servers/new", id.segment(.draft))
+        case .server(let id, let page): parts("servers", id.segment(.server), page.segments)
+        case .api(let route): parts("v1", route.segments)
+        case .oauth(let route): route.segments
+        case .wellKnown(let route): route.segments
+        case .mcp(let id): parts("mcp", id.segment(.server))
+        }
+    }
+
+    /// The path, e.g. `/servers/3f0c…/playground`.
+    var path: String { segments.path }
+
+    /// The path with a query string, e.g. `/login?next=/dashboard`.
+    func path(_ query: QueryString) -> String {
+        query.items.isEmpty ? path : path + "?" + query.text
+    }
+
+    /// The path followed by a fragment, e.g. `/settings#tokens-title`.
+    func path(fragment: String) -> String {
+        path + "#" + fragment
+    }
+
+    /// An absolute URL under `base` (the configured public URL).
+    func url(base: String, _ query: QueryString = QueryString()) -> String {
+        base + path(query)
+    }
+}
+
+/// Form actions on the settings page.
+enum SettingsAction: Hashable, Sendable {
+    case profile
+    case tokens
+    case revokeToken(Parameter<UUID>)
+    case deleteAccount
+    case renameWorkspace
+    case switchWorkspace
+    case members
+    case removeMember(Parameter<UUID>)
+    case revokeConnectedApp(Parameter<UUID>)
+
+    var segments: [PathSegment] {
+        switch self {
+        case .profile: parts("profile")
+        case .tokens: parts("tokens")
+        case .revokeToken(let id): parts("tokens", id.segment(.token), "revoke")
+        case .deleteAccount: parts("delete")
+        case .renameWorkspace: parts("workspace")
+        case .switchWorkspace: parts("workspace/switch")
+        case .members: parts("members")
+        case .removeMember(let id): parts("members", id.segment(.member), "remove")
+        case .revokeConnectedApp(let id): parts("connected-apps", id.segment(.grant), "revoke")
+        }
+    }
+}
+
+/// What an administrator can do to a workspace.
+enum AdminAction: String, Hashable, Sendable, CaseIterable {
+    case suspend
+    case unsuspend
+}
+
+/// A server's sub-pages and form actions, below `/servers/{id}`.
+enum ServerPage: Hashable, Sendable {
+    case overview
+    case playground
+    case secrets
+    case version(Parameter<Int>)
+    case activateVersion(Parameter<Int>)
+    case delete
+    case iterate
+    /// Reviewing a drafted revision before building it.
+    case iteration(Parameter<UUID>)
+    case settings
+
+    var segments: [PathSegment] {
+        switch self {
+        case .overview: []
+        case .playground: parts("playground")
+        case .secrets: parts("secrets")
+        case .version(let number): parts("versions", number.segment(.version))
+        case .activateVersion(let number): parts("versions", number.segment(.version), "activate")
+        case .delete: parts("delete")
+        case .iterate: parts("iterate")
+        case .iteration(let id): parts("iterate", id.segment(.draft))
+        case .settings: parts("settings")
+        }
+    }
+}
+
+extension SiteRoute {
+    /// Paths whose errors are JSON whatever the client accepts: the API, the OAuth
+    /// endpoints and the MCP endpoints are read by programs.
+    static func answersJSON(path: String) -> Bool {
+        path == "/v1" || path.hasPrefix("/v1/") || path.hasPrefix("/oauth/") || path.hasPrefix("/mcp/")
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `/v1/servers/{id}/calls/stream`: new tool-call records as server-sent events
+/// (`call`), for the live log on the server page. Read from the database, so any
+/// instance can serve it; ends after five minutes (the page reconnects).
+enum CallTailController {
+    struct Call: Content {
+        let at: Date
+        let tool: String
+        let outcome: String
+        let durationMilliseconds: Double
+        let error: String?
+    }
+
+    static func stream(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        let serverID = server.id!
+        let since = req.application.clock.now()
+        let body = Response.Body(managedAsyncStream: { writer in
+            var seen = Set<UUID>()
+            var after = since.addingTimeInterval(-1)
+            let deadline = ContinuousClock.now + .seconds(300)
+            try await writer.write(.buffer(ServerSentEvent.keepalive))
+            while ContinuousClock.now < deadline {
+                try await req.application.hosting.calls.flush(on: req.db)
+                let calls = try await ToolCallRecord.query(on: req.db).filter(\.$server.$id == serverID).filter(\.$at >= after)
+                    .sort(\.$at).limit(100).all()
+                for call in calls where !seen.contains(call.id!) {
+                    seen.insert(call.id!)
+                    after = max(after, call.at)
+                    try await writer.write(.buffer(ServerSentEvent.frame("call", json: Call(
+                        at: call.at, tool: call.tool, outcome: call.outcome, durationMilliseconds: call.durationMilliseconds, error: call.errorMessage))))
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+        })
+        return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
+    }
+}

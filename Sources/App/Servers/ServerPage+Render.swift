@@ -1,0 +1,64 @@
+import Core
+import Foundation
+import Vapor
+
+extension Request {
+    /// Renders a server's page (also after a failed form action, with its error and
+    /// what was typed), from one load of its data.
+    func renderServerPage(_ current: CurrentUser, _ server: HostedServer, notice: String? = nil, error: String? = nil,
+                       playground: ServerPageView.PlaygroundResult? = nil, selectedTool: String? = nil, arguments: String = "",
+                       posted: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+        let id = server.id!
+        let serverID = Parameter.value(id)
+        // The endpoint is the OAuth resource identifier too; one function spells both.
+        let endpoint = OAuthURLs(base: accounts.publicURL).resource(id)
+        let data = try await ServerPageQuery(database: db, clock: application.clock, hosting: application.hosting,
+                                             secretBox: application.secretBox).load(server)
+        let (versions, spec, build, lines, calls, setKeys) = (data.versions, data.spec, data.build, data.buildLines, data.calls, data.secretKeys)
+        let listed = MCPToolList(spec: spec).tools
+        let chosen = selectedTool ?? (try? query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
+        let chosenSchema = listed.first { $0.name == chosen }?.inputSchema ?? ["type": "object"]
+        let time = DateFormatter.utc("d MMM HH:mm:ss")
+        let view = ServerPageView(
+            csrf: csrfToken(accounts.cookies),
+            fromWizard: (try? query.get(String.self, at: "from")) == "wizard",
+            id: id.uuidString.lowercased(), name: server.name, slug: server.slug, description: server.description,
+            status: server.status.label, statusClass: "status-\(server.status.rawValue)",
+            isBuilding: server.status == .building,
+            endpoint: endpoint,
+            buildLogHref: build.map { SiteRoute.api(.buildLog(server: serverID, build: .value($0.id!))).path },
+            callsStreamHref: SiteRoute.api(.callsStream(serverID)).path,
+            buildStatus: build.map { $0.status.rawValue },
+            buildLines: lines.map { .init(level: $0.level, message: $0.message) },
+            snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint),
+            tokensHref: SiteRoute.settings.path(fragment: "tokens-title"),
+            tools: listed.map {
+                .init(name: $0.name, description: $0.description, schema: SpecJSON.pretty($0.inputSchema), isSelected: $0.name == chosen)
+            },
+            playgroundAction: SiteRoute.server(serverID, .playground).path,
+            playgroundTool: chosen,
+            playgroundFields: PlaygroundForm.fields(for: chosenSchema, values: posted),
+            selectAction: SiteRoute.server(serverID).path,
+            playgroundArguments: arguments,
+            playground: playground,
+            calls: calls.map {
+                .init(at: time.string(from: $0.at), tool: $0.tool, outcome: $0.outcome, outcomeClass: $0.outcome == "ok" ? "status-active" : "status-failed",
+                      duration: String(format: "%.1f ms", $0.durationMilliseconds), error: $0.errorMessage)
+            },
+            secrets: spec.requiredSecrets.map { .init(key: $0.key, description: $0.description, isSet: setKeys.contains($0.key)) },
+            secretAction: SiteRoute.server(serverID, .secrets).path,
+            versions: versions.map {
+                .init(number: $0.number, diffHref: SiteRoute.server(serverID, .version(.value($0.number))).path, created: time.string(from: $0.createdAt), isActive: $0.id == server.activeVersionID,
+                      rollbackAction: $0.id == server.activeVersionID ? nil : SiteRoute.server(serverID, .activateVersion(.value($0.number))).path)
+            },
+            deleteAction: SiteRoute.server(serverID, .delete).path,
+            iterateAction: SiteRoute.server(serverID, .iterate).path,
+            settingsAction: SiteRoute.server(serverID, .settings).path,
+            domains: spec.allowedDomains.joined(separator: "\n"),
+            drafterLabel: drafts(current).choice.label,
+            notice: notice, error: error,
+            script: site.script("js/server.js")
+        )
+        return try await AppShellBuilder.page(self, current, "server", title: server.name, active: .servers, view, status: status)
+    }
+}

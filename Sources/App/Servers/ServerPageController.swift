@@ -1,0 +1,96 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// `/servers/{id}`: status and live build log, install snippets, tools, a
+/// playground, recent calls, secrets, versions and deletion. Every action is a
+/// plain form post that comes back here.
+enum ServerPageController {
+    static func page(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        return try await req.renderServerPage(current, server, notice: (try? req.query.get(String.self, at: "notice")).flatMap(noticeText))
+    }
+
+    static func noticeText(_ key: String) -> String? {
+        ["secret": "Secret saved. It is used from the next call on.", "rollback": "Version activated."][key]
+    }
+
+    static func playground(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        let fields = try req.content.decode([String: String].self)
+        let tool = fields["tool"] ?? ""
+        let raw = (fields["arguments"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // The same cached context an MCP client's call runs with.
+        guard let live = try await req.application.hosting.contexts.context(for: server.id!, app: req.application) else {
+            return try await req.renderServerPage(current, server, error: "The server has no live version yet.", selectedTool: tool,
+                                    arguments: raw, posted: fields, status: .conflict)
+        }
+        let schema = live.spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
+        let arguments: JSONValue
+        if raw.isEmpty {
+            arguments = PlaygroundForm.arguments(for: schema, fields: fields)
+        } else if let parsed = try? JSONValue.parse(raw) {
+            arguments = parsed
+        } else {
+            return try await req.renderServerPage(current, server, error: "The arguments are not valid JSON.", selectedTool: tool,
+                                    arguments: raw, posted: fields, status: .unprocessableEntity)
+        }
+        let invoker = ToolInvoker(app: req.application, server: server, spec: live.spec, secrets: live.secrets, plan: live.plan)
+        do {
+            let outcome = try await invoker.call(tool, arguments: arguments)
+            let text = outcome.result["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
+            let result = ServerPageView.PlaygroundResult(text: text, isError: outcome.isError, logs: outcome.logs,
+                                                         duration: String(format: "%.1f ms", outcome.durationMilliseconds))
+            return try await req.renderServerPage(current, server, playground: result, selectedTool: tool, arguments: raw, posted: fields)
+        } catch ToolInvoker.Failure.unknownTool(let name) {
+            return try await req.renderServerPage(current, server, error: "There is no tool called \(name).", arguments: raw,
+                                    status: .unprocessableEntity)
+        }
+    }
+
+    struct SecretForm: Content {
+        let key: String
+        let value: String
+    }
+
+    static func replaceSecret(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        let form = try req.content.decode(SecretForm.self)
+        do {
+            try await req.servers(current).replaceSecret(form.key, value: form.value, of: server)
+        } catch let error as APIError {
+            return try await req.renderServerPage(current, server, error: error.reason, status: error.status)
+        }
+        return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("notice", "secret")])), redirectType: .normal)
+    }
+
+    static func rollback(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        guard let number = req.parameter(.version, as: Int.self) else {
+            throw APIError(.notFound, "version_not_found", "There is no such version.")
+        }
+        try await req.servers(current).activate(version: number, of: server)
+        return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("notice", "rollback")])), redirectType: .normal)
+    }
+
+    struct DeleteForm: Content {
+        let confirm: String
+    }
+
+    static func delete(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let service = req.servers(current)
+        let server = try await service.find(req.parameter(.server, as: UUID.self))
+        let form = try req.content.decode(DeleteForm.self)
+        guard form.confirm.trimmingCharacters(in: .whitespaces) == server.slug else {
+            return try await req.renderServerPage(current, server, error: "Type the slug “\(server.slug)” to confirm deletion.", status: .unprocessableEntity)
+        }
+        try await service.delete(server)
+        return req.redirect(to: SiteRoute.servers.path(QueryString([("deleted", server.slug)])), redirectType: .normal)
+    }
+}

@@ -1,0 +1,31 @@
+import Vapor
+
+/// Hosted servers: the list, each server's page with its form actions (playground,
+/// secrets, versions, iterate, settings, delete), the live call tail and `/v1/servers`.
+struct ServerRoutes: RouteCollection {
+    let accounts: [any Middleware]
+
+    func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.grouped(accounts)
+        let pages = routes.grouped(SignInRequired.redirect(returningTo: .servers))
+        pages.get(.servers, use: ServersPageController.list)
+        pages.get(.server(.key), use: ServerPageController.page)
+        pages.post(.server(.key, .playground), use: ServerPageController.playground)
+        pages.post(.server(.key, .secrets), use: ServerPageController.replaceSecret)
+        pages.post(.server(.key, .activateVersion(.key)), use: ServerPageController.rollback)
+        pages.post(.server(.key, .delete), use: ServerPageController.delete)
+        pages.post(.server(.key, .iterate), use: IterationController.iterate)
+        pages.get(.server(.key, .iteration(.key)), use: IterationController.review)
+        pages.post(.server(.key, .iteration(.key)), use: IterationController.build)
+        pages.post(.server(.key, .settings), use: IterationController.settings)
+        pages.get(.server(.key, .version(.key)), use: IterationController.versionDiff)
+
+        let api = routes.grouped(SignInRequired.unauthorized)
+        api.get(.api(.slugAvailability), use: ServersAPIController.slugAvailability)
+        api.post(.api(.servers), use: ServersAPIController.create)
+        api.get(.api(.servers), use: ServersAPIController.list)
+        api.get(.api(.server(.key)), use: ServersAPIController.show)
+        api.delete(.api(.server(.key)), use: ServersAPIController.delete)
+        api.get(.api(.callsStream(.key)), use: CallTailController.stream)
+    }
+}

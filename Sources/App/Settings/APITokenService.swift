@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Creating, listing, using and revoking personal API tokens.
+struct APITokenService: Sendable {
+    static let maxNameLength = 80
+    static let maxLifetimeDays = 365
+
+    let database: any Database
+    let now: Date
+    let audit: AuditLog
+    let random: AppRandom
+
+    /// Returns the stored token and the secret, which is shown exactly once.
+    func create(name rawName: String, expiresInDays: Int?, for current: CurrentUser) async throws -> (APIToken, secret: String) {
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= Self.maxNameLength else {
+            throw APIError(.badRequest, "invalid_name", "Give the token a name of 1 to \(Self.maxNameLength) characters.")
+        }
+        if let days = expiresInDays, !(1...Self.maxLifetimeDays).contains(days) {
+            throw APIError(.badRequest, "invalid_expiry", "Expiry must be between 1 and \(Self.maxLifetimeDays) days.")
+        }
+        let secret = APIToken.prefix + random.token()
+        let token = APIToken()
+        token.$organization.id = current.organization.id!
+        token.$user.id = current.user.id!
+        token.name = name
+        token.tokenHash = SecretToken.sha256(secret)
+        token.hint = String(secret.suffix(4))
+        token.createdAt = now
+        token.expiresAt = expiresInDays.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }
+        try await token.create(on: database)
+        try await audit.record("token.created", organization: current.organization.id, actor: current.user.id,
+                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+        return (token, secret)
+    }
+
+    func list(for current: CurrentUser) async throws -> [APIToken] {
+        try await APIToken.query(on: database)
+            .filter(\.$organization.$id == current.organization.id!)
+            .filter(\.$user.$id == current.user.id!)
+            .sort(\.$createdAt, .descending)
+            .all()
+    }
+
+    /// Deletes one of the caller's tokens; another person's token is "not found".
+    func revoke(id: UUID, for current: CurrentUser) async throws -> APIToken {
+        guard let token = try await APIToken.query(on: database)
+            .filter(\.$id == id)
+            .filter(\.$organization.$id == current.organization.id!)
+            .filter(\.$user.$id == current.user.id!)
+            .first()
+        else {
+            throw APIError(.notFound, "not_found", "No such token.")
+        }
+        try await token.delete(on: database)
+        try await audit.record("token.revoked", organization: current.organization.id, actor: current.user.id,
+                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+        return token
+    }
+
+    /// The signed-in person behind a bearer token, or `nil`.
+    func authenticate(secret: String) async throws -> (APIToken, User, Organization)? {
+        guard secret.hasPrefix(APIToken.prefix),
+              let token = try await APIToken.query(on: database)
+                .filter(\.$tokenHash == SecretToken.sha256(secret))
+                .with(\.$user).with(\.$organization)
+                .first()
+        else { return nil }
+        if let expiry = token.expiresAt, expiry <= now { return nil }
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
+            token.lastUsedAt = now
+            try await token.save(on: database)
+        }
+        return (token, token.user, token.organization)
+    }
+}
+
+extension APITokenService {
+    /// The MCP endpoint's lookup: token and workspace in one query, no models loaded.
+    func caller(secret: String) async throws -> BearerCaller? {
+        guard secret.hasPrefix(APIToken.prefix), let sql = database as? any SQLDatabase,
+              let row = try await sql.raw("""
+                SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, o.suspended_at
+                FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+                WHERE t.token_hash = \(bind: SecretToken.sha256(secret))
+                """).first()
+        else { return nil }
+        if let expiry = try row.decode(column: "expires_at", as: Date?.self), expiry <= now { return nil }
+        let lastUsed = try row.decode(column: "last_used_at", as: Date?.self)
+        if lastUsed.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
+            try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: try row.decode(column: "id", as: UUID.self))").run()
+        }
+        return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),
+                            organizationID: try row.decode(column: "organization_id", as: UUID.self),
+                            organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil)
+    }
+}
+
+extension Request {
+    func tokenService() -> APITokenService {
+        APITokenService(database: db, now: application.clock.now(), audit: auditLog(), random: application.random)
+    }
+}

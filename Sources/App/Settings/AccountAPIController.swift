@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `/v1/tokens`, `/v1/account` and `/v1/audit`: the signed-in person's own data.
+enum AccountAPIController {
+    struct TokenRequest: Content {
+        let name: String
+        let expiresInDays: Int?
+    }
+
+    struct TokenInfo: Content {
+        let id: UUID
+        let name: String
+        let hint: String
+        let createdAt: Date
+        let lastUsedAt: Date?
+        let expiresAt: Date?
+        /// Only in the answer to creation: shown once, never stored.
+        let token: String?
+
+        init(_ token: APIToken, secret: String? = nil) {
+            id = token.id!
+            name = token.name
+            hint = token.hint
+            createdAt = token.createdAt
+            lastUsedAt = token.lastUsedAt
+            expiresAt = token.expiresAt
+            self.token = secret
+        }
+    }
+
+    struct TokenList: Content {
+        let tokens: [TokenInfo]
+    }
+
+    struct ProfileRequest: Content {
+        let displayName: String
+    }
+
+    struct DeleteRequest: Content {
+        let confirm: String
+    }
+
+    static func createToken(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let body = try req.content.decode(TokenRequest.self)
+        let (token, secret) = try await req.tokenService().create(name: body.name, expiresInDays: body.expiresInDays, for: current)
+        return try req.json(TokenInfo(token, secret: secret), status: .created).noStore()
+    }
+
+    static func listTokens(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let tokens = try await req.tokenService().list(for: current)
+        return try req.json(TokenList(tokens: tokens.map { TokenInfo($0) })).noStore()
+    }
+
+    static func revokeToken(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let id = req.parameter(.token, as: UUID.self) else {
+            throw APIError(.notFound, "not_found", "No such token.")
+        }
+        _ = try await req.tokenService().revoke(id: id, for: current)
+        return Response(status: .noContent).noStore()
+    }
+
+    static func updateProfile(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let body = try req.content.decode(ProfileRequest.self)
+        try await req.account().updateDisplayName(body.displayName, for: current)
+        return try req.json(try await Me.load(current, on: req.db)).noStore()
+    }
+
+    static func deleteAccount(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let body = try req.content.decode(DeleteRequest.self)
+        try await req.account().delete(current, confirm: body.confirm)
+        let response = Response(status: .noContent)
+        req.accounts.cookies.clearSignIn(on: response)
+        return response.noStore()
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The signed-in person's own account: their display name, and deleting it all.
+/// The API and the settings forms both go through here.
+struct AccountService: Sendable {
+    let database: any Database
+    let audit: AuditLog
+
+    /// Validates, saves and records a new display name.
+    func updateDisplayName(_ raw: String, for current: CurrentUser) async throws {
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...80).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError(.badRequest, "invalid_display_name", "Use 1 to 80 characters for your name.")
+        }
+        current.user.displayName = name
+        try await current.user.save(on: database)
+        try await audit.record("account.profile_updated", organization: current.organization.id, actor: current.user.id,
+                               resourceType: "user", resourceID: current.user.id?.uuidString)
+    }
+
+    /// Deletes the account after the person retyped their email or phone number.
+    func delete(_ current: CurrentUser, confirm: String) async throws {
+        let typed = confirm.trimmingCharacters(in: .whitespaces)
+        let matches = [current.user.email, current.user.phone].compactMap { $0 }.contains { $0.lowercased() == typed.lowercased() }
+        guard matches else {
+            throw APIError(.unprocessableEntity, "confirmation_mismatch", "Type your email address or phone number exactly to confirm.")
+        }
+        let result = try await AccountDeletion(database: database).delete(current.user)
+        // The record of the deletion itself is kept, without personal data or organization link.
+        try await audit.record("account.deleted", actor: current.user.id, resourceType: "user",
+                               resourceID: current.user.id?.uuidString,
+                               metadata: ["organizations_deleted": String(result.deletedOrganizations.count)])
+    }
+}
+
+extension Request {
+    func account() -> AccountService {
+        AccountService(database: db, audit: auditLog())
+    }
+}

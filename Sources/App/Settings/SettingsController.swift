@@ -1,0 +1,136 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// `/settings`: profile, personal API tokens and the danger zone, as forms that
+/// post and redirect (or re-render with the error and what was typed).
+enum SettingsController {
+    struct ProfileForm: Content { var displayName: String? }
+    struct TokenForm: Content { var name: String?; var expiresInDays: String? }
+    struct DeleteForm: Content { var confirm: String? }
+    struct RenameForm: Content { var name: String? }
+    struct InviteForm: Content { var email: String?; var role: String? }
+    struct SwitchForm: Content { var organization: String? }
+
+    static func page(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let notice: String? = switch req.query[String.self, at: "saved"] {
+        case "profile": "Profile saved."
+        case "revoked": "Token revoked."
+        case "renamed": "Workspace renamed."
+        case "invited": "Invitation sent."
+        case "removed": "Member removed."
+        case "switched": "Switched workspace."
+        default: nil
+        }
+        return try await render(req, current, notice: notice)
+    }
+
+    static func saveProfile(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(ProfileForm.self)
+        do {
+            try await req.account().updateDisplayName(form.displayName ?? "", for: current)
+        } catch let error as APIError {
+            return try await render(req, current, error: error.reason, status: .unprocessableEntity)
+        }
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "profile")])), redirectType: .normal)
+    }
+
+    static func createToken(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(TokenForm.self)
+        let days = form.expiresInDays.flatMap { $0.isEmpty ? nil : Int($0) }
+        do {
+            let (_, secret) = try await req.tokenService().create(name: form.name ?? "", expiresInDays: days, for: current)
+            // Rendered, not redirected: the secret must appear exactly once and never in a URL.
+            return try await render(req, current, newToken: secret)
+        } catch let error as APIError {
+            return try await render(req, current, error: error.reason, status: .unprocessableEntity)
+        }
+    }
+
+    static func revokeToken(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let id = req.parameter(.token, as: UUID.self) else { throw APIError(.notFound, "not_found", "No such token.") }
+        _ = try await req.tokenService().revoke(id: id, for: current)
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "revoked")])), redirectType: .normal)
+    }
+
+    static func deleteAccount(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(DeleteForm.self)
+        do {
+            try await req.account().delete(current, confirm: form.confirm ?? "")
+        } catch let error as APIError {
+            return try await render(req, current, error: error.reason, status: error.status)
+        }
+        let response = req.redirect(to: SiteRoute.home.path, redirectType: .normal)
+        req.accounts.cookies.clearSignIn(on: response)
+        return response.noStore()
+    }
+
+    static func renameWorkspace(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(RenameForm.self)
+        return try await orRender(req, current, then: "renamed") {
+            try await organizations(req).rename(current, to: form.name ?? "")
+        }
+    }
+
+    static func invite(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(InviteForm.self)
+        return try await orRender(req, current, then: "invited") {
+            let email: EmailAddress
+            do { email = try EmailAddress.parse(form.email ?? "") } catch let error as EmailAddressError { throw APIError(.badRequest, error.code, error.message) }
+            try await organizations(req).invite(current, email: email, role: form.role == "owner" ? .owner : .member,
+                                                publicURL: req.accounts.publicURL, mailer: req.accounts.mailer)
+        }
+    }
+
+    static func removeMember(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let id = req.parameter(.member, as: UUID.self) else { throw APIError(.notFound, "not_found", "No such member.") }
+        return try await orRender(req, current, then: "removed") {
+            try await organizations(req).remove(current, memberID: id)
+        }
+    }
+
+    /// Makes another of the person's workspaces the current one for this session.
+    static func switchWorkspace(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let form = try req.content.decode(SwitchForm.self)
+        guard let session = current.session, let id = form.organization.flatMap(UUID.init(uuidString:)),
+              try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!).filter(\.$organization.$id == id).count() == 1
+        else { throw APIError(.notFound, "not_found", "No such workspace.") }
+        session.$organization.id = id
+        try await session.save(on: req.db)
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "switched")])), redirectType: .normal)
+    }
+
+    private static func organizations(_ req: Request) -> OrganizationService {
+        req.organizationService()
+    }
+
+    /// Runs a change and redirects with a notice, or re-renders the page with its error.
+    private static func orRender(_ req: Request, _ current: CurrentUser, then notice: String, _ change: () async throws -> Void) async throws -> Response {
+        do {
+            try await change()
+        } catch let error as APIError {
+            return try await render(req, current, error: error.reason, status: error.status)
+        }
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", notice)])), redirectType: .normal)
+    }
+
+    private static func render(
+        _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
+        error: String? = nil, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
+                                               tokens: req.tokenService()).load(current)
+        let view = SettingsView(data, current: current, csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error)
+        return try await AppShellBuilder.page(req, current, "settings", title: "Settings", active: .settings, view, status: status)
+    }
+}

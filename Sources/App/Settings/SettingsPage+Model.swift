@@ -1,0 +1,151 @@
+import Core
+import Foundation
+
+struct SettingsView: Encodable {
+    struct Token: Encodable {
+        let id: String
+        let name: String
+        let hint: String
+        let created: String
+        let lastUsed: String
+        let expires: String
+        let revokeAction: String
+    }
+    let csrf: String
+    let displayName: String
+    let email: String?
+    let phone: String?
+    let organizationName: String
+    let planName: String
+    let profileAction: String
+    let tokenAction: String
+    let deleteAction: String
+    let exportHref: String
+    let tokens: [Token]
+    /// A token just created: shown this once.
+    let newToken: String?
+    let notice: String?
+    let error: String?
+    /// What to retype to delete the account.
+    let confirmHint: String
+    let workspace: WorkspaceSection
+    let plan: PlanSection
+    let connectedApps: [ConnectedApp]
+}
+
+/// One OAuth grant in Settings → Connected apps.
+struct ConnectedApp: Encodable {
+    let client: String
+    let server: String
+    let scopes: String
+    let created: String
+    let lastUsed: String
+    let revokeAction: String
+}
+
+struct PlanSection: Encodable {
+    let name: String
+    /// The plan's limits from the plan table, e.g. "5 AI drafts a day".
+    let limits: [String]
+    let draftsToday: Int
+    let draftsLimit: Int
+    let buildsToday: Int
+    let buildsLimit: Int
+    let pricingHref: String
+}
+
+struct WorkspaceSection: Encodable {
+    struct Member: Encodable {
+        let name: String
+        let contact: String
+        let role: String
+        let isYou: Bool
+        /// Owners see a remove button for everyone but themselves.
+        let removeAction: String?
+    }
+    struct Pending: Encodable {
+        let email: String
+        let role: String
+        let expires: String
+    }
+    struct Choice: Encodable {
+        let id: String
+        let name: String
+        let isCurrent: Bool
+    }
+    let isOwner: Bool
+    let renameAction: String
+    let inviteAction: String
+    let switchAction: String
+    let members: [Member]
+    let pending: [Pending]
+    /// Every workspace the person belongs to (shown when there is more than one).
+    let choices: [Choice]
+    let canSwitch: Bool
+}
+
+extension SettingsView {
+    init(_ data: SettingsPageQuery.Data, current: CurrentUser, csrf: String, newToken: String?, notice: String?, error: String?) {
+        let isOwner = data.isOwner
+        let day = DayLabel.long
+        let workspace = WorkspaceSection(
+            isOwner: isOwner,
+            renameAction: SiteRoute.settingsAction(.renameWorkspace).path,
+            inviteAction: SiteRoute.settingsAction(.members).path,
+            switchAction: SiteRoute.settingsAction(.switchWorkspace).path,
+            members: data.members.map { member in
+                let isYou = member.$user.id == current.user.id
+                return WorkspaceSection.Member(
+                    name: member.user.displayName, contact: member.user.email ?? member.user.phone ?? "", role: member.role, isYou: isYou,
+                    removeAction: isOwner && !isYou ? SiteRoute.settingsAction(.removeMember(.value(member.id!))).path : nil
+                )
+            },
+            pending: isOwner ? data.pending.map {
+                WorkspaceSection.Pending(email: $0.email, role: $0.role, expires: day($0.expiresAt))
+            } : [],
+            choices: data.memberships.map {
+                WorkspaceSection.Choice(id: $0.organization.id!.uuidString, name: $0.organization.name, isCurrent: $0.organization.id == current.organization.id)
+            },
+            canSwitch: data.memberships.count > 1 && current.session != nil
+        )
+        let plan = PlanTable.plan(current.organization.planID)
+        let planSection = PlanSection(
+            name: plan.name,
+            limits: PlanPresentation.card(plan).limits,
+            draftsToday: data.draftsToday,
+            draftsLimit: plan.dailyDrafts,
+            buildsToday: data.buildsToday,
+            buildsLimit: plan.dailyBuilds,
+            pricingHref: SiteRoute.pricing.path
+        )
+        self.init(
+            csrf: csrf,
+            displayName: current.user.displayName,
+            email: current.user.email,
+            phone: current.user.phone,
+            organizationName: current.organization.name,
+            planName: PlanTable.plan(current.organization.planID).name,
+            profileAction: SiteRoute.settingsAction(.profile).path,
+            tokenAction: SiteRoute.settingsAction(.tokens).path,
+            deleteAction: SiteRoute.settingsAction(.deleteAccount).path,
+            exportHref: SiteRoute.api(.accountExport).path,
+            tokens: data.tokens.map { token in
+                SettingsView.Token(
+                    id: token.id!.uuidString, name: token.name, hint: "…" + token.hint, created: day(token.createdAt),
+                    lastUsed: token.lastUsedAt.map(day) ?? "Never", expires: token.expiresAt.map(day) ?? "Never",
+                    revokeAction: SiteRoute.settingsAction(.revokeToken(.value(token.id!))).path
+                )
+            },
+            newToken: newToken,
+            notice: notice,
+            error: error,
+            confirmHint: current.user.email ?? current.user.phone ?? "",
+            workspace: workspace,
+            plan: planSection,
+            connectedApps: data.grants.map { grant in
+                ConnectedApp(client: grant.client, server: grant.server, scopes: grant.scope, created: day(grant.created),
+                             lastUsed: grant.lastUsed.map(day) ?? "Never", revokeAction: SiteRoute.settingsAction(.revokeConnectedApp(.value(grant.id))).path)
+            }
+        )
+    }
+}

@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+
+/// What the settings page shows, read in one place.
+struct SettingsPageQuery: Sendable {
+    struct Data: Sendable {
+        let tokens: [APIToken]
+        let isOwner: Bool
+        let members: [Membership]
+        /// Open invitations; only owners see them.
+        let pending: [Invitation]
+        /// Every workspace the person belongs to.
+        let memberships: [Membership]
+        let draftsToday: Int
+        let buildsToday: Int
+        let grants: [ConnectedApps.Grant]
+    }
+
+    let database: any Database
+    let now: Date
+    let organizations: OrganizationService
+    let tokens: APITokenService
+
+    func load(_ current: CurrentUser) async throws -> Data {
+        let organizationID = current.organization.id!
+        let isOwner = (try? await organizations.membership(current))?.role == Membership.Role.owner.rawValue
+        let usage = UsageService(database: database, now: now)
+        return Data(
+            tokens: try await tokens.list(for: current),
+            isOwner: isOwner,
+            members: try await organizations.members(of: organizationID),
+            pending: isOwner ? try await organizations.pendingInvitations(of: organizationID) : [],
+            memberships: try await Membership.query(on: database).filter(\.$user.$id == current.user.id!).with(\.$organization).all(),
+            draftsToday: try await usage.today(.draft, organization: organizationID),
+            buildsToday: try await usage.today(.build, organization: organizationID),
+            grants: try await ConnectedApps.list(on: database, current)
+        )
+    }
+}

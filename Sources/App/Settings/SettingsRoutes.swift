@@ -1,0 +1,36 @@
+import Vapor
+
+/// Settings: profile, workspace and members, API tokens, connected apps, data
+/// export and deletion, as form actions and as `/v1` API; and joining by invitation.
+struct SettingsRoutes: RouteCollection {
+    let accounts: [any Middleware]
+
+    func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.grouped(accounts)
+        routes.grouped(SignInRequired.redirect(returningTo: .settings)).get(.settings, use: SettingsController.page)
+
+        let forms = routes.grouped(SignInRequired.unauthorized)
+        forms.post(.settingsAction(.profile), use: SettingsController.saveProfile)
+        forms.post(.settingsAction(.tokens), use: SettingsController.createToken)
+        forms.post(.settingsAction(.revokeToken(.key)), use: SettingsController.revokeToken)
+        forms.post(.settingsAction(.deleteAccount), use: SettingsController.deleteAccount)
+        forms.post(.settingsAction(.renameWorkspace), use: SettingsController.renameWorkspace)
+        forms.post(.settingsAction(.switchWorkspace), use: SettingsController.switchWorkspace)
+        forms.post(.settingsAction(.members), use: SettingsController.invite)
+        forms.post(.settingsAction(.removeMember(.key)), use: SettingsController.removeMember)
+        routes.grouped(SignInRequired.redirect(returningTo: .settings))
+            .post(.settingsAction(.revokeConnectedApp(.key)), use: ConnectedApps.revoke)
+
+        // The invitation page itself never signs anyone in (SECURITY.md 42).
+        routes.get(.invitation, use: InvitationController.page)
+        routes.post(.invitation, use: InvitationController.accept)
+
+        let api = routes.grouped(SignInRequired.unauthorized)
+        api.post(.api(.tokens), use: AccountAPIController.createToken)
+        api.get(.api(.tokens), use: AccountAPIController.listTokens)
+        api.delete(.api(.token(.key)), use: AccountAPIController.revokeToken)
+        api.patch(.api(.accountProfile), use: AccountAPIController.updateProfile)
+        api.delete(.api(.account), use: AccountAPIController.deleteAccount)
+        api.get(.api(.accountExport), use: DataExportController.export)
+    }
+}

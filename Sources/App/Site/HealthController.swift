@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Liveness, readiness and the human status page. These answer with live data,
+/// so they are never cached or exported.
+enum HealthController {
+    struct Readiness: Content {
+        struct Check: Content {
+            var ok: Bool
+            var latencyMs: Double?
+            var error: String?
+        }
+        var status: String
+        var checkedAt: String
+        var checks: [String: Check]
+    }
+
+    static func healthz(_ req: Request) async throws -> Response {
+        try noStore(json: ["status": "ok"], status: .ok)
+    }
+
+    static func readyz(_ req: Request) async throws -> Response {
+        let readiness = await probe(req)
+        return try noStore(json: readiness, status: readiness.status == "ok" ? .ok : .serviceUnavailable)
+    }
+
+    static func status(_ req: Request) async throws -> Response {
+        let site = req.site
+        let readiness = await probe(req)
+        let database = readiness.checks["database"]
+        let view = StatusView(
+            isHealthy: readiness.status == "ok",
+            // Same wording as Public/js/status.js, so the first live update changes nothing visible.
+            summary: readiness.status == "ok" ? "All systems operational" : "Some systems are unavailable",
+            checks: [
+                .init(name: "app", ok: true, detail: "Running"),
+                .init(
+                    name: "database",
+                    ok: database?.ok == true,
+                    detail: database?.ok == true
+                        ? "Responded in \(Int((database?.latencyMs ?? 0).rounded())) ms"
+                        : (database?.error ?? "Unreachable")
+                ),
+            ],
+            checkedAt: readiness.checkedAt,
+            checkedAtLabel: readiness.checkedAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
+            probeHref: SiteRoute.readyz.path,
+            pollSeconds: 10
+        )
+        let meta = site.meta(
+            title: "System status",
+            description: "Live health of BuildMyMCPServer: the web application and its database, checked on every visit and refreshed every ten seconds.",
+            route: .status,
+            scripts: [site.script("js/status.js")]
+        )
+        let response = try await req.renderHTML("status", Page(layout: site.layout(meta, current: .status), page: view),
+                                                status: view.isHealthy ? .ok : .serviceUnavailable)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// Checks the database with a short deadline: a hung connection must not hang the probe.
+    static func probe(_ req: Request) async -> Readiness {
+        let started = ContinuousClock.now
+        var database = Readiness.Check(ok: true)
+        do {
+            try await withDeadline(seconds: 3) {
+                guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+                try await sql.raw("SELECT 1").run()
+            }
+            let elapsed = ContinuousClock.now - started
+            database.latencyMs = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        } catch {
+            req.logger.error("readiness: database check failed: \(String(reflecting: error))")
+            database = Readiness.Check(ok: false, error: error is DeadlineExceeded ? "Database did not answer within 3 s" : "Database unreachable")
+        }
+        return Readiness(
+            status: database.ok ? "ok" : "unavailable",
+            checkedAt: ISO8601DateFormatter().string(from: req.application.clock.now()),
+            checks: ["app": .init(ok: true), "database": database]
+        )
+    }
+
+    private static func noStore(json: some Encodable, status: HTTPStatus) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: status, headers: headers, body: .init(data: try encoder.encode(json)))
+    }
+}
+
+struct DeadlineExceeded: Error {}
+
+/// Runs `operation`, giving up after `seconds`.
+func withDeadline(seconds: Double, _ operation: @escaping @Sendable () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            throw DeadlineExceeded()
+        }
+        defer { group.cancelAll() }
+        try await group.next()
+    }
+}

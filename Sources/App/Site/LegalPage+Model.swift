@@ -1,0 +1,6 @@
+struct LegalView: Encodable {
+    let title: String
+    let description: String
+    let html: String
+    let toc: [TOCEntry]
+}

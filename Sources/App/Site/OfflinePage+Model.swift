@@ -1,0 +1,3 @@
+struct OfflineView: Encodable {
+    let homeHref: String
+}

@@ -1,0 +1,138 @@
+import FluentSQLiteDriver
+import Vapor
+
+/// Turns every error into a friendly answer with the right status: an HTML page
+/// for browsers, `{"error": "code", "message": "…"}` for API clients. Unexpected
+/// errors show a generic message and a request id; the detail goes to the log.
+struct ErrorPageMiddleware: AsyncMiddleware {
+    struct ErrorBody: Content {
+        let error: String
+        let message: String
+        let requestId: String?
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return await response(for: error, request: request)
+        }
+    }
+
+    func response(for error: any Error, request: Request) async -> Response {
+        // OAuth endpoints answer in RFC 6749's shape for every client.
+        if let oauth = error as? OAuthError, let response = try? oauth.response(for: request) {
+            return response
+        }
+        if Self.isDatabaseBusy(error) {
+            request.logger.warning("request \(request.id): the database stayed locked by another writer: \(String(reflecting: error))")
+            return await response(for: APIError(.serviceUnavailable, "database_busy",
+                                                "The database is busy. Nothing was changed; try again in a moment.",
+                                                headers: ["Retry-After": "1"]), request: request)
+        }
+        let status: HTTPStatus
+        let message: String
+        if let abort = error as? any AbortError {
+            status = abort.status
+            message = status.code >= 500 ? "Something went wrong on our side." : abort.reason
+        } else {
+            status = .internalServerError
+            message = "Something went wrong on our side."
+        }
+        let requestID = request.headers.first(name: "X-Request-Id") ?? request.id
+        if status.code >= 500 {
+            if let answer = error as? APIError {
+                // A deliberate answer (a build still running, a provider busy): worth a line, not an error.
+                if answer.code != "database_busy" {
+                    request.logger.notice("request \(requestID) answered \(status.code) \(answer.code): \(answer.reason)")
+                }
+            } else {
+                request.logger.error("request \(requestID) failed: \(String(reflecting: error))")
+            }
+        }
+
+        let response: Response
+        if Self.wantsJSON(request) {
+            let code = (error as? APIError)?.code ?? Self.code(for: status)
+            response = (try? json(status: status, code: code, message: message, requestID: status.code >= 500 ? requestID : nil))
+                ?? Response(status: status)
+        } else {
+            response = await html(status: status, message: message, requestID: requestID, request: request)
+        }
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if let abort = error as? any AbortError {
+            for (name, value) in abort.headers where name.lowercased() != "content-type" {
+                response.headers.replaceOrAdd(name: name, value: value)
+            }
+        }
+        return response
+    }
+
+    /// SQLite gave up waiting for another connection's write lock (see `useSQLiteBusyTimeout`);
+    /// the statement did not run, so retrying is safe.
+    static func isDatabaseBusy(_ error: any Error) -> Bool {
+        guard let sqlite = error as? SQLiteError else { return false }
+        switch sqlite.reason {
+        case .busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked: return true
+        default: return false
+        }
+    }
+
+    static func wantsJSON(_ request: Request) -> Bool {
+        if SiteRoute.answersJSON(path: request.url.path) { return true }
+        let accept = request.headers.first(name: .accept) ?? ""
+        return accept.contains("application/json") && !accept.contains("text/html")
+    }
+
+    private func json(status: HTTPStatus, code: String, message: String, requestID: String?) throws -> Response {
+        let body = ErrorBody(error: code, message: message, requestId: requestID)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(data: try JSONEncoder().encode(body)))
+    }
+
+    private func html(status: HTTPStatus, message: String, requestID: String, request: Request) async -> Response {
+        let site = request.site
+        do {
+            if status == .notFound {
+                let meta = site.unlistedMeta(title: "Page not found", description: "The page you asked for does not exist. Try the docs, pricing or the home page.")
+                let view = NotFoundView(suggestions: [
+                    Link(title: "Home", href: SiteRoute.home.path),
+                    Link(title: "Documentation", href: SiteRoute.docsIndex.path),
+                    Link(title: "Quickstart", href: SiteRoute.docs(path: "quickstart").path),
+                    Link(title: "Pricing", href: SiteRoute.pricing.path),
+                ].filter { $0.href != SiteRoute.docs(path: "quickstart").path || site.content.docs.entry(at: "quickstart") != nil })
+                return try await request.renderHTML("not-found", Page(layout: site.layout(meta, current: nil), page: view), status: .notFound)
+            }
+            let heading = status.code >= 500 ? "Something went wrong" : status.reasonPhrase
+            let meta = site.unlistedMeta(title: heading, description: message)
+            let view = ErrorView(status: Int(status.code), heading: heading, message: message, requestID: status.code >= 500 ? requestID : nil)
+            return try await request.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: status)
+        } catch {
+            // The error page itself failed (a broken template): plain text still tells the truth.
+            request.logger.error("error page failed to render: \(String(reflecting: error))")
+            var headers = HTTPHeaders()
+            headers.contentType = .plainText
+            return Response(status: status, headers: headers, body: .init(string: "\(status.code) \(message)\nRequest id: \(requestID)\n"))
+        }
+    }
+
+    static func code(for status: HTTPStatus) -> String {
+        switch status.code {
+        case 400: "bad_request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 409: "conflict"
+        case 413: "payload_too_large"
+        case 415: "unsupported_media_type"
+        case 422: "unprocessable_entity"
+        case 429: "rate_limited"
+        case 503: "service_unavailable"
+        case 500...: "internal_error"
+        default: "error"
+        }
+    }
+}

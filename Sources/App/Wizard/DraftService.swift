@@ -1,0 +1,158 @@
+import Core
+import Drafting
+import Fluent
+import Foundation
+import Vapor
+
+/// Drafting for one signed-in person: input checks, the 24 h store, the daily
+/// quota, and the provider call. Controllers for the API and the wizard share it.
+struct DraftService: Sendable {
+    let database: any Database
+    let now: Date
+    let current: CurrentUser
+    let drafting: DraftingEnvironment
+    let audit: AuditLog
+
+    var organizationID: UUID { current.organization.id! }
+    var plan: Plan { PlanTable.plan(current.organization.planID) }
+    var choice: DrafterChoice { drafting.choose(plan) }
+
+    /// A validated request and where its answer is stored.
+    struct Prepared: Sendable {
+        let input: PreviewInput
+        let choice: DrafterChoice
+        let promptHash: String
+
+        var request: DraftRequest {
+            DraftRequest(prompt: input.prompt, name: input.name, slug: input.slug, model: choice.model)
+        }
+    }
+
+    func prepare(_ raw: PreviewInput) throws -> Prepared {
+        let input = try raw.validated()
+        let normalised = input.prompt.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let key = ["v1", normalised, input.name ?? "", input.slug ?? ""].joined(separator: "\n")
+        let hash = SecretToken.sha256(key)
+        return Prepared(input: input, choice: choice, promptHash: hash)
+    }
+
+    /// A stored, unexpired draft of the same prompt by the same model.
+    func cached(_ prepared: Prepared) async throws -> Draft? {
+        try await Draft.query(on: database)
+            .filter(\.$organization.$id == organizationID)
+            .filter(\.$promptHash == prepared.promptHash)
+            .filter(\.$model == prepared.choice.model)
+            .filter(\.$expiresAt > now)
+            .sort(\.$createdAt, .descending)
+            .first()
+    }
+
+    func quota() async throws -> DailyQuota {
+        let used = try await UsageService(database: database, now: now).today(.draft, organization: organizationID)
+        return DailyQuota(.drafts, plan: plan, usedToday: used, now: now)
+    }
+
+    /// 429 `quota_exceeded` once today's drafts are used.
+    func checkQuota() async throws {
+        do { try await quota().check() } catch let exceeded as QuotaExceeded { throw APIError(exceeded) }
+    }
+
+    /// Drafts in one piece (no streaming), stores and counts the result.
+    func draft(_ prepared: Prepared) async throws -> (draft: Draft, cached: Bool) {
+        if let hit = try await cached(prepared) { return (hit, true) }
+        try await checkQuota()
+        let result: DraftResult
+        do {
+            result = try await prepared.choice.drafter.draft(prepared.request)
+        } catch {
+            throw APIError(error, timeoutSeconds: drafting.timeoutSeconds)
+        }
+        return (try await store(result, prepared), false)
+    }
+
+    /// Saves a finished draft and counts it against today's quota, together, so
+    /// a failure leaves neither.
+    func store(_ result: DraftResult, _ prepared: Prepared) async throws -> Draft {
+        let now = self.now
+        let draft = Draft()
+        draft.id = UUID()
+        draft.$organization.id = organizationID
+        draft.$user.id = current.user.id!
+        draft.promptHash = prepared.promptHash
+        draft.prompt = prepared.input.prompt
+        draft.model = prepared.choice.model
+        draft.drafter = prepared.choice.label
+        draft.specJSON = SpecJSON.encode(result.spec)
+        draft.createdAt = now
+        draft.expiresAt = now.addingTimeInterval(Draft.lifetime)
+        try await database.transaction { database in
+            try await draft.create(on: database)
+            try await UsageService(database: database, now: now).record(.draft, organization: organizationID)
+            try await audit.on(database).record(
+                "draft.created", organization: organizationID, actor: current.user.id, resourceType: "draft",
+                resourceID: draft.id?.uuidString, metadata: ["model": draft.model, "tools": String(result.spec.tools.count)])
+        }
+        return draft
+    }
+
+    /// The caller's draft, or 404 (another workspace's) / 410 (older than 24 h).
+    func find(_ id: UUID) async throws -> Draft {
+        guard let draft = try await Draft.find(id, on: database), draft.$organization.id == organizationID else {
+            throw APIError(.notFound, "preview_not_found", "There is no such draft in this workspace.")
+        }
+        guard draft.expiresAt > now else {
+            throw APIError(.gone, "preview_expired", "This draft is more than 24 hours old and has expired. Describe the server again to get a fresh draft.")
+        }
+        return draft
+    }
+
+    /// Merges an edit into the draft, re-validates and re-scans it, and stores it.
+    func applyEdit(_ edit: SpecEdit, to draft: Draft) async throws -> ServerSpec {
+        let spec = try Self.merged(edit, into: try SpecJSON.decode(draft.specJSON))
+        draft.editedSpecJSON = SpecJSON.encode(spec)
+        try await draft.save(on: database)
+        return spec
+    }
+
+    /// The draft's spec with `edit` applied, or the precise reason it cannot be.
+    static func merged(_ edit: SpecEdit, into original: ServerSpec) throws -> ServerSpec {
+        let spec: ServerSpec
+        do {
+            spec = try original.applying(edit)
+        } catch {
+            throw APIError(.unprocessableEntity, "tool_count_mismatch", error.description)
+        }
+        try SpecChecks.validateAndScan(spec)
+        return spec
+    }
+
+    func resetEdits(_ draft: Draft) async throws {
+        draft.editedSpecJSON = nil
+        try await draft.save(on: database)
+    }
+}
+
+/// Validation and scanning with the API's error codes; shared by drafts and servers.
+enum SpecChecks {
+    static func validateAndScan(_ spec: ServerSpec, secretValues: [String] = []) throws {
+        do {
+            try SpecValidator.check(spec)
+        } catch {
+            throw APIError(.unprocessableEntity, "spec_invalid", error.summary)
+        }
+        let findings = SpecScanner.findings(in: spec, secretValues: secretValues)
+        if let leak = findings.first(where: { $0.kind == .leakedSecret || $0.kind == .leakedSecretValue }) {
+            throw APIError(.unprocessableEntity, "secret_in_code", "\(leak.path): \(leak.message)")
+        }
+        if let finding = findings.first {
+            throw APIError(.unprocessableEntity, "banned_pattern", "\(finding.path): \(finding.message)")
+        }
+    }
+}
+
+extension Request {
+    /// Drafting for `current`'s workspace with the configured providers.
+    func drafts(_ current: CurrentUser) -> DraftService {
+        DraftService(database: db, now: application.clock.now(), current: current, drafting: application.drafting, audit: auditLog())
+    }
+}

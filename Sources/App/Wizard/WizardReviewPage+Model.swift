@@ -1,0 +1,48 @@
+struct WizardReviewView: Encodable {
+    struct ToolCard: Encodable {
+        let index: Int
+        let number: Int
+        let name: String
+        let description: String
+        let schema: String
+        let implementation: String
+        let nameError: String?
+        let descriptionError: String?
+        let schemaError: String?
+        let implementationError: String?
+    }
+
+    struct SecretRow: Encodable {
+        let index: Int
+        let key: String
+        let description: String
+        let howToGetUrl: String
+        /// Only an http(s) link is ever rendered as a link.
+        let linkHref: String?
+        let value: String
+        let error: String?
+    }
+
+    let csrf: String
+    let action: String
+    let backHref: String
+    let drafterLabel: String
+    let isOffline: Bool
+    let isEdited: Bool
+    let name: String
+    let slug: String
+    let description: String
+    let nameError: String?
+    let slugError: String?
+    let descriptionError: String?
+    let domains: String
+    let domainsError: String?
+    let tools: [ToolCard]
+    let secrets: [SecretRow]
+    let secretCount: Int
+    let error: String?
+    let expiresNote: String
+    let supportedKeywords: String
+    let slugCheckHref: String
+    let script: String
+}

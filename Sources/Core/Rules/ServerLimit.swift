@@ -1,0 +1,31 @@
+/// How many hosted servers a plan includes.
+public struct ServerLimit: Sendable, Equatable {
+    public let plan: Plan
+    /// Servers the workspace has now.
+    public let existing: Int
+
+    public init(plan: Plan, existing: Int) {
+        self.plan = plan
+        self.existing = existing
+    }
+
+    /// Throws when one more server would pass the plan's limit (enterprise has none).
+    public func checkOneMore() throws(ServerLimitReached) {
+        guard let limit = plan.maxServers, existing >= limit else { return }
+        throw ServerLimitReached(plan: plan, limit: limit, existing: existing)
+    }
+}
+
+/// 402 `server_limit`.
+public struct ServerLimitReached: RuleViolation, Equatable {
+    public let plan: Plan
+    public let limit: Int
+    public let existing: Int
+
+    public var kind: RuleViolationKind { .planLimit }
+    public var code: String { "server_limit" }
+    public var message: String {
+        "The \(plan.name) plan includes \(limit) server\(limit == 1 ? "" : "s"), and this workspace has \(existing). "
+            + "Delete one or upgrade the plan."
+    }
+}

@@ -1,0 +1,410 @@
+@testable import App
+import Core
+import Fluent
+import NIOCore
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Sign-in end to end over HTTP (in process), on every database.
+@Suite("Accounts: sign-in, sessions, CSRF")
+struct AccountsTests {
+    /// Signs in through the HTML forms and the outbox, as a person would.
+    static func signInByEmail(_ browser: BrowserSession, email: String) async throws -> TestingHTTPResponse {
+        let login = try await browser.get("/login")
+        let csrf = try #require(BrowserSession.csrfField(in: login.body.string))
+        let sent = try await browser.postForm("/login/email", ["email": email, "csrf": csrf, "next": "/dashboard"])
+        #expect(sent.status == .seeOther)
+        let body = try #require(try await latestOutboxBody(browser.app, to: email.lowercased()))
+        let link = try #require(DevOutboxController.firstLink(in: body))
+        let path = String(link.dropFirst(browser.app.publicSite.baseURL.count))
+        let confirm = try await browser.get(path)
+        #expect(confirm.status == .ok)
+        let token = try #require(HTMLInspector(html: confirm.body.string).tags("input").first { $0.attributes["name"] == "token" }?.attributes["value"])
+        return try await browser.postForm("/auth/magic", ["token": token, "csrf": csrf])
+    }
+
+    static func uniqueEmail() -> String { "person-\(UUID().uuidString.prefix(8))@Example.com" }
+
+    @Test("magic link: request, open, confirm, signed in; account, org and audit events created", arguments: TestDatabase.all)
+    func magicLinkFlow(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let browser = BrowserSession(app)
+            let email = Self.uniqueEmail()
+            // when
+            let signedIn = try await Self.signInByEmail(browser, email: email)
+            // then
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.headers.first(name: .location) == "/dashboard")
+            let cookie = try #require(signedIn.headers[.setCookie].first { $0.hasPrefix("bmm_session=") })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(cookie.contains("Path=/"))
+            let dashboard = try await browser.get("/dashboard")
+            #expect(dashboard.status == .ok)
+            #expect(dashboard.headers.first(name: .cacheControl) == "no-store")
+            let me = try await browser.get("/v1/auth/me")
+            #expect(me.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(me.body.string.utf8)) as? [String: Any]
+            #expect((json?["user"] as? [String: Any])?["email"] as? String == email.lowercased())
+            #expect((json?["plan"] as? [String: Any])?["id"] as? String == "hobby")
+            #expect((json?["org"] as? [String: Any])?["role"] as? String == "owner")
+            #expect(json?["isAdmin"] as? Bool == false)
+
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == email.lowercased()).first())
+            let actions = try await AuditEvent.query(on: app.db).all().map(\.action)
+            #expect(actions.contains("auth.magic_link_requested"))
+            #expect(actions.contains("account.created"))
+            #expect(actions.contains("auth.signed_in"))
+            let signInEvent = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_in").first())
+            #expect(signInEvent.actorUserID == user.id)
+            // the token is never written anywhere but the message
+            let everything = try await AuditEvent.query(on: app.db).all().map(\.metadata).joined()
+            #expect(!everything.contains(email.lowercased()))
+        }
+    }
+
+    @Test("a magic link works once, for ten minutes, only in the browser that asked", arguments: TestDatabase.all)
+    func magicLinkRules(database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.clock = clock.clock
+            func requestLink(_ browser: BrowserSession, _ email: String) async throws -> String {
+                let response = try await browser.postJSON("/v1/auth/magic-link", ["email": email])
+                #expect(response.status == .accepted)
+                let body = try #require(try await latestOutboxBody(app, to: email.lowercased()))
+                let link = try #require(DevOutboxController.firstLink(in: body))
+                return String(link.split(separator: "=", maxSplits: 1)[1])
+            }
+            func complete(_ browser: BrowserSession, _ token: String) async throws -> TestingHTTPResponse {
+                _ = try await browser.get("/login")
+                return try await browser.postForm("/auth/magic", ["token": token, "csrf": browser.csrfCookie ?? ""])
+            }
+
+            // reuse
+            let browser = BrowserSession(app)
+            let token = try await requestLink(browser, Self.uniqueEmail())
+            let first = try await complete(browser, token)
+            #expect(first.status == .seeOther)
+            let reused = try await complete(browser, token)
+            #expect(reused.status == .badRequest)
+            #expect(reused.body.string.contains("already used"))
+
+            // another browser
+            let other = BrowserSession(app)
+            let token2 = try await requestLink(BrowserSession(app), Self.uniqueEmail())
+            let wrongBrowser = try await complete(other, token2)
+            #expect(wrongBrowser.status == .badRequest)
+            #expect(wrongBrowser.body.string.contains("browser where you asked"))
+
+            // expiry
+            let late = BrowserSession(app)
+            let token3 = try await requestLink(late, Self.uniqueEmail())
+            clock.advance(LoginService.lifetime + 1)
+            let expired = try await complete(late, token3)
+            #expect(expired.status == .badRequest)
+            #expect(expired.body.string.contains("expired"))
+            #expect(late.sessionCookie == nil)
+
+            // unknown
+            let unknown = try await complete(BrowserSession(app), "not-a-real-token")
+            #expect(unknown.status == .badRequest)
+
+            let failures = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.sign_in_failed").all()
+            #expect(Set(failures.map(\.metadata)).count == 4)
+        }
+    }
+
+    @Test("opening the link (GET) never signs in: scanners and previews cannot use it up")
+    func magicLinkGetIsSafe() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let browser = BrowserSession(app)
+            let email = Self.uniqueEmail()
+            _ = try await browser.postJSON("/v1/auth/magic-link", ["email": email])
+            let body = try #require(try await latestOutboxBody(app, to: email.lowercased()))
+            let link = try #require(DevOutboxController.firstLink(in: body))
+            let path = String(link.dropFirst(app.publicSite.baseURL.count))
+            _ = try await browser.get(path)
+            _ = try await browser.get(path)
+            #expect(browser.sessionCookie == nil)
+            let open = try await LoginChallenge.query(on: app.db).filter(\.$consumedAt == nil).count()
+            #expect(open == 1)
+        }
+    }
+
+    @Test("SMS code: wrong codes count down, the fifth kills the code, a new code signs in", arguments: TestDatabase.all)
+    func smsFlow(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let browser = BrowserSession(app)
+            let phone = "+4179" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+            #expect(try await browser.postJSON("/v1/auth/sms", ["phone": phone]).status == .accepted)
+            let body = try #require(try await latestOutboxBody(app, to: phone))
+            let code = String(body.prefix(6))
+            #expect(code.allSatisfy { $0.isNumber })
+            let wrong = code == "000000" ? "111111" : "000000"
+
+            for left in (0..<LoginService.maxWrongCodes).reversed() {
+                let response = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": wrong])
+                #expect(response.status == .badRequest)
+                let error = try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any]
+                #expect(error?["error"] as? String == "wrong_code")
+                if left > 0 { #expect((error?["message"] as? String)?.contains("\(left)") == true) }
+            }
+            let dead = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": code])
+            #expect(dead.status == .tooManyRequests)
+            #expect(browser.sessionCookie == nil)
+
+            #expect(try await browser.postJSON("/v1/auth/sms", ["phone": phone]).status == .accepted)
+            let fresh = String(try #require(try await latestOutboxBody(app, to: phone)).prefix(6))
+            let verified = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": fresh])
+            #expect(verified.status == .ok)
+            #expect(browser.sessionCookie != nil)
+            let json = try JSONSerialization.jsonObject(with: Data(verified.body.string.utf8)) as? [String: Any]
+            #expect((json?["user"] as? [String: Any])?["phone"] as? String == phone)
+            // single use (without the new session, which would need the CSRF header)
+            browser.forget("bmm_session")
+            let again = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": fresh])
+            #expect(again.status == .badRequest)
+        }
+    }
+
+    @Test("SMS sign-in through the HTML forms: country select + national number, then the code", arguments: TestDatabase.all)
+    func smsForms(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let browser = BrowserSession(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/login").body.string))
+            let national = "79 " + String(Int.random(in: 100...999)) + " 45 67"
+            let sent = try await browser.postForm("/login/sms", ["country": "CH", "national": national, "csrf": csrf, "next": "/dashboard"])
+            #expect(sent.status == .seeOther)
+            let location = try #require(sent.headers.first(name: .location))
+            let e164 = "+41" + national.replacingOccurrences(of: " ", with: "")
+            #expect(location == "/login/sms/verify?phone=%2B41" + e164.dropFirst(3) + "&next=/dashboard")
+            let form = try await browser.get(location)
+            #expect(form.status == .ok)
+            let phoneField = HTMLInspector(html: form.body.string).tags("input").first { $0.attributes["name"] == "phone" }
+            #expect(phoneField?.attributes["value"] == e164)
+            let code = String(try #require(try await latestOutboxBody(app, to: e164)).prefix(6))
+            let signedIn = try await browser.postForm("/login/sms/verify", ["phone": e164, "code": code, "csrf": csrf, "next": "/dashboard"])
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.headers.first(name: .location) == "/dashboard")
+            #expect(try await browser.get("/dashboard").status == .ok)
+        }
+    }
+
+    @Test("sending is rate-limited with Retry-After; known and unknown addresses get the same answer")
+    func rateLimitsAndEnumeration() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let browser = BrowserSession(app)
+            let known = Self.uniqueEmail()
+            _ = try await Self.signInByEmail(BrowserSession(app), email: known)
+            let unknown = Self.uniqueEmail()
+            let a = try await browser.postJSON("/v1/auth/magic-link", ["email": known])
+            let b = try await browser.postJSON("/v1/auth/magic-link", ["email": unknown])
+            #expect(a.status == b.status)
+            #expect(a.body.string == b.body.string)
+
+            var last: TestingHTTPResponse?
+            for _ in 0..<RateLimitPolicy().signInSendsPerTarget.limit {
+                last = try await browser.postJSON("/v1/auth/magic-link", ["email": unknown])
+            }
+            let limited = try #require(last)
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers.first(name: "Retry-After") ?? "") ?? 0 > 0)
+            let error = try JSONSerialization.jsonObject(with: Data(limited.body.string.utf8)) as? [String: Any]
+            #expect(error?["error"] as? String == "rate_limited")
+        }
+    }
+
+    @Test("CSRF: forms need the token, fetch with a session needs the header, foreign origins are refused")
+    func csrf() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let browser = BrowserSession(app)
+            _ = try await browser.get("/login")
+            let noToken = try await browser.postForm("/login/email", ["email": Self.uniqueEmail()])
+            #expect(noToken.status == .forbidden)
+            let wrongToken = try await browser.postForm("/login/email", ["email": Self.uniqueEmail(), "csrf": "forged"])
+            #expect(wrongToken.status == .forbidden)
+            #expect(try await outboxMessages(app).isEmpty)
+
+            _ = try await Self.signInByEmail(browser, email: Self.uniqueEmail())
+            let noHeader = try await browser.postJSON("/v1/auth/logout", [:], csrfHeader: false)
+            #expect(noHeader.status == .forbidden)
+            #expect(try await browser.get("/v1/auth/me").status == .ok)
+
+            browser.origin = "https://evil.example"
+            let foreign = try await browser.postJSON("/v1/auth/logout", [:])
+            #expect(foreign.status == .forbidden)
+            let body = try JSONSerialization.jsonObject(with: Data(foreign.body.string.utf8)) as? [String: Any]
+            #expect(body?["error"] as? String == "csrf_failed")
+            #expect(try await browser.get("/v1/auth/me").status == .ok)
+        }
+    }
+
+    @Test("sign-out kills the session on the server; idle and absolute timeouts end it", arguments: TestDatabase.all)
+    func sessionLifetime(database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.clock = clock.clock
+            let browser = BrowserSession(app)
+            _ = try await Self.signInByEmail(browser, email: Self.uniqueEmail())
+            let stolen = try #require(browser.sessionCookie)
+            let logout = try await browser.postForm("/logout", ["csrf": browser.csrfCookie ?? ""])
+            #expect(logout.status == .seeOther)
+            #expect(browser.sessionCookie == nil)
+            let replay = BrowserSession(app)
+            replay.set("bmm_session", stolen)
+            #expect(try await replay.get("/v1/auth/me").status == .unauthorized)
+
+            let idle = BrowserSession(app)
+            _ = try await Self.signInByEmail(idle, email: Self.uniqueEmail())
+            clock.advance(SessionService.idleTimeout - 3600)
+            #expect(try await idle.get("/v1/auth/me").status == .ok)
+            clock.advance(SessionService.idleTimeout + 1)
+            #expect(try await idle.get("/v1/auth/me").status == .unauthorized)
+
+            let busy = BrowserSession(app)
+            _ = try await Self.signInByEmail(busy, email: Self.uniqueEmail())
+            for _ in 0..<5 {
+                clock.advance(SessionService.absoluteTimeout / 5 - 60)
+                _ = try await busy.get("/v1/auth/me")
+            }
+            clock.advance(600)
+            #expect(try await busy.get("/v1/auth/me").status == .unauthorized)
+        }
+    }
+
+    @Test("a new session id at every sign-in: a planted cookie is never adopted")
+    func sessionRotation() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            // given an attacker-chosen session cookie in the victim's browser
+            let browser = BrowserSession(app)
+            browser.set("bmm_session", "attacker-chosen-value")
+            let email = Self.uniqueEmail()
+            // when the victim signs in
+            _ = try await Self.signInByEmail(browser, email: email)
+            // then the session id is a fresh random one, and signing in again elsewhere gives another
+            let first = try #require(browser.sessionCookie)
+            #expect(first != "attacker-chosen-value")
+            #expect(first.count >= 43)
+            let attacker = BrowserSession(app)
+            attacker.set("bmm_session", "attacker-chosen-value")
+            #expect(try await attacker.get("/v1/auth/me").status == .unauthorized)
+            let other = BrowserSession(app)
+            _ = try await Self.signInByEmail(other, email: email)
+            #expect(other.sessionCookie != first)
+        }
+    }
+
+    @Test("over https the cookies are __Host- prefixed and Secure")
+    func secureCookies() async throws {
+        let config = try testConfig(environment: ["BMM_PUBLIC_URL": "https://mcp.example.com"])
+        try await withConfiguredApp(config) { app in
+            let login = try await app.testing().sendRequest(.GET, "/login")
+            let cookie = try #require(login.headers[.setCookie].first)
+            #expect(cookie.hasPrefix("__Host-bmm_csrf="))
+            #expect(cookie.contains("Secure"))
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("Path=/"))
+            #expect(!cookie.contains("Domain"))
+        }
+    }
+
+    @Test("bad input gets a clear error and changes nothing")
+    func badInput() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let browser = BrowserSession(app)
+            let email = try await browser.postJSON("/v1/auth/magic-link", ["email": "not-an-email"])
+            #expect(email.status == .badRequest)
+            #expect(email.body.string.contains("\"error\":\"invalid_email\""))
+            let phone = try await browser.postJSON("/v1/auth/sms", ["phone": "+41 12"])
+            #expect(phone.status == .badRequest)
+            #expect(phone.body.string.contains("\"error\":\"invalid_phone\""))
+            let missing = try await browser.postJSON("/v1/auth/sms/verify", ["phone": "+41791234567"])
+            #expect(missing.status == .badRequest)
+
+            let page = try await browser.get("/login")
+            let csrf = try #require(BrowserSession.csrfField(in: page.body.string))
+            let form = try await browser.postForm("/login/email", ["email": "typo@@example", "csrf": csrf])
+            #expect(form.status == .unprocessableEntity)
+            let field = HTMLInspector(html: form.body.string).tags("input").first { $0.attributes["name"] == "email" }
+            #expect(field?.attributes["value"] == "typo@@example")
+            #expect(form.body.string.contains("field-error"))
+
+            let phoneForm = try await browser.postForm("/login/sms", ["country": "CH", "national": "12ab", "csrf": csrf])
+            #expect(phoneForm.status == .unprocessableEntity)
+            let national = HTMLInspector(html: phoneForm.body.string).tags("input").first { $0.attributes["name"] == "national" }
+            #expect(national?.attributes["value"] == "12ab")
+
+            // (bodies over 64 KB are refused with 413 by the HTTP server; see Tests/e2e/test_accounts.py)
+            let long = try await browser.postJSON("/v1/auth/magic-link", ["email": String(repeating: "a", count: 300) + "@example.com"])
+            #expect(long.status == .badRequest)
+            #expect(try await outboxMessages(app).isEmpty)
+            #expect(try await User.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("the login page offers at least 60 countries with Switzerland selected")
+    func loginPage() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let page = HTMLInspector(html: try await app.testing().sendRequest(.GET, "/login").body.string)
+            let options = page.tags("option")
+            #expect(options.count >= 60)
+            #expect(options.first { $0.attributes["selected"] != nil }?.attributes["value"] == "CH")
+            #expect(page.h1Count == 1)
+        }
+    }
+
+    @Test("the outbox exists in development only")
+    func outboxOnlyInDevelopment() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let page = try await app.testing().sendRequest(.GET, "/dev/outbox")
+            let json = try await app.testing().sendRequest(.GET, "/dev/outbox.json")
+            #expect(page.status == .ok)
+            #expect(json.status == .ok)
+        }
+        let production = try testConfig(environment: [
+            "BMM_ENV": "production",
+            "BMM_PUBLIC_URL": "https://mcp.example.com",
+            "BMM_SESSION_SECRET": String(repeating: "ef", count: 32),
+            "BMM_ENCRYPTION_KEY": Data(repeating: 3, count: 32).base64EncodedString(),
+        ])
+        try await withConfiguredApp(production) { app in
+            let page = try await app.testing().sendRequest(.GET, "/dev/outbox")
+            let json = try await app.testing().sendRequest(.GET, "/dev/outbox.json")
+            #expect(page.status == .notFound)
+            #expect(json.status == .notFound)
+        }
+    }
+
+    @Test("signed out, /v1/auth/me is 401 and the dashboard sends you to sign in")
+    func signedOut() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let me = try await app.testing().sendRequest(.GET, "/v1/auth/me")
+            #expect(me.status == .unauthorized)
+            #expect(me.body.string.contains("\"error\":\"unauthorized\""))
+            let dashboard = try await app.testing().sendRequest(.GET, "/dashboard")
+            #expect(dashboard.status == .seeOther)
+            #expect(dashboard.headers.first(name: .location) == "/login?next=/dashboard")
+        }
+    }
+}
+
+@Suite("Development outbox exposure")
+struct OutboxExposureTests {
+    @Test("the outbox answers only this machine, even in development", arguments: [
+        ("127.0.0.1", true), ("::1", true), ("203.0.113.5", false), ("10.1.2.3", false), ("2001:db8::1", false),
+    ])
+    func localOnly(address: String, allowed: Bool) async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let request = Request(application: app, method: .GET, url: URI(path: "/dev/outbox"),
+                                  remoteAddress: try SocketAddress(ipAddress: address, port: 40000), on: app.eventLoopGroup.any())
+            if allowed {
+                #expect(throws: Never.self) { try DevOutboxController.requireLocal(request) }
+            } else {
+                #expect(throws: (any Error).self) { try DevOutboxController.requireLocal(request) }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Admin and suspension")
+struct AdminTests {
+    static func runAdmin(_ app: Application, _ arguments: [String]) async throws -> String {
+        let console = CapturingConsole()
+        var context = CommandContext(console: console, input: CommandInput(arguments: ["bmm"] + arguments))
+        context.application = app
+        try await AdminCommand().run(using: &context)
+        return console.output
+    }
+
+    @Test("bmm admin grant/revoke, the hidden /admin page, and suspending a workspace", arguments: TestDatabase.all)
+    func adminFlow(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (admin, adminEmail) = try await AccountDataTests.signedIn(app)
+            let (member, memberEmail) = try await AccountDataTests.signedIn(app)
+
+            // not an admin yet: the page does not exist for them
+            #expect(try await admin.get("/admin").status == .notFound)
+            let granted = try await Self.runAdmin(app, ["grant", adminEmail.uppercased()])
+            #expect(granted.contains("is now a platform administrator"))
+            let page = try await admin.get("/admin")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains(memberEmail))
+            let search = try await admin.get(SiteRoute.admin.path(QueryString([("q", String(memberEmail.prefix(12)))])))
+            #expect(search.body.string.contains(memberEmail))
+            #expect(!search.body.string.contains("<td>\(adminEmail)</td>"))
+            #expect(page.body.string.contains("<td>\(adminEmail)</td>"))
+            #expect(try await member.get("/admin").status == .notFound)
+
+            // suspend the member's workspace
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == memberEmail).first())
+            let organizationID = try #require(try await Membership.query(on: app.db).filter(\.$user.$id == user.id!).first()?.$organization.id)
+            let csrf = try #require(BrowserSession.csrfField(in: page.body.string))
+            let memberTries = try await member.postForm("/admin/orgs/\(organizationID)/suspend", ["csrf": member.csrfCookie ?? ""])
+            #expect(memberTries.status == .notFound)
+            let suspended = try await admin.postForm("/admin/orgs/\(organizationID)/suspend", ["csrf": csrf])
+            #expect(suspended.status == .seeOther)
+
+            // reads work, changes answer 403 org_suspended
+            #expect(try await member.get("/v1/auth/me").status == .ok)
+            let blocked = try await member.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+                                                body: ByteBuffer(string: #"{"name":"x"}"#))
+            #expect(blocked.status == .forbidden)
+            #expect(try AccountDataTests.json(blocked)["error"] as? String == "org_suspended")
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "org.suspended").count() == 1)
+
+            _ = try await admin.postForm("/admin/orgs/\(organizationID)/unsuspend", ["csrf": csrf])
+            let allowed = try await member.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+                                                body: ByteBuffer(string: #"{"name":"x"}"#))
+            #expect(allowed.status == .created)
+
+            let revoked = try await Self.runAdmin(app, ["revoke", adminEmail])
+            #expect(revoked.contains("no longer"))
+            #expect(try await admin.get("/admin").status == .notFound)
+        }
+    }
+
+    @Test("admin commands explain mistakes")
+    func adminErrors() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            await #expect(throws: AdminCommand.AdminError.self) { try await Self.runAdmin(app, ["grant", "nobody@example.com"]) }
+            await #expect(throws: AdminCommand.AdminError.self) { try await Self.runAdmin(app, ["promote", "x@example.com"]) }
+        }
+    }
+
+    @Test("a suspended workspace can still sign out and delete its account")
+    func suspendedCanLeave() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (member, email) = try await AccountDataTests.signedIn(app)
+            let organization = try #require(try await Organization.query(on: app.db).first())
+            organization.suspendedAt = Date()
+            try await organization.save(on: app.db)
+            let deleted = try await member.send(.DELETE, "/v1/account", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+                                                body: ByteBuffer(string: #"{"confirm":"\#(email)"}"#))
+            #expect(deleted.status == .noContent)
+        }
+    }
+}

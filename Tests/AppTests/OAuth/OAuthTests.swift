@@ -1,0 +1,290 @@
+@testable import App
+import Core
+import Crypto
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("OAuth 2.1: discovery, registration, consent, PKCE, refresh rotation, audience")
+struct OAuthTests {
+    static let verifier = "test-verifier-" + String(repeating: "v", count: 40)
+    static let redirect = "http://127.0.0.1:33418/callback"
+
+    struct Flow {
+        let browser: BrowserSession
+        let server: UUID
+        let clientID: String
+        var resource: String { "http://127.0.0.1:8080/mcp/\(server.uuidString.lowercased())" }
+
+        func authorizeQuery(challenge: String = OAuthTokenService.challenge(for: OAuthTests.verifier), method: String = "S256",
+                            redirect: String = OAuthTests.redirect, resource: String? = nil, state: String = "st+te/1 ü") -> String {
+            var components = URLComponents()
+            components.queryItems = [
+                .init(name: "response_type", value: "code"), .init(name: "client_id", value: clientID),
+                .init(name: "redirect_uri", value: redirect), .init(name: "code_challenge", value: challenge),
+                .init(name: "code_challenge_method", value: method), .init(name: "state", value: state),
+                .init(name: "resource", value: resource ?? self.resource), .init(name: "scope", value: "mcp:tools"),
+            ]
+            return "/oauth/authorize?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        }
+
+        /// Consent page → approve → the code from the redirect.
+        func code(state: String = "st+te/1 ü") async throws -> String {
+            let page = try await browser.get(authorizeQuery(state: state))
+            // Consent given before is remembered: the code comes straight back.
+            if page.status == .seeOther, let location = page.headers.first(name: .location) {
+                return try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
+            }
+            let inputs = HTMLInspector(html: page.body.string).tags("input").filter { $0.attributes["type"] == "hidden" }
+            var fields: [String: String] = [:]
+            for input in inputs { if let name = input.attributes["name"] { fields[name] = input.attributes["value"] ?? "" } }
+            fields["decision"] = "approve"
+            let approved = try await browser.postForm("/oauth/authorize", fields)
+            guard let location = approved.headers.first(name: .location) else {
+                Issue.record("approval answered \(approved.status): \(approved.body.string)")
+                throw Abort(.internalServerError)
+            }
+            let items = URLComponents(string: location)?.queryItems ?? []
+            #expect(items.first { $0.name == "state" }?.value == state, "state comes back exactly")
+            #expect(items.first { $0.name == "iss" }?.value == "http://127.0.0.1:8080")
+            return try #require(items.first { $0.name == "code" }?.value)
+        }
+
+        func token(_ fields: [String: String]) async throws -> TestingHTTPResponse {
+            var components = URLComponents()
+            components.queryItems = fields.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+            return try await browser.app.testing().sendRequest(.POST, "/oauth/token", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+        }
+
+        func exchange(_ code: String, verifier: String = OAuthTests.verifier, resource: String? = nil) async throws -> TestingHTTPResponse {
+            try await token(["grant_type": "authorization_code", "code": code, "redirect_uri": OAuthTests.redirect, "client_id": clientID,
+                             "code_verifier": verifier, "resource": resource ?? self.resource])
+        }
+
+        func call(_ accessToken: String, server: UUID? = nil) async throws -> TestingHTTPResponse {
+            let path = "/mcp/\((server ?? self.server).uuidString.lowercased())"
+            let body = #"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
+            return try await browser.app.testing().sendRequest(.POST, path, headers: [
+                "Authorization": "Bearer \(accessToken)", "Content-Type": "application/json", "Accept": "application/json",
+                "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/list"], body: ByteBuffer(string: body))
+        }
+    }
+
+    static func setUp(_ app: Application) async throws -> Flow {
+        let (browser, _) = try await AccountDataTests.signedIn(app)
+        let server = try await Hosting.createAndBuild(browser)
+        let registered = try await browser.postObject("/oauth/register", ["client_name": "Test client", "redirect_uris": [redirect]])
+        #expect(registered.status == .created)
+        let clientID = try #require(try AccountDataTests.json(registered)["client_id"] as? String)
+        return Flow(browser: browser, server: server, clientID: clientID)
+    }
+
+    @Test("metadata: RFC 9728 per server and RFC 8414 at both well-known paths, consistent issuer")
+    func discovery() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let flow = try await Self.setUp(app)
+            let resource = try AccountDataTests.json(try await flow.browser.get("/.well-known/oauth-protected-resource/mcp/\(flow.server.uuidString.lowercased())"))
+            #expect(resource["resource"] as? String == flow.resource)
+            #expect(resource["authorization_servers"] as? [String] == ["http://127.0.0.1:8080"])
+            let root = try AccountDataTests.json(try await flow.browser.get("/.well-known/oauth-protected-resource?resource=\(flow.resource)"))
+            #expect(root["resource"] as? String == flow.resource)
+            for path in ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server/mcp/\(flow.server.uuidString.lowercased())"] {
+                let metadata = try AccountDataTests.json(try await flow.browser.get(path))
+                #expect(metadata["issuer"] as? String == "http://127.0.0.1:8080", "\(path)")
+                #expect(metadata["code_challenge_methods_supported"] as? [String] == ["S256"])
+                #expect(metadata["client_id_metadata_document_supported"] as? Bool == true)
+            }
+            let unauthorized = try await flow.call("nope")
+            let challenge = try #require(unauthorized.headers.first(name: .wwwAuthenticate))
+            #expect(challenge.contains("resource_metadata=\"http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp/\(flow.server.uuidString.lowercased())\""))
+            #expect(challenge.contains("scope=\"mcp:tools\""))
+        }
+    }
+
+    @Test("the whole flow: consent, code, tokens (no-store), a call, refresh rotation; reuse revokes the grant", arguments: TestDatabase.all)
+    func flow(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await Self.setUp(app)
+            let code = try await flow.code()
+            let issued = try await flow.exchange(code)
+            #expect(issued.status == .ok)
+            #expect(issued.headers.first(name: .cacheControl) == "no-store")
+            let tokens = try AccountDataTests.json(issued)
+            let access = try #require(tokens["access_token"] as? String)
+            let refresh = try #require(tokens["refresh_token"] as? String)
+            #expect(try await flow.call(access).status == .ok)
+            #expect(try await OAuthToken.query(on: app.db).all().allSatisfy { $0.tokenHash != access && $0.tokenHash != refresh }, "tokens are stored hashed")
+            #expect(try await OAuthGrant.query(on: app.db).first()?.lastUsedAt != nil, "a call records when the grant was last used")
+
+            // a token without the mcp:tools scope is known but not enough: 403 insufficient_scope
+            let row = try #require(try await OAuthToken.query(on: app.db).filter(\.$tokenHash == SecretToken.sha256(access)).first())
+            row.scope = "profile"
+            try await row.save(on: app.db)
+            let narrow = try await flow.call(access)
+            #expect(narrow.status == .forbidden)
+            #expect(try AccountDataTests.json(narrow)["error"] as? String == "insufficient_scope")
+            #expect(narrow.headers.first(name: .wwwAuthenticate)?.contains(#"error="insufficient_scope""#) == true)
+            row.scope = OAuthURLs.scope
+            try await row.save(on: app.db)
+            #expect(try await flow.call(access).status == .ok)
+
+            // consent is remembered: the next authorization skips the page
+            let again = try await flow.browser.get(flow.authorizeQuery())
+            #expect(again.status == .seeOther)
+            #expect(again.headers.first(name: .location)?.hasPrefix(Self.redirect + "?code=") == true)
+
+            let rotated = try AccountDataTests.json(try await flow.token(["grant_type": "refresh_token", "refresh_token": refresh, "client_id": flow.clientID]))
+            let newAccess = try #require(rotated["access_token"] as? String)
+            #expect(try await flow.call(newAccess).status == .ok)
+            // the old refresh token again: reuse, and the whole grant goes
+            let reused = try await flow.token(["grant_type": "refresh_token", "refresh_token": refresh, "client_id": flow.clientID])
+            #expect(reused.status == .badRequest)
+            #expect(try AccountDataTests.json(reused)["error"] as? String == "invalid_grant")
+            #expect(try await flow.call(newAccess).status == .unauthorized)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "oauth.consent_granted").count() == 1)
+        }
+    }
+
+    @Test("negative table: replay, PKCE, resource, audience, query-string token, redirect, DCR, consent CSRF")
+    func negatives() async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig()) { app in
+            app.clock = clock.clock
+            let flow = try await Self.setUp(app)
+
+            // code replay revokes what the code issued
+            let code = try await flow.code()
+            let first = try AccountDataTests.json(try await flow.exchange(code))
+            let access = try #require(first["access_token"] as? String)
+            let replay = try await flow.exchange(code)
+            #expect(try AccountDataTests.json(replay)["error"] as? String == "invalid_grant")
+            #expect(try await flow.call(access).status == .unauthorized)
+
+            // wrong PKCE verifier, missing verifier
+            let code2 = try await flow.code()
+            #expect(try AccountDataTests.json(try await flow.exchange(code2, verifier: "wrong-" + String(repeating: "w", count: 40)))["error"] as? String == "invalid_grant")
+            let missing = try await flow.token(["grant_type": "authorization_code", "code": code2, "redirect_uri": Self.redirect, "client_id": flow.clientID, "resource": flow.resource])
+            #expect(try AccountDataTests.json(missing)["error"] as? String == "invalid_request")
+
+            // wrong resource at the token endpoint
+            let code3 = try await flow.code()
+            #expect(try AccountDataTests.json(try await flow.exchange(code3, resource: "http://127.0.0.1:8080/mcp/\(UUID().uuidString.lowercased())"))["error"] as? String == "invalid_target")
+
+            // an expired code
+            let code4 = try await flow.code()
+            clock.advance(OAuthTokenService.codeLifetime + 1)
+            #expect(try AccountDataTests.json(try await flow.exchange(code4))["error"] as? String == "invalid_grant")
+
+            // plain PKCE and no challenge are refused at the authorize step (redirected errors)
+            let plain = try await flow.browser.get(flow.authorizeQuery(method: "plain"))
+            #expect(plain.headers.first(name: .location)?.contains("error=invalid_request") == true)
+            let none = try await flow.browser.get(flow.authorizeQuery(challenge: ""))
+            #expect(none.headers.first(name: .location)?.contains("error=invalid_request") == true)
+
+            // a redirect URI the client did not register: explained here, never redirected
+            let foreign = try await flow.browser.get(flow.authorizeQuery(redirect: "https://evil.example/callback"))
+            #expect(foreign.status == .badRequest)
+            #expect(foreign.headers.first(name: .location) == nil)
+
+            // a token of server A at server B, and a token in the query string
+            let code5 = try await flow.code()
+            let token5 = try #require(try AccountDataTests.json(try await flow.exchange(code5))["access_token"] as? String)
+            let other = try await Hosting.createAndBuild(flow.browser, { var spec = Hosting.calculator; spec.slug = "other"; return spec }())
+            #expect(try await flow.call(token5, server: other).status == .unauthorized)
+            #expect(try await flow.call(token5).status == .ok)
+            let query = try await app.testing().sendRequest(.POST, "/mcp/\(flow.server.uuidString.lowercased())?access_token=\(token5)",
+                                                           headers: ["Content-Type": "application/json"], body: ByteBuffer(string: "{}"))
+            #expect(query.status == .unauthorized)
+
+            // DCR refuses javascript: and non-loopback http redirect URIs
+            for uri in ["javascript:alert(1)", "data:text/html,hi", "http://evil.example/cb"] {
+                let refused = try await flow.browser.postObject("/oauth/register", ["client_name": "x", "redirect_uris": [uri]])
+                #expect(refused.status == .badRequest, "\(uri)")
+                #expect(try AccountDataTests.json(refused)["error"] as? String == "invalid_redirect_uri")
+            }
+
+            // consent without its CSRF token
+            let page = try await flow.browser.get(flow.authorizeQuery(resource: "http://127.0.0.1:8080/mcp/\(other.uuidString.lowercased())"))
+            var fields: [String: String] = [:]
+            for input in HTMLInspector(html: page.body.string).tags("input") where input.attributes["type"] == "hidden" {
+                if let name = input.attributes["name"], name != "csrf" { fields[name] = input.attributes["value"] ?? "" }
+            }
+            fields["decision"] = "approve"
+            let forged = try await flow.browser.postForm("/oauth/authorize", fields)
+            #expect(forged.status == .forbidden)
+
+            // unsupported grant types and unknown clients get OAuth errors
+            let password = try await flow.token(["grant_type": "password", "client_id": flow.clientID])
+            #expect(try AccountDataTests.json(password)["error"] as? String == "unsupported_grant_type")
+            let unknown = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: "bmmc_unknown").authorizeQuery())
+            #expect(unknown.status == .badRequest)
+        }
+    }
+}
+
+extension OAuthTests {
+    @Test("Settings → Connected apps lists the grant; revoking it ends the tokens and is audited")
+    func connectedApps() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let flow = try await Self.setUp(app)
+            let tokens = try AccountDataTests.json(try await flow.exchange(try await flow.code()))
+            let access = try #require(tokens["access_token"] as? String)
+            let settings = try await flow.browser.get("/settings")
+            #expect(settings.body.string.contains("Test client"))
+            let form = try #require(HTMLInspector(html: settings.body.string).tags("form").first { $0.attributes["action"]?.contains("/connected-apps/") == true })
+            let csrf = try #require(BrowserSession.csrfField(in: settings.body.string))
+            let revoked = try await flow.browser.postForm(try #require(form.attributes["action"]), ["csrf": csrf])
+            #expect(revoked.status == .seeOther)
+            #expect(try await flow.call(access).status == .unauthorized)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "oauth.grant_revoked").count() == 1)
+            #expect(!(try await flow.browser.get("/settings")).body.string.contains("Test client"))
+        }
+    }
+
+    @Test("a client metadata document URL that resolves to a private address is refused on the page")
+    func metadataDocumentOnAPrivateAddress() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let flow = try await Self.setUp(app)
+            for clientID in ["https://127.0.0.1/client.json", "https://169.254.169.254/latest/meta-data", "https://localhost:9/client"] {
+                let page = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: clientID).authorizeQuery())
+                #expect(page.status == .badRequest, "\(clientID)")
+                #expect(page.headers.first(name: .location) == nil)
+                #expect(page.body.string.contains("metadata document could not be fetched"))
+            }
+        }
+    }
+}
+
+extension OAuthTests {
+    @Test("expiry boundaries: access tokens end after an hour (refresh still works), unused registrations after 90 days; registration is rate-limited")
+    func expiryAndLimits() async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig()) { app in
+            app.clock = clock.clock
+            let flow = try await Self.setUp(app)
+            let tokens = try AccountDataTests.json(try await flow.exchange(try await flow.code()))
+            let access = try #require(tokens["access_token"] as? String)
+            let refresh = try #require(tokens["refresh_token"] as? String)
+            clock.advance(OAuthTokenService.accessLifetime - 5)
+            #expect(try await flow.call(access).status == .ok, "still valid just before the hour")
+            clock.advance(10)
+            #expect(try await flow.call(access).status == .unauthorized, "expired just after")
+            let renewed = try await flow.token(["grant_type": "refresh_token", "refresh_token": refresh, "client_id": flow.clientID])
+            #expect(renewed.status == .ok)
+
+            clock.advance(91 * 24 * 3600)
+            let stale = try await flow.browser.get(flow.authorizeQuery())
+            #expect(stale.status == .badRequest, "a registration unused for 90 days is gone")
+
+            var statuses: [HTTPStatus] = []
+            for index in 0..<(RateLimitPolicy().clientRegistrationsPerIP.limit + 1) {
+                statuses.append(try await flow.browser.postObject("/oauth/register", ["client_name": "c\(index)", "redirect_uris": [Self.redirect]]).status)
+            }
+            #expect(statuses.last == .tooManyRequests)
+            #expect(statuses.dropLast().allSatisfy { $0 == .created })
+        }
+    }
+}

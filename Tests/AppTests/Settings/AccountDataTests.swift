@@ -1,0 +1,200 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Personal API tokens, profile, audit log and account deletion — each checked
+/// against a second person who must never see or change the first one's data.
+@Suite("Accounts: tokens, profile, audit, deletion")
+struct AccountDataTests {
+    static func signedIn(_ app: Application) async throws -> (BrowserSession, email: String) {
+        let browser = BrowserSession(app)
+        let email = AccountsTests.uniqueEmail()
+        _ = try await AccountsTests.signInByEmail(browser, email: email)
+        return (browser, email.lowercased())
+    }
+
+    static func json(_ response: TestingHTTPResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test("API tokens: shown once, stored hashed, usable as Bearer, revocable; nobody else sees them", arguments: TestDatabase.all)
+    func tokens(database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.clock = clock.clock
+            let (alice, _) = try await Self.signedIn(app)
+            let (bob, _) = try await Self.signedIn(app)
+
+            // when Alice creates a token
+            let created = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: #"{"name":"CI deploys","expiresInDays":30}"#))
+            #expect(created.status == .created)
+            let body = try Self.json(created)
+            let secret = try #require(body["token"] as? String)
+            let id = try #require(body["id"] as? String)
+            #expect(secret.hasPrefix("bmm_"))
+            #expect(try await APIToken.query(on: app.db).filter(\.$tokenHash == secret).count() == 0)
+
+            // then it authenticates API calls without any cookie
+            let me = try await app.testing().sendRequest(.GET, "/v1/auth/me", headers: ["Authorization": "Bearer \(secret)"])
+            #expect(me.status == .ok)
+            let listed = try Self.json(try await alice.get("/v1/tokens"))["tokens"] as? [[String: Any]]
+            #expect(listed?.count == 1)
+            #expect(listed?.first?["token"] == nil)
+            #expect(listed?.first?["lastUsedAt"] != nil)
+
+            // and Bob can neither see nor revoke it
+            #expect((try Self.json(try await bob.get("/v1/tokens"))["tokens"] as? [Any])?.isEmpty == true)
+            let stolen = try await bob.send(.DELETE, "/v1/tokens/\(id)", headers: ["X-CSRF-Token": bob.csrfCookie ?? ""])
+            #expect(stolen.status == .notFound)
+
+            // revoking ends it
+            let revoked = try await alice.send(.DELETE, "/v1/tokens/\(id)", headers: ["X-CSRF-Token": alice.csrfCookie ?? ""])
+            #expect(revoked.status == .noContent)
+            let after = try await app.testing().sendRequest(.GET, "/v1/auth/me", headers: ["Authorization": "Bearer \(secret)"])
+            #expect(after.status == .unauthorized)
+            #expect(after.headers.first(name: "WWW-Authenticate")?.contains("invalid_token") == true)
+
+            // an expired token stops working
+            let short = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                             body: ByteBuffer(string: #"{"name":"short","expiresInDays":1}"#))
+            let shortSecret = try #require(try Self.json(short)["token"] as? String)
+            clock.advance(86_400 + 1)
+            #expect(try await app.testing().sendRequest(.GET, "/v1/auth/me", headers: ["Authorization": "Bearer \(shortSecret)"]).status == .unauthorized)
+
+            let actions = try await AuditEvent.query(on: app.db).all().map(\.action)
+            #expect(actions.filter { $0 == "token.created" }.count == 2)
+            #expect(actions.contains("token.revoked"))
+        }
+    }
+
+    @Test("bad token requests get clear errors")
+    func tokenValidation() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (alice, _) = try await Self.signedIn(app)
+            for (json, code) in [(#"{"name":""}"#, "invalid_name"), (#"{"name":"x","expiresInDays":0}"#, "invalid_expiry"), (#"{"name":"x","expiresInDays":400}"#, "invalid_expiry")] {
+                let response = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                                    body: ByteBuffer(string: json))
+                #expect(response.status == .badRequest)
+                #expect(try Self.json(response)["error"] as? String == code)
+            }
+            #expect(try await app.testing().sendRequest(.GET, "/v1/tokens", headers: ["Authorization": "Bearer bmm_unknown"]).status == .unauthorized)
+            #expect(try await app.testing().sendRequest(.GET, "/v1/tokens").status == .unauthorized)
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("your data: everything about you, nothing secret, nothing of anyone else")
+    func dataExport() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (alice, email) = try await Self.signedIn(app)
+            let (bob, bobEmail) = try await Self.signedIn(app)
+            let created = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: #"{"name":"export-me"}"#))
+            let secret = try #require(try Self.json(created)["token"] as? String)
+            let response = try await alice.get("/v1/account/export")
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let text = response.body.string
+            let export = try Self.json(response)
+            #expect((export["user"] as? [String: Any])?["email"] as? String == email)
+            #expect((export["apiTokens"] as? [[String: Any]])?.first?["name"] as? String == "export-me")
+            #expect((export["sessions"] as? [Any])?.count == 1)
+            #expect(((export["auditEvents"] as? [[String: Any]]) ?? []).contains { $0["action"] as? String == "token.created" })
+            #expect(!text.contains(secret))
+            #expect(!text.contains(SecretToken.sha256(secret)))
+            #expect(!text.contains(try #require(alice.sessionCookie)))
+            #expect(!text.contains(bobEmail))
+            _ = bob
+        }
+    }
+
+    @Test("profile: the display name can be changed, within limits")
+    func profile() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (alice, _) = try await Self.signedIn(app)
+            let ok = try await alice.send(.PATCH, "/v1/account/profile", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                          body: ByteBuffer(string: #"{"displayName":"  Alice <b>Liddell</b> "}"#))
+            #expect(ok.status == .ok)
+            #expect((try Self.json(ok)["user"] as? [String: Any])?["displayName"] as? String == "Alice <b>Liddell</b>")
+            let dashboard = try await alice.get("/dashboard").body.string
+            #expect(dashboard.contains("Alice &lt;b&gt;Liddell&lt;/b&gt;"))
+            let bad = try await alice.send(.PATCH, "/v1/account/profile", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                           body: ByteBuffer(string: #"{"displayName":"   "}"#))
+            #expect(bad.status == .badRequest)
+        }
+    }
+
+    @Test("audit log: org-scoped, newest first, filterable, paginated by cursor", arguments: TestDatabase.all)
+    func auditLog(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (alice, _) = try await Self.signedIn(app)
+            let (bob, _) = try await Self.signedIn(app)
+            for index in 0..<3 {
+                _ = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                         body: ByteBuffer(string: #"{"name":"t\#(index)"}"#))
+            }
+            let all = try Self.json(try await alice.get("/v1/audit"))["events"] as? [[String: Any]] ?? []
+            #expect(all.count >= 5)
+            #expect(all.allSatisfy { $0["ip"] != nil || true })
+            let times = all.compactMap { $0["createdAt"] as? String }
+            #expect(times == times.sorted(by: >))
+
+            let filtered = try Self.json(try await alice.get("/v1/audit?action=token.created"))["events"] as? [[String: Any]] ?? []
+            #expect(filtered.count == 3)
+
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let path = "/v1/audit?limit=2" + (cursor.map { "&" + QueryString([("cursor", $0)]).text } ?? "")
+                let page = try Self.json(try await alice.get(path))
+                seen += (page["events"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                cursor = page["nextCursor"] as? String
+            } while cursor != nil
+            #expect(seen == all.compactMap { $0["id"] as? String })
+
+            let bobsView = try Self.json(try await bob.get("/v1/audit"))["events"] as? [[String: Any]] ?? []
+            #expect(!bobsView.contains { ($0["action"] as? String) == "token.created" })
+            #expect(try await alice.get("/v1/audit?cursor=garbage").status == .badRequest)
+        }
+    }
+
+    @Test("deleting the account needs the retyped address, then leaves no rows of the person's own organization", arguments: TestDatabase.all)
+    func deletion(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (alice, email) = try await Self.signedIn(app)
+            let (bob, _) = try await Self.signedIn(app)
+            _ = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                     body: ByteBuffer(string: #"{"name":"doomed"}"#))
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
+            let organizationID = try #require(try await Membership.query(on: app.db).filter(\.$user.$id == user.id!).first()?.$organization.id)
+            let session = try #require(alice.sessionCookie)
+
+            let wrong = try await alice.send(.DELETE, "/v1/account", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                             body: ByteBuffer(string: #"{"confirm":"someone@else.com"}"#))
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(try await User.find(user.id, on: app.db) != nil)
+
+            let deleted = try await alice.send(.DELETE, "/v1/account", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: #"{"confirm":"\#(email.uppercased())"}"#))
+            #expect(deleted.status == .noContent)
+            #expect(try await User.find(user.id, on: app.db) == nil)
+            #expect(try await Organization.find(organizationID, on: app.db) == nil)
+            #expect(try await Membership.query(on: app.db).filter(\.$organization.$id == organizationID).count() == 0)
+            #expect(try await Session.query(on: app.db).filter(\.$user.$id == user.id!).count() == 0)
+            #expect(try await APIToken.query(on: app.db).filter(\.$organization.$id == organizationID).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$organizationID == organizationID).count() == 0)
+            let record = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "account.deleted").first())
+            #expect(record.organizationID == nil)
+            #expect(!record.metadata.contains(email))
+
+            let replay = BrowserSession(app)
+            replay.set("bmm_session", session)
+            #expect(try await replay.get("/v1/auth/me").status == .unauthorized)
+            #expect(try await bob.get("/v1/auth/me").status == .ok)
+        }
+    }
+}
