@@ -19,7 +19,7 @@ struct SettingsRoutes: RouteCollection {
         forms.post(.settingsAction(.members), use: SettingsController.invite)
         forms.post(.settingsAction(.removeMember(.key)), use: SettingsController.removeMember)
         routes.grouped(SignInRequired.redirect(returningTo: .settings))
-            .post(.settingsAction(.revokeConnectedApp(.key)), use: ConnectedApps.revoke)
+            .post(.settingsAction(.revokeConnectedApp(.key)), use: ConnectedAppsController.revoke)
 
         // The invitation page itself never signs anyone in (SECURITY.md 42).
         routes.get(.invitation, use: InvitationController.page)

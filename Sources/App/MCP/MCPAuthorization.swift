@@ -1,0 +1,63 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// Who is calling which server.
+struct MCPContext: Sendable {
+    let live: ServerContextCache.Entry
+    let userID: UUID
+
+    var server: HostedServer { live.server }
+    var spec: ServerSpec { live.spec }
+}
+
+/// Who may call a hosted server: the origin check (DNS rebinding), then a personal
+/// API token of the server's workspace or an OAuth token issued for this server.
+enum MCPAuthorization {
+    /// The server, its active version and the caller's token; refuses foreign
+    /// origins (DNS rebinding) and tokens of other organizations.
+    static func context(_ req: Request) async throws -> MCPContext {
+        guard let id = req.parameter(.server, as: UUID.self) else {
+            throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
+        }
+        let live = try await req.application.hosting.contexts.context(for: id, app: req.application)
+        // Without a live version there is no context; the server may still exist (mid-build).
+        let found: HostedServer?
+        if let live { found = live.server } else { found = try await HostedServer.find(id, on: req.db) }
+        guard let server = found else {
+            throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
+        }
+        if let origin = req.headers.first(name: .origin), !SameOrigin.matches(origin, req, publicOrigin: req.accounts.publicOrigin) {
+            throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
+        }
+        let urls = OAuthURLs(base: req.accounts.publicURL)
+        let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
+        var caller: BearerCaller?
+        if let bearer = req.headers.bearerAuthorization?.token {
+            if bearer.hasPrefix(APIToken.prefix) {
+                // Personal API tokens work on every server of their organization.
+                caller = try await req.tokenService().caller(secret: bearer)
+            } else if let oauth = try await req.oauthTokens().caller(accessToken: bearer, resource: urls.resource(id)) {
+                // OAuth tokens are bound to this one server (RFC 8707 audience).
+                guard (oauth.scope ?? "").split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
+                    throw APIError(.forbidden, "insufficient_scope", "The access token does not carry the \(OAuthURLs.scope) scope.",
+                                   headers: ["WWW-Authenticate": challenge + ", error=\"insufficient_scope\""])
+                }
+                caller = oauth
+            }
+        }
+        guard let caller, caller.organizationID == server.$organization.id else {
+            throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
+                           headers: ["WWW-Authenticate": challenge])
+        }
+        if caller.organizationSuspended {
+            throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
+        }
+        guard let live else {
+            throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",
+                           headers: ["Retry-After": "2"])
+        }
+        return MCPContext(live: live, userID: caller.userID)
+    }
+}

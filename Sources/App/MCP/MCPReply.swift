@@ -1,0 +1,25 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// How MCP answers leave, and header values as clients send them.
+enum MCPReply {
+    /// JSON unless the client accepts only an event stream.
+    static func send(_ req: Request, _ message: JSONValue, status: HTTPStatus = .ok) throws -> Response {
+        let text = SpecJSON.compact(message)
+        let accept = req.headers.first(name: .accept) ?? ""
+        if accept.contains("text/event-stream") && !accept.contains("application/json") {
+            return Response(status: status, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store"],
+                            body: .init(string: "event: message\ndata: \(text)\n\n"))
+        }
+        return Response(status: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], body: .init(string: text))
+    }
+
+    /// `Mcp-Name` may be sent base64-encoded (`=?base64?…?=`) when the name is not plain ASCII.
+    static func decodeHeaderValue(_ value: String) -> String {
+        guard value.hasPrefix("=?base64?"), value.hasSuffix("?="),
+              let data = Data(base64Encoded: String(value.dropFirst(9).dropLast(2))) else { return value }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
