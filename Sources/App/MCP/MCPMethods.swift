@@ -35,7 +35,7 @@ enum MCPMethods {
             guard let name = message.params["name"]?.stringValue else {
                 return try failure(JSONRPC.invalidParams, "tools/call needs a tool name.")
             }
-            let invoker = ToolInvoker(app: req.application, server: context.server, spec: context.spec,
+            let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
                                       secrets: context.live.secrets, plan: context.live.plan)
             do {
                 let outcome = try await invoker.call(name, arguments: message.params["arguments"])

@@ -10,7 +10,8 @@ import Vapor
 /// server's secrets and allowed domains. Every call is recorded (without its
 /// arguments or result).
 struct ToolInvoker: Sendable {
-    let app: Application
+    let hosting: HostingEnvironment
+    let clock: AppClock
     let server: HostedServer
     let spec: ServerSpec
     /// From the server's cached call context (`ServerContextCache`).
@@ -41,7 +42,6 @@ struct ToolInvoker: Sendable {
             try await record(name, outcome: "invalid_arguments", error: message, bytesIn: bytesIn, result: outcome)
             return outcome
         }
-        let hosting = app.hosting
         var limits = hosting.limits
         limits.cpuMilliseconds = plan.toolCPUMilliseconds
         limits.wallMilliseconds = plan.toolWallMilliseconds
@@ -85,9 +85,9 @@ struct ToolInvoker: Sendable {
 
     private func record(_ tool: String, outcome: String, error: String?, bytesIn: Int, result: Outcome) async throws {
         let call = ToolCallEntry(
-            serverID: server.id!, organizationID: server.$organization.id, tool: tool, at: app.clock.now(),
+            serverID: server.id!, organizationID: server.$organization.id, tool: tool, at: clock.now(),
             durationMilliseconds: result.durationMilliseconds, outcome: outcome, errorMessage: error.map { String($0.prefix(500)) },
             bytesIn: bytesIn, bytesOut: SpecJSON.compact(result.result).utf8.count)
-        app.hosting.calls.add(call)
+        hosting.calls.add(call)
     }
 }

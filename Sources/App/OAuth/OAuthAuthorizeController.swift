@@ -112,7 +112,7 @@ enum OAuthAuthorizeController {
         guard let clientID = parameters.client_id, !clientID.isEmpty else { return .page("The app did not say who it is (client_id is missing).") }
         let client: OAuthClients.Resolved?
         do {
-            client = try await OAuthClients(app: req.application, database: req.db, now: req.application.clock.now()).resolve(clientID)
+            client = try await req.oauthClients().resolve(clientID)
         } catch let error as OAuthError {
             return .page(error.reason)
         }

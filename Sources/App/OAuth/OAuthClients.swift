@@ -9,9 +9,11 @@ import Vapor
 /// https URL whose Client ID Metadata Document is fetched through the egress
 /// guard (no private addresses, small and quick) and cached as its headers allow.
 struct OAuthClients: Sendable {
-    let app: Application
     let database: any Database
     let now: Date
+    let random: AppRandom
+    let hosting: HostingEnvironment
+    let metadataCache: OAuthMetadataCache
 
     struct Resolved: Sendable {
         let clientID: String
@@ -54,7 +56,7 @@ struct OAuthClients: Sendable {
         }
         let name = String((request.client_name ?? "Unnamed client").trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
         let client = OAuthClient()
-        client.clientID = "bmmc_" + app.random.token(bytes: 16)
+        client.clientID = "bmmc_" + random.token(bytes: 16)
         client.clientName = name.isEmpty ? "Unnamed client" : name
         client.redirectURIsJSON = String(decoding: try JSONEncoder().encode(uris), as: UTF8.self)
         client.kind = "dcr"
@@ -88,12 +90,12 @@ struct OAuthClients: Sendable {
     }
 
     private func metadataDocument(_ url: String) async throws -> Resolved? {
-        if let cached = app.oauthMetadataCache.get(url, now: now) { return cached }
-        let policy = EgressPolicy(allowedDomains: ["*"], extraAllowedCIDRs: app.hosting.extraAllowedCIDRs,
+        if let cached = metadataCache.get(url, now: now) { return cached }
+        let policy = EgressPolicy(allowedDomains: ["*"], extraAllowedCIDRs: hosting.extraAllowedCIDRs,
                                   maxResponseBytes: 64 * 1024, timeout: .seconds(5), maxRedirects: 0, allowedSchemes: ["https"])
         let response: EgressResponse
         do {
-            response = try await app.hosting.egress.fetch(EgressRequest(url: url, headers: [EgressHeader("Accept", "application/json")]), policy: policy)
+            response = try await hosting.egress.fetch(EgressRequest(url: url, headers: [EgressHeader("Accept", "application/json")]), policy: policy)
         } catch {
             throw OAuthError("invalid_client", "The client's metadata document could not be fetched: \(error.description)")
         }
@@ -106,7 +108,7 @@ struct OAuthClients: Sendable {
         let resolved = Resolved(clientID: url, name: document.client_name.map { "\($0) (\(host))" } ?? host,
                                 redirectURIs: document.redirect_uris, isVerified: true)
         let maxAge = response.headers.first(named: "Cache-Control").flatMap(Self.maxAge) ?? 300
-        app.oauthMetadataCache.put(url, resolved, until: now.addingTimeInterval(TimeInterval(min(maxAge, 86_400))))
+        metadataCache.put(url, resolved, until: now.addingTimeInterval(TimeInterval(min(maxAge, 86_400))))
         return resolved
     }
 
@@ -138,5 +140,12 @@ extension Application {
     var oauthMetadataCache: OAuthMetadataCache {
         get { configured(MetadataCacheKey.self) }
         set { storage[MetadataCacheKey.self] = newValue }
+    }
+}
+
+extension Request {
+    func oauthClients() -> OAuthClients {
+        OAuthClients(database: db, now: application.clock.now(), random: application.random, hosting: application.hosting,
+                     metadataCache: application.oauthMetadataCache)
     }
 }

@@ -12,7 +12,7 @@ enum OAuthTokenController {
         } catch {
             throw OAuthError("invalid_client_metadata", "The registration is not valid JSON client metadata.")
         }
-        let registered = try await OAuthClients(app: req.application, database: req.db, now: req.application.clock.now()).register(request)
+        let registered = try await req.oauthClients().register(request)
         return try req.json(registered, status: .created).noStore()
     }
 

@@ -38,7 +38,7 @@ enum ServerPageController {
             return try await req.renderServerPage(current, server, error: "The arguments are not valid JSON.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .unprocessableEntity)
         }
-        let invoker = ToolInvoker(app: req.application, server: server, spec: live.spec, secrets: live.secrets, plan: live.plan)
+        let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: server, spec: live.spec, secrets: live.secrets, plan: live.plan)
         do {
             let outcome = try await invoker.call(tool, arguments: arguments)
             let text = outcome.result["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
