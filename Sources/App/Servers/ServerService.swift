@@ -126,6 +126,37 @@ struct ServerService: Sendable {
                                resourceType: "server", resourceID: server.id?.uuidString, metadata: ["version": String(number)])
     }
 
+    /// What clients are served now (or, before any build succeeded, the stored spec).
+    func liveSpec(_ server: HostedServer) async throws -> ServerSpec {
+        if let id = server.activeVersionID, let version = try await ServerVersion.find(id, on: database) {
+            return try SpecJSON.decode(version.specJSON)
+        }
+        return try SpecJSON.decode(server.specJSON)
+    }
+
+    /// Checks `spec` against the stored secrets and queues a build of it: the next version.
+    func rebuild(_ server: HostedServer, spec: ServerSpec) async throws {
+        let values = try await ServerSecrets(database: database, box: secretBox)
+            .values(server: server.id!, organization: server.$organization.id)
+        try SpecChecks.validateAndScan(spec, secretValues: Array(values.values))
+        server.specJSON = SpecJSON.encode(spec)
+        _ = try await BuildQueue(database: database, now: clock.now)
+            .enqueue(spec, for: server, by: current.user.id, plan: PlanTable.plan(current.organization.planID))
+        hosting.buildSignal.signal()
+        try await audit.record("server.build_requested", organization: server.$organization.id, actor: current.user.id,
+                               resourceType: "server", resourceID: server.id?.uuidString)
+    }
+
+    /// Version `number` of `server` and the one before it (nil for the first).
+    func version(_ number: Int, of server: HostedServer) async throws -> (version: ServerVersion, previous: ServerVersion?) {
+        let versions = try await ServerVersion.query(on: database).filter(\.$server.$id == server.id!)
+            .filter(\.$number ~~ [number, number - 1]).all()
+        guard let version = versions.first(where: { $0.number == number }) else {
+            throw APIError(.notFound, "version_not_found", "There is no such version.")
+        }
+        return (version, versions.first { $0.number == number - 1 })
+    }
+
     func slugTaken(_ slug: String) async throws -> Bool {
         try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$slug == slug).first() != nil
     }

@@ -22,9 +22,16 @@ struct DraftService: Sendable {
         let input: PreviewInput
         let choice: DrafterChoice
         let promptHash: String
+        /// A live server's spec to revise, and the slug the revision must keep.
+        var revising: (spec: ServerSpec, slug: String)?
 
         var request: DraftRequest {
-            DraftRequest(prompt: input.prompt, name: input.name, slug: input.slug, model: choice.model)
+            var request = DraftRequest(prompt: input.prompt, name: input.name, slug: input.slug, model: choice.model)
+            if let revising {
+                request.revising = revising.spec
+                request.slug = revising.slug
+            }
+            return request
         }
     }
 
@@ -61,13 +68,40 @@ struct DraftService: Sendable {
     func draft(_ prepared: Prepared) async throws -> (draft: Draft, cached: Bool) {
         if let hit = try await cached(prepared) { return (hit, true) }
         try await checkQuota()
-        let result: DraftResult
+        var result: DraftResult
         do {
             result = try await prepared.choice.drafter.draft(prepared.request)
         } catch {
             throw APIError(error, timeoutSeconds: drafting.timeoutSeconds)
         }
+        if let revising = prepared.revising {
+            // A revision keeps the server's slug (its URL), whatever the model wrote.
+            var spec = result.spec
+            spec.slug = revising.slug
+            try SpecChecks.validateAndScan(spec)
+            result = DraftResult(spec: spec, model: result.model)
+        }
         return (try await store(result, prepared), false)
+    }
+
+    /// Keeps the wizard's edited spec with the draft, even when it does not validate
+    /// yet (nothing typed is lost), and returns its problems as (path, message).
+    func keepEdited(_ spec: ServerSpec, of draft: Draft, secretValues: [String]) async throws -> [(String, String)] {
+        let problems = SpecValidator.problems(in: spec).map { ($0.path, $0.message) }
+            + SpecScanner.findings(in: spec, secretValues: secretValues).map { ($0.path, $0.message) }
+        draft.editedSpecJSON = SpecJSON.encode(spec)
+        try await draft.save(on: database)
+        return problems
+    }
+
+    /// A revision of a live server's spec from a change described in words; the
+    /// same change to the same spec answers from the store.
+    func revise(_ base: ServerSpec, of server: HostedServer, change: String) async throws -> Draft {
+        let input = try PreviewInput(prompt: change, name: nil, slug: nil).validated()
+        let key = ["iterate", server.id!.uuidString, SpecJSON.encode(base), input.prompt].joined(separator: "\n")
+        var prepared = Prepared(input: input, choice: choice, promptHash: SecretToken.sha256(key))
+        prepared.revising = (base, server.slug)
+        return try await draft(prepared).draft
     }
 
     /// Saves a finished draft and counts it against today's quota, together, so

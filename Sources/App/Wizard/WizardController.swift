@@ -107,11 +107,7 @@ enum WizardController {
         } catch {
             return try await renderReview(req, current, draft: draft, form: form, error: error.description, status: .unprocessableEntity)
         }
-        let problems = SpecValidator.problems(in: spec).map { ($0.path, $0.message) }
-            + SpecScanner.findings(in: spec, secretValues: Array(form.secretValues.values)).map { ($0.path, $0.message) }
-        // Edits are kept even when they do not validate yet, so nothing typed is lost.
-        draft.editedSpecJSON = SpecJSON.encode(spec)
-        try await draft.save(on: req.db)
+        let problems = try await service.keepEdited(spec, of: draft, secretValues: Array(form.secretValues.values))
         guard problems.isEmpty else {
             form.attach(problems)
             return try await renderReview(req, current, draft: draft, form: form, error: "Some fields need attention.", status: .unprocessableEntity)
