@@ -1,4 +1,5 @@
 @testable import App
+import Core
 import Foundation
 import Testing
 
@@ -63,6 +64,8 @@ struct ConfigurationTests {
         (["DATABASE_URL": "mysql://x"], "DATABASE_URL"),
         (["BMM_ENCRYPTION_KEY": "c2hvcnQ="], "32 bytes"),
         (["BMM_PUBLIC_URL": "ftp://x"], "BMM_PUBLIC_URL"),
+        (["BMM_SIGNIN_SENDS_PER_IP": "0"], "BMM_SIGNIN_SENDS_PER_IP"),
+        (["BMM_SIGNIN_SENDS_PER_IP": "many"], "BMM_SIGNIN_SENDS_PER_IP"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
@@ -73,6 +76,18 @@ struct ConfigurationTests {
         } catch let error as ConfigError {
             #expect(error.description.contains(mention), "\(error)")
         }
+    }
+
+    @Test("the rate-limit policy is read here, once: sign-in sends per address from BMM_SIGNIN_SENDS_PER_IP")
+    func rateLimits() throws {
+        // given
+        let directory = try makeTemporaryDirectory()
+        // when
+        let raised = try AppConfig.load(environment: ["BMM_DATA_DIR": directory, "BMM_SIGNIN_SENDS_PER_IP": "500"], rootDirectory: packageRoot)
+        let standard = try AppConfig.load(environment: ["BMM_DATA_DIR": directory], rootDirectory: packageRoot)
+        // then
+        #expect(raised.rateLimits.signInSendsPerIP.limit == 500)
+        #expect(standard.rateLimits == RateLimitPolicy())
     }
 
     @Test("DATABASE_URL switches to PostgreSQL")
