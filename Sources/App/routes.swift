@@ -138,4 +138,8 @@ func routes(_ app: Application, config: AppConfig) throws {
         on(.GET, .devOutbox, DevOutboxController.page)
         on(.GET, .devOutboxJSON, DevOutboxController.json)
     }
+    if config.reloadsFiles {
+        app.get(DevelopmentReload.eventsPath.pathComponents, use: DevelopmentReload.events)
+        app.get(DevelopmentReload.scriptPath.pathComponents, use: DevelopmentReload.script)
+    }
 }

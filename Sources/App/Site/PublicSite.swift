@@ -14,6 +14,8 @@ struct PublicSite: Sendable {
     let markdown = MarkdownRenderer()
     let assetURLs: AssetURLs
     let sidebar: DocsSidebar
+    /// Development only: the script that reloads the page when a file changes.
+    var developmentReload: DevelopmentReloadScript?
 
     init(baseURL: String, content: SiteContent, assets: AssetManifest, templates: TemplateLibrary) throws {
         self.baseURL = baseURL
@@ -80,7 +82,8 @@ struct PublicSite: Sendable {
                 startHref: SiteRoute.login.path + "?next=" + SiteRoute.dashboard.path,
                 dashboardHref: SiteRoute.dashboard.path,
                 meHref: "/v1/auth/me"
-            )
+            ),
+            developmentReload: developmentReload
         )
     }
 
@@ -130,14 +133,7 @@ struct PublicSite: Sendable {
 }
 
 extension Application {
-    private struct PublicSiteKey: StorageKey {
-        typealias Value = PublicSite
-    }
-
-    var publicSite: PublicSite {
-        get { configured(PublicSiteKey.self) }
-        set { storage[PublicSiteKey.self] = newValue }
-    }
+    var publicSite: PublicSite { siteFiles.current.site }
 }
 
 extension Request {
