@@ -7,7 +7,8 @@ import Foundation
 /// start-up instead of interpreting each template per request: LeafKit spent
 /// about 0.8 ms of CPU a docs page, half the time of a full static export.
 ///
-/// Where this differs from LeafKit (each point has a test in `TemplatingTests`):
+/// Where this differs from LeafKit, or follows a Leaf rule that surprises (each point
+/// has a test in `TemplatingTests`):
 /// - **Names.** A template's name is its path under the views folder without
 ///   `.leaf`: `Views/base.leaf` is `base`, `Views/Servers/server.leaf` is
 ///   `Servers/server`. `#extend("…")` always takes that full name, from whichever

@@ -38,8 +38,10 @@ final class DevelopmentReload: Sendable {
         let folders = [config.viewsDirectory, config.publicDirectory, config.contentDirectory, config.docsDirectory]
         let logger = app.logger
         let files = app.siteFiles
+        // Taken now, so a change made while the task starts is not missed.
+        let initial = FolderStamp.scan(folders)
         let task = Task.detached { [self] in
-            var stamp = FolderStamp.scan(folders)
+            var stamp = initial
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 var next = FolderStamp.scan(folders)
