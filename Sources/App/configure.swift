@@ -3,7 +3,6 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
-import Templating
 import Vapor
 
 /// Builds the whole application from `config`. `bmm`, the tests and the static
@@ -21,16 +20,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(SecretsCommand(), as: "secrets")
 
-    app.templates = try TemplateLibrary(directory: (config.rootDirectory as NSString).appendingPathComponent("Views"))
-
-    let content = ContentLoader(contentDirectory: config.contentDirectory, docsDirectory: config.docsDirectory).load()
-    for problem in content.problems {
-        app.logger.error("content: \(problem)")
+    app.siteFiles = SiteFiles(try SiteFiles.load(config, logger: app.logger, clock: app.clockSource))
+    // A page cached before a file changed would hide the change.
+    app.pageCache = RenderedPageCache(isEnabled: config.cachePages && !config.reloadsFiles)
+    if config.reloadsFiles {
+        app.startDevelopmentReload()
     }
-    let assets = try AssetManifest(publicDirectory: (config.rootDirectory as NSString).appendingPathComponent("Public"))
-    let clock = app.clockSource
-    app.publicSite = try PublicSite(baseURL: config.publicURL, content: content, assets: assets, templates: app.templates, now: { clock.now() })
-    app.pageCache = RenderedPageCache(isEnabled: config.cachePages)
 
     app.routes.defaultMaxBodySize = "64kb"
     app.accounts = AccountsEnvironment(

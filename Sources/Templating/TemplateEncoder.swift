@@ -1,4 +1,8 @@
 /// Turns an `Encodable` view model into a `TemplateValue` tree.
+///
+/// A `nil` optional is kept as an explicit `null` field (synthesized `Encodable`
+/// calls `encodeIfPresent`, which other encoders skip), so strict rendering can tell
+/// "present but nil" (prints nothing, false in `#if`) from "no such field" (an error).
 public enum TemplateEncoder {
     public static func encode<T: Encodable>(_ value: T) throws -> TemplateValue {
         try EncodingNode.encode(value).resolve()
@@ -22,6 +26,10 @@ final class EncodingNode {
         case let bool as Bool: return EncodingNode(.bool(bool))
         case let int as Int: return EncodingNode(.int(int))
         case let double as Double: return EncodingNode(.double(double))
+        // Every other number type, which would otherwise come back here through
+        // `singleValueContainer().encode(_:)` for ever.
+        case let integer as any BinaryInteger: return EncodingNode(Int(exactly: integer).map(TemplateValue.int) ?? .double(Double(integer)))
+        case let float as any BinaryFloatingPoint: return EncodingNode(.double(Double(float)))
         default:
             let node = EncodingNode()
             try value.encode(to: NodeEncoder(node: node))
@@ -76,8 +84,26 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Int, forKey key: Key) { set(EncodingNode(.int(value)), key) }
     mutating func encode(_ value: Double, forKey key: Key) { set(EncodingNode(.double(value)), key) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { set(try EncodingNode.encode(value), key) }
-    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        set(try value.map(EncodingNode.encode) ?? EncodingNode(), key)
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try setOptional(value, key) }
+    // The standard library's own overloads for these types skip `nil`; a generic
+    // witness does not replace them, so each one is spelled out.
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try setOptional(value, key) }
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try setOptional(value, key) }
+
+    private func setOptional<T: Encodable>(_ value: T?, _ key: Key) throws {
+        set(try value.map { try EncodingNode.encode($0) } ?? EncodingNode(), key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {

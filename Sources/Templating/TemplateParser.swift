@@ -1,7 +1,8 @@
 /// Compiles the Leaf template syntax used in `Views/`: `#(value)`,
 /// `#unsafeHTML(value)`, `#if(…):`/`#elseif(…):`/`#else:`/`#endif`,
-/// `#for(item in list):`/`#endfor`, `#extend("layout"):` with `#export("slot"):`
-/// blocks, `#extend("partial")`, `#import("slot")`, and `\#` for a literal `#`.
+/// `#for(item in list):`/`#endfor` (with `index`, `isFirst` and `isLast` inside),
+/// `#extend("layout"):` with `#export("slot"):` blocks, `#extend("partial")`,
+/// `#import("slot")`, and `\#` for a literal `#`.
 struct TemplateParser {
     private struct Tag {
         let name: String
@@ -133,9 +134,9 @@ struct TemplateParser {
             if terminators.contains(tag.name) { return (nodes, tag) }
             switch tag.name {
             case "":
-                nodes.append(.print(try expression(tag), escape: true))
+                nodes.append(.print(try expression(tag), escape: true, location(tag)))
             case "unsafeHTML":
-                nodes.append(.print(try expression(tag), escape: false))
+                nodes.append(.print(try expression(tag), escape: false, location(tag)))
             case "if":
                 nodes.append(try conditional(tag))
             case "for":
@@ -154,15 +155,17 @@ struct TemplateParser {
 
     private mutating func conditional(_ open: Tag) throws(TemplateError) -> TemplateNode {
         guard open.opensBody else { throw error(open.line, "#if needs a `:` after its condition") }
-        var branches: [(TemplateExpression, [TemplateNode])] = []
+        var branches: [TemplateNode.Branch] = []
         var condition = try expression(open)
+        var conditionTag = open
         while true {
             let (body, end) = try block(until: ["elseif", "else", "endif"])
-            branches.append((condition, body))
+            branches.append(TemplateNode.Branch(condition: condition, location: location(conditionTag), body: body))
             guard let end else { throw error(open.line, "#if opened here is never closed with #endif") }
             switch end.name {
             case "elseif":
                 condition = try expression(end)
+                conditionTag = end
             case "else":
                 let (otherwise, close) = try block(until: ["endif"])
                 guard close != nil else { throw error(open.line, "#if opened here is never closed with #endif") }
@@ -181,7 +184,7 @@ struct TemplateParser {
         let collection = try lexer.parse()
         let (body, end) = try block(until: ["endfor"])
         guard end != nil else { throw error(open.line, "#for opened here is never closed with #endfor") }
-        return .loop(variable: String(words[0]), collection: collection, body: body)
+        return .loop(variable: String(words[0]), collection: collection, body: body, location(open))
     }
 
     private mutating func extend(_ open: Tag) throws(TemplateError) -> TemplateNode {
@@ -215,6 +218,10 @@ struct TemplateParser {
             throw error(tag.line, "#\(tag.name) takes a quoted name")
         }
         return value
+    }
+
+    private func location(_ tag: Tag) -> SourceLocation {
+        SourceLocation(file: file, line: tag.line)
     }
 
     private func error(_ line: Int, _ message: String) -> TemplateError {

@@ -17,9 +17,31 @@ public indirect enum TemplateValue: Sendable, Equatable {
         }
     }
 
-    subscript(key: String) -> TemplateValue {
-        if case .object(let fields) = self { return fields[key] ?? .null }
-        return .null
+    enum Kind: Equatable {
+        case null, bool, number, string, array, object
+    }
+
+    var kind: Kind {
+        switch self {
+        case .null: .null
+        case .bool: .bool
+        case .int, .double: .number
+        case .string: .string
+        case .array: .array
+        case .object: .object
+        }
+    }
+
+    /// "a string", "nil", … for error messages.
+    var kindDescription: String {
+        switch kind {
+        case .null: "nil"
+        case .bool: "a Bool"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "a list"
+        case .object: "an object"
+        }
     }
 
     /// Text for `#(…)`; `nil` prints nothing.

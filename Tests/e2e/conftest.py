@@ -41,7 +41,9 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     data = tmp_path_factory.mktemp("data")
     # Every test signs in from 127.0.0.1; the per-address limit is for the real world.
-    env = dict(os.environ, BMM_DATA_DIR=str(data), BMM_PORT=str(port), BMM_PUBLIC_URL=base, BMM_SIGNIN_SENDS_PER_IP="1000")
+    # Without development reload, whose script is the one thing the export leaves out.
+    env = dict(os.environ, BMM_DATA_DIR=str(data), BMM_PORT=str(port), BMM_PUBLIC_URL=base, BMM_SIGNIN_SENDS_PER_IP="1000",
+               BMM_RELOAD="off")
     env.pop("DATABASE_URL", None)
     log = open(data / "serve.log", "w")
     process = subprocess.Popen([BINARY, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -31,6 +31,14 @@ public struct AppConfig: Sendable {
     public var contentDirectory: String
     /// Folder of docs pages; defaults to `<contentDirectory>/docs`.
     public var docsDirectory: String
+    /// The Leaf templates (`BMM_VIEWS_DIR`, default `<root>/Views`).
+    public var viewsDirectory: String
+    /// A name a template uses that its view model lacks is an error, not an empty spot
+    /// (`BMM_STRICT_TEMPLATES`, default on in development, off in production).
+    public var strictTemplates: Bool
+    /// Watch the views, content and assets and rebuild on change (`serve` in development
+    /// unless `BMM_RELOAD=off`; never in production or other commands).
+    public var reloadsFiles: Bool
     public var sessionSecret: String
     public var encryptionKey: String
     /// Older encryption keys that still open stored secrets until `bmm secrets rotate`.
@@ -56,6 +64,8 @@ public struct AppConfig: Sendable {
     public var rateLimits = RateLimitPolicy()
 
     public var isProduction: Bool { mode == .production }
+    /// The CSS, scripts and icons served under `/assets/`.
+    public var publicDirectory: String { (rootDirectory as NSString).appendingPathComponent("Public") }
 }
 
 /// Which LLM providers draft specs. With none configured the offline drafter answers.
@@ -158,6 +168,8 @@ extension AppConfig {
 
         let contentDirectory = absolute(value("BMM_CONTENT_ROOT") ?? "Content", relativeTo: root)
         let docsDirectory = value("BMM_CONTENT_DIR").map { absolute($0, relativeTo: root) } ?? (contentDirectory as NSString).appendingPathComponent("docs")
+        let viewsDirectory = absolute(value("BMM_VIEWS_DIR") ?? "Views", relativeTo: root)
+        let strictTemplates = value("BMM_STRICT_TEMPLATES").map { ["1", "true", "on"].contains($0.lowercased()) } ?? (mode == .development)
 
         var sessionSecret = value("BMM_SESSION_SECRET")
         var encryptionKey = value("BMM_ENCRYPTION_KEY")
@@ -211,6 +223,9 @@ extension AppConfig {
             port: port,
             contentDirectory: contentDirectory,
             docsDirectory: docsDirectory,
+            viewsDirectory: viewsDirectory,
+            strictTemplates: strictTemplates,
+            reloadsFiles: mode == .development && value("BMM_RELOAD") != "off",
             sessionSecret: sessionSecret!,
             encryptionKey: encryptionKey!,
             previousEncryptionKeys: previousKeys,

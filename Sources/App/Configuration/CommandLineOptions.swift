@@ -52,6 +52,8 @@ public struct CommandLineOptions: Sendable, Equatable {
         }
         // Builds run beside `serve` (and alone in `worker`), never in one-off commands.
         config.runsBuilds = command == nil || command == "serve"
+        // Only `serve` watches files: an export must never carry the reload script.
+        config.reloadsFiles = config.reloadsFiles && (command == nil || command == "serve")
         if command == "export" {
             config.cachePages = false
             config.autoMigrate = false

@@ -9,7 +9,7 @@ extension SiteRoute {
             .home, .pricing, .docsIndex, .docs(path: .key), .changelog, .changelogFeed, .status, .offline, .sitemap,
             .robots, .searchIndex, .webManifest, .serviceWorker, .asset(.key), .notFoundPage, .healthz, .readyz,
             .login, .loginEmail, .loginCheckEmail, .loginSMS, .loginSMSVerify, .magicLink, .logout,
-            .devOutbox, .devOutboxJSON, .dashboard, .settings, .invitation, .admin, .audit,
+            .devOutbox, .devOutboxJSON, .devReload, .devReloadScript, .dashboard, .settings, .invitation, .admin, .audit,
             .servers, .newServer, .serverDraft(.key), .mcp(.key),
         ]
         let settings: [SettingsAction] = [

@@ -37,6 +37,9 @@ enum SiteRoute: Hashable, Sendable {
     case logout
     case devOutbox
     case devOutboxJSON
+    /// Development reload: an event stream that says when files changed, and its script.
+    case devReload
+    case devReloadScript
 
     // The signed-in app.
     case dashboard
@@ -96,6 +99,8 @@ enum SiteRoute: Hashable, Sendable {
         case .logout: parts("logout")
         case .devOutbox: parts("dev/outbox")
         case .devOutboxJSON: parts("dev/outbox.json")
+        case .devReload: parts("dev/reload")
+        case .devReloadScript: parts("dev/reload.js")
         case .dashboard: parts("dashboard")
         case .settings: parts("settings")
         case .settingsAction(let action): parts("settings", action.segments)

@@ -16,6 +16,8 @@ struct PublicSite: Sendable {
     let sidebar: DocsSidebar
     /// The clock the footer's year comes from.
     let now: @Sendable () -> Date
+    /// Development only: the script that reloads the page when a file changes.
+    var developmentReload: DevelopmentReloadScript?
 
     init(baseURL: String, content: SiteContent, assets: AssetManifest, templates: TemplateLibrary, now: @escaping @Sendable () -> Date) throws {
         self.baseURL = baseURL
@@ -83,7 +85,8 @@ struct PublicSite: Sendable {
                 startHref: SiteRoute.login.path(QueryString([("next", SiteRoute.dashboard.path)])),
                 dashboardHref: SiteRoute.dashboard.path,
                 meHref: SiteRoute.api(.me).path
-            )
+            ),
+            developmentReload: developmentReload
         )
     }
 
@@ -133,14 +136,7 @@ struct PublicSite: Sendable {
 }
 
 extension Application {
-    private struct PublicSiteKey: StorageKey {
-        typealias Value = PublicSite
-    }
-
-    var publicSite: PublicSite {
-        get { configured(PublicSiteKey.self) }
-        set { storage[PublicSiteKey.self] = newValue }
-    }
+    var publicSite: PublicSite { siteFiles.current.site }
 }
 
 extension Request {

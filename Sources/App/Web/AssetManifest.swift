@@ -33,7 +33,8 @@ struct AssetManifest: Sendable {
             let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
             files.append((relative, url))
         }
-        for (relative, url) in files.sorted(by: { $0.0 < $1.0 }) {
+        // `dev/` holds development-only scripts: never fingerprinted, served or exported.
+        for (relative, url) in files.sorted(by: { $0.0 < $1.0 }) where !relative.hasPrefix("dev/") {
             let data = try Data(contentsOf: url)
             combined.update(data: data)
             if relative == Self.serviceWorkerFile {

@@ -1,4 +1,5 @@
 import FluentSQLiteDriver
+import Templating
 import Vapor
 
 /// Turns every error into a friendly answer with the right status: an HTML page
@@ -35,6 +36,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let abort = error as? any AbortError {
             status = abort.status
             message = status.code >= 500 ? "Something went wrong on our side." : abort.reason
+        } else if let template = error as? TemplateError, !request.application.config.isProduction {
+            // The file and line to fix, on the page the developer is looking at.
+            status = .internalServerError
+            message = "Template error: \(template)"
         } else {
             status = .internalServerError
             message = "Something went wrong on our side."
@@ -114,6 +119,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             request.logger.error("error page failed to render: \(String(reflecting: error))")
             var headers = HTTPHeaders()
             headers.contentType = .plainText
+            // Strict templates: a broken error page fails loudly instead of keeping its status.
+            if let template = error as? TemplateError, request.application.config.strictTemplates {
+                return Response(status: .internalServerError, headers: headers, body: .init(string: "500 Template error: \(template)\nRequest id: \(requestID)\n"))
+            }
             return Response(status: status, headers: headers, body: .init(string: "\(status.code) \(message)\nRequest id: \(requestID)\n"))
         }
     }

@@ -16,6 +16,8 @@ struct Layout: Encodable {
     /// The signed-in shell (app navigation, user menu, phone tab bar); `nil` on
     /// public pages, which must be the same for everyone.
     var app: AppShell? = nil
+    /// The development reload script; `nil` in production and in the static export.
+    var developmentReload: DevelopmentReloadScript? = nil
 }
 
 struct AppShell: Encodable {

@@ -35,15 +35,8 @@ extension Application {
 }
 
 extension Application {
-    private struct TemplatesKey: StorageKey {
-        typealias Value = TemplateLibrary
-    }
-
     /// The compiled `Views/` templates.
-    var templates: TemplateLibrary {
-        get { configured(TemplatesKey.self) }
-        set { storage[TemplatesKey.self] = newValue }
-    }
+    var templates: TemplateLibrary { siteFiles.current.templates }
 }
 
 extension Request {

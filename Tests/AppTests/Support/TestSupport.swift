@@ -46,7 +46,8 @@ func testConfig(
     database: TestDatabase = .sqlite,
     environment extra: [String: String] = [:]
 ) throws -> AppConfig {
-    var environment = ["BMM_DATA_DIR": try makeTemporaryDirectory()]
+    // Reloading is `bmm serve`'s; the tests that need it turn it on.
+    var environment = ["BMM_DATA_DIR": try makeTemporaryDirectory(), "BMM_RELOAD": "off"]
     if case .postgres(let url) = database {
         // A schema of its own per test: tests run in parallel on one PostgreSQL database.
         environment["DATABASE_URL"] = url
