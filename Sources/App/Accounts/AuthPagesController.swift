@@ -55,7 +55,7 @@ enum AuthPagesController {
     static func checkEmail(_ req: Request) async throws -> Response {
         let masked = (req.query[String.self, at: "to"] ?? "your address").prefix(80)
         let view = CheckEmailView(maskedEmail: String(masked), loginHref: SiteRoute.login.path, outboxHref: outboxHref(req))
-        return try await req.accountPage("check-email", title: "Check your email", view)
+        return try await req.accountPage("Accounts/check-email", title: "Check your email", view)
     }
 
     static func requestSMS(_ req: Request) async throws -> Response {
@@ -107,7 +107,7 @@ enum AuthPagesController {
         let token = req.query[String.self, at: "token"] ?? ""
         let view = MagicLinkView(csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.magicLink.path,
                                  token: String(token.prefix(100)), loginHref: SiteRoute.login.path)
-        return try await req.accountPage("magic-link", title: "Finish signing in", view)
+        return try await req.accountPage("Accounts/magic-link", title: "Finish signing in", view)
     }
 
     static func completeMagic(_ req: Request) async throws -> Response {
@@ -160,7 +160,7 @@ enum AuthPagesController {
             outboxHref: outboxHref(req),
             loginScript: req.site.script("js/login.js")
         )
-        return try await req.accountPage("login", title: "Sign in", view, status: status)
+        return try await req.accountPage("Accounts/login", title: "Sign in", view, status: status)
     }
 
     static func renderCodeForm(_ req: Request, phone: PhoneNumber, next: String, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
@@ -168,7 +168,7 @@ enum AuthPagesController {
             csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.loginSMSVerify.path, phone: phone.e164,
             maskedPhone: phone.masked, next: next, error: error, loginHref: SiteRoute.login.path, outboxHref: outboxHref(req)
         )
-        return try await req.accountPage("sms-verify", title: "Enter your code", view, status: status)
+        return try await req.accountPage("Accounts/sms-verify", title: "Enter your code", view, status: status)
     }
 
     static func outboxHref(_ req: Request) -> String? {

@@ -16,7 +16,7 @@ enum DevOutboxController {
     static func page(_ req: Request) async throws -> Response {
         try requireLocal(req)
         let view = OutboxView(messages: try await messages(req), jsonHref: SiteRoute.devOutboxJSON.path)
-        return try await req.accountPage("outbox", title: "Development outbox", view)
+        return try await req.accountPage("Accounts/outbox", title: "Development outbox", view)
     }
 
     static func json(_ req: Request) async throws -> Response {

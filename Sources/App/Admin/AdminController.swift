@@ -30,7 +30,7 @@ enum AdminController {
                 )
             }
         )
-        return try await AppShellBuilder.page(req, admin, "admin", title: "Admin", active: .admin, view)
+        return try await AppShellBuilder.page(req, admin, "Admin/admin", title: "Admin", active: .admin, view)
     }
 
     static func suspend(_ req: Request) async throws -> Response { try await setSuspended(req, true) }

@@ -41,7 +41,7 @@ enum AuditPageController {
             nextHref: nextHref,
             resetHref: SiteRoute.audit.path
         )
-        return try await AppShellBuilder.page(req, current, "audit", title: "Audit log", active: .audit, view)
+        return try await AppShellBuilder.page(req, current, "Admin/audit", title: "Audit log", active: .audit, view)
     }
 
     /// Pill colour: failures red, deletions and suspensions amber, the rest neutral.

@@ -18,6 +18,6 @@ enum DashboardController {
             csrf: req.csrfToken(req.accounts.cookies),
             docsHref: SiteRoute.docsIndex.path
         )
-        return try await AppShellBuilder.page(req, current, "dashboard", title: "Dashboard", active: .dashboard, view)
+        return try await AppShellBuilder.page(req, current, "Dashboard/dashboard", title: "Dashboard", active: .dashboard, view)
     }
 }

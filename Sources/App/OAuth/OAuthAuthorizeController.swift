@@ -156,7 +156,7 @@ enum OAuthAuthorizeController {
                 ("code_challenge", checked.challenge), ("code_challenge_method", "S256"), ("state", parameters.state ?? ""),
                 ("scope", checked.scope), ("resource", checked.resource),
             ].filter { !($0.0 == "state" && parameters.state == nil) }.map { ConsentView.Field(name: $0.0, value: $0.1) })
-        return try await AppShellBuilder.page(req, current, "consent", title: "Allow access", active: .servers, view)
+        return try await AppShellBuilder.page(req, current, "OAuth/consent", title: "Allow access", active: .servers, view)
     }
 
     private static func errorPage(_ req: Request, _ message: String) async throws -> Response {

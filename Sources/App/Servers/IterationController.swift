@@ -90,7 +90,7 @@ enum IterationController {
             lines: lines.map { .init(kind: $0.kind.rawValue, marker: $0.kind == .added ? "+" : $0.kind == .removed ? "−" : " ", text: $0.text) },
             added: lines.filter { $0.kind == .added }.count, removed: lines.filter { $0.kind == .removed }.count,
             buildAction: buildAction, csrf: req.csrfToken(req.accounts.cookies))
-        return try await AppShellBuilder.page(req, current, "spec-diff", title: title, active: .servers, view)
+        return try await AppShellBuilder.page(req, current, "Servers/spec-diff", title: title, active: .servers, view)
     }
 
     static func draftID(_ req: Request) throws -> UUID {

@@ -59,6 +59,6 @@ extension Request {
             notice: notice, error: error,
             script: site.script("js/server.js")
         )
-        return try await AppShellBuilder.page(self, current, "server", title: server.name, active: .servers, view, status: status)
+        return try await AppShellBuilder.page(self, current, "Servers/server", title: server.name, active: .servers, view, status: status)
     }
 }

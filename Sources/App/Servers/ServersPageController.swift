@@ -21,6 +21,6 @@ enum ServersPageController {
             newHref: SiteRoute.newServer.path,
             notice: notice
         )
-        return try await AppShellBuilder.page(req, current, "servers", title: "Servers", active: .servers, view)
+        return try await AppShellBuilder.page(req, current, "Servers/servers", title: "Servers", active: .servers, view)
     }
 }

@@ -11,7 +11,7 @@ enum InvitationController {
             let invitation = try await service.openInvitation(token: token)
             let view = InvitationView(csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.invitation.path, token: token,
                                       organizationName: invitation.organization.name, email: invitation.email)
-            return try await req.accountPage("invitation", title: "Join a workspace", view)
+            return try await req.accountPage("Settings/invitation", title: "Join a workspace", view)
         } catch let error as APIError {
             return try await failure(req, error)
         }

@@ -131,6 +131,6 @@ enum SettingsController {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
         let view = SettingsView(data, current: current, csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error)
-        return try await AppShellBuilder.page(req, current, "settings", title: "Settings", active: .settings, view, status: status)
+        return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

@@ -25,7 +25,7 @@ enum ChangelogController {
                 route: .changelog,
                 jsonLD: [JSONLD.breadcrumbs([("Home", site.url(.home)), ("Changelog", site.url(.changelog))])]
             )
-            return try await req.renderHTML("changelog", Page(layout: site.layout(meta, current: .changelog), page: view))
+            return try await req.renderHTML("Site/changelog", Page(layout: site.layout(meta, current: .changelog), page: view))
         }
     }
 

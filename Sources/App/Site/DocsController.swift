@@ -29,7 +29,7 @@ enum DocsController {
                 jsonLD: [JSONLD.breadcrumbs([("Docs", site.url(.docsIndex))])],
                 scripts: [site.script("js/docs.js")]
             )
-            return try await req.renderHTML("docs-index", Page(layout: site.layout(meta, current: .docsIndex), page: view))
+            return try await req.renderHTML("Site/docs-index", Page(layout: site.layout(meta, current: .docsIndex), page: view))
         }
     }
 
@@ -91,7 +91,7 @@ enum DocsController {
             jsonLD: jsonLD,
             scripts: [site.script("js/docs.js")]
         )
-        return try await req.renderHTML("docs-page", Page(layout: site.layout(meta, current: route), page: view))
+        return try await req.renderHTML("Site/docs-page", Page(layout: site.layout(meta, current: route), page: view))
     }
 
     private static func renderSection(_ req: Request, index: Int) async throws -> Response {
@@ -121,7 +121,7 @@ enum DocsController {
             jsonLD: [JSONLD.breadcrumbs(crumbs.map { ($0.title, site.baseURL + $0.href) })],
             scripts: [site.script("js/docs.js")]
         )
-        return try await req.renderHTML("docs-index", Page(layout: site.layout(meta, current: route), page: view))
+        return try await req.renderHTML("Site/docs-index", Page(layout: site.layout(meta, current: route), page: view))
     }
 
     private static func link(_ page: DocsCatalog.Page, isCurrent: Bool = false) -> Link {

@@ -6,7 +6,7 @@ import Templating
 /// `partialCached`. On a 10,000-page site (200 sections) that was a third of the
 /// export time.
 struct DocsSidebar: Sendable {
-    static let template = "docs-sidebar-section"
+    static let template = "Site/docs-sidebar-section"
 
     private let docs: DocsCatalog
     private let templates: TemplateLibrary

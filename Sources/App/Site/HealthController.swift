@@ -55,7 +55,7 @@ enum HealthController {
             route: .status,
             scripts: [site.script("js/status.js")]
         )
-        let response = try await req.renderHTML("status", Page(layout: site.layout(meta, current: .status), page: view),
+        let response = try await req.renderHTML("Site/status", Page(layout: site.layout(meta, current: .status), page: view),
                                                 status: view.isHealthy ? .ok : .serviceUnavailable)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

@@ -22,7 +22,7 @@ enum LegalController {
                     language: document.language,
                     jsonLD: [JSONLD.breadcrumbs([("Home", site.url(.home)), (document.title, site.url(route))])]
                 )
-                return try await req.renderHTML("legal", Page(layout: site.layout(meta, current: route), page: view))
+                return try await req.renderHTML("Site/legal", Page(layout: site.layout(meta, current: route), page: view))
             }
         }
     }

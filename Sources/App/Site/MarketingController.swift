@@ -35,7 +35,7 @@ enum MarketingController {
                 route: .home,
                 jsonLD: [organizationJSONLD(site), softwareJSONLD(site)]
             )
-            return try await req.renderHTML("home", Page(layout: site.layout(meta, current: .home), page: view))
+            return try await req.renderHTML("Site/home", Page(layout: site.layout(meta, current: .home), page: view))
         }
     }
 
@@ -58,7 +58,7 @@ enum MarketingController {
                 route: .pricing,
                 jsonLD: [JSONLD.breadcrumbs([("Home", site.url(.home)), ("Pricing", site.url(.pricing))])]
             )
-            return try await req.renderHTML("pricing", Page(layout: site.layout(meta, current: .pricing), page: view))
+            return try await req.renderHTML("Site/pricing", Page(layout: site.layout(meta, current: .pricing), page: view))
         }
     }
 

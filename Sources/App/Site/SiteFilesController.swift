@@ -111,7 +111,7 @@ enum SiteFilesController {
         try await req.publicPage(.offline) {
             let site = req.site
             let meta = site.unlistedMeta(title: "Offline", description: "You are offline. Reconnect to keep browsing BuildMyMCPServer.")
-            return try await req.renderHTML("offline", Page(layout: site.layout(meta, current: nil), page: OfflineView(homeHref: SiteRoute.home.path)))
+            return try await req.renderHTML("Site/offline", Page(layout: site.layout(meta, current: nil), page: OfflineView(homeHref: SiteRoute.home.path)))
         }
     }
 }

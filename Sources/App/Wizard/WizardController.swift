@@ -61,7 +61,7 @@ enum WizardController {
             maxPromptCharacters: PreviewInput.maxPromptCharacters,
             script: req.site.script("js/wizard.js")
         )
-        return try await AppShellBuilder.page(req, current, "wizard-prompt", title: "New server", active: .newServer, view, status: status)
+        return try await AppShellBuilder.page(req, current, "Wizard/wizard-prompt", title: "New server", active: .newServer, view, status: status)
     }
 
     static func reviewPage(_ req: Request) async throws -> Response {
@@ -174,7 +174,7 @@ enum WizardController {
             slugCheckHref: SiteRoute.api(.slugAvailability).path,
             script: req.site.script("js/wizard-review.js")
         )
-        return try await AppShellBuilder.page(req, current, "wizard-review", title: "Review your server", active: .newServer, view, status: status)
+        return try await AppShellBuilder.page(req, current, "Wizard/wizard-review", title: "Review your server", active: .newServer, view, status: status)
     }
 
     /// Links from drafts are shown only when they are plain http(s) URLs.

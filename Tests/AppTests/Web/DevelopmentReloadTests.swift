@@ -44,7 +44,7 @@ struct DevelopmentReloadTests {
             #expect(script.headers.contentType?.subType == "javascript")
             let version = app.developmentReload.current.version
             // when
-            try edit(views, "offline") { $0.replacingOccurrences(of: "You are offline", with: "You are offline (edited)") }
+            try edit(views, "Site/offline") { $0.replacingOccurrences(of: "You are offline", with: "You are offline (edited)") }
             // then
             let served = try await eventually { try await get(app, "/offline").body.string.contains("You are offline (edited)") }
             #expect(served)
@@ -62,12 +62,12 @@ struct DevelopmentReloadTests {
             let before = try await get(app, "/offline").body.string
             let version = app.developmentReload.current.version
             // when
-            try edit(views, "offline") { $0.replacingOccurrences(of: "<h1 class=\"error-title\">", with: "<h1 class=\"error-title\">#(page.homeHref") }
+            try edit(views, "Site/offline") { $0.replacingOccurrences(of: "<h1 class=\"error-title\">", with: "<h1 class=\"error-title\">#(page.homeHref") }
             // then
             let failed = try await eventually { app.developmentReload.current.error != nil }
             #expect(failed)
             let error = app.developmentReload.current.error ?? ""
-            #expect(error.contains(views + "/offline.leaf:6: unclosed `(` in tag"), "\(error)")
+            #expect(error.contains(views + "/Site/offline.leaf:6: unclosed `(` in tag"), "\(error)")
             #expect(app.developmentReload.current.version == version)
             let during = try await get(app, "/offline")
             #expect(during.status == .ok)
@@ -78,7 +78,7 @@ struct DevelopmentReloadTests {
             let events = try await get(app, "/dev/reload")
             #expect(events.headers.contentType?.description.hasPrefix("text/event-stream") == true)
             #expect(events.body.string.hasPrefix("event: failed\ndata: {"))
-            #expect(events.body.string.contains("offline.leaf:6: unclosed `(` in tag"))
+            #expect(events.body.string.contains("Site/offline.leaf:6: unclosed `(` in tag"))
         }
     }
 
@@ -158,7 +158,7 @@ struct DevelopmentReloadTests {
     func strictError() async throws {
         // given
         let views = try copyOfViews()
-        try edit(views, "offline") { $0.replacingOccurrences(of: "#(page.homeHref)", with: "#(page.homeLink)") }
+        try edit(views, "Site/offline") { $0.replacingOccurrences(of: "#(page.homeHref)", with: "#(page.homeLink)") }
         // when
         let strict = try await withConfiguredApp(try testConfig(environment: ["BMM_VIEWS_DIR": views])) { app in
             try await get(app, "/offline")
@@ -168,7 +168,7 @@ struct DevelopmentReloadTests {
         }
         // then
         #expect(strict.status == .internalServerError)
-        #expect(strict.body.string.contains("offline.leaf:9: `page` has no field `homeLink`"), "\(strict.body.string)")
+        #expect(strict.body.string.contains("Site/offline.leaf:9: `page` has no field `homeLink`"), "\(strict.body.string)")
         #expect(lenient.status == .ok)
         #expect(lenient.body.string.contains(#"<a class="button button-primary" href="">Try again</a>"#))
     }
