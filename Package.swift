@@ -54,7 +54,17 @@ let package = Package(
         ),
         // Host side of the tool sandbox: a pool of worker processes; no Vapor.
         .target(name: "Sandbox", dependencies: ["Core"]),
-        .executableTarget(name: "bmm-sandbox-worker", dependencies: ["CJavaScriptCore"]),
+        // The runtime's JavaScript is embedded in the worker binary (Runtime/README.md).
+        .executableTarget(
+            name: "bmm-sandbox-worker",
+            dependencies: ["CJavaScriptCore"],
+            exclude: ["Runtime/README.md"],
+            resources: [
+                .embedInCode("Runtime/runtime.js"),
+                .embedInCode("Runtime/encoding.js"),
+                .embedInCode("Runtime/url.js"),
+            ]
+        ),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
         // Compiles the Leaf-syntax templates in Views/ once and renders them fast.
         .target(name: "Templating"),
