@@ -32,7 +32,9 @@ let package = Package(
                 "Core",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            // The offline drafter's recipe code, one JavaScript file per tool (Offline/Recipes/js/README.md).
+            resources: [.copy("Offline/Recipes/js")]
         ),
         // The egress guard for tool fetches and OAuth client-metadata fetches; no Vapor.
         .target(
