@@ -119,6 +119,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Core"]),
+        // `node --check` on every .js file in Sources/ and Public/.
+        .testTarget(name: "JavaScriptTests"),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"]),
         .testTarget(
