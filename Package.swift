@@ -32,7 +32,9 @@ let package = Package(
                 "Core",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            // The offline drafter's recipe code, one JavaScript file per tool (Offline/Recipes/js/README.md).
+            resources: [.copy("Offline/Recipes/js")]
         ),
         // The egress guard for tool fetches and OAuth client-metadata fetches; no Vapor.
         .target(
@@ -54,7 +56,17 @@ let package = Package(
         ),
         // Host side of the tool sandbox: a pool of worker processes; no Vapor.
         .target(name: "Sandbox", dependencies: ["Core"]),
-        .executableTarget(name: "bmm-sandbox-worker", dependencies: ["CJavaScriptCore"]),
+        // The runtime's JavaScript is embedded in the worker binary (Runtime/README.md).
+        .executableTarget(
+            name: "bmm-sandbox-worker",
+            dependencies: ["CJavaScriptCore"],
+            exclude: ["Runtime/README.md"],
+            resources: [
+                .embedInCode("Runtime/runtime.js"),
+                .embedInCode("Runtime/encoding.js"),
+                .embedInCode("Runtime/url.js"),
+            ]
+        ),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
         // Compiles the Leaf-syntax templates in Views/ once and renders them fast.
         .target(name: "Templating"),
@@ -107,6 +119,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Core"]),
+        // `node --check` on every .js file in Sources/ and Public/.
+        .testTarget(name: "JavaScriptTests"),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"]),
         .testTarget(

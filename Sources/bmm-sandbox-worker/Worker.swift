@@ -21,11 +21,16 @@ final class Worker {
         self.group = group
         hostClass = HostObject.makeClass()
         budget = CPUBudget(group: group)
+        var error: JSStringRef?
+        var errorLine: Int32 = 0
         let script = withJSString(Runtime.source) { source in
-            withJSString(Runtime.sourceURL) { url in JSScriptCreateFromString(group, url, 1, source, nil, nil) }
+            withJSString(Runtime.sourceURL) { url in JSScriptCreateFromString(group, url, 1, source, &error, &errorLine) }
         }
-        // The runtime is source compiled into this binary, so this only fails on a broken build.
-        guard let script else { exitWorker("the embedded sandbox runtime does not parse", code: 4) }
+        // The runtime is embedded in this binary, so this only fails on a broken build.
+        guard let script else {
+            let reason = error.map { String(jsString: $0) } ?? "unknown error"
+            exitWorker("the embedded sandbox runtime does not parse: \(reason) (line \(errorLine) of the assembled runtime)", code: 4)
+        }
         runtimeScript = script
     }
 

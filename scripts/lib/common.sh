@@ -3,8 +3,9 @@
 
 # Packages the app needs to build and run.
 BMM_APP_PACKAGES=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config libjavascriptcoregtk-4.1-dev)
-# Extra packages for the test suite: a real PostgreSQL and a real browser.
-BMM_TEST_PACKAGES=(postgresql chromium chromium-driver python3-venv curl jq openssl)
+# Extra packages for the test suite: a real PostgreSQL, a real browser and Node.js
+# (`node --check` on every JavaScript file).
+BMM_TEST_PACKAGES=(postgresql chromium chromium-driver python3-venv curl jq openssl nodejs)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

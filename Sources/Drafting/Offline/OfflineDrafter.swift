@@ -11,7 +11,11 @@ public struct OfflineDrafter: SpecDrafter {
     public let isOffline = true
     public let supportsStreaming = true
 
-    public init() {}
+    /// Loads the catalog, with its recipes' code, if this is the first drafter: a missing
+    /// resource then stops the app at start-up rather than at its first offline draft.
+    public init() {
+        _ = Self.catalog
+    }
 
     /// Titles of everything the catalog can draft, for "Offline drafter — knows: …".
     public static var knownTopics: [String] { catalog.map(\.title) }

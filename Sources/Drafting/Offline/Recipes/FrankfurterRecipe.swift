@@ -26,34 +26,7 @@ extension Recipe {
                     ],
                     required: ["amount", "from"]
                 ),
-                implementation: #"""
-                const from = args.from.toUpperCase();
-                const targets = (args.to ?? []).map((code) => code.toUpperCase()).filter((code) => code !== from);
-                if ((args.to ?? []).length > 0 && targets.length === 0) {
-                  return { amount: args.amount, from, converted: { [from]: args.amount } };
-                }
-                const url = new URL(`https://api.frankfurter.app/${args.date ?? "latest"}`);
-                url.searchParams.set("amount", String(args.amount));
-                url.searchParams.set("from", from);
-                if (targets.length > 0) {
-                  url.searchParams.set("to", targets.join(","));
-                }
-                const response = await ctx.fetch(url.toString());
-                if (response.status === 404 || response.status === 422) {
-                  throw new Error(`Frankfurter does not know one of the currencies (${[from, ...targets].join(", ")}) or has no rate for that day. Use list_currencies to see the supported codes.`);
-                }
-                if (!response.ok) {
-                  throw new Error(`Frankfurter answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const data = await response.json();
-                return {
-                  amount: data.amount,
-                  from: data.base,
-                  rateDate: data.date,
-                  converted: data.rates,
-                  source: "European Central Bank reference rates"
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "currency", tool: "convert_currency")
             ),
             ToolSpec(
                 name: "exchange_rate_history",
@@ -67,49 +40,13 @@ extension Recipe {
                     ],
                     required: ["from", "to", "start_date"]
                 ),
-                implementation: #"""
-                const from = args.from.toUpperCase();
-                const to = args.to.toUpperCase();
-                if (from === to) {
-                  throw new Error("Choose two different currencies.");
-                }
-                const url = new URL(`https://api.frankfurter.app/${args.start_date}..${args.end_date ?? ""}`);
-                url.searchParams.set("from", from);
-                url.searchParams.set("to", to);
-                const response = await ctx.fetch(url.toString());
-                if (!response.ok) {
-                  throw new Error(`Frankfurter answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const data = await response.json();
-                const series = Object.entries(data.rates).map(([date, rates]) => ({ date, rate: rates[to] }));
-                if (series.length === 0) {
-                  return `No rates were published between ${args.start_date} and ${args.end_date ?? "today"}.`;
-                }
-                const values = series.map((point) => point.rate);
-                // Long ranges come back weekly; keep the answer small by sampling evenly.
-                const step = Math.max(1, Math.ceil(series.length / 60));
-                return {
-                  pair: `${from}/${to}`,
-                  first: series[0],
-                  last: series[series.length - 1],
-                  lowest: Math.min(...values),
-                  highest: Math.max(...values),
-                  changePercent: Number((((values[values.length - 1] - values[0]) / values[0]) * 100).toFixed(2)),
-                  points: series.filter((_, index) => index % step === 0 || index === series.length - 1)
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "currency", tool: "exchange_rate_history")
             ),
             ToolSpec(
                 name: "list_currencies",
                 description: "Currency codes Frankfurter supports, with their names.",
                 inputSchema: InputSchema.object([:]),
-                implementation: #"""
-                const response = await ctx.fetch("https://api.frankfurter.app/currencies");
-                if (!response.ok) {
-                  throw new Error(`Frankfurter answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                return await response.json();
-                """#
+                implementation: RecipeCode.load(recipe: "currency", tool: "list_currencies")
             ),
         ]
     )

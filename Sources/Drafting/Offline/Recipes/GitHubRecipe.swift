@@ -30,34 +30,7 @@ extension Recipe {
                     ],
                     required: ["owner", "repo"]
                 ),
-                implementation: GitHubSchema.headers + #"""
-
-                const url = new URL(`https://api.github.com/repos/${encodeURIComponent(args.owner)}/${encodeURIComponent(args.repo)}/issues`);
-                url.searchParams.set("state", args.state ?? "open");
-                url.searchParams.set("sort", "updated");
-                url.searchParams.set("per_page", String(args.limit ?? 20));
-                if (args.labels) {
-                  url.searchParams.set("labels", args.labels);
-                }
-
-                const response = await ctx.fetch(url.toString(), { headers });
-                if (!response.ok) {
-                  throw new Error(`GitHub answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const items = await response.json();
-                return items
-                  .filter((item) => !item.pull_request)
-                  .map((item) => ({
-                    number: item.number,
-                    title: item.title,
-                    state: item.state,
-                    author: item.user?.login,
-                    labels: item.labels.map((label) => (typeof label === "string" ? label : label.name)),
-                    comments: item.comments,
-                    updatedAt: item.updated_at,
-                    url: item.html_url
-                  }));
-                """#
+                implementation: RecipeCode.load(recipe: "github", tool: "list_github_issues", prelude: "headers")
             ),
             ToolSpec(
                 name: "search_github",
@@ -75,40 +48,7 @@ extension Recipe {
                     ],
                     required: ["query"]
                 ),
-                implementation: GitHubSchema.headers + #"""
-
-                const qualifiers = [args.query, (args.type ?? "issue") === "pr" ? "is:pr" : "is:issue"];
-                if (args.repository) {
-                  qualifiers.push(`repo:${args.repository}`);
-                }
-                const url = new URL("https://api.github.com/search/issues");
-                url.searchParams.set("q", qualifiers.join(" "));
-                url.searchParams.set("per_page", String(args.limit ?? 10));
-                if (args.sort && args.sort !== "best-match") {
-                  url.searchParams.set("sort", args.sort);
-                  url.searchParams.set("order", "desc");
-                }
-
-                const response = await ctx.fetch(url.toString(), { headers });
-                if (!response.ok) {
-                  throw new Error(`GitHub answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const result = await response.json();
-                return {
-                  totalCount: result.total_count,
-                  items: result.items.map((item) => ({
-                    repository: item.repository_url.split("/").slice(-2).join("/"),
-                    number: item.number,
-                    title: item.title,
-                    state: item.state,
-                    isPullRequest: Boolean(item.pull_request),
-                    author: item.user?.login,
-                    comments: item.comments,
-                    updatedAt: item.updated_at,
-                    url: item.html_url
-                  }))
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "github", tool: "search_github", prelude: "headers")
             ),
             ToolSpec(
                 name: "create_github_issue",
@@ -123,19 +63,7 @@ extension Recipe {
                     ],
                     required: ["owner", "repo", "title"]
                 ),
-                implementation: GitHubSchema.headers + #"""
-
-                const response = await ctx.fetch(`https://api.github.com/repos/${encodeURIComponent(args.owner)}/${encodeURIComponent(args.repo)}/issues`, {
-                  method: "POST",
-                  headers: { ...headers, "Content-Type": "application/json" },
-                  body: JSON.stringify({ title: args.title, body: args.body ?? "", labels: args.labels ?? [] })
-                });
-                if (!response.ok) {
-                  throw new Error(`GitHub answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const issue = await response.json();
-                return `Created issue #${issue.number}: ${issue.html_url}`;
-                """#
+                implementation: RecipeCode.load(recipe: "github", tool: "create_github_issue", prelude: "headers")
             ),
         ]
     )
@@ -149,13 +77,4 @@ private enum GitHubSchema {
     )
     // A leading dot is allowed once (".github"), so "." and ".." never reach the URL path.
     static let repo = InputSchema.string("Repository name", maxLength: 100, pattern: #"^\.?[A-Za-z0-9_-][A-Za-z0-9_.-]*$"#)
-
-    static let headers = #"""
-        const headers = {
-          "Accept": "application/vnd.github+json",
-          "Authorization": `Bearer ${ctx.secrets.GITHUB_TOKEN}`,
-          "X-GitHub-Api-Version": "2022-11-28",
-          "User-Agent": "BuildMyMCPServer-tool"
-        };
-        """#
 }

@@ -19,18 +19,7 @@ extension Recipe {
                         "limit": InputSchema.integer("Maximum number of stories", minimum: 1, maximum: 30, default: 15),
                     ]
                 ),
-                implementation: HackerNewsCode.storyShape + #"""
-
-                const url = new URL("https://hn.algolia.com/api/v1/search");
-                url.searchParams.set("tags", "front_page");
-                url.searchParams.set("hitsPerPage", String(args.limit ?? 15));
-                const response = await ctx.fetch(url.toString());
-                if (!response.ok) {
-                  throw new Error(`Hacker News search answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const hits = (await response.json()).hits;
-                return hits.sort((a, b) => (b.points ?? 0) - (a.points ?? 0)).map(story);
-                """#
+                implementation: RecipeCode.load(recipe: "hacker_news", tool: "hacker_news_front_page", prelude: "story_shape")
             ),
             ToolSpec(
                 name: "search_hacker_news",
@@ -45,38 +34,7 @@ extension Recipe {
                     ],
                     required: ["query"]
                 ),
-                implementation: HackerNewsCode.storyShape + #"""
-
-                const endpoint = (args.sort ?? "relevance") === "newest" ? "search_by_date" : "search";
-                const url = new URL(`https://hn.algolia.com/api/v1/${endpoint}`);
-                url.searchParams.set("query", args.query);
-                url.searchParams.set("tags", args.kind ?? "story");
-                url.searchParams.set("hitsPerPage", String(args.limit ?? 10));
-                if (args.days) {
-                  const since = Math.floor(Date.now() / 1000) - args.days * 86400;
-                  url.searchParams.set("numericFilters", `created_at_i>${since}`);
-                }
-                const response = await ctx.fetch(url.toString());
-                if (!response.ok) {
-                  throw new Error(`Hacker News search answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const result = await response.json();
-                return {
-                  totalMatches: result.nbHits,
-                  results: result.hits.map((hit) =>
-                    hit.comment_text
-                      ? {
-                          id: hit.objectID,
-                          author: hit.author,
-                          createdAt: hit.created_at,
-                          onStory: hit.story_title,
-                          text: plainText(hit.comment_text).slice(0, 500),
-                          discussion: `https://news.ycombinator.com/item?id=${hit.objectID}`
-                        }
-                      : story(hit)
-                  )
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "hacker_news", tool: "search_hacker_news", prelude: "story_shape")
             ),
             ToolSpec(
                 name: "get_hacker_news_item",
@@ -88,65 +46,8 @@ extension Recipe {
                     ],
                     required: ["id"]
                 ),
-                implementation: HackerNewsCode.storyShape + #"""
-
-                const response = await ctx.fetch(`https://hn.algolia.com/api/v1/items/${args.id}`);
-                if (response.status === 404) {
-                  return `There is no Hacker News item ${args.id}.`;
-                }
-                if (!response.ok) {
-                  throw new Error(`Hacker News answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const item = await response.json();
-                const countAll = (node) => (node.children ?? []).reduce((sum, child) => sum + 1 + countAll(child), 0);
-                return {
-                  id: item.id,
-                  type: item.type,
-                  title: item.title ?? undefined,
-                  url: item.url ?? undefined,
-                  author: item.author,
-                  points: item.points ?? undefined,
-                  createdAt: item.created_at,
-                  text: item.text ? plainText(item.text).slice(0, 2000) : undefined,
-                  totalComments: countAll(item),
-                  comments: (item.children ?? [])
-                    .filter((child) => child.text)
-                    .slice(0, args.comments ?? 10)
-                    .map((child) => ({
-                      author: child.author,
-                      text: plainText(child.text).slice(0, 600),
-                      replies: countAll(child)
-                    })),
-                  discussion: `https://news.ycombinator.com/item?id=${item.id}`
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "hacker_news", tool: "get_hacker_news_item", prelude: "story_shape")
             ),
         ]
     )
-}
-
-private enum HackerNewsCode {
-    /// Defines `plainText(html)` and `story(hit)`, the compact form of a search hit.
-    static let storyShape = #"""
-        const plainText = (html) => html
-          .replace(/<p>/g, "\n\n")
-          .replace(/<[^>]+>/g, "")
-          .replace(/&#x27;/g, "'")
-          .replace(/&#x2F;/g, "/")
-          .replace(/&quot;/g, "\"")
-          .replace(/&gt;/g, ">")
-          .replace(/&lt;/g, "<")
-          .replace(/&amp;/g, "&")
-          .trim();
-        const story = (hit) => ({
-          id: hit.objectID,
-          title: hit.title,
-          url: hit.url ?? undefined,
-          points: hit.points,
-          comments: hit.num_comments,
-          author: hit.author,
-          createdAt: hit.created_at,
-          discussion: `https://news.ycombinator.com/item?id=${hit.objectID}`
-        });
-        """#
 }

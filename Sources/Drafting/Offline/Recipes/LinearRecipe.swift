@@ -30,40 +30,7 @@ extension Recipe {
                         "limit": InputSchema.integer("Maximum number of issues", minimum: 1, maximum: 100, default: 25),
                     ]
                 ),
-                implementation: LinearSchema.graphQL + #"""
-
-                const filter = {};
-                if (args.team_key) {
-                  filter.team = { key: { eq: args.team_key.toUpperCase() } };
-                }
-                if (args.state) {
-                  filter.state = { name: { eqIgnoreCase: args.state } };
-                }
-                if (args.assigned_to_me) {
-                  filter.assignee = { isMe: { eq: true } };
-                }
-                if (args.title_contains) {
-                  filter.title = { containsIgnoreCase: args.title_contains };
-                }
-                const data = await graphQL(
-                  `query Issues($first: Int!, $filter: IssueFilter) {
-                    issues(first: $first, filter: $filter, orderBy: updatedAt) {
-                      nodes { identifier title url priorityLabel updatedAt state { name } assignee { name } team { key } }
-                    }
-                  }`,
-                  { first: args.limit ?? 25, filter }
-                );
-                return data.issues.nodes.map((issue) => ({
-                  id: issue.identifier,
-                  title: issue.title,
-                  state: issue.state?.name,
-                  priority: issue.priorityLabel,
-                  assignee: issue.assignee?.name ?? null,
-                  team: issue.team?.key,
-                  updatedAt: issue.updatedAt,
-                  url: issue.url
-                }));
-                """#
+                implementation: RecipeCode.load(recipe: "linear", tool: "list_linear_issues", prelude: "graphql")
             ),
             ToolSpec(
                 name: "create_linear_issue",
@@ -77,35 +44,7 @@ extension Recipe {
                     ],
                     required: ["team_key", "title"]
                 ),
-                implementation: LinearSchema.graphQL + #"""
-
-                const teams = await graphQL(
-                  `query Team($key: String!) { teams(filter: { key: { eq: $key } }) { nodes { id name } } }`,
-                  { key: args.team_key.toUpperCase() }
-                );
-                const team = teams.teams.nodes[0];
-                if (!team) {
-                  throw new Error(`No Linear team with key ${args.team_key} is visible to this API key.`);
-                }
-                const created = await graphQL(
-                  `mutation Create($input: IssueCreateInput!) {
-                    issueCreate(input: $input) { success issue { identifier title url } }
-                  }`,
-                  {
-                    input: {
-                      teamId: team.id,
-                      title: args.title,
-                      description: args.description ?? "",
-                      priority: args.priority ?? 0
-                    }
-                  }
-                );
-                if (!created.issueCreate.success) {
-                  throw new Error("Linear did not create the issue.");
-                }
-                const issue = created.issueCreate.issue;
-                return `Created ${issue.identifier} in ${team.name}: ${issue.url}`;
-                """#
+                implementation: RecipeCode.load(recipe: "linear", tool: "create_linear_issue", prelude: "graphql")
             ),
         ]
     )
@@ -113,27 +52,4 @@ extension Recipe {
 
 private enum LinearSchema {
     static let teamKey = InputSchema.string("Team key, the prefix of its issue ids, e.g. ENG", maxLength: 10, pattern: "^[A-Za-z0-9]+$")
-
-    /// Defines `graphQL(query, variables)`, which returns `data` or throws with Linear's message.
-    static let graphQL = #"""
-        const graphQL = async (query, variables) => {
-          const response = await ctx.fetch("https://api.linear.app/graphql", {
-            method: "POST",
-            headers: {
-              "Authorization": ctx.secrets.LINEAR_API_KEY,
-              "Content-Type": "application/json"
-            },
-            body: JSON.stringify({ query, variables })
-          });
-          const text = await response.text();
-          if (!response.ok) {
-            throw new Error(`Linear answered HTTP ${response.status}: ${text.slice(0, 200)}`);
-          }
-          const result = JSON.parse(text);
-          if (result.errors?.length) {
-            throw new Error(`Linear refused the request: ${result.errors.map((error) => error.message).join("; ").slice(0, 300)}`);
-          }
-          return result.data;
-        };
-        """#
 }

@@ -21,28 +21,7 @@ extension Recipe {
                     ],
                     required: ["query"]
                 ),
-                implementation: #"""
-                const url = new URL("https://registry.npmjs.org/-/v1/search");
-                url.searchParams.set("text", args.query);
-                url.searchParams.set("size", String(args.limit ?? 10));
-                const response = await ctx.fetch(url.toString());
-                if (!response.ok) {
-                  throw new Error(`The npm registry answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const result = await response.json();
-                return {
-                  total: result.total,
-                  packages: result.objects.map(({ package: found }) => ({
-                    name: found.name,
-                    version: found.version,
-                    description: found.description ?? undefined,
-                    published: found.date,
-                    publisher: found.publisher?.username,
-                    url: found.links?.npm,
-                    repository: found.links?.repository
-                  }))
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "npm", tool: "search_npm_packages")
             ),
             ToolSpec(
                 name: "npm_package_info",
@@ -58,39 +37,7 @@ extension Recipe {
                     ],
                     required: ["name"]
                 ),
-                implementation: #"""
-                const manifestResponse = await ctx.fetch(`https://registry.npmjs.org/${args.name}/latest`);
-                if (manifestResponse.status === 404) {
-                  return `There is no npm package called ${args.name}.`;
-                }
-                if (!manifestResponse.ok) {
-                  throw new Error(`The npm registry answered HTTP ${manifestResponse.status}: ${(await manifestResponse.text()).slice(0, 200)}`);
-                }
-                const manifest = await manifestResponse.json();
-
-                // Download counts are a nicety; a failure there should not hide the package.
-                let weeklyDownloads;
-                const downloadsResponse = await ctx.fetch(`https://api.npmjs.org/downloads/point/last-week/${args.name}`);
-                if (downloadsResponse.ok) {
-                  weeklyDownloads = (await downloadsResponse.json()).downloads;
-                }
-
-                const repository = typeof manifest.repository === "string" ? manifest.repository : manifest.repository?.url;
-                const dependencies = Object.keys(manifest.dependencies ?? {});
-                return {
-                  name: manifest.name,
-                  version: manifest.version,
-                  description: manifest.description ?? undefined,
-                  license: typeof manifest.license === "string" ? manifest.license : manifest.license?.type,
-                  homepage: manifest.homepage ?? undefined,
-                  repository: repository?.replace(/^git\+/, "").replace(/\.git$/, ""),
-                  node: manifest.engines?.node,
-                  dependencies: dependencies.length > 30 ? [...dependencies.slice(0, 30), `…and ${dependencies.length - 30} more`] : dependencies,
-                  deprecated: manifest.deprecated ?? undefined,
-                  weeklyDownloads,
-                  url: `https://www.npmjs.com/package/${manifest.name}`
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "npm", tool: "npm_package_info")
             ),
         ]
     )

@@ -24,14 +24,7 @@ extension Recipe {
                     ],
                     required: ["country_code"]
                 ),
-                implementation: HolidayCode.shape + #"""
-
-                const year = args.year ?? new Date().getUTCFullYear();
-                const country = args.country_code.toUpperCase();
-                const response = await ctx.fetch(`https://date.nager.at/api/v3/PublicHolidays/${year}/${country}`);
-                const holidays = await read(response, country);
-                return { country, year, count: holidays.length, holidays: holidays.map(shape) };
-                """#
+                implementation: RecipeCode.load(recipe: "holidays", tool: "public_holidays", prelude: "shape")
             ),
             ToolSpec(
                 name: "next_public_holidays",
@@ -43,13 +36,7 @@ extension Recipe {
                     ],
                     required: ["country_code"]
                 ),
-                implementation: HolidayCode.shape + #"""
-
-                const country = args.country_code.toUpperCase();
-                const response = await ctx.fetch(`https://date.nager.at/api/v3/NextPublicHolidays/${country}`);
-                const holidays = await read(response, country);
-                return { country, holidays: holidays.slice(0, args.limit ?? 5).map(shape) };
-                """#
+                implementation: RecipeCode.load(recipe: "holidays", tool: "next_public_holidays", prelude: "shape")
             ),
         ]
     )
@@ -57,29 +44,4 @@ extension Recipe {
 
 private enum HolidaySchema {
     static let countryCode = InputSchema.string("ISO 3166-1 alpha-2 country code, e.g. DE, FR, US", pattern: "^[A-Za-z]{2}$")
-}
-
-private enum HolidayCode {
-    /// Defines `read(response, country)`, which returns the holiday list or throws, and `shape(holiday)`.
-    static let shape = #"""
-        const read = async (response, country) => {
-          if (response.status === 404) {
-            throw new Error(`Nager.Date has no holiday data for the country code ${country}.`);
-          }
-          if (response.status === 204) {
-            return [];
-          }
-          if (!response.ok) {
-            throw new Error(`Nager.Date answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-          }
-          return await response.json();
-        };
-        const shape = (holiday) => ({
-          date: holiday.date,
-          name: holiday.name,
-          localName: holiday.localName !== holiday.name ? holiday.localName : undefined,
-          regions: holiday.global || !holiday.counties ? "nationwide" : holiday.counties.join(", "),
-          types: holiday.types
-        });
-        """#
 }

@@ -22,28 +22,7 @@ extension Recipe {
                     ],
                     required: ["query"]
                 ),
-                implementation: #"""
-                const language = args.language ?? "en";
-                const url = new URL(`https://${language}.wikipedia.org/w/rest.php/v1/search/page`);
-                url.searchParams.set("q", args.query);
-                url.searchParams.set("limit", String(args.limit ?? 5));
-                const response = await ctx.fetch(url.toString(), {
-                  headers: { "Api-User-Agent": "BuildMyMCPServer-tool/1.0" }
-                });
-                if (!response.ok) {
-                  throw new Error(`Wikipedia answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const pages = (await response.json()).pages;
-                if (pages.length === 0) {
-                  return `No ${language}.wikipedia.org article matches "${args.query}".`;
-                }
-                return pages.map((page) => ({
-                  title: page.title,
-                  description: page.description ?? undefined,
-                  excerpt: (page.excerpt ?? "").replace(/<[^>]+>/g, "").replace(/&quot;/g, "\"").replace(/&amp;/g, "&"),
-                  url: `https://${language}.wikipedia.org/wiki/${encodeURIComponent(page.key)}`
-                }));
-                """#
+                implementation: RecipeCode.load(recipe: "wikipedia", tool: "search_wikipedia")
             ),
             ToolSpec(
                 name: "wikipedia_summary",
@@ -55,28 +34,7 @@ extension Recipe {
                     ],
                     required: ["title"]
                 ),
-                implementation: #"""
-                const language = args.language ?? "en";
-                const title = encodeURIComponent(args.title.trim().replace(/ /g, "_"));
-                const response = await ctx.fetch(`https://${language}.wikipedia.org/api/rest_v1/page/summary/${title}?redirect=true`, {
-                  headers: { "Api-User-Agent": "BuildMyMCPServer-tool/1.0" }
-                });
-                if (response.status === 404) {
-                  return `${language}.wikipedia.org has no article titled "${args.title}". Try search_wikipedia first.`;
-                }
-                if (!response.ok) {
-                  throw new Error(`Wikipedia answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
-                }
-                const page = await response.json();
-                return {
-                  title: page.title,
-                  description: page.description ?? undefined,
-                  isDisambiguation: page.type === "disambiguation",
-                  summary: page.extract,
-                  url: page.content_urls?.desktop?.page,
-                  lastEdited: page.timestamp
-                };
-                """#
+                implementation: RecipeCode.load(recipe: "wikipedia", tool: "wikipedia_summary")
             ),
         ]
     )

@@ -1,6 +1,6 @@
-extension Runtime {
-    /// TextEncoder and TextDecoder (UTF-8 only) and the UTF-8 helpers the URL code shares.
-    static let encoding = #"""
+// TextEncoder and TextDecoder (UTF-8 only) and the UTF-8 helpers url.js shares.
+// Included by runtime.js; see README.md.
+
 // UTF-8 per the WHATWG Encoding Standard: lone surrogates encode as U+FFFD and
 // malformed input decodes to U+FFFD per maximal subpart.
 function utf8Encode(input) {
@@ -135,6 +135,4 @@ class TextDecoder {
     }
     return utf8Decode(bytes, this.#fatal);
   }
-}
-"""#
 }

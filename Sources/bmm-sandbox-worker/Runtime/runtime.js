@@ -1,6 +1,18 @@
-extension Runtime {
-    /// console, crypto, ctx.fetch and the driver that starts a tool and reports how it settled.
-    static let globals = #"""
+// The sandbox runtime, evaluated into every fresh context before the tool: one function
+// taking the host object and returning `{ start, isWholeBody }`. The worker puts each
+// file named by an `// @include` line in place of that line (see README.md), so all the
+// pieces share this strict-mode scope and nothing but the globals they define is
+// visible to tools.
+(function (host) {
+"use strict";
+// @include encoding.js
+
+// URL and URLSearchParams are the largest part of the runtime and most tools never
+// touch them, so their code runs (and is linked into the fresh context) only on first use.
+let urlModule;
+const loadURLModule = () => urlModule ??= makeURLModule();
+// @include url.js
+
 // The tool-facing runtime: globals, ctx and the driver the host calls. Built-ins used
 // after user code starts are captured first, so a tool that patches prototypes only
 // breaks its own call, never how its result or errors are reported.
@@ -100,7 +112,7 @@ const cryptoObject = freeze({
 const define = (name, value) => defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 delete globalThis.WebAssembly;
 define("console", consoleObject);
-// Accessors until first read (see Runtime.lazyURL); assigning replaces them like a plain global.
+// Accessors until first read (see loadURLModule above); assigning replaces them like a plain global.
 const defineLazy = (name, load) => defineProperty(globalThis, name, {
   configurable: true,
   enumerable: false,
@@ -275,5 +287,4 @@ return freeze({
     ]);
   },
 });
-"""#
-}
+})

@@ -1,6 +1,6 @@
-extension Runtime {
-    /// URL and URLSearchParams; JavaScriptCore outside WebKit has neither.
-    static let url = #"""
+// Included by runtime.js (see README.md), which calls makeURLModule() on the first use
+// of URL or URLSearchParams.
+function makeURLModule() {
 // URL and URLSearchParams after the WHATWG URL Standard: the basic URL parser state
 // machine with state overrides for the setters, IPv4/IPv6 hosts and Punycode for
 // internationalised domain names (mapping is NFKC + lowercase, an approximation of UTS #46).
@@ -970,5 +970,5 @@ class URL {
   toJSON() { return this.href; }
   get [Symbol.toStringTag]() { return "URL"; }
 }
-"""#
+return { URL, URLSearchParams };
 }
