@@ -1,6 +1,7 @@
 import Core
 import Fluent
 import Foundation
+import SQLKit
 
 /// Fixed-window rate limits stored in the database, shared by every instance.
 /// The rules are Core's `RateLimitPolicy`; this counts hits against them.
@@ -9,18 +10,36 @@ struct RateLimiter: Sendable {
     let now: Date
 
     /// Counts one hit on `key`; throws 429 `rate_limited` once the window's limit is passed.
+    ///
+    /// One upsert does what `RateLimitWindow.hit` describes: a hit in an open window adds
+    /// one, a hit after the window ended starts a new one. Read-then-write would let
+    /// concurrent requests each see the same count and all pass (SECURITY.md 36).
     func hit(_ key: String, _ rule: RateLimitRule) async throws {
-        let bucket = try await RateLimitBucket.find(key, on: database)
-        let current = bucket.map { RateLimitWindow(start: $0.windowStart, count: $0.count) }
-        let (window, outcome) = RateLimitWindow.hit(current, rule: rule, now: now)
-        let stored = bucket ?? RateLimitBucket()
-        stored.id = key
-        stored.windowStart = window.start
-        stored.count = window.count
-        stored.expiresAt = window.start.addingTimeInterval(rule.window)
-        try await stored.save(on: database)
-        if case .exceeded(let retryAfter) = outcome {
+        guard let sql = database as? any SQLDatabase else { throw RateLimiterError.needsSQL }
+        let cutoff = now.addingTimeInterval(-rule.window)
+        let row = try await sql.raw("""
+            INSERT INTO rate_limit_buckets (key, window_start, count, expires_at)
+            VALUES (\(bind: key), \(bind: now), 1, \(bind: now.addingTimeInterval(rule.window)))
+            ON CONFLICT (key) DO UPDATE SET
+                count = CASE WHEN rate_limit_buckets.window_start > \(bind: cutoff) THEN rate_limit_buckets.count + 1 ELSE 1 END,
+                window_start = CASE WHEN rate_limit_buckets.window_start > \(bind: cutoff)
+                    THEN rate_limit_buckets.window_start ELSE excluded.window_start END,
+                expires_at = CASE WHEN rate_limit_buckets.window_start > \(bind: cutoff)
+                    THEN rate_limit_buckets.expires_at ELSE excluded.expires_at END
+            RETURNING window_start, count
+            """).first()
+        guard let row else { throw RateLimiterError.noRow }
+        let window = RateLimitWindow(start: try row.decode(column: "window_start", as: Date.self),
+                                     count: try row.decode(column: "count", as: Int.self))
+        if case .exceeded(let retryAfter) = window.outcome(rule: rule, now: now) {
             throw APIError.rateLimited(retryAfter: retryAfter)
         }
     }
+}
+
+enum RateLimiterError: Error {
+    /// Both supported databases speak SQL; anything else is a configuration mistake.
+    case needsSQL
+    /// The upsert returned nothing, which neither database does.
+    case noRow
 }

@@ -46,14 +46,26 @@ public struct RateLimitWindow: Sendable, Equatable {
         case exceeded(retryAfterSeconds: Int)
     }
 
-    /// Counts one hit at `now` under `rule`: a window that ended starts over.
+    /// Counts one hit at `now` under `rule`: a window that ended starts over. The
+    /// database does the same transition in one statement (`RateLimiter`), so
+    /// concurrent hits cannot lose a count.
     public static func hit(_ current: RateLimitWindow?, rule: RateLimitRule, now: Date) -> (RateLimitWindow, Outcome) {
-        guard let current, current.start.addingTimeInterval(rule.window) > now else {
-            return (RateLimitWindow(start: now, count: 1), .allowed)
+        guard let current, current.isOpen(rule: rule, now: now) else {
+            let fresh = RateLimitWindow(start: now, count: 1)
+            return (fresh, fresh.outcome(rule: rule, now: now))
         }
         let next = RateLimitWindow(start: current.start, count: current.count + 1)
-        guard next.count > rule.limit else { return (next, .allowed) }
-        let retry = max(1, Int(current.start.addingTimeInterval(rule.window).timeIntervalSince(now).rounded(.up)))
-        return (next, .exceeded(retryAfterSeconds: retry))
+        return (next, next.outcome(rule: rule, now: now))
+    }
+
+    /// Whether hits at `now` still count in this window.
+    public func isOpen(rule: RateLimitRule, now: Date) -> Bool {
+        start > now.addingTimeInterval(-rule.window)
+    }
+
+    /// What a window holding `count` hits (this one included) means for that hit.
+    public func outcome(rule: RateLimitRule, now: Date) -> Outcome {
+        guard count > rule.limit else { return .allowed }
+        return .exceeded(retryAfterSeconds: max(1, Int(start.addingTimeInterval(rule.window).timeIntervalSince(now).rounded(.up))))
     }
 }
