@@ -16,6 +16,8 @@ final class LoginChallenge: Model, @unchecked Sendable {
     @Field(key: "target") var target: String
     @Field(key: "secret_hash") var secretHash: String
     @Field(key: "attempt_hash") var attemptHash: String
+    /// Tries at an SMS code so far, counted before each comparison (the right code's try
+    /// included); the column keeps its first name.
     @Field(key: "failed_attempts") var failedAttempts: Int
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "consumed_at") var consumedAt: Date?

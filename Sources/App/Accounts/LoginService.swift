@@ -118,13 +118,13 @@ struct LoginService: Sendable {
         else {
             throw try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
         }
-        if challenge.failedAttempts >= Self.maxWrongCodes {
+        // The try is counted before the code is compared, in one statement: concurrent
+        // guesses cannot all read the same count and each get a try (SECURITY.md 36).
+        guard let tries = try await claimTry(challenge) else {
             throw try await failure("too_many_attempts", "Too many wrong codes. Request a new code.", channel: "sms", status: .tooManyRequests)
         }
         guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {
-            challenge.failedAttempts += 1
-            try await challenge.save(on: database)
-            let left = Self.maxWrongCodes - challenge.failedAttempts
+            let left = Self.maxWrongCodes - tries
             let message = left > 0
                 ? "That code is not right. \(left) \(left == 1 ? "try" : "tries") left."
                 : "That code is not right, and it no longer works. Request a new code."
@@ -140,6 +140,18 @@ struct LoginService: Sendable {
 
     private func codeHash(_ code: String, challenge: UUID) -> String {
         SecretToken.hmac(challenge.uuidString + ":" + code, key: secret)
+    }
+
+    /// Counts one try at the code; the number of tries so far with this one, or `nil`
+    /// when the code has had all its tries (or was used meanwhile).
+    private func claimTry(_ challenge: LoginChallenge) async throws -> Int? {
+        guard let sql = database as? any SQLDatabase else { return nil }
+        let row = try await sql.raw("""
+            UPDATE login_challenges SET failed_attempts = failed_attempts + 1
+            WHERE id = \(bind: challenge.id!) AND failed_attempts < \(bind: Self.maxWrongCodes) AND consumed_at IS NULL
+            RETURNING failed_attempts
+            """).first()
+        return try row?.decode(column: "failed_attempts", as: Int.self)
     }
 
     /// Marks the challenge used; `false` if another request used it first.
