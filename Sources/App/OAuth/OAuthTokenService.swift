@@ -76,8 +76,14 @@ struct OAuthTokenService: Sendable {
         guard row.revokedAt == nil, grant.revokedAt == nil else { throw OAuthError.invalidGrant("The refresh token was revoked.") }
         guard row.expiresAt > now else { throw OAuthError.invalidGrant("The refresh token has expired.") }
         if let resource, resource != row.resource { throw OAuthError("invalid_target", "resource does not match the grant.") }
-        row.usedAt = now
-        try await row.save(on: database)
+        // One conditional update claims the token: of two requests racing with the same
+        // refresh token, the second is a reuse and revokes the grant like any other.
+        guard let sql = database as? any SQLDatabase,
+              try await sql.raw("UPDATE oauth_tokens SET used_at = \(bind: now) WHERE id = \(bind: row.id!) AND used_at IS NULL RETURNING id").first() != nil
+        else {
+            try await revoke(grant: grant)
+            throw OAuthError.invalidGrant("This refresh token was already used; the grant is revoked. Sign in again.")
+        }
         return try await issue(grant: grant, resource: row.resource, codeID: row.codeID)
     }
 
