@@ -63,6 +63,22 @@ func withConfiguredApp<T>(
     _ config: AppConfig,
     _ body: (Application) async throws -> T
 ) async throws -> T {
+    guard case .postgres = config.database else { return try await runConfiguredApp(config, body) }
+    await TestGate.postgres.enter()
+    do {
+        let result = try await runConfiguredApp(config, body)
+        await TestGate.postgres.leave()
+        return result
+    } catch {
+        await TestGate.postgres.leave()
+        throw error
+    }
+}
+
+private func runConfiguredApp<T>(
+    _ config: AppConfig,
+    _ body: (Application) async throws -> T
+) async throws -> T {
     let app = try await Application.make(.testing)
     let result: T
     do {
@@ -74,6 +90,40 @@ func withConfiguredApp<T>(
     }
     try await app.asyncShutdown()
     return result
+}
+
+/// Lets a bounded number of apps run at once. Every PostgreSQL app holds a pool of
+/// up to one connection per event loop, and the server refuses clients beyond
+/// `max_connections` (100 by default, shared with anything else using it), so
+/// starting every PostgreSQL test at once fails with "too many clients already".
+actor TestGate {
+    /// About 32 connections of PostgreSQL's 100, whatever the core count.
+    static let postgres = TestGate(limit: max(1, 32 / System.coreCount))
+
+    private let limit: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func enter() async {
+        if running < limit {
+            running += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the place straight to the next waiter, if any.
+    func leave() {
+        if waiting.isEmpty {
+            running -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
 }
 
 /// The shared app for read-only page tests: configured once, never shut down
