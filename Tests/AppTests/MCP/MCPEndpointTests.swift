@@ -39,12 +39,14 @@ struct MCPEndpointTests {
         return (Client(app: app, path: "/mcp/\(id.uuidString.lowercased())", token: try await Hosting.token(browser)), id)
     }
 
-    static func result(_ response: TestingHTTPResponse) throws -> [String: Any] {
-        try AccountDataTests.json(response)["result"] as? [String: Any] ?? [:]
+    static func result(_ response: TestingHTTPResponse, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        try #require(try AccountDataTests.json(response, sourceLocation: sourceLocation)["result"] as? [String: Any],
+                     "no result: \(response.body.string.prefix(300))", sourceLocation: sourceLocation)
     }
 
-    static func error(_ response: TestingHTTPResponse) throws -> [String: Any] {
-        try AccountDataTests.json(response)["error"] as? [String: Any] ?? [:]
+    static func error(_ response: TestingHTTPResponse, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        try #require(try AccountDataTests.json(response, sourceLocation: sourceLocation)["error"] as? [String: Any],
+                     "no error: \(response.body.string.prefix(300))", sourceLocation: sourceLocation)
     }
 
     @Test("legacy: initialize issues a session; tools/list is sorted; calls return text, structuredContent and isError", arguments: TestDatabase.all)

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import NIOCore
 import Testing
 import Vapor
 import VaporTesting
@@ -16,8 +17,19 @@ struct AccountDataTests {
         return (browser, email.lowercased())
     }
 
-    static func json(_ response: TestingHTTPResponse) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any] ?? [:]
+    /// The body as a JSON object. Anything else fails the test, so a check that
+    /// something is absent can never pass on a body that is not the expected object.
+    static func json(_ response: TestingHTTPResponse, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        try object(response.body.string, status: response.status, sourceLocation: sourceLocation)
+    }
+
+    static func json(_ response: Response, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        try object(response.body.string ?? "", status: response.status, sourceLocation: sourceLocation)
+    }
+
+    private static func object(_ text: String, status: HTTPStatus, sourceLocation: SourceLocation) throws -> [String: Any] {
+        let value = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+        return try #require(value as? [String: Any], "\(status.code): not a JSON object: \(text.prefix(300))", sourceLocation: sourceLocation)
     }
 
     @Test("API tokens: shown once, stored hashed, usable as Bearer, revocable; nobody else sees them", arguments: TestDatabase.all)
@@ -128,22 +140,38 @@ struct AccountDataTests {
         }
     }
 
-    @Test("audit log: org-scoped, newest first, filterable, paginated by cursor", arguments: TestDatabase.all)
+    @Test("audit log: org-scoped, newest first, filterable, paginated by cursor; events keep the caller's address", arguments: TestDatabase.all)
     func auditLog(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given three tokens of Alice's, the last one asked for from a known address
             let (alice, _) = try await Self.signedIn(app)
             let (bob, _) = try await Self.signedIn(app)
-            for index in 0..<3 {
-                _ = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
-                                         body: ByteBuffer(string: #"{"name":"t\#(index)"}"#))
+            let headers: HTTPHeaders = ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""]
+            for index in 0..<2 {
+                _ = try await alice.send(.POST, "/v1/tokens", headers: headers, body: ByteBuffer(string: #"{"name":"t\#(index)"}"#))
             }
-            let all = try Self.json(try await alice.get("/v1/audit"))["events"] as? [[String: Any]] ?? []
+            var addressed = headers
+            addressed.add(name: .userAgent, value: "audit-test/1.0")
+            let fromAddress = try await alice.send(.POST, "/v1/tokens", from: try SocketAddress(ipAddress: "203.0.113.7", port: 51_000),
+                                                   headers: addressed, body: ByteBuffer(string: #"{"name":"t2"}"#))
+            #expect(fromAddress.status == .created)
+            let addressedToken = try #require(try Self.json(fromAddress)["id"] as? String)
+
+            // when
+            let all = try #require(try Self.json(try await alice.get("/v1/audit"))["events"] as? [[String: Any]])
+
+            // then
             #expect(all.count >= 5)
-            #expect(all.allSatisfy { $0["ip"] != nil || true })
+            let withAddress = all.filter { $0["ip"] != nil }
+            #expect(withAddress.count == 1, "in-process requests have no peer address, and the API leaves the field out")
+            #expect((withAddress.first?["resourceId"] as? String)?.lowercased() == addressedToken.lowercased())
+            #expect(withAddress.first?["ip"] as? String == "203.0.113.7")
+            #expect(withAddress.first?["userAgent"] as? String == "audit-test/1.0")
             let times = all.compactMap { $0["createdAt"] as? String }
+            #expect(times.count == all.count)
             #expect(times == times.sorted(by: >))
 
-            let filtered = try Self.json(try await alice.get("/v1/audit?action=token.created"))["events"] as? [[String: Any]] ?? []
+            let filtered = try #require(try Self.json(try await alice.get("/v1/audit?action=token.created"))["events"] as? [[String: Any]])
             #expect(filtered.count == 3)
 
             var seen: [String] = []
@@ -151,12 +179,13 @@ struct AccountDataTests {
             repeat {
                 let path = "/v1/audit?limit=2" + (cursor.map { "&" + QueryString([("cursor", $0)]).text } ?? "")
                 let page = try Self.json(try await alice.get(path))
-                seen += (page["events"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                seen += try #require(page["events"] as? [[String: Any]]).compactMap { $0["id"] as? String }
                 cursor = page["nextCursor"] as? String
             } while cursor != nil
             #expect(seen == all.compactMap { $0["id"] as? String })
 
-            let bobsView = try Self.json(try await bob.get("/v1/audit"))["events"] as? [[String: Any]] ?? []
+            let bobsView = try #require(try Self.json(try await bob.get("/v1/audit"))["events"] as? [[String: Any]])
+            #expect(bobsView.contains { ($0["action"] as? String) == "auth.signed_in" }, "Bob sees his own events")
             #expect(!bobsView.contains { ($0["action"] as? String) == "token.created" })
             #expect(try await alice.get("/v1/audit?cursor=garbage").status == .badRequest)
         }

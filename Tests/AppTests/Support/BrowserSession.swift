@@ -1,6 +1,7 @@
 @testable import App
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import Vapor
 import VaporTesting
 
@@ -49,13 +50,34 @@ final class BrowserSession: @unchecked Sendable {
     }
 
     func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+        let response = try await app.testing().sendRequest(method, path, headers: withCookiesAndOrigin(headers), body: body)
+        keepCookies(from: response.headers)
+        return response
+    }
+
+    /// Sends like `send`, as a request from `address`. In-memory testing gives every
+    /// other request no peer address at all (`Request.remoteAddress` is nil).
+    func send(_ method: HTTPMethod, _ path: String, from address: SocketAddress, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> Response {
+        var headers = withCookiesAndOrigin(headers)
+        headers.replaceOrAdd(name: .contentLength, value: String(body?.readableBytes ?? 0))
+        let request = Request(application: app, method: method, url: URI(path: path), headers: headers, collectedBody: body,
+                              remoteAddress: address, logger: app.logger, on: app.eventLoopGroup.any())
+        let response = try await app.responder.respond(to: request).get()
+        keepCookies(from: response.headers)
+        return response
+    }
+
+    private func withCookiesAndOrigin(_ headers: HTTPHeaders) -> HTTPHeaders {
         var headers = headers
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if let origin { headers.replaceOrAdd(name: .origin, value: origin) }
-        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
-        for header in response.headers[.setCookie] {
+        return headers
+    }
+
+    private func keepCookies(from headers: HTTPHeaders) {
+        for header in headers[.setCookie] {
             let pair = header.split(separator: ";", maxSplits: 1)[0]
             guard let equals = pair.firstIndex(of: "=") else { continue }
             let name = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
@@ -63,7 +85,6 @@ final class BrowserSession: @unchecked Sendable {
             let expired = header.lowercased().contains("max-age=0") || value.isEmpty
             if expired { cookies[name] = nil } else { cookies[name] = value }
         }
-        return response
     }
 
     var csrfCookie: String? { cookies["bmm_csrf"] ?? cookies["__Host-bmm_csrf"] }

@@ -2,6 +2,7 @@
 import Core
 import Fluent
 import Foundation
+import Testing
 import Vapor
 import VaporTesting
 
@@ -38,6 +39,6 @@ enum Hosting {
     /// A personal API token for the signed-in browser's workspace.
     static func token(_ browser: BrowserSession) async throws -> String {
         let response = try await browser.postObject("/v1/tokens", ["name": "mcp"])
-        return try AccountDataTests.json(response)["token"] as? String ?? ""
+        return try #require(try AccountDataTests.json(response)["token"] as? String)
     }
 }
