@@ -117,9 +117,9 @@ struct AccountsTests {
         }
     }
 
-    @Test("opening the link (GET) never signs in: scanners and previews cannot use it up")
-    func magicLinkGetIsSafe() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("opening the link (GET) never signs in: scanners and previews cannot use it up", arguments: TestDatabase.all)
+    func magicLinkGetIsSafe(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let browser = BrowserSession(app)
             let email = Self.uniqueEmail()
             _ = try await browser.postJSON("/v1/auth/magic-link", ["email": email])
@@ -193,9 +193,9 @@ struct AccountsTests {
         }
     }
 
-    @Test("sending is rate-limited with Retry-After; known and unknown addresses get the same answer")
-    func rateLimitsAndEnumeration() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("sending is rate-limited with Retry-After; known and unknown addresses get the same answer", arguments: TestDatabase.all)
+    func rateLimitsAndEnumeration(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let browser = BrowserSession(app)
             let known = Self.uniqueEmail()
             _ = try await Self.signInByEmail(BrowserSession(app), email: known)
@@ -217,9 +217,9 @@ struct AccountsTests {
         }
     }
 
-    @Test("CSRF: forms need the token, fetch with a session needs the header, foreign origins are refused")
-    func csrf() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("CSRF: forms need the token, fetch with a session needs the header, foreign origins are refused", arguments: TestDatabase.all)
+    func csrf(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let browser = BrowserSession(app)
             _ = try await browser.get("/login")
             let noToken = try await browser.postForm("/login/email", ["email": Self.uniqueEmail()])
@@ -275,9 +275,9 @@ struct AccountsTests {
         }
     }
 
-    @Test("a new session id at every sign-in: a planted cookie is never adopted")
-    func sessionRotation() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a new session id at every sign-in: a planted cookie is never adopted", arguments: TestDatabase.all)
+    func sessionRotation(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             // given an attacker-chosen session cookie in the victim's browser
             let browser = BrowserSession(app)
             browser.set("bmm_session", "attacker-chosen-value")
@@ -311,9 +311,9 @@ struct AccountsTests {
         }
     }
 
-    @Test("bad input gets a clear error and changes nothing")
-    func badInput() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("bad input gets a clear error and changes nothing", arguments: TestDatabase.all)
+    func badInput(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let browser = BrowserSession(app)
             let email = try await browser.postJSON("/v1/auth/magic-link", ["email": "not-an-email"])
             #expect(email.status == .badRequest)
@@ -356,15 +356,15 @@ struct AccountsTests {
         }
     }
 
-    @Test("the outbox exists in development only")
-    func outboxOnlyInDevelopment() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("the outbox exists in development only", arguments: TestDatabase.all)
+    func outboxOnlyInDevelopment(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let page = try await app.testing().sendRequest(.GET, "/dev/outbox")
             let json = try await app.testing().sendRequest(.GET, "/dev/outbox.json")
             #expect(page.status == .ok)
             #expect(json.status == .ok)
         }
-        let production = try testConfig(environment: [
+        let production = try testConfig(database: database, environment: [
             "BMM_ENV": "production",
             "BMM_PUBLIC_URL": "https://mcp.example.com",
             "BMM_SESSION_SECRET": String(repeating: "ef", count: 32),

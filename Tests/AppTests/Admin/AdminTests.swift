@@ -63,17 +63,17 @@ struct AdminTests {
         }
     }
 
-    @Test("admin commands explain mistakes")
-    func adminErrors() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("admin commands explain mistakes", arguments: TestDatabase.all)
+    func adminErrors(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             await #expect(throws: AdminCommand.AdminError.self) { try await Self.runAdmin(app, ["grant", "nobody@example.com"]) }
             await #expect(throws: AdminCommand.AdminError.self) { try await Self.runAdmin(app, ["promote", "x@example.com"]) }
         }
     }
 
-    @Test("a suspended workspace can still sign out and delete its account")
-    func suspendedCanLeave() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a suspended workspace can still sign out and delete its account", arguments: TestDatabase.all)
+    func suspendedCanLeave(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (member, email) = try await AccountDataTests.signedIn(app)
             let organization = try #require(try await Organization.query(on: app.db).first())
             organization.suspendedAt = Date()

@@ -7,9 +7,9 @@ import VaporTesting
 
 @Suite("Audit page")
 struct AuditPageTests {
-    @Test("lists this workspace's events with pills, escapes what people typed, filters and pages")
-    func auditPage() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("lists this workspace's events with pills, escapes what people typed, filters and pages", arguments: TestDatabase.all)
+    func auditPage(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (alice, _) = try await AccountDataTests.signedIn(app)
             let (bob, _) = try await AccountDataTests.signedIn(app)
             for index in 0..<3 {

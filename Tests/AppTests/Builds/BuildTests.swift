@@ -35,9 +35,9 @@ struct BuildTests {
         }
     }
 
-    @Test("a syntax error fails the build with the tool and line in the log; the server is not served")
-    func syntaxErrorFails() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a syntax error fails the build with the tool and line in the log; the server is not served", arguments: TestDatabase.all)
+    func syntaxErrorFails(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             var spec = Hosting.calculator
             spec.tools[1].implementation = "const x = ;\nreturn x;"
@@ -51,9 +51,9 @@ struct BuildTests {
         }
     }
 
-    @Test("a build left running by a crash is failed on restart, never left running")
-    func interruptedBuildsFail() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a build left running by a crash is failed on restart, never left running", arguments: TestDatabase.all)
+    func interruptedBuildsFail(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let response = try await browser.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(Hosting.calculator)])
             let id = try #require((try AccountDataTests.json(response)["id"] as? String).flatMap { UUID(uuidString: $0) })
@@ -72,9 +72,9 @@ struct BuildTests {
         }
     }
 
-    @Test("the daily build quota answers 429 with Retry-After and creates nothing")
-    func buildQuota() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("the daily build quota answers 429 with Retry-After and creates nothing", arguments: TestDatabase.all)
+    func buildQuota(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let headers: HTTPHeaders = ["X-CSRF-Token": browser.csrfCookie ?? ""]
             // given Hobby's 3 builds used today (deleting keeps the server limit out of the way)
@@ -96,9 +96,9 @@ struct BuildTests {
         }
     }
 
-    @Test("deleting a server removes it, its versions and secrets, and records who did it")
-    func deleteServer() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("deleting a server removes it, its versions and secrets, and records who did it", arguments: TestDatabase.all)
+    func deleteServer(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
             let (other, _) = try await AccountDataTests.signedIn(app)
@@ -113,9 +113,9 @@ struct BuildTests {
 }
 
 extension BuildTests {
-    @Test("a banned pattern that reaches a build (a spec stored before a rule existed) fails it with the reason in the log")
-    func bannedPatternFailsTheBuild() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a banned pattern that reaches a build (a spec stored before a rule existed) fails it with the reason in the log", arguments: TestDatabase.all)
+    func bannedPatternFailsTheBuild(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
             let server = try #require(try await HostedServer.find(id, on: app.db))

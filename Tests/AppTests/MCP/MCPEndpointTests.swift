@@ -111,9 +111,9 @@ struct MCPEndpointTests {
         }
     }
 
-    @Test("stateless 2026-07-28: discover, list and call with resultType; the envelope and headers are checked")
-    func stateless() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("stateless 2026-07-28: discover, list and call with resultType; the envelope and headers are checked", arguments: TestDatabase.all)
+    func stateless(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (client, _) = try await Self.setUp(app)
             let discover = try Self.result(try await client.stateless("server/discover"))
             #expect((discover["supportedVersions"] as? [String])?.contains("2026-07-28") == true)

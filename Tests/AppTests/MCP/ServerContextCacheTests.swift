@@ -66,9 +66,9 @@ struct ServerContextCacheTests {
         }
     }
 
-    @Test("a fresh entry is used without asking the database; the cache keeps at most its capacity")
-    func lifetimeAndCapacity() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a fresh entry is used without asking the database; the cache keeps at most its capacity", arguments: TestDatabase.all)
+    func lifetimeAndCapacity(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
             let cache = ServerContextCache(lifetime: .seconds(600), capacity: 10)

@@ -82,9 +82,9 @@ struct OAuthTests {
         return Flow(browser: browser, server: server, clientID: clientID)
     }
 
-    @Test("metadata: RFC 9728 per server and RFC 8414 at both well-known paths, consistent issuer")
-    func discovery() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("metadata: RFC 9728 per server and RFC 8414 at both well-known paths, consistent issuer", arguments: TestDatabase.all)
+    func discovery(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let flow = try await Self.setUp(app)
             let resource = try AccountDataTests.json(try await flow.browser.get("/.well-known/oauth-protected-resource/mcp/\(flow.server.uuidString.lowercased())"))
             #expect(resource["resource"] as? String == flow.resource)
@@ -148,10 +148,10 @@ struct OAuthTests {
         }
     }
 
-    @Test("negative table: replay, PKCE, resource, audience, query-string token, redirect, DCR, consent CSRF")
-    func negatives() async throws {
+    @Test("negative table: replay, PKCE, resource, audience, query-string token, redirect, DCR, consent CSRF", arguments: TestDatabase.all)
+    func negatives(database: TestDatabase) async throws {
         let clock = TestClock()
-        try await withConfiguredApp(try testConfig()) { app in
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.clock = clock.clock
             let flow = try await Self.setUp(app)
 
@@ -226,9 +226,9 @@ struct OAuthTests {
 }
 
 extension OAuthTests {
-    @Test("Settings → Connected apps lists the grant; revoking it ends the tokens and is audited")
-    func connectedApps() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("Settings → Connected apps lists the grant; revoking it ends the tokens and is audited", arguments: TestDatabase.all)
+    func connectedApps(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let flow = try await Self.setUp(app)
             let tokens = try AccountDataTests.json(try await flow.exchange(try await flow.code()))
             let access = try #require(tokens["access_token"] as? String)
@@ -244,9 +244,9 @@ extension OAuthTests {
         }
     }
 
-    @Test("a client metadata document URL that resolves to a private address is refused on the page")
-    func metadataDocumentOnAPrivateAddress() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a client metadata document URL that resolves to a private address is refused on the page", arguments: TestDatabase.all)
+    func metadataDocumentOnAPrivateAddress(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let flow = try await Self.setUp(app)
             for clientID in ["https://127.0.0.1/client.json", "https://169.254.169.254/latest/meta-data", "https://localhost:9/client"] {
                 let page = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: clientID).authorizeQuery())
@@ -259,10 +259,10 @@ extension OAuthTests {
 }
 
 extension OAuthTests {
-    @Test("expiry boundaries: access tokens end after an hour (refresh still works), unused registrations after 90 days; registration is rate-limited")
-    func expiryAndLimits() async throws {
+    @Test("expiry boundaries: access tokens end after an hour (refresh still works), unused registrations after 90 days; registration is rate-limited", arguments: TestDatabase.all)
+    func expiryAndLimits(database: TestDatabase) async throws {
         let clock = TestClock()
-        try await withConfiguredApp(try testConfig()) { app in
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.clock = clock.clock
             let flow = try await Self.setUp(app)
             let tokens = try AccountDataTests.json(try await flow.exchange(try await flow.code()))

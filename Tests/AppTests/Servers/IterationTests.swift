@@ -59,9 +59,9 @@ struct IterationTests {
         }
     }
 
-    @Test("settings: a new name and allowed domains build a new version; a bad domain is explained and builds nothing")
-    func settings() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("settings: a new name and allowed domains build a new version; a bad domain is explained and builds nothing", arguments: TestDatabase.all)
+    func settings(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
             let page = "/servers/\(id.uuidString.lowercased())"

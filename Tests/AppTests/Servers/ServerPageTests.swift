@@ -8,9 +8,9 @@ import VaporTesting
 
 @Suite("Server page: snippets, generated playground form, calls, sparkline")
 struct ServerPageTests {
-    @Test("the playground form comes from the schema and runs the tool; the call shows in the list and the sparkline")
-    func playground() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("the playground form comes from the schema and runs the tool; the call shows in the list and the sparkline", arguments: TestDatabase.all)
+    func playground(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
             let path = "/servers/\(id.uuidString.lowercased())"

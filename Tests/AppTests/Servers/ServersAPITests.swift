@@ -58,9 +58,9 @@ struct ServersAPITests {
         }
     }
 
-    @Test("creation errors: slug taken, server limit, unknown secret, leaked secret value, invalid spec")
-    func creationErrors() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("creation errors: slug taken, server limit, unknown secret, leaked secret value, invalid spec", arguments: TestDatabase.all)
+    func creationErrors(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let spec = try Self.specObject(Self.tokenSpec)
             let first = try await browser.postObject("/v1/servers", ["spec": spec])
@@ -98,9 +98,9 @@ struct ServersAPITests {
         }
     }
 
-    @Test("slug availability and the secret pattern list the browser uses")
-    func slugAndPatterns() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("slug availability and the secret pattern list the browser uses", arguments: TestDatabase.all)
+    func slugAndPatterns(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             _ = try await browser.postObject("/v1/servers", ["spec": try Self.specObject(Self.tokenSpec)])
             let taken = try AccountDataTests.json(try await browser.get("/v1/servers/slug-availability?slug=issues"))

@@ -83,9 +83,9 @@ struct AccountDataTests {
         }
     }
 
-    @Test("bad token requests get clear errors")
-    func tokenValidation() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("bad token requests get clear errors", arguments: TestDatabase.all)
+    func tokenValidation(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (alice, _) = try await Self.signedIn(app)
             for (json, code) in [(#"{"name":""}"#, "invalid_name"), (#"{"name":"x","expiresInDays":0}"#, "invalid_expiry"), (#"{"name":"x","expiresInDays":400}"#, "invalid_expiry")] {
                 let response = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
@@ -99,9 +99,9 @@ struct AccountDataTests {
         }
     }
 
-    @Test("your data: everything about you, nothing secret, nothing of anyone else")
-    func dataExport() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("your data: everything about you, nothing secret, nothing of anyone else", arguments: TestDatabase.all)
+    func dataExport(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (alice, email) = try await Self.signedIn(app)
             let (bob, bobEmail) = try await Self.signedIn(app)
             let created = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
@@ -124,9 +124,9 @@ struct AccountDataTests {
         }
     }
 
-    @Test("profile: the display name can be changed, within limits")
-    func profile() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("profile: the display name can be changed, within limits", arguments: TestDatabase.all)
+    func profile(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (alice, _) = try await Self.signedIn(app)
             let ok = try await alice.send(.PATCH, "/v1/account/profile", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
                                           body: ByteBuffer(string: #"{"displayName":"  Alice <b>Liddell</b> "}"#))

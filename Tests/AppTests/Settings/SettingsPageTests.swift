@@ -7,9 +7,9 @@ import VaporTesting
 
 @Suite("Settings page (forms without JavaScript)")
 struct SettingsPageTests {
-    @Test("profile, token shown once, revoke, and the danger zone, all as plain forms")
-    func forms() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("profile, token shown once, revoke, and the danger zone, all as plain forms", arguments: TestDatabase.all)
+    func forms(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (alice, email) = try await AccountDataTests.signedIn(app)
             let page = try await alice.get("/settings")
             #expect(page.status == .ok)
@@ -54,9 +54,9 @@ struct SettingsPageTests {
 
 @Suite("Signed-in shell")
 struct AppShellTests {
-    @Test("app navigation marks the current page, the user menu shows who and which plan, the avatar colour is stable")
-    func shell() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("app navigation marks the current page, the user menu shows who and which plan, the avatar colour is stable", arguments: TestDatabase.all)
+    func shell(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (alice, email) = try await AccountDataTests.signedIn(app)
             for (path, title) in [("/dashboard", "Overview"), ("/audit", "Audit"), ("/settings", "Settings")] {
                 let page = HTMLInspector(html: try await alice.get(path).body.string)
@@ -128,9 +128,9 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("the last owner cannot be removed, and people with two workspaces can switch")
-    func ownersAndSwitching() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("the last owner cannot be removed, and people with two workspaces can switch", arguments: TestDatabase.all)
+    func ownersAndSwitching(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (owner, ownerEmail) = try await AccountDataTests.signedIn(app)
             let (other, _) = try await AccountDataTests.signedIn(app)
             let otherCSRF = try #require(BrowserSession.csrfField(in: try await other.get("/settings").body.string))

@@ -45,10 +45,10 @@ struct DraftEditTests {
         }
     }
 
-    @Test("edit errors: count mismatch, invalid spec, banned pattern, expired, another workspace")
-    func editErrors() async throws {
+    @Test("edit errors: count mismatch, invalid spec, banned pattern, expired, another workspace", arguments: TestDatabase.all)
+    func editErrors(database: TestDatabase) async throws {
         let clock = TestClock()
-        try await withConfiguredApp(try testConfig()) { app in
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.clock = clock.clock
             app.useDrafter(ScriptedDrafter(steps: [.spec(ScriptedDrafter.weather)]))
             let (browser, _) = try await AccountDataTests.signedIn(app)

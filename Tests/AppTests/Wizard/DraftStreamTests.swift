@@ -20,9 +20,9 @@ struct DraftStreamTests {
         }
     }
 
-    @Test("text deltas, then the spec payload of the sync endpoint; anti-buffering headers")
-    func streamsTextThenSpec() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("text deltas, then the spec payload of the sync endpoint; anti-buffering headers", arguments: TestDatabase.all)
+    func streamsTextThenSpec(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             // given a model that writes in pieces
             app.useDrafter(ScriptedDrafter(steps: [.text("{\"name\":"), .text("\"Wea\nther\""), .spec(ScriptedDrafter.weather)]))
             let (browser, _) = try await AccountDataTests.signedIn(app)
@@ -42,9 +42,9 @@ struct DraftStreamTests {
         }
     }
 
-    @Test("keepalive comments while the model is quiet")
-    func keepalive() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("keepalive comments while the model is quiet", arguments: TestDatabase.all)
+    func keepalive(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.useDrafter(ScriptedDrafter(steps: [.pause(.milliseconds(400)), .spec(ScriptedDrafter.weather)]), keepalive: .milliseconds(50))
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let response = try await browser.postObject("/v1/servers/preview/stream", ["prompt": "weather"])
@@ -53,9 +53,9 @@ struct DraftStreamTests {
         }
     }
 
-    @Test("an error mid-stream ends with an error event; nothing is stored")
-    func errorMidStream() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("an error mid-stream ends with an error event; nothing is stored", arguments: TestDatabase.all)
+    func errorMidStream(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.useDrafter(ScriptedDrafter(steps: [.text("{\"na"), .fail(.rateLimited(retryAfterSeconds: 7))]))
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let response = try await browser.postObject("/v1/servers/preview/stream", ["prompt": "weather"])
@@ -68,9 +68,9 @@ struct DraftStreamTests {
         }
     }
 
-    @Test("a drafter that cannot stream answers 409 streaming_unavailable")
-    func cannotStream() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("a drafter that cannot stream answers 409 streaming_unavailable", arguments: TestDatabase.all)
+    func cannotStream(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.useDrafter(ScriptedDrafter(steps: [.spec(ScriptedDrafter.weather)], supportsStreaming: false))
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let response = try await browser.postObject("/v1/servers/preview/stream", ["prompt": "weather"])
@@ -79,9 +79,9 @@ struct DraftStreamTests {
         }
     }
 
-    @Test("checks happen before the stream starts: a secret in the prompt is a plain 422")
-    func secretBeforeStream() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("checks happen before the stream starts: a secret in the prompt is a plain 422", arguments: TestDatabase.all)
+    func secretBeforeStream(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let key = "AKIA" + "ABCDEFGHIJKLMNOP"
             let response = try await browser.postObject("/v1/servers/preview/stream", ["prompt": "read my bucket with \(key)"])

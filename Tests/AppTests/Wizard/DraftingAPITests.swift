@@ -47,30 +47,30 @@ struct DraftingAPITests {
         let spec: ServerSpec
     }
 
-    @Test("bad prompts get typed errors and store nothing", arguments: [
+    @Test("bad prompts get typed errors and store nothing", arguments: TestDatabase.all, [
         ("", "prompt_empty"),
         ("   \n ", "prompt_empty"),
         (String(repeating: "a weather tool ", count: 1400), "prompt_too_long"),
         ("Use my key " + "sk-ant-api03-" + String(repeating: "Zq9", count: 31) + " for GitHub", "secret_in_prompt"),
         ("Deploy with " + "ghp_" + String(repeating: "a1B2", count: 9), "secret_in_prompt"),
     ])
-    func badPrompts(prompt: String, code: String) async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    func badPrompts(database: TestDatabase, bad: (prompt: String, code: String)) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             // when
-            let response = try await browser.postObject("/v1/servers/preview", ["prompt": prompt])
+            let response = try await browser.postObject("/v1/servers/preview", ["prompt": bad.prompt])
             // then
             #expect(response.status == .unprocessableEntity)
-            #expect(try AccountDataTests.json(response)["error"] as? String == code)
+            #expect(try AccountDataTests.json(response)["error"] as? String == bad.code)
             #expect(!response.body.string.contains("Zq9Zq9"), "the answer must not echo the secret")
             #expect(try await Self.draftCount(app) == 0)
             #expect(try await Self.draftsToday(app) == 0)
         }
     }
 
-    @Test("prompts in other languages and with a bad slug")
-    func languagesAndSlug() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("prompts in other languages and with a bad slug", arguments: TestDatabase.all)
+    func languagesAndSlug(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let german = try await browser.postObject("/v1/servers/preview", ["prompt": "Wettervorhersage für Zürich und die Uhrzeit dort"])
             #expect(german.status == .created)
@@ -84,11 +84,15 @@ struct DraftingAPITests {
         }
     }
 
-    @Test("signed out: 401 and nothing drafted")
-    func signedOut() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("signed out: 401 and nothing drafted", arguments: TestDatabase.all)
+    func signedOut(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // when
             let response = try await BrowserSession(app).postObject("/v1/servers/preview", ["prompt": "weather"])
+            // then
             #expect(response.status == .unauthorized)
+            #expect(try await Self.draftCount(app) == 0)
+            #expect(try await Self.draftsToday(app) == 0)
         }
     }
 
@@ -120,21 +124,24 @@ struct DraftingAPITests {
         }
     }
 
-    @Test("provider failures map to typed answers and store nothing", arguments: [
+    @Test("provider failures map to typed answers and store nothing", arguments: TestDatabase.all, [
         (DraftingError.specTooLarge, HTTPStatus.unprocessableEntity, "spec_too_large"),
         (.specInvalid("tools[0].name: must match"), .unprocessableEntity, "spec_invalid"),
         (.timeout, .gatewayTimeout, "preview_timeout"),
         (.upstream("HTTP 500 from the provider."), .badGateway, "upstream_error"),
         (.rateLimited(retryAfterSeconds: 42), .serviceUnavailable, "upstream_rate_limited"),
     ])
-    func providerFailures(error: DraftingError, status: HTTPStatus, code: String) async throws {
-        try await withConfiguredApp(try testConfig()) { app in
-            app.useDrafter(ScriptedDrafter(steps: [.text("{"), .fail(error)]))
+    func providerFailures(database: TestDatabase, failure: (error: DraftingError, status: HTTPStatus, code: String)) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a provider that fails
+            app.useDrafter(ScriptedDrafter(steps: [.text("{"), .fail(failure.error)]))
             let (browser, _) = try await AccountDataTests.signedIn(app)
+            // when
             let response = try await browser.postObject("/v1/servers/preview", ["prompt": "weather"])
-            #expect(response.status == status)
-            #expect(try AccountDataTests.json(response)["error"] as? String == code)
-            if case .rateLimited = error { #expect(response.headers.first(name: "Retry-After") == "42") }
+            // then
+            #expect(response.status == failure.status)
+            #expect(try AccountDataTests.json(response)["error"] as? String == failure.code)
+            if case .rateLimited = failure.error { #expect(response.headers.first(name: "Retry-After") == "42") }
             #expect(try await Self.draftCount(app) == 0)
             #expect(try await Self.draftsToday(app) == 0)
         }

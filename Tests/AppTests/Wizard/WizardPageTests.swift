@@ -9,9 +9,9 @@ import VaporTesting
 
 @Suite("Wizard pages without JavaScript")
 struct WizardPageTests {
-    @Test("step 1 names the drafter honestly, posts, and step 2 shows every tool")
-    func describeThenReview() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("step 1 names the drafter honestly, posts, and step 2 shows every tool", arguments: TestDatabase.all)
+    func describeThenReview(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             // given step 1
             let page = try await browser.get("/servers/new")
@@ -39,9 +39,9 @@ struct WizardPageTests {
         }
     }
 
-    @Test("step 1 errors re-render with what was typed")
-    func promptErrorsKeepInput() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("step 1 errors re-render with what was typed", arguments: TestDatabase.all)
+    func promptErrorsKeepInput(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/servers/new").body.string))
             let key = "xoxb-" + "123456789012-123456789012-" + String(repeating: "Ab", count: 12)
@@ -53,9 +53,9 @@ struct WizardPageTests {
         }
     }
 
-    @Test("step 2: a broken schema is shown next to its field and nothing typed is lost; a fixed form builds")
-    func reviewValidationAndBuild() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("step 2: a broken schema is shown next to its field and nothing typed is lost; a fixed form builds", arguments: TestDatabase.all)
+    func reviewValidationAndBuild(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.useDrafter(ScriptedDrafter(steps: [.spec(ServersAPITests.tokenSpec)]))
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/servers/new").body.string))
@@ -98,10 +98,10 @@ struct WizardPageTests {
         }
     }
 
-    @Test("reset to draft drops edits; an expired draft explains itself")
-    func resetAndExpiry() async throws {
+    @Test("reset to draft drops edits; an expired draft explains itself", arguments: TestDatabase.all)
+    func resetAndExpiry(database: TestDatabase) async throws {
         let clock = TestClock()
-        try await withConfiguredApp(try testConfig()) { app in
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             app.clock = clock.clock
             app.useDrafter(ScriptedDrafter(steps: [.spec(ScriptedDrafter.weather)]))
             let (browser, _) = try await AccountDataTests.signedIn(app)
@@ -121,9 +121,9 @@ struct WizardPageTests {
         }
     }
 
-    @Test("servers list: empty state, then the shell's Servers and Create tabs")
-    func emptyList() async throws {
-        try await withConfiguredApp(try testConfig()) { app in
+    @Test("servers list: empty state, then the shell's Servers and Create tabs", arguments: TestDatabase.all)
+    func emptyList(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let page = try await browser.get("/servers")
             #expect(page.status == .ok)
