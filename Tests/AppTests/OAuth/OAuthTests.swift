@@ -244,16 +244,19 @@ extension OAuthTests {
         }
     }
 
-    @Test("a client metadata document URL that resolves to a private address is refused on the page", arguments: TestDatabase.all)
-    func metadataDocumentOnAPrivateAddress(database: TestDatabase) async throws {
+    @Test("a client metadata document URL that resolves to a private address is refused on the page", arguments: TestDatabase.all, [
+        "https://127.0.0.1/client.json", "https://169.254.169.254/latest/meta-data", "https://localhost:9/client",
+    ])
+    func metadataDocumentOnAPrivateAddress(database: TestDatabase, clientID: String) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
             let flow = try await Self.setUp(app)
-            for clientID in ["https://127.0.0.1/client.json", "https://169.254.169.254/latest/meta-data", "https://localhost:9/client"] {
-                let page = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: clientID).authorizeQuery())
-                #expect(page.status == .badRequest, "\(clientID)")
-                #expect(page.headers.first(name: .location) == nil)
-                #expect(page.body.string.contains("metadata document could not be fetched"))
-            }
+            // when
+            let page = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: clientID).authorizeQuery())
+            // then
+            #expect(page.status == .badRequest)
+            #expect(page.headers.first(name: .location) == nil)
+            #expect(page.body.string.contains("metadata document could not be fetched"))
         }
     }
 }

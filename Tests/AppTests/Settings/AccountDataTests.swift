@@ -83,19 +83,34 @@ struct AccountDataTests {
         }
     }
 
-    @Test("bad token requests get clear errors", arguments: TestDatabase.all)
-    func tokenValidation(database: TestDatabase) async throws {
+    @Test("bad token requests get clear errors and create nothing", arguments: TestDatabase.all, [
+        (#"{"name":""}"#, "invalid_name"),
+        (#"{"name":"x","expiresInDays":0}"#, "invalid_expiry"),
+        (#"{"name":"x","expiresInDays":400}"#, "invalid_expiry"),
+    ])
+    func tokenValidation(database: TestDatabase, request: (body: String, code: String)) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
             let (alice, _) = try await Self.signedIn(app)
-            for (json, code) in [(#"{"name":""}"#, "invalid_name"), (#"{"name":"x","expiresInDays":0}"#, "invalid_expiry"), (#"{"name":"x","expiresInDays":400}"#, "invalid_expiry")] {
-                let response = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
-                                                    body: ByteBuffer(string: json))
-                #expect(response.status == .badRequest)
-                #expect(try Self.json(response)["error"] as? String == code)
-            }
-            #expect(try await app.testing().sendRequest(.GET, "/v1/tokens", headers: ["Authorization": "Bearer bmm_unknown"]).status == .unauthorized)
-            #expect(try await app.testing().sendRequest(.GET, "/v1/tokens").status == .unauthorized)
+            // when
+            let response = try await alice.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                                body: ByteBuffer(string: request.body))
+            // then
+            #expect(response.status == .badRequest)
+            #expect(try Self.json(response)["error"] as? String == request.code)
             #expect(try await APIToken.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("the token API needs a session or a known token", arguments: TestDatabase.all)
+    func tokenAPINeedsCredentials(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // when
+            let unknownToken = try await app.testing().sendRequest(.GET, "/v1/tokens", headers: ["Authorization": "Bearer bmm_unknown"])
+            let noCredentials = try await app.testing().sendRequest(.GET, "/v1/tokens")
+            // then
+            #expect(unknownToken.status == .unauthorized)
+            #expect(noCredentials.status == .unauthorized)
         }
     }
 

@@ -37,19 +37,19 @@ struct ErrorsAndHeadersTests {
         }
     }
 
-    @Test("an unknown page gets the friendly 404 page with status 404")
-    func notFoundPage() async throws {
+    @Test("an unknown page gets the friendly 404 page with status 404", arguments: ["/nope", "/docs/does-not-exist", "/docs/quickstart/extra"])
+    func notFoundPage(path: String) async throws {
         try await withConfiguredApp(try testConfig()) { app in
-            for path in ["/nope", "/docs/does-not-exist", "/docs/quickstart/extra"] {
-                let response = try await get(app, path)
-                #expect(response.status == .notFound, "\(path)")
-                #expect(response.headers.contentType == .html)
-                let page = HTMLInspector(html: response.body.string)
-                #expect(page.h1Count == 1)
-                #expect(page.meta(name: "robots") == "noindex")
-                #expect(page.texts("h1").first == "Page not found")
-                #expect(page.tags("a").contains { $0.attributes["href"] == "/docs" })
-            }
+            // when
+            let response = try await get(app, path)
+            // then
+            #expect(response.status == .notFound)
+            #expect(response.headers.contentType == .html)
+            let page = HTMLInspector(html: response.body.string)
+            #expect(page.h1Count == 1)
+            #expect(page.meta(name: "robots") == "noindex")
+            #expect(page.texts("h1").first == "Page not found")
+            #expect(page.tags("a").contains { $0.attributes["href"] == "/docs" })
         }
     }
 
