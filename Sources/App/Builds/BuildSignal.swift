@@ -47,6 +47,11 @@ final class BuildSignal: Sendable {
                     continuation.resume()
                     return
                 }
+                // A cancellation that came before the waiter was stored found nothing to end.
+                if Task.isCancelled {
+                    end(id)
+                    return
+                }
                 Task { [self] in
                     try? await Task.sleep(for: timeout)
                     end(id)

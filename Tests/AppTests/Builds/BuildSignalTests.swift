@@ -54,4 +54,19 @@ struct BuildSignalTests {
         }
         #expect(waited < .seconds(5))
     }
+
+    @Test("a task cancelled before it waits does not wait")
+    func cancelledBeforeWaiting() async {
+        // given a task that is already cancelled when it starts waiting
+        let signal = BuildSignal()
+        let waited = await Self.timed {
+            let task = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                await signal.wait(timeout: .seconds(20))
+            }
+            await task.value
+        }
+        // then the wait ends at once instead of after its timeout
+        #expect(waited < .seconds(5))
+    }
 }
