@@ -38,13 +38,8 @@ enum AdminController {
 
     private static func setSuspended(_ req: Request, _ suspended: Bool) async throws -> Response {
         let admin = try req.requireUser()
-        guard let id = req.parameter(.organization, as: UUID.self), let organization = try await Organization.find(id, on: req.db) else {
-            throw APIError(.notFound, "not_found", "No such organization.")
-        }
-        organization.suspendedAt = suspended ? req.application.clock.now() : nil
-        try await organization.save(on: req.db)
-        try await req.auditLog().record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
-                                                actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString)
+        try await WorkspaceSuspension(database: req.db, now: req.application.clock.now(), audit: req.auditLog())
+            .set(suspended, organization: req.parameter(.organization, as: UUID.self), by: admin)
         return req.redirect(to: SiteRoute.admin.path, redirectType: .normal)
     }
 }

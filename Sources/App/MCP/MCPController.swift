@@ -37,7 +37,7 @@ enum MCPController {
         guard let session = try await MCPSessionEndpoint.findSession(sessionID, context, req) else {
             throw APIError(.notFound, "session_not_found", "No such session.")
         }
-        try await session.delete(on: req.db)
+        try await MCPSessionEndpoint.end(session, on: req.db)
         return Response(status: .noContent)
     }
 

@@ -56,4 +56,9 @@ enum MCPSessionEndpoint {
         try await MCPSession.query(on: req.db).filter(\.$sessionHash == SecretToken.sha256(sessionID))
             .filter(\.$server.$id == context.server.id!).filter(\.$user.$id == context.userID).first()
     }
+
+    /// `DELETE` with the session's id: the client is done with it.
+    static func end(_ session: MCPSession, on database: any Database) async throws {
+        try await session.delete(on: database)
+    }
 }

@@ -93,6 +93,16 @@ struct OAuthTokenService: Sendable {
         try await OAuthToken.query(on: database).filter(\.$grant.$id == grant.id!).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
     }
 
+    /// A person revokes one of their own grants (Settings → Connected apps), audited.
+    func revoke(grant id: UUID?, of current: CurrentUser, audit: AuditLog) async throws {
+        guard let id, let grant = try await OAuthGrant.find(id, on: database), grant.$user.id == current.user.id else {
+            throw APIError(.notFound, "not_found", "There is no such connected app.")
+        }
+        try await revoke(grant: grant)
+        try await audit.record("oauth.grant_revoked", organization: grant.$organization.id, actor: current.user.id,
+                               resourceType: "server", resourceID: grant.$server.id.uuidString, metadata: ["client": grant.clientID])
+    }
+
     /// RFC 7009: any token of ours is revoked; a refresh token takes its grant with it.
     /// Returns whether a token was found.
     @discardableResult

@@ -38,6 +38,15 @@ struct OrganizationService: Sendable {
                                resourceType: "organization", resourceID: current.organization.id?.uuidString)
     }
 
+    /// Makes another of the person's workspaces the current one for this browser session.
+    func switchWorkspace(_ current: CurrentUser, to id: UUID?) async throws {
+        guard let session = current.session, let id,
+              try await Membership.query(on: database).filter(\.$user.$id == current.user.id!).filter(\.$organization.$id == id).count() == 1
+        else { throw APIError(.notFound, "not_found", "No such workspace.") }
+        session.$organization.id = id
+        try await session.save(on: database)
+    }
+
     func members(of organizationID: UUID) async throws -> [Membership] {
         try await Membership.query(on: database).filter(\.$organization.$id == organizationID)
             .with(\.$user).sort(\.$createdAt).all()

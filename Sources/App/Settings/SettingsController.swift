@@ -102,11 +102,7 @@ enum SettingsController {
     static func switchWorkspace(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let form = try req.content.decode(SwitchForm.self)
-        guard let session = current.session, let id = form.organization.flatMap(UUID.init(uuidString:)),
-              try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!).filter(\.$organization.$id == id).count() == 1
-        else { throw APIError(.notFound, "not_found", "No such workspace.") }
-        session.$organization.id = id
-        try await session.save(on: req.db)
+        try await req.organizationService().switchWorkspace(current, to: form.organization.flatMap(UUID.init(uuidString:)))
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "switched")])), redirectType: .normal)
     }
 
