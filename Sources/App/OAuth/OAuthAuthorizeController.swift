@@ -50,7 +50,7 @@ enum OAuthAuthorizeController {
             guard try await owns(current, checked.server, req) else {
                 return try await errorPage(req, "The server this app asks for belongs to a workspace you are not signed in to. Switch workspace in Settings and try again.")
             }
-            if let grant = try await remembered(current, checked, req) {
+            if let grant = try await consent(req).remembered(current, client: checked.client, server: checked.server) {
                 return try await approve(req, checked, grant: grant)
             }
             return try await consentPage(req, current, checked, parameters)
@@ -69,21 +69,10 @@ enum OAuthAuthorizeController {
                 return try await errorPage(req, "This server belongs to a workspace you are not signed in to.")
             }
             guard decision == "approve" else {
-                try await req.auditLog().record("oauth.consent_denied", organization: checked.server.$organization.id, actor: current.user.id,
-                                                        resourceType: "server", resourceID: checked.server.id?.uuidString, metadata: ["client": checked.client.name])
+                try await consent(req).deny(current, client: checked.client, server: checked.server)
                 return redirect(req, checked.redirectURI, ["error": "access_denied", "error_description": "The person declined.", "state": checked.state])
             }
-            let grant = OAuthGrant()
-            grant.$user.id = current.user.id!
-            grant.$organization.id = checked.server.$organization.id
-            grant.$server.id = checked.server.id!
-            grant.clientID = checked.client.clientID
-            grant.scope = checked.scope
-            grant.createdAt = req.application.clock.now()
-            try await grant.create(on: req.db)
-            try await req.auditLog().record("oauth.consent_granted", organization: checked.server.$organization.id, actor: current.user.id,
-                                                    resourceType: "server", resourceID: checked.server.id?.uuidString,
-                                                    metadata: ["client": checked.client.name, "scope": checked.scope])
+            let grant = try await consent(req).grant(current, client: checked.client, server: checked.server, scope: checked.scope)
             return try await approve(req, checked, grant: grant)
         }
     }
@@ -140,9 +129,8 @@ enum OAuthAuthorizeController {
         server.$organization.id == current.organization.id
     }
 
-    private static func remembered(_ current: CurrentUser, _ checked: Checked, _ req: Request) async throws -> OAuthGrant? {
-        try await OAuthGrant.query(on: req.db).filter(\.$user.$id == current.user.id!).filter(\.$server.$id == checked.server.id!)
-            .filter(\.$clientID == checked.client.clientID).filter(\.$revokedAt == nil).first()
+    private static func consent(_ req: Request) -> OAuthConsent {
+        OAuthConsent(database: req.db, now: req.application.clock.now(), audit: req.auditLog())
     }
 
     private static func consentPage(_ req: Request, _ current: CurrentUser, _ checked: Checked, _ parameters: Parameters) async throws -> Response {
