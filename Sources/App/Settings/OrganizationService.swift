@@ -135,9 +135,11 @@ struct OrganizationService: Sendable {
         guard let membership = try await Membership.query(on: database).filter(\.$id == memberID)
             .filter(\.$organization.$id == current.organization.id!).first()
         else { throw APIError(.notFound, "not_found", "No such member.") }
-        let owners = try await Membership.query(on: database).filter(\.$organization.$id == current.organization.id!)
-            .filter(\.$role == Membership.Role.owner.rawValue).count()
-        do { try (Membership.Role(rawValue: membership.role) ?? .member).checkRemovable(owners: owners) } catch { throw APIError(error) }
+        let role = Membership.Role(rawValue: membership.role) ?? .member
+        // Only removing an owner needs the count.
+        let owners = role == .owner ? try await Membership.query(on: database).filter(\.$organization.$id == current.organization.id!)
+            .filter(\.$role == Membership.Role.owner.rawValue).count() : 0
+        do { try role.checkRemovable(owners: owners) } catch { throw APIError(error) }
         let userID = membership.$user.id
         try await membership.delete(on: database)
         // Their sessions in this workspace end; their own workspaces are untouched.
