@@ -56,10 +56,10 @@ enum BuildLogController {
     private static func authorizedBuild(_ req: Request) async throws -> UUID {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        guard let buildID = req.parameter(.build, as: UUID.self),
-              let build = try await Build.find(buildID, on: req.db), build.$server.id == server.id
+        guard let build = try await BuildQueue(database: req.db, now: req.application.clock.now)
+            .build(req.parameter(.build, as: UUID.self), of: server)
         else { throw APIError(.notFound, "build_not_found", "There is no such build of this server.") }
-        return buildID
+        return build.id!
     }
 
     /// Sends every line as it is written, then `done`; gives up after two minutes.
@@ -72,7 +72,7 @@ enum BuildLogController {
                 seen = line.sequence
                 try await send("line", Line(sequence: line.sequence, level: line.level, message: line.message, at: line.at))
             }
-            if let state = try await Build.find(buildID, on: req.db), state.status == .succeeded || state.status == .failed {
+            if let state = try await queue.state(of: buildID), state.status == .succeeded || state.status == .failed {
                 try await send("done", Done(status: state.status.rawValue, error: state.error, version: state.versionNumber))
                 return
             }

@@ -65,6 +65,22 @@ struct BuildQueue: Sendable {
         try await line.create(on: database)
     }
 
+    /// Build `id` if it is one of `server`'s.
+    func build(_ id: UUID?, of server: HostedServer) async throws -> Build? {
+        guard let id, let build = try await Build.find(id, on: database), build.$server.id == server.id else { return nil }
+        return build
+    }
+
+    /// Build `id` as it is now (the log follows it until it ends).
+    func state(of id: UUID) async throws -> Build? {
+        try await Build.find(id, on: database)
+    }
+
+    /// The server's most recent build.
+    func latest(of server: HostedServer) async throws -> Build? {
+        try await Build.query(on: database).filter(\.$server.$id == server.id!).sort(\.$createdAt, .descending).first()
+    }
+
     func lines(of build: UUID, after sequence: Int = 0) async throws -> [BuildLogLine] {
         try await BuildLogLine.query(on: database).filter(\.$build.$id == build).filter(\.$sequence > sequence)
             .sort(\.$sequence).all()

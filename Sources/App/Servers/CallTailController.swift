@@ -19,15 +19,14 @@ enum CallTailController {
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let serverID = server.id!
         let since = req.application.clock.now()
+        let query = CallTailQuery(database: req.db, hosting: req.application.hosting)
         let body = Response.Body(managedAsyncStream: { writer in
             var seen = Set<UUID>()
             var after = since.addingTimeInterval(-1)
             let deadline = ContinuousClock.now + .seconds(300)
             try await writer.write(.buffer(ServerSentEvent.keepalive))
             while ContinuousClock.now < deadline {
-                try await req.application.hosting.calls.flush(on: req.db)
-                let calls = try await ToolCallRecord.query(on: req.db).filter(\.$server.$id == serverID).filter(\.$at >= after)
-                    .sort(\.$at).limit(100).all()
+                let calls = try await query.calls(of: serverID, since: after)
                 for call in calls where !seen.contains(call.id!) {
                     seen.insert(call.id!)
                     after = max(after, call.at)

@@ -79,7 +79,7 @@ enum ServersAPIController {
     static func show(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        let latest = try await Build.query(on: req.db).filter(\.$server.$id == server.id!).sort(\.$createdAt, .descending).first()
+        let latest = try await BuildQueue(database: req.db, now: req.application.clock.now).latest(of: server)
         return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id)).noStore()
     }
 
