@@ -22,12 +22,7 @@ enum DevOutboxController {
     static func json(_ req: Request) async throws -> Response {
         try requireLocal(req)
         struct Body: Encodable { let messages: [OutboxView.Message] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        let data = try encoder.encode(Body(messages: try await messages(req)))
-        return Response(status: .ok, headers: headers, body: .init(data: data)).noStore()
+        return try req.json(Body(messages: try await messages(req))).noStore()
     }
 
     private static func messages(_ req: Request) async throws -> [OutboxView.Message] {

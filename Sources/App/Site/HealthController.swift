@@ -18,12 +18,12 @@ enum HealthController {
     }
 
     static func healthz(_ req: Request) async throws -> Response {
-        try noStore(json: ["status": "ok"], status: .ok)
+        try req.json(["status": "ok"]).noStore()
     }
 
     static func readyz(_ req: Request) async throws -> Response {
         let readiness = await probe(req)
-        return try noStore(json: readiness, status: readiness.status == "ok" ? .ok : .serviceUnavailable)
+        return try req.json(readiness, status: readiness.status == "ok" ? .ok : .serviceUnavailable).noStore()
     }
 
     static func status(_ req: Request) async throws -> Response {
@@ -81,15 +81,6 @@ enum HealthController {
             checkedAt: ISO8601DateFormatter().string(from: req.application.clock.now()),
             checks: ["app": .init(ok: true), "database": database]
         )
-    }
-
-    private static func noStore(json: some Encodable, status: HTTPStatus) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: status, headers: headers, body: .init(data: try encoder.encode(json)))
     }
 }
 

@@ -28,10 +28,7 @@ struct PreviewResponse: Content {
 /// One `text/event-stream` frame. Data is JSON, so it never holds a raw newline.
 enum ServerSentEvent {
     static func frame(_ event: String, json: some Encodable) -> ByteBuffer {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let data = (try? encoder.encode(json)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let data = (try? APIJSON.encoder().encode(json)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ByteBuffer(string: "event: \(event)\ndata: \(data)\n\n")
     }
 
