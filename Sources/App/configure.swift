@@ -34,7 +34,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         secret: config.sessionSecret,
         mailer: try Delivery.mailer(config.mail, app: app),
         sms: try Delivery.smsSender(config.sms, app: app),
-        showsOutbox: !config.isProduction
+        showsOutbox: !config.isProduction,
+        origins: SiteOrigins(publicURL: config.publicURL, allowed: config.allowedOrigins, isProduction: config.isProduction)
     )
     app.drafting = DraftingEnvironment.providers(config.drafting, httpClient: DraftingEnvironment.providerClient(app))
     guard let box = SecretBox(base64Current: config.encryptionKey, base64Previous: config.previousEncryptionKeys) else {
@@ -51,6 +52,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(HostGuardMiddleware(origins: app.accounts.origins,
+                                           exemptPaths: [SiteRoute.healthz.path, SiteRoute.readyz.path]))
 
     try routes(app, config: config)
 

@@ -12,6 +12,13 @@ public struct CIDR: Hashable, Sendable {
         self.prefixLength = prefixLength
     }
 
+    /// The network of `prefixLength` bits that holds `address` (its host bits cleared); nil when the length does not
+    /// fit the family.
+    public init?(masking address: IPAddress, toPrefix prefixLength: Int) {
+        guard (0...(address.isIPv6 ? 128 : 32)).contains(prefixLength) else { return nil }
+        self.init(Self.masked(address, prefixLength), prefixLength: prefixLength)
+    }
+
     /// Parses `10.20.0.0/16` or `2001:db8::/32` strictly: a standard address, an explicit prefix length in range,
     /// and no host bits set (`10.20.0.1/16` is a typo more often than an intent, so it is refused).
     public init(parsing text: String) throws(CIDRParseError) {

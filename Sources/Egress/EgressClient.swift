@@ -81,7 +81,7 @@ public struct EgressClient: Sendable {
                 headers = EgressHeaders.withoutBodyDescriptions(headers)
             }
             if next.origin != url.origin {
-                headers = EgressHeaders.withoutCredentials(headers)
+                headers = EgressHeaders.withoutCredentials(headers, secretValues: request.secretValues)
             }
             url = next
         }

@@ -7,8 +7,11 @@ enum EgressHeaders {
         "expect",
     ]
 
-    /// Followed to another origin, these would hand one site's credentials to another.
-    private static let credentials: Set<String> = ["authorization", "cookie"]
+    /// Followed to another origin, these would hand one site's credentials to another: the standard ones and the
+    /// names APIs commonly use for keys.
+    private static let credentials: Set<String> = [
+        "authorization", "cookie", "x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token", "private-token",
+    ]
 
     /// Followed as a GET, the body and these descriptions of it are dropped.
     private static let bodyDescriptions: Set<String> = [
@@ -33,9 +36,17 @@ enum EgressHeaders {
         }
     }
 
-    static func withoutCredentials(_ headers: [EgressHeader]) -> [EgressHeader] {
-        headers.filter { !credentials.contains($0.name.lowercased()) }
+    /// Drops the credential headers, and any other header whose value holds one of `secretValues` (a key sent as
+    /// `X-Whatever: <key>` is as much a credential as `Authorization`), SECURITY.md 44.
+    static func withoutCredentials(_ headers: [EgressHeader], secretValues: [String] = []) -> [EgressHeader] {
+        let secrets = secretValues.filter { $0.count >= minimumSecretLength }
+        return headers.filter { header in
+            !credentials.contains(header.name.lowercased()) && !secrets.contains { header.value.contains($0) }
+        }
     }
+
+    /// Shorter values would match ordinary header text by chance ("en", "1").
+    static let minimumSecretLength = 4
 
     static func withoutBodyDescriptions(_ headers: [EgressHeader]) -> [EgressHeader] {
         headers.filter { !bodyDescriptions.contains($0.name.lowercased()) }

@@ -22,12 +22,15 @@ public struct EgressRequest: Sendable {
     /// Sent as given, less the headers that the transport owns (see ``EgressHeaders``).
     public var headers: [EgressHeader]
     public var body: [UInt8]?
+    /// Values that must not follow a redirect to another origin in any header (the calling tool's secrets).
+    public var secretValues: [String]
 
-    public init(url: String, method: String = "GET", headers: [EgressHeader] = [], body: [UInt8]? = nil) {
+    public init(url: String, method: String = "GET", headers: [EgressHeader] = [], body: [UInt8]? = nil, secretValues: [String] = []) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
+        self.secretValues = secretValues
     }
 }
 

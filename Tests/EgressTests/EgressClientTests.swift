@@ -204,6 +204,36 @@ struct EgressClientTests {
         }
     }
 
+    @Test("a header carrying a secret value, or named like an API key, does not follow a redirect to another origin")
+    func secretHeadersStayOnTheirOrigin() async throws {
+        let routes: [String: TestReply] = [
+            "/start": .redirect(status: 302, location: "/same-target"),
+            "/same-target": .redirect(status: 307, location: "http://cdn.allowed.test:{port}/other"),
+            "/other": .text("done"),
+        ]
+        try await withTestServer(routes: routes) { server in
+            // given a tool's secret sent in a header of the API's own choosing
+            let request = EgressRequest(
+                url: "http://allowed.test:\(server.port)/start",
+                headers: [
+                    EgressHeader("X-Custom-Auth", "key=sk-test-0000-secret"), EgressHeader("X-Api-Key", "k2"),
+                    EgressHeader("X-Trace", "now-7"),
+                ],
+                secretValues: ["sk-test-0000-secret", "no"]
+            )
+
+            // when the API redirects within its origin, then elsewhere
+            _ = try await client.fetch(request, policy: TestNetwork.policy())
+
+            // then both credentials go only to their own origin; ordinary headers (even one holding a short
+            // "secret" by chance) follow
+            let seen = server.requests
+            #expect(seen.map { $0.header("X-Custom-Auth") } == ["key=sk-test-0000-secret", "key=sk-test-0000-secret", nil])
+            #expect(seen.map { $0.header("X-Api-Key") } == ["k2", "k2", nil])
+            #expect(seen.map { $0.header("X-Trace") } == ["now-7", "now-7", "now-7"])
+        }
+    }
+
     @Test("a redirect loop stops at maxRedirects")
     func stopsAtRedirectLimit() async throws {
         try await withTestServer(routes: ["/loop": .redirect(status: 302, location: "/loop")]) { server in

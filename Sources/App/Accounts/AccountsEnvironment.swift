@@ -14,10 +14,8 @@ struct AccountsEnvironment: Sendable {
     /// Development shows the outbox; production never registers it.
     let showsOutbox: Bool
 
-    var publicOrigin: String {
-        guard let url = URL(string: publicURL), let scheme = url.scheme, let host = url.host else { return publicURL }
-        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
-    }
+    /// Who may post forms and call `/mcp` from a browser, and which host names are served.
+    let origins: SiteOrigins
 }
 
 extension Application {
@@ -43,6 +41,7 @@ extension Request {
             mailer: accounts.mailer,
             sms: accounts.sms,
             audit: auditLog(),
+            client: client,
             rateLimits: application.config.rateLimits,
             random: application.random
         )

@@ -17,7 +17,6 @@ enum AuthPagesController {
     struct CodeForm: Content {
         var phone: String?
         var code: String?
-        var next: String?
     }
 
     struct TokenForm: Content {
@@ -43,7 +42,7 @@ enum AuthPagesController {
         }
         let attempt = req.signInAttempt()
         do {
-            try await req.loginService().requestMagicLink(email: email, attempt: attempt)
+            try await req.loginService().requestMagicLink(email: email, attempt: attempt, next: next)
         } catch let error as APIError {
             return try await renderLogin(req, next: next, email: typed, emailError: error.reason, status: error.status)
         }
@@ -72,11 +71,11 @@ enum AuthPagesController {
         }
         let attempt = req.signInAttempt()
         do {
-            try await req.loginService().requestSMSCode(phone: phone, attempt: attempt)
+            try await req.loginService().requestSMSCode(phone: phone, attempt: attempt, next: next)
         } catch let error as APIError {
             return try await renderLogin(req, next: next, country: country, national: national, phoneError: error.reason, status: error.status)
         }
-        let query = QueryString([("phone", phone.e164), ("next", next)])
+        let query = QueryString([("phone", phone.e164)])
         let response = req.redirect(to: SiteRoute.loginSMSVerify.path(query), redirectType: .normal)
         req.applyIssuedCookies(to: response)
         return response
@@ -86,20 +85,19 @@ enum AuthPagesController {
         guard let raw = req.query[String.self, at: "phone"], let phone = try? PhoneNumber.parse(raw) else {
             return req.redirect(to: SiteRoute.login.path, redirectType: .normal)
         }
-        return try await renderCodeForm(req, phone: phone, next: req.safeNext(req.query["next"]))
+        return try await renderCodeForm(req, phone: phone)
     }
 
     static func verifySMS(_ req: Request) async throws -> Response {
         let form = try req.content.decode(CodeForm.self)
-        let next = req.safeNext(form.next)
         guard let phone = try? PhoneNumber.parse(form.phone ?? "") else {
             return req.redirect(to: SiteRoute.login.path, redirectType: .normal)
         }
         do {
             let signedIn = try await req.loginService().verifySMSCode(phone: phone, code: form.code ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
-            return signInResponse(req, signedIn, next: next)
+            return signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
         } catch let error as APIError {
-            return try await renderCodeForm(req, phone: phone, next: next, error: error.reason, status: error.status)
+            return try await renderCodeForm(req, phone: phone, error: error.reason, status: error.status)
         }
     }
 
@@ -114,7 +112,7 @@ enum AuthPagesController {
         let form = try req.content.decode(TokenForm.self)
         do {
             let signedIn = try await req.loginService().completeMagicLink(token: form.token ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
-            return signInResponse(req, signedIn, next: SiteRoute.dashboard.path)
+            return signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
         } catch let error as APIError {
             let view = ErrorView(status: Int(error.status.code), heading: "This link did not work", message: error.reason, requestID: nil)
             let site = req.site
@@ -146,6 +144,7 @@ enum AuthPagesController {
         let view = LoginView(
             csrf: req.csrfToken(req.accounts.cookies),
             next: next,
+            purpose: try await SignInPurpose.describe(next: next, req),
             emailAction: SiteRoute.loginEmail.path,
             smsAction: SiteRoute.loginSMS.path,
             email: email,
@@ -160,13 +159,13 @@ enum AuthPagesController {
             outboxHref: outboxHref(req),
             loginScript: req.site.script("js/login.js")
         )
-        return try await req.accountPage("Accounts/login", title: "Sign in", view, status: status)
+        return try await req.accountPage("Accounts/login", title: view.purpose ?? "Sign in", view, status: status)
     }
 
-    static func renderCodeForm(_ req: Request, phone: PhoneNumber, next: String, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    static func renderCodeForm(_ req: Request, phone: PhoneNumber, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let view = SMSVerifyView(
             csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.loginSMSVerify.path, phone: phone.e164,
-            maskedPhone: phone.masked, next: next, error: error, loginHref: SiteRoute.login.path, outboxHref: outboxHref(req)
+            maskedPhone: phone.masked, error: error, loginHref: SiteRoute.login.path, outboxHref: outboxHref(req)
         )
         return try await req.accountPage("Accounts/sms-verify", title: "Enter your code", view, status: status)
     }

@@ -11,7 +11,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let header = "X-CSRF-Token"
 
     let cookies: AuthCookies
-    let publicOrigin: String
+    let origins: SiteOrigins
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
@@ -29,12 +29,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         return response
     }
 
-    private func isSameOrigin(_ origin: String, _ request: Request) -> Bool {
-        SameOrigin.matches(origin, request, publicOrigin: publicOrigin)
-    }
-
     private func check(_ request: Request) throws {
-        if let origin = request.headers.first(name: .origin), !isSameOrigin(origin, request) {
+        if let origin = request.headers.first(name: .origin), !origins.allowsOrigin(origin) {
             throw APIError(.forbidden, "csrf_failed", "This request came from another site and was refused.")
         }
         let cookieToken = request.cookies[cookies.csrf]?.string ?? ""

@@ -1,3 +1,4 @@
+import Egress
 import Fluent
 import Foundation
 import Vapor
@@ -7,10 +8,10 @@ import Vapor
 enum DevOutboxController {
     /// The outbox holds live sign-in links: even in development it answers only
     /// requests from this machine (a dev server bound to 0.0.0.0 must not leak them).
+    /// Behind a trusted proxy on this machine, the client it names must be local too.
     static func requireLocal(_ req: Request) throws {
-        guard let address = req.remoteAddress else { return } // in-process requests (tests)
-        let ip = address.ipAddress ?? ""
-        guard ip.hasPrefix("127.") || ip == "::1" || ip == "::ffff:127.0.0.1" else { throw Abort(.notFound) }
+        guard req.remoteAddress != nil else { return } // in-process requests (tests)
+        guard let address = req.client.address, address.addressClass == .special("loopback") else { throw Abort(.notFound) }
     }
 
     static func page(_ req: Request) async throws -> Response {

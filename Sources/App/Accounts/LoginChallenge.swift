@@ -21,16 +21,20 @@ final class LoginChallenge: Model, @unchecked Sendable {
     @Field(key: "failed_attempts") var failedAttempts: Int
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "consumed_at") var consumedAt: Date?
+    /// The local path to continue to once signed in; never part of the message sent.
+    @OptionalField(key: "next") var next: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
 
-    init(id: UUID = UUID(), channel: Channel, target: String, secretHash: String, attemptHash: String, now: Date, expiresAt: Date) {
+    init(id: UUID = UUID(), channel: Channel, target: String, secretHash: String, attemptHash: String, next: String? = nil,
+         now: Date, expiresAt: Date) {
         self.id = id
         self.channel = channel.rawValue
         self.target = target
         self.secretHash = secretHash
         self.attemptHash = attemptHash
+        self.next = next
         self.failedAttempts = 0
         self.expiresAt = expiresAt
         self.createdAt = now

@@ -13,6 +13,8 @@ struct LoginView: Encodable {
     let csrf: String
     /// Where to go after signing in (a local path).
     let next: String
+    /// What signing in is for, when `next` says ("Sign in to connect Claude Desktop to Adder").
+    let purpose: String?
     let emailAction: String
     let smsAction: String
     let email: String

@@ -19,6 +19,8 @@ struct LoginService: Sendable {
         let organization: Organization
         let sessionToken: String
         let isNewUser: Bool
+        /// Where the person was headed when they asked to sign in, as stored with the attempt.
+        var next: String?
     }
 
     let database: any Database
@@ -28,20 +30,23 @@ struct LoginService: Sendable {
     let mailer: any Mailer
     let sms: any SMSSender
     let audit: AuditLog
+    /// Rate limits count by the client's address (its /64 for IPv6).
+    let client: ClientAddress
     let rateLimits: RateLimitPolicy
     let random: AppRandom
 
     // MARK: Magic link
 
-    func requestMagicLink(email: EmailAddress, attempt: String) async throws {
+    /// `next` stays here with the attempt; the link carries only its token.
+    func requestMagicLink(email: EmailAddress, attempt: String, next: String? = nil) async throws {
         let limiter = RateLimiter(database: database, now: now)
         try await limiter.hit("send:email:" + email.normalized, rateLimits.signInSendsPerTarget)
-        try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), rateLimits.signInSendsPerIP)
+        try await limiter.hit("send:ip:" + client.rateLimitKey, rateLimits.signInSendsPerIP)
 
         let token = random.token()
         try await LoginChallenge(
             channel: .email, target: email.normalized, secretHash: SecretToken.sha256(token),
-            attemptHash: SecretToken.sha256(attempt), now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
+            attemptHash: SecretToken.sha256(attempt), next: next, now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
         ).create(on: database)
         let link = SiteRoute.magicLink.url(base: publicURL, QueryString([("token", token)]))
         try await deliver { try await mailer.send(EmailMessage(
@@ -80,21 +85,23 @@ struct LoginService: Sendable {
         guard try await consume(challenge) else {
             throw try await failure("link_used", "This sign-in link was already used. Request a new one.", channel: "email")
         }
-        return try await signIn(email: challenge.target, phone: nil)
+        var signedIn = try await signIn(email: challenge.target, phone: nil)
+        signedIn.next = challenge.next
+        return signedIn
     }
 
     // MARK: SMS code
 
-    func requestSMSCode(phone: PhoneNumber, attempt: String) async throws {
+    func requestSMSCode(phone: PhoneNumber, attempt: String, next: String? = nil) async throws {
         let limiter = RateLimiter(database: database, now: now)
         try await limiter.hit("send:sms:" + phone.e164, rateLimits.signInSendsPerTarget)
-        try await limiter.hit("send:ip:" + (audit.ip ?? "unknown"), rateLimits.signInSendsPerIP)
+        try await limiter.hit("send:ip:" + client.rateLimitKey, rateLimits.signInSendsPerIP)
 
         let id = UUID()
         let code = random.sixDigitCode()
         try await LoginChallenge(
             id: id, channel: .sms, target: phone.e164, secretHash: codeHash(code, challenge: id),
-            attemptHash: SecretToken.sha256(attempt), now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
+            attemptHash: SecretToken.sha256(attempt), next: next, now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
         ).create(on: database)
         try await deliver { try await sms.send(SMSMessage(to: phone.e164, body: "\(code) is your BuildMyMCPServer sign-in code. It expires in 10 minutes.")) }
         try await audit.record("auth.sms_code_requested", metadata: ["phone": phone.masked])
@@ -102,7 +109,8 @@ struct LoginService: Sendable {
 
     func verifySMSCode(phone: PhoneNumber, code: String, attempt: String?) async throws -> SignedIn {
         let limiter = RateLimiter(database: database, now: now)
-        try await limiter.hit("verify:ip:" + (audit.ip ?? "unknown"), rateLimits.signInVerifiesPerIP)
+        try await limiter.hit("verify:ip:" + client.rateLimitKey, rateLimits.signInVerifiesPerIP)
+        try await limiter.hit("verify:sms:" + phone.e164, rateLimits.signInVerifiesPerPhone)
         let digits = code.filter { !$0.isWhitespace }
         guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw APIError(.badRequest, "invalid_code", "Enter the 6-digit code from the text message.")
@@ -133,7 +141,9 @@ struct LoginService: Sendable {
         guard try await consume(challenge) else {
             throw try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
         }
-        return try await signIn(email: nil, phone: challenge.target)
+        var signedIn = try await signIn(email: nil, phone: challenge.target)
+        signedIn.next = challenge.next
+        return signedIn
     }
 
     // MARK: Shared

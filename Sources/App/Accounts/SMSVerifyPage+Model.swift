@@ -3,7 +3,6 @@ struct SMSVerifyView: Encodable {
     let action: String
     let phone: String
     let maskedPhone: String
-    let next: String
     let error: String?
     let loginHref: String
     let outboxHref: String?

@@ -39,7 +39,7 @@ enum AccountMiddleware {
     static func all(_ accounts: AccountsEnvironment) -> [any Middleware] {
         [
             SessionAuthenticator(cookies: accounts.cookies),
-            CSRFMiddleware(cookies: accounts.cookies, publicOrigin: accounts.publicOrigin),
+            CSRFMiddleware(cookies: accounts.cookies, origins: accounts.origins),
             SuspensionGuard(),
         ]
     }

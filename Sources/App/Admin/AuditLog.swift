@@ -51,7 +51,7 @@ struct AuditLog: Sendable {
 extension Request {
     /// An audit log that records who asked, from where, at the app clock's time.
     func auditLog(database: (any Database)? = nil) -> AuditLog {
-        AuditLog(database: database ?? db, now: application.clock.now(), ip: remoteAddress?.ipAddress,
+        AuditLog(database: database ?? db, now: application.clock.now(), ip: client.text,
                  userAgent: headers.first(name: .userAgent).map { String($0.prefix(300)) })
     }
 }

@@ -34,7 +34,7 @@ enum BuildLogController {
     /// The WebSocket upgrade: only for the build's owners, and only from our own
     /// pages (a foreign Origin would otherwise ride the session cookie).
     static func upgrade(_ req: Request) async throws -> HTTPHeaders? {
-        if let origin = req.headers.first(name: .origin), !SameOrigin.matches(origin, req, publicOrigin: req.accounts.publicOrigin) { return nil }
+        if let origin = req.headers.first(name: .origin), !req.accounts.origins.allowsOrigin(origin) { return nil }
         _ = try await authorizedBuild(req)
         return [:]
     }

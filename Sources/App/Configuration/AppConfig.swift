@@ -1,4 +1,5 @@
 import Core
+import Egress
 import Foundation
 
 /// Everything the app reads from its environment, read once at start-up.
@@ -60,10 +61,16 @@ public struct AppConfig: Sendable {
     /// (503 `database_busy`). Shorter than the connection pool's 10 s so a stuck writer shows
     /// up as that error, not as requests queueing behind it.
     public var sqliteBusyTimeout: Duration = .seconds(5)
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (`BMM_TRUSTED_PROXIES`, CIDRs).
+    public var trustedProxies: [CIDR] = []
+    /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).
+    public var allowedOrigins: [String] = []
     /// Every rate limit; sign-in sends per address from `BMM_SIGNIN_SENDS_PER_IP`.
     public var rateLimits = RateLimitPolicy()
 
     public var isProduction: Bool { mode == .production }
+    /// `https` or `http`, from the public URL.
+    public var publicScheme: String { publicURL.hasPrefix("https://") ? "https" : "http" }
     /// The CSS, scripts and icons served under `/assets/`.
     public var publicDirectory: String { (rootDirectory as NSString).appendingPathComponent("Public") }
 }
@@ -199,6 +206,17 @@ extension AppConfig {
                 problems.append("BMM_SIGNIN_SENDS_PER_IP must be a positive number")
             }
         }
+        var trustedProxies: [CIDR] = []
+        do {
+            trustedProxies = try CIDR.parseList(value("BMM_TRUSTED_PROXIES") ?? "")
+        } catch {
+            problems.append("BMM_TRUSTED_PROXIES must be a comma-separated list of CIDRs such as 10.0.0.0/8: `\(error.entry)` \(error.reason)")
+        }
+        let allowedOrigins = (value("BMM_ALLOWED_ORIGINS") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for origin in allowedOrigins where SiteOrigins.normalized(origin) == nil || URL(string: origin)?.path.isEmpty == false {
+            problems.append("BMM_ALLOWED_ORIGINS must list origins such as https://mcp.example.com (scheme and host, no path), not `\(origin)`")
+        }
         let previousKeys = (value("BMM_PREVIOUS_ENCRYPTION_KEYS") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if previousKeys.contains(where: { Data(base64Encoded: $0)?.count != 32 }) {
@@ -236,6 +254,8 @@ extension AppConfig {
             drafting: drafting,
             egressAllowCIDRs: value("BMM_EGRESS_ALLOW_CIDRS") ?? "",
             sandboxWorkers: sandboxWorkers,
+            trustedProxies: trustedProxies,
+            allowedOrigins: allowedOrigins,
             rateLimits: rateLimits
         )
     }

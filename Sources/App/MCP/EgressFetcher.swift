@@ -6,13 +6,16 @@ import Sandbox
 struct EgressFetcher: SandboxFetcher {
     let client: EgressClient
     let policy: EgressPolicy
+    /// The calling server's secrets: no header holding one follows a redirect to another origin.
+    let secretValues: [String]
 
     func fetch(_ request: SandboxFetchRequest) async -> SandboxFetchResponse {
         var policy = self.policy
         policy.maxResponseBytes = min(policy.maxResponseBytes, request.maxResponseBytes)
         let egressRequest = EgressRequest(
             url: request.url, method: request.method,
-            headers: request.headers.map { EgressHeader($0.name, $0.value) }, body: request.body)
+            headers: request.headers.map { EgressHeader($0.name, $0.value) }, body: request.body,
+            secretValues: secretValues)
         do throws(EgressError) {
             let response = try await client.fetch(egressRequest, policy: policy)
             return .completed(SandboxHTTPResponse(

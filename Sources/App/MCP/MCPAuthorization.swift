@@ -28,7 +28,7 @@ enum MCPAuthorization {
         guard let server = found else {
             throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
         }
-        if let origin = req.headers.first(name: .origin), !SameOrigin.matches(origin, req, publicOrigin: req.accounts.publicOrigin) {
+        if let origin = req.headers.first(name: .origin), !req.accounts.origins.allowsOrigin(origin) {
             throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
         }
         let urls = OAuthURLs(base: req.accounts.publicURL)

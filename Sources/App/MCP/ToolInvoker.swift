@@ -50,7 +50,7 @@ struct ToolInvoker: Sendable {
         let sandboxed = await hosting.sandbox.run(
             SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
                         secrets: secrets, limits: limits),
-            fetcher: EgressFetcher(client: hosting.egress, policy: policy))
+            fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values)))
         let outcome: Outcome
         let recorded: (String, String?)
         switch sandboxed.result {

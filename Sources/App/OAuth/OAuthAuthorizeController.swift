@@ -39,14 +39,16 @@ enum OAuthAuthorizeController {
 
     static func get(_ req: Request) async throws -> Response {
         let parameters = try req.query.decode(Parameters.self)
+        // A metadata document is fetched only for someone signed in (SECURITY.md 43);
+        // a registered client is checked first, so a bad request is explained before sign-in.
+        if req.currentUser == nil, OAuthClients.isMetadataURL(parameters.client_id ?? "") {
+            return signIn(req)
+        }
         switch try await check(parameters, req) {
         case .page(let message): return try await errorPage(req, message)
         case .redirect(let response): return response
         case .checked(let checked):
-            guard let current = req.currentUser else {
-                let next = SiteRoute.oauth(.authorize).path + "?" + (req.url.query ?? "")
-                return req.redirect(to: SiteRoute.login.path(QueryString([("next", next)])), redirectType: .normal)
-            }
+            guard let current = req.currentUser else { return signIn(req) }
             guard try await owns(current, checked.server, req) else {
                 return try await errorPage(req, "The server this app asks for belongs to a workspace you are not signed in to. Switch workspace in Settings and try again.")
             }
@@ -77,6 +79,11 @@ enum OAuthAuthorizeController {
         }
     }
 
+    private static func signIn(_ req: Request) -> Response {
+        let next = SiteRoute.oauth(.authorize).path + "?" + (req.url.query ?? "")
+        return req.redirect(to: SiteRoute.login.path(QueryString([("next", next)])), redirectType: .normal)
+    }
+
     private static func approve(_ req: Request, _ checked: Checked, grant: OAuthGrant) async throws -> Response {
         let code = try await req.oauthTokens()
             .issueCode(grant: grant, clientID: checked.client.clientID, redirectURI: checked.redirectURI, challenge: checked.challenge, resource: checked.resource)
@@ -101,7 +108,7 @@ enum OAuthAuthorizeController {
         guard let clientID = parameters.client_id, !clientID.isEmpty else { return .page("The app did not say who it is (client_id is missing).") }
         let client: OAuthClients.Resolved?
         do {
-            client = try await req.oauthClients().resolve(clientID)
+            client = try await req.oauthClients().resolve(clientID, requester: req.currentUser?.user.id)
         } catch let error as OAuthError {
             return .page(error.reason)
         }

@@ -8,12 +8,19 @@ import Vapor
 /// Finds the client behind a `client_id`: one registered here (RFC 7591), or an
 /// https URL whose Client ID Metadata Document is fetched through the egress
 /// guard (no private addresses, small and quick) and cached as its headers allow.
+///
+/// A metadata fetch is an outbound request anyone could aim by crafting a link, so
+/// it happens only for a signed-in person, counts against their hourly limit, and
+/// fails with one generic message: what the egress guard saw (a private address a
+/// name resolved to, a redirect) goes to the log, not to the page (SECURITY.md 43).
 struct OAuthClients: Sendable {
     let database: any Database
     let now: Date
     let random: AppRandom
     let hosting: HostingEnvironment
     let metadataCache: OAuthMetadataCache
+    let rateLimits: RateLimitPolicy
+    let logger: Logger
 
     struct Resolved: Sendable {
         let clientID: String
@@ -68,10 +75,17 @@ struct OAuthClients: Sendable {
                           token_endpoint_auth_method: "none", client_id_issued_at: Int(now.timeIntervalSince1970))
     }
 
+    /// Whether resolving `clientID` may need an outbound fetch, which waits for sign-in.
+    static func isMetadataURL(_ clientID: String) -> Bool {
+        clientID.hasPrefix("https://")
+    }
+
     /// nil for an unknown client (the authorize page explains; it never redirects).
-    func resolve(_ clientID: String) async throws -> Resolved? {
-        if clientID.hasPrefix("https://") {
-            return try await metadataDocument(clientID)
+    /// `requester` is the signed-in person a metadata document would be fetched for.
+    func resolve(_ clientID: String, requester: UUID?) async throws -> Resolved? {
+        if Self.isMetadataURL(clientID) {
+            guard let requester else { throw OAuthError("invalid_client", "Sign in to continue.") }
+            return try await metadataDocument(clientID, requester: requester)
         }
         guard let client = try await OAuthClient.query(on: database).filter(\.$clientID == clientID).first() else { return nil }
         // Registrations unused for 90 days expire.
@@ -89,28 +103,35 @@ struct OAuthClients: Sendable {
         let redirect_uris: [String]
     }
 
-    private func metadataDocument(_ url: String) async throws -> Resolved? {
+    private func metadataDocument(_ url: String, requester: UUID) async throws -> Resolved? {
         if let cached = metadataCache.get(url, now: now) { return cached }
+        try await RateLimiter(database: database, now: now).hit("oauth-cimd:" + requester.uuidString, rateLimits.clientMetadataFetchesPerUser)
         let policy = EgressPolicy(allowedDomains: ["*"], extraAllowedCIDRs: hosting.extraAllowedCIDRs,
                                   maxResponseBytes: 64 * 1024, timeout: .seconds(5), maxRedirects: 0, allowedSchemes: ["https"])
         let response: EgressResponse
         do {
             response = try await hosting.egress.fetch(EgressRequest(url: url, headers: [EgressHeader("Accept", "application/json")]), policy: policy)
         } catch {
-            throw OAuthError("invalid_client", "The client's metadata document could not be fetched: \(error.description)")
+            logger.info("client metadata document not fetched", metadata: ["client_id": .string(url), "reason": .string(error.description)])
+            throw OAuthError("invalid_client", Self.unavailable)
         }
         guard response.status == 200,
               let document = try? JSONDecoder().decode(MetadataDocument.self, from: Data(response.body)),
               document.client_id == url, !document.redirect_uris.isEmpty,
               document.redirect_uris.allSatisfy({ RedirectURIRule.problem($0) == nil })
-        else { throw OAuthError("invalid_client", "The client's metadata document is not valid (client_id must equal its URL; redirect_uris must be acceptable).") }
+        else {
+            logger.info("client metadata document refused", metadata: ["client_id": .string(url), "status": .stringConvertible(response.status)])
+            throw OAuthError("invalid_client", Self.unavailable)
+        }
         let host = URL(string: url)?.host ?? url
         let resolved = Resolved(clientID: url, name: document.client_name.map { "\($0) (\(host))" } ?? host,
                                 redirectURIs: document.redirect_uris, isVerified: true)
         let maxAge = response.headers.first(named: "Cache-Control").flatMap(Self.maxAge) ?? 300
-        metadataCache.put(url, resolved, until: now.addingTimeInterval(TimeInterval(min(maxAge, 86_400))))
+        metadataCache.put(url, resolved, until: now.addingTimeInterval(TimeInterval(min(maxAge, 86_400))), now: now)
         return resolved
     }
+
+    static let unavailable = "This app's client metadata document could not be used: it must be served over https at its client_id URL, as JSON whose client_id equals that URL and whose redirect_uris are acceptable."
 
     static func maxAge(_ header: String) -> Int? {
         if header.contains("no-store") || header.contains("no-cache") { return 0 }
@@ -119,16 +140,33 @@ struct OAuthClients: Sendable {
     }
 }
 
-/// Client metadata documents by URL, until their cache lifetime ends.
+/// Client metadata documents by URL, until their cache lifetime ends. Bounded:
+/// anyone signed in can name new URLs, and memory must not grow with them.
 final class OAuthMetadataCache: Sendable {
+    let capacity: Int
     private let entries = NIOLockedValueBox<[String: (OAuthClients.Resolved, Date)]>([:])
+
+    init(capacity: Int = 512) {
+        self.capacity = capacity
+    }
+
+    var count: Int { entries.withLockedValue { $0.count } }
 
     func get(_ url: String, now: Date) -> OAuthClients.Resolved? {
         entries.withLockedValue { $0[url] }.flatMap { $0.1 > now ? $0.0 : nil }
     }
 
-    func put(_ url: String, _ value: OAuthClients.Resolved, until: Date) {
-        entries.withLockedValue { $0[url] = (value, until) }
+    /// When full, expired entries go first, then those that expire soonest.
+    func put(_ url: String, _ value: OAuthClients.Resolved, until: Date, now: Date) {
+        entries.withLockedValue { entries in
+            if entries[url] == nil, entries.count >= capacity {
+                entries = entries.filter { $0.value.1 > now }
+                while entries.count >= capacity, let soonest = entries.min(by: { $0.value.1 < $1.value.1 }) {
+                    entries[soonest.key] = nil
+                }
+            }
+            entries[url] = (value, until)
+        }
     }
 }
 
@@ -146,6 +184,6 @@ extension Application {
 extension Request {
     func oauthClients() -> OAuthClients {
         OAuthClients(database: db, now: application.clock.now(), random: application.random, hosting: application.hosting,
-                     metadataCache: application.oauthMetadataCache)
+                     metadataCache: application.oauthMetadataCache, rateLimits: application.config.rateLimits, logger: logger)
     }
 }

@@ -21,9 +21,11 @@ struct OAuthRoutes: RouteCollection {
         consent.get(.oauth(.defaultAuthorize), use: OAuthAuthorizeController.get)
 
         routes.post(.oauth(.register), use: OAuthTokenController.register)
-        routes.post(.oauth(.token), use: OAuthTokenController.token)
-        routes.post(.oauth(.revoke), use: OAuthTokenController.revoke)
-        routes.post(.oauth(.defaultToken), use: OAuthTokenController.token)
         routes.post(.oauth(.defaultRegister), use: OAuthTokenController.register)
+        let tokens = routes.grouped(PerClientRateLimit(name: "oauth-token", rule: \.tokenRequestsPerIP))
+        tokens.post(.oauth(.token), use: OAuthTokenController.token)
+        tokens.post(.oauth(.defaultToken), use: OAuthTokenController.token)
+        routes.grouped(PerClientRateLimit(name: "oauth-revoke", rule: \.revocationsPerIP))
+            .post(.oauth(.revoke), use: OAuthTokenController.revoke)
     }
 }

@@ -77,6 +77,6 @@ enum OAuthTokenController {
 enum RegistrationLimit {
     static func check(_ req: Request) async throws {
         try await RateLimiter(database: req.db, now: req.application.clock.now())
-            .hit("oauth-register:" + (req.remoteAddress?.ipAddress ?? "unknown"), req.application.config.rateLimits.clientRegistrationsPerIP)
+            .hit("oauth-register:" + req.client.rateLimitKey, req.application.config.rateLimits.clientRegistrationsPerIP)
     }
 }

@@ -23,7 +23,7 @@ enum InvitationController {
         do {
             let (user, organization) = try await service.accept(token: form.token ?? "")
             let (_, token) = try await req.sessions()
-                .create(userID: user.id!, organizationID: organization.id!, ip: req.remoteAddress?.ipAddress,
+                .create(userID: user.id!, organizationID: organization.id!, ip: req.client.text,
                         userAgent: req.headers.first(name: .userAgent))
             let response = req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal)
             req.startSession(on: response, token: token)

@@ -22,8 +22,9 @@ struct SettingsRoutes: RouteCollection {
             .post(.settingsAction(.revokeConnectedApp(.key)), use: ConnectedAppsController.revoke)
 
         // The invitation page itself never signs anyone in (SECURITY.md 42).
-        routes.get(.invitation, use: InvitationController.page)
-        routes.post(.invitation, use: InvitationController.accept)
+        let invitation = routes.grouped(PerClientRateLimit(name: "invitation", rule: \.invitationRequestsPerIP))
+        invitation.get(.invitation, use: InvitationController.page)
+        invitation.post(.invitation, use: InvitationController.accept)
 
         let api = routes.grouped(SignInRequired.unauthorized)
         api.post(.api(.tokens), use: AccountAPIController.createToken)

@@ -20,10 +20,21 @@ public struct RateLimitPolicy: Sendable, Equatable {
     public var signInSendsPerIP: RateLimitRule
     /// Code and link checks from one client address per 10 minutes.
     public var signInVerifiesPerIP = RateLimitRule(limit: 30, window: 600)
+    /// Code checks for one phone number per day, across every attempt and address: five
+    /// tries per code times many codes must not add up to guessing one.
+    public var signInVerifiesPerPhone = RateLimitRule(limit: 30, window: 86_400)
     /// Invitations one workspace sends per hour.
     public var invitationsPerWorkspace = RateLimitRule(limit: 20, window: 3600)
     /// OAuth dynamic client registrations from one client address per hour.
     public var clientRegistrationsPerIP = RateLimitRule(limit: 20, window: 3600)
+    /// `/oauth/token` requests (code redemptions and refreshes) from one client address per 10 minutes.
+    public var tokenRequestsPerIP = RateLimitRule(limit: 300, window: 600)
+    /// `/oauth/revoke` requests from one client address per 10 minutes.
+    public var revocationsPerIP = RateLimitRule(limit: 60, window: 600)
+    /// Invitation page views and acceptances from one client address per 10 minutes.
+    public var invitationRequestsPerIP = RateLimitRule(limit: 30, window: 600)
+    /// Client metadata documents one signed-in person makes us fetch per hour.
+    public var clientMetadataFetchesPerUser = RateLimitRule(limit: 30, window: 3600)
 
     public init(signInSendsPerIP: Int = 20) {
         self.signInSendsPerIP = RateLimitRule(limit: signInSendsPerIP, window: 600)

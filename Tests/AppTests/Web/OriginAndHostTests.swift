@@ -1,0 +1,95 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Origin and Host checks (DNS rebinding)")
+struct OriginAndHostTests {
+    static func production(_ extra: [String: String] = [:]) throws -> AppConfig {
+        try testConfig(environment: [
+            "BMM_ENV": "production",
+            "BMM_PUBLIC_URL": "https://mcp.example.com",
+            "BMM_SESSION_SECRET": String(repeating: "cd", count: 32),
+            "BMM_ENCRYPTION_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
+        ].merging(extra) { _, new in new })
+    }
+
+    @Test("origins: the public origin, the allow-list, and in development the loopback aliases of the same port")
+    func origins() {
+        let development = SiteOrigins(publicURL: "http://127.0.0.1:8080", allowed: [], isProduction: false)
+        #expect(development.allowsOrigin("http://127.0.0.1:8080"))
+        #expect(development.allowsOrigin("http://localhost:8080"))
+        #expect(development.allowsOrigin("http://[::1]:8080"))
+        #expect(!development.allowsOrigin("http://localhost:9090"))
+        #expect(!development.allowsOrigin("http://evil.example:8080"))
+        #expect(!development.allowsOrigin("null"))
+        #expect(development.allowsHost("LOCALHOST:8080"))
+        #expect(!development.allowsHost("evil.example:8080"))
+
+        let production = SiteOrigins(publicURL: "https://mcp.example.com", allowed: ["https://app.example.com:8443"], isProduction: true)
+        #expect(production.allowsOrigin("https://mcp.example.com"))
+        #expect(production.allowsOrigin("https://MCP.example.com:443"))
+        #expect(production.allowsOrigin("https://app.example.com:8443"))
+        #expect(!production.allowsOrigin("http://mcp.example.com"), "another scheme is another origin")
+        #expect(!production.allowsOrigin("https://localhost"))
+        #expect(production.allowsHost("mcp.example.com"))
+        #expect(production.allowsHost("mcp.example.com:443"))
+        #expect(production.allowsHost("app.example.com:8443"))
+        #expect(!production.allowsHost("127.0.0.1"))
+    }
+
+    @Test("production refuses an unexpected Host with 421 and a clear code; health probes by address still answer")
+    func unexpectedHost() async throws {
+        try await withConfiguredApp(try Self.production()) { app in
+            let rebound = try await app.testing().sendRequest(.GET, "/", headers: ["Host": "evil.example", "Accept": "application/json"])
+            #expect(rebound.status == .misdirectedRequest)
+            #expect(try AccountDataTests.json(rebound)["error"] as? String == "unexpected_host")
+            let page = try await app.testing().sendRequest(.GET, "/login", headers: ["Host": "evil.example", "Accept": "text/html"])
+            #expect(page.status == .misdirectedRequest)
+            #expect(page.headers.contentType?.subType == "html", "a browser gets a page")
+            #expect(try await app.testing().sendRequest(.GET, "/", headers: ["Host": "mcp.example.com"]).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/healthz", headers: ["Host": "10.0.0.7:8080"]).status == .ok)
+        }
+    }
+
+    @Test("development: a rebound name reaches neither the outbox nor the forms; loopback names do")
+    func developmentHost() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let outbox = try await app.testing().sendRequest(.GET, "/dev/outbox.json", headers: ["Host": "rebind.example:8080"])
+            #expect(outbox.status == .misdirectedRequest)
+            #expect(try await app.testing().sendRequest(.GET, "/dev/outbox.json", headers: ["Host": "localhost:8080"]).status == .ok)
+        }
+    }
+
+    @Test("a form posted from a page whose Origin matches its own (rebound) Host is still refused", arguments: TestDatabase.all)
+    func csrfIgnoresHost(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/settings").body.string))
+            browser.origin = "http://rebind.example:8080"
+            let posted = try await browser.send(.POST, "/settings/workspace", headers: [
+                "Host": "127.0.0.1:8080", "Content-Type": "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "name=Renamed&csrf=\(csrf)"))
+            #expect(posted.status == .forbidden)
+            #expect(try await Organization.query(on: app.db).filter(\.$name == "Renamed").count() == 0, "nothing changed")
+        }
+    }
+
+    @Test("MCP: a foreign Origin is refused even when Host agrees with it; BMM_ALLOWED_ORIGINS opens one", arguments: TestDatabase.all)
+    func mcpOrigins(database: TestDatabase) async throws {
+        let config = try testConfig(database: database, environment: ["BMM_ALLOWED_ORIGINS": "https://inspector.example.com"])
+        try await withConfiguredApp(config) { app in
+            let (client, _) = try await MCPEndpointTests.setUp(app)
+            let body: [String: Any] = ["jsonrpc": "2.0", "id": 1, "method": "ping"]
+            let rebound = try await client.post(body, headers: ["Origin": "http://rebind.example:8080", "Host": "rebind.example:8080"])
+            #expect(rebound.status == .misdirectedRequest)
+            let foreign = try await client.post(body, headers: ["Origin": "http://rebind.example:8080", "Host": "127.0.0.1:8080"])
+            #expect(foreign.status == .forbidden)
+            #expect(try AccountDataTests.json(foreign)["error"] as? String == "origin_not_allowed")
+            let allowed = try await client.post(body, headers: ["Origin": "https://inspector.example.com"])
+            #expect(allowed.status != .forbidden, "\(allowed.body.string.prefix(200))")
+        }
+    }
+}
