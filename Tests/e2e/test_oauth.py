@@ -266,6 +266,26 @@ def test_sdk_refreshes_an_expired_token_without_a_browser(first_runs, hosted, co
     assert after["access_token"] != before["access_token"]
 
 
+@pytest.mark.parametrize("variant", list(SDKS))
+def test_sdk_flow_started_signed_out_continues_after_email_sign_in(hosted, tmp_path, variant):
+    """Someone clicks "Connect" in their MCP client while signed out of the app: the SDK opens the
+    authorization URL, the app asks them to sign in (saying what for), they sign in with the emailed
+    link, and land back on the authorization request, not on the dashboard. The link carries no
+    `next`: where to continue is kept with the sign-in attempt on the server."""
+    email = hosted.session.get(hosted.base + "/v1/auth/me", timeout=10).json()["user"]["email"]
+    no_cookies = tmp_path / "no-cookies.json"
+    no_cookies.write_text("{}")
+    out = run_oauth_client(variant, hosted, tmp_path / "storage.json", no_cookies, "--sign-in-email", email)
+    assert_tools_work(out)
+    sign_in = out["sign_in"]
+    assert sign_in is not None, out
+    assert sign_in["link_has_next"] is False, sign_in
+    assert sign_in["continued_to"].startswith("/oauth/authorize?"), sign_in
+    server_name = hosted.session.get(f"{hosted.base}/v1/servers/{hosted.server_id}", timeout=10).json()["name"]
+    assert sign_in["heading"] == f"Sign in to connect BMM e2e OAuth client to {server_name}", sign_in
+    assert out["consent_pages"] == 1 and out["token_grants"] == ["authorization_code"], out
+
+
 # --- raw HTTP: the resource server ----------------------------------------------------------
 
 def test_the_endpoint_challenges_without_a_usable_token(hosted):

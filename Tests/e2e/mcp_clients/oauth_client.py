@@ -152,29 +152,113 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def _http(method: str, url: str, headers: dict[str, str], body: bytes | None = None) -> tuple[int, dict[str, str], str]:
+def _http(method: str, url: str, headers: dict[str, str], body: bytes | None = None) -> tuple[int, Any, str]:
+    """One exchange; the headers come back as the HTTPMessage (repeated Set-Cookie kept)."""
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with _OPENER.open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+            return response.status, response.headers, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:  # 3xx (not followed) and 4xx/5xx land here
-        return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+        return error.code, error.headers, error.read().decode("utf-8", "replace")
 
 
 def _header(headers: dict[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
 
 
-class Browser:
-    """What a signed-in person does with the authorization URL."""
+class _Headings(HTMLParser):
+    """The text of the first <h1>."""
 
-    def __init__(self, cookies: dict[str, str], redirect_uri: str, allowed: bool):
-        self.cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.h1: str | None = None
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h1" and self.h1 is None:
+            self._inside, self.h1 = True, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.h1 = (self.h1 or "") + data
+
+
+class Browser:
+    """What a person does with the authorization URL: approve it when signed in, or, with
+    `sign_in_email`, start signed out, sign in by email on the page the server sends them to
+    (reading the link from the development outbox), and then approve."""
+
+    def __init__(self, cookies: dict[str, str], redirect_uri: str, allowed: bool, sign_in_email: str | None = None):
+        self.cookies = dict(cookies)
         self.redirect_uri = redirect_uri
         self.allowed = allowed
+        self.sign_in_email = sign_in_email
         self.steps = 0
         self.consent_pages = 0
+        self.sign_in: dict[str, Any] | None = None
         self.result: dict[str, str | None] | None = None
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def _keep_cookies(self, headers: Any) -> None:
+        for line in headers.get_all("Set-Cookie") or []:
+            name, _, rest = line.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "max-age=0" not in line.lower():
+                self.cookies[name.strip()] = value
+            else:
+                self.cookies.pop(name.strip(), None)
+
+    def _request(self, method: str, url: str, fields: list[tuple[str, str]] | None = None) -> tuple[int, Any, str]:
+        parts = urllib.parse.urlsplit(url)
+        headers = {"Cookie": self.cookie_header, "Accept": "text/html"}
+        body = None
+        if fields is not None:
+            headers.update({"Origin": f"{parts.scheme}://{parts.netloc}", "Content-Type": "application/x-www-form-urlencoded"})
+            body = urllib.parse.urlencode(fields).encode()
+        status, response_headers, text = _http(method, url, headers, body)
+        self._keep_cookies(response_headers)
+        return status, response_headers, text
+
+    def _sign_in_by_email(self, login_url: str) -> str:
+        """The sign-in page, the emailed link, the confirmation; returns where the server continues."""
+        status, _, page = self._request("GET", login_url)
+        if status != 200:
+            raise RuntimeError(f"the sign-in page answered {status}")
+        headings = _Headings()
+        headings.feed(page)
+        parser = _ConsentForm()
+        parser.feed(page)
+        form = next((f for f in parser.forms if f["action"].endswith("/login/email")), None)
+        if form is None:
+            raise RuntimeError("no email sign-in form on the sign-in page")
+        fields = [pair for pair in form["fields"] if pair[0] != "email"] + [("email", self.sign_in_email)]
+        status, _, text = self._request("POST", urllib.parse.urljoin(login_url, form["action"]), fields)
+        if status != 303:
+            raise RuntimeError(f"asking for a sign-in link answered {status}: {text[:300]}")
+        base = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(login_url))
+        status, _, outbox = _http("GET", base + "/dev/outbox.json", {"Accept": "application/json"})
+        link = next((m["link"] for m in json.loads(outbox)["messages"] if m["recipient"] == self.sign_in_email), None)
+        if link is None:
+            raise RuntimeError("no sign-in link in the development outbox")
+        status, _, confirm = self._request("GET", link)
+        parser = _ConsentForm()
+        parser.feed(confirm)
+        form = next((f for f in parser.forms if f["method"] == "post"), None)
+        if status != 200 or form is None:
+            raise RuntimeError(f"the sign-in link's page answered {status} without a form")
+        status, headers, text = self._request("POST", urllib.parse.urljoin(link, form["action"]), form["fields"])
+        location = _header(headers, "Location")
+        if status != 303 or not location:
+            raise RuntimeError(f"confirming the link answered {status}: {text[:300]}")
+        self.sign_in = {"heading": (headings.h1 or "").strip(), "link_has_next": "next" in link, "continued_to": location}
+        return urllib.parse.urljoin(link, location)
 
     def _finish(self, location: str) -> dict[str, str | None]:
         if not location.startswith(self.redirect_uri.split("?")[0]):
@@ -188,10 +272,14 @@ class Browser:
         self.steps += 1
         if not self.allowed:
             raise RuntimeError("a browser step was needed but --no-browser was given")
-        parts = urllib.parse.urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        status, headers, text = _http("GET", url, {"Cookie": self.cookie_header, "Accept": "text/html"})
+        status, headers, text = self._request("GET", url)
         location = _header(headers, "Location")
+        if status in (301, 302, 303, 307, 308) and location and self.sign_in_email and self.sign_in is None \
+                and urllib.parse.urlsplit(location).path.endswith("/login"):
+            # Signed out: sign in where the server says, then continue wherever it sends us.
+            url = self._sign_in_by_email(urllib.parse.urljoin(url, location))
+            status, headers, text = self._request("GET", url)
+            location = _header(headers, "Location")
         if status in (301, 302, 303, 307, 308) and location:
             location = urllib.parse.urljoin(url, location)
             if location.startswith(self.redirect_uri.split("?")[0]):
@@ -209,11 +297,7 @@ class Browser:
         if ("decision", "approve") not in form["buttons"]:
             raise RuntimeError(f"the consent form has no decision=approve button: {form['buttons']}")
         fields = [pair for pair in form["fields"] if pair[0] != "decision"] + [("decision", "approve")]
-        status, headers, text = _http(
-            "POST", urllib.parse.urljoin(url, form["action"]),
-            {"Cookie": self.cookie_header, "Origin": origin, "Content-Type": "application/x-www-form-urlencoded",
-             "Accept": "text/html"},
-            urllib.parse.urlencode(fields).encode())
+        status, headers, text = self._request("POST", urllib.parse.urljoin(url, form["action"]), fields)
         location = _header(headers, "Location")
         if status not in (301, 302, 303, 307, 308) or not location:
             raise RuntimeError(f"approving answered {status} without a redirect: {text[:500]}")
@@ -328,10 +412,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--expire-access-token", action="store_true",
                         help="treat the stored access token as expired, so the SDK must refresh")
     parser.add_argument("--no-browser", action="store_true", help="fail instead of doing a browser step")
+    parser.add_argument("--sign-in-email", help="start signed out and sign in by email when the server asks (development outbox)")
     opts = parser.parse_args(argv)
 
     storage = FileStorage(Path(opts.storage))
-    browser = Browser(_load_cookies(opts.approver_cookie_file), opts.redirect_uri, allowed=not opts.no_browser)
+    browser = Browser(_load_cookies(opts.approver_cookie_file), opts.redirect_uri, allowed=not opts.no_browser,
+                      sign_in_email=opts.sign_in_email)
     recorder = Recorder()
     mode = opts.mode if SDK_MAJOR >= 2 else "legacy"
 
@@ -340,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             "sdk": SDK_VERSION, "mode": mode,
             "browser_steps": browser.steps, "browser_step_needed": browser.steps > 0,
             "consent_pages": browser.consent_pages,
+            "sign_in": browser.sign_in,
             "registered": any(line.startswith("POST ") and line.split()[1].endswith("/register") for line in recorder.lines),
             "token_grants": recorder.grants,
             "client_id": (storage.data.get("client_info") or {}).get("client_id"),
