@@ -22,5 +22,6 @@ enum Migrations {
         CreateHostingTables(),
         CreateOAuthTables(),
         IndexToolCalls(),
+        AddAPITokenScopes(),
     ]
 }
