@@ -194,18 +194,19 @@ struct LoginService: Sendable {
         let (user, organization, isNew) = try await database.transaction { db -> (User, Organization, Bool) in
             let query = User.query(on: db)
             if let email { query.filter(\.$email == email) } else if let phone { query.filter(\.$phone == phone) }
-            if let user = try await query.first() {
+            let existing = try await query.first()
+            if let user = existing {
                 let membership = try await Membership.query(on: db).filter(\.$user.$id == user.id!)
                     .sort(\.$createdAt).with(\.$organization).first()
                 if let membership { return (user, membership.organization, false) }
             }
+            // Someone who belongs to no workspace any more (removed from the last one)
+            // gets a new personal one, not a second account with their address.
             let name = email.map { String($0.split(separator: "@")[0]) } ?? "New user"
-            let user = User(email: email, phone: phone, displayName: name)
-            try await user.create(on: db)
-            let organization = Organization(name: "\(name)\u{2019}s workspace", plan: .hobby)
-            try await organization.create(on: db)
-            try await Membership(userID: user.id!, organizationID: organization.id!, role: .owner).create(on: db)
-            return (user, organization, true)
+            let user = existing ?? User(email: email, phone: phone, displayName: name)
+            if existing == nil { try await user.create(on: db) }
+            let organization = try await PersonalWorkspace.create(for: user, named: existing?.displayName ?? name, on: db)
+            return (user, organization, existing == nil)
         }
         let (session, token) = try await SessionService(database: database, now: now, random: random)
             .create(userID: user.id!, organizationID: organization.id!, ip: audit.ip, userAgent: audit.userAgent)

@@ -24,6 +24,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                 throw APIError(.unauthorized, "invalid_token", "The API token is unknown, revoked or expired.",
                                headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
             }
+            try await request.tokenService().checkReach(token, path: request.url.path)
             request.auth.login(CurrentUser(user: user, organization: organization, session: nil, apiToken: token))
         } else if let token = request.cookies[cookies.session]?.string, !token.isEmpty,
                   let session = try await SessionService(database: request.db, now: now, random: request.application.random).find(token: token) {

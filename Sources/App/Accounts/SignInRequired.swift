@@ -34,11 +34,13 @@ struct AdminRequired: AsyncMiddleware {
 }
 
 /// What every route that knows who is asking runs first: the person from the
-/// session cookie or API token, CSRF checks on changes, and the suspension rule.
+/// session cookie or API token, the audit of refusals, CSRF checks on changes, and
+/// the suspension rule.
 enum AccountMiddleware {
     static func all(_ accounts: AccountsEnvironment) -> [any Middleware] {
         [
             SessionAuthenticator(cookies: accounts.cookies),
+            RefusalAudit(),
             CSRFMiddleware(cookies: accounts.cookies, origins: accounts.origins),
             SuspensionGuard(),
         ]

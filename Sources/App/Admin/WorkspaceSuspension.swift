@@ -2,11 +2,13 @@ import Fluent
 import Foundation
 
 /// An administrator suspends or reinstates a workspace: its members keep read access,
-/// its changes and tool calls stop (`SuspensionGuard`, the MCP endpoint).
+/// its changes and tool calls stop (`SuspensionGuard`, the MCP endpoint), and its
+/// OAuth grants are revoked (SECURITY.md 37).
 struct WorkspaceSuspension: Sendable {
     let database: any Database
     let now: Date
     let audit: AuditLog
+    let random: AppRandom
 
     func set(_ suspended: Bool, organization id: UUID?, by admin: CurrentUser) async throws {
         guard let id, let organization = try await Organization.find(id, on: database) else {
@@ -14,7 +16,10 @@ struct WorkspaceSuspension: Sendable {
         }
         organization.suspendedAt = suspended ? now : nil
         try await organization.save(on: database)
+        // Connected apps do not come back with reinstatement: their people connect again.
+        let grants = suspended ? try await OAuthTokenService(database: database, now: now, random: random).revokeGrants(in: id) : 0
         try await audit.record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
-                               actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString)
+                               actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString,
+                               metadata: suspended ? ["oauth_grants_revoked": String(grants)] : [:])
     }
 }

@@ -23,5 +23,6 @@ enum Migrations {
         CreateOAuthTables(),
         IndexToolCalls(),
         AddLoginChallengeNext(),
+        AddAPITokenScopes(),
     ]
 }

@@ -60,6 +60,7 @@ struct OAuthTokenService: Sendable {
         guard let grant = try await OAuthGrant.find(row.$grant.id, on: database), grant.revokedAt == nil else {
             throw OAuthError.invalidGrant("The consent behind this code was revoked.")
         }
+        try await requireMembership(grant)
         return try await issue(grant: grant, resource: row.resource, codeID: row.id)
     }
 
@@ -76,6 +77,7 @@ struct OAuthTokenService: Sendable {
         guard row.revokedAt == nil, grant.revokedAt == nil else { throw OAuthError.invalidGrant("The refresh token was revoked.") }
         guard row.expiresAt > now else { throw OAuthError.invalidGrant("The refresh token has expired.") }
         if let resource, resource != row.resource { throw OAuthError("invalid_target", "resource does not match the grant.") }
+        try await requireMembership(grant)
         // One conditional update claims the token: of two requests racing with the same
         // refresh token, the second is a reuse and revokes the grant like any other.
         guard let sql = database as? any SQLDatabase,
@@ -85,6 +87,15 @@ struct OAuthTokenService: Sendable {
             throw OAuthError.invalidGrant("This refresh token was already used; the grant is revoked. Sign in again.")
         }
         return try await issue(grant: grant, resource: row.resource, codeID: row.codeID)
+    }
+
+    /// A grant outlives nobody's membership: when the person left the workspace by any
+    /// path, the grant is revoked here and the exchange refused.
+    private func requireMembership(_ grant: OAuthGrant) async throws {
+        guard try await isMember(grant) else {
+            try await revoke(grant: grant)
+            throw OAuthError.invalidGrant("The person who gave this consent is no longer a member of the workspace.")
+        }
     }
 
     func revoke(grant: OAuthGrant) async throws {
@@ -118,7 +129,8 @@ struct OAuthTokenService: Sendable {
     }
 
     /// Who an access token speaks for on `resource` (its RFC 8707 audience), or nil when it is
-    /// unknown, expired, revoked, for another server, or its grant was revoked. One query: the
+    /// unknown, expired, revoked, for another server, its grant was revoked, or its person is no
+    /// longer a member of the grant's workspace (SECURITY.md 37). One query: the
     /// MCP endpoint asks on every call.
     func caller(accessToken: String, resource: String) async throws -> BearerCaller? {
         guard let sql = database as? any SQLDatabase,
@@ -126,6 +138,7 @@ struct OAuthTokenService: Sendable {
                 SELECT k.resource, k.scope, k.expires_at, k.revoked_at, g.id AS grant_id, g.revoked_at AS grant_revoked_at,
                        g.last_used_at, g.user_id, g.organization_id, o.suspended_at
                 FROM oauth_tokens k JOIN oauth_grants g ON g.id = k.grant_id JOIN organizations o ON o.id = g.organization_id
+                JOIN memberships m ON m.user_id = g.user_id AND m.organization_id = g.organization_id
                 WHERE k.token_hash = \(bind: SecretToken.sha256(accessToken)) AND k.kind = 'access'
                 """).first(),
               try row.decode(column: "revoked_at", as: Date?.self) == nil,

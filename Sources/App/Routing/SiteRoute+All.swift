@@ -14,11 +14,11 @@ extension SiteRoute {
         ]
         let settings: [SettingsAction] = [
             .profile, .tokens, .revokeToken(.key), .deleteAccount, .renameWorkspace, .switchWorkspace, .members,
-            .removeMember(.key), .revokeConnectedApp(.key),
+            .removeMember(.key), .makeOwner(.key), .revokeConnectedApp(.key),
         ]
         let serverPages: [ServerPage] = [
             .overview, .playground, .secrets, .version(.key), .activateVersion(.key), .delete, .iterate,
-            .iteration(.key), .settings,
+            .iteration(.key), .settings, .installToken,
         ]
         let api: [APIRoute] = [
             .magicLink, .sms, .smsVerify, .me, .logout, .tokens, .token(.key), .account, .accountProfile,

@@ -148,6 +148,8 @@ enum SettingsAction: Hashable, Sendable {
     case switchWorkspace
     case members
     case removeMember(Parameter<UUID>)
+    /// Makes a member an owner: how ownership moves before the last owner leaves.
+    case makeOwner(Parameter<UUID>)
     case revokeConnectedApp(Parameter<UUID>)
 
     var segments: [PathSegment] {
@@ -160,6 +162,7 @@ enum SettingsAction: Hashable, Sendable {
         case .switchWorkspace: parts("workspace/switch")
         case .members: parts("members")
         case .removeMember(let id): parts("members", id.segment(.member), "remove")
+        case .makeOwner(let id): parts("members", id.segment(.member), "owner")
         case .revokeConnectedApp(let id): parts("connected-apps", id.segment(.grant), "revoke")
         }
     }
@@ -183,6 +186,8 @@ enum ServerPage: Hashable, Sendable {
     /// Reviewing a drafted revision before building it.
     case iteration(Parameter<UUID>)
     case settings
+    /// Creates an `mcp`-scoped token and shows the install snippets with it.
+    case installToken
 
     var segments: [PathSegment] {
         switch self {
@@ -195,11 +200,17 @@ enum ServerPage: Hashable, Sendable {
         case .iterate: parts("iterate")
         case .iteration(let id): parts("iterate", id.segment(.draft))
         case .settings: parts("settings")
+        case .installToken: parts("install-token")
         }
     }
 }
 
 extension SiteRoute {
+    /// Paths of the `/v1` API, the only place a token with the `api` scope reaches.
+    static func isAPI(path: String) -> Bool {
+        path == "/v1" || path.hasPrefix("/v1/")
+    }
+
     /// Paths whose errors are JSON whatever the client accepts: the API, the OAuth
     /// endpoints and the MCP endpoints are read by programs.
     static func answersJSON(path: String) -> Bool {

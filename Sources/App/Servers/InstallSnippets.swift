@@ -1,10 +1,14 @@
 import Foundation
 
-/// How to connect each common client to a server, with the endpoint filled in.
-/// The token placeholder is never a real token: people paste their own.
+/// How to connect each common client to a server, with the endpoint filled in, and
+/// the token when the page has just created one (an `mcp`-scoped token, shown once);
+/// otherwise a placeholder people replace with their own.
 enum InstallSnippets {
-    static func all(name: String, slug: String, endpoint: String) -> [ServerPageView.Snippet] {
-        let header = "Authorization: Bearer YOUR_API_TOKEN"
+    static let placeholder = "YOUR_API_TOKEN"
+
+    static func all(name: String, slug: String, endpoint: String, token: String? = nil) -> [ServerPageView.Snippet] {
+        let token = token ?? placeholder
+        let header = "Authorization: Bearer \(token)"
         let desktop = """
             {
               "mcpServers": {
@@ -15,18 +19,19 @@ enum InstallSnippets {
               }
             }
             """
-        let cursorConfig = #"{"url":"\#(endpoint)","headers":{"Authorization":"Bearer YOUR_API_TOKEN"}}"#
+        let cursorConfig = #"{"url":"\#(endpoint)","headers":{"Authorization":"Bearer \#(token)"}}"#
         let cursorLink = "cursor://anysphere.cursor-deeplink/mcp/install?name=\(slug)&config=\(Data(cursorConfig.utf8).base64EncodedString())"
-        let vscodeConfig = #"{"name":"\#(slug)","type":"http","url":"\#(endpoint)","headers":{"Authorization":"Bearer YOUR_API_TOKEN"}}"#
+        let vscodeConfig = #"{"name":"\#(slug)","type":"http","url":"\#(endpoint)","headers":{"Authorization":"Bearer \#(token)"}}"#
         let vscodeLink = "vscode:mcp/install?" + (vscodeConfig.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let install = token == placeholder ? "Open the link to install, then replace the token placeholder." : "Open the link to install."
         return [
             .init(id: "claude-code", title: "Claude Code", hint: "Run in a terminal.",
                   code: "claude mcp add --transport http \(slug) \(endpoint) --header \"\(header)\"", href: nil),
             .init(id: "claude-desktop", title: "Claude Desktop", hint: "Add to claude_desktop_config.json, then restart Claude Desktop.",
                   code: desktop, href: nil),
-            .init(id: "cursor", title: "Cursor", hint: "Open the link to install, then replace the token placeholder.",
+            .init(id: "cursor", title: "Cursor", hint: install,
                   code: cursorConfig, href: cursorLink),
-            .init(id: "vscode", title: "VS Code", hint: "Open the link to install, then replace the token placeholder.",
+            .init(id: "vscode", title: "VS Code", hint: install,
                   code: vscodeConfig, href: vscodeLink),
             .init(id: "chatgpt", title: "ChatGPT", hint: "Settings → Connectors → Create: paste the URL and choose OAuth once it is available for your instance.",
                   code: endpoint, href: nil),

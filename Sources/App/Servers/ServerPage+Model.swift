@@ -67,6 +67,10 @@ struct ServerPageView: Encodable {
     let buildLines: [LogLine]
     let snippets: [Snippet]
     let tokensHref: String
+    /// Creates an `mcp`-scoped token and shows the snippets with it filled in.
+    let installTokenAction: String
+    /// The token just created for the snippets: shown this once.
+    let installToken: String?
     let tools: [ToolInfo]
     let playgroundAction: String
     let playgroundTool: String

@@ -7,7 +7,7 @@ extension Request {
     /// what was typed), from one load of its data.
     func renderServerPage(_ current: CurrentUser, _ server: HostedServer, notice: String? = nil, error: String? = nil,
                        playground: ServerPageView.PlaygroundResult? = nil, selectedTool: String? = nil, arguments: String = "",
-                       posted: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+                       posted: [String: String] = [:], installToken: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let id = server.id!
         let serverID = Parameter.value(id)
         // The endpoint is the OAuth resource identifier too; one function spells both.
@@ -30,8 +30,10 @@ extension Request {
             callsStreamHref: SiteRoute.api(.callsStream(serverID)).path,
             buildStatus: build.map { $0.status.rawValue },
             buildLines: lines.map { .init(level: $0.level, message: $0.message) },
-            snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint),
+            snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint, token: installToken),
             tokensHref: SiteRoute.settings.path(fragment: "tokens-title"),
+            installTokenAction: SiteRoute.server(serverID, .installToken).path,
+            installToken: installToken,
             tools: listed.map {
                 .init(name: $0.name, description: $0.description, schema: SpecJSON.pretty($0.inputSchema), isSelected: $0.name == chosen)
             },

@@ -68,6 +68,16 @@ enum ServerPageController {
         return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("notice", "secret")])), redirectType: .normal)
     }
 
+    /// Creates an `mcp`-scoped token for the install snippets and shows them with it.
+    /// Rendered, not redirected: the secret appears exactly once and never in a URL.
+    static func installToken(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        let name = String("\(server.name) (install)".prefix(APITokenService.maxNameLength))
+        let (_, secret) = try await req.tokenService().create(name: name, expiresInDays: 90, scopes: [.mcp], for: current)
+        return try await req.renderServerPage(current, server, installToken: secret)
+    }
+
     static func rollback(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))

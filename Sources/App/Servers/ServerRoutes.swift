@@ -12,6 +12,7 @@ struct ServerRoutes: RouteCollection {
         pages.get(.server(.key), use: ServerPageController.page)
         pages.post(.server(.key, .playground), use: ServerPageController.playground)
         pages.post(.server(.key, .secrets), use: ServerPageController.replaceSecret)
+        pages.post(.server(.key, .installToken), use: ServerPageController.installToken)
         pages.post(.server(.key, .activateVersion(.key)), use: ServerPageController.rollback)
         pages.post(.server(.key, .delete), use: ServerPageController.delete)
         pages.post(.server(.key, .iterate), use: IterationController.iterate)

@@ -16,6 +16,8 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "last_used_at") var lastUsedAt: Date?
     @OptionalField(key: "expires_at") var expiresAt: Date?
+    /// `mcp`, `api` or both, space-separated; `full` for tokens older than scopes (`APITokenScope`).
+    @Field(key: "scopes") var scopes: String
 
     init() {}
 }

@@ -14,7 +14,7 @@ struct APITokenService: Sendable {
     let random: AppRandom
 
     /// Returns the stored token and the secret, which is shown exactly once.
-    func create(name rawName: String, expiresInDays: Int?, for current: CurrentUser) async throws -> (APIToken, secret: String) {
+    func create(name rawName: String, expiresInDays: Int?, scopes: [APITokenScope], for current: CurrentUser) async throws -> (APIToken, secret: String) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= Self.maxNameLength else {
             throw APIError(.badRequest, "invalid_name", "Give the token a name of 1 to \(Self.maxNameLength) characters.")
@@ -31,9 +31,10 @@ struct APITokenService: Sendable {
         token.hint = String(secret.suffix(4))
         token.createdAt = now
         token.expiresAt = expiresInDays.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }
+        token.scopes = Set(scopes).sorted().map(\.rawValue).joined(separator: " ")
         try await token.create(on: database)
         try await audit.record("token.created", organization: current.organization.id, actor: current.user.id,
-                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name, "scopes": token.scopes])
         return (token, secret)
     }
 
@@ -70,6 +71,8 @@ struct APITokenService: Sendable {
                 .first()
         else { return nil }
         if let expiry = token.expiresAt, expiry <= now { return nil }
+        // A token speaks for a member; one whose membership ended by any path speaks for nobody.
+        guard try await Membership.exists(user: token.$user.id, organization: token.$organization.id, on: database) else { return nil }
         if token.lastUsedAt.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
             token.lastUsedAt = now
             try await token.save(on: database)
@@ -79,16 +82,22 @@ struct APITokenService: Sendable {
 }
 
 extension APITokenService {
-    /// The MCP endpoint's lookup: token and workspace in one query, no models loaded.
+    /// The MCP endpoint's lookup: token, workspace and membership in one query, no models loaded.
     func caller(secret: String) async throws -> BearerCaller? {
         guard secret.hasPrefix(APIToken.prefix), let sql = database as? any SQLDatabase,
               let row = try await sql.raw("""
-                SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, o.suspended_at
+                SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, o.suspended_at
                 FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+                JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
                 WHERE t.token_hash = \(bind: SecretToken.sha256(secret))
                 """).first()
         else { return nil }
         if let expiry = try row.decode(column: "expires_at", as: Date?.self), expiry <= now { return nil }
+        let scopes = try row.decode(column: "scopes", as: String.self)
+        guard scopes == APITokenScope.fullAccess || scopes.split(separator: " ").contains(Substring(APITokenScope.mcp.rawValue)) else {
+            try await refuseScope(tokenID: try row.decode(column: "id", as: UUID.self), organization: try row.decode(column: "organization_id", as: UUID.self),
+                                  user: try row.decode(column: "user_id", as: UUID.self), needed: .mcp)
+        }
         let lastUsed = try row.decode(column: "last_used_at", as: Date?.self)
         if lastUsed.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
             try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: try row.decode(column: "id", as: UUID.self))").run()
@@ -96,6 +105,31 @@ extension APITokenService {
         return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),
                             organizationID: try row.decode(column: "organization_id", as: UUID.self),
                             organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil)
+    }
+}
+
+extension APITokenService {
+    /// Where a token authenticates a request outside MCP: a scoped token reaches only
+    /// `/v1`, and only with the `api` scope; pages and forms need a browser session
+    /// (or a token from before scopes, which keeps its full access).
+    func checkReach(_ token: APIToken, path: String) async throws {
+        guard !token.isFullAccess else { return }
+        guard SiteRoute.isAPI(path: path), token.allows(.api) else {
+            try await refuseScope(tokenID: token.id, organization: token.$organization.id, user: token.$user.id,
+                                  needed: SiteRoute.isAPI(path: path) ? .api : nil)
+        }
+    }
+
+    /// Records the refusal and answers 403 `insufficient_scope`.
+    func refuseScope(tokenID: UUID?, organization: UUID, user: UUID, needed: APITokenScope?) async throws -> Never {
+        try await audit.record("token.scope_refused", organization: organization, actor: user, resourceType: "api_token",
+                               resourceID: tokenID?.uuidString, metadata: ["needed": needed?.rawValue ?? "session"])
+        let message = switch needed {
+        case .mcp: "This token has no mcp scope, so it cannot call MCP servers. Create a token with the mcp scope in Settings → API tokens."
+        case .api: "This token has no api scope, so it cannot use the /v1 API. Create a token with the api scope in Settings → API tokens."
+        case nil: "Personal API tokens do not work on pages and forms; sign in with a browser instead."
+        }
+        throw APIError(.forbidden, "insufficient_scope", message, headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\""])
     }
 }
 

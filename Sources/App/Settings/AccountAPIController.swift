@@ -7,6 +7,8 @@ enum AccountAPIController {
     struct TokenRequest: Content {
         let name: String
         let expiresInDays: Int?
+        /// `mcp` (MCP servers, the default) and/or `api` (the `/v1` API).
+        let scopes: [String]?
     }
 
     struct TokenInfo: Content {
@@ -16,6 +18,9 @@ enum AccountAPIController {
         let createdAt: Date
         let lastUsedAt: Date?
         let expiresAt: Date?
+        let scopes: [String]
+        /// Tokens from before scopes: they also reach pages and forms.
+        let fullAccess: Bool
         /// Only in the answer to creation: shown once, never stored.
         let token: String?
 
@@ -26,6 +31,8 @@ enum AccountAPIController {
             createdAt = token.createdAt
             lastUsedAt = token.lastUsedAt
             expiresAt = token.expiresAt
+            scopes = token.scopeNames
+            fullAccess = token.isFullAccess
             self.token = secret
         }
     }
@@ -45,7 +52,8 @@ enum AccountAPIController {
     static func createToken(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let body = try req.content.decode(TokenRequest.self)
-        let (token, secret) = try await req.tokenService().create(name: body.name, expiresInDays: body.expiresInDays, for: current)
+        let (token, secret) = try await req.tokenService().create(name: body.name, expiresInDays: body.expiresInDays,
+                                                                  scopes: try APITokenScope.parse(body.scopes), for: current)
         return try req.json(TokenInfo(token, secret: secret), status: .created).noStore()
     }
 

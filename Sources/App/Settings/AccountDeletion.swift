@@ -4,10 +4,10 @@ import Foundation
 /// Deletes a person and everything only they own.
 ///
 /// Organizations where the person is the only member are deleted with all their
-/// rows (memberships, sessions, tokens by foreign-key cascade, audit events
-/// explicitly, since the audit log keeps no foreign keys); in shared
-/// organizations only the membership goes. Hosted servers and OAuth grants will
-/// join this cascade when those features land.
+/// rows (memberships, sessions, tokens, servers); in shared organizations only the
+/// membership goes. OAuth grants and their tokens go everywhere. The audit log is
+/// never deleted with an account: the person's events stay, anonymised (no actor,
+/// address or user agent), so a workspace's history keeps its shape.
 struct AccountDeletion: Sendable {
     let database: any Database
 
@@ -18,12 +18,19 @@ struct AccountDeletion: Sendable {
     func delete(_ user: User) async throws -> Result {
         let userID = try user.requireID()
         return try await database.transaction { db in
+            try await Self.checkNoOrphanedWorkspace(userID, on: db)
             var deleted: [UUID] = []
+            // Explicitly, not only by foreign-key cascade: tokens must die even where cascades are off.
+            let grants = try await OAuthGrant.query(on: db).filter(\.$user.$id == userID).all().compactMap(\.id)
+            if !grants.isEmpty {
+                try await OAuthToken.query(on: db).filter(\.$grant.$id ~~ grants).delete()
+                try await OAuthCode.query(on: db).filter(\.$grant.$id ~~ grants).delete()
+                try await OAuthGrant.query(on: db).filter(\.$id ~~ grants).delete()
+            }
             for membership in try await Membership.query(on: db).filter(\.$user.$id == userID).all() {
                 let organizationID = membership.$organization.id
                 let members = try await Membership.query(on: db).filter(\.$organization.$id == organizationID).count()
                 if members == 1 {
-                    try await AuditEvent.query(on: db).filter(\.$organizationID == organizationID).delete()
                     try await Session.query(on: db).filter(\.$organization.$id == organizationID).delete()
                     try await APIToken.query(on: db).filter(\.$organization.$id == organizationID).delete()
                     try await Membership.query(on: db).filter(\.$organization.$id == organizationID).delete()
@@ -33,11 +40,30 @@ struct AccountDeletion: Sendable {
                     try await membership.delete(on: db)
                 }
             }
+            try await AuditEvent.query(on: db).filter(\.$actorUserID == userID)
+                .set(\.$actorUserID, to: nil).set(\.$ip, to: nil).set(\.$userAgent, to: nil).update()
             try await Session.query(on: db).filter(\.$user.$id == userID).delete()
             try await APIToken.query(on: db).filter(\.$user.$id == userID).delete()
             try await LoginChallenge.query(on: db).filter(\.$target ~~ [user.email, user.phone].compactMap { $0 }).delete()
             try await user.delete(on: db)
             return Result(deletedOrganizations: deleted)
+        }
+    }
+
+    /// The last owner of a workspace that has other members would leave them without
+    /// anyone who can manage it: ownership moves first.
+    static func checkNoOrphanedWorkspace(_ userID: UUID, on db: any Database) async throws {
+        let owned = try await Membership.query(on: db).filter(\.$user.$id == userID)
+            .filter(\.$role == Membership.Role.owner.rawValue).with(\.$organization).all()
+        for membership in owned {
+            let organizationID = membership.$organization.id
+            let members = try await Membership.query(on: db).filter(\.$organization.$id == organizationID).count()
+            let owners = try await Membership.query(on: db).filter(\.$organization.$id == organizationID)
+                .filter(\.$role == Membership.Role.owner.rawValue).count()
+            if members > 1 && owners == 1 {
+                throw APIError(.conflict, "transfer_ownership_first",
+                               "You are the only owner of “\(membership.organization.name)”, which has other members. Make one of them an owner in Settings → Workspace (or remove them) before deleting your account.")
+            }
         }
     }
 }

@@ -27,7 +27,14 @@ struct AccountService: Sendable {
         guard matches else {
             throw APIError(.unprocessableEntity, "confirmation_mismatch", "Type your email address or phone number exactly to confirm.")
         }
-        let result = try await AccountDeletion(database: database).delete(current.user)
+        let result: AccountDeletion.Result
+        do {
+            result = try await AccountDeletion(database: database).delete(current.user)
+        } catch let refusal as APIError {
+            try await audit.record("account.delete_refused", organization: current.organization.id, actor: current.user.id,
+                                   resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["reason": refusal.code])
+            throw refusal
+        }
         // The record of the deletion itself is kept, without personal data or organization link.
         try await audit.record("account.deleted", actor: current.user.id, resourceType: "user",
                                resourceID: current.user.id?.uuidString,

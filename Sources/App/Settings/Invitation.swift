@@ -1,11 +1,11 @@
 import Fluent
 import Foundation
 
-/// An invitation to join an organization, sent by email and accepted through its
-/// link (which proves the address, like a magic link). Single use, 7 days.
+/// An invitation to join an organization, sent by email. Its link signs nobody in:
+/// the invitee signs in as the invited address, then accepts. Single use, 72 hours.
 final class Invitation: Model, @unchecked Sendable {
     static let schema = "invitations"
-    static let lifetime: TimeInterval = 7 * 24 * 3600
+    static let lifetime: TimeInterval = 72 * 3600
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "organization_id") var organization: Organization
@@ -18,4 +18,13 @@ final class Invitation: Model, @unchecked Sendable {
     @OptionalField(key: "accepted_at") var acceptedAt: Date?
 
     init() {}
+}
+
+extension Invitation {
+    /// How an invitation names its sender: the chosen display name and the verified
+    /// address they sign in with (the phone number for people who sign in by SMS).
+    static func inviterLabel(_ user: User) -> String {
+        guard let contact = user.email ?? user.phone else { return user.displayName }
+        return "\(user.displayName) (\(contact))"
+    }
 }

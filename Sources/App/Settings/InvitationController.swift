@@ -1,6 +1,8 @@
 import Vapor
 
-/// `/invite?token=…`: join a workspace from an emailed invitation.
+/// `/invite?token=…`: join a workspace from an emailed invitation. The link alone
+/// signs nobody in (SECURITY.md 42): a signed-out visitor is sent to sign in as usual
+/// and comes back here; only the invited address can accept.
 enum InvitationController {
     struct AcceptForm: Content { var token: String? }
 
@@ -9,8 +11,14 @@ enum InvitationController {
         let service = req.organizationService()
         do {
             let invitation = try await service.openInvitation(token: token)
+            guard let current = req.currentUser else {
+                let back = SiteRoute.invitation.path(QueryString([("token", token)]))
+                return req.redirect(to: SiteRoute.login.path(QueryString([("next", back)])), redirectType: .normal)
+            }
+            try await service.checkInvitee(invitation, current)
+            let inviter = invitation.invitedBy.map(Invitation.inviterLabel)
             let view = InvitationView(csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.invitation.path, token: token,
-                                      organizationName: invitation.organization.name, email: invitation.email)
+                                      organizationName: invitation.organization.name, email: invitation.email, inviter: inviter)
             return try await req.accountPage("Settings/invitation", title: "Join a workspace", view)
         } catch let error as APIError {
             return try await failure(req, error)
@@ -18,16 +26,11 @@ enum InvitationController {
     }
 
     static func accept(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
         let form = try req.content.decode(AcceptForm.self)
-        let service = req.organizationService()
         do {
-            let (user, organization) = try await service.accept(token: form.token ?? "")
-            let (_, token) = try await req.sessions()
-                .create(userID: user.id!, organizationID: organization.id!, ip: req.client.text,
-                        userAgent: req.headers.first(name: .userAgent))
-            let response = req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal)
-            req.startSession(on: response, token: token)
-            return response.noStore()
+            _ = try await req.organizationService().accept(token: form.token ?? "", as: current)
+            return req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal).noStore()
         } catch let error as APIError {
             return try await failure(req, error)
         }

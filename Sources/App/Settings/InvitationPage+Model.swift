@@ -4,4 +4,6 @@ struct InvitationView: Encodable {
     let token: String
     let organizationName: String
     let email: String
+    /// Who sent it: display name and verified address; nil when that account is gone.
+    let inviter: String?
 }

@@ -21,3 +21,9 @@ final class Membership: Model, @unchecked Sendable {
         self.role = role.rawValue
     }
 }
+
+extension Membership {
+    static func exists(user: UUID, organization: UUID, on database: any Database) async throws -> Bool {
+        try await Membership.query(on: database).filter(\.$user.$id == user).filter(\.$organization.$id == organization).count() > 0
+    }
+}

@@ -57,7 +57,8 @@ struct OrganizationService: Sendable {
             .filter(\.$acceptedAt == nil).filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
     }
 
-    /// Creates the invitation and emails its link.
+    /// Creates the invitation and emails its link. The email names the inviter by the
+    /// address they signed in with, not only by a display name they chose.
     func invite(_ current: CurrentUser, email: EmailAddress, role: Membership.Role, publicURL: String, mailer: any Mailer) async throws {
         try await requireOwner(current)
         let members = try await members(of: current.organization.id!)
@@ -75,16 +76,20 @@ struct OrganizationService: Sendable {
         invitation.createdAt = now
         invitation.expiresAt = now.addingTimeInterval(Invitation.lifetime)
         try await invitation.create(on: database)
+        let inviter = Invitation.inviterLabel(current.user)
         do {
             try await mailer.send(EmailMessage(
                 to: email.normalized,
-                subject: "\(current.user.displayName) invited you to \(current.organization.name) on BuildMyMCPServer",
+                subject: "\(inviter) invited you to \(current.organization.name) on BuildMyMCPServer",
                 text: """
-                \(current.user.displayName) invited you to join the workspace "\(current.organization.name)" on BuildMyMCPServer.
+                \(inviter) invited you to join the workspace "\(current.organization.name)" on BuildMyMCPServer.
+                (The name is one they chose; the address in brackets is the one they signed in with.)
 
-                Accept the invitation (the link works once, for 7 days):
+                Open the link, sign in as \(email.normalized), and accept. The link works once, for 72 hours:
 
                 \(SiteRoute.invitation.url(base: publicURL, QueryString([("token", token)])))
+
+                If you did not expect this invitation, ignore this email.
                 """
             ))
         } catch {
@@ -94,40 +99,74 @@ struct OrganizationService: Sendable {
                                resourceType: "invitation", resourceID: invitation.id?.uuidString, metadata: ["email": email.masked, "role": role.rawValue])
     }
 
-    /// The invitation behind a link, if it can still be used.
+    /// The invitation behind a link, if it can still be used; a refusal is audited.
     func openInvitation(token: String) async throws -> Invitation {
         guard let invitation = try await Invitation.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token))
-            .with(\.$organization).first()
-        else { throw APIError(.notFound, "unknown_invitation", "This invitation link is not valid.") }
-        if invitation.acceptedAt != nil { throw APIError(.gone, "invitation_used", "This invitation was already accepted.") }
-        if invitation.expiresAt <= now { throw APIError(.gone, "invitation_expired", "This invitation has expired. Ask for a new one.") }
+            .with(\.$organization).with(\.$invitedBy).first()
+        else { throw try await refused(nil, APIError(.notFound, "unknown_invitation", "This invitation link is not valid.")) }
+        if invitation.acceptedAt != nil {
+            throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."))
+        }
+        // Also bounds invitations sent when links lived longer than they do now.
+        if invitation.expiresAt <= now || invitation.createdAt.addingTimeInterval(Invitation.lifetime) <= now {
+            throw try await refused(invitation, APIError(.gone, "invitation_expired", "This invitation has expired: links work for 72 hours. Ask for a new one."))
+        }
         return invitation
     }
 
-    /// Accepts an invitation: the link proves the address, so the person is found
-    /// or created by it, joins the organization, and gets a session there.
-    func accept(token: String) async throws -> (User, Organization) {
+    /// Whether the signed-in person is the one invited; a mismatch is refused and audited.
+    func checkInvitee(_ invitation: Invitation, _ current: CurrentUser) async throws {
+        guard current.user.email?.lowercased() == invitation.email.lowercased() else {
+            let signedInAs = current.user.email ?? current.user.phone ?? "another account"
+            throw try await refused(invitation, APIError(.forbidden, "wrong_account",
+                "This invitation is for \(invitation.email), but you are signed in as \(signedInAs). Sign out, sign in as \(invitation.email), and open the link again."),
+                actor: current.user.id)
+        }
+    }
+
+    /// Accepts an invitation for the signed-in person, who must be the one invited:
+    /// the link proves nothing on its own (SECURITY.md 42). They join the workspace,
+    /// and this browser session moves to it.
+    func accept(token: String, as current: CurrentUser) async throws -> Organization {
         let invitation = try await openInvitation(token: token)
+        try await checkInvitee(invitation, current)
         guard let sql = database as? any SQLDatabase,
               try await sql.raw("UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: invitation.id!) AND accepted_at IS NULL RETURNING id").all().count == 1
-        else { throw APIError(.gone, "invitation_used", "This invitation was already accepted.") }
+        else { throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."), actor: current.user.id) }
         let organization = invitation.organization
-        let user = try await database.transaction { db -> User in
-            let user: User
-            if let existing = try await User.query(on: db).filter(\.$email == invitation.email).first() {
-                user = existing
-            } else {
-                user = User(email: invitation.email, phone: nil, displayName: String(invitation.email.split(separator: "@")[0]))
-                try await user.create(on: db)
+        let userID = current.user.id!
+        try await database.transaction { db in
+            if try await !Membership.exists(user: userID, organization: organization.id!, on: db) {
+                try await Membership(userID: userID, organizationID: organization.id!, role: Membership.Role(rawValue: invitation.role) ?? .member).create(on: db)
             }
-            let already = try await Membership.query(on: db).filter(\.$user.$id == user.id!).filter(\.$organization.$id == organization.id!).count()
-            if already == 0 {
-                try await Membership(userID: user.id!, organizationID: organization.id!, role: Membership.Role(rawValue: invitation.role) ?? .member).create(on: db)
+            if let session = current.session {
+                session.$organization.id = organization.id!
+                try await session.save(on: db)
             }
-            return user
         }
-        try await audit.record("member.joined", organization: organization.id, actor: user.id, resourceType: "user", resourceID: user.id?.uuidString)
-        return (user, organization)
+        try await audit.record("member.joined", organization: organization.id, actor: userID, resourceType: "user", resourceID: userID.uuidString)
+        return organization
+    }
+
+    /// Records a refused invitation link and returns the error to throw.
+    private func refused(_ invitation: Invitation?, _ error: APIError, actor: UUID? = nil) async throws -> APIError {
+        try await audit.record("invitation.refused", organization: invitation?.$organization.id, actor: actor, resourceType: "invitation",
+                               resourceID: invitation?.id?.uuidString, metadata: ["reason": error.code])
+        return error
+    }
+
+    /// Makes a member of the caller's workspace an owner; how ownership moves before
+    /// its last owner can delete their account.
+    func makeOwner(_ current: CurrentUser, memberID: UUID) async throws {
+        try await requireOwner(current)
+        guard let membership = try await Membership.query(on: database).filter(\.$id == memberID)
+            .filter(\.$organization.$id == current.organization.id!).first()
+        else { throw APIError(.notFound, "not_found", "No such member.") }
+        guard membership.role != Membership.Role.owner.rawValue else { return }
+        membership.role = Membership.Role.owner.rawValue
+        try await membership.save(on: database)
+        try await audit.record("member.made_owner", organization: current.organization.id, actor: current.user.id,
+                               resourceType: "user", resourceID: membership.$user.id.uuidString)
     }
 
     func remove(_ current: CurrentUser, memberID: UUID) async throws {
@@ -142,11 +181,13 @@ struct OrganizationService: Sendable {
         do { try role.checkRemovable(owners: owners) } catch { throw APIError(error) }
         let userID = membership.$user.id
         try await membership.delete(on: database)
-        // Their sessions in this workspace end; their own workspaces are untouched.
+        // Their sessions, API tokens and OAuth grants in this workspace end; their own workspaces are untouched.
         try await Session.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == current.organization.id!).delete()
         try await APIToken.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == current.organization.id!).delete()
+        let grants = try await OAuthTokenService(database: database, now: now, random: random)
+            .revokeGrants(in: current.organization.id!, of: userID)
         try await audit.record("member.removed", organization: current.organization.id, actor: current.user.id,
-                               resourceType: "user", resourceID: userID.uuidString)
+                               resourceType: "user", resourceID: userID.uuidString, metadata: ["oauth_grants_revoked": String(grants)])
     }
 }
 

@@ -7,7 +7,8 @@ import Vapor
 /// post and redirect (or re-render with the error and what was typed).
 enum SettingsController {
     struct ProfileForm: Content { var displayName: String? }
-    struct TokenForm: Content { var name: String?; var expiresInDays: String? }
+    /// `scope` is one radio choice: "mcp", "api" or "api mcp".
+    struct TokenForm: Content { var name: String?; var expiresInDays: String?; var scope: String? }
     struct DeleteForm: Content { var confirm: String? }
     struct RenameForm: Content { var name: String? }
     struct InviteForm: Content { var email: String?; var role: String? }
@@ -21,6 +22,7 @@ enum SettingsController {
         case "renamed": "Workspace renamed."
         case "invited": "Invitation sent."
         case "removed": "Member removed."
+        case "owner": "Member made an owner."
         case "switched": "Switched workspace."
         default: nil
         }
@@ -43,7 +45,8 @@ enum SettingsController {
         let form = try req.content.decode(TokenForm.self)
         let days = form.expiresInDays.flatMap { $0.isEmpty ? nil : Int($0) }
         do {
-            let (_, secret) = try await req.tokenService().create(name: form.name ?? "", expiresInDays: days, for: current)
+            let scopes = try APITokenScope.parse(form.scope.map { $0.split(separator: " ").map(String.init) })
+            let (_, secret) = try await req.tokenService().create(name: form.name ?? "", expiresInDays: days, scopes: scopes, for: current)
             // Rendered, not redirected: the secret must appear exactly once and never in a URL.
             return try await render(req, current, newToken: secret)
         } catch let error as APIError {
@@ -95,6 +98,14 @@ enum SettingsController {
         guard let id = req.parameter(.member, as: UUID.self) else { throw APIError(.notFound, "not_found", "No such member.") }
         return try await orRender(req, current, then: "removed") {
             try await organizations(req).remove(current, memberID: id)
+        }
+    }
+
+    static func makeOwner(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let id = req.parameter(.member, as: UUID.self) else { throw APIError(.notFound, "not_found", "No such member.") }
+        return try await orRender(req, current, then: "owner") {
+            try await organizations(req).makeOwner(current, memberID: id)
         }
     }
 

@@ -9,6 +9,8 @@ struct SettingsView: Encodable {
         let created: String
         let lastUsed: String
         let expires: String
+        /// What the token reaches, e.g. "MCP servers" or "Full access".
+        let reach: String
         let revokeAction: String
     }
     let csrf: String
@@ -62,6 +64,8 @@ struct WorkspaceSection: Encodable {
         let isYou: Bool
         /// Owners see a remove button for everyone but themselves.
         let removeAction: String?
+        /// Owners see a make-owner button for members who are not owners yet.
+        let makeOwnerAction: String?
     }
     struct Pending: Encodable {
         let email: String
@@ -97,7 +101,9 @@ extension SettingsView {
                 let isYou = member.$user.id == current.user.id
                 return WorkspaceSection.Member(
                     name: member.user.displayName, contact: member.user.email ?? member.user.phone ?? "", role: member.role, isYou: isYou,
-                    removeAction: isOwner && !isYou ? SiteRoute.settingsAction(.removeMember(.value(member.id!))).path : nil
+                    removeAction: isOwner && !isYou ? SiteRoute.settingsAction(.removeMember(.value(member.id!))).path : nil,
+                    makeOwnerAction: isOwner && member.role != Membership.Role.owner.rawValue
+                        ? SiteRoute.settingsAction(.makeOwner(.value(member.id!))).path : nil
                 )
             },
             pending: isOwner ? data.pending.map {
@@ -133,6 +139,7 @@ extension SettingsView {
                 SettingsView.Token(
                     id: token.id!.uuidString, name: token.name, hint: "…" + token.hint, created: day(token.createdAt),
                     lastUsed: token.lastUsedAt.map(day) ?? "Never", expires: token.expiresAt.map(day) ?? "Never",
+                    reach: APITokenScope.label(token.scopes),
                     revokeAction: SiteRoute.settingsAction(.revokeToken(.value(token.id!))).path
                 )
             },

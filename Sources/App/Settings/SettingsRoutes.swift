@@ -18,13 +18,16 @@ struct SettingsRoutes: RouteCollection {
         forms.post(.settingsAction(.switchWorkspace), use: SettingsController.switchWorkspace)
         forms.post(.settingsAction(.members), use: SettingsController.invite)
         forms.post(.settingsAction(.removeMember(.key)), use: SettingsController.removeMember)
+        forms.post(.settingsAction(.makeOwner(.key)), use: SettingsController.makeOwner)
         routes.grouped(SignInRequired.redirect(returningTo: .settings))
             .post(.settingsAction(.revokeConnectedApp(.key)), use: ConnectedAppsController.revoke)
 
-        // The invitation page itself never signs anyone in (SECURITY.md 42).
+        // An invitation link never signs anyone in (SECURITY.md 42): the page sends a
+        // signed-out visitor to sign in first, and accepting needs a signed-in invitee.
+        // Anyone can try tokens here, so both are rate-limited per client address.
         let invitation = routes.grouped(PerClientRateLimit(name: "invitation", rule: \.invitationRequestsPerIP))
         invitation.get(.invitation, use: InvitationController.page)
-        invitation.post(.invitation, use: InvitationController.accept)
+        invitation.grouped(SignInRequired.unauthorized).post(.invitation, use: InvitationController.accept)
 
         let api = routes.grouped(SignInRequired.unauthorized)
         api.post(.api(.tokens), use: AccountAPIController.createToken)

@@ -22,7 +22,7 @@ struct SettingsPageTests {
             let invalid = try await alice.postForm("/settings/profile", ["displayName": " ", "csrf": csrf])
             #expect(invalid.status == .unprocessableEntity)
 
-            let created = try await alice.postForm("/settings/tokens", ["name": "laptop", "expiresInDays": "30", "csrf": csrf])
+            let created = try await alice.postForm("/settings/tokens", ["name": "laptop", "expiresInDays": "30", "scope": "api", "csrf": csrf])
             #expect(created.status == .ok)
             let secret = try #require(created.body.string.components(separatedBy: "<code>bmm_").dropFirst().first?.components(separatedBy: "</code>").first)
             #expect(try await app.testing().sendRequest(.GET, "/v1/auth/me", headers: ["Authorization": "Bearer bmm_\(secret)"]).status == .ok)
@@ -95,7 +95,7 @@ struct AppShellTests {
 
 @Suite("Workspaces: rename, invite, join, switch, remove")
 struct WorkspaceTests {
-    @Test("an owner invites by email; the link signs the invitee in and adds them; only owners manage members", arguments: TestDatabase.all)
+    @Test("an owner invites by email; the invitee signs in, accepts and joins; only owners manage members", arguments: TestDatabase.all)
     func inviteFlow(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let (owner, _) = try await AccountDataTests.signedIn(app)
@@ -104,29 +104,22 @@ struct WorkspaceTests {
             #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
 
             let invitee = AccountsTests.uniqueEmail().lowercased()
-            let sent = try await owner.postForm("/settings/members", ["email": invitee, "role": "member", "csrf": csrf])
-            #expect(sent.status == .seeOther)
+            let link = try await Workspaces.invite(owner, invitee)
             #expect(try await owner.get("/settings").body.string.contains(invitee))
-            let body = try #require(try await latestOutboxBody(app, to: invitee))
-            let link = try #require(DevOutboxController.firstLink(in: body))
-            let path = String(link.dropFirst(app.publicSite.baseURL.count))
 
-            // the invitee opens the link in their own browser and accepts
+            // the invitee signs in as usual in their own browser, opens the link and accepts
             let guest = BrowserSession(app)
-            let page = try await guest.get(path)
+            _ = try await AccountsTests.signInByEmail(guest, email: invitee)
+            let page = try await guest.get(link.path)
             #expect(page.status == .ok)
             #expect(page.body.string.contains("Join Acme &lt;Labs&gt;"))
-            let token = String(path.split(separator: "=", maxSplits: 1)[1])
-            let joined = try await guest.postForm("/invite", ["token": token, "csrf": guest.csrfCookie ?? ""])
-            #expect(joined.status == .seeOther)
+            try await Workspaces.accept(guest, link)
             let me = try AccountDataTests.json(try await guest.get("/v1/auth/me"))
             #expect((me["org"] as? [String: Any])?["name"] as? String == "Acme <Labs>")
             #expect((me["org"] as? [String: Any])?["role"] as? String == "member")
             // single use
-            #expect(try await BrowserSession(app).postForm("/invite", ["token": token, "csrf": ""]).status == .forbidden)
-            let again = BrowserSession(app)
-            _ = try await again.get("/login")
-            #expect(try await again.postForm("/invite", ["token": token, "csrf": again.csrfCookie ?? ""]).status == .gone)
+            #expect(try await BrowserSession(app).postForm("/invite", ["token": link.token, "csrf": ""]).status == .forbidden)
+            #expect(try await guest.postForm("/invite", ["token": link.token, "csrf": guest.csrfCookie ?? ""]).status == .gone)
 
             // a member cannot rename, invite or remove
             let guestCSRF = try #require(BrowserSession.csrfField(in: try await guest.get("/settings").body.string))
@@ -149,11 +142,7 @@ struct WorkspaceTests {
             let (other, _) = try await AccountDataTests.signedIn(app)
             let otherCSRF = try #require(BrowserSession.csrfField(in: try await other.get("/settings").body.string))
             _ = try await other.postForm("/settings/members", ["email": ownerEmail, "role": "owner", "csrf": otherCSRF])
-            let inviteBody = try #require(try await latestOutboxBody(app, to: ownerEmail))
-            let link = try #require(DevOutboxController.firstLink(in: inviteBody))
-            let token = String(link.split(separator: "=", maxSplits: 1)[1])
-            _ = try await owner.get("/login")
-            _ = try await owner.postForm("/invite", ["token": token, "csrf": owner.csrfCookie ?? ""])
+            try await Workspaces.accept(owner, try await Workspaces.link(app, to: ownerEmail))
 
             let settings = try await owner.get("/settings").body.string
             let choices = HTMLInspector(html: settings).tags("option").compactMap { $0.attributes["value"] }.filter { UUID(uuidString: $0) != nil }
