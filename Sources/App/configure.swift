@@ -52,8 +52,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
     app.middleware.use(ErrorPageMiddleware())
-    app.middleware.use(HostGuardMiddleware(origins: app.accounts.origins,
-                                           exemptPaths: [SiteRoute.healthz.path, SiteRoute.readyz.path]))
+    let probes: Set<String> = [SiteRoute.healthz.path, SiteRoute.readyz.path]
+    app.middleware.use(HostGuardMiddleware(origins: app.accounts.origins, exemptPaths: probes))
+    if config.isProduction && config.publicScheme == "https" {
+        app.middleware.use(HTTPSOnlyMiddleware(publicURL: config.publicURL, exemptPaths: probes))
+    }
 
     try routes(app, config: config)
 

@@ -100,6 +100,27 @@ struct ClientAddressTests {
         }
     }
 
+    @Test("production: a request a trusted proxy reports as plain http is sent to https; others' claims are ignored")
+    func forwardedScheme() async throws {
+        try await withConfiguredApp(try OriginAndHostTests.production(["BMM_TRUSTED_PROXIES": "10.0.0.0/8"])) { app in
+            let browser = BrowserSession(app)
+            let proxy = try SocketAddress(ipAddress: "10.1.2.3", port: 5000)
+            let stranger = try SocketAddress(ipAddress: "198.51.100.4", port: 5000)
+            let host: HTTPHeaders = ["Host": "mcp.example.com", "X-Forwarded-Proto": "http"]
+            let page = try await browser.send(.GET, "/docs?x=1", from: proxy, headers: host)
+            #expect(page.status == .permanentRedirect)
+            #expect(page.headers.first(name: .location) == "https://mcp.example.com/docs?x=1")
+            var json = host
+            json.add(name: .accept, value: "application/json")
+            let form = try await browser.send(.POST, "/login/email", from: proxy, headers: json)
+            #expect(form.status == .badRequest)
+            #expect(try AccountDataTests.json(form)["error"] as? String == "https_required")
+            #expect(try await browser.send(.GET, "/", from: proxy, headers: ["Host": "mcp.example.com", "X-Forwarded-Proto": "https"]).status == .ok)
+            #expect(try await browser.send(.GET, "/", from: stranger, headers: host).status == .ok, "an untrusted peer's header means nothing")
+            #expect(try await browser.send(.GET, "/healthz", from: proxy, headers: host).status == .ok)
+        }
+    }
+
     @Test("BMM_TRUSTED_PROXIES must be CIDRs")
     func badConfiguration() {
         #expect(throws: ConfigError.self) { try testConfig(environment: ["BMM_TRUSTED_PROXIES": "10.0.0.1/8"]) }
