@@ -14,6 +14,8 @@ struct HostingEnvironment: Sendable {
     let buildSignal: BuildSignal
     let calls: CallRecorder
     let contexts: ServerContextCache
+    /// Open list-changed streams and the watch on their servers' live versions.
+    let toolLists: ToolListWatch
 }
 
 extension Application {
@@ -46,7 +48,8 @@ extension Application {
             extraAllowedCIDRs: ranges,
             buildSignal: BuildSignal(),
             calls: CallRecorder(),
-            contexts: ServerContextCache()
+            contexts: ServerContextCache(),
+            toolLists: ToolListWatch { [self] servers in try await HostedServer.liveVersions(of: servers, on: db) }
         )
         let recorder = Task { [self] in await hosting.calls.run(on: self) }
         lifecycle.use(HostingLifecycle(recorder: recorder))
@@ -58,6 +61,7 @@ private struct HostingLifecycle: LifecycleHandler {
     let recorder: Task<Void, Never>
 
     func shutdownAsync(_ application: Application) async {
+        await application.hosting.toolLists.shutdown()
         recorder.cancel()
         _ = await recorder.value
         await application.hosting.sandbox.shutdown()

@@ -41,9 +41,19 @@ enum MCPController {
         return Response(status: .noContent)
     }
 
-    /// No server-initiated messages are ever sent, so there is no stream to open.
+    /// 2025 revisions: a session's stream of server-initiated notifications (the tool list
+    /// changed). 2026-07-28 has no `GET`; its clients send `subscriptions/listen` instead.
     static func get(_ req: Request) async throws -> Response {
-        _ = try await MCPAuthorization.context(req)
-        return Response(status: .methodNotAllowed, headers: ["Allow": "POST, DELETE"])
+        let context = try await MCPAuthorization.context(req)
+        guard (req.headers.first(name: .accept) ?? "").contains("text/event-stream") else {
+            throw APIError(.notAcceptable, "not_acceptable", "The notification stream is text/event-stream; send Accept: text/event-stream.")
+        }
+        guard let sessionID = req.headers.first(name: "MCP-Session-Id") else {
+            throw APIError(.badRequest, "missing_session", "Send the MCP-Session-Id header: the stream belongs to a session.")
+        }
+        guard try await MCPSessionEndpoint.findSession(sessionID, context, req) != nil else {
+            throw APIError(.notFound, "session_not_found", "No such session. Initialize again.")
+        }
+        return MCPNotificationStream.session(req, context)
     }
 }

@@ -9,6 +9,13 @@ enum MCPMethods {
     static let handshakeVersions = ["2025-11-25", "2025-06-18", "2025-03-26"]
     static let protocolMeta = "io.modelcontextprotocol/protocolVersion"
     static let capabilitiesMeta = "io.modelcontextprotocol/clientCapabilities"
+    /// Tools only; their list changes with every build and rollback, and clients hear of it
+    /// (`MCPNotificationStream`).
+    static let capabilities: JSONValue = ["tools": ["listChanged": true]]
+    /// How long a client may reuse `tools/list` and `server/discover`: a minute, since a
+    /// client that listens for changes hears of a new version at once, and one that does
+    /// not should not keep calling tools that are gone for long.
+    static let listTTLMilliseconds = 60_000
 
     static func dispatch(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message, id: JSONValue, stateless: Bool) async throws -> Response {
         // The stateless revision gives JSON-RPC errors an HTTP status; the 2025
@@ -21,7 +28,7 @@ enum MCPMethods {
             guard stateless, case .object(var fields) = result else { return result }
             fields["resultType"] = "complete"
             if cacheable {
-                fields["ttlMs"] = 0
+                fields["ttlMs"] = .number(Double(listTTLMilliseconds))
                 fields["cacheScope"] = "private"
             }
             return .object(fields)

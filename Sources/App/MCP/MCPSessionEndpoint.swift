@@ -22,7 +22,7 @@ enum MCPSessionEndpoint {
             try await session.create(on: req.db)
             let result: JSONValue = [
                 "protocolVersion": .string(version),
-                "capabilities": ["tools": ["listChanged": false]],
+                "capabilities": MCPMethods.capabilities,
                 "serverInfo": MCPMethods.serverInfo(context),
                 "instructions": .string(context.spec.description),
             ]

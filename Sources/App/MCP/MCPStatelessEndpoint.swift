@@ -32,12 +32,17 @@ enum MCPStatelessEndpoint {
                               data: ["supported": .array((MCPMethods.statelessVersions + MCPMethods.handshakeVersions).map { .string($0) }), "requested": .string(headerVersion)])
         }
         switch message.method {
+        case "subscriptions/listen":
+            guard (req.headers.first(name: .accept) ?? "").contains("text/event-stream") else {
+                return try refuse(JSONRPC.invalidRequest, "subscriptions/listen answers with an event stream: send Accept: text/event-stream.")
+            }
+            return MCPNotificationStream.listen(req, context, message, id: id)
         case "server/discover":
             let result: JSONValue = [
                 "supportedVersions": .array((MCPMethods.statelessVersions + MCPMethods.handshakeVersions).map { .string($0) }),
-                "capabilities": ["tools": ["listChanged": false]],
+                "capabilities": MCPMethods.capabilities,
                 "instructions": .string(context.spec.description),
-                "ttlMs": 0, "cacheScope": "private", "resultType": "complete",
+                "ttlMs": .number(Double(MCPMethods.listTTLMilliseconds)), "cacheScope": "private", "resultType": "complete",
                 "_meta": ["io.modelcontextprotocol/serverInfo": MCPMethods.serverInfo(context)],
             ]
             return try MCPReply.send(req, JSONRPC.result(id: id, result))

@@ -118,7 +118,8 @@ struct MCPEndpointTests {
             let discover = try Self.result(try await client.stateless("server/discover"))
             #expect((discover["supportedVersions"] as? [String])?.contains("2026-07-28") == true)
             #expect(discover["resultType"] as? String == "complete")
-            #expect(discover["ttlMs"] as? Int == 0)
+            #expect(discover["ttlMs"] as? Int == MCPMethods.listTTLMilliseconds)
+            #expect((discover["capabilities"] as? [String: Any]).flatMap { $0["tools"] as? [String: Any] }?["listChanged"] as? Bool == true)
             #expect(try await MCPSession.query(on: app.db).count() == 0, "no session is created")
 
             let list = try Self.result(try await client.stateless("tools/list"))
@@ -176,8 +177,14 @@ struct MCPEndpointTests {
             let evil = try await client.post(["jsonrpc": "2.0", "id": 1, "method": "tools/list"], headers: ["Origin": "https://evil.example"])
             #expect(evil.status == .forbidden)
 
+            // the 2025 notification stream needs an event-stream Accept and a session of this caller
             let get = try await app.testing().sendRequest(.GET, client.path, headers: ["Authorization": "Bearer \(client.token)"])
-            #expect(get.status == .methodNotAllowed)
+            #expect(get.status == .notAcceptable)
+            let sessionless = try await app.testing().sendRequest(.GET, client.path, headers: ["Authorization": "Bearer \(client.token)", "Accept": "text/event-stream"])
+            #expect(sessionless.status == .badRequest)
+            let unknown = try await app.testing().sendRequest(.GET, client.path, headers: [
+                "Authorization": "Bearer \(client.token)", "Accept": "text/event-stream", "MCP-Session-Id": "no-such-session"])
+            #expect(unknown.status == .notFound)
 
             // a suspended workspace's servers stop running tools
             for org in try await Organization.query(on: app.db).all() {

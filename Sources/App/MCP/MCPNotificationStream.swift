@@ -1,0 +1,56 @@
+import Core
+import Foundation
+import Vapor
+
+/// The server-to-client notification streams, one per era: the 2025 revisions' `GET`
+/// stream of a session, and 2026-07-28's `subscriptions/listen`, whose response is the
+/// stream. Both carry `notifications/tools/list_changed` when the server's live version
+/// changes, and SSE comments as keepalives.
+enum MCPNotificationStream {
+    static let listChanged = "notifications/tools/list_changed"
+
+    /// 2025: `GET` with the session's id opens the stream; nothing is replayed.
+    static func session(_ req: Request, _ context: MCPContext) -> Response {
+        let events = req.application.hosting.toolLists.listen(to: context.server.id!, liveVersion: context.live.versionID)
+        return stream { writer in
+            for await event in events {
+                switch event {
+                case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
+                case .toolsChanged: try await writer.write(.buffer(frame(["jsonrpc": "2.0", "method": .string(listChanged)])))
+                }
+            }
+        }
+    }
+
+    /// 2026-07-28: acknowledges what it will deliver (only tool list changes exist here),
+    /// tags every frame with the listen request's id, and closes with a result when the
+    /// server shuts the stream down.
+    static func listen(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message, id: JSONValue) -> Response {
+        let requested = message.params["notifications"]?["toolsListChanged"]?.boolValue == true
+        let meta: JSONValue = ["io.modelcontextprotocol/subscriptionId": id]
+        let honored: JSONValue = requested ? ["toolsListChanged": true] : [:]
+        let events = requested ? req.application.hosting.toolLists.listen(to: context.server.id!, liveVersion: context.live.versionID) : nil
+        return stream { writer in
+            try await writer.write(.buffer(frame([
+                "jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
+                "params": ["notifications": honored, "_meta": meta],
+            ])))
+            guard let events else { return }
+            for await event in events {
+                switch event {
+                case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
+                case .toolsChanged: try await writer.write(.buffer(frame(["jsonrpc": "2.0", "method": .string(listChanged), "params": ["_meta": meta]])))
+                }
+            }
+            try await writer.write(.buffer(frame(JSONRPC.result(id: id, ["resultType": "complete", "_meta": meta]))))
+        }
+    }
+
+    private static func frame(_ message: JSONValue) -> ByteBuffer {
+        ByteBuffer(string: "event: message\ndata: \(SpecJSON.compact(message))\n\n")
+    }
+
+    private static func stream(_ body: @escaping @Sendable (any AsyncBodyStreamWriter) async throws -> Void) -> Response {
+        Response(status: .ok, headers: ServerSentEvent.headers, body: .init(managedAsyncStream: body))
+    }
+}
