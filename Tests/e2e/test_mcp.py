@@ -133,7 +133,8 @@ def sdk_python(variable, default_venv):
         pytest.skip(f"{variable}=skip: this SDK's client is left out on purpose")
     path = pathlib.Path(value) if value else ROOT / default_venv / "bin" / "python"
     if not path.exists():
-        requirements = "requirements-mcp2.txt" if "MCP2" in variable else "requirements-mcp1.txt"
+        requirements = {"BMM_MCP2_PYTHON": "requirements-mcp2.txt", "BMM_MCP1_PYTHON": "requirements-mcp1.txt",
+                        "BMM_OTHERS_PYTHON": "requirements-others.txt"}.get(variable, "requirements-langchain.txt")
         pytest.fail(f"No Python for the MCP SDK at {path}. Run scripts/test, or: python3 -m venv {default_venv} && "
                     f"{default_venv}/bin/pip install -r Tests/e2e/mcp_clients/{requirements} "
                     f"(or set {variable} to an interpreter with it, or to 'skip').")
