@@ -19,10 +19,16 @@ struct CallExecution {
             limits: call.limits
         ))
 
+        let redactor = SecretRedactor(secrets: call.secrets)
+        let onProgress = call.onProgress
         let answer = await exchange(frame, limits: call.limits) { message in
             switch message {
             case .fetch(let call, let id, let request) where call == callID:
                 relay.start(id: id, request: request)
+                return nil
+            case .progress(let call, var update) where call == callID:
+                update.message = update.message.map(redactor.redact)
+                onProgress?(update)
                 return nil
             case .done(let call, let result) where call == callID:
                 return result
@@ -32,7 +38,6 @@ struct CallExecution {
         }
         relay.cancelAll()
         let duration = (ContinuousClock.now - started) / .milliseconds(1)
-        let redactor = SecretRedactor(secrets: call.secrets)
 
         guard let answer else {
             return SandboxOutcome(result: .failure(deathReason()), durationMilliseconds: duration, fetchCount: relay.count)

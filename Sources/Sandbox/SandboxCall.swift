@@ -8,6 +8,8 @@ public struct SandboxCall: Sendable {
     /// Only the secrets of the server being called; the worker holds them for this call only.
     public var secrets: [String: String]
     public var limits: SandboxLimits
+    /// Receives the tool's `ctx.progress` reports while it runs; nil ignores them.
+    public var onProgress: (@Sendable (SandboxProgress) -> Void)?
 
     public init(implementation: String, arguments: JSONValue = .object([:]), secrets: [String: String] = [:], limits: SandboxLimits = .standard) {
         self.implementation = implementation

@@ -15,6 +15,7 @@ import Foundation
 ///   {"type":"done","call":N,"ok":true,"value":…,"logs":[…],"droppedLogs":D}
 ///   {"type":"done","call":N,"ok":false,"failure":"thrown|syntax|cpu_limit|…","message":…,"logs":[…],…}
 ///   {"type":"compiled","call":N,"ok":true} or with "ok":false,"failure","message"
+///   {"type":"progress","call":N,"update":{"progress":P,"total":T,"message":…}}
 ///   Either answer may end with "retire":true: the worker exits right after it.
 enum WorkerProtocol {
     /// Results and logs are capped well below this; a bigger frame means a broken worker.
@@ -38,6 +39,10 @@ enum WorkerProtocol {
             return .done(call: raw.call, WorkerResult(raw))
         case "compiled":
             return .compiled(call: raw.call, WorkerResult(raw))
+        case "progress":
+            guard let update = json["update"], let done = update["progress"]?.numberValue, done.isFinite else { return nil }
+            let total = update["total"]?.numberValue.flatMap { $0.isFinite ? $0 : nil }
+            return .progress(call: raw.call, SandboxProgress(progress: done, total: total, message: update["message"]?.stringValue))
         default:
             return nil
         }
@@ -48,6 +53,7 @@ enum WorkerMessage: Sendable {
     case fetch(call: Int, id: Int, request: WorkerFetchRequest)
     case done(call: Int, WorkerResult)
     case compiled(call: Int, WorkerResult)
+    case progress(call: Int, SandboxProgress)
 }
 
 struct WorkerResult: Sendable {

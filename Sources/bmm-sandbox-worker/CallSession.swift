@@ -83,6 +83,22 @@ final class CallSession {
         return promise
     }
 
+    /// Progress updates sent to the parent so far; past `maxProgressUpdates` they are dropped
+    /// (a tool reporting in a tight loop must not flood the channel).
+    private var progressUpdates = 0
+    static let maxProgressUpdates = 1000
+
+    /// Passes `ctx.progress`'s update (JSON the runtime built and checked) to the parent at once:
+    /// the client sees it while the call is still running.
+    func progress(updateJSON: JSValueRef?) {
+        guard progressUpdates < Self.maxProgressUpdates, let updateJSON,
+              let copy = JSValueToStringCopy(realm.context, updateJSON, nil) else { return }
+        defer { JSStringRelease(copy) }
+        progressUpdates += 1
+        let text = String(jsString: copy, maxUTF16Units: 4096)
+        channel.writeFrame(#"{"type":"progress","call":\#(id),"update":\#(text)}"#)
+    }
+
     func log(_ value: JSValueRef?) {
         guard logs.count < limits.maxLogLines else {
             droppedLogs += 1

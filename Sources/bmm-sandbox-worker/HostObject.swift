@@ -11,6 +11,7 @@ enum HostObject {
             ("log", hostLog),
             ("settle", hostSettle),
             ("randomBytes", hostRandomBytes),
+            ("progress", hostProgress),
         ]
         // The class lives as long as the process, so its tables are never freed.
         let table = UnsafeMutablePointer<JSStaticFunction>.allocate(capacity: functions.count + 1)
@@ -67,6 +68,11 @@ private let hostLog: JSObjectCallAsFunctionCallback = { context, _, this, count,
 private let hostSettle: JSObjectCallAsFunctionCallback = { context, _, this, count, arguments, _ in
     let fulfilled = argument(0, count, arguments).map { JSValueToBoolean(context, $0) } ?? false
     session(of: this)?.settle(fulfilled: fulfilled, value: argument(1, count, arguments))
+    return JSValueMakeUndefined(context)
+}
+
+private let hostProgress: JSObjectCallAsFunctionCallback = { context, _, this, count, arguments, _ in
+    session(of: this)?.progress(updateJSON: argument(0, count, arguments))
     return JSValueMakeUndefined(context)
 }
 

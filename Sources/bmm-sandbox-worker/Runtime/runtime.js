@@ -21,6 +21,7 @@ const { defineProperty, freeze, keys: objectKeys } = Object;
 const promiseThen = Promise.prototype.then;
 const functionToString = Function.prototype.toString;
 const stringify = JSON.stringify;
+const numberIsFinite = Number.isFinite;
 const parseJSON = JSON.parse;
 const NativeError = Error;
 const NativeTypeError = TypeError;
@@ -264,6 +265,25 @@ function describeThrown(error, implementationURL) {
   }
 }
 
+// --- ctx.progress ------------------------------------------------------------------
+// ctx.progress(done, total?, message?): reported to the MCP client as notifications/progress
+// when it asked for progress; otherwise nothing happens. `done` should grow with each call.
+function progress(done, total, message) {
+  if (typeof done !== "number" || !numberIsFinite(done) || done < 0) {
+    throw new NativeTypeError("ctx.progress: the first argument must be a finite number of at least 0");
+  }
+  if (total !== undefined && (typeof total !== "number" || !numberIsFinite(total) || total < 0)) {
+    throw new NativeTypeError("ctx.progress: total must be a finite number of at least 0, or left out");
+  }
+  if (message !== undefined && typeof message !== "string") {
+    throw new NativeTypeError("ctx.progress: message must be a string, or left out");
+  }
+  const update = { progress: done };
+  if (total !== undefined) update.total = total;
+  if (message !== undefined) update.message = message.length > 500 ? message.slice(0, 500) : message;
+  host.progress(stringify(update));
+}
+
 return freeze({
   isWholeBody(fn, wrapperSource) {
     return typeof fn === "function" && apply(functionToString, fn, []) === wrapperSource.slice(1, -1);
@@ -272,6 +292,7 @@ return freeze({
     const ctx = freeze({
       fetch,
       log: (...values) => logLine("", values),
+      progress,
       secrets: freeze({ ...secrets }),
     });
     let promise;
