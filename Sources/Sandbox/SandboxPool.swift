@@ -135,6 +135,8 @@ public actor SandboxPool {
         waiters.removeAll()
         pending.forEach { $0.continuation.resume(returning: .failure(.cancelled)) }
         monitor.stop()
+        // Apps and tests may keep a shut-down pool around; its directory goes now.
+        plan.removeDirectory()
     }
 
     /// Process ids of the live workers, for diagnostics and tests.
