@@ -54,12 +54,15 @@ let package = Package(
             pkgConfig: "javascriptcoregtk-4.1",
             providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
         ),
+        // prctl and seccomp for the sandbox (Swift cannot call variadic C functions), and the
+        // worker's system-call allow-list, written as BPF with the kernel's own constants.
+        .target(name: "CSandboxContainment"),
         // Host side of the tool sandbox: a pool of worker processes; no Vapor.
-        .target(name: "Sandbox", dependencies: ["Core"]),
+        .target(name: "Sandbox", dependencies: ["Core", "CSandboxContainment"]),
         // The runtime's JavaScript is embedded in the worker binary (Runtime/README.md).
         .executableTarget(
             name: "bmm-sandbox-worker",
-            dependencies: ["CJavaScriptCore"],
+            dependencies: ["CJavaScriptCore", "CSandboxContainment"],
             exclude: ["Runtime/README.md"],
             resources: [
                 .embedInCode("Runtime/runtime.js"),

@@ -3,7 +3,7 @@ import Vapor
 /// Every feature registers its own routes from the `SiteRoute` table.
 func routes(_ app: Application, config: AppConfig) throws {
     let accounts = AccountMiddleware.all(app.accounts)
-    try app.register(collection: SiteRoutes())
+    try app.register(collection: SiteRoutes(sessions: SessionAuthenticator(cookies: app.accounts.cookies)))
     try app.register(collection: AccountRoutes(accounts: accounts, showsOutbox: !config.isProduction))
     try app.register(collection: DashboardRoutes(accounts: accounts))
     try app.register(collection: SettingsRoutes(accounts: accounts))

@@ -1,4 +1,5 @@
 import Core
+import Glibc
 
 /// Runs one call (or one compile check) on a leased worker: sends the request, relays
 /// fetches while the tool awaits them, and turns the worker's answer, or the reason
@@ -67,6 +68,7 @@ struct CallExecution {
     /// killed because the caller's task was cancelled).
     private func exchange(_ frame: [UInt8], limits: SandboxLimits, handle: (WorkerMessage) -> WorkerResult?) async -> WorkerResult? {
         worker.beginCall(callID)
+        worker.limitMemory(bytes: limits.memoryMegabytes * 1024 * 1024)
         let token = monitor.watch(worker, limits: limits)
         defer {
             monitor.unwatch(token)
@@ -86,7 +88,11 @@ struct CallExecution {
         }
     }
 
+    /// The kernel's verdicts come first: the parent's monitor may have seen the dead
+    /// process and called it a crash before the reader reaped it.
     private func deathReason() -> SandboxFailure {
+        if worker.terminationSignal == SIGSYS { return .forbiddenSystemCall }
+        if worker.wasKilledForMemory { return .memoryLimit }
         if let reason = worker.killReason { return reason }
         worker.kill(because: .workerCrashed)
         return .workerCrashed

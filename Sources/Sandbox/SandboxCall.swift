@@ -8,11 +8,21 @@ public struct SandboxCall: Sendable {
     /// Only the secrets of the server being called; the worker holds them for this call only.
     public var secrets: [String: String]
     public var limits: SandboxLimits
+    /// The workspace whose server this is: under `.workspace` isolation only that
+    /// workspace's workers run it.
+    public var workspace: String?
     /// Receives the tool's `ctx.progress` reports while it runs; nil ignores them.
     public var onProgress: (@Sendable (SandboxProgress) -> Void)?
 
-    public init(implementation: String, arguments: JSONValue = .object([:]), secrets: [String: String] = [:], limits: SandboxLimits = .standard) {
+    public init(
+        implementation: String,
+        arguments: JSONValue = .object([:]),
+        secrets: [String: String] = [:],
+        limits: SandboxLimits = .standard,
+        workspace: String? = nil
+    ) {
         self.implementation = implementation
+        self.workspace = workspace
         self.arguments = arguments
         self.secrets = secrets
         self.limits = limits

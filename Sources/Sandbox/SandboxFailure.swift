@@ -17,6 +17,9 @@ public enum SandboxFailure: Error, Sendable, Hashable {
     case responseTooLarge
     case resultTooLarge
     case workerCrashed
+    /// The worker made a system call outside the seccomp allow-list and the kernel
+    /// killed it: an attempt to get out of the JavaScript sandbox, or an engine bug.
+    case forbiddenSystemCall
     /// Every worker is busy and the queue is full.
     case busy
     case cancelled
@@ -39,6 +42,8 @@ public enum SandboxFailure: Error, Sendable, Hashable {
         case .resultTooLarge:
             "The tool's return value is larger than the limit allows; return only what the model needs."
         case .workerCrashed: "The sandbox process running the tool stopped unexpectedly."
+        case .forbiddenSystemCall:
+            "The sandbox stopped the tool: its process attempted an operation the operating system forbids to tools (such as opening a file or a network connection)."
         case .busy: "The sandbox is busy; try again in a moment."
         case .cancelled: "The call was cancelled."
         case .workerUnavailable(let reason): "The sandbox could not start: \(reason)"
@@ -58,6 +63,7 @@ public enum SandboxFailure: Error, Sendable, Hashable {
         case .responseTooLarge: "response_too_large"
         case .resultTooLarge: "result_too_large"
         case .workerCrashed: "worker_crashed"
+        case .forbiddenSystemCall: "forbidden_system_call"
         case .busy: "sandbox_busy"
         case .cancelled: "cancelled"
         case .workerUnavailable: "sandbox_unavailable"

@@ -1,9 +1,12 @@
 import Foundation
 
-/// Long-lived bmm-sandbox-worker processes, each running one call at a time. Calls
-/// wait in a bounded queue when every worker is busy. A worker that is killed for a
-/// limit, crashes, has served `recycleAfterCalls` calls or stays large after a call is
-/// replaced by a fresh process.
+/// Long-lived bmm-sandbox-worker processes, each running one call at a time, each
+/// contained by the operating system as far as this machine allows (`containment`).
+/// Calls wait in a bounded queue when every worker is busy. A worker that is killed for
+/// a limit, crashes, has served `recycleAfterCalls` calls or stays large after a call is
+/// replaced by a fresh process. Under `.workspace` isolation a worker serves only the
+/// workspace it was started for; a call from another workspace takes a free slot or the
+/// least recently used idle worker's place.
 public actor SandboxPool {
     public struct Configuration: Sendable {
         /// Path of the bmm-sandbox-worker executable.
@@ -18,11 +21,8 @@ public actor SandboxPool {
         /// counts the worker's whole resident set: about 25 MB fresh, 45 MB after a
         /// thousand small calls).
         public var recycleAboveResidentMegabytes: Int
-        /// The workers' whole environment (nothing is inherited from this process),
-        /// e.g. JavaScriptCore options such as `JSC_useJIT=false`. Swift's crash
-        /// backtracer is always switched off: it would start a helper that dumps the
-        /// worker's memory and holds on to its channel.
-        public var environment: [String: String]
+        public var containment: SandboxContainment
+        public var isolation: SandboxIsolation
 
         public init(
             workerExecutable: String = SandboxPool.defaultWorkerExecutable(),
@@ -30,14 +30,16 @@ public actor SandboxPool {
             maxQueuedCalls: Int = 256,
             recycleAfterCalls: Int = 1000,
             recycleAboveResidentMegabytes: Int = 64,
-            environment: [String: String] = ["LANG": "C.UTF-8"]
+            containment: SandboxContainment = SandboxContainment(),
+            isolation: SandboxIsolation = .shared
         ) {
             self.workerExecutable = workerExecutable
             self.workers = workers
             self.maxQueuedCalls = maxQueuedCalls
             self.recycleAfterCalls = recycleAfterCalls
             self.recycleAboveResidentMegabytes = recycleAboveResidentMegabytes
-            self.environment = environment
+            self.containment = containment
+            self.isolation = isolation
         }
     }
 
@@ -48,24 +50,40 @@ public actor SandboxPool {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("bmm-sandbox-worker").path
     }
 
-    private typealias Lease = (worker: WorkerProcess, callID: Int)
+    /// The workers' whole environment: nothing of this process's. Swift's crash
+    /// backtracer reads its switch before `main`, so it cannot come as an argument; it
+    /// would start a helper that dumps the worker's memory and holds on to its channel.
+    static let workerEnvironment = ["SWIFT_BACKTRACE": "enable=no"]
 
+    private typealias Lease = (worker: WorkerProcess, callID: Int)
+    private typealias Waiter = (id: Int, workspace: String, continuation: CheckedContinuation<Result<Lease, SandboxFailure>, Never>)
+
+    /// Which walls the workers have on this machine.
+    public nonisolated let containment: ContainmentReport
     private let configuration: Configuration
+    private let plan: ContainmentPlan
     private let monitor = ResourceMonitor()
+    /// Least recently used first.
     private var idle: [WorkerProcess] = []
     private var live: [pid_t: WorkerProcess] = [:]
-    private var waiters: [(id: Int, continuation: CheckedContinuation<Result<Lease, SandboxFailure>, Never>)] = []
+    /// The workspace each live worker serves, under `.workspace` isolation.
+    private var workspaceOf: [pid_t: String] = [:]
+    private var waiters: [Waiter] = []
     private var nextWaiterID = 0
     private var nextCallID = 0
     private var isShutDown = false
 
-    /// Fails with `.workerUnavailable` if the worker executable is missing; workers
-    /// themselves start on first use.
+    /// Fails with `.workerUnavailable` if the worker executable is missing or the
+    /// containment settings name an unusable account; workers themselves start on first
+    /// use. Marks this process non-dumpable, so a worker cannot read its memory or
+    /// environment through /proc even under the same uid.
     public init(configuration: Configuration = Configuration()) throws(SandboxFailure) {
         guard access(configuration.workerExecutable, X_OK) == 0 else {
             throw .workerUnavailable("the worker executable \(configuration.workerExecutable) is missing or not executable")
         }
         self.configuration = configuration
+        plan = try ContainmentPlan(configuration.containment, isolation: configuration.isolation)
+        containment = plan.report
     }
 
     deinit {
@@ -73,12 +91,14 @@ public actor SandboxPool {
             worker.kill(because: .cancelled)
         }
         monitor.stop()
+        plan.removeDirectory()
+        plan.memoryCgroup?.remove()
     }
 
     /// Runs one tool call. Never throws: every failure, including a full queue, is in
     /// the outcome.
     public nonisolated func run(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
-        switch await acquire() {
+        switch await acquire(for: call.workspace) {
         case .failure(let failure):
             return SandboxOutcome(result: .failure(failure))
         case .success(let lease):
@@ -89,9 +109,10 @@ public actor SandboxPool {
     }
 
     /// Checks that an implementation compiles (syntax errors name the line in the body)
-    /// without running it.
-    public nonisolated func compile(_ implementation: String) async -> Result<Void, SandboxFailure> {
-        switch await acquire() {
+    /// without running it, on a worker of `workspace` (the parser is tenant code's first
+    /// contact with the engine too).
+    public nonisolated func compile(_ implementation: String, workspace: String? = nil) async -> Result<Void, SandboxFailure> {
+        switch await acquire(for: workspace) {
         case .failure(let failure):
             return .failure(failure)
         case .success(let lease):
@@ -108,11 +129,14 @@ public actor SandboxPool {
             worker.kill(because: .cancelled)
         }
         live.removeAll()
+        workspaceOf.removeAll()
         idle.removeAll()
         let pending = waiters
         waiters.removeAll()
         pending.forEach { $0.continuation.resume(returning: .failure(.cancelled)) }
         monitor.stop()
+        // Apps and tests may keep a shut-down pool around; its directory goes now.
+        plan.removeDirectory()
     }
 
     /// Process ids of the live workers, for diagnostics and tests.
@@ -122,14 +146,25 @@ public actor SandboxPool {
 
     // MARK: Leasing
 
-    private func acquire() async -> Result<Lease, SandboxFailure> {
+    private func acquire(for workspace: String?) async -> Result<Lease, SandboxFailure> {
         guard !isShutDown else { return .failure(.workerUnavailable("the sandbox pool has been shut down")) }
-        while let worker = idle.popLast() {
-            if worker.isAlive { return .success(lease(worker)) }
-            live[worker.pid] = nil
+        let key = bindingKey(workspace)
+        idle.removeAll { worker in
+            guard !worker.isAlive else { return false }
+            forget(worker)
+            return true
+        }
+        if let index = idle.lastIndex(where: { workspaceOf[$0.pid] == key }) {
+            return .success(lease(idle.remove(at: index)))
+        }
+        if live.count >= configuration.workers, !idle.isEmpty {
+            // Only under workspace isolation: every idle worker serves another workspace.
+            let oldest = idle.removeFirst()
+            oldest.kill(because: .cancelled)
+            forget(oldest)
         }
         if live.count < configuration.workers {
-            switch spawn() {
+            switch spawn(for: key) {
             case .success(let worker): return .success(lease(worker))
             case .failure(let failure): return .failure(failure)
             }
@@ -139,7 +174,7 @@ public actor SandboxPool {
         nextWaiterID += 1
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                waiters.append((id, continuation))
+                waiters.append((id, key, continuation))
             }
         } onCancel: {
             Task { await self.cancelWaiter(id) }
@@ -161,24 +196,31 @@ public actor SandboxPool {
             return
         }
         worker.kill(because: .cancelled)
-        live[worker.pid] = nil
+        forget(worker)
         replenish()
     }
 
-    /// Gives a free worker to the longest-waiting call, or parks it.
+    /// Gives a free worker to the longest-waiting call it may serve, or parks it. Under
+    /// workspace isolation, if only other workspaces' calls wait, the worker makes way
+    /// for one of theirs.
     private func hand(_ worker: WorkerProcess) {
-        guard !waiters.isEmpty else {
+        let key = workspaceOf[worker.pid]
+        if let index = waiters.firstIndex(where: { $0.workspace == key }) {
+            waiters.remove(at: index).continuation.resume(returning: .success(lease(worker)))
+        } else if waiters.isEmpty {
             idle.append(worker)
-            return
+        } else {
+            worker.kill(because: .cancelled)
+            forget(worker)
+            replenish()
         }
-        let waiter = waiters.removeFirst()
-        waiter.continuation.resume(returning: .success(lease(worker)))
     }
 
-    /// Starts a replacement at once so the next call does not pay for the start-up.
+    /// Starts a replacement at once so the next call does not pay for the start-up:
+    /// for the longest-waiting call's workspace, or for any.
     private func replenish() {
         guard !isShutDown, live.count < configuration.workers else { return }
-        switch spawn() {
+        switch spawn(for: waiters.first?.workspace ?? bindingKey(nil)) {
         case .success(let worker):
             hand(worker)
         case .failure(let failure):
@@ -189,12 +231,26 @@ public actor SandboxPool {
         }
     }
 
-    private func spawn() -> Result<WorkerProcess, SandboxFailure> {
+    /// Calls without a workspace (and every call under `.shared`) share one key.
+    private func bindingKey(_ workspace: String?) -> String {
+        configuration.isolation == .workspace ? workspace ?? "" : ""
+    }
+
+    private func forget(_ worker: WorkerProcess) {
+        live[worker.pid] = nil
+        workspaceOf[worker.pid] = nil
+    }
+
+    private func spawn(for key: String) -> Result<WorkerProcess, SandboxFailure> {
         do throws(SandboxFailure) {
-            var environment = configuration.environment
-            environment["SWIFT_BACKTRACE"] = "enable=no"
-            let worker = try WorkerProcess.spawn(executable: configuration.workerExecutable, environment: environment)
+            let worker = try WorkerProcess.spawn(
+                executable: configuration.workerExecutable,
+                arguments: plan.arguments,
+                environment: Self.workerEnvironment,
+                memoryCgroup: plan.memoryCgroup
+            )
             live[worker.pid] = worker
+            workspaceOf[worker.pid] = key
             return .success(worker)
         } catch {
             return .failure(error)

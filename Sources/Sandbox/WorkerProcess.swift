@@ -3,8 +3,10 @@ import Foundation
 import Glibc
 
 /// One bmm-sandbox-worker child: spawned with posix_spawn on a socketpair that becomes
-/// its stdin and stdout, with a minimal environment and no other descriptors. A reader
-/// thread turns its frames into mailbox messages and reaps it when it exits.
+/// its stdin and stdout, with no descriptor of the app's but stderr (for its last words)
+/// and no environment of the app's; it contains itself as its arguments ask
+/// (ContainmentPlan). A reader thread turns its frames into mailbox messages and reaps
+/// it when it exits.
 final class WorkerProcess: Sendable {
     let pid: pid_t
     let mailbox = Mailbox()
@@ -23,15 +25,21 @@ final class WorkerProcess: Sendable {
         var callsServed = 0
         /// It announced that it exits after its last answer.
         var isRetiring = false
+        /// The signal that ended it, once reaped: SIGSYS is the seccomp filter's verdict.
+        var terminationSignal: Int32?
     }
 
     /// `/proc/<pid>/stat`, opened once: `usage()` runs twice per call, and re-reading an
     /// open proc file skips the path lookup that opening it costs. -1 if it could not be opened.
     private let statDescriptor: Int32
 
-    private init(pid: pid_t, socket: Int32) {
+    /// Where the kernel caps its memory, if this machine has such a place.
+    private let memoryCgroup: MemoryCgroup?
+
+    private init(pid: pid_t, socket: Int32, memoryCgroup: MemoryCgroup?) {
         self.pid = pid
         self.socket = socket
+        self.memoryCgroup = memoryCgroup
         statDescriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         writes = DispatchQueue(label: "bmm.sandbox.worker.\(pid).writes")
     }
@@ -39,9 +47,11 @@ final class WorkerProcess: Sendable {
     deinit {
         close(socket)
         if statDescriptor >= 0 { close(statDescriptor) }
+        // Only now: until the last call's outcome is known, its memory.events may be read.
+        memoryCgroup?.release(pid)
     }
 
-    static func spawn(executable: String, environment: [String: String]) throws(SandboxFailure) -> WorkerProcess {
+    static func spawn(executable: String, arguments: [String], environment: [String: String], memoryCgroup: MemoryCgroup?) throws(SandboxFailure) -> WorkerProcess {
         var descriptors: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors) == 0 else {
             throw .workerUnavailable("socketpair failed: \(String(cString: strerror(errno)))")
@@ -67,7 +77,7 @@ final class WorkerProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let arguments = [executable]
+        let arguments = [executable] + arguments
         let environmentLines = environment.map { "\($0.key)=\($0.value)" }.sorted()
         var pid = pid_t()
         let status = withCStringArray(arguments) { argv in
@@ -79,7 +89,15 @@ final class WorkerProcess: Sendable {
             close(parentEnd)
             throw .workerUnavailable("cannot start \(executable): \(String(cString: strerror(status)))")
         }
-        let worker = WorkerProcess(pid: pid, socket: parentEnd)
+        let worker = WorkerProcess(pid: pid, socket: parentEnd, memoryCgroup: memoryCgroup)
+        // The worker reads no request before it is in its cgroup: the first comes after this.
+        if let memoryCgroup, !memoryCgroup.adopt(pid) {
+            Glibc.kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+            memoryCgroup.release(pid)
+            throw .workerUnavailable("cannot move the worker into its memory cgroup under \(memoryCgroup.path)")
+        }
         let reader = Thread { worker.readUntilExit() }
         reader.name = "bmm-sandbox-reader-\(pid)"
         reader.start()
@@ -89,6 +107,15 @@ final class WorkerProcess: Sendable {
     var isAlive: Bool { state.withLock { !$0.hasExited && $0.killReason == nil && !$0.isRetiring } }
     var killReason: SandboxFailure? { state.withLock { $0.killReason } }
     var callsServed: Int { state.withLock { $0.callsServed } }
+    var terminationSignal: Int32? { state.withLock { $0.terminationSignal } }
+
+    /// Caps its memory in the kernel for the coming call, where the machine allows it.
+    func limitMemory(bytes: Int) {
+        memoryCgroup?.limit(pid, bytes: bytes)
+    }
+
+    /// The kernel killed it for its memory cap.
+    var wasKilledForMemory: Bool { memoryCgroup?.killedForMemory(pid) ?? false }
 
     func beginCall(_ call: Int) {
         state.withLock {
@@ -180,6 +207,12 @@ final class WorkerProcess: Sendable {
         state.withLock { $0.hasExited = true }
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)
+        // WIFSIGNALED and WTERMSIG are macros Swift does not import: the low seven bits
+        // hold the signal, 0 for a normal exit and 0x7f for a stopped process.
+        let signal = status & 0x7f
+        if signal != 0 && signal != 0x7f {
+            state.withLock { $0.terminationSignal = signal }
+        }
         // Pending and future writes fail instead of blocking; the descriptor itself is
         // closed only when nothing can use it any more (deinit).
         shutdown(socket, Int32(SHUT_RDWR))

@@ -15,8 +15,10 @@ final class Worker {
     private let channel = FrameChannel()
     /// Parsed once for the process; evaluated into each fresh context.
     private let runtimeScript: JSScriptRef
+    private let testHooks: Bool
 
-    init() {
+    init(testHooks: Bool) {
+        self.testHooks = testHooks
         let group = JSContextGroupCreate()!
         self.group = group
         hostClass = HostObject.makeClass()
@@ -34,6 +36,22 @@ final class Worker {
         runtimeScript = script
     }
 
+    /// Runs the whole path of a call once before the seccomp filter goes on, so that
+    /// what JavaScriptCore does only the first time (reading /proc for stack bounds,
+    /// starting its GC and watchdog threads) happens while it still may.
+    func warmUp() {
+        guard let context = JSGlobalContextCreateInGroup(group, nil) else { fatalProtocolError("cannot create a context") }
+        let realm = Realm(context: context)
+        let session = CallSession(id: 0, limits: CallLimits(), realm: realm, channel: channel)
+        budget.begin(milliseconds: Self.compileCPUMilliseconds)
+        if case .success(let prepared) = prepare("return [1, 2].map(n => n * 2)", realm: realm, session: session) {
+            HostObject.detach(prepared.host)
+        }
+        budget.end()
+        JSGarbageCollect(context)
+        JSGlobalContextRelease(context)
+    }
+
     func serve() -> Never {
         while var frame = channel.readFrame() {
             handle(frame)
@@ -49,6 +67,7 @@ final class Worker {
         withJSString("eval and the Function constructor are disabled in the sandbox") {
             JSGlobalContextSetEvalEnabled(context, false, $0)
         }
+        if testHooks { TestHooks.install(in: context) }
         let realm = Realm(context: context)
         guard let request = realm.object(realm.parseJSON(frame)),
               let callID = realm.number(realm.property(request, "call")).map(Int.init)

@@ -137,7 +137,7 @@ struct PoolTests {
 
             // then
             #expect(!environment.contains("BMM_SANDBOX_TEST_SECRET"))
-            #expect(environment.split(separator: "\0").sorted() == ["LANG=C.UTF-8", "SWIFT_BACKTRACE=enable=no"])
+            #expect(environment.split(separator: "\0").sorted() == ["SWIFT_BACKTRACE=enable=no"])
         }
     }
 }

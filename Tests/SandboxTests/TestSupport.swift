@@ -9,6 +9,9 @@ func withPool<T>(
     workers: Int = 1,
     maxQueuedCalls: Int = 256,
     recycleAfterCalls: Int = 1000,
+    isolation: SandboxIsolation = .shared,
+    jit: Bool = false,
+    testHooks: Bool = false,
     _ body: (SandboxPool) async throws -> T
 ) async throws -> T {
     let path = SandboxPool.defaultWorkerExecutable()
@@ -16,11 +19,15 @@ func withPool<T>(
         FileManager.default.isExecutableFile(atPath: path),
         "bmm-sandbox-worker is missing at \(path): run `swift build --build-tests` before `swift test`"
     )
+    var containment = SandboxContainment(jit: jit)
+    containment.testHooks = testHooks
     let pool = try SandboxPool(configuration: .init(
         workerExecutable: path,
         workers: workers,
         maxQueuedCalls: maxQueuedCalls,
-        recycleAfterCalls: recycleAfterCalls
+        recycleAfterCalls: recycleAfterCalls,
+        containment: containment,
+        isolation: isolation
     ))
     do {
         let result = try await body(pool)
@@ -38,9 +45,11 @@ extension SandboxPool {
         arguments: JSONValue = [:],
         secrets: [String: String] = [:],
         limits: SandboxLimits = .standard,
+        workspace: String? = nil,
         fetcher: any SandboxFetcher = OfflineFetcher()
     ) async -> SandboxOutcome {
-        await run(SandboxCall(implementation: implementation, arguments: arguments, secrets: secrets, limits: limits), fetcher: fetcher)
+        await run(SandboxCall(implementation: implementation, arguments: arguments, secrets: secrets, limits: limits, workspace: workspace),
+                  fetcher: fetcher)
     }
 }
 

@@ -25,6 +25,17 @@ ensure_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The unprivileged account sandbox workers switch to when bmm runs as root
+# (BMM_SANDBOX_USER, default bmm-sandbox): a system user with no home and no shell.
+# Not root: nothing to do; the app starts with a warning that workers keep its uid.
+ensure_sandbox_user() {
+  local name="${BMM_SANDBOX_USER:-bmm-sandbox}"
+  [ "$(id -u)" -eq 0 ] || return 0
+  id -u "$name" >/dev/null 2>&1 && return 0
+  log "Creating the sandbox user $name"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin --user-group "$name"
+}
+
 ensure_swift() {
   if ! command -v swift >/dev/null 2>&1; then
     echo "Swift 6 is not on the PATH. Install the Swift toolchain for Debian 12 from swift.org, then run this again." >&2

@@ -56,7 +56,7 @@ struct BuildRunner: Sendable {
                 return try await fail(build, "\(finding.path): \(finding.message)")
             }
             for tool in spec.tools {
-                if case .failure(let failure) = await app.hosting.sandbox.compile(tool.implementation) {
+                if case .failure(let failure) = await app.hosting.sandbox.compile(tool.implementation, workspace: build.$organization.id.uuidString) {
                     return try await fail(build, "\(tool.name): \(failure.message)")
                 }
                 try await queue.log(build, "Compiled \(tool.name)", level: "ok")

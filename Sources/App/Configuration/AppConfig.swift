@@ -1,6 +1,7 @@
 import Core
 import Egress
 import Foundation
+import Sandbox
 
 /// Everything the app reads from its environment, read once at start-up.
 /// Development works with no variables at all; production refuses to start
@@ -55,6 +56,12 @@ public struct AppConfig: Sendable {
     public var egressAllowCIDRs: String
     /// Sandbox worker processes (`BMM_SANDBOX_WORKERS`, default 2).
     public var sandboxWorkers: Int
+    /// The account sandbox workers switch to when the app is root (`BMM_SANDBOX_USER`).
+    public var sandboxUser: String?
+    /// JavaScriptCore's JIT in the workers (`BMM_SANDBOX_JIT=1`; off by default).
+    public var sandboxJIT = false
+    /// `BMM_SANDBOX_ISOLATION`: `shared` (default) or `workspace` (a worker per workspace).
+    public var sandboxIsolation: SandboxIsolation = .shared
     /// Run the build queue in this process (`serve`; tests drain it themselves).
     public var runsBuilds = false
     /// How long a SQLite statement waits for another connection's write lock before it fails
@@ -200,6 +207,22 @@ extension AppConfig {
                 problems.append("BMM_SANDBOX_WORKERS must be a number from 1 to 64")
             }
         }
+        var sandboxJIT = false
+        switch value("BMM_SANDBOX_JIT") {
+        case nil, "0": break
+        case "1": sandboxJIT = true
+        default: problems.append("BMM_SANDBOX_JIT must be 0 or 1")
+        }
+        var sandboxIsolation = SandboxIsolation.shared
+        if let raw = value("BMM_SANDBOX_ISOLATION") {
+            if let parsed = SandboxIsolation(rawValue: raw) { sandboxIsolation = parsed } else {
+                problems.append("BMM_SANDBOX_ISOLATION must be `shared` or `workspace`")
+            }
+        }
+        let sandboxUser = value("BMM_SANDBOX_USER")
+        if let sandboxUser, sandboxUser.isEmpty || sandboxUser.contains(where: { !($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+            problems.append("BMM_SANDBOX_USER must be an account name (letters, digits, -, _ and .)")
+        }
         var rateLimits = RateLimitPolicy()
         if let raw = value("BMM_SIGNIN_SENDS_PER_IP") {
             if let parsed = Int(raw), parsed > 0 { rateLimits = RateLimitPolicy(signInSendsPerIP: parsed) } else {
@@ -254,6 +277,9 @@ extension AppConfig {
             drafting: drafting,
             egressAllowCIDRs: value("BMM_EGRESS_ALLOW_CIDRS") ?? "",
             sandboxWorkers: sandboxWorkers,
+            sandboxUser: sandboxUser,
+            sandboxJIT: sandboxJIT,
+            sandboxIsolation: sandboxIsolation,
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,
             rateLimits: rateLimits

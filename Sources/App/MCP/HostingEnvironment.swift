@@ -38,9 +38,19 @@ extension Application {
         }
         let pool: SandboxPool
         do {
-            pool = try SandboxPool(configuration: .init(workers: config.sandboxWorkers))
+            pool = try SandboxPool(configuration: .init(
+                workers: config.sandboxWorkers,
+                containment: SandboxContainment(user: config.sandboxUser, jit: config.sandboxJIT),
+                isolation: config.sandboxIsolation
+            ))
         } catch {
-            throw ConfigError(problems: ["sandbox: \(error.message) (build it with `swift build --product bmm-sandbox-worker`)"])
+            throw ConfigError(problems: ["sandbox: \(error.message)"])
+        }
+        for mechanism in pool.containment.mechanisms where mechanism.isActive {
+            logger.info("sandbox: \(mechanism.name): \(mechanism.detail)")
+        }
+        for warning in pool.containment.warnings {
+            logger.warning("\(warning)")
         }
         hosting = HostingEnvironment(
             sandbox: pool,

@@ -49,7 +49,7 @@ struct ToolInvoker: Sendable {
                                   maxResponseBytes: hosting.limits.maxResponseBytes)
         let sandboxed = await hosting.sandbox.run(
             SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
-                        secrets: secrets, limits: limits),
+                        secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString),
             fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values)))
         let outcome: Outcome
         let recorded: (String, String?)

@@ -30,6 +30,7 @@ enum HealthController {
         let site = req.site
         let readiness = await probe(req)
         let database = readiness.checks["database"]
+        let isAdmin = req.currentUser?.user.isAdmin == true
         let view = StatusView(
             isHealthy: readiness.status == "ok",
             // Same wording as Public/js/status.js, so the first live update changes nothing visible.
@@ -44,6 +45,10 @@ enum HealthController {
                         : (database?.error ?? "Unreachable")
                 ),
             ],
+            sandbox: isAdmin ? req.application.hosting.sandbox.containment.mechanisms.map {
+                .init(name: $0.name, ok: $0.isActive, detail: $0.detail)
+            } : [],
+            showsSandbox: isAdmin,
             checkedAt: readiness.checkedAt,
             checkedAtLabel: readiness.checkedAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
             probeHref: SiteRoute.readyz.path,

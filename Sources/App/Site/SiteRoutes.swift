@@ -2,7 +2,11 @@ import Vapor
 
 /// The public site: marketing, docs, changelog, legal pages, status and the files
 /// around them. No account middleware: these never touch the database for a visitor.
+/// Only `/status` knows who asks (without a session cookie that costs nothing), to show
+/// administrators how the sandbox is contained.
 struct SiteRoutes: RouteCollection {
+    let sessions: SessionAuthenticator
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.home, use: MarketingController.home)
         routes.get(.pricing, use: MarketingController.pricing)
@@ -13,7 +17,7 @@ struct SiteRoutes: RouteCollection {
         for page in SiteRoute.LegalPage.allCases {
             routes.get(.legal(page), use: LegalController.page(page))
         }
-        routes.get(.status, use: HealthController.status)
+        routes.grouped(sessions).get(.status, use: HealthController.status)
         routes.get(.healthz, use: HealthController.healthz)
         routes.get(.readyz, use: HealthController.readyz)
         routes.get(.offline, use: SiteFilesController.offline)

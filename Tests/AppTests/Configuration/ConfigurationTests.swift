@@ -66,6 +66,9 @@ struct ConfigurationTests {
         (["BMM_PUBLIC_URL": "ftp://x"], "BMM_PUBLIC_URL"),
         (["BMM_SIGNIN_SENDS_PER_IP": "0"], "BMM_SIGNIN_SENDS_PER_IP"),
         (["BMM_SIGNIN_SENDS_PER_IP": "many"], "BMM_SIGNIN_SENDS_PER_IP"),
+        (["BMM_SANDBOX_ISOLATION": "tenant"], "BMM_SANDBOX_ISOLATION"),
+        (["BMM_SANDBOX_JIT": "yes"], "BMM_SANDBOX_JIT"),
+        (["BMM_SANDBOX_USER": "bmm sandbox; rm"], "BMM_SANDBOX_USER"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
