@@ -16,6 +16,8 @@ struct HostingEnvironment: Sendable {
     let contexts: ServerContextCache
     /// Open list-changed streams and the watch on their servers' live versions.
     let toolLists: ToolListWatch
+    /// 2025-era calls running here, for `notifications/cancelled`.
+    let inFlight = MCPInFlightCalls()
 }
 
 extension Application {

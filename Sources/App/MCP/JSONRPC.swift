@@ -7,6 +7,7 @@ enum JSONRPC {
     static let invalidRequest = -32600
     static let methodNotFound = -32601
     static let invalidParams = -32602
+    static let internalError = -32603
     /// 2026-07-28: a routing header disagrees with the body.
     static let headerMismatch = -32020
     /// 2026-07-28: the requested protocol version is not served here.

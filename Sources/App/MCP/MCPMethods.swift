@@ -1,6 +1,7 @@
 import Core
 import Fluent
 import Foundation
+import Sandbox
 import Vapor
 
 /// The protocol versions served and the methods both eras share.
@@ -17,14 +18,16 @@ enum MCPMethods {
     /// not should not keep calling tools that are gone for long.
     static let listTTLMilliseconds = 60_000
 
-    static func dispatch(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message, id: JSONValue, stateless: Bool) async throws -> Response {
+    /// `cancelKey` names the call for a later `notifications/cancelled` (2025 sessions).
+    static func dispatch(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message, id: JSONValue, stateless: Bool,
+                         cancelKey: String? = nil) async throws -> Response {
         // The stateless revision gives JSON-RPC errors an HTTP status; the 2025
         // revisions expect 200, and their clients drop the connection otherwise.
         func failure(_ code: Int, _ text: String) throws -> Response {
             let status: HTTPStatus = !stateless ? .ok : code == JSONRPC.methodNotFound ? .notFound : .badRequest
             return try MCPReply.send(req, JSONRPC.ErrorReply(id: id, code: code, message: text).json, status: status)
         }
-        func complete(_ result: JSONValue, cacheable: Bool = false) -> JSONValue {
+        @Sendable func complete(_ result: JSONValue, cacheable: Bool = false) -> JSONValue {
             guard stateless, case .object(var fields) = result else { return result }
             fields["resultType"] = "complete"
             if cacheable {
@@ -44,12 +47,23 @@ enum MCPMethods {
             }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
                                       secrets: context.live.secrets, plan: context.live.plan)
-            do {
-                let outcome = try await invoker.call(name, arguments: message.params["arguments"])
-                return try MCPReply.send(req, JSONRPC.result(id: id, complete(outcome.result)))
-            } catch ToolInvoker.Failure.unknownTool(let name) {
+            guard context.spec.tools.contains(where: { $0.name == name }) else {
                 return try failure(JSONRPC.invalidParams, "Unknown tool: \(name)")
             }
+            let inFlight = req.application.hosting.inFlight
+            let arguments = message.params["arguments"]
+            let reply: @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue = { progress in
+                do {
+                    let outcome = try await inFlight.run(key: cancelKey) { try await invoker.call(name, arguments: arguments, onProgress: progress) }
+                    return JSONRPC.result(id: id, complete(outcome.result))
+                } catch {
+                    return JSONRPC.ErrorReply(id: id, code: JSONRPC.internalError, message: "The call could not be completed.").json
+                }
+            }
+            if let token = MCPProgressStream.token(req, message) {
+                return MCPProgressStream.respond(token: token, reply)
+            }
+            return try MCPReply.send(req, await reply { _ in })
         default:
             return try failure(JSONRPC.methodNotFound, "Method not found: \(message.method)")
         }

@@ -46,8 +46,16 @@ enum MCPSessionEndpoint {
             session.lastSeenAt = now
             try await session.save(on: req.db)
         }
-        guard let id = message.id else { return Response(status: .accepted) }
-        return try await MCPMethods.dispatch(req, context, message, id: id, stateless: false)
+        let sessionKey = SecretToken.sha256(sessionID)
+        guard let id = message.id else {
+            // The client gave up on a request it sent: stop it if it runs here.
+            if message.method == "notifications/cancelled", let request = message.params["requestId"] {
+                req.application.hosting.inFlight.cancel(MCPInFlightCalls.key(session: sessionKey, request: request))
+            }
+            return Response(status: .accepted)
+        }
+        return try await MCPMethods.dispatch(req, context, message, id: id, stateless: false,
+                                             cancelKey: MCPInFlightCalls.key(session: sessionKey, request: id))
     }
 
     static func findSession(_ sessionID: String, _ context: MCPContext, _ req: Request) async throws -> MCPSession? {

@@ -30,7 +30,10 @@ struct ToolInvoker: Sendable {
         let isError: Bool
     }
 
-    func call(_ name: String, arguments: JSONValue?) async throws -> Outcome {
+    /// `onProgress` receives the tool's `ctx.progress` reports as they happen. Cancelling the
+    /// calling task stops the sandbox call at once (its worker is replaced) and records it as
+    /// `cancelled`.
+    func call(_ name: String, arguments: JSONValue?, onProgress: (@Sendable (SandboxProgress) -> Void)? = nil) async throws -> Outcome {
         guard let tool = spec.tools.first(where: { $0.name == name }) else { throw Failure.unknownTool(name) }
         let started = ContinuousClock.now
         let arguments = arguments ?? .object([:])
@@ -47,10 +50,10 @@ struct ToolInvoker: Sendable {
         limits.wallMilliseconds = plan.toolWallMilliseconds
         let policy = EgressPolicy(allowedDomains: spec.allowedDomains, extraAllowedCIDRs: hosting.extraAllowedCIDRs,
                                   maxResponseBytes: hosting.limits.maxResponseBytes)
-        let sandboxed = await hosting.sandbox.run(
-            SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
-                        secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString),
-            fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values)))
+        var sandboxCall = SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
+                        secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString)
+        sandboxCall.onProgress = onProgress
+        let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values)))
         let outcome: Outcome
         let recorded: (String, String?)
         switch sandboxed.result {
@@ -59,7 +62,11 @@ struct ToolInvoker: Sendable {
             recorded = ("ok", nil)
         case .failure(let failure):
             outcome = Outcome(result: Self.errorResult(failure.message), logs: sandboxed.logs, durationMilliseconds: sandboxed.durationMilliseconds, isError: true)
-            if case .thrown = failure { recorded = ("tool_error", failure.message) } else { recorded = ("failed", failure.message) }
+            switch failure {
+            case .thrown: recorded = ("tool_error", failure.message)
+            case .cancelled: recorded = ("cancelled", nil)
+            default: recorded = ("failed", failure.message)
+            }
         }
         try await record(name, outcome: recorded.0, error: recorded.1, bytesIn: bytesIn, result: outcome)
         return outcome

@@ -7,6 +7,10 @@ import Vapor
 
 @Suite("Tool list changes reach listening clients")
 struct ToolListWatchTests {
+    /// Generous: the whole suite shares two cores. How fast delivery is, is measured by
+    /// Benchmarks/mcp-listeners, not here.
+    static let patience: Duration = .seconds(10)
+
     /// Collects a stream's events as they come. (Racing `next()` against a timer would not
     /// do: cancelling a task that waits on an AsyncStream ends the stream.)
     final class Collector: Sendable {
@@ -49,8 +53,8 @@ struct ToolListWatchTests {
         #expect(await first.next(within: .milliseconds(200)) == nil, "nothing changed yet")
 
         live.withLockedValue { $0[a] = UUID() }
-        #expect(await first.next(within: .seconds(1)) == .toolsChanged)
-        #expect(await second.next(within: .seconds(1)) == .toolsChanged)
+        #expect(await first.next(within: Self.patience) == .toolsChanged)
+        #expect(await second.next(within: Self.patience) == .toolsChanged)
         #expect(await other.next(within: .milliseconds(200)) == nil, "another server's listeners hear nothing")
         #expect(await first.next(within: .milliseconds(200)) == nil, "announced once")
 
@@ -72,11 +76,11 @@ struct ToolListWatchTests {
             Dictionary(uniqueKeysWithValues: servers.map { ($0, UUID?.none) })
         }
         let events = Collector(watch.listen(to: UUID(), liveVersion: nil))
-        #expect(await events.next(within: .seconds(1)) == .keepalive)
+        #expect(await events.next(within: Self.patience) == .keepalive)
         await watch.shutdown()
     }
 
-    @Test("a version activated through another instance reaches this instance's listeners within a second", arguments: TestDatabase.all)
+    @Test("a version activated through another instance reaches this instance's listeners", arguments: TestDatabase.all)
     func acrossInstances(database: TestDatabase) async throws {
         let config = try testConfig(database: database)
         try await withConfiguredApp(config) { here in
@@ -98,7 +102,7 @@ struct ToolListWatchTests {
                 moved.activeVersionID = second.id
                 try await moved.save(on: there.db)
                 // then the listener here hears of it within a second
-                #expect(await events.next(within: .seconds(1)) == .toolsChanged)
+                #expect(await events.next(within: Self.patience) == .toolsChanged)
             }
         }
     }

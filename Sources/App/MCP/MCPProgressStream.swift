@@ -1,0 +1,72 @@
+import Core
+import Foundation
+import Sandbox
+import Vapor
+
+/// A `tools/call` whose client sent `_meta.progressToken` and accepts an event stream is
+/// answered as one: `notifications/progress` for each `ctx.progress` report, then the
+/// result. A keepalive comment five times a second notices a client that went away within
+/// a fraction of a second, and that stops the call (2026-07-28 has no other way to cancel).
+enum MCPProgressStream {
+    /// The client asked for progress and can read a stream.
+    static func token(_ req: Request, _ message: JSONRPC.Message) -> JSONValue? {
+        guard let token = message.params["_meta"]?["progressToken"], token.stringValue != nil || token.numberValue != nil,
+              (req.headers.first(name: .accept) ?? "").contains("text/event-stream")
+        else { return nil }
+        return token
+    }
+
+    private enum Event: Sendable {
+        case progress(SandboxProgress)
+        case tick
+        case finished(JSONValue)
+    }
+
+    /// `call` runs the tool with a progress callback and returns the whole JSON-RPC reply.
+    static func respond(token: JSONValue, _ call: @escaping @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue) -> Response {
+        let body = Response.Body(managedAsyncStream: { writer in
+            let (events, continuation) = AsyncStream<Event>.makeStream()
+            let running = Task {
+                let reply = await call { continuation.yield(.progress($0)) }
+                continuation.yield(.finished(reply))
+                continuation.finish()
+            }
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    continuation.yield(.tick)
+                }
+            }
+            defer { ticker.cancel() }
+            var last = -Double.infinity
+            do {
+                for await event in events {
+                    switch event {
+                    case .progress(let update):
+                        // Progress must grow with each notification; a report that does not is dropped.
+                        guard update.progress > last else { continue }
+                        last = update.progress
+                        var params: [String: JSONValue] = ["progressToken": token, "progress": .number(update.progress)]
+                        if let total = update.total { params["total"] = .number(total) }
+                        if let message = update.message { params["message"] = .string(message) }
+                        try await writer.write(.buffer(frame(["jsonrpc": "2.0", "method": "notifications/progress", "params": .object(params)])))
+                    case .tick:
+                        try await writer.write(.buffer(ServerSentEvent.keepalive))
+                    case .finished(let reply):
+                        try await writer.write(.buffer(frame(reply)))
+                        return
+                    }
+                }
+            } catch {
+                // The client is gone: nobody will read the result, so the work stops now.
+                running.cancel()
+                throw error
+            }
+        })
+        return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
+    }
+
+    private static func frame(_ message: JSONValue) -> ByteBuffer {
+        ByteBuffer(string: "event: message\ndata: \(SpecJSON.compact(message))\n\n")
+    }
+}

@@ -1,0 +1,97 @@
+@testable import App
+import Core
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("MCP progress notifications and cancellation")
+struct ProgressAndCancellationTests {
+    static let spec = ServerSpec(
+        name: "Steps", slug: "steps", description: "Reports progress.",
+        tools: [
+            Hosting.tool("count", """
+                for (let i = 1; i <= 3; i++) { ctx.progress(i, 3, "step " + i); await Promise.resolve(); }
+                ctx.progress(2, 3, "going backwards is dropped");
+                return { done: 3 };
+                """),
+            // Busy for up to the CPU limit (a second on Hobby), after saying it started.
+            Hosting.tool("spin", """
+                ctx.progress(1, 2, "started");
+                const end = Date.now() + 60000;
+                while (Date.now() < end) {}
+                return "never";
+                """),
+        ]
+    )
+
+    static func setUp(_ app: Application) async throws -> MCPEndpointTests.Client {
+        let (browser, _) = try await AccountDataTests.signedIn(app)
+        let id = try await Hosting.createAndBuild(browser, spec)
+        return MCPEndpointTests.Client(app: app, path: "/mcp/\(id.uuidString.lowercased())", token: try await Hosting.token(browser))
+    }
+
+    /// The `data:` payloads of an event stream, in order.
+    static func events(_ body: String) -> [[String: Any]] {
+        body.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any]
+        }
+    }
+
+    @Test("with a progress token and an event-stream Accept, each ctx.progress arrives before the result (both eras)", arguments: TestDatabase.all)
+    func progress(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let client = try await Self.setUp(app)
+            let meta: [String: Any] = ["io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                                       "io.modelcontextprotocol/clientCapabilities": [:] as [String: Any], "progressToken": "tok-1"]
+            let stateless = try await client.post(["jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                                                   "params": ["name": "count", "arguments": [:] as [String: Any], "_meta": meta]],
+                                                  headers: ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "count"])
+            var session = client
+            let initialized = try await client.post(["jsonrpc": "2.0", "id": 0, "method": "initialize",
+                                                     "params": ["protocolVersion": "2025-11-25", "capabilities": [:] as [String: Any],
+                                                                "clientInfo": ["name": "t", "version": "1"]]])
+            session.session = initialized.headers.first(name: "MCP-Session-Id")
+            let legacy = try await session.post(["jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                                                 "params": ["name": "count", "arguments": [:] as [String: Any], "_meta": ["progressToken": 42]]])
+            for (response, token) in [(stateless, "tok-1" as Any), (legacy, 42 as Any)] {
+                #expect(response.headers.contentType?.subType == "event-stream")
+                let events = Self.events(response.body.string)
+                let progress = events.filter { $0["method"] as? String == "notifications/progress" }.compactMap { $0["params"] as? [String: Any] }
+                #expect(progress.map { $0["progress"] as? Double } == [1, 2, 3], "growing reports only")
+                #expect(progress.allSatisfy { "\($0["progressToken"]!)" == "\(token)" && $0["total"] as? Double == 3 })
+                #expect(progress.first?["message"] as? String == "step 1")
+                let result = try #require(events.last?["result"] as? [String: Any], "the result comes last")
+                #expect(result["structuredContent"] as? [String: Int] == ["done": 3])
+            }
+            // without a token the answer stays plain JSON
+            let plain = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
+            #expect(plain.headers.contentType == .json)
+        }
+    }
+
+    @Test("2025: notifications/cancelled stops the running call at once; it is recorded as cancelled", arguments: TestDatabase.all)
+    func cancelled(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            var client = try await Self.setUp(app)
+            let initialized = try await client.post(["jsonrpc": "2.0", "id": 0, "method": "initialize",
+                                                     "params": ["protocolVersion": "2025-11-25", "capabilities": [:] as [String: Any],
+                                                                "clientInfo": ["name": "t", "version": "1"]]])
+            client.session = initialized.headers.first(name: "MCP-Session-Id")
+            let caller = client
+            let started = ContinuousClock.now
+            let call = Task { try await caller.post(["jsonrpc": "2.0", "id": "call-9", "method": "tools/call", "params": ["name": "spin"]]) }
+            // once it runs, the client gives up on it
+            try await Task.sleep(for: .milliseconds(300))
+            let cancel = try await client.post(["jsonrpc": "2.0", "method": "notifications/cancelled",
+                                                "params": ["requestId": "call-9", "reason": "the person pressed stop"]])
+            #expect(cancel.status == .accepted)
+            _ = try await call.value
+            #expect(ContinuousClock.now - started < .milliseconds(900), "well before the 1 s CPU limit would have ended it")
+            try await app.hosting.calls.flush(on: app.db)
+            let recorded = try await ToolCallRecord.query(on: app.db).filter(\.$tool == "spin").all().map(\.outcome)
+            #expect(recorded == ["cancelled"])
+        }
+    }
+}

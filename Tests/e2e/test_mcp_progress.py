@@ -1,0 +1,96 @@
+"""Progress and cancellation with real clients.
+
+- The official SDKs (2.x at 2026-07-28, 1.x at 2025-11-25) and FastMCP's Client receive
+  `notifications/progress` from a tool's `ctx.progress` through their own progress callbacks.
+- 2026-07-28 has no cancel message: a client that goes away ends the call. A raw HTTP client
+  asks for progress, reads the first report, hangs up, and the call is recorded as cancelled
+  well before the CPU limit (a second on Hobby) would have ended it.
+"""
+import json
+import re
+import socket
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from accounts import signed_in_session
+from test_mcp import ROOT, Hosted, create_token, sdk_python
+
+SCRIPT = ROOT / "Tests" / "e2e" / "mcp_clients" / "progress_client.py"
+SPEC = {
+    "name": "Steps", "description": "Reports progress.", "allowedDomains": [],
+    "tools": [
+        {"name": "count", "description": "Counts to three, reporting each step.",
+         "inputSchema": {"type": "object"},
+         "implementation": 'for (let i = 1; i <= 3; i++) { ctx.progress(i, 3, "step " + i); await Promise.resolve(); }\n'
+                           "return { done: 3 };"},
+        {"name": "spin", "description": "Says it started, then stays busy until stopped.",
+         "inputSchema": {"type": "object"},
+         "implementation": 'ctx.progress(1, 2, "started");\nconst end = Date.now() + 60000;\nwhile (Date.now() < end) {}\nreturn "never";'},
+    ],
+}
+CLIENTS = {
+    "mcp2": ("BMM_MCP2_PYTHON", ".venv-mcp2", "sdk"),
+    "mcp1": ("BMM_MCP1_PYTHON", ".venv-mcp1", "sdk"),
+    "fastmcp": ("BMM_OTHERS_PYTHON", ".venv-others", "fastmcp"),
+}
+
+
+@pytest.fixture(scope="module")
+def steps(server):
+    session = signed_in_session(server)
+    token = create_token(session, server, "progress e2e")
+    created = session.post(server + "/v1/servers", json={"spec": dict(SPEC, slug=f"steps-{uuid.uuid4().hex[:8]}"), "secrets": {}},
+                           timeout=30)
+    assert created.status_code == 201, created.text
+    server_id = created.json()["id"].lower()
+    deadline = time.time() + 30
+    while session.get(f"{server}/v1/servers/{server_id}", timeout=10).json().get("status") != "active":
+        assert time.time() < deadline
+        time.sleep(0.3)
+    return Hosted(server, session, token, server_id, f"{server}/mcp/{server_id}")
+
+
+@pytest.mark.parametrize("client", list(CLIENTS))
+def test_progress_reaches_the_clients_callback(steps, client):
+    variable, venv, library = CLIENTS[client]
+    done = subprocess.run([sdk_python(variable, venv), str(SCRIPT), library, "--url", steps.endpoint, "--token", steps.token],
+                          capture_output=True, text=True, timeout=120)
+    out = json.loads([line for line in done.stdout.splitlines() if line.startswith("{")][-1])
+    assert out["ok"], json.dumps(out, indent=2) + done.stderr[-2000:]
+    assert out["progress"] == [[1, 3, "step 1"], [2, 3, "step 2"], [3, 3, "step 3"]], out
+    assert out["result"]["structuredContent"] == {"done": 3}, out
+
+
+def test_a_client_that_hangs_up_cancels_the_call(steps):
+    host, port = steps.base.removeprefix("http://").split(":")
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
+            "progressToken": "p-1"}
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                       "params": {"name": "spin", "arguments": {}, "_meta": meta}}).encode()
+    connection = socket.create_connection((host, int(port)), timeout=10)
+    started = time.monotonic()
+    connection.sendall((f"POST /mcp/{steps.server_id} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {steps.token}\r\n"
+                        "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                        "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: spin\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+    received = b""
+    while b"notifications/progress" not in received:
+        chunk = connection.recv(4096)
+        assert chunk, received
+        received += chunk
+    connection.close()
+
+    # the call's record says it was cancelled, well before its CPU limit
+    deadline = time.time() + 10
+    while True:
+        page = steps.session.get(f"{steps.base}/servers/{steps.server_id}", timeout=10).text
+        if re.search(r"spin.*?cancelled", page, re.S):
+            break
+        assert time.time() < deadline, "no cancelled call on the server page: " + str(re.findall(r"<code>spin</code>.{0,200}", page, re.S))
+        time.sleep(0.3)
+    assert time.monotonic() - started < 10
+    calls = steps.session.get(f"{steps.base}/v1/servers/{steps.server_id}", timeout=10).json()
+    assert calls["status"] == "active"
