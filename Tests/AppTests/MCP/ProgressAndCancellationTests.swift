@@ -80,7 +80,6 @@ struct ProgressAndCancellationTests {
                                                                 "clientInfo": ["name": "t", "version": "1"]]])
             client.session = initialized.headers.first(name: "MCP-Session-Id")
             let caller = client
-            let started = ContinuousClock.now
             let call = Task { try await caller.post(["jsonrpc": "2.0", "id": "call-9", "method": "tools/call", "params": ["name": "spin"]]) }
             // once it runs, the client gives up on it
             try await Task.sleep(for: .milliseconds(300))
@@ -88,7 +87,8 @@ struct ProgressAndCancellationTests {
                                                 "params": ["requestId": "call-9", "reason": "the person pressed stop"]])
             #expect(cancel.status == .accepted)
             _ = try await call.value
-            #expect(ContinuousClock.now - started < .milliseconds(900), "well before the 1 s CPU limit would have ended it")
+            // Had it run on, the CPU limit would have ended it as `failed`; the recorded
+            // outcome is the proof, wall time on a loaded test machine is not.
             try await app.hosting.calls.flush(on: app.db)
             let recorded = try await ToolCallRecord.query(on: app.db).filter(\.$tool == "spin").all().map(\.outcome)
             #expect(recorded == ["cancelled"])
