@@ -36,7 +36,7 @@ enum MCPMethods {
                 return try failure(JSONRPC.invalidParams, "tools/call needs a tool name.")
             }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
-                                      secrets: context.live.secrets, plan: context.live.plan)
+                                      secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly)
             do {
                 let outcome = try await invoker.call(name, arguments: message.params["arguments"])
                 return try MCPReply.send(req, JSONRPC.result(id: id, complete(outcome.result)))

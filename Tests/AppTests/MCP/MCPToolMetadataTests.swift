@@ -63,6 +63,55 @@ struct MCPToolMetadataTests {
         }
     }
 
+    @Test("results: outputSchema mismatch is isError with the path; content items; any JSON value structured only under 2026", arguments: TestDatabase.all)
+    func results(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser, Self.weather)
+            var client = MCPEndpointTests.Client(app: app, path: "/mcp/\(id.uuidString.lowercased())", token: try await Hosting.token(browser))
+            func call(_ name: String, _ arguments: [String: Any] = [:]) async throws -> [String: Any] {
+                try MCPEndpointTests.result(try await client.stateless("tools/call", ["name": name, "arguments": arguments], name: name))
+            }
+            func text(_ result: [String: Any]) -> String? { (result["content"] as? [[String: Any]])?.first?["text"] as? String }
+            // when
+            let good = try await call("forecast")
+            let broken = try await call("forecast", ["broken": true])
+            let chart = try await call("chart")
+            let badChart = try await call("chart", ["bad": true])
+            let numbers = try await call("numbers")
+            let initialize = try await client.post(["jsonrpc": "2.0", "id": 1, "method": "initialize",
+                                                   "params": ["protocolVersion": "2025-06-18", "capabilities": [:] as [String: Any],
+                                                              "clientInfo": ["name": "test", "version": "1"]]])
+            client.session = initialize.headers.first(name: "MCP-Session-Id")
+            let legacyNumbers = try MCPEndpointTests.result(try await client.post(["jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                                                                                  "params": ["name": "numbers"]]))
+            // then
+            #expect((good["structuredContent"] as? [String: Any])?["temp"] as? Double == 21.5)
+            #expect(broken["isError"] as? Bool == true)
+            #expect(text(broken) == "The result does not match the tool's outputSchema: at temp: must be a number, got string")
+            #expect(broken["structuredContent"] == nil)
+
+            let items = try #require(chart["content"] as? [[String: Any]])
+            #expect(items.map { $0["type"] as? String } == ["text", "image", "resource_link"])
+            #expect(items[1]["data"] as? String == "iVBORw0KGgo=" && items[1]["mimeType"] as? String == "image/png")
+            #expect(items[2]["uri"] as? String == "https://example.com/c.csv" && items[2]["name"] as? String == "Data")
+            #expect(chart["isError"] as? Bool == false)
+            #expect(badChart["isError"] as? Bool == true)
+            #expect(text(badChart)?.contains("the data is not base64") == true)
+
+            #expect(numbers["structuredContent"] as? [Int] == [1, 2, 3])
+            #expect(text(numbers) == "[1,2,3]")
+            #expect(legacyNumbers["structuredContent"] == nil, "2025 revisions define structuredContent as an object")
+            #expect(text(legacyNumbers) == "[1,2,3]")
+
+            try await app.hosting.calls.flush(on: app.db)
+            let outcomes = try await ToolCallRecord.query(on: app.db).filter(\.$server.$id == id).all().map(\.outcome)
+            #expect(outcomes.count == 6, "each call is recorded once")
+            #expect(outcomes.filter { $0 == "invalid_result" }.count == 2)
+        }
+    }
+
     @Test("a bad outputSchema or icon is refused with the field and the reason; /v1 keeps the metadata", arguments: TestDatabase.all)
     func refusedAndRoundTripped(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
