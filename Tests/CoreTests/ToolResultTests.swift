@@ -12,6 +12,8 @@ private let badItems: [(JSONValue, String)] = [
      "Invalid content item [0]: ctx.content.resourceLink(uri, name) needs an absolute URI like https://example.com/report.pdf (got \"not a uri\")"),
     (["type": "resource_link", "uri": "https://e.com", "name": " "],
      "Invalid content item [0]: ctx.content.resourceLink(uri, name) needs a non-empty name"),
+    ("plain text", "Invalid content item [0]: is not a content item; build items with ctx.content.text, image, audio or resourceLink"),
+    (["type": "text"], "Invalid content item [0]: ctx.content.text(text) needs a string"),
     (["type": "video", "data": "AA=="],
      "Invalid content item [0]: \"video\" is not a content type; build items with ctx.content.text, image, audio or resourceLink"),
 ]
@@ -68,9 +70,9 @@ struct ToolResultTests {
         let audio: JSONValue = ["type": "audio", "data": "UklGRg==", "mimeType": "audio/wav"]
         let link: JSONValue = ["type": "resource_link", "uri": "https://example.com/r.pdf", "name": "Report", "mimeType": "application/pdf"]
         // when
-        let result = try success(["Here it is", image, audio, link, ["n": 1], .null], isContent: true)
+        let result = try success([["type": "text", "text": "Here it is"], image, audio, link], isContent: true)
         // then
-        #expect(result["content"] == [["type": "text", "text": "Here it is"], image, audio, link, ["type": "text", "text": #"{"n":1}"#]])
+        #expect(result["content"] == [["type": "text", "text": "Here it is"], image, audio, link])
         #expect(result["structuredContent"] == nil)
         #expect(result["isError"] == false)
     }

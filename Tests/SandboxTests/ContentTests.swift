@@ -23,18 +23,19 @@ struct ContentTests {
                   ctx.content.audio(new Uint8Array([82, 73, 70, 70]), "audio/wav"),
                   ctx.content.resourceLink("https://example.com/r.pdf", "Report", { mimeType: "application/pdf", ignored: 1 }),
                   ctx.content.text("done"),
-                  { n: 1 },
+                  { type: "car", n: 1 },
+                  null,
                 ];
                 """)
             // then
             #expect(outcome.isContent)
             #expect(outcome.value == [
-                "Here:",
+                ["type": "text", "text": "Here:"],
                 ["type": "audio", "data": "UklGRg==", "mimeType": "audio/wav"],
                 ["type": "resource_link", "uri": "https://example.com/r.pdf", "name": "Report", "mimeType": "application/pdf"],
                 ["type": "text", "text": "done"],
-                ["n": 1],
-            ])
+                ["type": "text", "text": #"{"type":"car","n":1}"#],
+            ], "plain values of a mixed array become text, even when shaped like an item")
         }
     }
 
@@ -54,6 +55,16 @@ struct ContentTests {
             let outcome = await pool.run("return ctx.content.image(42, 'image/png')")
             // then
             #expect(outcome.failure == .thrown("TypeError: ctx.content.image: data must be a base64 string or bytes"))
+        }
+    }
+
+    @Test func aMixedArrayThatCannotBeSerialisedIsAToolError() async throws {
+        try await withPool { pool in
+            // when
+            let outcome = await pool.run("const loop = {}; loop.self = loop; return [ctx.content.text('x'), loop]")
+            // then
+            guard case .thrown(let message)? = outcome.failure else { Issue.record("expected a thrown failure, got \(outcome.result)"); return }
+            #expect(message.hasPrefix("TypeError"))
         }
     }
 

@@ -12,31 +12,22 @@ public enum ToolContent {
         return parts[1].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$&-^_.+".contains($0)) }
     }
 
-    /// The items of a rich result, each checked; every element that is not an item
-    /// (a string, or any other JSON value in a mixed array) becomes a text item.
+    /// The items of a rich result, each checked. The runtime has already turned the
+    /// plain values of a mixed array into text items, so anything else is refused.
     public static func items(_ values: [JSONValue]) -> Result<[JSONValue], SpecProblem> {
-        var items: [JSONValue] = []
         for (index, value) in values.enumerated() {
-            let path = "[\(index)]"
-            switch value {
-            case .null:
-                continue
-            case .string(let text):
-                items.append(["type": "text", "text": .string(text)])
-            case .object(let fields) where fields["type"] != nil:
-                if let problem = problem(in: fields) { return .failure(SpecProblem(path: path, message: problem)) }
-                items.append(value)
-            default:
-                items.append(["type": "text", "text": .string(value.compactText)])
+            guard case .object(let fields) = value else {
+                return .failure(SpecProblem(path: "[\(index)]", message: "is not a content item; build items with ctx.content.text, image, audio or resourceLink"))
             }
+            if let problem = problem(in: fields) { return .failure(SpecProblem(path: "[\(index)]", message: problem)) }
         }
-        return .success(items)
+        return .success(values)
     }
 
     private static func problem(in item: [String: JSONValue]) -> String? {
         switch item["type"]?.stringValue {
         case "text":
-            return item["text"]?.stringValue == nil ? "ctx.content.text needs a string" : nil
+            return item["text"]?.stringValue == nil ? "ctx.content.text(text) needs a string" : nil
         case let kind? where kind == "image" || kind == "audio":
             let call = "ctx.content.\(kind)(base64, mimeType)"
             guard let data = item["data"]?.stringValue else { return "\(call) needs the data as a base64 string" }

@@ -276,14 +276,25 @@ const contentObject = freeze({
   },
 });
 
-// The items to send when the tool returned one or an array holding at least one, else null.
+const isContentItem = (value) => apply(weakSetHas, contentItems, [value]);
+
+// The items to send when the tool returned one or an array holding at least one, else
+// null. The other elements of a mixed array become text items here, where it is known
+// which objects are items: data shaped like `{type: "car"}` must stay data.
 function returnedContent(value) {
-  if (apply(weakSetHas, contentItems, [value])) return [value];
+  if (isContentItem(value)) return [value];
   if (!isArray(value)) return null;
+  let mixed = false;
+  for (let i = 0; i < value.length && !mixed; i++) mixed = isContentItem(value[i]);
+  if (!mixed) return null;
+  const items = [];
   for (let i = 0; i < value.length; i++) {
-    if (apply(weakSetHas, contentItems, [value[i]])) return value;
+    const element = value[i];
+    if (element === undefined || element === null) continue;
+    const text = typeof element === "string" || isContentItem(element) ? element : stringify(element);
+    if (text !== undefined) items[items.length] = isContentItem(text) ? text : { type: "text", text: String(text) };
   }
-  return null;
+  return items;
 }
 
 // --- The driver --------------------------------------------------------------------
@@ -331,7 +342,13 @@ return freeze({
     }
     apply(promiseThen, promise, [
       (value) => {
-        const items = returnedContent(value);
+        let items;
+        try {
+          items = returnedContent(value);
+        } catch (error) {
+          host.settle(false, describeThrown(error, implementationURL));
+          return;
+        }
         if (items === null) host.settle(true, value); else host.settle(true, items, true);
       },
       (error) => { host.settle(false, describeThrown(error, implementationURL)); },
