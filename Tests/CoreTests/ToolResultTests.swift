@@ -82,6 +82,16 @@ struct ToolResultTests {
         #expect(failure([item], isContent: true) == message)
     }
 
+    @Test func thePlaygroundSeesMediaAsABracketedLine() {
+        // given
+        let items: [JSONValue] = [
+            ["type": "text", "text": "Chart:"], ["type": "image", "data": "iVBORw0KGgo=", "mimeType": "image/png"],
+            ["type": "resource_link", "uri": "https://example.com/c.csv", "name": "c.csv"],
+        ]
+        // then
+        #expect(ToolContent.plainText(items) == "Chart:\n[image: image/png, 8 bytes]\n[link: c.csv https://example.com/c.csv]")
+    }
+
     @Test func contentFromAToolWithAnOutputSchemaIsRefused() {
         #expect(failure([["type": "text", "text": "x"]], isContent: true, schema: schema)
             == "The tool declares an outputSchema, so it must return a value matching it, not ctx.content items")

@@ -24,6 +24,24 @@ public enum ToolContent {
         return .success(values)
     }
 
+    /// The content as plain text for the playground, which shows no media: text items as
+    /// they are, other items as a bracketed line saying what they are.
+    public static func plainText(_ items: [JSONValue]) -> String {
+        items.map { item in
+            switch item["type"]?.stringValue {
+            case "text":
+                return item["text"]?.stringValue ?? ""
+            case let kind? where kind == "image" || kind == "audio":
+                let bytes = (item["data"]?.stringValue).flatMap { Data(base64Encoded: $0)?.count } ?? 0
+                return "[\(kind): \(item["mimeType"]?.stringValue ?? "?"), \(bytes) bytes]"
+            case "resource_link":
+                return "[link: \(item["name"]?.stringValue ?? "") \(item["uri"]?.stringValue ?? "")]"
+            default:
+                return item.compactText
+            }
+        }.joined(separator: "\n")
+    }
+
     private static func problem(in item: [String: JSONValue]) -> String? {
         switch item["type"]?.stringValue {
         case "text":
