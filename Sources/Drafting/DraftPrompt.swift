@@ -71,7 +71,9 @@ public enum DraftPrompt {
           "tools": [
             {
               "name": "get_forecast",
+              "title": "Get forecast",
               "description": "What the tool does and when to use it; the calling model reads this.",
+              "annotations": {"readOnlyHint": true},
               "inputSchema": {"type": "object", "properties": {"city": {"type": "string", "description": "City name"}}, "required": ["city"], "additionalProperties": false},
               "implementation": "const url = new URL('https://api.example.com/forecast');\\nurl.searchParams.set('q', args.city);\\nconst res = await ctx.fetch(url.toString(), {headers: {'Authorization': 'Bearer ' + ctx.secrets.WEATHER_API_KEY}});\\nif (!res.ok) throw new Error('Forecast service answered ' + res.status);\\nreturn await res.json();"
             }
@@ -87,6 +89,11 @@ public enum DraftPrompt {
         - slug: matches ^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits, hyphens).
         - tools: at least one. Each tool name matches ^[a-z][a-z0-9_]{0,63}$ (lower_snake_case) and is unique.
         - description: every tool needs one that says what it returns and when to call it.
+        - title: every tool gets a short human-readable name for menus, like "Get forecast".
+        - annotations: hints for the client, always given. readOnlyHint: true when the tool only reads. A tool \
+        that changes something sets readOnlyHint: false, destructiveHint: true when it may delete or overwrite \
+        data (false when it only adds), and idempotentHint: true when repeating the same call changes nothing \
+        more. openWorldHint: false only for a tool that calls no external service.
         - requiredSecrets: one entry per secret the tools read. Each key matches ^[A-Z][A-Z0-9_]{0,63}$. \
         Give a description and, when you know it, howToGetUrl: the page where the person creates that key. \
         Never put a secret value anywhere in the spec; the person enters values later. Use an empty list \
@@ -135,7 +142,19 @@ public enum DraftPrompt {
                     "type": "object",
                     "properties": [
                         "name": ["type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"],
+                        "title": ["type": "string", "description": "Short human-readable name for menus."],
                         "description": ["type": "string"],
+                        "annotations": [
+                            "type": "object",
+                            "description": "Hints for MCP clients about the tool's effects.",
+                            "properties": [
+                                "readOnlyHint": ["type": "boolean", "description": "The tool only reads; it changes nothing."],
+                                "destructiveHint": ["type": "boolean", "description": "A writing tool may delete or overwrite data."],
+                                "idempotentHint": ["type": "boolean", "description": "Repeating the same call has no further effect."],
+                                "openWorldHint": ["type": "boolean", "description": "The tool reaches external services."],
+                            ],
+                            "additionalProperties": false,
+                        ],
                         "inputSchema": [
                             "type": "object",
                             "description": "JSON Schema of the arguments; its top level is {\"type\": \"object\"}.",
@@ -145,7 +164,7 @@ public enum DraftPrompt {
                             "description": "Body of an async JavaScript function called as (args, ctx).",
                         ],
                     ],
-                    "required": ["name", "description", "inputSchema", "implementation"],
+                    "required": ["name", "title", "description", "annotations", "inputSchema", "implementation"],
                 ],
             ],
             "requiredSecrets": [

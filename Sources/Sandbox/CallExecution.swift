@@ -50,7 +50,7 @@ struct CallExecution {
         let result = answer.value
             .map(redactor.redact)
             .mapError { redactor.redact(failure($0, relay: relay)) }
-        return SandboxOutcome(result: result, logs: logs, durationMilliseconds: duration, fetchCount: relay.count)
+        return SandboxOutcome(result: result, logs: logs, durationMilliseconds: duration, fetchCount: relay.count, isContent: answer.isContent)
     }
 
     func compile(_ implementation: String) async -> Result<Void, SandboxFailure> {

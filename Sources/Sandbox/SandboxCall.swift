@@ -37,9 +37,14 @@ public struct SandboxOutcome: Sendable {
     public var logs: [String]
     public var durationMilliseconds: Double
     public var fetchCount: Int
+    /// The value is the array of MCP content items (and plain values) the tool built
+    /// with `ctx.content.*`, not a value to encode as JSON text.
+    public var isContent: Bool
 
-    public init(result: Result<JSONValue, SandboxFailure>, logs: [String] = [], durationMilliseconds: Double = 0, fetchCount: Int = 0) {
+    public init(result: Result<JSONValue, SandboxFailure>, logs: [String] = [], durationMilliseconds: Double = 0, fetchCount: Int = 0,
+                isContent: Bool = false) {
         self.result = result
+        self.isContent = isContent
         self.logs = logs
         self.durationMilliseconds = durationMilliseconds
         self.fetchCount = fetchCount

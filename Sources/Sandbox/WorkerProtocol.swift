@@ -13,6 +13,7 @@ import Foundation
 /// Worker → parent:
 ///   {"type":"fetch","call":N,"id":K,"request":{url,method,headers:[[name,value]],body,bodyEncoding}}
 ///   {"type":"done","call":N,"ok":true,"value":…,"logs":[…],"droppedLogs":D}
+///   {"type":"done","call":N,"ok":true,"content":true,"value":[…],…} when the tool returned ctx.content items
 ///   {"type":"done","call":N,"ok":false,"failure":"thrown|syntax|cpu_limit|…","message":…,"logs":[…],…}
 ///   {"type":"compiled","call":N,"ok":true} or with "ok":false,"failure","message"
 ///   {"type":"progress","call":N,"update":{"progress":P,"total":T,"message":…}}
@@ -60,6 +61,7 @@ struct WorkerResult: Sendable {
     var value: Result<JSONValue, WorkerFailure>
     var logs: [String]
     var droppedLogs: Int
+    var isContent: Bool
     /// The worker exits after this answer (its VM was stopped by the CPU watchdog).
     var retiring: Bool
 
@@ -71,6 +73,7 @@ struct WorkerResult: Sendable {
         }
         logs = raw.logs ?? []
         droppedLogs = raw.droppedLogs ?? 0
+        isContent = raw.ok == true && raw.content == true
         retiring = raw.retire ?? false
     }
 }
@@ -115,6 +118,7 @@ struct RawWorkerFrame {
     var logs: [String]?
     var droppedLogs: Int?
     var retire: Bool?
+    var content: Bool?
 
     init?(json: JSONValue) {
         guard let type = json["type"]?.stringValue, let call = json["call"].flatMap(Self.integer) else { return nil }
@@ -125,7 +129,7 @@ struct RawWorkerFrame {
               let failure = optional("failure", \.stringValue), let message = optional("message", \.stringValue),
               let logs = optional("logs", { $0.arrayValue.flatMap { items in items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil } }),
               let droppedLogs = optional("droppedLogs", Self.integer),
-              let retire = optional("retire", \.boolValue), let request = optional("request", WorkerFetchRequest.init(json:))
+              let retire = optional("retire", \.boolValue), let content = optional("content", \.boolValue), let request = optional("request", WorkerFetchRequest.init(json:))
         else { return nil }
         self.id = id
         self.ok = ok
@@ -134,6 +138,7 @@ struct RawWorkerFrame {
         self.logs = logs
         self.droppedLogs = droppedLogs
         self.retire = retire
+        self.content = content
         self.request = request
         // `null` is a value a tool may return; only an absent key means none.
         self.value = json["value"]

@@ -23,6 +23,8 @@ enum FailureKind: String {
 enum CallOutcome {
     /// JSON text of the tool's return value.
     case value(String)
+    /// JSON text of the array of `ctx.content` items (and plain values) the tool returned.
+    case content(String)
     case failure(FailureKind, String)
 }
 
@@ -111,15 +113,21 @@ final class CallSession {
     }
 
     /// Records how the tool's promise settled: `value` is the return value when
-    /// `fulfilled`, else the runtime's description of what was thrown.
-    func settle(fulfilled: Bool, value: JSValueRef?) {
+    /// `fulfilled`, else the runtime's description of what was thrown. `isContent` marks
+    /// the array of `ctx.content` items the runtime collected from the return value.
+    func settle(fulfilled: Bool, value: JSValueRef?, isContent: Bool = false) {
         guard outcome == nil else { return }
         guard fulfilled else {
             let message = truncated(realm.string(value) ?? "The tool failed", toUTF8Bytes: CallLimits.maxMessageBytes)
             outcome = .failure(message == fetchLimitMessage ? .tooManyFetches : .thrown, message)
             return
         }
-        outcome = serialise(value ?? JSValueMakeUndefined(realm.context))
+        let serialised = serialise(value ?? JSValueMakeUndefined(realm.context))
+        if isContent, case .value(let json) = serialised {
+            outcome = .content(json)
+        } else {
+            outcome = serialised
+        }
     }
 
     func randomBytes(count: JSValueRef?) throws(HostError) -> JSValueRef {

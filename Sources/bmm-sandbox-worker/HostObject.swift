@@ -67,7 +67,8 @@ private let hostLog: JSObjectCallAsFunctionCallback = { context, _, this, count,
 
 private let hostSettle: JSObjectCallAsFunctionCallback = { context, _, this, count, arguments, _ in
     let fulfilled = argument(0, count, arguments).map { JSValueToBoolean(context, $0) } ?? false
-    session(of: this)?.settle(fulfilled: fulfilled, value: argument(1, count, arguments))
+    let isContent = argument(2, count, arguments).map { JSValueToBoolean(context, $0) } ?? false
+    session(of: this)?.settle(fulfilled: fulfilled, value: argument(1, count, arguments), isContent: isContent)
     return JSValueMakeUndefined(context)
 }
 

@@ -116,6 +116,7 @@ final class Worker {
         var fields = #""type":"done","call":\#(callID)"#
         switch outcome {
         case .value(let json): fields += #","ok":true,"value":"# + json
+        case .content(let json): fields += #","ok":true,"content":true,"value":"# + json
         case .failure(let kind, let message): fields += failureFields(Failure(kind: kind, message: message))
         }
         fields += #","logs":"# + jsonArray(session.logs)

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Testing
 
 @Suite struct SpecEditTests {
@@ -32,6 +33,28 @@ import Testing
         #expect(merged.tools[0].inputSchema["required"] == ["city"])
         #expect(merged.requiredSecrets.isEmpty)
         #expect(merged.allowedDomains == ["api.open-meteo.com"])
+    }
+
+    @Test func titleAndAnnotationsChangeOnlyWhenTheEditCarriesThem() throws {
+        // given a draft whose tools have titles and hints
+        var titled = draft
+        titled.tools[0].title = "Forecast"
+        titled.tools[1].title = "Geocode"
+        titled.tools[1].annotations = ToolAnnotations(readOnlyHint: true)
+        let edit = try JSONDecoder().decode(SpecEdit.self, from: Data(#"""
+            {"tools": [
+              {"name": "forecast", "description": "Forecast", "inputSchema": {"type": "object"},
+               "title": " ", "annotations": {"readOnlyHint": false, "destructiveHint": true}},
+              {"name": "geocode", "description": "Geocode", "inputSchema": {"type": "object"}}
+            ]}
+            """#.utf8))
+        // when
+        let merged = try titled.applying(edit)
+        // then a blank title removes it; tools the edit gives no title or hints keep theirs
+        #expect(merged.tools[0].title == nil)
+        #expect(merged.tools[0].annotations == ToolAnnotations(readOnlyHint: false, destructiveHint: true))
+        #expect(merged.tools[1].title == "Geocode")
+        #expect(merged.tools[1].annotations == ToolAnnotations(readOnlyHint: true))
     }
 
     @Test func refusesADifferentNumberOfTools() {

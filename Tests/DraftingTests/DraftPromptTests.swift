@@ -67,7 +67,8 @@ import Testing
             "^[a-z0-9][a-z0-9-]{0,63}$", "^[a-z][a-z0-9_]{0,63}$", "^[A-Z][A-Z0-9_]{0,63}$",
             "(args, ctx)", "ctx.fetch(url, init)", "headers.get(name)", "ctx.secrets.NAME", "ctx.log(",
             "allowedDomains", "howToGetUrl", "anyOf, oneOf", "date-time", "crypto.randomUUID()", "eval",
-            "new Function", "require", "process",
+            "new Function", "require", "process", "\"title\"", "readOnlyHint", "destructiveHint", "idempotentHint",
+            "openWorldHint",
         ]
 
         // when
@@ -94,6 +95,8 @@ import Testing
         // then
         #expect(schema["type"] == "object")
         #expect(Set(required ?? []) == ["name", "slug", "description", "tools", "requiredSecrets", "allowedDomains"])
-        #expect(Set(toolRequired ?? []) == ["name", "description", "inputSchema", "implementation"])
+        #expect(Set(toolRequired ?? []) == ["name", "title", "description", "annotations", "inputSchema", "implementation"])
+        let hints = schema["properties"]?["tools"]?["items"]?["properties"]?["annotations"]?["properties"]?.objectValue?.keys
+        #expect(Set(hints.map(Array.init) ?? []) == ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"])
     }
 }

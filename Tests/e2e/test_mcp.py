@@ -32,13 +32,19 @@ UNSUPPORTED_PROTOCOL_VERSION = -32022
 INVALID_PARAMS = -32602
 METHOD_NOT_FOUND = -32601
 
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="  # a 1x1 PNG: the SDKs decode what they are given
+
 SPEC = {
     "name": "Calculator",
     "description": "Adds numbers, fails on purpose and greets people, for the MCP end-to-end tests.",
     "tools": [
         {
             "name": "add",
+            "title": "Add numbers",
             "description": "Adds two numbers and returns their sum.",
+            "annotations": {"readOnlyHint": True, "idempotentHint": True},
+            "outputSchema": {"type": "object", "properties": {"sum": {"type": "number"}}, "required": ["sum"]},
+            "icons": [{"src": "https://example.com/add.png", "mimeType": "image/png", "sizes": ["48x48"]}],
             "inputSchema": {
                 "type": "object",
                 "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
@@ -62,11 +68,17 @@ SPEC = {
             },
             "implementation": 'return "Hello, " + args.name + "!";',
         },
+        {
+            "name": "chart",
+            "description": "Returns a tiny PNG chart with a caption, to test image content.",
+            "inputSchema": {"type": "object", "properties": {}},
+            "implementation": f'return ["A chart:", ctx.content.image("{PNG}", "image/png")];',
+        },
     ],
     "requiredSecrets": [],
     "allowedDomains": [],
 }
-TOOL_NAMES = ["add", "explode", "greet"]  # the endpoint lists tools in a deterministic (name) order
+TOOL_NAMES = ["add", "chart", "explode", "greet"]  # the endpoint lists tools in a deterministic (name) order
 
 # (variant id, SDK interpreter variable, default venv, run_client --mode, protocol version the SDK must negotiate)
 VARIANTS = {
@@ -156,6 +168,7 @@ CALLS = [
     ("add", {"a": "two", "b": 3}),
     ("greet", {"name": "Ada"}),
     ("no_such_tool", {}),
+    ("chart", {}),
 ]
 
 
@@ -227,6 +240,30 @@ def test_sdk_calls_a_pure_tool(sdk_runs, variant):
     assert result["structuredContent"] == {"sum": 5}
     # Structured results also come as serialized JSON in a text block (spec: tools, Structured Content).
     assert [json.loads(text) for text in texts(result)] == [{"sum": 5}]
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_sdk_reads_title_annotations_output_schema_and_icons(sdk_runs, variant):
+    tools = {tool["name"]: tool for tool in sdk_runs(variant)["tools"]}
+    add = tools["add"]
+    assert add["title"] == "Add numbers"
+    assert add["annotations"]["readOnlyHint"] is True and add["annotations"]["idempotentHint"] is True
+    # No allowed domains, so the server derives openWorldHint: false.
+    assert add["annotations"]["openWorldHint"] is False
+    assert add["outputSchema"] == SPEC["tools"][0]["outputSchema"]
+    assert add["icons"][0]["src"] == "https://example.com/add.png"
+    assert tools["greet"]["title"] is None and tools["greet"]["outputSchema"] is None
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_sdk_receives_an_image_alongside_text(sdk_runs, variant):
+    result = call_result(sdk_runs(variant), 5)["result"]
+    assert result["isError"] is False, result
+    assert [item["type"] for item in result["content"]] == ["text", "image"]
+    assert texts(result) == ["A chart:"]
+    image = result["content"][1]
+    assert image["mimeType"] == "image/png" and image["data"] == PNG
+    assert result["structuredContent"] is None
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))

@@ -46,7 +46,7 @@ enum MCPMethods {
                 return try failure(JSONRPC.invalidParams, "tools/call needs a tool name.")
             }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
-                                      secrets: context.live.secrets, plan: context.live.plan)
+                                      secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly)
             guard context.spec.tools.contains(where: { $0.name == name }) else {
                 return try failure(JSONRPC.invalidParams, "Unknown tool: \(name)")
             }

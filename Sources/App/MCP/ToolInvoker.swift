@@ -17,6 +17,8 @@ struct ToolInvoker: Sendable {
     /// From the server's cached call context (`ServerContextCache`).
     let secrets: [String: String]
     let plan: Plan
+    /// What the negotiated protocol revision allows in `structuredContent`.
+    var structured: ToolResult.StructuredContent = .objectsOnly
 
     enum Failure: Error {
         case unknownTool(String)
@@ -58,8 +60,15 @@ struct ToolInvoker: Sendable {
         let recorded: (String, String?)
         switch sandboxed.result {
         case .success(let value):
-            outcome = Outcome(result: Self.successResult(value), logs: sandboxed.logs, durationMilliseconds: sandboxed.durationMilliseconds, isError: false)
-            recorded = ("ok", nil)
+            switch ToolResult.success(value, isContent: sandboxed.isContent, outputSchema: tool.outputSchema, structured: structured) {
+            case .success(let result):
+                outcome = Outcome(result: result, logs: sandboxed.logs, durationMilliseconds: sandboxed.durationMilliseconds, isError: false)
+                recorded = ("ok", nil)
+            case .failure(let error):
+                // The code ran, but what it returned breaks the tool's declared output.
+                outcome = Outcome(result: Self.errorResult(error.message), logs: sandboxed.logs, durationMilliseconds: sandboxed.durationMilliseconds, isError: true)
+                recorded = ("invalid_result", error.message)
+            }
         case .failure(let failure):
             outcome = Outcome(result: Self.errorResult(failure.message), logs: sandboxed.logs, durationMilliseconds: sandboxed.durationMilliseconds, isError: true)
             switch failure {
@@ -72,17 +81,8 @@ struct ToolInvoker: Sendable {
         return outcome
     }
 
-    /// Text for every client, plus `structuredContent` when the tool returned an object.
-    static func successResult(_ value: JSONValue) -> JSONValue {
-        let text: String
-        if case .string(let string) = value { text = string } else { text = SpecJSON.compact(value) }
-        var result: [String: JSONValue] = ["content": [["type": "text", "text": .string(text)]], "isError": false]
-        if case .object = value { result["structuredContent"] = value }
-        return .object(result)
-    }
-
     static func errorResult(_ message: String) -> JSONValue {
-        ["content": [["type": "text", "text": .string(message)]], "isError": true]
+        ToolResult.error(message)
     }
 
     static func elapsed(since start: ContinuousClock.Instant) -> Double {

@@ -41,7 +41,7 @@ enum ServerPageController {
         let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: server, spec: live.spec, secrets: live.secrets, plan: live.plan)
         do {
             let outcome = try await invoker.call(tool, arguments: arguments)
-            let text = outcome.result["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
+            let text = ToolContent.plainText(outcome.result["content"]?.arrayValue ?? [])
             let result = ServerPageView.PlaygroundResult(text: text, isError: outcome.isError, logs: outcome.logs,
                                                          duration: String(format: "%.1f ms", outcome.durationMilliseconds))
             return try await req.renderServerPage(current, server, playground: result, selectedTool: tool, arguments: raw, posted: fields)

@@ -6,8 +6,10 @@ import Foundation
 struct ReviewForm: Sendable {
     struct Tool: Sendable {
         var name: String
+        var title: String
         var description: String
         var schemaText: String
+        var hints: ReviewHints
         var implementation: String
     }
 
@@ -33,7 +35,8 @@ struct ReviewForm: Sendable {
         description = spec.description
         domainsText = spec.allowedDomains.joined(separator: "\n")
         tools = spec.tools.map {
-            Tool(name: $0.name, description: $0.description, schemaText: SpecJSON.pretty($0.inputSchema), implementation: $0.implementation)
+            Tool(name: $0.name, title: $0.title ?? "", description: $0.description, schemaText: SpecJSON.pretty($0.inputSchema),
+                 hints: ReviewHints($0.annotations), implementation: $0.implementation)
         }
         secrets = spec.requiredSecrets.map { Secret(key: $0.key, description: $0.description, howToGetUrl: $0.howToGetUrl ?? "", value: "") }
     }
@@ -46,8 +49,12 @@ struct ReviewForm: Sendable {
         description = field("description")
         domainsText = field("domains")
         tools = draft.tools.indices.map { index in
-            Tool(name: field("tool_\(index)_name"), description: field("tool_\(index)_description"),
-                 schemaText: field("tool_\(index)_schema"), implementation: draft.tools[index].implementation)
+            // A form that did not send a title (an older page) keeps the drafted one.
+            Tool(name: field("tool_\(index)_name"),
+                 title: fields["tool_\(index)_title"] == nil ? draft.tools[index].title ?? "" : field("tool_\(index)_title"),
+                 description: field("tool_\(index)_description"), schemaText: field("tool_\(index)_schema"),
+                 hints: ReviewHints(fields: fields, prefix: "tool_\(index)_hint_", draft: draft.tools[index].annotations),
+                 implementation: draft.tools[index].implementation)
         }
         let rows = min(Int(field("secret_count")) ?? 0, 50)
         secrets = (0..<rows).compactMap { index in
@@ -81,7 +88,8 @@ struct ReviewForm: Sendable {
         for (index, tool) in tools.enumerated() {
             do {
                 let schema = try JSONDecoder().decode(JSONValue.self, from: Data(tool.schemaText.utf8))
-                toolEdits.append(.init(name: tool.name, description: tool.description, inputSchema: schema))
+                toolEdits.append(.init(name: tool.name, description: tool.description, inputSchema: schema,
+                                       title: tool.title, annotations: tool.hints.annotations))
             } catch {
                 errors["tool.\(index).schema"] = "This is not valid JSON. Check for a missing comma, quote or bracket."
             }
@@ -110,7 +118,8 @@ struct ReviewForm: Sendable {
         }
         if let tool = index(after: "tools[") {
             let rest = path[path.index(after: path.firstIndex(of: "]")!)...]
-            for (prefix, field) in [(".name", "name"), (".description", "description"), (".inputSchema", "schema"), (".implementation", "implementation")]
+            for (prefix, field) in [(".name", "name"), (".title", "title"), (".description", "description"), (".inputSchema", "schema"),
+                                    (".annotations", "hints"), (".implementation", "implementation")]
             where rest.hasPrefix(prefix) {
                 return "tool.\(tool).\(field)"
             }

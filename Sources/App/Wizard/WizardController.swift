@@ -146,9 +146,15 @@ enum WizardController {
     static func renderReview(_ req: Request, _ current: CurrentUser, draft: Draft, form: ReviewForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let tools = form.tools.enumerated().map { index, tool in
             WizardReviewView.ToolCard(
-                index: index, number: index + 1, name: tool.name, description: tool.description, schema: tool.schemaText,
+                index: index, number: index + 1, name: tool.name, title: tool.title, description: tool.description, schema: tool.schemaText,
+                hints: ReviewHints.fields.map { field in
+                    let chosen = tool.hints.values[field.key] ?? ""
+                    return .init(id: "tool-\(index)-hint-\(field.key)", name: "tool_\(index)_hint_\(field.key)", label: field.label,
+                                 options: [("", field.unset), ("true", "Yes"), ("false", "No")].map { .init(value: $0.0, label: $0.1, isSelected: $0.0 == chosen) })
+                },
                 implementation: tool.implementation,
-                nameError: form.errors["tool.\(index).name"], descriptionError: form.errors["tool.\(index).description"],
+                nameError: form.errors["tool.\(index).name"], titleError: form.errors["tool.\(index).title"],
+                hintsError: form.errors["tool.\(index).hints"], descriptionError: form.errors["tool.\(index).description"],
                 schemaError: form.errors["tool.\(index).schema"], implementationError: form.errors["tool.\(index).implementation"])
         }
         let secrets = form.secrets.enumerated().map { index, secret in

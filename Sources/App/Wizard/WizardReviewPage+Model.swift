@@ -3,13 +3,31 @@ struct WizardReviewView: Encodable {
         let index: Int
         let number: Int
         let name: String
+        let title: String
         let description: String
         let schema: String
+        let hints: [HintChoice]
         let implementation: String
         let nameError: String?
+        let titleError: String?
+        let hintsError: String?
         let descriptionError: String?
         let schemaError: String?
         let implementationError: String?
+    }
+
+    /// One MCP hint of a tool as a labelled select: not set, yes or no.
+    struct HintChoice: Encodable {
+        struct Option: Encodable {
+            let value: String
+            let label: String
+            let isSelected: Bool
+        }
+
+        let id: String
+        let name: String
+        let label: String
+        let options: [Option]
     }
 
     struct SecretRow: Encodable {

@@ -40,24 +40,42 @@ public struct ServerSpec: Codable, Sendable, Hashable {
 
 public struct ToolSpec: Codable, Sendable, Hashable {
     public var name: String
+    /// A human-readable name for clients' menus; `name` stays the identifier models call.
+    public var title: String?
     public var description: String
     /// A JSON Schema object for the tool's arguments (see `JSONSchema`).
     public var inputSchema: JSONValue
+    /// A JSON Schema object every successful result must match; published in `tools/list`.
+    public var outputSchema: JSONValue?
+    public var annotations: ToolAnnotations?
+    public var icons: [ToolIcon]?
     /// The body of an async JavaScript function called as `(args, ctx)`.
     public var implementation: String
 
-    public init(name: String, description: String, inputSchema: JSONValue, implementation: String) {
+    public init(
+        name: String, title: String? = nil, description: String, inputSchema: JSONValue, outputSchema: JSONValue? = nil,
+        annotations: ToolAnnotations? = nil, icons: [ToolIcon]? = nil, implementation: String
+    ) {
         self.name = name
+        self.title = title
         self.description = description
         self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.annotations = annotations
+        self.icons = icons
         self.implementation = implementation
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
+        title = try container.decodeIfPresent(String.self, forKey: .title)
         description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
         inputSchema = try container.decodeIfPresent(JSONValue.self, forKey: .inputSchema) ?? .null
+        // `null` is kept (not read as absent) so the validator can say it is not a schema.
+        outputSchema = container.contains(.outputSchema) ? try container.decode(JSONValue.self, forKey: .outputSchema) : Optional<JSONValue>.none
+        annotations = try container.decodeIfPresent(ToolAnnotations.self, forKey: .annotations)
+        icons = try container.decodeIfPresent([ToolIcon].self, forKey: .icons)
         implementation = try container.decodeIfPresent(String.self, forKey: .implementation) ?? ""
     }
 }

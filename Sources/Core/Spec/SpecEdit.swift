@@ -1,17 +1,22 @@
 /// What a person may change in a drafted spec before building. Tools are merged
 /// by position: names, descriptions and schemas come from the edit, the
 /// implementations stay the drafted ones (people review code, they do not write
-/// it in the wizard; a changed behaviour goes through "Iterate").
+/// it in the wizard; a changed behaviour goes through "Iterate"). A tool's title and
+/// annotations change only when the edit carries them; an empty title removes it.
 public struct SpecEdit: Codable, Sendable, Hashable {
     public struct ToolEdit: Codable, Sendable, Hashable {
         public var name: String
         public var description: String
         public var inputSchema: JSONValue
+        public var title: String?
+        public var annotations: ToolAnnotations?
 
-        public init(name: String, description: String, inputSchema: JSONValue) {
+        public init(name: String, description: String, inputSchema: JSONValue, title: String? = nil, annotations: ToolAnnotations? = nil) {
             self.name = name
             self.description = description
             self.inputSchema = inputSchema
+            self.title = title
+            self.annotations = annotations
         }
     }
 
@@ -66,6 +71,12 @@ extension ServerSpec {
                 merged.tools[index].name = toolEdit.name
                 merged.tools[index].description = toolEdit.description
                 merged.tools[index].inputSchema = toolEdit.inputSchema
+                if let title = toolEdit.title {
+                    merged.tools[index].title = title.allSatisfy(\.isWhitespace) ? nil : title
+                }
+                if let annotations = toolEdit.annotations {
+                    merged.tools[index].annotations = annotations.isEmpty ? nil : annotations
+                }
             }
         }
         if let secrets = edit.requiredSecrets { merged.requiredSecrets = secrets }

@@ -71,6 +71,7 @@ public enum SpecValidator {
                 what: "what the tool does and when to use it", add
             )
             checkInputSchema(tool.inputSchema, at: "\(path).inputSchema", add)
+            checkMetadata(tool, at: path, add)
             checkImplementation(tool.implementation, at: "\(path).implementation", declaredSecrets: declaredSecrets, add)
         }
     }
@@ -174,7 +175,7 @@ public enum SpecValidator {
 
     // MARK: text
 
-    private static func checkText(
+    static func checkText(
         _ text: String, at path: String, limit: Int, what: String, _ add: (String, String) -> Void
     ) {
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {

@@ -32,7 +32,7 @@ public struct Recipe: Sendable, Hashable, Identifiable {
             + weak.map { Trigger($0, weight: Trigger.weakWeight) }
         self.requiredSecrets = requiredSecrets
         self.allowedDomains = allowedDomains
-        self.tools = tools
+        self.tools = tools.map(RecipeToolMetadata.applied)
     }
 
     public var toolNames: [String] { tools.map(\.name) }

@@ -27,7 +27,10 @@ const NativeError = Error;
 const NativeTypeError = TypeError;
 const NativeUint8Array = Uint8Array;
 const arrayFrom = Array.from;
+const isArray = Array.isArray;
 const isView = ArrayBuffer.isView;
+const weakSetAdd = WeakSet.prototype.add;
+const weakSetHas = WeakSet.prototype.has;
 
 function describe(value) {
   if (typeof value === "string") return value;
@@ -240,6 +243,61 @@ async function fetch(input, init) {
   return makeResponse(raw);
 }
 
+// --- ctx.content ---------------------------------------------------------------------
+// Items are remembered here rather than recognised by shape, so a tool returning data
+// that happens to look like `{type: "image"}` still gets it back as JSON. The host
+// checks every item (base64, media types, URIs) before a client sees it.
+const contentItems = new WeakSet();
+
+function contentItem(fields) {
+  const item = freeze(fields);
+  apply(weakSetAdd, contentItems, [item]);
+  return item;
+}
+
+function binaryData(call, data) {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return base64(new NativeUint8Array(data));
+  if (isView(data)) return base64(new NativeUint8Array(data.buffer, data.byteOffset, data.byteLength));
+  throw new NativeTypeError(`${call}: data must be a base64 string or bytes`);
+}
+
+const contentObject = freeze({
+  text: (text) => contentItem({ type: "text", text: String(text) }),
+  image: (data, mimeType) => contentItem({ type: "image", data: binaryData("ctx.content.image", data), mimeType: String(mimeType) }),
+  audio: (data, mimeType) => contentItem({ type: "audio", data: binaryData("ctx.content.audio", data), mimeType: String(mimeType) }),
+  resourceLink(uri, name, options) {
+    const link = { type: "resource_link", uri: String(uri), name: String(name) };
+    if (options !== undefined && options !== null) {
+      for (const key of ["title", "description", "mimeType"]) {
+        if (options[key] !== undefined) link[key] = String(options[key]);
+      }
+    }
+    return contentItem(link);
+  },
+});
+
+const isContentItem = (value) => apply(weakSetHas, contentItems, [value]);
+
+// The items to send when the tool returned one or an array holding at least one, else
+// null. The other elements of a mixed array become text items here, where it is known
+// which objects are items: data shaped like `{type: "car"}` must stay data.
+function returnedContent(value) {
+  if (isContentItem(value)) return [value];
+  if (!isArray(value)) return null;
+  let mixed = false;
+  for (let i = 0; i < value.length && !mixed; i++) mixed = isContentItem(value[i]);
+  if (!mixed) return null;
+  const items = [];
+  for (let i = 0; i < value.length; i++) {
+    const element = value[i];
+    if (element === undefined || element === null) continue;
+    const text = typeof element === "string" || isContentItem(element) ? element : stringify(element);
+    if (text !== undefined) items[items.length] = isContentItem(text) ? text : { type: "text", text: String(text) };
+  }
+  return items;
+}
+
 // --- The driver --------------------------------------------------------------------
 const programmerErrors = [TypeError, ReferenceError, RangeError, SyntaxError, URIError, EvalError];
 
@@ -290,6 +348,7 @@ return freeze({
   },
   start(fn, args, secrets, implementationURL) {
     const ctx = freeze({
+      content: contentObject,
       fetch,
       log: (...values) => logLine("", values),
       progress,
@@ -303,7 +362,16 @@ return freeze({
       return;
     }
     apply(promiseThen, promise, [
-      (value) => { host.settle(true, value); },
+      (value) => {
+        let items;
+        try {
+          items = returnedContent(value);
+        } catch (error) {
+          host.settle(false, describeThrown(error, implementationURL));
+          return;
+        }
+        if (items === null) host.settle(true, value); else host.settle(true, items, true);
+      },
       (error) => { host.settle(false, describeThrown(error, implementationURL)); },
     ]);
   },

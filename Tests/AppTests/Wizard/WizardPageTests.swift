@@ -98,6 +98,63 @@ struct WizardPageTests {
         }
     }
 
+    @Test("step 2: each tool's title and four hints are labelled fields that post without JavaScript and reach the built spec", arguments: TestDatabase.all)
+    func reviewTitleAndHints(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a draft whose tool carries a title and a read-only hint
+            var drafted = ServersAPITests.tokenSpec
+            drafted.tools[0].title = "List issues"
+            drafted.tools[0].annotations = ToolAnnotations(readOnlyHint: true)
+            app.useDrafter(ScriptedDrafter(steps: [.spec(drafted)]))
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/servers/new").body.string))
+            let location = try #require(try await browser.postForm("/servers/new", ["prompt": "github issues", "csrf": csrf]).headers.first(name: .location))
+            // when
+            let html = try await browser.get(location).body.string
+            // then
+            let inspector = HTMLInspector(html: html)
+            #expect(inspector.tags("input").contains { $0.attributes["name"] == "tool_0_title" && $0.attributes["value"] == "List issues" })
+            #expect(inspector.tags("label").contains { $0.attributes["for"] == "tool-0-title" })
+            func select(_ key: String) -> Substring {
+                let start = html.range(of: "id=\"tool-0-hint-\(key)\"")!.lowerBound
+                return html[start..<html[start...].range(of: "</select>")!.lowerBound]
+            }
+            for key in ["read_only", "destructive", "idempotent", "open_world"] {
+                #expect(inspector.tags("select").contains { $0.attributes["name"] == "tool_0_hint_\(key)" && $0.attributes["id"] == "tool-0-hint-\(key)" })
+                #expect(inspector.tags("label").contains { $0.attributes["for"] == "tool-0-hint-\(key)" }, "\(key) has a label")
+            }
+            #expect(select("read_only").contains("<option value=\"true\" selected>Yes</option>"))
+            #expect(select("destructive").contains("<option value=\"\" selected>Not set</option>"))
+            #expect(select("open_world").contains("<option value=\"\" selected>From the allowed domains</option>"))
+
+            // a contradiction is shown next to the hints, and nothing is built
+            var fields = [
+                "csrf": csrf, "action": "build", "name": "Issues", "slug": "issues", "description": "GitHub issues.",
+                "domains": "api.github.com", "tool_0_name": "list_issues", "tool_0_title": "Issues, listed",
+                "tool_0_description": "List open issues of a repository.",
+                "tool_0_schema": "{\"type\": \"object\", \"properties\": {\"repo\": {\"type\": \"string\"}}, \"required\": [\"repo\"]}",
+                "tool_0_hint_read_only": "true", "tool_0_hint_destructive": "true", "tool_0_hint_idempotent": "", "tool_0_hint_open_world": "false",
+                "secret_count": "1", "secret_0_key": "GITHUB_TOKEN", "secret_0_description": "Token", "secret_0_url": "https://github.com/settings/tokens",
+                "secret_0_value": "value-typed-by-person",
+            ]
+            let refused = try await browser.postForm(location, fields)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("a read-only tool cannot be destructive"))
+            #expect(refused.body.string.contains("value=\"Issues, listed\""), "what was typed is kept")
+            #expect(try await HostedServer.query(on: app.db).count() == 0)
+
+            // when fixed, the edited title and hints are what gets built
+            fields["tool_0_hint_read_only"] = "false"
+            let built = try await browser.postForm(location, fields)
+            #expect(built.status == .seeOther)
+            try await BuildRunner(app: app).drain()
+            let version = try #require(try await ServerVersion.query(on: app.db).first())
+            let tool = try SpecJSON.decode(version.specJSON).tools[0]
+            #expect(tool.title == "Issues, listed")
+            #expect(tool.annotations == ToolAnnotations(readOnlyHint: false, destructiveHint: true, openWorldHint: false))
+        }
+    }
+
     @Test("reset to draft drops edits; an expired draft explains itself", arguments: TestDatabase.all)
     func resetAndExpiry(database: TestDatabase) async throws {
         let clock = TestClock()

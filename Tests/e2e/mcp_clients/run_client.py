@@ -8,7 +8,7 @@ Works with both SDK lines (detected at import):
 
 Prints exactly one JSON line on stdout:
   {"ok": true, "sdk": "2.3.0", "mode": "auto", "protocol_version": "2026-07-28",
-   "tools": [{"name", "description", "inputSchema", "outputSchema"}, ...],   (with --list)
+   "tools": [{"name", "description", "inputSchema", "outputSchema", "title", "annotations", "icons"}, ...],   (with --list)
    "calls": [{"name", "arguments", "result": {"content", "structuredContent", "isError"}}
              or {"name", "arguments", "error": {"code", "message", "data"}}, ...]}
 Exit status: 0 all fine; 3 a call got a JSON-RPC error (line still printed);
@@ -53,6 +53,9 @@ def _tool(tool: Any) -> dict[str, Any]:
         "description": data.get("description"),
         "inputSchema": data.get("inputSchema"),
         "outputSchema": data.get("outputSchema"),
+        "title": data.get("title"),
+        "annotations": data.get("annotations"),
+        "icons": data.get("icons"),
     }
 
 
