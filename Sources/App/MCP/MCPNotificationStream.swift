@@ -13,6 +13,8 @@ enum MCPNotificationStream {
     static func session(_ req: Request, _ context: MCPContext) -> Response {
         let events = req.application.hosting.toolLists.listen(to: context.server.id!, liveVersion: context.live.versionID)
         return stream { writer in
+            // Sent at once, so the client sees the stream open now rather than at the first keepalive.
+            try await writer.write(.buffer(ServerSentEvent.keepalive))
             for await event in events {
                 switch event {
                 case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
