@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from test_mcp import ROOT, make_hosted, sdk_python
+from test_mcp import ROOT, SPEC, make_hosted, sdk_python
 
 SCRIPT = ROOT / "Tests" / "e2e" / "mcp_clients" / "other_clients.py"
 LIBRARIES = {
@@ -45,3 +45,14 @@ def test_library_lists_and_calls(hosted, library):
     names = [tool["name"] for tool in out["tools"]]
     assert names == sorted(names) and {"add", "explode", "greet"} <= set(names), out
     assert out["structured"] == {"sum": 5}, out
+
+
+@pytest.mark.parametrize("library", list(LIBRARIES))
+def test_library_reads_title_annotations_and_output_schema(hosted, library):
+    tools = {tool["name"]: tool for tool in run(library, hosted)["tools"]}
+    add = tools["add"]
+    assert add["title"] == "Add numbers", add
+    assert add["annotations"]["readOnlyHint"] is True and add["annotations"]["idempotentHint"] is True, add
+    assert add["annotations"]["openWorldHint"] is False, add  # the calculator calls no domains
+    if library != "langchain":  # a LangChain tool has no place for it
+        assert add["outputSchema"] == SPEC["tools"][0]["outputSchema"], add

@@ -84,10 +84,14 @@ async def langchain(url: str, headers: dict[str, str]) -> dict[str, Any]:
     texts = [part.get("text") for part in result if isinstance(part, dict)] if isinstance(result, list) else [result]
     structured = json.loads(texts[0]) if texts and isinstance(texts[0], str) and texts[0].startswith("{") else None
     return {"version": version("langchain-mcp-adapters"),
-            "tools": [{"name": t.name, "title": None, "annotations": (t.metadata or {}).get("annotations") if t.metadata else None,
+            # LangChain tools carry the MCP annotations as their metadata; it has no outputSchema.
+            "tools": [{"name": t.name, "title": (t.metadata or {}).get("title"),
+                       "annotations": {k: v for k, v in (t.metadata or {}).items() if k in HINTS} or None,
                        "outputSchema": None} for t in tools],
             "structured": structured, "result": result}
 
+
+HINTS = ("title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 
 LIBRARIES = {"fastmcp": fastmcp, "agents": agents, "pydantic": pydantic, "langchain": langchain}
 
