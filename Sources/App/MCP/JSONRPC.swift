@@ -27,8 +27,20 @@ enum JSONRPC {
                 return .failure(ErrorReply(id: value["id"] ?? .null, code: invalidRequest,
                                            message: "The body must be a single JSON-RPC 2.0 request or notification object."))
             }
+            // JSON-RPC allows null and fractional ids; MCP does not (a request id is a string or an integer).
+            if let id = object["id"], !isValidID(id) {
+                return .failure(ErrorReply(id: .null, code: invalidRequest, message: "The request id must be a string or an integer."))
+            }
             let params = object["params"]?.objectValue ?? [:]
             return .success(Message(id: object["id"], method: method, params: params))
+        }
+
+        static func isValidID(_ id: JSONValue) -> Bool {
+            switch id {
+            case .string: true
+            case .number(let number): number.rounded() == number && abs(number) <= 9_007_199_254_740_991
+            default: false
+            }
         }
     }
 

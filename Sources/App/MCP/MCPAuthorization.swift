@@ -34,7 +34,8 @@ enum MCPAuthorization {
         let urls = OAuthURLs(base: req.accounts.publicURL)
         let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
         var caller: BearerCaller?
-        if let bearer = req.headers.bearerAuthorization?.token {
+        let bearer = req.headers.bearerAuthorization?.token
+        if let bearer {
             if bearer.hasPrefix(APIToken.prefix) {
                 // Personal API tokens work on every server of their organization.
                 caller = try await req.tokenService().caller(secret: bearer)
@@ -48,8 +49,9 @@ enum MCPAuthorization {
             }
         }
         guard let caller, caller.organizationID == server.$organization.id else {
+            // RFC 6750 §3.1: a request without credentials gets the bare challenge; a refused token is named as such.
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
-                           headers: ["WWW-Authenticate": challenge])
+                           headers: ["WWW-Authenticate": bearer == nil ? challenge : challenge + ", error=\"invalid_token\""])
         }
         if caller.organizationSuspended {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
