@@ -9,6 +9,9 @@ enum JSONRPC {
     static let invalidParams = -32602
     /// 2026-07-28: a routing header disagrees with the body.
     static let headerMismatch = -32020
+    /// Ours, in the range JSON-RPC leaves to servers: too many tool calls (HTTP 429). MCP
+    /// defines no code for it; 29 echoes the status.
+    static let rateLimited = -32029
     /// 2026-07-28: the requested protocol version is not served here.
     static let unsupportedProtocolVersion = -32022
 

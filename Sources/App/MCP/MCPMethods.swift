@@ -47,6 +47,9 @@ enum MCPMethods {
             guard let name = message.params["name"]?.stringValue else {
                 return try failure(JSONRPC.invalidParams, "tools/call needs a tool name.")
             }
+            if let refusal = try await ToolCallLimiter.count(req, context) {
+                return try ToolCallLimiter.reply(req, id: id, refusal)
+            }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
                                       secrets: context.live.secrets, plan: context.live.plan)
             do {
