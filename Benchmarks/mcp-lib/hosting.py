@@ -169,7 +169,7 @@ def make_enterprise(db):
 def new_account(base, db, name="mcp bench"):
     session = sign_in(base)
     make_enterprise(db)
-    response = session.post(base + "/v1/tokens", json={"name": name}, timeout=30)
+    response = session.post(base + "/v1/tokens", json={"name": name, "scopes": ["mcp", "api"]}, timeout=30)
     assert response.status_code in (200, 201), response.text
     token = response.json()["token"]
     assert token.startswith("bmm_"), token
