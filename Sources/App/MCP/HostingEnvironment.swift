@@ -14,6 +14,7 @@ struct HostingEnvironment: Sendable {
     let buildSignal: BuildSignal
     let calls: CallRecorder
     let contexts: ServerContextCache
+    let toolCalls: ToolCallCounter
 }
 
 extension Application {
@@ -46,20 +47,25 @@ extension Application {
             extraAllowedCIDRs: ranges,
             buildSignal: BuildSignal(),
             calls: CallRecorder(),
-            contexts: ServerContextCache()
+            contexts: ServerContextCache(),
+            toolCalls: ToolCallCounter()
         )
         let recorder = Task { [self] in await hosting.calls.run(on: self) }
-        lifecycle.use(HostingLifecycle(recorder: recorder))
+        let counter = Task { [self] in await hosting.toolCalls.run(on: self) }
+        lifecycle.use(HostingLifecycle(recorder: recorder, counter: counter))
     }
 }
 
-/// Writes the last call records and stops the sandbox workers with the app.
+/// Writes the last call records and tool-call counts and stops the sandbox workers with the app.
 private struct HostingLifecycle: LifecycleHandler {
     let recorder: Task<Void, Never>
+    let counter: Task<Void, Never>
 
     func shutdownAsync(_ application: Application) async {
         recorder.cancel()
+        counter.cancel()
         _ = await recorder.value
+        _ = await counter.value
         await application.hosting.sandbox.shutdown()
     }
 }

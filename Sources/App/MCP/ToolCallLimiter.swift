@@ -2,8 +2,8 @@ import Core
 import Foundation
 import Vapor
 
-/// Tool calls counted per token and, separately, per server, in one-minute windows kept in
-/// the database: every instance counts into the same rows, with one upsert per call for both.
+/// Tool calls counted per token and, separately, per server, in one-minute windows
+/// (`ToolCallCounter`: in memory, shared by every instance through the database).
 /// The figure is the plan's unless the operator set `BMM_TOOL_CALLS_PER_MINUTE`.
 enum ToolCallLimiter {
     /// Which limit a refused call ran into.
@@ -20,15 +20,10 @@ enum ToolCallLimiter {
     /// Counts this call; a refusal when it is one too many for the token or the server.
     static func count(_ req: Request, _ context: MCPContext) async throws -> Refusal? {
         guard let rule = req.application.config.toolCalls.rule(for: context.live.plan) else { return nil }
-        // Token first, server second, always: concurrent upserts then never wait on each other in a cycle.
         let keys = [(Limit.token, "mcp-token:" + context.tokenKey), (Limit.server, "mcp-server:" + context.server.id!.uuidString)]
-        let outcomes = try await RateLimiter(database: req.db, now: req.application.clock.now()).hit(keys.map(\.1), rule)
-        for (limit, key) in keys {
-            if case .exceeded(let retryAfter) = outcomes[key] {
-                return Refusal(limit: limit, perMinute: rule.limit, retryAfterSeconds: retryAfter)
-            }
-        }
-        return nil
+        let admission = try await req.application.hosting.toolCalls.admit(keys.map(\.1), rule, now: req.application.clock.now(), database: req.db)
+        guard case .refused(let key, let retryAfter) = admission, let limit = keys.first(where: { $0.1 == key })?.0 else { return nil }
+        return Refusal(limit: limit, perMinute: rule.limit, retryAfterSeconds: retryAfter)
     }
 
     /// 429 with `Retry-After` in both eras, and a JSON-RPC error saying which limit and when to retry.

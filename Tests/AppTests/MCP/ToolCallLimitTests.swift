@@ -94,4 +94,25 @@ struct ToolCallLimitTests {
             }
         }
     }
+
+    @Test("two instances on one database: each starts from the other's count and learns its later calls within a second",
+          arguments: TestDatabase.all)
+    func acrossInstances(database: TestDatabase) async throws {
+        let config = try testConfig(database: database, environment: ["BMM_TOOL_CALLS_PER_MINUTE": "4"])
+        try await withConfiguredApp(config) { first in
+            let (client, _) = try await MCPEndpointTests.setUp(first)
+            try await withConfiguredApp(config) { second in
+                let other = Client(app: second, path: client.path, token: client.token)
+                // given: three calls through the first instance
+                for _ in 0..<3 { #expect(try await Self.call(client).status == .ok) }
+                try await Task.sleep(for: .milliseconds(1500))
+                // then: the second instance admits the fourth and refuses the fifth…
+                #expect(try await Self.call(other).status == .ok)
+                #expect(try await Self.call(other).status == .tooManyRequests)
+                try await Task.sleep(for: .milliseconds(1500))
+                // …and the first has heard of the fourth
+                #expect(try await Self.call(client).status == .tooManyRequests)
+            }
+        }
+    }
 }
