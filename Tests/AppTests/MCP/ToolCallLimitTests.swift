@@ -10,6 +10,14 @@ import VaporTesting
 struct ToolCallLimitTests {
     typealias Client = MCPEndpointTests.Client
 
+    /// A clock running from 5 s into a minute: windows start on the full minute, and a test
+    /// that straddled one would see its counts start over.
+    static func clockInsideOneMinute() -> AppClock {
+        let started = Date()
+        let base = (started.timeIntervalSince1970 / 60).rounded(.down) * 60 + 65
+        return AppClock { Date(timeIntervalSince1970: base + Date().timeIntervalSince(started)) }
+    }
+
     static func call(_ client: Client) async throws -> TestingHTTPResponse {
         try await client.stateless("tools/call", ["name": "add", "arguments": ["a": 1, "b": 2]], name: "add")
     }
@@ -25,6 +33,7 @@ struct ToolCallLimitTests {
           arguments: TestDatabase.all)
     func exactlyN(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database, environment: ["BMM_TOOL_CALLS_PER_MINUTE": "5"])) { app in
+            app.clock = Self.clockInsideOneMinute()
             let (client, _) = try await MCPEndpointTests.setUp(app)
             // when
             let statuses = try await Self.statuses(client, calls: 20)
@@ -53,6 +62,7 @@ struct ToolCallLimitTests {
     @Test("the token limit and the server limit are separate", arguments: TestDatabase.all)
     func separate(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database, environment: ["BMM_TOOL_CALLS_PER_MINUTE": "3"])) { app in
+            app.clock = Self.clockInsideOneMinute()
             let (browser, _) = try await AccountDataTests.signedIn(app)
             var other = Hosting.calculator
             other.slug = "calculator-two"
@@ -86,6 +96,7 @@ struct ToolCallLimitTests {
             var environment: [String: String] = [:]
             environment["BMM_TOOL_CALLS_PER_MINUTE"] = setting
             try await withConfiguredApp(try testConfig(database: database, environment: environment)) { app in
+                app.clock = Self.clockInsideOneMinute()
                 let (client, _) = try await MCPEndpointTests.setUp(app)
                 var statuses: [HTTPStatus] = []
                 for _ in 0..<5 { statuses += try await Self.statuses(client, calls: 13) }
@@ -99,9 +110,12 @@ struct ToolCallLimitTests {
           arguments: TestDatabase.all)
     func acrossInstances(database: TestDatabase) async throws {
         let config = try testConfig(database: database, environment: ["BMM_TOOL_CALLS_PER_MINUTE": "4"])
+        let clock = Self.clockInsideOneMinute()
         try await withConfiguredApp(config) { first in
+            first.clock = clock
             let (client, _) = try await MCPEndpointTests.setUp(first)
             try await withConfiguredApp(config) { second in
+                second.clock = clock
                 let other = Client(app: second, path: client.path, token: client.token)
                 // given: three calls through the first instance
                 for _ in 0..<3 { #expect(try await Self.call(client).status == .ok) }
