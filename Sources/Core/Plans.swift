@@ -44,6 +44,8 @@ public struct Plan: Sendable, Equatable {
     public var draftingModel: String
     public var auditLogRetentionDays: Int?
     public var features: [PlanFeature]
+    /// Tool calls one token may make a minute, and separately calls to one server (`ToolCallLimit`).
+    public var toolCallsPerMinute: Int
     /// CPU and wall-clock time one tool call may use, in milliseconds.
     public var toolCPUMilliseconds: Int = 1000
     public var toolWallMilliseconds: Int = 10000
@@ -79,7 +81,8 @@ public enum PlanTable {
             PlanFeature(label: "OAuth 2.1 for every server", availability: .included),
             PlanFeature(label: "Template marketplace", availability: .included),
             PlanFeature(label: "Community support", availability: .included),
-        ]
+        ],
+        toolCallsPerMinute: 60
     )
 
     public static let pro = Plan(
@@ -98,7 +101,8 @@ public enum PlanTable {
             PlanFeature(label: "OAuth 2.1 for every server", availability: .included),
             PlanFeature(label: "Private templates", availability: .included),
             PlanFeature(label: "Email support", availability: .included),
-        ]
+        ],
+        toolCallsPerMinute: 600
     )
 
     public static let team = Plan(
@@ -119,6 +123,7 @@ public enum PlanTable {
             PlanFeature(label: "Custom domains", availability: .comingSoon),
             PlanFeature(label: "Priority email support", availability: .included),
         ],
+        toolCallsPerMinute: 3_000,
         toolCPUMilliseconds: 2000,
         toolWallMilliseconds: 20000
     )
@@ -141,6 +146,7 @@ public enum PlanTable {
             PlanFeature(label: "Fine-grained roles (RBAC)", availability: .comingSoon),
             PlanFeature(label: "Custom domains", availability: .comingSoon),
         ],
+        toolCallsPerMinute: 10_000,
         toolCPUMilliseconds: 5000,
         toolWallMilliseconds: 30000
     )

@@ -477,6 +477,14 @@ private let malformedSchemas: [SchemaCase] = [
         [("s.enum[1]", "does not match the rest of the schema: must be a string, got number")]
     ),
     SchemaCase("const of another type", ["type": "string", "const": 1], [("s.const", "does not match the rest of the schema: must be a string, got number")]),
+    SchemaCase(
+        "$schema of another draft", ["$schema": "http://json-schema.org/draft-07/schema#"],
+        [("s.$schema", #"declares "http://json-schema.org/draft-07/schema#", but schemas here are JSON Schema 2020-12 (the subset on the Authoring tools page): use "https://json-schema.org/draft/2020-12/schema" or leave $schema out"#)]
+    ),
+    SchemaCase(
+        "$schema that is not a string", ["$schema": 2020],
+        [("s.$schema", #"declares 2020, but schemas here are JSON Schema 2020-12 (the subset on the Authoring tools page): use "https://json-schema.org/draft/2020-12/schema" or leave $schema out"#)]
+    ),
 ]
 
 private let wellFormedSchemas: [SchemaCase] = [
@@ -504,6 +512,7 @@ private let wellFormedSchemas: [SchemaCase] = [
     ),
     SchemaCase("lookahead and named groups are portable", ["pattern": "^(?=.*[0-9])(?<word>[a-z]+)(?:-[a-z]+)*$"], []),
     SchemaCase("required without properties", ["required": ["a"]], []),
+    SchemaCase("$schema 2020-12 with the empty fragment", ["$schema": "https://json-schema.org/draft/2020-12/schema#"], []),
 ]
 
 @Suite struct JSONSchemaWellFormednessTests {

@@ -319,8 +319,7 @@ def test_protected_resource_metadata_of_an_unknown_server_is_404(hosted):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/.well-known/oauth-authorization-server", "/.well-known/oauth-authorization-server/",
-                                  "/.well-known/openid-configuration", "/.well-known/openid-configuration/"])
+@pytest.mark.parametrize("path", ["/.well-known/oauth-authorization-server", "/.well-known/oauth-authorization-server/"])
 def test_authorization_server_metadata(hosted, path):
     base = hosted.base
     response = requests.get(base + path, timeout=10)
@@ -336,6 +335,16 @@ def test_authorization_server_metadata(hosted, path):
     assert doc["token_endpoint_auth_methods_supported"] == ["none"]
     assert doc["client_id_metadata_document_supported"] is True
     assert doc["authorization_response_iss_parameter_supported"] is True
+
+
+
+@pytest.mark.parametrize("path", ["/.well-known/openid-configuration", "/.well-known/openid-configuration/",
+                                  "/.well-known/oauth-authorization-server/mcp/x"])
+def test_discovery_paths_of_other_issuers_are_404(hosted, path):
+    # Not an OpenID provider, and no issuer with a path: the SDKs fall back to the document above.
+    response = requests.get(hosted.base + path, timeout=10)
+    assert response.status_code == 404, response.text
+    assert response.json()["error"] == "not_found"
 
 
 # --- raw HTTP: registration -----------------------------------------------------------------

@@ -10,36 +10,51 @@ struct RateLimiter: Sendable {
     let now: Date
 
     /// Counts one hit on `key`; throws 429 `rate_limited` once the window's limit is passed.
-    ///
-    /// One upsert does what `RateLimitWindow.hit` describes: a hit in an open window adds
-    /// one, a hit after the window ended starts a new one. Read-then-write would let
-    /// concurrent requests each see the same count and all pass (SECURITY.md 36).
     func hit(_ key: String, _ rule: RateLimitRule) async throws {
+        guard let window = try await add([key: 1], window: rule.window)[key] else { throw RateLimiterError.noRow }
+        if case .exceeded(let retryAfter) = window.outcome(rule: rule, now: now) {
+            throw APIError.rateLimited(retryAfter: retryAfter)
+        }
+    }
+
+    /// Adds `amounts` to each key's window of `length` seconds in one statement; returns each window after.
+    ///
+    /// One upsert does what `RateLimitWindow.hit` describes: hits in an open window add up,
+    /// hits after the window ended start a new one. Read-then-write would let concurrent
+    /// requests each see the same count and all pass (SECURITY.md 36). Rows are written in
+    /// key order, so two statements never wait on each other's rows in a cycle.
+    func add(_ amounts: [String: Int], window length: TimeInterval) async throws -> [String: RateLimitWindow] {
         guard let sql = database as? any SQLDatabase else { throw RateLimiterError.needsSQL }
-        let cutoff = now.addingTimeInterval(-rule.window)
-        let row = try await sql.raw("""
+        guard !amounts.isEmpty else { return [:] }
+        let cutoff = now.addingTimeInterval(-length)
+        let rows: [SQLQueryString] = amounts.keys.sorted().map {
+            "(\(bind: $0), \(bind: now), \(bind: amounts[$0]!), \(bind: now.addingTimeInterval(length)))"
+        }
+        let found = try await sql.raw("""
             INSERT INTO rate_limit_buckets (key, window_start, count, expires_at)
-            VALUES (\(bind: key), \(bind: now), 1, \(bind: now.addingTimeInterval(rule.window)))
+            VALUES \(rows.joined(separator: ", "))
             ON CONFLICT (key) DO UPDATE SET
-                count = CASE WHEN rate_limit_buckets.window_start > \(bind: cutoff) THEN rate_limit_buckets.count + 1 ELSE 1 END,
+                count = CASE WHEN rate_limit_buckets.window_start > \(bind: cutoff)
+                    THEN rate_limit_buckets.count + excluded.count ELSE excluded.count END,
                 window_start = CASE WHEN rate_limit_buckets.window_start > \(bind: cutoff)
                     THEN rate_limit_buckets.window_start ELSE excluded.window_start END,
                 expires_at = CASE WHEN rate_limit_buckets.window_start > \(bind: cutoff)
                     THEN rate_limit_buckets.expires_at ELSE excluded.expires_at END
-            RETURNING window_start, count
-            """).first()
-        guard let row else { throw RateLimiterError.noRow }
-        let window = RateLimitWindow(start: try row.decode(column: "window_start", as: Date.self),
-                                     count: try row.decode(column: "count", as: Int.self))
-        if case .exceeded(let retryAfter) = window.outcome(rule: rule, now: now) {
-            throw APIError.rateLimited(retryAfter: retryAfter)
+            RETURNING key, window_start, count
+            """).all()
+        guard found.count == amounts.count else { throw RateLimiterError.noRow }
+        var windows: [String: RateLimitWindow] = [:]
+        for row in found {
+            windows[try row.decode(column: "key", as: String.self)] = RateLimitWindow(
+                start: try row.decode(column: "window_start", as: Date.self), count: try row.decode(column: "count", as: Int.self))
         }
+        return windows
     }
 }
 
 enum RateLimiterError: Error {
     /// Both supported databases speak SQL; anything else is a configuration mistake.
     case needsSQL
-    /// The upsert returned nothing, which neither database does.
+    /// The upsert returned fewer rows than keys, which neither database does.
     case noRow
 }

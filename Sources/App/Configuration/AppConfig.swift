@@ -74,6 +74,8 @@ public struct AppConfig: Sendable {
     public var allowedOrigins: [String] = []
     /// Every rate limit; sign-in sends per address from `BMM_SIGNIN_SENDS_PER_IP`.
     public var rateLimits = RateLimitPolicy()
+    /// Tool calls per minute per token and per server: the plan's figure unless `BMM_TOOL_CALLS_PER_MINUTE` says otherwise.
+    public var toolCalls: ToolCallLimit = .plan
 
     public var isProduction: Bool { mode == .production }
     /// `https` or `http`, from the public URL.
@@ -229,6 +231,12 @@ extension AppConfig {
                 problems.append("BMM_SIGNIN_SENDS_PER_IP must be a positive number")
             }
         }
+        var toolCalls = ToolCallLimit.plan
+        if let raw = value("BMM_TOOL_CALLS_PER_MINUTE") {
+            if let parsed = ToolCallLimit(setting: raw) { toolCalls = parsed } else {
+                problems.append("BMM_TOOL_CALLS_PER_MINUTE must be a positive number of tool calls per minute, or off (got `\(raw)`)")
+            }
+        }
         var trustedProxies: [CIDR] = []
         do {
             trustedProxies = try CIDR.parseList(value("BMM_TRUSTED_PROXIES") ?? "")
@@ -282,7 +290,8 @@ extension AppConfig {
             sandboxIsolation: sandboxIsolation,
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,
-            rateLimits: rateLimits
+            rateLimits: rateLimits,
+            toolCalls: toolCalls
         )
     }
 

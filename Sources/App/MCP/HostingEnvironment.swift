@@ -18,6 +18,8 @@ struct HostingEnvironment: Sendable {
     let toolLists: ToolListWatch
     /// 2025-era calls running here, for `notifications/cancelled`.
     let inFlight = MCPInFlightCalls()
+    /// Tool calls admitted per token and per server in the current minute.
+    let toolCalls: ToolCallCounter
 }
 
 extension Application {
@@ -61,21 +63,26 @@ extension Application {
             buildSignal: BuildSignal(),
             calls: CallRecorder(),
             contexts: ServerContextCache(),
-            toolLists: ToolListWatch { [self] servers in try await HostedServer.liveVersions(of: servers, on: db) }
+            toolLists: ToolListWatch { [self] servers in try await HostedServer.liveVersions(of: servers, on: db) },
+            toolCalls: ToolCallCounter()
         )
         let recorder = Task { [self] in await hosting.calls.run(on: self) }
-        lifecycle.use(HostingLifecycle(recorder: recorder))
+        let counter = Task { [self] in await hosting.toolCalls.run(on: self) }
+        lifecycle.use(HostingLifecycle(recorder: recorder, counter: counter))
     }
 }
 
-/// Writes the last call records and stops the sandbox workers with the app.
+/// Writes the last call records and tool-call counts and stops the sandbox workers with the app.
 private struct HostingLifecycle: LifecycleHandler {
     let recorder: Task<Void, Never>
+    let counter: Task<Void, Never>
 
     func shutdownAsync(_ application: Application) async {
         await application.hosting.toolLists.shutdown()
         recorder.cancel()
+        counter.cancel()
         _ = await recorder.value
+        _ = await counter.value
         await application.hosting.sandbox.shutdown()
     }
 }

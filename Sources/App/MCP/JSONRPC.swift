@@ -10,6 +10,9 @@ enum JSONRPC {
     static let internalError = -32603
     /// 2026-07-28: a routing header disagrees with the body.
     static let headerMismatch = -32020
+    /// Ours, in the range JSON-RPC leaves to servers: too many tool calls (HTTP 429). MCP
+    /// defines no code for it; 29 echoes the status.
+    static let rateLimited = -32029
     /// 2026-07-28: the requested protocol version is not served here.
     static let unsupportedProtocolVersion = -32022
 
@@ -28,8 +31,20 @@ enum JSONRPC {
                 return .failure(ErrorReply(id: value["id"] ?? .null, code: invalidRequest,
                                            message: "The body must be a single JSON-RPC 2.0 request or notification object."))
             }
+            // JSON-RPC allows null and fractional ids; MCP does not (a request id is a string or an integer).
+            if let id = object["id"], !isValidID(id) {
+                return .failure(ErrorReply(id: .null, code: invalidRequest, message: "The request id must be a string or an integer."))
+            }
             let params = object["params"]?.objectValue ?? [:]
             return .success(Message(id: object["id"], method: method, params: params))
+        }
+
+        static func isValidID(_ id: JSONValue) -> Bool {
+            switch id {
+            case .string: true
+            case .number(let number): number.rounded() == number && abs(number) <= 9_007_199_254_740_991
+            default: false
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import Vapor
 struct MCPContext: Sendable {
     let live: ServerContextCache.Entry
     let userID: UUID
+    /// The bearer token's SHA-256, naming the caller's rate-limit window without storing the token.
+    let tokenKey: String
 
     var server: HostedServer { live.server }
     var spec: ServerSpec { live.spec }
@@ -34,7 +36,8 @@ enum MCPAuthorization {
         let urls = OAuthURLs(base: req.accounts.publicURL)
         let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
         var caller: BearerCaller?
-        if let bearer = req.headers.bearerAuthorization?.token {
+        let bearer = req.headers.bearerAuthorization?.token
+        if let bearer {
             if bearer.hasPrefix(APIToken.prefix) {
                 // Personal API tokens work on every server of their organization.
                 caller = try await req.tokenService().caller(secret: bearer)
@@ -47,9 +50,10 @@ enum MCPAuthorization {
                 caller = oauth
             }
         }
-        guard let caller, caller.organizationID == server.$organization.id else {
+        guard let caller, let token = bearer, caller.organizationID == server.$organization.id else {
+            // RFC 6750 §3.1: a request without credentials gets the bare challenge; a refused token is named as such.
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
-                           headers: ["WWW-Authenticate": challenge])
+                           headers: ["WWW-Authenticate": bearer == nil ? challenge : challenge + ", error=\"invalid_token\""])
         }
         if caller.organizationSuspended {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
@@ -58,6 +62,6 @@ enum MCPAuthorization {
             throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",
                            headers: ["Retry-After": "2"])
         }
-        return MCPContext(live: live, userID: caller.userID)
+        return MCPContext(live: live, userID: caller.userID, tokenKey: SecretToken.sha256(token))
     }
 }

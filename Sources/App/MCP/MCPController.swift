@@ -9,18 +9,38 @@ import Vapor
 /// follows the session-based 2025 revisions (`MCPSessionEndpoint`).
 enum MCPController {
     static func post(_ req: Request) async throws -> Response {
+        // Collected here rather than by the route, so an oversized body gets a JSON-RPC answer.
+        var body: [UInt8]?
+        do {
+            body = Array(buffer: try await req.body.collect(max: maxBody).get() ?? ByteBuffer())
+        } catch {
+            body = nil
+        }
+        // A body that arrived whole (not streamed) skips collect's limit.
+        if let collected = body, collected.count > maxBody { body = nil }
+        // Both eras: a version this server does not speak is refused before anything else,
+        // so a client learns which versions to try instead of failing on a later check.
+        if let version = req.headers.first(name: "MCP-Protocol-Version"), !MCPMethods.allVersions.contains(version) {
+            let id = body.flatMap { try? JSONValue.parse($0) }?["id"].flatMap { JSONRPC.Message.isValidID($0) ? $0 : nil } ?? .null
+            let error = JSONRPC.ErrorReply(id: id, code: JSONRPC.unsupportedProtocolVersion, message: "Unsupported protocol version",
+                                           data: ["supported": .array(MCPMethods.allVersions.map { .string($0) }), "requested": .string(version)])
+            return try MCPReply.refuse(req, error, status: .badRequest)
+        }
         let context = try await MCPAuthorization.context(req)
-        let body = Array((try await req.body.collect(max: 1 << 20).get()).map { Array(buffer: $0) } ?? [])
+        guard let body else {
+            let error = JSONRPC.ErrorReply(id: .null, code: JSONRPC.invalidRequest, message: "The body is larger than 1 MB.")
+            return try MCPReply.refuse(req, error, status: .payloadTooLarge)
+        }
         let message: JSONRPC.Message
         switch JSONRPC.Message.parse(body) {
         case .success(let parsed): message = parsed
-        case .failure(let error): return try MCPReply.send(req, error.json, status: .badRequest)
+        case .failure(let error): return try MCPReply.refuse(req, error, status: .badRequest)
         }
         // Stateless when the request says so: a post-handshake version header, or a
         // per-request `_meta` envelope outside any session.
         let version = req.headers.first(name: "MCP-Protocol-Version")
         let hasEnvelope = message.params["_meta"]?[MCPMethods.protocolMeta] != nil
-        if let version, !MCPMethods.handshakeVersions.contains(version) {
+        if let version, MCPMethods.statelessVersions.contains(version) {
             return try await MCPStatelessEndpoint.handle(req, context, message, headerVersion: version)
         }
         if hasEnvelope, message.method != "initialize", req.headers.first(name: "MCP-Session-Id") == nil {
@@ -28,6 +48,9 @@ enum MCPController {
         }
         return try await MCPSessionEndpoint.handle(req, context, message)
     }
+
+    /// The largest message accepted: far more than any tool's arguments.
+    static let maxBody = 1 << 20
 
     static func delete(_ req: Request) async throws -> Response {
         let context = try await MCPAuthorization.context(req)

@@ -7,7 +7,10 @@ import Vapor
 /// The protocol versions served and the methods both eras share.
 enum MCPMethods {
     static let statelessVersions = ["2026-07-28"]
-    static let handshakeVersions = ["2025-11-25", "2025-06-18", "2025-03-26"]
+    /// 2025-03-26 is not offered: servers of that revision must accept JSON-RPC batches, which
+    /// later revisions removed; every current client negotiates 2025-06-18 or newer.
+    static let handshakeVersions = ["2025-11-25", "2025-06-18"]
+    static let allVersions = statelessVersions + handshakeVersions
     static let protocolMeta = "io.modelcontextprotocol/protocolVersion"
     static let capabilitiesMeta = "io.modelcontextprotocol/clientCapabilities"
     /// Tools only; their list changes with every build and rollback, and clients hear of it
@@ -25,11 +28,15 @@ enum MCPMethods {
         // revisions expect 200, and their clients drop the connection otherwise.
         func failure(_ code: Int, _ text: String) throws -> Response {
             let status: HTTPStatus = !stateless ? .ok : code == JSONRPC.methodNotFound ? .notFound : .badRequest
-            return try MCPReply.send(req, JSONRPC.ErrorReply(id: id, code: code, message: text).json, status: status)
+            return try MCPReply.refuse(req, JSONRPC.ErrorReply(id: id, code: code, message: text), status: status)
         }
         @Sendable func complete(_ result: JSONValue, cacheable: Bool = false) -> JSONValue {
             guard stateless, case .object(var fields) = result else { return result }
             fields["resultType"] = "complete"
+            // 2026-07-28 has no handshake, so every result says which server (and build) answered.
+            var meta = fields["_meta"]?.objectValue ?? [:]
+            meta[serverInfoMeta] = serverInfo(context)
+            fields["_meta"] = .object(meta)
             if cacheable {
                 fields["ttlMs"] = .number(Double(listTTLMilliseconds))
                 fields["cacheScope"] = "private"
@@ -37,13 +44,21 @@ enum MCPMethods {
             return .object(fields)
         }
         switch message.method {
-        case "ping":
+        case "ping" where !stateless:
+            // 2026-07-28 removed ping: a stateless request is its own liveness check.
             return try MCPReply.send(req, JSONRPC.result(id: id, complete([:])))
         case "tools/list":
-            return try MCPReply.send(req, JSONRPC.result(id: id, complete(MCPToolList(spec: context.spec).json, cacheable: true)))
+            let cursor = message.params["cursor"]
+            guard cursor == nil || cursor?.stringValue != nil, let page = MCPToolList(spec: context.spec).page(after: cursor?.stringValue) else {
+                return try failure(JSONRPC.invalidParams, "The cursor is not one this server issued.")
+            }
+            return try MCPReply.send(req, JSONRPC.result(id: id, complete(page.json, cacheable: true)))
         case "tools/call":
             guard let name = message.params["name"]?.stringValue else {
                 return try failure(JSONRPC.invalidParams, "tools/call needs a tool name.")
+            }
+            if let refusal = try await ToolCallLimiter.count(req, context) {
+                return try ToolCallLimiter.reply(req, id: id, refusal)
             }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
                                       secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly)
@@ -69,7 +84,10 @@ enum MCPMethods {
         }
     }
 
+    static let serverInfoMeta = "io.modelcontextprotocol/serverInfo"
+
+    /// The version is the live build's number, so a client can tell which build answered.
     static func serverInfo(_ context: MCPContext) -> JSONValue {
-        ["name": .string(context.spec.name), "version": .string("1")]
+        ["name": .string(context.spec.name), "version": .string(String(context.live.versionNumber))]
     }
 }

@@ -10,10 +10,18 @@ enum MCPReply {
         let text = SpecJSON.compact(message)
         let accept = req.headers.first(name: .accept) ?? ""
         if accept.contains("text/event-stream") && !accept.contains("application/json") {
-            return Response(status: status, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store"],
+            // nginx and similar proxies buffer responses by default, which holds an event stream back.
+            return Response(status: status, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"],
                             body: .init(string: "event: message\ndata: \(text)\n\n"))
         }
         return Response(status: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], body: .init(string: text))
+    }
+
+    /// A JSON-RPC error for input the client got wrong. Logged once, here, as a notice: it is
+    /// the client's mistake, not ours, and it never reaches the error middleware to be logged again.
+    static func refuse(_ req: Request, _ error: JSONRPC.ErrorReply, status: HTTPStatus) throws -> Response {
+        req.logger.notice("MCP request refused", metadata: ["code": "\(error.code)", "status": "\(status.code)", "reason": "\(error.message)"])
+        return try send(req, error.json, status: status)
     }
 
     /// `Mcp-Name` may be sent base64-encoded (`=?base64?…?=`) when the name is not plain ASCII.

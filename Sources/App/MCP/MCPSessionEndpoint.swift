@@ -3,7 +3,7 @@ import Fluent
 import Foundation
 import Vapor
 
-/// MCP 2025-11-25, 2025-06-18 and 2025-03-26: `initialize` opens a session (stored
+/// MCP 2025-11-25 and 2025-06-18: `initialize` opens a session (stored
 /// in the database, so any instance answers), later requests carry `MCP-Session-Id`.
 enum MCPSessionEndpoint {
     static func handle(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message) async throws -> Response {
@@ -33,11 +33,11 @@ enum MCPSessionEndpoint {
         guard let sessionID = req.headers.first(name: "MCP-Session-Id") else {
             let error = JSONRPC.ErrorReply(id: message.id ?? .null, code: JSONRPC.invalidRequest,
                                            message: "Missing MCP-Session-Id: send initialize first, or use protocol version 2026-07-28.")
-            return try MCPReply.send(req, error.json, status: .badRequest)
+            return try MCPReply.refuse(req, error, status: .badRequest)
         }
         guard let session = try await MCPSessionEndpoint.findSession(sessionID, context, req) else {
             let error = JSONRPC.ErrorReply(id: message.id ?? .null, code: JSONRPC.invalidRequest, message: "Session not found. Initialize again.")
-            return try MCPReply.send(req, error.json, status: .notFound)
+            return try MCPReply.refuse(req, error, status: .notFound)
         }
         // Stamped at most once per touch interval, like tokens: a write per call would queue every
         // call of a busy session behind SQLite's single writer.

@@ -6,12 +6,13 @@ import Vapor
 /// MCP 2026-07-28: every request stands alone, with its protocol version and the
 /// client's capabilities in `params._meta` and the method repeated in headers.
 enum MCPStatelessEndpoint {
-    /// Checks in the order the revision prescribes (first failure wins): the
-    /// `_meta` envelope, the routing headers against the body, then the version.
+    /// Checks in the order the revision prescribes (first failure wins), after the
+    /// controller refused unsupported versions: the `_meta` envelope, then the routing
+    /// headers against the body.
     static func handle(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message, headerVersion: String?) async throws -> Response {
         guard let id = message.id else { return Response(status: .accepted) }
         func refuse(_ code: Int, _ text: String, data: JSONValue? = nil) throws -> Response {
-            try MCPReply.send(req, JSONRPC.ErrorReply(id: id, code: code, message: text, data: data).json, status: .badRequest)
+            try MCPReply.refuse(req, JSONRPC.ErrorReply(id: id, code: code, message: text, data: data), status: .badRequest)
         }
         let meta = message.params["_meta"]?.objectValue
         guard let meta, let bodyVersion = meta[MCPMethods.protocolMeta], meta[MCPMethods.capabilitiesMeta] != nil else {
@@ -29,7 +30,7 @@ enum MCPStatelessEndpoint {
         }
         guard MCPMethods.statelessVersions.contains(headerVersion) else {
             return try refuse(JSONRPC.unsupportedProtocolVersion, "Unsupported protocol version",
-                              data: ["supported": .array((MCPMethods.statelessVersions + MCPMethods.handshakeVersions).map { .string($0) }), "requested": .string(headerVersion)])
+                              data: ["supported": .array(MCPMethods.allVersions.map { .string($0) }), "requested": .string(headerVersion)])
         }
         switch message.method {
         case "subscriptions/listen":
@@ -39,11 +40,11 @@ enum MCPStatelessEndpoint {
             return MCPNotificationStream.listen(req, context, message, id: id)
         case "server/discover":
             let result: JSONValue = [
-                "supportedVersions": .array((MCPMethods.statelessVersions + MCPMethods.handshakeVersions).map { .string($0) }),
+                "supportedVersions": .array(MCPMethods.allVersions.map { .string($0) }),
                 "capabilities": MCPMethods.capabilities,
                 "instructions": .string(context.spec.description),
                 "ttlMs": .number(Double(MCPMethods.listTTLMilliseconds)), "cacheScope": "private", "resultType": "complete",
-                "_meta": ["io.modelcontextprotocol/serverInfo": MCPMethods.serverInfo(context)],
+                "_meta": [MCPMethods.serverInfoMeta: MCPMethods.serverInfo(context)],
             ]
             return try MCPReply.send(req, JSONRPC.result(id: id, result))
         default:

@@ -17,6 +17,8 @@ final class ServerContextCache: Sendable {
     struct Entry: Sendable {
         let server: HostedServer
         let versionID: UUID
+        /// The live version's number, which MCP clients see as `serverInfo.version`.
+        let versionNumber: Int
         let spec: ServerSpec
         let secrets: [String: String]
         let plan: Plan
@@ -74,7 +76,7 @@ final class ServerContextCache: Sendable {
             return nil
         }
         let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: server.$organization.id)
-        let entry = Entry(server: server, versionID: versionID, spec: try SpecJSON.decode(version.specJSON), secrets: secrets,
+        let entry = Entry(server: server, versionID: versionID, versionNumber: version.number, spec: try SpecJSON.decode(version.specJSON), secrets: secrets,
                           plan: PlanTable.plan(PlanID(rawValue: stamp.planID) ?? .hobby), stamp: stamp, checkedAt: .now)
         store(entry)
         return entry

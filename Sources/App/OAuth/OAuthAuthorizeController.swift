@@ -14,7 +14,6 @@ enum OAuthAuthorizeController {
         var code_challenge: String?
         var code_challenge_method: String?
         var state: String?
-        var scope: String?
         var resource: String?
     }
 
@@ -126,8 +125,8 @@ enum OAuthAuthorizeController {
         guard let resource = parameters.resource, let serverID = urls.server(fromResource: resource),
               let server = try await HostedServer.find(serverID, on: req.db)
         else { return fail("invalid_target", "resource must be the URL of one of this platform's MCP servers.") }
-        let scope = parameters.scope.map { $0.split(separator: " ").map(String.init) } ?? [OAuthURLs.scope]
-        guard Set(scope).isSubset(of: [OAuthURLs.scope]) else { return fail("invalid_scope", "The only scope is \(OAuthURLs.scope).") }
+        // Scopes we do not know (`openid`, `offline_access`, …) are left out rather than refused
+        // (RFC 6749 §3.3): the token always carries the one scope there is, and says so.
         return .checked(Checked(client: client, redirectURI: redirectURI, challenge: challenge, state: parameters.state,
                                 scope: OAuthURLs.scope, resource: urls.resource(serverID), server: server))
     }

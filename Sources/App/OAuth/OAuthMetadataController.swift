@@ -1,7 +1,7 @@
 import Vapor
 
 /// RFC 9728 protected-resource metadata for each hosted server and RFC 8414
-/// authorization-server metadata, at every path variant clients are known to try.
+/// authorization-server metadata for the one issuer, the public URL.
 enum OAuthMetadataController {
     static func protectedResource(_ req: Request) async throws -> Response {
         let urls = OAuthURLs(base: req.accounts.publicURL)
@@ -46,6 +46,16 @@ enum OAuthMetadataController {
             "client_id_metadata_document_supported": true,
             "authorization_response_iss_parameter_supported": true,
         ])
+    }
+
+    /// The other discovery paths clients probe name issuers that do not exist here: a path-
+    /// inserted RFC 8414 URL asks for the issuer `{base}/{path}`, and OpenID discovery for an
+    /// OpenID provider (ID tokens, `jwks_uri`), which this server is not. Serving the base
+    /// issuer's document there would fail the client's issuer check or claim what is not built.
+    static func notThisIssuer(_ req: Request) async throws -> Response {
+        let base = req.accounts.publicURL
+        throw OAuthError("not_found", "The only issuer here is \(base); its metadata is at "
+            + SiteRoute.wellKnown(.authorizationServer).url(base: base) + ".", status: .notFound)
     }
 
     private static func json(_ req: Request, _ object: [String: Any]) throws -> Response {

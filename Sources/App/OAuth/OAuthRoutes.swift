@@ -1,6 +1,6 @@
 import Vapor
 
-/// OAuth 2.1: discovery at every variant clients probe, the consent flow (signed
+/// OAuth 2.1: discovery (and a JSON 404 at the variants clients probe for other issuers), the consent flow (signed
 /// in, CSRF-protected) and the machine endpoints for public clients.
 struct OAuthRoutes: RouteCollection {
     let accounts: [any Middleware]
@@ -8,11 +8,11 @@ struct OAuthRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.wellKnown(.protectedResource(.key)), use: OAuthMetadataController.protectedResource)
         routes.get(.wellKnown(.protectedResourceRoot), use: OAuthMetadataController.protectedResourceRoot)
-        for metadata: WellKnownRoute in [
-            .authorizationServer, .openIDConfiguration, .authorizationServerInserted(.key),
-            .openIDConfigurationInserted(.key), .openIDConfigurationUnderServer(.key),
+        routes.get(.wellKnown(.authorizationServer), use: OAuthMetadataController.authorizationServer)
+        for other: WellKnownRoute in [
+            .openIDConfiguration, .authorizationServerInserted(.key), .openIDConfigurationInserted(.key), .openIDConfigurationUnderServer(.key),
         ] {
-            routes.get(.wellKnown(metadata), use: OAuthMetadataController.authorizationServer)
+            routes.get(.wellKnown(other), use: OAuthMetadataController.notThisIssuer)
         }
 
         let consent = routes.grouped(accounts)

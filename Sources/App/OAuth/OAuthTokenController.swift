@@ -29,6 +29,8 @@ enum OAuthTokenController {
     static func token(_ req: Request) async throws -> Response {
         let form = try req.content.decode(TokenRequest.self)
         let service = req.oauthTokens()
+        // Compared as at /oauth/authorize: the same server's URL in another spelling is the same resource.
+        let resource = form.resource.map { OAuthURLs(base: req.accounts.publicURL).canonicalResource($0) ?? $0 }
         guard let clientID = form.client_id, !clientID.isEmpty else { throw OAuthError("invalid_client", "client_id is required.", status: .unauthorized) }
         let issued: OAuthTokenService.Issued
         do {
@@ -40,11 +42,11 @@ enum OAuthTokenController {
                 guard let verifier = form.code_verifier, (43...128).contains(verifier.count) else {
                     throw OAuthError.invalidRequest("code_verifier (43 to 128 characters) is required: PKCE S256 is mandatory.")
                 }
-                guard let resource = form.resource else { throw OAuthError("invalid_target", "resource is required (RFC 8707).") }
+                guard let resource else { throw OAuthError("invalid_target", "resource is required (RFC 8707).") }
                 issued = try await service.redeem(code: code, clientID: clientID, redirectURI: redirect, verifier: verifier, resource: resource)
             case "refresh_token":
                 guard let token = form.refresh_token else { throw OAuthError.invalidRequest("refresh_token is required.") }
-                issued = try await service.refresh(token, clientID: clientID, resource: form.resource)
+                issued = try await service.refresh(token, clientID: clientID, resource: resource)
             case .some(let other):
                 throw OAuthError("unsupported_grant_type", "\(other) is not supported; use authorization_code or refresh_token.")
             case .none:

@@ -20,14 +20,28 @@ struct OAuthURLs: Sendable {
         SiteRoute.wellKnown(.protectedResource(.value(server))).url(base: base)
     }
 
-    /// The server a resource URL names, if it is one of ours (trailing slash tolerated).
+    /// The server a resource URL names, if it is one of ours. Compared the way RFC 3986 §6.2
+    /// normalises: scheme and host in any case, trailing slashes tolerated, the id in either case.
     func server(fromResource resource: String) -> UUID? {
-        var text = resource
-        while text.hasSuffix("/") { text.removeLast() }
-        // The id may come in either case; everything before it must be our endpoint prefix.
-        guard let last = text.split(separator: "/").last, let id = UUID(uuidString: String(last)),
-              String(text.dropLast(last.count)) + id.pathText == self.resource(id)
+        guard let normalized = Self.normalized(resource), let last = normalized.split(separator: "/").last,
+              let id = UUID(uuidString: String(last)),
+              String(normalized.dropLast(last.count)) + id.pathText == Self.normalized(self.resource(id))
         else { return nil }
         return id
+    }
+
+    /// The canonical resource identifier for what a client sent, or nil when it names no server of ours.
+    func canonicalResource(_ resource: String) -> String? {
+        server(fromResource: resource).map(self.resource)
+    }
+
+    private static func normalized(_ url: String) -> String? {
+        guard var components = URLComponents(string: url), let scheme = components.scheme, let host = components.host,
+              components.query == nil, components.fragment == nil, components.user == nil
+        else { return nil }
+        components.scheme = scheme.lowercased()
+        components.host = host.lowercased()
+        while components.path.hasSuffix("/") { components.path.removeLast() }
+        return components.string
     }
 }

@@ -41,6 +41,7 @@ enum PlanPresentation {
                 servers(plan),
                 "\(plan.dailyDrafts) AI drafts a day",
                 "\(plan.dailyBuilds) builds a day",
+                "\(number(plan.toolCallsPerMinute)) tool calls a minute per token and per server",
                 plan.modelLine,
                 "Audit log: \(retention(plan))",
             ],
@@ -59,6 +60,7 @@ enum PlanPresentation {
             .init(label: "Hosted servers", values: plans.map { $0.maxServers.map(String.init) ?? "By contract" }),
             .init(label: "AI drafts per day", values: plans.map { String($0.dailyDrafts) }),
             .init(label: "Builds per day", values: plans.map { String($0.dailyBuilds) }),
+            .init(label: "Tool calls per minute (per token and per server)", values: plans.map { number($0.toolCallsPerMinute) }),
             .init(label: "Drafting model", values: plans.map(\.modelLine)),
             .init(label: "Audit log retention", values: plans.map(retention)),
         ]
@@ -71,6 +73,11 @@ enum PlanPresentation {
             }))
         }
         return rows
+    }
+
+    /// 3,000 rather than 3000: the pricing page is read, not parsed.
+    static func number(_ value: Int) -> String {
+        value.formatted(.number.locale(Locale(identifier: "en_US")))
     }
 
     static func euros(_ cents: Int) -> String {

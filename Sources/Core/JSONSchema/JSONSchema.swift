@@ -18,7 +18,7 @@ public enum JSONSchema {
     ///   (`date`, `date-time`, `email`, `uri`), `allOf`, `anyOf`, `oneOf`.
     /// - `default` must itself match the schema; `applyingDefaults` fills it in.
     /// - Annotations, accepted and ignored: `description`, `title`, `examples`,
-    ///   `$schema`, `$comment`, `deprecated`, `readOnly`, `writeOnly`.
+    ///   `$comment`, `deprecated`, `readOnly`, `writeOnly`; `$schema` only as 2020-12 (`dialects`).
     public static let supportedKeywords: [String] = [
         "$comment", "$schema", "additionalProperties", "allOf", "anyOf", "const", "default",
         "deprecated", "description", "enum", "examples", "exclusiveMaximum", "exclusiveMinimum",
@@ -26,6 +26,9 @@ public enum JSONSchema {
         "oneOf", "pattern", "properties", "readOnly", "required", "title", "type", "uniqueItems",
         "writeOnly",
     ]
+
+    /// The `$schema` values a schema may declare: draft 2020-12, with or without the empty fragment.
+    public static let dialects = ["https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#"]
 
     /// The values `type` accepts.
     public static let typeNames: [String] = ["array", "boolean", "integer", "null", "number", "object", "string"]

@@ -116,7 +116,14 @@ struct SchemaChecker {
             for (index, branch) in branches.enumerated() {
                 check(branch, at: JSONPath.index(path, index), depth: depth + 1)
             }
-        case "description", "title", "$comment", "$schema":
+        case "$schema":
+            // Another draft's keywords mean other things (draft-07's `items` array is 2020-12's
+            // `prefixItems`); checking such a schema by 2020-12 rules would pass what it should not.
+            if !JSONSchema.dialects.contains(value.stringValue ?? "") {
+                problems.add(path, "declares \(value.compactJSON), but schemas here are JSON Schema 2020-12 (the subset on the "
+                    + "Authoring tools page): use \"\(JSONSchema.dialects[0])\" or leave $schema out")
+            }
+        case "description", "title", "$comment":
             if value.stringValue == nil {
                 problems.add(path, "must be a string, got \(value.typeNameForMessage)")
             }

@@ -69,6 +69,9 @@ struct ConfigurationTests {
         (["BMM_SANDBOX_ISOLATION": "tenant"], "BMM_SANDBOX_ISOLATION"),
         (["BMM_SANDBOX_JIT": "yes"], "BMM_SANDBOX_JIT"),
         (["BMM_SANDBOX_USER": "bmm sandbox; rm"], "BMM_SANDBOX_USER"),
+        (["BMM_TOOL_CALLS_PER_MINUTE": "0"], "BMM_TOOL_CALLS_PER_MINUTE must be a positive number of tool calls per minute, or off"),
+        (["BMM_TOOL_CALLS_PER_MINUTE": "unlimited"], "BMM_TOOL_CALLS_PER_MINUTE"),
+        (["BMM_TOOL_CALLS_PER_MINUTE": "1.5"], "BMM_TOOL_CALLS_PER_MINUTE"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
@@ -91,6 +94,23 @@ struct ConfigurationTests {
         // then
         #expect(raised.rateLimits.signInSendsPerIP.limit == 500)
         #expect(standard.rateLimits == RateLimitPolicy())
+    }
+
+    @Test("tool calls per minute: the plan's figure unless BMM_TOOL_CALLS_PER_MINUTE names one or says off")
+    func toolCalls() throws {
+        let directory = try makeTemporaryDirectory()
+        func load(_ value: String?) throws -> ToolCallLimit {
+            var environment = ["BMM_DATA_DIR": directory]
+            environment["BMM_TOOL_CALLS_PER_MINUTE"] = value
+            return try AppConfig.load(environment: environment, rootDirectory: packageRoot).toolCalls
+        }
+        #expect(try load(nil) == .plan)
+        #expect(try load("120") == .perMinute(120))
+        #expect(try load("off") == .off)
+        #expect(ToolCallLimit.plan.rule(for: PlanTable.team) == RateLimitRule(limit: 3_000, window: 60))
+        #expect(ToolCallLimit.perMinute(5).rule(for: PlanTable.team) == RateLimitRule(limit: 5, window: 60))
+        #expect(ToolCallLimit.off.rule(for: PlanTable.team) == nil)
+        #expect(PlanTable.all.map(\.toolCallsPerMinute) == [60, 600, 3_000, 10_000])
     }
 
     @Test("DATABASE_URL switches to PostgreSQL")

@@ -1,0 +1,60 @@
+@testable import App
+import Core
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// The OAuth deviations a conformance review found (issue 13, item 1).
+@Suite("OAuth: resource normalisation, unknown scopes, discovery paths of other issuers")
+struct OAuthConformanceTests {
+    @Test("the token endpoint compares resource after normalisation, as authorize does", arguments: TestDatabase.all)
+    func resourceNormalisation(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await OAuthTests.setUp(app)
+            let spelled = "HTTP://127.0.0.1:8080/mcp/\(flow.server.uuidString.uppercased())/"
+            let exchanged = try await flow.exchange(try await flow.code(), resource: spelled)
+            #expect(exchanged.status == .ok, "\(exchanged.body.string)")
+            let tokens = try AccountDataTests.json(exchanged)
+            let access = try #require(tokens["access_token"] as? String)
+            #expect(try await flow.call(access).status == .ok, "the token is bound to the canonical resource")
+
+            let refreshed = try await flow.token(["grant_type": "refresh_token", "client_id": flow.clientID,
+                                                  "refresh_token": try #require(tokens["refresh_token"] as? String),
+                                                  "resource": "http://127.0.0.1:8080/MCP/\(flow.server.uuidString.lowercased())"])
+            #expect(refreshed.status == .badRequest, "the path stays case-sensitive")
+            #expect(try AccountDataTests.json(refreshed)["error"] as? String == "invalid_target")
+        }
+    }
+
+    @Test("unknown requested scopes (openid, offline_access) are ignored; the grant carries mcp:tools", arguments: TestDatabase.all)
+    func unknownScopes(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await OAuthTests.setUp(app)
+            let query = flow.authorizeQuery().replacingOccurrences(of: "scope=mcp:tools", with: "scope=openid%20mcp:tools%20offline_access")
+            #expect(query.contains("offline_access"))
+            let page = try await flow.browser.get(query)
+            #expect(page.status == .ok, "the consent page, not an invalid_scope redirect: \(page.headers.first(name: .location) ?? "")")
+            let scope = HTMLInspector(html: page.body.string).tags("input").first { $0.attributes["name"] == "scope" }?.attributes["value"]
+            #expect(scope == "mcp:tools")
+            let onlyOpenID = try await flow.browser.get(flow.authorizeQuery().replacingOccurrences(of: "scope=mcp:tools", with: "scope=openid"))
+            #expect(onlyOpenID.status == .ok)
+        }
+    }
+
+    @Test("OpenID discovery and path-inserted RFC 8414 URLs name other issuers: JSON 404", arguments: TestDatabase.all)
+    func otherIssuers(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await OAuthTests.setUp(app)
+            let id = flow.server.uuidString.lowercased()
+            for path in ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server/mcp/\(id)",
+                         "/.well-known/openid-configuration/mcp/\(id)", "/mcp/\(id)/.well-known/openid-configuration"] {
+                let response = try await flow.browser.get(path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(try AccountDataTests.json(response)["error"] as? String == "not_found", "\(path)")
+            }
+            #expect(try await flow.browser.get("/.well-known/oauth-authorization-server").status == .ok)
+        }
+    }
+}
