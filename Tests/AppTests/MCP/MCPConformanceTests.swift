@@ -123,7 +123,11 @@ struct MCPConformanceTests {
 
     @Test("tools/list pages by 100 with opaque cursors that survive a changed list")
     func pagination() throws {
-        let tools = (0..<250).map { MCPToolList.Tool(name: String(format: "tool_%03d", $0), description: "", inputSchema: ["type": "object"]) }
+        let tools = (0..<250).map { index -> MCPToolList.Tool in
+            let name = String(format: "tool_%03d", index)
+            return MCPToolList.Tool(name: name, description: "", inputSchema: ["type": "object"],
+                                    json: ["name": .string(name), "description": "", "inputSchema": ["type": "object"]])
+        }
         let list = MCPToolList(tools: tools)
         let first = try #require(list.page(after: nil))
         #expect(first.list.tools.count == 100)
