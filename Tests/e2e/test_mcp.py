@@ -529,15 +529,17 @@ def test_legacy_errors_travel_with_http_200(hosted):
     assert unknown.json()["error"]["code"] == METHOD_NOT_FOUND
 
 
-def test_legacy_get_has_no_stream_or_an_event_stream(hosted):
+def test_legacy_get_opens_the_sessions_event_stream(hosted):
     session_id, _ = initialize(hosted)
     headers = {**hosted.auth, "Accept": "text/event-stream", "Mcp-Session-Id": session_id,
                "MCP-Protocol-Version": "2025-11-25"}
     with requests.get(hosted.endpoint, headers=headers, stream=True, timeout=10) as response:
-        if response.status_code == 405:
-            return
         assert response.status_code == 200, response.status_code
         assert response.headers["Content-Type"].startswith("text/event-stream")
+        assert response.headers.get("X-Accel-Buffering") == "no"
+    # without a session there is no stream to open
+    sessionless = {**hosted.auth, "Accept": "text/event-stream", "MCP-Protocol-Version": "2025-11-25"}
+    assert requests.get(hosted.endpoint, headers=sessionless, timeout=10).status_code == 400
 
 
 def test_legacy_delete_ends_the_session(hosted):
