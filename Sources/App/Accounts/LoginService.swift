@@ -191,7 +191,7 @@ struct LoginService: Sendable {
 
     /// Finds or creates the user (with a personal organization) and starts a session.
     private func signIn(email: String?, phone: String?) async throws -> SignedIn {
-        let (user, organization, isNew) = try await database.transaction { db -> (User, Organization, Bool) in
+        let (user, organization, isNew) = try await database.writeTransaction { db -> (User, Organization, Bool) in
             let query = User.query(on: db)
             if let email { query.filter(\.$email == email) } else if let phone { query.filter(\.$phone == phone) }
             let existing = try await query.first()

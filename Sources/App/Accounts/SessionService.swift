@@ -44,7 +44,7 @@ struct SessionService: Sendable {
         // The session's workspace is one the person still belongs to: after a membership
         // ended by any path, it moves to another of theirs (or a new personal one).
         if try await !Membership.exists(user: session.$user.id, organization: session.$organization.id, on: database) {
-            let organization = try await database.transaction { db in try await PersonalWorkspace.any(for: session.user, on: db) }
+            let organization = try await database.writeTransaction { db in try await PersonalWorkspace.any(for: session.user, on: db) }
             session.$organization.id = organization.id!
             session.$organization.value = organization
             try await session.save(on: database)

@@ -22,7 +22,7 @@ struct BuildQueue: Sendable {
         build.status = .queued
         build.specJSON = SpecJSON.encode(spec)
         build.createdAt = now()
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             try await build.create(on: database)
             try await UsageService(database: database, now: now()).record(.build, organization: server.$organization.id)
             server.status = .building
@@ -97,7 +97,7 @@ struct BuildQueue: Sendable {
 
     /// Marks a build finished; the server goes live, back to its active version, or failed.
     func finish(_ build: Build, error: String?, activating version: ServerVersion? = nil) async throws {
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             build.status = error == nil ? .succeeded : .failed
             build.error = error
             build.finishedAt = now()

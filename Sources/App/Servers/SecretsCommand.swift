@@ -29,7 +29,7 @@ struct SecretRotation {
     let box: SecretBox
 
     func run() async throws -> (resealed: Int, total: Int) {
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             let secrets = try await ServerSecret.query(on: database).all()
             var resealed = 0
             for secret in secrets where box.needsRotation(secret.sealed) {

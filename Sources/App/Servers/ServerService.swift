@@ -53,7 +53,7 @@ struct ServerService: Sendable {
         server.updatedAt = now
         let box = secretBox
         do {
-            try await database.transaction { database in
+            try await database.writeTransaction { database in
                 try await server.create(on: database)
                 for (key, value) in secrets.sorted(by: { $0.key < $1.key }) {
                     let secret = ServerSecret()
@@ -91,7 +91,7 @@ struct ServerService: Sendable {
     func delete(_ server: HostedServer) async throws {
         try await hosting.calls.flush(on: database)
         defer { hosting.contexts.invalidate(server.id!) }
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             try await server.delete(on: database)
             try await audit.on(database).record(
                 "server.deleted", organization: organizationID, actor: current.user.id, resourceType: "server",

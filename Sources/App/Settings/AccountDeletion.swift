@@ -17,7 +17,7 @@ struct AccountDeletion: Sendable {
 
     func delete(_ user: User) async throws -> Result {
         let userID = try user.requireID()
-        return try await database.transaction { db in
+        return try await database.writeTransaction { db in
             try await Self.checkNoOrphanedWorkspace(userID, on: db)
             var deleted: [UUID] = []
             // Explicitly, not only by foreign-key cascade: tokens must die even where cascades are off.

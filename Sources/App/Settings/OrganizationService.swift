@@ -135,7 +135,7 @@ struct OrganizationService: Sendable {
         else { throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."), actor: current.user.id) }
         let organization = invitation.organization
         let userID = current.user.id!
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             if try await !Membership.exists(user: userID, organization: organization.id!, on: db) {
                 try await Membership(userID: userID, organizationID: organization.id!, role: Membership.Role(rawValue: invitation.role) ?? .member).create(on: db)
             }

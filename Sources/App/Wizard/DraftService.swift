@@ -119,7 +119,7 @@ struct DraftService: Sendable {
         draft.specJSON = SpecJSON.encode(result.spec)
         draft.createdAt = now
         draft.expiresAt = now.addingTimeInterval(Draft.lifetime)
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             try await draft.create(on: database)
             try await UsageService(database: database, now: now).record(.draft, organization: organizationID)
             try await audit.on(database).record(

@@ -57,4 +57,46 @@ struct SQLiteLockingTests {
             #expect(retried.status == .accepted)
         }
     }
+
+    @Test("a transaction that reads and then writes is run again when another connection wrote in between")
+    func staleSnapshotIsRetried() async throws {
+        let config = try testConfig()
+        guard case .sqlite(let path) = config.database else { Issue.record("not SQLite"); return }
+        try await withConfiguredApp(config) { app in
+            let other = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: app.logger,
+                                                        on: MultiThreadedEventLoopGroup.singleton.any()).get()
+            let attempts = Attempts()
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("CREATE TABLE snapshot_probe (n INTEGER)").run()
+            let outcome: Result<Void, any Error>
+            do {
+                try await app.db.writeTransaction { db in
+                    let sql = db as! any SQLDatabase
+                    let attempt = attempts.next()
+                    // the transaction reads first, so it holds a snapshot…
+                    _ = try await sql.raw("SELECT COUNT(*) AS c FROM snapshot_probe").all()
+                    // …another connection commits a write (on the first attempt only)…
+                    if attempt == 1 { _ = try await other.query("INSERT INTO snapshot_probe (n) VALUES (1)").get() }
+                    // …and the first write of this snapshot cannot go ahead: SQLITE_BUSY_SNAPSHOT, then a retry
+                    try await sql.raw("INSERT INTO snapshot_probe (n) VALUES (2)").run()
+                }
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            try await other.close().get()
+            try outcome.get()
+            #expect(attempts.count == 2)
+            let rows = try await sql.raw("SELECT n FROM snapshot_probe ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
+            #expect(rows == [1, 2])
+        }
+    }
+}
+
+private final class Attempts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next() -> Int { lock.withLock { value += 1; return value } }
+    var count: Int { lock.withLock { value } }
 }
