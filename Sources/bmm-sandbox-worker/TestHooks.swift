@@ -26,6 +26,7 @@ enum TestHooks {
             ("forbiddenSystemCall", forbiddenSystemCall),
             ("parentEnviron", reportParentEnviron),
             ("processID", reportProcessID),
+            ("suspendUntilSignalled", suspendUntilSignalled),
         ]
         for (name, callback) in functions {
             let function = withJSString(name) { JSObjectMakeFunctionWithCallback(context, $0, callback) }
@@ -58,4 +59,33 @@ private let reportParentEnviron: JSObjectCallAsFunctionCallback = { context, _, 
 /// Which worker ran the call, for the workspace-isolation tests.
 private let reportProcessID: JSObjectCallAsFunctionCallback = { context, _, _, _, _, _ in
     JSValueMakeNumber(context, Double(getpid()))
+}
+
+/// What JavaScriptCore does to a thread it suspends for a collection, on purpose: wait in
+/// rt_sigsuspend until another thread signals it (tgkill). A filter without rt_sigsuspend
+/// kills the worker here, as it once did about one call in 1,500 under load.
+private let suspendUntilSignalled: JSObjectCallAsFunctionCallback = { context, _, _, _, _, _ in
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in }
+    sigemptyset(&action.sa_mask)
+    sigaction(SIGUSR2, &action, nil)
+    var blocked = sigset_t()
+    sigemptyset(&blocked)
+    sigaddset(&blocked, SIGUSR2)
+    var previous = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+    // pthread_kill signals one thread (tgkill), as the collector does.
+    let target = UnsafeMutableRawPointer(bitPattern: UInt(pthread_self()))
+    var thread = pthread_t()
+    pthread_create(&thread, nil, { argument in
+        usleep(10_000)
+        pthread_kill(pthread_t(UInt(bitPattern: argument)), SIGUSR2)
+        return nil
+    }, target)
+    var waiting = previous
+    sigdelset(&waiting, SIGUSR2)
+    sigsuspend(&waiting)
+    pthread_join(thread, nil)
+    pthread_sigmask(SIG_SETMASK, &previous, nil)
+    return withJSString("resumed") { JSValueMakeString(context, $0) }
 }

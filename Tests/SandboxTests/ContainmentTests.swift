@@ -56,6 +56,21 @@ struct ContainmentTests {
         }
     }
 
+    @Test func aThreadSuspendedTheWayTheCollectorDoesItSurvivesTheFilter() async throws {
+        try await withPool(testHooks: true) { pool in
+            // given a worker behind the filter
+            let first = try await servingWorker(pool)
+
+            // when a thread waits in rt_sigsuspend until another thread signals it, as JavaScriptCore's
+            // collector makes threads do under load
+            let outcome = await pool.run("return __bmmTestHooks.suspendUntilSignalled()")
+
+            // then the worker is still the same process and answered
+            #expect(outcome.value == "resumed", "\(String(describing: outcome.failure))")
+            #expect(await pool.workerProcessIDs() == [first])
+        }
+    }
+
     @Test func theAppsEnvironmentIsUnreadableFromAWorker() async throws {
         try await withPool(testHooks: true) { pool in
             // when: measured inside the worker after its privileges dropped, before seccomp
