@@ -68,7 +68,7 @@ enum MCPController {
     /// changed). 2026-07-28 has no `GET`; its clients send `subscriptions/listen` instead.
     static func get(_ req: Request) async throws -> Response {
         let context = try await MCPAuthorization.context(req)
-        guard (req.headers.first(name: .accept) ?? "").contains("text/event-stream") else {
+        guard MCPReply.acceptsEventStream(req) else {
             throw APIError(.notAcceptable, "not_acceptable", "The notification stream is text/event-stream; send Accept: text/event-stream.")
         }
         guard let sessionID = req.headers.first(name: "MCP-Session-Id") else {

@@ -18,7 +18,7 @@ enum MCPNotificationStream {
             for await event in events {
                 switch event {
                 case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
-                case .toolsChanged: try await writer.write(.buffer(frame(["jsonrpc": "2.0", "method": .string(listChanged)])))
+                case .toolsChanged: try await writer.write(.buffer(MCPReply.eventFrame(["jsonrpc": "2.0", "method": .string(listChanged)])))
                 }
             }
         }
@@ -33,7 +33,7 @@ enum MCPNotificationStream {
         let honored: JSONValue = requested ? ["toolsListChanged": true] : [:]
         let events = requested ? req.application.hosting.toolLists.listen(to: context.server.id!, liveVersion: context.live.versionID) : nil
         return stream { writer in
-            try await writer.write(.buffer(frame([
+            try await writer.write(.buffer(MCPReply.eventFrame([
                 "jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
                 "params": ["notifications": honored, "_meta": meta],
             ])))
@@ -41,15 +41,11 @@ enum MCPNotificationStream {
             for await event in events {
                 switch event {
                 case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
-                case .toolsChanged: try await writer.write(.buffer(frame(["jsonrpc": "2.0", "method": .string(listChanged), "params": ["_meta": meta]])))
+                case .toolsChanged: try await writer.write(.buffer(MCPReply.eventFrame(["jsonrpc": "2.0", "method": .string(listChanged), "params": ["_meta": meta]])))
                 }
             }
-            try await writer.write(.buffer(frame(JSONRPC.result(id: id, ["resultType": "complete", "_meta": meta]))))
+            try await writer.write(.buffer(MCPReply.eventFrame(JSONRPC.result(id: id, ["resultType": "complete", "_meta": meta]))))
         }
-    }
-
-    private static func frame(_ message: JSONValue) -> ByteBuffer {
-        ByteBuffer(string: "event: message\ndata: \(SpecJSON.compact(message))\n\n")
     }
 
     private static func stream(_ body: @escaping @Sendable (any AsyncBodyStreamWriter) async throws -> Void) -> Response {

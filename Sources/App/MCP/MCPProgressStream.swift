@@ -11,7 +11,7 @@ enum MCPProgressStream {
     /// The client asked for progress and can read a stream.
     static func token(_ req: Request, _ message: JSONRPC.Message) -> JSONValue? {
         guard let token = message.params["_meta"]?["progressToken"], token.stringValue != nil || token.numberValue != nil,
-              (req.headers.first(name: .accept) ?? "").contains("text/event-stream")
+              MCPReply.acceptsEventStream(req)
         else { return nil }
         return token
     }
@@ -49,11 +49,11 @@ enum MCPProgressStream {
                         var params: [String: JSONValue] = ["progressToken": token, "progress": .number(update.progress)]
                         if let total = update.total { params["total"] = .number(total) }
                         if let message = update.message { params["message"] = .string(message) }
-                        try await writer.write(.buffer(frame(["jsonrpc": "2.0", "method": "notifications/progress", "params": .object(params)])))
+                        try await writer.write(.buffer(MCPReply.eventFrame(["jsonrpc": "2.0", "method": "notifications/progress", "params": .object(params)])))
                     case .tick:
                         try await writer.write(.buffer(ServerSentEvent.keepalive))
                     case .finished(let reply):
-                        try await writer.write(.buffer(frame(reply)))
+                        try await writer.write(.buffer(MCPReply.eventFrame(reply)))
                         return
                     }
                 }
@@ -64,9 +64,5 @@ enum MCPProgressStream {
             }
         })
         return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
-    }
-
-    private static func frame(_ message: JSONValue) -> ByteBuffer {
-        ByteBuffer(string: "event: message\ndata: \(SpecJSON.compact(message))\n\n")
     }
 }

@@ -7,14 +7,23 @@ import Vapor
 enum MCPReply {
     /// JSON unless the client accepts only an event stream.
     static func send(_ req: Request, _ message: JSONValue, status: HTTPStatus = .ok) throws -> Response {
-        let text = SpecJSON.compact(message)
-        let accept = req.headers.first(name: .accept) ?? ""
-        if accept.contains("text/event-stream") && !accept.contains("application/json") {
+        if acceptsEventStream(req) && !(req.headers.first(name: .accept) ?? "").contains("application/json") {
             // nginx and similar proxies buffer responses by default, which holds an event stream back.
             return Response(status: status, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"],
-                            body: .init(string: "event: message\ndata: \(text)\n\n"))
+                            body: .init(buffer: eventFrame(message)))
         }
-        return Response(status: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], body: .init(string: text))
+        return Response(status: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
+                        body: .init(string: SpecJSON.compact(message)))
+    }
+
+    /// Whether the client can read an event stream (it may accept JSON too).
+    static func acceptsEventStream(_ req: Request) -> Bool {
+        (req.headers.first(name: .accept) ?? "").contains("text/event-stream")
+    }
+
+    /// One JSON-RPC message as a server-sent event, as every MCP stream carries them.
+    static func eventFrame(_ message: JSONValue) -> ByteBuffer {
+        ByteBuffer(string: "event: message\ndata: \(SpecJSON.compact(message))\n\n")
     }
 
     /// A JSON-RPC error for input the client got wrong. Logged once, here, as a notice: it is

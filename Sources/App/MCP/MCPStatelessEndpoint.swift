@@ -34,7 +34,7 @@ enum MCPStatelessEndpoint {
         }
         switch message.method {
         case "subscriptions/listen":
-            guard (req.headers.first(name: .accept) ?? "").contains("text/event-stream") else {
+            guard MCPReply.acceptsEventStream(req) else {
                 return try refuse(JSONRPC.invalidRequest, "subscriptions/listen answers with an event stream: send Accept: text/event-stream.")
             }
             return MCPNotificationStream.listen(req, context, message, id: id)
