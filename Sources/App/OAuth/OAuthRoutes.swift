@@ -20,8 +20,10 @@ struct OAuthRoutes: RouteCollection {
         consent.post(.oauth(.authorize), use: OAuthAuthorizeController.post)
         consent.get(.oauth(.defaultAuthorize), use: OAuthAuthorizeController.get)
 
-        routes.post(.oauth(.register), use: OAuthTokenController.register)
-        routes.post(.oauth(.defaultRegister), use: OAuthTokenController.register)
+        // Dynamic registration is open to anyone, so it is rate-limited per address.
+        let registrations = routes.grouped(PerClientRateLimit(name: "oauth-register", rule: \.clientRegistrationsPerIP))
+        registrations.post(.oauth(.register), use: OAuthTokenController.register)
+        registrations.post(.oauth(.defaultRegister), use: OAuthTokenController.register)
         let tokens = routes.grouped(PerClientRateLimit(name: "oauth-token", rule: \.tokenRequestsPerIP))
         tokens.post(.oauth(.token), use: OAuthTokenController.token)
         tokens.post(.oauth(.defaultToken), use: OAuthTokenController.token)

@@ -5,7 +5,6 @@ import Vapor
 /// public clients (no cookies, no CSRF; PKCE binds the code to its requester).
 enum OAuthTokenController {
     static func register(_ req: Request) async throws -> Response {
-        try await RegistrationLimit.check(req)
         let request: OAuthClients.RegistrationRequest
         do {
             request = try req.content.decode(OAuthClients.RegistrationRequest.self)
@@ -72,13 +71,5 @@ enum OAuthTokenController {
             try await req.auditLog().record("oauth.token_revoked", metadata: ["via": "revocation endpoint"])
         }
         return Response(status: .ok, headers: ["Cache-Control": "no-store"])
-    }
-}
-
-/// Dynamic registration is open to anyone, so it is rate-limited per address.
-enum RegistrationLimit {
-    static func check(_ req: Request) async throws {
-        try await RateLimiter(database: req.db, now: req.application.clock.now())
-            .hit("oauth-register:" + req.client.rateLimitKey, req.application.config.rateLimits.clientRegistrationsPerIP)
     }
 }
