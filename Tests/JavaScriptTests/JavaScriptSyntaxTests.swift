@@ -29,11 +29,11 @@ import Testing
         .enabled(if: Node.executable != nil, "node is not installed (apt-get install nodejs); BMM_REQUIRE_NODE=1 makes that a failure"),
         arguments: JavaScriptFile.all
     )
-    func everyFileParses(_ file: JavaScriptFile) throws {
+    func everyFileParses(_ file: JavaScriptFile) async throws {
         // given
         let node = try #require(Node.executable)
         // when
-        let problem = try Node.syntaxProblem(in: file, node: node)
+        let problem = try await Node.syntaxProblem(in: file, node: node)
         // then
         #expect(problem == nil, "\(problem ?? "")")
     }
@@ -82,8 +82,18 @@ enum Node {
 
     /// nil if the file parses; otherwise node's report without its stack trace. The source
     /// goes in on stdin, the only way to choose the module system (`--input-type`) for
-    /// `--check`; otherwise node guesses it from the file's syntax.
-    static func syntaxProblem(in file: JavaScriptFile, node: URL) throws -> String? {
+    /// `--check`; otherwise node guesses it from the file's syntax. Waiting for node blocks a
+    /// thread, so it happens on a Dispatch thread: blocking Swift concurrency's few threads
+    /// (two on a 2-core machine) stalls every test running beside this one.
+    static func syntaxProblem(in file: JavaScriptFile, node: URL) async throws -> String? {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try blockingSyntaxProblem(in: file, node: node) })
+            }
+        }
+    }
+
+    private static func blockingSyntaxProblem(in file: JavaScriptFile, node: URL) throws -> String? {
         let process = Process()
         process.executableURL = node
         process.arguments = ["--check", "--input-type=\(file.kind == .module ? "module" : "commonjs")"]

@@ -130,7 +130,7 @@ struct FetchTests {
         try await withPool { pool in
             // given
             let fetcher = RecordingFetcher.echo()
-            var limits = SandboxLimits()
+            var limits = SandboxLimits.patient
             limits.maxFetches = 3
 
             // when
@@ -157,7 +157,7 @@ struct FetchTests {
             let fetcher = RecordingFetcher { request in
                 .completed(SandboxHTTPResponse(status: 200, body: [UInt8](repeating: 65, count: 2048), finalURL: request.url))
             }
-            var limits = SandboxLimits()
+            var limits = SandboxLimits.patient
             limits.maxResponseBytes = 1024
 
             // when

@@ -9,8 +9,7 @@ struct PoolTests {
         try await withPool(workers: 2) { pool in
             // given: each call's fetch is answered only once both calls are fetching
             let fetcher = RendezvousFetcher(count: 2)
-            var limits = SandboxLimits()
-            limits.wallMilliseconds = 5000
+            let limits = SandboxLimits.patient
 
             // when
             async let first = pool.run("return (await ctx.fetch('https://a.example/1')).text()", limits: limits, fetcher: fetcher)

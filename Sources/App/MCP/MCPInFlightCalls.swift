@@ -25,6 +25,9 @@ final class MCPInFlightCalls: Sendable {
         return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
+    /// Calls that can be cancelled here right now.
+    var count: Int { running.withLockedValue { $0.count } }
+
     /// Stops the call under `key`; false when none runs here.
     @discardableResult
     func cancel(_ key: String) -> Bool {

@@ -81,8 +81,13 @@ struct ProgressAndCancellationTests {
             client.session = initialized.headers.first(name: "MCP-Session-Id")
             let caller = client
             let call = Task { try await caller.post(["jsonrpc": "2.0", "id": "call-9", "method": "tools/call", "params": ["name": "spin"]]) }
-            // once it runs, the client gives up on it
-            try await Task.sleep(for: .milliseconds(300))
+            // once it runs, the client gives up on it (waiting for that, not for a fixed
+            // time: on a loaded machine the call may start late)
+            let registered = ContinuousClock.now
+            while app.hosting.inFlight.count == 0 && ContinuousClock.now - registered < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(app.hosting.inFlight.count == 1)
             let cancel = try await client.post(["jsonrpc": "2.0", "method": "notifications/cancelled",
                                                 "params": ["requestId": "call-9", "reason": "the person pressed stop"]])
             #expect(cancel.status == .accepted)
