@@ -333,7 +333,7 @@ def cookie_header(session):
     return "; ".join(f"{name}={value}" for name, value in session.cookies.get_dict().items())
 
 
-def test_the_live_build_log_over_websocket_and_sse_through_nginx(cluster):
+def test_the_live_build_log_over_websocket_and_sse_through_nginx(cluster, hosted):  # `hosted` started the worker
     owner = signed_in_session(cluster.base)  # a Hobby workspace holds two servers
     created = create_server(owner, cluster.base, "log")
     path = f"/v1/servers/{created['id'].lower()}/builds/{created['buildId'].lower()}/log"
@@ -488,7 +488,7 @@ def seconds_left_in_minute():
     return 60 - time.time() % 60
 
 
-def test_the_tool_call_limit_holds_across_both_instances(cluster):
+def test_the_tool_call_limit_holds_across_both_instances(cluster, hosted):  # `hosted` started the worker
     owner = signed_in_session(cluster.base)
     # its own server and token, so no other test's calls count
     created = create_server(owner, cluster.base, "limit")
@@ -561,14 +561,15 @@ class Load:
             thread.start()
         time.sleep(seconds_before)
         self.killed_at = time.time()
-        victim.stop(kill=True)
+        victim.stop(kill=True)  # SIGKILL, then waits until the process is gone
+        self.dead_at = time.time()
         time.sleep(seconds_after)
         self.stop.set()
         for thread in threads:
             thread.join(40)
 
 
-def test_kill_9_one_instance_under_load(cluster):
+def test_kill_9_one_instance_under_load(cluster, hosted):  # `hosted` started the worker
     owner = signed_in_session(cluster.base)
     created = create_server(owner, cluster.base, "kill")
     server_id = created["id"].lower()
@@ -582,22 +583,24 @@ def test_kill_9_one_instance_under_load(cluster):
     load.run(seconds_before=4, seconds_after=8, victim=victim)
 
     results = sorted(load.results)
-    killed = load.killed_at
+    killed, dead = load.killed_at, load.dead_at
     before = [r for r in results if r[1] < killed]
-    after = [r for r in results if r[0] >= killed]
-    across = [r for r in results if r[0] < killed <= r[1]]
+    # sent before the process was gone: these may have reached it
+    during = [r for r in results if r[1] >= killed and r[0] < dead]
+    after = [r for r in results if r[0] >= dead]
     failures = [r for r in results if not r[3]]
-    last_failure = max((r[1] for r in failures), default=None)
-    print(f"\nkill -9 under load: {len(results)} requests ({len(before)} finished before the kill, {len(across)} in flight "
-          f"at the kill, {len(after)} started after it); failed: {len(failures)}")
+    print(f"\nkill -9 under load: {len(results)} requests: {len(before)} done before the kill, {len(during)} sent before "
+          f"the process was gone ({(dead - killed) * 1000:.0f} ms after SIGKILL), {len(after)} sent after it; "
+          f"failed: {len(failures)}")
     for kind in ("tools/call", "tools/list", "2025 session", "page GET"):
         mine = [r for r in results if r[2] == kind]
         bad = [r for r in mine if not r[3]]
         print(f"  {kind:13} {len(mine):5} requests, {len(bad)} failed {sorted({str(r[4]) for r in bad}) or ''}")
-    if last_failure:
-        print(f"  last failure ended {last_failure - killed:.2f} s after the kill")
+    if failures:
+        print(f"  failures started {min(r[0] for r in failures) - killed:+.3f} s to {max(r[0] for r in failures) - killed:+.3f} s "
+              f"from the SIGKILL")
     slowest = max((r[1] - r[0] for r in after), default=0)
-    print(f"  slowest request started after the kill: {slowest * 1000:.0f} ms")
+    print(f"  slowest request sent after the process was gone: {slowest * 1000:.0f} ms")
     # nginx's own account: requests it sent to the killed instance and then to the survivor
     resent = [line.split() for line in (cluster.work / "nginx" / "logs" / "access.log").read_text().splitlines()
               if "upstream=" in line and ", " in line.split("upstream=", 1)[1] and float(line.split()[0]) >= killed - 1]
@@ -606,8 +609,10 @@ def test_kill_9_one_instance_under_load(cluster):
 
     assert victim.process.returncode == -9
     assert before and all(r[3] for r in before), [r for r in before if not r[3]]
-    # after the kill every request succeeds through the survivor, with nothing done by hand;
-    # only requests already sent to the killed instance may have failed
+    # A POST the dying instance had received fails (502): nginx resends only idempotent
+    # requests, on purpose (deploy/nginx/bmm.conf). Page GETs are resent, so none fails.
+    assert all(r[3] for r in during if r[2] == "page GET"), during
+    # Once it is gone every request succeeds through the survivor, with nothing done by hand.
     assert all(r[3] for r in after), [r for r in after if not r[3]]
     assert len(after) > 50, len(after)
     assert survivor.requests_to("/") > survivor_before
