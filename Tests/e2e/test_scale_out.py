@@ -440,6 +440,47 @@ def test_the_call_tail_sees_calls_made_on_both_instances(cluster, hosted):
     assert len(received) == 4 and {call["tool"] for call in received} == {"add"}, received
 
 
+def test_a_tool_list_change_reaches_listeners_on_both_instances(cluster, hosted):
+    from test_mcp_list_changed import Weather, finish, listen
+
+    weather = Weather(cluster.base)  # built by the worker
+    server = Hosted(cluster.base, weather.session, weather.token, weather.id, weather.endpoint)
+    listener, ready = listen("mcp2", weather)  # the 2026-07-28 `subscriptions/listen` stream
+    assert ready["protocol_version"] == "2026-07-28", ready
+    heard = [[], []]
+    sessions = [initialize(server)[0] for _ in heard]
+    opened = [threading.Event() for _ in heard]
+
+    def stream(index):
+        headers = {**server.auth, "Accept": "text/event-stream", "Mcp-Session-Id": sessions[index],
+                   "MCP-Protocol-Version": "2025-11-25"}
+        with requests.get(server.endpoint, headers=headers, stream=True, timeout=60) as response:
+            assert response.status_code == 200
+            opened[index].set()
+            for line in response.iter_lines(decode_unicode=True):
+                if line.startswith("data:"):
+                    heard[index].append(json.loads(line.split(":", 1)[1])["method"])
+                    if heard[index][-1] == "notifications/tools/list_changed":
+                        return
+
+    # Opened one after the other, round robin puts the two 2025 GET streams on different
+    # instances, so whichever instance the change goes through, one stream is on the other.
+    readers = []
+    for index in range(2):
+        readers.append(threading.Thread(target=stream, args=(index,), daemon=True))
+        readers[-1].start()
+        assert opened[index].wait(10)
+    weather.change()  # a second version, asked for and built through the pages
+    for reader in readers:
+        reader.join(40)
+    assert all(methods and methods[-1] == "notifications/tools/list_changed" for methods in heard), heard
+    served_by = {line.split("upstream=")[1].split()[0] for line in (cluster.work / "nginx" / "logs" / "access.log").read_text().splitlines()
+                 if f" GET /mcp/{weather.id} " in line}
+    assert len(served_by) == 2, served_by
+    result = finish(listener)
+    assert result["changed"] is True and set(result["tools_after"]) != set(ready["tools"]), result
+
+
 class SourceAddressAdapter(HTTPAdapter):
     """Connects from another loopback address, so nginx sees (and forwards) a different client."""
 
