@@ -274,8 +274,9 @@ def test_the_shipped_nginx_config_is_valid_as_it_stands(tmp_path):
                     "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
     site = NGINX_TEMPLATE.read_text().replace("/etc/ssl/mcp.example.com/", f"{tmp_path}/")
     (tmp_path / "bmm.conf").write_text(site)
+    temp = " ".join(f"{kind}_temp_path {tmp_path};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (tmp_path / "nginx.conf").write_text(f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}} "
-                                         f"http {{ access_log off; include {tmp_path}/bmm.conf; }}\n")
+                                         f"http {{ access_log off; {temp} include {tmp_path}/bmm.conf; }}\n")
     tested = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], capture_output=True, text=True)
     assert tested.returncode == 0, tested.stderr
 
