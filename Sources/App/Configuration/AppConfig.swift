@@ -64,6 +64,9 @@ public struct AppConfig: Sendable {
     public var sandboxIsolation: SandboxIsolation = .shared
     /// Run the build queue in this process (`serve`; tests drain it themselves).
     public var runsBuilds = false
+    /// Whether `serve` may run builds at all (`BMM_RUN_BUILDS`, default 1). `0` leaves them to
+    /// `bmm worker` processes, so web instances only queue them.
+    public var serveRunsBuilds = true
     /// How long a SQLite statement waits for another connection's write lock before it fails
     /// (503 `database_busy`). Shorter than the connection pool's 10 s so a stuck writer shows
     /// up as that error, not as requests queueing behind it.
@@ -215,6 +218,12 @@ extension AppConfig {
         case "1": sandboxJIT = true
         default: problems.append("BMM_SANDBOX_JIT must be 0 or 1")
         }
+        var serveRunsBuilds = true
+        switch value("BMM_RUN_BUILDS") {
+        case nil, "1": break
+        case "0": serveRunsBuilds = false
+        default: problems.append("BMM_RUN_BUILDS must be 0 (builds run only in `bmm worker`) or 1")
+        }
         var sandboxIsolation = SandboxIsolation.shared
         if let raw = value("BMM_SANDBOX_ISOLATION") {
             if let parsed = SandboxIsolation(rawValue: raw) { sandboxIsolation = parsed } else {
@@ -288,6 +297,7 @@ extension AppConfig {
             sandboxUser: sandboxUser,
             sandboxJIT: sandboxJIT,
             sandboxIsolation: sandboxIsolation,
+            serveRunsBuilds: serveRunsBuilds,
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,
             rateLimits: rateLimits,

@@ -50,8 +50,9 @@ public struct CommandLineOptions: Sendable, Equatable {
             while baseURL.hasSuffix("/") { baseURL.removeLast() }
             config.publicURL = baseURL
         }
-        // Builds run beside `serve` (and alone in `worker`), never in one-off commands.
-        config.runsBuilds = command == nil || command == "serve"
+        // Builds run beside `serve` unless the operator keeps them in `worker` (which runs
+        // them regardless), never in one-off commands.
+        config.runsBuilds = (command == nil || command == "serve") && config.serveRunsBuilds
         // Only `serve` watches files: an export must never carry the reload script.
         config.reloadsFiles = config.reloadsFiles && (command == nil || command == "serve")
         if command == "export" {

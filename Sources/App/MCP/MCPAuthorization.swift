@@ -12,6 +12,13 @@ struct MCPContext: Sendable {
 
     var server: HostedServer { live.server }
     var spec: ServerSpec { live.spec }
+
+    /// This context with the server's live version checked against the database now
+    /// (`MCPMethods` says when). A version gone in between leaves the context as it was.
+    func checked(_ app: Application) async throws -> MCPContext {
+        guard let current = try await app.hosting.contexts.context(for: live.server.id!, app: app, maxAge: .zero) else { return self }
+        return MCPContext(live: current, userID: userID, tokenKey: tokenKey)
+    }
 }
 
 /// Who may call a hosted server: the origin check (DNS rebinding), then a personal

@@ -22,8 +22,9 @@ enum MCPMethods {
     static let listTTLMilliseconds = 60_000
 
     /// `cancelKey` names the call for a later `notifications/cancelled` (2025 sessions).
-    static func dispatch(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message, id: JSONValue, stateless: Bool,
+    static func dispatch(_ req: Request, _ given: MCPContext, _ message: JSONRPC.Message, id: JSONValue, stateless: Bool,
                          cancelKey: String? = nil) async throws -> Response {
+        let context = try await current(given, for: message, req.application)
         // The stateless revision gives JSON-RPC errors an HTTP status; the 2025
         // revisions expect 200, and their clients drop the connection otherwise.
         func failure(_ code: Int, _ text: String) throws -> Response {
@@ -81,6 +82,21 @@ enum MCPMethods {
             return try MCPReply.send(req, await reply { _ in })
         default:
             return try failure(JSONRPC.methodNotFound, "Method not found: \(message.method)")
+        }
+    }
+
+    /// The context to answer from. A cached context can be up to a second older than a version
+    /// made live through another instance, while a client that heard the tool list changed
+    /// (from any instance) refetches the list and calls its new tools at once: those two
+    /// answers check the live version first, a call only when its tool is not in the cached one.
+    private static func current(_ given: MCPContext, for message: JSONRPC.Message, _ app: Application) async throws -> MCPContext {
+        switch message.method {
+        case "tools/list":
+            return try await given.checked(app)
+        case "tools/call" where !given.spec.tools.contains(where: { $0.name == message.params["name"]?.stringValue }):
+            return try await given.checked(app)
+        default:
+            return given
         }
     }
 

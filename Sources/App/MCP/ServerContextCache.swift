@@ -50,10 +50,11 @@ final class ServerContextCache: Sendable {
 
     var count: Int { entries.withLockedValue { $0.count } }
 
-    /// The server and its live context, or nil when it has no live version.
-    func context(for id: UUID, app: Application) async throws -> Entry? {
+    /// The server and its live context, or nil when it has no live version. An entry older
+    /// than `maxAge` (default: the lifetime) is checked first; `.zero` always checks.
+    func context(for id: UUID, app: Application, maxAge: Duration? = nil) async throws -> Entry? {
         let cached = entries.withLockedValue { $0[id] }
-        if let cached, ContinuousClock.now - cached.checkedAt < lifetime {
+        if let cached, ContinuousClock.now - cached.checkedAt < maxAge ?? lifetime {
             return cached
         }
         // The stamp is read before anything else, so a change made while loading shows up

@@ -68,6 +68,7 @@ struct ConfigurationTests {
         (["BMM_SIGNIN_SENDS_PER_IP": "many"], "BMM_SIGNIN_SENDS_PER_IP"),
         (["BMM_SANDBOX_ISOLATION": "tenant"], "BMM_SANDBOX_ISOLATION"),
         (["BMM_SANDBOX_JIT": "yes"], "BMM_SANDBOX_JIT"),
+        (["BMM_RUN_BUILDS": "no"], "BMM_RUN_BUILDS"),
         (["BMM_SANDBOX_USER": "bmm sandbox; rm"], "BMM_SANDBOX_USER"),
         (["BMM_TOOL_CALLS_PER_MINUTE": "0"], "BMM_TOOL_CALLS_PER_MINUTE must be a positive number of tool calls per minute, or off"),
         (["BMM_TOOL_CALLS_PER_MINUTE": "unlimited"], "BMM_TOOL_CALLS_PER_MINUTE"),
@@ -137,6 +138,21 @@ struct ConfigurationTests {
         #expect(config.publicURL == "https://docs.example.com")
         #expect(!config.cachePages)
         #expect(!config.autoMigrate)
+    }
+
+    @Test("serve runs builds unless BMM_RUN_BUILDS=0 leaves them to bmm worker; one-off commands never do")
+    func runsBuilds() throws {
+        func runs(_ command: String, _ environment: [String: String]) throws -> Bool {
+            var arguments = ["bmm", command]
+            var config = try testConfig(environment: environment)
+            try CommandLineOptions.extract(from: &arguments).apply(to: &config)
+            return config.runsBuilds
+        }
+        #expect(try runs("serve", [:]))
+        #expect(try runs("serve", ["BMM_RUN_BUILDS": "1"]))
+        #expect(try !runs("serve", ["BMM_RUN_BUILDS": "0"]))
+        #expect(try !runs("migrate", [:]))
+        #expect(try !runs("worker", [:]))
     }
 
     @Test("an option without its value is an error")

@@ -98,6 +98,46 @@ struct ServerContextCacheTests {
             }
         }
     }
+
+    @Test("a version made live through another instance is listed, and its new tool called, here at once, however fresh the entry here", arguments: TestDatabase.all)
+    func acrossInstances(database: TestDatabase) async throws {
+        let config = try testConfig(database: database)
+        try await withConfiguredApp(config) { here in
+            try await withConfiguredApp(config) { there in
+                // given a server whose context this instance has cached, for longer than any test takes
+                let old = here.hosting
+                here.hosting = HostingEnvironment(sandbox: old.sandbox, egress: old.egress, extraAllowedCIDRs: old.extraAllowedCIDRs,
+                                                  limits: old.limits, buildSignal: old.buildSignal, calls: old.calls,
+                                                  contexts: ServerContextCache(lifetime: .seconds(3600)), toolLists: old.toolLists,
+                                                  toolCalls: old.toolCalls)
+                let (client, id) = try await MCPEndpointTests.setUp(here)
+                let added = try MCPEndpointTests.result(try await client.stateless("tools/call", ["name": "add", "arguments": ["a": 1, "b": 2]], name: "add"))
+                #expect(added["isError"] as? Bool != true)
+                // when another instance makes a version with another tool live
+                let server = try #require(try await HostedServer.find(id, on: there.db))
+                let first = try #require(try await ServerVersion.find(server.activeVersionID, on: there.db))
+                var spec = try SpecJSON.decode(first.specJSON)
+                spec.tools.append(Hosting.tool("subtract", "return { difference: args.a - args.b };"))
+                let second = ServerVersion()
+                second.$server.id = id
+                second.$organization.id = first.$organization.id
+                second.number = 2
+                second.specJSON = SpecJSON.encode(spec)
+                second.createdAt = Date()
+                try await second.create(on: there.db)
+                server.activeVersionID = second.id
+                try await server.save(on: there.db)
+                // then a client that heard of it lists the new tool and calls it here
+                let listed = try MCPEndpointTests.result(try await client.stateless("tools/list"))
+                #expect((listed["tools"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.contains("subtract") == true)
+                let info = (listed["_meta"] as? [String: Any])?["io.modelcontextprotocol/serverInfo"] as? [String: Any]
+                #expect(info?["version"] as? String == "2")
+                let called = try MCPEndpointTests.result(try await client.stateless("tools/call", ["name": "subtract", "arguments": ["a": 5, "b": 2]], name: "subtract"))
+                #expect(called["isError"] as? Bool != true, "\(called)")
+                #expect((called["structuredContent"] as? [String: Any])?["difference"] as? Int == 3)
+            }
+        }
+    }
 }
 
 extension ServerContextCache.Entry: Equatable {
