@@ -32,6 +32,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
 
     app.routes.defaultMaxBodySize = "64kb"
+    app.stopping = StoppingFlag()
     app.accounts = AccountsEnvironment(
         cookies: AuthCookies(isSecure: config.publicURL.hasPrefix("https://")),
         publicURL: config.publicURL,

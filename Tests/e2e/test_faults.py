@@ -72,6 +72,12 @@ def test_sigterm_finishes_the_call_in_flight_refuses_new_connections_and_exits_c
             call_tool(app.base, created["id"], token, "wait", {"url": slow.url + "?seconds=4"}, timeout=30)))
         caller.start()
         assert slow.arrived.wait(20)
+        # and the server page's live call log open: a stream that would otherwise last five minutes
+        tail = session.get(f"{app.base}/v1/servers/{created['id']}/calls/stream", stream=True, timeout=30)
+        assert tail.status_code == 200
+        tail_lines = []
+        tailing = threading.Thread(target=lambda: tail_lines.extend(tail.iter_lines()), daemon=True)
+        tailing.start()
         # when
         app.process.terminate()
         signalled = time.monotonic()
@@ -94,7 +100,9 @@ def test_sigterm_finishes_the_call_in_flight_refuses_new_connections_and_exits_c
         took = time.monotonic() - signalled
         print(f"\nSIGTERM with a 4 s call in flight: exit {code} after {took:.1f} s")
         assert code == 0
-        assert took < 15 + 5
+        assert took < 12, "the open call-log stream held the shutdown until the grace period ran out"
+        tailing.join(10)
+        assert not tailing.is_alive(), "the call-log stream was not ended"
         # and the call log has it, written before the process ended
         assert app.rows("SELECT outcome FROM tool_calls WHERE tool = 'wait'") == [("ok",)]
         assert app.rows("SELECT COUNT(*) FROM builds WHERE status = 'running'")[0][0] == 0
@@ -144,7 +152,8 @@ def test_postgres_restart_under_load_answers_503_then_recovers_without_restartin
         assert down, "no requests were made while PostgreSQL was down"
         for started, took, url, status, content_type, body in down:
             assert status == 503, (url, status, body)
-            assert took < 4, f"{url} took {took:.1f} s with the database down"
+            # at worst the pool's 3 s wait for a connection
+            assert took < 5, f"{url} took {took:.1f} s with the database down"
             if url.endswith("/v1/servers"):
                 assert '"error":"database_unavailable"' in body.replace(" ", ""), body
             else:

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Vapor
 
 /// The first step of stopping `serve` (registered last, so it runs first): stop accepting
@@ -10,8 +11,30 @@ struct GracefulShutdown: LifecycleHandler {
         guard application.running != nil else { return }
         let grace = application.config.shutdownGrace.components.seconds
         application.logger.notice("shutting down: no new connections; requests in flight get up to \(grace) s")
+        application.stopping.begin()
         // Change notification streams stay open for ever; they end now so they do not hold the drain.
         await application.hosting.toolLists.shutdown()
         await application.server.shutdown()
+    }
+}
+
+/// Set once shutdown begins, for responses that would otherwise stay open for minutes (the
+/// live call log): they end, and the client reconnects to another instance.
+final class StoppingFlag: Sendable {
+    private let stopping = NIOLockedValueBox(false)
+
+    var isStopping: Bool { stopping.withLockedValue { $0 } }
+
+    func begin() { stopping.withLockedValue { $0 = true } }
+}
+
+extension Application {
+    private struct StoppingKey: StorageKey {
+        typealias Value = StoppingFlag
+    }
+
+    var stopping: StoppingFlag {
+        get { configured(StoppingKey.self) }
+        set { storage[StoppingKey.self] = newValue }
     }
 }
