@@ -11,7 +11,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
+    app.http.server.configuration.shutdownTimeout = .seconds(config.shutdownGrace.components.seconds)
 
+    try holdDatabaseLock(app, config: config)
     try configureDatabase(app, config: config)
     app.migrations.add(Migrations.all)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
@@ -19,6 +21,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(SecretsCommand(), as: "secrets")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
 
     app.siteFiles = SiteFiles(try SiteFiles.load(config, logger: app.logger, clock: app.clockSource))
     // A page cached before a file changed would hide the change.
@@ -28,6 +32,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
 
     app.routes.defaultMaxBodySize = "64kb"
+    app.stopping = StoppingFlag()
     app.accounts = AccountsEnvironment(
         cookies: AuthCookies(isSecure: config.publicURL.hasPrefix("https://")),
         publicURL: config.publicURL,
@@ -60,6 +65,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     try routes(app, config: config)
 
+    guard config.opensDatabaseAtStart else { return }
     try await useSQLiteBusyTimeout(app, config: config)
     try await useWriteAheadLog(app, config: config)
     if config.autoMigrate {
@@ -69,6 +75,18 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if config.runsBuilds {
         app.startBuildRunner()
     }
+    // Registered last, so it runs first: connections drain before anything they use stops.
+    app.lifecycle.use(GracefulShutdown())
+}
+
+/// `serve` and `worker` on SQLite hold the database file's lock shared while they run,
+/// which is how `bmm restore` knows not to replace it.
+private func holdDatabaseLock(_ app: Application, config: AppConfig) throws {
+    guard config.holdsDatabaseLock, case .sqlite(let path) = config.database else { return }
+    guard let lock = try DatabaseFileLock(databasePath: path, mode: .shared) else {
+        throw ConfigError(problems: ["\(path) is being restored (`bmm restore` holds \(path).lock); start the app when it has finished"])
+    }
+    app.databaseFileLock = lock
 }
 
 /// sqlite-nio opens each connection with a busy handler that retries at once, forever: a
@@ -115,6 +133,16 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
 extension Application {
     private struct ConfigKey: StorageKey {
         typealias Value = AppConfig
+    }
+
+    private struct DatabaseFileLockKey: StorageKey {
+        typealias Value = DatabaseFileLock
+    }
+
+    /// Held until the process exits.
+    var databaseFileLock: DatabaseFileLock? {
+        get { storage[DatabaseFileLockKey.self] }
+        set { storage[DatabaseFileLockKey.self] = newValue }
     }
 
     /// The configuration `configure(_:config:)` was given.

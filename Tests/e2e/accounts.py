@@ -22,4 +22,5 @@ def signed_in_session(server):
     done = session.post(server + "/auth/magic", data={"token": token, "csrf": csrf}, allow_redirects=False, timeout=10)
     assert done.status_code == 303, done.text
     session.headers["X-CSRF-Token"] = session.cookies.get("bmm_csrf")
+    session.email = email
     return session

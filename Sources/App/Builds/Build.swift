@@ -22,6 +22,8 @@ final class Build: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "started_at") var startedAt: Date?
     @OptionalField(key: "finished_at") var finishedAt: Date?
+    /// Written by the runner every few seconds while the build runs (see `BuildLease`).
+    @OptionalField(key: "heartbeat_at") var heartbeatAt: Date?
 
     init() {}
 }

@@ -45,7 +45,7 @@ struct BuildQueue: Sendable {
         guard try await Build.query(on: database).filter(\.$status == .queued).first() != nil else { return nil }
         let skipLocked = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let row = try await sql.raw("""
-            UPDATE builds SET status = 'running', started_at = \(bind: now())
+            UPDATE builds SET status = 'running', started_at = \(bind: now()), heartbeat_at = \(bind: now())
             WHERE id = (SELECT id FROM builds WHERE status = 'queued' ORDER BY created_at LIMIT 1\(unsafeRaw: skipLocked))
             AND status = 'queued'
             RETURNING id
@@ -86,18 +86,13 @@ struct BuildQueue: Sendable {
             .sort(\.$sequence).all()
     }
 
-    /// Builds left `running` by a process that died are failed, never left hanging.
-    func failInterrupted() async throws {
-        let running = try await Build.query(on: database).filter(\.$status == .running).all()
-        for build in running {
-            try await log(build, "The build was interrupted (the server restarted). Build again to retry.", level: "error")
-            try await finish(build, error: "interrupted by a restart")
-        }
-    }
-
     /// Marks a build finished; the server goes live, back to its active version, or failed.
     func finish(_ build: Build, error: String?, activating version: ServerVersion? = nil) async throws {
         try await database.writeTransaction { database in
+            // A runner that stalled past its lease must not overwrite the failure recorded meanwhile.
+            if let stored = try await Build.find(build.id, on: database), stored.status == .succeeded || stored.status == .failed {
+                return
+            }
             build.status = error == nil ? .succeeded : .failed
             build.error = error
             build.finishedAt = now()

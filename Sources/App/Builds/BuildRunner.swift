@@ -14,17 +14,25 @@ struct BuildRunner: Sendable {
         BuildQueue(database: app.db, now: app.clock.now)
     }
 
-    /// Claims and runs builds until the task is cancelled.
+    /// The builds this runner has in hand, for a shutdown that cannot wait for them.
+    let current = RunningBuilds()
+
+    var lease: BuildLease {
+        BuildLease(timeout: app.config.buildLeaseTimeout)
+    }
+
+    /// Claims and runs builds until the task is cancelled; every lease interval it also
+    /// fails builds whose runner (here or in another process) went silent.
     func loop() async {
-        do {
-            try await queue.failInterrupted()
-        } catch {
-            app.logger.report(error: error)
-        }
+        var nextSweep = ContinuousClock.now
         while !Task.isCancelled {
             do {
-                while let build = try await queue.claim() {
-                    await run(build)
+                if ContinuousClock.now >= nextSweep {
+                    nextSweep = ContinuousClock.now + lease.interval
+                    try await queue.failAbandoned(silentFor: lease.timeout)
+                }
+                while !Task.isCancelled, let build = try await queue.claim() {
+                    await runLeased(build)
                 }
             } catch {
                 app.logger.report(error: error)
@@ -35,8 +43,41 @@ struct BuildRunner: Sendable {
 
     /// Runs every queued build now (tests and `bmm worker --once`).
     func drain() async throws {
+        try await queue.failAbandoned(silentFor: lease.timeout)
         while let build = try await queue.claim() {
-            await run(build)
+            await runLeased(build)
+        }
+    }
+
+    /// Runs `build` while renewing its lease. The build runs as a task of its own: stopping
+    /// the loop does not cancel it halfway; it finishes, or `stop(within:)` fails it.
+    func runLeased(_ build: Build) async {
+        let id = build.id!
+        current.insert(id)
+        defer { current.remove(id) }
+        let queue = self.queue, interval = lease.interval, logger = app.logger
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                do { try await queue.heartbeat(id) } catch { logger.report(error: error) }
+            }
+        }
+        await Task { await run(build) }.value
+        heartbeat.cancel()
+    }
+
+    /// Waits up to `grace` for the build in progress, then fails whatever is left with
+    /// "the server shut down", so this process leaves no build running behind it.
+    func stop(within grace: Duration) async {
+        let deadline = ContinuousClock.now + grace
+        while !current.all.isEmpty && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        do {
+            try await queue.failLeft(current.all, reason: BuildQueue.shutDownReason)
+        } catch {
+            app.logger.report(error: error)
         }
     }
 
@@ -100,16 +141,18 @@ struct BuildRunner: Sendable {
 extension Application {
     /// Starts the build runner for the life of the app.
     func startBuildRunner() {
-        let task = Task { [self] in await BuildRunner(app: self).loop() }
-        lifecycle.use(BuildRunnerLifecycle(task: task))
+        let runner = BuildRunner(app: self)
+        let task = Task { await runner.loop() }
+        lifecycle.use(BuildRunnerLifecycle(runner: runner, task: task))
     }
 }
 
 private struct BuildRunnerLifecycle: LifecycleHandler {
+    let runner: BuildRunner
     let task: Task<Void, Never>
 
     func shutdownAsync(_ application: Application) async {
         task.cancel()
-        _ = await task.value
+        await runner.stop(within: application.config.shutdownGrace)
     }
 }

@@ -71,6 +71,16 @@ public struct AppConfig: Sendable {
     /// (503 `database_busy`). Shorter than the connection pool's 10 s so a stuck writer shows
     /// up as that error, not as requests queueing behind it.
     public var sqliteBusyTimeout: Duration = .seconds(5)
+    /// How long a running build's heartbeat may be silent before any runner fails it as
+    /// abandoned (`BMM_BUILD_LEASE_SECONDS`, default 30).
+    public var buildLeaseTimeout: Duration = .seconds(30)
+    /// `serve` and `worker` hold the SQLite file's lock for their lifetime (see `DatabaseFileLock`).
+    public var holdsDatabaseLock = false
+    /// `restore` replaces the database file, so start-up must not open it (no pragmas, no migrations).
+    public var opensDatabaseAtStart = true
+    /// On SIGTERM: how long in-flight requests, tool calls and a running build get to finish
+    /// (`BMM_SHUTDOWN_GRACE_SECONDS`, default 20).
+    public var shutdownGrace: Duration = .seconds(20)
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (`BMM_TRUSTED_PROXIES`, CIDRs).
     public var trustedProxies: [CIDR] = []
     /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).
@@ -212,6 +222,16 @@ extension AppConfig {
                 problems.append("BMM_SANDBOX_WORKERS must be a number from 1 to 64")
             }
         }
+        func seconds(_ key: String, default fallback: Int, range: ClosedRange<Int>) -> Duration {
+            guard let raw = value(key) else { return .seconds(fallback) }
+            guard let parsed = Int(raw), range.contains(parsed) else {
+                problems.append("\(key) must be a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+                return .seconds(fallback)
+            }
+            return .seconds(parsed)
+        }
+        let buildLeaseTimeout = seconds("BMM_BUILD_LEASE_SECONDS", default: 30, range: 3...600)
+        let shutdownGrace = seconds("BMM_SHUTDOWN_GRACE_SECONDS", default: 20, range: 0...600)
         var sandboxJIT = false
         switch value("BMM_SANDBOX_JIT") {
         case nil, "0": break
@@ -298,6 +318,8 @@ extension AppConfig {
             sandboxJIT: sandboxJIT,
             sandboxIsolation: sandboxIsolation,
             serveRunsBuilds: serveRunsBuilds,
+            buildLeaseTimeout: buildLeaseTimeout,
+            shutdownGrace: shutdownGrace,
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,
             rateLimits: rateLimits,

@@ -59,8 +59,13 @@ public struct CommandLineOptions: Sendable, Equatable {
             config.cachePages = false
             config.autoMigrate = false
         }
-        if command == "migrate" {
+        if command == "migrate" || command == "backup" {
             config.autoMigrate = false
+        }
+        config.holdsDatabaseLock = command == nil || command == "serve" || command == "worker"
+        if command == "restore" {
+            config.autoMigrate = false
+            config.opensDatabaseAtStart = false
         }
     }
 }

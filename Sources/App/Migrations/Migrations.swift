@@ -24,5 +24,6 @@ enum Migrations {
         IndexToolCalls(),
         AddLoginChallengeNext(),
         AddAPITokenScopes(),
+        AddBuildHeartbeat(),
     ]
 }

@@ -4,7 +4,7 @@ import Vapor
 
 /// `/v1/servers/{id}/calls/stream`: new tool-call records as server-sent events
 /// (`call`), for the live log on the server page. Read from the database, so any
-/// instance can serve it; ends after five minutes (the page reconnects).
+/// instance can serve it; ends after five minutes, or when the app stops (the page reconnects).
 enum CallTailController {
     struct Call: Content {
         let at: Date
@@ -20,12 +20,13 @@ enum CallTailController {
         let serverID = server.id!
         let since = req.application.clock.now()
         let query = CallTailQuery(database: req.db, hosting: req.application.hosting)
+        let stopping = req.application.stopping
         let body = Response.Body(managedAsyncStream: { writer in
             var seen = Set<UUID>()
             var after = since.addingTimeInterval(-1)
             let deadline = ContinuousClock.now + .seconds(300)
             try await writer.write(.buffer(ServerSentEvent.keepalive))
-            while ContinuousClock.now < deadline {
+            while ContinuousClock.now < deadline && !stopping.isStopping {
                 let calls = try await query.calls(of: serverID, since: after)
                 for call in calls where !seen.contains(call.id!) {
                     seen.insert(call.id!)

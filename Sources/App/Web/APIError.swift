@@ -15,6 +15,11 @@ struct APIError: AbortError, Sendable {
         self.headers = headers
     }
 
+    /// The database cannot be reached; the app recovers on its own once it is back.
+    static let databaseUnavailable = APIError(.serviceUnavailable, "database_unavailable",
+                                              "The database cannot be reached right now. Try again in a moment.",
+                                              headers: ["Retry-After": "5"])
+
     static func rateLimited(retryAfter: Int) -> APIError {
         APIError(.tooManyRequests, "rate_limited", "Too many attempts. Try again in \(retryAfter) seconds.",
                  headers: ["Retry-After": String(retryAfter)])

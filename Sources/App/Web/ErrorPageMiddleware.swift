@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import Templating
 import Vapor
@@ -31,11 +32,17 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                                                 "The database is busy. Nothing was changed; try again in a moment.",
                                                 headers: ["Retry-After": "1"]), request: request)
         }
+        if Self.isDatabaseUnavailable(error) {
+            request.logger.warning("request \(request.id): the database is unreachable: \(String(reflecting: error))")
+            return await response(for: APIError.databaseUnavailable, request: request)
+        }
         let status: HTTPStatus
         let message: String
         if let abort = error as? any AbortError {
             status = abort.status
-            message = status.code >= 500 ? "Something went wrong on our side." : abort.reason
+            // An outage the operator is fixing, not a bug: the page says so.
+            let explains = (abort as? APIError)?.code == APIError.databaseUnavailable.code
+            message = status.code >= 500 && !explains ? "Something went wrong on our side." : abort.reason
         } else if let template = error as? TemplateError, !request.application.config.isProduction {
             // The file and line to fix, on the page the developer is looking at.
             status = .internalServerError
@@ -48,7 +55,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if status.code >= 500 {
             if let answer = error as? APIError {
                 // A deliberate answer (a build still running, a provider busy): worth a line, not an error.
-                if answer.code != "database_busy" {
+                if answer.code != "database_busy" && answer.code != APIError.databaseUnavailable.code {
                     request.logger.notice("request \(requestID) answered \(status.code) \(answer.code): \(answer.reason)")
                 }
             } else {
@@ -81,6 +88,24 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         switch sqlite.reason {
         case .busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked: return true
         default: return false
+        }
+    }
+
+    /// PostgreSQL cannot be reached (stopped, restarting, the network gone): the connection
+    /// failed, was closed under the query, or the pool waited in vain for one. The pool drops
+    /// closed connections, so requests succeed again as soon as the server is back.
+    static func isDatabaseUnavailable(_ error: any Error) -> Bool {
+        if error is ConnectionPoolTimeoutError || error is NIOConnectionError { return true }
+        guard let postgres = error as? PSQLError else { return false }
+        switch postgres.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+            return true
+        case .server:
+            // Class 57P: the server is shutting down or starting up; class 08: the connection broke.
+            let state = postgres.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57P") || state.hasPrefix("08")
+        default:
+            return false
         }
     }
 

@@ -51,27 +51,6 @@ struct BuildTests {
         }
     }
 
-    @Test("a build left running by a crash is failed on restart, never left running", arguments: TestDatabase.all)
-    func interruptedBuildsFail(database: TestDatabase) async throws {
-        try await withConfiguredApp(try testConfig(database: database)) { app in
-            let (browser, _) = try await AccountDataTests.signedIn(app)
-            let response = try await browser.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(Hosting.calculator)])
-            let id = try #require((try AccountDataTests.json(response)["id"] as? String).flatMap { UUID(uuidString: $0) })
-            // given a build claimed by a process that then died
-            let queue = BuildQueue(database: app.db, now: app.clock.now)
-            let claimed = try #require(try await queue.claim())
-            #expect(claimed.status == .running)
-            #expect(try await queue.claim() == nil, "a claimed build is not handed out twice")
-            // when the next runner starts
-            try await queue.failInterrupted()
-            // then
-            let build = try #require(try await Build.find(claimed.id, on: app.db))
-            #expect(build.status == .failed)
-            #expect(try await HostedServer.find(id, on: app.db)?.status == .failed)
-            #expect(try await Self.logLines(app, server: id).last?.contains("interrupted") == true)
-        }
-    }
-
     @Test("the daily build quota answers 429 with Retry-After and creates nothing", arguments: TestDatabase.all)
     func buildQuota(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in

@@ -73,6 +73,8 @@ struct ConfigurationTests {
         (["BMM_TOOL_CALLS_PER_MINUTE": "0"], "BMM_TOOL_CALLS_PER_MINUTE must be a positive number of tool calls per minute, or off"),
         (["BMM_TOOL_CALLS_PER_MINUTE": "unlimited"], "BMM_TOOL_CALLS_PER_MINUTE"),
         (["BMM_TOOL_CALLS_PER_MINUTE": "1.5"], "BMM_TOOL_CALLS_PER_MINUTE"),
+        (["BMM_BUILD_LEASE_SECONDS": "1"], "BMM_BUILD_LEASE_SECONDS must be a number of seconds from 3 to 600"),
+        (["BMM_SHUTDOWN_GRACE_SECONDS": "soon"], "BMM_SHUTDOWN_GRACE_SECONDS"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
@@ -153,6 +155,22 @@ struct ConfigurationTests {
         #expect(try !runs("serve", ["BMM_RUN_BUILDS": "0"]))
         #expect(try !runs("migrate", [:]))
         #expect(try !runs("worker", [:]))
+    }
+
+    @Test("operations settings: the build lease and the shutdown grace, and which commands lock or open the database")
+    func operationsSettings() throws {
+        let defaults = try testConfig()
+        #expect(defaults.buildLeaseTimeout == .seconds(30) && defaults.shutdownGrace == .seconds(20))
+        let set = try testConfig(environment: ["BMM_BUILD_LEASE_SECONDS": "10", "BMM_SHUTDOWN_GRACE_SECONDS": "0"])
+        #expect(set.buildLeaseTimeout == .seconds(10) && set.shutdownGrace == .zero)
+        for (command, locks, opens) in [("serve", true, true), ("worker", true, true), ("backup", false, true), ("restore", false, false)] {
+            var arguments = ["bmm", command]
+            var config = try testConfig()
+            try CommandLineOptions.extract(from: &arguments).apply(to: &config)
+            #expect(config.holdsDatabaseLock == locks, "\(command)")
+            #expect(config.opensDatabaseAtStart == opens, "\(command)")
+            #expect(config.autoMigrate == (command == "serve" || command == "worker"), "\(command)")
+        }
     }
 
     @Test("an option without its value is an error")

@@ -120,4 +120,27 @@ struct DatabaseTests {
             #expect(try await get(app, "/docs/quickstart").status == .ok)
         }
     }
+
+    @Test("with the database unreachable, API and MCP requests answer 503 database_unavailable and pages a friendly 503")
+    func databaseUnavailableAnswers() async throws {
+        // given a PostgreSQL URL where nothing listens
+        var config = try testConfig(environment: ["DATABASE_URL": "postgres://bmm:unused@127.0.0.1:9/bmm"])
+        config.autoMigrate = false
+        try await withConfiguredApp(config) { app in
+            let session: HTTPHeaders = ["Cookie": "bmm_session=abc", "Accept": "application/json"]
+            for path in ["/v1/servers", "/mcp/\(UUID())"] {
+                // when
+                let response = try await get(app, path, headers: path.hasPrefix("/mcp") ? ["Authorization": "Bearer bmm_x"] : session)
+                // then
+                #expect(response.status == .serviceUnavailable, "\(path)")
+                let body = try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any]
+                #expect(body?["error"] as? String == "database_unavailable", "\(path): \(response.body.string)")
+                #expect(response.headers.first(name: "Retry-After") == "5")
+                #expect(!response.body.string.contains("unused"))
+            }
+            let page = try await get(app, "/dashboard", headers: ["Cookie": "bmm_session=abc", "Accept": "text/html"])
+            #expect(page.status == .serviceUnavailable)
+            #expect(page.body.string.contains("The database cannot be reached right now."))
+        }
+    }
 }

@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+
+/// A running build belongs to the process whose runner claimed it for as long as that
+/// runner keeps writing its heartbeat. Several instances and `bmm worker` share one queue,
+/// so a restarting instance cannot tell from its own start-up which builds died with it;
+/// silence longer than `timeout` is what marks a build abandoned.
+struct BuildLease: Sendable {
+    var timeout: Duration = .seconds(30)
+
+    /// Several beats fit in one timeout, so a slow write or two does not lose the lease.
+    var interval: Duration { timeout / 6 }
+}
+
+extension BuildQueue {
+    static let abandonedReason = "the process running this build stopped"
+    static let shutDownReason = "the server shut down"
+
+    /// Renews the lease on a build this process is running.
+    func heartbeat(_ id: UUID) async throws {
+        try await Build.query(on: database).filter(\.$id == id).filter(\.$status == .running)
+            .set(\.$heartbeatAt, to: now()).update()
+    }
+
+    /// Fails every running build whose runner has been silent for longer than `timeout`;
+    /// its server goes back to its live version (or failed). Returns how many it failed.
+    @discardableResult
+    func failAbandoned(silentFor timeout: Duration) async throws -> Int {
+        let cutoff = now().addingTimeInterval(-Double(timeout.components.seconds))
+        let running = try await Build.query(on: database).filter(\.$status == .running).all()
+        var failed = 0
+        for build in running where (build.heartbeatAt ?? build.startedAt ?? build.createdAt) < cutoff {
+            guard try await takeOver(build.id!, silentSince: cutoff) else { continue }
+            try await log(build, "Build failed: \(Self.abandonedReason) (no sign of it for \(timeout.components.seconds) s). Build again to retry.", level: "error")
+            try await finish(build, error: Self.abandonedReason)
+            failed += 1
+        }
+        return failed
+    }
+
+    /// Fails builds this process was running and has to leave (it is shutting down).
+    func failLeft(_ ids: [UUID], reason: String) async throws {
+        for id in ids {
+            guard let build = try await Build.find(id, on: database), build.status == .running else { continue }
+            try await log(build, "Build failed: \(reason). Build again to retry.", level: "error")
+            try await finish(build, error: reason)
+        }
+    }
+
+    /// Renews a silent build's lease in one conditional write, so when several runners
+    /// notice the same silence only one of them fails the build.
+    private func takeOver(_ id: UUID, silentSince cutoff: Date) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return false }
+        let row = try await sql.raw("""
+            UPDATE builds SET heartbeat_at = \(bind: now())
+            WHERE id = \(bind: id) AND status = 'running' AND COALESCE(heartbeat_at, started_at, created_at) < \(bind: cutoff)
+            RETURNING id
+            """).first()
+        return row != nil
+    }
+}
+
+/// The builds one runner is running now, so a shutdown knows which ones it leaves behind.
+final class RunningBuilds: Sendable {
+    private let ids = NIOLockedValueBox<Set<UUID>>([])
+
+    func insert(_ id: UUID) { _ = ids.withLockedValue { $0.insert(id) } }
+    func remove(_ id: UUID) { _ = ids.withLockedValue { $0.remove(id) } }
+    var all: [UUID] { ids.withLockedValue { Array($0) } }
+}

@@ -1,0 +1,80 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@Suite("Operations: backup, restore and the database file lock")
+struct DatabaseBackupTests {
+    @Test("the lock a running app holds shared keeps a restore out, and is free again once released")
+    func lockRefusesRestoreWhileAppRuns() throws {
+        let path = try makeTemporaryDirectory() + "/bmm.sqlite"
+        // given an app holding the lock
+        var app: DatabaseFileLock? = try #require(try DatabaseFileLock(databasePath: path, mode: .shared))
+        // then a second app may run beside it, but a restore may not start
+        #expect(try DatabaseFileLock(databasePath: path, mode: .shared) != nil)
+        #expect(try DatabaseFileLock(databasePath: path, mode: .exclusive) == nil)
+        // when the app stops
+        withExtendedLifetime(app) {}
+        app = nil
+        // then the restore can take it, and an app cannot start during the restore
+        let restore = try #require(try DatabaseFileLock(databasePath: path, mode: .exclusive))
+        #expect(try DatabaseFileLock(databasePath: path, mode: .shared) == nil)
+        withExtendedLifetime(restore) {}
+    }
+
+    @Test("a backup is a database with every row, is refused over an existing file without force, and validates for restore")
+    func backupAndValidate() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            _ = try await Hosting.createAndBuild(browser)
+            let out = try makeTemporaryDirectory() + "/backup.sqlite"
+            // when
+            try await DatabaseBackup.write(from: app.db, to: out, replacing: false)
+            // then
+            #expect(try await DatabaseBackup.validate(out, app: app) == Migrations.all.count)
+            await #expect(throws: OperationError.self) { try await DatabaseBackup.write(from: app.db, to: out, replacing: false) }
+            try await DatabaseBackup.write(from: app.db, to: out, replacing: true)
+            let users = try await User.query(on: app.db).count()
+            let copied = try await Self.count("users", in: out, app: app)
+            #expect(users > 0 && copied == users)
+        }
+    }
+
+    @Test("restore refuses a file that is not one of this app's databases, and keeps the replaced one as .bak")
+    func restoreChecksAndKeeps() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let directory = try makeTemporaryDirectory()
+            let text = directory + "/notes.txt"
+            try Data("hello".utf8).write(to: URL(fileURLWithPath: text))
+            await #expect(throws: OperationError.self) { try await DatabaseBackup.validate(text, app: app) }
+            let foreign = directory + "/foreign.sqlite"
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("VACUUM INTO \(bind: foreign)").run()
+            // a SQLite file without our migration log
+            let empty = directory + "/empty.sqlite"
+            try await sql.raw("ATTACH DATABASE \(bind: empty) AS other").run()
+            try await sql.raw("CREATE TABLE other.things (id INTEGER)").run()
+            try await sql.raw("DETACH DATABASE other").run()
+            await #expect(throws: OperationError.self) { try await DatabaseBackup.validate(empty, app: app) }
+            // when a valid backup replaces a database
+            let target = directory + "/data/bmm.sqlite"
+            try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+            try Data("previous".utf8).write(to: URL(fileURLWithPath: target))
+            #expect(try DatabaseBackup.replace(target, with: foreign) == target + ".bak")
+            // then the old one is kept, and a second restore will not overwrite that copy
+            #expect(try String(contentsOfFile: target + ".bak", encoding: .utf8) == "previous")
+            #expect(try await DatabaseBackup.validate(target, app: app) == Migrations.all.count)
+            #expect(throws: OperationError.self) { try DatabaseBackup.replace(target, with: foreign) }
+        }
+    }
+
+    static func count(_ table: String, in path: String, app: Application) async throws -> Int {
+        let sql = try #require(app.db as? any SQLDatabase)
+        try await sql.raw("ATTACH DATABASE \(bind: path) AS copy").run()
+        let row = try await sql.raw("SELECT COUNT(*) AS n FROM copy.\(ident: table)").first()
+        try await sql.raw("DETACH DATABASE copy").run()
+        return try row?.decode(column: "n", as: Int.self) ?? -1
+    }
+}

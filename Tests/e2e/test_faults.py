@@ -1,0 +1,182 @@
+"""Faults on loopback with the real binary: kill -9 during a build, SIGTERM during a tool
+call, PostgreSQL stopped and started under load. The times measured are printed (-s)."""
+import socket
+import threading
+import time
+import uuid
+
+import requests
+
+from accounts import signed_in_session
+from operations import (LOOPBACK_EGRESS, SLOW_SPEC, Postgres, Serve, SlowServer, call_tool, create_server, wait_active,
+                        wait_until)
+from test_mcp import create_token
+
+
+def test_kill_9_during_a_build_fails_it_after_the_lease_and_a_new_build_succeeds(tmp_path):
+    slow = SlowServer()
+    # One sandbox worker: while a slow tool call holds it, a build waits for it in its compile step.
+    app = Serve(tmp_path, BMM_SANDBOX_WORKERS="1", BMM_BUILD_LEASE_SECONDS="5", **LOOPBACK_EGRESS).start()
+    try:
+        session = signed_in_session(app.base)
+        token = create_token(session, app.base, "faults")
+        first = create_server(session, app.base, dict(SLOW_SPEC, slug=f"slow-{uuid.uuid4().hex[:8]}"))
+        wait_active(session, app.base, first["id"])
+        # given a build that is running when the process dies
+        def hold_the_worker():
+            try:
+                call_tool(app.base, first["id"], token, "wait", {"url": slow.url + "?seconds=8"}, timeout=30)
+            except requests.RequestException:
+                pass  # the process is killed under it
+        caller = threading.Thread(target=hold_the_worker, daemon=True)
+        caller.start()
+        assert slow.arrived.wait(20), "the slow call did not reach the slow server"
+        second = create_server(session, app.base, dict(SLOW_SPEC, slug=f"stuck-{uuid.uuid4().hex[:8]}"))
+        assert wait_until(lambda: app.rows("SELECT status FROM builds ORDER BY created_at DESC LIMIT 1")[0][0] == "running", 10), \
+            app.rows("SELECT status FROM builds")
+        # when
+        app.kill()
+        assert app.rows("SELECT status FROM builds ORDER BY created_at DESC LIMIT 1")[0][0] == "running"
+        killed = time.monotonic()
+        app.start()
+        # then the restarted process fails it once its lease (5 s) has run out, with the reason
+        latest = "SELECT status, error FROM builds ORDER BY created_at DESC LIMIT 1"
+        assert wait_until(lambda: app.rows(latest)[0][0] == "failed", 30), app.rows(latest)
+        print(f"\nbuild failed {time.monotonic() - killed:.1f} s after kill -9 (lease 5 s)")
+        assert app.rows(latest)[0][1] == "the process running this build stopped"
+        log = [line for (line,) in app.rows("SELECT message FROM build_log_lines ORDER BY at")]
+        assert any("the process running this build stopped" in line for line in log), log
+        assert app.rows("SELECT COUNT(*) FROM builds WHERE status = 'running'")[0][0] == 0
+        info = session.get(f"{app.base}/v1/servers/{second['id']}", timeout=10).json()
+        assert info["status"] == "failed", info
+        # and building again works (the plan allows two servers: the failed one makes room)
+        deleted = session.delete(f"{app.base}/v1/servers/{second['id']}", timeout=10)
+        assert deleted.status_code == 204, deleted.text
+        third = create_server(session, app.base, dict(SLOW_SPEC, slug=f"again-{uuid.uuid4().hex[:8]}"))
+        wait_active(session, app.base, third["id"])
+    finally:
+        app.stop()
+        slow.close()
+
+
+def test_sigterm_finishes_the_call_in_flight_refuses_new_connections_and_exits_cleanly(tmp_path):
+    slow = SlowServer()
+    app = Serve(tmp_path, BMM_SHUTDOWN_GRACE_SECONDS="15", **LOOPBACK_EGRESS).start()
+    try:
+        session = signed_in_session(app.base)
+        token = create_token(session, app.base, "shutdown")
+        created = create_server(session, app.base, dict(SLOW_SPEC, slug=f"slow-{uuid.uuid4().hex[:8]}"))
+        wait_active(session, app.base, created["id"])
+        answers = []
+        caller = threading.Thread(target=lambda: answers.append(
+            call_tool(app.base, created["id"], token, "wait", {"url": slow.url + "?seconds=4"}, timeout=30)))
+        caller.start()
+        assert slow.arrived.wait(20)
+        # and the server page's live call log open: a stream that would otherwise last five minutes
+        tail = session.get(f"{app.base}/v1/servers/{created['id']}/calls/stream", stream=True, timeout=30)
+        assert tail.status_code == 200
+        tail_lines = []
+        tailing = threading.Thread(target=lambda: tail_lines.extend(tail.iter_lines()), daemon=True)
+        tailing.start()
+        # when
+        app.process.terminate()
+        signalled = time.monotonic()
+
+        # then a new connection is refused while the call is still running
+        def refused():
+            try:
+                socket.create_connection(("127.0.0.1", app.port), timeout=1).close()
+                return False
+            except ConnectionRefusedError:
+                return True
+        assert wait_until(refused, 3, interval=0.05), "the listener still accepts after SIGTERM"
+        assert caller.is_alive(), "the call ended before the listener closed; the test proves nothing"
+        caller.join(30)
+        # and the call returns its real result
+        answer = answers[0]
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["result"]["structuredContent"] == {"waited": 4}, answer.text
+        code = app.process.wait(timeout=30)
+        took = time.monotonic() - signalled
+        print(f"\nSIGTERM with a 4 s call in flight: exit {code} after {took:.1f} s")
+        assert code == 0
+        assert took < 12, "the open call-log stream held the shutdown until the grace period ran out"
+        tailing.join(10)
+        assert not tailing.is_alive(), "the call-log stream was not ended"
+        # and the call log has it, written before the process ended
+        assert app.rows("SELECT outcome FROM tool_calls WHERE tool = 'wait'") == [("ok",)]
+        assert app.rows("SELECT COUNT(*) FROM builds WHERE status = 'running'")[0][0] == 0
+        # after a restart the app serves again
+        app.start()
+        assert requests.get(app.base + "/healthz", timeout=5).status_code == 200
+    finally:
+        app.stop()
+        slow.close()
+
+
+def test_postgres_restart_under_load_answers_503_then_recovers_without_restarting_the_app(tmp_path):
+    postgres = Postgres()
+    app = Serve(tmp_path, DATABASE_URL=postgres.url)
+    try:
+        app.start()
+        session = signed_in_session(app.base)
+        html = requests.Session()
+        html.cookies.update(session.cookies)
+        results = []
+        stop = threading.Event()
+
+        def load():
+            # light load: a JSON request and a page, each reading the database
+            while not stop.is_set():
+                for url, client in ((app.base + "/v1/servers", session), (app.base + "/dashboard", html)):
+                    started = time.monotonic()
+                    try:
+                        response = client.get(url, timeout=15, headers={"Accept": "text/html"} if client is html else {})
+                        results.append((started, time.monotonic() - started, url, response.status_code,
+                                        response.headers.get("Content-Type", ""), response.text[:2000]))
+                    except requests.RequestException as error:
+                        results.append((started, time.monotonic() - started, url, None, "", str(error)))
+                time.sleep(0.05)
+        workers = [threading.Thread(target=load, daemon=True) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        time.sleep(1.5)
+        assert results and all(r[3] == 200 for r in results), results[-3:]
+
+        # when PostgreSQL stops
+        postgres.stop("fast")
+        stopped = time.monotonic()
+        time.sleep(4)
+        down = [r for r in results if r[0] > stopped]
+        # then every request fails fast with 503 database_unavailable (JSON) or the friendly page (HTML)
+        assert down, "no requests were made while PostgreSQL was down"
+        for started, took, url, status, content_type, body in down:
+            assert status == 503, (url, status, body)
+            # at worst the pool's 3 s wait for a connection
+            assert took < 5, f"{url} took {took:.1f} s with the database down"
+            if url.endswith("/v1/servers"):
+                assert '"error":"database_unavailable"' in body.replace(" ", ""), body
+            else:
+                assert "text/html" in content_type and "database cannot be reached" in body, body
+        first_503 = min(r[0] + r[1] for r in down) - stopped
+        slowest = max(r[1] for r in down)
+
+        # when it is back
+        postgres.start()
+        back = time.monotonic()
+        recovered = wait_until(lambda: [r for r in results if r[0] > back and r[3] == 200 and r[2].endswith("/v1/servers")], 10, 0.05)
+        stop.set()
+        for worker in workers:
+            worker.join(20)
+        assert recovered, [r[:4] for r in results if r[0] > back][:5]
+        recovery = min(r[0] + r[1] for r in recovered) - back
+        print(f"\nPostgreSQL stopped: first 503 after {first_503:.2f} s, slowest 503 answer {slowest:.2f} s, "
+              f"{len(down)} requests answered 503; back: first success {recovery:.2f} s after pg_ctl start returned")
+        # then it succeeds again within 5 s, without restarting the app, and stays up
+        assert recovery < 5
+        assert app.process.poll() is None
+        assert session.get(app.base + "/v1/servers", timeout=10).status_code == 200
+        assert requests.get(app.base + "/readyz", timeout=10).status_code == 200
+    finally:
+        app.stop()
+        postgres.destroy()
