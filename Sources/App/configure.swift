@@ -11,6 +11,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
+    app.configureObservability(config)
 
     try configureDatabase(app, config: config)
     app.migrations.add(Migrations.all)
@@ -49,10 +50,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
 
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestObservationMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
     app.middleware.use(ErrorPageMiddleware())
-    let probes: Set<String> = [SiteRoute.healthz.path, SiteRoute.readyz.path]
+    let probes: Set<String> = [SiteRoute.healthz.path, SiteRoute.readyz.path, SiteRoute.metrics.path]
     app.middleware.use(HostGuardMiddleware(origins: app.accounts.origins, exemptPaths: probes))
     if config.isProduction && config.publicScheme == "https" {
         app.middleware.use(HTTPSOnlyMiddleware(publicURL: config.publicURL, exemptPaths: probes))

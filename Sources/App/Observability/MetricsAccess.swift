@@ -1,0 +1,34 @@
+import Egress
+import Vapor
+
+/// Who may read `/metrics`: a scraper on this machine, or anyone with `BMM_METRICS_TOKEN`
+/// as a bearer token. Behind a proxy on the same machine every request arrives from
+/// 127.0.0.1, so a request that any proxy header says came from elsewhere is not local.
+enum MetricsAccess {
+    private static let loopback = [try! CIDR(parsing: "127.0.0.0/8"), try! CIDR(parsing: "::1/128")]
+
+    static func allows(_ req: Request) -> Bool {
+        if let expected = req.application.config.metricsToken, let sent = req.headers.bearerAuthorization?.token {
+            // Hashes first, so the comparison takes as long whatever length was sent.
+            return SecretToken.constantTimeEqual(SecretToken.sha256(sent), SecretToken.sha256(expected))
+        }
+        let peer = req.remoteAddress?.ipAddress.flatMap(IPAddress.init).map(ClientAddress.unmapped)
+        return isLocal(peer: peer, client: req.client, headers: req.headers)
+    }
+
+    /// The peer is loopback, the client a trusted proxy names (`req.client`) is too, and no
+    /// forwarding header — believed or not — names anyone else.
+    static func isLocal(peer: IPAddress?, client: ClientAddress, headers: HTTPHeaders) -> Bool {
+        guard let peer, isLoopback(peer), let address = client.address, isLoopback(address) else { return false }
+        let hops = ForwardedHeaders(headers).hops + headers[.xRealIP].map { ForwardedHeaders.address($0.trimmingCharacters(in: .whitespaces)) }
+        return hops.allSatisfy { hop in hop.map { isLoopback(ClientAddress.unmapped($0)) } ?? false }
+    }
+
+    private static func isLoopback(_ address: IPAddress) -> Bool {
+        loopback.contains { $0.contains(address) }
+    }
+}
+
+extension HTTPHeaders.Name {
+    static let xRealIP = HTTPHeaders.Name("X-Real-IP")
+}
