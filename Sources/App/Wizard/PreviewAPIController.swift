@@ -85,7 +85,7 @@ enum PreviewAPIController {
         } catch let error as APIError {
             return errorFrame(error)
         } catch {
-            logger.report(error: error)
+            logger.reportSafely(error)
             return errorFrame(APIError(.internalServerError, "internal_error", "Something went wrong while saving the draft. Try again."))
         }
     }
