@@ -35,7 +35,8 @@ struct RequestObservationMiddleware: AsyncMiddleware {
         let duration = ContinuousClock.now - started
         let route = Self.pattern(request.route)
         let method = request.method.rawValue
-        request.application.metrics.requestAnswered(method: method, route: route, status: status.code, duration: duration)
+        request.application.metrics.requestAnswered(method: Self.knownMethods.contains(method) ? method : "other", route: route,
+                                                    status: status.code, duration: duration)
         let milliseconds = (duration / .microseconds(1)).rounded() / 1000
         request.logger.info("\(method) \(route) \(status.code)", metadata: [
             "method": .string(method),
@@ -44,6 +45,9 @@ struct RequestObservationMiddleware: AsyncMiddleware {
             "duration_ms": .stringConvertible(milliseconds),
         ])
     }
+
+    /// A client may send any token as a method; each would be a new series.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     /// The matched route's path with parameters as `:name` — never the URL, whose ids
     /// would make every request a new series — or `unmatched`.

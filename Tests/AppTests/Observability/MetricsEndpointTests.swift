@@ -88,6 +88,7 @@ struct MetricsEndpointTests {
             _ = try await client.stateless("tools/call", ["name": "explode", "arguments": [:] as [String: Any]], name: "explode")
             _ = try await get(app, "/servers/\(UUID().uuidString)")
             _ = try await get(app, "/no-such-page-\(UUID().uuidString)")
+            _ = try await app.testing().sendRequest(.RAW(value: "BREW"), "/no-such-pot")
             // when
             let text = try await Self.scrape(app)
             // then requests are counted by pattern, never by URL
@@ -96,6 +97,8 @@ struct MetricsEndpointTests {
             #expect(!text.contains(id.uuidString.lowercased()), "no id appears in a label")
             #expect(Self.value(text, #"bmm_http_requests_total{method="GET",route="unmatched",status="404"}"#) == 1)
             #expect(text.contains(#"route="/servers/:server""#))
+            #expect(Self.value(text, #"bmm_http_requests_total{method="other",route="unmatched",status="404"}"#) == 1)
+            #expect(!text.contains("BREW"), "methods outside the known set share one label")
             #expect(Self.value(text, #"bmm_http_request_duration_seconds_count{method="POST",route="/mcp/:server",status="200"}"#) == 3)
             #expect(text.contains("# HELP bmm_http_requests_total "))
             #expect(text.contains("# TYPE bmm_http_request_duration_seconds histogram"))
