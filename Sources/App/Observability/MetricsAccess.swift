@@ -16,12 +16,22 @@ enum MetricsAccess {
         return isLocal(peer: peer, client: req.client, headers: req.headers)
     }
 
-    /// The peer is loopback, the client a trusted proxy names (`req.client`) is too, and no
-    /// forwarding header — believed or not — names anyone else.
+    /// The peer is loopback, the client a trusted proxy names (`req.client`) is too, no
+    /// forwarding header — believed or not — names anyone else, and the request is addressed
+    /// to an IP address or `localhost`. `/metrics` answers any host (scrapers use addresses),
+    /// so the last check keeps a DNS-rebinding page in a browser on this machine out.
     static func isLocal(peer: IPAddress?, client: ClientAddress, headers: HTTPHeaders) -> Bool {
         guard let peer, isLoopback(peer), let address = client.address, isLoopback(address) else { return false }
         let hops = ForwardedHeaders(headers).hops + headers[.xRealIP].map { ForwardedHeaders.address($0.trimmingCharacters(in: .whitespaces)) }
-        return hops.allSatisfy { hop in hop.map { isLoopback(ClientAddress.unmapped($0)) } ?? false }
+        guard hops.allSatisfy({ hop in hop.map { isLoopback(ClientAddress.unmapped($0)) } ?? false }) else { return false }
+        return headers[.host].allSatisfy(isAddressOrLocalhost)
+    }
+
+    private static func isAddressOrLocalhost(_ host: String) -> Bool {
+        let trimmed = host.trimmingCharacters(in: .whitespaces)
+        if ForwardedHeaders.address(trimmed) != nil { return true }
+        let name = trimmed.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        return name.lowercased() == "localhost"
     }
 
     private static func isLoopback(_ address: IPAddress) -> Bool {

@@ -47,6 +47,11 @@ struct MetricsEndpointTests {
             #expect(try await status(from: Self.loopback, ["X-Real-IP": "203.0.113.9"]) == .notFound)
             // the proxy forwarding a local client is still local
             #expect(try await status(from: Self.loopback, ["X-Forwarded-For": "127.0.0.1"]) == .ok)
+            // a scraper addresses the instance by address; a rebinding page in a local browser uses a name
+            #expect(try await status(from: Self.loopback, ["Host": "127.0.0.1:8080"]) == .ok)
+            #expect(try await status(from: Self.loopback, ["Host": "[::1]:8080"]) == .ok)
+            #expect(try await status(from: Self.loopback, ["Host": "localhost:8080"]) == .ok)
+            #expect(try await status(from: Self.loopback, ["Host": "rebound.example:8080"]) == .notFound)
             // the token works from anywhere; a wrong one does not, even from loopback
             #expect(try await status(from: Self.public_, ["Authorization": "Bearer \(Self.token)"]) == .ok)
             #expect(try await status(from: nil, ["Authorization": "Bearer \(Self.token)"]) == .ok)
