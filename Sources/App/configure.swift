@@ -12,6 +12,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
     app.http.server.configuration.shutdownTimeout = .seconds(config.shutdownGrace.components.seconds)
+    app.configureObservability(config)
 
     try holdDatabaseLock(app, config: config)
     try configureDatabase(app, config: config)
@@ -54,10 +55,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
 
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestObservationMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
     app.middleware.use(ErrorPageMiddleware())
-    let probes: Set<String> = [SiteRoute.healthz.path, SiteRoute.readyz.path]
+    let probes: Set<String> = [SiteRoute.healthz.path, SiteRoute.readyz.path, SiteRoute.metrics.path]
     app.middleware.use(HostGuardMiddleware(origins: app.accounts.origins, exemptPaths: probes))
     if config.isProduction && config.publicScheme == "https" {
         app.middleware.use(HTTPSOnlyMiddleware(publicURL: config.publicURL, exemptPaths: probes))

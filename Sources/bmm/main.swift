@@ -16,7 +16,12 @@ do {
 }
 
 var environment = Environment(name: config.mode.rawValue, arguments: arguments)
-try LoggingSystem.bootstrap(from: &environment)
+// Loggers made anywhere (libraries included) write JSON lines when BMM_LOG_FORMAT=json.
+if config.logFormat == .json {
+    try LoggingSystem.bootstrap(from: &environment) { level in { _ in JSONLogLines.handler(level: level) } }
+} else {
+    try LoggingSystem.bootstrap(from: &environment)
+}
 let app = try await Application.make(environment)
 do {
     try await configure(app, config: config)

@@ -26,9 +26,11 @@ struct SessionAuthenticator: AsyncMiddleware {
             }
             try await request.tokenService().checkReach(token, path: request.url.path)
             request.auth.login(CurrentUser(user: user, organization: organization, session: nil, apiToken: token))
+            request.noteWorkspace(organization.id)
         } else if let token = request.cookies[cookies.session]?.string, !token.isEmpty,
                   let session = try await SessionService(database: request.db, now: now, random: request.application.random).find(token: token) {
             request.auth.login(CurrentUser(user: session.user, organization: session.organization, session: session, apiToken: nil))
+            request.noteWorkspace(session.organization.id)
         }
         return try await next.respond(to: request)
     }

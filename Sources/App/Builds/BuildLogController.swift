@@ -48,7 +48,7 @@ enum BuildLogController {
                 try await socket.send(String(decoding: try encoder.encode(payload), as: UTF8.self))
             }
         } catch {
-            req.logger.report(error: error)
+            req.logger.reportSafely(error)
         }
         try? await socket.close()
     }

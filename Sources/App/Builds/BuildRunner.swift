@@ -83,6 +83,11 @@ struct BuildRunner: Sendable {
 
     func run(_ build: Build) async {
         let queue = self.queue
+        let started = ContinuousClock.now
+        defer {
+            let outcome = build.status == .succeeded || build.status == .failed ? build.status.rawValue : "error"
+            app.metrics.buildFinished(outcome: outcome, duration: ContinuousClock.now - started)
+        }
         do {
             let spec = try SpecJSON.decode(build.specJSON)
             try await queue.log(build, "Validating the spec: \(spec.tools.count) tool\(spec.tools.count == 1 ? "" : "s")")

@@ -12,6 +12,11 @@ public struct AppConfig: Sendable {
         case production
     }
 
+    public enum LogFormat: String, Sendable {
+        case text
+        case json
+    }
+
     public enum DatabaseChoice: Sendable, Equatable {
         case sqlite(path: String)
         case postgres(url: String)
@@ -89,6 +94,10 @@ public struct AppConfig: Sendable {
     public var rateLimits = RateLimitPolicy()
     /// Tool calls per minute per token and per server: the plan's figure unless `BMM_TOOL_CALLS_PER_MINUTE` says otherwise.
     public var toolCalls: ToolCallLimit = .plan
+    /// `BMM_LOG_FORMAT`: Vapor's text lines (default) or one JSON object per line.
+    public var logFormat: LogFormat = .text
+    /// `BMM_METRICS_TOKEN`: a bearer token that reads `/metrics` from anywhere (loopback needs none).
+    public var metricsToken: String?
 
     public var isProduction: Bool { mode == .production }
     /// `https` or `http`, from the public URL.
@@ -282,6 +291,16 @@ extension AppConfig {
         if previousKeys.contains(where: { Data(base64Encoded: $0)?.count != 32 }) {
             problems.append("BMM_PREVIOUS_ENCRYPTION_KEYS must be a comma-separated list of 32-byte base64 keys")
         }
+        var logFormat = LogFormat.text
+        if let raw = value("BMM_LOG_FORMAT") {
+            if let parsed = LogFormat(rawValue: raw) { logFormat = parsed } else {
+                problems.append("BMM_LOG_FORMAT must be `text` or `json`")
+            }
+        }
+        let metricsToken = value("BMM_METRICS_TOKEN")
+        if let metricsToken, metricsToken.utf8.count < 32 {
+            problems.append("BMM_METRICS_TOKEN must be at least 32 characters")
+        }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
 
         if mode == .development {
@@ -323,7 +342,9 @@ extension AppConfig {
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,
             rateLimits: rateLimits,
-            toolCalls: toolCalls
+            toolCalls: toolCalls,
+            logFormat: logFormat,
+            metricsToken: metricsToken
         )
     }
 

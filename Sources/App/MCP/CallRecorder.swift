@@ -72,7 +72,7 @@ final class CallRecorder: Sendable {
     func run(on app: Application) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            do { try await flush(on: app.db) } catch { app.logger.report(error: error) }
+            do { try await flush(on: app.db) } catch { app.logger.reportSafely(error) }
         }
         try? await flush(on: app.db)
     }

@@ -8,13 +8,21 @@ struct EgressFetcher: SandboxFetcher {
     let policy: EgressPolicy
     /// The calling server's secrets: no header holding one follows a redirect to another origin.
     let secretValues: [String]
+    /// The trace of the request that called the tool: each fetch carries it on as a
+    /// `traceparent` with a span id of its own, in place of any the tool set.
+    var trace: TraceContext?
 
     func fetch(_ request: SandboxFetchRequest) async -> SandboxFetchResponse {
         var policy = self.policy
         policy.maxResponseBytes = min(policy.maxResponseBytes, request.maxResponseBytes)
+        var headers = request.headers.map { EgressHeader($0.name, $0.value) }
+        if let trace {
+            headers.removeAll { $0.name.lowercased() == TraceContext.headerName }
+            headers.append(EgressHeader(TraceContext.headerName, trace.childTraceparent()))
+        }
         let egressRequest = EgressRequest(
             url: request.url, method: request.method,
-            headers: request.headers.map { EgressHeader($0.name, $0.value) }, body: request.body,
+            headers: headers, body: request.body,
             secretValues: secretValues)
         do throws(EgressError) {
             let response = try await client.fetch(egressRequest, policy: policy)

@@ -62,6 +62,7 @@ enum MCPAuthorization {
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
                            headers: ["WWW-Authenticate": bearer == nil ? challenge : challenge + ", error=\"invalid_token\""])
         }
+        req.noteWorkspace(caller.organizationID)
         if caller.organizationSuspended {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
         }

@@ -62,7 +62,8 @@ enum MCPMethods {
                 return try ToolCallLimiter.reply(req, id: id, refusal)
             }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
-                                      secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly)
+                                      secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly,
+                                      metrics: req.application.metrics, trace: req.trace)
             guard context.spec.tools.contains(where: { $0.name == name }) else {
                 return try failure(JSONRPC.invalidParams, "Unknown tool: \(name)")
             }

@@ -110,7 +110,7 @@ final class ToolCallCounter: Sendable {
     func run(on app: Application) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            do { try await exchange(on: app.db, now: app.clock.now()) } catch { app.logger.report(error: error) }
+            do { try await exchange(on: app.db, now: app.clock.now()) } catch { app.logger.reportSafely(error) }
         }
         try? await exchange(on: app.db, now: app.clock.now())
     }

@@ -19,6 +19,10 @@ struct ToolInvoker: Sendable {
     let plan: Plan
     /// What the negotiated protocol revision allows in `structuredContent`.
     var structured: ToolResult.StructuredContent = .objectsOnly
+    /// Counts the call by outcome, and the worker if the call killed it.
+    var metrics: AppMetrics?
+    /// The calling request's trace, passed on to the tool's fetches as `traceparent`.
+    var trace: TraceContext?
 
     enum Failure: Error {
         case unknownTool(String)
@@ -55,7 +59,7 @@ struct ToolInvoker: Sendable {
         var sandboxCall = SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
                         secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString)
         sandboxCall.onProgress = onProgress
-        let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values)))
+        let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values), trace: trace))
         let outcome: Outcome
         let recorded: (String, String?)
         switch sandboxed.result {
@@ -77,7 +81,7 @@ struct ToolInvoker: Sendable {
             default: recorded = ("failed", failure.message)
             }
         }
-        try await record(name, outcome: recorded.0, error: recorded.1, bytesIn: bytesIn, result: outcome)
+        try await record(name, outcome: recorded.0, error: recorded.1, bytesIn: bytesIn, result: outcome, failure: Self.failure(of: sandboxed.result))
         return outcome
     }
 
@@ -85,12 +89,18 @@ struct ToolInvoker: Sendable {
         ToolResult.error(message)
     }
 
+    private static func failure(of result: Result<JSONValue, SandboxFailure>) -> SandboxFailure? {
+        if case .failure(let failure) = result { return failure }
+        return nil
+    }
+
     static func elapsed(since start: ContinuousClock.Instant) -> Double {
         let duration = ContinuousClock.now - start
         return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
-    private func record(_ tool: String, outcome: String, error: String?, bytesIn: Int, result: Outcome) async throws {
+    private func record(_ tool: String, outcome: String, error: String?, bytesIn: Int, result: Outcome, failure: SandboxFailure? = nil) async throws {
+        metrics?.toolCalled(outcome: outcome, failure: failure, milliseconds: result.durationMilliseconds)
         let call = ToolCallEntry(
             serverID: server.id!, organizationID: server.$organization.id, tool: tool, at: clock.now(),
             durationMilliseconds: result.durationMilliseconds, outcome: outcome, errorMessage: error.map { String($0.prefix(500)) },

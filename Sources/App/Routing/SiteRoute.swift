@@ -26,6 +26,8 @@ enum SiteRoute: Hashable, Sendable {
     case notFoundPage
     case healthz
     case readyz
+    /// Prometheus metrics of this instance (loopback or `BMM_METRICS_TOKEN` only).
+    case metrics
 
     // Signing in and out.
     case login
@@ -90,6 +92,7 @@ enum SiteRoute: Hashable, Sendable {
         case .notFoundPage: parts("404.html")
         case .healthz: parts("healthz")
         case .readyz: parts("readyz")
+        case .metrics: parts("metrics")
         case .login: parts("login")
         case .loginEmail: parts("login/email")
         case .loginCheckEmail: parts("login/check-email")

@@ -59,7 +59,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                     request.logger.notice("request \(requestID) answered \(status.code) \(answer.code): \(answer.reason)")
                 }
             } else {
-                request.logger.error("request \(requestID) failed: \(String(reflecting: error))")
+                request.logger.error("request \(requestID) failed: \(LoggedError.description(error))")
             }
         }
 

@@ -12,6 +12,7 @@ struct DraftService: Sendable {
     let current: CurrentUser
     let drafting: DraftingEnvironment
     let audit: AuditLog
+    var metrics: AppMetrics?
 
     var organizationID: UUID { current.organization.id! }
     var plan: Plan { PlanTable.plan(current.organization.planID) }
@@ -66,14 +67,21 @@ struct DraftService: Sendable {
 
     /// Drafts in one piece (no streaming), stores and counts the result.
     func draft(_ prepared: Prepared) async throws -> (draft: Draft, cached: Bool) {
-        if let hit = try await cached(prepared) { return (hit, true) }
+        if let hit = try await cached(prepared) {
+            finished(prepared, outcome: "cached", since: nil)
+            return (hit, true)
+        }
         try await checkQuota()
         var result: DraftResult
+        let started = ContinuousClock.now
         do {
             result = try await prepared.choice.drafter.draft(prepared.request)
         } catch {
-            throw APIError(error, timeoutSeconds: drafting.timeoutSeconds)
+            let refusal = APIError(error, timeoutSeconds: drafting.timeoutSeconds)
+            finished(prepared, outcome: refusal.code, since: started)
+            throw refusal
         }
+        finished(prepared, outcome: "ok", since: started)
         if let revising = prepared.revising {
             // A revision keeps the server's slug (its URL), whatever the model wrote.
             var spec = result.spec
@@ -82,6 +90,11 @@ struct DraftService: Sendable {
             result = DraftResult(spec: spec, model: result.model)
         }
         return (try await store(result, prepared), false)
+    }
+
+    /// Counts a draft by provider and outcome (`ok`, `cached` or the error code) in the metrics.
+    func finished(_ prepared: Prepared, outcome: String, since started: ContinuousClock.Instant?) {
+        metrics?.draftFinished(provider: prepared.choice.provider, outcome: outcome, duration: started.map { ContinuousClock.now - $0 })
     }
 
     /// Keeps the wizard's edited spec with the draft, even when it does not validate
@@ -187,6 +200,7 @@ enum SpecChecks {
 extension Request {
     /// Drafting for `current`'s workspace with the configured providers.
     func drafts(_ current: CurrentUser) -> DraftService {
-        DraftService(database: db, now: application.clock.now(), current: current, drafting: application.drafting, audit: auditLog())
+        DraftService(database: db, now: application.clock.now(), current: current, drafting: application.drafting, audit: auditLog(),
+                     metrics: application.metrics)
     }
 }

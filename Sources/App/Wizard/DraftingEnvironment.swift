@@ -9,6 +9,16 @@ struct DrafterChoice: Sendable {
 
     /// The line the wizard shows: "Claude Sonnet is drafting…" or "Offline drafter".
     var label: String { drafter.isOffline ? drafter.displayName : ModelNames.displayName(forModel: model) }
+
+    /// The provider's kind for metrics: a fixed handful of values, never a model name.
+    var provider: String {
+        switch drafter {
+        case is AnthropicDrafter: "anthropic"
+        case is OpenAICompatibleDrafter: "openai_compatible"
+        case _ where drafter.isOffline: "offline"
+        default: "other"
+        }
+    }
 }
 
 /// How the app drafts, built once in `configure` (tests replace `choose`).

@@ -27,6 +27,7 @@ enum PreviewAPIController {
         let prepared = try service.prepare(try req.content.decode(PreviewInput.self))
         let offline = prepared.choice.drafter.isOffline
         if let hit = try await service.cached(prepared) {
+            service.finished(prepared, outcome: "cached", since: nil)
             let frame = ServerSentEvent.frame("spec", json: try PreviewResponse(hit, offline: offline, cached: true))
             return Response(status: .ok, headers: ServerSentEvent.headers, body: .init(buffer: frame))
         }
@@ -60,6 +61,14 @@ enum PreviewAPIController {
     /// the stored draft, or the error it ended with.
     private static func draftFrame(service: DraftService, prepared: DraftService.Prepared, writer: any AsyncBodyStreamWriter, logger: Logger) async -> ByteBuffer {
         let timeout = service.drafting.timeoutSeconds
+        let started = ContinuousClock.now
+        let frame = await streamDraft(service: service, prepared: prepared, writer: writer, logger: logger, timeout: timeout)
+        service.finished(prepared, outcome: frame.outcome, since: started)
+        return frame.bytes
+    }
+
+    private static func streamDraft(service: DraftService, prepared: DraftService.Prepared, writer: any AsyncBodyStreamWriter, logger: Logger,
+                                    timeout: Double) async -> (bytes: ByteBuffer, outcome: String) {
         do {
             for try await event in prepared.choice.drafter.stream(prepared.request) {
                 switch event {
@@ -67,7 +76,7 @@ enum PreviewAPIController {
                     try await writer.write(.buffer(ServerSentEvent.frame("text", json: StreamDelta(delta: delta))))
                 case .spec(let result):
                     let draft = try await service.store(result, prepared)
-                    return ServerSentEvent.frame("spec", json: try PreviewResponse(draft, offline: prepared.choice.drafter.isOffline, cached: false))
+                    return (ServerSentEvent.frame("spec", json: try PreviewResponse(draft, offline: prepared.choice.drafter.isOffline, cached: false)), "ok")
                 }
             }
             return errorFrame(APIError(.badGateway, "upstream_error", "The drafting model stopped without a draft. Try again in a moment."))
@@ -76,13 +85,13 @@ enum PreviewAPIController {
         } catch let error as APIError {
             return errorFrame(error)
         } catch {
-            logger.report(error: error)
+            logger.reportSafely(error)
             return errorFrame(APIError(.internalServerError, "internal_error", "Something went wrong while saving the draft. Try again."))
         }
     }
 
-    private static func errorFrame(_ error: APIError) -> ByteBuffer {
-        ServerSentEvent.frame("error", json: StreamError(error: error.code, message: error.reason))
+    private static func errorFrame(_ error: APIError) -> (bytes: ByteBuffer, outcome: String) {
+        (ServerSentEvent.frame("error", json: StreamError(error: error.code, message: error.reason)), error.code)
     }
 
     static func edit(_ req: Request) async throws -> Response {

@@ -1,0 +1,64 @@
+import Fluent
+import Logging
+import NIOConcurrencyHelpers
+import Vapor
+
+extension Application {
+    private struct MetricsKey: StorageKey {
+        typealias Value = AppMetrics
+    }
+
+    private struct LogSinkKey: StorageKey {
+        typealias Value = NIOLockedValueBox<LogSink>
+    }
+
+    /// This app's metrics, set up by `configure`.
+    var metrics: AppMetrics {
+        get { configured(MetricsKey.self) }
+        set { storage[MetricsKey.self] = newValue }
+    }
+
+    /// Where JSON log lines go (standard output unless a test captures them).
+    var logSink: LogSink {
+        get { logSinkBox.withLockedValue { $0 } }
+        set { logSinkBox.withLockedValue { $0 = newValue } }
+    }
+
+    /// The app's logger reads it on every line, so a test can capture lines after `configure`.
+    private var logSinkBox: NIOLockedValueBox<LogSink> {
+        if let box = storage[LogSinkKey.self] { return box }
+        let box = NIOLockedValueBox(LogSink.standardOutput)
+        storage[LogSinkKey.self] = box
+        return box
+    }
+
+    /// Metrics and, with `BMM_LOG_FORMAT=json`, JSON logs for the app's own logger.
+    /// The gauges sampled at scrape time are added here.
+    func configureObservability(_ config: AppConfig) {
+        metrics = AppMetrics()
+        if config.logFormat == .json {
+            let level = logger.logLevel
+            let box = logSinkBox
+            logger = Logger(label: logger.label) { _ in
+                JSONLogHandler(sink: LogSink { line in box.withLockedValue { $0 }.write(line) }, level: level)
+            }
+        }
+        let workers = config.sandboxWorkers
+        // Until the pool reports its own occupancy, the configured size is what is known.
+        metrics.sample(MetricCatalog.sandboxWorkers) { _ in
+            [(labels: [("state", "configured")], value: Double(workers))]
+        }
+        metrics.sample(MetricCatalog.buildsQueued) { app in
+            guard let queued = try? await Build.query(on: app.db).filter(\.$status == .queued).count() else { return [] }
+            return [(labels: [], value: Double(queued))]
+        }
+        metrics.sample(MetricCatalog.databaseConnectionWait) { app in
+            let started = ContinuousClock.now
+            let waited = try? await app.db.withConnection { connection in
+                connection.eventLoop.makeSucceededFuture(ContinuousClock.now - started)
+            }.get()
+            guard let waited else { return [] }
+            return [(labels: [], value: Double(waited / .microseconds(1)) / 1_000_000)]
+        }
+    }
+}
