@@ -1,0 +1,88 @@
+@testable import App
+import Core
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("MCP tool calls when every sandbox worker is busy")
+struct SandboxOverloadTests {
+    /// One worker and a short queue deadline: a call waiting behind a spinning call is refused.
+    static let environment = ["BMM_SANDBOX_WORKERS": "1", "BMM_SANDBOX_QUEUE_SECONDS": "0.1", "BMM_TOOL_CALLS_PER_MINUTE": "off"]
+
+    static func expectOverloaded(_ response: TestingHTTPResponse, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(response.status == .serviceUnavailable, sourceLocation: sourceLocation)
+        let retryAfter = try #require(response.headers.first(name: "Retry-After").flatMap(Int.init), sourceLocation: sourceLocation)
+        #expect((1...60).contains(retryAfter), sourceLocation: sourceLocation)
+        let body = try AccountDataTests.json(response, sourceLocation: sourceLocation)
+        #expect(body["result"] == nil, "an overload is never a tool result", sourceLocation: sourceLocation)
+        let error = try MCPEndpointTests.error(response, sourceLocation: sourceLocation)
+        #expect(error["code"] as? Int == JSONRPC.overloaded, sourceLocation: sourceLocation)
+        let data = try #require(error["data"] as? [String: Any], sourceLocation: sourceLocation)
+        #expect(data["retryable"] as? Bool == true, sourceLocation: sourceLocation)
+        #expect(data["retryAfterSeconds"] as? Int == retryAfter, sourceLocation: sourceLocation)
+    }
+
+    @Test("past the queue deadline: 503, Retry-After and a retryable JSON-RPC error in both eras; a worker killed from outside fails its call clearly and is replaced",
+          arguments: TestDatabase.all)
+    func overloaded(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database, environment: Self.environment)) { app in
+            var client = try await ProgressAndCancellationTests.setUp(app)
+            // Enterprise: the spinning call's CPU limit (5 s) outlasts the requests below by far,
+            // and it is ended by the kill at the end anyway.
+            let serverID = try #require(UUID(uuidString: String(client.path.split(separator: "/").last ?? "")))
+            let server = try #require(try await HostedServer.find(serverID, on: app.db))
+            let organization = try #require(try await Organization.find(server.$organization.id, on: app.db))
+            organization.plan = PlanID.enterprise.rawValue
+            try await organization.save(on: app.db)
+            let legacy = try await MCPConformanceTests.initialized(client, version: "2025-06-18")
+            let pool = app.hosting.sandbox
+
+            // given: the only worker spins
+            let spinner = client
+            let spinning = Task {
+                let response = try await spinner.stateless("tools/call", ["name": "spin", "arguments": [:] as [String: Any]], name: "spin")
+                return (response.status, response.body.string)
+            }
+            while await pool.statistics().busy < 1 { try await Task.sleep(for: .milliseconds(10)) }
+
+            // when: calls in both eras wait past the deadline
+            let stateless = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
+            let session = try await legacy.post(["jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                                                 "params": ["name": "count", "arguments": [:] as [String: Any]]])
+            client.session = nil
+            let meta: [String: Any] = ["io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                                       "io.modelcontextprotocol/clientCapabilities": [:] as [String: Any], "progressToken": "p"]
+            let streamed = try await client.post(["jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                                                  "params": ["name": "count", "arguments": [:] as [String: Any], "_meta": meta]],
+                                                 headers: ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "count"])
+
+            // then
+            try Self.expectOverloaded(stateless)
+            try Self.expectOverloaded(session)
+            // A progress stream has sent its 200 before the call waits: the same error is its last event.
+            let last = try #require(ProgressAndCancellationTests.events(streamed.body.string).last)
+            #expect(last["result"] == nil)
+            #expect((last["error"] as? [String: Any])?["code"] as? Int == JSONRPC.overloaded)
+            #expect(await pool.statistics().overloaded == 3)
+
+            // when: the spinning call's worker is killed from outside
+            let worker = try #require(await pool.workerProcessIDs().first)
+            kill(worker, SIGKILL)
+            let (killedStatus, killedBody) = try await spinning.value
+            let after = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
+
+            // then: that call fails as a tool error that says what happened; the next one runs on a new worker
+            #expect(killedStatus == .ok)
+            let killed = try JSONSerialization.jsonObject(with: Data(killedBody.utf8)) as? [String: Any]
+            let failed = try #require(killed?["result"] as? [String: Any], "no result: \(killedBody.prefix(300))")
+            #expect(failed["isError"] as? Bool == true)
+            #expect("\(failed["content"] ?? "")".contains("stopped unexpectedly"))
+            #expect(after.status == .ok)
+            #expect(try MCPEndpointTests.result(after)["isError"] as? Bool == false)
+            #expect(await pool.workerProcessIDs() != [worker])
+            #expect(await pool.statistics().workersKilled["worker_crashed"] == 1)
+        }
+    }
+}
