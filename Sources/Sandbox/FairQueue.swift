@@ -3,9 +3,27 @@
 /// server's oldest call, so a workspace (or a server) that queued hundreds of calls gets
 /// one turn per round like one that queued a single call.
 struct FairQueue<Element> {
+    /// One server's calls, oldest first from `head` (taking from the front moves nothing).
+    private struct Line {
+        var entries: [(id: Int, element: Element)] = []
+        var head = 0
+
+        var isEmpty: Bool { head == entries.count }
+
+        mutating func popFirst() -> Element {
+            let element = entries[head].element
+            head += 1
+            if head >= 64 && head * 2 >= entries.count {
+                entries.removeFirst(head)
+                head = 0
+            }
+            return element
+        }
+    }
+
     private struct Workspace {
         var servers: [String] = []
-        var queues: [String: [(id: Int, element: Element)]] = [:]
+        var lines: [String: Line] = [:]
     }
 
     private var rotation: [String] = []
@@ -16,42 +34,39 @@ struct FairQueue<Element> {
     var isEmpty: Bool { location.isEmpty }
 
     mutating func append(_ element: Element, id: Int, workspace: String, server: String) {
-        if workspaces[workspace] == nil {
-            workspaces[workspace] = Workspace()
-            rotation.append(workspace)
-        }
-        if workspaces[workspace]!.queues[server] == nil {
-            workspaces[workspace]!.servers.append(server)
-            workspaces[workspace]!.queues[server] = []
-        }
-        workspaces[workspace]!.queues[server]!.append((id, element))
+        // Taken out and put back, so the arrays inside are not copied to be changed.
+        var lane = workspaces.removeValue(forKey: workspace) ?? Workspace()
+        if lane.servers.isEmpty { rotation.append(workspace) }
+        var line = lane.lines.removeValue(forKey: server) ?? Line()
+        if line.isEmpty { lane.servers.append(server) }
+        line.entries.append((id, element))
+        lane.lines[server] = line
+        workspaces[workspace] = lane
         location[id] = (workspace, server)
     }
 
     /// The element whose turn is next, without taking it.
     var next: Element? {
-        guard let workspace = rotation.first, let server = workspaces[workspace]?.servers.first else { return nil }
-        return workspaces[workspace]?.queues[server]?.first?.element
+        guard let workspace = rotation.first, let lane = workspaces[workspace], let server = lane.servers.first,
+              let line = lane.lines[server], !line.isEmpty else { return nil }
+        return line.entries[line.head].element
     }
 
     /// Takes the element whose turn it is; its server and workspace go to the back of
     /// their rotations.
     mutating func popNext() -> Element? {
-        guard let workspace = rotation.first, var lane = workspaces[workspace], let server = lane.servers.first,
-              var queue = lane.queues[server], !queue.isEmpty else { return nil }
-        let (id, element) = queue.removeFirst()
+        guard let workspace = rotation.first, var lane = workspaces.removeValue(forKey: workspace) else { return nil }
+        rotation.removeFirst()
+        let server = lane.servers.removeFirst()
+        var line = lane.lines.removeValue(forKey: server)!
+        let id = line.entries[line.head].id
+        let element = line.popFirst()
         location[id] = nil
-        lane.servers.removeFirst()
-        if queue.isEmpty {
-            lane.queues[server] = nil
-        } else {
-            lane.queues[server] = queue
+        if !line.isEmpty {
+            lane.lines[server] = line
             lane.servers.append(server)
         }
-        rotation.removeFirst()
-        if lane.servers.isEmpty {
-            workspaces[workspace] = nil
-        } else {
+        if !lane.servers.isEmpty {
             workspaces[workspace] = lane
             rotation.append(workspace)
         }
@@ -61,17 +76,16 @@ struct FairQueue<Element> {
     /// Takes the element with `id` out of the queue wherever it waits (a cancelled or
     /// expired call); nil if it is no longer queued.
     mutating func remove(id: Int) -> Element? {
-        guard let (workspace, server) = location.removeValue(forKey: id), var lane = workspaces[workspace],
-              var queue = lane.queues[server], let index = queue.firstIndex(where: { $0.id == id }) else { return nil }
-        let element = queue.remove(at: index).element
-        if queue.isEmpty {
-            lane.queues[server] = nil
+        guard let (workspace, server) = location.removeValue(forKey: id), var lane = workspaces.removeValue(forKey: workspace) else { return nil }
+        var line = lane.lines.removeValue(forKey: server)!
+        let index = line.entries[line.head...].firstIndex { $0.id == id }!
+        let element = line.entries.remove(at: index).element
+        if line.isEmpty {
             lane.servers.removeAll { $0 == server }
         } else {
-            lane.queues[server] = queue
+            lane.lines[server] = line
         }
         if lane.servers.isEmpty {
-            workspaces[workspace] = nil
             rotation.removeAll { $0 == workspace }
         } else {
             workspaces[workspace] = lane

@@ -24,18 +24,23 @@ struct SandboxOverloadTests {
         #expect(data["retryAfterSeconds"] as? Int == retryAfter, sourceLocation: sourceLocation)
     }
 
+    /// The steps server, on Enterprise: the spinning call's CPU limit (5 s) outlasts the requests
+    /// made while it holds the worker by far, and the tests end it sooner by killing its worker.
+    static func setUp(_ app: Application) async throws -> MCPEndpointTests.Client {
+        let client = try await ProgressAndCancellationTests.setUp(app)
+        let serverID = try #require(UUID(uuidString: String(client.path.split(separator: "/").last ?? "")))
+        let server = try #require(try await HostedServer.find(serverID, on: app.db))
+        let organization = try #require(try await Organization.find(server.$organization.id, on: app.db))
+        organization.plan = PlanID.enterprise.rawValue
+        try await organization.save(on: app.db)
+        return client
+    }
+
     @Test("past the queue deadline: 503, Retry-After and a retryable JSON-RPC error in both eras; a worker killed from outside fails its call clearly and is replaced",
           arguments: TestDatabase.all)
     func overloaded(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database, environment: Self.environment)) { app in
-            var client = try await ProgressAndCancellationTests.setUp(app)
-            // Enterprise: the spinning call's CPU limit (5 s) outlasts the requests below by far,
-            // and it is ended by the kill at the end anyway.
-            let serverID = try #require(UUID(uuidString: String(client.path.split(separator: "/").last ?? "")))
-            let server = try #require(try await HostedServer.find(serverID, on: app.db))
-            let organization = try #require(try await Organization.find(server.$organization.id, on: app.db))
-            organization.plan = PlanID.enterprise.rawValue
-            try await organization.save(on: app.db)
+            var client = try await Self.setUp(app)
             let legacy = try await MCPConformanceTests.initialized(client, version: "2025-06-18")
             let pool = app.hosting.sandbox
 
@@ -83,6 +88,41 @@ struct SandboxOverloadTests {
             #expect(try MCPEndpointTests.result(after)["isError"] as? Bool == false)
             #expect(await pool.workerProcessIDs() != [worker])
             #expect(await pool.statistics().workersKilled["worker_crashed"] == 1)
+        }
+    }
+
+    @Test("2025: notifications/cancelled takes a call waiting for a worker out of the queue", arguments: TestDatabase.all)
+    func cancelledWhileQueued(database: TestDatabase) async throws {
+        var environment = Self.environment
+        environment["BMM_SANDBOX_QUEUE_SECONDS"] = "120"
+        try await withConfiguredApp(try testConfig(database: database, environment: environment)) { app in
+            let client = try await Self.setUp(app)
+            let legacy = try await MCPConformanceTests.initialized(client)
+            let pool = app.hosting.sandbox
+            // given: the only worker spins and a session's call waits for it
+            let spinning = Task { try await client.stateless("tools/call", ["name": "spin", "arguments": [:] as [String: Any]], name: "spin").status }
+            while await pool.statistics().busy < 1 { try await Task.sleep(for: .milliseconds(10)) }
+            let waiting = Task {
+                let response = try await legacy.post(["jsonrpc": "2.0", "id": "queued-5", "method": "tools/call",
+                                                      "params": ["name": "count", "arguments": [:] as [String: Any]]])
+                return (response.status, response.body.string)
+            }
+            while await pool.statistics().queued < 1 { try await Task.sleep(for: .milliseconds(10)) }
+
+            // when
+            let cancel = try await legacy.post(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": "queued-5"]])
+            let (status, body) = try await waiting.value
+
+            // then: it left the queue without running, while the spinning call still holds the worker
+            #expect(cancel.status == .accepted)
+            #expect(status == .ok)
+            #expect(body.contains("The call was cancelled."))
+            let statistics = await pool.statistics()
+            #expect(statistics.queued == 0 && statistics.busy == 1 && statistics.overloaded == 0)
+            try await app.hosting.calls.flush(on: app.db)
+            #expect(try await ToolCallRecord.query(on: app.db).filter(\.$tool == "count").all().map(\.outcome) == ["cancelled"])
+            kill(try #require(await pool.workerProcessIDs().first), SIGKILL)
+            _ = try await spinning.value
         }
     }
 }
