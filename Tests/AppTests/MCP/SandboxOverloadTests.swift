@@ -26,21 +26,25 @@ struct SandboxOverloadTests {
 
     /// The steps server, on Enterprise: the spinning call's CPU limit (5 s) outlasts the requests
     /// made while it holds the worker by far, and the tests end it sooner by killing its worker.
-    static func setUp(_ app: Application) async throws -> MCPEndpointTests.Client {
-        let client = try await ProgressAndCancellationTests.setUp(app)
-        let serverID = try #require(UUID(uuidString: String(client.path.split(separator: "/").last ?? "")))
+    static func setUp(_ app: Application) async throws -> (MCPEndpointTests.Client, BrowserSession, UUID) {
+        let (browser, _) = try await AccountDataTests.signedIn(app)
+        let serverID = try await Hosting.createAndBuild(browser, ProgressAndCancellationTests.spec)
+        let client = MCPEndpointTests.Client(app: app, path: "/mcp/\(serverID.uuidString.lowercased())", token: try await Hosting.token(browser))
         let server = try #require(try await HostedServer.find(serverID, on: app.db))
         let organization = try #require(try await Organization.find(server.$organization.id, on: app.db))
         organization.plan = PlanID.enterprise.rawValue
         try await organization.save(on: app.db)
-        return client
+        return (client, browser, serverID)
     }
 
     @Test("past the queue deadline: 503, Retry-After and a retryable JSON-RPC error in both eras; a worker killed from outside fails its call clearly and is replaced",
           arguments: TestDatabase.all)
     func overloaded(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database, environment: Self.environment)) { app in
-            var client = try await Self.setUp(app)
+            let (endpoint, browser, serverID) = try await Self.setUp(app)
+            var client = endpoint
+            let page = "/servers/\(serverID.uuidString.lowercased())"
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get(page + "?tool=count").body.string))
             let legacy = try await MCPConformanceTests.initialized(client, version: "2025-06-18")
             let pool = app.hosting.sandbox
 
@@ -70,7 +74,12 @@ struct SandboxOverloadTests {
             let last = try #require(ProgressAndCancellationTests.events(streamed.body.string).last)
             #expect(last["result"] == nil)
             #expect((last["error"] as? [String: Any])?["code"] as? Int == JSONRPC.overloaded)
-            #expect(await pool.statistics().overloaded == 3)
+            // and the server page's playground says so, with the same status
+            let playground = try await browser.postForm(page + "/playground", ["csrf": csrf, "tool": "count", "arguments": "{}"])
+            #expect(playground.status == .serviceUnavailable)
+            #expect(playground.headers.first(name: "Retry-After") != nil)
+            #expect(playground.body.string.contains("the call did not run"))
+            #expect(await pool.statistics().overloaded == 4)
 
             // when: the spinning call's worker is killed from outside
             let worker = try #require(await pool.workerProcessIDs().first)
@@ -96,7 +105,7 @@ struct SandboxOverloadTests {
         var environment = Self.environment
         environment["BMM_SANDBOX_QUEUE_SECONDS"] = "120"
         try await withConfiguredApp(try testConfig(database: database, environment: environment)) { app in
-            let client = try await Self.setUp(app)
+            let (client, _, _) = try await Self.setUp(app)
             let legacy = try await MCPConformanceTests.initialized(client)
             let pool = app.hosting.sandbox
             // given: the only worker spins and a session's call waits for it
