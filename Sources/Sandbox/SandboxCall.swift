@@ -11,6 +11,9 @@ public struct SandboxCall: Sendable {
     /// The workspace whose server this is: under `.workspace` isolation only that
     /// workspace's workers run it.
     public var workspace: String?
+    /// The server being called: waiting calls take turns by workspace, then by server
+    /// within a workspace, so one server's flood cannot starve the others.
+    public var server: String?
     /// Receives the tool's `ctx.progress` reports while it runs; nil ignores them.
     public var onProgress: (@Sendable (SandboxProgress) -> Void)?
 
@@ -19,10 +22,12 @@ public struct SandboxCall: Sendable {
         arguments: JSONValue = .object([:]),
         secrets: [String: String] = [:],
         limits: SandboxLimits = .standard,
-        workspace: String? = nil
+        workspace: String? = nil,
+        server: String? = nil
     ) {
         self.implementation = implementation
         self.workspace = workspace
+        self.server = server
         self.arguments = arguments
         self.secrets = secrets
         self.limits = limits

@@ -20,8 +20,9 @@ public enum SandboxFailure: Error, Sendable, Hashable {
     /// The worker made a system call outside the seccomp allow-list and the kernel
     /// killed it: an attempt to get out of the JavaScript sandbox, or an engine bug.
     case forbiddenSystemCall
-    /// Every worker is busy and the queue is full.
-    case busy
+    /// No worker came free within the queue's deadline, or the queue is full: the call
+    /// never ran, and the same call may be sent again after `retryAfterSeconds`.
+    case overloaded(retryAfterSeconds: Int)
     case cancelled
     /// No worker process could be started; the payload says why.
     case workerUnavailable(String)
@@ -44,7 +45,8 @@ public enum SandboxFailure: Error, Sendable, Hashable {
         case .workerCrashed: "The sandbox process running the tool stopped unexpectedly."
         case .forbiddenSystemCall:
             "The sandbox stopped the tool: its process attempted an operation the operating system forbids to tools (such as opening a file or a network connection)."
-        case .busy: "The sandbox is busy; try again in a moment."
+        case .overloaded(let seconds):
+            "Every sandbox worker stayed busy for as long as a call may wait; the call did not run. Retry in \(seconds) s."
         case .cancelled: "The call was cancelled."
         case .workerUnavailable(let reason): "The sandbox could not start: \(reason)"
         }
@@ -64,7 +66,7 @@ public enum SandboxFailure: Error, Sendable, Hashable {
         case .resultTooLarge: "result_too_large"
         case .workerCrashed: "worker_crashed"
         case .forbiddenSystemCall: "forbidden_system_call"
-        case .busy: "sandbox_busy"
+        case .overloaded: "sandbox_overloaded"
         case .cancelled: "cancelled"
         case .workerUnavailable: "sandbox_unavailable"
         }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Long-lived bmm-sandbox-worker processes, each running one call at a time, each
 /// contained by the operating system as far as this machine allows (`containment`).
-/// Calls wait in a bounded queue when every worker is busy. A worker that is killed for
+/// When every worker is busy, calls wait, taking turns by workspace and by server
+/// (`FairQueue`), for at most `queueSeconds`; past that, or beyond `maxQueuedCalls`, they
+/// fail as `.overloaded` without having run. A worker that is killed for
 /// a limit, crashes, has served `recycleAfterCalls` calls or stays large after a call is
 /// replaced by a fresh process. Under `.workspace` isolation a worker serves only the
 /// workspace it was started for; a call from another workspace takes a free slot or the
@@ -11,9 +13,13 @@ public actor SandboxPool {
     public struct Configuration: Sendable {
         /// Path of the bmm-sandbox-worker executable.
         public var workerExecutable: String
+        /// Worker processes at most; one per core by default, since a call is CPU work.
         public var workers: Int
-        /// Calls allowed to wait for a worker; beyond that `run` fails with `.busy`.
+        /// Calls allowed to wait for a worker at once, a bound on memory rather than on
+        /// waiting (the deadline is that); beyond it `run` fails with `.overloaded`.
         public var maxQueuedCalls: Int
+        /// How long a call may wait for a worker before it fails with `.overloaded`.
+        public var queueSeconds: Double
         /// Bounds whatever a long-lived JavaScriptCore VM accumulates.
         public var recycleAfterCalls: Int
         /// A worker whose resident memory is still above this after a call is replaced,
@@ -26,8 +32,9 @@ public actor SandboxPool {
 
         public init(
             workerExecutable: String = SandboxPool.defaultWorkerExecutable(),
-            workers: Int = 2,
-            maxQueuedCalls: Int = 256,
+            workers: Int = SandboxPool.defaultWorkerCount,
+            maxQueuedCalls: Int = 10_000,
+            queueSeconds: Double = 10,
             recycleAfterCalls: Int = 1000,
             recycleAboveResidentMegabytes: Int = 64,
             containment: SandboxContainment = SandboxContainment(),
@@ -36,11 +43,17 @@ public actor SandboxPool {
             self.workerExecutable = workerExecutable
             self.workers = workers
             self.maxQueuedCalls = maxQueuedCalls
+            self.queueSeconds = queueSeconds
             self.recycleAfterCalls = recycleAfterCalls
             self.recycleAboveResidentMegabytes = recycleAboveResidentMegabytes
             self.containment = containment
             self.isolation = isolation
         }
+    }
+
+    /// The cores this process may use, at least 1.
+    public static var defaultWorkerCount: Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// `bmm-sandbox-worker` next to the running executable, where SwiftPM builds it
@@ -56,7 +69,14 @@ public actor SandboxPool {
     static let workerEnvironment = ["SWIFT_BACKTRACE": "enable=no"]
 
     private typealias Lease = (worker: WorkerProcess, callID: Int)
-    private typealias Waiter = (id: Int, workspace: String, continuation: CheckedContinuation<Result<Lease, SandboxFailure>, Never>)
+
+    private struct Waiter {
+        /// The workspace whose workers may serve the call (`bindingKey`).
+        let binding: String
+        let continuation: CheckedContinuation<Result<Lease, SandboxFailure>, Never>
+        /// Ends the wait at the deadline; cancelled when the call gets a worker.
+        var deadline: Task<Void, Never>?
+    }
 
     /// Which walls the workers have on this machine.
     public nonisolated let containment: ContainmentReport
@@ -68,10 +88,16 @@ public actor SandboxPool {
     private var live: [pid_t: WorkerProcess] = [:]
     /// The workspace each live worker serves, under `.workspace` isolation.
     private var workspaceOf: [pid_t: String] = [:]
-    private var waiters: [Waiter] = []
+    private var waiters = FairQueue<Waiter>()
     private var nextWaiterID = 0
     private var nextCallID = 0
     private var isShutDown = false
+    private var overloadedCount = 0
+    private var workersKilled: [String: Int] = [:]
+    /// When each busy worker's lease began, and a moving average of how long leases last:
+    /// the basis of the `Retry-After` estimate.
+    private var leasedAt: [pid_t: ContinuousClock.Instant] = [:]
+    private var averageLeaseSeconds = 0.05
 
     /// Fails with `.workerUnavailable` if the worker executable is missing or the
     /// containment settings name an unusable account; workers themselves start on first
@@ -98,7 +124,7 @@ public actor SandboxPool {
     /// Runs one tool call. Never throws: every failure, including a full queue, is in
     /// the outcome.
     public nonisolated func run(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
-        switch await acquire(for: call.workspace) {
+        switch await acquire(workspace: call.workspace, server: call.server) {
         case .failure(let failure):
             return SandboxOutcome(result: .failure(failure))
         case .success(let lease):
@@ -111,8 +137,8 @@ public actor SandboxPool {
     /// Checks that an implementation compiles (syntax errors name the line in the body)
     /// without running it, on a worker of `workspace` (the parser is tenant code's first
     /// contact with the engine too).
-    public nonisolated func compile(_ implementation: String, workspace: String? = nil) async -> Result<Void, SandboxFailure> {
-        switch await acquire(for: workspace) {
+    public nonisolated func compile(_ implementation: String, workspace: String? = nil, server: String? = nil) async -> Result<Void, SandboxFailure> {
+        switch await acquire(workspace: workspace, server: server) {
         case .failure(let failure):
             return .failure(failure)
         case .success(let lease):
@@ -131,27 +157,34 @@ public actor SandboxPool {
         live.removeAll()
         workspaceOf.removeAll()
         idle.removeAll()
-        let pending = waiters
-        waiters.removeAll()
-        pending.forEach { $0.continuation.resume(returning: .failure(.cancelled)) }
+        leasedAt.removeAll()
+        for waiter in waiters.removeAll() {
+            waiter.deadline?.cancel()
+            waiter.continuation.resume(returning: .failure(.cancelled))
+        }
         monitor.stop()
         // Apps and tests may keep a shut-down pool around; its directory goes now.
         plan.removeDirectory()
     }
 
     /// Process ids of the live workers, for diagnostics and tests.
-    func workerProcessIDs() -> [pid_t] {
+    public func workerProcessIDs() -> [pid_t] {
         live.keys.sorted()
+    }
+
+    public func statistics() -> SandboxPoolStatistics {
+        SandboxPoolStatistics(workers: configuration.workers, live: live.count, busy: live.count - idle.count, idle: idle.count,
+                              queued: waiters.count, overloaded: overloadedCount, leased: nextCallID, workersKilled: workersKilled)
     }
 
     // MARK: Leasing
 
-    private func acquire(for workspace: String?) async -> Result<Lease, SandboxFailure> {
+    private func acquire(workspace: String?, server: String?) async -> Result<Lease, SandboxFailure> {
         guard !isShutDown else { return .failure(.workerUnavailable("the sandbox pool has been shut down")) }
         let key = bindingKey(workspace)
         idle.removeAll { worker in
             guard !worker.isAlive else { return false }
-            forget(worker)
+            retire(worker, because: killReason(of: worker) ?? SandboxFailure.workerCrashed.code)
             return true
         }
         if let index = idle.lastIndex(where: { workspaceOf[$0.pid] == key }) {
@@ -159,9 +192,7 @@ public actor SandboxPool {
         }
         if live.count >= configuration.workers, !idle.isEmpty {
             // Only under workspace isolation: every idle worker serves another workspace.
-            let oldest = idle.removeFirst()
-            oldest.kill(because: .cancelled)
-            forget(oldest)
+            retire(idle.removeFirst(), because: "workspace_switch")
         }
         if live.count < configuration.workers {
             switch spawn(for: key) {
@@ -169,12 +200,18 @@ public actor SandboxPool {
             case .failure(let failure): return .failure(failure)
             }
         }
-        guard waiters.count < configuration.maxQueuedCalls else { return .failure(.busy) }
+        guard waiters.count < configuration.maxQueuedCalls else { return .failure(refuseAsOverloaded()) }
         let id = nextWaiterID
         nextWaiterID += 1
+        let seconds = configuration.queueSeconds
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                waiters.append((id, key, continuation))
+                let deadline = Task {
+                    guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
+                    self.expireWaiter(id)
+                }
+                waiters.append(Waiter(binding: key, continuation: continuation, deadline: deadline), id: id,
+                               workspace: workspace ?? "", server: server ?? "")
             }
         } onCancel: {
             Task { await self.cancelWaiter(id) }
@@ -183,52 +220,93 @@ public actor SandboxPool {
 
     private func lease(_ worker: WorkerProcess) -> Lease {
         nextCallID += 1
+        leasedAt[worker.pid] = .now
         return (worker, nextCallID)
     }
 
     private func release(_ worker: WorkerProcess) {
-        let limit = configuration.recycleAboveResidentMegabytes * 1024 * 1024
-        let keep = !isShutDown && worker.isAlive
-            && worker.callsServed < configuration.recycleAfterCalls
-            && (worker.usage()?.residentBytes ?? .max) <= limit
-        if keep {
-            hand(worker)
-            return
+        if let started = leasedAt.removeValue(forKey: worker.pid) {
+            averageLeaseSeconds = averageLeaseSeconds * 0.9 + (ContinuousClock.now - started) / .seconds(1) * 0.1
         }
-        worker.kill(because: .cancelled)
-        forget(worker)
-        replenish()
-    }
-
-    /// Gives a free worker to the longest-waiting call it may serve, or parks it. Under
-    /// workspace isolation, if only other workspaces' calls wait, the worker makes way
-    /// for one of theirs.
-    private func hand(_ worker: WorkerProcess) {
-        let key = workspaceOf[worker.pid]
-        if let index = waiters.firstIndex(where: { $0.workspace == key }) {
-            waiters.remove(at: index).continuation.resume(returning: .success(lease(worker)))
-        } else if waiters.isEmpty {
-            idle.append(worker)
-        } else {
+        guard !isShutDown else {
             worker.kill(because: .cancelled)
             forget(worker)
-            replenish()
+            return
         }
+        if let reason = killReason(of: worker) {
+            retire(worker, because: reason)
+            replenish()
+        } else {
+            hand(worker)
+        }
+    }
+
+    /// Why a worker coming back from a call must go, or nil if it may serve another.
+    private func killReason(of worker: WorkerProcess) -> String? {
+        if worker.terminationSignal == SIGSYS { return SandboxFailure.forbiddenSystemCall.code }
+        if worker.wasKilledForMemory { return SandboxFailure.memoryLimit.code }
+        if let reason = worker.killReason { return reason.code }
+        if !worker.isAlive { return worker.terminationSignal == nil ? "recycled" : SandboxFailure.workerCrashed.code }
+        if worker.callsServed >= configuration.recycleAfterCalls { return "recycled" }
+        let limit = configuration.recycleAboveResidentMegabytes * 1024 * 1024
+        guard let usage = worker.usage() else { return SandboxFailure.workerCrashed.code }
+        return usage.residentBytes > limit ? "resident_memory" : nil
+    }
+
+    /// Gives a free worker to the call whose turn it is, or parks it. Under workspace
+    /// isolation, if that call belongs to another workspace, the worker makes way for one
+    /// started for it.
+    private func hand(_ worker: WorkerProcess) {
+        guard let next = waiters.next else {
+            idle.append(worker)
+            return
+        }
+        guard next.binding == workspaceOf[worker.pid] else {
+            retire(worker, because: "workspace_switch")
+            replenish()
+            return
+        }
+        serveNext(with: worker)
+    }
+
+    private func serveNext(with worker: WorkerProcess) {
+        guard let waiter = waiters.popNext() else {
+            idle.append(worker)
+            return
+        }
+        waiter.deadline?.cancel()
+        waiter.continuation.resume(returning: .success(lease(worker)))
     }
 
     /// Starts a replacement at once so the next call does not pay for the start-up:
-    /// for the longest-waiting call's workspace, or for any.
+    /// for the workspace of the call whose turn it is, or for any.
     private func replenish() {
         guard !isShutDown, live.count < configuration.workers else { return }
-        switch spawn(for: waiters.first?.workspace ?? bindingKey(nil)) {
+        switch spawn(for: waiters.next?.binding ?? bindingKey(nil)) {
         case .success(let worker):
-            hand(worker)
+            serveNext(with: worker)
         case .failure(let failure):
             guard live.isEmpty else { return }
-            let pending = waiters
-            waiters.removeAll()
-            pending.forEach { $0.continuation.resume(returning: .failure(failure)) }
+            for waiter in waiters.removeAll() {
+                waiter.deadline?.cancel()
+                waiter.continuation.resume(returning: .failure(failure))
+            }
         }
+    }
+
+    /// Kills a worker the pool gives up on and counts why.
+    private func retire(_ worker: WorkerProcess, because reason: String) {
+        worker.kill(because: .cancelled)
+        forget(worker)
+        workersKilled[reason, default: 0] += 1
+    }
+
+    /// The failure for a call that gets no worker, with a guess at when one will be free:
+    /// the queue ahead of a new call, at the recent pace of calls, spread over the workers.
+    private func refuseAsOverloaded() -> SandboxFailure {
+        overloadedCount += 1
+        let drain = Double(waiters.count + 1) * averageLeaseSeconds / Double(max(1, configuration.workers))
+        return .overloaded(retryAfterSeconds: min(60, max(1, Int(drain.rounded(.up)))))
     }
 
     /// Calls without a workspace (and every call under `.shared`) share one key.
@@ -239,6 +317,7 @@ public actor SandboxPool {
     private func forget(_ worker: WorkerProcess) {
         live[worker.pid] = nil
         workspaceOf[worker.pid] = nil
+        leasedAt[worker.pid] = nil
     }
 
     private func spawn(for key: String) -> Result<WorkerProcess, SandboxFailure> {
@@ -258,7 +337,13 @@ public actor SandboxPool {
     }
 
     private func cancelWaiter(_ id: Int) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).continuation.resume(returning: .failure(.cancelled))
+        guard let waiter = waiters.remove(id: id) else { return }
+        waiter.deadline?.cancel()
+        waiter.continuation.resume(returning: .failure(.cancelled))
+    }
+
+    private func expireWaiter(_ id: Int) {
+        guard let waiter = waiters.remove(id: id) else { return }
+        waiter.continuation.resume(returning: .failure(refuseAsOverloaded()))
     }
 }

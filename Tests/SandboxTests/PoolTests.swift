@@ -36,7 +36,7 @@ struct PoolTests {
         }
     }
 
-    @Test func aFullQueueAnswersBusy() async throws {
+    @Test func aFullQueueAnswersOverloadedAtOnce() async throws {
         try await withPool(workers: 1, maxQueuedCalls: 0) { pool in
             // given: the only worker is held by a call waiting on its fetch
             let gate = GateFetcher()
@@ -49,7 +49,8 @@ struct PoolTests {
             let held = await holding.value
 
             // then
-            #expect(rejected.failure == .busy)
+            #expect(rejected.failure?.code == "sandbox_overloaded")
+            #expect(await pool.statistics().overloaded == 1)
             #expect(held.value == "held")
             #expect(await pool.run("return 2").value == 2)
         }

@@ -8,6 +8,7 @@ import Testing
 func withPool<T>(
     workers: Int = 1,
     maxQueuedCalls: Int = 256,
+    queueSeconds: Double = 60,
     recycleAfterCalls: Int = 1000,
     isolation: SandboxIsolation = .shared,
     jit: Bool = false,
@@ -25,6 +26,7 @@ func withPool<T>(
         workerExecutable: path,
         workers: workers,
         maxQueuedCalls: maxQueuedCalls,
+        queueSeconds: queueSeconds,
         recycleAfterCalls: recycleAfterCalls,
         containment: containment,
         isolation: isolation
@@ -46,10 +48,20 @@ extension SandboxPool {
         secrets: [String: String] = [:],
         limits: SandboxLimits = .patient,
         workspace: String? = nil,
+        server: String? = nil,
         fetcher: any SandboxFetcher = OfflineFetcher()
     ) async -> SandboxOutcome {
-        await run(SandboxCall(implementation: implementation, arguments: arguments, secrets: secrets, limits: limits, workspace: workspace),
+        await run(SandboxCall(implementation: implementation, arguments: arguments, secrets: secrets, limits: limits, workspace: workspace,
+                              server: server),
                   fetcher: fetcher)
+    }
+
+    /// Waits (without a time limit of its own: the test's is enough) until the pool's
+    /// figures satisfy `condition`.
+    func waitUntil(_ condition: (SandboxPoolStatistics) -> Bool) async {
+        while !condition(statistics()) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 }
 

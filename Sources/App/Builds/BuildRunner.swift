@@ -102,7 +102,8 @@ struct BuildRunner: Sendable {
                 return try await fail(build, "\(finding.path): \(finding.message)")
             }
             for tool in spec.tools {
-                if case .failure(let failure) = await app.hosting.sandbox.compile(tool.implementation, workspace: build.$organization.id.uuidString) {
+                if case .failure(let failure) = await app.hosting.sandbox.compile(tool.implementation, workspace: build.$organization.id.uuidString,
+                                                                             server: build.$server.id.uuidString) {
                     return try await fail(build, "\(tool.name): \(failure.message)")
                 }
                 try await queue.log(build, "Compiled \(tool.name)", level: "ok")

@@ -59,7 +59,7 @@ public struct AppConfig: Sendable {
     public var drafting: DraftingSettings
     /// Private ranges an operator opens to tool fetches (`BMM_EGRESS_ALLOW_CIDRS`).
     public var egressAllowCIDRs: String
-    /// Sandbox worker processes (`BMM_SANDBOX_WORKERS`, default 2).
+    /// Sandbox worker processes (`BMM_SANDBOX_WORKERS`, default one per available core).
     public var sandboxWorkers: Int
     /// The account sandbox workers switch to when the app is root (`BMM_SANDBOX_USER`).
     public var sandboxUser: String?
@@ -67,6 +67,9 @@ public struct AppConfig: Sendable {
     public var sandboxJIT = false
     /// `BMM_SANDBOX_ISOLATION`: `shared` (default) or `workspace` (a worker per workspace).
     public var sandboxIsolation: SandboxIsolation = .shared
+    /// How long a tool call waits for a free sandbox worker before it is answered 503
+    /// (`BMM_SANDBOX_QUEUE_SECONDS`, default 10).
+    public var sandboxQueueSeconds: Double = 10
     /// Run the build queue in this process (`serve`; tests drain it themselves).
     public var runsBuilds = false
     /// Whether `serve` may run builds at all (`BMM_RUN_BUILDS`, default 1). `0` leaves them to
@@ -225,7 +228,7 @@ extension AppConfig {
         let mail = mailSettings(value, problems: &problems)
         let sms = smsSettings(value, problems: &problems)
         let drafting = draftingSettings(value, problems: &problems)
-        var sandboxWorkers = 2
+        var sandboxWorkers = SandboxPool.defaultWorkerCount
         if let raw = value("BMM_SANDBOX_WORKERS") {
             if let parsed = Int(raw), (1...64).contains(parsed) { sandboxWorkers = parsed } else {
                 problems.append("BMM_SANDBOX_WORKERS must be a number from 1 to 64")
@@ -241,6 +244,12 @@ extension AppConfig {
         }
         let buildLeaseTimeout = seconds("BMM_BUILD_LEASE_SECONDS", default: 30, range: 3...600)
         let shutdownGrace = seconds("BMM_SHUTDOWN_GRACE_SECONDS", default: 20, range: 0...600)
+        var sandboxQueueSeconds = 10.0
+        if let raw = value("BMM_SANDBOX_QUEUE_SECONDS") {
+            if let parsed = Double(raw), (0...300).contains(parsed) { sandboxQueueSeconds = parsed } else {
+                problems.append("BMM_SANDBOX_QUEUE_SECONDS must be a number of seconds from 0 to 300")
+            }
+        }
         var sandboxJIT = false
         switch value("BMM_SANDBOX_JIT") {
         case nil, "0": break
@@ -336,6 +345,7 @@ extension AppConfig {
             sandboxUser: sandboxUser,
             sandboxJIT: sandboxJIT,
             sandboxIsolation: sandboxIsolation,
+            sandboxQueueSeconds: sandboxQueueSeconds,
             serveRunsBuilds: serveRunsBuilds,
             buildLeaseTimeout: buildLeaseTimeout,
             shutdownGrace: shutdownGrace,

@@ -44,6 +44,7 @@ extension Application {
         do {
             pool = try SandboxPool(configuration: .init(
                 workers: config.sandboxWorkers,
+                queueSeconds: config.sandboxQueueSeconds,
                 containment: SandboxContainment(user: config.sandboxUser, jit: config.sandboxJIT),
                 isolation: config.sandboxIsolation
             ))

@@ -13,6 +13,9 @@ enum JSONRPC {
     /// Ours, in the range JSON-RPC leaves to servers: too many tool calls (HTTP 429). MCP
     /// defines no code for it; 29 echoes the status.
     static let rateLimited = -32029
+    /// Ours: no sandbox worker came free in time (HTTP 503); the call did not run and may be
+    /// sent again. 53 echoes the status.
+    static let overloaded = -32053
     /// 2026-07-28: the requested protocol version is not served here.
     static let unsupportedProtocolVersion = -32022
 

@@ -69,18 +69,22 @@ enum MCPMethods {
             }
             let inFlight = req.application.hosting.inFlight
             let arguments = message.params["arguments"]
-            let reply: @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue = { progress in
+            let reply: @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> SandboxOverload.Reply = { progress in
                 do {
                     let outcome = try await inFlight.run(key: cancelKey) { try await invoker.call(name, arguments: arguments, onProgress: progress) }
-                    return JSONRPC.result(id: id, complete(outcome.result))
+                    return .message(JSONRPC.result(id: id, complete(outcome.result)))
+                } catch ToolInvoker.Failure.overloaded(let seconds) {
+                    return .overloaded(SandboxOverload.error(id: id, retryAfterSeconds: seconds), retryAfterSeconds: seconds)
                 } catch {
-                    return JSONRPC.ErrorReply(id: id, code: JSONRPC.internalError, message: "The call could not be completed.").json
+                    return .message(JSONRPC.ErrorReply(id: id, code: JSONRPC.internalError, message: "The call could not be completed.").json)
                 }
             }
             if let token = MCPProgressStream.token(req, message) {
-                return MCPProgressStream.respond(token: token, reply)
+                // The stream's 200 is sent before the call waits for a worker, so an overload
+                // arrives as its last event: the same JSON-RPC error, without the status.
+                return MCPProgressStream.respond(token: token) { await reply($0).message }
             }
-            return try MCPReply.send(req, await reply { _ in })
+            return try SandboxOverload.send(req, await reply { _ in })
         default:
             return try failure(JSONRPC.methodNotFound, "Method not found: \(message.method)")
         }

@@ -26,6 +26,8 @@ struct ToolInvoker: Sendable {
 
     enum Failure: Error {
         case unknownTool(String)
+        /// Every sandbox worker stayed busy past the queue's deadline: the tool did not run.
+        case overloaded(retryAfterSeconds: Int)
     }
 
     struct Outcome: Sendable {
@@ -37,8 +39,9 @@ struct ToolInvoker: Sendable {
     }
 
     /// `onProgress` receives the tool's `ctx.progress` reports as they happen. Cancelling the
-    /// calling task stops the sandbox call at once (its worker is replaced) and records it as
-    /// `cancelled`.
+    /// calling task stops the sandbox call at once (its worker is replaced, or its place in
+    /// the queue given up) and records it as `cancelled`. Throws `Failure.overloaded` when no
+    /// worker came free in time: that is no tool result, the endpoint answers 503.
     func call(_ name: String, arguments: JSONValue?, onProgress: (@Sendable (SandboxProgress) -> Void)? = nil) async throws -> Outcome {
         guard let tool = spec.tools.first(where: { $0.name == name }) else { throw Failure.unknownTool(name) }
         let started = ContinuousClock.now
@@ -57,9 +60,15 @@ struct ToolInvoker: Sendable {
         let policy = EgressPolicy(allowedDomains: spec.allowedDomains, extraAllowedCIDRs: hosting.extraAllowedCIDRs,
                                   maxResponseBytes: hosting.limits.maxResponseBytes)
         var sandboxCall = SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
-                        secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString)
+                        secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString, server: server.id?.uuidString)
         sandboxCall.onProgress = onProgress
         let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values), trace: trace))
+        if case .failure(.overloaded(let seconds)) = sandboxed.result {
+            let outcome = Outcome(result: Self.errorResult(SandboxFailure.overloaded(retryAfterSeconds: seconds).message), logs: [],
+                                  durationMilliseconds: Self.elapsed(since: started), isError: true)
+            try await record(name, outcome: "overloaded", error: nil, bytesIn: bytesIn, result: outcome)
+            throw Failure.overloaded(retryAfterSeconds: seconds)
+        }
         let outcome: Outcome
         let recorded: (String, String?)
         switch sandboxed.result {

@@ -84,7 +84,7 @@ extension SandboxFailure {
         switch self {
         case .wallClockLimit, .memoryLimit, .workerCrashed, .forbiddenSystemCall, .cancelled: true
         case .thrown, .syntax, .invalidResult, .neverSettled, .cpuLimit, .tooManyFetches, .responseTooLarge,
-             .resultTooLarge, .busy, .workerUnavailable: false
+             .resultTooLarge, .overloaded, .workerUnavailable: false
         }
     }
 }

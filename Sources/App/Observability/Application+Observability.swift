@@ -44,9 +44,14 @@ extension Application {
             }
         }
         let workers = config.sandboxWorkers
-        // Until the pool reports its own occupancy, the configured size is what is known.
-        metrics.sample(MetricCatalog.sandboxWorkers) { _ in
-            [(labels: [("state", "configured")], value: Double(workers))]
+        metrics.sample(MetricCatalog.sandboxWorkers) { app in
+            let pool = await app.hosting.sandbox.statistics()
+            return [(labels: [("state", "configured")], value: Double(workers)),
+                    (labels: [("state", "busy")], value: Double(pool.busy)),
+                    (labels: [("state", "idle")], value: Double(pool.idle))]
+        }
+        metrics.sample(MetricCatalog.sandboxQueuedCalls) { app in
+            [(labels: [], value: Double(await app.hosting.sandbox.statistics().queued))]
         }
         metrics.sample(MetricCatalog.buildsQueued) { app in
             guard let queued = try? await Build.query(on: app.db).filter(\.$status == .queued).count() else { return [] }

@@ -7,6 +7,7 @@ enum MetricCatalog {
     static let toolCallDuration = "bmm_tool_call_duration_seconds"
     static let sandboxWorkerKills = "bmm_sandbox_worker_kills_total"
     static let sandboxWorkers = "bmm_sandbox_workers"
+    static let sandboxQueuedCalls = "bmm_sandbox_queued_calls"
     static let buildDuration = "bmm_build_duration_seconds"
     static let buildsQueued = "bmm_builds_queued"
     static let drafts = "bmm_drafts_total"
@@ -16,10 +17,11 @@ enum MetricCatalog {
     static let help: [String: String] = [
         httpRequests: "HTTP requests answered, by method, route pattern (parameters as :name; unmatched for unknown paths) and status.",
         httpRequestDuration: "Time from receiving an HTTP request to its response head, by method, route pattern and status.",
-        toolCalls: "MCP tool calls, by outcome (ok, tool_error, invalid_arguments, invalid_result, failed, cancelled).",
+        toolCalls: "MCP tool calls, by outcome (ok, tool_error, invalid_arguments, invalid_result, failed, cancelled, overloaded).",
         toolCallDuration: "Duration of MCP tool calls in the sandbox, by outcome.",
-        sandboxWorkerKills: "Sandbox worker processes killed during a call, by reason (the failure code of the call).",
-        sandboxWorkers: "Sandbox worker pool occupancy, by state, sampled at scrape time.",
+        sandboxWorkerKills: "Sandbox worker processes killed during a call, by reason (the failure code of the call; cancelled includes calls cancelled while they still waited for a worker).",
+        sandboxWorkers: "Sandbox worker processes by state (configured: BMM_SANDBOX_WORKERS; busy: running a call; idle: started and free), sampled at scrape time.",
+        sandboxQueuedCalls: "Tool calls and build checks waiting for a free sandbox worker on this instance, sampled at scrape time.",
         buildDuration: "Duration of builds from claim to finish, by outcome (succeeded, failed, error).",
         buildsQueued: "Builds waiting in the queue (all instances, from the database), sampled at scrape time.",
         drafts: "Drafts finished, by provider (anthropic, openai_compatible, offline, other) and outcome (ok, cached, or an error code).",

@@ -1,6 +1,7 @@
 import Core
 import Fluent
 import Foundation
+import Sandbox
 import Vapor
 
 /// `/servers/{id}`: status and live build log, install snippets, tools, a
@@ -49,6 +50,11 @@ enum ServerPageController {
         } catch ToolInvoker.Failure.unknownTool(let name) {
             return try await req.renderServerPage(current, server, error: "There is no tool called \(name).", arguments: raw,
                                     status: .unprocessableEntity)
+        } catch ToolInvoker.Failure.overloaded(let seconds) {
+            let page = try await req.renderServerPage(current, server, error: SandboxFailure.overloaded(retryAfterSeconds: seconds).message,
+                                                      selectedTool: tool, arguments: raw, posted: fields, status: .serviceUnavailable)
+            page.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
+            return page
         }
     }
 

@@ -70,6 +70,9 @@ struct ConfigurationTests {
         (["BMM_SANDBOX_JIT": "yes"], "BMM_SANDBOX_JIT"),
         (["BMM_RUN_BUILDS": "no"], "BMM_RUN_BUILDS"),
         (["BMM_SANDBOX_USER": "bmm sandbox; rm"], "BMM_SANDBOX_USER"),
+        (["BMM_SANDBOX_QUEUE_SECONDS": "soon"], "BMM_SANDBOX_QUEUE_SECONDS"),
+        (["BMM_SANDBOX_QUEUE_SECONDS": "-1"], "BMM_SANDBOX_QUEUE_SECONDS"),
+        (["BMM_SANDBOX_WORKERS": "0"], "BMM_SANDBOX_WORKERS"),
         (["BMM_TOOL_CALLS_PER_MINUTE": "0"], "BMM_TOOL_CALLS_PER_MINUTE must be a positive number of tool calls per minute, or off"),
         (["BMM_TOOL_CALLS_PER_MINUTE": "unlimited"], "BMM_TOOL_CALLS_PER_MINUTE"),
         (["BMM_TOOL_CALLS_PER_MINUTE": "1.5"], "BMM_TOOL_CALLS_PER_MINUTE"),
@@ -114,6 +117,18 @@ struct ConfigurationTests {
         #expect(ToolCallLimit.perMinute(5).rule(for: PlanTable.team) == RateLimitRule(limit: 5, window: 60))
         #expect(ToolCallLimit.off.rule(for: PlanTable.team) == nil)
         #expect(PlanTable.all.map(\.toolCallsPerMinute) == [60, 600, 3_000, 10_000])
+    }
+
+    @Test("sandbox workers default to the available cores; the queue deadline to 10 s unless BMM_SANDBOX_QUEUE_SECONDS names one")
+    func sandboxPool() throws {
+        let directory = try makeTemporaryDirectory()
+        let standard = try AppConfig.load(environment: ["BMM_DATA_DIR": directory], rootDirectory: packageRoot)
+        let set = try AppConfig.load(environment: ["BMM_DATA_DIR": directory, "BMM_SANDBOX_WORKERS": "3", "BMM_SANDBOX_QUEUE_SECONDS": "2.5"],
+                                     rootDirectory: packageRoot)
+        #expect(standard.sandboxWorkers == max(1, ProcessInfo.processInfo.activeProcessorCount))
+        #expect(standard.sandboxQueueSeconds == 10)
+        #expect(set.sandboxWorkers == 3)
+        #expect(set.sandboxQueueSeconds == 2.5)
     }
 
     @Test("DATABASE_URL switches to PostgreSQL")

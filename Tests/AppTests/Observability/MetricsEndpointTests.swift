@@ -115,6 +115,11 @@ struct MetricsEndpointTests {
             #expect(Self.value(text, #"bmm_build_duration_seconds_count{outcome="succeeded"}"#) == 1)
             #expect(Self.value(text, "bmm_builds_queued") == 0)
             #expect(Self.value(text, #"bmm_sandbox_workers{state="configured"}"#) == 3)
+            // the calls have ended: no worker is busy, none waits, and the started ones are idle
+            #expect(Self.value(text, #"bmm_sandbox_workers{state="busy"}"#) == 0)
+            let idle = try #require(Self.value(text, #"bmm_sandbox_workers{state="idle"}"#))
+            #expect((1...3).contains(idle))
+            #expect(Self.value(text, "bmm_sandbox_queued_calls") == 0)
             let wait = try #require(Self.value(text, "bmm_database_connection_wait_seconds"))
             #expect(wait >= 0)
             // the scrape itself is counted by the next one
@@ -144,12 +149,12 @@ struct MetricsEndpointTests {
         metrics.toolCalled(outcome: "failed", failure: .wallClockLimit, milliseconds: 30_000)
         metrics.toolCalled(outcome: "failed", failure: .wallClockLimit, milliseconds: 30_000)
         metrics.toolCalled(outcome: "tool_error", failure: .thrown("boom"), milliseconds: 1)
-        metrics.toolCalled(outcome: "failed", failure: .busy, milliseconds: 1)
+        metrics.toolCalled(outcome: "overloaded", failure: .overloaded(retryAfterSeconds: 2), milliseconds: 1)
         let text = metrics.registry.emitToString()
         #expect(Self.value(text, #"bmm_sandbox_worker_kills_total{reason="memory_limit"}"#) == 1)
         #expect(Self.value(text, #"bmm_sandbox_worker_kills_total{reason="wall_clock_limit"}"#) == 2)
         #expect(!text.contains(#"reason="tool_error""#))
-        #expect(!text.contains(#"reason="sandbox_busy""#))
-        #expect(Self.value(text, #"bmm_tool_calls_total{outcome="failed"}"#) == 4)
+        #expect(!text.contains(#"reason="sandbox_overloaded""#))
+        #expect(Self.value(text, #"bmm_tool_calls_total{outcome="failed"}"#) == 3)
     }
 }

@@ -1,0 +1,101 @@
+/// Calls waiting for a worker: a FIFO per server, the servers of a workspace in a
+/// rotation, the workspaces in a rotation. Each turn serves the next workspace's next
+/// server's oldest call, so a workspace (or a server) that queued hundreds of calls gets
+/// one turn per round like one that queued a single call.
+struct FairQueue<Element> {
+    /// One server's calls, oldest first from `head` (taking from the front moves nothing).
+    private struct Line {
+        var entries: [(id: Int, element: Element)] = []
+        var head = 0
+
+        var isEmpty: Bool { head == entries.count }
+
+        mutating func popFirst() -> Element {
+            let element = entries[head].element
+            head += 1
+            if head >= 64 && head * 2 >= entries.count {
+                entries.removeFirst(head)
+                head = 0
+            }
+            return element
+        }
+    }
+
+    private struct Workspace {
+        var servers: [String] = []
+        var lines: [String: Line] = [:]
+    }
+
+    private var rotation: [String] = []
+    private var workspaces: [String: Workspace] = [:]
+    private var location: [Int: (workspace: String, server: String)] = [:]
+
+    var count: Int { location.count }
+    var isEmpty: Bool { location.isEmpty }
+
+    mutating func append(_ element: Element, id: Int, workspace: String, server: String) {
+        // Taken out and put back, so the arrays inside are not copied to be changed.
+        var lane = workspaces.removeValue(forKey: workspace) ?? Workspace()
+        if lane.servers.isEmpty { rotation.append(workspace) }
+        var line = lane.lines.removeValue(forKey: server) ?? Line()
+        if line.isEmpty { lane.servers.append(server) }
+        line.entries.append((id, element))
+        lane.lines[server] = line
+        workspaces[workspace] = lane
+        location[id] = (workspace, server)
+    }
+
+    /// The element whose turn is next, without taking it.
+    var next: Element? {
+        guard let workspace = rotation.first, let lane = workspaces[workspace], let server = lane.servers.first,
+              let line = lane.lines[server], !line.isEmpty else { return nil }
+        return line.entries[line.head].element
+    }
+
+    /// Takes the element whose turn it is; its server and workspace go to the back of
+    /// their rotations.
+    mutating func popNext() -> Element? {
+        guard let workspace = rotation.first, var lane = workspaces.removeValue(forKey: workspace) else { return nil }
+        rotation.removeFirst()
+        let server = lane.servers.removeFirst()
+        var line = lane.lines.removeValue(forKey: server)!
+        let id = line.entries[line.head].id
+        let element = line.popFirst()
+        location[id] = nil
+        if !line.isEmpty {
+            lane.lines[server] = line
+            lane.servers.append(server)
+        }
+        if !lane.servers.isEmpty {
+            workspaces[workspace] = lane
+            rotation.append(workspace)
+        }
+        return element
+    }
+
+    /// Takes the element with `id` out of the queue wherever it waits (a cancelled or
+    /// expired call); nil if it is no longer queued.
+    mutating func remove(id: Int) -> Element? {
+        guard let (workspace, server) = location.removeValue(forKey: id), var lane = workspaces.removeValue(forKey: workspace) else { return nil }
+        var line = lane.lines.removeValue(forKey: server)!
+        let index = line.entries[line.head...].firstIndex { $0.id == id }!
+        let element = line.entries.remove(at: index).element
+        if line.isEmpty {
+            lane.servers.removeAll { $0 == server }
+        } else {
+            lane.lines[server] = line
+        }
+        if lane.servers.isEmpty {
+            rotation.removeAll { $0 == workspace }
+        } else {
+            workspaces[workspace] = lane
+        }
+        return element
+    }
+
+    mutating func removeAll() -> [Element] {
+        var taken: [Element] = []
+        while let element = popNext() { taken.append(element) }
+        return taken
+    }
+}

@@ -1,0 +1,179 @@
+import Core
+import Foundation
+import Testing
+@testable import Sandbox
+
+/// The queue in front of the workers: turns by workspace and server, a deadline, a bound,
+/// cancellation, and workers that die under a call. Real worker processes throughout.
+@Suite("Pool queue")
+struct PoolQueueTests {
+    /// Holds the pool's only worker on a fetch that waits for `gate`.
+    static func hold(_ pool: SandboxPool, _ gate: GateFetcher, workspace: String? = nil) async -> Task<SandboxOutcome, Never> {
+        let holding = Task { await pool.run("await ctx.fetch('https://hold.example/')\nreturn 'held'", workspace: workspace, fetcher: gate) }
+        await gate.waitUntilStarted()
+        return holding
+    }
+
+    /// Queues `noisy` calls of one caller, then one call of another, behind a held worker,
+    /// and returns the order in which the worker ran them (each reports its tag by fetching).
+    static func order(_ pool: SandboxPool, noisy: Int, noisyCaller: (workspace: String, server: String),
+                      quietCaller: (workspace: String, server: String)) async -> (order: [String], outcomes: [SandboxOutcome]) {
+        let gate = GateFetcher()
+        let holding = await hold(pool, gate, workspace: noisyCaller.workspace)
+        let fetcher = RecordingFetcher.echo()
+        let body = "await ctx.fetch('https://order.example/' + args.tag)\nreturn args.tag"
+        let outcomes = await withTaskGroup(of: SandboxOutcome.self) { group in
+            for n in 0..<noisy {
+                group.addTask {
+                    await pool.run(body, arguments: ["tag": .string("noisy-\(n)")], workspace: noisyCaller.workspace, server: noisyCaller.server,
+                                   fetcher: fetcher)
+                }
+            }
+            await pool.waitUntil { $0.queued == noisy }
+            group.addTask {
+                await pool.run(body, arguments: ["tag": "quiet"], workspace: quietCaller.workspace, server: quietCaller.server, fetcher: fetcher)
+            }
+            await pool.waitUntil { $0.queued == noisy + 1 }
+            gate.open()
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        _ = await holding.value
+        return (fetcher.requests.map { String($0.url.split(separator: "/").last ?? "") }, outcomes)
+    }
+
+    @Test func aWorkspaceWithHundredsQueuedDelaysAnotherByOneTurnAtMost() async throws {
+        try await withPool(workers: 1) { pool in
+            // when: 200 calls of workspace A wait, then one of workspace B
+            let (order, outcomes) = await Self.order(pool, noisy: 200, noisyCaller: ("a", "a1"), quietCaller: ("b", "b1"))
+
+            // then: A's oldest call ran first, B's second, and everything ran
+            #expect(order.count == 201)
+            #expect(order.firstIndex(of: "quiet") == 1, "ran in the order \(order.prefix(5))…")
+            #expect(order.first == "noisy-0")
+            #expect(outcomes.allSatisfy { $0.value != nil })
+        }
+    }
+
+    @Test func withinAWorkspaceServersTakeTurnsToo() async throws {
+        try await withPool(workers: 1) { pool in
+            // when: one server of a workspace floods, another server of the same workspace calls once
+            let (order, _) = await Self.order(pool, noisy: 100, noisyCaller: ("w", "noisy"), quietCaller: ("w", "quiet"))
+
+            // then
+            #expect(order.firstIndex(of: "quiet") == 1)
+            #expect(Array(order.filter { $0 != "quiet" }) == (0..<100).map { "noisy-\($0)" }, "each server's calls in arrival order")
+        }
+    }
+
+    @Test func underWorkspaceIsolationTheTurnsHoldAcrossWorkerSwitches() async throws {
+        try await withPool(workers: 1, isolation: .workspace) { pool in
+            // when
+            let (order, outcomes) = await Self.order(pool, noisy: 20, noisyCaller: ("a", "a1"), quietCaller: ("b", "b1"))
+
+            // then
+            #expect(order.firstIndex(of: "quiet") == 1)
+            #expect(outcomes.allSatisfy { $0.value != nil })
+            #expect((await pool.statistics().workersKilled["workspace_switch"] ?? 0) >= 2)
+        }
+    }
+
+    @Test func aCallWaitingPastTheDeadlineIsOverloadedAndNeverRuns() async throws {
+        try await withPool(workers: 1, queueSeconds: 0.2) { pool in
+            // given: the only worker is held until the gate opens
+            let gate = GateFetcher()
+            let holding = await Self.hold(pool, gate)
+            let fetcher = RecordingFetcher.echo()
+
+            // when
+            let late = await pool.run("await ctx.fetch('https://ran.example/')\nreturn 'ran'", fetcher: fetcher)
+            let waiting = await pool.statistics()
+            gate.open()
+
+            // then
+            guard case .overloaded(let retryAfter) = late.failure else {
+                Issue.record("expected overloaded, got \(String(describing: late.result))")
+                return
+            }
+            #expect((1...60).contains(retryAfter))
+            #expect(late.failure?.message.contains("Retry in \(retryAfter) s") == true)
+            #expect(waiting.queued == 0)
+            #expect(waiting.overloaded == 1)
+            #expect(await holding.value.value == "held")
+            #expect(fetcher.requests.isEmpty, "the refused call never ran")
+            #expect(await pool.run("return 'next'").value == "next")
+        }
+    }
+
+    @Test func cancellingAWaitingCallTakesItOutOfTheQueue() async throws {
+        try await withPool(workers: 1) { pool in
+            // given
+            let gate = GateFetcher()
+            let holding = await Self.hold(pool, gate)
+            let fetcher = RecordingFetcher.echo()
+            let waiting = Task { await pool.run("await ctx.fetch('https://ran.example/')\nreturn 'ran'", fetcher: fetcher) }
+            await pool.waitUntil { $0.queued == 1 }
+
+            // when
+            waiting.cancel()
+            let cancelled = await waiting.value
+            let afterwards = await pool.statistics()
+            gate.open()
+
+            // then
+            #expect(cancelled.failure == .cancelled)
+            #expect(afterwards.queued == 0)
+            #expect(afterwards.busy == 1, "the held call keeps its worker")
+            #expect(await holding.value.value == "held")
+            #expect(fetcher.requests.isEmpty)
+            #expect(await pool.run("return 'next'").value == "next")
+        }
+    }
+
+    @Test func aWorkerKilledFromOutsideFailsItsCallClearlyAndIsReplaced() async throws {
+        try await withPool(workers: 1) { pool in
+            // given: a call in progress
+            let gate = GateFetcher()
+            let running = Task { await pool.run("await ctx.fetch('https://a.example/')\nreturn 'finished'", fetcher: gate) }
+            await gate.waitUntilStarted()
+            let victim = try #require(await pool.workerProcessIDs().first)
+
+            // when: something outside the app (an operator, the OOM killer) SIGKILLs it
+            kill(victim, SIGKILL)
+            let killed = await running.value
+            let next = await pool.run("return 'alive'")
+
+            // then
+            #expect(killed.failure == .workerCrashed)
+            #expect(killed.failure?.message == "The sandbox process running the tool stopped unexpectedly.")
+            #expect(next.value == "alive")
+            let pids = await pool.workerProcessIDs()
+            #expect(pids.count == 1 && pids != [victim])
+            let statistics = await pool.statistics()
+            #expect(statistics.workersKilled == ["worker_crashed": 1])
+            #expect(statistics.live == 1 && statistics.idle == 1 && statistics.busy == 0)
+        }
+    }
+
+    @Test func statisticsCountWorkersBusyIdleAndQueued() async throws {
+        try await withPool(workers: 2) { pool in
+            // given
+            let before = await pool.statistics()
+            let gate = GateFetcher()
+            let holding = Task { await pool.run("await ctx.fetch('https://hold.example/')", fetcher: gate) }
+            await gate.waitUntilStarted()
+            _ = await pool.run("return 1")
+
+            // when
+            let during = await pool.statistics()
+            gate.open()
+            _ = await holding.value
+            let after = await pool.statistics()
+
+            // then
+            #expect(before == SandboxPoolStatistics(workers: 2, live: 0, busy: 0, idle: 0, queued: 0, overloaded: 0, leased: 0, workersKilled: [:]))
+            #expect(during.live == 2 && during.busy == 1 && during.idle == 1 && during.leased == 2)
+            #expect(after.busy == 0 && after.idle == 2)
+            #expect(SandboxPool.Configuration().workers == max(1, ProcessInfo.processInfo.activeProcessorCount))
+        }
+    }
+}
