@@ -116,7 +116,8 @@ class Instance:
         return pathlib.Path(self.log_path).read_text(errors="replace")
 
     def requests_to(self, fragment):
-        """How many request lines this instance logged whose path contains `fragment`."""
+        """How many request lines this instance logged whose route contains `fragment` (the
+        app logs route patterns such as /mcp/:server, never ids or query strings)."""
         return sum(1 for line in self.text().splitlines()
                    for match in [REQUEST_LINE.search(line)] if match and fragment in match.group(2))
 
@@ -375,12 +376,12 @@ def run_oauth_client(cluster, hosted, tmp_path, *extra):
 
 
 def test_oauth_with_the_mcp_sdk_across_both_instances(cluster, hosted, tmp_path):
-    before = [cluster.counts("/oauth/"), cluster.counts("/.well-known/"), cluster.counts("/mcp/" + hosted.server_id)]
+    before = [cluster.counts("/oauth/"), cluster.counts("/.well-known/"), cluster.counts("/mcp/:server")]
     out = run_oauth_client(cluster, hosted, tmp_path)
     assert out["ok"], out
     assert out["browser_steps"] == 1 and out["registered"], out
     assert out["tools"] == TOOL_NAMES and out["result"]["structuredContent"] == {"sum": 5}, out
-    after = [cluster.counts("/oauth/"), cluster.counts("/.well-known/"), cluster.counts("/mcp/" + hosted.server_id)]
+    after = [cluster.counts("/oauth/"), cluster.counts("/.well-known/"), cluster.counts("/mcp/:server")]
     for kind, (b, a) in zip(("oauth", "metadata", "mcp"), zip(before, after)):
         assert all(y > x for x, y in zip(b, a)), f"{kind} requests reached one instance only: {b} -> {a}"
     # a second run reuses the stored token (and refreshes it) with no browser, wherever it lands
@@ -389,7 +390,7 @@ def test_oauth_with_the_mcp_sdk_across_both_instances(cluster, hosted, tmp_path)
 
 
 def test_a_2025_session_opened_on_one_instance_works_on_both(cluster, hosted):
-    fragment = "/mcp/" + hosted.server_id
+    fragment = "/mcp/:server"
     session_id, result = initialize(hosted)
     assert result["protocolVersion"] == "2025-11-25"
     before = cluster.counts(fragment)
@@ -431,11 +432,11 @@ def test_the_call_tail_sees_calls_made_on_both_instances(cluster, hosted):
     reader = threading.Thread(target=tail, daemon=True)
     reader.start()
     assert opened.wait(10)
-    before = cluster.counts("/mcp/" + hosted.server_id)
+    before = cluster.counts("/mcp/:server")
     for a in range(4):
         answer = modern(hosted, "tools/call", {"name": "add", "arguments": {"a": a, "b": 1}}, request_id=a + 1)
         assert answer.status_code == 200, answer.text
-    after = cluster.counts("/mcp/" + hosted.server_id)
+    after = cluster.counts("/mcp/:server")
     assert all(b - a >= 1 for a, b in zip(before, after)), (before, after)
     reader.join(20)
     assert len(received) == 4 and {call["tool"] for call in received} == {"add"}, received
@@ -540,7 +541,7 @@ def test_the_tool_call_limit_holds_across_both_instances(cluster, hosted):  # `h
     # the limit counts per clock minute: start with enough of this one left
     if seconds_left_in_minute() < 25:
         time.sleep(seconds_left_in_minute() + 0.5)
-    before = cluster.counts("/mcp/" + server_id)
+    before = cluster.counts("/mcp/:server")
     calls = 2 * TOOL_CALLS_PER_MINUTE + 30
     statuses = []
     started = time.time()
@@ -550,7 +551,7 @@ def test_the_tool_call_limit_holds_across_both_instances(cluster, hosted):  # `h
         if answer.status_code == 429:
             assert answer.headers.get("Retry-After") and answer.json()["error"]["data"]["limit"] in ("token", "server")
     rate = calls / (time.time() - started)
-    after = cluster.counts("/mcp/" + server_id)
+    after = cluster.counts("/mcp/:server")
     admitted = statuses.count(200)
     print(f"\ntool-call limit {TOOL_CALLS_PER_MINUTE}/min over 2 instances: {admitted} of {calls} calls admitted "
           f"at {rate:.0f} calls/s, requests per instance {[b - a for a, b in zip(before, after)]}")
@@ -662,7 +663,7 @@ def test_kill_9_one_instance_under_load(cluster, hosted):  # `hosted` started th
     # the killed instance, started again, is back in rotation without touching nginx
     victim.start()
     time.sleep(5.5)  # nginx's fail_timeout for the instance
-    victim_before = victim.requests_to("/v1/servers/" + server_id)
+    victim_before = victim.requests_to("/v1/servers/:server")
     for _ in range(6):
         assert hosted.session.get(f"{hosted.base}/v1/servers/{server_id}", timeout=10).status_code == 200
-    assert victim.requests_to("/v1/servers/" + server_id) > victim_before
+    assert victim.requests_to("/v1/servers/:server") > victim_before
