@@ -35,7 +35,7 @@ struct BuildRunner: Sendable {
                     await runLeased(build)
                 }
             } catch {
-                app.logger.report(error: error)
+                app.logger.reportSafely(error)
             }
             await app.hosting.buildSignal.wait(timeout: .milliseconds(500))
         }
@@ -60,7 +60,7 @@ struct BuildRunner: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled else { return }
-                do { try await queue.heartbeat(id) } catch { logger.report(error: error) }
+                do { try await queue.heartbeat(id) } catch { logger.reportSafely(error) }
             }
         }
         await Task { await run(build) }.value
@@ -77,7 +77,7 @@ struct BuildRunner: Sendable {
         do {
             try await queue.failLeft(current.all, reason: BuildQueue.shutDownReason)
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error)
         }
     }
 
@@ -120,7 +120,7 @@ struct BuildRunner: Sendable {
             // Load the new version's context now, so the first call after a build is not a cold start.
             _ = try? await app.hosting.contexts.context(for: build.$server.id, app: app)
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error)
             try? await fail(build, "The build stopped unexpectedly. Try again.")
         }
     }
