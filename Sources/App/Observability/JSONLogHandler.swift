@@ -26,10 +26,10 @@ struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         var line = "{\"time\":\"\(Self.timestamp(Date()))\",\"level\":\"\(event.level.rawValue)\",\"message\":"
-        Self.appendString(event.message.description, to: &line)
+        JSONStringLiteral.append(event.message.description, to: &line)
         for key in merged.keys.sorted() where !Self.fixedKeys.contains(Self.key(key)) {
             line += ","
-            Self.appendString(Self.key(key), to: &line)
+            JSONStringLiteral.append(Self.key(key), to: &line)
             line += ":"
             Self.appendValue(merged[key]!, to: &line)
         }
@@ -46,12 +46,12 @@ struct JSONLogHandler: LogHandler {
 
     private static func appendValue(_ value: Logger.Metadata.Value, to line: inout String) {
         switch value {
-        case .string(let text): appendString(text, to: &line)
+        case .string(let text): JSONStringLiteral.append(text, to: &line)
         case .stringConvertible(let convertible):
             // Numbers stay numbers, so `duration_ms` and `status` can be compared without parsing.
             if let number = convertible as? any BinaryInteger { line += "\(number)" }
             else if let number = convertible as? Double, number.isFinite { line += "\(number)" }
-            else { appendString(convertible.description, to: &line) }
+            else { JSONStringLiteral.append(convertible.description, to: &line) }
         case .array(let values):
             line += "["
             for (index, element) in values.enumerated() {
@@ -63,29 +63,12 @@ struct JSONLogHandler: LogHandler {
             line += "{"
             for (index, key) in values.keys.sorted().enumerated() {
                 if index > 0 { line += "," }
-                appendString(key, to: &line)
+                JSONStringLiteral.append(key, to: &line)
                 line += ":"
                 appendValue(values[key]!, to: &line)
             }
             line += "}"
         }
-    }
-
-    static func appendString(_ text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}":
-                line += String(format: "\\u%04x", scalar.value)
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
     }
 
     /// `2026-12-02T11:33:43.123Z`.

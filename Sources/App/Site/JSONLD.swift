@@ -31,7 +31,7 @@ indirect enum JSONLD {
 
     private func write(to out: inout String) {
         switch self {
-        case .string(let text): Self.writeString(text, to: &out)
+        case .string(let text): JSONStringLiteral.append(text, to: &out)
         case .integer(let value): out += String(value)
         case .number(let text): out += text
         case .array(let items):
@@ -50,35 +50,10 @@ indirect enum JSONLD {
         out += "{"
         for (index, pair) in pairs.enumerated() {
             if index > 0 { out += "," }
-            writeString(pair.0, to: &out)
+            JSONStringLiteral.append(pair.0, to: &out)
             out += ":"
             pair.1.write(to: &out)
         }
         out += "}"
-    }
-
-    private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            // Escaped so that neither `</script>` nor `<!--` can appear in the block.
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }
