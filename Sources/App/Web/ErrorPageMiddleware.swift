@@ -41,7 +41,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let abort = error as? any AbortError {
             status = abort.status
             // An outage the operator is fixing, not a bug: the page says so.
-            let explains = (abort as? APIError)?.code == APIError.databaseUnavailable.code
+            let explains = [APIError.databaseUnavailable.code, "database_busy"].contains((abort as? APIError)?.code)
             message = status.code >= 500 && !explains ? "Something went wrong on our side." : abort.reason
         } else if let template = error as? TemplateError, !request.application.config.isProduction {
             // The file and line to fix, on the page the developer is looking at.
@@ -135,7 +135,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 ].filter { $0.href != SiteRoute.docs(path: "quickstart").path || site.content.docs.entry(at: "quickstart") != nil })
                 return try await request.renderHTML("not-found", Page(layout: site.layout(meta, current: nil), page: view), status: .notFound)
             }
-            let heading = status.code >= 500 ? "Something went wrong" : status.reasonPhrase
+            // 503 is always a passing state here (database down or busy), and the page says what to do.
+            let heading = status == .serviceUnavailable ? "Temporarily unavailable" : status.code >= 500 ? "Something went wrong" : status.reasonPhrase
             let meta = site.unlistedMeta(title: heading, description: message)
             let view = ErrorView(status: Int(status.code), heading: heading, message: message, requestID: status.code >= 500 ? requestID : nil)
             return try await request.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: status)

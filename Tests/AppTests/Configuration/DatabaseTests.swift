@@ -141,6 +141,7 @@ struct DatabaseTests {
             let page = try await get(app, "/dashboard", headers: ["Cookie": "bmm_session=abc", "Accept": "text/html"])
             #expect(page.status == .serviceUnavailable)
             #expect(page.body.string.contains("The database cannot be reached right now."))
+            #expect(page.body.string.contains("Temporarily unavailable") && !page.body.string.contains("Something went wrong"))
         }
     }
 }
