@@ -53,3 +53,40 @@ def test_metrics_access_and_json_logs(tmp_path):
     assert [o["status"] for o in objects if o.get("route") == "/metrics"] == [200, 404, 200, 404]
     text = log_path.read_text()
     assert stray_token not in text and METRICS_TOKEN not in text
+
+
+def test_a_build_worker_serves_its_own_metrics(tmp_path):
+    """With BMM_RUN_BUILDS=0 builds run in `bmm worker`, so their durations are measured
+    there: `--metrics-port` serves /metrics and the probes (nothing else) on loopback."""
+    from accounts import signed_in_session
+    from operations import Serve, create_server, wait_active
+    from test_mcp import SPEC
+
+    app = Serve(tmp_path / "data", BMM_RUN_BUILDS="0").start()
+    metrics_port = free_port()
+    worker_log = open(tmp_path / "worker.log", "w")
+    worker = subprocess.Popen([BINARY, "worker", "--metrics-port", str(metrics_port)], cwd=ROOT, env=app.env,
+                              stdout=worker_log, stderr=subprocess.STDOUT)
+    try:
+        worker_base = f"http://127.0.0.1:{metrics_port}"
+        wait_for(worker_base + "/healthz")
+        # when a server is built by the worker
+        session = signed_in_session(app.base)
+        created = create_server(session, app.base, dict(SPEC, slug="built-by-the-worker"))
+        wait_active(session, app.base, created["id"])
+        # then the worker's metrics count the build, and the web instance's do not
+        worker_metrics = requests.get(worker_base + "/metrics", timeout=10)
+        assert worker_metrics.status_code == 200
+        assert 'bmm_build_duration_seconds_count{outcome="succeeded"} 1' in worker_metrics.text
+        assert "bmm_build_duration_seconds_count" not in requests.get(app.base + "/metrics", timeout=10).text
+        # and the worker answers nothing but the probes
+        assert requests.get(worker_base + "/readyz", timeout=10).status_code == 200
+        assert requests.get(worker_base + "/", timeout=10).status_code == 404
+        assert requests.get(worker_base + "/login", timeout=10).status_code == 404
+        # a public client through a proxy cannot read it either
+        assert requests.get(worker_base + "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10).status_code == 404
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
+        worker_log.close()
+        app.stop()

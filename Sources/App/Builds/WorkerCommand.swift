@@ -9,22 +9,42 @@ struct WorkerCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "once", help: "Run the builds queued now, then exit.")
         var once: Bool
+        @Option(name: "metrics-port", help: "Serve /metrics, /healthz and /readyz on 127.0.0.1:PORT (builds run here are measured only here).")
+        var metricsPort: Int?
     }
 
     var help: String { "Runs queued builds (validate, scan, compile, activate) until stopped." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let runner = BuildRunner(app: context.application)
+        let app = context.application
+        let runner = BuildRunner(app: app)
         if signature.once {
             try await runner.drain()
             return
+        }
+        if let port = signature.metricsPort {
+            guard (1...65535).contains(port) else { throw OperationError("--metrics-port must be a port number from 1 to 65535") }
+            try await Self.serveProbes(app, port: port)
+            context.console.info("Serving /metrics, /healthz and /readyz on 127.0.0.1:\(port).")
         }
         context.console.info("Running builds; stop with Ctrl-C or SIGTERM.")
         let loop = Task { await runner.loop() }
         await Self.terminationSignal()
         // Like `serve`: no new builds, the one in progress gets the grace period, then fails.
         loop.cancel()
-        await runner.stop(within: context.application.config.shutdownGrace)
+        await runner.stop(within: app.config.shutdownGrace)
+        if signature.metricsPort != nil {
+            await app.server.shutdown()
+        }
+    }
+
+    /// The worker's build durations live in its own process; a scraper reads them here.
+    /// Only the probe routes answer: the worker is not a web instance.
+    private static func serveProbes(_ app: Application, port: Int) async throws {
+        app.middleware.use(ProbesOnlyMiddleware(), at: .beginning)
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = port
+        try await app.server.start()
     }
 
     /// Returns when the process gets SIGTERM or SIGINT.
@@ -41,5 +61,16 @@ struct WorkerCommand: AsyncCommand {
             }
         }
         sources.withLockedValue { $0.forEach { $0.cancel() } }
+    }
+}
+
+/// 404 for everything but the probes and `/metrics`.
+private struct ProbesOnlyMiddleware: AsyncMiddleware {
+    static let paths: Set<String> = [SiteRoute.metrics.path, SiteRoute.healthz.path, SiteRoute.readyz.path]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Answered here: this middleware runs before the error page one, so a thrown Abort would drop the connection.
+        guard Self.paths.contains(request.url.path) else { return Response(status: .notFound, body: .init(string: "Not found\n")) }
+        return try await next.respond(to: request)
     }
 }
