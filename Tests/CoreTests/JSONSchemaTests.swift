@@ -255,7 +255,7 @@ private let failingCases: [ValidationCase] = [
         let elapsed = clock.now - started
         // then
         #expect(problems.map(\.message) == ["took too long to check against the pattern ^(a+)+$; the pattern needs simplifying"])
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(10))  // without the budget this pattern runs for hours
     }
 
     @Test func manyCatastrophicMatchesShareOneTimeBudget() {
@@ -270,7 +270,7 @@ private let failingCases: [ValidationCase] = [
         // then
         #expect(problems.count == 30)
         #expect(problems.allSatisfy { $0.message.hasPrefix("took too long") })
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(10))  // one budget for all 30, not 30 budgets (and not hours)
     }
 
     @Test func deepValuesStopAtTheDepthLimit() {

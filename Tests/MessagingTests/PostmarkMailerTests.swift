@@ -139,7 +139,7 @@ struct PostmarkMailerTests {
             let error = await deliveryError { try await mailer.send(Self.message) }
             // then
             #expect(error == .unavailable(status: nil))
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(9))  // below the 10 s default: the configured timeout ended it
             expectLogSafe(error, hiding: Self.secrets)
         }
     }

@@ -121,7 +121,7 @@ struct ResendMailerTests {
             let error = await deliveryError { try await mailer.send(Self.message) }
             // then it gives up quickly with no status
             #expect(error == .unavailable(status: nil))
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(9))  // below the 10 s default: the configured timeout ended it
             expectLogSafe(error, hiding: Self.secrets)
         }
     }
@@ -136,7 +136,7 @@ struct ResendMailerTests {
             let error = await deliveryError { try await mailer.send(Self.message) }
             // then the whole exchange is bounded, not just the head
             #expect(error == .unavailable(status: nil))
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(9))  // below the 10 s default: the configured timeout ended it
         }
     }
 

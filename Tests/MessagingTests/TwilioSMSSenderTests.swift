@@ -128,7 +128,7 @@ struct TwilioSMSSenderTests {
             let error = await deliveryError { try await sender.send(Self.message) }
             // then
             #expect(error == .unavailable(status: nil))
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(9))  // below the 10 s default: the configured timeout ended it
             expectLogSafe(error, hiding: Self.secrets)
         }
     }
