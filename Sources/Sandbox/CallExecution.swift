@@ -22,13 +22,15 @@ struct CallExecution {
 
         let redactor = SecretRedactor(secrets: call.secrets)
         let onProgress = call.onProgress
-        let answer = await exchange(frame, limits: call.limits) { message in
+        var reportedProgress = false
+        let (answer, delivered) = await exchange(frame, limits: call.limits) { message in
             switch message {
             case .fetch(let call, let id, let request) where call == callID:
                 relay.start(id: id, request: request)
                 return nil
             case .progress(let call, var update) where call == callID:
                 update.message = update.message.map(redactor.redact)
+                reportedProgress = true
                 onProgress?(update)
                 return nil
             case .done(let call, let result) where call == callID:
@@ -41,7 +43,14 @@ struct CallExecution {
         let duration = (ContinuousClock.now - started) / .milliseconds(1)
 
         guard let answer else {
-            return SandboxOutcome(result: .failure(deathReason()), durationMilliseconds: duration, fetchCount: relay.count)
+            let reason = deathReason()
+            var outcome = SandboxOutcome(result: .failure(reason), durationMilliseconds: duration, fetchCount: relay.count)
+            // A worker killed from outside (SIGKILL: an operator, the OOM killer) fails its call, as it
+            // should be seen; one that never got the request, or whose engine crashed before the call
+            // reached outside the worker, may run it again.
+            outcome.diedWithoutEffect = reason == .workerCrashed && relay.count == 0 && !reportedProgress
+                && (!delivered || worker.terminationSignal != SIGKILL)
+            return outcome
         }
         var logs = answer.logs.map(redactor.redact)
         if answer.droppedLogs > 0 {
@@ -55,7 +64,7 @@ struct CallExecution {
 
     func compile(_ implementation: String) async -> Result<Void, SandboxFailure> {
         let frame = WorkerProtocol.frame(CompileFrame(call: callID, implementation: implementation))
-        let answer = await exchange(frame, limits: .standard) { message in
+        let (answer, _) = await exchange(frame, limits: .standard) { message in
             if case .compiled(let call, let result) = message, call == callID { return result }
             return nil
         }
@@ -65,8 +74,9 @@ struct CallExecution {
 
     /// Sends `frame` and feeds the worker's messages to `handle` until it returns the
     /// answer; nil if the worker died first (killed by the monitor, crashed, or
-    /// killed because the caller's task was cancelled).
-    private func exchange(_ frame: [UInt8], limits: SandboxLimits, handle: (WorkerMessage) -> WorkerResult?) async -> WorkerResult? {
+    /// killed because the caller's task was cancelled). `delivered` is false when the
+    /// frame could not even be written: the worker was already gone.
+    private func exchange(_ frame: [UInt8], limits: SandboxLimits, handle: (WorkerMessage) -> WorkerResult?) async -> (answer: WorkerResult?, delivered: Bool) {
         worker.beginCall(callID)
         worker.limitMemory(bytes: limits.memoryMegabytes * 1024 * 1024)
         let token = monitor.watch(worker, limits: limits)
@@ -75,14 +85,14 @@ struct CallExecution {
             worker.endCall()
         }
         return await withTaskCancellationHandler {
-            guard await worker.send(frame) else { return nil }
+            guard await worker.send(frame) else { return (nil, false) }
             while let message = await worker.mailbox.next() {
                 if let answer = handle(message) {
                     if answer.retiring { worker.markRetiring() }
-                    return answer
+                    return (answer, true)
                 }
             }
-            return nil
+            return (nil, true)
         } onCancel: {
             worker.kill(because: .cancelled)
         }

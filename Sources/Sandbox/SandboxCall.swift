@@ -45,6 +45,10 @@ public struct SandboxOutcome: Sendable {
     /// The value is the array of MCP content items (and plain values) the tool built
     /// with `ctx.content.*`, not a value to encode as JSON text.
     public var isContent: Bool
+    /// The worker died without the call having any effect outside it (the request never
+    /// reached it, or the engine crashed before any `ctx.fetch` or progress report), so
+    /// the pool may run it again on a fresh worker.
+    var diedWithoutEffect = false
 
     public init(result: Result<JSONValue, SandboxFailure>, logs: [String] = [], durationMilliseconds: Double = 0, fetchCount: Int = 0,
                 isContent: Bool = false) {

@@ -124,6 +124,14 @@ public actor SandboxPool {
     /// Runs one tool call. Never throws: every failure, including a full queue, is in
     /// the outcome.
     public nonisolated func run(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
+        let outcome = await runOnce(call, fetcher: fetcher)
+        // Once, on a fresh worker: a call whose worker died before it had any effect outside
+        // the worker (see `diedWithoutEffect`) has not run as far as anyone can tell.
+        guard outcome.diedWithoutEffect, !Task.isCancelled else { return outcome }
+        return await runOnce(call, fetcher: fetcher)
+    }
+
+    private nonisolated func runOnce(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
         switch await acquire(workspace: call.workspace, server: call.server) {
         case .failure(let failure):
             return SandboxOutcome(result: .failure(failure))
