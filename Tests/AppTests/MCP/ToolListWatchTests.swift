@@ -7,9 +7,10 @@ import Vapor
 
 @Suite("Tool list changes reach listening clients")
 struct ToolListWatchTests {
-    /// Generous: the whole suite shares two cores. How fast delivery is, is measured by
-    /// Benchmarks/mcp-listeners, not here.
-    static let patience: Duration = .seconds(10)
+    /// An upper bound only: events come within milliseconds, but the whole suite shares two
+    /// cores, and a stall of the shared threads (seen in CI, over 10 s) must not read as a lost
+    /// event. How fast delivery is, is measured by Benchmarks/mcp-listeners, not here.
+    static let patience: Duration = .seconds(60)
 
     /// Collects a stream's events as they come. (Racing `next()` against a timer would not
     /// do: cancelling a task that waits on an AsyncStream ends the stream.)
