@@ -25,5 +25,6 @@ enum Migrations {
         AddLoginChallengeNext(),
         AddAPITokenScopes(),
         AddBuildHeartbeat(),
+        CreateTemplates(),
     ]
 }

@@ -24,6 +24,19 @@ enum APIRoute: Hashable, Sendable {
     case buildLog(server: Parameter<UUID>, build: Parameter<UUID>)
     case buildLogSocket(server: Parameter<UUID>, build: Parameter<UUID>)
     case callsStream(Parameter<UUID>)
+    /// The update a fork's template offers (GET) and applying it (POST).
+    case serverTemplateUpdate(Parameter<UUID>)
+    /// Listing (GET) and publishing (POST) templates.
+    case templates
+    /// Every template of the caller's workspace, whatever its status.
+    case templatesMine
+    /// One template (GET) and editing its listing (PATCH).
+    case template(Parameter<String>)
+    case templateVisibility(Parameter<String>)
+    /// Publishing a new version from the source server's active version (POST).
+    case templateVersions(Parameter<String>)
+    case templateFork(Parameter<String>)
+    case templateReports(Parameter<String>)
 
     var segments: [PathSegment] {
         switch self {
@@ -49,6 +62,14 @@ enum APIRoute: Hashable, Sendable {
         case .buildLogSocket(let server, let build):
             parts("servers", server.segment(.server), "builds", build.segment(.build), "log/ws")
         case .callsStream(let id): parts("servers", id.segment(.server), "calls/stream")
+        case .serverTemplateUpdate(let id): parts("servers", id.segment(.server), "template-update")
+        case .templates: parts("templates")
+        case .templatesMine: parts("templates/mine")
+        case .template(let slug): parts("templates", slug.segment(.template))
+        case .templateVisibility(let slug): parts("templates", slug.segment(.template), "visibility")
+        case .templateVersions(let slug): parts("templates", slug.segment(.template), "versions")
+        case .templateFork(let slug): parts("templates", slug.segment(.template), "fork")
+        case .templateReports(let slug): parts("templates", slug.segment(.template), "reports")
         }
     }
 }

@@ -41,6 +41,7 @@ enum RouteKey: String, Sendable {
     case member
     case grant
     case organization
+    case template
 }
 
 extension Parameter {

@@ -10,7 +10,7 @@ extension SiteRoute {
             .robots, .searchIndex, .webManifest, .serviceWorker, .asset(.key), .notFoundPage, .healthz, .readyz, .metrics,
             .login, .loginEmail, .loginCheckEmail, .loginSMS, .loginSMSVerify, .magicLink, .logout,
             .devOutbox, .devOutboxJSON, .devReload, .devReloadScript, .dashboard, .settings, .invitation, .admin, .audit,
-            .servers, .newServer, .serverDraft(.key), .mcp(.key),
+            .servers, .newServer, .serverDraft(.key), .mcp(.key), .forkWizard, .templates, .adminTemplates,
         ]
         let settings: [SettingsAction] = [
             .profile, .tokens, .revokeToken(.key), .deleteAccount, .renameWorkspace, .switchWorkspace, .members,
@@ -18,13 +18,14 @@ extension SiteRoute {
         ]
         let serverPages: [ServerPage] = [
             .overview, .playground, .secrets, .version(.key), .activateVersion(.key), .delete, .iterate,
-            .iteration(.key), .settings, .installToken,
+            .iteration(.key), .settings, .installToken, .publish, .templateUpdate,
         ]
         let api: [APIRoute] = [
             .magicLink, .sms, .smsVerify, .me, .logout, .tokens, .token(.key), .account, .accountProfile,
             .accountExport, .audit, .preview, .previewStream, .previewEdit(.key), .secretPatterns, .slugAvailability,
             .servers, .server(.key), .buildLog(server: .key, build: .key), .buildLogSocket(server: .key, build: .key),
-            .callsStream(.key),
+            .callsStream(.key), .serverTemplateUpdate(.key), .templates, .templatesMine, .template(.key),
+            .templateVisibility(.key), .templateVersions(.key), .templateFork(.key), .templateReports(.key),
         ]
         let oauth: [OAuthRoute] = [.authorize, .token, .register, .revoke, .defaultAuthorize, .defaultToken, .defaultRegister]
         let wellKnown: [WellKnownRoute] = [
@@ -35,6 +36,8 @@ extension SiteRoute {
             + LegalPage.allCases.map { .legal($0) }
             + settings.map { .settingsAction($0) }
             + AdminAction.allCases.map { .adminOrganization(.key, $0) }
+            + TemplatePage.allCases.map { .template(.key, $0) }
+            + AdminTemplateAction.allCases.map { .adminTemplate(.key, $0) }
             + serverPages.map { .server(.key, $0) }
             + api.map { .api($0) }
             + oauth.map { .oauth($0) }

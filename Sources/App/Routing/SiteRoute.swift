@@ -58,6 +58,16 @@ enum SiteRoute: Hashable, Sendable {
     case serverDraft(Parameter<UUID>)
     /// A server's page, or one of its sub-pages and form actions.
     case server(Parameter<UUID>, ServerPage = .overview)
+    /// Wizard step 2 for a fork: the template's spec, a fork reference in the query.
+    case forkWizard
+
+    // The template marketplace.
+    case templates
+    /// A template's public page, or one of its sub-pages and form actions.
+    case template(Parameter<String>, TemplatePage = .overview)
+    /// The moderation queue, and what a moderator can do to one template.
+    case adminTemplates
+    case adminTemplate(Parameter<String>, AdminTemplateAction)
 
     /// The JSON API under `/v1`.
     case api(APIRoute)
@@ -115,6 +125,11 @@ enum SiteRoute: Hashable, Sendable {
         case .newServer: parts("servers/new")
         case .serverDraft(let id): parts("servers/new", id.segment(.draft))
         case .server(let id, let page): parts("servers", id.segment(.server), page.segments)
+        case .forkWizard: parts("servers/new/fork")
+        case .templates: parts("templates")
+        case .template(let slug, let page): parts("templates", slug.segment(.template), page.segments)
+        case .adminTemplates: parts("admin/templates")
+        case .adminTemplate(let slug, let action): parts("admin/templates", slug.segment(.template), action.rawValue)
         case .api(let route): parts("v1", route.segments)
         case .oauth(let route): route.segments
         case .wellKnown(let route): route.segments
@@ -177,6 +192,42 @@ enum AdminAction: String, Hashable, Sendable, CaseIterable {
     case unsuspend
 }
 
+/// A template's sub-pages and form actions, below `/templates/{slug}`.
+enum TemplatePage: Hashable, Sendable, CaseIterable {
+    case overview
+    /// Creates a fork reference and opens the wizard with it (POST).
+    case fork
+    /// The report form (GET) and filing it (POST).
+    case report
+    /// The official MCP Registry's `server.json` for this template.
+    case serverJSON
+    /// The owner's edit form (GET) and saving it (POST).
+    case edit
+    /// The owner's public ↔ hidden switch (POST).
+    case visibility
+
+    var segments: [PathSegment] {
+        switch self {
+        case .overview: []
+        case .fork: parts("fork")
+        case .report: parts("report")
+        case .serverJSON: parts("server.json")
+        case .edit: parts("edit")
+        case .visibility: parts("visibility")
+        }
+    }
+}
+
+/// What a moderator can do to a template.
+enum AdminTemplateAction: String, Hashable, Sendable, CaseIterable {
+    case verify
+    case unverify
+    case hide
+    case takedown
+    /// Marks the template's open reports as handled without other action.
+    case dismissReports = "dismiss-reports"
+}
+
 /// A server's sub-pages and form actions, below `/servers/{id}`.
 enum ServerPage: Hashable, Sendable {
     case overview
@@ -191,6 +242,10 @@ enum ServerPage: Hashable, Sendable {
     case settings
     /// Creates an `mcp`-scoped token and shows the install snippets with it.
     case installToken
+    /// Publishing the server as a marketplace template (or a new version of its template).
+    case publish
+    /// The update its template offers a fork: the diff (GET) and applying it (POST).
+    case templateUpdate
 
     var segments: [PathSegment] {
         switch self {
@@ -204,6 +259,8 @@ enum ServerPage: Hashable, Sendable {
         case .iteration(let id): parts("iterate", id.segment(.draft))
         case .settings: parts("settings")
         case .installToken: parts("install-token")
+        case .publish: parts("publish")
+        case .templateUpdate: parts("template-update")
         }
     }
 }

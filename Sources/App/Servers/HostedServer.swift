@@ -21,6 +21,9 @@ final class HostedServer: Model, @unchecked Sendable {
     @Field(key: "spec_json") var specJSON: String
     /// The version MCP clients are served; nil until the first build succeeds.
     @OptionalField(key: "active_version_id") var activeVersionID: UUID?
+    /// The marketplace template this server was forked from, and which of its versions.
+    @OptionalField(key: "template_id") var templateID: UUID?
+    @OptionalField(key: "template_version_id") var templateVersionID: UUID?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
