@@ -5,15 +5,23 @@ import Vapor
 enum DashboardController {
     static func overview(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let usage = try await DashboardPageQuery(usage: UsageService(database: req.db, now: req.application.clock.now()))
+        let plan = PlanTable.plan(current.organization.planID)
+        let data = try await DashboardPageQuery(database: req.db, hosting: req.application.hosting,
+                                                usage: UsageService(database: req.db, now: req.application.clock.now()))
             .load(organization: current.organization.id!)
         let view = DashboardView(
-            usage: UsageChart(usage, plan: PlanTable.plan(current.organization.planID)),
+            usage: UsageChart(data, plan: plan),
+            servers: DashboardView.serverRows(data),
+            builds: DashboardView.buildRows(data),
+            quotas: DashboardView.quotas(data, plan: plan),
+            newServerHref: SiteRoute.newServer.path,
+            serversHref: SiteRoute.servers.path,
+            templatesHref: SiteRoute.templates.path,
             settingsHref: SiteRoute.settings.path,
             adminHref: current.user.isAdmin ? SiteRoute.admin.path : nil,
             displayName: current.user.displayName,
             organizationName: current.organization.name,
-            planName: PlanTable.plan(current.organization.planID).name,
+            planName: plan.name,
             logoutAction: SiteRoute.logout.path,
             csrf: req.csrfToken(req.accounts.cookies),
             docsHref: SiteRoute.docsIndex.path

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 
 /// The month's usage as an SVG bar chart, laid out in Swift so the template only
 /// places rectangles (no inline styles: the CSP allows none).
@@ -10,9 +11,28 @@ struct UsageChart: Encodable {
         let kind: String
         let label: String
     }
+    /// A day of the month under the x axis, at its bar pair's position.
+    struct Tick: Encodable {
+        let x: Int
+        let label: String
+    }
+    /// One day with any use, for the chart's text alternative (a table).
+    struct Day: Encodable {
+        let day: Int
+        let drafts: Int
+        let builds: Int
+    }
     let width: Int
     let height: Int
+    /// The whole drawing with room for the axis labels: 26 units left, 18 below.
+    let viewWidth: Int
+    let viewHeight: Int
+    let tickY: Int
     let bars: [Bar]
+    let ticks: [Tick]
+    /// The y axis' top value: the busiest day's count.
+    let peak: Int
+    let days: [Day]
     let summary: String
     let draftsToday: Int
     let draftsLimit: Int
@@ -23,7 +43,54 @@ struct UsageChart: Encodable {
 }
 
 struct DashboardView: Encodable {
+    struct ServerRow: Encodable {
+        let href: String
+        let name: String
+        let status: String
+        let statusClass: String
+        let callsToday: Int
+        let errorsToday: Int
+    }
+
+    struct BuildRow: Encodable {
+        let serverName: String
+        let href: String
+        let status: String
+        let statusClass: String
+        let when: String
+        /// "version 3" once the build made one.
+        let outcome: String?
+    }
+
+    /// One quota as a labelled bar; the bar is decoration, the text says it all.
+    struct QuotaBar: Encodable {
+        let label: String
+        let text: String
+        /// 0…100, for an SVG rectangle's width (the CSP allows no inline styles).
+        let percent: Int
+        let isFull: Bool
+
+        init(label: String, used: Int, limit: Int?, unit: String) {
+            self.label = label
+            if let limit {
+                text = "\(used) of \(limit) \(unit)"
+                percent = limit > 0 ? min(100, used * 100 / limit) : 100
+                isFull = used >= limit
+            } else {
+                text = "\(used) \(unit), no limit on this plan"
+                percent = 0
+                isFull = false
+            }
+        }
+    }
+
     let usage: UsageChart
+    let servers: [ServerRow]
+    let builds: [BuildRow]
+    let quotas: [QuotaBar]
+    let newServerHref: String
+    let serversHref: String
+    let templatesHref: String
     let settingsHref: String
     /// Only for platform administrators.
     let adminHref: String?
@@ -33,6 +100,54 @@ struct DashboardView: Encodable {
     let logoutAction: String
     let csrf: String
     let docsHref: String
+}
+
+extension DashboardView {
+    static func serverRows(_ data: DashboardPageQuery.Data) -> [ServerRow] {
+        data.servers.map { server in
+            let today = data.callsToday[server.id!]
+            return ServerRow(href: SiteRoute.server(.value(server.id!)).path, name: server.name, status: server.status.label,
+                             statusClass: "status-\(server.status.rawValue)", callsToday: today?.calls ?? 0,
+                             errorsToday: today?.errors ?? 0)
+        }
+    }
+
+    static func buildRows(_ data: DashboardPageQuery.Data) -> [BuildRow] {
+        let time = DateFormatter.utc("d MMM HH:mm")
+        return data.latestBuilds.map { build, serverName in
+            BuildRow(serverName: serverName, href: SiteRoute.server(.value(build.$server.id)).path,
+                     status: build.status.label, statusClass: build.status.badgeClass, when: time.string(from: build.createdAt) + " UTC",
+                     outcome: build.versionNumber.map { "version \($0)" })
+        }
+    }
+
+    static func quotas(_ data: DashboardPageQuery.Data, plan: Plan) -> [QuotaBar] {
+        [
+            QuotaBar(label: "Hosted servers", used: data.servers.count, limit: plan.maxServers, unit: "servers"),
+            QuotaBar(label: "Drafts today", used: data.draftsToday, limit: plan.dailyDrafts, unit: "drafts"),
+            QuotaBar(label: "Builds today", used: data.buildsToday, limit: plan.dailyBuilds, unit: "builds"),
+        ]
+    }
+}
+
+extension Build.Status {
+    var label: String {
+        switch self {
+        case .queued: "Queued"
+        case .running: "Running"
+        case .succeeded: "Succeeded"
+        case .failed: "Failed"
+        }
+    }
+
+    /// The server status badge colours, reused.
+    var badgeClass: String {
+        switch self {
+        case .queued, .running: "status-building"
+        case .succeeded: "status-active"
+        case .failed: "status-failed"
+        }
+    }
 }
 
 extension UsageChart {
@@ -50,8 +165,12 @@ extension UsageChart {
             }
         }
         let drafts = month.reduce(0) { $0 + $1.drafts }, builds = month.reduce(0) { $0 + $1.builds }
+        let lastDay = month.count
+        let ticks = [1, 8, 15, 22, lastDay].filter { $0 <= lastDay }.map { Tick(x: ($0 - 1) * step + barWidth, label: String($0)) }
         self.init(
-            width: month.count * step, height: height, bars: bars,
+            width: month.count * step, height: height, viewWidth: month.count * step + 30, viewHeight: height + 18,
+            tickY: height + 13, bars: bars, ticks: ticks, peak: peak,
+            days: month.filter { $0.drafts + $0.builds > 0 }.map { Day(day: $0.day, drafts: $0.drafts, builds: $0.builds) },
             summary: "This month: \(drafts) draft\(drafts == 1 ? "" : "s") and \(builds) build\(builds == 1 ? "" : "s").",
             draftsToday: draftsToday, draftsLimit: plan.dailyDrafts, buildsToday: buildsToday, buildsLimit: plan.dailyBuilds,
             monthDrafts: drafts, monthBuilds: builds

@@ -33,7 +33,7 @@ enum InstallSnippets {
                   code: cursorConfig, href: cursorLink),
             .init(id: "vscode", title: "VS Code", hint: install,
                   code: vscodeConfig, href: vscodeLink),
-            .init(id: "chatgpt", title: "ChatGPT", hint: "Settings → Connectors → Create: paste the URL and choose OAuth once it is available for your instance.",
+            .init(id: "chatgpt", title: "ChatGPT", hint: "Settings → Connectors → Create: paste the URL, choose OAuth, and approve the connection when this site asks you to sign in.",
                   code: endpoint, href: nil),
         ]
     }

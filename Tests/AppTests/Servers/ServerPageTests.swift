@@ -24,6 +24,7 @@ struct ServerPageTests {
             #expect(html.contains("claude mcp add --transport http calculator"))
             #expect(html.contains("/mcp/\(id.uuidString.lowercased())"))
             #expect(!html.contains("bmm_"), "no token is ever printed on the page")
+            #expect(html.contains("choose OAuth, and approve"), "ChatGPT connects with OAuth today")
             // when the form runs it
             let csrf = try #require(BrowserSession.csrfField(in: html))
             let ran = try await browser.postForm(path + "/playground", ["csrf": csrf, "tool": "add", "arg_a": "2", "arg_b": "3", "arguments": ""])
