@@ -47,7 +47,6 @@ enum ForkWizardController {
             return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
         } catch let error as APIError where !["fork_ref_expired", "fork_ref_mismatch", "fork_ref_invalid"].contains(error.code) {
             if error.code == "slug_taken" { errors["slug"] = error.reason }
-            if error.code == "spec_invalid", error.reason.contains("name") { errors["name"] = error.reason }
             return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: errors,
                                     error: error.reason, status: error.status)
         }
