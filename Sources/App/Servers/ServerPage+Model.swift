@@ -89,5 +89,7 @@ struct ServerPageView: Encodable {
     let drafterLabel: String
     let notice: String?
     let error: String?
+    /// "Update available from <template> vN" on a fork whose template has moved on.
+    let templateUpdate: TemplateUpdateBanner?
     let script: String
 }

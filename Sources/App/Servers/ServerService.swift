@@ -18,6 +18,8 @@ struct ServerService: Sendable {
     struct Creation: Sendable {
         var spec: ServerSpec
         var secrets: [String: String]
+        /// Set for a fork: the template and version it records, counted in the same transaction.
+        var fork: ForkOrigin? = nil
     }
 
     /// Stores a new server with its secrets sealed and queues its first build;
@@ -49,9 +51,12 @@ struct ServerService: Sendable {
         server.description = spec.description
         server.status = .draft
         server.specJSON = SpecJSON.encode(spec)
+        server.templateID = creation.fork?.templateID
+        server.templateVersionID = creation.fork?.versionID
         server.createdAt = now
         server.updatedAt = now
         let box = secretBox
+        let fork = creation.fork
         do {
             try await database.writeTransaction { database in
                 try await server.create(on: database)
@@ -68,6 +73,7 @@ struct ServerService: Sendable {
                     "server.created", organization: organizationID, actor: current.user.id, resourceType: "server",
                     resourceID: server.id?.uuidString,
                     metadata: ["slug": spec.slug, "tools": String(spec.tools.count), "secrets": String(secrets.count)])
+                try await fork?.record(server, on: database, audit: audit, actor: current.user.id)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Two creations raced for one slug; the unique index decided.

@@ -5,12 +5,16 @@ import Vapor
 
 /// `/v1/servers`: create (from a draft or a full spec) and list.
 enum ServersAPIController {
-    /// Either `previewId` (+ optional `specEdit`) from the wizard, or a full `spec`.
+    /// Either `previewId` (+ optional `specEdit`) from the wizard, a full `spec`, or a
+    /// marketplace `forkRef` (+ optional `name` and `slug`).
     struct CreateRequest: Content {
         var previewId: UUID?
         var specEdit: SpecEdit?
         var spec: ServerSpec?
         var secrets: [String: String]?
+        var forkRef: String?
+        var name: String?
+        var slug: String?
     }
 
     struct ServerInfo: Content {
@@ -49,6 +53,7 @@ enum ServersAPIController {
     static func create(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let body = try req.content.decode(CreateRequest.self)
+        if let forkRef = body.forkRef { return try await ForkAPIController.create(req, current, body, forkRef: forkRef) }
         let spec = try await resolveSpec(body, req, current)
         let (server, build) = try await req.servers(current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
         return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .created).noStore()

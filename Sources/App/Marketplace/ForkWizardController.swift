@@ -1,0 +1,108 @@
+import Core
+import Fluent
+import Foundation
+import Vapor
+
+/// The template page's Fork button and the fork wizard (`/servers/new/fork?ref=…`):
+/// plain form posts, no script needed.
+enum ForkWizardController {
+    /// `POST /templates/{slug}/fork`: a reference, then the wizard. Signed-out visitors
+    /// sign in and come back to the template's page.
+    static func fork(_ req: Request) async throws -> Response {
+        let slug = req.parameter(.template, as: String.self) ?? ""
+        guard let current = req.currentUser else { return req.redirectToSignIn(returningTo: .template(.value(slug))) }
+        let (token, _) = try await req.forks(current).reference(slug: slug)
+        return req.redirect(to: SiteRoute.forkWizard.path(QueryString([("ref", token)])), redirectType: .normal)
+    }
+
+    static func page(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let token = (try? req.query.get(String.self, at: "ref")) ?? ""
+        let forks = req.forks(current)
+        let offer = try await forks.resolve(token)
+        let slug = try await forks.suggestedSlug(offer.spec.slug)
+        return try await render(req, current, offer, token: token, name: offer.spec.name, slug: slug, values: [:], errors: [:], error: nil)
+    }
+
+    static func submit(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let fields = try req.content.decode([String: String].self)
+        let token = fields["ref"] ?? ""
+        let forks = req.forks(current)
+        let offer = try await forks.resolve(token)
+        let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let slug = (fields["slug"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        var values: [String: String] = [:]
+        for secret in offer.spec.requiredSecrets { values[secret.key] = fields[field(secret.key)] ?? "" }
+
+        var errors: [String: String] = [:]
+        if name.isEmpty { errors["name"] = "Give the server a name." }
+        if !ServerSlug.isValid(slug) { errors["slug"] = ServerSlug.rule }
+        guard errors.isEmpty else {
+            return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: errors,
+                                    error: "Some fields need attention.", status: .unprocessableEntity)
+        }
+        do {
+            let (server, _) = try await forks.create(offer, .init(name: name, slug: slug, secrets: values))
+            return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
+        } catch let error as APIError where !["fork_ref_expired", "fork_ref_mismatch", "fork_ref_invalid"].contains(error.code) {
+            if error.code == "slug_taken" { errors["slug"] = error.reason }
+            return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: errors,
+                                    error: error.reason, status: error.status)
+        }
+    }
+
+    static func field(_ key: String) -> String { "secret_\(key)" }
+
+    static func render(_ req: Request, _ current: CurrentUser, _ offer: ForkService.Offer, token: String, name: String, slug: String,
+                       values: [String: String], errors: [String: String], error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let template = offer.template
+        let author = try await template.$author.id.asyncFlatMap { try await User.find($0, on: req.db) }?.displayName
+        let hints = (try? JSONDecoder().decode([String: SecretHint].self, from: Data(template.secretHintsJSON.utf8))) ?? [:]
+        let time = DateFormatter.utc("HH:mm")
+        let view = ForkWizardView(
+            csrf: req.csrfToken(req.accounts.cookies),
+            action: SiteRoute.forkWizard.path,
+            ref: token,
+            banner: "Forking \(template.title) v\(offer.version.number)" + (author.map { " by \($0)" } ?? ""),
+            templateHref: SiteRoute.template(.value(template.slug)).path,
+            name: name, slug: slug, nameError: errors["name"], slugError: errors["slug"],
+            description: offer.spec.description,
+            domains: offer.spec.allowedDomains, hasDomains: !offer.spec.allowedDomains.isEmpty,
+            tools: offer.spec.tools.enumerated().map { index, tool in
+                .init(number: index + 1, name: tool.name, title: tool.title, description: tool.description,
+                      schema: SpecJSON.pretty(tool.inputSchema), hints: hintLabels(tool.annotations),
+                      hasHints: !hintLabels(tool.annotations).isEmpty, implementation: tool.implementation)
+            },
+            secrets: offer.spec.requiredSecrets.map { secret in
+                let hint = hints[secret.key]
+                let description = hint.map(\.description).flatMap { $0.isEmpty ? nil : $0 } ?? secret.description
+                let link = (hint?.howToGetURL ?? secret.howToGetUrl).flatMap(WizardController.safeLink)
+                return .init(key: secret.key, field: field(secret.key), description: description, linkHref: link, value: values[secret.key] ?? "")
+            },
+            hasSecrets: !offer.spec.requiredSecrets.isEmpty,
+            error: error,
+            expiresNote: "This fork link is valid until \(time.string(from: offer.reference.expiresAt)) UTC; after that, press Fork on the template's page again.",
+            iterateNote: "A fork starts as the template's exact spec. Once it is built, change tools with Iterate on the server's page.",
+            slugCheckHref: SiteRoute.api(.slugAvailability).path)
+        return try await AppShellBuilder.page(req, current, "Marketplace/fork-wizard", title: "Fork \(template.title)", active: .newServer,
+                                              view, status: status)
+    }
+
+    static func hintLabels(_ annotations: ToolAnnotations?) -> [String] {
+        guard let annotations else { return [] }
+        return [
+            annotations.readOnlyHint == true ? "Only reads" : nil,
+            annotations.destructiveHint == true ? "May delete or overwrite data" : nil,
+            annotations.idempotentHint == true ? "Idempotent" : nil,
+            annotations.openWorldHint == true ? "Reaches external services" : nil,
+        ].compactMap { $0 }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
