@@ -89,5 +89,7 @@ struct ServerPageView: Encodable {
     let drafterLabel: String
     let notice: String?
     let error: String?
+    /// Set on a fork whose marketplace template was taken down.
+    let takedown: TakedownBannerView?
     let script: String
 }

@@ -59,6 +59,7 @@ extension Request {
             domains: spec.allowedDomains.joined(separator: "\n"),
             drafterLabel: drafts(current).choice.label,
             notice: notice, error: error,
+            takedown: try await TakedownBannerView.load(for: server, on: db),
             script: site.script("js/server.js")
         )
         return try await AppShellBuilder.page(self, current, "Servers/server", title: server.name, active: .servers, view, status: status)

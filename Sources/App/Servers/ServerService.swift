@@ -136,6 +136,7 @@ struct ServerService: Sendable {
 
     /// Checks `spec` against the stored secrets and queues a build of it: the next version.
     func rebuild(_ server: HostedServer, spec: ServerSpec) async throws {
+        try await TemplateTakedown.checkRebuild(server, spec: spec, on: database)
         let values = try await ServerSecrets(database: database, box: secretBox)
             .values(server: server.id!, organization: server.$organization.id)
         try SpecChecks.validateAndScan(spec, secretValues: Array(values.values))
