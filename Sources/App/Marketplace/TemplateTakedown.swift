@@ -57,6 +57,24 @@ enum TemplateTakedown {
         }
     }
 
+    /// Refuses to make a version live again whose tools are a taken-down template's (a
+    /// rebuilt fork rolling back to what it ran before the takedown). The template's own
+    /// source server is exempt, as it is from the takedown. Rollbacks are rare, taken-down
+    /// templates few: the check reads them all and compares tool by tool.
+    static func checkActivation(_ server: HostedServer, spec: ServerSpec, on database: any Database) async throws {
+        let names = Set(spec.tools.map(\.name))
+        let candidates = try await Template.query(on: database).filter(\.$status == .takedown).all().filter {
+            $0.sourceServerID != server.id && Set($0.toolNames.split(separator: " ").map(String.init)) == names
+        }
+        guard !candidates.isEmpty else { return }
+        let versions = try await TemplateVersion.query(on: database).filter(\.$template.$id ~~ candidates.map { $0.id! }).all()
+        guard let match = versions.first(where: { !isEdited(spec, from: $0) }),
+              let template = candidates.first(where: { $0.id == match.$template.id })
+        else { return }
+        throw APIError(.unprocessableEntity, "takedown_version",
+                       "This version runs the tools of “\(template.title)”, which the moderators took down. Build an edited version instead.")
+    }
+
     /// Called when a build of `server` goes live with `spec`: a fork of a taken-down template
     /// whose tools were edited leaves the template (and serves again); one whose build only
     /// brought back the published tools (queued before the takedown) stays stopped.

@@ -117,6 +117,7 @@ struct ServerService: Sendable {
         guard let version = try await ServerVersion.query(on: database).filter(\.$server.$id == server.id!)
             .filter(\.$number == number).first()
         else { throw APIError(.notFound, "version_not_found", "There is no such version.") }
+        try await TemplateTakedown.checkActivation(server, spec: try SpecJSON.decode(version.specJSON), on: database)
         server.activeVersionID = version.id
         server.status = .active
         server.updatedAt = clock.now()

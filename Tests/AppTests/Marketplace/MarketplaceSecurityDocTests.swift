@@ -71,6 +71,7 @@ struct MarketplaceSecurityDocTests {
         #expect(Self.page.contains("HTTP `410` and `{\"error\": \"\(TemplateTakedown.code)\""))
         #expect(TemplateAccess.takenDown(Template()).code == TemplateTakedown.code)
         #expect(Self.page.contains("`422 takedown_spec_unchanged`"))
+        #expect(Self.page.contains("`422 takedown_version`"))
         #expect(Self.page.contains("every other instance notices within a second"))
         #expect(ServerContextCache().lifetime <= .seconds(1))
         for action in ["verify", "takedown"] {

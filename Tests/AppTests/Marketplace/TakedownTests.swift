@@ -179,6 +179,16 @@ struct TakedownTests {
             #expect(answer.status == .ok)
             #expect((try MCPEndpointTests.result(answer)["structuredContent"] as? [String: Any])?["checked"] as? Bool == true)
             #expect(!(try await setting.forker.browser.get(page).body.string.contains("takedown-banner")))
+            // rolling back to the version from before the takedown would serve its tools again: refused
+            let live = server.activeVersionID
+            let rollback = try await setting.forker.browser.postForm(SiteRoute.server(.value(setting.fork), .activateVersion(.value(1))).path, ["csrf": csrf])
+            #expect(rollback.status == .unprocessableEntity)
+            #expect(rollback.body.string.contains("took down"))
+            #expect(try await HostedServer.find(setting.fork, on: app.db)?.activeVersionID == live)
+            // while the source server, which is no fork, may still roll back (to its only version here)
+            let sourceRollback = try await setting.owner.browser.postForm(SiteRoute.server(.value(setting.source), .activateVersion(.value(1))).path,
+                                                                          ["csrf": setting.owner.browser.csrfCookie ?? ""])
+            #expect(sourceRollback.status == .seeOther)
             // and the template stays down
             #expect(try await Fixtures.reload(app, setting.template).status == .takedown)
         }
