@@ -14,6 +14,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     try app.register(collection: BuildRoutes(accounts: accounts))
     try app.register(collection: OAuthRoutes(accounts: accounts))
     try app.register(collection: MCPRoutes())
+    try app.register(collection: ModerationRoutes(accounts: accounts))
     try app.register(collection: ObservabilityRoutes())
     if config.reloadsFiles {
         try app.register(collection: DevelopmentReloadRoutes())

@@ -17,6 +17,7 @@ enum AdminController {
             search: search,
             searchAction: SiteRoute.admin.path,
             csrf: csrf,
+            templatesHref: SiteRoute.adminTemplates.path,
             users: found.users.map { user in
                 AdminView.UserRow(name: user.displayName, contact: user.email ?? user.phone ?? "", isAdmin: user.isAdmin,
                                   joined: user.createdAt.map(DayLabel.long) ?? "")

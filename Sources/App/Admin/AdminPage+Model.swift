@@ -14,6 +14,8 @@ struct AdminView: Encodable {
     let search: String
     let searchAction: String
     let csrf: String
+    /// The marketplace moderation queue, `/admin/templates`.
+    let templatesHref: String
     let users: [UserRow]
     let organizations: [OrganizationRow]
 }

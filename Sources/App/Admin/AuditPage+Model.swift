@@ -27,6 +27,8 @@ struct AuditView: Encodable {
         "account.created", "account.deleted", "account.profile_updated", "auth.delivery_failed", "auth.magic_link_requested",
         "auth.signed_in", "auth.signed_out", "auth.sign_in_failed", "auth.sms_code_requested", "org.suspended",
         "org.unsuspended", "token.created", "token.revoked",
+        "admin.template.verify", "admin.template.unverify", "admin.template.hide", "admin.template.takedown",
+        "admin.template.dismiss_reports", "admin.template.restore", "template.report",
     ].map(ActionOption.init)
 
     let action: String

@@ -102,6 +102,7 @@ struct BuildQueue: Sendable {
             if let version {
                 server.activeVersionID = version.id
                 server.name = (try? SpecJSON.decode(version.specJSON).name) ?? server.name
+                try await TemplateTakedown.detachIfRebuilt(server, spec: try SpecJSON.decode(version.specJSON), on: database)
             }
             server.status = server.activeVersionID == nil ? .failed : .active
             server.updatedAt = now()

@@ -66,6 +66,9 @@ enum MCPAuthorization {
         if caller.organizationSuspended {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended, and its servers do not run tools. Contact support.")
         }
+        if let live, live.stamp.isTemplateTakenDown {
+            throw try await TemplateTakedown.endpointStopped(templateOf: server, on: req.db)
+        }
         guard let live else {
             throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",
                            headers: ["Retry-After": "2"])

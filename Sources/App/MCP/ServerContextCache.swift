@@ -10,8 +10,8 @@ import Vapor
 /// decrypt the secrets each time. An entry younger than `lifetime` is used as it is;
 /// an older one is checked against the database with one small query (the server's
 /// `Stamp`) and reloaded only when something changed. Changes made through this
-/// instance (build, rollback, secrets, deletion) drop the entry at once; other instances
-/// see them within `lifetime`. Many servers called at random thus cost one query each,
+/// instance (build, rollback, secrets, deletion, a template takedown) drop the entry at
+/// once; other instances see them within `lifetime`. Many servers called at random thus cost one query each,
 /// not a cold start.
 final class ServerContextCache: Sendable {
     struct Entry: Sendable {
@@ -32,6 +32,11 @@ final class ServerContextCache: Sendable {
         let planID: String
         let secretCount: Int
         let secretsUpdatedAt: Date?
+        /// The status of the marketplace template the server was forked from, if any: a
+        /// takedown changes every fork's stamp at once, so every instance notices it.
+        let templateStatus: String?
+
+        var isTemplateTakenDown: Bool { templateStatus == Template.Status.takedown.rawValue }
     }
 
     private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
@@ -98,14 +103,17 @@ final class ServerContextCache: Sendable {
               let row = try await sql.raw("""
                 SELECT s.active_version_id, o.plan,
                        (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
-                       (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at
+                       (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
+                       t.status AS template_status
                 FROM servers s JOIN organizations o ON o.id = s.organization_id
+                LEFT JOIN templates t ON t.id = s.template_id
                 WHERE s.id = \(bind: server)
                 """).first()
         else { return nil }
         return Stamp(activeVersionID: try row.decode(column: "active_version_id", as: UUID?.self),
                      planID: try row.decode(column: "plan", as: String.self),
                      secretCount: try row.decode(column: "secret_count", as: Int.self),
-                     secretsUpdatedAt: try row.decode(column: "secrets_updated_at", as: Date?.self))
+                     secretsUpdatedAt: try row.decode(column: "secrets_updated_at", as: Date?.self),
+                     templateStatus: try row.decode(column: "template_status", as: String?.self))
     }
 }

@@ -226,6 +226,8 @@ enum AdminTemplateAction: String, Hashable, Sendable, CaseIterable {
     case takedown
     /// Marks the template's open reports as handled without other action.
     case dismissReports = "dismiss-reports"
+    /// Undoes a takedown: the template goes back to its owner, hidden.
+    case restore
 }
 
 /// A server's sub-pages and form actions, below `/servers/{id}`.

@@ -91,5 +91,7 @@ struct ServerPageView: Encodable {
     let error: String?
     /// "Update available from <template> vN" on a fork whose template has moved on.
     let templateUpdate: TemplateUpdateBanner?
+    /// Set on a fork whose marketplace template was taken down.
+    let takedown: TakedownBannerView?
     let script: String
 }

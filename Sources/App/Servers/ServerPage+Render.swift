@@ -60,6 +60,7 @@ extension Request {
             drafterLabel: drafts(current).choice.label,
             notice: notice, error: error,
             templateUpdate: try await TemplateUpdateBanner.load(server, on: db),
+            takedown: try await TakedownBannerView.load(for: server, on: db),
             script: site.script("js/server.js")
         )
         return try await AppShellBuilder.page(self, current, "Servers/server", title: server.name, active: .servers, view, status: status)

@@ -123,6 +123,7 @@ struct ServerService: Sendable {
         guard let version = try await ServerVersion.query(on: database).filter(\.$server.$id == server.id!)
             .filter(\.$number == number).first()
         else { throw APIError(.notFound, "version_not_found", "There is no such version.") }
+        try await TemplateTakedown.checkActivation(server, spec: try SpecJSON.decode(version.specJSON), on: database)
         server.activeVersionID = version.id
         server.status = .active
         server.updatedAt = clock.now()
@@ -142,6 +143,7 @@ struct ServerService: Sendable {
 
     /// Checks `spec` against the stored secrets and queues a build of it: the next version.
     func rebuild(_ server: HostedServer, spec: ServerSpec) async throws {
+        try await TemplateTakedown.checkRebuild(server, spec: spec, on: database)
         let values = try await ServerSecrets(database: database, box: secretBox)
             .values(server: server.id!, organization: server.$organization.id)
         try SpecChecks.validateAndScan(spec, secretValues: Array(values.values))

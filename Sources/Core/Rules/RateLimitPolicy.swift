@@ -35,6 +35,8 @@ public struct RateLimitPolicy: Sendable, Equatable {
     public var invitationRequestsPerIP = RateLimitRule(limit: 30, window: 600)
     /// Client metadata documents one signed-in person makes us fetch per hour.
     public var clientMetadataFetchesPerUser = RateLimitRule(limit: 30, window: 3600)
+    /// Marketplace reports one person files per hour (one per template, so this caps a spree).
+    public var templateReportsPerUser = RateLimitRule(limit: 10, window: 3600)
 
     public init(signInSendsPerIP: Int = 20) {
         self.signInSendsPerIP = RateLimitRule(limit: signInSendsPerIP, window: 600)
