@@ -15,6 +15,8 @@ public enum StripeWebhookError: Error, Equatable, Sendable, CustomStringConverti
     case noMatchingSignature
     /// Signed correctly but not an event envelope.
     case malformedEvent
+    /// The verifier has no endpoint secret: with an empty key anyone could sign, so nothing is accepted.
+    case missingSecret
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum StripeWebhookError: Error, Equatable, Sendable, CustomStringConverti
         case .timestampOutsideTolerance: "Stripe webhook: timestamp outside the tolerance"
         case .noMatchingSignature: "Stripe webhook: no signature matches"
         case .malformedEvent: "Stripe webhook: the body is not an event"
+        case .missingSecret: "Stripe webhook: no endpoint secret configured"
         }
     }
 }
@@ -44,6 +47,7 @@ public struct StripeWebhookVerifier: Sendable {
     }
 
     public func verify(payload: some Collection<UInt8>, header: String?, now: Date) throws(StripeWebhookError) {
+        guard !secret.allSatisfy({ $0 == UInt8(ascii: " ") }) else { throw .missingSecret }
         guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { throw .missingHeader }
         let parsed = try SignatureHeader(header)
         guard !parsed.v1.isEmpty else { throw .noV1Signature }

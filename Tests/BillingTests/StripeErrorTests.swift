@@ -130,6 +130,20 @@ struct StripeErrorTests {
         }
     }
 
+    @Test("a session without what its page needs (client secret or URL) is an unreadable answer, not a blank page")
+    func sessionWithoutSecret() async throws {
+        let stripe = FakeStripe()
+        let bare = #"{"id":"cs_test_1","object":"checkout.session","ui_mode":"embedded_page","client_secret":null}"#
+        stripe.enqueue(.respond(status: 200, json: bare), .respond(status: 200, json: bare))
+        try await withFakeStripe(stripe) { server, http in
+            let client = try stripeClient(server, http)
+            let embedded = await stripeError { _ = try await client.createCheckoutSession(embeddedCheckoutRequest, attempt: "1") }
+            let hosted = await stripeError { _ = try await client.createCheckoutSession(hostedCheckoutRequest, attempt: "1") }
+            #expect(embedded == .invalidResponse(status: 200))
+            #expect(hosted == .invalidResponse(status: 200))
+        }
+    }
+
     @Test("any key-shaped word in Stripe's message is masked, and codes with odd characters are not shown")
     func masking() async throws {
         let stripe = FakeStripe()

@@ -98,6 +98,16 @@ struct StripeWebhookTests {
         #expect(throws: expected) { try verifier.verify(payload: Self.payload, header: header, now: Self.now) }
     }
 
+    @Test("an empty endpoint secret accepts nothing, not even a body signed with the empty key")
+    func emptySecret() {
+        for secret in ["", "   "] {
+            let header = StripeWebhookSigner(secret: secret).header(payload: Self.payload, timestamp: Self.timestamp)
+            #expect(throws: StripeWebhookError.missingSecret) {
+                try StripeWebhookVerifier(secret: secret).verify(payload: Self.payload, header: header, now: Self.now)
+            }
+        }
+    }
+
     @Test("errors name neither the secret nor the signature")
     func safeErrors() {
         let header = StripeWebhookSigner(secret: "whsec_other").header(payload: Self.payload, timestamp: Self.timestamp)
