@@ -21,6 +21,10 @@ enum PublishPageController {
         let serverPath = SiteRoute.server(.value(server.id!)).path
 
         if let template = try await publisher.template(publishedFrom: server) {
+            // A second click on "Publish template" (or a stale form) finds it published already.
+            guard fields["action"] == "version" else {
+                return req.redirect(to: SiteRoute.server(.value(server.id!), .publish).path, redirectType: .normal)
+            }
             do {
                 guard template.status != .takedown else { throw TemplateAccess.takenDown(template) }
                 _ = try await publisher.publishVersion(of: template)
@@ -39,7 +43,12 @@ enum PublishPageController {
         if wizard && fields["share"] == nil {
             return req.redirect(to: serverPath, redirectType: .normal)
         }
-        let version = try await publisher.activeVersion(of: server)
+        let version: ServerVersion
+        do {
+            version = try await publisher.activeVersion(of: server)
+        } catch let error as APIError {
+            return try await render(req, current, server, error: error, status: error.status)
+        }
         let spec = try SpecJSON.decode(version.specJSON)
         let draft = PublishFormView.draft(from: fields, spec: spec)
         do {

@@ -96,6 +96,8 @@ struct PublishPageTests {
             // before the build ran: an explanation and the Publish page's link, no form
             let id = try await Publishing.serverWithSecret(browser, build: false)
             let serverPath = "/servers/\(id.uuidString.lowercased())"
+            let tooEarly = try await browser.get(serverPath + "/publish").body.string
+            #expect(tooEarly.contains("id=\"publish-not-ready\""))
             let early = try await browser.get(serverPath + "?from=wizard").body.string
             #expect(early.contains("id=\"share-not-ready\""))
             #expect(!early.contains("id=\"share-form\""))
@@ -124,6 +126,11 @@ struct PublishPageTests {
             #expect(shared.status == .seeOther)
             #expect(shared.headers.first(name: .location) == "/templates/weather")
             #expect(try await Publishing.template(app, "weather").status == .public)
+            // a second click publishes nothing more
+            let twice = try await browser.postForm(serverPath + "/publish", ticked)
+            #expect(twice.status == .seeOther)
+            #expect(try await Template.query(on: app.db).count() == 1)
+            #expect(try await TemplateVersion.query(on: app.db).count() == 1)
             // the done page then shows the template instead of the box
             let later = try await browser.get(serverPath + "?from=wizard").body.string
             #expect(!later.contains("id=\"share-form\""))
