@@ -87,6 +87,8 @@ struct ServerPageView: Encodable {
     let settingsAction: String
     let domains: String
     let drafterLabel: String
+    /// The marketplace: a link to the Publish page, or the wizard's "Share as template" box.
+    let publish: PublishSectionView
     let notice: String?
     let error: String?
     /// "Update available from <template> vN" on a fork whose template has moved on.

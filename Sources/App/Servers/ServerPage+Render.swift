@@ -58,6 +58,7 @@ extension Request {
             settingsAction: SiteRoute.server(serverID, .settings).path,
             domains: spec.allowedDomains.joined(separator: "\n"),
             drafterLabel: drafts(current).choice.label,
+            publish: try await publishSection(current, server),
             notice: notice, error: error,
             templateUpdate: try await TemplateUpdateBanner.load(server, on: db),
             takedown: try await TakedownBannerView.load(for: server, on: db),

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A template's slug: the last part of `/templates/{slug}`, made from its title.
+/// Lowercase ASCII letters and digits joined by single dashes, so a slug reads well in
+/// a link and never needs escaping; the database's unique index has the last word.
+public enum TemplateSlug {
+    public static let maxLength = 60
+
+    /// `title` as a slug: letters and digits kept (accents folded away), everything else
+    /// a dash; "template" when nothing is left.
+    public static func make(from title: String) -> String {
+        let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
+        var slug = ""
+        var pendingDash = false
+        for scalar in folded.unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingDash && !slug.isEmpty { slug.append("-") }
+                pendingDash = false
+                slug.unicodeScalars.append(scalar)
+                if slug.count >= maxLength { break }
+            } else {
+                pendingDash = true
+            }
+        }
+        slug = String(slug.prefix(maxLength))
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? "template" : slug
+    }
+
+    /// The `n`th candidate for `base`: `base`, then `base-2`, `base-3`…, always at most
+    /// `maxLength` characters.
+    public static func candidate(_ base: String, _ n: Int) -> String {
+        guard n > 1 else { return base }
+        let suffix = "-\(n)"
+        var stem = String(base.prefix(maxLength - suffix.count))
+        while stem.hasSuffix("-") { stem.removeLast() }
+        return stem + suffix
+    }
+
+    /// The first candidate for `base` that is neither taken nor reserved.
+    public static func firstFree(_ base: String, taken: Set<String>, reserved: Set<String>) -> String {
+        var n = 1
+        while taken.contains(candidate(base, n)) || reserved.contains(candidate(base, n)) { n += 1 }
+        return candidate(base, n)
+    }
+}
