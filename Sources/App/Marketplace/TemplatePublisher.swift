@@ -74,7 +74,12 @@ struct TemplatePublisher: Sendable {
                 }
                 return template
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
-                // Another publish took the slug between the look-up and the insert.
+                // Another publish of this server won the race (the unique source index), or
+                // another template took the slug between the look-up and the insert.
+                if let existing = try await self.template(publishedFrom: server) {
+                    throw APIError(.conflict, "already_published",
+                                   "This server is already published as “\(existing.title)” (\(existing.slug)). Publish a new version of it instead.")
+                }
                 attempt += 1
             }
         }

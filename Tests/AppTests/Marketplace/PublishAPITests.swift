@@ -46,6 +46,30 @@ struct PublishAPITests {
         }
     }
 
+    @Test("two publishes of one server at once make one template; the other answers already_published", arguments: TestDatabase.all)
+    func concurrentPublish(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Publishing.serverWithSecret(browser)
+            // when four publishes with different titles race past the look-up
+            let statuses = try await withThrowingTaskGroup(of: (HTTPStatus, String).self) { group in
+                for index in 0..<4 {
+                    group.addTask {
+                        let response = try await Publishing.publish(browser, id, title: "Forecasts \(index)")
+                        return (response.status, response.body.string)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // then exactly one template exists and every other answer is a clear 409
+            #expect(statuses.filter { $0.0 == .created }.count == 1, "\(statuses)")
+            for (status, body) in statuses where status != .created {
+                #expect(status == .conflict && body.contains("already_published"), "\(body)")
+            }
+            #expect(try await Template.query(on: app.db).filter(\.$sourceServerID == id).count() == 1)
+        }
+    }
+
     @Test("bad listings answer with clear codes and publish nothing", arguments: TestDatabase.all)
     func validation(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
