@@ -11,6 +11,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     try app.register(collection: WizardRoutes(accounts: accounts))
     try app.register(collection: ServerRoutes(accounts: accounts))
     try app.register(collection: BuildRoutes(accounts: accounts))
+    try app.register(collection: TemplateDiscoveryRoutes(accounts: accounts))
     try app.register(collection: OAuthRoutes(accounts: accounts))
     try app.register(collection: MCPRoutes())
     try app.register(collection: ObservabilityRoutes())

@@ -26,5 +26,6 @@ enum Migrations {
         AddAPITokenScopes(),
         AddBuildHeartbeat(),
         CreateTemplates(),
+        IndexTemplateSearch(),
     ]
 }

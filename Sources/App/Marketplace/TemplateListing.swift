@@ -1,0 +1,112 @@
+import Core
+import Fluent
+import Foundation
+import SQLKit
+
+/// The marketplace listing: one query for the tabs (trending, top, newest), the
+/// category filter, full-text search and keyset pages, on PostgreSQL and SQLite.
+/// Every value that comes from a visitor is a bound parameter.
+struct TemplateListing: Sendable {
+    /// Whose templates to list.
+    enum Scope: Sendable, Equatable {
+        /// Public templates, for everyone.
+        case everyone
+        /// Every template of one workspace, whatever its status (the "Mine" view).
+        case workspace(UUID)
+    }
+
+    struct Query: Sendable {
+        var scope: Scope = .everyone
+        var sort: TemplateSort = .trending
+        var category: TemplateCategory?
+        var search = TemplateSearchQuery("")
+        var cursor: TemplateCursor?
+    }
+
+    static let pageSize = 20
+
+    let database: any Database
+    let now: Date
+
+    func page(_ query: Query, size: Int = Self.pageSize) async throws -> (cards: [TemplateCard], next: TemplateCursor?) {
+        guard let sql = database as? any SQLDatabase else { return ([], nil) }
+        let isPostgres = sql.dialect.name == "postgresql"
+        // Every page of one walk measures ages at the same moment.
+        let at = query.cursor?.at ?? now.timeIntervalSince1970
+        var text = SQLQueryString("SELECT * FROM (SELECT t.id, t.slug, t.title, t.summary, t.category, t.status, t.verified, t.forks, t.latest_version, t.created_at, t.updated_at, u.display_name AS author_name, ")
+        text.appendInterpolation(unsafeRaw: "\(Self.activeDeployments) AS active_deployments, ")
+        switch query.sort {
+        case .trending:
+            if isPostgres {
+                // ((active * 3 + forks) / sqrt(ageDays + 1)), ages in days at `at`.
+                text += "CAST(\(unsafeRaw: Self.activeDeployments) * 3 + t.forks AS DOUBLE PRECISION) / sqrt(GREATEST(EXTRACT(EPOCH FROM (to_timestamp(\(bind: at)) - t.created_at)) / 86400.0, 0) + 1)"
+            } else {
+                // This SQLite is built without its math functions (no sqrt), so it ranks by the
+                // square of the score, n² / (ageDays + 1): n ≥ 0, so the order is the same.
+                text += "CAST(\(unsafeRaw: Self.activeDeployments) * 3 + t.forks AS REAL) * (\(unsafeRaw: Self.activeDeployments) * 3 + t.forks) / (MAX((\(bind: at) - t.created_at) / 86400.0, 0) + 1.0)"
+            }
+        case .top:
+            text += "CAST(\(unsafeRaw: Self.activeDeployments) + t.forks AS \(unsafeRaw: isPostgres ? "DOUBLE PRECISION" : "REAL"))"
+        case .newest:
+            // Seconds since 1970: SQLite stores dates that way; PostgreSQL converts.
+            text += isPostgres ? "CAST(EXTRACT(EPOCH FROM t.created_at) AS DOUBLE PRECISION)" : "CAST(t.created_at AS REAL)"
+        }
+        text += " AS score FROM templates t LEFT JOIN users u ON u.id = t.author_id WHERE "
+        switch query.scope {
+        case .everyone: text += "t.status = \(bind: Template.Status.public.rawValue)"
+        case .workspace(let organization): text += "t.organization_id = \(bind: organization)"
+        }
+        if let category = query.category {
+            text += " AND t.category = \(bind: category.rawValue)"
+        }
+        if !query.search.isEmpty {
+            if isPostgres {
+                text += " AND t.search_vector @@ to_tsquery('english', \(bind: query.search.postgresTSQuery))"
+            } else {
+                text += " AND t.id IN (SELECT template_id FROM templates_search WHERE templates_search MATCH \(bind: query.search.fts5Query))"
+            }
+        }
+        text += ") ranked"
+        if let cursor = query.cursor {
+            text += " WHERE (score < \(bind: cursor.value) OR (score = \(bind: cursor.value) AND id < \(bind: cursor.id)))"
+        }
+        text += " ORDER BY score DESC, id DESC LIMIT \(bind: size + 1)"
+
+        let rows = try await sql.raw(text).all()
+        var cards: [TemplateCard] = []
+        var last: (value: Double, id: UUID)?
+        for row in rows.prefix(size) {
+            let id = try row.decode(column: "id", as: UUID.self)
+            cards.append(TemplateCard(
+                slug: try row.decode(column: "slug", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
+                summary: try row.decode(column: "summary", as: String.self),
+                category: TemplateCategory(rawValue: try row.decode(column: "category", as: String.self)) ?? .other,
+                status: Template.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
+                verified: try row.decode(column: "verified", as: Bool.self),
+                forks: try row.decode(column: "forks", as: Int.self),
+                activeDeployments: try row.decode(column: "active_deployments", as: Int.self),
+                author: TemplateAuthor.publicName(try row.decode(column: "author_name", as: String?.self)),
+                latestVersion: try row.decode(column: "latest_version", as: Int.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self)
+            ))
+            last = (try row.decode(column: "score", as: Double.self), id)
+        }
+        guard rows.count > size, let last else { return (cards, nil) }
+        return (cards, TemplateCursor(sort: query.sort, value: last.value, id: last.id, at: at))
+    }
+
+    /// Servers forked from the template that are live now.
+    private static let activeDeployments =
+        "(SELECT COUNT(*) FROM servers s WHERE s.template_id = t.id AND s.status = '\(HostedServer.Status.active.rawValue)')"
+}
+
+/// How an author is named in public: their display name, never an address.
+enum TemplateAuthor {
+    static func publicName(_ displayName: String?) -> String {
+        let name = (displayName ?? "").split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return name.isEmpty ? "A former member" : name
+    }
+}
