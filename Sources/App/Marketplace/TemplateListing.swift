@@ -33,28 +33,19 @@ struct TemplateListing: Sendable {
         let isPostgres = sql.dialect.name == "postgresql"
         // Every page of one walk measures ages at the same moment.
         let at = query.cursor?.at ?? now.timeIntervalSince1970
-        var text = SQLQueryString("SELECT * FROM (SELECT t.id, t.slug, t.title, t.summary, t.category, t.status, t.verified, t.forks, t.latest_version, t.created_at, t.updated_at, u.display_name AS author_name, ")
-        text.appendInterpolation(unsafeRaw: "\(Self.activeDeployments) AS active_deployments, ")
-        switch query.sort {
-        case .trending:
-            if isPostgres {
-                // ((active * 3 + forks) / sqrt(ageDays + 1)), ages in days at `at`.
-                text += "CAST(\(unsafeRaw: Self.activeDeployments) * 3 + t.forks AS DOUBLE PRECISION) / sqrt(GREATEST(EXTRACT(EPOCH FROM (to_timestamp(\(bind: at)) - t.created_at)) / 86400.0, 0) + 1)"
-            } else {
-                // This SQLite is built without its math functions (no sqrt), so it ranks by the
-                // square of the score, n² / (ageDays + 1): n ≥ 0, so the order is the same.
-                text += "CAST(\(unsafeRaw: Self.activeDeployments) * 3 + t.forks AS REAL) * (\(unsafeRaw: Self.activeDeployments) * 3 + t.forks) / (MAX((\(bind: at) - t.created_at) / 86400.0, 0) + 1.0)"
-            }
-        case .top:
-            text += "CAST(\(unsafeRaw: Self.activeDeployments) + t.forks AS \(unsafeRaw: isPostgres ? "DOUBLE PRECISION" : "REAL"))"
-        case .newest:
-            // Seconds since 1970: SQLite stores dates that way; PostgreSQL converts.
-            text += isPostgres ? "CAST(EXTRACT(EPOCH FROM t.created_at) AS DOUBLE PRECISION)" : "CAST(t.created_at AS REAL)"
-        }
-        text += " AS score FROM templates t LEFT JOIN users u ON u.id = t.author_id WHERE "
+        // 1. `base`: the templates in scope with their live forks, counted once for all of them;
+        // 2. `ranked`: each one's sort value; 3. one page of ids in order; only those 20 rows
+        // are then joined to their listing fields and authors.
+        var text: SQLQueryString = """
+            WITH base AS MATERIALIZED (
+            SELECT t.id, t.forks, t.created_at, COALESCE(d.active, 0) AS active FROM templates t
+            LEFT JOIN (SELECT template_id, COUNT(*) AS active FROM servers
+            WHERE status = \(bind: HostedServer.Status.active.rawValue) AND template_id IS NOT NULL GROUP BY template_id) d
+            ON d.template_id = t.id WHERE
+            """
         switch query.scope {
-        case .everyone: text += "t.status = \(bind: Template.Status.public.rawValue)"
-        case .workspace(let organization): text += "t.organization_id = \(bind: organization)"
+        case .everyone: text += " t.status = \(bind: Template.Status.public.rawValue)"
+        case .workspace(let organization): text += " t.organization_id = \(bind: organization)"
         }
         if let category = query.category {
             text += " AND t.category = \(bind: category.rawValue)"
@@ -66,11 +57,34 @@ struct TemplateListing: Sendable {
                 text += " AND t.id IN (SELECT template_id FROM templates_search WHERE templates_search MATCH \(bind: query.search.fts5Query))"
             }
         }
-        text += ") ranked"
+        text += "), ranked AS (SELECT id, active, "
+        switch query.sort {
+        case .trending:
+            if isPostgres {
+                // (active * 3 + forks) / sqrt(ageDays + 1), ages in days at `at`.
+                text += "CAST(active * 3 + forks AS DOUBLE PRECISION) / sqrt(GREATEST(EXTRACT(EPOCH FROM (to_timestamp(\(bind: at)) - created_at)) / 86400.0, 0) + 1)"
+            } else {
+                // This SQLite is built without its math functions (no sqrt), so it ranks by the
+                // square of the score, n² / (ageDays + 1): n ≥ 0, so the order is the same.
+                text += "CAST(active * 3 + forks AS REAL) * (active * 3 + forks) / (MAX((\(bind: at) - created_at) / 86400.0, 0) + 1.0)"
+            }
+        case .top:
+            text += "CAST(active + forks AS \(unsafeRaw: isPostgres ? "DOUBLE PRECISION" : "REAL"))"
+        case .newest:
+            // Seconds since 1970: SQLite stores dates that way; PostgreSQL converts.
+            text += isPostgres ? "CAST(EXTRACT(EPOCH FROM created_at) AS DOUBLE PRECISION)" : "CAST(created_at AS REAL)"
+        }
+        text += " AS score FROM base), page AS (SELECT id, active, score FROM ranked"
         if let cursor = query.cursor {
             text += " WHERE (score < \(bind: cursor.value) OR (score = \(bind: cursor.value) AND id < \(bind: cursor.id)))"
         }
-        text += " ORDER BY score DESC, id DESC LIMIT \(bind: size + 1)"
+        text += " ORDER BY score DESC, id DESC LIMIT \(bind: size + 1))"
+        text += """
+             SELECT t.id, t.slug, t.title, t.summary, t.category, t.status, t.verified, t.forks, t.latest_version,
+            t.created_at, t.updated_at, u.display_name AS author_name, page.active AS active_deployments, page.score
+            FROM page JOIN templates t ON t.id = page.id LEFT JOIN users u ON u.id = t.author_id
+            ORDER BY page.score DESC, page.id DESC
+            """
 
         let rows = try await sql.raw(text).all()
         var cards: [TemplateCard] = []
@@ -96,10 +110,6 @@ struct TemplateListing: Sendable {
         guard rows.count > size, let last else { return (cards, nil) }
         return (cards, TemplateCursor(sort: query.sort, value: last.value, id: last.id, at: at))
     }
-
-    /// Servers forked from the template that are live now.
-    private static let activeDeployments =
-        "(SELECT COUNT(*) FROM servers s WHERE s.template_id = t.id AND s.status = '\(HostedServer.Status.active.rawValue)')"
 }
 
 /// How an author is named in public: their display name, never an address.
