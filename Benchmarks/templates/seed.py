@@ -113,7 +113,7 @@ def main():
             servers += 1
     db.commit()
     public = db.execute("SELECT COUNT(*) FROM templates WHERE status = 'public'").fetchone()[0]
-    indexed = db.execute("SELECT COUNT(*) FROM templates_search").fetchone()[0]
+    indexed = db.execute("SELECT COUNT(*) FROM templates_search_keys").fetchone()[0]
     print(json.dumps({"templates": len(templates), "public": public, "servers": servers, "search_rows": indexed}))
 
 

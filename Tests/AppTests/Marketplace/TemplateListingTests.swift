@@ -121,6 +121,11 @@ struct TemplateListingTests {
             notes.title = "Zettelkasten notes"
             try await notes.save(on: app.db)
             #expect(try await slugs(app, "?q=zettelkasten") == ["notes"])
+            #expect(try await slugs(app, "?q=keep%20notes") == ["notes"], "the old text is forgotten, the unchanged text kept")
+            // and deletions (a workspace deleted with its templates)
+            try await notes.delete(on: app.db)
+            #expect(try await slugs(app, "?q=zettelkasten").isEmpty)
+            #expect(try await slugs(app, "?q=weather") == ["weather"])
         }
     }
 
