@@ -33,16 +33,22 @@ struct TemplateListing: Sendable {
         let isPostgres = sql.dialect.name == "postgresql"
         // Every page of one walk measures ages at the same moment.
         let at = query.cursor?.at ?? now.timeIntervalSince1970
-        // 1. `base`: the templates in scope with their live forks, counted once for all of them;
-        // 2. `ranked`: each one's sort value; 3. one page of ids in order; only those 20 rows
-        // are then joined to their listing fields and authors.
-        var text: SQLQueryString = """
-            WITH base AS MATERIALIZED (
-            SELECT t.id, t.forks, t.created_at, COALESCE(d.active, 0) AS active FROM templates t
-            LEFT JOIN (SELECT template_id, COUNT(*) AS active FROM servers
-            WHERE status = \(bind: HostedServer.Status.active.rawValue) AND template_id IS NOT NULL GROUP BY template_id) d
-            ON d.template_id = t.id WHERE
-            """
+        // 1. `base`: the templates in scope with their live forks, counted once for all of them
+        // (newest does not rank by them, so it counts them for the page's rows only);
+        // 2. `ranked`: each one's sort value; 3. one page of ids in order; only those rows are
+        // then joined to their listing fields and authors.
+        let ranksByUse = query.sort != .newest
+        var text: SQLQueryString = "WITH base AS MATERIALIZED (SELECT t.id, t.forks, t.created_at, "
+        if ranksByUse {
+            text += """
+                COALESCE(d.active, 0) AS active FROM templates t
+                LEFT JOIN (SELECT template_id, COUNT(*) AS active FROM servers
+                WHERE status = \(bind: HostedServer.Status.active.rawValue) AND template_id IS NOT NULL GROUP BY template_id) d
+                ON d.template_id = t.id WHERE
+                """
+        } else {
+            text += "0 AS active FROM templates t WHERE"
+        }
         switch query.scope {
         case .everyone: text += " t.status = \(bind: Template.Status.public.rawValue)"
         case .workspace(let organization): text += " t.organization_id = \(bind: organization)"
@@ -83,8 +89,15 @@ struct TemplateListing: Sendable {
         text += " ORDER BY score DESC, id DESC LIMIT \(bind: size + 1))"
         text += """
              SELECT t.id, t.slug, t.title, t.summary, t.category, t.status, t.verified, t.forks, t.latest_version,
-            t.created_at, t.updated_at, u.display_name AS author_name, page.active AS active_deployments, page.score
-            FROM page JOIN templates t ON t.id = page.id LEFT JOIN users u ON u.id = t.author_id
+            t.created_at, t.updated_at, u.display_name AS author_name, page.score,
+            """
+        if ranksByUse {
+            text += "page.active AS active_deployments"
+        } else {
+            text += "(SELECT COUNT(*) FROM servers s WHERE s.template_id = t.id AND s.status = \(bind: HostedServer.Status.active.rawValue)) AS active_deployments"
+        }
+        text += """
+             FROM page JOIN templates t ON t.id = page.id LEFT JOIN users u ON u.id = t.author_id
             ORDER BY page.score DESC, page.id DESC
             """
 

@@ -58,6 +58,9 @@ struct TemplateListingTests {
             #expect(busy["forks"] as? Int == 1)
             #expect(busy["author"] as? String == "Author")
             #expect(!json.description.contains("@example.com"), "never an email address")
+            // newest counts live forks for its page's rows only; the counts are the same
+            let newest = try AccountDataTests.json(try await get(app, "/v1/templates?sort=newest"))
+            #expect((newest["templates"] as? [[String: Any]])?.first { $0["slug"] as? String == "busy-newcomer" }?["activeDeployments"] as? Int == 2)
         }
     }
 
