@@ -13,6 +13,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     try app.register(collection: ForkRoutes(accounts: accounts))
     try app.register(collection: BuildRoutes(accounts: accounts))
     try app.register(collection: PublishRoutes(accounts: accounts))
+    try app.register(collection: TemplateDiscoveryRoutes(accounts: accounts))
     try app.register(collection: OAuthRoutes(accounts: accounts))
     try app.register(collection: MCPRoutes())
     try app.register(collection: ModerationRoutes(accounts: accounts))

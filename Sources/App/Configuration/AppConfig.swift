@@ -86,6 +86,8 @@ public struct AppConfig: Sendable {
     public var holdsDatabaseLock = false
     /// `restore` replaces the database file, so start-up must not open it (no pragmas, no migrations).
     public var opensDatabaseAtStart = true
+    /// `export` writes the public site as files without a database: its sitemap lists no templates.
+    public var isStaticExport = false
     /// On SIGTERM: how long in-flight requests, tool calls and a running build get to finish
     /// (`BMM_SHUTDOWN_GRACE_SECONDS`, default 20).
     public var shutdownGrace: Duration = .seconds(20)

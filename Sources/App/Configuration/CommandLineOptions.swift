@@ -58,6 +58,7 @@ public struct CommandLineOptions: Sendable, Equatable {
         if command == "export" {
             config.cachePages = false
             config.autoMigrate = false
+            config.isStaticExport = true
         }
         if command == "migrate" || command == "backup" {
             config.autoMigrate = false

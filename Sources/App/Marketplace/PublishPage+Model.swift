@@ -37,11 +37,11 @@ struct PublishFormView: Encodable {
     /// The field `error` is about (`title`, `category`, `summary`, `description`, `hints`), for `aria-invalid`.
     let errorField: String?
     let submitLabel: String
-    let maxTitle = TemplateListing.maxTitle
-    let maxSummary = TemplateListing.maxSummary
-    let maxDescription = TemplateListing.maxDescription
+    let maxTitle = TemplateListingText.maxTitle
+    let maxSummary = TemplateListingText.maxSummary
+    let maxDescription = TemplateListingText.maxDescription
 
-    init(action: String, csrf: String, fromWizard: Bool = false, draft: TemplateListing.Draft, spec: ServerSpec,
+    init(action: String, csrf: String, fromWizard: Bool = false, draft: TemplateListingText.Draft, spec: ServerSpec,
          submitLabel: String, error: String? = nil, errorCode: String? = nil, findings: [SpecFinding] = []) {
         self.action = action
         self.csrf = csrf
@@ -74,13 +74,13 @@ struct PublishFormView: Encodable {
 
     /// The listing a form posted: `title`, `category`, `summary`, `description`,
     /// and `hint_KEY_description` / `hint_KEY_url` for each of the spec's secrets.
-    static func draft(from fields: [String: String], spec: ServerSpec) -> TemplateListing.Draft {
+    static func draft(from fields: [String: String], spec: ServerSpec) -> TemplateListingText.Draft {
         var hints: [String: SecretHint] = [:]
         for secret in spec.requiredSecrets {
             hints[secret.key] = SecretHint(description: fields["hint_\(secret.key)_description"] ?? "",
                                            howToGetURL: fields["hint_\(secret.key)_url"])
         }
-        return TemplateListing.Draft(title: fields["title"] ?? "", category: fields["category"] ?? "",
+        return TemplateListingText.Draft(title: fields["title"] ?? "", category: fields["category"] ?? "",
                                      summary: fields["summary"] ?? "", description: fields["description"] ?? "",
                                      secretHints: hints)
     }

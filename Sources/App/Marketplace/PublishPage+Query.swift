@@ -6,21 +6,21 @@ import Vapor
 extension TemplatePublisher {
     /// The listing a server suggests before anyone typed: its name, description and
     /// tools, and each secret's own description and link.
-    static func suggestedDraft(_ server: HostedServer, spec: ServerSpec) -> TemplateListing.Draft {
+    static func suggestedDraft(_ server: HostedServer, spec: ServerSpec) -> TemplateListingText.Draft {
         var summary = server.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        if summary.count > TemplateListing.maxSummary {
-            summary = String(summary.prefix(TemplateListing.maxSummary - 1)).trimmingCharacters(in: .whitespaces) + "…"
+        if summary.count > TemplateListingText.maxSummary {
+            summary = String(summary.prefix(TemplateListingText.maxSummary - 1)).trimmingCharacters(in: .whitespaces) + "…"
         }
         var description = summary.isEmpty ? "" : summary + "\n\n"
         description += "## Tools\n\n" + spec.tools.map { "- `\($0.name)`: \($0.description)" }.joined(separator: "\n")
-        return TemplateListing.Draft(title: server.name, category: TemplateCategory.other.rawValue, summary: summary,
-                                     description: description, secretHints: TemplateListing.suggestedHints(for: spec))
+        return TemplateListingText.Draft(title: server.name, category: TemplateCategory.other.rawValue, summary: summary,
+                                     description: description, secretHints: TemplateListingText.suggestedHints(for: spec))
     }
 
     /// What a server's page and its Publish page show of the marketplace. `form` is the
     /// listing form to show (nil: none), with what was typed and what went wrong.
     func section(for server: HostedServer, csrf: String, wizardBox: Bool, withForm: Bool,
-                 draft: TemplateListing.Draft? = nil, error: APIError? = nil, findings: [SpecFinding] = []) async throws -> PublishSectionView {
+                 draft: TemplateListingText.Draft? = nil, error: APIError? = nil, findings: [SpecFinding] = []) async throws -> PublishSectionView {
         let serverID = Parameter.value(server.id!)
         let publishPath = SiteRoute.server(serverID, .publish).path
         let live = try await server.activeVersionID.asyncFlatMap { try await ServerVersion.find($0, on: database) }

@@ -64,7 +64,7 @@ enum PublishPageController {
     }
 
     private static func render(_ req: Request, _ current: CurrentUser, _ server: HostedServer, wizard: Bool = false,
-                               draft: TemplateListing.Draft? = nil, error: APIError? = nil, findings: [SpecFinding] = [],
+                               draft: TemplateListingText.Draft? = nil, error: APIError? = nil, findings: [SpecFinding] = [],
                                notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let csrf = req.csrfToken(req.accounts.cookies)
         let section = try await req.templatePublisher(current).section(

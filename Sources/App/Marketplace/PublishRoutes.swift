@@ -16,10 +16,10 @@ struct PublishRoutes: RouteCollection {
         templatePages.post(.template(.key, .visibility), use: TemplateEditController.visibility)
 
         let api = routes.grouped(SignInRequired.unauthorized)
-        api.post(.api(.templates), use: TemplatesAPIController.publish)
-        api.get(.api(.templatesMine), use: TemplatesAPIController.mine)
-        api.patch(.api(.template(.key)), use: TemplatesAPIController.update)
-        api.patch(.api(.templateVisibility(.key)), use: TemplatesAPIController.visibility)
-        api.post(.api(.templateVersions(.key)), use: TemplatesAPIController.publishVersion)
+        api.post(.api(.templates), use: TemplatePublishAPIController.publish)
+        api.get(.api(.templatesMine), use: TemplatePublishAPIController.mine)
+        api.patch(.api(.template(.key)), use: TemplatePublishAPIController.update)
+        api.patch(.api(.templateVisibility(.key)), use: TemplatePublishAPIController.visibility)
+        api.post(.api(.templateVersions(.key)), use: TemplatePublishAPIController.publishVersion)
     }
 }

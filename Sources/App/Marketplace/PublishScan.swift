@@ -6,11 +6,11 @@ import Foundation
 /// stored secret values, and the listing's texts for credentials and those values.
 /// Findings name the field and the kind; none repeats a secret.
 enum PublishScan {
-    static func findings(spec: ServerSpec, listing: TemplateListing, secretValues: [String]) -> [SpecFinding] {
+    static func findings(spec: ServerSpec, listing: TemplateListingText, secretValues: [String]) -> [SpecFinding] {
         SpecScanner.findings(in: spec, secretValues: secretValues) + findings(listing: listing, secretValues: secretValues)
     }
 
-    static func findings(listing: TemplateListing, secretValues: [String]) -> [SpecFinding] {
+    static func findings(listing: TemplateListingText, secretValues: [String]) -> [SpecFinding] {
         var findings: [SpecFinding] = []
         let values = Set(secretValues.filter { $0.count >= CodeScanner.minimumSecretValueLength })
         for (path, text) in listing.texts {

@@ -8,7 +8,7 @@ enum TemplateEditController {
     static func page(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let publisher = req.templatePublisher(current)
-        let template = try await publisher.ownedForChange(try TemplatesAPIController.slug(req))
+        let template = try await publisher.ownedForChange(try TemplatePublishAPIController.slug(req))
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap {
             ["saved": "Listing saved.", "hidden": "Hidden: only your workspace sees it now; forks keep running.",
              "public": "Public again: listed, searchable and forkable."][$0]
@@ -19,7 +19,7 @@ enum TemplateEditController {
     static func save(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let publisher = req.templatePublisher(current)
-        let template = try await publisher.ownedForChange(try TemplatesAPIController.slug(req))
+        let template = try await publisher.ownedForChange(try TemplatePublishAPIController.slug(req))
         let fields = try req.content.decode([String: String].self)
         let spec = try await spec(of: template, publisher)
         let draft = PublishFormView.draft(from: fields, spec: spec)
@@ -39,7 +39,7 @@ enum TemplateEditController {
     static func visibility(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let publisher = req.templatePublisher(current)
-        let template = try await publisher.owned(try TemplatesAPIController.slug(req))
+        let template = try await publisher.owned(try TemplatePublishAPIController.slug(req))
         let shared = (try req.content.decode([String: String].self))["shared"] == "true"
         try await publisher.setShared(template, shared)
         return req.redirect(to: SiteRoute.template(.value(template.slug), .edit).path(QueryString([("notice", shared ? "public" : "hidden")])),
@@ -51,7 +51,7 @@ enum TemplateEditController {
             ?? ServerSpec(name: "", slug: "", description: "", tools: [])
     }
 
-    private static func render(_ req: Request, _ current: CurrentUser, _ template: Template, draft: TemplateListing.Draft?,
+    private static func render(_ req: Request, _ current: CurrentUser, _ template: Template, draft: TemplateListingText.Draft?,
                                error: APIError? = nil, findings: [SpecFinding] = [], notice: String? = nil,
                                status: HTTPStatus = .ok) async throws -> Response {
         let publisher = req.templatePublisher(current)
@@ -59,7 +59,7 @@ enum TemplateEditController {
         let slug = Parameter.value(template.slug)
         let csrf = req.csrfToken(req.accounts.cookies)
         let listing = template.listing
-        let shown = draft ?? TemplateListing.Draft(title: listing.title, category: listing.category.rawValue, summary: listing.summary,
+        let shown = draft ?? TemplateListingText.Draft(title: listing.title, category: listing.category.rawValue, summary: listing.summary,
                                                   description: listing.descriptionMarkdown, secretHints: listing.secretHints)
         let form = PublishFormView(action: SiteRoute.template(slug, .edit).path, csrf: csrf, draft: shown, spec: spec,
                                    submitLabel: "Save listing", error: error?.reason, errorCode: error?.code, findings: findings)

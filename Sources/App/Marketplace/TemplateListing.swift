@@ -1,118 +1,137 @@
 import Core
+import Fluent
 import Foundation
+import SQLKit
 
-/// What a publisher writes about a template, checked: the title, category, short and
-/// long descriptions, and one hint per required secret. Never a secret value.
-struct TemplateListing: Sendable, Equatable {
-    var title: String
-    var category: TemplateCategory
-    var summary: String
-    var descriptionMarkdown: String
-    var secretHints: [String: SecretHint]
-
-    static let maxTitle = 80
-    static let maxSummary = 200
-    static let maxDescription = 20_000
-    static let maxHintDescription = 500
-    static let maxURL = 500
-
-    /// Raw input from the API or a form, before any check.
-    struct Draft: Sendable {
-        var title: String
-        var category: String
-        var summary: String
-        var description: String
-        var secretHints: [String: SecretHint]
+/// The marketplace listing: one query for the tabs (trending, top, newest), the
+/// category filter, full-text search and keyset pages, on PostgreSQL and SQLite.
+/// Every value that comes from a visitor is a bound parameter.
+struct TemplateListing: Sendable {
+    /// Whose templates to list.
+    enum Scope: Sendable, Equatable {
+        /// Public templates, for everyone.
+        case everyone
+        /// Every template of one workspace, whatever its status (the "Mine" view).
+        case workspace(UUID)
     }
 
-    /// `draft` trimmed and checked against the spec it describes: a 422 naming the
-    /// first problem (`title_required`, `unknown_category`, `unknown_secret_hint`, …).
-    static func validated(_ draft: Draft, spec: ServerSpec) throws -> TemplateListing {
-        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        let summary = draft.summary.trimmingCharacters(in: .whitespacesAndNewlines)
-        let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty else { throw problem("title_required", "Give the template a title.") }
-        guard title.count <= maxTitle else { throw problem("title_too_long", "The title can be at most \(maxTitle) characters.") }
-        guard let category = TemplateCategory(rawValue: draft.category.trimmingCharacters(in: .whitespaces)) else {
-            throw problem("unknown_category", "Choose one of the categories: "
-                + TemplateCategory.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+    struct Query: Sendable {
+        var scope: Scope = .everyone
+        var sort: TemplateSort = .trending
+        var category: TemplateCategory?
+        var search = TemplateSearchQuery("")
+        var cursor: TemplateCursor?
+    }
+
+    static let pageSize = 20
+
+    let database: any Database
+    let now: Date
+
+    func page(_ query: Query, size: Int = Self.pageSize) async throws -> (cards: [TemplateCard], next: TemplateCursor?) {
+        guard let sql = database as? any SQLDatabase else { return ([], nil) }
+        let isPostgres = sql.dialect.name == "postgresql"
+        // Every page of one walk measures ages at the same moment.
+        let at = query.cursor?.at ?? now.timeIntervalSince1970
+        // 1. `base`: the templates in scope with their live forks, counted once for all of them
+        // (newest does not rank by them, so it counts them for the page's rows only);
+        // 2. `ranked`: each one's sort value; 3. one page of ids in order; only those rows are
+        // then joined to their listing fields and authors.
+        let ranksByUse = query.sort != .newest
+        var text: SQLQueryString = "WITH base AS MATERIALIZED (SELECT t.id, t.forks, t.created_at, "
+        if ranksByUse {
+            text += """
+                COALESCE(d.active, 0) AS active FROM templates t
+                LEFT JOIN (SELECT template_id, COUNT(*) AS active FROM servers
+                WHERE status = \(bind: HostedServer.Status.active.rawValue) AND template_id IS NOT NULL GROUP BY template_id) d
+                ON d.template_id = t.id WHERE
+                """
+        } else {
+            text += "0 AS active FROM templates t WHERE"
         }
-        guard !summary.isEmpty else { throw problem("summary_required", "Write a short description: a sentence on what the template does.") }
-        guard summary.count <= maxSummary else {
-            throw problem("summary_too_long", "The short description can be at most \(maxSummary) characters; the long description has room for more.")
+        switch query.scope {
+        case .everyone: text += " t.status = \(bind: Template.Status.public.rawValue)"
+        case .workspace(let organization): text += " t.organization_id = \(bind: organization)"
         }
-        guard description.count <= maxDescription else {
-            throw problem("description_too_long", "The long description can be at most \(maxDescription) characters.")
+        if let category = query.category {
+            text += " AND t.category = \(bind: category.rawValue)"
         }
-        let declared = Set(spec.requiredSecrets.map(\.key))
-        var hints: [String: SecretHint] = [:]
-        for (key, hint) in draft.secretHints.sorted(by: { $0.key < $1.key }) {
-            guard declared.contains(key) else {
-                throw problem("unknown_secret_hint", "\(key) is not one of the server's required secrets, so it cannot have a hint.")
+        if !query.search.isEmpty {
+            if isPostgres {
+                text += " AND t.search_vector @@ to_tsquery('english', \(bind: query.search.postgresTSQuery))"
+            } else {
+                // `+t.id`: filter the covering scan with the matches rather than look up each match's
+                // wide row; a word most templates contain must not cost a lookup per template.
+                text += " AND +t.id IN (SELECT k.template_id FROM templates_search s JOIN templates_search_keys k ON k.key = s.rowid WHERE templates_search MATCH \(bind: query.search.fts5Query))"
             }
-            let text = hint.description.trimmingCharacters(in: .whitespacesAndNewlines)
-            let url = hint.howToGetURL?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-            guard text.count <= maxHintDescription else {
-                throw problem("hint_too_long", "The hint for \(key) can be at most \(maxHintDescription) characters.")
+        }
+        text += "), ranked AS (SELECT id, active, "
+        switch query.sort {
+        case .trending:
+            if isPostgres {
+                // (active * 3 + forks) / sqrt(ageDays + 1), ages in days at `at`.
+                text += "CAST(active * 3 + forks AS DOUBLE PRECISION) / sqrt(GREATEST(EXTRACT(EPOCH FROM (to_timestamp(\(bind: at)) - created_at)) / 86400.0, 0) + 1)"
+            } else {
+                // This SQLite is built without its math functions (no sqrt), so it ranks by the
+                // square of the score, n² / (ageDays + 1): n ≥ 0, so the order is the same.
+                text += "CAST(active * 3 + forks AS REAL) * (active * 3 + forks) / (MAX((\(bind: at) - created_at) / 86400.0, 0) + 1.0)"
             }
-            if let url {
-                guard url.count <= maxURL, TemplateMarkdown.isWebURL(url) else {
-                    throw problem("invalid_hint_url", "The how-to-get link for \(key) must be an http:// or https:// address.")
-                }
-            }
-            hints[key] = SecretHint(description: text, howToGetURL: url)
+        case .top:
+            text += "CAST(active + forks AS \(unsafeRaw: isPostgres ? "DOUBLE PRECISION" : "REAL"))"
+        case .newest:
+            // Seconds since 1970: SQLite stores dates that way; PostgreSQL converts.
+            text += isPostgres ? "CAST(EXTRACT(EPOCH FROM created_at) AS DOUBLE PRECISION)" : "CAST(created_at AS REAL)"
         }
-        return TemplateListing(title: title, category: category, summary: summary, descriptionMarkdown: description,
-                               secretHints: hints)
-    }
-
-    /// The hints a spec suggests by itself: each secret's description and its
-    /// how-to-get link when that is a web address.
-    static func suggestedHints(for spec: ServerSpec) -> [String: SecretHint] {
-        var hints: [String: SecretHint] = [:]
-        for secret in spec.requiredSecrets {
-            let url = secret.howToGetUrl.flatMap { TemplateMarkdown.isWebURL($0) ? $0 : nil }
-            hints[secret.key] = SecretHint(description: String(secret.description.prefix(maxHintDescription)), howToGetURL: url)
+        text += " AS score FROM base), page AS (SELECT id, active, score FROM ranked"
+        if let cursor = query.cursor {
+            text += " WHERE (score < \(bind: cursor.value) OR (score = \(bind: cursor.value) AND id < \(bind: cursor.id)))"
         }
-        return hints
-    }
-
-    /// `hints` for the secrets `spec` declares: kept where the key stays, suggested
-    /// where it is new. A new version may add or drop secrets.
-    static func reconciled(_ hints: [String: SecretHint], with spec: ServerSpec) -> [String: SecretHint] {
-        var result = suggestedHints(for: spec)
-        for key in result.keys { if let kept = hints[key] { result[key] = kept } }
-        return result
-    }
-
-    /// Every text a reader of the listing sees, with where it is, for the scanners.
-    var texts: [(path: String, text: String)] {
-        var texts = [("title", title), ("summary", summary), ("description", descriptionMarkdown)]
-        for (key, hint) in secretHints.sorted(by: { $0.key < $1.key }) {
-            texts.append(("secretHints.\(key).description", hint.description))
-            if let url = hint.howToGetURL { texts.append(("secretHints.\(key).howToGetUrl", url)) }
+        text += " ORDER BY score DESC, id DESC LIMIT \(bind: size + 1))"
+        text += """
+             SELECT t.id, t.slug, t.title, t.summary, t.category, t.status, t.verified, t.forks, t.latest_version,
+            t.created_at, t.updated_at, u.display_name AS author_name, page.score,
+            """
+        if ranksByUse {
+            text += "page.active AS active_deployments"
+        } else {
+            text += "(SELECT COUNT(*) FROM servers s WHERE s.template_id = t.id AND s.status = \(bind: HostedServer.Status.active.rawValue)) AS active_deployments"
         }
-        return texts
-    }
+        text += """
+             FROM page JOIN templates t ON t.id = page.id LEFT JOIN users u ON u.id = t.author_id
+            ORDER BY page.score DESC, page.id DESC
+            """
 
-    private static func problem(_ code: String, _ message: String) -> APIError {
-        APIError(.unprocessableEntity, code, message)
+        let rows = try await sql.raw(text).all()
+        var cards: [TemplateCard] = []
+        var last: (value: Double, id: UUID)?
+        for row in rows.prefix(size) {
+            let id = try row.decode(column: "id", as: UUID.self)
+            cards.append(TemplateCard(
+                slug: try row.decode(column: "slug", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
+                summary: try row.decode(column: "summary", as: String.self),
+                category: TemplateCategory(rawValue: try row.decode(column: "category", as: String.self)) ?? .other,
+                status: Template.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
+                verified: try row.decode(column: "verified", as: Bool.self),
+                forks: try row.decode(column: "forks", as: Int.self),
+                activeDeployments: try row.decode(column: "active_deployments", as: Int.self),
+                author: TemplateAuthor.publicName(try row.decode(column: "author_name", as: String?.self)),
+                latestVersion: try row.decode(column: "latest_version", as: Int.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self)
+            ))
+            last = (try row.decode(column: "score", as: Double.self), id)
+        }
+        guard rows.count > size, let last else { return (cards, nil) }
+        return (cards, TemplateCursor(sort: query.sort, value: last.value, id: last.id, at: at))
     }
 }
 
-extension Template {
-    var secretHints: [String: SecretHint] {
-        (try? JSONDecoder().decode([String: SecretHint].self, from: Data(secretHintsJSON.utf8))) ?? [:]
-    }
-
-    static func encodeHints(_ hints: [String: SecretHint]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: (try? encoder.encode(hints)) ?? Data("{}".utf8), as: UTF8.self)
-    }
-
-    var listing: TemplateListing {
-        TemplateListing(title: title, category: category, summary: summary, descriptionMarkdown: descriptionMarkdown,
-                        secretHints: secretHints)
+/// How an author is named in public: their display name, never an address.
+enum TemplateAuthor {
+    static func publicName(_ displayName: String?) -> String {
+        let name = (displayName ?? "").split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return name.isEmpty ? "A former member" : name
     }
 }

@@ -30,7 +30,7 @@ struct TemplatePublisher: Sendable {
     }
 
     /// Publishes `server`'s live version as version 1 of a new public template.
-    func publish(_ server: HostedServer, listing draft: TemplateListing.Draft) async throws -> Template {
+    func publish(_ server: HostedServer, listing draft: TemplateListingText.Draft) async throws -> Template {
         try requireOwn(server)
         if let existing = try await template(publishedFrom: server) {
             throw APIError(.conflict, "already_published",
@@ -38,7 +38,7 @@ struct TemplatePublisher: Sendable {
         }
         let version = try await activeVersion(of: server)
         let spec = try SpecJSON.decode(version.specJSON)
-        let listing = try TemplateListing.validated(draft, spec: spec)
+        let listing = try TemplateListingText.validated(draft, spec: spec)
         try await scan(spec, listing, server: server)
 
         let now = clock.now()
@@ -95,7 +95,7 @@ struct TemplatePublisher: Sendable {
                            "Version \(version.number) of the server is what v\(latest.number) of the template already holds. Build a change first.")
         }
         var listing = template.listing
-        listing.secretHints = TemplateListing.reconciled(listing.secretHints, with: spec)
+        listing.secretHints = TemplateListingText.reconciled(listing.secretHints, with: spec)
         try await scan(spec, listing, server: server)
 
         let now = clock.now()
@@ -123,10 +123,10 @@ struct TemplatePublisher: Sendable {
     }
 
     /// Replaces the listing: title, category, descriptions and hints.
-    func update(_ template: Template, listing draft: TemplateListing.Draft) async throws {
+    func update(_ template: Template, listing draft: TemplateListingText.Draft) async throws {
         let latest = try await latestVersion(of: template)
         let spec = try latest.map { try SpecJSON.decode($0.specJSON) } ?? ServerSpec(name: "", slug: "", description: "", tools: [])
-        let listing = try TemplateListing.validated(draft, spec: spec)
+        let listing = try TemplateListingText.validated(draft, spec: spec)
         let values = try await sourceSecretValues(of: template)
         let findings = PublishScan.findings(listing: listing, secretValues: values)
         guard findings.isEmpty else { throw PublishBlocked(findings: findings) }
@@ -207,7 +207,7 @@ struct TemplatePublisher: Sendable {
         }
     }
 
-    private func scan(_ spec: ServerSpec, _ listing: TemplateListing, server: HostedServer) async throws {
+    private func scan(_ spec: ServerSpec, _ listing: TemplateListingText, server: HostedServer) async throws {
         do {
             try SpecValidator.check(spec)
         } catch {
@@ -230,7 +230,7 @@ struct TemplatePublisher: Sendable {
         return TemplateSlug.firstFree(base, taken: Set(taken), reserved: ReservedTemplateSlugs.all)
     }
 
-    private func apply(_ listing: TemplateListing, to template: Template) {
+    private func apply(_ listing: TemplateListingText, to template: Template) {
         template.title = listing.title
         template.category = listing.category
         template.summary = listing.summary

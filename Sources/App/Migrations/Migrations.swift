@@ -27,5 +27,6 @@ enum Migrations {
         AddBuildHeartbeat(),
         CreateTemplates(),
         IndexTemplateSource(),
+        IndexTemplateSearch(),
     ]
 }

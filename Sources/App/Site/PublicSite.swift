@@ -58,6 +58,7 @@ struct PublicSite: Sendable {
             meta: meta,
             nav: [
                 Link(title: "Docs", href: SiteRoute.docsIndex.path, isCurrent: isDocs),
+                link("Templates", .templates),
                 link("Pricing", .pricing),
                 link("Changelog", .changelog),
             ],

@@ -4,8 +4,11 @@ import Vapor
 /// Machine-read files of the public site: sitemap, robots, search index, web
 /// manifest, service worker, fingerprinted assets, and the offline fallback page.
 enum SiteFilesController {
+    /// The content's pages; on the live app also `/templates` and every public template,
+    /// read from the database on each request (the static export has no database, so its
+    /// sitemap lists the content only).
     static func sitemap(_ req: Request) async throws -> Response {
-        try await req.publicFile(.sitemap, contentType: "application/xml; charset=utf-8") {
+        let response = try await req.publicFile(.sitemap, contentType: "application/xml; charset=utf-8") {
             let site = req.site
             var xml = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -17,6 +20,13 @@ enum SiteFilesController {
             }
             return xml + "</urlset>\n"
         }
+        guard !req.application.config.isStaticExport, let cached = response.body.buffer else { return response }
+        let templates = try await TemplateSitemap(database: req.db).entries(baseURL: req.site.baseURL)
+        var body = String(buffer: cached)
+        body.removeLast("</urlset>\n".count)
+        body += templates + "</urlset>\n"
+        response.body = .init(string: body)
+        return response
     }
 
     static func robots(_ req: Request) async throws -> Response {

@@ -27,6 +27,7 @@ enum AppShellBuilder {
                 tab("Overview", .dashboard, "home"),
                 tab("Servers", .servers, "server"),
                 tab("Create", .newServer, "plus"),
+                tab("Templates", .templates, "grid"),
                 tab("Audit", .audit, "list"),
                 tab("Settings", .settings, "gear"),
             ],

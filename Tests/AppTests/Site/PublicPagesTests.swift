@@ -147,7 +147,8 @@ struct PublicPagesTests {
             let site = app.publicSite
             let sitemap = try await get(app, "/sitemap.xml").body.string
             let locations = Set(sitemap.components(separatedBy: "<loc>").dropFirst().map { $0.components(separatedBy: "</loc>")[0] })
-            let expected = Set(SiteMap.routes(site.content).filter(\.isIndexable).map(site.url))
+            // The live app adds the marketplace (its templates are in `TemplatePagesTests`).
+            let expected = Set(SiteMap.routes(site.content).filter(\.isIndexable).map(site.url) + [site.url(.templates)])
             #expect(locations == expected)
             #expect(locations.contains(site.url(.docs(path: "oauth"))))
             let robots = try await get(app, "/robots.txt").body.string
