@@ -80,6 +80,7 @@ let package = Package(
         .target(
             name: "Messaging",
             dependencies: [
+                "Core",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

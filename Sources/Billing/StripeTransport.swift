@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Core
 import Foundation
 import NIOCore
 
@@ -63,29 +64,17 @@ struct StripeTransport: Sendable {
     }
 }
 
-/// Stripe's base URL, checked once when the client is built.
+/// Stripe's base URL, checked once when the client is built (see `ServiceBaseURL`: plain
+/// http only on loopback, so a typo in `STRIPE_API_BASE` cannot send the key in clear text).
 struct StripeEndpoint: Sendable {
     private let base: String
 
-    /// Accepts `https://host[:port][/prefix]`, and plain `http` only for loopback hosts (a local Stripe-compatible
-    /// server), so a typo in `STRIPE_API_BASE` cannot send the secret key in clear text.
     init(_ baseURL: String) throws(StripeError) {
-        var trimmed = baseURL.trimmingCharacters(in: .whitespaces)
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard
-            let components = URLComponents(string: trimmed),
-            let scheme = components.scheme?.lowercased(),
-            let host = components.host, !host.isEmpty,
-            components.user == nil, components.password == nil,
-            components.query == nil, components.fragment == nil
-        else {
-            throw .misconfigured("base URL must be an absolute http(s) URL without credentials, query or fragment")
+        do {
+            base = try ServiceBaseURL(baseURL).text
+        } catch {
+            throw .misconfigured(error.message)
         }
-        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
-        guard scheme == "https" || (scheme == "http" && loopback) else {
-            throw .misconfigured("base URL must use https (http only on loopback)")
-        }
-        self.base = trimmed
     }
 
     func url(_ path: String, query: String = "") -> String {

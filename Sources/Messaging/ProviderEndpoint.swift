@@ -1,28 +1,18 @@
+import Core
 import Foundation
 
-/// A provider's base URL, checked once when a client is built.
+/// A provider's base URL, checked once when a client is built (see `ServiceBaseURL`:
+/// plain http only on loopback, so a typo in configuration cannot send credentials in
+/// clear text).
 struct ProviderEndpoint: Sendable {
     private let base: String
 
-    /// Accepts `https://host[:port][/prefix]`, and plain `http` only for loopback hosts (local test servers), so a
-    /// typo in configuration cannot send credentials in clear text.
     init(_ baseURL: String) throws(DeliveryError) {
-        var trimmed = baseURL.trimmingCharacters(in: .whitespaces)
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard
-            let components = URLComponents(string: trimmed),
-            let scheme = components.scheme?.lowercased(),
-            let host = components.host, !host.isEmpty,
-            components.user == nil, components.password == nil,
-            components.query == nil, components.fragment == nil
-        else {
-            throw .misconfigured("base URL must be an absolute http(s) URL without credentials, query or fragment")
+        do {
+            base = try ServiceBaseURL(baseURL).text
+        } catch {
+            throw .misconfigured(error.message)
         }
-        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
-        guard scheme == "https" || (scheme == "http" && loopback) else {
-            throw .misconfigured("base URL must use https (http only on loopback)")
-        }
-        self.base = trimmed
     }
 
     func url(_ path: String) -> String { base + path }

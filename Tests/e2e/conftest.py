@@ -1,5 +1,6 @@
 """Fixtures for end-to-end tests: a real `bmm serve` process, a static export of
 the same site served by a plain static file server, and headless Chromium."""
+import contextlib
 import os
 import pathlib
 import socket
@@ -34,12 +35,11 @@ def wait_for(url, timeout=60):
     raise RuntimeError(f"{url} did not come up within {timeout}s")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """A running app on SQLite in a fresh data folder; yields its base URL."""
+@contextlib.contextmanager
+def running_app(data):
+    """`bmm serve` on SQLite in the data folder `data`; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    data = tmp_path_factory.mktemp("data")
     # Every test signs in from 127.0.0.1; the per-address limit is for the real world.
     # Without development reload, whose script is the one thing the export leaves out.
     env = dict(os.environ, BMM_DATA_DIR=str(data), BMM_PORT=str(port), BMM_PUBLIC_URL=base, BMM_SIGNIN_SENDS_PER_IP="1000",
@@ -54,6 +54,13 @@ def server(tmp_path_factory):
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A running app on SQLite in a fresh data folder; yields its base URL."""
+    with running_app(tmp_path_factory.mktemp("data")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

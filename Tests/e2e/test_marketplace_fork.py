@@ -7,17 +7,14 @@ Publishing is another part of the marketplace; the template rows are written str
 this test's own SQLite database, as publishing would leave them.
 """
 import json
-import os
 import sqlite3
-import subprocess
 import time
 import uuid
 
 import pytest
-import requests
 
 from accounts import signed_in_session
-from conftest import BINARY, ROOT, free_port, wait_for
+from conftest import running_app
 from test_mcp import Hosted, create_token, run_client, sdk_python
 
 V1 = {
@@ -41,21 +38,9 @@ V2 = dict(V1, tools=[dict(V1["tools"][0], implementation=(
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """Its own `bmm serve` on SQLite, so the test can write template rows into its database."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     data = tmp_path_factory.mktemp("marketplace")
-    env = dict(os.environ, BMM_DATA_DIR=str(data), BMM_PORT=str(port), BMM_PUBLIC_URL=base, BMM_SIGNIN_SENDS_PER_IP="1000",
-               BMM_RELOAD="off")
-    env.pop("DATABASE_URL", None)
-    log = open(data / "serve.log", "w")
-    process = subprocess.Popen([BINARY, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(base + "/healthz")
+    with running_app(data) as base:
         yield base, data / "bmm.sqlite"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def database_id(db, value):
