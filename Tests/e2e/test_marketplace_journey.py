@@ -173,9 +173,13 @@ def test_publish_find_fork_call_update(server, mode):
         domains.clear()
         domains.send_keys("units.example.com")
         domains.find_element(By.XPATH, "./ancestor::form").submit()
+        # the form's answer must have arrived before the browser is sent anywhere else
+        WebDriverWait(author, 20).until(EC.staleness_of(domains))
         wait_live(author, server, source_id, other_than=before)
         author.get(server + f"/servers/{source_id}/publish")
+        button = author.find_element(By.CSS_SELECTOR, "#publish-version-form button")
         click(author, "#publish-version-form button")
+        WebDriverWait(author, 20).until(EC.staleness_of(button))
         WebDriverWait(author, 20).until(lambda d: api(d, server, f"/v1/templates/{slug}")["template"]["latestVersion"] == 2)
 
         # 5. the fork's page offers the update; the forker reviews and applies it
@@ -188,7 +192,9 @@ def test_publish_find_fork_call_update(server, mode):
         assert "units.example.com" in forker.page_source, "the diff shows the new allowed domain"
         assert_fits(forker, mode)
         screenshot(forker, f"market_{mode}_6_update")
+        apply = forker.find_element(By.CSS_SELECTOR, "#template-update-form button[type='submit']")
         click(forker, "#template-update-form button[type='submit']")
+        WebDriverWait(forker, 20).until(EC.staleness_of(apply))
         WebDriverWait(forker, 20).until(EC.url_matches(rf"/servers/{fork_id}(\?.*)?$"))
         wait_live(forker, server, fork_id, other_than=before)
         update = api(forker, server, f"/v1/servers/{fork_id}/template-update")
