@@ -42,8 +42,7 @@ struct DashboardPageQuery: Sendable {
         guard !servers.isEmpty, let sql = database as? any SQLDatabase else { return [:] }
         // Calls still waiting in the recorder's batch count too.
         try await hosting.calls.flush(on: database)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = DayLabel.utcCalendar
         let midnight = calendar.startOfDay(for: usage.now)
         struct Row: Decodable {
             let server_id: UUID

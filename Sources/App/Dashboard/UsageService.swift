@@ -29,8 +29,7 @@ struct UsageService: Sendable {
 
     /// Counts per day of the current UTC month, day 1 first.
     func thisMonth(organization: UUID) async throws -> [(day: Int, drafts: Int, builds: Int)] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = DayLabel.utcCalendar
         let parts = calendar.dateComponents([.year, .month], from: now)
         let days = calendar.range(of: .day, in: .month, for: now)?.count ?? 30
         let prefix = String(format: "%04d-%02d-", parts.year!, parts.month!)

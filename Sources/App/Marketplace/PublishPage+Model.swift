@@ -144,23 +144,3 @@ struct TemplateEditPageView: Encodable {
     let notice: String?
     let publish: Form
 }
-
-extension PublishSectionView {
-    static func statusLabel(_ status: Template.Status) -> String {
-        switch status {
-        case .public: "Public"
-        case .hidden: "Hidden"
-        case .draft: "Draft"
-        case .takedown: "Taken down"
-        }
-    }
-
-    static func statusClass(_ status: Template.Status) -> String {
-        switch status {
-        case .public: "status-active"
-        case .hidden: "badge-warn"
-        case .draft: "status-building"
-        case .takedown: "status-failed"
-        }
-    }
-}

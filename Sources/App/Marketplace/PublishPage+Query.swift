@@ -33,7 +33,7 @@ extension TemplatePublisher {
             let slug = Parameter.value(template.slug)
             published = .init(
                 title: template.title, href: SiteRoute.template(slug).path, editHref: SiteRoute.template(slug, .edit).path,
-                status: PublishSectionView.statusLabel(template.status), statusClass: PublishSectionView.statusClass(template.status),
+                status: template.status.label, statusClass: template.status.badgeClass,
                 isTakenDown: template.status == .takedown, latestVersion: template.latestVersion,
                 nextVersionSource: differs && template.status != .takedown ? live?.number : nil,
                 nextVersion: template.latestVersion + 1, versionAction: publishPath)

@@ -66,7 +66,7 @@ enum TemplateEditController {
         let source = try? await publisher.sourceServer(of: template)
         let view = TemplateEditPageView(
             title: template.title, slug: template.slug, templateHref: SiteRoute.template(slug).path,
-            status: PublishSectionView.statusLabel(template.status), statusClass: PublishSectionView.statusClass(template.status),
+            status: template.status.label, statusClass: template.status.badgeClass,
             isPublic: template.status == .public, visibilityAction: SiteRoute.template(slug, .visibility).path, csrf: csrf,
             latestVersion: template.latestVersion,
             publishHref: source.map { SiteRoute.server(.value($0.id!), .publish).path }, notice: notice,

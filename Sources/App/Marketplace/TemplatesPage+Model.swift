@@ -90,22 +90,11 @@ extension TemplatesPageView.Card {
         verified = card.verified
         updated = dates.string(from: card.updatedAt)
         updatedISO = ISO8601DateFormatter().string(from: card.updatedAt)
-        statusBadge = showsStatus || card.status != .public ? TemplateStatusLabel.label(card.status) : nil
+        statusBadge = showsStatus || card.status != .public ? card.status.label : nil
         statusClass = "template-status-\(card.status.rawValue)"
     }
 
     static func count(_ value: Int, _ noun: String) -> String {
         "\(value) \(noun)\(value == 1 ? "" : "s")"
-    }
-}
-
-enum TemplateStatusLabel {
-    static func label(_ status: Template.Status) -> String {
-        switch status {
-        case .public: "Public"
-        case .hidden: "Hidden"
-        case .draft: "Draft"
-        case .takedown: "Taken down"
-        }
     }
 }

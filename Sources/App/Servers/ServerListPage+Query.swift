@@ -11,8 +11,7 @@ struct ServerListPageQuery: Sendable {
         guard !servers.isEmpty else { return [:] }
         // Calls still waiting in the recorder's batch count too.
         try await hosting.calls.flush(on: database)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = DayLabel.utcCalendar
         let today = calendar.startOfDay(for: now)
         let start = calendar.date(byAdding: .day, value: -(ServerListView.sparkDays - 1), to: today)!
         let calls = try await ToolCallRecord.query(on: database).filter(\.$server.$id ~~ servers).filter(\.$at >= start).all()

@@ -15,7 +15,8 @@ enum DayLabel {
         return "\(parts.day!) \(months[parts.month! - 1]) \(parts.year!)"
     }
 
-    private static let utcCalendar: Calendar = {
+    /// The Gregorian calendar in UTC: quota days, usage and call counts all start at midnight UTC.
+    static let utcCalendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar
