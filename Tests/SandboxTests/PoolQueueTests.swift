@@ -28,8 +28,10 @@ struct PoolQueueTests {
                     await pool.run(body, arguments: ["tag": .string("noisy-\(n)")], workspace: noisyCaller.workspace, server: noisyCaller.server,
                                    fetcher: fetcher)
                 }
+                // Child tasks start in no set order: each call is queued before the next is
+                // added, so arrival order is the tag order the assertions compare against.
+                await pool.waitUntil { $0.queued == n + 1 }
             }
-            await pool.waitUntil { $0.queued == noisy }
             group.addTask {
                 await pool.run(body, arguments: ["tag": "quiet"], workspace: quietCaller.workspace, server: quietCaller.server, fetcher: fetcher)
             }
