@@ -98,6 +98,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
+                "Billing",
                 "Core",
                 "Drafting",
                 "Egress",

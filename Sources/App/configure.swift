@@ -48,6 +48,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         throw ConfigError(problems: ["BMM_ENCRYPTION_KEY must be 32 bytes encoded as base64"])
     }
     app.secretBox = box
+    app.billing = try BillingEnvironment.make(config.billing, app: app)
     try app.configureHosting(config)
     app.oauthMetadataCache = OAuthMetadataCache()
     if config.isProduction && (config.mail == .outbox || config.sms == .outbox) {

@@ -1,11 +1,5 @@
 import Core
 
-/// How a plan is billed. The raw values are Stripe's `recurring.interval`.
-public enum BillingInterval: String, CaseIterable, Codable, Sendable {
-    case month
-    case year
-}
-
 /// Which Checkout page the customer sees.
 public enum CheckoutUI: Equatable, Sendable {
     /// Stripe.js mounts the form in our page (`ui_mode=embedded_page`); Stripe sends the customer to `returnURL`

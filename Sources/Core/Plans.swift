@@ -49,6 +49,10 @@ public struct Plan: Sendable, Equatable {
     /// CPU and wall-clock time one tool call may use, in milliseconds.
     public var toolCPUMilliseconds: Int = 1000
     public var toolWallMilliseconds: Int = 10000
+    /// Tool calls the workspace's servers may answer per quota period (a billing month); `nil` = no limit.
+    public var monthlyToolCalls: Int? = nil
+    /// Templates and template versions the workspace may publish per quota period.
+    public var monthlyTemplatePublishes: Int = 0
 
     public var isFree: Bool { price == nil && !isCustomPriced }
 }
@@ -82,7 +86,9 @@ public enum PlanTable {
             PlanFeature(label: "Template marketplace", availability: .included),
             PlanFeature(label: "Community support", availability: .included),
         ],
-        toolCallsPerMinute: 60
+        toolCallsPerMinute: 60,
+        monthlyToolCalls: 10_000,
+        monthlyTemplatePublishes: 3
     )
 
     public static let pro = Plan(
@@ -102,7 +108,9 @@ public enum PlanTable {
             PlanFeature(label: "Private templates", availability: .included),
             PlanFeature(label: "Email support", availability: .included),
         ],
-        toolCallsPerMinute: 600
+        toolCallsPerMinute: 600,
+        monthlyToolCalls: 250_000,
+        monthlyTemplatePublishes: 20
     )
 
     public static let team = Plan(
@@ -125,7 +133,9 @@ public enum PlanTable {
         ],
         toolCallsPerMinute: 3_000,
         toolCPUMilliseconds: 2000,
-        toolWallMilliseconds: 20000
+        toolWallMilliseconds: 20000,
+        monthlyToolCalls: 2_000_000,
+        monthlyTemplatePublishes: 100
     )
 
     public static let enterprise = Plan(
@@ -148,6 +158,8 @@ public enum PlanTable {
         ],
         toolCallsPerMinute: 10_000,
         toolCPUMilliseconds: 5000,
-        toolWallMilliseconds: 30000
+        toolWallMilliseconds: 30000,
+        monthlyToolCalls: nil,
+        monthlyTemplatePublishes: 1_000
     )
 }

@@ -56,7 +56,7 @@ enum AuthAPIController {
             throw APIError(.badRequest, error.code, error.message)
         }
         let signedIn = try await req.loginService().verifySMSCode(phone: phone, code: body.code, attempt: req.cookies[req.accounts.cookies.attempt]?.string)
-        let response = try req.json(Me(signedIn.user, signedIn.organization, role: Membership.Role.owner.rawValue))
+        let response = try req.json(Me(signedIn.user, signedIn.organization, plan: req.application.config.plans.plan(for: signedIn.organization), role: Membership.Role.owner.rawValue))
         req.startSession(on: response, token: signedIn.sessionToken)
         return response.noStore()
     }

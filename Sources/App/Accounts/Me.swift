@@ -25,8 +25,7 @@ struct Me: Content {
     let plan: PlanInfo
     let isAdmin: Bool
 
-    init(_ user: User, _ organization: Organization, role: String?) {
-        let plan = PlanTable.plan(organization.planID)
+    init(_ user: User, _ organization: Organization, plan: Plan, role: String?) {
         self.user = .init(id: user.id!, email: user.email, phone: user.phone, displayName: user.displayName)
         org = .init(id: organization.id!, name: organization.name, role: role)
         self.plan = .init(id: plan.id.rawValue, name: plan.name)
@@ -37,6 +36,6 @@ struct Me: Content {
     static func load(_ current: CurrentUser, on database: any Database) async throws -> Me {
         let membership = try await Membership.query(on: database)
             .filter(\.$user.$id == current.user.id!).filter(\.$organization.$id == current.organization.id!).first()
-        return Me(current.user, current.organization, role: membership?.role)
+        return Me(current.user, current.organization, plan: current.plan, role: membership?.role)
     }
 }

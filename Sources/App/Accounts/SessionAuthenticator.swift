@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Vapor
 
@@ -8,6 +9,8 @@ struct CurrentUser: Authenticatable {
     /// Set for browser sessions; `nil` when the request came with an API token.
     let session: Session?
     let apiToken: APIToken?
+    /// The workspace's plan as `PlanPolicy` resolves it (override, Stripe, or the billing-off default).
+    let plan: Plan
 }
 
 /// Loads the person behind a request: the session cookie (browsers) or an
@@ -25,11 +28,13 @@ struct SessionAuthenticator: AsyncMiddleware {
                                headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
             }
             try await request.tokenService().checkReach(token, path: request.url.path)
-            request.auth.login(CurrentUser(user: user, organization: organization, session: nil, apiToken: token))
+            request.auth.login(CurrentUser(user: user, organization: organization, session: nil, apiToken: token,
+                                           plan: request.application.config.plans.plan(for: organization)))
             request.noteWorkspace(organization.id)
         } else if let token = request.cookies[cookies.session]?.string, !token.isEmpty,
                   let session = try await SessionService(database: request.db, now: now, random: request.application.random).find(token: token) {
-            request.auth.login(CurrentUser(user: session.user, organization: session.organization, session: session, apiToken: nil))
+            request.auth.login(CurrentUser(user: session.user, organization: session.organization, session: session, apiToken: nil,
+                                           plan: request.application.config.plans.plan(for: session.organization)))
             request.noteWorkspace(session.organization.id)
         }
         return try await next.respond(to: request)

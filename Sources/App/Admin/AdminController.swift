@@ -25,7 +25,7 @@ enum AdminController {
             organizations: found.organizations.map { organization in
                 AdminView.OrganizationRow(
                     name: organization.name,
-                    plan: PlanTable.plan(organization.planID).name,
+                    plan: req.application.config.plans.plan(for: organization).name,
                     isSuspended: organization.suspendedAt != nil,
                     action: SiteRoute.adminOrganization(.value(organization.id!), organization.suspendedAt == nil ? .suspend : .unsuspend).path
                 )

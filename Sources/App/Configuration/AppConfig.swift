@@ -103,6 +103,8 @@ public struct AppConfig: Sendable {
     public var logFormat: LogFormat = .text
     /// `BMM_METRICS_TOKEN`: a bearer token that reads `/metrics` from anywhere (loopback needs none).
     public var metricsToken: String?
+    /// Stripe billing, or off (`BillingSettings.off`: every workspace on `BMM_DEFAULT_PLAN`).
+    public var billing: BillingSettings = .off
 
     public var isProduction: Bool { mode == .production }
     /// `https` or `http`, from the public URL.
@@ -312,6 +314,7 @@ extension AppConfig {
         if let metricsToken, metricsToken.utf8.count < 32 {
             problems.append("BMM_METRICS_TOKEN must be at least 32 characters")
         }
+        let billing = BillingSettings.load(value, production: mode == .production, problems: &problems)
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
 
         if mode == .development {
@@ -356,7 +359,8 @@ extension AppConfig {
             rateLimits: rateLimits,
             toolCalls: toolCalls,
             logFormat: logFormat,
-            metricsToken: metricsToken
+            metricsToken: metricsToken,
+            billing: billing
         )
     }
 

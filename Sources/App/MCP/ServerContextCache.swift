@@ -30,6 +30,7 @@ final class ServerContextCache: Sendable {
     struct Stamp: Sendable, Equatable {
         let activeVersionID: UUID?
         let planID: String
+        let planOverride: String?
         let secretCount: Int
         let secretsUpdatedAt: Date?
         /// The status of the marketplace template the server was forked from, if any: a
@@ -83,7 +84,7 @@ final class ServerContextCache: Sendable {
         }
         let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: server.$organization.id)
         let entry = Entry(server: server, versionID: versionID, versionNumber: version.number, spec: try SpecJSON.decode(version.specJSON), secrets: secrets,
-                          plan: PlanTable.plan(PlanID(rawValue: stamp.planID) ?? .hobby), stamp: stamp, checkedAt: .now)
+                          plan: app.config.plans.plan(stored: stamp.planID, override: stamp.planOverride), stamp: stamp, checkedAt: .now)
         store(entry)
         return entry
     }
@@ -101,7 +102,7 @@ final class ServerContextCache: Sendable {
     static func stamp(of server: UUID, on database: any Database) async throws -> Stamp? {
         guard let sql = database as? any SQLDatabase,
               let row = try await sql.raw("""
-                SELECT s.active_version_id, o.plan,
+                SELECT s.active_version_id, o.plan, o.plan_override,
                        (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
                        (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
                        t.status AS template_status
@@ -112,6 +113,7 @@ final class ServerContextCache: Sendable {
         else { return nil }
         return Stamp(activeVersionID: try row.decode(column: "active_version_id", as: UUID?.self),
                      planID: try row.decode(column: "plan", as: String.self),
+                     planOverride: try row.decode(column: "plan_override", as: String?.self),
                      secretCount: try row.decode(column: "secret_count", as: Int.self),
                      secretsUpdatedAt: try row.decode(column: "secrets_updated_at", as: Date?.self),
                      templateStatus: try row.decode(column: "template_status", as: String?.self))

@@ -77,7 +77,7 @@ struct TemplateUpdateService: Sendable {
         guard missing.isEmpty else { throw SecretsRequired(keys: missing) }
 
         try SpecChecks.validateAndScan(proposed, secretValues: Array(stored.values) + Array(provided.values))
-        let plan = PlanTable.plan(current.organization.planID)
+        let plan = current.plan
         let used = try await UsageService(database: database, now: clock.now()).today(.build, organization: server.$organization.id)
         try BuildQueue.checkQuota(plan: plan, usedToday: used, now: clock.now())
         for (key, value) in provided.sorted(by: { $0.key < $1.key }) {

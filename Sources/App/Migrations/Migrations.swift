@@ -28,5 +28,9 @@ enum Migrations {
         CreateTemplates(),
         IndexTemplateSource(),
         IndexTemplateSearch(),
+        CreateSubscriptions(),
+        CreateStripeEvents(),
+        AddOrganizationBilling(),
+        CreateToolCallDays(),
     ]
 }

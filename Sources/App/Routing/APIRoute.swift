@@ -37,6 +37,18 @@ enum APIRoute: Hashable, Sendable {
     case templateVersions(Parameter<String>)
     case templateFork(Parameter<String>)
     case templateReports(Parameter<String>)
+    /// `{plan, interval, ui?}` → `{clientSecret}` (embedded) or `{url}` (hosted).
+    case billingCheckoutSession
+    case billingPortal
+    /// The workspace's billing state, with a live Stripe lookup when Stripe answers.
+    case billingStatus
+    case billingCancel
+    case billingReactivate
+    /// What a plan change costs now (`{plan, interval}` → amount and proration date), before `billingChangePlan`.
+    case billingChangePlanPreview
+    case billingChangePlan
+    /// Stripe's signed event deliveries.
+    case billingWebhook
 
     var segments: [PathSegment] {
         switch self {
@@ -70,6 +82,14 @@ enum APIRoute: Hashable, Sendable {
         case .templateVersions(let slug): parts("templates", slug.segment(.template), "versions")
         case .templateFork(let slug): parts("templates", slug.segment(.template), "fork")
         case .templateReports(let slug): parts("templates", slug.segment(.template), "reports")
+        case .billingCheckoutSession: parts("billing/checkout-session")
+        case .billingPortal: parts("billing/portal")
+        case .billingStatus: parts("billing/status")
+        case .billingCancel: parts("billing/cancel")
+        case .billingReactivate: parts("billing/reactivate")
+        case .billingChangePlanPreview: parts("billing/change-plan/preview")
+        case .billingChangePlan: parts("billing/change-plan")
+        case .billingWebhook: parts("billing/webhook")
         }
     }
 }

@@ -26,6 +26,8 @@ extension SiteRoute {
             .servers, .server(.key), .buildLog(server: .key, build: .key), .buildLogSocket(server: .key, build: .key),
             .callsStream(.key), .serverTemplateUpdate(.key), .templates, .templatesMine, .template(.key),
             .templateVisibility(.key), .templateVersions(.key), .templateFork(.key), .templateReports(.key),
+            .billingCheckoutSession, .billingPortal, .billingStatus, .billingCancel, .billingReactivate,
+            .billingChangePlanPreview, .billingChangePlan, .billingWebhook,
         ]
         let oauth: [OAuthRoute] = [.authorize, .token, .register, .revoke, .defaultAuthorize, .defaultToken, .defaultRegister]
         let wellKnown: [WellKnownRoute] = [
@@ -35,6 +37,7 @@ extension SiteRoute {
         return fixed
             + LegalPage.allCases.map { .legal($0) }
             + settings.map { .settingsAction($0) }
+            + BillingPage.allCases.map { .billing($0) }
             + AdminAction.allCases.map { .adminOrganization(.key, $0) }
             + TemplatePage.allCases.map { .template(.key, $0) }
             + AdminTemplateAction.allCases.map { .adminTemplate(.key, $0) }

@@ -47,6 +47,8 @@ enum SiteRoute: Hashable, Sendable {
     case dashboard
     case settings
     case settingsAction(SettingsAction)
+    /// The workspace's plan, invoices and usage (`/settings/billing`), and its form actions.
+    case billing(BillingPage = .overview)
     /// An emailed invitation to a workspace.
     case invitation
     case admin
@@ -117,6 +119,7 @@ enum SiteRoute: Hashable, Sendable {
         case .dashboard: parts("dashboard")
         case .settings: parts("settings")
         case .settingsAction(let action): parts("settings", action.segments)
+        case .billing(let page): parts("settings/billing", page.segments)
         case .invitation: parts("invite")
         case .admin: parts("admin")
         case .adminOrganization(let id, let action): parts("admin/orgs", id.segment(.organization), action.rawValue)
@@ -190,6 +193,38 @@ enum SettingsAction: Hashable, Sendable {
 enum AdminAction: String, Hashable, Sendable, CaseIterable {
     case suspend
     case unsuspend
+    /// Sets or clears the manual plan override (POST, audited).
+    case plan
+}
+
+/// The billing page and its form actions, below `/settings/billing`. Each form posts and redirects, so the page
+/// works without JavaScript; the embedded checkout is an enhancement of `checkout`.
+enum BillingPage: Hashable, Sendable, CaseIterable {
+    case overview
+    /// Opens Checkout for a plan: redirects to Stripe's hosted page (POST).
+    case checkout
+    /// Opens Stripe's Billing Portal (POST).
+    case portal
+    /// Cancels at the end of the paid period (POST).
+    case cancel
+    /// Undoes a pending cancellation (POST).
+    case reactivate
+    /// The proration preview for a plan change (GET `?plan=&interval=`) and confirming it (POST).
+    case changePlan
+    /// Where Checkout sends the customer back (`?session_id=`), embedded or hosted.
+    case checkoutReturn
+
+    var segments: [PathSegment] {
+        switch self {
+        case .overview: []
+        case .checkout: parts("checkout")
+        case .portal: parts("portal")
+        case .cancel: parts("cancel")
+        case .reactivate: parts("reactivate")
+        case .changePlan: parts("change-plan")
+        case .checkoutReturn: parts("return")
+        }
+    }
 }
 
 /// A template's sub-pages and form actions, below `/templates/{slug}`.

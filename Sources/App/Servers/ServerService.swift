@@ -32,7 +32,7 @@ struct ServerService: Sendable {
             throw APIError(.unprocessableEntity, "unknown_secret", "\(unknown) is not one of the server's required secrets.")
         }
         try SpecChecks.validateAndScan(spec, secretValues: Array(secrets.values))
-        let plan = PlanTable.plan(current.organization.planID)
+        let plan = current.plan
         let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
         do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { throw APIError(error) }
         if try await slugTaken(spec.slug) {
@@ -149,7 +149,7 @@ struct ServerService: Sendable {
         try SpecChecks.validateAndScan(spec, secretValues: Array(values.values))
         server.specJSON = SpecJSON.encode(spec)
         _ = try await BuildQueue(database: database, now: clock.now)
-            .enqueue(spec, for: server, by: current.user.id, plan: PlanTable.plan(current.organization.planID))
+            .enqueue(spec, for: server, by: current.user.id, plan: current.plan)
         hosting.buildSignal.signal()
         try await audit.record("server.build_requested", organization: server.$organization.id, actor: current.user.id,
                                resourceType: "server", resourceID: server.id?.uuidString)

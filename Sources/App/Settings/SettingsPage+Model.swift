@@ -114,7 +114,7 @@ extension SettingsView {
             },
             canSwitch: data.memberships.count > 1 && current.session != nil
         )
-        let plan = PlanTable.plan(current.organization.planID)
+        let plan = current.plan
         let planSection = PlanSection(
             name: plan.name,
             limits: PlanPresentation.card(plan).limits,
@@ -130,7 +130,7 @@ extension SettingsView {
             email: current.user.email,
             phone: current.user.phone,
             organizationName: current.organization.name,
-            planName: PlanTable.plan(current.organization.planID).name,
+            planName: current.plan.name,
             profileAction: SiteRoute.settingsAction(.profile).path,
             tokenAction: SiteRoute.settingsAction(.tokens).path,
             deleteAction: SiteRoute.settingsAction(.deleteAccount).path,

@@ -22,7 +22,7 @@ enum AppShellBuilder {
             contact: contact,
             initial: String(current.user.displayName.first.map { String($0).uppercased() } ?? "?"),
             avatarClass: "avatar-\(avatarIndex(contact))",
-            planName: PlanTable.plan(current.organization.planID).name,
+            planName: current.plan.name,
             tabs: [
                 tab("Overview", .dashboard, "home"),
                 tab("Servers", .servers, "server"),

@@ -15,7 +15,7 @@ struct DraftService: Sendable {
     var metrics: AppMetrics?
 
     var organizationID: UUID { current.organization.id! }
-    var plan: Plan { PlanTable.plan(current.organization.planID) }
+    var plan: Plan { current.plan }
     var choice: DrafterChoice { drafting.choose(plan) }
 
     /// A validated request and where its answer is stored.

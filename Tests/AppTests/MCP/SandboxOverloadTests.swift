@@ -32,7 +32,7 @@ struct SandboxOverloadTests {
         let client = MCPEndpointTests.Client(app: app, path: "/mcp/\(serverID.uuidString.lowercased())", token: try await Hosting.token(browser))
         let server = try #require(try await HostedServer.find(serverID, on: app.db))
         let organization = try #require(try await Organization.find(server.$organization.id, on: app.db))
-        organization.plan = PlanID.enterprise.rawValue
+        organization.planOverride = PlanID.enterprise.rawValue
         try await organization.save(on: app.db)
         return (client, browser, serverID)
     }

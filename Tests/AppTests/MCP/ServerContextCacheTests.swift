@@ -44,7 +44,7 @@ struct ServerContextCacheTests {
 
             // the workspace's plan (tool limits)
             let organization = try #require(try await Organization.find(first.server.$organization.id, on: app.db))
-            organization.plan = PlanID.enterprise.rawValue
+            organization.planOverride = PlanID.enterprise.rawValue
             try await organization.save(on: app.db)
             #expect(try await cache.context(for: id, app: app)?.plan.id == .enterprise)
 

@@ -274,6 +274,6 @@ struct PublishAPITests {
         let organization = try #require(try await Organization.find(try await Workspaces.organizationID(browser), on: app.db))
         let membership = try #require(try await Membership.query(on: app.db).filter(\.$organization.$id == organization.id!).first())
         let user = try #require(try await User.find(membership.$user.id, on: app.db))
-        return CurrentUser(user: user, organization: organization, session: nil, apiToken: nil)
+        return CurrentUser(user: user, organization: organization, session: nil, apiToken: nil, plan: app.config.plans.plan(for: organization))
     }
 }

@@ -44,7 +44,7 @@ enum Publishing {
     /// Moves the browser's workspace to the Team plan: room for more servers and builds than Hobby's.
     static func upgrade(_ browser: BrowserSession) async throws {
         let organization = try #require(try await Organization.find(try await Workspaces.organizationID(browser), on: browser.app.db))
-        organization.plan = PlanID.team.rawValue
+        organization.planOverride = PlanID.team.rawValue
         try await organization.save(on: browser.app.db)
     }
 

@@ -47,7 +47,9 @@ func testConfig(
     environment extra: [String: String] = [:]
 ) throws -> AppConfig {
     // Reloading is `bmm serve`'s; the tests that need it turn it on.
-    var environment = ["BMM_DATA_DIR": try makeTemporaryDirectory(), "BMM_RELOAD": "off"]
+    // Hobby, the smallest plan, unless a test says otherwise: quota tests count against its limits. Billing is
+    // off in tests (no STRIPE_SECRET_KEY), so this is every workspace's plan; `""` restores the product default.
+    var environment = ["BMM_DATA_DIR": try makeTemporaryDirectory(), "BMM_RELOAD": "off", "BMM_DEFAULT_PLAN": "hobby"]
     if case .postgres(let url) = database {
         // A schema of its own per test: tests run in parallel on one PostgreSQL database.
         environment["DATABASE_URL"] = url
