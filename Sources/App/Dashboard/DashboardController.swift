@@ -5,15 +5,17 @@ import Vapor
 enum DashboardController {
     static func overview(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let plan = PlanTable.plan(current.organization.planID)
+        let plan = current.plan
+        let now = req.application.clock.now()
         let data = try await DashboardPageQuery(database: req.db, hosting: req.application.hosting,
-                                                usage: UsageService(database: req.db, now: req.application.clock.now()))
+                                                usage: UsageService(database: req.db, now: now))
             .load(organization: current.organization.id!)
+        let usage = try await WorkspaceUsageQuery(database: req.db, now: now).load(organization: current.organization)
         let view = DashboardView(
             usage: UsageChart(data, plan: plan),
             servers: DashboardView.serverRows(data),
             builds: DashboardView.buildRows(data),
-            quotas: DashboardView.quotas(data, plan: plan),
+            quotas: usage.bars(plan: plan),
             newServerHref: SiteRoute.newServer.path,
             serversHref: SiteRoute.servers.path,
             templatesHref: SiteRoute.templates.path,

@@ -62,28 +62,6 @@ struct DashboardView: Encodable {
         let outcome: String?
     }
 
-    /// One quota as a labelled bar; the bar is decoration, the text says it all.
-    struct QuotaBar: Encodable {
-        let label: String
-        let text: String
-        /// 0…100, for an SVG rectangle's width (the CSP allows no inline styles).
-        let percent: Int
-        let isFull: Bool
-
-        init(label: String, used: Int, limit: Int?, unit: String) {
-            self.label = label
-            if let limit {
-                text = "\(used) of \(limit) \(unit)"
-                percent = limit > 0 ? min(100, used * 100 / limit) : 100
-                isFull = used >= limit
-            } else {
-                text = "\(used) \(unit), no limit on this plan"
-                percent = 0
-                isFull = false
-            }
-        }
-    }
-
     let usage: UsageChart
     let servers: [ServerRow]
     let builds: [BuildRow]
@@ -119,14 +97,6 @@ extension DashboardView {
                      status: build.status.label, statusClass: build.status.badgeClass, when: time.string(from: build.createdAt) + " UTC",
                      outcome: build.versionNumber.map { "version \($0)" })
         }
-    }
-
-    static func quotas(_ data: DashboardPageQuery.Data, plan: Plan) -> [QuotaBar] {
-        [
-            QuotaBar(label: "Hosted servers", used: data.servers.count, limit: plan.maxServers, unit: "servers"),
-            QuotaBar(label: "Drafts today", used: data.draftsToday, limit: plan.dailyDrafts, unit: "drafts"),
-            QuotaBar(label: "Builds today", used: data.buildsToday, limit: plan.dailyBuilds, unit: "builds"),
-        ]
     }
 }
 
