@@ -60,8 +60,9 @@ def anthropic_app(tmp_path_factory):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     data = tmp_path_factory.mktemp("anthropic-data")
+    # Billing is off here, so every workspace has BMM_DEFAULT_PLAN; Hobby is the plan drafted with Haiku.
     env = dict(os.environ, BMM_DATA_DIR=str(data), BMM_PORT=str(port), BMM_PUBLIC_URL=base,
-               ANTHROPIC_API_KEY="test-key-not-real", BMM_SIGNIN_SENDS_PER_IP="1000",
+               ANTHROPIC_API_KEY="test-key-not-real", BMM_SIGNIN_SENDS_PER_IP="1000", BMM_DEFAULT_PLAN="hobby",
                ANTHROPIC_BASE_URL=f"http://127.0.0.1:{provider.server_address[1]}")
     env.pop("DATABASE_URL", None)
     log = open(data / "serve.log", "w")
