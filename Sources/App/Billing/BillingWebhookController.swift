@@ -19,6 +19,10 @@ enum BillingWebhookController {
             throw APIError(.serviceUnavailable, "webhook_not_configured",
                            "The webhook endpoint has no signing secret configured (STRIPE_WEBHOOK_SECRET).")
         }
+        // The route collects at most this much from the network; the check also holds for a body handed over whole.
+        guard (req.body.data?.readableBytes ?? 0) <= BillingWebhookRoutes.maxBodySize.value else {
+            throw APIError(.payloadTooLarge, "payload_too_large", "A Stripe event is never this large.")
+        }
         let payload = req.body.data.map { Array($0.readableBytesView) } ?? []
         let verifier = StripeWebhookVerifier(secret: secret)
         do {
