@@ -48,8 +48,6 @@ enum BillingWebhookController {
                     audit: req.auditLog(database: database), logger: req.logger)
                 return try await handler.handle(event)
             }
-        } catch let answer as APIError {
-            throw answer
         } catch {
             req.logger.error("stripe webhook \(event.id) (\(event.type)) failed and was rolled back: \(LoggedError.description(error))")
             throw APIError(.internalServerError, "webhook_failed", "The event could not be applied; Stripe will send it again.")

@@ -26,7 +26,6 @@ struct StripeEventLedger: Sendable {
     func apply(
         _ event: StripeEvent, _ handle: @escaping @Sendable (any Database) async throws -> StripeEventEffect
     ) async throws -> Outcome {
-        let now = now
         do {
             return try await database.writeTransaction { database in
                 if try await StripeEventRecord.find(event.id, on: database) != nil { return .duplicate }
