@@ -18,6 +18,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     try app.register(collection: MCPRoutes())
     try app.register(collection: ModerationRoutes(accounts: accounts))
     try app.register(collection: ObservabilityRoutes())
+    try app.register(collection: BillingWebhookRoutes())
     if config.reloadsFiles {
         try app.register(collection: DevelopmentReloadRoutes())
     }

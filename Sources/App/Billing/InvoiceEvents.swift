@@ -1,0 +1,90 @@
+import Billing
+import Core
+import Fluent
+import Foundation
+
+/// `invoice.paid` and `invoice.payment_failed` for the workspace's subscription (an invoice names it at
+/// `parent.subscription_details.subscription`). Other invoices of the customer change nothing here.
+struct InvoiceEvents: Sendable {
+    /// Failed attempts after which creation and builds stop (Stripe's default smart-retry schedule tries more).
+    static let suspendAfterAttempts = 3
+
+    let context: StripeEventContext
+
+    init(_ context: StripeEventContext) {
+        self.context = context
+    }
+
+    /// A payment succeeded: failures are forgiven and a billing suspension lifted. Only a renewal
+    /// (`subscription_cycle`) starts a new quota period; the first invoice, a plan change's proration or a manual
+    /// invoice leave the usage counters alone.
+    func paid(_ invoice: StripeInvoice) async throws -> StripeEventEffect {
+        guard let account = try await account(for: invoice) else { return .none }
+        let row = account.subscription
+        if row.failedPaymentAttempts != 0 {
+            row.failedPaymentAttempts = 0
+            try await row.save(on: context.database)
+        }
+        _ = try await context.restoreBilling(of: account)
+        if invoice.billingReason == "subscription_cycle" {
+            let start = Date(timeIntervalSince1970: TimeInterval(Self.periodStart(invoice) ?? context.event.created))
+            let organization = account.organization
+            // A late delivery of last period's renewal must not move the period back.
+            if organization.quotaPeriodStart.map({ $0 < start }) ?? true {
+                organization.quotaPeriodStart = start
+                try await organization.save(on: context.database)
+            }
+        }
+        return StripeEventEffect(changed: true)
+    }
+
+    /// Stores how many attempts failed, tells the owner, and suspends creation and builds from the third.
+    func paymentFailed(_ invoice: StripeInvoice) async throws -> StripeEventEffect {
+        guard let account = try await account(for: invoice) else { return .none }
+        let row = account.subscription
+        // Deliveries can arrive out of order: a late attempt 2 must not undo attempt 3.
+        let attempts = max(row.failedPaymentAttempts, invoice.attemptCount ?? row.failedPaymentAttempts + 1)
+        row.failedPaymentAttempts = attempts
+        try await row.save(on: context.database)
+        var suspended = account.organization.billingSuspendedAt != nil
+        if attempts >= Self.suspendAfterAttempts {
+            _ = try await context.suspendBilling(of: account, attempts: attempts)
+            suspended = true
+        }
+        var effect = StripeEventEffect(changed: true)
+        if let email = try await context.ownerEmail(of: account) {
+            effect.notices.append(PaymentFailedNotice(
+                to: email, workspace: account.organization.name, planName: row.planID.map { PlanTable.plan($0).name },
+                reason: .invoice(attempt: invoice.attemptCount ?? attempts, suspended: suspended)))
+        } else {
+            context.logger.warning("stripe webhook \(context.event.id): the workspace has no owner with an email address to tell")
+        }
+        return effect
+    }
+
+    /// The workspace's account, if the invoice belongs to its subscription. Before Checkout's completion arrives
+    /// the row has no subscription yet, and the invoice's names it.
+    private func account(for invoice: StripeInvoice) async throws -> BillingAccount? {
+        guard let subscriptionID = invoice.subscriptionID else {
+            context.logger.info("stripe webhook \(context.event.id): invoice \(invoice.id) belongs to no subscription; nothing changed")
+            return nil
+        }
+        guard let account = try await context.account(customerID: invoice.customerID) else { return nil }
+        let row = account.subscription
+        if let current = row.stripeSubscriptionID, current != subscriptionID {
+            context.logger.warning(
+                "stripe webhook \(context.event.id): invoice \(invoice.id) is for \(subscriptionID), the workspace is on \(current); nothing changed")
+            return nil
+        }
+        if row.stripeSubscriptionID == nil {
+            row.stripeSubscriptionID = subscriptionID
+            try await row.save(on: context.database)
+        }
+        return account
+    }
+
+    /// The renewal's new period, from the subscription's line (a renewal invoice has one line per item).
+    static func periodStart(_ invoice: StripeInvoice) -> Int? {
+        invoice.lines.filter { !$0.proration }.compactMap(\.periodStart).max()
+    }
+}

@@ -1,0 +1,68 @@
+import Billing
+import Core
+import Fluent
+import Foundation
+
+/// `customer.subscription.created/updated/deleted`: copies the subscription's state to the workspace's row and
+/// sets the workspace's plan from the price (through the configured price table, never metadata). Events apply in
+/// Stripe's `created` order per subscription: one older than the newest applied changes nothing, so a late
+/// delivery never overwrites newer state. Events created in the same second apply (Stripe's clock has no finer
+/// grain, and a later delivery of the same second is more likely the newer state).
+struct SubscriptionSync: Sendable {
+    let context: StripeEventContext
+    let prices: StripePriceTable
+
+    init(_ context: StripeEventContext, prices: StripePriceTable) {
+        self.context = context
+        self.prices = prices
+    }
+
+    func apply(_ subscription: StripeSubscription, deleted: Bool) async throws -> StripeEventEffect {
+        let event = context.event
+        guard let account = try await context.account(customerID: subscription.customerID) else { return .none }
+        let row = account.subscription
+        let ends = deleted || Self.endedStatuses.contains(subscription.status)
+        if let current = row.stripeSubscriptionID, current != subscription.id, ends {
+            context.logger.info("stripe webhook \(event.id): \(subscription.id) ended, but the workspace is on \(current); nothing changed")
+            return .none
+        }
+        if let applied = row.stateEventCreated, Int64(event.created) < applied {
+            context.logger.info("stripe webhook \(event.id): older than the state already applied to \(subscription.id); nothing changed")
+            return .none
+        }
+
+        let priced = subscription.priceID.flatMap(prices.plan(forPrice:))
+        if priced == nil {
+            context.logger.warning(
+                "stripe webhook \(event.id): \(subscription.id) has price \(subscription.priceID ?? "none"), which no STRIPE_PRICE_* names; the plan stays")
+        }
+        row.stripeSubscriptionID = subscription.id
+        row.status = subscription.status
+        row.cancelAtPeriodEnd = subscription.cancelAtPeriodEnd
+        row.currentPeriodStart = subscription.currentPeriodStart.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        row.currentPeriodEnd = subscription.currentPeriodEnd.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        if let priced {
+            row.plan = priced.plan.rawValue
+            row.interval = subscription.item?.interval ?? priced.interval.rawValue
+        }
+        row.stateEventCreated = Int64(event.created)
+        try await row.save(on: context.database)
+
+        if let plan = Self.plan(status: subscription.status, ends: ends, priced: priced?.plan) {
+            _ = try await context.setPlan(plan, of: account, subscriptionID: subscription.id)
+        }
+        return StripeEventEffect(changed: true)
+    }
+
+    /// Statuses after which the subscription buys nothing: `paused` is a trial that ended without a payment method.
+    static let endedStatuses: Set<String> = ["canceled", "unpaid", "incomplete_expired", "paused"]
+
+    /// The workspace's plan for a subscription state, or nil to leave it. Active, trialing and past due (Stripe is
+    /// still retrying) get the price's plan; an ended subscription falls back to Hobby; `incomplete` (the first
+    /// payment still pending) and an unknown price change nothing.
+    static func plan(status: String, ends: Bool, priced: PlanID?) -> PlanID? {
+        if ends { return .hobby }
+        guard ["active", "trialing", "past_due"].contains(status) else { return nil }
+        return priced
+    }
+}

@@ -1,0 +1,109 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Billing webhook: invoices, quota period and suspension")
+struct WebhookInvoiceTests {
+    typealias F = WebhookFixtures
+
+    @Test("a paid renewal starts the quota period at the line's period start; other paid invoices do not", arguments: TestDatabase.all)
+    func quotaPeriod(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+
+            // when
+            _ = try await F.deliver(app, F.invoice("invoice.paid", created: F.now(app), customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_update", periodStart: 1_796_083_200))
+            _ = try await F.deliver(app, F.invoice("invoice.paid", created: F.now(app), customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_create", periodStart: 1_796_083_200))
+
+            // then
+            #expect(try await F.organization(app, workspace).quotaPeriodStart == nil)
+
+            // when
+            let renewal = try await F.deliver(app, F.invoice("invoice.paid", created: F.now(app), customer: workspace.customerID,
+                                                             subscription: "sub_BmmFakeA", billingReason: "subscription_cycle", periodStart: 1_798_761_600))
+            // a late delivery of the previous renewal
+            _ = try await F.deliver(app, F.invoice("invoice.paid", created: F.now(app) - 2_678_400, customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_cycle", periodStart: 1_796_083_200))
+
+            // then
+            #expect(renewal.status == .ok)
+            #expect(try await F.organization(app, workspace).quotaPeriodStart == Date(timeIntervalSince1970: 1_798_761_600))
+        }
+    }
+
+    @Test("failed attempts 1 and 2 email the owner; the 3rd suspends; a paid invoice restores", arguments: TestDatabase.all)
+    func suspension(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+            _ = try await F.deliver(app, F.subscription(created: F.now(app) - 60, customer: workspace.customerID, subscription: "sub_BmmFakeA"))
+            func fail(_ attempt: Int) async throws -> TestingHTTPResponse {
+                try await F.deliver(app, F.invoice("invoice.payment_failed", created: F.now(app), customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", attemptCount: attempt))
+            }
+
+            // when
+            _ = try await fail(1)
+            _ = try await fail(2)
+
+            // then
+            #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 2)
+            var emails = try await F.emails(app, to: workspace)
+            #expect(emails.count == 2)
+            let billingURL = SiteRoute.billing(.overview).url(base: app.config.publicURL)
+            for email in emails {
+                #expect(email.subject?.contains("Payment failed") == true)
+                #expect(email.body.contains(billingURL))
+                #expect(email.body.contains("Pro plan"))
+                #expect(!email.body.contains("4242") && !email.body.contains("IBAN"))
+            }
+            #expect(emails[1].body.contains("attempt 2"))
+
+            // when
+            let third = try await fail(3)
+
+            // then
+            #expect(third.status == .ok)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
+            #expect(try await F.organization(app, workspace).plan == "pro")
+            emails = try await F.emails(app, to: workspace)
+            #expect(emails.count == 3)
+            #expect(emails[2].body.contains("paused") && emails[2].body.contains("keep serving"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "billing.suspended").count() == 1)
+
+            // when
+            let paid = try await F.deliver(app, F.invoice("invoice.paid", created: F.now(app), customer: workspace.customerID,
+                                                          subscription: "sub_BmmFakeA", billingReason: "manual"))
+
+            // then
+            #expect(paid.status == .ok)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "billing.restored").count() == 1)
+        }
+    }
+
+    @Test("an invoice for another subscription of the customer changes nothing", arguments: TestDatabase.all)
+    func otherSubscription(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+
+            // when
+            let answer = try await F.deliver(app, F.invoice("invoice.payment_failed", created: F.now(app), customer: workspace.customerID,
+                                                            subscription: "sub_BmmFakeOld", attemptCount: 3))
+
+            // then
+            #expect(answer.status == .ok)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
+            #expect(try await F.emails(app, to: workspace).isEmpty)
+        }
+    }
+}
