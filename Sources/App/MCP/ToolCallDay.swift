@@ -43,7 +43,7 @@ final class ToolCallDay: Model, @unchecked Sendable {
     static func calls(organization: UUID, in period: QuotaPeriod, on database: any Database) async throws -> Int {
         guard let sql = database as? any SQLDatabase else { return 0 }
         let row = try await sql.raw("""
-            SELECT COALESCE(SUM(calls), 0) AS calls FROM tool_call_days
+            SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) AS calls FROM tool_call_days
             WHERE organization_id = \(bind: organization) AND day >= \(bind: period.firstDay) AND day <= \(bind: period.lastDay)
             """).first()
         return try row?.decode(column: "calls", as: Int.self) ?? 0
