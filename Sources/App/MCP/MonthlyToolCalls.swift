@@ -31,14 +31,22 @@ final class MonthlyToolCalls: Sendable {
     func admit(organization: UUID, plan: Plan, renewedAt: Date?, now: Date, calls: CallRecorder,
                database: any Database) async throws -> PeriodQuotaExceeded? {
         guard plan.monthlyToolCalls != nil else { return nil }
-        let cached = counts.withLockedValue { $0[organization] }
+        let interval = refreshInterval
+        // One call claims a due re-read (by moving `readAt`); calls meanwhile go on counting from the last one.
+        let (cached, claimed) = counts.withLockedValue { counts -> (Count?, Bool) in
+            guard var count = counts[organization] else { return (nil, false) }
+            guard ContinuousClock.now - count.readAt > interval else { return (count, false) }
+            count.readAt = .now
+            counts[organization] = count
+            return (count, true)
+        }
         var period: QuotaPeriod
         if let cached, cached.renewedAt == renewedAt, cached.period.contains(now) {
             period = cached.period
         } else {
             period = QuotaPeriod(renewedAt: renewedAt, now: now)
         }
-        if cached == nil || cached!.period != period || ContinuousClock.now - cached!.readAt > refreshInterval {
+        if cached == nil || cached!.period != period || claimed {
             let known = try await ToolCallDay.calls(organization: organization, in: period, on: database)
                 + calls.pendingCount(organization: organization, from: period.firstDay)
             counts.withLockedValue { $0[organization] = Count(period: period, renewedAt: renewedAt, known: known, readAt: .now) }
