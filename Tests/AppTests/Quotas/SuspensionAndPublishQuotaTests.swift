@@ -73,6 +73,16 @@ struct SuspensionAndPublishQuotaTests {
             #expect((body["message"] as? String)?.contains("all 3 template publishes the Hobby plan includes") == true)
             #expect(refused.headers.first(name: "Retry-After") != nil)
             #expect(try await Template.query(on: app.db).count() == limit)
+
+            // when the publish form is used instead
+            let serverPath = "/servers/\(servers[limit].uuidString.lowercased())"
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get(serverPath + "/publish").body.string))
+            let form = try await browser.postForm(serverPath + "/publish", ["csrf": csrf, "title": "Weather form", "category": "data",
+                                                                            "summary": "Forecasts.", "description": "Ask for a forecast."])
+            // then the page comes back with the reason in words
+            #expect(form.status == .tooManyRequests)
+            #expect(form.body.string.contains("template publishes the Hobby plan includes per month"))
+            #expect(try await Template.query(on: app.db).count() == limit)
         }
     }
 
