@@ -8,12 +8,20 @@ import Vapor
 enum AdminController {
     struct SearchQuery: Content { var q: String? }
 
+    struct PlanForm: Content { var plan: String? }
+
     static func page(_ req: Request) async throws -> Response {
+        try await render(req, error: nil, status: .ok)
+    }
+
+    private static func render(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
         let admin = try req.requireUser()
         let search = (try? req.query.decode(SearchQuery.self).q)?.trimmingCharacters(in: .whitespaces) ?? ""
         let found = try await AdminPageQuery(database: req.db).load(search: search)
         let csrf = req.csrfToken(req.accounts.cookies)
+        let plans = req.application.config.plans
         let view = AdminView(
+            error: error,
             search: search,
             searchAction: SiteRoute.admin.path,
             csrf: csrf,
@@ -25,13 +33,29 @@ enum AdminController {
             organizations: found.organizations.map { organization in
                 AdminView.OrganizationRow(
                     name: organization.name,
-                    plan: req.application.config.plans.plan(for: organization).name,
+                    plan: plans.plan(for: organization).name,
                     isSuspended: organization.suspendedAt != nil,
-                    action: SiteRoute.adminOrganization(.value(organization.id!), organization.suspendedAt == nil ? .suspend : .unsuspend).path
+                    action: SiteRoute.adminOrganization(.value(organization.id!), organization.suspendedAt == nil ? .suspend : .unsuspend).path,
+                    billing: .init(organization, subscription: found.subscriptions[organization.id!], plans: plans)
                 )
-            }
+            },
+            planChoices: PlanID.allCases.map { AdminView.PlanChoice(id: $0.rawValue, name: PlanTable.plan($0).name) }
         )
-        return try await AppShellBuilder.page(req, admin, "Admin/admin", title: "Admin", active: .admin, view)
+        return try await AppShellBuilder.page(req, admin, "Admin/admin", title: "Admin", active: .admin, view, status: status)
+    }
+
+    /// Sets or clears the workspace's manual plan; a refused value shows the page again with the reason.
+    static func setPlan(_ req: Request) async throws -> Response {
+        let admin = try req.requireUser()
+        let form = try req.content.decode(PlanForm.self)
+        do {
+            try await WorkspacePlanOverride(database: req.db, audit: req.auditLog(), plans: req.application.config.plans,
+                                            hosting: req.application.hosting)
+                .set(form.plan, organization: req.parameter(.organization, as: UUID.self), by: admin)
+        } catch let error as APIError where error.code == "unknown_plan" {
+            return try await render(req, error: error.reason, status: error.status)
+        }
+        return req.redirect(to: SiteRoute.admin.path, redirectType: .normal)
     }
 
     static func suspend(_ req: Request) async throws -> Response { try await setSuspended(req, true) }

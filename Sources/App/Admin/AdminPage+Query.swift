@@ -6,6 +6,8 @@ struct AdminPageQuery: Sendable {
     struct Data: Sendable {
         let users: [User]
         let organizations: [Organization]
+        /// Each listed workspace's subscription, if it has one.
+        let subscriptions: [UUID: WorkspaceSubscription]
     }
 
     let database: any Database
@@ -22,6 +24,10 @@ struct AdminPageQuery: Sendable {
             }
             organizations.filter(\.$name ~~ search)
         }
-        return Data(users: try await users.all(), organizations: try await organizations.all())
+        let found = try await organizations.all()
+        let subscriptions = found.isEmpty ? [] : try await WorkspaceSubscription.query(on: database)
+            .filter(\.$organization.$id ~~ found.compactMap(\.id)).all()
+        return Data(users: try await users.all(), organizations: found,
+                    subscriptions: Dictionary(subscriptions.map { ($0.$organization.id, $0) }, uniquingKeysWith: { first, _ in first }))
     }
 }

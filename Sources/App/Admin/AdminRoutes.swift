@@ -11,6 +11,7 @@ struct AdminRoutes: RouteCollection {
         admin.get(.admin, use: AdminController.page)
         admin.post(.adminOrganization(.key, .suspend), use: AdminController.suspend)
         admin.post(.adminOrganization(.key, .unsuspend), use: AdminController.unsuspend)
+        admin.post(.adminOrganization(.key, .plan), use: AdminController.setPlan)
 
         routes.grouped(SignInRequired.redirect(returningTo: .audit)).get(.audit, use: AuditPageController.page)
         routes.grouped(SignInRequired.unauthorized).get(.api(.audit), use: AuditAPIController.list)

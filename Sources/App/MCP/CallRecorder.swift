@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
@@ -39,24 +40,41 @@ final class CallRecorder: Sendable {
         pending.withLockedValue { $0.append(record) }
     }
 
-    /// Writes everything waiting, in one transaction.
+    /// Calls of the workspace waiting to be written, made on `firstDay` (`yyyy-MM-dd`) or later.
+    func pendingCount(organization: UUID, from firstDay: String) -> Int {
+        pending.withLockedValue { records in
+            records.reduce(0) { $0 + ($1.organizationID == organization && QuotaPeriod.dayString($1.at) >= firstDay ? 1 : 0) }
+        }
+    }
+
+    /// Writes everything waiting: each chunk's call rows and its `tool_call_days` rollup in one transaction, so
+    /// the rollup always matches the call log. A flush takes its records out under the lock, so flushes running
+    /// at once never write a record twice.
     func flush(on database: any Database) async throws {
         let batch = pending.withLockedValue { records -> [ToolCallEntry] in
             defer { records.removeAll(keepingCapacity: true) }
             return records
         }
-        guard !batch.isEmpty, let sql = database as? any SQLDatabase else { return }
-        for chunk in stride(from: 0, to: batch.count, by: maxBatch).map({ batch[$0..<min($0 + maxBatch, batch.count)] }) {
+        guard !batch.isEmpty, database is any SQLDatabase else { return }
+        for chunk in stride(from: 0, to: batch.count, by: maxBatch).map({ Array(batch[$0..<min($0 + maxBatch, batch.count)]) }) {
             do {
-                try await insert(chunk, on: sql)
+                try await write(chunk, on: database)
             } catch {
                 // A server deleted meanwhile takes its records with it; keep the others.
-                for record in chunk { try? await insert([record], on: sql) }
+                for record in chunk { try? await write([record], on: database) }
             }
         }
     }
 
-    private func insert(_ records: some Collection<ToolCallEntry>, on sql: any SQLDatabase) async throws {
+    private func write(_ records: [ToolCallEntry], on database: any Database) async throws {
+        try await database.writeTransaction { database in
+            guard let sql = database as? any SQLDatabase else { return }
+            try await Self.insert(records, on: sql)
+            try await Self.rollUp(records, on: sql)
+        }
+    }
+
+    private static func insert(_ records: [ToolCallEntry], on sql: any SQLDatabase) async throws {
         var statement = sql.insert(into: ToolCallRecord.schema)
             .columns("id", "server_id", "organization_id", "tool", "at", "duration_ms", "outcome", "error_message", "bytes_in", "bytes_out")
         for record in records {
@@ -66,6 +84,21 @@ final class CallRecorder: Sendable {
             ] as [any Encodable & Sendable])
         }
         try await statement.run()
+    }
+
+    /// Adds the records to their server's UTC day in one upsert (both databases speak `ON CONFLICT … excluded`);
+    /// summed here first, since one statement may not touch a row twice.
+    static func rollUp(_ records: [ToolCallEntry], on sql: any SQLDatabase) async throws {
+        let days = ToolCallDay.totals(records)
+        guard !days.isEmpty else { return }
+        var statement = sql.insert(into: ToolCallDay.schema).columns("id", "organization_id", "server_id", "day", "calls", "errors")
+        for day in days {
+            statement = statement.values([UUID(), day.organizationID, day.serverID, day.day, day.calls, day.errors] as [any Encodable & Sendable])
+        }
+        try await statement.onConflict(with: ["server_id", "day"]) {
+            $0.set("calls", to: SQLRaw("tool_call_days.calls + excluded.calls"))
+                .set("errors", to: SQLRaw("tool_call_days.errors + excluded.errors"))
+        }.run()
     }
 
     /// Flushes every `interval` until cancelled, then once more.

@@ -20,6 +20,8 @@ struct HostingEnvironment: Sendable {
     let inFlight = MCPInFlightCalls()
     /// Tool calls admitted per token and per server in the current minute.
     let toolCalls: ToolCallCounter
+    /// Each workspace's tool calls this quota period, against the plan's monthly allowance.
+    let monthlyCalls = MonthlyToolCalls()
 }
 
 extension Application {

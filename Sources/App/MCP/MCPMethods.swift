@@ -61,6 +61,9 @@ enum MCPMethods {
             if let refusal = try await ToolCallLimiter.count(req, context) {
                 return try ToolCallLimiter.reply(req, id: id, refusal)
             }
+            if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
+                return try ToolCallLimiter.reply(req, id: id, exceeded)
+            }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec,
                                       secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly,
                                       metrics: req.application.metrics, trace: req.trace)

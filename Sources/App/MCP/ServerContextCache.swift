@@ -36,6 +36,8 @@ final class ServerContextCache: Sendable {
         /// The status of the marketplace template the server was forked from, if any: a
         /// takedown changes every fork's stamp at once, so every instance notices it.
         let templateStatus: String?
+        /// The workspace's last paid renewal, which starts its quota period (`QuotaPeriod`).
+        var quotaPeriodStart: Date? = nil
 
         var isTemplateTakenDown: Bool { templateStatus == Template.Status.takedown.rawValue }
     }
@@ -102,7 +104,7 @@ final class ServerContextCache: Sendable {
     static func stamp(of server: UUID, on database: any Database) async throws -> Stamp? {
         guard let sql = database as? any SQLDatabase,
               let row = try await sql.raw("""
-                SELECT s.active_version_id, o.plan, o.plan_override,
+                SELECT s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
                        (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
                        (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
                        t.status AS template_status
@@ -116,6 +118,7 @@ final class ServerContextCache: Sendable {
                      planOverride: try row.decode(column: "plan_override", as: String?.self),
                      secretCount: try row.decode(column: "secret_count", as: Int.self),
                      secretsUpdatedAt: try row.decode(column: "secrets_updated_at", as: Date?.self),
-                     templateStatus: try row.decode(column: "template_status", as: String?.self))
+                     templateStatus: try row.decode(column: "template_status", as: String?.self),
+                     quotaPeriodStart: try row.decode(column: "quota_period_start", as: Date?.self))
     }
 }

@@ -37,4 +37,25 @@ enum ToolCallLimiter {
         response.headers.replaceOrAdd(name: "Retry-After", value: String(refusal.retryAfterSeconds))
         return response
     }
+
+    /// Counts this call against the workspace's monthly tool calls (`MonthlyToolCalls`); the refusal once they are used.
+    static func countMonthly(_ req: Request, _ context: MCPContext) async throws -> PeriodQuotaExceeded? {
+        let hosting = req.application.hosting
+        return try await hosting.monthlyCalls.admit(
+            organization: context.server.$organization.id, plan: context.live.plan, renewedAt: context.live.stamp.quotaPeriodStart,
+            now: req.application.clock.now(), calls: hosting.calls, database: req.db)
+    }
+
+    /// 429 `quota_exceeded`, shaped like the per-minute refusal: `Retry-After` is the wait until the period ends.
+    static func reply(_ req: Request, id: JSONValue, _ exceeded: PeriodQuotaExceeded) throws -> Response {
+        let error = JSONRPC.ErrorReply(
+            id: id, code: JSONRPC.rateLimited, message: exceeded.message,
+            data: ["error": .string(exceeded.code), "limit": "month", "plan": .string(exceeded.plan.id.rawValue),
+                   "monthlyToolCalls": .number(Double(exceeded.limit)),
+                   "periodEnd": .string(ISO8601DateFormatter().string(from: exceeded.period.end)),
+                   "retryAfterSeconds": .number(Double(exceeded.retryAfterSeconds))])
+        let response = try MCPReply.send(req, error.json, status: .tooManyRequests)
+        response.headers.replaceOrAdd(name: "Retry-After", value: String(exceeded.retryAfterSeconds))
+        return response
+    }
 }

@@ -36,6 +36,7 @@ struct TemplatePublisher: Sendable {
             throw APIError(.conflict, "already_published",
                            "This server is already published as “\(existing.title)” (\(existing.slug)). Publish a new version of it instead.")
         }
+        try await TemplatePublishQuota(database: database, now: clock.now()).check(current.organization, plan: current.plan)
         let version = try await activeVersion(of: server)
         let spec = try SpecJSON.decode(version.specJSON)
         let listing = try TemplateListingText.validated(draft, spec: spec)
@@ -97,6 +98,7 @@ struct TemplatePublisher: Sendable {
         var listing = template.listing
         listing.secretHints = TemplateListingText.reconciled(listing.secretHints, with: spec)
         try await scan(spec, listing, server: server)
+        try await TemplatePublishQuota(database: database, now: clock.now()).check(current.organization, plan: current.plan)
 
         let now = clock.now()
         let number = template.latestVersion + 1

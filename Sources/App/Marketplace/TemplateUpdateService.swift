@@ -64,6 +64,7 @@ struct TemplateUpdateService: Sendable {
 
     /// Queues a build of the template's latest version; the fork then records it.
     func apply(_ server: HostedServer, secrets posted: [String: String]) async throws -> Build {
+        try current.checkBillingStanding()
         let check = try await check(server)
         guard check.available, let latest = check.latest, let proposed = check.proposed else { throw Self.upToDate }
         let provided = posted.filter { !$0.value.isEmpty }

@@ -31,6 +31,7 @@ struct ServerService: Sendable {
         if let unknown = secrets.keys.sorted().first(where: { !declared.contains($0) }) {
             throw APIError(.unprocessableEntity, "unknown_secret", "\(unknown) is not one of the server's required secrets.")
         }
+        try current.checkBillingStanding()
         try SpecChecks.validateAndScan(spec, secretValues: Array(secrets.values))
         let plan = current.plan
         let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
@@ -143,6 +144,7 @@ struct ServerService: Sendable {
 
     /// Checks `spec` against the stored secrets and queues a build of it: the next version.
     func rebuild(_ server: HostedServer, spec: ServerSpec) async throws {
+        try current.checkBillingStanding()
         try await TemplateTakedown.checkRebuild(server, spec: spec, on: database)
         let values = try await ServerSecrets(database: database, box: secretBox)
             .values(server: server.id!, organization: server.$organization.id)

@@ -61,6 +61,8 @@ enum PlanPresentation {
             .init(label: "AI drafts per day", values: plans.map { String($0.dailyDrafts) }),
             .init(label: "Builds per day", values: plans.map { String($0.dailyBuilds) }),
             .init(label: "Tool calls per minute (per token and per server)", values: plans.map { number($0.toolCallsPerMinute) }),
+            .init(label: "Tool calls per month", values: plans.map { $0.monthlyToolCalls.map(number) ?? "Unlimited" }),
+            .init(label: "Template publishes per month", values: plans.map { number($0.monthlyTemplatePublishes) }),
             .init(label: "Drafting model", values: plans.map(\.modelLine)),
             .init(label: "Audit log retention", values: plans.map(retention)),
         ]

@@ -16,7 +16,7 @@ enum AppShellBuilder {
             Link(title: "Support", href: "mailto:support@buildmymcpserver.com"),
         ]
         if current.user.isAdmin { menu.append(Link(title: "Admin", href: SiteRoute.admin.path, isCurrent: active == .admin)) }
-        return AppShell(
+        var shell = AppShell(
             homeHref: SiteRoute.dashboard.path,
             displayName: current.user.displayName,
             contact: contact,
@@ -35,6 +35,10 @@ enum AppShellBuilder {
             logoutAction: SiteRoute.logout.path,
             csrf: req.csrfToken(req.accounts.cookies)
         )
+        if current.organization.billingSuspendedAt != nil {
+            shell.billingSuspension = Link(title: "Update the payment method", href: SiteRoute.billing(.overview).path)
+        }
+        return shell
     }
 
     static func avatarIndex(_ contact: String) -> Int {

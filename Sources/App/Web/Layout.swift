@@ -39,6 +39,8 @@ struct AppShell: Encodable {
     let menu: [Link]
     let logoutAction: String
     let csrf: String
+    /// Shown on every signed-in page while failed payments pause creation and builds.
+    var billingSuspension: Link? = nil
 }
 
 /// Header links for signing in. Public pages are the same for everyone (they are

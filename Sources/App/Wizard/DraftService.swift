@@ -62,6 +62,7 @@ struct DraftService: Sendable {
 
     /// 429 `quota_exceeded` once today's drafts are used.
     func checkQuota() async throws {
+        try current.checkBillingStanding()
         do { try await quota().check() } catch let exceeded as QuotaExceeded { throw APIError(exceeded) }
     }
 

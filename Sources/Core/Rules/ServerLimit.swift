@@ -16,16 +16,16 @@ public struct ServerLimit: Sendable, Equatable {
     }
 }
 
-/// 402 `server_limit`.
+/// 402 `plan_limit`: the plan, not the moment, is the obstacle, so the way out is a larger plan.
 public struct ServerLimitReached: RuleViolation, Equatable {
     public let plan: Plan
     public let limit: Int
     public let existing: Int
 
     public var kind: RuleViolationKind { .planLimit }
-    public var code: String { "server_limit" }
+    public var code: String { "plan_limit" }
     public var message: String {
-        "The \(plan.name) plan includes \(limit) server\(limit == 1 ? "" : "s"), and this workspace has \(existing). "
-            + "Delete one or upgrade the plan."
+        "The \(plan.name) plan includes \(limit) hosted server\(limit == 1 ? "" : "s"), and this workspace has \(existing). "
+            + "Delete one, or upgrade to a larger plan under Settings → Billing."
     }
 }

@@ -93,7 +93,7 @@ struct ServersAPITests {
             third.slug = "issues-3"
             let limited = try await browser.postObject("/v1/servers", ["spec": try Self.specObject(third)])
             #expect(limited.status == .paymentRequired)
-            #expect(try AccountDataTests.json(limited)["error"] as? String == "server_limit")
+            #expect(try AccountDataTests.json(limited)["error"] as? String == "plan_limit")
             #expect(try await HostedServer.query(on: app.db).count() == 2)
         }
     }

@@ -46,7 +46,7 @@ struct DailyQuotaTests {
         (PlanTable.enterprise, 10_000, true),
     ]
 
-    @Test("the plan's servers, then 402 server_limit; enterprise has no limit", arguments: serverCases)
+    @Test("the plan's servers, then 402 plan_limit; enterprise has no limit", arguments: serverCases)
     func serverLimit(plan: Plan, existing: Int, allowed: Bool) {
         // given
         let limit = ServerLimit(plan: plan, existing: existing)
@@ -56,7 +56,9 @@ struct DailyQuotaTests {
         } else {
             let error = #expect(throws: ServerLimitReached.self) { try limit.checkOneMore() }
             #expect(error?.kind == .planLimit)
-            #expect(error?.code == "server_limit")
+            #expect(error?.code == "plan_limit")
+            #expect(error?.message.contains("The \(plan.name) plan includes \(plan.maxServers!) hosted servers") == true)
+            #expect(error?.message.contains("upgrade") == true)
             #expect(error?.message.contains("this workspace has \(existing)") == true)
         }
     }
