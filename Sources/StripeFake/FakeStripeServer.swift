@@ -57,6 +57,7 @@ public final class FakeStripeServer: Sendable {
     public let stripe: FakeStripe
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
+    private let stopped = StopFlag()
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     public var requests: [StripeWireRequest] { stripe.requests }
@@ -98,6 +99,7 @@ public final class FakeStripeServer: Sendable {
 
     /// Closes the listener and, with the event loop group, every connection still open.
     public func stop() async {
+        guard stopped.set() else { return }
         try? await channel.close()
         try? await group.shutdownGracefully()
     }
@@ -108,6 +110,20 @@ public final class FakeStripeServer: Sendable {
     }
 
     private enum ServerError: Error { case noPort }
+}
+
+/// Whether ``FakeStripeServer/stop()`` ran: a test may stop the server early (Stripe down) and again when done.
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+
+    /// True the first time only.
+    func set() -> Bool {
+        lock.withLock {
+            defer { isSet = true }
+            return !isSet
+        }
+    }
 }
 
 private final class StripeHandler: ChannelInboundHandler {
