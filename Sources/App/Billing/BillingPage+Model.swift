@@ -45,6 +45,9 @@ struct BillingPageView: Encodable {
     let invoices: [InvoiceRow]
     let quotas: [QuotaBar]
     let preview: Preview?
+    /// `billing.js`, this page's enhancement.
+    let script: String
+    /// Stripe.js; nil without a publishable key, when the checkout buttons stay hosted-only.
     let scriptURL: String?
     let publishableKey: String?
     let checkoutSessionAPI: String
@@ -63,7 +66,7 @@ struct BillingPageView: Encodable {
     }
 
     init(status: BillingStatus, defaultPlanName: String, csrf: String, requestID: String, selected: (String?, String?),
-         notice: String?, error: String?, preview: Preview?, script: (url: String, key: String)?, site: String) {
+         notice: String?, error: String?, preview: Preview?, script: (url: String, key: String)?, pageScript: String) {
         self.csrf = csrf
         self.requestID = requestID
         self.planName = status.plan.name
@@ -98,6 +101,7 @@ struct BillingPageView: Encodable {
         }
         self.quotas = status.usage
         self.preview = preview
+        self.script = pageScript
         self.scriptURL = script?.url
         self.publishableKey = script?.key
         self.checkoutSessionAPI = SiteRoute.api(.billingCheckoutSession).path

@@ -129,7 +129,7 @@ enum BillingPageController {
             status: billingStatus, defaultPlanName: PlanTable.plan(req.application.billing.settings.defaultPlan).name,
             csrf: req.csrfToken(req.accounts.cookies), requestID: req.application.random.token(bytes: 16),
             selected: (req.query[String.self, at: "plan"], req.query[String.self, at: "interval"]),
-            notice: notice, error: error, preview: preview, script: script, site: req.site.baseURL)
+            notice: notice, error: error, preview: preview, script: script, pageScript: req.site.script("js/billing.js"))
         return try await AppShellBuilder.page(req, current, "Settings/billing", title: "Billing", active: .billing(), view, status: status)
     }
 }
