@@ -13,7 +13,16 @@ enum BillingPageController {
     }
 
     static func page(_ req: Request) async throws -> Response {
-        let current = try req.requireUser()
+        guard let current = req.currentUser else {
+            // Only the two known parameters, re-encoded, go into the return path.
+            let choice = ["plan", "interval"].compactMap { name in
+                req.query[String.self, at: name].flatMap { value in
+                    value.allSatisfy { $0.isASCII && $0.isLetter } && value.count <= 20 ? (name, value.lowercased()) : nil
+                }
+            }
+            let back = SiteRoute.billing().path(QueryString(choice))
+            return req.redirect(to: SiteRoute.login.path(QueryString([("next", back)])), redirectType: .normal)
+        }
         let notice: String? = switch req.query[String.self, at: "saved"] {
         case "cancelled": "The subscription will end at the end of the paid period."
         case "reactivated": "The subscription will renew as usual."

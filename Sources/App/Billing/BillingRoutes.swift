@@ -6,8 +6,9 @@ struct BillingRoutes: RouteCollection {
     let accounts: [any Middleware]
 
     func boot(routes: any RoutesBuilder) throws {
+        // The overview sends a signed-out visitor to sign in itself, keeping the chosen plan for afterwards.
+        routes.grouped(accounts).get(.billing(.overview), use: BillingPageController.page)
         let pages = routes.grouped(accounts).grouped(SignInRequired.redirect(returningTo: .billing()))
-        pages.get(.billing(.overview), use: BillingPageController.page)
         pages.get(.billing(.changePlan), use: BillingPageController.previewChange)
         pages.get(.billing(.checkoutReturn), use: BillingPageController.checkoutReturn)
         let forms = routes.grouped(accounts).grouped(SignInRequired.unauthorized)

@@ -123,3 +123,30 @@ struct BillingPageTests {
         }
     }
 }
+
+@Suite("Pricing CTAs lead to the billing page with the plan preselected, through sign-in")
+struct BillingPricingTests {
+    @Test("Upgrade to Pro/Team link to /settings/billing with the plan; signed out, sign-in returns there", arguments: TestDatabase.all)
+    func upgradeThroughSignIn(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, _ in
+            // given the pricing page
+            let pricing = try await get(app, "/pricing").body.string
+            let links = HTMLInspector(html: pricing).tags("a").compactMap { $0.attributes["href"] }
+            #expect(links.contains("/settings/billing?plan=pro&amp;interval=month") || links.contains("/settings/billing?plan=pro&interval=month"))
+            #expect(links.contains { $0.hasPrefix("/settings/billing?plan=team") })
+            #expect(pricing.contains("Upgrade to Pro"))
+            // when a signed-out visitor follows it
+            let visitor = BrowserSession(app)
+            let answer = try await visitor.get("/settings/billing?plan=team&interval=month")
+            // then sign-in, then the billing page with Team preselected
+            #expect(answer.status == .seeOther)
+            let location = try #require(answer.headers.first(name: .location))
+            #expect(location == "/login?next=/settings/billing%3Fplan%3Dteam%26interval%3Dmonth")
+            _ = try await AccountsTests.signInByEmail(visitor, email: AccountsTests.uniqueEmail())
+            let page = try await visitor.get("/settings/billing?plan=team&interval=month").body.string
+            let pressed = HTMLInspector(html: page).tags("button").filter { $0.attributes["aria-pressed"] == "true" }
+            #expect(pressed.count == 1)
+            #expect(page.contains("Upgrade to Team, monthly"))
+        }
+    }
+}
