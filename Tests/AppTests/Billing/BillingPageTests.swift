@@ -39,6 +39,8 @@ struct BillingPageTests {
             #expect(dashboard.headers.first(name: "Content-Security-Policy") == SecurityHeadersMiddleware.contentSecurityPolicy)
             let menu = HTMLInspector(html: dashboard.body.string).tags("a").compactMap { $0.attributes["href"] }
             #expect(menu.contains("/settings/billing"), "the user menu links to Billing")
+            let settings = HTMLInspector(html: try await owner.get("/settings").body.string).tags("a").compactMap { $0.attributes["href"] }
+            #expect(settings.contains("/settings/billing"), "the Settings plan section links to Billing")
         }
     }
 
