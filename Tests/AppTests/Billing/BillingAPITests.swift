@@ -261,6 +261,22 @@ struct BillingAPITests {
         }
     }
 
+    @Test("a personal API token (api scope) reads the status and, as an owner's, cancels; no CSRF header needed", arguments: TestDatabase.all)
+    func apiToken(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            try await BillingFixture.subscribe(owner)
+            let created = try await owner.postObject("/v1/tokens", ["name": "billing script", "scopes": ["api"]])
+            let token = try #require(try AccountDataTests.json(created)["token"] as? String)
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+            let status = try await app.testing().sendRequest(.GET, "/v1/billing/status", headers: headers)
+            #expect(try AccountDataTests.json(status)["billing"] as? String == "on")
+            let cancel = try await app.testing().sendRequest(.POST, "/v1/billing/cancel", headers: headers, body: ByteBuffer(string: "{}"))
+            #expect(cancel.status == .ok)
+            #expect(server.stripe.subscriptionObject("sub_seeded")?["cancel_at_period_end"] as? Bool == true)
+        }
+    }
+
     @Test("Stripe refusing a request is 502 stripe_error without Stripe's text", arguments: TestDatabase.all)
     func stripeRefuses(database: TestDatabase) async throws {
         try await BillingFixture.run(database) { app, server in
