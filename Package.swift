@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bmm", targets: ["bmm"]),
+        .executable(name: "fake-stripe", targets: ["fake-stripe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -95,6 +96,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // A local server that behaves like Stripe's API, for the Billing and App tests and (as `fake-stripe`, with a
+        // stand-in Stripe.js) the browser tests; no Vapor.
+        .target(
+            name: "StripeFake",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "fake-stripe",
+            dependencies: ["StripeFake"],
+            resources: [.embedInCode("stripe.js")]
+        ),
         .target(
             name: "App",
             dependencies: [
@@ -159,6 +175,7 @@ let package = Package(
             dependencies: [
                 "Billing",
                 "Core",
+                "StripeFake",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -170,6 +187,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "App",
+                "StripeFake",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]

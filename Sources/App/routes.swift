@@ -7,6 +7,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     try app.register(collection: AccountRoutes(accounts: accounts, showsOutbox: !config.isProduction))
     try app.register(collection: DashboardRoutes(accounts: accounts))
     try app.register(collection: SettingsRoutes(accounts: accounts))
+    try app.register(collection: BillingRoutes(accounts: accounts))
     try app.register(collection: AdminRoutes(accounts: accounts))
     try app.register(collection: WizardRoutes(accounts: accounts))
     try app.register(collection: ServerRoutes(accounts: accounts))

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import StripeFake
 import Testing
 
 /// The local Stripe refuses what Stripe refuses, with Stripe's error shapes, so a client test that passes against it

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Billing
 import Core
 import Foundation
+import StripeFake
 import Testing
 
 @Suite("Stripe client against a local Stripe")

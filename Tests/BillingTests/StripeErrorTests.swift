@@ -3,6 +3,7 @@ import Billing
 import Foundation
 import NIOCore
 import NIOPosix
+import StripeFake
 import Testing
 
 @Suite("Stripe client errors")

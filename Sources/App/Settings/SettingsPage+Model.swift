@@ -54,6 +54,8 @@ struct PlanSection: Encodable {
     let buildsToday: Int
     let buildsLimit: Int
     let pricingHref: String
+    /// `/settings/billing`: the subscription, invoices and usage bars.
+    let billingHref: String
 }
 
 struct WorkspaceSection: Encodable {
@@ -122,7 +124,8 @@ extension SettingsView {
             draftsLimit: plan.dailyDrafts,
             buildsToday: data.buildsToday,
             buildsLimit: plan.dailyBuilds,
-            pricingHref: SiteRoute.pricing.path
+            pricingHref: SiteRoute.pricing.path,
+            billingHref: SiteRoute.billing().path
         )
         self.init(
             csrf: csrf,

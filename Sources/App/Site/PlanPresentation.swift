@@ -1,5 +1,5 @@
-import Foundation
 import Core
+import Foundation
 
 /// Turns the Core plan table into what the landing and pricing pages show.
 enum PlanPresentation {
@@ -27,7 +27,10 @@ enum PlanPresentation {
         let action: Link = switch plan.id {
         case .hobby: Link(title: "Start free", href: SiteRoute.docs(path: "quickstart").path)
         case .enterprise: Link(title: "Contact sales", href: "mailto:sales@buildmymcpserver.com")
-        case .pro, .team: Link(title: "Choose \(plan.name)", href: SiteRoute.docs(path: "quickstart").path)
+        // The billing page with the plan preselected; signed-out visitors sign in first and land there.
+        case .pro, .team:
+            Link(title: "Upgrade to \(plan.name)",
+                 href: SiteRoute.billing().path(QueryString([("plan", plan.id.rawValue), ("interval", BillingInterval.month.rawValue)])))
         }
         return PlanCard(
             id: plan.id.rawValue,

@@ -12,6 +12,7 @@ enum AppShellBuilder {
         }
         var menu = [
             Link(title: "Profile", href: SiteRoute.settings.path),
+            Link(title: "Billing", href: SiteRoute.billing().path, isCurrent: active == .billing()),
             Link(title: "Your data", href: SiteRoute.api(.accountExport).path),
             Link(title: "Support", href: "mailto:support@buildmymcpserver.com"),
         ]

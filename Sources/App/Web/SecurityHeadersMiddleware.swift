@@ -24,6 +24,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         for (name, value) in Self.headers(isProduction: isProduction) {
             response.headers.replaceOrAdd(name: name, value: value)
         }
+        if let widened = request.contentSecurityPolicyExtension {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: widened.applied(to: Self.contentSecurityPolicy))
+        }
         return response
     }
 

@@ -57,8 +57,10 @@ struct PublicPagesTests {
                     if checkedLinks[target] == nil {
                         checkedLinks[target] = try await get(app, target).status
                     }
-                    // Signed-out visitors are sent from the dashboard to sign-in: a working link too.
-                    let working: Set<UInt> = target == SiteRoute.dashboard.path ? [303] : [200]
+                    // Signed-out visitors are sent from the dashboard and the billing page (the pricing CTAs) to
+                    // sign-in: a working link too.
+                    let signInFirst = target == SiteRoute.dashboard.path || target.hasPrefix(SiteRoute.billing().path + "?")
+                    let working: Set<UInt> = signInFirst ? [303] : [200]
                     #expect(working.contains(checkedLinks[target]!.code), "\(route.path) links to \(target), which answers \(checkedLinks[target]!.code)")
                 }
             }

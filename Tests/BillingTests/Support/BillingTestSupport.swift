@@ -3,6 +3,7 @@ import Billing
 import Core
 import Foundation
 import NIOCore
+import StripeFake
 import Testing
 
 /// A client for the fake with its secret key.
@@ -86,4 +87,22 @@ func rawStripeRequest(
     let fields: [String: Any] = object?["error"] as? [String: Any] ?? [:]
     let error: [String: String] = fields.compactMapValues { $0 as? String }
     return (Int(response.status.code), error)
+}
+
+/// Runs `body` with a started fake Stripe and a fresh HTTP client, and shuts both down whatever happens.
+func withFakeStripe<T>(
+    _ stripe: FakeStripe = FakeStripe(),
+    _ body: (FakeStripeServer, HTTPClient) async throws -> T
+) async throws -> T {
+    let server = try await FakeStripeServer.start(stripe)
+    let client = HTTPClient()
+    let result: Result<T, any Error>
+    do {
+        result = .success(try await body(server, client))
+    } catch {
+        result = .failure(error)
+    }
+    try await client.shutdown()
+    await server.stop()
+    return try result.get()
 }

@@ -5,22 +5,22 @@ import NIOHTTP1
 /// parameter validation, error shapes and statuses, idempotent replays and realistic objects. Stricter than Stripe
 /// in two places on purpose: a missing `Stripe-Version` (Stripe would use the account's default) and a POST without
 /// `Idempotency-Key` (Stripe would accept it) are refused, because the client must always send both.
-final class FakeStripe: @unchecked Sendable {
-    static let secretKey = "sk_test_51BmmFakeSecretKey0123456789abcdefABCDEF"
-    static let apiVersion = "2026-10-28.endive"
-    static let prices = [
+public final class FakeStripe: @unchecked Sendable {
+    public static let secretKey = "sk_test_51BmmFakeSecretKey0123456789abcdefABCDEF"
+    public static let apiVersion = "2026-10-28.endive"
+    public static let prices = [
         "price_pro_month": (2900, "month"), "price_pro_year": (28800, "year"),
         "price_team_month": (19900, "month"), "price_team_year": (198000, "year"),
     ]
     /// 2026-11-15 00:00 UTC, the start of the seeded subscription's period.
-    static let periodStart = 1_763_164_800
-    static let periodEnd = 1_765_756_800
+    public static let periodStart = 1_763_164_800
+    public static let periodEnd = 1_765_756_800
 
-    struct Answer {
-        var status: Int
-        var body: String
-        var requestID: String
-        var replayed = false
+    public struct Answer: Sendable {
+        public var status: Int
+        public var body: String
+        public var requestID: String
+        public var replayed = false
     }
 
     private let lock = NSLock()
@@ -32,15 +32,23 @@ final class FakeStripe: @unchecked Sendable {
     private var sessions: [String: [String: Any]] = [:]
     private var idempotent: [String: (fingerprint: String, answer: Answer)] = [:]
     private var counter = 0
+    private var hostedOrigin = "https://checkout.stripe.com"
 
-    var requests: [StripeWireRequest] { lock.withLock { seen } }
-    var sessionCount: Int { lock.withLock { sessions.count } }
-    func subscriptionObject(_ id: String) -> [String: Any]? { lock.withLock { subscriptions[id] } }
+    /// Where hosted Checkout URLs point: Stripe's origin by default; the `fake-stripe` server points them at itself
+    /// so a browser test can follow the redirect.
+    public var checkoutOrigin: String {
+        get { lock.withLock { hostedOrigin } }
+        set { lock.withLock { hostedOrigin = newValue } }
+    }
+
+    public var requests: [StripeWireRequest] { lock.withLock { seen } }
+    public var sessionCount: Int { lock.withLock { sessions.count } }
+    public func subscriptionObject(_ id: String) -> [String: Any]? { lock.withLock { subscriptions[id] } }
 
     /// The next requests get these replies, in order, before the fake behaves like Stripe again.
-    func enqueue(_ replies: ScriptedStripeReply...) { lock.withLock { script += replies } }
+    public func enqueue(_ replies: ScriptedStripeReply...) { lock.withLock { script += replies } }
 
-    init() {
+    public init() {
         customers["cus_seeded"] = [
             "id": "cus_seeded", "object": "customer", "email": "owner@example.com", "name": "Acme",
             "metadata": ["workspace": "ws_1"], "livemode": false, "created": 1_760_000_000,
@@ -76,7 +84,7 @@ final class FakeStripe: @unchecked Sendable {
         ])
     }
 
-    static func item(id: String, price: String) -> [String: Any] {
+    public static func item(id: String, price: String) -> [String: Any] {
         let (amount, interval) = prices[price] ?? (0, "month")
         return [
             "id": id, "object": "subscription_item", "quantity": 1,
@@ -89,7 +97,7 @@ final class FakeStripe: @unchecked Sendable {
     }
 
     /// nil: do not answer.
-    func handle(_ request: StripeWireRequest) -> Answer? {
+    public func handle(_ request: StripeWireRequest) -> Answer? {
         lock.withLock {
             seen.append(request)
             counter += 1
@@ -280,7 +288,7 @@ final class FakeStripe: @unchecked Sendable {
             session["client_secret"] = "\(id)_secret_fake\(counter)"
             session["return_url"] = request.parameter("return_url")
         } else {
-            session["url"] = "https://checkout.stripe.com/c/pay/\(id)#fidkdWxOYHwnPyd1blpxYHZxWjA0"
+            session["url"] = "\(hostedOrigin)/c/pay/\(id)#fidkdWxOYHwnPyd1blpxYHZxWjA0"
             session["success_url"] = request.parameter("success_url")
         }
         sessions[id] = session
@@ -519,7 +527,7 @@ final class FakeStripe: @unchecked Sendable {
         return Answer(status: status, body: Self.json(["error": body]), requestID: "")
     }
 
-    static func json(_ object: Any) -> String {
+    public static func json(_ object: Any) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

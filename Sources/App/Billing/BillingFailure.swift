@@ -1,0 +1,49 @@
+import Billing
+import Core
+import Vapor
+
+/// The API errors billing answers with. Stripe's own text never reaches a caller: it can quote ids (customer,
+/// subscription, price) and is written for developers; each case gets a fixed, friendly sentence instead.
+enum BillingFailure {
+    /// 409 rather than 404: the route exists on every deployment, this one just does not sell plans.
+    static let billingOff = APIError(
+        .conflict, "billing_off",
+        "Billing is off on this deployment: every workspace has the plan set by the operator, and nothing is sold here.")
+    static let noCustomer = APIError(
+        .conflict, "no_customer", "This workspace has no billing account yet. Choose a plan to start a subscription.")
+    static let noSubscription = APIError(
+        .conflict, "no_subscription", "This workspace has no subscription. Choose a plan to start one.")
+    static let alreadySubscribed = APIError(
+        .conflict, "already_subscribed",
+        "This workspace already has a subscription. Change its plan instead of starting another checkout.")
+
+    static func invalidPlan(_ raw: String?) -> APIError {
+        switch raw.flatMap(PlanID.init(rawValue:)) {
+        case .hobby?:
+            APIError(.badRequest, "invalid_plan", "Hobby is the free plan: there is nothing to buy. Choose Pro or Team.")
+        case .enterprise?:
+            APIError(.badRequest, "invalid_plan", "Enterprise is priced by contract; contact sales. Choose Pro or Team here.")
+        default:
+            APIError(.badRequest, "invalid_plan", "Choose the plan pro or team.")
+        }
+    }
+
+    static let invalidInterval = APIError(.badRequest, "invalid_interval", "Choose the interval month or year.")
+
+    /// Stripe failed: 503 when it could not be reached or answered too slowly (try again later), 502 when it
+    /// refused (card declined, a request it rejects).
+    static func from(_ error: StripeError) -> APIError {
+        switch error {
+        case .unreachable, .timeout, .rateLimited, .api:
+            APIError(.serviceUnavailable, "stripe_unavailable",
+                     "Stripe, our payment provider, is not answering right now. Nothing was changed; try again in a few minutes.",
+                     headers: ["Retry-After": "30"])
+        case .card:
+            APIError(.badGateway, "stripe_error",
+                     "The payment method was declined. Use another card or bank account in Stripe's payment page.")
+        case .invalidRequest, .idempotency, .authentication, .permission, .invalidResponse, .misconfigured:
+            APIError(.badGateway, "stripe_error",
+                     "Stripe refused this request. Nothing was changed; if it happens again, contact support.")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Billing
+import Core
+import Foundation
+
+/// `/settings/billing`: the plan, its renewal or end, the plan switcher, invoices, usage and Stripe's portal.
+struct BillingPageView: Encodable {
+    struct PlanOption: Encodable {
+        let label: String
+        let plan: String
+        let interval: String
+        let isSelected: Bool
+        let isCurrent: Bool
+    }
+
+    struct InvoiceRow: Encodable {
+        let date: String
+        let number: String
+        let amount: String
+        let status: String
+        let pdfURL: String?
+        let hostedURL: String?
+    }
+
+    struct Preview: Encodable {
+        let planLabel: String
+        let plan: String
+        let interval: String
+        let proration: String
+        let nextInvoice: String
+        let prorationDate: Int
+    }
+
+    let csrf: String
+    let requestID: String
+    let planName: String
+    let billingIsOn: Bool
+    let offReason: String
+    let isOwner: Bool
+    let hasSubscription: Bool
+    let statusLine: String?
+    let isCancelling: Bool
+    let notice: String?
+    let error: String?
+    let options: [PlanOption]
+    let invoices: [InvoiceRow]
+    let quotas: [QuotaBar]
+    let preview: Preview?
+    /// `billing.js`, this page's enhancement.
+    let script: String
+    /// Stripe.js; nil without a publishable key, when the checkout buttons stay hosted-only.
+    let scriptURL: String?
+    let publishableKey: String?
+    let checkoutSessionAPI: String
+    let checkoutAction: String
+    let portalAction: String
+    let cancelAction: String
+    let reactivateAction: String
+    let changePlanAction: String
+
+    static let dates = DateFormatter.utc("d MMM yyyy")
+
+    static func money(_ cents: Int, _ currency: String) -> String {
+        let amount = String(format: "%d.%02d", abs(cents) / 100, abs(cents) % 100)
+        let sign = cents < 0 ? "−" : ""
+        return currency.lowercased() == "eur" ? "\(sign)€\(amount)" : "\(sign)\(amount) \(currency.uppercased())"
+    }
+
+    init(status: BillingStatus, defaultPlanName: String, csrf: String, requestID: String, selected: (String?, String?),
+         notice: String?, error: String?, preview: Preview?, script: (url: String, key: String)?, pageScript: String) {
+        self.csrf = csrf
+        self.requestID = requestID
+        self.planName = status.plan.name
+        self.billingIsOn = status.billing == "on"
+        self.offReason = "This deployment runs without Stripe, so nothing is sold here: every workspace has the \(defaultPlanName) plan, set by the operator with BMM_DEFAULT_PLAN."
+        self.isOwner = status.isOwner
+        let subscription = status.subscription
+        let active = subscription.map { !["canceled", "incomplete_expired"].contains($0.status ?? "") } ?? false
+        self.hasSubscription = active
+        self.isCancelling = subscription?.cancelAtPeriodEnd ?? false
+        self.statusLine = subscription.flatMap { sub in
+            sub.currentPeriodEnd.map { end in
+                sub.cancelAtPeriodEnd ? "Ends on \(Self.dates.string(from: end)); it will not renew."
+                    : "Renews on \(Self.dates.string(from: end))."
+            }
+        }
+        self.notice = notice ?? status.notice
+        self.error = error
+        self.options = StripePriceTable.purchasable.flatMap { plan in
+            BillingInterval.allCases.map { interval in
+                PlanOption(
+                    label: "\(PlanTable.plan(plan).name), \(interval == .month ? "monthly" : "yearly")",
+                    plan: plan.rawValue, interval: interval.rawValue,
+                    isSelected: selected.0 == plan.rawValue && (selected.1 ?? "month") == interval.rawValue,
+                    isCurrent: active && subscription?.plan == plan.rawValue && subscription?.interval == interval.rawValue)
+            }
+        }
+        self.invoices = status.invoices.map {
+            InvoiceRow(date: $0.created.map { Self.dates.string(from: $0) } ?? "", number: $0.number ?? "Draft",
+                       amount: Self.money($0.amount, $0.currency), status: ($0.status ?? "").capitalized,
+                       pdfURL: $0.pdfURL, hostedURL: $0.hostedURL)
+        }
+        self.quotas = status.usage
+        self.preview = preview
+        self.script = pageScript
+        self.scriptURL = script?.url
+        self.publishableKey = script?.key
+        self.checkoutSessionAPI = SiteRoute.api(.billingCheckoutSession).path
+        self.checkoutAction = SiteRoute.billing(.checkout).path
+        self.portalAction = SiteRoute.billing(.portal).path
+        self.cancelAction = SiteRoute.billing(.cancel).path
+        self.reactivateAction = SiteRoute.billing(.reactivate).path
+        self.changePlanAction = SiteRoute.billing(.changePlan).path
+    }
+}

@@ -1,0 +1,154 @@
+@testable import App
+import Fluent
+import Foundation
+import StripeFake
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Billing page: plan, invoices, usage, the no-JS forms, billing off, Stripe down, and its own CSP")
+struct BillingPageTests {
+    static func forms(_ html: String) -> [String] {
+        HTMLInspector(html: html).tags("form").compactMap { $0.attributes["action"] }
+    }
+
+    @Test("an owner without a subscription sees upgrade forms, the preselected plan, and a CSP widened only here", arguments: TestDatabase.all)
+    func upgradeChoices(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            // when
+            let page = try await owner.get("/settings/billing?plan=team&interval=year")
+            let dashboard = try await owner.get("/dashboard")
+            // then
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(Self.forms(html).filter { $0 == "/settings/billing/checkout" }.count == 4)
+            let pressed = HTMLInspector(html: html).tags("button").filter { $0.attributes["aria-pressed"] == "true" }
+            #expect(pressed.count == 1)
+            #expect(html.contains("Upgrade to Team, yearly"))
+            #expect(html.contains("No invoices yet."))
+            #expect(!html.contains("Manage payment methods in Stripe"), "no portal without a subscription")
+            #expect(HTMLInspector(html: html).tags("dialog").count == 1)
+            let list = try #require(HTMLInspector(html: html).tags("ul").first { $0.attributes["data-billing-checkout"] != nil })
+            #expect(list.attributes["data-stripe-js"] == server.baseURL + "/endive/stripe.js")
+            #expect(list.attributes["data-publishable-key"]?.hasPrefix("pk_test_") == true)
+            #expect(HTMLInspector(html: html).tags("script").contains { ($0.attributes["src"] ?? "").contains("billing") })
+            let csp = try #require(page.headers.first(name: "Content-Security-Policy"))
+            #expect(csp.contains("script-src 'self' \(server.baseURL)"))
+            #expect(csp.contains("https://checkout.stripe.com"))
+            #expect(dashboard.headers.first(name: "Content-Security-Policy") == SecurityHeadersMiddleware.contentSecurityPolicy)
+            let menu = HTMLInspector(html: dashboard.body.string).tags("a").compactMap { $0.attributes["href"] }
+            #expect(menu.contains("/settings/billing"), "the user menu links to Billing")
+            let settings = HTMLInspector(html: try await owner.get("/settings").body.string).tags("a").compactMap { $0.attributes["href"] }
+            #expect(settings.contains("/settings/billing"), "the Settings plan section links to Billing")
+        }
+    }
+
+    @Test("the no-JS checkout form redirects (303) to the hosted Checkout URL Stripe returns", arguments: TestDatabase.all)
+    func hostedCheckout(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings/billing").body.string))
+            let response = try await owner.postForm("/settings/billing/checkout", ["csrf": csrf, "plan": "pro", "interval": "month", "requestId": "form-00000001"])
+            #expect(response.status == .seeOther)
+            #expect(response.headers.first(name: .location)?.hasPrefix("https://checkout.stripe.com/c/pay/cs_test_") == true)
+            #expect(BillingFixture.requests(server, "POST", "/v1/checkout/sessions").first?.parameter("ui_mode") == "hosted_page")
+        }
+    }
+
+    @Test("a subscribed owner sees renewal, the switcher, cancel, and the last 5 invoices with links; cancel posts and redirects", arguments: TestDatabase.all)
+    func subscribed(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, _ in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            try await BillingFixture.subscribe(owner)
+            let html = try await owner.get("/settings/billing").body.string
+            #expect(html.contains("Renews on 15 Dec 2025"))
+            #expect(HTMLInspector(html: html).tags("tr").count == 6, "a header and 5 invoices")
+            let links = HTMLInspector(html: html).tags("a").compactMap { $0.attributes["href"] }
+            #expect(links.filter { $0.hasPrefix("https://pay.stripe.com/") }.count == 5)
+            #expect(html.contains("Current: Pro, monthly"))
+            #expect(Self.forms(html).contains("/settings/billing/cancel"))
+            #expect(Self.forms(html).contains("/settings/billing/portal"))
+            let csrf = try #require(BrowserSession.csrfField(in: html))
+            let cancelled = try await owner.postForm("/settings/billing/cancel", ["csrf": csrf, "requestId": "form-00000002"])
+            #expect(cancelled.status == .seeOther)
+            let after = try await owner.get(try #require(cancelled.headers.first(name: .location))).body.string
+            #expect(after.contains("will end at the end of the paid period"))
+            #expect(after.contains("Keep the subscription"), "Stripe's live state shows at once")
+            let preview = try await owner.get("/settings/billing/change-plan?plan=team&interval=month")
+            #expect(preview.status == .ok)
+            #expect(preview.body.string.contains("Confirm the change"))
+            #expect(HTMLInspector(html: preview.body.string).tags("input").contains { $0.attributes["name"] == "prorationDate" })
+        }
+    }
+
+    @Test("a member sees the plan read-only", arguments: TestDatabase.all)
+    func member(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, _ in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            try await BillingFixture.subscribe(owner)
+            let email = "member-\(UUID().uuidString.prefix(6).lowercased())@example.com"
+            let member = try await Workspaces.join(app, try await Workspaces.invite(owner, email), as: email)
+            let html = try await member.get("/settings/billing").body.string
+            #expect(html.contains("Only the workspace owner can change the plan"))
+            #expect(!Self.forms(html).contains { $0.hasPrefix("/settings/billing/") })
+        }
+    }
+
+    @Test("billing off: the page says so and why, shows usage, and never calls Stripe", arguments: TestDatabase.all)
+    func billingOff(database: TestDatabase) async throws {
+        let server = try await FakeStripeServer.start()
+        try await withConfiguredApp(try testConfig(database: database, environment: ["STRIPE_API_BASE": server.baseURL])) { app in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let page = try await owner.get("/settings/billing")
+            let html = page.body.string
+            #expect(html.contains("Billing is off on this deployment"))
+            #expect(html.contains("Hobby plan, set by the operator with BMM_DEFAULT_PLAN"))
+            #expect(html.contains("0 of 2 servers"))
+            #expect(!Self.forms(html).contains { $0.hasPrefix("/settings/billing/") })
+            #expect(page.headers.first(name: "Content-Security-Policy") == SecurityHeadersMiddleware.contentSecurityPolicy)
+        }
+        #expect(server.requests.isEmpty)
+        await server.stop()
+    }
+
+    @Test("Stripe down: the page renders from the database with a friendly notice", arguments: TestDatabase.all)
+    func stripeDown(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            try await BillingFixture.subscribe(owner)
+            await server.stop()
+            let page = try await owner.get("/settings/billing")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("did not answer in time"))
+            #expect(page.body.string.contains("Renews on 15 Dec 2025"))
+        }
+    }
+}
+
+@Suite("Pricing CTAs lead to the billing page with the plan preselected, through sign-in")
+struct BillingPricingTests {
+    @Test("Upgrade to Pro/Team link to /settings/billing with the plan; signed out, sign-in returns there", arguments: TestDatabase.all)
+    func upgradeThroughSignIn(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, _ in
+            // given the pricing page
+            let pricing = try await get(app, "/pricing").body.string
+            let links = HTMLInspector(html: pricing).tags("a").compactMap { $0.attributes["href"] }
+            #expect(links.contains("/settings/billing?plan=pro&amp;interval=month") || links.contains("/settings/billing?plan=pro&interval=month"))
+            #expect(links.contains { $0.hasPrefix("/settings/billing?plan=team") })
+            #expect(pricing.contains("Upgrade to Pro"))
+            // when a signed-out visitor follows it
+            let visitor = BrowserSession(app)
+            let answer = try await visitor.get("/settings/billing?plan=team&interval=month")
+            // then sign-in, then the billing page with Team preselected
+            #expect(answer.status == .seeOther)
+            let location = try #require(answer.headers.first(name: .location))
+            #expect(location == "/login?next=/settings/billing%3Fplan%3Dteam%26interval%3Dmonth")
+            _ = try await AccountsTests.signInByEmail(visitor, email: AccountsTests.uniqueEmail())
+            let page = try await visitor.get("/settings/billing?plan=team&interval=month").body.string
+            let pressed = HTMLInspector(html: page).tags("button").filter { $0.attributes["aria-pressed"] == "true" }
+            #expect(pressed.count == 1)
+            #expect(page.contains("Upgrade to Team, monthly"))
+        }
+    }
+}
