@@ -24,11 +24,22 @@ struct AuditView: Encodable {
     }
     /// Every action the app records, for the filter select.
     static let knownActions: [ActionOption] = [
-        "account.created", "account.deleted", "account.profile_updated", "auth.delivery_failed", "auth.magic_link_requested",
-        "auth.signed_in", "auth.signed_out", "auth.sign_in_failed", "auth.sms_code_requested", "org.suspended",
-        "org.unsuspended", "token.created", "token.revoked",
+        "access.refused",
+        "account.created", "account.delete_refused", "account.deleted", "account.profile_updated",
+        "admin.granted", "admin.revoked",
         "admin.template.verify", "admin.template.unverify", "admin.template.hide", "admin.template.takedown",
-        "admin.template.dismiss_reports", "admin.template.restore", "template.report",
+        "admin.template.dismiss_reports", "admin.template.restore",
+        "auth.delivery_failed", "auth.magic_link_requested", "auth.signed_in", "auth.signed_out", "auth.sign_in_failed",
+        "auth.sms_code_requested",
+        "billing.plan_changed", "billing.suspended", "billing.restored",
+        "invitation.refused", "member.invited", "member.joined", "member.made_owner", "member.removed",
+        "oauth.consent_denied", "oauth.consent_granted", "oauth.grant_revoked", "oauth.token_failed", "oauth.token_revoked",
+        "org.renamed", "org.suspended", "org.unsuspended", "org.plan_override_set", "org.plan_override_cleared",
+        "server.created", "server.deleted", "server.build_requested", "server.secret_replaced", "server.template_updated",
+        "server.version_activated",
+        "template.publish", "template.version", "template.update", "template.fork", "template.report", "template.reshare",
+        "template.unshare",
+        "token.created", "token.revoked", "token.scope_refused",
     ].map(ActionOption.init)
 
     let action: String

@@ -43,4 +43,26 @@ struct AuditPageTests {
             #expect(try await BrowserSession(app).get("/audit").status == .seeOther)
         }
     }
+
+    @Test("the action filter offers every action the app records (each `area.verb` literal in Sources/App)")
+    func filterKnowsEveryAction() throws {
+        // given: the audit areas; a literal such as "billing.suspended" in the sources is an action
+        let action = try Regex(#""((access|account|admin|auth|billing|invitation|member|oauth|org|server|template|token)\.[a-z_.]+)""#)
+        let root = packageRoot + "/Sources/App"
+        let files = try #require(FileManager.default.enumerator(atPath: root)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".swift") && !$0.hasSuffix("AuditPage+Model.swift") }
+        // when
+        var recorded: Set<String> = []
+        for file in files {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            for match in text.matches(of: action) {
+                let name = String(text[match.range].dropFirst().dropLast())
+                if name != "server.json" { recorded.insert(name) }  // the registry file's name, not an action
+            }
+        }
+        // then
+        #expect(recorded.count > 40)
+        let offered = Set(AuditView.knownActions.map(\.value))
+        #expect(recorded.subtracting(offered).isEmpty, "missing from the filter: \(recorded.subtracting(offered).sorted())")
+    }
 }
