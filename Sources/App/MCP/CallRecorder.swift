@@ -28,6 +28,9 @@ struct ToolCallEntry: Sendable {
 /// whose per-row reflection cost as much as the rest of a call.
 final class CallRecorder: Sendable {
     private let pending = NIOLockedValueBox<[ToolCallEntry]>([])
+    /// The latest flush; the next one waits for it, so a flush returns only once every record added before it
+    /// is in the database, even those another flush (the timer's) took out a moment earlier.
+    private let lastFlush = NIOLockedValueBox<Task<Void, any Error>?>(nil)
     let interval: Duration
     let maxBatch: Int
 
@@ -48,9 +51,22 @@ final class CallRecorder: Sendable {
     }
 
     /// Writes everything waiting: each chunk's call rows and its `tool_call_days` rollup in one transaction, so
-    /// the rollup always matches the call log. A flush takes its records out under the lock, so flushes running
-    /// at once never write a record twice.
+    /// the rollup always matches the call log. Flushes run one after another: each takes what is waiting under
+    /// the lock (so no record is written twice) and returns once it and every earlier flush are written.
     func flush(on database: any Database) async throws {
+        let flush = lastFlush.withLockedValue { last -> Task<Void, any Error> in
+            let previous = last
+            let next = Task {
+                _ = await previous?.result
+                try await self.writePending(on: database)
+            }
+            last = next
+            return next
+        }
+        try await flush.value
+    }
+
+    private func writePending(on database: any Database) async throws {
         let batch = pending.withLockedValue { records -> [ToolCallEntry] in
             defer { records.removeAll(keepingCapacity: true) }
             return records

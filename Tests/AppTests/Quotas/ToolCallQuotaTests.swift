@@ -18,7 +18,8 @@ struct ToolCallQuotaTests {
         try await client.stateless("tools/call", ["name": "add", "arguments": ["a": 1, "b": 2]], name: "add")
     }
 
-    @Test("the rollup matches the call log after flushes, and flushes at once count every call once", arguments: TestDatabase.all)
+    @Test("the rollup matches the call log after flushes; flushes at once count every call once, and each returns with all of them written",
+          arguments: TestDatabase.all)
     func rollup(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database, environment: ["BMM_TOOL_CALLS_PER_MINUTE": "off"])) { app in
             // given
@@ -27,26 +28,32 @@ struct ToolCallQuotaTests {
             try await app.hosting.calls.flush(on: app.db)
             let bad = try await client.stateless("tools/call", ["name": "add", "arguments": ["a": "x"]], name: "add")
             #expect(bad.status == .ok)
-            // when: recorded calls flushed by several flushes at once
+            // when: recorded calls (several batches' worth) flushed by several flushes at once
             let recorder = app.hosting.calls
             let organization = try #require(try await HostedServer.find(server, on: app.db)).$organization.id
-            for index in 0..<40 {
+            for index in 0..<2_000 {
                 recorder.add(ToolCallEntry(serverID: server, organizationID: organization, tool: "add", at: app.clock.now(),
                                            durationMilliseconds: 1, outcome: index % 4 == 0 ? "tool_error" : "ok", errorMessage: nil,
                                            bytesIn: 1, bytesOut: 1))
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<4 { group.addTask { try await recorder.flush(on: app.db) } }
-                try await group.waitForAll()
+            let seenAfterEachFlush = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await recorder.flush(on: app.db)
+                        return try await ToolCallRecord.query(on: app.db).count()
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            // then
+            // then: a flush that found nothing waiting still returned only after the others' rows were in
+            #expect(seenAfterEachFlush == [2_008, 2_008, 2_008, 2_008])
             let logged = try await ToolCallRecord.query(on: app.db).count()
             let loggedErrors = try await ToolCallRecord.query(on: app.db).filter(\.$outcome != "ok").count()
             let days = try await ToolCallDay.query(on: app.db).all()
-            #expect(logged == 48)
+            #expect(logged == 2_008)
             #expect(days.reduce(0) { $0 + Int($1.calls) } == logged)
             #expect(days.reduce(0) { $0 + Int($1.errors) } == loggedErrors)
-            #expect(loggedErrors == 11)
+            #expect(loggedErrors == 501)
             #expect(Set(days.map(\.serverID)) == [server])
         }
     }
