@@ -18,8 +18,10 @@ WEBHOOK_SECRET = "whsec_BmmFakeE2EWebhookSecretOnly"
 PRO_MONTHLY = "price_1BmmFakeE2EProMonthly"
 PYTHON = os.environ.get("BMM_BILLING_PYTHON")
 
-pytestmark = pytest.mark.skipif(not PYTHON or not os.access(PYTHON, os.X_OK),
-                                reason="BMM_BILLING_PYTHON names no Python with PyPI stripe")
+HAVE_STRIPE_PYTHON = bool(PYTHON) and os.access(PYTHON, os.X_OK)
+if not HAVE_STRIPE_PYTHON and os.environ.get("BMM_REQUIRE_STRIPE_PYTHON") == "1":
+    raise RuntimeError("BMM_REQUIRE_STRIPE_PYTHON is set but BMM_BILLING_PYTHON names no Python with PyPI stripe")
+pytestmark = pytest.mark.skipif(not HAVE_STRIPE_PYTHON, reason="BMM_BILLING_PYTHON names no Python with PyPI stripe")
 
 
 def stripe_signature(payload, secret):
