@@ -23,15 +23,20 @@ public final class FakeStripe: @unchecked Sendable {
         public var replayed = false
     }
 
-    private let lock = NSLock()
+    // Internal rather than private: FakeStripe+Checkout.swift completes sessions on the same state.
+    let lock = NSLock()
     private var script: [ScriptedStripeReply] = []
     private var seen: [StripeWireRequest] = []
-    private var customers: [String: [String: Any]] = [:]
-    private var subscriptions: [String: [String: Any]] = [:]
-    private var invoices: [[String: Any]] = []
-    private var sessions: [String: [String: Any]] = [:]
+    var customers: [String: [String: Any]] = [:]
+    var subscriptions: [String: [String: Any]] = [:]
+    var invoices: [[String: Any]] = []
+    var sessions: [String: [String: Any]] = [:]
+    /// What a session sells: Stripe keeps line items and `subscription_data` apart from the session object.
+    var sessionPurchases: [String: (price: String, metadata: [String: String])] = [:]
+    /// Events not yet taken for webhook delivery, oldest first.
+    var outbox: [String] = []
     private var idempotent: [String: (fingerprint: String, answer: Answer)] = [:]
-    private var counter = 0
+    var counter = 0
     private var hostedOrigin = "https://checkout.stripe.com"
 
     /// Where hosted Checkout URLs point: Stripe's origin by default; the `fake-stripe` server points them at itself
@@ -44,6 +49,16 @@ public final class FakeStripe: @unchecked Sendable {
     public var requests: [StripeWireRequest] { lock.withLock { seen } }
     public var sessionCount: Int { lock.withLock { sessions.count } }
     public func subscriptionObject(_ id: String) -> [String: Any]? { lock.withLock { subscriptions[id] } }
+    public func sessionObject(_ id: String) -> [String: Any]? { lock.withLock { sessions[id] } }
+
+    /// The events produced since the last call (a completed checkout, a subscription updated through the API), in
+    /// the order they happened, as the JSON bodies Stripe would POST to a webhook endpoint.
+    public func takeEvents() -> [String] {
+        lock.withLock {
+            defer { outbox = [] }
+            return outbox
+        }
+    }
 
     /// The next requests get these replies, in order, before the fake behaves like Stripe again.
     public func enqueue(_ replies: ScriptedStripeReply...) { lock.withLock { script += replies } }
@@ -84,11 +99,11 @@ public final class FakeStripe: @unchecked Sendable {
         ])
     }
 
-    public static func item(id: String, price: String) -> [String: Any] {
+    public static func item(id: String, price: String, start: Int = periodStart, end: Int = periodEnd) -> [String: Any] {
         let (amount, interval) = prices[price] ?? (0, "month")
         return [
             "id": id, "object": "subscription_item", "quantity": 1,
-            "current_period_start": periodStart, "current_period_end": periodEnd,
+            "current_period_start": start, "current_period_end": end,
             "price": [
                 "id": price, "object": "price", "unit_amount": amount, "currency": "eur", "type": "recurring",
                 "recurring": ["interval": interval, "interval_count": 1, "usage_type": "licensed"],
@@ -292,6 +307,7 @@ public final class FakeStripe: @unchecked Sendable {
             session["success_url"] = request.parameter("success_url")
         }
         sessions[id] = session
+        sessionPurchases[id] = (price, metadata(request, prefix: "subscription_data[metadata]"))
         return ok(session)
     }
 
@@ -328,9 +344,11 @@ public final class FakeStripe: @unchecked Sendable {
         if let refusal = checkBooleans(request, ["cancel_at_period_end"]) { return refusal }
         if let refusal = checkIntegers(request, ["proration_date"]) { return refusal }
         guard var subscription = subscriptions[id] else { return noSuch("subscription", id, param: "id") }
+        let before = subscription
         if let cancel = request.parameter("cancel_at_period_end") {
+            let end = Self.firstItem(of: subscription)?["current_period_end"] as? Int ?? Self.periodEnd
             subscription["cancel_at_period_end"] = cancel == "true"
-            subscription["cancel_at"] = cancel == "true" ? Self.periodEnd as Any : NSNull()
+            subscription["cancel_at"] = cancel == "true" ? end as Any : NSNull()
         }
         if let itemID = request.parameter("items[0][id]") {
             var items = subscription["items"] as? [String: Any] ?? [:]
@@ -342,12 +360,16 @@ public final class FakeStripe: @unchecked Sendable {
             }
             if let price = request.parameter("items[0][price]") {
                 guard Self.prices[price] != nil else { return noSuch("price", price, param: "items[0][price]") }
-                data[index] = Self.item(id: itemID, price: price)
+                // The period stays: with proration the item changes price mid-period.
+                data[index] = Self.item(
+                    id: itemID, price: price, start: data[index]["current_period_start"] as? Int ?? Self.periodStart,
+                    end: data[index]["current_period_end"] as? Int ?? Self.periodEnd)
             }
             items["data"] = data
             subscription["items"] = items
         }
         subscriptions[id] = subscription
+        recordUpdate(from: before, to: subscription)
         return ok(subscription)
     }
 
@@ -508,7 +530,7 @@ public final class FakeStripe: @unchecked Sendable {
             "invalid_request_error", code: "resource_missing", param: param, message: "No such \(what): '\(id)'")
     }
 
-    private func nextID(_ prefix: String) -> String {
+    func nextID(_ prefix: String) -> String {
         counter += 1
         return "\(prefix)_Fake\(String(format: "%06d", counter))"
     }

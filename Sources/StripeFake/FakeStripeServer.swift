@@ -39,14 +39,24 @@ public enum ScriptedStripeReply: Sendable {
     case hang
 }
 
-/// A file the server answers a GET with, outside Stripe's API (the `fake-stripe` tool's Stripe.js and hosted page).
+/// What the server answers outside Stripe's API (the `fake-stripe` tool's Stripe.js, hosted Checkout page and its
+/// Pay form): a page, or with `location` a redirect.
 public struct FakeStripePage: Sendable {
+    public var status: Int
     public var contentType: String
     public var body: String
+    public var location: String?
 
-    public init(contentType: String, body: String) {
+    public init(status: Int = 200, contentType: String, body: String, location: String? = nil) {
+        self.status = status
         self.contentType = contentType
         self.body = body
+        self.location = location
+    }
+
+    /// 303 See Other: the browser follows with a GET, as after Stripe's Checkout.
+    public static func redirect(to location: String) -> FakeStripePage {
+        FakeStripePage(status: 303, contentType: "text/plain; charset=utf-8", body: "", location: location)
     }
 }
 
@@ -72,10 +82,14 @@ public final class FakeStripeServer: Sendable {
     /// - Parameters:
     ///   - port: 0 for any free port.
     ///   - pages: GET requests it answers with a page before Stripe's API sees them (never recorded as requests).
+    ///   - forms: the same for POSTs (path and form body), such as the hosted Checkout page's Pay button.
+    ///   - webhook: where the events the fake produces are delivered after each request; none: they are dropped.
     public static func start(
         _ stripe: FakeStripe = FakeStripe(),
         port: Int = 0,
-        pages: @escaping @Sendable (String) -> FakeStripePage? = { _ in nil }
+        webhook: FakeStripeWebhook? = nil,
+        pages: @escaping @Sendable (String) -> FakeStripePage? = { _ in nil },
+        forms: @escaping @Sendable (String, [(String, String)]) -> FakeStripePage? = { _, _ in nil }
     ) async throws -> FakeStripeServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
@@ -84,7 +98,8 @@ public final class FakeStripeServer: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        try channel.pipeline.syncOperations.addHandler(StripeHandler(stripe: stripe, pages: pages))
+                        try channel.pipeline.syncOperations.addHandler(
+                            StripeHandler(stripe: stripe, webhook: webhook, pages: pages, forms: forms))
                     }
                 }
                 .bind(host: "127.0.0.1", port: port)
@@ -131,13 +146,20 @@ private final class StripeHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let stripe: FakeStripe
+    private let webhook: FakeStripeWebhook?
     private let pages: @Sendable (String) -> FakeStripePage?
+    private let forms: @Sendable (String, [(String, String)]) -> FakeStripePage?
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
 
-    init(stripe: FakeStripe, pages: @escaping @Sendable (String) -> FakeStripePage?) {
+    init(
+        stripe: FakeStripe, webhook: FakeStripeWebhook?, pages: @escaping @Sendable (String) -> FakeStripePage?,
+        forms: @escaping @Sendable (String, [(String, String)]) -> FakeStripePage?
+    ) {
         self.stripe = stripe
+        self.webhook = webhook
         self.pages = pages
+        self.forms = forms
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -151,8 +173,15 @@ private final class StripeHandler: ChannelInboundHandler {
             guard let head else { return }
             let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
             let path = String(parts[0])
-            if head.method == .GET, let page = pages(path) {
-                write(context, status: 200, contentType: page.contentType, body: page.body, extra: [])
+            let page = switch head.method {
+            case .GET: pages(path)
+            case .POST: forms(path, FormDecoding.pairs(String(decoding: body, as: UTF8.self)))
+            default: nil as FakeStripePage?
+            }
+            if let page {
+                write(context, status: page.status, contentType: page.contentType, body: page.body,
+                      extra: page.location.map { [("Location", $0)] } ?? [])
+                deliverEvents()
                 return
             }
             let request = StripeWireRequest(
@@ -166,7 +195,14 @@ private final class StripeHandler: ChannelInboundHandler {
             var extra = [("Request-Id", answer.requestID)]
             if answer.replayed { extra.append(("Idempotent-Replayed", "true")) }
             write(context, status: answer.status, contentType: "application/json", body: answer.body, extra: extra)
+            deliverEvents()
         }
+    }
+
+    /// After the answer, as Stripe sends webhooks once the change is made.
+    private func deliverEvents() {
+        guard let webhook else { return }
+        webhook.send(stripe.takeEvents())
     }
 
     private func write(_ context: ChannelHandlerContext, status: Int, contentType: String, body: String, extra: [(String, String)]) {

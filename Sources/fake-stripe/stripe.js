@@ -4,9 +4,14 @@
 // resolves to a checkout with `mount(selectorOrElement)`, `unmount()` and `destroy()`. Stripe renamed
 // `initEmbeddedCheckout` to `createEmbeddedCheckoutPage` in 2026-03-25.dahlia and the old name throws an
 // IntegrationError since; the fake does the same, so a page calling the old name fails here as it would there.
-// Where the real one mounts Stripe's iframe, the fake renders an element that shows the client secret it was given.
+// Where the real one mounts Stripe's iframe, the fake renders an element that shows the client secret it was given
+// and a Pay button: a form posting to the fake's hosted Checkout path, which completes the session and redirects to
+// its return_url, as paying inside the real iframe does.
 (function () {
   'use strict';
+
+  // The fake server that served this script, where the Pay form posts.
+  var origin = document.currentScript && document.currentScript.src ? new URL(document.currentScript.src).origin : '';
 
   function integrationError(message) {
     var error = new Error(message);
@@ -40,8 +45,17 @@
     var secret = document.createElement('output');
     secret.setAttribute('data-client-secret', '');
     secret.textContent = this.clientSecret;
+    var form = document.createElement('form');
+    form.method = 'post';
+    form.action = origin + '/c/pay/' + encodeURIComponent(this.clientSecret.split('_secret_')[0]);
+    var pay = document.createElement('button');
+    pay.type = 'submit';
+    pay.className = 'button button-primary';
+    pay.textContent = 'Pay';
+    form.appendChild(pay);
     node.appendChild(title);
     node.appendChild(secret);
+    node.appendChild(form);
     container.appendChild(node);
     this.node = node;
   };

@@ -23,14 +23,24 @@ enum BillingPageController {
             let back = SiteRoute.billing().path(QueryString(choice))
             return req.redirect(to: SiteRoute.login.path(QueryString([("next", back)])), redirectType: .normal)
         }
-        let notice: String? = switch req.query[String.self, at: "saved"] {
+        let saved = req.query[String.self, at: "saved"]
+        let notice: String? = switch saved {
         case "cancelled": "The subscription will end at the end of the paid period."
         case "reactivated": "The subscription will renew as usual."
         case "changed": "Stripe accepted the plan change. The new limits apply as soon as Stripe confirms it, usually within a minute."
-        case "checkout": "Thanks! Your payment is being confirmed; the new plan shows here as soon as Stripe confirms it."
         default: nil
         }
-        return try await render(req, current, notice: notice)
+        return try await render(req, current, notice: notice, backFromCheckout: saved == "checkout")
+    }
+
+    /// Back from Checkout the webhook may land before or after the redirect: thanks either way, and once it has
+    /// landed no "being confirmed" that would stay on the page (and on every reload) while the plan is already paid.
+    static func checkoutNotice(_ status: BillingStatus) -> String {
+        let active = ["active", "trialing"].contains(status.subscription?.status ?? "")
+        guard active, status.plan.id != PlanID.hobby.rawValue else {
+            return "Thanks! Your payment is being confirmed; the new plan shows here as soon as Stripe confirms it."
+        }
+        return "Thanks! The \(status.plan.name) plan is active."
     }
 
     static func checkout(_ req: Request) async throws -> Response {
@@ -119,9 +129,10 @@ enum BillingPageController {
 
     private static func render(
         _ req: Request, _ current: CurrentUser, notice: String? = nil, error: String? = nil,
-        preview: BillingPageView.Preview? = nil, status: HTTPStatus = .ok
+        preview: BillingPageView.Preview? = nil, status: HTTPStatus = .ok, backFromCheckout: Bool = false
     ) async throws -> Response {
         let billingStatus = try await BillingStatusQuery(req).load(current)
+        let notice = backFromCheckout ? checkoutNotice(billingStatus) : notice
         let stripe = req.application.billing.isOn ? req.application.billing.settings.stripe : nil
         let script = stripe.flatMap { settings in settings.publishableKey.map { (url: settings.scriptURL, key: $0) } }
         if let stripe, let origin = ContentSecurityPolicyExtension.origin(of: stripe.scriptURL) {

@@ -15,9 +15,10 @@ enum BillingFixture {
         "STRIPE_PRICE_TEAM_MONTHLY": "price_team_month", "STRIPE_PRICE_TEAM_YEARLY": "price_team_year",
     ]
 
-    /// Billing on, pointed at `server`.
-    static func config(_ database: TestDatabase, _ server: FakeStripeServer) throws -> AppConfig {
+    /// Billing on, pointed at `server`; with `webhookSecret`, accepting webhooks signed with it.
+    static func config(_ database: TestDatabase, _ server: FakeStripeServer, webhookSecret: String? = nil) throws -> AppConfig {
         var environment = prices
+        environment["STRIPE_WEBHOOK_SECRET"] = webhookSecret
         environment["STRIPE_SECRET_KEY"] = FakeStripe.secretKey
         environment["STRIPE_API_BASE"] = server.baseURL
         environment["STRIPE_PUBLISHABLE_KEY"] = "pk_test_51BmmFakePublishable"
@@ -26,10 +27,14 @@ enum BillingFixture {
     }
 
     /// A started fake, the app configured against it, and both shut down whatever happens.
-    static func run(_ database: TestDatabase, _ body: (Application, FakeStripeServer) async throws -> Void) async throws {
+    static func run(
+        _ database: TestDatabase, webhookSecret: String? = nil, _ body: (Application, FakeStripeServer) async throws -> Void
+    ) async throws {
         let server = try await FakeStripeServer.start()
         do {
-            try await withConfiguredApp(try config(database, server)) { app in try await body(app, server) }
+            try await withConfiguredApp(try config(database, server, webhookSecret: webhookSecret)) { app in
+                try await body(app, server)
+            }
         } catch {
             await server.stop()
             throw error

@@ -82,6 +82,27 @@ struct BillingPageTests {
         }
     }
 
+    @Test("back from Checkout: the payment is being confirmed until the webhook lands, then the plan is active", arguments: TestDatabase.all)
+    func backFromCheckout(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, _ in
+            // given an owner back from Checkout before the webhook
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let before = try await owner.get("/settings/billing?saved=checkout").body.string
+
+            // when the webhook has made the workspace Pro
+            try await BillingFixture.subscribe(owner)
+            let organization = try #require(try await Organization.find(try await Workspaces.organizationID(owner), on: app.db))
+            organization.plan = "pro"
+            try await organization.save(on: app.db)
+            let after = try await owner.get("/settings/billing?saved=checkout").body.string
+
+            // then
+            #expect(before.contains("Your payment is being confirmed"))
+            #expect(!after.contains("being confirmed"))
+            #expect(after.contains("Thanks! The Pro plan is active."))
+        }
+    }
+
     @Test("a member sees the plan read-only", arguments: TestDatabase.all)
     func member(database: TestDatabase) async throws {
         try await BillingFixture.run(database) { app, _ in
