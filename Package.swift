@@ -62,7 +62,7 @@ let package = Package(
         // worker's system-call allow-list, written as BPF with the kernel's own constants.
         .target(name: "CSandboxContainment"),
         // Host side of the tool sandbox: a pool of worker processes; no Vapor.
-        .target(name: "Sandbox", dependencies: ["Core", "CSandboxContainment"]),
+        .target(name: "Sandbox", dependencies: ["Core", "CSandboxContainment", .product(name: "Crypto", package: "swift-crypto")]),
         // The runtime's JavaScript is embedded in the worker binary (Runtime/README.md).
         .executableTarget(
             name: "bmm-sandbox-worker",

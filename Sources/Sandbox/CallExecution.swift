@@ -9,11 +9,13 @@ struct CallExecution {
     let monitor: ResourceMonitor
     let callID: Int
 
-    func run(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
+    /// `realm` is the call's `RealmKey` when the pool runs warm realms.
+    func run(_ call: SandboxCall, realm: String?, fetcher: any SandboxFetcher) async -> SandboxOutcome {
         let started = ContinuousClock.now
         let relay = FetchRelay(worker: worker, callID: callID, limits: call.limits, fetcher: fetcher)
         let frame = WorkerProtocol.frame(RunFrame(
             call: callID,
+            realm: realm,
             implementation: call.implementation,
             arguments: call.arguments,
             secrets: call.secrets,

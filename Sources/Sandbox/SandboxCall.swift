@@ -14,6 +14,10 @@ public struct SandboxCall: Sendable {
     /// The server being called: waiting calls take turns by workspace, then by server
     /// within a workspace, so one server's flood cannot starve the others.
     public var server: String?
+    /// The server version being called. With warm realms, a worker keeps a ready context for
+    /// a workspace's server version (with its secrets and limits, `RealmKey`) and runs that
+    /// version's later calls in it; without a version every call gets a fresh context.
+    public var version: String?
     /// Receives the tool's `ctx.progress` reports while it runs; nil ignores them.
     public var onProgress: (@Sendable (SandboxProgress) -> Void)?
 
@@ -23,11 +27,13 @@ public struct SandboxCall: Sendable {
         secrets: [String: String] = [:],
         limits: SandboxLimits = .standard,
         workspace: String? = nil,
-        server: String? = nil
+        server: String? = nil,
+        version: String? = nil
     ) {
         self.implementation = implementation
         self.workspace = workspace
         self.server = server
+        self.version = version
         self.arguments = arguments
         self.secrets = secrets
         self.limits = limits

@@ -8,7 +8,9 @@ import Foundation
 /// a limit, crashes, has served `recycleAfterCalls` calls or stays large after a call is
 /// replaced by a fresh process. Under `.workspace` isolation a worker serves only the
 /// workspace it was started for; a call from another workspace takes a free slot or the
-/// least recently used idle worker's place.
+/// least recently used idle worker's place. With `warmRealms`, a worker keeps a ready
+/// context per server version (`RealmKey`) and a call prefers an idle worker that already
+/// holds its realm; otherwise any idle worker serves it and builds the realm.
 public actor SandboxPool {
     public struct Configuration: Sendable {
         /// Path of the bmm-sandbox-worker executable.
@@ -29,6 +31,9 @@ public actor SandboxPool {
         public var recycleAboveResidentMegabytes: Int
         public var containment: SandboxContainment
         public var isolation: SandboxIsolation
+        /// Workers keep a context per server version between its calls (`RealmKey`); off, every
+        /// call runs in a fresh context.
+        public var warmRealms: Bool
 
         public init(
             workerExecutable: String = SandboxPool.defaultWorkerExecutable(),
@@ -38,7 +43,8 @@ public actor SandboxPool {
             recycleAfterCalls: Int = 1000,
             recycleAboveResidentMegabytes: Int = 64,
             containment: SandboxContainment = SandboxContainment(),
-            isolation: SandboxIsolation = .shared
+            isolation: SandboxIsolation = .shared,
+            warmRealms: Bool = true
         ) {
             self.workerExecutable = workerExecutable
             self.workers = workers
@@ -48,6 +54,7 @@ public actor SandboxPool {
             self.recycleAboveResidentMegabytes = recycleAboveResidentMegabytes
             self.containment = containment
             self.isolation = isolation
+            self.warmRealms = warmRealms
         }
     }
 
@@ -88,6 +95,11 @@ public actor SandboxPool {
     private var live: [pid_t: WorkerProcess] = [:]
     /// The workspace each live worker serves, under `.workspace` isolation.
     private var workspaceOf: [pid_t: String] = [:]
+    /// The realms each live worker is believed to keep, most recently used last: those its
+    /// calls ended well in, at most as many as a worker keeps (its RealmCache). A worker may
+    /// have dropped one since (idle, or its quota of calls); that costs only a rebuild.
+    private var realmsOf: [pid_t: [String]] = [:]
+    static let realmsPerWorker = 32
     private var waiters = FairQueue<Waiter>()
     private var nextWaiterID = 0
     private var nextCallID = 0
@@ -132,12 +144,16 @@ public actor SandboxPool {
     }
 
     private nonisolated func runOnce(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
-        switch await acquire(workspace: call.workspace, server: call.server) {
+        let realm = configuration.warmRealms ? RealmKey.of(call) : nil
+        switch await acquire(workspace: call.workspace, server: call.server, realm: realm) {
         case .failure(let failure):
             return SandboxOutcome(result: .failure(failure))
         case .success(let lease):
-            let outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, fetcher: fetcher)
-            await release(lease.worker)
+            let outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: realm, fetcher: fetcher)
+            // The worker keeps a realm only after a call that ended well in it.
+            let kept: Bool
+            if case .success = outcome.result { kept = true } else { kept = false }
+            await release(lease.worker, realm: realm, kept: kept)
             return outcome
         }
     }
@@ -164,6 +180,7 @@ public actor SandboxPool {
         }
         live.removeAll()
         workspaceOf.removeAll()
+        realmsOf.removeAll()
         idle.removeAll()
         leasedAt.removeAll()
         for waiter in waiters.removeAll() {
@@ -187,13 +204,16 @@ public actor SandboxPool {
 
     // MARK: Leasing
 
-    private func acquire(workspace: String?, server: String?) async -> Result<Lease, SandboxFailure> {
+    private func acquire(workspace: String?, server: String?, realm: String? = nil) async -> Result<Lease, SandboxFailure> {
         guard !isShutDown else { return .failure(.workerUnavailable("the sandbox pool has been shut down")) }
         let key = bindingKey(workspace)
         idle.removeAll { worker in
             guard !worker.isAlive else { return false }
             retire(worker, because: killReason(of: worker) ?? SandboxFailure.workerCrashed.code)
             return true
+        }
+        if let realm, let index = idle.lastIndex(where: { workspaceOf[$0.pid] == key && realmsOf[$0.pid]?.contains(realm) == true }) {
+            return .success(lease(idle.remove(at: index)))
         }
         if let index = idle.lastIndex(where: { workspaceOf[$0.pid] == key }) {
             return .success(lease(idle.remove(at: index)))
@@ -232,7 +252,7 @@ public actor SandboxPool {
         return (worker, nextCallID)
     }
 
-    private func release(_ worker: WorkerProcess) {
+    private func release(_ worker: WorkerProcess, realm: String? = nil, kept: Bool = false) {
         if let started = leasedAt.removeValue(forKey: worker.pid) {
             averageLeaseSeconds = averageLeaseSeconds * 0.9 + (ContinuousClock.now - started) / .seconds(1) * 0.1
         }
@@ -245,8 +265,19 @@ public actor SandboxPool {
             retire(worker, because: reason)
             replenish()
         } else {
+            if let realm { note(realm, kept: kept, by: worker) }
             hand(worker)
         }
+    }
+
+    private func note(_ realm: String, kept: Bool, by worker: WorkerProcess) {
+        var realms = realmsOf[worker.pid] ?? []
+        realms.removeAll { $0 == realm }
+        if kept {
+            realms.append(realm)
+            if realms.count > Self.realmsPerWorker { realms.removeFirst() }
+        }
+        realmsOf[worker.pid] = realms
     }
 
     /// Why a worker coming back from a call must go, or nil if it may serve another.
@@ -325,6 +356,7 @@ public actor SandboxPool {
     private func forget(_ worker: WorkerProcess) {
         live[worker.pid] = nil
         workspaceOf[worker.pid] = nil
+        realmsOf[worker.pid] = nil
         leasedAt[worker.pid] = nil
     }
 

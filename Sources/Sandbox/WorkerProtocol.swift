@@ -6,7 +6,9 @@ import Foundation
 /// belongs to, so a late fetch reply can never land in a later call.
 ///
 /// Parent → worker:
-///   {"type":"run","call":N,"implementation":…,"arguments":…,"secrets":{…},"limits":{…}}
+///   {"type":"run","call":N,"realm":"…"|null,"implementation":…,"arguments":…,"secrets":{…},"limits":{…}}
+///     `realm` (a `RealmKey`) lets the worker run the call in the context it keeps for that key;
+///     null asks for a fresh context used once.
 ///   {"type":"compile","call":N,"implementation":…}
 ///   {"type":"fetchResult","call":N,"id":K,"response":{status,statusText,url,redirected,headers,body},"error":null}
 ///   {"type":"fetchResult","call":N,"id":K,"response":null,"error":"message"}
@@ -163,6 +165,7 @@ protocol WorkerFrame {
 
 struct RunFrame: WorkerFrame {
     var call: Int
+    var realm: String?
     var implementation: String
     var arguments: JSONValue
     var secrets: [String: String]
@@ -170,7 +173,7 @@ struct RunFrame: WorkerFrame {
 
     var json: JSONValue {
         [
-            "type": "run", "call": .number(Double(call)), "implementation": .string(implementation), "arguments": arguments,
+            "type": "run", "call": .number(Double(call)), "realm": realm.map(JSONValue.string) ?? .null, "implementation": .string(implementation), "arguments": arguments,
             "secrets": .object(secrets.mapValues(JSONValue.string)),
             "limits": [
                 "cpuMilliseconds": .number(Double(limits.cpuMilliseconds)), "maxFetches": .number(Double(limits.maxFetches)),

@@ -29,7 +29,7 @@ enum CallOutcome {
 }
 
 /// State of the one call the worker is running: what the host functions given to the
-/// runtime read and write. Dropped with the context when the call ends.
+/// runtime read and write. Dropped when the call ends; the realm may stay for the next call.
 final class CallSession {
     let id: Int
     let limits: CallLimits

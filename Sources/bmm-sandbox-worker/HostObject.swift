@@ -3,7 +3,7 @@ import Glibc
 
 /// The object through which the runtime script reaches the worker. Only the runtime's
 /// closures hold it; tool code never sees it. Its private pointer is the CallSession of
-/// the call in progress and is cleared before the context is released.
+/// the call in progress, set when the call starts and cleared when it ends.
 enum HostObject {
     static func makeClass() -> JSClassRef {
         let functions: [(String, JSObjectCallAsFunctionCallback)] = [
@@ -26,8 +26,12 @@ enum HostObject {
         return JSClassCreate(&definition)
     }
 
-    static func make(in realm: Realm, class hostClass: JSClassRef, session: CallSession) -> JSObjectRef {
-        JSObjectMake(realm.context, hostClass, Unmanaged.passUnretained(session).toOpaque())
+    static func make(in realm: Realm, class hostClass: JSClassRef) -> JSObjectRef {
+        JSObjectMake(realm.context, hostClass, nil)
+    }
+
+    static func attach(_ host: JSObjectRef, to session: CallSession) {
+        JSObjectSetPrivate(host, Unmanaged.passUnretained(session).toOpaque())
     }
 
     static func detach(_ host: JSObjectRef) {

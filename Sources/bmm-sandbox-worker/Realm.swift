@@ -1,7 +1,7 @@
 import CJavaScriptCore
 
-/// One fresh global context and the handful of C API calls the worker needs, with
-/// exceptions surfaced as Swift values instead of out-parameters.
+/// One global context and the handful of C API calls the worker needs, with exceptions
+/// surfaced as Swift values instead of out-parameters.
 struct Realm {
     let context: JSGlobalContextRef
 
@@ -59,6 +59,20 @@ struct Realm {
     func string(_ value: JSValueRef?) -> String? {
         guard let value, JSValueIsString(context, value) else { return nil }
         return swiftString(value)
+    }
+
+    /// The string itself, retained (release it), for comparisons without Swift's Unicode machinery.
+    func copiedString(_ value: JSValueRef?) -> JSStringRef? {
+        guard let value, JSValueIsString(context, value) else { return nil }
+        return JSValueToStringCopy(context, value, nil)
+    }
+
+    /// A copy made in this context of a JSON value read in `other`: its objects get this
+    /// context's prototypes, so a tool changing them reaches nothing outside its realm.
+    func adopt(_ value: JSValueRef, from other: Realm) -> JSValueRef {
+        guard let json = JSValueCreateJSONString(other.context, value, 0, nil) else { return JSValueMakeUndefined(context) }
+        defer { JSStringRelease(json) }
+        return JSValueMakeFromJSONString(context, json) ?? JSValueMakeUndefined(context)
     }
 
     func number(_ value: JSValueRef?) -> Double? {

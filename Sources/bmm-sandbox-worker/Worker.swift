@@ -1,10 +1,13 @@
 import CJavaScriptCore
 import Glibc
 
-/// Serves requests from the parent one at a time, each in a fresh global context of one
-/// shared context group. A run is driven on this thread: the tool's promise makes
-/// progress while the VM is entered (pending jobs drain before each C API call
-/// returns), and between entries the worker blocks on the parent's next fetch reply.
+/// Serves requests from the parent one at a time. A request names a realm key when the
+/// parent runs warm realms: the call runs in the context kept for that key (a server
+/// version with its secrets and limits), built on first use; without one, or for a compile
+/// check, in a fresh context used once. All contexts share one context group. A run is
+/// driven on this thread: the tool's promise makes progress while the VM is entered
+/// (pending jobs drain before each C API call returns), and between entries the worker
+/// blocks on the parent's next fetch reply.
 final class Worker {
     static let implementationURL = "implementation.js"
     static let compileCPUMilliseconds: Double = 1000
@@ -13,9 +16,13 @@ final class Worker {
     private let hostClass: JSClassRef
     private let budget: CPUBudget
     private let channel = FrameChannel()
-    /// Parsed once for the process; evaluated into each fresh context.
+    /// Parsed once for the process; evaluated into each new realm.
     private let runtimeScript: JSScriptRef
     private let testHooks: Bool
+    /// Where requests are parsed: a context no tool ever runs in, so a tool's changes to
+    /// its own realm's prototypes cannot reach how the next request is read.
+    private let control: Realm
+    private var realms = RealmCache()
 
     init(testHooks: Bool) {
         self.testHooks = testHooks
@@ -23,6 +30,8 @@ final class Worker {
         self.group = group
         hostClass = HostObject.makeClass()
         budget = CPUBudget(group: group)
+        guard let controlContext = JSGlobalContextCreateInGroup(group, nil) else { fatalProtocolError("cannot create a context") }
+        control = Realm(context: controlContext)
         var error: JSStringRef?
         var errorLine: Int32 = 0
         let script = withJSString(Runtime.source) { source in
@@ -40,16 +49,13 @@ final class Worker {
     /// what JavaScriptCore does only the first time (reading /proc for stack bounds,
     /// starting its GC and watchdog threads) happens while it still may.
     func warmUp() {
-        guard let context = JSGlobalContextCreateInGroup(group, nil) else { fatalProtocolError("cannot create a context") }
-        let realm = Realm(context: context)
-        let session = CallSession(id: 0, limits: CallLimits(), realm: realm, channel: channel)
         budget.begin(milliseconds: Self.compileCPUMilliseconds)
-        if case .success(let prepared) = prepare("return [1, 2].map(n => n * 2)", realm: realm, session: session) {
-            HostObject.detach(prepared.host)
+        if case .ready(let realm) = makeRealm(key: nil) {
+            _ = withJSString("return [1, 2].map(n => n * 2)") { compile($0, in: realm) }
+            realm.discard()
         }
         budget.end()
-        JSGarbageCollect(context)
-        JSGlobalContextRelease(context)
+        JSGarbageCollect(control.context)
     }
 
     func serve() -> Never {
@@ -62,19 +68,12 @@ final class Worker {
     }
 
     private func handle(_ frame: [UInt8]) {
-        guard let context = JSGlobalContextCreateInGroup(group, nil) else { fatalProtocolError("cannot create a context") }
-        defer { JSGlobalContextRelease(context) }
-        withJSString("eval and the Function constructor are disabled in the sandbox") {
-            JSGlobalContextSetEvalEnabled(context, false, $0)
-        }
-        if testHooks { TestHooks.install(in: context) }
-        let realm = Realm(context: context)
-        guard let request = realm.object(realm.parseJSON(frame)),
-              let callID = realm.number(realm.property(request, "call")).map(Int.init)
+        guard let request = control.object(control.parseJSON(frame)),
+              let callID = control.number(control.property(request, "call")).map(Int.init)
         else { fatalProtocolError("unreadable request") }
-        switch realm.string(realm.property(request, "type")) {
-        case "run": run(request, callID: callID, realm: realm)
-        case "compile": compile(request, callID: callID, realm: realm)
+        switch control.string(control.property(request, "type")) {
+        case "run": run(request, callID: callID)
+        case "compile": compile(request, callID: callID)
         case "fetchResult": return  // the answer to a call that has already ended
         default: fatalProtocolError("unknown request type")
         }
@@ -82,36 +81,69 @@ final class Worker {
 
     // MARK: Requests
 
-    private func compile(_ request: JSObjectRef, callID: Int, realm: Realm) {
-        guard let implementation = realm.string(realm.property(request, "implementation")) else {
+    private func compile(_ request: JSObjectRef, callID: Int) {
+        guard let implementation = control.copiedString(control.property(request, "implementation")) else {
             fatalProtocolError("compile without an implementation")
         }
-        let session = CallSession(id: callID, limits: CallLimits(), realm: realm, channel: channel)
+        defer { JSStringRelease(implementation) }
         budget.begin(milliseconds: Self.compileCPUMilliseconds)
         defer { budget.end() }
         var fields = #""type":"compiled","call":\#(callID)"#
-        switch prepare(implementation, realm: realm, session: session) {
-        case .success: fields += #","ok":true"#
-        case .failure(let failure): fields += failureFields(failure)
+        switch makeRealm(key: nil) {
+        case .ready(let realm):
+            switch compile(implementation, in: realm) {
+            case .success: fields += #","ok":true"#
+            case .failure(let failure): fields += failureFields(failure)
+            }
+            realm.discard()
+        case .cpuLimit: fields += failureFields(Failure(kind: .cpuLimit, message: "CPU time limit reached"))
+        case .broken: fields += failureFields(Self.brokenRuntime)
         }
         finish(fields)
     }
 
-    private func run(_ request: JSObjectRef, callID: Int, realm: Realm) {
-        guard let implementation = realm.string(realm.property(request, "implementation")) else {
+    private func run(_ request: JSObjectRef, callID: Int) {
+        guard let implementation = control.copiedString(control.property(request, "implementation")) else {
             fatalProtocolError("run without an implementation")
         }
-        let session = CallSession(id: callID, limits: limits(realm.object(realm.property(request, "limits")), realm: realm), realm: realm, channel: channel)
-        budget.begin(milliseconds: session.limits.cpuMilliseconds)
-        let outcome = execute(
-            implementation,
-            arguments: realm.property(request, "arguments"),
-            secrets: realm.property(request, "secrets"),
-            realm: realm,
-            session: session
-        )
-        budget.end()
-        session.releasePendingFetches()
+        defer { JSStringRelease(implementation) }
+        let key = control.copiedString(control.property(request, "realm"))
+        defer { if let key { JSStringRelease(key) } }
+        let limits = limits(control.object(control.property(request, "limits")))
+        budget.begin(milliseconds: limits.cpuMilliseconds)
+
+        let outcome: CallOutcome
+        var session: CallSession?
+        switch key.flatMap({ realms.take($0) }).map(ToolRealm.Setup.ready) ?? makeRealm(key: key) {
+        case .ready(let realm):
+            let call = CallSession(id: callID, limits: limits, realm: realm.realm, channel: channel)
+            session = call
+            outcome = execute(
+                implementation,
+                arguments: realm.realm.adopt(control.property(request, "arguments"), from: control),
+                secrets: realm.realm.adopt(control.property(request, "secrets"), from: control),
+                in: realm,
+                session: call
+            )
+            budget.end()
+            call.releasePendingFetches()
+            realm.detach()
+            // Only a call that ended well leaves its realm to the next: one that hit a limit
+            // or threw may have left it half-changed.
+            if case .failure = outcome {
+                realm.discard()
+            } else if realm.key == nil || budget.isExceeded {
+                realm.discard()
+            } else {
+                realms.keep(realm)
+            }
+        case .cpuLimit:
+            budget.end()
+            outcome = .failure(.cpuLimit, Self.cpuLimitMessage(limits))
+        case .broken:
+            budget.end()
+            outcome = .failure(Self.brokenRuntime.kind, Self.brokenRuntime.message)
+        }
 
         var fields = #""type":"done","call":\#(callID)"#
         switch outcome {
@@ -119,8 +151,8 @@ final class Worker {
         case .content(let json): fields += #","ok":true,"content":true,"value":"# + json
         case .failure(let kind, let message): fields += failureFields(Failure(kind: kind, message: message))
         }
-        fields += #","logs":"# + jsonArray(session.logs)
-        fields += #","droppedLogs":\#(session.droppedLogs)"#
+        fields += #","logs":"# + jsonArray(session?.logs ?? [])
+        fields += #","droppedLogs":\#(session?.droppedLogs ?? 0)"#
         finish(fields)
     }
 
@@ -140,32 +172,29 @@ final class Worker {
         let message: String
     }
 
-    private struct Prepared {
-        let runtime: JSObjectRef
-        let host: JSObjectRef
-        let function: JSObjectRef
+    private static let brokenRuntime = Failure(kind: .thrown, message: "The sandbox runtime failed to start")
+
+    private func makeRealm(key: JSStringRef?) -> ToolRealm.Setup {
+        ToolRealm.make(key: key, group: group, runtime: runtimeScript, hostClass: hostClass, budget: budget, testHooks: testHooks)
     }
 
-    private func execute(_ implementation: String, arguments: JSValueRef, secrets: JSValueRef, realm: Realm, session: CallSession) -> CallOutcome {
-        let prepared: Prepared
-        switch prepare(implementation, realm: realm, session: session) {
-        case .success(let value): prepared = value
+    private func execute(_ implementation: JSStringRef, arguments: JSValueRef, secrets: JSValueRef, in realm: ToolRealm, session: CallSession) -> CallOutcome {
+        let function: JSObjectRef
+        switch compile(implementation, in: realm) {
+        case .success(let value): function = value
         case .failure(let failure): return .failure(failure.kind, failure.message)
         }
-        defer { HostObject.detach(prepared.host) }
-        guard let start = realm.object(realm.property(prepared.runtime, "start")) else {
-            return .failure(.thrown, "The sandbox runtime is missing its driver")
-        }
+        realm.attach(session)
         guard budget.arm() else { return cpuLimitOutcome(session) }
-        realm.call(start, [prepared.function, arguments, secrets, realm.makeString(Self.implementationURL)])
+        realm.realm.call(realm.start, [function, arguments, secrets, realm.realm.makeString(Self.implementationURL)])
 
         while session.outcome == nil && !budget.isExceeded {
             guard session.hasPendingFetches else {
                 return .failure(.neverSettled, "The tool's promise never settled: it is waiting for something that cannot happen")
             }
             guard let frame = channel.readFrame() else { exit(0) }
-            guard let reply = realm.object(realm.parseJSON(frame)),
-                  realm.string(realm.property(reply, "type")) == "fetchResult"
+            guard let reply = realm.realm.object(realm.realm.parseJSON(frame)),
+                  realm.realm.string(realm.realm.property(reply, "type")) == "fetchResult"
             else { fatalProtocolError("expected a fetch reply") }
             guard budget.arm() else { break }
             _ = session.deliver(reply: reply)
@@ -174,36 +203,30 @@ final class Worker {
         return session.outcome ?? cpuLimitOutcome(session)
     }
 
-    /// Installs the runtime and compiles the implementation as the body of an async
-    /// function, checking that it really is one body (not code that closes the function
-    /// early and runs at the top level).
-    private func prepare(_ implementation: String, realm: Realm, session: CallSession) -> Result<Prepared, Failure> {
-        let host = HostObject.make(in: realm, class: hostClass, session: session)
+    /// The implementation compiled as the body of an async function, checked to really be
+    /// one body (not code that closes the function early and runs at the top level); a
+    /// realm compiles each implementation once.
+    private func compile(_ source: JSStringRef, in realm: ToolRealm) -> Result<JSObjectRef, Failure> {
+        if let function = realm.compiled(source) { return .success(function) }
+        let implementation = String(jsString: source)
         guard budget.arm() else { return .failure(Failure(kind: .cpuLimit, message: "CPU time limit reached")) }
-        guard case .success(let installerValue) = realm.evaluate(runtimeScript),
-              let installer = realm.object(installerValue),
-              case .success(let runtimeValue) = realm.call(installer, [host]),
-              let runtime = realm.object(runtimeValue),
-              let isWholeBody = realm.object(realm.property(runtime, "isWholeBody"))
-        else {
-            return .failure(Failure(kind: .thrown, message: "The sandbox runtime failed to start"))
-        }
         let wrapper = "(async function (args, ctx) {\n" + implementation + "\n})"
-        switch realm.evaluate(wrapper, sourceURL: Self.implementationURL) {
+        let scope = realm.realm
+        switch scope.evaluate(wrapper, sourceURL: Self.implementationURL) {
         case .failure(let thrown):
             if budget.isExceeded { return .failure(Failure(kind: .cpuLimit, message: "CPU time limit reached")) }
-            return .failure(syntaxFailure(thrown.value, implementation: implementation, realm: realm))
+            return .failure(syntaxFailure(thrown.value, implementation: implementation, realm: scope))
         case .success(let value):
-            guard case .success(let whole) = realm.call(isWholeBody, [value, realm.makeString(wrapper)]),
-                  JSValueToBoolean(realm.context, whole),
-                  let function = realm.object(value)
+            guard case .success(let whole) = scope.call(realm.isWholeBody, [value, scope.makeString(wrapper)]),
+                  JSValueToBoolean(scope.context, whole),
+                  let function = scope.object(value)
             else {
                 return .failure(Failure(kind: .syntax, message: "The implementation must be the body of one function; it closes that function early"))
             }
-            return .success(Prepared(runtime: runtime, host: host, function: function))
+            realm.remember(function, for: source)
+            return .success(function)
         }
     }
-
     private func syntaxFailure(_ exception: JSValueRef, implementation: String, realm: Realm) -> Failure {
         let description = realm.swiftString(exception) ?? "SyntaxError"
         guard let error = realm.object(exception),
@@ -225,14 +248,19 @@ final class Worker {
     }
 
     private func cpuLimitOutcome(_ session: CallSession) -> CallOutcome {
-        .failure(.cpuLimit, "The tool used more than \(Int(session.limits.cpuMilliseconds)) ms of CPU time")
+        .failure(.cpuLimit, Self.cpuLimitMessage(session.limits))
+    }
+
+    private static func cpuLimitMessage(_ limits: CallLimits) -> String {
+        "The tool used more than \(Int(limits.cpuMilliseconds)) ms of CPU time"
     }
 
     private func failureFields(_ failure: Failure) -> String {
         #","ok":false,"failure":"\#(failure.kind.rawValue)","message":"# + jsonQuoted(failure.message)
     }
 
-    private func limits(_ object: JSObjectRef?, realm: Realm) -> CallLimits {
+    private func limits(_ object: JSObjectRef?) -> CallLimits {
+        let realm = control
         var limits = CallLimits()
         guard let object else { return limits }
         if let value = realm.number(realm.property(object, "cpuMilliseconds")), value > 0 { limits.cpuMilliseconds = value }

@@ -13,6 +13,7 @@ func withPool<T>(
     isolation: SandboxIsolation = .shared,
     jit: Bool = false,
     testHooks: Bool = false,
+    warmRealms: Bool = true,
     _ body: (SandboxPool) async throws -> T
 ) async throws -> T {
     let path = SandboxPool.defaultWorkerExecutable()
@@ -29,7 +30,8 @@ func withPool<T>(
         queueSeconds: queueSeconds,
         recycleAfterCalls: recycleAfterCalls,
         containment: containment,
-        isolation: isolation
+        isolation: isolation,
+        warmRealms: warmRealms
     ))
     do {
         let result = try await body(pool)
@@ -49,10 +51,11 @@ extension SandboxPool {
         limits: SandboxLimits = .patient,
         workspace: String? = nil,
         server: String? = nil,
+        version: String? = nil,
         fetcher: any SandboxFetcher = OfflineFetcher()
     ) async -> SandboxOutcome {
         await run(SandboxCall(implementation: implementation, arguments: arguments, secrets: secrets, limits: limits, workspace: workspace,
-                              server: server),
+                              server: server, version: version),
                   fetcher: fetcher)
     }
 

@@ -70,6 +70,9 @@ public struct AppConfig: Sendable {
     /// How long a tool call waits for a free sandbox worker before it is answered 503
     /// (`BMM_SANDBOX_QUEUE_SECONDS`, default 10).
     public var sandboxQueueSeconds: Double = 10
+    /// Sandbox workers keep a ready context per server version between its calls
+    /// (`BMM_SANDBOX_WARM_REALMS`, on by default; `0` or `off` runs every call in a fresh context).
+    public var sandboxWarmRealms = true
     /// Run the build queue in this process (`serve`; tests drain it themselves).
     public var runsBuilds = false
     /// Whether `serve` may run builds at all (`BMM_RUN_BUILDS`, default 1). `0` leaves them to
@@ -260,6 +263,12 @@ extension AppConfig {
         case "1": sandboxJIT = true
         default: problems.append("BMM_SANDBOX_JIT must be 0 or 1")
         }
+        var sandboxWarmRealms = true
+        switch value("BMM_SANDBOX_WARM_REALMS") {
+        case nil, "1", "on": break
+        case "0", "off": sandboxWarmRealms = false
+        default: problems.append("BMM_SANDBOX_WARM_REALMS must be 1 or on (the default: a warm context per server version) or 0 or off (a fresh context per call)")
+        }
         var serveRunsBuilds = true
         switch value("BMM_RUN_BUILDS") {
         case nil, "1": break
@@ -351,6 +360,7 @@ extension AppConfig {
             sandboxJIT: sandboxJIT,
             sandboxIsolation: sandboxIsolation,
             sandboxQueueSeconds: sandboxQueueSeconds,
+            sandboxWarmRealms: sandboxWarmRealms,
             serveRunsBuilds: serveRunsBuilds,
             buildLeaseTimeout: buildLeaseTimeout,
             shutdownGrace: shutdownGrace,

@@ -48,7 +48,8 @@ extension Application {
                 workers: config.sandboxWorkers,
                 queueSeconds: config.sandboxQueueSeconds,
                 containment: SandboxContainment(user: config.sandboxUser, jit: config.sandboxJIT),
-                isolation: config.sandboxIsolation
+                isolation: config.sandboxIsolation,
+                warmRealms: config.sandboxWarmRealms
             ))
         } catch {
             throw ConfigError(problems: ["sandbox: \(error.message)"])

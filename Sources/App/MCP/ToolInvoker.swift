@@ -14,6 +14,8 @@ struct ToolInvoker: Sendable {
     let clock: AppClock
     let server: HostedServer
     let spec: ServerSpec
+    /// The active version `spec` belongs to: its calls may share a warm realm in the sandbox.
+    let version: UUID
     /// From the server's cached call context (`ServerContextCache`).
     let secrets: [String: String]
     let plan: Plan
@@ -60,7 +62,8 @@ struct ToolInvoker: Sendable {
         let policy = EgressPolicy(allowedDomains: spec.allowedDomains, extraAllowedCIDRs: hosting.extraAllowedCIDRs,
                                   maxResponseBytes: hosting.limits.maxResponseBytes)
         var sandboxCall = SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
-                        secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString, server: server.id?.uuidString)
+                        secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString, server: server.id?.uuidString,
+                                      version: version.uuidString)
         sandboxCall.onProgress = onProgress
         let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values), trace: trace))
         if case .failure(.overloaded(let seconds)) = sandboxed.result {

@@ -1,4 +1,4 @@
-// The sandbox runtime, evaluated into every fresh context before the tool: one function
+// The sandbox runtime, evaluated into every new realm before a tool runs in it: one function
 // taking the host object and returning `{ start, isWholeBody }`. The worker puts each
 // file named by an `// @include` line in place of that line (see README.md), so all the
 // pieces share this strict-mode scope and nothing but the globals they define is
@@ -15,7 +15,7 @@ const loadURLModule = () => urlModule ??= makeURLModule();
 
 // The tool-facing runtime: globals, ctx and the driver the host calls. Built-ins used
 // after user code starts are captured first, so a tool that patches prototypes only
-// breaks its own call, never how its result or errors are reported.
+// breaks its own realm (its server version's calls), never how results or errors are reported.
 const { apply } = Reflect;
 const { defineProperty, freeze, keys: objectKeys } = Object;
 const promiseThen = Promise.prototype.then;

@@ -68,6 +68,8 @@ struct ConfigurationTests {
         (["BMM_SIGNIN_SENDS_PER_IP": "many"], "BMM_SIGNIN_SENDS_PER_IP"),
         (["BMM_SANDBOX_ISOLATION": "tenant"], "BMM_SANDBOX_ISOLATION"),
         (["BMM_SANDBOX_JIT": "yes"], "BMM_SANDBOX_JIT"),
+        (["BMM_SANDBOX_WARM_REALMS": "no"], "BMM_SANDBOX_WARM_REALMS must be 1 or on"),
+        (["BMM_SANDBOX_WARM_REALMS": "true"], "BMM_SANDBOX_WARM_REALMS"),
         (["BMM_RUN_BUILDS": "no"], "BMM_RUN_BUILDS"),
         (["BMM_SANDBOX_USER": "bmm sandbox; rm"], "BMM_SANDBOX_USER"),
         (["BMM_SANDBOX_QUEUE_SECONDS": "soon"], "BMM_SANDBOX_QUEUE_SECONDS"),
@@ -129,6 +131,16 @@ struct ConfigurationTests {
         #expect(standard.sandboxQueueSeconds == 10)
         #expect(set.sandboxWorkers == 3)
         #expect(set.sandboxQueueSeconds == 2.5)
+    }
+
+    @Test("warm realms are on unless BMM_SANDBOX_WARM_REALMS is 0 or off", arguments: [
+        (nil, true), ("1", true), ("on", true), ("0", false), ("off", false),
+    ] as [(String?, Bool)])
+    func sandboxWarmRealms(value: String?, expected: Bool) throws {
+        var environment = ["BMM_DATA_DIR": try makeTemporaryDirectory()]
+        environment["BMM_SANDBOX_WARM_REALMS"] = value
+        let config = try AppConfig.load(environment: environment, rootDirectory: packageRoot)
+        #expect(config.sandboxWarmRealms == expected)
     }
 
     @Test("DATABASE_URL switches to PostgreSQL")

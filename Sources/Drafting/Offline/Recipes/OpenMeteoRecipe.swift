@@ -45,7 +45,7 @@ extension Recipe {
 }
 
 /// Input pieces both weather tools share. Their shared code, js/weather/_geocoding.js, is
-/// repeated in each implementation rather than imported: each tool runs in a fresh context.
+/// repeated in each implementation rather than imported: a tool's body can import nothing.
 private enum OpenMeteo {
     static let place = InputSchema.string("Place name, e.g. Lisbon or Springfield", minLength: 1, maxLength: 100)
     static let countryCode = InputSchema.string(

@@ -1,0 +1,62 @@
+@testable import App
+import Core
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("MCP tool calls share a warm realm per server version")
+struct WarmRealmCallTests {
+    static let spec = ServerSpec(
+        name: "Counter", slug: "counter", description: "Counts its calls.",
+        tools: [Hosting.tool("count", "globalThis.count = (globalThis.count ?? 0) + 1;\nreturn { count };")]
+    )
+
+    static func count(_ client: MCPEndpointTests.Client, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int? {
+        let response = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
+        let result = try MCPEndpointTests.result(response, sourceLocation: sourceLocation)
+        return (result["structuredContent"] as? [String: Any])?["count"] as? Int
+    }
+
+    static func setUp(_ app: Application) async throws -> (MCPEndpointTests.Client, HostedServer) {
+        let (browser, _) = try await AccountDataTests.signedIn(app)
+        let id = try await Hosting.createAndBuild(browser, spec)
+        let client = MCPEndpointTests.Client(app: app, path: "/mcp/\(id.uuidString.lowercased())", token: try await Hosting.token(browser))
+        return (client, try #require(try await HostedServer.find(id, on: app.db)))
+    }
+
+    @Test("a global set by one call is seen by the next call of the same version, and not after a new version is built", arguments: TestDatabase.all)
+    func versionChange(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let (client, server) = try await Self.setUp(app)
+            let first = try await Self.count(client)
+            let second = try await Self.count(client)
+
+            // when
+            _ = try await BuildQueue(database: app.db, now: app.clock.now).enqueue(Self.spec, for: server, by: nil, plan: PlanTable.team)
+            try await BuildRunner(app: app).drain()
+            let afterBuild = try await Self.count(client)
+
+            // then
+            #expect([first, second] == [1, 2])
+            #expect(afterBuild == 1)
+        }
+    }
+
+    @Test("BMM_SANDBOX_WARM_REALMS=0 runs every call in a fresh context", arguments: TestDatabase.all)
+    func warmRealmsOff(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database, environment: ["BMM_SANDBOX_WARM_REALMS": "0"])) { app in
+            // given
+            let (client, _) = try await Self.setUp(app)
+
+            // when
+            let first = try await Self.count(client)
+            let second = try await Self.count(client)
+
+            // then
+            #expect([first, second] == [1, 1])
+        }
+    }
+}
