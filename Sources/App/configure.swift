@@ -77,6 +77,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if config.runsBuilds {
         app.startBuildRunner()
     }
+    if config.prunesCallLog {
+        app.startCallLogPruning()
+    }
     // Registered last, so it runs first: connections drain before anything they use stops.
     app.lifecycle.use(GracefulShutdown())
 }

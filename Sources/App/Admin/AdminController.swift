@@ -63,7 +63,8 @@ enum AdminController {
 
     private static func setSuspended(_ req: Request, _ suspended: Bool) async throws -> Response {
         let admin = try req.requireUser()
-        try await WorkspaceSuspension(database: req.db, now: req.application.clock.now(), audit: req.auditLog(), random: req.application.random)
+        try await WorkspaceSuspension(database: req.db, now: req.application.clock.now(), audit: req.auditLog(), random: req.application.random,
+                                    callers: req.application.callers)
             .set(suspended, organization: req.parameter(.organization, as: UUID.self), by: admin)
         return req.redirect(to: SiteRoute.admin.path, redirectType: .normal)
     }

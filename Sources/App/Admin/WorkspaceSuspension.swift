@@ -9,6 +9,8 @@ struct WorkspaceSuspension: Sendable {
     let now: Date
     let audit: AuditLog
     let random: AppRandom
+    /// Forgets the workspace's MCP callers on this instance at once, so suspension (and reinstatement) shows at the next call.
+    let callers: CallerCache
 
     func set(_ suspended: Bool, organization id: UUID?, by admin: CurrentUser) async throws {
         guard let id, let organization = try await Organization.find(id, on: database) else {
@@ -16,8 +18,9 @@ struct WorkspaceSuspension: Sendable {
         }
         organization.suspendedAt = suspended ? now : nil
         try await organization.save(on: database)
+        callers.forget(.organization(id))
         // Connected apps do not come back with reinstatement: their people connect again.
-        let grants = suspended ? try await OAuthTokenService(database: database, now: now, random: random).revokeGrants(in: id) : 0
+        let grants = suspended ? try await OAuthTokenService(database: database, now: now, random: random, callers: callers).revokeGrants(in: id) : 0
         try await audit.record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
                                actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString,
                                metadata: suspended ? ["oauth_grants_revoked": String(grants)] : [:])

@@ -94,6 +94,10 @@ public struct AppConfig: Sendable {
     /// On SIGTERM: how long in-flight requests, tool calls and a running build get to finish
     /// (`BMM_SHUTDOWN_GRACE_SECONDS`, default 20).
     public var shutdownGrace: Duration = .seconds(20)
+    /// Days of tool-call log kept (`BMM_CALL_LOG_DAYS`, default 30); the daily totals stay (`CallLogPruning`).
+    public var callLogDays = 30
+    /// Whether this process prunes the call log (`serve` only).
+    public var prunesCallLog = false
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (`BMM_TRUSTED_PROXIES`, CIDRs).
     public var trustedProxies: [CIDR] = []
     /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).
@@ -251,6 +255,12 @@ extension AppConfig {
         }
         let buildLeaseTimeout = seconds("BMM_BUILD_LEASE_SECONDS", default: 30, range: 3...600)
         let shutdownGrace = seconds("BMM_SHUTDOWN_GRACE_SECONDS", default: 20, range: 0...600)
+        var callLogDays = 30
+        if let raw = value("BMM_CALL_LOG_DAYS") {
+            if let parsed = Int(raw), (1...3650).contains(parsed) { callLogDays = parsed } else {
+                problems.append("BMM_CALL_LOG_DAYS must be a number of days from 1 to 3650, not `\(raw)`")
+            }
+        }
         var sandboxQueueSeconds = 10.0
         if let raw = value("BMM_SANDBOX_QUEUE_SECONDS") {
             if let parsed = Double(raw), (0...300).contains(parsed) { sandboxQueueSeconds = parsed } else {
@@ -364,6 +374,7 @@ extension AppConfig {
             serveRunsBuilds: serveRunsBuilds,
             buildLeaseTimeout: buildLeaseTimeout,
             shutdownGrace: shutdownGrace,
+            callLogDays: callLogDays,
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,
             rateLimits: rateLimits,

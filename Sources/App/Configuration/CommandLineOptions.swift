@@ -53,6 +53,8 @@ public struct CommandLineOptions: Sendable, Equatable {
         // Builds run beside `serve` unless the operator keeps them in `worker` (which runs
         // them regardless), never in one-off commands.
         config.runsBuilds = (command == nil || command == "serve") && config.serveRunsBuilds
+        // Several instances may prune at once (their batches do not conflict); one-off commands never do.
+        config.prunesCallLog = command == nil || command == "serve"
         // Only `serve` watches files: an export must never carry the reload script.
         config.reloadsFiles = config.reloadsFiles && (command == nil || command == "serve")
         if command == "export" {

@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Foundation
 import SQLKit
@@ -37,22 +38,20 @@ struct DashboardPageQuery: Sendable {
         )
     }
 
-    /// One grouped count over today's part of the call log (its index is by server and time).
+    /// Today's row of each server's daily totals (`tool_call_days`, one per server and day), which
+    /// pruning the call log leaves alone.
     private func callsToday(_ servers: [UUID]) async throws -> [UUID: (calls: Int, errors: Int)] {
         guard !servers.isEmpty, let sql = database as? any SQLDatabase else { return [:] }
         // Calls still waiting in the recorder's batch count too.
         try await hosting.calls.flush(on: database)
-        let calendar = DayLabel.utcCalendar
-        let midnight = calendar.startOfDay(for: usage.now)
         struct Row: Decodable {
             let server_id: UUID
             let calls: Int
             let errors: Int
         }
         let rows = try await sql.raw("""
-            SELECT server_id, COUNT(*) AS calls, SUM(CASE WHEN outcome = 'ok' THEN 0 ELSE 1 END) AS errors
-            FROM tool_calls WHERE server_id IN (\(binds: servers)) AND at >= \(bind: midnight)
-            GROUP BY server_id
+            SELECT server_id, calls, errors FROM tool_call_days
+            WHERE server_id IN (\(binds: servers)) AND day = \(bind: QuotaPeriod.dayString(usage.now))
             """).all(decoding: Row.self)
         return Dictionary(rows.map { ($0.server_id, ($0.calls, $0.errors)) }, uniquingKeysWith: { first, _ in first })
     }

@@ -60,6 +60,7 @@ extension Application {
         for warning in pool.containment.warnings {
             logger.warning("\(warning)")
         }
+        callers = CallerCache()
         hosting = HostingEnvironment(
             sandbox: pool,
             egress: EgressClient(eventLoopGroup: eventLoopGroup),

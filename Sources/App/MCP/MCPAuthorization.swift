@@ -44,11 +44,17 @@ enum MCPAuthorization {
         let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
         var caller: BearerCaller?
         let bearer = req.headers.bearerAuthorization?.token
-        if let bearer {
+        let tokenKey = bearer.map(SecretToken.sha256)
+        if let bearer, let tokenKey {
+            let now = req.application.clock.now()
             if bearer.hasPrefix(APIToken.prefix) {
                 // Personal API tokens work on every server of their organization.
-                caller = try await req.tokenService().caller(secret: bearer)
-            } else if let oauth = try await req.oauthTokens().caller(accessToken: bearer, resource: urls.resource(id)) {
+                caller = try await req.application.callers.caller(tokenHash: tokenKey, resource: nil, now: now) {
+                    try await req.tokenService().caller(secret: bearer)
+                }
+            } else if let oauth = try await req.application.callers.caller(tokenHash: tokenKey, resource: urls.resource(id), now: now, resolve: {
+                try await req.oauthTokens().caller(accessToken: bearer, resource: urls.resource(id))
+            }) {
                 // OAuth tokens are bound to this one server (RFC 8707 audience).
                 guard (oauth.scope ?? "").split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
                     throw APIError(.forbidden, "insufficient_scope", "The access token does not carry the \(OAuthURLs.scope) scope.",
@@ -57,7 +63,7 @@ enum MCPAuthorization {
                 caller = oauth
             }
         }
-        guard let caller, let token = bearer, caller.organizationID == server.$organization.id else {
+        guard let caller, let tokenKey, caller.organizationID == server.$organization.id else {
             // RFC 6750 §3.1: a request without credentials gets the bare challenge; a refused token is named as such.
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
                            headers: ["WWW-Authenticate": bearer == nil ? challenge : challenge + ", error=\"invalid_token\""])
@@ -73,6 +79,6 @@ enum MCPAuthorization {
             throw APIError(.serviceUnavailable, "server_not_ready", "This server has no live version yet; wait for its build to finish.",
                            headers: ["Retry-After": "2"])
         }
-        return MCPContext(live: live, userID: caller.userID, tokenKey: SecretToken.sha256(token))
+        return MCPContext(live: live, userID: caller.userID, tokenKey: tokenKey)
     }
 }

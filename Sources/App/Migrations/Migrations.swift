@@ -32,5 +32,6 @@ enum Migrations {
         CreateStripeEvents(),
         AddOrganizationBilling(),
         CreateToolCallDays(),
+        IndexToolCallsByTime(),
     ]
 }

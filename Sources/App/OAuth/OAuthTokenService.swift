@@ -10,6 +10,8 @@ struct OAuthTokenService: Sendable {
     let database: any Database
     let now: Date
     let random: AppRandom
+    /// Forgets revoked tokens' callers on this instance at once.
+    let callers: CallerCache
 
     static let codeLifetime: TimeInterval = 600
     static let accessLifetime: TimeInterval = 3600
@@ -46,6 +48,7 @@ struct OAuthTokenService: Sendable {
         }
         guard row.usedAt == nil else {
             try await OAuthToken.query(on: database).filter(\.$codeID == row.id).set(\.$revokedAt, to: now).update()
+            callers.forget(.grant(row.$grant.id))
             throw OAuthError.invalidGrant("The authorization code was already used; the tokens it issued are revoked.")
         }
         guard row.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
@@ -102,6 +105,7 @@ struct OAuthTokenService: Sendable {
         grant.revokedAt = now
         try await grant.save(on: database)
         try await OAuthToken.query(on: database).filter(\.$grant.$id == grant.id!).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
+        callers.forget(.grant(grant.id!))
     }
 
     /// A person revokes one of their own grants (Settings → Connected apps), audited.
@@ -124,6 +128,7 @@ struct OAuthTokenService: Sendable {
         } else {
             row.revokedAt = now
             try await row.save(on: database)
+            callers.forget(.token(hash: row.tokenHash))
         }
         return true
     }
@@ -131,7 +136,7 @@ struct OAuthTokenService: Sendable {
     /// Who an access token speaks for on `resource` (its RFC 8707 audience), or nil when it is
     /// unknown, expired, revoked, for another server, its grant was revoked, or its person is no
     /// longer a member of the grant's workspace (SECURITY.md 37). One query: the
-    /// MCP endpoint asks on every call.
+    /// MCP endpoint asks once its `CallerCache` entry is a second old.
     func caller(accessToken: String, resource: String) async throws -> BearerCaller? {
         guard let sql = database as? any SQLDatabase,
               let row = try await sql.raw("""
@@ -153,7 +158,9 @@ struct OAuthTokenService: Sendable {
         return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),
                             organizationID: try row.decode(column: "organization_id", as: UUID.self),
                             organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil,
-                            scope: try row.decode(column: "scope", as: String.self))
+                            scope: try row.decode(column: "scope", as: String.self),
+                            grantID: try row.decode(column: "grant_id", as: UUID.self),
+                            expiresAt: try row.decode(column: "expires_at", as: Date.self))
     }
 
     private func issue(grant: OAuthGrant, resource: String, codeID: UUID?) async throws -> Issued {
@@ -183,6 +190,6 @@ struct OAuthTokenService: Sendable {
 
 extension Request {
     func oauthTokens() -> OAuthTokenService {
-        OAuthTokenService(database: db, now: application.clock.now(), random: application.random)
+        OAuthTokenService(database: db, now: application.clock.now(), random: application.random, callers: application.callers)
     }
 }

@@ -12,6 +12,8 @@ struct APITokenService: Sendable {
     let now: Date
     let audit: AuditLog
     let random: AppRandom
+    /// Forgets a revoked token's caller on this instance at once.
+    let callers: CallerCache
 
     /// Returns the stored token and the secret, which is shown exactly once.
     func create(name rawName: String, expiresInDays: Int?, scopes: [APITokenScope], for current: CurrentUser) async throws -> (APIToken, secret: String) {
@@ -57,6 +59,7 @@ struct APITokenService: Sendable {
             throw APIError(.notFound, "not_found", "No such token.")
         }
         try await token.delete(on: database)
+        callers.forget(.token(hash: token.tokenHash))
         try await audit.record("token.revoked", organization: current.organization.id, actor: current.user.id,
                                resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
         return token
@@ -92,7 +95,8 @@ extension APITokenService {
                 WHERE t.token_hash = \(bind: SecretToken.sha256(secret))
                 """).first()
         else { return nil }
-        if let expiry = try row.decode(column: "expires_at", as: Date?.self), expiry <= now { return nil }
+        let expiry = try row.decode(column: "expires_at", as: Date?.self)
+        if let expiry, expiry <= now { return nil }
         let scopes = try row.decode(column: "scopes", as: String.self)
         guard scopes == APITokenScope.fullAccess || scopes.split(separator: " ").contains(Substring(APITokenScope.mcp.rawValue)) else {
             try await refuseScope(tokenID: try row.decode(column: "id", as: UUID.self), organization: try row.decode(column: "organization_id", as: UUID.self),
@@ -104,7 +108,8 @@ extension APITokenService {
         }
         return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),
                             organizationID: try row.decode(column: "organization_id", as: UUID.self),
-                            organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil)
+                            organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil,
+                            expiresAt: expiry)
     }
 }
 
@@ -135,6 +140,7 @@ extension APITokenService {
 
 extension Request {
     func tokenService() -> APITokenService {
-        APITokenService(database: db, now: application.clock.now(), audit: auditLog(), random: application.random)
+        APITokenService(database: db, now: application.clock.now(), audit: auditLog(), random: application.random,
+                        callers: application.callers)
     }
 }

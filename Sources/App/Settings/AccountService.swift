@@ -7,6 +7,8 @@ import Vapor
 struct AccountService: Sendable {
     let database: any Database
     let audit: AuditLog
+    /// Forgets the deleted person's MCP callers on this instance at once.
+    let callers: CallerCache
 
     /// Validates, saves and records a new display name.
     func updateDisplayName(_ raw: String, for current: CurrentUser) async throws {
@@ -39,11 +41,13 @@ struct AccountService: Sendable {
         try await audit.record("account.deleted", actor: current.user.id, resourceType: "user",
                                resourceID: current.user.id?.uuidString,
                                metadata: ["organizations_deleted": String(result.deletedOrganizations.count)])
+        callers.forget(.user(current.user.id!))
+        for organization in result.deletedOrganizations { callers.forget(.organization(organization)) }
     }
 }
 
 extension Request {
     func account() -> AccountService {
-        AccountService(database: db, audit: auditLog())
+        AccountService(database: db, audit: auditLog(), callers: application.callers)
     }
 }

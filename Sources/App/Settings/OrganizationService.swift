@@ -13,6 +13,8 @@ struct OrganizationService: Sendable {
     let audit: AuditLog
     let rateLimits: RateLimitPolicy
     let random: AppRandom
+    /// Forgets a removed member's MCP callers on this instance at once.
+    let callers: CallerCache
 
     func membership(_ current: CurrentUser) async throws -> Membership {
         guard let membership = try await Membership.query(on: database)
@@ -184,7 +186,8 @@ struct OrganizationService: Sendable {
         // Their sessions, API tokens and OAuth grants in this workspace end; their own workspaces are untouched.
         try await Session.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == current.organization.id!).delete()
         try await APIToken.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == current.organization.id!).delete()
-        let grants = try await OAuthTokenService(database: database, now: now, random: random)
+        callers.forget(.member(user: userID, organization: current.organization.id!))
+        let grants = try await OAuthTokenService(database: database, now: now, random: random, callers: callers)
             .revokeGrants(in: current.organization.id!, of: userID)
         try await audit.record("member.removed", organization: current.organization.id, actor: current.user.id,
                                resourceType: "user", resourceID: userID.uuidString, metadata: ["oauth_grants_revoked": String(grants)])
@@ -194,6 +197,6 @@ struct OrganizationService: Sendable {
 extension Request {
     func organizationService() -> OrganizationService {
         OrganizationService(database: db, now: application.clock.now(), audit: auditLog(),
-                            rateLimits: application.config.rateLimits, random: application.random)
+                            rateLimits: application.config.rateLimits, random: application.random, callers: application.callers)
     }
 }

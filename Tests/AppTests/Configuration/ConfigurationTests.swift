@@ -80,6 +80,8 @@ struct ConfigurationTests {
         (["BMM_TOOL_CALLS_PER_MINUTE": "1.5"], "BMM_TOOL_CALLS_PER_MINUTE"),
         (["BMM_BUILD_LEASE_SECONDS": "1"], "BMM_BUILD_LEASE_SECONDS must be a number of seconds from 3 to 600"),
         (["BMM_SHUTDOWN_GRACE_SECONDS": "soon"], "BMM_SHUTDOWN_GRACE_SECONDS"),
+        (["BMM_CALL_LOG_DAYS": "0"], "BMM_CALL_LOG_DAYS must be a number of days from 1 to 3650, not `0`"),
+        (["BMM_CALL_LOG_DAYS": "a month"], "BMM_CALL_LOG_DAYS"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
@@ -190,6 +192,8 @@ struct ConfigurationTests {
         #expect(defaults.buildLeaseTimeout == .seconds(30) && defaults.shutdownGrace == .seconds(20))
         let set = try testConfig(environment: ["BMM_BUILD_LEASE_SECONDS": "10", "BMM_SHUTDOWN_GRACE_SECONDS": "0"])
         #expect(set.buildLeaseTimeout == .seconds(10) && set.shutdownGrace == .zero)
+        #expect(defaults.callLogDays == 30 && !defaults.prunesCallLog)
+        #expect(try testConfig(environment: ["BMM_CALL_LOG_DAYS": "7"]).callLogDays == 7)
         for (command, locks, opens) in [("serve", true, true), ("worker", true, true), ("backup", false, true), ("restore", false, false)] {
             var arguments = ["bmm", command]
             var config = try testConfig()
@@ -197,6 +201,7 @@ struct ConfigurationTests {
             #expect(config.holdsDatabaseLock == locks, "\(command)")
             #expect(config.opensDatabaseAtStart == opens, "\(command)")
             #expect(config.autoMigrate == (command == "serve" || command == "worker"), "\(command)")
+            #expect(config.prunesCallLog == (command == "serve"), "\(command)")
         }
     }
 

@@ -31,22 +31,15 @@ struct DashboardPageTests {
     @Test("after a build: the server with today's calls and errors, its build, and quota bars from the plan table", arguments: TestDatabase.all)
     func workspaceWithAServer(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
-            // given a built server with two calls today (one failed) and one yesterday
+            // given a built server with two calls today (one failed) and one yesterday, recorded as tool calls are
+            // (the call log and its daily totals, which the dashboard reads)
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
             let server = try #require(try await HostedServer.find(id, on: app.db))
             let now = app.clock.now()
             for (at, outcome) in [(now, "ok"), (now, "tool_error"), (now.addingTimeInterval(-26 * 3600), "ok")] {
-                let call = ToolCallRecord()
-                call.$server.id = id
-                call.$organization.id = server.$organization.id
-                call.tool = "add"
-                call.at = at
-                call.durationMilliseconds = 1
-                call.outcome = outcome
-                call.bytesIn = 1
-                call.bytesOut = 1
-                try await call.create(on: app.db)
+                app.hosting.calls.add(ToolCallEntry(serverID: id, organizationID: server.$organization.id, tool: "add", at: at,
+                                                    durationMilliseconds: 1, outcome: outcome, errorMessage: nil, bytesIn: 1, bytesOut: 1))
             }
             // when
             let html = try await browser.get("/dashboard").body.string

@@ -1,0 +1,132 @@
+@testable import App
+import Core
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+/// The call log's retention: old calls go in batches, the daily totals stay, and every chart
+/// and usage figure reads the totals, so pruning never changes them. The queries a tool call
+/// makes, and the pruning's, use an index.
+@Suite("Call log: retention and the daily totals")
+struct CallLogPruningTests {
+    static let now = Date(timeIntervalSince1970: 1_798_000_000)
+
+    @Test("pruning removes only calls older than the retention, in batches, and keeps the daily totals the charts and usage read", arguments: TestDatabase.all)
+    func pruning(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a server with three calls (one failed) on each of the last 20 days
+            app.clock = AppClock { Self.now }
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let organization = try await Workspaces.organizationID(browser)
+            for day in 0..<20 {
+                for call in 0..<3 {
+                    app.hosting.calls.add(ToolCallEntry(serverID: id, organizationID: organization, tool: "add",
+                                                        at: Self.now.addingTimeInterval(-Double(day) * 86_400 - Double(call) * 60),
+                                                        durationMilliseconds: 1, outcome: call == 0 ? "tool_error" : "ok",
+                                                        errorMessage: nil, bytesIn: 1, bytesOut: 1))
+                }
+            }
+            try await app.hosting.calls.flush(on: app.db)
+            let charts = try await Self.charts(app, server: id, organization: organization)
+            #expect(charts.sparkline.reduce(0, +) == 42, "14 days of 3 calls")
+            #expect(charts.today.calls == 3 && charts.today.errors == 1)
+            let totals = try await ToolCallDay.query(on: app.db).count()
+            // when calls older than three days go, seven at a time
+            let cutoff = CallLogPruning.cutoff(now: Self.now, days: 3)
+            let deleted = try await CallLogPruning(database: app.db, batchSize: 7, pause: .zero).prune(before: cutoff)
+            // then
+            #expect(deleted == 17 * 3 - 1, "every call before the cutoff, far more than one batch")
+            let left = try await ToolCallRecord.query(on: app.db).all()
+            #expect(left.count == 60 - deleted)
+            #expect(left.allSatisfy { $0.at >= cutoff })
+            #expect(try await ToolCallDay.query(on: app.db).count() == totals)
+            let after = try await Self.charts(app, server: id, organization: organization)
+            #expect(after.sparkline == charts.sparkline)
+            #expect(after.today.calls == charts.today.calls && after.today.errors == charts.today.errors)
+            #expect(after.month == charts.month)
+            // and the server list shows the same total
+            let list = try await browser.get("/servers")
+            #expect(list.body.string.contains("42 calls in the last 14 days"))
+            // when nothing is older than the cutoff
+            #expect(try await CallLogPruning(database: app.db, batchSize: 7, pause: .zero).prune(before: cutoff) == 0)
+        }
+    }
+
+    struct Charts {
+        let sparkline: [Int]
+        let today: (calls: Int, errors: Int)
+        let month: Int
+    }
+
+    static func charts(_ app: Application, server: UUID, organization: UUID) async throws -> Charts {
+        let sparkline = try await ServerListPageQuery(database: app.db, hosting: app.hosting).callsPerDay([server], now: now)[server] ?? []
+        let dashboard = try await DashboardPageQuery(database: app.db, hosting: app.hosting, usage: UsageService(database: app.db, now: now))
+            .load(organization: organization)
+        let month = try await ToolCallDay.calls(organization: organization, in: QuotaPeriod(renewedAt: nil, now: now), on: app.db)
+        return Charts(sparkline: sparkline, today: dashboard.callsToday[server] ?? (0, 0), month: month)
+    }
+
+    /// The statements a tool call makes (the server's stamp, the caller, the monthly count, a
+    /// legacy session), the charts' and the pruning's, as the code writes them.
+    static let statements: [(String, SQLQueryString)] = {
+        let id = UUID(), hash = "0123", day = "2026-01-01", now = Date()
+        return [
+            ("server stamp", """
+                SELECT s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
+                       (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
+                       (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
+                       t.status AS template_status
+                FROM servers s JOIN organizations o ON o.id = s.organization_id
+                LEFT JOIN templates t ON t.id = s.template_id
+                WHERE s.id = \(bind: id)
+                """),
+            ("API token caller", """
+                SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, o.suspended_at
+                FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+                JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
+                WHERE t.token_hash = \(bind: hash)
+                """),
+            ("OAuth caller", """
+                SELECT k.resource, k.scope, k.expires_at, k.revoked_at, g.id AS grant_id, g.revoked_at AS grant_revoked_at,
+                       g.last_used_at, g.user_id, g.organization_id, o.suspended_at
+                FROM oauth_tokens k JOIN oauth_grants g ON g.id = k.grant_id JOIN organizations o ON o.id = g.organization_id
+                JOIN memberships m ON m.user_id = g.user_id AND m.organization_id = g.organization_id
+                WHERE k.token_hash = \(bind: hash) AND k.kind = 'access'
+                """),
+            ("monthly calls", """
+                SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) AS calls FROM tool_call_days
+                WHERE organization_id = \(bind: id) AND day >= \(bind: day) AND day <= \(bind: day)
+                """),
+            ("legacy session", "SELECT id FROM mcp_sessions WHERE session_hash = \(bind: hash)"),
+            ("sparklines", "SELECT server_id, day, calls FROM tool_call_days WHERE server_id IN (\(bind: id)) AND day >= \(bind: day) AND day <= \(bind: day)"),
+            ("dashboard today", "SELECT server_id, calls, errors FROM tool_call_days WHERE server_id IN (\(bind: id)) AND day = \(bind: day)"),
+            ("recent calls", "SELECT id FROM tool_calls WHERE server_id = \(bind: id) ORDER BY at DESC LIMIT 20"),
+            ("pruning", "SELECT id FROM tool_calls WHERE at < \(bind: now) ORDER BY at LIMIT 1000"),
+        ]
+    }()
+
+    @Test("every query on a tool call's path, the charts' and the pruning's, is planned through an index", arguments: TestDatabase.all)
+    func indexes(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            for (name, statement) in Self.statements {
+                // given no table scan the planner may fall back to (PostgreSQL prefers one on tiny tables)
+                let plan = try await app.db.transaction { db -> [String] in
+                    let sql = try #require(db as? any SQLDatabase)
+                    if case .postgres = database {
+                        try await sql.raw("SET LOCAL enable_seqscan = off").run()
+                        return try await sql.raw("EXPLAIN " + statement).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+                    }
+                    return try await sql.raw("EXPLAIN QUERY PLAN " + statement).all().map { try $0.decode(column: "detail", as: String.self) }
+                }
+                // then
+                // (a whole index read in order is a scan too: SQLite's `SCAN t USING INDEX`, PostgreSQL's index scan without a condition)
+                let scans = plan.filter { $0.contains("Seq Scan") || $0.hasPrefix("SCAN ") }
+                #expect(scans.isEmpty, "\(name) scans: \(plan)")
+                #expect(plan.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") || $0.contains("Index Cond") }, "\(name): \(plan)")
+            }
+        }
+    }
+}
