@@ -160,10 +160,11 @@ def sign_in(base):
 
 
 def make_enterprise(db):
-    """There is no plan command: the benchmark writes the plan straight into the fresh data dir's database."""
+    """Writes an administrator's plan override straight into the fresh data dir's database (what /admin's plan form
+    does): the override wins over billing's plan and BMM_DEFAULT_PLAN, so the workspace is Enterprise either way."""
     with sqlite3.connect(db, timeout=30) as connection:
         connection.execute("PRAGMA busy_timeout = 30000")
-        connection.execute("UPDATE organizations SET plan = 'enterprise' WHERE plan != 'enterprise'")
+        connection.execute("UPDATE organizations SET plan_override = 'enterprise' WHERE plan_override IS NULL")
 
 
 def new_account(base, db, name="mcp bench"):
