@@ -101,17 +101,21 @@ final class ServerContextCache: Sendable {
         }
     }
 
+    /// What a call's check reads of its server; the index test plans this same statement.
+    static func stampQuery(of server: UUID) -> SQLQueryString {
+        """
+        SELECT s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
+               (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
+               (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
+               t.status AS template_status
+        FROM servers s JOIN organizations o ON o.id = s.organization_id
+        LEFT JOIN templates t ON t.id = s.template_id
+        WHERE s.id = \(bind: server)
+        """
+    }
+
     static func stamp(of server: UUID, on database: any Database) async throws -> Stamp? {
-        guard let sql = database as? any SQLDatabase,
-              let row = try await sql.raw("""
-                SELECT s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
-                       (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
-                       (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
-                       t.status AS template_status
-                FROM servers s JOIN organizations o ON o.id = s.organization_id
-                LEFT JOIN templates t ON t.id = s.template_id
-                WHERE s.id = \(bind: server)
-                """).first()
+        guard let sql = database as? any SQLDatabase, let row = try await sql.raw(stampQuery(of: server)).first()
         else { return nil }
         return Stamp(activeVersionID: try row.decode(column: "active_version_id", as: UUID?.self),
                      planID: try row.decode(column: "plan", as: String.self),

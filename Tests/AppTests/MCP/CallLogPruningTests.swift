@@ -74,15 +74,7 @@ struct CallLogPruningTests {
     static let statements: [(String, SQLQueryString)] = {
         let id = UUID(), hash = "0123", day = "2026-01-01", now = Date()
         return [
-            ("server stamp", """
-                SELECT s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
-                       (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
-                       (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
-                       t.status AS template_status
-                FROM servers s JOIN organizations o ON o.id = s.organization_id
-                LEFT JOIN templates t ON t.id = s.template_id
-                WHERE s.id = \(bind: id)
-                """),
+            ("server stamp", ServerContextCache.stampQuery(of: id)),
             ("API token caller", """
                 SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, o.suspended_at
                 FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
