@@ -125,6 +125,13 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
     switch config.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // SQLite runs each statement on a blocking-pool thread, and a connection waiting for the
+        // writer lock sleeps on its thread. NIO's shared pool has one thread per core: when
+        // waiters fill it, the holder cannot run its next statement to finish, and every wait
+        // ends in the busy timeout. One thread per connection (one per event loop), plus room
+        // for file I/O and a backup's own connection, means the holder always finds one.
+        let loops = Array(app.eventLoopGroup.makeIterator()).count
+        app.threadPool = NIOThreadPool(numberOfThreads: loops + 2)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)

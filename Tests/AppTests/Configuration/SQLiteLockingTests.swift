@@ -58,38 +58,81 @@ struct SQLiteLockingTests {
         }
     }
 
-    @Test("a transaction that reads and then writes is run again when another connection wrote in between")
-    func staleSnapshotIsRetried() async throws {
+    @Test("a transaction that reads and then writes holds the write lock from its start, so another writer waits for it")
+    func readThenWriteTakesTheLockFirst() async throws {
         let config = try testConfig()
         guard case .sqlite(let path) = config.database else { Issue.record("not SQLite"); return }
         try await withConfiguredApp(config) { app in
             let other = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: app.logger,
                                                         on: MultiThreadedEventLoopGroup.singleton.any()).get()
+            _ = try await other.query("PRAGMA busy_timeout = 5000").get()
             let attempts = Attempts()
             let sql = try #require(app.db as? any SQLDatabase)
             try await sql.raw("CREATE TABLE snapshot_probe (n INTEGER)").run()
-            let outcome: Result<Void, any Error>
-            do {
-                try await app.db.writeTransaction { db in
-                    let sql = db as! any SQLDatabase
-                    let attempt = attempts.next()
-                    // the transaction reads first, so it holds a snapshot…
-                    _ = try await sql.raw("SELECT COUNT(*) AS c FROM snapshot_probe").all()
-                    // …another connection commits a write (on the first attempt only)…
-                    if attempt == 1 { _ = try await other.query("INSERT INTO snapshot_probe (n) VALUES (1)").get() }
-                    // …and the first write of this snapshot cannot go ahead: SQLITE_BUSY_SNAPSHOT, then a retry
+
+            // given a transaction that has read…
+            try await app.db.writeTransaction { db in
+                let sql = db as! any SQLDatabase
+                let attempt = attempts.next()
+                _ = try await sql.raw("SELECT COUNT(*) AS c FROM snapshot_probe").all()
+                if attempt == 1 {
+                    // when another connection writes in between (a deferred transaction would let
+                    // it commit now and then fail its own first write with SQLITE_BUSY_SNAPSHOT)…
+                    Task { _ = try await other.query("INSERT INTO snapshot_probe (n) VALUES (1)").get() }
+                    try await Task.sleep(for: .milliseconds(200))
+                    #expect(try await sql.raw("SELECT COUNT(*) AS c FROM snapshot_probe").first()?.decode(column: "c", as: Int.self) == 0,
+                            "the other writer committed inside this transaction")
+                    try await sql.raw("INSERT INTO snapshot_probe (n) VALUES (2)").run()
+                } else {
                     try await sql.raw("INSERT INTO snapshot_probe (n) VALUES (2)").run()
                 }
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
             }
+
+            // then this transaction ran once and committed first; the other writer waited
+            let ordered = try await waitForRows(sql, count: 2)
             try await other.close().get()
-            try outcome.get()
-            #expect(attempts.count == 2)
-            let rows = try await sql.raw("SELECT n FROM snapshot_probe ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
-            #expect(rows == [1, 2])
+            #expect(attempts.count == 1)
+            #expect(ordered == [2, 1])
         }
+    }
+
+    @Test("concurrent read-then-write transactions all commit, each on its first attempt")
+    func concurrentReadThenWriteTransactions() async throws {
+        let config = try testConfig()
+        try await withConfiguredApp(config) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("CREATE TABLE counter_probe (n INTEGER)").run()
+            let attempts = Attempts()
+
+            // when 24 transactions each read the count and insert the next number
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<24 {
+                    group.addTask {
+                        try await app.db.writeTransaction { db in
+                            _ = attempts.next()
+                            let sql = db as! any SQLDatabase
+                            let count = try await sql.raw("SELECT COUNT(*) AS c FROM counter_probe").first()?.decode(column: "c", as: Int.self) ?? 0
+                            try await sql.raw("INSERT INTO counter_probe (n) VALUES (\(bind: count + 1))").run()
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            // then none saw a stale count and none had to be run again
+            let rows = try await sql.raw("SELECT n FROM counter_probe ORDER BY rowid").all().map { try $0.decode(column: "n", as: Int.self) }
+            #expect(rows == Array(1...24))
+            #expect(attempts.count == 24)
+        }
+    }
+
+    private func waitForRows(_ sql: any SQLDatabase, count: Int) async throws -> [Int] {
+        for _ in 0..<100 {
+            let rows = try await sql.raw("SELECT n FROM snapshot_probe ORDER BY rowid").all().map { try $0.decode(column: "n", as: Int.self) }
+            if rows.count >= count { return rows }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return []
     }
 }
 
