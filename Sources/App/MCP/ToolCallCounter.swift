@@ -98,7 +98,11 @@ final class ToolCallCounter: Sendable {
             for (key, count) in sent {
                 guard let total = totals[key] else { continue }
                 var bucket = buckets[key].flatMap { $0.window == window ? $0 : nil } ?? Bucket(window: window, length: length, exchangedAt: now)
-                bucket.known = total.count
+                // Exchanges run concurrently (the timer's, and a first call's) and may finish out of
+                // order: a total read before another exchange added its calls must not replace the
+                // larger one that exchange brought back, or those calls are forgotten. Within a
+                // window the database's count only grows.
+                bucket.known = max(bucket.known, total.count)
                 bucket.pending -= count
                 bucket.exchangedAt = now
                 buckets[key] = bucket
