@@ -7,7 +7,8 @@ import Vapor
 
 /// One row of `tool_calls` waiting to be written (see `ToolCallRecord`, which reads them).
 struct ToolCallEntry: Sendable {
-    var id = UUID()
+    /// In time order, so the log's inserts append to its primary-key index (`TimeOrderedID`).
+    let id: UUID
     let serverID: UUID
     let organizationID: UUID
     let tool: String
@@ -18,6 +19,20 @@ struct ToolCallEntry: Sendable {
     let errorMessage: String?
     let bytesIn: Int
     let bytesOut: Int
+
+    init(serverID: UUID, organizationID: UUID, tool: String, at: Date, durationMilliseconds: Double, outcome: String,
+         errorMessage: String?, bytesIn: Int, bytesOut: Int) {
+        self.id = TimeOrderedID.make(at: at)
+        self.serverID = serverID
+        self.organizationID = organizationID
+        self.tool = tool
+        self.at = at
+        self.durationMilliseconds = durationMilliseconds
+        self.outcome = outcome
+        self.errorMessage = errorMessage
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+    }
 }
 
 /// Tool-call records are written in batches: one insert per call would make the
