@@ -297,6 +297,12 @@ def command_check(args):
     print(json.dumps({"status": status, "answer": json.loads(text)}))
 
 
+def command_calls(args):
+    # Read-only, so it never takes the writer lock from the app it measures.
+    with sqlite3.connect(f"file:{args.db}?mode=ro", uri=True) as db:
+        print(json.dumps({"calls": db.execute("SELECT COUNT(*) FROM tool_calls").fetchone()[0]}))
+
+
 # --- memory -----------------------------------------------------------------------------------
 
 def tree_rss_kib(root):
@@ -381,10 +387,11 @@ def main():
     p = sub.add_parser("check"); p.add_argument("--base", required=True); p.add_argument("--path", required=True)
     p.add_argument("--token", default="bmm_unused")
     p = sub.add_parser("cpu"); p.add_argument("--pid", type=int, required=True)
+    p = sub.add_parser("calls"); p.add_argument("--db", required=True)
     p = sub.add_parser("rss"); p.add_argument("--pid", type=int, required=True); p.add_argument("--watch", type=float, default=0)
     args = parser.parse_args()
     {"account": command_account, "hot": command_hot, "build-time": command_build_time, "many": command_many,
-     "check": command_check, "cpu": command_cpu, "rss": command_rss}[args.command](args)
+     "check": command_check, "cpu": command_cpu, "calls": command_calls, "rss": command_rss}[args.command](args)
 
 
 if __name__ == "__main__":
