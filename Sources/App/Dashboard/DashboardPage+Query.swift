@@ -41,18 +41,11 @@ struct DashboardPageQuery: Sendable {
     /// Today's row of each server's daily totals (`tool_call_days`, one per server and day), which
     /// pruning the call log leaves alone.
     private func callsToday(_ servers: [UUID]) async throws -> [UUID: (calls: Int, errors: Int)] {
-        guard !servers.isEmpty, let sql = database as? any SQLDatabase else { return [:] }
+        guard !servers.isEmpty else { return [:] }
         // Calls still waiting in the recorder's batch count too.
         try await hosting.calls.flush(on: database)
-        struct Row: Decodable {
-            let server_id: UUID
-            let calls: Int
-            let errors: Int
-        }
-        let rows = try await sql.raw("""
-            SELECT server_id, calls, errors FROM tool_call_days
-            WHERE server_id IN (\(binds: servers)) AND day = \(bind: QuotaPeriod.dayString(usage.now))
-            """).all(decoding: Row.self)
-        return Dictionary(rows.map { ($0.server_id, ($0.calls, $0.errors)) }, uniquingKeysWith: { first, _ in first })
+        let today = QuotaPeriod.dayString(usage.now)
+        let rows = try await ToolCallDay.days(of: servers, from: today, to: today, on: database)
+        return Dictionary(rows.map { ($0.serverID, ($0.calls, $0.errors)) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -42,10 +42,42 @@ final class ToolCallDay: Model, @unchecked Sendable {
     /// Calls the workspace's servers answered in the period's days, deleted servers' included.
     static func calls(organization: UUID, in period: QuotaPeriod, on database: any Database) async throws -> Int {
         guard let sql = database as? any SQLDatabase else { return 0 }
-        let row = try await sql.raw("""
-            SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) AS calls FROM tool_call_days
-            WHERE organization_id = \(bind: organization) AND day >= \(bind: period.firstDay) AND day <= \(bind: period.lastDay)
-            """).first()
+        let row = try await sql.raw(callsQuery(organization: organization, firstDay: period.firstDay, lastDay: period.lastDay)).first()
         return try row?.decode(column: "calls", as: Int.self) ?? 0
+    }
+
+    /// What `calls(organization:in:on:)` reads; the index test plans this same statement.
+    static func callsQuery(organization: UUID, firstDay: String, lastDay: String) -> SQLQueryString {
+        """
+        SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) AS calls FROM tool_call_days
+        WHERE organization_id = \(bind: organization) AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
+        """
+    }
+
+    /// One server's totals on one day.
+    struct ServerDay: Decodable, Equatable {
+        let serverID: UUID
+        let day: String
+        let calls: Int
+        let errors: Int
+
+        enum CodingKeys: String, CodingKey {
+            case serverID = "server_id", day, calls, errors
+        }
+    }
+
+    /// The servers' totals on the days from `firstDay` to `lastDay` (`yyyy-MM-dd`, UTC), one
+    /// row per server and day that had calls: the dashboard's today and the server list's sparklines.
+    static func days(of servers: [UUID], from firstDay: String, to lastDay: String, on database: any Database) async throws -> [ServerDay] {
+        guard !servers.isEmpty, let sql = database as? any SQLDatabase else { return [] }
+        return try await sql.raw(daysQuery(servers: servers, firstDay: firstDay, lastDay: lastDay)).all(decoding: ServerDay.self)
+    }
+
+    /// What `days(of:from:to:on:)` reads; the index test plans this same statement.
+    static func daysQuery(servers: [UUID], firstDay: String, lastDay: String) -> SQLQueryString {
+        """
+        SELECT server_id, day, calls, errors FROM tool_call_days
+        WHERE server_id IN (\(binds: servers)) AND day >= \(bind: firstDay) AND day <= \(bind: lastDay)
+        """
     }
 }

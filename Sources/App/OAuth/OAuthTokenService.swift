@@ -133,19 +133,24 @@ struct OAuthTokenService: Sendable {
         return true
     }
 
+    /// What `caller(accessToken:resource:)` reads; the index test plans this same statement.
+    static func accessCallerQuery(tokenHash: String) -> SQLQueryString {
+        """
+        SELECT k.resource, k.scope, k.expires_at, k.revoked_at, g.id AS grant_id, g.revoked_at AS grant_revoked_at,
+               g.last_used_at, g.user_id, g.organization_id, o.suspended_at
+        FROM oauth_tokens k JOIN oauth_grants g ON g.id = k.grant_id JOIN organizations o ON o.id = g.organization_id
+        JOIN memberships m ON m.user_id = g.user_id AND m.organization_id = g.organization_id
+        WHERE k.token_hash = \(bind: tokenHash) AND k.kind = 'access'
+        """
+    }
+
     /// Who an access token speaks for on `resource` (its RFC 8707 audience), or nil when it is
     /// unknown, expired, revoked, for another server, its grant was revoked, or its person is no
     /// longer a member of the grant's workspace (SECURITY.md 37). One query: the
     /// MCP endpoint asks once its `CallerCache` entry is a second old.
     func caller(accessToken: String, resource: String) async throws -> BearerCaller? {
         guard let sql = database as? any SQLDatabase,
-              let row = try await sql.raw("""
-                SELECT k.resource, k.scope, k.expires_at, k.revoked_at, g.id AS grant_id, g.revoked_at AS grant_revoked_at,
-                       g.last_used_at, g.user_id, g.organization_id, o.suspended_at
-                FROM oauth_tokens k JOIN oauth_grants g ON g.id = k.grant_id JOIN organizations o ON o.id = g.organization_id
-                JOIN memberships m ON m.user_id = g.user_id AND m.organization_id = g.organization_id
-                WHERE k.token_hash = \(bind: SecretToken.sha256(accessToken)) AND k.kind = 'access'
-                """).first(),
+              let row = try await sql.raw(Self.accessCallerQuery(tokenHash: SecretToken.sha256(accessToken))).first(),
               try row.decode(column: "revoked_at", as: Date?.self) == nil,
               try row.decode(column: "grant_revoked_at", as: Date?.self) == nil,
               try row.decode(column: "expires_at", as: Date.self) > now,

@@ -85,15 +85,20 @@ struct APITokenService: Sendable {
 }
 
 extension APITokenService {
+    /// What `caller(secret:)` reads; the index test plans this same statement.
+    static func callerQuery(tokenHash: String) -> SQLQueryString {
+        """
+        SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, o.suspended_at
+        FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+        JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
+        WHERE t.token_hash = \(bind: tokenHash)
+        """
+    }
+
     /// The MCP endpoint's lookup: token, workspace and membership in one query, no models loaded.
     func caller(secret: String) async throws -> BearerCaller? {
         guard secret.hasPrefix(APIToken.prefix), let sql = database as? any SQLDatabase,
-              let row = try await sql.raw("""
-                SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, o.suspended_at
-                FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
-                JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
-                WHERE t.token_hash = \(bind: SecretToken.sha256(secret))
-                """).first()
+              let row = try await sql.raw(Self.callerQuery(tokenHash: SecretToken.sha256(secret))).first()
         else { return nil }
         let expiry = try row.decode(column: "expires_at", as: Date?.self)
         if let expiry, expiry <= now { return nil }

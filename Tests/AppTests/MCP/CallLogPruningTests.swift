@@ -75,26 +75,11 @@ struct CallLogPruningTests {
         let id = UUID(), hash = "0123", day = "2026-01-01", now = Date()
         return [
             ("server stamp", ServerContextCache.stampQuery(of: id)),
-            ("API token caller", """
-                SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, o.suspended_at
-                FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
-                JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
-                WHERE t.token_hash = \(bind: hash)
-                """),
-            ("OAuth caller", """
-                SELECT k.resource, k.scope, k.expires_at, k.revoked_at, g.id AS grant_id, g.revoked_at AS grant_revoked_at,
-                       g.last_used_at, g.user_id, g.organization_id, o.suspended_at
-                FROM oauth_tokens k JOIN oauth_grants g ON g.id = k.grant_id JOIN organizations o ON o.id = g.organization_id
-                JOIN memberships m ON m.user_id = g.user_id AND m.organization_id = g.organization_id
-                WHERE k.token_hash = \(bind: hash) AND k.kind = 'access'
-                """),
-            ("monthly calls", """
-                SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) AS calls FROM tool_call_days
-                WHERE organization_id = \(bind: id) AND day >= \(bind: day) AND day <= \(bind: day)
-                """),
+            ("API token caller", APITokenService.callerQuery(tokenHash: hash)),
+            ("OAuth caller", OAuthTokenService.accessCallerQuery(tokenHash: hash)),
+            ("monthly calls", ToolCallDay.callsQuery(organization: id, firstDay: day, lastDay: day)),
             ("legacy session", "SELECT id FROM mcp_sessions WHERE session_hash = \(bind: hash)"),
-            ("sparklines", "SELECT server_id, day, calls FROM tool_call_days WHERE server_id IN (\(bind: id)) AND day >= \(bind: day) AND day <= \(bind: day)"),
-            ("dashboard today", "SELECT server_id, calls, errors FROM tool_call_days WHERE server_id IN (\(bind: id)) AND day = \(bind: day)"),
+            ("sparklines and dashboard today", ToolCallDay.daysQuery(servers: [id, UUID()], firstDay: day, lastDay: day)),
             ("recent calls", "SELECT id FROM tool_calls WHERE server_id = \(bind: id) ORDER BY at DESC LIMIT 20"),
             ("pruning", "SELECT id FROM tool_calls WHERE at < \(bind: now) ORDER BY at LIMIT 1000"),
         ]
