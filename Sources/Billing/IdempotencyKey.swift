@@ -1,3 +1,4 @@
+import Core
 import Crypto
 
 /// The `Idempotency-Key` of a POST, derived from what the request does so that sending it again sends the same key.

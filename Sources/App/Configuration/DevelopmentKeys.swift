@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Secrets for development, generated on first start into the data directory
@@ -18,7 +19,7 @@ struct DevelopmentKeys: Codable {
         }
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let keys = DevelopmentKeys(
-            sessionSecret: randomBytes(32).map { String(format: "%02x", $0) }.joined(),
+            sessionSecret: Hex.encode(randomBytes(32)),
             encryptionKey: Data(randomBytes(32)).base64EncodedString()
         )
         let data = try JSONEncoder().encode(keys)

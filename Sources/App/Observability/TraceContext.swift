@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A W3C Trace Context `traceparent` (version 00): the trace a request belongs to and
@@ -59,7 +60,7 @@ struct TraceContext: Sendable, Equatable {
         while true {
             let values = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
             if values.contains(where: { $0 != 0 }) {
-                return values.map { String(format: "%02x", $0) }.joined()
+                return Hex.encode(values)
             }
         }
     }

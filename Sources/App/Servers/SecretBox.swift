@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -61,7 +62,7 @@ struct SecretBox: Sendable {
     /// A short, non-secret name for a key: the first 8 hex digits of SHA-256 over it.
     static func keyID(_ key: SymmetricKey) -> String {
         let digest = key.withUnsafeBytes { SHA256.hash(data: Data($0)) }
-        return digest.prefix(4).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(digest.prefix(4))
     }
 
     var currentKeyID: String { Self.keyID(current) }

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -52,7 +53,7 @@ struct AssetManifest: Sendable {
             byLogicalPath[relative] = asset
             byURL[asset.url] = asset
         }
-        version = combined.finalize().prefix(6).map { String(format: "%02x", $0) }.joined()
+        version = Hex.encode(combined.finalize().prefix(6))
     }
 
     /// URL of a logical asset path; a missing file is a deploy error worth failing on.
@@ -66,7 +67,7 @@ struct AssetManifest: Sendable {
     var allAssets: [Asset] { byLogicalPath.values.sorted { $0.url < $1.url } }
 
     static func shortHash(_ data: Data) -> String {
-        SHA256.hash(data: data).prefix(5).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: data).prefix(5))
     }
 
     static func insert(hash: String, into path: String) -> String {
