@@ -110,6 +110,11 @@ public actor SandboxPool {
     /// the basis of the `Retry-After` estimate.
     private var leasedAt: [pid_t: ContinuousClock.Instant] = [:]
     private var averageLeaseSeconds = 0.05
+    /// When each worker's resident memory was last read from /proc. Reading it after every
+    /// call cost about a twentieth of a warm call's CPU; the hard memory limit still ends a
+    /// call that grows past it at once, so this soft recycle check runs at most this often.
+    private var residentCheckedAt: [pid_t: ContinuousClock.Instant] = [:]
+    static let residentCheckInterval: Duration = .milliseconds(100)
 
     /// Fails with `.workerUnavailable` if the worker executable is missing or the
     /// containment settings name an unusable account; workers themselves start on first
@@ -287,6 +292,9 @@ public actor SandboxPool {
         if let reason = worker.killReason { return reason.code }
         if !worker.isAlive { return worker.terminationSignal == nil ? "recycled" : SandboxFailure.workerCrashed.code }
         if worker.callsServed >= configuration.recycleAfterCalls { return "recycled" }
+        let now = ContinuousClock.now
+        if let checked = residentCheckedAt[worker.pid], now - checked < Self.residentCheckInterval { return nil }
+        residentCheckedAt[worker.pid] = now
         let limit = configuration.recycleAboveResidentMegabytes * 1024 * 1024
         guard let usage = worker.usage() else { return SandboxFailure.workerCrashed.code }
         return usage.residentBytes > limit ? "resident_memory" : nil
@@ -358,6 +366,7 @@ public actor SandboxPool {
         workspaceOf[worker.pid] = nil
         realmsOf[worker.pid] = nil
         leasedAt[worker.pid] = nil
+        residentCheckedAt[worker.pid] = nil
     }
 
     private func spawn(for key: String) -> Result<WorkerProcess, SandboxFailure> {
