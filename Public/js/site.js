@@ -1,5 +1,6 @@
 // Site-wide enhancements. Every page works without this file; it only adds the
-// offline fallback (service worker), a live status dot and a tidier mobile menu.
+// offline fallback (service worker), a live status dot, a tidier mobile menu and
+// the current page tab scrolled into view.
 
 const READY_URL = '/readyz';
 const SERVICE_WORKER_URL = '/sw.js';
@@ -108,7 +109,20 @@ async function showAccount() {
   }
 }
 
+// A row of page tabs (a server's page) scrolls sideways on a phone: bring the
+// current tab into view, without moving the page itself.
+function revealCurrentTab() {
+  for (const row of document.querySelectorAll('.server-tabs')) {
+    const current = row.querySelector('[aria-current="page"]');
+    if (!current || row.scrollWidth <= row.clientWidth) continue;
+    const box = row.getBoundingClientRect();
+    const tab = current.getBoundingClientRect();
+    row.scrollLeft += tab.left - box.left - (row.clientWidth - tab.width) / 2;
+  }
+}
+
 registerServiceWorker();
 enhanceMenu();
+revealCurrentTab();
 updateStatusBadge();
 showAccount();

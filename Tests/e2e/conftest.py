@@ -109,6 +109,8 @@ def make_browser(width=1280, height=900, javascript=True, mobile=False):
             "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1, "touch": False}})
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    # Console messages (script errors, CSP violations) for tests that assert there are none.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
     return driver

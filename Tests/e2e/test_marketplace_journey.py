@@ -168,7 +168,7 @@ def test_publish_find_fork_call_update(server, mode):
 
         # 4. the author builds version 2 (a new allowed domain) and publishes it as v2
         before = api(author, server, f"/v1/servers/{source_id}")["buildId"]
-        author.get(server + f"/servers/{source_id}")
+        author.get(server + f"/servers/{source_id}/settings")
         domains = author.find_element(By.ID, "settings-domains")
         domains.clear()
         domains.send_keys("units.example.com")

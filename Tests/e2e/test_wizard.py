@@ -72,7 +72,9 @@ def test_wizard_streams_a_draft_then_builds(browser, server):
     assert "/mcp/" in endpoint
     screenshot(browser, "server_page")
 
-    # a call from an MCP client appears in the recent calls as it happens
+    # a call from an MCP client appears in the recent calls on the Logs tab as it happens
+    click(browser, ".server-tabs a[href$='/logs']")
+    WebDriverWait(browser, 10).until(EC.url_matches(r"/servers/[0-9a-f-]{36}/logs$"))
     WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "calls-live")))
     cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
     token = requests.post(server + "/v1/tokens", json={"name": "tail"}, cookies=cookies,

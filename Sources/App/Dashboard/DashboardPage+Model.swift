@@ -24,10 +24,17 @@ struct UsageChart: Encodable {
     }
     let width: Int
     let height: Int
-    /// The whole drawing with room for the axis labels: 26 units left, 18 below.
+    /// The whole drawing with room for the axis labels and titles: 38 units left, 32 below.
     let viewWidth: Int
     let viewHeight: Int
     let tickY: Int
+    /// Where the axis titles sit: the x title centred under the ticks, the y title
+    /// (turned a quarter left) centred beside the axis.
+    let xTitleX: Int
+    let xTitleY: Int
+    let yTitleX: Int
+    let xTitle: String
+    let yTitle: String
     let bars: [Bar]
     let ticks: [Tick]
     /// The y axis' top value: the busiest day's count.
@@ -138,8 +145,10 @@ extension UsageChart {
         let lastDay = month.count
         let ticks = [1, 8, 15, 22, lastDay].filter { $0 <= lastDay }.map { Tick(x: ($0 - 1) * step + barWidth, label: String($0)) }
         self.init(
-            width: month.count * step, height: height, viewWidth: month.count * step + 30, viewHeight: height + 18,
-            tickY: height + 13, bars: bars, ticks: ticks, peak: peak,
+            width: month.count * step, height: height, viewWidth: month.count * step + 42, viewHeight: height + 32,
+            tickY: height + 13, xTitleX: month.count * step / 2, xTitleY: height + 28, yTitleX: -height / 2,
+            xTitle: "Day of the month (UTC)", yTitle: "Count per day",
+            bars: bars, ticks: ticks, peak: peak,
             days: month.filter { $0.drafts + $0.builds > 0 }.map { Day(day: $0.day, drafts: $0.drafts, builds: $0.builds) },
             summary: "This month: \(drafts) draft\(drafts == 1 ? "" : "s") and \(builds) build\(builds == 1 ? "" : "s").",
             draftsToday: draftsToday, draftsLimit: plan.dailyDrafts, buildsToday: buildsToday, buildsLimit: plan.dailyBuilds,

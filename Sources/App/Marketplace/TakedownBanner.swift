@@ -14,6 +14,6 @@ struct TakedownBannerView: Encodable {
         return TakedownBannerView(
             templateTitle: template.title, reason: template.takedownReason,
             takenDownOn: template.takenDownAt.map(DayLabel.long) ?? "",
-            iterateHref: SiteRoute.server(.value(server.id!)).path(fragment: "iterate-title"))
+            iterateHref: SiteRoute.server(.value(server.id!), .versions).path(fragment: "iterate-title"))
     }
 }

@@ -17,7 +17,7 @@ extension SiteRoute {
             .removeMember(.key), .makeOwner(.key), .revokeConnectedApp(.key),
         ]
         let serverPages: [ServerPage] = [
-            .overview, .playground, .secrets, .version(.key), .activateVersion(.key), .delete, .iterate,
+            .overview, .tools, .playground, .logs, .secrets, .versions, .version(.key), .activateVersion(.key), .delete, .iterate,
             .iteration(.key), .settings, .installToken, .publish, .templateUpdate,
         ]
         let api: [APIRoute] = [

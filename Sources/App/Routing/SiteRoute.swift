@@ -266,10 +266,15 @@ enum AdminTemplateAction: String, Hashable, Sendable, CaseIterable {
 }
 
 /// A server's sub-pages and form actions, below `/servers/{id}`.
+/// The tabs (`overview`, `tools`, `playground`, `logs`, `secrets`, `versions`, `settings`) are pages of
+/// their own; `playground`, `secrets` and `settings` also take their tab's form posts.
 enum ServerPage: Hashable, Sendable {
     case overview
+    case tools
     case playground
+    case logs
     case secrets
+    case versions
     case version(Parameter<Int>)
     case activateVersion(Parameter<Int>)
     case delete
@@ -287,8 +292,11 @@ enum ServerPage: Hashable, Sendable {
     var segments: [PathSegment] {
         switch self {
         case .overview: []
+        case .tools: parts("tools")
         case .playground: parts("playground")
+        case .logs: parts("logs")
         case .secrets: parts("secrets")
+        case .versions: parts("versions")
         case .version(let number): parts("versions", number.segment(.version))
         case .activateVersion(let number): parts("versions", number.segment(.version), "activate")
         case .delete: parts("delete")

@@ -21,7 +21,7 @@ enum IterationController {
             let draft = try await req.drafts(current).revise(base, of: server, change: change)
             return req.redirect(to: SiteRoute.server(.value(server.id!), .iteration(.value(draft.id!))).path, redirectType: .normal)
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, error: error.reason, status: error.status)
+            return try await req.renderServerPage(current, server, tab: .versions, error: error.reason, status: error.status)
         }
     }
 
@@ -40,7 +40,8 @@ enum IterationController {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let draft = try await req.drafts(current).find(try draftID(req))
-        return try await rebuild(req, current, server, spec: try SpecJSON.decode(draft.specJSON))
+        // Built from the review page: Overview follows the build's log; a refusal goes back to Iterate.
+        return try await rebuild(req, current, server, spec: try SpecJSON.decode(draft.specJSON), done: .overview, failed: .versions)
     }
 
     struct SettingsForm: Content {
@@ -56,15 +57,16 @@ enum IterationController {
         var spec = try await req.servers(current).liveSpec(server)
         spec.name = form.name.trimmingCharacters(in: .whitespacesAndNewlines)
         spec.allowedDomains = ReviewForm.domains(from: form.domains)
-        return try await rebuild(req, current, server, spec: spec)
+        return try await rebuild(req, current, server, spec: spec, done: .settings, notice: "settings", failed: .settings)
     }
 
-    private static func rebuild(_ req: Request, _ current: CurrentUser, _ server: HostedServer, spec: ServerSpec) async throws -> Response {
+    private static func rebuild(_ req: Request, _ current: CurrentUser, _ server: HostedServer, spec: ServerSpec,
+                                done: ServerTab, notice: String? = nil, failed: ServerTab) async throws -> Response {
         do {
             try await req.servers(current).rebuild(server, spec: spec)
-            return req.redirect(to: SiteRoute.server(.value(server.id!)).path, redirectType: .normal)
+            return ServerPageController.back(req, server, to: done, notice: notice)
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, error: error.reason, status: error.status)
+            return try await req.renderServerPage(current, server, tab: failed, error: error.reason, status: error.status)
         }
     }
 
@@ -86,7 +88,7 @@ enum IterationController {
                                    old: ServerSpec?, new: ServerSpec, buildAction: String?) async throws -> Response {
         let lines = LineDiff.diff(old.map { SpecJSON.pretty($0) } ?? "", SpecJSON.pretty(new))
         let view = SpecDiffView(
-            title: title, lede: lede, serverName: server.name, backHref: SiteRoute.server(.value(server.id!)).path,
+            title: title, lede: lede, serverName: server.name, backHref: ServerTab.versions.path(server.id!),
             lines: lines.map { .init(kind: $0.kind.rawValue, marker: $0.kind == .added ? "+" : $0.kind == .removed ? "−" : " ", text: $0.text) },
             added: lines.filter { $0.kind == .added }.count, removed: lines.filter { $0.kind == .removed }.count,
             buildAction: buildAction, csrf: req.csrfToken(req.accounts.cookies))

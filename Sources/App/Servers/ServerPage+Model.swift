@@ -18,6 +18,8 @@ struct ServerPageView: Encodable {
         let description: String
         let schema: String
         let isSelected: Bool
+        /// The Playground with this tool chosen.
+        let playgroundHref: String
     }
 
     struct CallRow: Encodable {
@@ -43,6 +45,14 @@ struct ServerPageView: Encodable {
         let rollbackAction: String?
     }
 
+    /// A link in the tab row; `anchors` lists the old single-page section ids it now holds.
+    struct TabLink: Encodable {
+        let href: String
+        let title: String
+        let isCurrent: Bool
+        let anchors: String
+    }
+
     struct PlaygroundResult: Encodable {
         let text: String
         let isError: Bool
@@ -51,6 +61,9 @@ struct ServerPageView: Encodable {
     }
 
     let csrf: String
+    /// The tab shown (`ServerTab`'s raw value); the template shows only its sections.
+    let tab: String
+    let tabs: [TabLink]
     /// Shown as wizard step 3 right after Build.
     let fromWizard: Bool
     let id: String
@@ -61,8 +74,10 @@ struct ServerPageView: Encodable {
     let statusClass: String
     let isBuilding: Bool
     let endpoint: String
+    /// The running build's log stream, followed live on Overview.
     let buildLogHref: String?
-    let callsStreamHref: String
+    /// The live call tail, on Logs only.
+    let callsStreamHref: String?
     let buildStatus: String?
     let buildLines: [LogLine]
     let snippets: [Snippet]
@@ -95,5 +110,6 @@ struct ServerPageView: Encodable {
     let templateUpdate: TemplateUpdateBanner?
     /// Set on a fork whose marketplace template was taken down.
     let takedown: TakedownBannerView?
-    let script: String
+    /// The tab's own script, if it needs one.
+    let script: String?
 }

@@ -3,9 +3,9 @@ import Foundation
 import Vapor
 
 extension Request {
-    /// Renders a server's page (also after a failed form action, with its error and
-    /// what was typed), from one load of its data.
-    func renderServerPage(_ current: CurrentUser, _ server: HostedServer, notice: String? = nil, error: String? = nil,
+    /// Renders one tab of a server's page (also after a failed form action, with its error
+    /// and what was typed), from one load of its data.
+    func renderServerPage(_ current: CurrentUser, _ server: HostedServer, tab: ServerTab, notice: String? = nil, error: String? = nil,
                        playground: ServerPageView.PlaygroundResult? = nil, selectedTool: String? = nil, arguments: String = "",
                        posted: [String: String] = [:], installToken: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let id = server.id!
@@ -13,7 +13,7 @@ extension Request {
         // The endpoint is the OAuth resource identifier too; one function spells both.
         let endpoint = OAuthURLs(base: accounts.publicURL).resource(id)
         let data = try await ServerPageQuery(database: db, clock: application.clock, hosting: application.hosting,
-                                             secretBox: application.secretBox).load(server)
+                                             secretBox: application.secretBox).load(server, calls: tab == .logs)
         let (versions, spec, build, lines, calls, setKeys) = (data.versions, data.spec, data.build, data.buildLines, data.calls, data.secretKeys)
         let listed = MCPToolList(spec: spec).tools
         let chosen = selectedTool ?? (try? query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
@@ -21,13 +21,17 @@ extension Request {
         let time = DateFormatter.utc("d MMM HH:mm:ss")
         let view = ServerPageView(
             csrf: csrfToken(accounts.cookies),
+            tab: tab.rawValue,
+            tabs: ServerTab.allCases.map {
+                .init(href: $0.path(id), title: $0.title, isCurrent: $0 == tab, anchors: $0.anchors.joined(separator: " "))
+            },
             fromWizard: (try? query.get(String.self, at: "from")) == "wizard",
             id: id.uuidString.lowercased(), name: server.name, slug: server.slug, description: server.description,
             status: server.status.label, statusClass: "status-\(server.status.rawValue)",
             isBuilding: server.status == .building,
             endpoint: endpoint,
-            buildLogHref: build.map { SiteRoute.api(.buildLog(server: serverID, build: .value($0.id!))).path },
-            callsStreamHref: SiteRoute.api(.callsStream(serverID)).path,
+            buildLogHref: tab == .overview ? build.map { SiteRoute.api(.buildLog(server: serverID, build: .value($0.id!))).path } : nil,
+            callsStreamHref: tab == .logs ? SiteRoute.api(.callsStream(serverID)).path : nil,
             buildStatus: build.map { $0.status.rawValue },
             buildLines: lines.map { .init(level: $0.level, message: $0.message) },
             snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint, token: installToken),
@@ -35,12 +39,13 @@ extension Request {
             installTokenAction: SiteRoute.server(serverID, .installToken).path,
             installToken: installToken,
             tools: listed.map {
-                .init(name: $0.name, description: $0.description, schema: SpecJSON.pretty($0.inputSchema), isSelected: $0.name == chosen)
+                .init(name: $0.name, description: $0.description, schema: SpecJSON.pretty($0.inputSchema), isSelected: $0.name == chosen,
+                      playgroundHref: SiteRoute.server(serverID, .playground).path(QueryString([("tool", $0.name)])))
             },
             playgroundAction: SiteRoute.server(serverID, .playground).path,
             playgroundTool: chosen,
             playgroundFields: PlaygroundForm.fields(for: chosenSchema, values: posted),
-            selectAction: SiteRoute.server(serverID).path,
+            selectAction: SiteRoute.server(serverID, .playground).path,
             playgroundArguments: arguments,
             playground: playground,
             calls: calls.map {
@@ -62,8 +67,9 @@ extension Request {
             notice: notice, error: error,
             templateUpdate: try await TemplateUpdateBanner.load(server, on: db),
             takedown: try await TakedownBannerView.load(for: server, on: db),
-            script: site.script("js/server.js")
+            script: tab.script.map { site.script($0) }
         )
-        return try await AppShellBuilder.page(self, current, "Servers/server", title: server.name, active: .servers, view, status: status)
+        let title = tab == .overview ? server.name : "\(tab.title) · \(server.name)"
+        return try await AppShellBuilder.page(self, current, "Servers/server", title: title, active: .servers, view, status: status)
     }
 }

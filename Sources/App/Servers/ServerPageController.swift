@@ -4,18 +4,31 @@ import Foundation
 import Sandbox
 import Vapor
 
-/// `/servers/{id}`: status and live build log, install snippets, tools, a
-/// playground, recent calls, secrets, versions and deletion. Every action is a
-/// plain form post that comes back here.
+/// `/servers/{id}` and its tabs: status, live build log and install snippets (Overview),
+/// tools, a playground, recent calls (Logs), secrets, versions, settings and deletion.
+/// Every action is a plain form post that comes back to the tab it was sent from.
 enum ServerPageController {
-    static func page(_ req: Request) async throws -> Response {
-        let current = try req.requireUser()
-        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        return try await req.renderServerPage(current, server, notice: (try? req.query.get(String.self, at: "notice")).flatMap(noticeText))
+    static func tab(_ tab: ServerTab) -> @Sendable (Request) async throws -> Response {
+        { req in
+            let current = try req.requireUser()
+            let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+            return try await req.renderServerPage(current, server, tab: tab,
+                                                  notice: (try? req.query.get(String.self, at: "notice")).flatMap(noticeText))
+        }
     }
 
     static func noticeText(_ key: String) -> String? {
-        ["secret": "Secret saved. It is used from the next call on.", "rollback": "Version activated."][key]
+        [
+            "secret": "Secret saved. It is used from the next call on.",
+            "rollback": "Version activated.",
+            "settings": "Settings saved. A new version is building; Overview shows its log.",
+        ][key]
+    }
+
+    /// Where a form posted from `tab` sends the browser back to, with its notice.
+    static func back(_ req: Request, _ server: HostedServer, to tab: ServerTab, notice: String? = nil) -> Response {
+        let query = QueryString(notice.map { [("notice", $0)] } ?? [])
+        return req.redirect(to: SiteRoute.server(.value(server.id!), tab.page).path(query), redirectType: .normal)
     }
 
     static func playground(_ req: Request) async throws -> Response {
@@ -26,7 +39,7 @@ enum ServerPageController {
         let raw = (fields["arguments"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // The same cached context an MCP client's call runs with.
         guard let live = try await req.application.hosting.contexts.context(for: server.id!, app: req.application) else {
-            return try await req.renderServerPage(current, server, error: "The server has no live version yet.", selectedTool: tool,
+            return try await req.renderServerPage(current, server, tab: .playground, error: "The server has no live version yet.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .conflict)
         }
         let schema = live.spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
@@ -36,7 +49,7 @@ enum ServerPageController {
         } else if let parsed = try? JSONValue.parse(raw) {
             arguments = parsed
         } else {
-            return try await req.renderServerPage(current, server, error: "The arguments are not valid JSON.", selectedTool: tool,
+            return try await req.renderServerPage(current, server, tab: .playground, error: "The arguments are not valid JSON.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .unprocessableEntity)
         }
         let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: server, spec: live.spec, version: live.versionID, secrets: live.secrets, plan: live.plan,
@@ -46,12 +59,12 @@ enum ServerPageController {
             let text = ToolContent.plainText(outcome.result["content"]?.arrayValue ?? [])
             let result = ServerPageView.PlaygroundResult(text: text, isError: outcome.isError, logs: outcome.logs,
                                                          duration: String(format: "%.1f ms", outcome.durationMilliseconds))
-            return try await req.renderServerPage(current, server, playground: result, selectedTool: tool, arguments: raw, posted: fields)
+            return try await req.renderServerPage(current, server, tab: .playground, playground: result, selectedTool: tool, arguments: raw, posted: fields)
         } catch ToolInvoker.Failure.unknownTool(let name) {
-            return try await req.renderServerPage(current, server, error: "There is no tool called \(name).", arguments: raw,
+            return try await req.renderServerPage(current, server, tab: .playground, error: "There is no tool called \(name).", arguments: raw,
                                     status: .unprocessableEntity)
         } catch ToolInvoker.Failure.overloaded(let seconds) {
-            let page = try await req.renderServerPage(current, server, error: SandboxFailure.overloaded(retryAfterSeconds: seconds).message,
+            let page = try await req.renderServerPage(current, server, tab: .playground, error: SandboxFailure.overloaded(retryAfterSeconds: seconds).message,
                                                       selectedTool: tool, arguments: raw, posted: fields, status: .serviceUnavailable)
             page.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return page
@@ -70,9 +83,9 @@ enum ServerPageController {
         do {
             try await req.servers(current).replaceSecret(form.key, value: form.value, of: server)
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, error: error.reason, status: error.status)
+            return try await req.renderServerPage(current, server, tab: .secrets, error: error.reason, status: error.status)
         }
-        return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("notice", "secret")])), redirectType: .normal)
+        return back(req, server, to: .secrets, notice: "secret")
     }
 
     /// Creates an `mcp`-scoped token for the install snippets and shows them with it.
@@ -82,7 +95,7 @@ enum ServerPageController {
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let name = String("\(server.name) (install)".prefix(APITokenService.maxNameLength))
         let (_, secret) = try await req.tokenService().create(name: name, expiresInDays: 90, scopes: [.mcp], for: current)
-        return try await req.renderServerPage(current, server, installToken: secret)
+        return try await req.renderServerPage(current, server, tab: .overview, installToken: secret)
     }
 
     static func rollback(_ req: Request) async throws -> Response {
@@ -92,7 +105,7 @@ enum ServerPageController {
             throw APIError(.notFound, "version_not_found", "There is no such version.")
         }
         try await req.servers(current).activate(version: number, of: server)
-        return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("notice", "rollback")])), redirectType: .normal)
+        return back(req, server, to: .versions, notice: "rollback")
     }
 
     struct DeleteForm: Content {
@@ -105,7 +118,7 @@ enum ServerPageController {
         let server = try await service.find(req.parameter(.server, as: UUID.self))
         let form = try req.content.decode(DeleteForm.self)
         guard form.confirm.trimmingCharacters(in: .whitespaces) == server.slug else {
-            return try await req.renderServerPage(current, server, error: "Type the slug “\(server.slug)” to confirm deletion.", status: .unprocessableEntity)
+            return try await req.renderServerPage(current, server, tab: .settings, error: "Type the slug “\(server.slug)” to confirm deletion.", status: .unprocessableEntity)
         }
         try await service.delete(server)
         return req.redirect(to: SiteRoute.servers.path(QueryString([("deleted", server.slug)])), redirectType: .normal)

@@ -9,7 +9,9 @@ struct ServerRoutes: RouteCollection {
         let routes = routes.grouped(accounts)
         let pages = routes.grouped(SignInRequired.redirect(returningTo: .servers))
         pages.get(.servers, use: ServersPageController.list)
-        pages.get(.server(.key), use: ServerPageController.page)
+        for tab in ServerTab.allCases {
+            pages.get(.server(.key, tab.page), use: ServerPageController.tab(tab))
+        }
         pages.post(.server(.key, .playground), use: ServerPageController.playground)
         pages.post(.server(.key, .secrets), use: ServerPageController.replaceSecret)
         pages.post(.server(.key, .installToken), use: ServerPageController.installToken)

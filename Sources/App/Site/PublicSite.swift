@@ -28,6 +28,7 @@ struct PublicSite: Sendable {
         self.assetURLs = AssetURLs(
             css: try assets.url("css/site.css"),
             siteJS: try assets.url("js/site.js"),
+            glowJS: try assets.url("js/glow.js"),
             iconSVG: try assets.url("icons/icon.svg"),
             icon192: try assets.url("icons/icon-192.png"),
             icon512: try assets.url("icons/icon-512.png"),

@@ -101,7 +101,7 @@ enum SiteFilesController {
     static func serviceWorker(_ req: Request) async throws -> Response {
         let response = try await req.publicFile(.serviceWorker, contentType: "text/javascript; charset=utf-8") {
             let site = req.site
-            let precache = [SiteRoute.offline.path, site.assetURLs.css, site.assetURLs.siteJS, site.assetURLs.iconSVG, site.assetURLs.icon192]
+            let precache = [SiteRoute.offline.path, site.assetURLs.css, site.assetURLs.siteJS, site.assetURLs.glowJS, site.assetURLs.iconSVG, site.assetURLs.icon192]
             let list = precache.map { "\"\($0)\"" }.joined(separator: ", ")
             return "const BMM_VERSION = \"\(site.assets.version)\";\nconst BMM_PRECACHE = [\(list)];\n" + site.assets.serviceWorkerSource
         }

@@ -99,6 +99,8 @@ struct FooterColumn: Encodable {
 struct AssetURLs: Encodable {
     let css: String
     let siteJS: String
+    /// The main calls to action's press glow.
+    let glowJS: String
     let iconSVG: String
     let icon192: String
     /// Open Graph image and the largest PWA icon.

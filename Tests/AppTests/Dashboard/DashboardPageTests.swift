@@ -53,6 +53,15 @@ struct DashboardPageTests {
             #expect(html.contains("1 of 2 servers"))
             #expect(html.contains("1 of 3 builds"), "the Hobby plan's daily builds, from the plan table")
             #expect(html.contains("Usage by day as a table"))
+            // the chart names both axes and says what it shows in words
+            let chart = try #require(HTMLInspector(html: html).tags("svg").first { $0.attributes["class"] == "usage-chart" })
+            #expect(chart.attributes["role"] == "img")
+            #expect(chart.attributes["aria-label"]?.hasPrefix("This month: ") == true)
+            let texts = HTMLInspector(html: html).texts("text")
+            #expect(texts.contains("Day of the month (UTC)"))
+            #expect(texts.contains("Count per day"))
+            #expect(HTMLInspector(html: html).tags("a").contains { $0.attributes["href"] == "/servers/new" && $0.attributes["data-glow"] != nil },
+                    "+ New server answers a press with the glow")
         }
     }
 }

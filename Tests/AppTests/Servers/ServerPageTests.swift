@@ -14,17 +14,18 @@ struct ServerPageTests {
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
             let path = "/servers/\(id.uuidString.lowercased())"
-            // given the page for the add tool
-            let page = try await browser.get(path + "?tool=add")
+            // given the Overview with its install snippets, and the Playground for the add tool
+            let overview = try await browser.get(path).body.string
+            #expect(overview.contains("claude mcp add --transport http calculator"))
+            #expect(overview.contains("/mcp/\(id.uuidString.lowercased())"))
+            #expect(!overview.contains("bmm_"), "no token is ever printed on the page")
+            #expect(overview.contains("choose OAuth, and approve"), "ChatGPT connects with OAuth today")
+            let page = try await browser.get(path + "/playground?tool=add")
             #expect(page.status == .ok)
             let html = page.body.string
             let inputs = HTMLInspector(html: html).tags("input")
             #expect(inputs.contains { $0.attributes["name"] == "arg_a" && $0.attributes["type"] == "number" })
             #expect(inputs.contains { $0.attributes["name"] == "arg_b" })
-            #expect(html.contains("claude mcp add --transport http calculator"))
-            #expect(html.contains("/mcp/\(id.uuidString.lowercased())"))
-            #expect(!html.contains("bmm_"), "no token is ever printed on the page")
-            #expect(html.contains("choose OAuth, and approve"), "ChatGPT connects with OAuth today")
             // when the form runs it
             let csrf = try #require(BrowserSession.csrfField(in: html))
             let ran = try await browser.postForm(path + "/playground", ["csrf": csrf, "tool": "add", "arg_a": "2", "arg_b": "3", "arguments": ""])

@@ -1,8 +1,18 @@
-// A server's page: follows a running build's log live (server-sent events) and
-// reloads when it finishes. Without this script the page refreshes itself
-// while a build runs.
+// A server's Overview and Logs tabs: Overview follows a running build's log live
+// and reloads when it finishes (without this script the page refreshes itself while
+// a build runs); Logs follows new calls. Both read one event stream format.
 
 const page = document.getElementById('server-page');
+
+// The page used to be one long scroll: a bookmarked `#secrets-title` now lives on its tab.
+const anchor = location.hash.slice(1);
+if (anchor && !document.getElementById(anchor)) {
+  const tab = [...document.querySelectorAll('.server-tabs a[data-anchors]')].find((link) =>
+    link.dataset.anchors.split(' ').includes(anchor),
+  );
+  if (tab) location.replace(`${tab.href}#${anchor}`);
+}
+
 if (page && page.dataset.building === 'true' && page.dataset.buildLog) watch(page.dataset.buildLog);
 
 /** The log over a WebSocket; where one cannot open, the same log as server-sent events. */
@@ -128,20 +138,3 @@ function callRow(call) {
   });
   return row;
 }
-
-// Choosing a tool reloads its generated form at once.
-document.getElementById('playground-tool')?.addEventListener('change', (event) => {
-  event.target.form.submit();
-});
-
-// Deleting shows progress and cannot be sent twice.
-document.getElementById('delete-form')?.addEventListener('submit', (event) => {
-  const button = event.target.querySelector('button[type="submit"]');
-  if (event.target.dataset.submitting) {
-    event.preventDefault();
-    return;
-  }
-  event.target.dataset.submitting = 'true';
-  button.setAttribute('aria-busy', 'true');
-  button.textContent = 'Deleting…';
-});
