@@ -12,7 +12,7 @@ import re
 import time
 import urllib.parse
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -71,15 +71,21 @@ class Journey:
         # Errors logged before the journey began (another journey in the same browser) are not this one's.
         console_errors(driver)
 
-    def step(self, label, focus=None):
-        """Checks the page as it stands now; `focus` is the CSS selector of the step's main control."""
+    def step(self, label, focus=None, status=None):
+        """Checks the page as it stands now; `focus` is the CSS selector of the step's main control.
+        A page answered with an error `status` (a form sent back with its errors, 422) makes the
+        browser log exactly one console error, for the page itself; that one is expected."""
         self.number += 1
         where = f"{self.name}/{self.mode} step {self.number} ({label}) at {self.driver.current_url}"
         WebDriverWait(self.driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
-        assert_no_overflow(self.driver, where)
+        assert_no_overflow(self.driver, MODES[self.mode]["width"], where)
         if focus:
             assert_focus_visible(self.driver, focus, where)
         errors = console_errors(self.driver)
+        if status:
+            expected = f"{self.driver.current_url} - Failed to load resource: the server responded with a status of {status}"
+            assert [e for e in errors if e.startswith(expected)], f"{where}: not answered with {status}: {errors}"
+            errors = [e for e in errors if not e.startswith(expected)]
         self.screenshot(label)
         assert not errors, f"{where}: console errors {errors}"
 
@@ -96,15 +102,36 @@ def console_errors(driver):
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def assert_no_overflow(driver, where):
-    """The page is no wider than the viewport, by the DOM and by the browser's own layout metrics."""
-    width, viewport = driver.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width <= viewport, f"{where}: the page scrolls sideways ({width} px in a {viewport} px viewport)"
+# The innermost elements wider than the device; fixed bars (which span any viewport) and
+# what a scrolling box clips are left out.
+WIDEST = """
+const limit = arguments[0];
+const contained = (element) => {
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    if (style.position === 'fixed' || style.overflowX !== 'visible') return true;
+  }
+  return getComputedStyle(element).position === 'fixed';
+};
+const wide = [...document.querySelectorAll('body *')]
+  .filter((element) => element.getBoundingClientRect().width > limit + 1 && !contained(element));
+return wide.filter((element) => !wide.some((other) => other !== element && element.contains(other)))
+  .slice(0, 4)
+  .map((element) => `${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}.${element.className}: ${Math.round(element.getBoundingClientRect().width)} px`);
+"""
+
+
+def assert_no_overflow(driver, width, where):
+    """The page is no wider than the device, by the DOM and by the browser's own layout metrics.
+    A phone lays out a page wider than its screen in a wider viewport (and zooms out), so the
+    viewport itself must keep the device's width."""
+    scroll_width, viewport = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     content = metrics["cssContentSize"]["width"]
     layout = metrics["cssLayoutViewport"]["clientWidth"]
-    assert content <= layout, f"{where}: the layout is {content} px wide in a {layout} px viewport"
+    if max(scroll_width, viewport, content, layout) > width:
+        raise AssertionError(f"{where}: the page is {max(scroll_width, content)} px wide on a {width} px screen "
+                             f"(viewport {viewport} px); widest: {driver.execute_script(WIDEST, width)}")
 
 
 def assert_focus_visible(driver, selector, where):
@@ -148,12 +175,18 @@ def unfocused_style(driver, target):
 
 
 def click(driver, selector):
-    """Clicks like a person: scrolled into view first (by WebDriver actions, so it works with
-    JavaScript off too)."""
+    """Clicks like a person: scrolled into view first (this works with JavaScript
+    off too: WebDriver's scripts run even where the page's may not)."""
     element = driver.find_element(By.CSS_SELECTOR, selector)
-    ActionChains(driver).scroll_to_element(element).perform()
+    scroll_to(driver, element)
     element.click()
     return element
+
+
+def scroll_to(driver, element):
+    # Centred, as a person scrolls: WebDriver's own scrolling stops at the viewport's edge,
+    # under the phone's fixed tab bar.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
 
 
 def submit_and_wait(driver, selector):
@@ -188,9 +221,18 @@ def visible_link(driver, href):
 
 def follow(driver, href):
     link = visible_link(driver, href)
-    ActionChains(driver).scroll_to_element(link).perform()
+    scroll_to(driver, link)
     link.click()
     WebDriverWait(driver, 20).until(lambda d: path_of(d) == href.split("?")[0].split("#")[0])
+
+
+def wait_for_url(driver, pattern, timeout=30):
+    """Waits for a URL matching `pattern`; when none comes, says what the page shows instead."""
+    try:
+        WebDriverWait(driver, timeout).until(lambda d: re.search(pattern, d.current_url))
+    except TimeoutException:
+        alerts = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "[role=alert], .field-error") if e.is_displayed()]
+        raise AssertionError(f"still at {driver.current_url}, not {pattern}: {alerts}") from None
 
 
 def wait_for_text(driver, selector, text, timeout=60):
@@ -202,8 +244,8 @@ def wait_for_text(driver, selector, text, timeout=60):
             found = [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
             if any(text in t for t in found):
                 return
-        except StaleElementReferenceException:
-            pass
+        except WebDriverException:
+            pass  # the page was replaced while it was read: a refresh or the script's reload
         assert time.time() < deadline, f"{selector} never showed {text!r} on {driver.current_url}: {found}"
         time.sleep(0.3)
 
@@ -221,11 +263,11 @@ def open_server_section(driver, name):
     if tabs:
         tab = next((t for t in tabs if t.text.strip().lower().startswith(name.lower())), None)
         assert tab is not None, f"no {name} tab among {[t.text for t in tabs]}"
-        ActionChains(driver).scroll_to_element(tab).perform()
+        scroll_to(driver, tab)
         tab.click()
         WebDriverWait(driver, 20).until(lambda d: any(
             t.get_attribute("aria-current") == "page" and t.text.strip().lower().startswith(name.lower())
             for t in d.find_elements(By.CSS_SELECTOR, "nav[aria-label='Server'] a")))
         return
     anchor = driver.find_element(By.ID, SECTION_ANCHORS[name])
-    ActionChains(driver).scroll_to_element(anchor).perform()
+    scroll_to(driver, anchor)
