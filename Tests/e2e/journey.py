@@ -58,6 +58,11 @@ def heading(driver):
     return driver.find_element(By.TAG_NAME, "h1").text.strip()
 
 
+# What each journey ended with, by journey and mode, for the JavaScript-off run to be
+# compared with the JavaScript run on the same device.
+END_STATES = {}
+
+
 class Journey:
     """One journey in one mode: numbered, checked, screenshotted steps."""
 
@@ -88,6 +93,15 @@ class Journey:
             errors = [e for e in errors if not e.startswith(expected)]
         self.screenshot(label)
         assert not errors, f"{where}: console errors {errors}"
+
+    def end(self, **state):
+        """Records where the journey ended; the second of a device's two runs (JavaScript on
+        and off, in either order) asserts that both ended the same."""
+        js, device = self.mode.split("-")
+        runs = END_STATES.setdefault((self.name, device), {})
+        runs[js] = state
+        if len(runs) == 2:
+            assert runs["js"] == runs["nojs"], f"{self.name} on a {device}: with and without JavaScript differ: {runs}"
 
     def screenshot(self, label):
         folder = SCREENSHOTS / "journeys"
@@ -235,18 +249,20 @@ def wait_for_url(driver, pattern, timeout=30):
         raise AssertionError(f"still at {driver.current_url}, not {pattern}: {alerts}") from None
 
 
-def wait_for_text(driver, selector, text, timeout=60):
-    """Waits until `selector` contains `text`, across page reloads (a build page refreshes itself)."""
+def wait_for_build(driver, timeout=90):
+    """Waits until the server page shows no running build and the server live. The page
+    refreshes itself (or, with JavaScript, reloads) while a build runs; a server that was
+    already live stays "Live" during the build of its next version."""
     deadline = time.time() + timeout
-    found = []
     while True:
         try:
-            found = [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
-            if any(text in t for t in found):
+            building = driver.find_elements(By.CSS_SELECTOR, "[data-building='true']")
+            status = driver.find_element(By.ID, "server-status").text
+            if not building and "Live" in status:
                 return
         except WebDriverException:
-            pass  # the page was replaced while it was read: a refresh or the script's reload
-        assert time.time() < deadline, f"{selector} never showed {text!r} on {driver.current_url}: {found}"
+            status = "(reloading)"
+        assert time.time() < deadline, f"no live build within {timeout} s on {driver.current_url}: {status}"
         time.sleep(0.3)
 
 

@@ -28,10 +28,9 @@ def browser_of_mode(mode):
 
 
 @pytest.fixture
-def driver(browser_of_mode, server):
+def driver(browser_of_mode):
     """The mode's browser, signed out: every journey here starts as a stranger."""
-    browser_of_mode.get(server + "/healthz")
-    browser_of_mode.delete_all_cookies()
+    browser_of_mode.execute_cdp_cmd("Network.clearBrowserCookies", {})
     return browser_of_mode
 
 
@@ -65,6 +64,7 @@ def test_visitor_reads_pricing_docs_and_changelog(driver, mode, server):
     assert heading(driver) == "Changelog"
     assert driver.find_elements(By.CSS_SELECTOR, "main article, main section"), "the changelog lists releases"
     journey.step("changelog", focus="main a")
+    journey.end(path=path_of(driver), heading=heading(driver))
 
 
 def sign_up_by_email(driver, server, journey):
@@ -87,6 +87,7 @@ def test_sign_up_by_email_link(driver, mode, server):
     assert path_of(driver) == "/dashboard"
     assert heading(driver).startswith("Welcome")
     journey.step("dashboard", focus="nav a[aria-current='page']")
+    journey.end(path=path_of(driver), signed_in=driver.get_cookie("bmm_session") is not None)
 
 
 def test_sign_up_by_sms_code(driver, mode, server):
@@ -104,6 +105,7 @@ def test_sign_up_by_sms_code(driver, mode, server):
     assert path_of(driver) == "/dashboard"
     assert heading(driver).startswith("Welcome")
     journey.step("dashboard", focus="nav a[aria-current='page']")
+    journey.end(path=path_of(driver), signed_in=driver.get_cookie("bmm_session") is not None)
 
 
 def test_marketplace_browse_to_a_template(driver, mode, market):  # noqa: F811
@@ -117,3 +119,4 @@ def test_marketplace_browse_to_a_template(driver, mode, market):  # noqa: F811
     WebDriverWait(driver, 10).until(lambda d: d.current_url == href)
     assert heading(driver).startswith(title)
     journey.step("template", focus="main form button, main a.button")
+    journey.end(path=path_of(driver), heading=heading(driver))

@@ -14,7 +14,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from journey import (MODES, Journey, browser_for, click, follow, heading, open_server_section, path_of,
-                     submit_and_wait, wait_for_text, wait_for_url)
+                     submit_and_wait, wait_for_build, wait_for_url)
 from test_wizard import sign_in
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -78,7 +78,7 @@ def test_wizard_drafts_checks_and_builds(account, server):
     click(driver, "#build-button")
     wait_for_url(driver, rf"/servers/{UUID}\?from=wizard$")
     server_id = path_of(driver).split("/")[2]
-    wait_for_text(driver, "#server-status", "Live", timeout=90)
+    wait_for_build(driver)
     assert "is live" in driver.find_element(By.ID, "build-log").text
     journey.step("build log")
 
@@ -89,6 +89,12 @@ def test_wizard_drafts_checks_and_builds(account, server):
     assert endpoint == f"{server}/mcp/{server_id}"
     assert len(snippets) >= 5, snippets
     state.update(server_id=server_id, slug=slug)
+    status = driver.find_element(By.ID, "server-status").text
+    open_server_section(driver, "Secrets")
+    secrets = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#secrets-title ~ form label code")]
+    assert secrets == ["UNITS_LICENSE"]
+    journey.step("secrets kept")
+    journey.end(status=status, snippets=snippets, secrets=secrets)
 
 
 def playground_arguments(driver, values):
@@ -112,6 +118,7 @@ def test_playground_iterate_and_roll_back(account, server):
     submit_and_wait(driver, "#run-tool")
     result = driver.find_element(By.ID, "playground-result").text
     assert "Result" in result and "6.21" in result, result
+    answer = driver.find_element(By.CSS_SELECTOR, "#playground-result pre").text
     journey.step("result")
 
     open_server_section(driver, "Versions")
@@ -123,7 +130,8 @@ def test_playground_iterate_and_roll_back(account, server):
         "text_statistics" in driver.find_element(By.TAG_NAME, "main").text
     journey.step("review the change", focus="main form button[type='submit']")
     submit_and_wait(driver, "main form button[type='submit']")
-    wait_for_text(driver, "#server-status", "Live", timeout=90)
+    wait_for_build(driver)
+    assert "Version 2 is live" in driver.find_element(By.ID, "build-log").text
     open_server_section(driver, "Versions")
     journey.step("version 2 live")
     assert live_version(driver) == "Version 2"
@@ -133,6 +141,8 @@ def test_playground_iterate_and_roll_back(account, server):
     open_server_section(driver, "Versions")
     assert live_version(driver) == "Version 1"
     journey.step("rolled back")
+    journey.end(answer=answer, live=live_version(driver),
+                versions=[a.text for a in driver.find_elements(By.CSS_SELECTOR, ".version-list li > a")])
 
 
 def live_version(driver):
@@ -176,6 +186,9 @@ def test_settings_tokens_invitation_and_rename(account, server):
     assert driver.find_element(By.ID, "workspace-name").get_attribute("value") == "Journey workspace"
     assert driver.find_element(By.CSS_SELECTOR, ".page-lede").text.startswith("Journey workspace")
     journey.step("renamed")
+    journey.end(workspace=driver.find_element(By.ID, "workspace-name").get_attribute("value"),
+                tokens=len(driver.find_elements(By.CSS_SELECTOR, "#tokens-title ~ .table-scroll tbody tr")),
+                pending=len(driver.find_elements(By.CSS_SELECTOR, ".pending-list li")))
 
 
 def test_delete_the_server_and_sign_out(account, server):
@@ -202,4 +215,5 @@ def test_delete_the_server_and_sign_out(account, server):
     journey.step("signed out", focus=".header-actions a[href='/login']")
     driver.get(server + "/dashboard")
     assert path_of(driver) == "/login"
+    journey.end(path=path_of(driver), signed_in=driver.get_cookie("bmm_session") is not None)
 
