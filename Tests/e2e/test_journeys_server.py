@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from journey import (MODES, Journey, browser_for, click, follow, heading, open_server_section, path_of,
+from journey import (MODES, Journey, browser_for, click, follow, heading, open_server_section, path_of, scroll_to,
                      submit_and_wait, wait_for_build, wait_for_url)
 from test_wizard import sign_in
 
@@ -119,6 +119,7 @@ def test_playground_iterate_and_roll_back(account, server):
     result = driver.find_element(By.ID, "playground-result").text
     assert "Result" in result and "6.21" in result, result
     answer = driver.find_element(By.CSS_SELECTOR, "#playground-result pre").text
+    scroll_to(driver, driver.find_element(By.ID, "playground-result"))
     journey.step("result")
 
     open_server_section(driver, "Versions")
@@ -156,6 +157,10 @@ def test_settings_tokens_invitation_and_rename(account, server):
     driver.get(server + "/dashboard")
     follow(driver, "/settings")
     journey.step("settings", focus="#token-name")
+    # the token form's fields keep a usable width next to its group of options
+    assert driver.find_element(By.ID, "token-name").size["width"] >= 150
+    button = driver.find_element(By.CSS_SELECTOR, "form[action$='/tokens'] button[type='submit']")
+    assert button.size["height"] < 50, "the button's label does not wrap"
 
     driver.find_element(By.ID, "token-name").send_keys("journey token")
     submit_and_wait(driver, "form[action$='/tokens'] button[type='submit']")
