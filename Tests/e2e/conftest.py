@@ -107,6 +107,8 @@ def make_browser(width=1280, height=900, javascript=True, mobile=False):
         # emulation gives the page a real 360 px viewport.
         options.add_experimental_option("mobileEmulation", {
             "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1, "touch": False}})
+    # The console's errors, for the journeys to assert there are none.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     # Console messages (script errors, CSP violations) for tests that assert there are none.
