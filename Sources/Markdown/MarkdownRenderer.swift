@@ -36,7 +36,9 @@ public struct MarkdownRenderer: Sendable {
     /// Renders `markdown`. Level-1 headings are demoted to level 2 because the page
     /// template owns the only `<h1>`. Every heading gets a unique id and an anchor link.
     public func render(_ markdown: some StringProtocol, rewriteLink: LinkRewriter? = nil) -> RenderedMarkdown {
-        let options = CMARK_OPT_DEFAULT | CMARK_OPT_GITHUB_PRE_LANG
+        // Without CMARK_OPT_GITHUB_PRE_LANG: a fence's language is a `language-…` class on `<code>`, not a
+        // `lang` attribute on `<pre>`, which means a human language and must be a valid tag (axe, vnu).
+        let options = CMARK_OPT_DEFAULT
         guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", headings: []) }
         defer { cmark_parser_free(parser) }
         for name in Self.extensionNames {
@@ -79,7 +81,7 @@ public struct MarkdownRenderer: Sendable {
             return RenderedMarkdown(html: "", headings: headings)
         }
         defer { free(rendered) }
-        let html = HeadingAnchors.insert(headings, into: String(cString: rendered))
+        let html = AccessibleBlocks.apply(to: HeadingAnchors.insert(headings, into: String(cString: rendered)))
         return RenderedMarkdown(html: html, headings: headings)
     }
 

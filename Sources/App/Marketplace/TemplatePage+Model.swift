@@ -55,7 +55,8 @@ struct TemplatePageView: Encodable {
     let forkAction: String?
     let signInToForkHref: String?
     let csrf: String?
-    let reportHref: String
+    /// Nil for the owner's workspace, which cannot report its own template (the form answers 403).
+    let reportHref: String?
     let serverJSONHref: String
     let templatesHref: String
 }

@@ -103,7 +103,7 @@ enum TemplatePageController {
             forkAction: isPublic && signedIn ? SiteRoute.template(slug, .fork).path : nil,
             signInToForkHref: isPublic && !signedIn ? SiteRoute.login.path(QueryString([("next", route.path)])) : nil,
             csrf: csrf,
-            reportHref: SiteRoute.template(slug, .report).path,
+            reportHref: isOwner ? nil : SiteRoute.template(slug, .report).path,
             serverJSONHref: SiteRoute.template(slug, .serverJSON).path,
             templatesHref: SiteRoute.templates.path
         )

@@ -108,6 +108,11 @@ struct TemplatePagesTests {
                 #expect(try await owner.get("/v1/templates/\(slug)").status == .ok)
                 #expect(try await owner.get("/templates/\(slug)/server.json").status == .ok)
             }
+            // the owner cannot report their own template (the form answers 403), so its page does not offer to
+            let own = try await owner.get("/templates/mine-public").body.string
+            #expect(own.contains("href=\"/templates/mine-public/edit\""))
+            #expect(!own.contains("/templates/mine-public/report"))
+            #expect(try await stranger.get("/templates/mine-public").body.string.contains("href=\"/templates/mine-public/report\""))
             // All lists public templates only, for the owner too; Mine lists all four with badges
             let all = try await owner.get("/templates").body.string
             #expect(all.contains("mine-public") && !all.contains("mine-hidden") && !all.contains("mine-draft") && !all.contains("mine-gone"))
