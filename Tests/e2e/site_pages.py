@@ -50,6 +50,7 @@ class Site:
         self.server_id = server_id
         self.public = PUBLIC + [template_path]
         self.signed_in = ["/dashboard", "/servers", "/servers/new", draft_path, f"/servers/{server_id}",
+                          *(f"/servers/{server_id}/{tab}" for tab in ("tools", "playground", "logs", "secrets", "versions", "settings")),
                           f"/servers/{server_id}/publish", "/settings", "/settings/billing", "/audit", "/admin",
                           "/admin/templates", consent_path]
 

@@ -18,6 +18,8 @@ enum SiteRoute: Hashable, Sendable {
     case sitemap
     case robots
     case searchIndex
+    /// The OpenAPI 3.1 document of the API (`Content/openapi.json`).
+    case openAPI
     case webManifest
     case serviceWorker
     /// A fingerprinted file under `/assets/`.
@@ -98,6 +100,7 @@ enum SiteRoute: Hashable, Sendable {
         case .sitemap: parts("sitemap.xml")
         case .robots: parts("robots.txt")
         case .searchIndex: parts("search-index.json")
+        case .openAPI: parts("openapi.json")
         case .webManifest: parts("manifest.webmanifest")
         case .serviceWorker: parts("sw.js")
         case .asset(let file): parts("assets", file.catchAll)

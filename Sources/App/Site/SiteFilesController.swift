@@ -45,6 +45,12 @@ enum SiteFilesController {
     }
 
     /// Compact index for the docs search script; works the same from a static host.
+    /// The API document exactly as `Content/openapi.json` holds it.
+    static func openAPI(_ req: Request) async throws -> Response {
+        guard let document = req.site.content.api else { throw Abort(.notFound) }
+        return try await req.publicFile(.openAPI, contentType: "application/json") { document.text }
+    }
+
     static func searchIndex(_ req: Request) async throws -> Response {
         try await req.publicFile(.searchIndex, contentType: "application/json") {
             struct Entry: Encodable {
@@ -136,7 +142,9 @@ enum SiteMap {
         routes += content.docs.pages.map { .docs(path: .value($0.path)) }
         routes += [.changelog, .changelogFeed]
         routes += SiteRoute.LegalPage.allCases.filter { content.legal[$0] != nil }.map { .legal($0) }
-        routes += [.offline, .sitemap, .robots, .searchIndex, .webManifest, .serviceWorker]
+        routes += [.offline, .sitemap, .robots, .searchIndex]
+        if content.api != nil { routes.append(.openAPI) }
+        routes += [.webManifest, .serviceWorker]
         return routes
     }
 }

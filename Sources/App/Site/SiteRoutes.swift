@@ -24,6 +24,7 @@ struct SiteRoutes: RouteCollection {
         routes.get(.sitemap, use: SiteFilesController.sitemap)
         routes.get(.robots, use: SiteFilesController.robots)
         routes.get(.searchIndex, use: SiteFilesController.searchIndex)
+        routes.get(.openAPI, use: SiteFilesController.openAPI)
         routes.get(.webManifest, use: SiteFilesController.webManifest)
         routes.get(.serviceWorker, use: SiteFilesController.serviceWorker)
         routes.get(.asset(.key), use: SiteFilesController.asset)

@@ -6,6 +6,8 @@ struct SiteContent: Sendable {
     var docs: DocsCatalog
     var changelog: [ChangelogEntry]
     var legal: [SiteRoute.LegalPage: LegalDocument]
+    /// `openapi.json`; `nil` when the content folder has none (or it does not parse: a problem).
+    var api: APIDocument?
     var problems: [ContentProblem]
 }
 
@@ -17,15 +19,28 @@ struct ContentLoader {
 
     func load() -> SiteContent {
         var problems: [ContentProblem] = []
-        let docs = loadDocs(problems: &problems)
+        let api = loadAPIDocument(problems: &problems)
+        let docs = loadDocs(api: api, problems: &problems)
         let changelog = loadChangelog(problems: &problems)
         let legal = loadLegal(problems: &problems)
-        return SiteContent(docs: docs, changelog: changelog, legal: legal, problems: problems)
+        return SiteContent(docs: docs, changelog: changelog, legal: legal, api: api, problems: problems)
     }
 
     // MARK: Docs
 
-    private func loadDocs(problems: inout [ContentProblem]) -> DocsCatalog {
+    private func loadAPIDocument(problems: inout [ContentProblem]) -> APIDocument? {
+        let file = (contentDirectory as NSString).appendingPathComponent(APIDocument.fileName)
+        // Optional, like the legal pages: a docs-only content folder (`--content`) has none.
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        do {
+            return try APIDocument(text: text)
+        } catch {
+            problems.append(ContentProblem(file: file, line: 0, message: "the API document does not parse: \(error)"))
+            return nil
+        }
+    }
+
+    private func loadDocs(api: APIDocument?, problems: inout [ContentProblem]) -> DocsCatalog {
         let fileManager = FileManager.default
         let topLevel = (try? fileManager.contentsOfDirectory(atPath: docsDirectory)) ?? []
         if topLevel.isEmpty {
@@ -68,7 +83,7 @@ struct ContentLoader {
                     order: source.frontMatter.integer("order") ?? Int.max,
                     pageIndices: []
                 )
-            } else if let page = makePage(source, relativePath: file.relativePath, sectionIndex: file.sectionIndex, problems: &problems) {
+            } else if let page = makePage(source, relativePath: file.relativePath, sectionIndex: file.sectionIndex, api: api, problems: &problems) {
                 pages.append(page)
             }
         }
@@ -80,21 +95,27 @@ struct ContentLoader {
         return Self.readSource(path: path, displayPath: path, problems: &problems)
     }
 
-    private func makePage(_ source: SourceFile, relativePath: String, sectionIndex: Int, problems: inout [ContentProblem]) -> DocsCatalog.Page? {
+    private func makePage(_ source: SourceFile, relativePath: String, sectionIndex: Int, api: APIDocument?,
+                          problems: inout [ContentProblem]) -> DocsCatalog.Page? {
         let file = docsDirectory + "/" + relativePath
         guard let title = Self.required("title", in: source, file: file, problems: &problems),
               let description = Self.required("description", in: source, file: file, problems: &problems)
         else { return nil }
+        let kind = source.frontMatter.string("type")
+        var markdown = source.body
+        if kind == APIReferenceMarkdown.kind, let api {
+            markdown = Substring(String(markdown) + "\n" + APIReferenceMarkdown.render(api))
+        }
         return DocsCatalog.Page(
             path: String(relativePath.dropLast(3)),
             title: title,
             description: description,
             order: source.frontMatter.integer("order") ?? Int.max,
-            kind: source.frontMatter.string("type"),
+            kind: kind,
             sectionIndex: sectionIndex,
             sourcePath: relativePath,
-            markdown: source.body,
-            headings: Self.secondLevelHeadings(source.body)
+            markdown: markdown,
+            headings: Self.secondLevelHeadings(markdown)
         )
     }
 
