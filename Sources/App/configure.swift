@@ -11,6 +11,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
+    app.http.server.configuration.responseCompression = .text
     app.http.server.configuration.shutdownTimeout = .seconds(config.shutdownGrace.components.seconds)
     app.configureObservability(config)
 
@@ -64,6 +65,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if config.isProduction && config.publicScheme == "https" {
         app.middleware.use(HTTPSOnlyMiddleware(publicURL: config.publicURL, exemptPaths: probes))
     }
+    app.middleware.use(HTTPCachingMiddleware())
 
     try routes(app, config: config)
 
