@@ -11,7 +11,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
-    app.http.server.configuration.responseCompression = .text
     app.http.server.configuration.shutdownTimeout = .seconds(config.shutdownGrace.components.seconds)
     app.configureObservability(config)
 
@@ -59,6 +58,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
+    app.middleware.use(TextCompressionMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     let probes: Set<String> = [SiteRoute.healthz.path, SiteRoute.readyz.path, SiteRoute.metrics.path]
     app.middleware.use(HostGuardMiddleware(origins: app.accounts.origins, exemptPaths: probes))

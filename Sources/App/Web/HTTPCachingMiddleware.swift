@@ -2,7 +2,7 @@ import Vapor
 
 /// What browsers and shared caches need to reuse a response: a validator on every response
 /// a shared cache may store, `304 Not Modified` when the client's copy is current, and
-/// `Vary: Accept-Encoding` wherever the server may compress.
+/// `Vary: Accept-Encoding` wherever the server may compress (on the 304 too).
 ///
 /// Public pages, site files and assets set their own `ETag` (hashed once, when cached) and
 /// `Last-Modified` (when the site's files were loaded); any other `Cache-Control: public`
