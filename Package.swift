@@ -75,6 +75,11 @@ let package = Package(
             ]
         ),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
+        // zlib (Debian's zlib1g-dev) and Brotli (libbrotli-dev), for the export's pre-compressed files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
+        // gzip and Brotli files compressed once for static hosts; no Vapor.
+        .target(name: "Precompression", dependencies: ["CZlib", "CBrotli"]),
         // Compiles the Leaf-syntax templates in Views/ once and renders them fast.
         .target(name: "Templating"),
         // Mail and SMS provider clients behind small protocols; no Vapor.
@@ -122,6 +127,7 @@ let package = Package(
                 "Egress",
                 "Markdown",
                 "Messaging",
+                "Precompression",
                 "Sandbox",
                 "Templating",
                 .product(name: "Vapor", package: "vapor"),
@@ -161,6 +167,7 @@ let package = Package(
         // `node --check` on every .js file in Sources/ and Public/.
         .testTarget(name: "JavaScriptTests"),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "PrecompressionTests", dependencies: ["Precompression"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"]),
         .testTarget(
             name: "MessagingTests",
@@ -189,6 +196,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "App",
+                "Precompression",
                 "StripeFake",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),

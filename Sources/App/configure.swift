@@ -58,12 +58,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
+    app.middleware.use(TextCompressionMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     let probes: Set<String> = [SiteRoute.healthz.path, SiteRoute.readyz.path, SiteRoute.metrics.path]
     app.middleware.use(HostGuardMiddleware(origins: app.accounts.origins, exemptPaths: probes))
     if config.isProduction && config.publicScheme == "https" {
         app.middleware.use(HTTPSOnlyMiddleware(publicURL: config.publicURL, exemptPaths: probes))
     }
+    app.middleware.use(HTTPCachingMiddleware())
 
     try routes(app, config: config)
 

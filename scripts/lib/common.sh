@@ -1,8 +1,8 @@
 # Shared by scripts/run, scripts/test and Benchmarks/: installs what is missing,
 # so both commands work on a fresh Debian 12 machine with a Swift toolchain.
 
-# Packages the app needs to build and run.
-BMM_APP_PACKAGES=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config libjavascriptcoregtk-4.1-dev)
+# Packages the app needs to build and run (zlib and Brotli: the export's pre-compressed .gz and .br files).
+BMM_APP_PACKAGES=(libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config libjavascriptcoregtk-4.1-dev zlib1g-dev libbrotli-dev)
 # Extra packages for the test suite: a real PostgreSQL, a real browser, Node.js
 # (`node --check` on every JavaScript file), nginx (the scale-out test's balancer,
 # which the test runs as its own process with its own configuration), Java for the

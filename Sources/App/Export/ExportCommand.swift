@@ -1,7 +1,7 @@
 import Foundation
 import Vapor
 
-/// `bmm export --out DIR [--base-url URL] [--content DIR]`: writes the public
+/// `bmm export --out DIR [--base-url URL] [--content DIR] [--no-precompress]`: writes the public
 /// site as static files. (`--base-url` and `--content` are read before the app is
 /// configured; see `CommandLineOptions`.)
 struct ExportCommand: AsyncCommand {
@@ -14,6 +14,9 @@ struct ExportCommand: AsyncCommand {
 
         @Option(name: "content", help: "Folder of docs Markdown to export instead of Content/docs.")
         var content: String?
+
+        @Flag(name: "no-precompress", help: "Skip the .gz and .br copy of each text file (for a host or CDN that compresses itself).")
+        var noPrecompress: Bool
     }
 
     var help: String { "Exports the marketing site and docs as static files." }
@@ -21,11 +24,12 @@ struct ExportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let out = AppConfig.absolute(signature.out ?? "dist", relativeTo: FileManager.default.currentDirectoryPath)
         let started = ContinuousClock.now
-        let report = try await StaticExporter(app: context.application).export(to: out)
+        let report = try await StaticExporter(app: context.application, precompress: !signature.noPrecompress).export(to: out)
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let megabytes = String(format: "%.1f", Double(report.bytes) / 1_000_000)
         let rate = String(format: "%.0f", Double(report.pages) / max(seconds, 0.000_001))
-        context.console.print("Exported \(report.pages) pages and \(report.files) files (\(megabytes) MB) to \(out) in \(String(format: "%.2f", seconds)) s (\(rate) pages/s).")
+        let siblings = report.compressedFiles > 0 ? ", plus \(report.compressedFiles) pre-compressed .gz and .br copies," : ""
+        context.console.print("Exported \(report.pages) pages and \(report.files) files (\(megabytes) MB)\(siblings) to \(out) in \(String(format: "%.2f", seconds)) s (\(rate) pages/s).")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Precompression
 import Vapor
 
 /// Writes the public site to a folder by sending each exported route through the
@@ -9,6 +10,8 @@ struct StaticExporter {
         var pages = 0
         var files = 0
         var bytes = 0
+        /// `.gz` and `.br` siblings written, not counted in `files` or `bytes`.
+        var compressedFiles = 0
     }
 
     struct ExportError: Error, CustomStringConvertible {
@@ -19,6 +22,8 @@ struct StaticExporter {
     static let markerFile = ".bmm-export"
 
     let app: Application
+    /// Writes a `.gz` and a `.br` sibling of every text file (`PrecompressedFile`).
+    var precompress = true
 
     func export(to directory: String) async throws -> Report {
         let site = app.publicSite
@@ -40,14 +45,14 @@ struct StaticExporter {
         var report = Report()
         // Two requests in flight per core keeps every core busy while files are written.
         let width = max(2, System.coreCount * 2)
-        try await withThrowingTaskGroup(of: (isPage: Bool, bytes: Int).self) { group in
+        try await withThrowingTaskGroup(of: (isPage: Bool, bytes: Int, compressed: Int).self) { group in
             var iterator = routes.makeIterator()
             func addNext() -> Bool {
                 guard let route = iterator.next() else { return false }
                 group.addTask {
                     let body = try await render(route.path, expecting: .ok, with: responder)
-                    try write(body, to: directory + "/" + route.exportFile)
-                    return (route.exportFile.hasSuffix(".html"), body.readableBytes)
+                    let compressed = try writeWithSiblings(body, to: directory + "/" + route.exportFile, quality: PrecompressedFile.pageQuality)
+                    return (route.exportFile.hasSuffix(".html"), body.readableBytes, compressed)
                 }
                 return true
             }
@@ -55,6 +60,7 @@ struct StaticExporter {
             while let result = try await group.next() {
                 report.files += 1
                 report.bytes += result.bytes
+                report.compressedFiles += result.compressed
                 if result.isPage { report.pages += 1 }
                 _ = addNext()
             }
@@ -62,15 +68,27 @@ struct StaticExporter {
 
         // No route answers this path, so rendering it yields the not-found page.
         let notFound = try await render(SiteRoute.notFoundPage.path, expecting: .notFound, with: responder)
-        try write(notFound, to: directory + "/" + SiteRoute.notFoundPage.exportFile)
+        report.compressedFiles += try writeWithSiblings(notFound, to: directory + "/" + SiteRoute.notFoundPage.exportFile, quality: PrecompressedFile.pageQuality)
         report.files += 1
         report.bytes += notFound.readableBytes
         for asset in site.assets.allAssets {
-            try asset.data.write(to: URL(fileURLWithPath: directory + asset.url))
+            report.compressedFiles += try writeWithSiblings(ByteBuffer(data: asset.data), to: directory + asset.url, quality: PrecompressedFile.assetQuality)
             report.files += 1
             report.bytes += asset.data.count
         }
         return report
+    }
+
+    /// Writes `body` to `path`, and its compressed siblings when it is text; returns how many siblings.
+    private func writeWithSiblings(_ body: ByteBuffer, to path: String, quality: Int32) throws -> Int {
+        try write(body, to: path)
+        guard precompress, PrecompressedFile.isText(path) else { return 0 }
+        let (gzip, brotli) = try body.withUnsafeReadableBytes { bytes in
+            (try Precompression.gzip(bytes), try Precompression.brotli(bytes, quality: quality))
+        }
+        try write(ByteBuffer(bytes: gzip), to: path + ".gz")
+        try write(ByteBuffer(bytes: brotli), to: path + ".br")
+        return 2
     }
 
     private func render(_ path: String, expecting status: HTTPStatus, with responder: any Responder) async throws -> ByteBuffer {

@@ -16,12 +16,16 @@ struct PublicSite: Sendable {
     let sidebar: DocsSidebar
     /// The clock the footer's year comes from.
     let now: @Sendable () -> Date
+    /// `Last-Modified` of every public page, file and asset: when the site's files were loaded.
+    /// Nothing public changes while the process runs; a restart may have changed anything.
+    let lastModified: String
     /// Development only: the script that reloads the page when a file changes.
     var developmentReload: DevelopmentReloadScript?
 
     init(baseURL: String, content: SiteContent, assets: AssetManifest, templates: TemplateLibrary, now: @escaping @Sendable () -> Date) throws {
         self.baseURL = baseURL
         self.now = now
+        self.lastModified = HTTPDate.string(now())
         self.content = content
         self.assets = assets
         self.sidebar = try DocsSidebar(docs: content.docs, templates: templates)

@@ -26,6 +26,9 @@ enum SiteFilesController {
         body.removeLast("</urlset>\n".count)
         body += templates + "</urlset>\n"
         response.body = .init(string: body)
+        // Templates change without a restart: the caching middleware hashes this body instead.
+        response.headers.remove(name: .eTag)
+        response.headers.remove(name: .lastModified)
         return response
     }
 
@@ -120,6 +123,8 @@ enum SiteFilesController {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: asset.contentType)
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")
+        headers.replaceOrAdd(name: .eTag, value: asset.eTag)
+        headers.replaceOrAdd(name: .lastModified, value: req.site.lastModified)
         return Response(status: .ok, headers: headers, body: .init(data: asset.data))
     }
 
@@ -153,16 +158,16 @@ extension Request {
     /// A generated text file of the public site, cached like public pages.
     func publicFile(_ route: SiteRoute, contentType: String, build: () async throws -> String) async throws -> Response {
         let cache = application.pageCache
-        let body: ByteBuffer
+        let entry: RenderedPageCache.Entry
         if let cached = cache.page(route.path) {
-            body = cached
+            entry = cached
         } else {
-            body = ByteBuffer(string: try await build())
-            cache.store(body, for: route.path)
+            entry = RenderedPageCache.Entry(ByteBuffer(string: try await build()))
+            cache.store(entry, for: route.path)
         }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: contentType)
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
-        return Response(status: .ok, headers: headers, body: .init(buffer: body))
+        return Response(status: .ok, headers: headers, body: .init(buffer: entry.body)).validated(by: entry, site: site)
     }
 }

@@ -11,6 +11,8 @@ struct AssetManifest: Sendable {
         let url: String
         let contentType: String
         let data: Data
+        /// The fingerprint as a validator, for a browser revalidating before the URL changes.
+        let eTag: String
     }
 
     /// Served at a fixed URL instead: a service worker must keep its path and scope.
@@ -48,7 +50,8 @@ struct AssetManifest: Sendable {
                 logicalPath: relative,
                 url: SiteRoute.asset(.value(fingerprinted)).path,
                 contentType: Self.contentType(for: relative),
-                data: data
+                data: data,
+                eTag: ConditionalRequest.weakETag(hash: hash)
             )
             byLogicalPath[relative] = asset
             byURL[asset.url] = asset

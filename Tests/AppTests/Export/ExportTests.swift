@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import Precompression
 import Testing
 import Vapor
 import VaporTesting
@@ -38,7 +39,7 @@ struct ExportTests {
             // when
             let report = try await StaticExporter(app: app).export(to: out)
             // then
-            let exported = files(in: out).filter { $0 != StaticExporter.markerFile }
+            let exported = files(in: out).filter { $0 != StaticExporter.markerFile && !isSibling($0) }
             #expect(report.files == exported.count)
             #expect(report.pages >= 15)
             for file in exported {
@@ -57,6 +58,50 @@ struct ExportTests {
             #expect(!exported.contains("status/index.html"))
             let home = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
             #expect(HTMLInspector(html: home).canonical == "https://docs.example.com/")
+        }
+    }
+
+    func isSibling(_ file: String) -> Bool {
+        file.hasSuffix(".gz") || file.hasSuffix(".br")
+    }
+
+    @Test("every exported text file has .gz and .br siblings holding exactly its bytes; images have none")
+    func precompressedSiblings() async throws {
+        let out = try makeTemporaryDirectory() + "/site"
+        try await withConfiguredApp(try exportConfig()) { app in
+            // when
+            let report = try await StaticExporter(app: app).export(to: out)
+            // then
+            let all = Set(files(in: out))
+            let originals = all.filter { !isSibling($0) && $0 != StaticExporter.markerFile }
+            let text = originals.filter(PrecompressedFile.isText)
+            #expect(text.contains("index.html") && text.contains("sitemap.xml") && text.contains { $0.hasSuffix(".css") } && text.contains { $0.hasSuffix(".js") })
+            #expect(text.contains { $0.hasSuffix(".svg") } && text.contains("manifest.webmanifest"))
+            for file in text {
+                let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/" + file)))
+                let gzip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/" + file + ".gz")))
+                let brotli = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/" + file + ".br")))
+                #expect(try Precompression.gunzip(gzip) == original, "\(file).gz")
+                #expect(try Precompression.unbrotli(brotli) == original, "\(file).br")
+                if original.count > 1000 { #expect(brotli.count < original.count / 2, "\(file).br barely shrank") }
+            }
+            let images = originals.filter { $0.hasSuffix(".png") }
+            #expect(!images.isEmpty)
+            for image in images { #expect(!all.contains(image + ".gz") && !all.contains(image + ".br"), "\(image)") }
+            #expect(all.count == originals.count + 1 + 2 * text.count, "a sibling without an original, or a stray file")
+            #expect(report.compressedFiles == 2 * text.count)
+        }
+    }
+
+    @Test("--no-precompress writes no .gz or .br")
+    func withoutSiblings() async throws {
+        let out = try makeTemporaryDirectory() + "/site"
+        try await withConfiguredApp(try exportConfig()) { app in
+            // when
+            let report = try await StaticExporter(app: app, precompress: false).export(to: out)
+            // then
+            #expect(!files(in: out).contains(where: isSibling))
+            #expect(report.compressedFiles == 0)
         }
     }
 

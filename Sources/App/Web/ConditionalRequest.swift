@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A GET's preconditions (RFC 9110 §13): whether the copy the client holds is still current.
+struct ConditionalRequest: Equatable {
+    /// The entity tags of `If-None-Match` (`*` kept as is); nil when the header is absent.
+    let ifNoneMatch: [String]?
+    /// `If-Modified-Since`; nil when absent or not a valid date.
+    let ifModifiedSince: Date?
+
+    init(ifNoneMatch: [String]?, ifModifiedSince: Date?) {
+        self.ifNoneMatch = ifNoneMatch
+        self.ifModifiedSince = ifModifiedSince
+    }
+
+    init(_ headers: HTTPHeaders) {
+        let tags = headers[canonicalForm: "If-None-Match"].map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        ifNoneMatch = headers.contains(name: "If-None-Match") ? tags : nil
+        ifModifiedSince = headers.first(name: "If-Modified-Since").flatMap(HTTPDate.date)
+    }
+
+    /// True when the response the server would send is the one the client has. `If-None-Match`
+    /// decides alone when present (a client that sends both trusts the tag over the date); tags
+    /// compare weakly, as a GET allows, so `W/"a"` matches `"a"`.
+    func isNotModified(eTag: String?, lastModified: Date?) -> Bool {
+        if let ifNoneMatch {
+            if ifNoneMatch.contains("*") { return true }
+            guard let eTag else { return false }
+            return ifNoneMatch.contains { Self.opaque($0) == Self.opaque(eTag) }
+        }
+        guard let ifModifiedSince, let lastModified else { return false }
+        return HTTPDate.truncated(lastModified) <= ifModifiedSince
+    }
+
+    /// A weak entity tag from a hash of `body`: weak because the same tag names the body sent
+    /// as is and sent gzip-compressed, which are not byte-for-byte the same.
+    static func weakETag(for body: ByteBuffer) -> String {
+        let digest = body.withUnsafeReadableBytes { SHA256.hash(data: $0) }
+        return weakETag(hash: digest.prefix(16).map { String(format: "%02x", $0) }.joined())
+    }
+
+    static func weakETag(hash: String) -> String {
+        "W/\"\(hash)\""
+    }
+
+    private static func opaque(_ tag: String) -> String {
+        tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag
+    }
+}

@@ -1,0 +1,51 @@
+import Vapor
+
+/// What browsers and shared caches need to reuse a response: a validator on every response
+/// a shared cache may store, `304 Not Modified` when the client's copy is current, and
+/// `Vary: Accept-Encoding` wherever the server may compress (on the 304 too).
+///
+/// Public pages, site files and assets set their own `ETag` (hashed once, when cached) and
+/// `Last-Modified` (when the site's files were loaded); any other `Cache-Control: public`
+/// response gets a weak `ETag` hashed from its body here. Signed-in pages are `no-store` and
+/// get no validator.
+struct HTTPCachingMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        if let type = response.headers.contentType, HTTPMediaTypeSet.compressedText.contains(type) {
+            response.headers.addVary("Accept-Encoding")
+        }
+        guard request.method == .GET || request.method == .HEAD, response.status == .ok else { return response }
+        if response.headers.first(name: .eTag) == nil, response.isStorableBySharedCaches, let body = response.body.buffer {
+            response.headers.replaceOrAdd(name: .eTag, value: ConditionalRequest.weakETag(for: body))
+        }
+        let condition = ConditionalRequest(request.headers)
+        guard condition.isNotModified(eTag: response.headers.first(name: .eTag), lastModified: response.headers.first(name: .lastModified).flatMap(HTTPDate.date)) else {
+            return response
+        }
+        return response.notModified()
+    }
+}
+
+extension Response {
+    /// `Cache-Control: public`: what the public site, its assets and public templates answer with.
+    var isStorableBySharedCaches: Bool {
+        headers[canonicalForm: "Cache-Control"].contains { $0.lowercased() == "public" }
+    }
+
+    /// The 304 for this response: its caching headers, no body and nothing describing one.
+    func notModified() -> Response {
+        var kept = headers
+        for name in [HTTPHeaders.Name.contentType, .contentLength, .contentEncoding, .transferEncoding] {
+            kept.remove(name: name)
+        }
+        return Response(status: .notModified, version: version, headersNoUpdate: kept, body: .empty)
+    }
+}
+
+extension HTTPHeaders {
+    mutating func addVary(_ name: String) {
+        let present = self[canonicalForm: "Vary"].map { $0.lowercased() }
+        guard !present.contains(name.lowercased()) && !present.contains("*") else { return }
+        add(name: .vary, value: name)
+    }
+}

@@ -1,0 +1,129 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("ETag, Last-Modified and 304 Not Modified")
+struct HTTPCachingTests {
+    @Test("If-None-Match decides alone when present, compares weakly, and `*` matches anything")
+    func ifNoneMatch() {
+        let tag = "W/\"abc\""
+        #expect(ConditionalRequest(ifNoneMatch: [tag], ifModifiedSince: nil).isNotModified(eTag: tag, lastModified: nil))
+        #expect(ConditionalRequest(ifNoneMatch: ["\"abc\""], ifModifiedSince: nil).isNotModified(eTag: tag, lastModified: nil))
+        #expect(ConditionalRequest(ifNoneMatch: ["\"x\"", tag], ifModifiedSince: nil).isNotModified(eTag: tag, lastModified: nil))
+        #expect(ConditionalRequest(ifNoneMatch: ["*"], ifModifiedSince: nil).isNotModified(eTag: tag, lastModified: nil))
+        #expect(!ConditionalRequest(ifNoneMatch: ["W/\"abd\""], ifModifiedSince: nil).isNotModified(eTag: tag, lastModified: nil))
+        #expect(!ConditionalRequest(ifNoneMatch: [tag], ifModifiedSince: nil).isNotModified(eTag: nil, lastModified: Date()))
+        // a stale tag wins over a date that alone would have matched
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(!ConditionalRequest(ifNoneMatch: ["W/\"old\""], ifModifiedSince: now).isNotModified(eTag: tag, lastModified: now))
+    }
+
+    @Test("If-Modified-Since: not modified at or after Last-Modified (to the second), modified before it")
+    func ifModifiedSince() {
+        let modified = Date(timeIntervalSince1970: 1_800_000_000.75)
+        let atTheSecond = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(ConditionalRequest(ifNoneMatch: nil, ifModifiedSince: atTheSecond).isNotModified(eTag: nil, lastModified: modified))
+        #expect(ConditionalRequest(ifNoneMatch: nil, ifModifiedSince: atTheSecond + 60).isNotModified(eTag: nil, lastModified: modified))
+        #expect(!ConditionalRequest(ifNoneMatch: nil, ifModifiedSince: atTheSecond - 1).isNotModified(eTag: nil, lastModified: modified))
+        #expect(!ConditionalRequest(ifNoneMatch: nil, ifModifiedSince: atTheSecond).isNotModified(eTag: "W/\"a\"", lastModified: nil))
+        #expect(!ConditionalRequest(ifNoneMatch: nil, ifModifiedSince: nil).isNotModified(eTag: "W/\"a\"", lastModified: modified))
+    }
+
+    @Test("request headers parse: a list of tags, an HTTP date, and a malformed date ignored")
+    func parsing() {
+        let headers: HTTPHeaders = ["If-None-Match": "W/\"a\", \"b\"", "If-Modified-Since": "Sun, 06 Nov 1994 08:49:37 GMT"]
+        let condition = ConditionalRequest(headers)
+        #expect(condition.ifNoneMatch == ["W/\"a\"", "\"b\""])
+        #expect(condition.ifModifiedSince == Date(timeIntervalSince1970: 784_111_777))
+        #expect(ConditionalRequest(["If-Modified-Since": "yesterday"]).ifModifiedSince == nil)
+        #expect(ConditionalRequest([:]).ifNoneMatch == nil)
+        #expect(HTTPDate.string(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
+    }
+
+    @Test("pages, site files and assets carry validators; each revalidates to a 304 that keeps the security headers",
+          arguments: ["/", "/docs/quickstart", "/pricing", "/robots.txt", "/search-index.json", "/sw.js", "asset:css/site.css", "asset:js/site.js", "asset:icons/icon-192.png"])
+    func revalidates(path: String) async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let url = path.hasPrefix("asset:") ? try app.publicSite.assets.url(String(path.dropFirst("asset:".count))) : path
+            // given a first answer
+            let first = try await get(app, url)
+            #expect(first.status == .ok)
+            let eTag = try #require(first.headers.first(name: .eTag), "\(path)")
+            let lastModified = try #require(first.headers.first(name: .lastModified), "\(path)")
+            #expect(eTag.hasPrefix("W/\""))
+            #expect(HTTPDate.date(lastModified) != nil)
+            // when it is asked again with its validators
+            let byTag = try await get(app, url, headers: ["If-None-Match": eTag])
+            let byDate = try await get(app, url, headers: ["If-Modified-Since": lastModified])
+            let stale = try await get(app, url, headers: ["If-None-Match": "W/\"something-else\""])
+            let earlier = try await get(app, url, headers: ["If-Modified-Since": HTTPDate.string(HTTPDate.date(lastModified)! - 1)])
+            // then
+            for answer in [byTag, byDate] {
+                #expect(answer.status == .notModified, "\(path)")
+                #expect(answer.body.readableBytes == 0)
+                #expect(answer.headers.first(name: .eTag) == eTag)
+                #expect(answer.headers.first(name: .contentType) == nil)
+                #expect(answer.headers.first(name: .cacheControl) == first.headers.first(name: .cacheControl))
+                #expect(answer.headers.first(name: "Content-Security-Policy") != nil)
+            }
+            #expect(stale.status == .ok)
+            #expect(stale.body == first.body)
+            #expect(earlier.status == .ok)
+            // and the same body gives the same tag
+            #expect(try await get(app, url).headers.first(name: .eTag) == eTag)
+        }
+    }
+
+    @Test("the live sitemap, which adds templates from the database, is hashed as sent and claims no Last-Modified")
+    func sitemap() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            // when
+            let first = try await get(app, "/sitemap.xml")
+            // then
+            #expect(first.headers.first(name: .eTag) == ConditionalRequest.weakETag(for: first.body))
+            #expect(first.headers.first(name: .lastModified) == nil)
+            let again = try await get(app, "/sitemap.xml", headers: ["If-None-Match": try #require(first.headers.first(name: .eTag))])
+            #expect(again.status == .notModified)
+        }
+    }
+
+    @Test("an ETag is the hash of the body: another page has another")
+    func distinctTags() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let home = try await get(app, "/")
+            let docs = try await get(app, "/docs/quickstart")
+            #expect(home.headers.first(name: .eTag) == ConditionalRequest.weakETag(for: home.body))
+            #expect(home.headers.first(name: .eTag) != docs.headers.first(name: .eTag))
+        }
+    }
+
+    @Test("text that may be compressed says Vary: Accept-Encoding; a PNG does not")
+    func vary() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            #expect(try await get(app, "/").headers[canonicalForm: "Vary"].contains("Accept-Encoding"))
+            #expect(try await get(app, "/search-index.json").headers[canonicalForm: "Vary"].contains("Accept-Encoding"))
+            let png = try await get(app, try app.publicSite.assets.url("icons/icon-192.png"))
+            #expect(!png.headers[canonicalForm: "Vary"].contains("Accept-Encoding"))
+        }
+    }
+
+    @Test("a signed-in page is no-store and gets no validator, so no cache keeps or revalidates it", arguments: TestDatabase.all)
+    func signedInPages(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            for path in ["/dashboard", "/settings", "/servers"] {
+                // when
+                let page = try await browser.get(path)
+                // then
+                #expect(page.status == .ok, "\(path)")
+                #expect(page.headers.first(name: .cacheControl) == "no-store", "\(path)")
+                #expect(page.headers.first(name: .eTag) == nil, "\(path)")
+                #expect(page.headers.first(name: .lastModified) == nil, "\(path)")
+                #expect(try await browser.get(path, headers: ["If-Modified-Since": HTTPDate.string(Date() + 3600)]).status == .ok)
+            }
+        }
+    }
+}
