@@ -144,7 +144,7 @@ struct TakedownTests {
             #expect(html.contains("id=\"takedown-banner\""))
             #expect(html.contains("Pocket calculator"))
             #expect(html.contains("Sends &lt;secrets&gt; away"))
-            #expect(HTMLInspector(html: html).tags("a").contains { $0.attributes["href"] == SiteRoute.server(.value(setting.fork)).path(fragment: "iterate-title") })
+            #expect(HTMLInspector(html: html).tags("a").contains { $0.attributes["href"] == SiteRoute.server(.value(setting.fork), .versions).path(fragment: "iterate-title") })
             #expect(!(try await setting.owner.browser.get(SiteRoute.server(.value(setting.source)).path).body.string.contains("takedown-banner")),
                     "the source server has no banner")
 
