@@ -115,7 +115,7 @@ def test_marketplace_and_billing(server, contract, alice):
     expect(contract, alice.post(server + "/v1/billing/portal", json={}, timeout=10), 409, "billing_off")
 
 
-def test_oauth_endpoints(server, contract):
+def test_oauth_endpoints(server, contract, api_token):
     metadata = expect(contract, requests.get(server + "/.well-known/oauth-authorization-server", timeout=10), 200)
     assert metadata["token_endpoint"].endswith("/oauth/token")
     contract.check(requests.get(server + "/.well-known/oauth-protected-resource", params={"resource": "https://elsewhere/"}, timeout=10))
@@ -124,3 +124,10 @@ def test_oauth_endpoints(server, contract):
                                    timeout=10), 201)
     expect(contract, requests.post(server + "/oauth/token", data={"grant_type": "authorization_code", "code": "nope"}, timeout=10), 401)
     expect(contract, requests.post(server + "/oauth/revoke", data={"token": "nope"}, timeout=10), 200)
+    # An empty form is a malformed request (RFC 6749 §5.2, RFC 7009), not Vapor's 422.
+    for path in ["/oauth/token", "/oauth/revoke"]:
+        empty = requests.post(server + path, data="", headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10)
+        expect(contract, empty, 400, "invalid_request")
+    # The consent page is for a person: an API token is refused, as documented.
+    expect(contract, bearer(api_token).get(server + "/oauth/authorize", params={"response_type": "code"}, timeout=10,
+                                           allow_redirects=False), 403, "insufficient_scope")

@@ -15,6 +15,16 @@ enum OAuthTokenController {
         return try req.json(registered, status: .created).noStore()
     }
 
+    /// A missing, empty or undecodable form is the client's malformed request: RFC 6749 §5.2 and
+    /// RFC 7009 §2.2.1 answer it 400 `invalid_request`, where Vapor would say 415 or 422.
+    private static func decodeForm<Form: Content>(_ type: Form.Type, _ req: Request) throws -> Form {
+        do {
+            return try req.content.decode(type)
+        } catch {
+            throw OAuthError.invalidRequest("The body must be an application/x-www-form-urlencoded form.")
+        }
+    }
+
     struct TokenRequest: Content {
         var grant_type: String?
         var code: String?
@@ -26,7 +36,7 @@ enum OAuthTokenController {
     }
 
     static func token(_ req: Request) async throws -> Response {
-        let form = try req.content.decode(TokenRequest.self)
+        let form = try decodeForm(TokenRequest.self, req)
         let service = req.oauthTokens()
         // Compared as at /oauth/authorize: the same server's URL in another spelling is the same resource.
         let resource = form.resource.map { OAuthURLs(base: req.accounts.publicURL).canonicalResource($0) ?? $0 }
@@ -65,7 +75,7 @@ enum OAuthTokenController {
     }
 
     static func revoke(_ req: Request) async throws -> Response {
-        let form = try req.content.decode(RevokeRequest.self)
+        let form = try decodeForm(RevokeRequest.self, req)
         guard let token = form.token else { throw OAuthError.invalidRequest("token is required.") }
         if try await req.oauthTokens().revoke(token: token) {
             try await req.auditLog().record("oauth.token_revoked", metadata: ["via": "revocation endpoint"])

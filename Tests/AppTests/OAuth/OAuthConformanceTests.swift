@@ -7,7 +7,7 @@ import Vapor
 import VaporTesting
 
 /// The OAuth deviations a conformance review found (issue 13, item 1).
-@Suite("OAuth: resource normalisation, unknown scopes, discovery paths of other issuers")
+@Suite("OAuth: resource normalisation, unknown scopes, discovery paths of other issuers, malformed forms")
 struct OAuthConformanceTests {
     @Test("the token endpoint compares resource after normalisation, as authorize does", arguments: TestDatabase.all)
     func resourceNormalisation(database: TestDatabase) async throws {
@@ -55,6 +55,29 @@ struct OAuthConformanceTests {
                 #expect(try AccountDataTests.json(response)["error"] as? String == "not_found", "\(path)")
             }
             #expect(try await flow.browser.get("/.well-known/oauth-authorization-server").status == .ok)
+        }
+    }
+
+    @Test("a missing, empty or undecodable form at /oauth/token and /oauth/revoke is 400 invalid_request (RFC 6749 §5.2, RFC 7009)",
+          arguments: TestDatabase.all)
+    func malformedForms(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let form: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
+            let bodies: [(HTTPHeaders, String)] = [([:], ""), (form, ""), (form, "grant_type=%zz&token=%"),
+                                                   (["Content-Type": "application/json"], "{not json"),
+                                                   (["Content-Type": "text/plain"], "token=abc")]
+            for path in ["/oauth/token", "/oauth/revoke"] {
+                for (headers, body) in bodies {
+                    // when
+                    let answer = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+                    // then
+                    let label = "\(path) \(headers.first(name: .contentType) ?? "no type") \(body)"
+                    #expect(answer.status == .badRequest, "\(label): \(answer.body.string)")
+                    #expect(try AccountDataTests.json(answer)["error"] as? String == "invalid_request", "\(label)")
+                    #expect(answer.headers.first(name: .cacheControl) == "no-store", "\(label)")
+                }
+            }
         }
     }
 }
