@@ -34,6 +34,10 @@ struct SandboxOverloadTests {
         let organization = try #require(try await Organization.find(server.$organization.id, on: app.db))
         organization.planOverride = PlanID.enterprise.rawValue
         try await organization.save(on: app.db)
+        // The build cached the server's context with the default plan's limits; a change written straight to the
+        // database reaches it only at its next check, up to a second later, and a spin started before then is
+        // stopped at that plan's CPU limit in the middle of the test.
+        app.hosting.contexts.invalidate(serverID)
         return (client, browser, serverID)
     }
 

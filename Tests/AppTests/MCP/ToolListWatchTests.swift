@@ -61,7 +61,9 @@ struct ToolListWatchTests {
 
         // a deleted server's streams end
         live.withLockedValue { $0[b] = nil }
-        try await Task.sleep(for: .milliseconds(200))
+        // the poller notices at its next round; under a loaded test run that can take longer than one interval
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !other.hasEnded && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(other.hasEnded)
         #expect(watch.listenerCount == 2)
 
