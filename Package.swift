@@ -141,7 +141,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .executableTarget(name: "bmm", dependencies: ["App"]),
+        .executableTarget(
+            name: "bmm",
+            dependencies: ["App", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(
             name: "DraftingTests",

@@ -1,6 +1,13 @@
 import App
 import Foundation
+import NIOCore
+import NIOPosix
 import Vapor
+
+// Swift concurrency's jobs run on NIO's event loops instead of a separate thread pool, so a request's
+// handler does not hop to another thread and back (each hop a wake-up and two context switches).
+// First thing: no async work may have started before the hook is installed.
+_ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
 // `bmm serve | migrate | export | routes`: one binary for every role.
 var arguments = CommandLine.arguments
