@@ -32,7 +32,9 @@ final class ResourceMonitor: Sendable {
 
     /// Starts watching a worker for one call; returns the token for `unwatch`.
     func watch(_ worker: WorkerProcess, limits: SandboxLimits) -> Int {
-        let startCPU = worker.usage()?.cpuMilliseconds ?? 0
+        // A reading up to 50 ms old (this thread's own, from the worker's previous call): a start reading
+        // that old lowers the ceiling by at most the CPU used since, which its 250 ms of slack absorbs.
+        let startCPU = worker.recentUsage(maxAge: .milliseconds(50))?.cpuMilliseconds ?? 0
         let watch = Watch(
             worker: worker,
             deadline: .now + .milliseconds(limits.wallMilliseconds),

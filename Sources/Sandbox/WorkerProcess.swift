@@ -12,6 +12,8 @@ final class WorkerProcess: Sendable {
     let mailbox = Mailbox()
     private let socket: Int32
     private let writes: DispatchQueue
+    /// Frames handed to `writes` and not yet written: while there are any, new frames queue behind them.
+    private let queuedWrites = Locked(0)
     private let state = Locked(State())
 
     private struct State {
@@ -27,6 +29,10 @@ final class WorkerProcess: Sendable {
         var isRetiring = false
         /// The signal that ended it, once reaped: SIGSYS is the seccomp filter's verdict.
         var terminationSignal: Int32?
+        /// The memory cap last written to its cgroup: a hot server's calls all ask for the same one.
+        var memoryLimitBytes: Int?
+        /// The latest `usage()` and when it was read.
+        var lastUsage: (usage: Usage, at: ContinuousClock.Instant)?
     }
 
     /// `/proc/<pid>/stat`, opened once: `usage()` runs twice per call, and re-reading an
@@ -111,7 +117,12 @@ final class WorkerProcess: Sendable {
 
     /// Caps its memory in the kernel for the coming call, where the machine allows it.
     func limitMemory(bytes: Int) {
-        memoryCgroup?.limit(pid, bytes: bytes)
+        guard let memoryCgroup else { return }
+        let changed = state.withLock { state in
+            defer { state.memoryLimitBytes = bytes }
+            return state.memoryLimitBytes != bytes
+        }
+        if changed { memoryCgroup.limit(pid, bytes: bytes) }
     }
 
     /// The kernel killed it for its memory cap.
@@ -133,15 +144,43 @@ final class WorkerProcess: Sendable {
     }
 
     /// Writes a frame unless `call` is given and is no longer the active call; false if
-    /// it was not written.
+    /// it was not written. A frame that fits the socket's buffer is written right here (a hop to the writer
+    /// queue and back cost every call two thread wake-ups); the rest of one that does not, and every frame
+    /// behind it, goes through the queue, whose writes may block.
     func send(_ frame: [UInt8], forCall call: Int? = nil) async -> Bool {
-        await withCheckedContinuation { continuation in
-            writes.async { [self] in
-                let current = state.withLock { $0.activeCall }
-                guard call == nil || call == current else { return continuation.resume(returning: false) }
-                continuation.resume(returning: writeAll(frame))
+        let attempt = queuedWrites.withLock { queued -> WriteAttempt in
+            guard queued == 0 else {
+                queued += 1
+                return .queue(from: 0)
+            }
+            guard call == nil || call == state.withLock({ $0.activeCall }) else { return .refused }
+            let written = writeWithoutBlocking(frame)
+            if written < 0 { return .failed }
+            if written == frame.count { return .written }
+            queued += 1
+            return .queue(from: written)
+        }
+        switch attempt {
+        case .written: return true
+        case .refused, .failed: return false
+        case .queue(let offset):
+            return await withCheckedContinuation { continuation in
+                writes.async { [self] in
+                    defer { queuedWrites.withLock { $0 -= 1 } }
+                    // A frame already begun must be finished whatever the call: the stream would be torn.
+                    if offset == 0 {
+                        let current = state.withLock { $0.activeCall }
+                        guard call == nil || call == current else { return continuation.resume(returning: false) }
+                    }
+                    continuation.resume(returning: writeAll(frame, from: offset))
+                }
             }
         }
+    }
+
+    private enum WriteAttempt {
+        case written, refused, failed
+        case queue(from: Int)
     }
 
     /// SIGKILLs the worker and shuts its socket, so the reader sees the end even if some
@@ -162,8 +201,22 @@ final class WorkerProcess: Sendable {
         var cpuMilliseconds: Int
     }
 
+    /// What the process used at most `maxAge` ago: the monitor reads it every few milliseconds while calls
+    /// run, so a hot worker's next call need not read /proc again.
+    func recentUsage(maxAge: Duration) -> Usage? {
+        if let last = state.withLock({ $0.lastUsage }), ContinuousClock.now - last.at <= maxAge { return last.usage }
+        return usage()
+    }
+
     /// What the process uses right now, from /proc; nil once it has been reaped.
     func usage() -> Usage? {
+        let now = ContinuousClock.now
+        guard let usage = readUsage() else { return nil }
+        state.withLock { $0.lastUsage = (usage, now) }
+        return usage
+    }
+
+    private func readUsage() -> Usage? {
         guard let stat = readStat(), let close = stat.lastIndex(of: ")") else { return nil }
         // Fields after the command name start at field 3 (state); utime and stime are 14
         // and 15, rss (in pages) is 24.
@@ -181,9 +234,24 @@ final class WorkerProcess: Sendable {
 
     // MARK: Private
 
-    private func writeAll(_ frame: [UInt8]) -> Bool {
+    /// How much of `frame` the socket took without waiting; -1 if it failed.
+    private func writeWithoutBlocking(_ frame: [UInt8]) -> Int {
         frame.withUnsafeBytes { buffer in
             var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.send(socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                if written < 0 && errno == EINTR { continue }
+                if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+                guard written > 0 else { return -1 }
+                offset += written
+            }
+            return offset
+        }
+    }
+
+    private func writeAll(_ frame: [UInt8], from start: Int) -> Bool {
+        frame.withUnsafeBytes { buffer in
+            var offset = start
             while offset < buffer.count {
                 let written = Glibc.send(socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
                 if written < 0 && errno == EINTR { continue }
