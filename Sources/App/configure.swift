@@ -12,6 +12,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
     app.http.server.configuration.shutdownTimeout = .seconds(config.shutdownGrace.components.seconds)
+    // RequestObservationMiddleware records every request as `bmm_http_*` with the route's name; Vapor's own
+    // unprefixed copies would double the series and cost every request a second round of timer lookups.
+    app.http.server.configuration.reportMetrics = false
     app.configureObservability(config)
 
     try holdDatabaseLock(app, config: config)

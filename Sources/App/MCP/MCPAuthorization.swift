@@ -41,7 +41,10 @@ enum MCPAuthorization {
             throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
         }
         let urls = OAuthURLs(base: req.accounts.publicURL)
-        let challenge = "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
+        // Built only for a refusal: printing its URL on every call showed in the hosted call's profile.
+        func challenge() -> String {
+            "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
+        }
         var caller: BearerCaller?
         let bearer = req.headers.bearerAuthorization?.token
         let tokenKey = bearer.map(SecretToken.sha256)
@@ -58,7 +61,7 @@ enum MCPAuthorization {
                 // OAuth tokens are bound to this one server (RFC 8707 audience).
                 guard (oauth.scope ?? "").split(separator: " ").contains(Substring(OAuthURLs.scope)) else {
                     throw APIError(.forbidden, "insufficient_scope", "The access token does not carry the \(OAuthURLs.scope) scope.",
-                                   headers: ["WWW-Authenticate": challenge + ", error=\"insufficient_scope\""])
+                                   headers: ["WWW-Authenticate": challenge() + ", error=\"insufficient_scope\""])
                 }
                 caller = oauth
             }
@@ -66,7 +69,7 @@ enum MCPAuthorization {
         guard let caller, let tokenKey, caller.organizationID == server.$organization.id else {
             // RFC 6750 §3.1: a request without credentials gets the bare challenge; a refused token is named as such.
             throw APIError(.unauthorized, "invalid_token", "Send a valid access token in the Authorization header.",
-                           headers: ["WWW-Authenticate": bearer == nil ? challenge : challenge + ", error=\"invalid_token\""])
+                           headers: ["WWW-Authenticate": bearer == nil ? challenge() : challenge() + ", error=\"invalid_token\""])
         }
         req.noteWorkspace(caller.organizationID)
         if caller.organizationSuspended {

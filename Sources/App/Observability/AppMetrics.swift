@@ -19,23 +19,48 @@ final class AppMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let factory: PrometheusHelpFactory
     private let samplers = NIOLockedValueBox<[Sampler]>([])
+    /// The handles of every series a request or a tool call has touched, so the hot path looks them up in one
+    /// small dictionary instead of building each series' name and asking the registry under its lock, four
+    /// times per call. Bounded: routes are patterns, statuses and outcomes a short list.
+    private let requestSeries = NIOLockedValueBox<[RequestSeries: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+    private let toolCallSeries = NIOLockedValueBox<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+
+    private struct RequestSeries: Hashable {
+        let method: String
+        let route: String
+        let status: UInt
+    }
 
     init() {
         factory = PrometheusHelpFactory(registry: registry)
     }
 
     func requestAnswered(method: String, route: String, status: UInt, duration: Duration) {
-        let dimensions = [("method", method), ("route", route), ("status", String(status))]
-        CoreMetrics.Counter(label: MetricCatalog.httpRequests, dimensions: dimensions, factory: factory).increment()
-        CoreMetrics.Timer(label: MetricCatalog.httpRequestDuration, dimensions: dimensions, factory: factory).recordNanoseconds(duration.nanoseconds)
+        let key = RequestSeries(method: method, route: route, status: status)
+        let (counter, timer) = requestSeries.withLockedValue { series in
+            if let handles = series[key] { return handles }
+            let dimensions = [("method", method), ("route", route), ("status", String(status))]
+            let handles = (CoreMetrics.Counter(label: MetricCatalog.httpRequests, dimensions: dimensions, factory: factory),
+                           CoreMetrics.Timer(label: MetricCatalog.httpRequestDuration, dimensions: dimensions, factory: factory))
+            series[key] = handles
+            return handles
+        }
+        counter.increment()
+        timer.recordNanoseconds(duration.nanoseconds)
     }
 
     /// `outcome` is the one `ToolInvoker` records with the call; `failure` the sandbox's, if any.
     func toolCalled(outcome: String, failure: SandboxFailure?, milliseconds: Double) {
-        let dimensions = [("outcome", outcome)]
-        CoreMetrics.Counter(label: MetricCatalog.toolCalls, dimensions: dimensions, factory: factory).increment()
-        CoreMetrics.Timer(label: MetricCatalog.toolCallDuration, dimensions: dimensions, factory: factory)
-            .recordNanoseconds(Int64(milliseconds * 1_000_000))
+        let (counter, timer) = toolCallSeries.withLockedValue { series in
+            if let handles = series[outcome] { return handles }
+            let dimensions = [("outcome", outcome)]
+            let handles = (CoreMetrics.Counter(label: MetricCatalog.toolCalls, dimensions: dimensions, factory: factory),
+                           CoreMetrics.Timer(label: MetricCatalog.toolCallDuration, dimensions: dimensions, factory: factory))
+            series[outcome] = handles
+            return handles
+        }
+        counter.increment()
+        timer.recordNanoseconds(Int64(milliseconds * 1_000_000))
         if let failure, failure.killsWorker {
             CoreMetrics.Counter(label: MetricCatalog.sandboxWorkerKills, dimensions: [("reason", failure.code)], factory: factory).increment()
         }

@@ -54,11 +54,18 @@ struct TraceContext: Sendable, Equatable {
     }
 
     /// Never all zero: a random 64- or 128-bit value is zero with negligible odds, and a
-    /// zero one is redrawn.
+    /// zero one is redrawn. Drawn a 64-bit word at a time: each draw is a `getrandom` system call, and a
+    /// byte at a time made 24 of them per request.
     private static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
+        var values = [UInt8]()
+        values.reserveCapacity(bytes + 7)
         while true {
-            let values = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            values.removeAll(keepingCapacity: true)
+            while values.count < bytes {
+                withUnsafeBytes(of: generator.next() as UInt64) { values.append(contentsOf: $0) }
+            }
+            values.removeLast(values.count - bytes)
             if values.contains(where: { $0 != 0 }) {
                 return Hex.encode(values)
             }

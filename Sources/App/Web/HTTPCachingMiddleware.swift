@@ -11,7 +11,7 @@ import Vapor
 struct HTTPCachingMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        if let type = response.headers.contentType, HTTPMediaTypeSet.compressedText.contains(type) {
+        if response.headers.hasCompressedTextType {
             response.headers.addVary("Accept-Encoding")
         }
         guard request.method == .GET || request.method == .HEAD, response.status == .ok else { return response }

@@ -17,6 +17,23 @@ struct TextCompressionTests {
         #expect(!TextCompressionMiddleware.acceptsGzip([]))
     }
 
+    @Test("text types are told by their essence, parameters and case aside; event streams and images are not text")
+    func textTypes() {
+        func isText(_ contentType: String?) -> Bool {
+            var headers = HTTPHeaders()
+            if let contentType { headers.add(name: .contentType, value: contentType) }
+            return headers.hasCompressedTextType
+        }
+        #expect(isText("text/html; charset=utf-8"))
+        #expect(isText("Application/JSON"))
+        #expect(isText(" application/problem+json ;charset=utf-8"))
+        #expect(isText("image/svg+xml"))
+        #expect(!isText("text/event-stream"))
+        #expect(!isText("image/png"))
+        #expect(!isText("application/jsonl"))
+        #expect(!isText(nil))
+    }
+
     @Test("pages, styles, scripts and JSON go out as gzip that decodes to the identity answer", arguments: ["/", "/docs/quickstart", "/search-index.json", "asset:css/site.css", "asset:js/site.js"])
     func compressed(path: String) async throws {
         try await withConfiguredApp(try testConfig()) { app in
