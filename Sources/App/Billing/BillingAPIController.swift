@@ -114,9 +114,13 @@ enum BillingAPIController {
         return service
     }
 
+    /// No body is an empty object; a body in another format is 415, as on every other route; JSON that is
+    /// not an object of these fields is `invalid_body`.
     private static func decode<T: Content>(_ type: T.Type, _ req: Request) throws -> T {
         guard req.body.data != nil else { return try JSONDecoder().decode(T.self, from: Data("{}".utf8)) }
-        do { return try req.content.decode(T.self) } catch {
+        do { return try req.content.decode(T.self) } catch let abort as any AbortError where abort.status == .unsupportedMediaType {
+            throw abort
+        } catch {
             throw APIError(.badRequest, "invalid_body", "Send a JSON object.")
         }
     }

@@ -70,6 +70,28 @@ struct BillingAPITests {
         }
     }
 
+    @Test("a body in another format is 415 unsupported_media_type; JSON that is not an object is 400 invalid_body", arguments: TestDatabase.all)
+    func bodyFormats(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            // given a new workspace's owner
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            for path in ["/v1/billing/checkout-session", "/v1/billing/portal", "/v1/billing/cancel", "/v1/billing/reactivate",
+                         "/v1/billing/change-plan/preview", "/v1/billing/change-plan"] {
+                // when
+                let xml = try await owner.send(.POST, path, headers: ["Content-Type": "application/xml", "X-CSRF-Token": owner.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: "<plan>pro</plan>"))
+                let list = try await owner.send(.POST, path, headers: ["Content-Type": "application/json", "X-CSRF-Token": owner.csrfCookie ?? ""],
+                                                body: ByteBuffer(string: "[1, 2]"))
+                // then
+                #expect(xml.status == .unsupportedMediaType, "\(path)")
+                #expect(try BillingFixture.errorCode(xml) == "unsupported_media_type", "\(path)")
+                #expect(list.status == .badRequest, "\(path)")
+                #expect(try BillingFixture.errorCode(list) == "invalid_body", "\(path)")
+            }
+            #expect(server.requests.isEmpty, "refused before Stripe")
+        }
+    }
+
     @Test("members read the status; every change is the owner's (403 owner_required)", arguments: TestDatabase.all)
     func memberIsReadOnly(database: TestDatabase) async throws {
         try await BillingFixture.run(database) { app, server in
