@@ -22,7 +22,7 @@ struct BillingEnvironment: Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(3), read: .seconds(20))
         let http = HTTPClient(eventLoopGroupProvider: .shared(app.eventLoopGroup), configuration: configuration)
-        app.storage.set(ClientKey.self, to: http, onShutdown: { try $0.syncShutdown() })
+        app.storage.set(ClientKey.self, to: http, onShutdown: { $0.shutdownWithoutWaiting() })
         do {
             let client = try StripeClient(httpClient: http, secretKey: stripe.secretKey, baseURL: stripe.apiBase)
             return BillingEnvironment(settings: settings, stripe: client)

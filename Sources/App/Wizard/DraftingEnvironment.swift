@@ -72,7 +72,7 @@ extension DraftingEnvironment {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(10))
         let client = HTTPClient(eventLoopGroupProvider: .shared(app.eventLoopGroup), configuration: configuration)
-        app.storage.set(ClientKey.self, to: client, onShutdown: { try $0.syncShutdown() })
+        app.storage.set(ClientKey.self, to: client, onShutdown: { $0.shutdownWithoutWaiting() })
         return client
     }
 }
