@@ -31,11 +31,17 @@ enum BuildLogController {
         return Response(status: .ok, headers: ServerSentEvent.headers, body: body)
     }
 
-    /// The WebSocket upgrade: only for the build's owners, and only from our own
-    /// pages (a foreign Origin would otherwise ride the session cookie).
+    /// The WebSocket, only for the build's owners: checked before the upgrade, so an unknown
+    /// server or build is a 404 answer like the event stream's (a refusal inside the upgrade
+    /// itself can only drop the connection).
+    static func openSocket(_ req: Request) async throws -> Response {
+        _ = try await authorizedBuild(req)
+        return req.webSocket(shouldUpgrade: upgrade, onUpgrade: socket)
+    }
+
+    /// Only from our own pages: a foreign Origin would otherwise ride the session cookie.
     static func upgrade(_ req: Request) async throws -> HTTPHeaders? {
         if let origin = req.headers.first(name: .origin), !req.accounts.origins.allowsOrigin(origin) { return nil }
-        _ = try await authorizedBuild(req)
         return [:]
     }
 

@@ -7,9 +7,6 @@ struct BuildRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped(accounts).grouped(SignInRequired.unauthorized)
         api.get(.api(.buildLog(server: .key, build: .key)), use: BuildLogController.stream)
-        api.webSocket(
-            SiteRoute.api(.buildLogSocket(server: .key, build: .key)).pathComponents,
-            shouldUpgrade: BuildLogController.upgrade, onUpgrade: BuildLogController.socket
-        )
+        api.get(.api(.buildLogSocket(server: .key, build: .key)), use: BuildLogController.openSocket)
     }
 }

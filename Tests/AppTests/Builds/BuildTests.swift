@@ -89,6 +89,29 @@ struct BuildTests {
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.deleted").count() == 1)
         }
     }
+
+    @Test("the build log's WebSocket answers 404 for another workspace's server or an unknown build, before any upgrade",
+          arguments: TestDatabase.all)
+    func socketOfUnknownBuild(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let build = try #require(try await Build.query(on: app.db).filter(\.$server.$id == id).first()?.id)
+            let (other, _) = try await AccountDataTests.signedIn(app)
+            let upgrade: HTTPHeaders = ["Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                                        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="]
+            // when
+            let foreign = try await other.get("/v1/servers/\(id)/builds/\(build)/log/ws", headers: upgrade)
+            let unknown = try await browser.get("/v1/servers/\(id)/builds/\(UUID())/log/ws", headers: upgrade)
+            let own = try await browser.get("/v1/servers/\(id)/builds/\(build)/log/ws", headers: upgrade)
+            // then
+            #expect(foreign.status == .notFound)
+            #expect(try AccountDataTests.json(foreign)["error"] as? String == "server_not_found")
+            #expect(unknown.status == .notFound)
+            #expect(try AccountDataTests.json(unknown)["error"] as? String == "build_not_found")
+            #expect(own.status == .switchingProtocols)
+        }
+    }
 }
 
 extension BuildTests {
