@@ -44,7 +44,9 @@ struct WorkerCommand: AsyncCommand {
         app.middleware.use(ProbesOnlyMiddleware(), at: .beginning)
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = port
-        try await app.server.start()
+        // The async start: the synchronous one waits on a future, which traps on an event loop, where bmm runs
+        // Swift concurrency.
+        try await app.server.start(address: nil)
     }
 
     /// Returns when the process gets SIGTERM or SIGINT.
