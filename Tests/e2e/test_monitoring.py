@@ -87,6 +87,8 @@ def test_a_build_worker_serves_its_own_metrics(tmp_path):
         assert requests.get(worker_base + "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10).status_code == 404
     finally:
         worker.terminate()
-        assert worker.wait(timeout=30) == 0
+        exit_code = worker.wait(timeout=30)
         worker_log.close()
+        # Stopped before the exit code is judged, so a failing worker does not leave the app running.
         app.stop()
+        assert exit_code == 0, (tmp_path / "worker.log").read_text()[-3000:]
