@@ -29,6 +29,16 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def send_json(self, status, body, headers=None):
+        """Answers `status` with the JSON bytes `body` and any extra `headers`."""
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         body = json.loads(self.rfile.read(length))
@@ -37,11 +47,7 @@ class Handler(BaseHTTPRequestHandler):
             message = json.dumps({"id": "msg_2", "type": "message", "role": "assistant", "model": body["model"],
                                   "content": [{"type": "tool_use", "id": "toolu_2", "name": "submit_server_spec", "input": SPEC}],
                                   "stop_reason": "tool_use", "usage": {"input_tokens": 900, "output_tokens": 200}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(message)))
-            self.end_headers()
-            self.wfile.write(message)
+            self.send_json(200, message)
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")

@@ -57,23 +57,13 @@ class FailingProvider(fake_anthropic.Handler):
                                             "input": {"name": "Half"} if cut else {"name": "No tools", "tools": []}}],
                                "stop_reason": "max_tokens" if cut else "tool_use",
                                "usage": {"input_tokens": 900, "output_tokens": 200}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_json(200, body)
             return
         if "FAIL-500" in asked or "FAIL-429" in asked:
             status = 500 if "FAIL-500" in asked else 429
             body = json.dumps({"type": "error", "error": {"type": "api_error" if status == 500 else "rate_limit_error",
                                                           "message": "the stand-in failed on purpose"}}).encode()
-            self.send_response(status)
-            if status == 429:
-                self.send_header("Retry-After", "7")
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_json(status, body, {"Retry-After": "7"} if status == 429 else None)
             return
         if "FAIL-SLOW" in asked:
             time.sleep(DRAFT_TIMEOUT + 2)
