@@ -8,15 +8,17 @@ import Glibc
 /// long-lived process of that server, and never reaches another key.
 final class ToolRealm {
     let realm: Realm
-    /// Owned; released with the realm.
-    let key: JSStringRef?
+    /// The key's UTF-16 units. Texts from a request are copied, never kept as JSStringRefs:
+    /// JavaScriptCore shares a copied string's storage with the request's heap, and a worker
+    /// that kept short ones (which the JSON parser atomizes) across requests crashed.
+    let key: [UInt16]?
     let start: JSObjectRef
     let isWholeBody: JSObjectRef
     /// The runtime's handle on the worker; it points at the running call's session only
     /// while that call runs.
     private let host: JSObjectRef
     /// Compiled tool functions by their implementation's text (a server's handful).
-    private var tools: [(implementation: JSStringRef, function: JSObjectRef)] = []
+    private var tools: [(implementation: [UInt16], function: JSObjectRef)] = []
     private(set) var calls = 0
     private(set) var lastUsed = monotonicSeconds()
 
@@ -54,28 +56,26 @@ final class ToolRealm {
 
     private init(realm: Realm, key: JSStringRef?, host: JSObjectRef, start: JSObjectRef, isWholeBody: JSObjectRef) {
         self.realm = realm
-        self.key = key
+        self.key = key.map(utf16Units)
         self.host = host
         self.start = start
         self.isWholeBody = isWholeBody
         // Held only from Swift between calls: protected from the collector until discarded.
         for object in [host, start, isWholeBody] { JSValueProtect(realm.context, object) }
-        if let key { JSStringRetain(key) }
     }
 
     func holds(_ other: JSStringRef) -> Bool {
         guard let key else { return false }
-        return JSStringIsEqual(key, other)
+        return equal(key, other)
     }
 
     func compiled(_ implementation: JSStringRef) -> JSObjectRef? {
-        tools.first { JSStringIsEqual($0.implementation, implementation) }?.function
+        tools.first { equal($0.implementation, implementation) }?.function
     }
 
     func remember(_ function: JSObjectRef, for implementation: JSStringRef) {
         JSValueProtect(realm.context, function)
-        JSStringRetain(implementation)
-        tools.append((implementation, function))
+        tools.append((utf16Units(implementation), function))
     }
 
     /// Points the runtime's host functions at `session` for the call about to run.
@@ -98,12 +98,19 @@ final class ToolRealm {
         for object in [host, start, isWholeBody] { JSValueUnprotect(context, object) }
         for tool in tools {
             JSValueUnprotect(context, tool.function)
-            JSStringRelease(tool.implementation)
         }
         tools.removeAll()
-        if let key { JSStringRelease(key) }
         JSGlobalContextRelease(context)
     }
+}
+
+private func utf16Units(_ string: JSStringRef) -> [UInt16] {
+    Array(UnsafeBufferPointer(start: JSStringGetCharactersPtr(string), count: JSStringGetLength(string)))
+}
+
+private func equal(_ units: [UInt16], _ string: JSStringRef) -> Bool {
+    units.count == JSStringGetLength(string)
+        && units.elementsEqual(UnsafeBufferPointer(start: JSStringGetCharactersPtr(string), count: units.count))
 }
 
 func monotonicSeconds() -> Double {
