@@ -85,6 +85,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if config.prunesCallLog {
         app.startCallLogPruning()
     }
+    if config.refreshesServerContexts {
+        app.startServerContextRefresh()
+    }
     // Registered last, so it runs first: connections drain before anything they use stops.
     app.lifecycle.use(GracefulShutdown())
 }

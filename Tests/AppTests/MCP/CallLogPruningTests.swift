@@ -70,11 +70,12 @@ struct CallLogPruningTests {
     }
 
     /// The statements a tool call makes (the server's stamp, the caller, the monthly count, a
-    /// legacy session), the charts' and the pruning's, as the code writes them.
+    /// legacy session), the context refresh's, the charts' and the pruning's, as the code writes them.
     static let statements: [(String, SQLQueryString)] = {
         let id = UUID(), hash = "0123", day = "2026-01-01", now = Date()
         return [
             ("server stamp", ServerContextCache.stampQuery(of: id)),
+            ("server stamps in a refresh", ServerContextCache.stampsQuery(of: [id, UUID(), UUID()])),
             ("API token caller", APITokenService.callerQuery(tokenHash: hash)),
             ("OAuth caller", OAuthTokenService.accessCallerQuery(tokenHash: hash)),
             ("monthly calls", ToolCallDay.callsQuery(organization: id, firstDay: day, lastDay: day)),

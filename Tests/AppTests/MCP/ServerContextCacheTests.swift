@@ -99,6 +99,65 @@ struct ServerContextCacheTests {
         }
     }
 
+    @Test("a refresh renews the entries in use in one batch, drops those whose server changed or went, and leaves idle ones alone", arguments: TestDatabase.all)
+    func refresh(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            var second = Hosting.calculator
+            second.slug = "calculator-two"
+            let other = try await Hosting.createAndBuild(browser, second)
+            let cache = ServerContextCache(lifetime: .seconds(1))
+            let first = try #require(try await cache.context(for: id, app: app))
+            #expect(try await cache.context(for: other, app: app) != nil)
+            try await Task.sleep(for: .milliseconds(1100))
+
+            // when both entries, now stale, are renewed
+            #expect(try await cache.refresh(on: app.db) == 2)
+
+            // then a call trusts the renewed entry without asking: a change it would have seen stays unseen
+            try await ServerSecrets(database: app.db, box: app.secretBox)
+                .replace("API_KEY", value: "behind-the-cache", server: id, organization: first.server.$organization.id, now: Date())
+            #expect(try await cache.context(for: id, app: app)?.secrets == [:])
+            // until the next refresh notices the changed stamp and drops the entry, which the next call reloads
+            #expect(try await cache.refresh(on: app.db) == 1)
+            #expect(cache.kept(id) == nil && cache.kept(other) != nil)
+            #expect(try await cache.context(for: id, app: app)?.secrets == ["API_KEY": "behind-the-cache"])
+
+            // a deleted server's entry goes too
+            try await #require(try await HostedServer.find(other, on: app.db)).delete(on: app.db)
+            #expect(try await cache.refresh(on: app.db) == 1)
+            #expect(cache.kept(other) == nil)
+
+            // an entry no call used lately is left to its next call's own check
+            let idle = ServerContextCache(lifetime: .seconds(1), keepWarm: .zero)
+            #expect(try await idle.context(for: id, app: app) != nil)
+            #expect(try await idle.refresh(on: app.db) == 0)
+            #expect(idle.kept(id) != nil)
+        }
+    }
+
+    @Test("serve renews the contexts in use in the background, so an entry in use never goes stale")
+    func backgroundRefresh() async throws {
+        var config = try testConfig()
+        config.refreshesServerContexts = true
+        try await withConfiguredApp(config) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let contexts = app.hosting.contexts
+            #expect(try await contexts.context(for: id, app: app) != nil)
+            let loaded = try #require(contexts.kept(id)).checkedAt
+
+            // when more than a lifetime passes without a call
+            try await Task.sleep(for: contexts.lifetime + .milliseconds(600))
+
+            // then the entry was renewed meanwhile and is still within its lifetime
+            let kept = try #require(contexts.kept(id))
+            #expect(kept.checkedAt > loaded)
+            #expect(ContinuousClock.now - kept.checkedAt < contexts.lifetime)
+        }
+    }
+
     @Test("a version made live through another instance is listed, and its new tool called, here at once, however fresh the entry here", arguments: TestDatabase.all)
     func acrossInstances(database: TestDatabase) async throws {
         let config = try testConfig(database: database)
