@@ -40,7 +40,7 @@ struct CallLogPruning: Sendable {
 extension Application {
     /// Prunes the call log now and then every `interval` until shutdown (`serve` only).
     func startCallLogPruning(every interval: Duration = .seconds(3600)) {
-        let task = Task { [self] in
+        runInBackground { [self] in
             while !Task.isCancelled {
                 do {
                     let deleted = try await CallLogPruning(database: db).prune(before: CallLogPruning.cutoff(now: clock.now(), days: config.callLogDays))
@@ -53,15 +53,5 @@ extension Application {
                 try? await Task.sleep(for: interval)
             }
         }
-        lifecycle.use(CallLogPruningLifecycle(task: task))
-    }
-}
-
-private struct CallLogPruningLifecycle: LifecycleHandler {
-    let task: Task<Void, Never>
-
-    func shutdownAsync(_ application: Application) async {
-        task.cancel()
-        _ = await task.value
     }
 }

@@ -6,7 +6,7 @@ extension Application {
     /// own stamp query; many servers cost a few batched queries per interval instead of one
     /// query per call. After a failure (the database away) it waits longer before trying again.
     func startServerContextRefresh() {
-        let task = Task { [self] in
+        runInBackground { [self] in
             var pause = max(hosting.contexts.lifetime / 2, .milliseconds(50))
             while !Task.isCancelled {
                 try? await Task.sleep(for: pause)
@@ -22,15 +22,5 @@ extension Application {
                 }
             }
         }
-        lifecycle.use(ServerContextRefreshLifecycle(task: task))
-    }
-}
-
-private struct ServerContextRefreshLifecycle: LifecycleHandler {
-    let task: Task<Void, Never>
-
-    func shutdownAsync(_ application: Application) async {
-        task.cancel()
-        _ = await task.value
     }
 }
