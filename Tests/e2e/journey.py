@@ -216,6 +216,12 @@ def wait_stale(driver, element, timeout=30):
             return False
         except StaleElementReferenceException:
             return True
+        except WebDriverException as error:
+            # Asked while the old document is being torn down, chromedriver can answer with
+            # an inspector error instead of a stale reference: the node is gone all the same.
+            if "does not belong to the document" in str(error):
+                return True
+            raise
     WebDriverWait(driver, timeout).until(gone)
 
 
