@@ -121,24 +121,14 @@ final class ServerContextCache: Sendable {
 
     /// What a call's check reads of its server; the index test plans this same statement.
     static func stampQuery(of server: UUID) -> SQLQueryString {
-        """
-        SELECT s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
-               (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
-               (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
-               t.status AS template_status
-        FROM servers s JOIN organizations o ON o.id = s.organization_id
-        LEFT JOIN templates t ON t.id = s.template_id
-        WHERE s.id = \(bind: server)
-        """
+        stampsQuery(of: [server])
     }
 
     static func stamp(of server: UUID, on database: any Database) async throws -> Stamp? {
-        guard let sql = database as? any SQLDatabase, let row = try await sql.raw(stampQuery(of: server)).first()
-        else { return nil }
-        return try Stamp(row: row)
+        try await stamps(of: [server], on: database)[server]
     }
 
-    /// The stamps of several servers in one statement: the same columns as `stampQuery`, with the server's id.
+    /// The stamps of several servers in one statement, each with its server's id.
     static func stampsQuery(of servers: [UUID]) -> SQLQueryString {
         """
         SELECT s.id, s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
@@ -191,7 +181,7 @@ extension ServerContextCache {
                 for (id, stamp) in batch {
                     // Replaced or dropped while the query ran: that entry speaks for itself.
                     guard let index = entries.index(forKey: id), entries.values[index].stamp == stamp else { continue }
-                    if let now = current[id], now == stamp, now.activeVersionID != nil {
+                    if let fresh = current[id], fresh == stamp, fresh.activeVersionID != nil {
                         entries.values[index].checkedAt = max(entries.values[index].checkedAt, started)
                         renewed += 1
                     } else {
