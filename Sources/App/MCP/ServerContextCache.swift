@@ -165,11 +165,14 @@ extension ServerContextCache {
     @discardableResult
     func refresh(on database: any Database) async throws -> Int {
         let started = ContinuousClock.now
-        let due = entries.withLockedValue { entries in
-            entries.values.filter { started - $0.lastUsed < keepWarm }
-                .sorted { $0.lastUsed > $1.lastUsed }
-                .prefix(Self.refreshLimit)
-                .map { (id: $0.server.id!, stamp: $0.stamp) }
+        // Only ids, stamps and times are copied under the lock; sorting (rarely needed) happens outside it.
+        var due = entries.withLockedValue { entries in
+            entries.values.compactMap { entry in
+                started - entry.lastUsed < keepWarm ? (id: entry.server.id!, stamp: entry.stamp, lastUsed: entry.lastUsed) : nil
+            }
+        }
+        if due.count > Self.refreshLimit {
+            due = Array(due.sorted { $0.lastUsed > $1.lastUsed }.prefix(Self.refreshLimit))
         }
         var renewed = 0
         var start = due.startIndex
@@ -178,7 +181,7 @@ extension ServerContextCache {
             start = batch.endIndex
             let current = try await Self.stamps(of: batch.map(\.id), on: database)
             entries.withLockedValue { entries in
-                for (id, stamp) in batch {
+                for (id, stamp, _) in batch {
                     // Replaced or dropped while the query ran: that entry speaks for itself.
                     guard let index = entries.index(forKey: id), entries.values[index].stamp == stamp else { continue }
                     if let fresh = current[id], fresh == stamp, fresh.activeVersionID != nil {
