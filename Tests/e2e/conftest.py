@@ -11,6 +11,8 @@ import time
 
 import pytest
 import requests
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.remote.errorhandler import ErrorHandler
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("BMM_BINARY", str(ROOT / ".build" / "debug" / "bmm"))
@@ -90,6 +92,26 @@ def static_site(export_dir):
         process.wait(timeout=10)
 
 
+class DocumentAwareErrors(ErrorHandler):
+    """Selenium's error handler, but a node of a page being torn down is a stale element.
+
+    Asked about an element while the page reloads or navigates, chromedriver sometimes answers
+    with an inspector error ("Node with given id does not belong to the document") instead of a
+    stale reference. It means the same thing, and Selenium's waits already retry on a stale
+    reference, so every wait in the suite rides out a reload instead of failing on timing.
+    """
+
+    def check_response(self, response):
+        try:
+            super().check_response(response)
+        except StaleElementReferenceException:
+            raise
+        except WebDriverException as error:
+            if "does not belong to the document" in (error.msg or ""):
+                raise StaleElementReferenceException(error.msg) from error
+            raise
+
+
 def make_browser(width=1280, height=900, javascript=True, mobile=False):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -107,13 +129,12 @@ def make_browser(width=1280, height=900, javascript=True, mobile=False):
         # emulation gives the page a real 360 px viewport.
         options.add_experimental_option("mobileEmulation", {
             "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1, "touch": False}})
-    # The console's errors, for the journeys to assert there are none.
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     # Console messages (script errors, CSP violations) for tests that assert there are none.
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.error_handler = DocumentAwareErrors()
     driver.set_page_load_timeout(30)
     return driver
 
