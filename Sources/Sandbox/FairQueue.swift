@@ -31,6 +31,8 @@ struct FairQueue<Element> {
     private var location: [Int: (workspace: String, server: String)] = [:]
 
     var count: Int { location.count }
+
+    func contains(id: Int) -> Bool { location[id] != nil }
     var isEmpty: Bool { location.isEmpty }
 
     mutating func append(_ element: Element, id: Int, workspace: String, server: String) {

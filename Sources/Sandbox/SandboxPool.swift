@@ -20,7 +20,8 @@ public actor SandboxPool {
         /// Calls allowed to wait for a worker at once, a bound on memory rather than on
         /// waiting (the deadline is that); beyond it `run` fails with `.overloaded`.
         public var maxQueuedCalls: Int
-        /// How long a call may wait for a worker before it fails with `.overloaded`.
+        /// How long a call may wait for a worker before it fails with `.overloaded` (it is told up to
+        /// `expiryTick` later).
         public var queueSeconds: Double
         /// Bounds whatever a long-lived JavaScriptCore VM accumulates. 10,000 rather than 1,000: a fresh
         /// worker links JavaScriptCore and rebuilds its realms, and at a thousand calls that was a tenth of a
@@ -84,8 +85,6 @@ public actor SandboxPool {
         /// The workspace whose workers may serve the call (`bindingKey`).
         let binding: String
         let continuation: CheckedContinuation<Result<Lease, SandboxFailure>, Never>
-        /// Ends the wait at the deadline; cancelled when the call gets a worker.
-        var deadline: Task<Void, Never>?
     }
 
     /// Which walls the workers have on this machine.
@@ -104,6 +103,12 @@ public actor SandboxPool {
     private var realmsOf: [pid_t: [String]] = [:]
     static let realmsPerWorker = 32
     private var waiters = FairQueue<Waiter>()
+    /// When each waiting call gives up, in the order the calls began to wait (all wait equally
+    /// long, so the first is always the next due). One task expires them (`expireOverdue`): a
+    /// deadline task per waiting call cost a saturated hot server a task, a timer and a timer
+    /// thread wake-up on nearly every call.
+    private var deadlines = DeadlineQueue()
+    private var expiry: Task<Void, Never>?
     private var nextWaiterID = 0
     private var nextCallID = 0
     private var isShutDown = false
@@ -192,9 +197,11 @@ public actor SandboxPool {
         idle.removeAll()
         leasedAt.removeAll()
         for waiter in waiters.removeAll() {
-            waiter.deadline?.cancel()
             waiter.continuation.resume(returning: .failure(.cancelled))
         }
+        deadlines.removeAll()
+        expiry?.cancel()
+        expiry = nil
         monitor.stop()
         // Apps and tests may keep a shut-down pool around; its directory goes now.
         plan.removeDirectory()
@@ -239,15 +246,12 @@ public actor SandboxPool {
         guard waiters.count < configuration.maxQueuedCalls else { return .failure(refuseAsOverloaded()) }
         let id = nextWaiterID
         nextWaiterID += 1
-        let seconds = configuration.queueSeconds
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let deadline = Task {
-                    guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
-                    self.expireWaiter(id)
-                }
-                waiters.append(Waiter(binding: key, continuation: continuation, deadline: deadline), id: id,
+                waiters.append(Waiter(binding: key, continuation: continuation), id: id,
                                workspace: workspace ?? "", server: server ?? "")
+                deadlines.append(id: id, at: .now + .seconds(configuration.queueSeconds))
+                if expiry == nil { expiry = Task { await self.expireOverdue() } }
             }
         } onCancel: {
             Task { await self.cancelWaiter(id) }
@@ -325,7 +329,6 @@ public actor SandboxPool {
             idle.append(worker)
             return
         }
-        waiter.deadline?.cancel()
         waiter.continuation.resume(returning: .success(lease(worker)))
     }
 
@@ -339,7 +342,6 @@ public actor SandboxPool {
         case .failure(let failure):
             guard live.isEmpty else { return }
             for waiter in waiters.removeAll() {
-                waiter.deadline?.cancel()
                 waiter.continuation.resume(returning: .failure(failure))
             }
         }
@@ -391,12 +393,26 @@ public actor SandboxPool {
 
     private func cancelWaiter(_ id: Int) {
         guard let waiter = waiters.remove(id: id) else { return }
-        waiter.deadline?.cancel()
         waiter.continuation.resume(returning: .failure(.cancelled))
     }
 
-    private func expireWaiter(_ id: Int) {
-        guard let waiter = waiters.remove(id: id) else { return }
-        waiter.continuation.resume(returning: .failure(refuseAsOverloaded()))
+    /// Fails the calls that waited past their deadline, as long as any call waits. It wakes at
+    /// most every `expiryTick`, so a call gives up up to that much after its deadline, and at
+    /// least every second to forget the calls that got a worker meanwhile.
+    private func expireOverdue() async {
+        while !isShutDown {
+            let now = ContinuousClock.now
+            while let first = deadlines.first, first.at <= now || !waiters.contains(id: first.id) {
+                deadlines.removeFirst()
+                guard let waiter = waiters.remove(id: first.id) else { continue }
+                waiter.continuation.resume(returning: .failure(refuseAsOverloaded()))
+            }
+            guard let next = deadlines.first else { break }
+            let wake = min(max(next.at, now + Self.expiryTick), now + .seconds(1))
+            guard (try? await Task.sleep(until: wake, clock: .continuous)) != nil else { break }
+        }
+        expiry = nil
     }
+
+    static let expiryTick: Duration = .milliseconds(50)
 }

@@ -106,6 +106,38 @@ struct PoolQueueTests {
         }
     }
 
+    @Test func eachWaitingCallGivesUpAtItsOwnDeadlineAndAServedOneNever() async throws {
+        try await withPool(workers: 1, queueSeconds: 0.6) { pool in
+            // given: the only worker is held; one call waits from now, another from a second later
+            let gate = GateFetcher()
+            let holding = await Self.hold(pool, gate)
+            let first = Task { await pool.run("return 'first'") }
+            await pool.waitUntil { $0.queued == 1 }
+            try await Task.sleep(for: .seconds(1))
+            let second = Task { await pool.run("return 'second'") }
+            await pool.waitUntil { $0.queued == 1 && $0.overloaded == 1 }
+
+            // when: the first has given up; the second still waits
+            let firstOutcome = await first.value
+            let stillWaiting = await pool.statistics().queued
+            let secondOutcome = await second.value
+
+            // then
+            #expect(firstOutcome.failure?.code == "sandbox_overloaded")
+            #expect(stillWaiting == 1, "the second call's deadline is its own, a second later")
+            #expect(secondOutcome.failure?.code == "sandbox_overloaded")
+
+            // and a call that gets its worker before its deadline is never failed for it
+            let third = Task { await pool.run("return 'third'") }
+            await pool.waitUntil { $0.queued == 1 }
+            gate.open()
+            #expect(await holding.value.value == "held")
+            #expect(await third.value.value == "third")
+            try await Task.sleep(for: .seconds(1))
+            #expect(await pool.statistics().overloaded == 2)
+        }
+    }
+
     @Test func cancellingAWaitingCallTakesItOutOfTheQueue() async throws {
         try await withPool(workers: 1) { pool in
             // given
