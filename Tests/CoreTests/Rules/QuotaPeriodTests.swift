@@ -22,6 +22,25 @@ struct QuotaPeriodTests {
         #expect(period.lastDay == "2026-12-31")
     }
 
+    @Test("a day is named by its UTC date, the same as the Gregorian calendar's, across leap years and centuries")
+    func dayNames() {
+        #expect(QuotaPeriod.dayString(Self.utc("2026-12-03T23:59:59Z")) == "2026-12-03")
+        #expect(QuotaPeriod.dayString(Self.utc("2024-02-29T00:00:00Z")) == "2024-02-29")
+        #expect(QuotaPeriod.dayString(Date(timeIntervalSince1970: -1)) == "1969-12-31")
+        // every 13 hours and a bit from 1899 to 2101, against Foundation's calendar
+        var date = Self.utc("1899-12-31T12:00:00Z")
+        let end = Self.utc("2101-01-01T00:00:00Z")
+        while date < end {
+            let parts = QuotaPeriod.calendar.dateComponents([.year, .month, .day], from: date)
+            let expected = "\(parts.year!)-" + (parts.month! < 10 ? "0" : "") + "\(parts.month!)-" + (parts.day! < 10 ? "0" : "") + "\(parts.day!)"
+            guard QuotaPeriod.dayString(date) == expected else {
+                Issue.record("\(date): \(QuotaPeriod.dayString(date)) instead of \(expected)")
+                return
+            }
+            date.addTimeInterval(13 * 3_600 + 1_234.5)
+        }
+    }
+
     @Test("a recent paid renewal starts the period, which lasts a month")
     func renewal() {
         // given
