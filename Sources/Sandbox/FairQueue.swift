@@ -2,6 +2,11 @@
 /// rotation, the workspaces in a rotation. Each turn serves the next workspace's next
 /// server's oldest call, so a workspace (or a server) that queued hundreds of calls gets
 /// one turn per round like one that queued a single call.
+///
+/// Within the workspace whose turn it is, a taker may prefer one of the next few servers
+/// (`popNext(lookahead:maxPasses:preferring:)`): a worker that already holds a server's realm
+/// serves that server's call first. The server passed over keeps its place at the front and
+/// is served at the latest after `maxPasses` such turns; other workspaces' turns never move.
 struct FairQueue<Element> {
     /// One server's calls, oldest first from `head` (taking from the front moves nothing).
     private struct Line {
@@ -9,6 +14,7 @@ struct FairQueue<Element> {
         var head = 0
 
         var isEmpty: Bool { head == entries.count }
+        var oldest: Element { entries[head].element }
 
         mutating func popFirst() -> Element {
             let element = entries[head].element
@@ -24,6 +30,8 @@ struct FairQueue<Element> {
     private struct Workspace {
         var servers: [String] = []
         var lines: [String: Line] = [:]
+        /// Turns in a row in which the first server was passed over for a preferred one.
+        var passes = 0
     }
 
     private var rotation: [String] = []
@@ -57,9 +65,21 @@ struct FairQueue<Element> {
     /// Takes the element whose turn it is; its server and workspace go to the back of
     /// their rotations.
     mutating func popNext() -> Element? {
+        popNext(lookahead: 1, maxPasses: 0) { _ in false }
+    }
+
+    /// Takes, in the workspace whose turn it is, the oldest call of the first of its next
+    /// `lookahead` servers whose oldest call is `preferred`, or of its first server if none is
+    /// or that server was already passed over `maxPasses` times in a row.
+    mutating func popNext(lookahead: Int, maxPasses: Int, preferring preferred: (Element) -> Bool) -> Element? {
         guard let workspace = rotation.first, var lane = workspaces.removeValue(forKey: workspace) else { return nil }
         rotation.removeFirst()
-        let server = lane.servers.removeFirst()
+        var pick = 0
+        if lane.passes < maxPasses, let first = lane.servers.first, !preferred(lane.lines[first]!.oldest) {
+            pick = lane.servers.prefix(lookahead).dropFirst().firstIndex { preferred(lane.lines[$0]!.oldest) } ?? 0
+        }
+        lane.passes = pick == 0 ? 0 : lane.passes + 1
+        let server = lane.servers.remove(at: pick)
         var line = lane.lines.removeValue(forKey: server)!
         let id = line.entries[line.head].id
         let element = line.popFirst()

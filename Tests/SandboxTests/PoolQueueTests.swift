@@ -138,6 +138,44 @@ struct PoolQueueTests {
         }
     }
 
+    @Test func aFreeWorkerServesFirstAWaitingServerWhoseRealmItHolds() async throws {
+        try await withPool(workers: 1) { pool in
+            // given: the worker holds the realms of `warm0`…`warm11` (and of the server holding it next)
+            let body = "await ctx.fetch('https://order.example/' + args.tag)\nreturn args.tag"
+            let warmUp = RecordingFetcher.echo()
+            for n in 0..<12 {
+                let outcome = await pool.run(body, arguments: ["tag": .string("warm\(n)")], workspace: "w", server: "warm\(n)", version: "v1",
+                                             fetcher: warmUp)
+                #expect(outcome.value != nil)
+            }
+            let gate = GateFetcher()
+            let holding = Task {
+                await pool.run("await ctx.fetch('https://hold.example/')\nreturn 'held'", workspace: "w", server: "hold", version: "v1", fetcher: gate)
+            }
+            await gate.waitUntilStarted()
+
+            // when: a server it does not hold waits first, then the twelve it holds
+            let fetcher = RecordingFetcher.echo()
+            let outcomes = await withTaskGroup(of: SandboxOutcome.self) { group in
+                for (n, server) in (["cold"] + (0..<12).map { "warm\($0)" }).enumerated() {
+                    group.addTask {
+                        await pool.run(body, arguments: ["tag": .string(server)], workspace: "w", server: server, version: "v1", fetcher: fetcher)
+                    }
+                    await pool.waitUntil { $0.queued == n + 1 }
+                }
+                gate.open()
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            _ = await holding.value
+
+            // then: warm servers went first, the cold one only as many turns late as the bound allows
+            let order = fetcher.requests.map { String($0.url.split(separator: "/").last ?? "") }
+            #expect(outcomes.allSatisfy { $0.value != nil })
+            #expect(order.firstIndex(of: "cold") == SandboxPool.maxRealmPasses, "ran in the order \(order)")
+            #expect(order.filter { $0 != "cold" } == (0..<12).map { "warm\($0)" })
+        }
+    }
+
     @Test func cancellingAWaitingCallTakesItOutOfTheQueue() async throws {
         try await withPool(workers: 1) { pool in
             // given
