@@ -334,8 +334,8 @@ public actor SandboxPool {
 
     /// The waiting call whose turn it is gets `worker`; or, of its workspace's next `realmLookahead`
     /// servers, the first whose realm the worker holds. Under load every call waits and every
-    /// worker comes here: served strictly in turn, each call found its realm on a worker about as
-    /// often as one worker holds a 32nd of the servers, and building a realm costs ten warm calls.
+    /// worker comes here: served strictly in turn, a call spread over many servers seldom met a
+    /// worker holding its realm, and building a realm costs about ten warm calls.
     private func serveNext(with worker: WorkerProcess) {
         let held = realmsOf[worker.pid] ?? []
         let next = held.isEmpty
