@@ -8,24 +8,8 @@
 /// serves that server's call first. The server passed over keeps its place at the front and
 /// is served at the latest after `maxPasses` such turns; other workspaces' turns never move.
 struct FairQueue<Element> {
-    /// One server's calls, oldest first from `head` (taking from the front moves nothing).
-    private struct Line {
-        var entries: [(id: Int, element: Element)] = []
-        var head = 0
-
-        var isEmpty: Bool { head == entries.count }
-        var oldest: Element { entries[head].element }
-
-        mutating func popFirst() -> Element {
-            let element = entries[head].element
-            head += 1
-            if head >= 64 && head * 2 >= entries.count {
-                entries.removeFirst(head)
-                head = 0
-            }
-            return element
-        }
-    }
+    /// One server's calls, oldest first.
+    private typealias Line = FrontQueue<(id: Int, element: Element)>
 
     private struct Workspace {
         var servers: [String] = []
@@ -39,9 +23,9 @@ struct FairQueue<Element> {
     private var location: [Int: (workspace: String, server: String)] = [:]
 
     var count: Int { location.count }
+    var isEmpty: Bool { location.isEmpty }
 
     func contains(id: Int) -> Bool { location[id] != nil }
-    var isEmpty: Bool { location.isEmpty }
 
     mutating func append(_ element: Element, id: Int, workspace: String, server: String) {
         // Taken out and put back, so the arrays inside are not copied to be changed.
@@ -49,7 +33,7 @@ struct FairQueue<Element> {
         if lane.servers.isEmpty { rotation.append(workspace) }
         var line = lane.lines.removeValue(forKey: server) ?? Line()
         if line.isEmpty { lane.servers.append(server) }
-        line.entries.append((id, element))
+        line.append((id, element))
         lane.lines[server] = line
         workspaces[workspace] = lane
         location[id] = (workspace, server)
@@ -58,8 +42,8 @@ struct FairQueue<Element> {
     /// The element whose turn is next, without taking it.
     var next: Element? {
         guard let workspace = rotation.first, let lane = workspaces[workspace], let server = lane.servers.first,
-              let line = lane.lines[server], !line.isEmpty else { return nil }
-        return line.entries[line.head].element
+              let oldest = lane.lines[server]?.first else { return nil }
+        return oldest.element
     }
 
     /// Takes the element whose turn it is; its server and workspace go to the back of
@@ -75,14 +59,13 @@ struct FairQueue<Element> {
         guard let workspace = rotation.first, var lane = workspaces.removeValue(forKey: workspace) else { return nil }
         rotation.removeFirst()
         var pick = 0
-        if lane.passes < maxPasses, let first = lane.servers.first, !preferred(lane.lines[first]!.oldest) {
-            pick = lane.servers.prefix(lookahead).dropFirst().firstIndex { preferred(lane.lines[$0]!.oldest) } ?? 0
+        if lane.passes < maxPasses, let first = lane.servers.first, !preferred(lane.lines[first]!.first!.element) {
+            pick = lane.servers.prefix(lookahead).dropFirst().firstIndex { preferred(lane.lines[$0]!.first!.element) } ?? 0
         }
         lane.passes = pick == 0 ? 0 : lane.passes + 1
         let server = lane.servers.remove(at: pick)
         var line = lane.lines.removeValue(forKey: server)!
-        let id = line.entries[line.head].id
-        let element = line.popFirst()
+        let (id, element) = line.removeFirst()
         location[id] = nil
         if !line.isEmpty {
             lane.lines[server] = line
@@ -100,8 +83,7 @@ struct FairQueue<Element> {
     mutating func remove(id: Int) -> Element? {
         guard let (workspace, server) = location.removeValue(forKey: id), var lane = workspaces.removeValue(forKey: workspace) else { return nil }
         var line = lane.lines.removeValue(forKey: server)!
-        let index = line.entries[line.head...].firstIndex { $0.id == id }!
-        let element = line.entries.remove(at: index).element
+        let element = line.removeFirst { $0.id == id }!.element
         if line.isEmpty {
             lane.servers.removeAll { $0 == server }
         } else {

@@ -115,7 +115,7 @@ public actor SandboxPool {
     /// long, so the first is always the next due). One task expires them (`expireOverdue`): a
     /// deadline task per waiting call cost a saturated hot server a task, a timer and a timer
     /// thread wake-up on nearly every call.
-    private var deadlines = DeadlineQueue()
+    private var deadlines = FrontQueue<(id: Int, at: ContinuousClock.Instant)>()
     private var expiry: Task<Void, Never>?
     private var nextWaiterID = 0
     private var nextCallID = 0
@@ -258,7 +258,7 @@ public actor SandboxPool {
             await withCheckedContinuation { continuation in
                 waiters.append(Waiter(binding: key, realm: realm, continuation: continuation), id: id,
                                workspace: workspace ?? "", server: server ?? "")
-                deadlines.append(id: id, at: .now + .seconds(configuration.queueSeconds))
+                deadlines.append((id, .now + .seconds(configuration.queueSeconds)))
                 if expiry == nil { expiry = Task { await self.expireOverdue() } }
             }
         } onCancel: {
