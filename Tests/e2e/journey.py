@@ -12,10 +12,11 @@ import re
 import time
 import urllib.parse
 
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import SCREENSHOTS, make_browser
@@ -210,15 +211,9 @@ def submit_and_wait(driver, selector):
 
 
 def wait_stale(driver, element, timeout=30):
-    def gone(_):
-        try:
-            element.is_enabled()
-            return False
-        except StaleElementReferenceException:
-            # (conftest's error handler also reports chromedriver's "does not belong to the
-            # document" answer for a page being torn down as a stale reference)
-            return True
-    WebDriverWait(driver, timeout).until(gone)
+    # conftest's error handler reports chromedriver's "does not belong to the document" answer
+    # for a page being torn down as a stale element too, so Selenium's own condition suffices.
+    WebDriverWait(driver, timeout).until(EC.staleness_of(element))
 
 
 def visible_link(driver, href):
