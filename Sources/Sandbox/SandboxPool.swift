@@ -10,7 +10,8 @@ import Foundation
 /// workspace it was started for; a call from another workspace takes a free slot or the
 /// least recently used idle worker's place. With `warmRealms`, a worker keeps a ready
 /// context per server version (`RealmKey`) and a call prefers an idle worker that already
-/// holds its realm; otherwise any idle worker serves it and builds the realm.
+/// holds its realm; otherwise any idle worker serves it and builds the realm, if the realm
+/// is admitted (`RealmAdmission`: its server was called lately), or runs it in a fresh context.
 public actor SandboxPool {
     public struct Configuration: Sendable {
         /// Path of the bmm-sandbox-worker executable.
@@ -79,12 +80,12 @@ public actor SandboxPool {
     /// would start a helper that dumps the worker's memory and holds on to its channel.
     static let workerEnvironment = ["SWIFT_BACKTRACE": "enable=no"]
 
-    private typealias Lease = (worker: WorkerProcess, callID: Int)
+    private typealias Lease = (worker: WorkerProcess, callID: Int, realm: String?)
 
     private struct Waiter {
         /// The workspace whose workers may serve the call (`bindingKey`).
         let binding: String
-        /// The realm the call runs in, with warm realms.
+        /// The realm the call runs in, if it has one (warm realms, and the realm admitted).
         let realm: String?
         let continuation: CheckedContinuation<Result<Lease, SandboxFailure>, Never>
     }
@@ -110,6 +111,9 @@ public actor SandboxPool {
     /// 32 and 16 73 ms, and no bound 85 ms: a server passed over too long makes the tail.)
     static let realmLookahead = 16
     static let maxRealmPasses = 8
+    /// Realms seen once that each worker's share of `admission` remembers: twice what a worker keeps.
+    static let admissionWindowPerWorker = 2 * realmsPerWorker
+    private var admission: RealmAdmission
     private var waiters = FairQueue<Waiter>()
     /// When each waiting call gives up, in the order the calls began to wait (all wait equally
     /// long, so the first is always the next due). One task expires them (`expireOverdue`): a
@@ -141,6 +145,7 @@ public actor SandboxPool {
             throw .workerUnavailable("the worker executable \(configuration.workerExecutable) is missing or not executable")
         }
         self.configuration = configuration
+        admission = RealmAdmission(window: configuration.workers * Self.admissionWindowPerWorker)
         plan = try ContainmentPlan(configuration.containment, isolation: configuration.isolation)
         containment = plan.report
     }
@@ -170,11 +175,11 @@ public actor SandboxPool {
         case .failure(let failure):
             return SandboxOutcome(result: .failure(failure))
         case .success(let lease):
-            let outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: realm, fetcher: fetcher)
+            let outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: lease.realm, fetcher: fetcher)
             // The worker keeps a realm only after a call that ended well in it.
             let kept: Bool
             if case .success = outcome.result { kept = true } else { kept = false }
-            await release(lease.worker, realm: realm, kept: kept)
+            await release(lease.worker, realm: lease.realm, kept: kept)
             return outcome
         }
     }
@@ -202,6 +207,7 @@ public actor SandboxPool {
         live.removeAll()
         workspaceOf.removeAll()
         realmsOf.removeAll()
+        admission.removeAll()
         idle.removeAll()
         leasedAt.removeAll()
         for waiter in waiters.removeAll() {
@@ -227,8 +233,11 @@ public actor SandboxPool {
 
     // MARK: Leasing
 
-    private func acquire(workspace: String?, server: String?, realm: String? = nil) async -> Result<Lease, SandboxFailure> {
+    /// A worker for a call that wants `realm`; the lease says whether the call runs in it or,
+    /// the realm not admitted, in a fresh context.
+    private func acquire(workspace: String?, server: String?, realm wanted: String? = nil) async -> Result<Lease, SandboxFailure> {
         guard !isShutDown else { return .failure(.workerUnavailable("the sandbox pool has been shut down")) }
+        let realm = wanted.flatMap { isHeld($0) || admission.admits($0) ? $0 : nil }
         let key = bindingKey(workspace)
         idle.removeAll { worker in
             guard !worker.isAlive else { return false }
@@ -236,10 +245,10 @@ public actor SandboxPool {
             return true
         }
         if let realm, let index = idle.lastIndex(where: { workspaceOf[$0.pid] == key && realmsOf[$0.pid]?.contains(realm) == true }) {
-            return .success(lease(idle.remove(at: index)))
+            return .success(lease(idle.remove(at: index), realm: realm))
         }
         if let index = idle.lastIndex(where: { workspaceOf[$0.pid] == key }) {
-            return .success(lease(idle.remove(at: index)))
+            return .success(lease(idle.remove(at: index), realm: realm))
         }
         if live.count >= configuration.workers, !idle.isEmpty {
             // Only under workspace isolation: every idle worker serves another workspace.
@@ -247,7 +256,7 @@ public actor SandboxPool {
         }
         if live.count < configuration.workers {
             switch spawn(for: key) {
-            case .success(let worker): return .success(lease(worker))
+            case .success(let worker): return .success(lease(worker, realm: realm))
             case .failure(let failure): return .failure(failure)
             }
         }
@@ -266,10 +275,15 @@ public actor SandboxPool {
         }
     }
 
-    private func lease(_ worker: WorkerProcess) -> Lease {
+    private func lease(_ worker: WorkerProcess, realm: String? = nil) -> Lease {
         nextCallID += 1
         leasedAt[worker.pid] = .now
-        return (worker, nextCallID)
+        return (worker, nextCallID, realm)
+    }
+
+    /// Whether some live worker is believed to keep `realm`.
+    private func isHeld(_ realm: String) -> Bool {
+        realmsOf.values.contains { $0.contains(realm) }
     }
 
     private func release(_ worker: WorkerProcess, realm: String? = nil, kept: Bool = false) {
@@ -345,7 +359,7 @@ public actor SandboxPool {
             idle.append(worker)
             return
         }
-        waiter.continuation.resume(returning: .success(lease(worker)))
+        waiter.continuation.resume(returning: .success(lease(worker, realm: waiter.realm)))
     }
 
     /// Starts a replacement at once so the next call does not pay for the start-up:

@@ -144,6 +144,7 @@ struct PoolQueueTests {
             let body = "await ctx.fetch('https://order.example/' + args.tag)\nreturn args.tag"
             let warmUp = RecordingFetcher.echo()
             for n in 0..<12 {
+                await pool.admitRealm(workspace: "w", server: "warm\(n)", version: "v1")
                 let outcome = await pool.run(body, arguments: ["tag": .string("warm\(n)")], workspace: "w", server: "warm\(n)", version: "v1",
                                              fetcher: warmUp)
                 #expect(outcome.value != nil)

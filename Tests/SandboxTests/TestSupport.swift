@@ -59,6 +59,15 @@ extension SandboxPool {
                   fetcher: fetcher)
     }
 
+    /// A server's first call: it runs in a fresh context, and the pool admits the server's realm on
+    /// its next call (`RealmAdmission`), which builds the realm and has the worker keep it.
+    func admitRealm(secrets: [String: String] = [:], limits: SandboxLimits = .patient, workspace: String, server: String, version: String,
+                    sourceLocation: SourceLocation = #_sourceLocation) async {
+        let outcome = await run("globalThis.seen = true\nreturn 'seen'", secrets: secrets, limits: limits, workspace: workspace, server: server,
+                                version: version)
+        #expect(outcome.value == "seen", sourceLocation: sourceLocation)
+    }
+
     /// Waits (without a time limit of its own: the test's is enough) until the pool's
     /// figures satisfy `condition`.
     func waitUntil(_ condition: (SandboxPoolStatistics) -> Bool) async {

@@ -5,13 +5,19 @@ import Testing
 
 /// Warm realms: a worker keeps a context per server version between its calls. One worker
 /// in most tests, so every call lands in the same process and only the realm boundary
-/// separates them.
+/// separates them. A realm is admitted on its server's second call (`RealmAdmission`), so
+/// tests about what a realm keeps call each server once first (`admitRealm`).
 @Suite("Warm realms")
 struct WarmRealmTests {
     static let counter = "globalThis.count = (globalThis.count ?? 0) + 1\nreturn count"
 
     @Test func aGlobalPersistsBetweenCallsOfOneServerVersionAndNeverReachesAnother() async throws {
         try await withPool(workers: 1) { pool in
+            // given
+            await pool.admitRealm(workspace: "w1", server: "a", version: "1")
+            await pool.admitRealm(workspace: "w1", server: "b", version: "1")
+            await pool.admitRealm(workspace: "w2", server: "a", version: "1")
+
             // when
             let first = await pool.run(Self.counter, workspace: "w1", server: "a", version: "1")
             let second = await pool.run(Self.counter, workspace: "w1", server: "a", version: "1")
@@ -31,6 +37,10 @@ struct WarmRealmTests {
             // given
             var tighter = SandboxLimits.patient
             tighter.maxLogLines = 5
+            await pool.admitRealm(secrets: ["TOKEN": "one"], workspace: "w", server: "a", version: "1")
+            await pool.admitRealm(secrets: ["TOKEN": "one"], workspace: "w", server: "a", version: "2")
+            await pool.admitRealm(secrets: ["TOKEN": "two"], workspace: "w", server: "a", version: "1")
+            await pool.admitRealm(secrets: ["TOKEN": "one"], limits: tighter, workspace: "w", server: "a", version: "1")
             _ = await pool.run(Self.counter, secrets: ["TOKEN": "one"], workspace: "w", server: "a", version: "1")
             let warm = await pool.run(Self.counter, secrets: ["TOKEN": "one"], workspace: "w", server: "a", version: "1")
 
@@ -50,6 +60,9 @@ struct WarmRealmTests {
     @Test func aPoisonedPrototypeStaysInItsRealmAndGoesWithTheVersion() async throws {
         try await withPool(workers: 1) { pool in
             // given
+            await pool.admitRealm(workspace: "w", server: "a", version: "1")
+            await pool.admitRealm(workspace: "w", server: "b", version: "1")
+            await pool.admitRealm(workspace: "w", server: "a", version: "2")
             let poisoned = await pool.run("Object.prototype.x = 1\nreturn ({}).x", workspace: "w", server: "a", version: "1")
 
             // when
@@ -76,6 +89,7 @@ struct WarmRealmTests {
                 try { ctx.secrets.TOKEN = 'changed' } catch {}
                 return 'kept'
                 """
+            await pool.admitRealm(secrets: ["TOKEN": "sk_test_51BmmFakeRealm"], workspace: "w", server: "a", version: "1")
             _ = await pool.run(keep, arguments: ["n": 1], secrets: ["TOKEN": "sk_test_51BmmFakeRealm"], workspace: "w", server: "a", version: "1")
 
             // when
@@ -95,21 +109,22 @@ struct WarmRealmTests {
             // given
             var quick = SandboxLimits.patient
             quick.cpuMilliseconds = 100
-            _ = await pool.run(Self.counter, limits: quick, workspace: "w", server: "a", version: "1")
+            let count = { await pool.run(Self.counter, limits: quick, workspace: "w", server: "a", version: "1").value }
+            await pool.admitRealm(limits: quick, workspace: "w", server: "a", version: "1")
+            _ = await count()
 
-            // when
+            // when: each failure in the warm realm is followed by calls that build the server's next realm
+            // (the first of them is the server's first call again, in a fresh context) and use it
             let thrown = await pool.run("globalThis.count = 50\nthrow new Error('no')", limits: quick, workspace: "w", server: "a", version: "1")
-            let afterThrow = await pool.run(Self.counter, limits: quick, workspace: "w", server: "a", version: "1")
+            let afterThrow = [await count(), await count(), await count()]
             let runaway = await pool.run("globalThis.count = 50\nwhile (true) {}", limits: quick, workspace: "w", server: "a", version: "1")
-            let afterRunaway = await pool.run(Self.counter, limits: quick, workspace: "w", server: "a", version: "1")
-            let again = await pool.run(Self.counter, limits: quick, workspace: "w", server: "a", version: "1")
+            let afterRunaway = [await count(), await count(), await count()]
 
             // then
             #expect(thrown.failure == .thrown("no"))
-            #expect(afterThrow.value == 1)
+            #expect(afterThrow == [1, 1, 2])
             #expect(runaway.failure == .cpuLimit)
-            #expect(afterRunaway.value == 1)
-            #expect(again.value == 2)
+            #expect(afterRunaway == [1, 1, 2])
         }
     }
 
@@ -118,6 +133,7 @@ struct WarmRealmTests {
             // given: a warm realm whose next call waits forever on a promise chain the CPU watchdog never sees
             var limits = SandboxLimits.patient
             limits.wallMilliseconds = 1000
+            await pool.admitRealm(limits: limits, workspace: "w", server: "a", version: "1")
             _ = await pool.run(Self.counter, limits: limits, workspace: "w", server: "a", version: "1")
 
             // when
@@ -131,14 +147,51 @@ struct WarmRealmTests {
         }
     }
 
+    @Test func aServersFirstCallRunsInAFreshContextAndItsSecondBuildsTheRealmItKeeps() async throws {
+        try await withPool(workers: 1) { pool in
+            // when
+            let calls = [
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+            ]
+
+            // then
+            #expect(calls.map(\.value) == [1, 1, 2])
+        }
+    }
+
+    @Test func aServerSeenOnceBeforeAWindowOfOthersStartsOverAsIfNeverSeen() async throws {
+        try await withPool(workers: 1) { pool in
+            // given: server a once, then as many other servers once each as the pool remembers
+            _ = await pool.run(Self.counter, workspace: "w", server: "a", version: "1")
+            for n in 0..<SandboxPool.admissionWindowPerWorker {
+                #expect(await pool.run("return 0", workspace: "w", server: "other\(n)", version: "1").value == 0)
+            }
+
+            // when
+            let calls = [
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+            ]
+
+            // then: remembered, a would have counted 1, 2, 3
+            #expect(calls.map(\.value) == [1, 1, 2])
+        }
+    }
+
     @Test func withWarmRealmsOffEveryCallGetsAFreshContext() async throws {
         try await withPool(workers: 1, warmRealms: false) { pool in
             // when
-            let first = await pool.run(Self.counter, workspace: "w", server: "a", version: "1")
-            let second = await pool.run(Self.counter, workspace: "w", server: "a", version: "1")
+            let calls = [
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
+            ]
 
-            // then
-            #expect([first, second].map(\.value) == [1, 1])
+            // then: with warm realms on, the third would count 2
+            #expect(calls.map(\.value) == [1, 1, 1])
         }
     }
 
@@ -150,6 +203,7 @@ struct WarmRealmTests {
             let holding = Task { await pool.run("await ctx.fetch('https://a.example/')\nreturn 'held'", fetcher: gate) }
             await gate.waitUntilStarted()
             let tool = "globalThis.count = (globalThis.count ?? 0) + 1\nreturn [count, __bmmTestHooks.processID()]"
+            await pool.admitRealm(workspace: "w", server: "a", version: "1")
             let first = await pool.run(tool, workspace: "w", server: "a", version: "1")
             gate.open()
             _ = await holding.value
