@@ -6,7 +6,7 @@ import requests
 
 PAGES = ["/", "/pricing", "/docs", "/docs/quickstart", "/docs/oauth", "/docs/faq", "/changelog",
          "/security", "/privacy", "/terms", "/agb", "/offline"]
-FILES = ["/sitemap.xml", "/robots.txt", "/search-index.json", "/changelog/feed.xml", "/manifest.webmanifest", "/sw.js"]
+FILES = ["/sitemap.xml", "/robots.txt", "/search-index.json", "/changelog/feed.xml", "/manifest.webmanifest", "/favicon.ico", "/sw.js"]
 
 
 def exported_file(export_dir: pathlib.Path, path: str) -> pathlib.Path:

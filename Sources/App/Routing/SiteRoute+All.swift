@@ -7,7 +7,7 @@ extension SiteRoute {
     static var allShapes: [SiteRoute] {
         let fixed: [SiteRoute] = [
             .home, .pricing, .docsIndex, .docs(path: .key), .changelog, .changelogFeed, .status, .offline, .sitemap,
-            .robots, .searchIndex, .openAPI, .webManifest, .serviceWorker, .asset(.key), .notFoundPage, .healthz, .readyz, .metrics,
+            .robots, .searchIndex, .openAPI, .webManifest, .favicon, .serviceWorker, .asset(.key), .notFoundPage, .healthz, .readyz, .metrics,
             .login, .loginEmail, .loginCheckEmail, .loginSMS, .loginSMSVerify, .magicLink, .logout,
             .devOutbox, .devOutboxJSON, .devReload, .devReloadScript, .dashboard, .settings, .invitation, .admin, .audit,
             .servers, .newServer, .serverDraft(.key), .mcp(.key), .forkWizard, .templates, .adminTemplates,

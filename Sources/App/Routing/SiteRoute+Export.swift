@@ -4,7 +4,7 @@ extension SiteRoute {
     var isExported: Bool {
         switch self {
         case .home, .pricing, .docsIndex, .docs, .changelog, .changelogFeed, .legal, .offline,
-             .sitemap, .robots, .searchIndex, .openAPI, .webManifest, .serviceWorker, .notFoundPage: true
+             .sitemap, .robots, .searchIndex, .openAPI, .webManifest, .favicon, .serviceWorker, .notFoundPage: true
         default: false
         }
     }

@@ -21,6 +21,9 @@ enum SiteRoute: Hashable, Sendable {
     /// The OpenAPI 3.1 document of the API (`Content/openapi.json`).
     case openAPI
     case webManifest
+    /// `/favicon.ico`, which browsers fetch wherever no page names an icon (a JSON or XML file
+    /// opened directly, an image) and feed readers always.
+    case favicon
     case serviceWorker
     /// A fingerprinted file under `/assets/`.
     case asset(Parameter<String>)
@@ -102,6 +105,7 @@ enum SiteRoute: Hashable, Sendable {
         case .searchIndex: parts("search-index.json")
         case .openAPI: parts("openapi.json")
         case .webManifest: parts("manifest.webmanifest")
+        case .favicon: parts("favicon.ico")
         case .serviceWorker: parts("sw.js")
         case .asset(let file): parts("assets", file.catchAll)
         case .notFoundPage: parts("404.html")

@@ -105,6 +105,16 @@ enum SiteFilesController {
         }
     }
 
+    /// The 192-pixel icon in an ICO container (ICO may hold a PNG as it is), so no icon request 404s.
+    static func favicon(_ req: Request) async throws -> Response {
+        guard let icon = req.site.assets.byLogicalPath[Self.faviconSource] else { throw Abort(.notFound) }
+        return try await req.publicFile(.favicon, contentType: "image/vnd.microsoft.icon") {
+            ByteBuffer(bytes: try ICOFile(png: icon.data, side: 192).bytes)
+        }
+    }
+
+    static let faviconSource = "icons/icon-192.png"
+
     /// The worker script with its version and precache list prepended, so a new
     /// deploy (any asset changed) installs a fresh cache.
     static func serviceWorker(_ req: Request) async throws -> Response {
@@ -149,7 +159,7 @@ enum SiteMap {
         routes += SiteRoute.LegalPage.allCases.filter { content.legal[$0] != nil }.map { .legal($0) }
         routes += [.offline, .sitemap, .robots, .searchIndex]
         if content.api != nil { routes.append(.openAPI) }
-        routes += [.webManifest, .serviceWorker]
+        routes += [.webManifest, .favicon, .serviceWorker]
         return routes
     }
 }
@@ -157,12 +167,17 @@ enum SiteMap {
 extension Request {
     /// A generated text file of the public site, cached like public pages.
     func publicFile(_ route: SiteRoute, contentType: String, build: () async throws -> String) async throws -> Response {
+        try await publicFile(route, contentType: contentType) { ByteBuffer(string: try await build()) }
+    }
+
+    /// A generated file of the public site, cached like public pages.
+    func publicFile(_ route: SiteRoute, contentType: String, build: () async throws -> ByteBuffer) async throws -> Response {
         let cache = application.pageCache
         let entry: RenderedPageCache.Entry
         if let cached = cache.page(route.path) {
             entry = cached
         } else {
-            entry = RenderedPageCache.Entry(ByteBuffer(string: try await build()))
+            entry = RenderedPageCache.Entry(try await build())
             cache.store(entry, for: route.path)
         }
         var headers = HTTPHeaders()

@@ -26,6 +26,7 @@ struct SiteRoutes: RouteCollection {
         routes.get(.searchIndex, use: SiteFilesController.searchIndex)
         routes.get(.openAPI, use: SiteFilesController.openAPI)
         routes.get(.webManifest, use: SiteFilesController.webManifest)
+        routes.get(.favicon, use: SiteFilesController.favicon)
         routes.get(.serviceWorker, use: SiteFilesController.serviceWorker)
         routes.get(.asset(.key), use: SiteFilesController.asset)
     }

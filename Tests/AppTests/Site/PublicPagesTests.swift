@@ -190,6 +190,34 @@ struct PublicPagesTests {
         }
     }
 
+    @Test("/favicon.ico is the 192-pixel icon in an ICO container, so no icon request 404s")
+    func favicon() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            // when
+            let response = try await get(app, "/favicon.ico")
+
+            // then: one directory entry, 192 x 192, pointing at the PNG asset's bytes unchanged
+            let bytes = [UInt8](response.body.readableBytesView)
+            let png = try #require(app.publicSite.assets.byLogicalPath["icons/icon-192.png"]).data
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .contentType) == "image/vnd.microsoft.icon")
+            #expect(Array(bytes.prefix(8)) == [0, 0, 1, 0, 1, 0, 192, 192])
+            let size = bytes[14..<18].reversed().reduce(0) { $0 << 8 | Int($1) }
+            let offset = bytes[18..<22].reversed().reduce(0) { $0 << 8 | Int($1) }
+            #expect(size == png.count)
+            #expect(offset == 22)
+            #expect(Data(bytes[offset...]) == png)
+        }
+    }
+
+    @Test("an ICO file takes only a PNG of at most 256 pixels")
+    func icoRefusesWhatItCannotHold() throws {
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+        #expect(try ICOFile(png: png, side: 256).bytes[6] == 0)
+        #expect(throws: ICOFile.Invalid.self) { try ICOFile(png: Data("GIF89a".utf8), side: 16) }
+        #expect(throws: ICOFile.Invalid.self) { try ICOFile(png: png, side: 512) }
+    }
+
     @Test("assets are served under content hashes with a year-long immutable cache")
     func assets() async throws {
         try await withConfiguredApp(try testConfig()) { app in
