@@ -139,7 +139,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The folder map for readers, not a resource.
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "bmm",
