@@ -117,6 +117,16 @@ def test_sign_in_errors(plain, contract):
         expect(contract, client.post(plain + "/v1/auth/sms/verify", json={"phone": phone, "code": wrong}, timeout=10), 400, "wrong_code")
     expect(contract, client.post(plain + "/v1/auth/sms/verify", json={"phone": phone, "code": code}, timeout=10), 429, "too_many_attempts")
 
+    # A code that signed in, submitted again by a second click sent before the first answer arrived: the
+    # second request carries the browser's cookies as they were (the sign-in attempt's, no session yet).
+    again = phone_number()
+    assert client.post(plain + "/v1/auth/sms", json={"phone": again}, timeout=10).status_code == 202
+    code = outbox(plain, again)[0]["body"][:6]
+    before = {"Origin": plain, "Cookie": "; ".join(f"{c.name}={c.value}" for c in client.cookies)}
+    assert client.post(plain + "/v1/auth/sms/verify", json={"phone": again, "code": code}, timeout=10).status_code == 200
+    second = requests.post(plain + "/v1/auth/sms/verify", json={"phone": again, "code": code}, headers=before, timeout=10)
+    expect(contract, second, 400, "code_used")
+
 
 @pytest.mark.parametrize("body, code", [
     ({"name": "", "scopes": ["api"]}, "invalid_name"),

@@ -119,16 +119,28 @@ struct LoginService: Sendable {
             .filter(\.$channel == LoginChallenge.Channel.sms.rawValue)
             .filter(\.$target == phone.e164)
             .filter(\.$attemptHash == SecretToken.sha256(attempt))
-            .filter(\.$consumedAt == nil)
             .filter(\.$expiresAt > now)
             .sort(\.$createdAt, .descending)
             .first()
         else {
             throw try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
         }
+        // The same code submitted again after it signed in (a double click, the back button)
+        // says so, as a used sign-in link does; any other code for a used challenge is no code
+        // at all. Nothing is counted: a used code signs nobody in. A use made meanwhile is
+        // caught below.
+        if challenge.consumedAt != nil {
+            guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {
+                throw try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
+            }
+            throw try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
+        }
         // The try is counted before the code is compared, in one statement: concurrent
         // guesses cannot all read the same count and each get a try (SECURITY.md 36).
         guard let tries = try await claimTry(challenge) else {
+            if try await LoginChallenge.find(challenge.id, on: database)?.consumedAt != nil {
+                throw try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
+            }
             throw try await failure("too_many_attempts", "Too many wrong codes. Request a new code.", channel: "sms", status: .tooManyRequests)
         }
         guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {

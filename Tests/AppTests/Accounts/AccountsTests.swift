@@ -158,16 +158,30 @@ struct AccountsTests {
 
             #expect(try await browser.postJSON("/v1/auth/sms", ["phone": phone]).status == .accepted)
             let fresh = String(try #require(try await latestOutboxBody(app, to: phone)).prefix(6))
+            let attemptCookie = try #require(browser.cookies["bmm_attempt"])
             let verified = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": fresh])
             #expect(verified.status == .ok)
             #expect(browser.sessionCookie != nil)
             let json = try JSONSerialization.jsonObject(with: Data(verified.body.string.utf8)) as? [String: Any]
             #expect((json?["user"] as? [String: Any])?["phone"] as? String == phone)
-            // single use (without the new session, which would need the CSRF header)
+            // single use: a second click sent before the first answer arrived (with the sign-in
+            // attempt's cookie, without the new session, which would need the CSRF header)
             browser.forget("bmm_session")
+            browser.set("bmm_attempt", attemptCookie)
             let again = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": fresh])
             #expect(again.status == .badRequest)
+            #expect(try errorCode(again) == "code_used")
+            #expect(browser.sessionCookie == nil)
+            // any other code for the used one is no code at all, and counts no try
+            let other = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": fresh == "000000" ? "111111" : "000000"])
+            #expect(other.status == .badRequest)
+            #expect(try errorCode(other) == "code_expired")
+            #expect(try await LoginChallenge.query(on: app.db).filter(\.$target == phone).filter(\.$consumedAt != nil).all().map(\.failedAttempts) == [1])
         }
+    }
+
+    private func errorCode(_ response: TestingHTTPResponse) throws -> String? {
+        (try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])?["error"] as? String
     }
 
     @Test("SMS sign-in through the HTML forms: country select + national number, then the code", arguments: TestDatabase.all)
