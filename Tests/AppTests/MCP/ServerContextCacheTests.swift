@@ -107,7 +107,8 @@ struct ServerContextCacheTests {
             var second = Hosting.calculator
             second.slug = "calculator-two"
             let other = try await Hosting.createAndBuild(browser, second)
-            let cache = ServerContextCache(lifetime: .seconds(1))
+            // a window long enough that entries last used before the sleep below still count as in use
+            let cache = ServerContextCache(lifetime: .seconds(1), keepWarm: .seconds(10))
             let first = try #require(try await cache.context(for: id, app: app))
             #expect(try await cache.context(for: other, app: app) != nil)
             try await Task.sleep(for: .milliseconds(1100))
@@ -129,9 +130,11 @@ struct ServerContextCacheTests {
             #expect(try await cache.refresh(on: app.db) == 1)
             #expect(cache.kept(other) == nil)
 
-            // an entry no call used lately is left to its next call's own check
-            let idle = ServerContextCache(lifetime: .seconds(1), keepWarm: .zero)
+            // by default an entry no call used in the last second is left to its next call's own check
+            let idle = ServerContextCache()
             #expect(try await idle.context(for: id, app: app) != nil)
+            #expect(try await idle.refresh(on: app.db) == 1)
+            try await Task.sleep(for: .milliseconds(1100))
             #expect(try await idle.refresh(on: app.db) == 0)
             #expect(idle.kept(id) != nil)
         }
@@ -144,7 +147,12 @@ struct ServerContextCacheTests {
         try await withConfiguredApp(config) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
-            let contexts = app.hosting.contexts
+            // an entry counts as in use for 10 s after its call here, so the wait below needs no calls
+            let contexts = ServerContextCache(lifetime: .seconds(1), keepWarm: .seconds(10))
+            let old = app.hosting
+            app.hosting = HostingEnvironment(sandbox: old.sandbox, egress: old.egress, extraAllowedCIDRs: old.extraAllowedCIDRs,
+                                             limits: old.limits, buildSignal: old.buildSignal, calls: old.calls, contexts: contexts,
+                                             toolLists: old.toolLists, toolCalls: old.toolCalls)
             #expect(try await contexts.context(for: id, app: app) != nil)
             let loaded = try #require(contexts.kept(id)).checkedAt
 
