@@ -50,6 +50,17 @@ function request()
   return prepared[math.random(#prepared)]
 end
 
+-- BENCH_RATE (calls/s over all BENCH_CONNECTIONS connections) paces the load below saturation: each
+-- connection waits a random, exponentially distributed time between a response and its next request, so
+-- latencies measure a call's own time rather than the queue that a saturating closed loop builds.
+local rate, connections = tonumber(os.getenv("BENCH_RATE") or ""), tonumber(os.getenv("BENCH_CONNECTIONS") or "")
+if rate and connections then
+  local mean_ms = connections * 1000 / rate
+  function delay()
+    return math.floor(-math.log(1 - math.random()) * mean_ms)
+  end
+end
+
 function response(status, _, text)
   if status ~= 200 then
     not200 = not200 + 1
