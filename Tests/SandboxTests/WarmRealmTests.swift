@@ -11,6 +11,13 @@ import Testing
 struct WarmRealmTests {
     static let counter = "globalThis.count = (globalThis.count ?? 0) + 1\nreturn count"
 
+    /// Server a's counter, called three times in a row.
+    static func countThrice(_ pool: SandboxPool) async -> [SandboxOutcome] {
+        var calls: [SandboxOutcome] = []
+        for _ in 0..<3 { calls.append(await pool.run(counter, workspace: "w", server: "a", version: "1")) }
+        return calls
+    }
+
     @Test func aGlobalPersistsBetweenCallsOfOneServerVersionAndNeverReachesAnother() async throws {
         try await withPool(workers: 1) { pool in
             // given
@@ -150,11 +157,7 @@ struct WarmRealmTests {
     @Test func aServersFirstCallRunsInAFreshContextAndItsSecondBuildsTheRealmItKeeps() async throws {
         try await withPool(workers: 1) { pool in
             // when
-            let calls = [
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-            ]
+            let calls = await Self.countThrice(pool)
 
             // then
             #expect(calls.map(\.value) == [1, 1, 2])
@@ -170,11 +173,7 @@ struct WarmRealmTests {
             }
 
             // when
-            let calls = [
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-            ]
+            let calls = await Self.countThrice(pool)
 
             // then: remembered, a would have counted 1, 2, 3
             #expect(calls.map(\.value) == [1, 1, 2])
@@ -184,11 +183,7 @@ struct WarmRealmTests {
     @Test func withWarmRealmsOffEveryCallGetsAFreshContext() async throws {
         try await withPool(workers: 1, warmRealms: false) { pool in
             // when
-            let calls = [
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-                await pool.run(Self.counter, workspace: "w", server: "a", version: "1"),
-            ]
+            let calls = await Self.countThrice(pool)
 
             // then: with warm realms on, the third would count 2
             #expect(calls.map(\.value) == [1, 1, 1])
