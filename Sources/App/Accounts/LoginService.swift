@@ -123,7 +123,7 @@ struct LoginService: Sendable {
             .sort(\.$createdAt, .descending)
             .first()
         else {
-            throw try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
+            throw try await codeExpired()
         }
         // The same code submitted again after it signed in (a double click, the back button)
         // says so, as a used sign-in link does; any other code for a used challenge is no code
@@ -131,15 +131,15 @@ struct LoginService: Sendable {
         // caught below.
         if challenge.consumedAt != nil {
             guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {
-                throw try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
+                throw try await codeExpired()
             }
-            throw try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
+            throw try await codeUsed()
         }
         // The try is counted before the code is compared, in one statement: concurrent
         // guesses cannot all read the same count and each get a try (SECURITY.md 36).
         guard let tries = try await claimTry(challenge) else {
             if try await LoginChallenge.find(challenge.id, on: database)?.consumedAt != nil {
-                throw try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
+                throw try await codeUsed()
             }
             throw try await failure("too_many_attempts", "Too many wrong codes. Request a new code.", channel: "sms", status: .tooManyRequests)
         }
@@ -151,7 +151,7 @@ struct LoginService: Sendable {
             throw try await failure("wrong_code", message, channel: "sms")
         }
         guard try await consume(challenge) else {
-            throw try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
+            throw try await codeUsed()
         }
         var signedIn = try await signIn(email: nil, phone: challenge.target)
         signedIn.next = challenge.next
@@ -194,6 +194,14 @@ struct LoginService: Sendable {
             try await audit.record("auth.delivery_failed", metadata: ["reason": error.description])
             throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the message right now. Try again in a minute.")
         }
+    }
+
+    private func codeExpired() async throws -> APIError {
+        try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
+    }
+
+    private func codeUsed() async throws -> APIError {
+        try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
     }
 
     private func failure(_ code: String, _ message: String, channel: String, status: HTTPResponseStatus = .badRequest) async throws -> APIError {
