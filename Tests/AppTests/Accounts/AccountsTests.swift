@@ -170,18 +170,14 @@ struct AccountsTests {
             browser.set("bmm_attempt", attemptCookie)
             let again = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": fresh])
             #expect(again.status == .badRequest)
-            #expect(try errorCode(again) == "code_used")
+            #expect(try AccountDataTests.json(again)["error"] as? String == "code_used")
             #expect(browser.sessionCookie == nil)
             // any other code for the used one is no code at all, and counts no try
             let other = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": fresh == "000000" ? "111111" : "000000"])
             #expect(other.status == .badRequest)
-            #expect(try errorCode(other) == "code_expired")
+            #expect(try AccountDataTests.json(other)["error"] as? String == "code_expired")
             #expect(try await LoginChallenge.query(on: app.db).filter(\.$target == phone).filter(\.$consumedAt != nil).all().map(\.failedAttempts) == [1])
         }
-    }
-
-    private func errorCode(_ response: TestingHTTPResponse) throws -> String? {
-        (try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])?["error"] as? String
     }
 
     @Test("SMS sign-in through the HTML forms: country select + national number, then the code", arguments: TestDatabase.all)

@@ -10,17 +10,11 @@ import VaporTesting
 struct WebhookSignatureTests {
     typealias F = WebhookFixtures
 
-    /// The app's clock stopped at the current second, for tests whose timestamps sit a second from the tolerance.
-    static func freezeClock(_ app: Application) {
-        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        app.clock = AppClock { now }
-    }
-
     @Test("a delivery that Stripe did not sign for this endpoint is refused with 400 and stores nothing", arguments: TestDatabase.all)
     func refusals(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in
             // given: time stands still, so a timestamp 301 s away stays 301 s away however long a loaded machine takes
-            Self.freezeClock(app)
+            app.clock = TestClock().clock
             let workspace = try await F.workspace(app)
             let body = F.subscription("customer.subscription.created", created: F.now(app), customer: workspace.customerID, subscription: "sub_BmmFakeA")
             let tampered = body.replacingOccurrences(of: F.proMonthly, with: F.teamYearly)
@@ -55,7 +49,7 @@ struct WebhookSignatureTests {
     func tolerance(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in
             // given
-            Self.freezeClock(app)
+            app.clock = TestClock().clock
             let workspace = try await F.workspace(app)
             let body = F.subscription("customer.subscription.created", created: F.now(app), customer: workspace.customerID, subscription: "sub_BmmFakeA")
 
