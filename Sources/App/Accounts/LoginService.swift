@@ -125,8 +125,8 @@ struct LoginService: Sendable {
         else {
             throw try await codeExpired()
         }
-        // The same code submitted again after it signed in (a double click, the back button)
-        // says so, as a used sign-in link does; any other code for a used challenge is no code
+        // The same code submitted again from the browser it signed in, by a second click sent
+        // before the first answer came back, says so, as a used sign-in link does; any other code for a used challenge is no code
         // at all. Nothing is counted: a used code signs nobody in. A use made meanwhile is
         // caught below.
         if challenge.consumedAt != nil {
