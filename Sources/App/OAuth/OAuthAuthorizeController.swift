@@ -37,7 +37,11 @@ enum OAuthAuthorizeController {
     }
 
     static func get(_ req: Request) async throws -> Response {
-        let parameters = try req.query.decode(Parameters.self)
+        // A person's browser lands here: a query string Vapor cannot parse (a key such as `a[`)
+        // gets the page a browser can show, never a JSON error chosen by the Accept header.
+        guard let parameters = try? req.query.decode(Parameters.self) else {
+            return try await errorPage(req, unreadable)
+        }
         // A metadata document is fetched only for someone signed in (SECURITY.md 43);
         // a registered client is checked first, so a bad request is explained before sign-in.
         if req.currentUser == nil, OAuthClients.isMetadataURL(parameters.client_id ?? "") {
@@ -59,7 +63,9 @@ enum OAuthAuthorizeController {
     }
 
     static func post(_ req: Request) async throws -> Response {
-        let parameters = try req.content.decode(Parameters.self)
+        guard let parameters = try? req.content.decode(Parameters.self) else {
+            return try await errorPage(req, unreadable)
+        }
         let decision = try? req.content.get(String.self, at: "decision")
         guard let current = req.currentUser else { return try await errorPage(req, "Sign in again to continue.") }
         switch try await check(parameters, req) {
@@ -152,6 +158,8 @@ enum OAuthAuthorizeController {
             ].filter { !($0.0 == "state" && parameters.state == nil) }.map { ConsentView.Field(name: $0.0, value: $0.1) })
         return try await AppShellBuilder.page(req, current, "OAuth/consent", title: "Allow access", active: .servers, view)
     }
+
+    private static let unreadable = "The address that brought you here is damaged and its parameters cannot be read. Start connecting again from your app."
 
     private static func errorPage(_ req: Request, _ message: String) async throws -> Response {
         let site = req.site

@@ -245,6 +245,23 @@ extension OAuthTests {
         }
     }
 
+    @Test("an authorization request whose query string cannot be parsed gets the page, even when JSON is asked for")
+    func unreadableQuery() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            // given: a key with an unclosed bracket, which Vapor's form decoder refuses
+            let path = "/oauth/authorize?response_type=code&a%5Bb=1&client_id=bmmc_x"
+            // when
+            for accept in ["application/json", "text/html", "*/*"] {
+                let page = try await app.testing().sendRequest(.GET, path, headers: ["Accept": accept])
+                // then
+                #expect(page.status == .badRequest, "\(accept)")
+                #expect(page.headers.contentType?.description.hasPrefix("text/html") == true, "\(accept): \(page.body.string)")
+                #expect(page.body.string.contains("parameters cannot be read"))
+                #expect(page.headers.first(name: .location) == nil)
+            }
+        }
+    }
+
     @Test("a client metadata document URL that resolves to a private address is refused on the page", arguments: TestDatabase.all, [
         "https://127.0.0.1/client.json", "https://169.254.169.254/latest/meta-data", "https://localhost:9/client",
     ])
