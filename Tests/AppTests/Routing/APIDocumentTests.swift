@@ -1,4 +1,5 @@
 @testable import App
+import Core
 import Foundation
 import Testing
 import Vapor
@@ -50,6 +51,77 @@ struct APIDocumentTests {
         #expect(unnamed.isEmpty)
         #expect(jsonErrors.count > 100)
         #expect(withoutCodes.isEmpty, "error answers without codes: \(withoutCodes)")
+    }
+
+    @Test("every response link names an operation, fills exactly its path parameters, and reads what the answer and request hold")
+    func linksResolve() throws {
+        // given
+        typealias JSONObject = [String: JSONValue]
+        let text = try String(contentsOfFile: packageRoot + "/Content/" + APIDocument.fileName, encoding: .utf8)
+        let root = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        let paths = try #require(root["paths"]?.objectValue)
+        let schemas = try #require(root["components"]?["schemas"])
+        func pathParameters(_ path: String) -> Set<String> {
+            Set(path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) })
+        }
+        var targets: [String: Set<String>] = [:]
+        for (path, item) in paths {
+            for operation in (item.objectValue ?? JSONObject()).values {
+                if let id = operation["operationId"]?.stringValue { targets[id] = pathParameters(path) }
+            }
+        }
+        // when
+        var links = 0
+        var problems: [String] = []
+        for (path, item) in paths {
+            for (method, operation) in item.objectValue ?? JSONObject() {
+                for (status, response) in operation["responses"]?.objectValue ?? JSONObject() {
+                    let reference = response["content"]?["application/json"]?["schema"]?["$ref"]?.stringValue ?? ""
+                    let properties = schemas[String(reference.split(separator: "/").last ?? "")]?["properties"]?.objectValue ?? JSONObject()
+                    for (name, link) in response["links"]?.objectValue ?? JSONObject() {
+                        links += 1
+                        let label = "\(method.uppercased()) \(path) \(status) → \(name)"
+                        guard let target = link["operationId"]?.stringValue, let wanted = targets[target] else {
+                            problems.append("\(label): no such operation"); continue
+                        }
+                        let given = link["parameters"]?.objectValue ?? JSONObject()
+                        if Set(given.keys) != wanted { problems.append("\(label): gives \(given.keys.sorted()), \(target) takes \(wanted.sorted())") }
+                        for (parameter, expression) in given {
+                            let value = expression.stringValue ?? ""
+                            if value.hasPrefix("$response.body#/") {
+                                if properties[String(value.dropFirst("$response.body#/".count))] == nil {
+                                    problems.append("\(label): \(parameter) reads \(value), which \(reference) does not have")
+                                }
+                            } else if value.hasPrefix("$request.path.") {
+                                if !pathParameters(path).contains(String(value.dropFirst("$request.path.".count))) {
+                                    problems.append("\(label): \(parameter) reads \(value), which \(path) does not have")
+                                }
+                            } else {
+                                problems.append("\(label): \(parameter) is not a response-body or request-path expression")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // then
+        #expect(links >= 12)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("the template categories a request may name are exactly the marketplace's categories")
+    func categoriesMatch() throws {
+        // given
+        let text = try String(contentsOfFile: packageRoot + "/Content/" + APIDocument.fileName, encoding: .utf8)
+        let schemas = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))["components"]?["schemas"])
+        // when
+        let documented = ["PublishTemplate", "TemplateListing"].map { name in
+            (schemas[name]?["properties"]?["category"]?["enum"]?.arrayValue ?? []).compactMap(\.stringValue)
+        }
+        // then
+        for categories in documented {
+            #expect(categories == TemplateCategory.allCases.map(\.rawValue))
+        }
     }
 
     @Test("the API reference page lists every operation from the document")
