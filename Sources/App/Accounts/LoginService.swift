@@ -125,10 +125,10 @@ struct LoginService: Sendable {
         else {
             throw try await codeExpired()
         }
-        // The same code submitted again from the browser it signed in, by a second click sent
-        // before the first answer came back, says so, as a used sign-in link does; any other code for a used challenge is no code
-        // at all. Nothing is counted: a used code signs nobody in. A use made meanwhile is
-        // caught below.
+        // The same code submitted again from the browser it signed in (a second click sent
+        // before the first answer came back) says so, as a used sign-in link does; any other
+        // code for a used challenge is no code at all. Nothing is counted: a used code signs
+        // nobody in. A use made meanwhile is caught below.
         if challenge.consumedAt != nil {
             guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {
                 throw try await codeExpired()

@@ -56,50 +56,27 @@ struct APIDocumentTests {
     @Test("every response link names an operation, fills exactly its path parameters, and reads what the answer and request hold")
     func linksResolve() throws {
         // given
-        typealias JSONObject = [String: JSONValue]
-        let text = try String(contentsOfFile: packageRoot + "/Content/" + APIDocument.fileName, encoding: .utf8)
-        let root = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        let paths = try #require(root["paths"]?.objectValue)
+        let root = try Self.root()
+        let paths = Self.members(root["paths"])
         let schemas = try #require(root["components"]?["schemas"])
-        func pathParameters(_ path: String) -> Set<String> {
-            Set(path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) })
-        }
         var targets: [String: Set<String>] = [:]
         for (path, item) in paths {
-            for operation in (item.objectValue ?? JSONObject()).values {
-                if let id = operation["operationId"]?.stringValue { targets[id] = pathParameters(path) }
+            for operation in Self.members(item).values {
+                if let id = operation["operationId"]?.stringValue { targets[id] = Self.pathParameters(path) }
             }
         }
         // when
         var links = 0
         var problems: [String] = []
         for (path, item) in paths {
-            for (method, operation) in item.objectValue ?? JSONObject() {
-                for (status, response) in operation["responses"]?.objectValue ?? JSONObject() {
+            for (method, operation) in Self.members(item) {
+                for (status, response) in Self.members(operation["responses"]) {
                     let reference = response["content"]?["application/json"]?["schema"]?["$ref"]?.stringValue ?? ""
-                    let properties = schemas[String(reference.split(separator: "/").last ?? "")]?["properties"]?.objectValue ?? JSONObject()
-                    for (name, link) in response["links"]?.objectValue ?? JSONObject() {
+                    let properties = Self.members(schemas[String(reference.split(separator: "/").last ?? "")]?["properties"])
+                    for (name, link) in Self.members(response["links"]) {
                         links += 1
-                        let label = "\(method.uppercased()) \(path) \(status) → \(name)"
-                        guard let target = link["operationId"]?.stringValue, let wanted = targets[target] else {
-                            problems.append("\(label): no such operation"); continue
-                        }
-                        let given = link["parameters"]?.objectValue ?? JSONObject()
-                        if Set(given.keys) != wanted { problems.append("\(label): gives \(given.keys.sorted()), \(target) takes \(wanted.sorted())") }
-                        for (parameter, expression) in given {
-                            let value = expression.stringValue ?? ""
-                            if value.hasPrefix("$response.body#/") {
-                                if properties[String(value.dropFirst("$response.body#/".count))] == nil {
-                                    problems.append("\(label): \(parameter) reads \(value), which \(reference) does not have")
-                                }
-                            } else if value.hasPrefix("$request.path.") {
-                                if !pathParameters(path).contains(String(value.dropFirst("$request.path.".count))) {
-                                    problems.append("\(label): \(parameter) reads \(value), which \(path) does not have")
-                                }
-                            } else {
-                                problems.append("\(label): \(parameter) is not a response-body or request-path expression")
-                            }
-                        }
+                        problems += Self.problems(of: link, named: "\(method.uppercased()) \(path) \(status) → \(name)", targets: targets,
+                                                  body: (reference, Set(properties.keys)), path: path)
                     }
                 }
             }
@@ -109,11 +86,34 @@ struct APIDocumentTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 
+    /// What is wrong with one response link: an unknown operation, path parameters it does not fill
+    /// exactly, or an expression reading a property the response `body` schema lacks or a parameter `path` lacks.
+    private static func problems(of link: JSONValue, named label: String, targets: [String: Set<String>],
+                                 body: (reference: String, properties: Set<String>), path: String) -> [String] {
+        guard let target = link["operationId"]?.stringValue, let wanted = targets[target] else { return ["\(label): no such operation"] }
+        let given = members(link["parameters"])
+        var problems = Set(given.keys) == wanted ? [] : ["\(label): gives \(given.keys.sorted()), \(target) takes \(wanted.sorted())"]
+        for (parameter, expression) in given {
+            let value = expression.stringValue ?? ""
+            if value.hasPrefix("$response.body#/") {
+                if !body.properties.contains(String(value.dropFirst("$response.body#/".count))) {
+                    problems.append("\(label): \(parameter) reads \(value), which \(body.reference) does not have")
+                }
+            } else if value.hasPrefix("$request.path.") {
+                if !pathParameters(path).contains(String(value.dropFirst("$request.path.".count))) {
+                    problems.append("\(label): \(parameter) reads \(value), which \(path) does not have")
+                }
+            } else {
+                problems.append("\(label): \(parameter) is not a response-body or request-path expression")
+            }
+        }
+        return problems
+    }
+
     @Test("the template categories a request may name are exactly the marketplace's categories")
     func categoriesMatch() throws {
         // given
-        let text = try String(contentsOfFile: packageRoot + "/Content/" + APIDocument.fileName, encoding: .utf8)
-        let schemas = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))["components"]?["schemas"])
+        let schemas = try #require(try Self.root()["components"]?["schemas"])
         // when
         let documented = ["PublishTemplate", "TemplateListing"].map { name in
             (schemas[name]?["properties"]?["category"]?["enum"]?.arrayValue ?? []).compactMap(\.stringValue)
@@ -143,6 +143,21 @@ struct APIDocumentTests {
 
     static func document() throws -> APIDocument {
         try APIDocument(text: String(contentsOfFile: packageRoot + "/Content/" + APIDocument.fileName, encoding: .utf8))
+    }
+
+    /// The whole document as JSON, for what `APIDocument` does not model (links, enums).
+    static func root() throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(try document().text.utf8))
+    }
+
+    /// An object's members; none for anything else or nothing.
+    static func members(_ value: JSONValue?) -> [String: JSONValue] {
+        value?.objectValue ?? [:]
+    }
+
+    /// `{server}` and `{build}` in `/v1/servers/{server}/builds/{build}/log`.
+    static func pathParameters(_ path: String) -> Set<String> {
+        Set(path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) })
     }
 
     /// `GET /v1/servers/{}`: path parameters named differently (`:server`, `{server}`) compare equal.
