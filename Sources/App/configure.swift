@@ -85,8 +85,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if config.prunesCallLog {
         app.startCallLogPruning()
     }
-    if config.refreshesServerContexts {
-        app.startServerContextRefresh()
+    if config.readsContextChanges {
+        app.startServerContextFeed()
     }
     // Registered last, so it runs first: connections drain before anything they use stops.
     app.lifecycle.use(GracefulShutdown())

@@ -98,8 +98,8 @@ public struct AppConfig: Sendable {
     public var callLogDays = 30
     /// Whether this process prunes the call log (`serve` only).
     public var prunesCallLog = false
-    /// Whether this process renews its cached server contexts in the background (`serve` only, `ServerContextCache.refresh`).
-    public var refreshesServerContexts = false
+    /// Whether this process reads the change feed into its server context cache (`serve` only, `startServerContextFeed`).
+    public var readsContextChanges = false
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (`BMM_TRUSTED_PROXIES`, CIDRs).
     public var trustedProxies: [CIDR] = []
     /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).

@@ -56,7 +56,7 @@ public struct CommandLineOptions: Sendable, Equatable {
         // Several instances may prune at once (their batches do not conflict); one-off commands never do.
         config.prunesCallLog = command == nil || command == "serve"
         // Only the process answering MCP calls uses the server contexts it would renew.
-        config.refreshesServerContexts = command == nil || command == "serve"
+        config.readsContextChanges = command == nil || command == "serve"
         // Only `serve` watches files: an export must never carry the reload script.
         config.reloadsFiles = config.reloadsFiles && (command == nil || command == "serve")
         if command == "export" {

@@ -7,13 +7,16 @@ import Vapor
 
 /// What a tool call needs about its server (the live version's spec, its secrets, the
 /// plan's limits), kept so a call does not re-read the version, decode the spec and
-/// decrypt the secrets each time. An entry younger than `lifetime` is used as it is;
-/// an older one is checked against the database with one small query (the server's
-/// `Stamp`) and reloaded only when something changed. Changes made through this
-/// instance (build, rollback, secrets, deletion, a template takedown) drop the entry at
-/// once; other instances see them within `lifetime`. So that servers in use never pay that
-/// query on a call, `refresh` (run by `serve` twice per lifetime) checks the stamps of every
-/// entry used lately in a few batched queries and renews the ones that still match.
+/// decrypt the secrets each time. Changes made through this instance (build, rollback,
+/// secrets, deletion, a template takedown) drop the entry at once. Changes made anywhere
+/// reach every instance through the change feed (`ContextChangeFeed`), which `serve` reads
+/// twice per `lifetime` (`startServerContextFeed`): each read drops the entries it names
+/// and then vouches for every other entry as of the moment it began. So an entry is used
+/// as it is while it or the last read is younger than `lifetime`, and no call waits on the
+/// database however many servers are called; another instance's change is seen within
+/// `lifetime`. Without a recent read (the feed not running, the database away) an entry
+/// older than `lifetime` is checked with one small query (the server's `Stamp`) and
+/// reloaded only when something changed.
 final class ServerContextCache: Sendable {
     struct Entry: Sendable {
         let server: HostedServer
@@ -24,8 +27,9 @@ final class ServerContextCache: Sendable {
         let secrets: [String: String]
         let plan: Plan
         let stamp: Stamp
+        /// When the database last confirmed the entry itself (the start of its load or stamp check).
         var checkedAt: ContinuousClock.Instant
-        /// When a call last used the entry; `refresh` renews only entries used within `keepWarm`.
+        /// When a call last used the entry; the least recently used go first when the cache is full.
         var lastUsed: ContinuousClock.Instant
     }
 
@@ -45,58 +49,69 @@ final class ServerContextCache: Sendable {
         var isTemplateTakenDown: Bool { templateStatus == Template.Status.takedown.rawValue }
     }
 
-    private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
+    private struct State {
+        var entries: [UUID: Entry] = [:]
+        /// The start of the first feed read of the current unbroken run of reads; entries
+        /// confirmed before it are not vouched for by the feed (it may have missed their changes).
+        var feedOrigin: ContinuousClock.Instant?
+        /// The start of the last feed read applied; every change committed before it was dropped.
+        var feedConfirmed: ContinuousClock.Instant?
+        /// Counts drops, so a load that overlapped one (and may have read what was dropped) is not kept.
+        var drops = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
     let lifetime: Duration
-    /// Entries kept at most; beyond it the longest-unchecked tenth is dropped.
+    /// Entries kept at most; beyond it the least recently used tenth is dropped.
     let capacity: Int
 
-    /// How long after its last call `refresh` keeps renewing an entry. Renewing costs a row of a
-    /// batched stamp query per entry twice per `lifetime`; a call to an entry not renewed pays one
-    /// small stamp query of its own. A window of one second renews every server called at least once
-    /// a second and costs at most two rows per call however many servers there are. Longer windows
-    /// renewed servers called now and then many times per call (over 10,000 servers called at random,
-    /// 10 s renewed each about 11 times per call, 120 s about 30), and those bursts of batched queries
-    /// doubled the p99 of random calls paced at 600 calls/s (README, issue 18).
-    let keepWarm: Duration
-
-    init(lifetime: Duration = .seconds(1), capacity: Int = 50_000, keepWarm: Duration = .seconds(1)) {
+    init(lifetime: Duration = .seconds(1), capacity: Int = 50_000) {
         self.lifetime = lifetime
         self.capacity = capacity
-        self.keepWarm = keepWarm
     }
 
     func invalidate(_ server: UUID) {
-        entries.withLockedValue { $0[server] = nil }
+        state.withLockedValue { state in
+            state.drops += 1
+            state.entries[server] = nil
+        }
     }
 
-    var count: Int { entries.withLockedValue { $0.count } }
+    var count: Int { state.withLockedValue { $0.entries.count } }
 
     /// The entry kept for `server`, as it is (for tests and diagnostics; calls use `context`).
     func kept(_ server: UUID) -> Entry? {
-        entries.withLockedValue { $0[server] }
+        state.withLockedValue { $0.entries[server] }
     }
 
-    /// The server and its live context, or nil when it has no live version. An entry older
-    /// than `maxAge` (default: the lifetime) is checked first; `.zero` always checks.
+    /// The server and its live context, or nil when it has no live version. An entry neither
+    /// confirmed nor vouched for by the feed within `maxAge` (default: the lifetime) is checked
+    /// first; `.zero` always checks.
     func context(for id: UUID, app: Application, maxAge: Duration? = nil) async throws -> Entry? {
         let now = ContinuousClock.now
-        let cached = entries.withLockedValue { entries -> Entry? in
-            guard let index = entries.index(forKey: id) else { return nil }
-            entries.values[index].lastUsed = now
-            return entries.values[index]
+        let (cached, isCurrent, drops) = state.withLockedValue { state -> (Entry?, Bool, Int) in
+            guard let index = state.entries.index(forKey: id) else { return (nil, false, state.drops) }
+            state.entries.values[index].lastUsed = now
+            let entry = state.entries.values[index]
+            var confirmed = entry.checkedAt
+            if let origin = state.feedOrigin, let vouched = state.feedConfirmed, origin <= entry.checkedAt {
+                confirmed = max(confirmed, vouched)
+            }
+            return (entry, now - confirmed < maxAge ?? lifetime, state.drops)
         }
-        if let cached, now - cached.checkedAt < maxAge ?? lifetime {
+        if let cached, isCurrent {
             return cached
         }
         // The stamp is read before anything else, so a change made while loading shows up
         // as a mismatch at the next check rather than being missed.
+        let asked = ContinuousClock.now
         guard let stamp = try await Self.stamp(of: id, on: app.db), stamp.activeVersionID != nil else {
             invalidate(id)
             return nil
         }
         if var cached, cached.stamp == stamp {
-            cached.checkedAt = .now
-            store(cached)
+            cached.checkedAt = asked
+            store(cached, unlessDroppedSince: drops)
             return cached
         }
         guard let server = try await HostedServer.find(id, on: app.db) else {
@@ -109,19 +124,59 @@ final class ServerContextCache: Sendable {
         }
         let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: server.$organization.id)
         let entry = Entry(server: server, versionID: versionID, versionNumber: version.number, spec: try SpecJSON.decode(version.specJSON), secrets: secrets,
-                          plan: app.config.plans.plan(stored: stamp.planID, override: stamp.planOverride), stamp: stamp, checkedAt: .now,
+                          plan: app.config.plans.plan(stored: stamp.planID, override: stamp.planOverride), stamp: stamp, checkedAt: asked,
                           lastUsed: .now)
-        store(entry)
+        store(entry, unlessDroppedSince: drops)
         return entry
     }
 
-    private func store(_ entry: Entry) {
-        entries.withLockedValue { entries in
-            if entries[entry.server.id!] == nil, entries.count >= capacity {
-                let oldest = entries.values.sorted { $0.checkedAt < $1.checkedAt }.prefix(max(1, capacity / 10))
-                for old in oldest { entries[old.server.id!] = nil }
+    /// Keeps `entry` unless something was dropped since its load began: the load may have read
+    /// what that drop was about before it changed, and the feed has already moved past it.
+    private func store(_ entry: Entry, unlessDroppedSince drops: Int) {
+        let capacity = capacity
+        state.withLockedValue { state in
+            guard state.drops == drops else { return }
+            if state.entries[entry.server.id!] == nil, state.entries.count >= capacity {
+                let oldest = state.entries.values.sorted { $0.lastUsed < $1.lastUsed }.prefix(max(1, capacity / 10))
+                for old in oldest { state.entries[old.server.id!] = nil }
             }
-            entries[entry.server.id!] = entry
+            state.entries[entry.server.id!] = entry
+        }
+    }
+
+    /// A new run of feed reads begins (the first, or after a gap the feed may not cover):
+    /// entries confirmed before `origin` are left to their own checks until confirmed again.
+    func feedBegan(at origin: ContinuousClock.Instant) {
+        state.withLockedValue { state in
+            state.feedOrigin = origin
+            state.feedConfirmed = nil
+        }
+    }
+
+    /// Applies a feed read that began at `started`: drops what changed, then vouches for the
+    /// rest as of `started`. Returns how many entries were dropped.
+    @discardableResult
+    func apply(_ changes: ContextChangeFeed.Changes, readAt started: ContinuousClock.Instant) -> Int {
+        state.withLockedValue { state in
+            var dropped = 0
+            if !changes.isEmpty {
+                state.drops += 1
+                let before = state.entries.count
+                if changes.overflowed {
+                    state.entries.removeAll()
+                } else {
+                    for server in changes.servers { state.entries[server] = nil }
+                    if !changes.organizations.isEmpty {
+                        state.entries = state.entries.filter { !changes.organizations.contains($0.value.server.$organization.id) }
+                    }
+                }
+                dropped = before - state.entries.count
+            }
+            // A read that began before the run's origin vouches for nothing (`feedBegan`).
+            if let origin = state.feedOrigin, origin <= started {
+                state.feedConfirmed = max(state.feedConfirmed ?? started, started)
+            }
+            return dropped
         }
     }
 
@@ -155,51 +210,6 @@ final class ServerContextCache: Sendable {
             stamps[try row.decode(column: "id", as: UUID.self)] = try Stamp(row: row)
         }
         return stamps
-    }
-}
-
-extension ServerContextCache {
-    /// Entries renewed per `refresh` at most, the most recently used first.
-    static let refreshLimit = 20_000
-    /// Servers per stamp query: well inside SQLite's and PostgreSQL's bind limits.
-    static let refreshBatch = 500
-
-    /// Checks the stamp of every entry used within `keepWarm` and renews (`checkedAt`) each one
-    /// that still matches; one whose server changed or is gone is dropped, so its next call
-    /// reloads it. Renewal dates from before the query, so no entry is trusted for longer than
-    /// `lifetime` after the database last confirmed it. Returns how many entries were renewed.
-    @discardableResult
-    func refresh(on database: any Database) async throws -> Int {
-        let started = ContinuousClock.now
-        // Only ids, stamps and times are copied under the lock; sorting (rarely needed) happens outside it.
-        var due = entries.withLockedValue { entries in
-            entries.values.compactMap { entry in
-                started - entry.lastUsed < keepWarm ? (id: entry.server.id!, stamp: entry.stamp, lastUsed: entry.lastUsed) : nil
-            }
-        }
-        if due.count > Self.refreshLimit {
-            due = Array(due.sorted { $0.lastUsed > $1.lastUsed }.prefix(Self.refreshLimit))
-        }
-        var renewed = 0
-        var start = due.startIndex
-        while start < due.endIndex, !Task.isCancelled {
-            let batch = due[start..<min(start + Self.refreshBatch, due.endIndex)]
-            start = batch.endIndex
-            let current = try await Self.stamps(of: batch.map(\.id), on: database)
-            entries.withLockedValue { entries in
-                for (id, stamp, _) in batch {
-                    // Replaced or dropped while the query ran: that entry speaks for itself.
-                    guard let index = entries.index(forKey: id), entries.values[index].stamp == stamp else { continue }
-                    if let fresh = current[id], fresh == stamp, fresh.activeVersionID != nil {
-                        entries.values[index].checkedAt = max(entries.values[index].checkedAt, started)
-                        renewed += 1
-                    } else {
-                        entries.remove(at: index)
-                    }
-                }
-            }
-        }
-        return renewed
     }
 }
 

@@ -33,5 +33,6 @@ enum Migrations {
         AddOrganizationBilling(),
         CreateToolCallDays(),
         IndexToolCallsByTime(),
+        CreateContextChanges(),
     ]
 }

@@ -99,70 +99,37 @@ struct ServerContextCacheTests {
         }
     }
 
-    @Test("a refresh renews the entries in use in one batch, drops those whose server changed or went, and leaves idle ones alone", arguments: TestDatabase.all)
-    func refresh(database: TestDatabase) async throws {
-        try await withConfiguredApp(try testConfig(database: database)) { app in
-            let (browser, _) = try await AccountDataTests.signedIn(app)
-            let id = try await Hosting.createAndBuild(browser)
-            var second = Hosting.calculator
-            second.slug = "calculator-two"
-            let other = try await Hosting.createAndBuild(browser, second)
-            // a window long enough that entries last used before the sleep below still count as in use
-            let cache = ServerContextCache(lifetime: .seconds(1), keepWarm: .seconds(10))
-            let first = try #require(try await cache.context(for: id, app: app))
-            #expect(try await cache.context(for: other, app: app) != nil)
-            try await Task.sleep(for: .milliseconds(1100))
-
-            // when both entries, now stale, are renewed
-            #expect(try await cache.refresh(on: app.db) == 2)
-
-            // then a call trusts the renewed entry without asking: a change it would have seen stays unseen
-            try await ServerSecrets(database: app.db, box: app.secretBox)
-                .replace("API_KEY", value: "behind-the-cache", server: id, organization: first.server.$organization.id, now: Date())
-            #expect(try await cache.context(for: id, app: app)?.secrets == [:])
-            // until the next refresh notices the changed stamp and drops the entry, which the next call reloads
-            #expect(try await cache.refresh(on: app.db) == 1)
-            #expect(cache.kept(id) == nil && cache.kept(other) != nil)
-            #expect(try await cache.context(for: id, app: app)?.secrets == ["API_KEY": "behind-the-cache"])
-
-            // a deleted server's entry goes too
-            try await #require(try await HostedServer.find(other, on: app.db)).delete(on: app.db)
-            #expect(try await cache.refresh(on: app.db) == 1)
-            #expect(cache.kept(other) == nil)
-
-            // by default an entry no call used in the last second is left to its next call's own check
-            let idle = ServerContextCache()
-            #expect(try await idle.context(for: id, app: app) != nil)
-            #expect(try await idle.refresh(on: app.db) == 1)
-            try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await idle.refresh(on: app.db) == 0)
-            #expect(idle.kept(id) != nil)
-        }
-    }
-
-    @Test("serve renews the contexts in use in the background, so an entry in use never goes stale")
-    func backgroundRefresh() async throws {
+    @Test("serve reads the change feed in the background: an idle entry stays trusted without a check, and a change made straight in the database drops it within a lifetime")
+    func backgroundFeed() async throws {
         var config = try testConfig()
-        config.refreshesServerContexts = true
+        config.readsContextChanges = true
         try await withConfiguredApp(config) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Hosting.createAndBuild(browser)
-            // an entry counts as in use for 10 s after its call here, so the wait below needs no calls
-            let contexts = ServerContextCache(lifetime: .seconds(1), keepWarm: .seconds(10))
+            let contexts = ServerContextCache(lifetime: .seconds(1))
             let old = app.hosting
             app.hosting = HostingEnvironment(sandbox: old.sandbox, egress: old.egress, extraAllowedCIDRs: old.extraAllowedCIDRs,
                                              limits: old.limits, buildSignal: old.buildSignal, calls: old.calls, contexts: contexts,
                                              toolLists: old.toolLists, toolCalls: old.toolCalls)
-            #expect(try await contexts.context(for: id, app: app) != nil)
-            let loaded = try #require(contexts.kept(id)).checkedAt
+            // the feed vouches for entries loaded after its first read into this cache, half a lifetime away at most
+            try await Task.sleep(for: contexts.lifetime / 2 + .milliseconds(200))
+            let first = try #require(try await contexts.context(for: id, app: app))
 
-            // when more than a lifetime passes without a call
+            // when more than a lifetime passes without a call or a change
             try await Task.sleep(for: contexts.lifetime + .milliseconds(600))
 
-            // then the entry was renewed meanwhile and is still within its lifetime
-            let kept = try #require(contexts.kept(id))
-            #expect(kept.checkedAt > loaded)
-            #expect(ContinuousClock.now - kept.checkedAt < contexts.lifetime)
+            // then the feed vouched for the entry meanwhile: the call uses it without checking its stamp
+            #expect(try await contexts.context(for: id, app: app)?.checkedAt == first.checkedAt)
+
+            // when another instance writes a secret (only the database changes)
+            try await ServerSecrets(database: app.db, box: app.secretBox)
+                .replace("API_KEY", value: "from-elsewhere", server: id, organization: first.server.$organization.id, now: Date())
+
+            // then within a lifetime the feed has dropped the entry and a call reads the secret
+            let deadline = ContinuousClock.now + contexts.lifetime + .milliseconds(200)
+            while contexts.kept(id) != nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(contexts.kept(id) == nil)
+            #expect(try await contexts.context(for: id, app: app)?.secrets == ["API_KEY": "from-elsewhere"])
         }
     }
 
