@@ -77,7 +77,17 @@ final class ServerContextCache: Sendable {
         }
     }
 
+    /// Drops the entry of a server the database says is gone or not live. Unlike `invalidate`,
+    /// this tells concurrent loads nothing: nothing changed, and anyone may ask for a server
+    /// that does not exist as often as they like, which must not stop other entries being kept.
+    private func forget(_ server: UUID) {
+        state.withLockedValue { _ = $0.entries.removeValue(forKey: server) }
+    }
+
     var count: Int { state.withLockedValue { $0.entries.count } }
+
+    /// How many drops loads have had to respect so far (for tests).
+    var dropCount: Int { state.withLockedValue { $0.drops } }
 
     /// The entry kept for `server`, as it is (for tests and diagnostics; calls use `context`).
     func kept(_ server: UUID) -> Entry? {
@@ -106,7 +116,7 @@ final class ServerContextCache: Sendable {
         // as a mismatch at the next check rather than being missed.
         let asked = ContinuousClock.now
         guard let stamp = try await Self.stamp(of: id, on: app.db), stamp.activeVersionID != nil else {
-            invalidate(id)
+            forget(id)
             return nil
         }
         if var cached, cached.stamp == stamp {
@@ -115,11 +125,11 @@ final class ServerContextCache: Sendable {
             return cached
         }
         guard let server = try await HostedServer.find(id, on: app.db) else {
-            invalidate(id)
+            forget(id)
             return nil
         }
         guard let versionID = server.activeVersionID, let version = try await ServerVersion.find(versionID, on: app.db) else {
-            invalidate(id)
+            forget(id)
             return nil
         }
         let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: server.$organization.id)

@@ -210,6 +210,11 @@ struct ContextChangeFeedTests {
             #expect(cache.apply(ContextChangeFeed.Changes(organizations: [organization]), readAt: .now) == 2)
             #expect(cache.count == 0)
 
+            // asking for a server that does not exist drops nothing loads must respect: anyone can ask, as often as they like
+            let drops = cache.dropCount
+            #expect(try await cache.context(for: UUID(), app: app) == nil)
+            #expect(cache.dropCount == drops)
+
             // a read that overflowed drops everything
             #expect(try await cache.context(for: id, app: app) != nil)
             #expect(cache.apply(ContextChangeFeed.Changes(overflowed: true), readAt: .now) == 1)
