@@ -105,15 +105,15 @@ struct StripeErrorTests {
 
     @Test("a refused connection is unreachable, without the URL or key in the error")
     func connectionRefused() async throws {
-        // given a port nothing listens on any more
-        let server = try await FakeStripeServer.start()
-        let base = server.baseURL
-        await server.stop()
+        // given a port that refuses connections
+        let refusing = try RefusingPort()
+        let base = refusing.baseURL
         let http = HTTPClient()
         let client = try StripeClient(httpClient: http, secretKey: FakeStripe.secretKey, baseURL: base)
         // when it is called
         let error = await stripeError { _ = try await client.subscription(id: "sub_seeded") }
         try await http.shutdown()
+        withExtendedLifetime(refusing) {}
         // then
         #expect(error == .unreachable)
         expectLogSafe(error, hiding: [FakeStripe.secretKey, base])

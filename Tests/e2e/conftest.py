@@ -96,9 +96,10 @@ class DocumentAwareErrors(ErrorHandler):
     """Selenium's error handler, but a node of a page being torn down is a stale element.
 
     Asked about an element while the page reloads or navigates, chromedriver sometimes answers
-    with an inspector error ("Node with given id does not belong to the document") instead of a
-    stale reference. It means the same thing, and Selenium's waits already retry on a stale
-    reference, so every wait in the suite rides out a reload instead of failing on timing.
+    with an inspector error ("Node with given id does not belong to the document") or says the
+    command was "aborted by navigation" instead of a stale reference. Both mean the same thing,
+    and Selenium's waits already retry on a stale reference (or, waiting for staleness, stop),
+    so every wait in the suite rides out a reload instead of failing on timing.
     """
 
     def check_response(self, response):
@@ -107,7 +108,7 @@ class DocumentAwareErrors(ErrorHandler):
         except StaleElementReferenceException:
             raise
         except WebDriverException as error:
-            if "does not belong to the document" in (error.msg or ""):
+            if any(sign in (error.msg or "") for sign in ("does not belong to the document", "aborted by navigation")):
                 raise StaleElementReferenceException(error.msg) from error
             raise
 
