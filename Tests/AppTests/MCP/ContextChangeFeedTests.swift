@@ -148,14 +148,20 @@ struct ContextChangeFeedTests {
         guard let postgres = TestDatabase.all.first(where: { if case .postgres = $0 { true } else { false } }) else { return }
         try await withConfiguredApp(try testConfig(database: postgres)) { app in
             let (slow, quick, organization) = try await Self.twoServers(app)
-            var feed = ContextChangeFeed(database: try Self.sql(app))
+            // The pool keeps one connection per event loop: the open transaction holds one loop's, and
+            // everything else goes through another loop's, or it would wait for the transaction to end.
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            try #require(loops.count >= 2, "needs two event loops")
+            let holding = try #require(app.databases.database(.psql, logger: app.logger, on: loops[0]))
+            let other = try #require(app.databases.database(.psql, logger: app.logger, on: loops[1]))
+            var feed = ContextChangeFeed(database: try #require(other as? any SQLDatabase))
             try await feed.begin()
 
             // given a transaction that wrote a change first and stays open
             let (wrote, wroteSignal) = AsyncStream<Void>.makeStream()
             let (release, releaseSignal) = AsyncStream<Void>.makeStream()
             let open = Task {
-                try await app.db.transaction { tx in
+                try await holding.transaction { tx in
                     try await ServerSecrets(database: tx, box: app.secretBox)
                         .replace("A", value: "slow", server: slow, organization: organization, now: Date())
                     wroteSignal.yield()
@@ -165,7 +171,7 @@ struct ContextChangeFeedTests {
             for await _ in wrote { break }
 
             // when a later change commits, and the feed is read
-            try await ServerSecrets(database: app.db, box: app.secretBox)
+            try await ServerSecrets(database: other, box: app.secretBox)
                 .replace("A", value: "quick", server: quick, organization: organization, now: Date())
             let before = try await feed.poll()
             #expect(before.servers.contains(quick) && !before.servers.contains(slow), "not committed yet")
