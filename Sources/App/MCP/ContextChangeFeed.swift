@@ -53,17 +53,13 @@ struct ContextChangeFeed {
         let rows: [any SQLRow]
         switch cursor {
         case .row(let last):
-            rows = try await database.raw("""
-                SELECT id, server_id, organization_id FROM context_changes WHERE id > \(bind: last) ORDER BY id LIMIT \(literal: Self.pollLimit)
-                """).all()
+            rows = try await database.raw(Self.rowQuery(after: last)).all()
             self.cursor = .row(try rows.last?.decode(column: "id", as: Int64.self) ?? last)
         case .transaction(let since):
             // The horizon is read first: a transaction still running then has an id at or
             // above it, so it is read again by the next poll however late it commits.
             let next = try await horizon()
-            rows = try await database.raw("""
-                SELECT server_id, organization_id FROM context_changes WHERE txid >= CAST(\(bind: since) AS xid8) LIMIT \(literal: Self.pollLimit)
-                """).all()
+            rows = try await database.raw(Self.transactionQuery(since: since)).all()
             self.cursor = .transaction(next)
         }
         changes.overflowed = rows.count >= Self.pollLimit
@@ -72,6 +68,16 @@ struct ContextChangeFeed {
             if let organization = try row.decode(column: "organization_id", as: UUID?.self) { changes.organizations.insert(organization) }
         }
         return changes
+    }
+
+    /// A SQLite read: the rows after the cursor's id. The index test plans this same statement.
+    static func rowQuery(after last: Int64) -> SQLQueryString {
+        "SELECT id, server_id, organization_id FROM context_changes WHERE id > \(bind: last) ORDER BY id LIMIT \(literal: pollLimit)"
+    }
+
+    /// A PostgreSQL read: the rows of transactions at or above the last horizon. The index test plans it too.
+    static func transactionQuery(since horizon: String) -> SQLQueryString {
+        "SELECT server_id, organization_id FROM context_changes WHERE txid >= CAST(\(bind: horizon) AS xid8) LIMIT \(literal: pollLimit)"
     }
 
     /// Forgets changes older than `cutoff`; no reader looks that far back (`ServerContextFeed`).

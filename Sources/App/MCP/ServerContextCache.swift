@@ -192,34 +192,21 @@ final class ServerContextCache: Sendable {
 
     /// What a call's check reads of its server; the index test plans this same statement.
     static func stampQuery(of server: UUID) -> SQLQueryString {
-        stampsQuery(of: [server])
-    }
-
-    static func stamp(of server: UUID, on database: any Database) async throws -> Stamp? {
-        try await stamps(of: [server], on: database)[server]
-    }
-
-    /// The stamps of several servers in one statement, each with its server's id.
-    static func stampsQuery(of servers: [UUID]) -> SQLQueryString {
         """
-        SELECT s.id, s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
+        SELECT s.active_version_id, o.plan, o.plan_override, o.quota_period_start,
                (SELECT COUNT(*) FROM server_secrets x WHERE x.server_id = s.id) AS secret_count,
                (SELECT MAX(x.updated_at) FROM server_secrets x WHERE x.server_id = s.id) AS secrets_updated_at,
                t.status AS template_status
         FROM servers s JOIN organizations o ON o.id = s.organization_id
         LEFT JOIN templates t ON t.id = s.template_id
-        WHERE s.id IN (\(binds: servers))
+        WHERE s.id = \(bind: server)
         """
     }
 
-    /// Servers missing from the answer no longer exist.
-    static func stamps(of servers: [UUID], on database: any Database) async throws -> [UUID: Stamp] {
-        guard let sql = database as? any SQLDatabase, !servers.isEmpty else { return [:] }
-        var stamps: [UUID: Stamp] = [:]
-        for row in try await sql.raw(stampsQuery(of: servers)).all() {
-            stamps[try row.decode(column: "id", as: UUID.self)] = try Stamp(row: row)
-        }
-        return stamps
+    /// The server's stamp, or nil when it no longer exists.
+    static func stamp(of server: UUID, on database: any Database) async throws -> Stamp? {
+        guard let sql = database as? any SQLDatabase else { return nil }
+        return try await sql.raw(stampQuery(of: server)).first().map(Stamp.init(row:))
     }
 }
 
