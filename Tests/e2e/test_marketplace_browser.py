@@ -8,6 +8,8 @@ import sys
 import pytest
 import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import BINARY, ROOT, free_port, make_browser, screenshot, wait_for
 
@@ -81,6 +83,8 @@ def test_tabs_search_and_pages_work_without_javascript(phone390_without_js, mark
     box = driver.find_element(By.ID, "templates-q")
     box.send_keys("weather")
     box.submit()
+    # submit() returns before the results page has replaced this one (a click waits for it; a submit does not)
+    WebDriverWait(driver, 20).until(EC.staleness_of(box))
     assert "q=weather" in driver.current_url and "sort=newest" in driver.current_url
     cards = driver.find_elements(By.CSS_SELECTOR, ".template-card")
     listed = requests.get(base + "/v1/templates?sort=newest&q=weather", timeout=10).json()["templates"]
