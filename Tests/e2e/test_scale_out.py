@@ -449,29 +449,43 @@ def test_a_tool_list_change_reaches_listeners_on_both_instances(cluster, hosted)
     server = Hosted(cluster.base, weather.session, weather.token, weather.id, weather.endpoint)
     listener, ready = listen("mcp2", weather)  # the 2026-07-28 `subscriptions/listen` stream
     assert ready["protocol_version"] == "2026-07-28", ready
-    heard = [[], []]
-    sessions = [initialize(server)[0] for _ in heard]
-    opened = [threading.Event() for _ in heard]
+    heard = []
 
-    def stream(index):
-        headers = {**server.auth, "Accept": "text/event-stream", "Mcp-Session-Id": sessions[index],
+    def stream(session, methods, opened):
+        headers = {**server.auth, "Accept": "text/event-stream", "Mcp-Session-Id": session,
                    "MCP-Protocol-Version": "2025-11-25"}
         with requests.get(server.endpoint, headers=headers, stream=True, timeout=60) as response:
             assert response.status_code == 200
-            opened[index].set()
+            opened.set()
             for line in response.iter_lines(decode_unicode=True):
                 if line.startswith("data:"):
-                    heard[index].append(json.loads(line.split(":", 1)[1])["method"])
-                    if heard[index][-1] == "notifications/tools/list_changed":
+                    methods.append(json.loads(line.split(":", 1)[1])["method"])
+                    if methods[-1] == "notifications/tools/list_changed":
                         return
 
-    # Opened one after the other, round robin puts the two 2025 GET streams on different
-    # instances, so whichever instance the change goes through, one stream is on the other.
-    readers = []
-    for index in range(2):
-        readers.append(threading.Thread(target=stream, args=(index,), daemon=True))
+    def gets():
+        """GET /mcp/:server lines per instance; an instance logs a stream's line when its
+        headers go out, so a new line says where the stream just opened lives."""
+        return [sum(1 for line in instance.text().splitlines()
+                    for match in [REQUEST_LINE.search(line)] if match and match.group(1) == "GET" and match.group(2) == "/mcp/:server")
+                for instance in cluster.web]
+
+    # Round robin usually puts two streams opened one after the other on different instances,
+    # but any request in between (the listener's own) shifts it; so streams are opened until
+    # each instance holds one, and the change must reach every one of them.
+    readers, holding = [], set()
+    while len(holding) < len(cluster.web) and len(readers) < 8:
+        before = gets()
+        methods, opened = [], threading.Event()
+        heard.append(methods)
+        readers.append(threading.Thread(target=stream, args=(initialize(server)[0], methods, opened), daemon=True))
         readers[-1].start()
-        assert opened[index].wait(10)
+        assert opened.wait(10)
+        deadline = time.monotonic() + 5
+        while gets() == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        holding |= {index for index, (a, b) in enumerate(zip(before, gets())) if b > a}
+    assert len(holding) == len(cluster.web), f"{len(readers)} streams all opened on instances {holding}"
     weather.change()  # a second version, asked for and built through the pages
     for reader in readers:
         reader.join(40)
