@@ -25,6 +25,12 @@ struct FrameChannel {
         return payload
     }
 
+    /// Whether the parent has written something not yet read (a zero-timeout poll).
+    func hasInput() -> Bool {
+        var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
+    }
+
     func writeFrame(_ json: String) {
         var bytes = Array(json.utf8)
         let length = bytes.count

@@ -35,6 +35,14 @@ enum TestHooks {
         withJSString("__bmmTestHooks") { JSObjectSetProperty(context, JSContextGetGlobalObject(context), $0, hooks, 0, nil) }
     }
 
+    /// `__bmmTestHooks.preparedAhead` is true in a realm the worker built while idle.
+    static func markPreparedAhead(_ context: JSGlobalContextRef) {
+        let global = JSContextGetGlobalObject(context)
+        guard let hooks = withJSString("__bmmTestHooks", { JSObjectGetProperty(context, global, $0, nil) }).flatMap({ JSValueToObject(context, $0, nil) })
+        else { return }
+        withJSString("preparedAhead") { JSObjectSetProperty(context, hooks, $0, JSValueMakeBoolean(context, true), 0, nil) }
+    }
+
     private static func errnoName(_ code: Int32) -> String {
         switch code {
         case EACCES: "EACCES"

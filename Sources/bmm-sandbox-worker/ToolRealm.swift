@@ -11,7 +11,7 @@ final class ToolRealm {
     /// The key's UTF-16 units. Texts from a request are copied, never kept as JSStringRefs:
     /// JavaScriptCore shares a copied string's storage with the request's heap, and a worker
     /// that kept short ones (which the JSON parser atomizes) across requests crashed.
-    let key: [UInt16]?
+    private(set) var key: [UInt16]?
     let start: JSObjectRef
     let isWholeBody: JSObjectRef
     /// The runtime's handle on the worker; it points at the running call's session only
@@ -62,6 +62,12 @@ final class ToolRealm {
         self.isWholeBody = isWholeBody
         // Held only from Swift between calls: protected from the collector until discarded.
         for object in [host, start, isWholeBody] { JSValueProtect(realm.context, object) }
+    }
+
+    /// A spare built ahead serves `key` from now on (nil: one call or compile check).
+    func claim(_ key: JSStringRef?) {
+        self.key = key.map(utf16Units)
+        lastUsed = monotonicSeconds()
     }
 
     func holds(_ other: JSStringRef) -> Bool {

@@ -4,7 +4,8 @@ import Glibc
 /// Serves requests from the parent one at a time. A request names a realm key when the
 /// parent runs warm realms: the call runs in the context kept for that key (a server
 /// version with its secrets and limits), built on first use; without one, or for a compile
-/// check, in a fresh context used once. All contexts share one context group. A run is
+/// check, in a fresh context used once. New contexts come from a spare the worker builds
+/// whenever it is idle. All contexts share one context group. A run is
 /// driven on this thread: the tool's promise makes progress while the VM is entered
 /// (pending jobs drain before each C API call returns), and between entries the worker
 /// blocks on the parent's next fetch reply.
@@ -23,6 +24,10 @@ final class Worker {
     /// its own realm's prototypes cannot reach how the next request is read.
     private let control: Realm
     private var realms = RealmCache()
+    /// A context with the runtime installed, built while the worker had nothing to do, for
+    /// the next call that needs a new realm: building one is most of a cold call's worker
+    /// time. Nothing runs in it before a call claims it.
+    private var spare: ToolRealm?
 
     init(testHooks: Bool) {
         self.testHooks = testHooks
@@ -59,7 +64,9 @@ final class Worker {
     }
 
     func serve() -> Never {
-        while var frame = channel.readFrame() {
+        while true {
+            if spare == nil && !channel.hasInput() { prepareSpare() }
+            guard var frame = channel.readFrame() else { break }
             handle(frame)
             // The request held the call's secrets; don't leave them in freed memory.
             frame.withUnsafeMutableBytes { _ = memset($0.baseAddress!, 0, $0.count) }
@@ -174,8 +181,34 @@ final class Worker {
 
     private static let brokenRuntime = Failure(kind: .thrown, message: "The sandbox runtime failed to start")
 
+    /// A realm for `key` (nil: one call or compile check): the spare when there is one.
     private func makeRealm(key: JSStringRef?) -> ToolRealm.Setup {
-        ToolRealm.make(key: key, group: group, runtime: runtimeScript, hostClass: hostClass, budget: budget, testHooks: testHooks)
+        if let realm = spare {
+            spare = nil
+            realm.claim(key)
+            return .ready(realm)
+        }
+        return ToolRealm.make(key: key, group: group, runtime: runtimeScript, hostClass: hostClass, budget: budget, testHooks: testHooks)
+    }
+
+    /// Builds the spare under the compile budget. Only when no request is waiting, so a
+    /// call never waits for a realm it may not need; under saturation cold calls build
+    /// their own, as without a spare.
+    private func prepareSpare() {
+        budget.begin(milliseconds: Self.compileCPUMilliseconds)
+        let setup = ToolRealm.make(key: nil, group: group, runtime: runtimeScript, hostClass: hostClass, budget: budget, testHooks: testHooks)
+        budget.end()
+        switch setup {
+        case .ready(let realm):
+            if testHooks { TestHooks.markPreparedAhead(realm.realm.context) }
+            spare = realm
+        // The watchdog stopped the runtime's own script: as after a call's CPU-limit stop,
+        // the next context could abort the VM, and there is no call to answer with
+        // "retire", so the worker leaves and the pool starts another.
+        case .cpuLimit: exitWorker("building a spare realm took more than \(Int(Self.compileCPUMilliseconds)) ms of CPU", code: 5)
+        // The next call builds its own and answers with the failure.
+        case .broken: return
+        }
     }
 
     private func execute(_ implementation: JSStringRef, arguments: JSValueRef, secrets: JSValueRef, in realm: ToolRealm, session: CallSession) -> CallOutcome {
