@@ -188,7 +188,11 @@ final class Worker {
             realm.claim(key)
             return .ready(realm)
         }
-        return ToolRealm.make(key: key, group: group, runtime: runtimeScript, hostClass: hostClass, budget: budget, testHooks: testHooks)
+        return buildRealm(key: key)
+    }
+
+    private func buildRealm(key: JSStringRef?) -> ToolRealm.Setup {
+        ToolRealm.make(key: key, group: group, runtime: runtimeScript, hostClass: hostClass, budget: budget, testHooks: testHooks)
     }
 
     /// Builds the spare under the compile budget. Only when no request is waiting, so a
@@ -196,7 +200,7 @@ final class Worker {
     /// their own, as without a spare.
     private func prepareSpare() {
         budget.begin(milliseconds: Self.compileCPUMilliseconds)
-        let setup = ToolRealm.make(key: nil, group: group, runtime: runtimeScript, hostClass: hostClass, budget: budget, testHooks: testHooks)
+        let setup = buildRealm(key: nil)
         budget.end()
         switch setup {
         case .ready(let realm):
