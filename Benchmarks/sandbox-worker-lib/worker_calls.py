@@ -8,7 +8,8 @@ a time, and reports what a call costs the worker for each kind of realm:
   one-off   no key: a fresh context used once and dropped, like a server called now and then.
 
 CPU per call is the worker process's utime + stime (every thread, JavaScriptCore's
-collector threads included) over the calls; latency is each call's round trip from this
+collector threads included) over the calls, counted in clock ticks (10 ms), so --calls stays
+in the thousands for the warm row; latency is each call's round trip from this
 process. Full collections are counted from JavaScriptCore's own log (JSC_logGC).
 
 Usage: worker_calls.py WORKER [--compare OTHER_WORKER] [--calls N] [--rounds R] [--json]
