@@ -62,3 +62,16 @@ ensure_venv() {
     echo "$want" > "$stamp"
   fi
 }
+
+# Release builds of the given products for Benchmarks/, into $root/.build-bench (root: the
+# repository root each benchmark sets): a scratch path of its own, so a benchmark never waits
+# on the .build lock of a debug build. The build's output goes to the log file named first;
+# on failure its errors are shown and the script stops.
+build_bench() {
+  local build_log="$1"; shift
+  log "Building $* (release, .build-bench)"
+  for product in "$@"; do
+    swift build -c release --scratch-path "$root/.build-bench" --product "$product" >"$build_log" 2>&1 ||
+      { grep -E "error:" "$build_log" | head -20 >&2; echo "build failed, see $build_log" >&2; exit 1; }
+  done
+}
