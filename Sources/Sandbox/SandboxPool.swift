@@ -166,16 +166,24 @@ public actor SandboxPool {
         // Once, on a fresh worker: a call whose worker died before it had any effect outside
         // the worker (see `diedWithoutEffect`) has not run as far as anyone can tell.
         guard outcome.diedWithoutEffect, !Task.isCancelled else { return outcome }
-        return await runOnce(call, fetcher: fetcher)
+        var again = await runOnce(call, fetcher: fetcher)
+        again.queuedMilliseconds += outcome.queuedMilliseconds
+        return again
     }
 
     private nonisolated func runOnce(_ call: SandboxCall, fetcher: any SandboxFetcher) async -> SandboxOutcome {
         let realm = configuration.warmRealms ? RealmKey.of(call) : nil
-        switch await acquire(workspace: call.workspace, server: call.server, realm: realm) {
+        let asked = ContinuousClock.now
+        let acquired = await acquire(workspace: call.workspace, server: call.server, realm: realm)
+        let queued = (ContinuousClock.now - asked) / .milliseconds(1)
+        switch acquired {
         case .failure(let failure):
-            return SandboxOutcome(result: .failure(failure))
+            var outcome = SandboxOutcome(result: .failure(failure))
+            outcome.queuedMilliseconds = queued
+            return outcome
         case .success(let lease):
-            let outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: lease.realm, fetcher: fetcher)
+            var outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: lease.realm, fetcher: fetcher)
+            outcome.queuedMilliseconds = queued
             // The worker keeps a realm only after a call that ended well in it.
             let kept: Bool
             if case .success = outcome.result { kept = true } else { kept = false }

@@ -79,6 +79,30 @@ struct PoolQueueTests {
         }
     }
 
+    @Test func aCallReportsHowLongItWaitedForAWorkerApartFromHowLongItRan() async throws {
+        try await withPool(workers: 1) { pool in
+            // given: the only worker is held until the gate opens
+            let gate = GateFetcher()
+            let holding = await Self.hold(pool, gate)
+
+            // when: another call waits behind it for at least 150 ms
+            let waiting = Task { await pool.run("return 'after'") }
+            await pool.waitUntil { $0.queued == 1 }
+            try await Task.sleep(for: .milliseconds(150))
+            gate.open()
+            let after = await waiting.value
+            let held = await holding.value
+
+            // then
+            #expect(after.value == "after")
+            #expect(after.queuedMilliseconds >= 150)
+            #expect(after.durationMilliseconds < after.queuedMilliseconds, "the wait is not counted as running time")
+            #expect(held.value == "held")
+            #expect(held.queuedMilliseconds < after.queuedMilliseconds)
+            #expect(held.durationMilliseconds >= 150, "the held call ran while the other waited")
+        }
+    }
+
     @Test func aCallWaitingPastTheDeadlineIsOverloadedAndNeverRuns() async throws {
         try await withPool(workers: 1, queueSeconds: 0.2) { pool in
             // given: the only worker is held until the gate opens
@@ -98,6 +122,7 @@ struct PoolQueueTests {
             }
             #expect((1...60).contains(retryAfter))
             #expect(late.failure?.message.contains("Retry in \(retryAfter) s") == true)
+            #expect(late.queuedMilliseconds >= 200, "the refused call waited out the queue's deadline")
             #expect(waiting.queued == 0)
             #expect(waiting.overloaded == 1)
             #expect(await holding.value.value == "held")

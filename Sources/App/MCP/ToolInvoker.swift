@@ -66,6 +66,7 @@ struct ToolInvoker: Sendable {
                                       version: version.uuidString)
         sandboxCall.onProgress = onProgress
         let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values), trace: trace))
+        metrics?.sandboxWaited(milliseconds: sandboxed.queuedMilliseconds)
         if case .failure(.overloaded(let seconds)) = sandboxed.result {
             let outcome = Outcome(result: Self.errorResult(SandboxFailure.overloaded(retryAfterSeconds: seconds).message), logs: [],
                                   durationMilliseconds: Self.elapsed(since: started), isError: true)

@@ -24,6 +24,7 @@ final class AppMetrics: Sendable {
     /// times per call. Bounded: routes are patterns, statuses and outcomes a short list.
     private let requestSeries = NIOLockedValueBox<[RequestSeries: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
     private let toolCallSeries = NIOLockedValueBox<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+    private let sandboxQueueWait: CoreMetrics.Timer
 
     private struct RequestSeries: Hashable {
         let method: String
@@ -33,6 +34,7 @@ final class AppMetrics: Sendable {
 
     init() {
         factory = PrometheusHelpFactory(registry: registry)
+        sandboxQueueWait = CoreMetrics.Timer(label: MetricCatalog.sandboxQueueWait, factory: factory)
     }
 
     func requestAnswered(method: String, route: String, status: UInt, duration: Duration) {
@@ -64,6 +66,11 @@ final class AppMetrics: Sendable {
         if let failure, failure.killsWorker {
             CoreMetrics.Counter(label: MetricCatalog.sandboxWorkerKills, dimensions: [("reason", failure.code)], factory: factory).increment()
         }
+    }
+
+    /// How long a call that reached the sandbox pool waited for a free worker.
+    func sandboxWaited(milliseconds: Double) {
+        sandboxQueueWait.recordNanoseconds(Int64(milliseconds * 1_000_000))
     }
 
     func buildFinished(outcome: String, duration: Duration) {

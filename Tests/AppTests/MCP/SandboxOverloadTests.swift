@@ -89,6 +89,10 @@ struct SandboxOverloadTests {
             #expect((MetricsEndpointTests.value(metrics, #"bmm_tool_calls_total{outcome="overloaded"}"#) ?? 0) >= 3)
             #expect(MetricsEndpointTests.value(metrics, #"bmm_sandbox_workers{state="busy"}"#) == 1)
             #expect(MetricsEndpointTests.value(metrics, "bmm_sandbox_queued_calls") == 0)
+            // and each refused call waited out the 0.1 s deadline for a worker
+            let refused = (MetricsEndpointTests.value(metrics, #"bmm_sandbox_queue_wait_seconds_count"#) ?? 0)
+                - (MetricsEndpointTests.value(metrics, #"bmm_sandbox_queue_wait_seconds_bucket{le="0.05"}"#) ?? 0)
+            #expect(refused >= 3)
 
             // when: the spinning call's worker is killed from outside
             let worker = try #require(await pool.workerProcessIDs().first)

@@ -111,6 +111,11 @@ struct MetricsEndpointTests {
             #expect(Self.value(text, #"bmm_tool_calls_total{outcome="ok"}"#) == 2)
             #expect(Self.value(text, #"bmm_tool_calls_total{outcome="tool_error"}"#) == 1)
             #expect(Self.value(text, #"bmm_tool_call_duration_seconds_count{outcome="ok"}"#) == 2)
+            // each call's wait for a worker, and both histograms with buckets under a millisecond
+            #expect(Self.value(text, "bmm_sandbox_queue_wait_seconds_count") == 3)
+            #expect(Self.value(text, #"bmm_sandbox_queue_wait_seconds_bucket{le="+Inf"}"#) == 3)
+            #expect(Self.value(text, #"bmm_sandbox_queue_wait_seconds_bucket{le="0.0005"}"#) != nil)
+            #expect(Self.value(text, #"bmm_tool_call_duration_seconds_bucket{outcome="ok",le="0.001"}"#) != nil)
             // the build, the queue (now empty) and the pool
             #expect(Self.value(text, #"bmm_build_duration_seconds_count{outcome="succeeded"}"#) == 1)
             #expect(Self.value(text, "bmm_builds_queued") == 0)
