@@ -47,8 +47,9 @@ public struct SandboxOutcome: Sendable {
     /// Lines from `ctx.log` and `console`, capped, with secret values redacted.
     public var logs: [String]
     public var durationMilliseconds: Double
-    /// How long the call waited for a free worker before `durationMilliseconds` began
-    /// (all attempts, when a worker that died without effect made the pool run it again).
+    /// How long the call waited for a worker before `durationMilliseconds` began: in the
+    /// queue, or while the pool started one (all attempts, when a worker that died without
+    /// effect made the pool run the call again).
     public var queuedMilliseconds: Double = 0
     public var fetchCount: Int
     /// The value is the array of MCP content items (and plain values) the tool built
