@@ -23,7 +23,7 @@ enum MetricCatalog {
         sandboxWorkerKills: "Sandbox worker processes killed during a call, by reason (the failure code of the call; cancelled includes calls cancelled while they still waited for a worker).",
         sandboxWorkers: "Sandbox worker processes by state (configured: BMM_SANDBOX_WORKERS; busy: running a call; idle: started and free), sampled at scrape time.",
         sandboxQueuedCalls: "Tool calls and build checks waiting for a free sandbox worker on this instance, sampled at scrape time.",
-        sandboxQueueWait: "Time each tool call waited for a free sandbox worker on this instance before it ran (or was refused as overloaded).",
+        sandboxQueueWait: "Time each tool call waited for a sandbox worker on this instance (in the queue, or while one started) before it ran or was refused as overloaded.",
         buildDuration: "Duration of builds from claim to finish, by outcome (succeeded, failed, error).",
         buildsQueued: "Builds waiting in the queue (all instances, from the database), sampled at scrape time.",
         drafts: "Drafts finished, by provider (anthropic, openai_compatible, offline, other) and outcome (ok, cached, or an error code).",
