@@ -176,20 +176,19 @@ public actor SandboxPool {
         let asked = ContinuousClock.now
         let acquired = await acquire(workspace: call.workspace, server: call.server, realm: realm)
         let queued = (ContinuousClock.now - asked) / .milliseconds(1)
+        var outcome: SandboxOutcome
         switch acquired {
         case .failure(let failure):
-            var outcome = SandboxOutcome(result: .failure(failure))
-            outcome.queuedMilliseconds = queued
-            return outcome
+            outcome = SandboxOutcome(result: .failure(failure))
         case .success(let lease):
-            var outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: lease.realm, fetcher: fetcher)
-            outcome.queuedMilliseconds = queued
+            outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: lease.realm, fetcher: fetcher)
             // The worker keeps a realm only after a call that ended well in it.
             let kept: Bool
             if case .success = outcome.result { kept = true } else { kept = false }
             await release(lease.worker, realm: lease.realm, kept: kept)
-            return outcome
         }
+        outcome.queuedMilliseconds = queued
+        return outcome
     }
 
     /// Checks that an implementation compiles (syntax errors name the line in the body)
