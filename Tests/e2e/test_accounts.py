@@ -10,6 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import screenshot
+from journey import submit_and_wait
 
 
 def click(driver, selector):
@@ -93,7 +94,8 @@ def test_invalid_phone_keeps_what_was_typed(phone_without_js, server):
     driver = phone_without_js
     driver.get(server + "/login")
     driver.find_element(By.ID, "national").send_keys("12")
-    click(driver, "form[action='/login/sms'] button")
+    # The login page always holds a hidden #phone-error: wait for the answer's page first.
+    submit_and_wait(driver, "form[action='/login/sms'] button")
     error = driver.find_element(By.ID, "phone-error")
     assert "short" in error.text.lower()
     assert driver.find_element(By.ID, "national").get_attribute("value") == "12"
