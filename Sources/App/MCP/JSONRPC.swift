@@ -10,12 +10,14 @@ enum JSONRPC {
     static let internalError = -32603
     /// 2026-07-28: a routing header disagrees with the body.
     static let headerMismatch = -32020
-    /// Ours, in the range JSON-RPC leaves to servers: too many tool calls (HTTP 429). MCP
-    /// defines no code for it; 29 echoes the status.
-    static let rateLimited = -32029
-    /// Ours: no sandbox worker came free in time (HTTP 503); the call did not run and may be
-    /// sent again. 53 echoes the status.
-    static let overloaded = -32053
+    /// Ours: too many tool calls (HTTP 429). MCP defines no code for it, and since 2026-07-28
+    /// implementations may not use -32000 to -32099 for their own (-32020 up is the
+    /// specification's, the rest legacy), so it lies outside JSON-RPC's reserved range; 429
+    /// echoes the status.
+    static let rateLimited = -31429
+    /// Ours, likewise: no sandbox worker came free in time (HTTP 503); the call did not run
+    /// and may be sent again.
+    static let overloaded = -31503
     /// 2026-07-28: the requested protocol version is not served here.
     static let unsupportedProtocolVersion = -32022
 

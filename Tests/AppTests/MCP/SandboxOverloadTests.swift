@@ -18,7 +18,7 @@ struct SandboxOverloadTests {
         let body = try AccountDataTests.json(response, sourceLocation: sourceLocation)
         #expect(body["result"] == nil, "an overload is never a tool result", sourceLocation: sourceLocation)
         let error = try MCPEndpointTests.error(response, sourceLocation: sourceLocation)
-        #expect(error["code"] as? Int == JSONRPC.overloaded, sourceLocation: sourceLocation)
+        #expect(error["code"] as? Int == -31503, sourceLocation: sourceLocation)
         let data = try #require(error["data"] as? [String: Any], sourceLocation: sourceLocation)
         #expect(data["retryable"] as? Bool == true, sourceLocation: sourceLocation)
         #expect(data["retryAfterSeconds"] as? Int == retryAfter, sourceLocation: sourceLocation)

@@ -45,7 +45,7 @@ struct ToolCallLimitTests {
             let retryAfter = try #require(refused.headers.first(name: "Retry-After").flatMap(Int.init))
             #expect((1...60).contains(retryAfter))
             let error = try MCPEndpointTests.error(refused)
-            #expect(error["code"] as? Int == -32029)
+            #expect(error["code"] as? Int == -31429)
             #expect((error["data"] as? [String: Any])?["limit"] as? String == "token")
             #expect((error["data"] as? [String: Any])?["retryAfterSeconds"] as? Int == retryAfter)
             // listing tools is not a tool call
@@ -55,7 +55,7 @@ struct ToolCallLimitTests {
             let legacyCall = try await legacy.post(["jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": ["name": "add", "arguments": ["a": 1, "b": 1]]])
             #expect(legacyCall.status == .tooManyRequests)
             #expect(legacyCall.headers.first(name: "Retry-After") != nil)
-            #expect(try MCPEndpointTests.error(legacyCall)["code"] as? Int == -32029)
+            #expect(try MCPEndpointTests.error(legacyCall)["code"] as? Int == -31429)
         }
     }
 
