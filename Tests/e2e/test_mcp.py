@@ -453,7 +453,7 @@ def test_stateless_unsupported_version_is_32022(hosted):
 
 @pytest.mark.parametrize("case, headers", [
     ("MCP-Protocol-Version missing", {"MCP-Protocol-Version": None}),
-    # A supported version that disagrees; an unsupported one is -32022 before any other check (issue 13).
+    # A supported version that disagrees; an unsupported one is -32022 before any other protocol check (issue 13; origin and token come first).
     ("MCP-Protocol-Version differs from _meta", {"MCP-Protocol-Version": "2025-11-25"}),
     ("Mcp-Method missing", {"Mcp-Method": None}),
     ("Mcp-Method differs from the body", {"Mcp-Method": "tools/call"}),

@@ -18,15 +18,17 @@ enum MCPController {
         }
         // A body that arrived whole (not streamed) skips collect's limit.
         if let collected = body, collected.count > maxBody { body = nil }
-        // Both eras: a version this server does not speak is refused before anything else,
-        // so a client learns which versions to try instead of failing on a later check.
+        // The origin (403) and the token (401) come first: the transport and authorization
+        // specifications require those answers whatever else is wrong with the request.
+        let context = try await MCPAuthorization.context(req)
+        // Both eras: then a version this server does not speak is refused before any other
+        // check, so a client learns which versions to try instead of failing on a later one.
         if let version = req.headers.first(name: "MCP-Protocol-Version"), !MCPMethods.allVersions.contains(version) {
             let id = body.flatMap { try? JSONValue.parse($0) }?["id"].flatMap { JSONRPC.Message.isValidID($0) ? $0 : nil } ?? .null
             let error = JSONRPC.ErrorReply(id: id, code: JSONRPC.unsupportedProtocolVersion, message: "Unsupported protocol version",
                                            data: ["supported": .array(MCPMethods.allVersions.map { .string($0) }), "requested": .string(version)])
             return try MCPReply.refuse(req, error, status: .badRequest)
         }
-        let context = try await MCPAuthorization.context(req)
         guard let body else {
             let error = JSONRPC.ErrorReply(id: .null, code: JSONRPC.invalidRequest, message: "The body is larger than 1 MB.")
             return try MCPReply.refuse(req, error, status: .payloadTooLarge)

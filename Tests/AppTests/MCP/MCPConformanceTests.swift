@@ -43,14 +43,13 @@ struct MCPConformanceTests {
         }
     }
 
-    @Test("an unsupported MCP-Protocol-Version: 400 -32022 with supported and requested, before the token or body is looked at",
+    @Test("an unsupported MCP-Protocol-Version: 400 -32022 with supported and requested, before the body is looked at, but after the origin (403) and the token (401)",
           arguments: TestDatabase.all)
     func unsupportedVersionFirst(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let (client, _) = try await MCPEndpointTests.setUp(app)
-            let anonymous = Client(app: app, path: client.path, token: "not-a-token")
             for response in [
-                try await Self.raw(anonymous, #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#, headers: ["MCP-Protocol-Version": "2099-01-01"]),
+                try await Self.raw(client, #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#, headers: ["MCP-Protocol-Version": "2099-01-01"]),
                 try await Self.raw(client, "not json", headers: ["MCP-Protocol-Version": "2025-03-26"]),
             ] {
                 #expect(response.status == .badRequest)
@@ -60,8 +59,18 @@ struct MCPConformanceTests {
                 #expect(data["supported"] as? [String] == ["2026-07-28", "2025-11-25", "2025-06-18"])
                 #expect(["2099-01-01", "2025-03-26"].contains(data["requested"] as? String ?? ""))
             }
-            let first = try await Self.raw(anonymous, #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#, headers: ["MCP-Protocol-Version": "2099-01-01"])
+            let first = try await Self.raw(client, #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#, headers: ["MCP-Protocol-Version": "2099-01-01"])
             #expect(try AccountDataTests.json(first)["id"] as? Int == 7, "the request's id comes back when the body has one")
+
+            // Transports: "If the Origin header is present and invalid, servers MUST respond with HTTP 403";
+            // authorization: "Invalid or expired tokens MUST receive a HTTP 401 response" — whatever the version says.
+            let foreign = try await Self.raw(client, #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#,
+                                             headers: ["MCP-Protocol-Version": "2099-01-01", "Origin": "https://evil.example"])
+            #expect(foreign.status == .forbidden)
+            let anonymous = Client(app: app, path: client.path, token: "not-a-token")
+            let refused = try await Self.raw(anonymous, #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#, headers: ["MCP-Protocol-Version": "2099-01-01"])
+            #expect(refused.status == .unauthorized)
+            #expect(refused.headers.first(name: .wwwAuthenticate)?.contains("resource_metadata=") == true)
         }
     }
 
