@@ -5,6 +5,9 @@
 - 2026-07-28 has no cancel message: a client that goes away ends the call. A raw HTTP client
   asks for progress, reads the first report, hangs up, and the call is recorded as cancelled
   well before the CPU limit (a second on Hobby) would have ended it.
+- The 2025 revisions say the opposite ("Disconnection SHOULD NOT be interpreted as the client
+  cancelling its request"; they send notifications/cancelled): in a session, the same hang-up
+  leaves the call running to its end.
 """
 import json
 import re
@@ -29,6 +32,9 @@ SPEC = {
         {"name": "spin", "description": "Says it started, then stays busy until stopped.",
          "inputSchema": {"type": "object"},
          "implementation": 'ctx.progress(1, 2, "started");\nconst end = Date.now() + 60000;\nwhile (Date.now() < end) {}\nreturn "never";'},
+        {"name": "nap", "description": "Says it started, stays busy for half a second, then finishes.",
+         "inputSchema": {"type": "object"},
+         "implementation": 'ctx.progress(1, 2, "started");\nconst end = Date.now() + 500;\nwhile (Date.now() < end) {}\nreturn "finished";'},
     ],
 }
 CLIENTS = {
@@ -94,3 +100,43 @@ def test_a_client_that_hangs_up_cancels_the_call(steps):
     assert time.monotonic() - started < 10
     calls = steps.session.get(f"{steps.base}/v1/servers/{steps.server_id}", timeout=10).json()
     assert calls["status"] == "active"
+
+
+def test_a_2025_session_that_hangs_up_does_not_cancel_the_call(steps):
+    headers = {"Authorization": f"Bearer {steps.token}", "Content-Type": "application/json",
+               "Accept": "application/json, text/event-stream"}
+    initialized = steps.session.post(steps.endpoint, headers=headers, timeout=10, json={
+        "jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "hang-up", "version": "1"}}})
+    assert initialized.status_code == 200, initialized.text
+    session_id = initialized.headers["Mcp-Session-Id"]
+    headers.update({"Mcp-Session-Id": session_id, "MCP-Protocol-Version": "2025-11-25"})
+    assert steps.session.post(steps.endpoint, headers=headers, timeout=10,
+                              json={"jsonrpc": "2.0", "method": "notifications/initialized"}).status_code == 202
+
+    host, port = steps.base.removeprefix("http://").split(":")
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                       "params": {"name": "nap", "arguments": {}, "_meta": {"progressToken": "p-2"}}}).encode()
+    connection = socket.create_connection((host, int(port)), timeout=10)
+    connection.sendall((f"POST /mcp/{steps.server_id} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {steps.token}\r\n"
+                        "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                        f"MCP-Protocol-Version: 2025-11-25\r\nMcp-Session-Id: {session_id}\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+    received = b""
+    while b"notifications/progress" not in received:
+        chunk = connection.recv(4096)
+        assert chunk, received
+        received += chunk
+    connection.close()
+
+    # the call still ran to its end: recorded as ok, never as cancelled
+    deadline = time.time() + 10
+    while True:
+        page = steps.session.get(f"{steps.base}/servers/{steps.server_id}/logs", timeout=10).text
+        naps = re.findall(r"<code>nap</code>.{0,200}?</span>", page, re.S)
+        if naps:
+            break
+        assert time.time() < deadline, "the call was never recorded"
+        time.sleep(0.3)
+    assert len(naps) == 1, naps
+    assert ">ok<" in naps[0] and "cancelled" not in naps[0], naps

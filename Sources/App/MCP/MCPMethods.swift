@@ -85,7 +85,7 @@ enum MCPMethods {
             if let token = MCPProgressStream.token(req, message) {
                 // The stream's 200 is sent before the call waits for a worker, so an overload
                 // arrives as its last event: the same JSON-RPC error, without the status.
-                return MCPProgressStream.respond(token: token) { await reply($0).message }
+                return MCPProgressStream.respond(token: token, cancelsOnDisconnect: stateless) { await reply($0).message }
             }
             return try SandboxOverload.send(req, await reply { _ in })
         default:

@@ -6,7 +6,9 @@ import Vapor
 /// A `tools/call` whose client sent `_meta.progressToken` and accepts an event stream is
 /// answered as one: `notifications/progress` for each `ctx.progress` report, then the
 /// result. A keepalive comment five times a second notices a client that went away within
-/// a fraction of a second, and that stops the call (2026-07-28 has no other way to cancel).
+/// a fraction of a second. Under 2026-07-28 that stops the call: closing the stream is how
+/// its clients cancel. The 2025 revisions say a disconnection should not be read as a
+/// cancellation (their clients send `notifications/cancelled`), so there the call runs on.
 enum MCPProgressStream {
     /// The client asked for progress and can read a stream.
     static func token(_ req: Request, _ message: JSONRPC.Message) -> JSONValue? {
@@ -23,7 +25,7 @@ enum MCPProgressStream {
     }
 
     /// `call` runs the tool with a progress callback and returns the whole JSON-RPC reply.
-    static func respond(token: JSONValue, _ call: @escaping @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue) -> Response {
+    static func respond(token: JSONValue, cancelsOnDisconnect: Bool, _ call: @escaping @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue) -> Response {
         let body = Response.Body(managedAsyncStream: { writer in
             let (events, continuation) = AsyncStream<Event>.makeStream()
             let running = Task {
@@ -58,8 +60,8 @@ enum MCPProgressStream {
                     }
                 }
             } catch {
-                // The client is gone: nobody will read the result, so the work stops now.
-                running.cancel()
+                // The client is gone: nobody will read the result, so under 2026-07-28 the work stops now.
+                if cancelsOnDisconnect { running.cancel() }
                 throw error
             }
         })
