@@ -79,6 +79,6 @@ enum MCPController {
         guard try await MCPSessionEndpoint.findSession(sessionID, context, req) != nil else {
             throw APIError(.notFound, "session_not_found", "No such session. Initialize again.")
         }
-        return MCPNotificationStream.session(req, context)
+        return MCPNotificationStream.session(req, context, sessionID: sessionID)
     }
 }

@@ -9,9 +9,10 @@ import Vapor
 enum MCPNotificationStream {
     static let listChanged = "notifications/tools/list_changed"
 
-    /// 2025: `GET` with the session's id opens the stream; nothing is replayed.
-    static func session(_ req: Request, _ context: MCPContext) -> Response {
-        let events = req.application.hosting.toolLists.listen(to: context.server.id!, liveVersion: context.live.versionID)
+    /// 2025: `GET` with the session's id opens the stream; nothing is replayed. A session with
+    /// several open gets each notification on its newest one only (never broadcast).
+    static func session(_ req: Request, _ context: MCPContext, sessionID: String) -> Response {
+        let events = req.application.hosting.toolLists.listen(to: context.server.id!, liveVersion: context.live.versionID, session: sessionID)
         return stream { writer in
             // Sent at once, so the client sees the stream open now rather than at the first keepalive.
             try await writer.write(.buffer(ServerSentEvent.keepalive))
@@ -26,7 +27,8 @@ enum MCPNotificationStream {
 
     /// 2026-07-28: acknowledges what it will deliver (only tool list changes exist here),
     /// tags every frame with the listen request's id, and closes with a result when the
-    /// server shuts the stream down.
+    /// server shuts the stream down, or at once when nothing it asked for is delivered here
+    /// (subscriptions, Graceful Closure: a result tells the client the end was not a drop).
     static func listen(_ req: Request, _ context: MCPContext, _ message: JSONRPC.Message, id: JSONValue) -> Response {
         let requested = message.params["notifications"]?["toolsListChanged"]?.boolValue == true
         let meta: JSONValue = ["io.modelcontextprotocol/subscriptionId": id]
@@ -37,8 +39,7 @@ enum MCPNotificationStream {
                 "jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
                 "params": ["notifications": honored, "_meta": meta],
             ])))
-            guard let events else { return }
-            for await event in events {
+            for await event in events ?? AsyncStream { $0.finish() } {
                 switch event {
                 case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
                 case .toolsChanged: try await writer.write(.buffer(MCPReply.eventFrame(["jsonrpc": "2.0", "method": .string(listChanged), "params": ["_meta": meta]])))

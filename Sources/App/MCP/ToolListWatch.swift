@@ -6,7 +6,9 @@ import NIOConcurrencyHelpers
 /// database, a quarter of a second apart, for every server someone listens to (one
 /// query however many listeners), so a change made through any instance reaches the
 /// listeners of every instance within a second. The same tick sends keepalives, so a
-/// client that went away is noticed when writing to it fails.
+/// client that went away is noticed when writing to it fails. A 2025 session may hold
+/// several streams, and the transport forbids sending one message on more than one of
+/// them: a change reaches only the session's newest stream.
 final class ToolListWatch: Sendable {
     enum Event: Sendable, Equatable {
         case toolsChanged
@@ -21,8 +23,17 @@ final class ToolListWatch: Sendable {
     private let liveVersions: LiveVersions
     private let state = NIOLockedValueBox(State())
 
+    private struct Listener {
+        let continuation: AsyncStream<Event>.Continuation
+        /// The MCP session the stream belongs to (2025 revisions); nil for a stream of its own.
+        let session: String?
+        /// Order of opening: the highest of a session's streams is its newest.
+        let sequence: Int
+    }
+
     private struct State {
-        var listeners: [UUID: [UUID: AsyncStream<Event>.Continuation]] = [:]
+        var listeners: [UUID: [UUID: Listener]] = [:]
+        var opened = 0
         /// What each watched server's live version was at the last look.
         var known: [UUID: UUID?] = [:]
         var poller: Task<Void, Never>?
@@ -39,14 +50,15 @@ final class ToolListWatch: Sendable {
 
     /// Events for `server` until the stream is dropped or the watch shuts down. `liveVersion`
     /// is the version the listener's client knows, so a change that lands before the
-    /// first look still counts.
-    func listen(to server: UUID, liveVersion: UUID?) -> AsyncStream<Event> {
+    /// first look still counts. Streams of one `session` share each change: only the newest hears it.
+    func listen(to server: UUID, liveVersion: UUID?, session: String? = nil) -> AsyncStream<Event> {
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(2))
         let id = UUID()
         let accepted = state.withLockedValue { state -> Bool in
             guard !state.isShutDown else { return false }
             if state.listeners[server] == nil { state.known[server] = liveVersion }
-            state.listeners[server, default: [:]][id] = continuation
+            state.opened += 1
+            state.listeners[server, default: [:]][id] = Listener(continuation: continuation, session: session, sequence: state.opened)
             if state.poller == nil { state.poller = Task { [weak self] in await self?.poll() } }
             return true
         }
@@ -63,7 +75,7 @@ final class ToolListWatch: Sendable {
         let (continuations, poller) = state.withLockedValue { state in
             state.isShutDown = true
             defer { state.listeners = [:]; state.known = [:]; state.poller = nil }
-            return (state.listeners.values.flatMap(\.values), state.poller)
+            return (state.listeners.values.flatMap(\.values).map(\.continuation), state.poller)
         }
         continuations.forEach { $0.finish() }
         poller?.cancel()
@@ -108,12 +120,12 @@ final class ToolListWatch: Sendable {
                 for (server, listeners) in state.listeners {
                     if looked.contains(server), live[server] == nil {
                         // The server was deleted: its streams end.
-                        gone += listeners.values
+                        gone += listeners.values.map(\.continuation)
                     } else if let version = live[server], version != state.known[server] {
                         state.known[server] = version
-                        deliveries += listeners.values.map { ($0, .toolsChanged) }
+                        deliveries += Self.oneStreamPerSession(listeners.values).map { ($0, .toolsChanged) }
                     } else if sendKeepalive {
-                        deliveries += listeners.values.map { ($0, .keepalive) }
+                        deliveries += listeners.values.map { ($0.continuation, .keepalive) }
                     }
                 }
                 return (deliveries, gone)
@@ -121,5 +133,19 @@ final class ToolListWatch: Sendable {
             for (continuation, event) in deliveries { continuation.yield(event) }
             gone.forEach { $0.finish() }
         }
+    }
+
+    /// Every stream of its own, and the newest stream of each session.
+    private static func oneStreamPerSession(_ listeners: some Sequence<Listener>) -> [AsyncStream<Event>.Continuation] {
+        var newest: [String: Listener] = [:]
+        var chosen: [AsyncStream<Event>.Continuation] = []
+        for listener in listeners {
+            guard let session = listener.session else {
+                chosen.append(listener.continuation)
+                continue
+            }
+            if (newest[session]?.sequence ?? .min) < listener.sequence { newest[session] = listener }
+        }
+        return chosen + newest.values.map(\.continuation)
     }
 }

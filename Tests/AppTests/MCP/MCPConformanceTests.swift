@@ -173,6 +173,29 @@ struct MCPConformanceTests {
         }
     }
 
+    @Test("subscriptions/listen asking for nothing delivered here: acknowledged with an empty filter, then closed with a completion result",
+          arguments: TestDatabase.all)
+    func listenForNothing(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (client, _) = try await MCPEndpointTests.setUp(app)
+            let body = #"{"jsonrpc":"2.0","id":"L1","method":"subscriptions/listen","params":{"notifications":{"resourcesListChanged":true},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
+            let stream = try await Self.raw(client, body, headers: ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "subscriptions/listen"])
+            #expect(stream.status == .ok)
+            let frames = stream.body.string.split(separator: "\n").filter { $0.hasPrefix("data: ") }
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any] }
+            #expect(frames.count == 2, "\(stream.body.string)")
+            let acknowledged = try #require(frames.first)
+            #expect(acknowledged["method"] as? String == "notifications/subscriptions/acknowledged")
+            #expect(((acknowledged["params"] as? [String: Any])?["notifications"] as? [String: Any])?.isEmpty == true)
+            // subscriptions, Graceful Closure: the server ends it on its own initiative with a result, not a bare close
+            let closing = try #require(frames.last)
+            #expect(closing["id"] as? String == "L1")
+            let result = try #require(closing["result"] as? [String: Any])
+            #expect(result["resultType"] as? String == "complete")
+            #expect((result["_meta"] as? [String: Any])?["io.modelcontextprotocol/subscriptionId"] as? String == "L1")
+        }
+    }
+
     @Test("SSE answers say X-Accel-Buffering: no; a refused token is named invalid_token in the challenge", arguments: TestDatabase.all)
     func headers(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in

@@ -73,6 +73,31 @@ struct ToolListWatchTests {
         #expect(first.hasEnded && second.hasEnded, "shutdown ends every stream")
     }
 
+    @Test("a session with several streams hears each change on its newest stream only; other sessions and stateless streams still hear it")
+    func oneStreamPerSession() async throws {
+        let live = NIOLockedValueBox<[UUID: UUID?]>([:])
+        let server = UUID()
+        let v1 = UUID()
+        live.withLockedValue { $0 = [server: v1] }
+        let watch = ToolListWatch(interval: .milliseconds(20), keepaliveInterval: .milliseconds(300)) { servers in
+            live.withLockedValue { all in all.filter { servers.contains($0.key) } }
+        }
+        // given two streams of session "s1", one of "s2" and one 2026-style stream without a session
+        let older = Collector(watch.listen(to: server, liveVersion: v1, session: "s1"))
+        let newer = Collector(watch.listen(to: server, liveVersion: v1, session: "s1"))
+        let otherSession = Collector(watch.listen(to: server, liveVersion: v1, session: "s2"))
+        let sessionless = Collector(watch.listen(to: server, liveVersion: v1))
+        // when the live version changes
+        live.withLockedValue { $0[server] = UUID() }
+        // then the message goes out once per session (transports: "MUST NOT broadcast the same message across multiple streams")
+        #expect(await newer.next(within: Self.patience) == .toolsChanged)
+        #expect(await otherSession.next(within: Self.patience) == .toolsChanged)
+        #expect(await sessionless.next(within: Self.patience) == .toolsChanged)
+        let heardByOlder = await older.next(within: .milliseconds(600))
+        #expect(heardByOlder == .keepalive, "the older stream of the session gets keepalives, not the notification")
+        await watch.shutdown()
+    }
+
     @Test("idle streams get keepalives, so a client that went away is noticed")
     func keepalives() async {
         let watch = ToolListWatch(interval: .milliseconds(20), keepaliveInterval: .milliseconds(100)) { servers in
