@@ -46,25 +46,35 @@ struct OAuthTokenService: Sendable {
         guard let row = try await OAuthCode.query(on: database).filter(\.$codeHash == SecretToken.sha256(code)).first() else {
             throw OAuthError.invalidGrant("The authorization code is unknown.")
         }
-        guard row.usedAt == nil else {
-            try await OAuthToken.query(on: database).filter(\.$codeID == row.id).set(\.$revokedAt, to: now).update()
-            callers.forget(.grant(row.$grant.id))
-            throw OAuthError.invalidGrant("The authorization code was already used; the tokens it issued are revoked.")
-        }
+        guard row.usedAt == nil else { throw try await replayed(row.id!, grant: row.$grant.id) }
         guard row.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         guard row.clientID == clientID else { throw OAuthError.invalidGrant("The code was issued to another client.") }
         guard row.redirectURI == redirectURI else { throw OAuthError.invalidGrant("redirect_uri does not match the authorization request.") }
         guard row.resource == resource else { throw OAuthError("invalid_target", "resource does not match the authorization request.") }
         guard Self.challenge(for: verifier) == row.codeChallenge else { throw OAuthError.invalidGrant("The PKCE code_verifier does not match the code_challenge.") }
-        // One conditional update decides who redeems: single use even when two requests race.
-        guard let sql = database as? any SQLDatabase,
-              try await sql.raw("UPDATE oauth_codes SET used_at = \(bind: now) WHERE id = \(bind: row.id!) AND used_at IS NULL RETURNING id").first() != nil
-        else { throw OAuthError.invalidGrant("The authorization code was already used.") }
         guard let grant = try await OAuthGrant.find(row.$grant.id, on: database), grant.revokedAt == nil else {
             throw OAuthError.invalidGrant("The consent behind this code was revoked.")
         }
         try await requireMembership(grant)
-        return try await issue(grant: grant, resource: row.resource, codeID: row.id)
+        // One conditional update decides who redeems, in the same transaction as the tokens it
+        // issues: a request that loses the race waits for the winner's commit (the row's lock on
+        // PostgreSQL, the writer lock on SQLite), so the replay revokes tokens that exist.
+        let (codeID, resource) = (row.id!, row.resource)
+        let issued = try await database.writeTransaction { [self] database -> Issued? in
+            guard let sql = database as? any SQLDatabase,
+                  try await sql.raw("UPDATE oauth_codes SET used_at = \(bind: now) WHERE id = \(bind: codeID) AND used_at IS NULL RETURNING id").first() != nil
+            else { return nil }
+            return try await issue(grant: grant, resource: resource, codeID: codeID, on: database)
+        }
+        guard let issued else { throw try await replayed(codeID, grant: grant.id!) }
+        return issued
+    }
+
+    /// RFC 6749 §4.1.2: a code used twice is refused, and what it issued is revoked.
+    private func replayed(_ codeID: UUID, grant: UUID) async throws -> OAuthError {
+        try await OAuthToken.query(on: database).filter(\.$codeID == codeID).set(\.$revokedAt, to: now).update()
+        callers.forget(.grant(grant))
+        return OAuthError.invalidGrant("The authorization code was already used; the tokens it issued are revoked.")
     }
 
     /// refresh_token: rotates; presenting a rotated token again revokes the whole grant.
@@ -168,7 +178,8 @@ struct OAuthTokenService: Sendable {
                             expiresAt: try row.decode(column: "expires_at", as: Date.self))
     }
 
-    private func issue(grant: OAuthGrant, resource: String, codeID: UUID?) async throws -> Issued {
+    private func issue(grant: OAuthGrant, resource: String, codeID: UUID?, on database: (any Database)? = nil) async throws -> Issued {
+        let database = database ?? self.database
         let access = "bmmoa_" + random.token()
         let refresh = "bmmor_" + random.token()
         for (secret, kind, lifetime) in [(access, "access", Self.accessLifetime), (refresh, "refresh", Self.refreshLifetime)] {

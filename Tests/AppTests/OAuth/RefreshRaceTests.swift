@@ -28,3 +28,27 @@ struct RefreshRaceTests {
         }
     }
 }
+
+@Suite("Authorization codes under concurrent use")
+struct CodeRaceTests {
+    @Test("ten concurrent redemptions of one code: one gets tokens, and the replays revoke them (RFC 6749 §4.1.2)", arguments: TestDatabase.all)
+    func concurrentRedemption(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a fresh authorization code
+            let flow = try await OAuthTests.setUp(app)
+            let code = try await flow.code()
+            // when it is redeemed ten times at once
+            let answers = try await withThrowingTaskGroup(of: (UInt, String).self) { group in
+                for _ in 0..<10 { group.addTask { let answer = try await flow.exchange(code); return (answer.status.code, answer.body.string) } }
+                return try await group.reduce(into: [(UInt, String)]()) { $0.append($1) }
+            }
+            // then exactly one got tokens, and every replay ended them: none is left working
+            let winners = answers.filter { $0.0 == 200 }
+            #expect(winners.count == 1, "\(answers.map(\.0))")
+            #expect(answers.filter { $0.0 == 400 }.count == 9, "\(answers.map(\.0))")
+            let access = try #require(try JSONSerialization.jsonObject(with: Data(winners[0].1.utf8)) as? [String: Any])["access_token"] as? String
+            #expect(try await flow.call(try #require(access)).status == .unauthorized, "the replays revoked the winner's access token")
+            #expect(try await OAuthToken.query(on: app.db).all().allSatisfy { $0.revokedAt != nil })
+        }
+    }
+}
