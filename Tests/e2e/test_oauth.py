@@ -510,10 +510,13 @@ def test_refresh_for_another_resource_is_invalid_target(hosted, client_id, other
 
 def test_revoked_tokens_stop_working(hosted, client_id):
     issued = tokens(hosted, client_id)
+    # RFC 7009 §2.1: the token's own client revokes it; a public client names itself with client_id
+    anonymous = requests.post(hosted.base + "/oauth/revoke", data={"token": issued["access_token"]}, timeout=10)
+    assert anonymous.status_code == 401 and anonymous.json()["error"] == "invalid_client", anonymous.text
     for token in (issued["access_token"], issued["refresh_token"]):
-        response = requests.post(hosted.base + "/oauth/revoke", data={"token": token}, timeout=10)
+        response = requests.post(hosted.base + "/oauth/revoke", data={"token": token, "client_id": client_id}, timeout=10)
         assert response.status_code == 200, response.text
     assert mcp_initialize(hosted.endpoint, issued["access_token"]).status_code == 401
     assert oauth_error(refresh(hosted.base, client_id, issued["refresh_token"], hosted.endpoint)) == "invalid_grant"
     # RFC 7009 §2.2: an unknown token is not an error
-    assert requests.post(hosted.base + "/oauth/revoke", data={"token": "nonsense"}, timeout=10).status_code == 200
+    assert requests.post(hosted.base + "/oauth/revoke", data={"token": "nonsense", "client_id": client_id}, timeout=10).status_code == 200

@@ -120,10 +120,11 @@ def test_oauth_endpoints(server, contract, api_token):
     assert metadata["token_endpoint"].endswith("/oauth/token")
     contract.check(requests.get(server + "/.well-known/oauth-protected-resource", params={"resource": "https://elsewhere/"}, timeout=10))
     expect(contract, requests.get(server + f"/.well-known/oauth-protected-resource/mcp/{uuid.uuid4()}", timeout=10), 404)
-    expect(contract, requests.post(server + "/oauth/register", json={"redirect_uris": ["http://127.0.0.1:9/cb"], "client_name": "contract"},
-                                   timeout=10), 201)
+    registered = expect(contract, requests.post(server + "/oauth/register", json={"redirect_uris": ["http://127.0.0.1:9/cb"],
+                                                                                "client_name": "contract"}, timeout=10), 201)
     expect(contract, requests.post(server + "/oauth/token", data={"grant_type": "authorization_code", "code": "nope"}, timeout=10), 401)
-    expect(contract, requests.post(server + "/oauth/revoke", data={"token": "nope"}, timeout=10), 200)
+    expect(contract, requests.post(server + "/oauth/revoke", data={"token": "nope", "client_id": registered["client_id"]}, timeout=10), 200)
+    expect(contract, requests.post(server + "/oauth/revoke", data={"token": "nope"}, timeout=10), 401, "invalid_client")
     # An empty form is a malformed request (RFC 6749 §5.2, RFC 7009), not Vapor's 422.
     for path in ["/oauth/token", "/oauth/revoke"]:
         empty = requests.post(server + path, data="", headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10)

@@ -7,7 +7,8 @@ import Vapor
 /// consent (remembered per person, client and server), and sends the code back.
 /// A bad client or redirect URI is explained on the page and never redirected to.
 enum OAuthAuthorizeController {
-    struct Parameters: Content {
+    /// The request's parameters as RFC 6749 §3.1 reads them (see `OAuthParameters`).
+    struct Parameters: Sendable {
         var response_type: String?
         var client_id: String?
         var redirect_uri: String?
@@ -15,6 +16,21 @@ enum OAuthAuthorizeController {
         var code_challenge_method: String?
         var state: String?
         var resource: String?
+        /// Names sent more than once.
+        var repeated: [String] = []
+        var repetition: String?
+
+        init(_ raw: OAuthParameters) {
+            response_type = raw["response_type"]
+            client_id = raw["client_id"]
+            redirect_uri = raw["redirect_uri"]
+            code_challenge = raw["code_challenge"]
+            code_challenge_method = raw["code_challenge_method"]
+            state = raw["state"]
+            resource = raw["resource"]
+            repeated = raw.repeated
+            repetition = raw.repetition
+        }
     }
 
     /// A request that passed every check, ready for consent.
@@ -39,9 +55,10 @@ enum OAuthAuthorizeController {
     static func get(_ req: Request) async throws -> Response {
         // A person's browser lands here: a query string Vapor cannot parse (a key such as `a[`)
         // gets the page a browser can show, never a JSON error chosen by the Accept header.
-        guard let parameters = try? req.query.decode(Parameters.self) else {
+        guard let raw = OAuthParameters(urlEncoded: req.url.query ?? "") else {
             return try await errorPage(req, unreadable)
         }
+        let parameters = Parameters(raw)
         // A metadata document is fetched only for someone signed in (SECURITY.md 43);
         // a registered client is checked first, so a bad request is explained before sign-in.
         if req.currentUser == nil, OAuthClients.isMetadataURL(parameters.client_id ?? "") {
@@ -63,10 +80,11 @@ enum OAuthAuthorizeController {
     }
 
     static func post(_ req: Request) async throws -> Response {
-        guard let parameters = try? req.content.decode(Parameters.self) else {
+        guard let raw = OAuthParameters(urlEncoded: req.body.string ?? "") else {
             return try await errorPage(req, unreadable)
         }
-        let decision = try? req.content.get(String.self, at: "decision")
+        let parameters = Parameters(raw)
+        let decision = raw["decision"]
         guard let current = req.currentUser else { return try await errorPage(req, "Sign in again to continue.") }
         switch try await check(parameters, req) {
         case .page(let message): return try await errorPage(req, message)
@@ -110,7 +128,11 @@ enum OAuthAuthorizeController {
     }
 
     static func check(_ parameters: Parameters, _ req: Request) async throws -> Outcome {
-        guard let clientID = parameters.client_id, !clientID.isEmpty else { return .page("The app did not say who it is (client_id is missing).") }
+        // Which client and where to send the answer must be unambiguous before anything is sent back.
+        for name in ["client_id", "redirect_uri"] where parameters.repeated.contains(name) {
+            return .page("The app sent \(name) more than once, so it cannot be told which to use. Start connecting again from your app.")
+        }
+        guard let clientID = parameters.client_id else { return .page("The app did not say who it is (client_id is missing).") }
         let client: OAuthClients.Resolved?
         do {
             client = try await req.oauthClients().resolve(clientID, requester: req.currentUser?.user.id)
@@ -124,9 +146,14 @@ enum OAuthAuthorizeController {
         func fail(_ error: String, _ description: String) -> Outcome {
             .redirect(redirect(req, redirectURI, ["error": error, "error_description": description, "state": parameters.state]))
         }
+        if let repetition = parameters.repetition { return fail("invalid_request", repetition) }
         guard parameters.response_type == "code" else { return fail("unsupported_response_type", "Only response_type=code is supported.") }
-        guard let challenge = parameters.code_challenge, !challenge.isEmpty else { return fail("invalid_request", "PKCE is required: send code_challenge.") }
+        guard let challenge = parameters.code_challenge else { return fail("invalid_request", "PKCE is required: send code_challenge.") }
         guard parameters.code_challenge_method == "S256" else { return fail("invalid_request", "code_challenge_method must be S256; plain is not accepted.") }
+        // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) without padding is always 43 characters.
+        guard challenge.utf8.count == 43, challenge.utf8.allSatisfy(Self.isBase64URL) else {
+            return fail("invalid_request", "code_challenge must be the 43-character base64url SHA-256 of the code_verifier.")
+        }
         let urls = OAuthURLs(base: req.accounts.publicURL)
         guard let resource = parameters.resource, let serverID = urls.server(fromResource: resource),
               let server = try await HostedServer.find(serverID, on: req.db)
@@ -135,6 +162,14 @@ enum OAuthAuthorizeController {
         // (RFC 6749 §3.3): the token always carries the one scope there is, and says so.
         return .checked(Checked(client: client, redirectURI: redirectURI, challenge: challenge, state: parameters.state,
                                 scope: OAuthURLs.scope, resource: urls.resource(serverID), server: server))
+    }
+
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     private static func owns(_ current: CurrentUser, _ server: HostedServer, _ req: Request) async throws -> Bool {

@@ -75,6 +75,15 @@ struct OAuthClients: Sendable {
                           token_endpoint_auth_method: "none", client_id_issued_at: Int(now.timeIntervalSince1970))
     }
 
+    /// Whether the token and revocation endpoints know `clientID`: registered here, or a
+    /// metadata-document client someone granted access (it has a code or token only then).
+    func isKnown(_ clientID: String) async throws -> Bool {
+        if Self.isMetadataURL(clientID) {
+            return try await OAuthGrant.query(on: database).filter(\.$clientID == clientID).first() != nil
+        }
+        return try await OAuthClient.query(on: database).filter(\.$clientID == clientID).first() != nil
+    }
+
     /// Whether resolving `clientID` may need an outbound fetch, which waits for sign-in.
     static func isMetadataURL(_ clientID: String) -> Bool {
         clientID.hasPrefix("https://")

@@ -6,21 +6,29 @@ struct OAuthError: AbortError, Sendable {
     let status: HTTPResponseStatus
     let code: String
     let reason: String
+    /// RFC 6749 §5.2: a client that authenticated with the Authorization header and failed is
+    /// told the scheme in `WWW-Authenticate`.
+    let challenge: String?
 
-    init(_ code: String, _ description: String, status: HTTPResponseStatus = .badRequest) {
+    init(_ code: String, _ description: String, status: HTTPResponseStatus = .badRequest, challenge: String? = nil) {
         self.status = status
         self.code = code
         self.reason = description
+        self.challenge = challenge
     }
 
     func response(for req: Request) throws -> Response {
         let body = try JSONSerialization.data(withJSONObject: ["error": code, "error_description": reason], options: [.sortedKeys])
-        return Response(status: status, headers: ["Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"],
-                        body: .init(data: body))
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"]
+        if let challenge { headers.add(name: .wwwAuthenticate, value: challenge) }
+        return Response(status: status, headers: headers, body: .init(data: body))
     }
 }
 
 extension OAuthError {
     static func invalidGrant(_ description: String) -> OAuthError { OAuthError("invalid_grant", description) }
     static func invalidRequest(_ description: String) -> OAuthError { OAuthError("invalid_request", description) }
+    static func invalidClient(_ description: String, challenge: String? = nil) -> OAuthError {
+        OAuthError("invalid_client", description, status: .unauthorized, challenge: challenge)
+    }
 }

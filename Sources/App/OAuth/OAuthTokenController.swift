@@ -15,46 +15,68 @@ enum OAuthTokenController {
         return try req.json(registered, status: .created).noStore()
     }
 
-    /// A missing, empty or undecodable form is the client's malformed request: RFC 6749 §5.2 and
-    /// RFC 7009 §2.2.1 answer it 400 `invalid_request`, where Vapor would say 415 or 422.
-    private static func decodeForm<Form: Content>(_ type: Form.Type, _ req: Request) throws -> Form {
-        do {
-            return try req.content.decode(type)
-        } catch {
-            throw OAuthError.invalidRequest("The body must be an application/x-www-form-urlencoded form.")
-        }
+    /// The form, read as RFC 6749 §3.1 says (see `OAuthParameters`). A missing, empty or
+    /// undecodable form, or one with a parameter repeated, is the client's malformed request:
+    /// RFC 6749 §5.2 and RFC 7009 §2.2.1 answer it 400 `invalid_request`, where Vapor would
+    /// say 415 or 422.
+    private static func form(_ req: Request) throws -> OAuthParameters {
+        guard let type = req.headers.contentType, type.type == "application", type.subType == "x-www-form-urlencoded",
+              let body = req.body.string, !body.isEmpty, let form = OAuthParameters(urlEncoded: body)
+        else { throw OAuthError.invalidRequest("The body must be an application/x-www-form-urlencoded form.") }
+        if let repetition = form.repetition { throw OAuthError.invalidRequest(repetition) }
+        return form
     }
 
-    struct TokenRequest: Content {
-        var grant_type: String?
-        var code: String?
-        var redirect_uri: String?
-        var client_id: String?
-        var code_verifier: String?
-        var refresh_token: String?
-        var resource: String?
+    /// The client the request is from. Every client here is public (`token_endpoint_auth_method`
+    /// none; PKCE binds its codes): it names itself with `client_id` in the body, or as the user
+    /// of HTTP Basic with an empty password (RFC 6749 §2.3.1), and presents no secret. A secret,
+    /// another scheme, two different names or an unknown client is refused: 401 `invalid_client`,
+    /// with the scheme the client tried in `WWW-Authenticate` (RFC 6749 §5.2).
+    private static func client(_ req: Request, _ form: OAuthParameters) async throws -> String {
+        var named: String?
+        if let authorization = req.headers.first(name: .authorization) {
+            let scheme = authorization.split(separator: " ", maxSplits: 1).first.map(String.init) ?? "Basic"
+            guard scheme.lowercased() == "basic", let basic = req.headers.basicAuthorization, basic.password.isEmpty,
+                  let user = basic.username.replacingOccurrences(of: "+", with: " ").removingPercentEncoding, !user.isEmpty
+            else {
+                throw OAuthError.invalidClient("Clients here are public and authenticate with no secret: send client_id alone.",
+                                               challenge: "\(scheme) realm=\"BuildMyMCPServer\"")
+            }
+            named = user
+        }
+        if form["client_secret"] != nil {
+            throw OAuthError.invalidClient("Clients here are public and have no secret (token_endpoint_auth_method none): leave client_secret out.")
+        }
+        if let named, let body = form["client_id"], body != named {
+            throw OAuthError.invalidRequest("The client is named twice, differently: in the Authorization header and in client_id.")
+        }
+        guard let clientID = named ?? form["client_id"] else { throw OAuthError.invalidClient("client_id is required.") }
+        guard try await req.oauthClients().isKnown(clientID) else {
+            throw OAuthError.invalidClient("This client is not registered here (unknown client_id).")
+        }
+        return clientID
     }
 
     static func token(_ req: Request) async throws -> Response {
-        let form = try decodeForm(TokenRequest.self, req)
+        let form = try form(req)
         let service = req.oauthTokens()
         // Compared as at /oauth/authorize: the same server's URL in another spelling is the same resource.
-        let resource = form.resource.map { OAuthURLs(base: req.accounts.publicURL).canonicalResource($0) ?? $0 }
-        guard let clientID = form.client_id, !clientID.isEmpty else { throw OAuthError("invalid_client", "client_id is required.", status: .unauthorized) }
+        let resource = form["resource"].map { OAuthURLs(base: req.accounts.publicURL).canonicalResource($0) ?? $0 }
+        let clientID = try await client(req, form)
         let issued: OAuthTokenService.Issued
         do {
-            switch form.grant_type {
+            switch form["grant_type"] {
             case "authorization_code":
-                guard let code = form.code, let redirect = form.redirect_uri else {
+                guard let code = form["code"], let redirect = form["redirect_uri"] else {
                     throw OAuthError.invalidRequest("code and redirect_uri are required.")
                 }
-                guard let verifier = form.code_verifier, (43...128).contains(verifier.count) else {
+                guard let verifier = form["code_verifier"], (43...128).contains(verifier.count) else {
                     throw OAuthError.invalidRequest("code_verifier (43 to 128 characters) is required: PKCE S256 is mandatory.")
                 }
                 guard let resource else { throw OAuthError("invalid_target", "resource is required (RFC 8707).") }
                 issued = try await service.redeem(code: code, clientID: clientID, redirectURI: redirect, verifier: verifier, resource: resource)
             case "refresh_token":
-                guard let token = form.refresh_token else { throw OAuthError.invalidRequest("refresh_token is required.") }
+                guard let token = form["refresh_token"] else { throw OAuthError.invalidRequest("refresh_token is required.") }
                 issued = try await service.refresh(token, clientID: clientID, resource: resource)
             case .some(let other):
                 throw OAuthError("unsupported_grant_type", "\(other) is not supported; use authorization_code or refresh_token.")
@@ -70,15 +92,19 @@ enum OAuthTokenController {
         return response
     }
 
-    struct RevokeRequest: Content {
-        var token: String?
-    }
-
+    /// RFC 7009: the client names itself as at the token endpoint, and only a token issued
+    /// to it is revoked (§2.1); a token we do not know is answered 200 all the same (§2.2).
     static func revoke(_ req: Request) async throws -> Response {
-        let form = try decodeForm(RevokeRequest.self, req)
-        guard let token = form.token else { throw OAuthError.invalidRequest("token is required.") }
-        if try await req.oauthTokens().revoke(token: token) {
+        let form = try form(req)
+        guard let token = form["token"] else { throw OAuthError.invalidRequest("token is required.") }
+        let clientID = try await client(req, form)
+        switch try await req.oauthTokens().revoke(token: token, clientID: clientID) {
+        case .revoked:
             try await req.auditLog().record("oauth.token_revoked", metadata: ["via": "revocation endpoint"])
+        case .unknown:
+            break
+        case .otherClient:
+            throw OAuthError("unauthorized_client", "This token was not issued to this client.")
         }
         return Response(status: .ok, headers: ["Cache-Control": "no-store"])
     }

@@ -128,19 +128,28 @@ struct OAuthTokenService: Sendable {
                                resourceType: "server", resourceID: grant.$server.id.uuidString, metadata: ["client": grant.clientID])
     }
 
-    /// RFC 7009: any token of ours is revoked; a refresh token takes its grant with it.
-    /// Returns whether a token was found.
-    @discardableResult
-    func revoke(token: String) async throws -> Bool {
-        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first() else { return false }
-        if row.kind == "refresh", let grant = try await OAuthGrant.find(row.$grant.id, on: database) {
+    enum Revocation: Equatable {
+        case revoked
+        /// Not a token of ours; RFC 7009 §2.2 answers 200 all the same.
+        case unknown
+        /// Issued to another client: left alone (RFC 7009 §2.1).
+        case otherClient
+    }
+
+    /// RFC 7009: a token of ours issued to `clientID` is revoked; a refresh token takes its grant with it.
+    func revoke(token: String, clientID: String) async throws -> Revocation {
+        guard let row = try await OAuthToken.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first(),
+              let grant = try await OAuthGrant.find(row.$grant.id, on: database)
+        else { return .unknown }
+        guard grant.clientID == clientID else { return .otherClient }
+        if row.kind == "refresh" {
             try await revoke(grant: grant)
         } else {
             row.revokedAt = now
             try await row.save(on: database)
             callers.forget(.token(hash: row.tokenHash))
         }
-        return true
+        return .revoked
     }
 
     /// What `caller(accessToken:resource:)` reads; the index test plans this same statement.

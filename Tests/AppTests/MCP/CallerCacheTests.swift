@@ -87,7 +87,7 @@ struct CallerCacheTests {
             // when the client revokes its access token (RFC 7009)
             #expect(try await flow.call(connected.access).status == .ok)
             let revocation = try await app.testing().sendRequest(.POST, "/oauth/revoke", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                                                  body: ByteBuffer(string: "token=\(connected.access)"))
+                                                                  body: ByteBuffer(string: "token=\(connected.access)&client_id=\(flow.clientID)"))
             #expect(revocation.status == .ok)
             // then
             #expect(try await flow.call(connected.access).status == .unauthorized)
