@@ -16,7 +16,7 @@ public enum RedirectURIRule {
         case "https":
             return components.host?.isEmpty == false ? nil : "\(uri) has no host"
         case "http":
-            return loopbackHosts.contains(components.host ?? "") ? nil : "http redirect URIs are only allowed on loopback (127.0.0.1, localhost, [::1])"
+            return isLoopback(components) ? nil : "http redirect URIs are only allowed on loopback (127.0.0.1, localhost, [::1])"
         default:
             // Private-use schemes of native apps (RFC 8252 §7.1), e.g. cursor://.
             return scheme.contains(where: { !$0.isLetter && !$0.isNumber && !".+-".contains($0) }) ? "\(scheme) is not a valid scheme" : nil
@@ -26,12 +26,17 @@ public enum RedirectURIRule {
     /// Exact match; on loopback the port may differ (RFC 8252 §7.3).
     public static func matches(_ requested: String, registered: [String]) -> Bool {
         if registered.contains(requested) { return true }
-        guard var asked = URLComponents(string: requested), asked.scheme == "http", loopbackHosts.contains(asked.host ?? "") else { return false }
+        guard var asked = URLComponents(string: requested), asked.scheme == "http", isLoopback(asked) else { return false }
         asked.port = nil
         return registered.contains { candidate in
             guard var allowed = URLComponents(string: candidate), allowed.scheme == "http" else { return false }
             allowed.port = nil
             return allowed.string == asked.string
         }
+    }
+
+    /// Host names are case-insensitive (RFC 3986 §3.2.2): `LOCALHOST` is loopback too.
+    private static func isLoopback(_ components: URLComponents) -> Bool {
+        loopbackHosts.contains((components.host ?? "").lowercased())
     }
 }

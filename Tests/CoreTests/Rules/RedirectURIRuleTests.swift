@@ -4,7 +4,7 @@ import Testing
 @Suite("OAuth redirect URIs")
 struct RedirectURIRuleTests {
     @Test("clients may register https, loopback http and private-use schemes", arguments: [
-        "https://app.example.com/callback", "http://127.0.0.1:33418/cb", "http://localhost/cb", "http://[::1]:8080/cb",
+        "https://app.example.com/callback", "http://127.0.0.1:33418/cb", "http://localhost/cb", "http://LOCALHOST:8080/cb", "http://[::1]:8080/cb",
         "cursor://anysphere.cursor-retrieval/oauth/callback", "com.example.app:/oauth",
     ])
     func accepted(uri: String) {
