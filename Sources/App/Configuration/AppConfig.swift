@@ -104,6 +104,10 @@ public struct AppConfig: Sendable {
     public var trustedProxies: [CIDR] = []
     /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).
     public var allowedOrigins: [String] = []
+    /// Private-use redirect URI schemes of native apps that may register as OAuth clients
+    /// (`BMM_OAUTH_APP_SCHEMES`, e.g. `cursor`). None by default: the MCP authorization
+    /// specification and SECURITY.md 21 allow only https and loopback http.
+    public var oauthAppSchemes: Set<String> = []
     /// Every rate limit; sign-in sends per address from `BMM_SIGNIN_SENDS_PER_IP`.
     public var rateLimits = RateLimitPolicy()
     /// Tool calls per minute per token and per server: the plan's figure unless `BMM_TOOL_CALLS_PER_MINUTE` says otherwise.
@@ -320,6 +324,11 @@ extension AppConfig {
         for origin in allowedOrigins where SiteOrigins.normalized(origin) == nil || URL(string: origin)?.path.isEmpty == false {
             problems.append("BMM_ALLOWED_ORIGINS must list origins such as https://mcp.example.com (scheme and host, no path), not `\(origin)`")
         }
+        let oauthAppSchemes = Set((value("BMM_OAUTH_APP_SCHEMES") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        for scheme in oauthAppSchemes where !RedirectURIRule.isAppScheme(scheme) {
+            problems.append("BMM_OAUTH_APP_SCHEMES must list private-use URI schemes such as cursor or com.example.app (not http, https or a browser scheme), not `\(scheme)`")
+        }
         let previousKeys = (value("BMM_PREVIOUS_ENCRYPTION_KEYS") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if previousKeys.contains(where: { Data(base64Encoded: $0)?.count != 32 }) {
@@ -379,6 +388,7 @@ extension AppConfig {
             callLogDays: callLogDays,
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,
+            oauthAppSchemes: oauthAppSchemes,
             rateLimits: rateLimits,
             toolCalls: toolCalls,
             logFormat: logFormat,

@@ -20,6 +20,8 @@ struct OAuthClients: Sendable {
     let hosting: HostingEnvironment
     let metadataCache: OAuthMetadataCache
     let rateLimits: RateLimitPolicy
+    /// Private-use redirect schemes the operator allows (`BMM_OAUTH_APP_SCHEMES`).
+    let appSchemes: Set<String>
     let logger: Logger
 
     struct Resolved: Sendable {
@@ -53,7 +55,7 @@ struct OAuthClients: Sendable {
             throw OAuthError("invalid_redirect_uri", "redirect_uris must list 1 to 10 URIs.")
         }
         for uri in uris {
-            if let problem = RedirectURIRule.problem(uri) { throw OAuthError("invalid_redirect_uri", problem) }
+            if let problem = RedirectURIRule.problem(uri, appSchemes: appSchemes) { throw OAuthError("invalid_redirect_uri", problem) }
         }
         if let method = request.token_endpoint_auth_method, method != "none" {
             throw OAuthError("invalid_client_metadata", "Only public clients are supported: token_endpoint_auth_method must be none (PKCE protects the code).")
@@ -127,7 +129,7 @@ struct OAuthClients: Sendable {
         guard response.status == 200,
               let document = try? JSONDecoder().decode(MetadataDocument.self, from: Data(response.body)),
               document.client_id == url, !document.redirect_uris.isEmpty,
-              document.redirect_uris.allSatisfy({ RedirectURIRule.problem($0) == nil })
+              document.redirect_uris.allSatisfy({ RedirectURIRule.problem($0, appSchemes: appSchemes) == nil })
         else {
             logger.info("client metadata document refused", metadata: ["client_id": .string(url), "status": .stringConvertible(response.status)])
             throw OAuthError("invalid_client", Self.unavailable)
@@ -193,6 +195,7 @@ extension Application {
 extension Request {
     func oauthClients() -> OAuthClients {
         OAuthClients(database: db, now: application.clock.now(), random: application.random, hosting: application.hosting,
-                     metadataCache: application.oauthMetadataCache, rateLimits: application.config.rateLimits, logger: logger)
+                     metadataCache: application.oauthMetadataCache, rateLimits: application.config.rateLimits,
+                     appSchemes: application.config.oauthAppSchemes, logger: logger)
     }
 }

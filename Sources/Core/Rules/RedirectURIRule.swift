@@ -5,8 +5,10 @@ public enum RedirectURIRule {
     public static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
     public static let forbiddenSchemes: Set<String> = ["javascript", "data", "file", "vbscript", "about", "blob"]
 
-    /// nil when acceptable, else the reason.
-    public static func problem(_ uri: String) -> String? {
+    /// nil when acceptable, else the reason. Only https and loopback http, as the MCP
+    /// authorization specification requires ("All redirect URIs MUST be either localhost or
+    /// use HTTPS"), unless the operator named a native app's private-use scheme in `appSchemes`.
+    public static func problem(_ uri: String, appSchemes: Set<String> = []) -> String? {
         guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased() else {
             return "\(uri) is not an absolute URI"
         }
@@ -18,9 +20,17 @@ public enum RedirectURIRule {
         case "http":
             return isLoopback(components) ? nil : "http redirect URIs are only allowed on loopback (127.0.0.1, localhost, [::1])"
         default:
-            // Private-use schemes of native apps (RFC 8252 §7.1), e.g. cursor://.
-            return scheme.contains(where: { !$0.isLetter && !$0.isNumber && !".+-".contains($0) }) ? "\(scheme) is not a valid scheme" : nil
+            // Private-use schemes of native apps (RFC 8252 §7.1), e.g. cursor://, only where allowed.
+            return appSchemes.contains(scheme) ? nil : "redirect URIs must use https, or http on a loopback address (127.0.0.1, localhost, [::1])"
         }
+    }
+
+    /// Whether `scheme` can name a native app's private-use redirect scheme: a valid URI scheme
+    /// (RFC 3986 §3.1) that is not a web or browser-internal one.
+    public static func isAppScheme(_ scheme: String) -> Bool {
+        guard let first = scheme.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        let valid = scheme.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) }
+        return valid && !forbiddenSchemes.contains(scheme) && !["http", "https", "ws", "wss", "ftp"].contains(scheme)
     }
 
     /// Exact match; on loopback the port may differ (RFC 8252 §7.3).

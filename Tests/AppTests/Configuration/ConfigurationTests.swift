@@ -82,6 +82,8 @@ struct ConfigurationTests {
         (["BMM_SHUTDOWN_GRACE_SECONDS": "soon"], "BMM_SHUTDOWN_GRACE_SECONDS"),
         (["BMM_CALL_LOG_DAYS": "0"], "BMM_CALL_LOG_DAYS must be a number of days from 1 to 3650, not `0`"),
         (["BMM_CALL_LOG_DAYS": "a month"], "BMM_CALL_LOG_DAYS"),
+        (["BMM_OAUTH_APP_SCHEMES": "cursor,https"], "BMM_OAUTH_APP_SCHEMES must list private-use URI schemes"),
+        (["BMM_OAUTH_APP_SCHEMES": "java script"], "BMM_OAUTH_APP_SCHEMES"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
@@ -92,6 +94,14 @@ struct ConfigurationTests {
         } catch let error as ConfigError {
             #expect(error.description.contains(mention), "\(error)")
         }
+    }
+
+    @Test("no native-app redirect schemes unless BMM_OAUTH_APP_SCHEMES names them")
+    func oauthAppSchemes() throws {
+        let directory = try makeTemporaryDirectory()
+        #expect(try AppConfig.load(environment: ["BMM_DATA_DIR": directory], rootDirectory: packageRoot).oauthAppSchemes.isEmpty)
+        let named = try AppConfig.load(environment: ["BMM_DATA_DIR": directory, "BMM_OAUTH_APP_SCHEMES": " Cursor, com.example.app "], rootDirectory: packageRoot)
+        #expect(named.oauthAppSchemes == ["cursor", "com.example.app"])
     }
 
     @Test("the rate-limit policy is read here, once: sign-in sends per address from BMM_SIGNIN_SENDS_PER_IP")

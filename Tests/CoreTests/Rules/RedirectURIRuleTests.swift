@@ -3,20 +3,32 @@ import Testing
 
 @Suite("OAuth redirect URIs")
 struct RedirectURIRuleTests {
-    @Test("clients may register https, loopback http and private-use schemes", arguments: [
+    @Test("clients may register https and loopback http", arguments: [
         "https://app.example.com/callback", "http://127.0.0.1:33418/cb", "http://localhost/cb", "http://LOCALHOST:8080/cb", "http://[::1]:8080/cb",
-        "cursor://anysphere.cursor-retrieval/oauth/callback", "com.example.app:/oauth",
     ])
     func accepted(uri: String) {
         #expect(RedirectURIRule.problem(uri) == nil)
     }
 
-    @Test("and nothing else", arguments: [
+    @Test("and nothing else: the MCP authorization spec's \"MUST be either localhost or use HTTPS\"", arguments: [
         "javascript:alert(1)", "data:text/html,hi", "http://app.example.com/cb", "https://app.example.com/cb#frag",
-        "/relative/cb", "https:///nohost",
+        "/relative/cb", "https:///nohost", "cursor://anysphere.cursor-retrieval/oauth/callback", "com.example.app:/oauth",
+        "not-a-domain:/cb", "https+x://evil.example/cb",
     ])
     func refused(uri: String) {
         #expect(RedirectURIRule.problem(uri) != nil)
+    }
+
+    @Test("a native app's private-use scheme only when the operator allows that scheme")
+    func appSchemes() {
+        #expect(RedirectURIRule.problem("cursor://anysphere.cursor-retrieval/oauth/callback", appSchemes: ["cursor"]) == nil)
+        #expect(RedirectURIRule.problem("CURSOR://anysphere.cursor-retrieval/oauth/callback", appSchemes: ["cursor"]) == nil)
+        #expect(RedirectURIRule.problem("com.example.app:/oauth", appSchemes: ["cursor"]) != nil)
+        #expect(RedirectURIRule.problem("javascript:alert(1)", appSchemes: ["javascript"]) != nil, "a browser scheme stays refused")
+        #expect(RedirectURIRule.isAppScheme("com.example.app"))
+        for scheme in ["https", "http", "javascript", "data", "1abc", "a b", ""] {
+            #expect(!RedirectURIRule.isAppScheme(scheme), "\(scheme)")
+        }
     }
 
     @Test("matching is exact, except the port of a loopback address", arguments: [
