@@ -44,7 +44,7 @@ enum AuthPagesController {
         do {
             try await req.loginService().requestMagicLink(email: email, attempt: attempt, next: next)
         } catch let error as APIError {
-            return try await renderLogin(req, next: next, email: typed, emailError: error.reason, status: error.status)
+            return try await renderLogin(req, next: next, email: typed, emailError: error.reason, status: error.status).carrying(error)
         }
         let response = req.redirect(to: SiteRoute.loginCheckEmail.path(QueryString([("to", email.masked)])), redirectType: .normal)
         req.applyIssuedCookies(to: response)
@@ -73,7 +73,7 @@ enum AuthPagesController {
         do {
             try await req.loginService().requestSMSCode(phone: phone, attempt: attempt, next: next)
         } catch let error as APIError {
-            return try await renderLogin(req, next: next, country: country, national: national, phoneError: error.reason, status: error.status)
+            return try await renderLogin(req, next: next, country: country, national: national, phoneError: error.reason, status: error.status).carrying(error)
         }
         let query = QueryString([("phone", phone.e164)])
         let response = req.redirect(to: SiteRoute.loginSMSVerify.path(query), redirectType: .normal)
@@ -97,7 +97,7 @@ enum AuthPagesController {
             let signedIn = try await req.loginService().verifySMSCode(phone: phone, code: form.code ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
             return signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
         } catch let error as APIError {
-            return try await renderCodeForm(req, phone: phone, error: error.reason, status: error.status)
+            return try await renderCodeForm(req, phone: phone, error: error.reason, status: error.status).carrying(error)
         }
     }
 
@@ -117,7 +117,7 @@ enum AuthPagesController {
             let view = ErrorView(status: Int(error.status.code), heading: "This link did not work", message: error.reason, requestID: nil)
             let site = req.site
             let meta = site.unlistedMeta(title: "Sign-in link", description: error.reason)
-            return try await req.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: error.status).noStore()
+            return try await req.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: error.status).noStore().carrying(error)
         }
     }
 
@@ -172,5 +172,14 @@ enum AuthPagesController {
 
     static func outboxHref(_ req: Request) -> String? {
         req.accounts.showsOutbox ? SiteRoute.devOutbox.path : nil
+    }
+}
+
+private extension Response {
+    /// The error's own headers on the page that explains it: a 429 says when to try again
+    /// (`Retry-After`) on a form as it does in the API.
+    func carrying(_ error: APIError) -> Response {
+        for (name, value) in error.headers { headers.replaceOrAdd(name: name, value: value) }
+        return self
     }
 }

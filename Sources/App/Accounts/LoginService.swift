@@ -66,6 +66,8 @@ struct LoginService: Sendable {
     }
 
     func completeMagicLink(token: String, attempt: String?) async throws -> SignedIn {
+        // Links are checked under the same per-address limit as codes: guessing either costs the same.
+        try await RateLimiter(database: database, now: now).hit("verify:ip:" + client.rateLimitKey, rateLimits.signInVerifiesPerIP)
         guard let challenge = try await LoginChallenge.query(on: database)
             .filter(\.$secretHash == SecretToken.sha256(token))
             .filter(\.$channel == LoginChallenge.Channel.email.rawValue)

@@ -117,6 +117,26 @@ struct AccountsTests {
         }
     }
 
+    @Test("checking sign-in links is rate-limited per address like codes: guesses end in 429 with Retry-After", arguments: TestDatabase.all)
+    func magicLinkGuessesAreLimited(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let browser = BrowserSession(app)
+            let login = try await browser.get("/login")
+            let csrf = try #require(BrowserSession.csrfField(in: login.body.string))
+            let limit = RateLimitPolicy().signInVerifiesPerIP.limit
+            var statuses: [UInt] = []
+            for guess in 0...limit {
+                statuses.append(try await browser.postForm("/auth/magic", ["token": "guess-\(guess)", "csrf": csrf]).status.code)
+            }
+            #expect(statuses.dropLast().allSatisfy { $0 == 400 }, "\(statuses)")
+            let refused = try await browser.postForm("/auth/magic", ["token": "guess-last", "csrf": csrf])
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers.first(name: .retryAfter) != nil)
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.sign_in_failed").count()
+            #expect(audited == limit, "a refused guess writes no audit row")
+        }
+    }
+
     @Test("opening the link (GET) never signs in: scanners and previews cannot use it up", arguments: TestDatabase.all)
     func magicLinkGetIsSafe(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
