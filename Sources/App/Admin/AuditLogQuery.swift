@@ -12,7 +12,8 @@ struct AuditLogQuery: Sendable {
         var resource: String?
         var from: String?
         var to: String?
-        var limit: Int?
+        /// As sent; `page` checks it is a whole number from 1 to 200.
+        var limit: String?
         var cursor: String?
 
         init(_ query: URLQueryContainer) {
@@ -22,7 +23,7 @@ struct AuditLogQuery: Sendable {
             resource = text("resource")
             from = text("from")
             to = text("to")
-            limit = query[Int.self, at: "limit"]
+            limit = text("limit")
             cursor = text("cursor")
         }
     }
@@ -30,7 +31,14 @@ struct AuditLogQuery: Sendable {
     let database: any Database
 
     func page(organization: UUID, _ filters: Filters) async throws -> (events: [AuditEvent], nextCursor: String?) {
-        let limit = min(max(filters.limit ?? 50, 1), 200)
+        var limit = 50
+        if let text = filters.limit {
+            // Out of range is refused rather than clamped: the caller learns its page is not what it asked for.
+            guard let asked = Int(text), (1...200).contains(asked) else {
+                throw APIError(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 200.")
+            }
+            limit = asked
+        }
         let query = AuditEvent.query(on: database).filter(\.$organizationID == organization)
         if let action = filters.action { query.filter(\.$action == action) }
         if let actor = filters.actor {

@@ -43,7 +43,13 @@ enum SettingsController {
     static func createToken(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let form = try req.content.decode(TokenForm.self)
-        let days = form.expiresInDays.flatMap { $0.isEmpty ? nil : Int($0) }
+        let typed = form.expiresInDays?.trimmingCharacters(in: .whitespaces) ?? ""
+        // Empty means no expiry; anything else must be a number of days, never read as "no expiry".
+        let days = typed.isEmpty ? nil : Int(typed)
+        if !typed.isEmpty, days == nil {
+            return try await render(req, current, error: "Expiry must be a whole number of days between 1 and \(APITokenService.maxLifetimeDays), or empty for none.",
+                                    status: .unprocessableEntity)
+        }
         do {
             let scopes = try APITokenScope.parse(form.scope.map { $0.split(separator: " ").map(String.init) })
             let (_, secret) = try await req.tokenService().create(name: form.name ?? "", expiresInDays: days, scopes: scopes, for: current)

@@ -203,6 +203,12 @@ struct AccountDataTests {
             #expect(bobsView.contains { ($0["action"] as? String) == "auth.signed_in" }, "Bob sees his own events")
             #expect(!bobsView.contains { ($0["action"] as? String) == "token.created" })
             #expect(try await alice.get("/v1/audit?cursor=garbage").status == .badRequest)
+            for limit in ["abc", "0", "-5", "201", "100000"] {
+                let refused = try await alice.get("/v1/audit?limit=\(limit)")
+                #expect(refused.status == .badRequest, "limit=\(limit)")
+                #expect(try Self.json(refused)["error"] as? String == "invalid_limit", "limit=\(limit)")
+            }
+            #expect(try await alice.get("/v1/audit?limit=200").status == .ok)
         }
     }
 

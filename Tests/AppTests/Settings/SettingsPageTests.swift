@@ -22,6 +22,14 @@ struct SettingsPageTests {
             let invalid = try await alice.postForm("/settings/profile", ["displayName": " ", "csrf": csrf])
             #expect(invalid.status == .unprocessableEntity)
 
+            // an expiry that is not a number of days is refused, never read as "no expiry"
+            for typed in ["abc", "99999999999999999999999", "1.5"] {
+                let refused = try await alice.postForm("/settings/tokens", ["name": "odd", "expiresInDays": typed, "scope": "api", "csrf": csrf])
+                #expect(refused.status == .unprocessableEntity, "\(typed)")
+                #expect(refused.body.string.contains("whole number of days"), "\(typed)")
+            }
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+
             let created = try await alice.postForm("/settings/tokens", ["name": "laptop", "expiresInDays": "30", "scope": "api", "csrf": csrf])
             #expect(created.status == .ok)
             let secret = try #require(created.body.string.components(separatedBy: "<code>bmm_").dropFirst().first?.components(separatedBy: "</code>").first)
