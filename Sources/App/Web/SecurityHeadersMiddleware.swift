@@ -21,7 +21,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        for (name, value) in Self.headers(isProduction: isProduction) {
+        // RFC 6797 §7.2: HSTS only over https; a hop the proxy reports as plain http (answered
+        // with the redirect to https) must not carry it.
+        for (name, value) in Self.headers(isProduction: isProduction && request.client.scheme == "https") {
             response.headers.replaceOrAdd(name: name, value: value)
         }
         if let widened = request.contentSecurityPolicyExtension {
@@ -30,6 +32,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         return response
     }
 
+    /// `isProduction`: production, over https (the only case that gets HSTS).
     static func headers(isProduction: Bool) -> [(String, String)] {
         var headers = [
             ("Content-Security-Policy", contentSecurityPolicy),

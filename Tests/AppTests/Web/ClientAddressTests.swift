@@ -100,7 +100,7 @@ struct ClientAddressTests {
         }
     }
 
-    @Test("production: a request a trusted proxy reports as plain http is sent to https; others' claims are ignored")
+    @Test("production: a request a trusted proxy reports as plain http is sent to https, without HSTS; others' claims are ignored")
     func forwardedScheme() async throws {
         try await withConfiguredApp(try OriginAndHostTests.production(["BMM_TRUSTED_PROXIES": "10.0.0.0/8"])) { app in
             let browser = BrowserSession(app)
@@ -110,12 +110,16 @@ struct ClientAddressTests {
             let page = try await browser.send(.GET, "/docs?x=1", from: proxy, headers: host)
             #expect(page.status == .permanentRedirect)
             #expect(page.headers.first(name: .location) == "https://mcp.example.com/docs?x=1")
+            #expect(page.headers.first(name: "Strict-Transport-Security") == nil, "RFC 6797 §7.2: never HSTS over plain http")
+            #expect(page.headers.first(name: "Content-Security-Policy") != nil)
             var json = host
             json.add(name: .accept, value: "application/json")
             let form = try await browser.send(.POST, "/login/email", from: proxy, headers: json)
             #expect(form.status == .badRequest)
             #expect(try AccountDataTests.json(form)["error"] as? String == "https_required")
-            #expect(try await browser.send(.GET, "/", from: proxy, headers: ["Host": "mcp.example.com", "X-Forwarded-Proto": "https"]).status == .ok)
+            let secure = try await browser.send(.GET, "/", from: proxy, headers: ["Host": "mcp.example.com", "X-Forwarded-Proto": "https"])
+            #expect(secure.status == .ok)
+            #expect(secure.headers.first(name: "Strict-Transport-Security")?.contains("max-age=") == true)
             #expect(try await browser.send(.GET, "/", from: stranger, headers: host).status == .ok, "an untrusted peer's header means nothing")
             #expect(try await browser.send(.GET, "/healthz", from: proxy, headers: host).status == .ok)
         }
