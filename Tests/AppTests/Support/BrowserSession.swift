@@ -56,9 +56,15 @@ final class BrowserSession: @unchecked Sendable {
     }
 
     /// Sends like `send`, as a request from `address`. In-memory testing gives every
-    /// other request no peer address at all (`Request.remoteAddress` is nil).
-    func send(_ method: HTTPMethod, _ path: String, from address: SocketAddress, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> Response {
+    /// other request no peer address at all (`Request.remoteAddress` is nil). Like any
+    /// HTTP/1.1 request off the network it names a `Host`: the public URL's, unless
+    /// `headers` names one or `withHost` is false.
+    func send(_ method: HTTPMethod, _ path: String, from address: SocketAddress, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
+              withHost: Bool = true) async throws -> Response {
         var headers = withCookiesAndOrigin(headers)
+        if withHost, headers[.host].isEmpty, let url = URLComponents(string: app.config.publicURL), let host = url.host {
+            headers.add(name: .host, value: url.port.map { "\(host):\($0)" } ?? host)
+        }
         headers.replaceOrAdd(name: .contentLength, value: String(body?.readableBytes ?? 0))
         let request = Request(application: app, method: method, url: URI(path: path), headers: headers, collectedBody: body,
                               remoteAddress: address, logger: app.logger, on: app.eventLoopGroup.any())

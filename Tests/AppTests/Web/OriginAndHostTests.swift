@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import Testing
+import NIOCore
 import Vapor
 import VaporTesting
 
@@ -51,6 +52,23 @@ struct OriginAndHostTests {
             #expect(page.headers.contentType?.subType == "html", "a browser gets a page")
             #expect(try await app.testing().sendRequest(.GET, "/", headers: ["Host": "mcp.example.com"]).status == .ok)
             #expect(try await app.testing().sendRequest(.GET, "/healthz", headers: ["Host": "10.0.0.7:8080"]).status == .ok)
+        }
+    }
+
+    @Test("RFC 9112 §3.2: an HTTP/1.1 request from the network without Host, or any with two, is 400")
+    func missingOrRepeatedHost() async throws {
+        try await withConfiguredApp(try Self.production()) { app in
+            let browser = BrowserSession(app)
+            let peer = try SocketAddress(ipAddress: "203.0.113.5", port: 5000)
+            let missing = try await browser.send(.GET, "/login", from: peer, headers: ["Accept": "application/json"], withHost: false)
+            #expect(missing.status == .badRequest)
+            #expect(try AccountDataTests.json(missing)["error"] as? String == "bad_host")
+            var twice: HTTPHeaders = ["Accept": "application/json"]
+            twice.add(name: .host, value: "mcp.example.com")
+            twice.add(name: .host, value: "evil.example")
+            #expect(try await browser.send(.GET, "/login", from: peer, headers: twice).status == .badRequest)
+            #expect(try await browser.send(.GET, "/healthz", from: peer, headers: twice).status == .badRequest)
+            #expect(try await browser.send(.GET, "/login", from: peer, headers: ["Host": "mcp.example.com"]).status == .ok)
         }
     }
 
