@@ -78,6 +78,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 response.headers.replaceOrAdd(name: name, value: value)
             }
         }
+        // RFC 9110 §11.6.1: every 401 carries a challenge. The JSON API takes bearer tokens (or
+        // the session cookie, which has no scheme); an answer that named none gets Bearer's.
+        if status == .unauthorized, !response.headers.contains(name: .wwwAuthenticate) {
+            response.headers.add(name: .wwwAuthenticate, value: #"Bearer realm="BuildMyMCPServer""#)
+        }
         return response
     }
 
