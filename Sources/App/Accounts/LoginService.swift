@@ -65,9 +65,22 @@ struct LoginService: Sendable {
         try await audit.record("auth.magic_link_requested", metadata: ["email": email.masked])
     }
 
+    /// Failed link checks count against the same per-address limit as codes, so guessing
+    /// either costs the same; a link that works counts nothing (a busy office behind one
+    /// address signs in as often as its sign-in emails allow).
     func completeMagicLink(token: String, attempt: String?) async throws -> SignedIn {
-        // Links are checked under the same per-address limit as codes: guessing either costs the same.
-        try await RateLimiter(database: database, now: now).hit("verify:ip:" + client.rateLimitKey, rateLimits.signInVerifiesPerIP)
+        let limiter = RateLimiter(database: database, now: now)
+        let key = "verify:ip:" + client.rateLimitKey
+        try await limiter.check(key, rateLimits.signInVerifiesPerIP)
+        do {
+            return try await checkMagicLink(token: token, attempt: attempt)
+        } catch let error as APIError {
+            try await limiter.hit(key, rateLimits.signInVerifiesPerIP)
+            throw error
+        }
+    }
+
+    private func checkMagicLink(token: String, attempt: String?) async throws -> SignedIn {
         guard let challenge = try await LoginChallenge.query(on: database)
             .filter(\.$secretHash == SecretToken.sha256(token))
             .filter(\.$channel == LoginChallenge.Channel.email.rawValue)

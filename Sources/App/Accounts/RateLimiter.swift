@@ -17,6 +17,15 @@ struct RateLimiter: Sendable {
         }
     }
 
+    /// Throws 429 `rate_limited` when `key`'s window is already past the limit, without counting
+    /// a hit: for limits that count only failures (`hit` after each one).
+    func check(_ key: String, _ rule: RateLimitRule) async throws {
+        guard let window = try await add([key: 0], window: rule.window)[key] else { throw RateLimiterError.noRow }
+        if case .exceeded(let retryAfter) = window.outcome(rule: rule, now: now) {
+            throw APIError.rateLimited(retryAfter: retryAfter)
+        }
+    }
+
     /// Adds `amounts` to each key's window of `length` seconds in one statement; returns each window after.
     ///
     /// One upsert does what `RateLimitWindow.hit` describes: hits in an open window add up,
