@@ -149,6 +149,8 @@ def test_revoking_an_unknown_token(plain, contract, token):
     ({"cursor": "!!not a cursor!!"}, "invalid_cursor"),
     ({"from": "yesterday"}, "invalid_from"),
     ({"to": "2026-13-45"}, "invalid_to"),
+    ({"limit": "0"}, "invalid_limit"),
+    ({"limit": "abc"}, "invalid_limit"),
 ])
 def test_audit_filter_errors(plain, contract, query, code):
     alice = signed_in_session(plain)
