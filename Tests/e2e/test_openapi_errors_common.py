@@ -1,7 +1,7 @@
 """The error codes every operation shares, each produced with real requests on an app of its own and
 validated against the OpenAPI document: who is asking (unauthorized, invalid_token, insufficient_scope),
 where from (csrf_failed), whose workspace (org_suspended), and what the body is (payload_too_large,
-unsupported_media_type, bad_request, unprocessable_entity). The last test holds the document to it:
+unsupported_media_type, bad_request: a malformed or an empty body). The last test holds the document to it:
 every operation that documents one of these codes produced it here."""
 import os
 import subprocess
@@ -158,8 +158,6 @@ BODIES = {
     "payload_too_large": {"data": b'{"padding": "' + b"x" * 300_000 + b'"}', "headers": JSON},
     "unsupported_media_type": {"data": b"<confirm/>", "headers": {"Content-Type": "application/xml"}},
     "bad_request": {"data": b'{"unfinished": ', "headers": JSON},
-    # Says JSON and sends nothing: there is no object to check.
-    "unprocessable_entity": {"data": b"", "headers": JSON},
 }
 
 
@@ -168,6 +166,24 @@ def test_what_the_body_is(app, code):
     owned = app.resources()
     all_of((lambda m=method, t=template: expect(app, send(app.alice, app, m, t, owned, **BODIES[code]), code))
            for method, template in operations(app, code))
+
+
+def test_an_empty_body_is_a_bad_request_that_says_so(app):
+    # Says JSON and sends nothing: no content is not well-formed content (400), not content that could not be
+    # processed (422); the message says what to send instead of a decoder's wording.
+    owned = app.resources()
+
+    def check(method, template):
+        def run():
+            response = send(app.alice, app, method, template, owned, data=b"", headers=JSON)
+            expect(app, response, "bad_request")
+            assert "no body" in response.json()["message"], response.text[:300]
+        return run
+    document = requests.get(app.base + "/openapi.json", timeout=10).json()
+
+    def requires_body(method, template):
+        return document["paths"][template][method.lower()].get("requestBody", {}).get("required", False)
+    all_of(check(method, template) for method, template in operations(app, "bad_request") if requires_body(method, template))
 
 
 def test_every_documented_common_code_was_produced(app):

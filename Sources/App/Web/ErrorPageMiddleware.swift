@@ -26,6 +26,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let oauth = error as? OAuthError, let response = try? oauth.response(for: request) {
             return response
         }
+        if let explained = BodyDecodingError.explain(error, for: request) {
+            return await response(for: explained, request: request)
+        }
         if Self.isDatabaseBusy(error) {
             request.logger.warning("request \(request.id): the database stayed locked by another writer: \(String(reflecting: error))")
             return await response(for: APIError(.serviceUnavailable, "database_busy",

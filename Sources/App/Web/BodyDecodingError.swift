@@ -1,0 +1,58 @@
+import Foundation
+import Vapor
+
+/// Vapor's answers to a body that cannot be decoded, said for people: an empty body is
+/// 400 `bad_request` (Vapor says 422 with no reason, but no content is not well-formed
+/// content), and a decoding error names the field and what it must be instead of quoting
+/// Swift's decoder ("Expected to decode Dictionary<String, Any> but found…").
+enum BodyDecodingError {
+    static func explain(_ error: any Error, for request: Request) -> APIError? {
+        if let abort = error as? Abort, abort.status == .unprocessableEntity, (request.body.data?.readableBytes ?? 0) == 0 {
+            return APIError(.badRequest, "bad_request", "The request has no body. Send a JSON object with Content-Type: application/json.")
+        }
+        guard let decoding = error as? DecodingError else { return nil }
+        let json = request.headers.contentType == .json
+        let message: String
+        switch decoding {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // Foundation reports a number that does not fit its field (3.7 for a whole number)
+            // here too, without a path: only a body that does not parse is "not valid JSON".
+            if json, let data = request.body.data, (try? JSONSerialization.jsonObject(with: Data(buffer: data), options: [.fragmentsAllowed])) != nil {
+                message = "A value in the body is not of the kind its field takes (a fraction where a whole number belongs, say)."
+            } else {
+                message = json ? "The body is not valid JSON." : "The form could not be read."
+            }
+        case .dataCorrupted(let context):
+            message = "\(field(context.codingPath)) has a value it cannot take."
+        case .typeMismatch(let type, let context):
+            message = context.codingPath.isEmpty ? "The body must be \(kind(type))." : "\(field(context.codingPath)) must be \(kind(type))."
+        case .keyNotFound(let key, let context):
+            message = "\(field(context.codingPath + [key])) is required."
+        case .valueNotFound(let type, let context):
+            message = "\(field(context.codingPath)) must be \(kind(type)), not null."
+        @unknown default:
+            message = json ? "The body is not valid JSON for this request." : "The form could not be read."
+        }
+        return APIError(.badRequest, "bad_request", message)
+    }
+
+    /// `tools[0].name`, quoted as code.
+    private static func field(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return "`\(text)`"
+    }
+
+    private static func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is Substring.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type: "a whole number"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "true or false"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}
