@@ -15,6 +15,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // RequestObservationMiddleware records every request as `bmm_http_*` with the route's name; Vapor's own
     // unprefixed copies would double the series and cost every request a second round of timer lookups.
     app.http.server.configuration.reportMetrics = false
+    app.http.server.configuration.idleTimeout = .seconds(config.idleTimeout?.components.seconds
+        ?? Int64(ConnectionLimits.idleSeconds(draftTimeout: config.drafting.timeoutSeconds)))
+    ConnectionLimits.raiseOpenFileLimit()
     app.configureObservability(config)
 
     try holdDatabaseLock(app, config: config)

@@ -38,14 +38,14 @@ def wait_for(url, timeout=60):
 
 
 @contextlib.contextmanager
-def running_app(data):
-    """`bmm serve` on SQLite in the data folder `data`; yields its base URL."""
+def running_app(data, **settings):
+    """`bmm serve` on SQLite in the data folder `data`, with any extra BMM_* `settings`; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Every test signs in from 127.0.0.1; the per-address limit is for the real world.
     # Without development reload, whose script is the one thing the export leaves out.
     env = dict(os.environ, BMM_DATA_DIR=str(data), BMM_PORT=str(port), BMM_PUBLIC_URL=base, BMM_SIGNIN_SENDS_PER_IP="1000",
-               BMM_RELOAD="off")
+               BMM_RELOAD="off", **settings)
     env.pop("DATABASE_URL", None)
     log = open(data / "serve.log", "w")
     process = subprocess.Popen([BINARY, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -94,6 +94,9 @@ public struct AppConfig: Sendable {
     /// On SIGTERM: how long in-flight requests, tool calls and a running build get to finish
     /// (`BMM_SHUTDOWN_GRACE_SECONDS`, default 20).
     public var shutdownGrace: Duration = .seconds(20)
+    /// How long a connection may neither read nor write before it is closed (`BMM_IDLE_TIMEOUT_SECONDS`;
+    /// by default 75 s, or the draft timeout plus 15 s when that is longer: `ConnectionLimits`).
+    public var idleTimeout: Duration?
     /// Days of tool-call log kept (`BMM_CALL_LOG_DAYS`, default 30); the daily totals stay (`CallLogPruning`).
     public var callLogDays = 30
     /// Whether this process prunes the call log (`serve` only).
@@ -261,6 +264,7 @@ extension AppConfig {
         }
         let buildLeaseTimeout = seconds("BMM_BUILD_LEASE_SECONDS", default: 30, range: 3...600)
         let shutdownGrace = seconds("BMM_SHUTDOWN_GRACE_SECONDS", default: 20, range: 0...600)
+        let idleTimeout = value("BMM_IDLE_TIMEOUT_SECONDS") == nil ? nil : seconds("BMM_IDLE_TIMEOUT_SECONDS", default: 75, range: 1...3600)
         var callLogDays = 30
         if let raw = value("BMM_CALL_LOG_DAYS") {
             if let parsed = Int(raw), (1...3650).contains(parsed) { callLogDays = parsed } else {
@@ -385,6 +389,7 @@ extension AppConfig {
             serveRunsBuilds: serveRunsBuilds,
             buildLeaseTimeout: buildLeaseTimeout,
             shutdownGrace: shutdownGrace,
+            idleTimeout: idleTimeout,
             callLogDays: callLogDays,
             trustedProxies: trustedProxies,
             allowedOrigins: allowedOrigins,

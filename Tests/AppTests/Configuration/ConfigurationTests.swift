@@ -82,6 +82,7 @@ struct ConfigurationTests {
         (["BMM_SHUTDOWN_GRACE_SECONDS": "soon"], "BMM_SHUTDOWN_GRACE_SECONDS"),
         (["BMM_CALL_LOG_DAYS": "0"], "BMM_CALL_LOG_DAYS must be a number of days from 1 to 3650, not `0`"),
         (["BMM_CALL_LOG_DAYS": "a month"], "BMM_CALL_LOG_DAYS"),
+        (["BMM_IDLE_TIMEOUT_SECONDS": "0"], "BMM_IDLE_TIMEOUT_SECONDS must be a number of seconds from 1 to 3600"),
         (["BMM_OAUTH_APP_SCHEMES": "cursor,https"], "BMM_OAUTH_APP_SCHEMES must list private-use URI schemes"),
         (["BMM_OAUTH_APP_SCHEMES": "java script"], "BMM_OAUTH_APP_SCHEMES"),
     ])
