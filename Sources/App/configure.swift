@@ -74,6 +74,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(HTTPCachingMiddleware())
 
     try routes(app, config: config)
+    app.allowedMethods = AllowedMethods(app.routes)
 
     guard config.opensDatabaseAtStart else { return }
     try await useSQLiteBusyTimeout(app, config: config)

@@ -26,6 +26,18 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let oauth = error as? OAuthError, let response = try? oauth.response(for: request) {
             return response
         }
+        if error is RouteNotFound {
+            let allowed = request.application.allowedMethods.allowed(at: request.url.path)
+            if !allowed.isEmpty {
+                let list = allowed.map(\.rawValue).joined(separator: ", ")
+                // OPTIONS asks which methods there are (RFC 9110 §9.3.7); any other is not one of them (§15.5.6).
+                if request.method == .OPTIONS {
+                    return Response(status: .noContent, headers: ["Allow": list, "Cache-Control": "no-store"])
+                }
+                return await response(for: APIError(.methodNotAllowed, "method_not_allowed", "This address does not take \(request.method.rawValue); it takes \(list).",
+                                                    headers: ["Allow": list]), request: request)
+            }
+        }
         if let explained = BodyDecodingError.explain(error, for: request) {
             return await response(for: explained, request: request)
         }

@@ -37,6 +37,28 @@ struct ErrorsAndHeadersTests {
         }
     }
 
+    @Test("a path that exists under other methods is 405 with Allow; OPTIONS lists them; a path that does not exist stays 404 (RFC 9110 §15.5.6, §9.3.7)")
+    func methodNotAllowed() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let post = try await app.testing().sendRequest(.POST, "/pricing", headers: ["Accept": "text/html"])
+            #expect(post.status == .methodNotAllowed)
+            #expect(post.headers.first(name: .allow) == "GET, HEAD")
+            #expect(post.headers.contentType?.subType == "html", "a browser gets a page")
+            let put = try await app.testing().sendRequest(.PUT, "/v1/servers")
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers.first(name: .allow) == "GET, HEAD, POST")
+            #expect(try AccountDataTests.json(put)["error"] as? String == "method_not_allowed")
+            let mcp = try await app.testing().sendRequest(.PATCH, "/mcp/\(UUID().uuidString.lowercased())")
+            #expect(mcp.status == .methodNotAllowed)
+            #expect(mcp.headers.first(name: .allow) == "DELETE, GET, HEAD, POST")
+            let options = try await app.testing().sendRequest(.OPTIONS, "/pricing")
+            #expect(options.status == .noContent)
+            #expect(options.headers.first(name: .allow) == "GET, HEAD")
+            #expect(try await app.testing().sendRequest(.POST, "/no-such-page").status == .notFound)
+            #expect(try await app.testing().sendRequest(.OPTIONS, "/no-such-page").status == .notFound)
+        }
+    }
+
     @Test("an unknown page gets the friendly 404 page with status 404", arguments: ["/nope", "/docs/does-not-exist", "/docs/quickstart/extra"])
     func notFoundPage(path: String) async throws {
         try await withConfiguredApp(try testConfig()) { app in

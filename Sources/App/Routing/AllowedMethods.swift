@@ -1,0 +1,49 @@
+import Vapor
+
+/// The methods each path answers to, for the requests no route takes: a path that exists
+/// under other methods is 405 with `Allow` (RFC 9110 §15.5.6), and `OPTIONS` on it is
+/// answered with `Allow` (§9.3.7), where Vapor's router would say 404 for both.
+/// Routes are registered in `init` and only looked up afterwards, as Vapor's own responder
+/// shares its `TrieRouter` across event loops.
+final class AllowedMethods: @unchecked Sendable {
+    private let router: TrieRouter<HTTPMethod>
+    private let methods: [HTTPMethod]
+
+    init(_ routes: Routes) {
+        let router = TrieRouter(HTTPMethod.self, options: routes.caseInsensitive ? [.caseInsensitive] : [])
+        var methods: [HTTPMethod] = []
+        for route in routes.all {
+            // As Vapor's own router registers them: empty constants dropped, the method first.
+            let path = route.path.filter { if case .constant("") = $0 { false } else { true } }
+            router.register(route.method, at: [.constant(route.method.rawValue)] + path)
+            if !methods.contains(route.method) { methods.append(route.method) }
+        }
+        self.router = router
+        self.methods = methods
+    }
+
+    /// Every method some route takes at `path`, with HEAD wherever GET is (Vapor answers HEAD
+    /// from the GET route), in a stable order; empty when no route matches the path at all.
+    func allowed(at path: String) -> [HTTPMethod] {
+        let components = path.split(separator: "/").map(String.init)
+        var found: Set<String> = []
+        for method in methods {
+            var parameters = Parameters()
+            if router.route(path: [method.rawValue] + components, parameters: &parameters) != nil { found.insert(method.rawValue) }
+        }
+        if found.contains("GET") { found.insert("HEAD") }
+        return found.sorted().map { HTTPMethod(rawValue: $0) }
+    }
+}
+
+extension Application {
+    private struct AllowedMethodsKey: StorageKey {
+        typealias Value = AllowedMethods
+    }
+
+    /// Built by `configure` once every route is registered.
+    var allowedMethods: AllowedMethods {
+        get { configured(AllowedMethodsKey.self) }
+        set { storage[AllowedMethodsKey.self] = newValue }
+    }
+}
