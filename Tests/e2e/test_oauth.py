@@ -308,7 +308,8 @@ def test_protected_resource_metadata(hosted, suffix):
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("application/json")
     doc = response.json()
-    assert doc["resource"] == hosted.endpoint
+    # RFC 9728 §3.1, §3.3: the metadata at a resource's well-known URL names that resource as spelled.
+    assert doc["resource"] == hosted.endpoint + suffix
     assert doc["authorization_servers"] == [hosted.base]
     assert doc["scopes_supported"] == [SCOPE]
     assert doc["bearer_methods_supported"] == ["header"]

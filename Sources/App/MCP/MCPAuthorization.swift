@@ -43,7 +43,7 @@ enum MCPAuthorization {
         let urls = OAuthURLs(base: req.accounts.publicURL)
         // Built only for a refusal: printing its URL on every call showed in the hosted call's profile.
         func challenge() -> String {
-            "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(id))\", scope=\"\(OAuthURLs.scope)\""
+            "Bearer realm=\"BuildMyMCPServer\", resource_metadata=\"\(urls.resourceMetadata(asRequested: req.url.path, of: id))\", scope=\"\(OAuthURLs.scope)\""
         }
         var caller: BearerCaller?
         let bearer = req.headers.bearerAuthorization?.token

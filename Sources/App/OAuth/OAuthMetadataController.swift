@@ -8,8 +8,12 @@ enum OAuthMetadataController {
         guard let id = req.parameter(.server, as: UUID.self), try await HostedServer.find(id, on: req.db) != nil else {
             throw OAuthError("invalid_target", "There is no MCP server at this address.", status: .notFound)
         }
+        // The resource in the spelling the client used to reach it (RFC 9728 §3.3).
+        let prefix = SiteRoute.wellKnown(.protectedResourceRoot).path
+        let asked = req.url.path.hasPrefix(prefix + "/") ? urls.resource(asRequested: String(req.url.path.dropFirst(prefix.count)), of: id)
+            : (try? req.query.get(String.self, at: "resource")).flatMap { urls.server(fromResource: $0) == id ? $0 : nil } ?? urls.resource(id)
         return try json(req, [
-            "resource": urls.resource(id),
+            "resource": asked,
             "authorization_servers": [urls.issuer],
             "scopes_supported": [OAuthURLs.scope],
             "bearer_methods_supported": ["header"],

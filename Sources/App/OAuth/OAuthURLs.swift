@@ -20,6 +20,27 @@ struct OAuthURLs: Sendable {
         SiteRoute.wellKnown(.protectedResource(.value(server))).url(base: base)
     }
 
+    /// RFC 9728 §3.3: the metadata's `resource` must be identical to the URL the client used,
+    /// so a server reached as `/mcp/{ID}/` (any case of the id, a trailing slash) is described
+    /// in that spelling, at the metadata URL for it. Tokens are still bound to the canonical
+    /// resource (`canonicalResource`). Other spellings (odd characters) get the canonical one.
+    func resource(asRequested path: String, of id: UUID) -> String {
+        guard Self.isPlain(path), server(fromResource: trimmedBase + path) == id else { return resource(id) }
+        return trimmedBase + path
+    }
+
+    func resourceMetadata(asRequested path: String, of id: UUID) -> String {
+        guard Self.isPlain(path), server(fromResource: trimmedBase + path) == id else { return resourceMetadata(id) }
+        return trimmedBase + SiteRoute.wellKnown(.protectedResourceRoot).path + path
+    }
+
+    private var trimmedBase: String { base.hasSuffix("/") ? String(base.dropLast()) : base }
+
+    /// Letters, digits, `-` and `/` only: safe inside a quoted header parameter as it is.
+    private static func isPlain(_ path: String) -> Bool {
+        path.hasPrefix("/") && path.utf8.allSatisfy { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+    }
+
     /// The server a resource URL names, if it is one of ours. Compared the way RFC 3986 §6.2
     /// normalises: scheme and host in any case, trailing slashes tolerated, the id in either case.
     func server(fromResource resource: String) -> UUID? {

@@ -99,6 +99,16 @@ struct OAuthTests {
             let challenge = try #require(unauthorized.headers.first(name: .wwwAuthenticate))
             #expect(challenge.contains("resource_metadata=\"http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp/\(flow.server.uuidString.lowercased())\""))
             #expect(challenge.contains("scope=\"mcp:tools\""))
+
+            // RFC 9728 §3.3: the metadata names the resource exactly as the client spelled the URL it used
+            let spelled = "/mcp/\(flow.server.uuidString.uppercased())/"
+            let refused = try await app.testing().sendRequest(.POST, spelled, headers: ["Content-Type": "application/json"], body: ByteBuffer(string: "{}"))
+            let spelledChallenge = try #require(refused.headers.first(name: .wwwAuthenticate))
+            #expect(spelledChallenge.contains("resource_metadata=\"http://127.0.0.1:8080/.well-known/oauth-protected-resource\(spelled)\""), "\(spelledChallenge)")
+            let described = try AccountDataTests.json(try await flow.browser.get("/.well-known/oauth-protected-resource\(spelled)"))
+            #expect(described["resource"] as? String == "http://127.0.0.1:8080\(spelled)")
+            let asked = try AccountDataTests.json(try await flow.browser.get("/.well-known/oauth-protected-resource?resource=http://127.0.0.1:8080\(spelled)"))
+            #expect(asked["resource"] as? String == "http://127.0.0.1:8080\(spelled)")
         }
     }
 
