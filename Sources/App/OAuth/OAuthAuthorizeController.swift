@@ -69,9 +69,7 @@ enum OAuthAuthorizeController {
         case .redirect(let response): return response
         case .checked(let checked):
             guard let current = req.currentUser else { return signIn(req) }
-            guard try await owns(current, checked.server, req) else {
-                return try await errorPage(req, "The server this app asks for belongs to a workspace you are not signed in to. Switch workspace in Settings and try again.")
-            }
+            guard try await owns(current, checked.server, req) else { return try await elsewhere(req, current, checked) }
             if let grant = try await consent(req).remembered(current, client: checked.client, server: checked.server) {
                 return try await approve(req, checked, grant: grant)
             }
@@ -90,9 +88,7 @@ enum OAuthAuthorizeController {
         case .page(let message): return try await errorPage(req, message)
         case .redirect(let response): return response
         case .checked(let checked):
-            guard try await owns(current, checked.server, req) else {
-                return try await errorPage(req, "This server belongs to a workspace you are not signed in to.")
-            }
+            guard try await owns(current, checked.server, req) else { return try await elsewhere(req, current, checked) }
             guard decision == "approve" else {
                 try await consent(req).deny(current, client: checked.client, server: checked.server)
                 return redirect(req, checked.redirectURI, ["error": "access_denied", "error_description": "The person declined.", "state": checked.state])
@@ -157,7 +153,7 @@ enum OAuthAuthorizeController {
         let urls = OAuthURLs(base: req.accounts.publicURL)
         guard let resource = parameters.resource, let serverID = urls.server(fromResource: resource),
               let server = try await HostedServer.find(serverID, on: req.db)
-        else { return fail("invalid_target", "resource must be the URL of one of this platform's MCP servers.") }
+        else { return fail("invalid_target", unknownResource) }
         // Scopes we do not know (`openid`, `offline_access`, …) are left out rather than refused
         // (RFC 6749 §3.3): the token always carries the one scope there is, and says so.
         return .checked(Checked(client: client, redirectURI: redirectURI, challenge: challenge, state: parameters.state,
@@ -171,6 +167,21 @@ enum OAuthAuthorizeController {
         default: false
         }
     }
+
+    /// The server is not in the workspace the person is signed in to. A member of its workspace
+    /// is told to switch and try again (the request has not failed: they can finish it). For
+    /// anyone else the request fails, and the client hears so at its redirect URI (RFC 6749
+    /// §4.1.2.1) in the words an unknown server gets, so the answer does not tell that it exists.
+    private static func elsewhere(_ req: Request, _ current: CurrentUser, _ checked: Checked) async throws -> Response {
+        let isMember = try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!)
+            .filter(\.$organization.$id == checked.server.$organization.id).first() != nil
+        guard isMember else {
+            return redirect(req, checked.redirectURI, ["error": "invalid_target", "error_description": unknownResource, "state": checked.state])
+        }
+        return try await errorPage(req, "The server this app asks for belongs to another of your workspaces. Switch to it in Settings, then connect again from the app.")
+    }
+
+    private static let unknownResource = "resource must be the URL of one of this platform's MCP servers."
 
     private static func owns(_ current: CurrentUser, _ server: HostedServer, _ req: Request) async throws -> Bool {
         server.$organization.id == current.organization.id

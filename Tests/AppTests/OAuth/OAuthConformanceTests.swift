@@ -80,4 +80,28 @@ struct OAuthConformanceTests {
             }
         }
     }
+
+    @Test("someone outside the server's workspace who asks for it is sent back to the app with invalid_target, as for an unknown server",
+          arguments: TestDatabase.all)
+    func outsiderIsRedirected(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await OAuthTests.setUp(app)
+            let (bob, _) = try await AccountDataTests.signedIn(app)
+            let outsider = OAuthTests.Flow(browser: bob, server: flow.server, clientID: flow.clientID)
+            for answer in [try await bob.get(outsider.authorizeQuery(state: "b1")),
+                           try await bob.postForm("/oauth/authorize", [
+                               "response_type": "code", "client_id": flow.clientID, "redirect_uri": OAuthTests.redirect,
+                               "code_challenge": OAuthTokenService.challenge(for: OAuthTests.verifier), "code_challenge_method": "S256",
+                               "state": "b1", "resource": flow.resource, "decision": "approve", "csrf": bob.csrfCookie ?? ""])] {
+                #expect(answer.status == .seeOther, "\(answer.body.string.prefix(200))")
+                let items = URLComponents(string: answer.headers.first(name: .location) ?? "")?.queryItems ?? []
+                #expect(items.first { $0.name == "error" }?.value == "invalid_target")
+                #expect(items.first { $0.name == "state" }?.value == "b1")
+                #expect(items.first { $0.name == "code" } == nil)
+                #expect(items.first { $0.name == "error_description" }?.value == "resource must be the URL of one of this platform's MCP servers.",
+                        "the same words as for a server that does not exist")
+            }
+            #expect(try await OAuthGrant.query(on: app.db).count() == 0)
+        }
+    }
 }
