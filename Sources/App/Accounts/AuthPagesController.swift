@@ -52,9 +52,20 @@ enum AuthPagesController {
     }
 
     static func checkEmail(_ req: Request) async throws -> Response {
-        let masked = (req.query[String.self, at: "to"] ?? "your address").prefix(80)
-        let view = CheckEmailView(maskedEmail: String(masked), loginHref: SiteRoute.login.path, outboxHref: outboxHref(req))
+        // Only the masked address this app put in the link is shown: the page must not say
+        // whatever text someone put in a link they sent around ("Call +1-800-… now").
+        let masked = req.query[String.self, at: "to"].flatMap { isMaskedAddress($0) ? $0 : nil } ?? "your address"
+        let view = CheckEmailView(maskedEmail: masked, loginHref: SiteRoute.login.path, outboxHref: outboxHref(req))
         return try await req.accountPage("Accounts/check-email", title: "Check your email", view)
+    }
+
+    /// `EmailAddress.masked`'s shape: one character, `•••@`, then a domain without spaces.
+    static func isMaskedAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, text.count <= 260, parts[0].count == 4, parts[0].hasSuffix("•••"), let first = parts[0].first,
+              !first.isWhitespace, first != "•", parts[1].count >= 3, parts[1].contains(".")
+        else { return false }
+        return parts[1].allSatisfy { ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") && !$0.isWhitespace }
     }
 
     static func requestSMS(_ req: Request) async throws -> Response {

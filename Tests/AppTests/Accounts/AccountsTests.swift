@@ -349,6 +349,23 @@ struct AccountsTests {
         }
     }
 
+    @Test("the check-your-email page shows only a masked address, never other text from its link")
+    func checkEmailShowsOnlyAMaskedAddress() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let masked = try await app.testing().sendRequest(.GET, "/login/check-email?to=" + "p•••@example.com".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(masked.body.string.contains("p•••@example.com"))
+            let spoof = "Your account is locked. Call +1-800-555-0100 now"
+            let spoofed = try await app.testing().sendRequest(.GET, "/login/check-email?to=" + spoof.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(spoofed.status == .ok)
+            #expect(!spoofed.body.string.contains("800-555"))
+            #expect(spoofed.body.string.contains("your address"))
+            #expect(AuthPagesController.isMaskedAddress(try EmailAddress.parse("someone@mail.example.org").masked))
+            for text in ["p•••@", "•••@x.org", "pp•••@x.org", "p•••@x org", "p•••@localhost"] {
+                #expect(!AuthPagesController.isMaskedAddress(text), "\(text)")
+            }
+        }
+    }
+
     @Test("bad input gets a clear error and changes nothing", arguments: TestDatabase.all)
     func badInput(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
