@@ -34,6 +34,18 @@ struct ConditionalRequest: Equatable {
         return HTTPDate.truncated(lastModified) <= ifModifiedSince
     }
 
+    /// The entity tags of `If-Match` (`*` kept as is); nil when the header is absent.
+    static func ifMatch(_ headers: HTTPHeaders) -> [String]? {
+        guard headers.contains(name: "If-Match") else { return nil }
+        return headers[canonicalForm: "If-Match"].map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// RFC 9110 §8.8.3.2's strong comparison: both tags strong and the same; a weak tag matches nothing.
+    static func matchesStrongly(_ tags: [String], eTag: String?) -> Bool {
+        guard let eTag, !eTag.hasPrefix("W/") else { return false }
+        return tags.contains { !$0.hasPrefix("W/") && $0 == eTag }
+    }
+
     /// A weak entity tag from a hash of `body`: weak because the same tag names the body sent
     /// as is and sent gzip-compressed, which are not byte-for-byte the same.
     static func weakETag(for body: ByteBuffer) -> String {

@@ -8,15 +8,28 @@ import Vapor
 /// `Last-Modified` (when the site's files were loaded); any other `Cache-Control: public`
 /// response gets a weak `ETag` hashed from its body here. Signed-in pages are `no-store` and
 /// get no validator.
+///
+/// `If-Match` (RFC 9110 §13.1.1) compares strongly, and every tag here is weak: only `*`
+/// can match. A change (`POST`, `PUT`, `PATCH`, `DELETE`) that names a tag is refused with
+/// 412 before it runs, so a client guarding against lost updates never overwrites blindly;
+/// a read that names one gets 412 instead of the page.
 struct HTTPCachingMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let isRead = request.method == .GET || request.method == .HEAD
+        let ifMatch = ConditionalRequest.ifMatch(request.headers)
+        if let ifMatch, !ifMatch.contains("*"), !isRead {
+            throw Self.preconditionFailed
+        }
         let response = try await next.respond(to: request)
         if response.headers.hasCompressedTextType {
             response.headers.addVary("Accept-Encoding")
         }
-        guard request.method == .GET || request.method == .HEAD, response.status == .ok else { return response }
+        guard isRead, response.status == .ok else { return response }
         if response.headers.first(name: .eTag) == nil, response.isStorableBySharedCaches, let body = response.body.buffer {
             response.headers.replaceOrAdd(name: .eTag, value: ConditionalRequest.weakETag(for: body))
+        }
+        if let ifMatch, !ifMatch.contains("*"), !ConditionalRequest.matchesStrongly(ifMatch, eTag: response.headers.first(name: .eTag)) {
+            throw Self.preconditionFailed
         }
         let condition = ConditionalRequest(request.headers)
         guard condition.isNotModified(eTag: response.headers.first(name: .eTag), lastModified: response.headers.first(name: .lastModified).flatMap(HTTPDate.date)) else {
@@ -24,6 +37,11 @@ struct HTTPCachingMiddleware: AsyncMiddleware {
         }
         return response.notModified()
     }
+}
+
+extension HTTPCachingMiddleware {
+    static let preconditionFailed = APIError(.preconditionFailed, "precondition_failed",
+                                             "If-Match names an entity tag this resource does not have; send the request without it (or with If-Match: *).")
 }
 
 extension Response {

@@ -20,6 +20,29 @@ struct HTTPCachingTests {
         #expect(!ConditionalRequest(ifNoneMatch: ["W/\"old\""], ifModifiedSince: now).isNotModified(eTag: tag, lastModified: now))
     }
 
+    @Test("If-Match compares strongly (a weak tag matches nothing) and `*` matches any representation; a change naming a tag is refused before it runs",
+          arguments: TestDatabase.all)
+    func ifMatch(database: TestDatabase) async throws {
+        #expect(ConditionalRequest.matchesStrongly(["\"a\""], eTag: "\"a\""))
+        #expect(!ConditionalRequest.matchesStrongly(["W/\"a\""], eTag: "W/\"a\""))
+        #expect(!ConditionalRequest.matchesStrongly(["\"a\""], eTag: nil))
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let page = try await app.testing().sendRequest(.GET, "/robots.txt")
+            let tag = try #require(page.headers.first(name: .eTag))
+            for (header, status) in [("\"nope\"", HTTPStatus.preconditionFailed), (tag, .preconditionFailed), ("*", .ok)] {
+                let answer = try await app.testing().sendRequest(.GET, "/robots.txt", headers: ["If-Match": header])
+                #expect(answer.status == status, "If-Match: \(header)")
+            }
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let guarded = try await browser.send(.POST, "/v1/tokens", headers: [
+                "Content-Type": "application/json", "X-CSRF-Token": browser.csrfCookie ?? "", "If-Match": "\"definitely-not-current\""],
+                body: ByteBuffer(string: #"{"name":"guarded"}"#))
+            #expect(guarded.status == .preconditionFailed)
+            #expect(try AccountDataTests.json(guarded)["error"] as? String == "precondition_failed")
+            #expect(try await APIToken.query(on: app.db).count() == 0, "nothing was changed")
+        }
+    }
+
     @Test("If-Modified-Since: not modified at or after Last-Modified (to the second), modified before it")
     func ifModifiedSince() {
         let modified = Date(timeIntervalSince1970: 1_800_000_000.75)
