@@ -70,24 +70,29 @@ def test_progress_reaches_the_clients_callback(steps, client):
     assert out["result"]["structuredContent"] == {"done": 3}, out
 
 
-def test_a_client_that_hangs_up_cancels_the_call(steps):
+def hang_up_after_first_progress(steps, tool, meta, headers):
+    """A raw HTTP client calls `tool` asking for progress, reads up to the first report and hangs up."""
     host, port = steps.base.removeprefix("http://").split(":")
-    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
-            "progressToken": "p-1"}
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                       "params": {"name": "spin", "arguments": {}, "_meta": meta}}).encode()
+                       "params": {"name": tool, "arguments": {}, "_meta": meta}}).encode()
     connection = socket.create_connection((host, int(port)), timeout=10)
-    started = time.monotonic()
     connection.sendall((f"POST /mcp/{steps.server_id} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {steps.token}\r\n"
                         "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
-                        "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: spin\r\n"
-                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+                        + "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+                        + f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
     received = b""
     while b"notifications/progress" not in received:
         chunk = connection.recv(4096)
         assert chunk, received
         received += chunk
     connection.close()
+
+
+def test_a_client_that_hangs_up_cancels_the_call(steps):
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
+            "progressToken": "p-1"}
+    started = time.monotonic()
+    hang_up_after_first_progress(steps, "spin", meta, {"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "spin"})
 
     # the call's record says it was cancelled, well before its CPU limit
     deadline = time.time() + 10
@@ -114,20 +119,7 @@ def test_a_2025_session_that_hangs_up_does_not_cancel_the_call(steps):
     assert steps.session.post(steps.endpoint, headers=headers, timeout=10,
                               json={"jsonrpc": "2.0", "method": "notifications/initialized"}).status_code == 202
 
-    host, port = steps.base.removeprefix("http://").split(":")
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                       "params": {"name": "nap", "arguments": {}, "_meta": {"progressToken": "p-2"}}}).encode()
-    connection = socket.create_connection((host, int(port)), timeout=10)
-    connection.sendall((f"POST /mcp/{steps.server_id} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {steps.token}\r\n"
-                        "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
-                        f"MCP-Protocol-Version: 2025-11-25\r\nMcp-Session-Id: {session_id}\r\n"
-                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
-    received = b""
-    while b"notifications/progress" not in received:
-        chunk = connection.recv(4096)
-        assert chunk, received
-        received += chunk
-    connection.close()
+    hang_up_after_first_progress(steps, "nap", {"progressToken": "p-2"}, {"MCP-Protocol-Version": "2025-11-25", "Mcp-Session-Id": session_id})
 
     # the call still ran to its end: recorded as ok, never as cancelled
     deadline = time.time() + 10
