@@ -11,16 +11,17 @@ struct RateLimiter: Sendable {
 
     /// Counts one hit on `key`; throws 429 `rate_limited` once the window's limit is passed.
     func hit(_ key: String, _ rule: RateLimitRule) async throws {
-        guard let window = try await add([key: 1], window: rule.window)[key] else { throw RateLimiterError.noRow }
-        if case .exceeded(let retryAfter) = window.outcome(rule: rule, now: now) {
-            throw APIError.rateLimited(retryAfter: retryAfter)
-        }
+        try await count(key, rule, adding: 1)
     }
 
     /// Throws 429 `rate_limited` when `key`'s window is already past the limit, without counting
     /// a hit: for limits that count only failures (`hit` after each one).
     func check(_ key: String, _ rule: RateLimitRule) async throws {
-        guard let window = try await add([key: 0], window: rule.window)[key] else { throw RateLimiterError.noRow }
+        try await count(key, rule, adding: 0)
+    }
+
+    private func count(_ key: String, _ rule: RateLimitRule, adding amount: Int) async throws {
+        guard let window = try await add([key: amount], window: rule.window)[key] else { throw RateLimiterError.noRow }
         if case .exceeded(let retryAfter) = window.outcome(rule: rule, now: now) {
             throw APIError.rateLimited(retryAfter: retryAfter)
         }

@@ -25,13 +25,16 @@ struct OAuthURLs: Sendable {
     /// in that spelling, at the metadata URL for it. Tokens are still bound to the canonical
     /// resource (`canonicalResource`). Other spellings (odd characters) get the canonical one.
     func resource(asRequested path: String, of id: UUID) -> String {
-        guard Self.isPlain(path), server(fromResource: trimmedBase + path) == id else { return resource(id) }
-        return trimmedBase + path
+        names(id, path) ? trimmedBase + path : resource(id)
     }
 
     func resourceMetadata(asRequested path: String, of id: UUID) -> String {
-        guard Self.isPlain(path), server(fromResource: trimmedBase + path) == id else { return resourceMetadata(id) }
-        return trimmedBase + SiteRoute.wellKnown(.protectedResourceRoot).path + path
+        names(id, path) ? trimmedBase + SiteRoute.wellKnown(.protectedResourceRoot).path + path : resourceMetadata(id)
+    }
+
+    /// Whether `path` is a plain spelling of server `id`'s endpoint.
+    private func names(_ id: UUID, _ path: String) -> Bool {
+        Self.isPlain(path) && server(fromResource: trimmedBase + path) == id
     }
 
     private var trimmedBase: String { base.hasSuffix("/") ? String(base.dropLast()) : base }
