@@ -15,14 +15,26 @@ final class MCPInFlightCalls: Sendable {
         session + "|" + SpecJSON.compact(request)
     }
 
+    /// Thrown by `run` when the client cancelled the call: whatever the call returned after
+    /// being stopped is no answer the client still waits for.
+    struct CancelledByClient: Error {}
+
     /// Runs `body`, cancellable through `key` while it runs (as its own task, which the
     /// caller's cancellation reaches too); without a key, simply runs it.
     func run<T: Sendable>(key: String?, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let key else { return try await body() }
         let task = Task { try await body() }
-        running.withLockedValue { $0[key] = { task.cancel() } }
+        let cancelled = NIOLockedValueBox(false)
+        running.withLockedValue {
+            $0[key] = {
+                cancelled.withLockedValue { $0 = true }
+                task.cancel()
+            }
+        }
         defer { _ = running.withLockedValue { $0.removeValue(forKey: key) } }
-        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        let value = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        if cancelled.withLockedValue({ $0 }) { throw CancelledByClient() }
+        return value
     }
 
     /// Calls that can be cancelled here right now.

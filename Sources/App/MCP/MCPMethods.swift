@@ -76,6 +76,8 @@ enum MCPMethods {
                 do {
                     let outcome = try await inFlight.run(key: cancelKey) { try await invoker.call(name, arguments: arguments, onProgress: progress) }
                     return .message(JSONRPC.result(id: id, complete(outcome.result)))
+                } catch is MCPInFlightCalls.CancelledByClient {
+                    return .cancelled(fallback: JSONRPC.result(id: id, complete(ToolInvoker.errorResult(SandboxFailure.cancelled.message))))
                 } catch ToolInvoker.Failure.overloaded(let seconds) {
                     return .overloaded(SandboxOverload.error(id: id, retryAfterSeconds: seconds), retryAfterSeconds: seconds)
                 } catch {

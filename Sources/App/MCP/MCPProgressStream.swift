@@ -21,11 +21,12 @@ enum MCPProgressStream {
     private enum Event: Sendable {
         case progress(SandboxProgress)
         case tick
-        case finished(JSONValue)
+        case finished(JSONValue?)
     }
 
-    /// `call` runs the tool with a progress callback and returns the whole JSON-RPC reply.
-    static func respond(token: JSONValue, cancelsOnDisconnect: Bool, _ call: @escaping @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue) -> Response {
+    /// `call` runs the tool with a progress callback and returns the whole JSON-RPC reply
+    /// (nil for a call the client cancelled: the stream then ends without one).
+    static func respond(token: JSONValue, cancelsOnDisconnect: Bool, _ call: @escaping @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue?) -> Response {
         let body = Response.Body(managedAsyncStream: { writer in
             let (events, continuation) = AsyncStream<Event>.makeStream()
             let running = Task {
@@ -55,7 +56,7 @@ enum MCPProgressStream {
                     case .tick:
                         try await writer.write(.buffer(ServerSentEvent.keepalive))
                     case .finished(let reply):
-                        try await writer.write(.buffer(MCPReply.eventFrame(reply)))
+                        if let reply { try await writer.write(.buffer(MCPReply.eventFrame(reply))) }
                         return
                     }
                 }

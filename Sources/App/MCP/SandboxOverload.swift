@@ -9,11 +9,15 @@ enum SandboxOverload {
     enum Reply: Sendable {
         case message(JSONValue)
         case overloaded(JSONRPC.ErrorReply, retryAfterSeconds: Int)
+        /// The client cancelled the request (2025 sessions): no response is sent for it.
+        case cancelled(fallback: JSONValue)
 
-        var message: JSONValue {
+        /// What the reply's stream carries last; nil: nothing.
+        var message: JSONValue? {
             switch self {
             case .message(let message): message
             case .overloaded(let error, _): error.json
+            case .cancelled: nil
             }
         }
     }
@@ -33,6 +37,14 @@ enum SandboxOverload {
             let response = try MCPReply.send(req, error.json, status: .serviceUnavailable)
             response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return response
+        case .cancelled(let fallback):
+            // "Receivers of cancellation notifications SHOULD ... not send a response for the
+            // cancelled request", and a client that gets one anyway may report an answer to a
+            // request it no longer knows. The POST still needs an answer: an event stream that
+            // ends with no message carries none. A client that cannot read a stream gets the
+            // call's result as before.
+            guard MCPReply.acceptsEventStream(req) else { return try MCPReply.send(req, fallback) }
+            return Response(status: .ok, headers: ServerSentEvent.headers, body: .empty)
         }
     }
 }

@@ -71,7 +71,8 @@ struct ProgressAndCancellationTests {
         }
     }
 
-    @Test("2025: notifications/cancelled stops the running call at once; it is recorded as cancelled", arguments: TestDatabase.all)
+    @Test("2025: notifications/cancelled stops the running call at once, recorded as cancelled; no response is sent for it unless the client reads only JSON",
+          arguments: TestDatabase.all)
     func cancelled(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             var client = try await Self.setUp(app)
@@ -80,23 +81,48 @@ struct ProgressAndCancellationTests {
                                                                 "clientInfo": ["name": "t", "version": "1"]]])
             client.session = initialized.headers.first(name: "MCP-Session-Id")
             let caller = client
-            let call = Task { try await caller.post(["jsonrpc": "2.0", "id": "call-9", "method": "tools/call", "params": ["name": "spin"]]) }
-            // once it runs, the client gives up on it (waiting for that, not for a fixed
-            // time: on a loaded machine the call may start late)
-            let registered = ContinuousClock.now
-            while app.hosting.inFlight.count == 0 && ContinuousClock.now - registered < .seconds(30) {
-                try await Task.sleep(for: .milliseconds(20))
+            /// Starts `spin` as request `id`, cancels it once it runs, and returns the POST's answer.
+            func cancelWhileRunning(_ id: String, meta: [String: Any] = [:], accept: String = "application/json, text/event-stream") async throws -> TestingHTTPResponse {
+                var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": accept, "Authorization": "Bearer \(caller.token)"]
+                headers.add(name: "MCP-Session-Id", value: caller.session ?? "")
+                let request: [String: Any] = ["jsonrpc": "2.0", "id": id, "method": "tools/call", "params": ["name": "spin", "_meta": meta]]
+                let body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: request))
+                let call = Task { [headers] in try await app.testing().sendRequest(.POST, caller.path, headers: headers, body: body) }
+                // once it runs, the client gives up on it (waiting for that, not for a fixed
+                // time: on a loaded machine the call may start late)
+                let registered = ContinuousClock.now
+                while app.hosting.inFlight.count == 0 && ContinuousClock.now - registered < .seconds(30) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(app.hosting.inFlight.count == 1)
+                let cancel = try await caller.post(["jsonrpc": "2.0", "method": "notifications/cancelled",
+                                                    "params": ["requestId": id, "reason": "the person pressed stop"]])
+                #expect(cancel.status == .accepted)
+                return try await call.value
             }
-            #expect(app.hosting.inFlight.count == 1)
-            let cancel = try await client.post(["jsonrpc": "2.0", "method": "notifications/cancelled",
-                                                "params": ["requestId": "call-9", "reason": "the person pressed stop"]])
-            #expect(cancel.status == .accepted)
-            _ = try await call.value
-            // Had it run on, the CPU limit would have ended it as `failed`; the recorded
+
+            // A client that reads event streams: the answer is a stream that ends with no response.
+            let plain = try await cancelWhileRunning("call-9")
+            #expect(plain.status == .ok)
+            #expect(plain.headers.contentType?.subType == "event-stream")
+            #expect(Self.events(plain.body.string).isEmpty, "no response for the cancelled request: \(plain.body.string)")
+            // With a progress token: the progress it made (if it got that far), then the end of the stream, no result.
+            let streamed = try await cancelWhileRunning("call-10", meta: ["progressToken": "p-10"])
+            #expect(streamed.headers.contentType?.subType == "event-stream")
+            #expect(Self.events(streamed.body.string).allSatisfy { $0["method"] as? String == "notifications/progress" && $0["id"] == nil },
+                    "no response: \(streamed.body.string)")
+            // A client that reads only JSON still needs a body: the call's result says it was cancelled.
+            let json = try await cancelWhileRunning("call-11", accept: "application/json")
+            #expect(json.headers.contentType == .json)
+            let result = try MCPEndpointTests.result(json)
+            #expect(result["isError"] as? Bool == true)
+            #expect(json.body.string.contains("The call was cancelled."))
+
+            // Had they run on, the CPU limit would have ended them as `failed`; the recorded
             // outcome is the proof, wall time on a loaded test machine is not.
             try await app.hosting.calls.flush(on: app.db)
             let recorded = try await ToolCallRecord.query(on: app.db).filter(\.$tool == "spin").all().map(\.outcome)
-            #expect(recorded == ["cancelled"])
+            #expect(recorded == ["cancelled", "cancelled", "cancelled"])
         }
     }
 }
