@@ -120,7 +120,13 @@ public final class FakeStripe: @unchecked Sendable {
             if !script.isEmpty {
                 switch script.removeFirst() {
                 case .hang: return nil
-                case .respond(let status, let json): return Answer(status: status, body: json, requestID: requestID)
+                case .respond(let status, let json):
+                    let answer = Answer(status: status, body: json, requestID: requestID)
+                    // Stripe keeps a 500 under the request's key too, and replays it to every retry for 24 hours.
+                    if status >= 500, request.method == .POST, let key = request.header("Idempotency-Key"), idempotent[key] == nil {
+                        idempotent[key] = (request.path + "?" + request.bodyText, answer)
+                    }
+                    return answer
                 }
             }
             var answer = respond(to: request, requestID: requestID)

@@ -13,7 +13,7 @@ struct BillingService: Sendable {
     let billing: BillingEnvironment
     /// Absolute URLs of the billing page, for Stripe's return and success/cancel URLs.
     let siteURL: @Sendable (SiteRoute) -> String
-    /// The idempotency attempt of this action (``attempt(requestID:now:)``).
+    /// The idempotency attempt of this action (``attempt(requestID:)``).
     let attempt: String
 
     /// How long a status read waits for Stripe before answering from the database alone.
@@ -22,14 +22,15 @@ struct BillingService: Sendable {
     /// The `attempt` that goes into each Stripe idempotency key. A page renders a fresh request id into each form
     /// and the script sends a fresh one per click, so a retry of the same submission (a double click, a reload that
     /// re-posts, the client retrying after a timeout) reuses the key and Stripe answers with the first result, while
-    /// a new deliberate action gets a new key. A caller that sends none (curl) gets a one-minute bucket: a retry within
-    /// the minute is deduplicated, the same action a minute later is new.
-    static func attempt(requestID: String?, now: Date) -> String {
+    /// a new deliberate action gets a new key. A caller that sends none (curl) makes a new request each time: a key
+    /// shared by time would make Stripe replay the first of two identical actions (cancel, keep, cancel again within
+    /// a minute) without applying the second.
+    static func attempt(requestID: String?) -> String {
         if let requestID, (8...64).contains(requestID.count),
            requestID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             return "r:" + requestID
         }
-        return "t:" + String(Int(now.timeIntervalSince1970) / 60)
+        return "n:" + UUID().uuidString
     }
 
     struct Choice: Sendable, Equatable {
@@ -90,9 +91,12 @@ struct BillingService: Sendable {
         let organizationID = try organization.requireID()
         let customer: StripeCustomer
         do {
-            // One customer per workspace ever: the same attempt for every try, so Stripe replays the first.
+            // A retry of the same action reuses the key, so Stripe replays its customer. A new action gets a new
+            // key: Stripe keeps the answer to a key for 24 hours, a 500 included, and one failure must not block
+            // every later checkout for a day. Two first checkouts racing can each make a customer; the row below
+            // keeps one, and the other stays unused in Stripe.
             customer = try await stripe.createCustomer(
-                workspaceID: organizationID.uuidString, email: email, name: organization.name, attempt: "workspace-customer")
+                workspaceID: organizationID.uuidString, email: email, name: organization.name, attempt: "workspace-customer:" + attempt)
         } catch let error as StripeError {
             throw BillingFailure.from(error)
         }
@@ -211,6 +215,6 @@ extension Request {
         let now = application.clock.now()
         let site = self.site
         return BillingService(database: db, now: now, billing: application.billing, siteURL: { site.url($0) },
-                              attempt: BillingService.attempt(requestID: requestID, now: now))
+                              attempt: BillingService.attempt(requestID: requestID))
     }
 }

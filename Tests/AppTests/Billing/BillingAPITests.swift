@@ -221,6 +221,44 @@ struct BillingAPITests {
         }
     }
 
+    @Test("without a requestId every change is a new Stripe request: cancel, keep and cancel again within a minute all apply",
+          arguments: TestDatabase.all)
+    func noRequestID(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            try await BillingFixture.subscribe(owner)
+            for (path, cancelling) in [("/v1/billing/cancel", true), ("/v1/billing/reactivate", false), ("/v1/billing/cancel", true)] {
+                let answer = try AccountDataTests.json(try await owner.postObject(path, [:] as [String: String]))
+                #expect(answer["cancelAtPeriodEnd"] as? Bool == cancelling, "\(path)")
+                #expect(server.stripe.subscriptionObject("sub_seeded")?["cancel_at_period_end"] as? Bool == cancelling, "\(path) reached Stripe")
+            }
+            let keys = BillingFixture.requests(server, "POST", "/v1/subscriptions/sub_seeded").map { $0.header("Idempotency-Key") }
+            #expect(keys.count == 3 && Set(keys).count == 3)
+        }
+    }
+
+    @Test("a Stripe 500 creating the customer is replayed to a retry of that click only; the next checkout makes the customer",
+          arguments: TestDatabase.all)
+    func customerFailure(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            server.stripe.enqueue(.respond(status: 500, json: #"{"error":{"type":"api_error","message":"An unknown error occurred"}}"#))
+            let body = ["plan": "pro", "interval": "month", "requestId": "click-000000001"]
+            let failed = try await owner.postObject("/v1/billing/checkout-session", body)
+            let retried = try await owner.postObject("/v1/billing/checkout-session", body)
+            var next = body
+            next["requestId"] = "click-000000002"
+            let succeeded = try await owner.postObject("/v1/billing/checkout-session", next)
+
+            #expect(failed.status == .serviceUnavailable)
+            #expect(retried.status == .serviceUnavailable, "Stripe replays the stored 500 to the same key")
+            #expect(succeeded.status == .ok)
+            #expect(try AccountDataTests.json(succeeded)["clientSecret"] as? String != nil)
+            let customerKeys = BillingFixture.requests(server, "POST", "/v1/customers").map { $0.header("Idempotency-Key") }
+            #expect(customerKeys.count == 3 && customerKeys[0] == customerKeys[1] && customerKeys[2] != customerKeys[0])
+        }
+    }
+
     @Test("plan change: the preview's proration date is the one confirmed; the local plan waits for the webhook", arguments: TestDatabase.all)
     func changePlan(database: TestDatabase) async throws {
         try await BillingFixture.run(database) { app, server in
