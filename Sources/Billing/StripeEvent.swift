@@ -34,6 +34,7 @@ public struct StripeEvent: Equatable, Sendable {
     public static func decode(_ body: [UInt8]) throws(StripeWebhookError) -> StripeEvent {
         let decoder = JSONDecoder()
         let data = Data(body)
+        if (try? decoder.decode(Kind.self, from: data))?.object == "v2.core.event" { throw .thinEvent }
         guard let envelope = try? decoder.decode(Envelope.self, from: data) else { throw .malformedEvent }
         func object<T: Decodable>(_ type: T.Type) throws(StripeWebhookError) -> T {
             guard let wrapped = try? decoder.decode(Wrapped<T>.self, from: data) else { throw .malformedEvent }
@@ -76,6 +77,10 @@ public struct StripeEvent: Equatable, Sendable {
             case id, object, type, created, livemode
             case apiVersion = "api_version"
         }
+    }
+
+    private struct Kind: Decodable {
+        var object: String?
     }
 
     private struct Wrapped<T: Decodable>: Decodable {

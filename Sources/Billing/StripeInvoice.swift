@@ -1,5 +1,6 @@
 /// The fields of an Invoice the app shows or acts on. Since the 2025 API versions an invoice names its
-/// subscription under `parent.subscription_details.subscription`, not at the top level.
+/// subscription under `parent.subscription_details.subscription`; older versions, which a webhook endpoint may still
+/// send, name it at the top level, read as a fallback.
 public struct StripeInvoice: Decodable, Equatable, Sendable {
     public var id: String
     public var number: String?
@@ -49,7 +50,7 @@ public struct StripeInvoice: Decodable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, number, status, total, currency, created, customer, parent, lines
+        case id, number, status, total, currency, created, customer, parent, lines, subscription
         case amountDue = "amount_due"
         case invoicePDF = "invoice_pdf"
         case hostedInvoiceURL = "hosted_invoice_url"
@@ -79,7 +80,9 @@ public struct StripeInvoice: Decodable, Equatable, Sendable {
         self.hostedInvoiceURL = try container.decodeIfPresent(String.self, forKey: .hostedInvoiceURL)
         self.customerID = try container.objectID(.customer)
         let parent = try container.decodeIfPresent(Parent.self, forKey: .parent)
-        self.subscriptionID = parent?.subscriptionDetails?.subscription?.id
+        // Versions before 2025-03-31 name the subscription on the invoice itself, and a webhook endpoint may
+        // still send those (its events use its own API version).
+        self.subscriptionID = try parent?.subscriptionDetails?.subscription?.id ?? container.objectID(.subscription)
         self.billingReason = try container.decodeIfPresent(String.self, forKey: .billingReason)
         self.attemptCount = try container.decodeIfPresent(Int.self, forKey: .attemptCount)
         self.lines = try container.decodeIfPresent(StripeList<Line>.self, forKey: .lines)?.data ?? []

@@ -1,5 +1,7 @@
 /// The fields of a Subscription the app uses. Since the 2025 API versions the billing period lives on each
-/// subscription item, not on the subscription; ``currentPeriodStart`` and ``currentPeriodEnd`` read it from there.
+/// subscription item, not on the subscription; ``currentPeriodStart`` and ``currentPeriodEnd`` read it from there,
+/// and from the subscription's own fields in a payload of an older version (a webhook endpoint sends events in its
+/// own API version, which the request header does not set).
 public struct StripeSubscription: Decodable, Equatable, Sendable {
     public var id: String
     public var customerID: String?
@@ -11,6 +13,9 @@ public struct StripeSubscription: Decodable, Equatable, Sendable {
     public var created: Int?
     public var items: [Item]
     public var metadata: [String: String]
+    /// The period as versions before 2025-03-31 put it, on the subscription.
+    private var legacyPeriodStart: Int?
+    private var legacyPeriodEnd: Int?
 
     public struct Item: Decodable, Equatable, Sendable {
         public var id: String
@@ -48,11 +53,13 @@ public struct StripeSubscription: Decodable, Equatable, Sendable {
     /// The single item a plan subscription has (the app never adds a second).
     public var item: Item? { items.first }
     public var priceID: String? { item?.priceID }
-    public var currentPeriodStart: Int? { items.compactMap(\.currentPeriodStart).min() }
-    public var currentPeriodEnd: Int? { items.compactMap(\.currentPeriodEnd).max() }
+    public var currentPeriodStart: Int? { items.compactMap(\.currentPeriodStart).min() ?? legacyPeriodStart }
+    public var currentPeriodEnd: Int? { items.compactMap(\.currentPeriodEnd).max() ?? legacyPeriodEnd }
 
     private enum CodingKeys: String, CodingKey {
         case id, customer, status, items, metadata, created
+        case legacyPeriodStart = "current_period_start"
+        case legacyPeriodEnd = "current_period_end"
         case cancelAtPeriodEnd = "cancel_at_period_end"
         case cancelAt = "cancel_at"
         case canceledAt = "canceled_at"
@@ -69,5 +76,7 @@ public struct StripeSubscription: Decodable, Equatable, Sendable {
         self.created = try container.decodeIfPresent(Int.self, forKey: .created)
         self.items = try container.decodeIfPresent(StripeList<Item>.self, forKey: .items)?.data ?? []
         self.metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
+        self.legacyPeriodStart = try container.decodeIfPresent(Int.self, forKey: .legacyPeriodStart)
+        self.legacyPeriodEnd = try container.decodeIfPresent(Int.self, forKey: .legacyPeriodEnd)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Why a webhook delivery was not accepted as coming from Stripe. No case carries the secret, the header or the body.
 public enum StripeWebhookError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingHeader
-    /// No `t=` with a whole number of seconds, or a part without `=`.
+    /// No `t=` with a whole number of seconds.
     case malformedHeader
     /// The header has no `v1=` signature (a `v0` test signature alone is not enough).
     case noV1Signature
@@ -16,6 +16,9 @@ public enum StripeWebhookError: Error, Equatable, Sendable, CustomStringConverti
     case noMatchingSignature
     /// Signed correctly but not an event envelope.
     case malformedEvent
+    /// A thin event (`"object": "v2.core.event"`): it names the changed object without its state, and the app
+    /// reads the state from snapshot events.
+    case thinEvent
     /// The verifier has no endpoint secret: with an empty key anyone could sign, so nothing is accepted.
     case missingSecret
 
@@ -27,6 +30,7 @@ public enum StripeWebhookError: Error, Equatable, Sendable, CustomStringConverti
         case .timestampOutsideTolerance: "Stripe webhook: timestamp outside the tolerance"
         case .noMatchingSignature: "Stripe webhook: no signature matches"
         case .malformedEvent: "Stripe webhook: the body is not an event"
+        case .thinEvent: "Stripe webhook: a thin event (v2.core.event), not a snapshot event"
         case .missingSecret: "Stripe webhook: no endpoint secret configured"
         }
     }
@@ -100,7 +104,8 @@ private struct SignatureHeader {
         var timestamp: Int?
         for part in header.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2 else { throw .malformedHeader }
+            // Stripe's own libraries skip a part that is not `name=value`, as they skip unknown schemes.
+            guard pair.count == 2 else { continue }
             let name = pair[0].trimmingCharacters(in: .whitespaces)
             let value = pair[1].trimmingCharacters(in: .whitespaces)
             switch name {

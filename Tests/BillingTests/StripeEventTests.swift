@@ -128,6 +128,36 @@ struct StripeEventTests {
         }
     }
 
+    @Test("a payload of an API version before 2025-03-31: the invoice's top-level subscription and the subscription's own period")
+    func olderVersionShapes() throws {
+        let invoice = #"""
+            {"id":"in_2","object":"invoice","customer":"cus_1","subscription":"sub_1","status":"paid","total":1900,
+             "amount_due":1900,"currency":"eur","created":1764460800,"billing_reason":"subscription_cycle","attempt_count":1}
+            """#
+        guard case .invoicePaid(let paid) = try StripeEvent.decode(Self.envelope("invoice.paid", invoice)).payload else {
+            Issue.record("not invoice.paid")
+            return
+        }
+        #expect(paid.subscriptionID == "sub_1")
+        let subscription = #"""
+            {"id":"sub_1","object":"subscription","customer":"cus_1","status":"active","cancel_at_period_end":false,
+             "current_period_start":1764460800,"current_period_end":1767139200,
+             "items":{"object":"list","data":[{"id":"si_1","object":"subscription_item","price":{"id":"price_pro_month"}}]}}
+            """#
+        guard case .subscriptionUpdated(let updated) = try StripeEvent.decode(Self.envelope("customer.subscription.updated", subscription)).payload else {
+            Issue.record("not customer.subscription.updated")
+            return
+        }
+        #expect(updated.currentPeriodStart == 1_764_460_800)
+        #expect(updated.currentPeriodEnd == 1_767_139_200)
+    }
+
+    @Test("a thin event (v2.core.event) is told apart from a malformed one")
+    func thin() {
+        let body = #"{"id":"evt_2","object":"v2.core.event","type":"v1.customer.subscription.updated","created":"2026-12-05T10:00:00.000Z","related_object":{"id":"sub_1","type":"subscription","url":"/v1/subscriptions/sub_1"}}"#
+        #expect(throws: StripeWebhookError.thinEvent) { try StripeEvent.decode(Array(body.utf8)) }
+    }
+
     @Test("the verifier's event() verifies first, then decodes")
     func verifiedEvent() throws {
         let body = Self.envelope("invoice.paid", Self.invoice(reason: "subscription_create", attempts: 1))

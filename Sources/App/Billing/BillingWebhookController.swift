@@ -34,11 +34,20 @@ enum BillingWebhookController {
         let event: StripeEvent
         do {
             event = try StripeEvent.decode(payload)
+        } catch .thinEvent {
+            // Refusing it would make Stripe retry it for days and then disable the endpoint; it carries nothing to apply.
+            req.logger.warning("stripe webhook: a thin event arrived; set the destination's payload style to snapshot (see the billing docs)")
+            return try req.json(Answer(received: true, outcome: "ignored"))
         } catch {
             req.logger.warning("stripe webhook: a signed body is not an event Stripe would send")
             throw APIError(.badRequest, "malformed_event", "The body is not a Stripe event, or a handled event's object cannot be read.")
         }
 
+        if let version = event.apiVersion, version != StripeClient.apiVersion {
+            // An endpoint renders its events in its own API version, whatever the requests pin; older shapes are
+            // read where the app knows them, but the endpoint should be moved to the version the app is built for.
+            req.logger.warning("stripe webhook \(event.id): API version \(version), the app expects \(StripeClient.apiVersion); set the endpoint's version in Stripe")
+        }
         let ledger = StripeEventLedger(database: req.db, now: req.application.clock.now(), logger: req.logger)
         let outcome: StripeEventLedger.Outcome
         do {
@@ -68,6 +77,7 @@ enum BillingWebhookController {
         case .timestampOutsideTolerance: "The signature's timestamp is more than 5 minutes away from now."
         case .noMatchingSignature: "No signature matches this body with the endpoint's secret."
         case .malformedEvent: "The body is not a Stripe event."
+        case .thinEvent: "Thin events are not read here; send snapshot events."
         case .missingSecret: "The endpoint has no signing secret."
         }
     }

@@ -7,7 +7,9 @@ import Foundation
 /// sets the workspace's plan from the price (through the configured price table, never metadata). Events apply in
 /// Stripe's `created` order per subscription: one older than the newest applied changes nothing, so a late
 /// delivery never overwrites newer state. Events created in the same second apply (Stripe's clock has no finer
-/// grain, and a later delivery of the same second is more likely the newer state).
+/// grain, and a later delivery of the same second is more likely the newer state), except one whose status the
+/// subscription cannot return to (``isStale(_:after:)``): Stripe does not guarantee delivery order, and a
+/// `.updated` (active) arriving after the same second's `.deleted` must not sell a cancelled plan again.
 struct SubscriptionSync: Sendable {
     let context: StripeEventContext
     let prices: StripePriceTable
@@ -28,6 +30,10 @@ struct SubscriptionSync: Sendable {
         }
         if let applied = row.stateEventCreated, Int64(event.created) < applied {
             context.logger.info("stripe webhook \(event.id): older than the state already applied to \(subscription.id); nothing changed")
+            return .none
+        }
+        if row.stripeSubscriptionID == subscription.id, let stored = row.status, Self.isStale(subscription.status, after: stored) {
+            context.logger.info("stripe webhook \(event.id): \(subscription.id) cannot go from \(stored) back to \(subscription.status); nothing changed")
             return .none
         }
 
@@ -53,6 +59,16 @@ struct SubscriptionSync: Sendable {
         }
         return StripeEventEffect(changed: true)
     }
+
+    /// Whether `status` is older than the `stored` one of the same subscription, whatever the events' times say:
+    /// a canceled or expired subscription is never revived (a new one is made instead), and `incomplete` is only
+    /// ever a subscription's first status.
+    static func isStale(_ status: String, after stored: String) -> Bool {
+        guard status != stored else { return false }
+        return terminalStatuses.contains(stored) || status == "incomplete"
+    }
+
+    static let terminalStatuses: Set<String> = ["canceled", "incomplete_expired"]
 
     /// Statuses after which the subscription buys nothing: `paused` is a trial that ended without a payment method.
     static let endedStatuses: Set<String> = ["canceled", "unpaid", "incomplete_expired", "paused"]

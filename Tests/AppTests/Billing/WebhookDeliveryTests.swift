@@ -107,4 +107,20 @@ struct WebhookDeliveryTests {
             #expect(try await StripeEventRecord.find("evt_BmmFakeOther", on: app.db)?.type == "customer.tax_id.created")
         }
     }
+
+    @Test("a signed thin event is answered 200 ignored (so Stripe does not retry it for days) and changes nothing", arguments: TestDatabase.all)
+    func thinEvent(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // when
+            let body = #"{"id":"evt_BmmFakeThin","object":"v2.core.event","type":"v1.customer.subscription.updated","created":"2026-12-05T10:00:00.000Z","related_object":{"id":"sub_1","type":"subscription","url":"/v1/subscriptions/sub_1"}}"#
+            let answer = try await F.deliver(app, body)
+            let unsigned = try await F.deliver(app, body, signature: .some(nil))
+
+            // then
+            #expect(answer.status == .ok)
+            #expect(try F.json(answer)["outcome"] as? String == "ignored")
+            #expect(unsigned.status == .badRequest, "the signature is still checked first")
+            #expect(try await StripeEventRecord.query(on: app.db).count() == 0)
+        }
+    }
 }

@@ -99,6 +99,42 @@ struct WebhookSubscriptionTests {
         }
     }
 
+    @Test("in the same second, a late event cannot revive a canceled subscription or take an active one back to incomplete",
+          arguments: TestDatabase.all)
+    func sameSecondOutOfOrder(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given: Checkout's .created (incomplete) arrives after the .updated (active) of the same second
+            let workspace = try await F.workspace(app)
+            let now = F.now(app)
+            _ = try await F.deliver(app, F.subscription(created: now, customer: workspace.customerID, subscription: "sub_BmmFakeA", price: F.teamMonthly))
+            let created = try await F.deliver(app, F.subscription(
+                "customer.subscription.created", created: now, customer: workspace.customerID, subscription: "sub_BmmFakeA",
+                price: F.teamMonthly, status: "incomplete"))
+
+            // then
+            #expect(try F.json(created)["outcome"] as? String == "ignored")
+            #expect(try await F.row(app, workspace).status == "active")
+            #expect(try await F.organization(app, workspace).plan == "team")
+
+            // when: it is deleted, and an .updated (active) of that same second arrives late
+            _ = try await F.deliver(app, F.subscription(
+                "customer.subscription.deleted", created: now + 9, customer: workspace.customerID, subscription: "sub_BmmFakeA",
+                price: F.teamMonthly, status: "canceled"))
+            let revived = try await F.deliver(app, F.subscription(created: now + 9, customer: workspace.customerID, subscription: "sub_BmmFakeA",
+                                                                  price: F.teamMonthly))
+
+            // then: still canceled, on Hobby
+            #expect(try F.json(revived)["outcome"] as? String == "ignored")
+            #expect(try await F.row(app, workspace).status == "canceled")
+            #expect(try await F.organization(app, workspace).plan == "hobby")
+
+            // and a new subscription of the same customer still applies
+            _ = try await F.deliver(app, F.subscription(created: now + 20, customer: workspace.customerID, subscription: "sub_BmmFakeB", price: F.proMonthly))
+            #expect(try await F.organization(app, workspace).plan == "pro")
+            #expect(try await F.row(app, workspace).stripeSubscriptionID == "sub_BmmFakeB")
+        }
+    }
+
     @Test("a price no STRIPE_PRICE_* names changes no plan", arguments: TestDatabase.all)
     func unknownPrice(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in
