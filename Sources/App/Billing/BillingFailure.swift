@@ -34,9 +34,15 @@ enum BillingFailure {
     /// refused (card declined, a request it rejects).
     static func from(_ error: StripeError) -> APIError {
         switch error {
-        case .unreachable, .timeout, .rateLimited, .api:
+        case .rateLimited:
             APIError(.serviceUnavailable, "stripe_unavailable",
                      "Stripe, our payment provider, is not answering right now. Nothing was changed; try again in a few minutes.",
+                     headers: ["Retry-After": "30"])
+        // The request may have reached Stripe and been applied (a connection that broke, no answer in time, a 5xx):
+        // saying nothing changed could be wrong.
+        case .unreachable, .timeout, .api:
+            APIError(.serviceUnavailable, "stripe_unavailable",
+                     "Stripe, our payment provider, did not answer in full, so this may or may not have been applied. Check the billing page in a few minutes before trying again.",
                      headers: ["Retry-After": "30"])
         case .card:
             APIError(.badGateway, "stripe_error",

@@ -59,11 +59,23 @@ struct BillingPageView: Encodable {
 
     static let dates = DateFormatter.utc("d MMM yyyy")
 
-    static func money(_ cents: Int, _ currency: String) -> String {
-        let amount = String(format: "%d.%02d", abs(cents) / 100, abs(cents) % 100)
-        let sign = cents < 0 ? "−" : ""
-        return currency.lowercased() == "eur" ? "\(sign)€\(amount)" : "\(sign)\(amount) \(currency.uppercased())"
+    /// An amount in the currency's smallest unit, as Stripe gives it: cents for most, whole units for the
+    /// zero-decimal currencies (yen, won…) and thousandths for the three-decimal ones.
+    static func money(_ minorUnits: Int, _ currency: String) -> String {
+        let code = currency.lowercased()
+        let decimals = zeroDecimalCurrencies.contains(code) ? 0 : threeDecimalCurrencies.contains(code) ? 3 : 2
+        var scale = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let whole = abs(minorUnits) / scale
+        let fraction = String(abs(minorUnits) % scale)
+        let amount = decimals == 0 ? String(whole) : "\(whole)." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        let sign = minorUnits < 0 ? "−" : ""
+        return code == "eur" ? "\(sign)€\(amount)" : "\(sign)\(amount) \(currency.uppercased())"
     }
+
+    /// Stripe's lists (docs.stripe.com/currencies): amounts in these are whole units, or thousandths.
+    static let zeroDecimalCurrencies: Set<String> = ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]
+    static let threeDecimalCurrencies: Set<String> = ["bhd", "jod", "kwd", "omr", "tnd"]
 
     init(status: BillingStatus, defaultPlanName: String, csrf: String, requestID: String, selected: (String?, String?),
          notice: String?, error: String?, preview: Preview?, script: (url: String, key: String)?, pageScript: String) {

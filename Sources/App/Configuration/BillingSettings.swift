@@ -29,6 +29,13 @@ public struct BillingSettings: Sendable, Equatable {
 
     /// Reads `STRIPE_*` and `BMM_DEFAULT_PLAN`; what is wrong goes to `problems`. Production with billing on
     /// needs the webhook secret and every price id, or paid plans could be bought but never applied.
+    /// `test` or `live`, from a key's prefix (`sk_test_…`, `pk_live_…`).
+    static func mode(_ key: String) -> String? {
+        let parts = key.split(separator: "_", maxSplits: 2)
+        guard parts.count == 3, ["test", "live"].contains(parts[1]) else { return nil }
+        return String(parts[1])
+    }
+
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> BillingSettings {
         var defaultPlan = PlanID.team
         if let raw = value("BMM_DEFAULT_PLAN") {
@@ -49,6 +56,10 @@ public struct BillingSettings: Sendable, Equatable {
         let publishableKey = value("STRIPE_PUBLISHABLE_KEY")
         if let publishableKey, !publishableKey.hasPrefix("pk_") {
             problems.append("STRIPE_PUBLISHABLE_KEY must be a publishable key (pk_…)")
+        }
+        // Test and live mode share no objects: a mixed pair fails only in the browser, at checkout.
+        if let publishableKey, let secretMode = Self.mode(secretKey), let publishableMode = Self.mode(publishableKey), secretMode != publishableMode {
+            problems.append("STRIPE_SECRET_KEY is a \(secretMode) key and STRIPE_PUBLISHABLE_KEY a \(publishableMode) one: both must come from the same mode")
         }
         var apiBase = value("STRIPE_API_BASE") ?? "https://api.stripe.com"
         while apiBase.hasSuffix("/") { apiBase.removeLast() }

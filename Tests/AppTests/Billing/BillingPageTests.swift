@@ -12,6 +12,14 @@ struct BillingPageTests {
         HTMLInspector(html: html).tags("form").compactMap { $0.attributes["action"] }
     }
 
+    @Test("amounts are shown in the currency's own unit: cents, whole yen, thousandths of a dinar")
+    func money() {
+        #expect(BillingPageView.money(19_900, "eur") == "€199.00")
+        #expect(BillingPageView.money(-5, "usd") == "−0.05 USD")
+        #expect(BillingPageView.money(500, "jpy") == "500 JPY")
+        #expect(BillingPageView.money(1_500, "KWD") == "1.500 KWD")
+    }
+
     @Test("an owner without a subscription sees upgrade forms, the preselected plan, and a CSP widened only here", arguments: TestDatabase.all)
     func upgradeChoices(database: TestDatabase) async throws {
         try await BillingFixture.run(database) { app, server in

@@ -90,6 +90,7 @@ struct BillingConfigurationTests {
         ("STRIPE_SECRET_KEY", "pk_test_51BmmFakePublishable", "STRIPE_SECRET_KEY must be a Stripe secret key"),
         ("STRIPE_WEBHOOK_SECRET", "sk_test_51BmmFakeSecretKey", "STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret"),
         ("STRIPE_PUBLISHABLE_KEY", "sk_test_51BmmFakeSecretKey", "STRIPE_PUBLISHABLE_KEY must be a publishable key"),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_live_51BmmFakePublishable", "STRIPE_SECRET_KEY is a test key and STRIPE_PUBLISHABLE_KEY a live one"),
         ("STRIPE_API_BASE", "http://stripe.example.com", "STRIPE_API_BASE must be an https URL"),
         ("STRIPE_JS_URL", "http://js.example.com/stripe.js", "STRIPE_JS_URL must be an https URL"),
     ])
