@@ -39,7 +39,7 @@ enum MCPNotificationStream {
                 "jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
                 "params": ["notifications": honored, "_meta": meta],
             ])))
-            for await event in events ?? AsyncStream { $0.finish() } {
+            for await event in events ?? AsyncStream(unfolding: { nil }) {
                 switch event {
                 case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
                 case .toolsChanged: try await writer.write(.buffer(MCPReply.eventFrame(["jsonrpc": "2.0", "method": .string(listChanged), "params": ["_meta": meta]])))

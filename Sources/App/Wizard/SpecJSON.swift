@@ -10,7 +10,7 @@ enum SpecJSON {
 
     /// Configured once and never changed afterwards, so concurrent `encode` calls are
     /// safe; tool calls encode on every request and should not build an encoder each time.
-    nonisolated(unsafe) private static let compactEncoder: JSONEncoder = {
+    private static let compactEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
