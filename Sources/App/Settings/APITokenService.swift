@@ -15,7 +15,8 @@ struct APITokenService: Sendable {
     /// Forgets a revoked token's caller on this instance at once.
     let callers: CallerCache
 
-    /// Returns the stored token and the secret, which is shown exactly once.
+    /// Returns the stored token and the secret, which is shown exactly once. Made with a token, the new one has
+    /// at most that token's scopes and expires no later.
     func create(name rawName: String, expiresInDays: Int?, scopes: [APITokenScope], for current: CurrentUser) async throws -> (APIToken, secret: String) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= Self.maxNameLength else {
@@ -23,6 +24,18 @@ struct APITokenService: Sendable {
         }
         if let days = expiresInDays, !(1...Self.maxLifetimeDays).contains(days) {
             throw APIError(.badRequest, "invalid_expiry", "Expiry must be between 1 and \(Self.maxLifetimeDays) days.")
+        }
+        var expiresAt = expiresInDays.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }
+        if let parent = current.apiToken {
+            // A token makes tokens no stronger than itself, or a stolen short-lived or narrow one could mint a
+            // lasting, wider one: its scopes at most, and gone when it is.
+            let missing = Set(scopes).filter { !parent.allows($0) }.map(\.rawValue).sorted()
+            guard missing.isEmpty else {
+                throw APIError(.forbidden, "insufficient_scope",
+                               "A token can only make tokens with scopes it has itself, and this one lacks \(missing.joined(separator: " and ")). Create that token in Settings → API tokens.",
+                               headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\""])
+            }
+            if let limit = parent.expiresAt { expiresAt = min(expiresAt ?? limit, limit) }
         }
         let secret = APIToken.prefix + random.token()
         let token = APIToken()
@@ -32,7 +45,7 @@ struct APITokenService: Sendable {
         token.tokenHash = SecretToken.sha256(secret)
         token.hint = String(secret.suffix(4))
         token.createdAt = now
-        token.expiresAt = expiresInDays.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }
+        token.expiresAt = expiresAt
         token.scopes = Set(scopes).sorted().map(\.rawValue).joined(separator: " ")
         try await token.create(on: database)
         try await audit.record("token.created", organization: current.organization.id, actor: current.user.id,

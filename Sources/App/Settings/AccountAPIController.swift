@@ -81,6 +81,11 @@ enum AccountAPIController {
 
     static func deleteAccount(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
+        // Irreversible, so it needs the person at a browser: a token that leaked must not be able to do it.
+        guard current.session != nil else {
+            throw APIError(.forbidden, "insufficient_scope", "Deleting the account needs a signed-in browser session; an API token cannot do it.",
+                           headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\""])
+        }
         let body = try req.content.decode(DeleteRequest.self)
         try await req.account().delete(current, confirm: body.confirm)
         let response = Response(status: .noContent)

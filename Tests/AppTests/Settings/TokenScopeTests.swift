@@ -72,6 +72,39 @@ struct TokenScopeTests {
         }
     }
 
+    @Test("a token makes tokens no stronger than itself (its scopes at most, expiring no later) and cannot delete the account",
+          arguments: TestDatabase.all)
+    func noEscalation(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given: a one-day api token
+            let (alice, email) = try await AccountDataTests.signedIn(app)
+            let (short, json) = try await Self.create(alice, ["name": "ci", "scopes": ["api"], "expiresInDays": 1])
+            let limit = try #require(json["expiresAt"] as? String)
+
+            // when it asks for a wider or a lasting one
+            let wider = try await Self.bearer(app, .POST, "/v1/tokens", short, json: #"{"name":"forever","scopes":["api","mcp"]}"#)
+            let lasting = try await Self.bearer(app, .POST, "/v1/tokens", short, json: #"{"name":"forever","scopes":["api"],"expiresInDays":365}"#)
+            let unlimited = try await Self.bearer(app, .POST, "/v1/tokens", short, json: #"{"name":"forever","scopes":["api"]}"#)
+
+            // then: no wider scope; its own scope, but no later expiry than its own
+            #expect(wider.status == .forbidden)
+            #expect(try AccountDataTests.json(wider)["error"] as? String == "insufficient_scope")
+            #expect(lasting.status == .created && unlimited.status == .created)
+            #expect(try AccountDataTests.json(lasting)["expiresAt"] as? String == limit)
+            #expect(try AccountDataTests.json(unlimited)["expiresAt"] as? String == limit)
+            #expect(try await APIToken.query(on: app.db).all().filter { $0.scopes.contains("mcp") }.isEmpty)
+
+            // and the account stays: only a browser session deletes it
+            let deleted = try await Self.bearer(app, .DELETE, "/v1/account", short, json: "{\"confirm\":\"\(email)\"}")
+            #expect(deleted.status == .forbidden)
+            #expect(try AccountDataTests.json(deleted)["error"] as? String == "insufficient_scope")
+            #expect(try await User.query(on: app.db).count() == 1)
+            // a token made in the browser still gets what it asks for
+            let (_, browserMade) = try await Self.create(alice, ["name": "both", "scopes": ["api", "mcp"]])
+            #expect(browserMade["expiresAt"] == nil || browserMade["expiresAt"] is NSNull)
+        }
+    }
+
     @Test("unknown or empty scopes: 400 invalid_scope, nothing created", arguments: TestDatabase.all, [
         #"{"name":"x","scopes":["admin"]}"#, #"{"name":"x","scopes":[]}"#, #"{"name":"x","scopes":["mcp","root"]}"#,
     ])
