@@ -52,9 +52,14 @@ public struct StripeClient: StripeAPI {
     /// Stripe's answers are a few kilobytes; a list of 5 invoices with lines stays far below this.
     public static let responseLimit = 1 << 20
 
+    /// Retries after the first attempt, as Stripe's own libraries make by default.
+    public static let maxRetries = 2
+    public static let defaultRetryDelay = Duration.milliseconds(500)
+
     private let transport: StripeTransport
     private let endpoint: StripeEndpoint
     private let secretKey: String
+    private let retryDelay: Duration
 
     /// - Parameters:
     ///   - secretKey: `sk_live_…`, `sk_test_…` or a restricted `rk_…` key.
@@ -63,7 +68,8 @@ public struct StripeClient: StripeAPI {
         httpClient: HTTPClient,
         secretKey: String,
         baseURL: String = StripeClient.defaultBaseURL,
-        timeout: TimeAmount = StripeClient.defaultTimeout
+        timeout: TimeAmount = StripeClient.defaultTimeout,
+        retryDelay: Duration = StripeClient.defaultRetryDelay
     ) throws(StripeError) {
         guard !secretKey.isEmpty, secretKey.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .misconfigured("secret key is missing or contains invalid characters")
@@ -71,6 +77,7 @@ public struct StripeClient: StripeAPI {
         self.endpoint = try StripeEndpoint(baseURL)
         self.transport = StripeTransport(httpClient: httpClient, timeout: timeout, responseLimit: Self.responseLimit)
         self.secretKey = secretKey
+        self.retryDelay = retryDelay
     }
 
     // MARK: Customers
@@ -248,14 +255,39 @@ public struct StripeClient: StripeAPI {
         request.headers.add(name: "User-Agent", value: "BuildMyMCPServer")
     }
 
+    /// Sends `request`, again (the same request, so a POST keeps its idempotency key and Stripe answers a repeat
+    /// with the first outcome) up to ``maxRetries`` times when the connection failed before an answer, when Stripe
+    /// answers 409 (another request with the key is still running) or when its `Stripe-Should-Retry` says so; never
+    /// when that header says not to, and not after a timeout, which already spent the caller's wait.
     private func send<T: Decodable>(_ request: HTTPClientRequest) async throws(StripeError) -> T {
-        let response = try await transport.exchange(request)
+        var retries = 0
+        var response: StripeResponse
+        while true {
+            do {
+                response = try await transport.exchange(request)
+            } catch .unreachable where retries < Self.maxRetries {
+                retries += 1
+                await pause(before: retries)
+                continue
+            }
+            guard !(200..<300).contains(response.status), retries < Self.maxRetries,
+                  response.shouldRetry ?? (response.status == 409)
+            else { break }
+            retries += 1
+            await pause(before: retries)
+        }
         guard (200..<300).contains(response.status) else { throw failure(response) }
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
             throw .invalidResponse(status: response.status)
         }
+    }
+
+    /// Exponential backoff with jitter (0.5, 1 s by default, each ±25%), so clients retrying together spread out.
+    private func pause(before retry: Int) async {
+        let base = retryDelay * (1 << (retry - 1))
+        try? await Task.sleep(for: base * Double.random(in: 0.75...1.25))
     }
 
     private func failure(_ response: StripeResponse) -> StripeError {

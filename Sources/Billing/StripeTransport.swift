@@ -3,10 +3,12 @@ import Core
 import Foundation
 import NIOCore
 
-/// What came back: the status, Stripe's request id and the whole body (never more than the transport's limit).
+/// What came back: the status, Stripe's request id, its `Stripe-Should-Retry` advice and the whole body (never more
+/// than the transport's limit).
 struct StripeResponse: Sendable {
     var status: Int
     var requestID: String?
+    var shouldRetry: Bool? = nil
     var body: [UInt8]
 }
 
@@ -60,7 +62,9 @@ struct StripeTransport: Sendable {
             guard body.count + chunk.readableBytes <= limit else { throw StripeError.invalidResponse(status: status) }
             body.append(contentsOf: chunk.readableBytesView)
         }
-        return StripeResponse(status: status, requestID: response.headers.first(name: "Request-Id"), body: body)
+        let advice = response.headers.first(name: "Stripe-Should-Retry").map { $0.lowercased() }
+        return StripeResponse(status: status, requestID: response.headers.first(name: "Request-Id"),
+                              shouldRetry: advice == "true" ? true : advice == "false" ? false : nil, body: body)
     }
 }
 

@@ -21,6 +21,7 @@ public final class FakeStripe: @unchecked Sendable {
         public var body: String
         public var requestID: String
         public var replayed = false
+        public var headers: [String: String] = [:]
     }
 
     // Internal rather than private: FakeStripe+Checkout.swift completes sessions on the same state.
@@ -120,8 +121,8 @@ public final class FakeStripe: @unchecked Sendable {
             if !script.isEmpty {
                 switch script.removeFirst() {
                 case .hang: return nil
-                case .respond(let status, let json):
-                    let answer = Answer(status: status, body: json, requestID: requestID)
+                case .respond(let status, let json, let headers):
+                    let answer = Answer(status: status, body: json, requestID: requestID, headers: headers)
                     // Stripe keeps a 500 under the request's key too, and replays it to every retry for 24 hours.
                     if status >= 500, request.method == .POST, let key = request.header("Idempotency-Key"), idempotent[key] == nil {
                         idempotent[key] = (request.path + "?" + request.bodyText, answer)

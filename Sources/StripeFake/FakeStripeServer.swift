@@ -34,7 +34,8 @@ public enum FormDecoding {
 
 /// What the fake answers instead of behaving like Stripe, for the next request.
 public enum ScriptedStripeReply: Sendable {
-    case respond(status: Int, json: String)
+    /// `headers` go out with it (e.g. Stripe-Should-Retry).
+    case respond(status: Int, json: String, headers: [String: String] = [:])
     /// Reads the request and never answers.
     case hang
 }
@@ -192,7 +193,7 @@ private final class StripeHandler: ChannelInboundHandler {
                 body: body
             )
             guard let answer = stripe.handle(request) else { return }
-            var extra = [("Request-Id", answer.requestID)]
+            var extra = [("Request-Id", answer.requestID)] + answer.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             if answer.replayed { extra.append(("Idempotent-Replayed", "true")) }
             write(context, status: answer.status, contentType: "application/json", body: answer.body, extra: extra)
             deliverEvents()

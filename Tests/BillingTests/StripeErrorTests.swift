@@ -91,6 +91,43 @@ struct StripeErrorTests {
         }
     }
 
+    @Test("409 and Stripe-Should-Retry: true are retried with the same request (twice at most); a 409 told not to, or a plain 500, is not")
+    func retries() async throws {
+        let lock = #"{"error":{"type":"invalid_request_error","code":"lock_timeout","message":"This object cannot be accessed right now."}}"#
+        let stripe = FakeStripe()
+        try await withFakeStripe(stripe) { server, http in
+            let client = try stripeClient(server, http)
+            func customers() -> [StripeWireRequest] { server.requests.filter { $0.path == "/v1/customers" } }
+
+            // a 409, then Stripe's own answer: one customer, two requests with one key
+            stripe.enqueue(.respond(status: 409, json: lock))
+            let customer = try await client.createCustomer(workspaceID: "ws_1", email: nil, name: "A", attempt: "first")
+            #expect(customer.id.hasPrefix("cus_"))
+            #expect(customers().count == 2 && Set(customers().map { $0.header("Idempotency-Key") }).count == 1)
+
+            // Stripe-Should-Retry: true on a 503 to a read
+            stripe.enqueue(.respond(status: 503, json: #"{"error":{"type":"api_error"}}"#, headers: ["Stripe-Should-Retry": "true"]))
+            #expect(try await client.subscription(id: "sub_seeded").id == "sub_seeded")
+
+            // told not to: one request, the error as it came
+            stripe.enqueue(.respond(status: 409, json: lock, headers: ["Stripe-Should-Retry": "false"]))
+            let before = customers().count
+            let refused = await stripeError { _ = try await client.createCustomer(workspaceID: "ws_2", email: nil, name: "B", attempt: "second") }
+            #expect(refused != nil && customers().count == before + 1)
+
+            // three 409s: the first attempt and two retries, then the error
+            stripe.enqueue(.respond(status: 409, json: lock), .respond(status: 409, json: lock), .respond(status: 409, json: lock))
+            let exhausted = await stripeError { _ = try await client.createCustomer(workspaceID: "ws_3", email: nil, name: "C", attempt: "third") }
+            #expect(exhausted != nil && customers().count == before + 4)
+
+            // a plain 500 is Stripe's stored outcome for the key: not repeated
+            stripe.enqueue(.respond(status: 500, json: #"{"error":{"type":"api_error"}}"#))
+            let reads = server.requests.count
+            #expect(await stripeError { _ = try await client.subscription(id: "sub_seeded") } != nil)
+            #expect(server.requests.count == reads + 1)
+        }
+    }
+
     @Test("a server that never answers is a timeout within the injected deadline")
     func timeout() async throws {
         let stripe = FakeStripe()

@@ -8,7 +8,7 @@ import Testing
 
 /// A client for the fake with its secret key.
 func stripeClient(_ server: FakeStripeServer, _ http: HTTPClient, timeout: TimeAmount = .seconds(10)) throws -> StripeClient {
-    try StripeClient(httpClient: http, secretKey: FakeStripe.secretKey, baseURL: server.baseURL, timeout: timeout)
+    try StripeClient(httpClient: http, secretKey: FakeStripe.secretKey, baseURL: server.baseURL, timeout: timeout, retryDelay: .milliseconds(20))
 }
 
 /// The ``StripeError`` `operation` threw, or nil when it succeeded; any other error fails the test.
