@@ -83,7 +83,7 @@ public struct AnthropicDrafter: SpecDrafter {
         guard let message = try? JSONDecoder().decode(AnthropicWire.Response.self, from: Data(body)) else {
             throw .upstream("Anthropic answered something that is not a message.")
         }
-        if message.stopReason == "max_tokens" { throw .specTooLarge }
+        try Self.check(stopReason: message.stopReason)
         let model = message.model ?? request.model
         if let input = message.content.first(where: { $0.type == "tool_use" })?.input {
             return try DraftFinisher.finish(specJSON: Self.bytes(of: input), for: request, model: model)
@@ -109,12 +109,22 @@ public struct AnthropicDrafter: SpecDrafter {
             return !state.isComplete
         }
         guard state.isComplete else { throw transport.endedEarly }
-        if state.stopReason == "max_tokens" { throw DraftingError.specTooLarge }
+        try Self.check(stopReason: state.stopReason)
         let model = state.model ?? request.model
         if let input = state.toolInput {
             return try DraftFinisher.finish(specJSON: input, for: request, model: model)
         }
         return try DraftFinisher.finish(modelText: state.text, for: request, model: model)
+    }
+
+    /// Stop reasons that leave no usable draft: the output limit or the context window reached (the answer is cut
+    /// off), or a refusal.
+    static func check(stopReason: String?) throws(DraftingError) {
+        switch stopReason {
+        case "max_tokens", "model_context_window_exceeded": throw .specTooLarge
+        case "refusal": throw .declined
+        default: return
+        }
     }
 
     static func bytes(of value: JSONValue) throws(DraftingError) -> [UInt8] {

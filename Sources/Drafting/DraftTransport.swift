@@ -131,6 +131,9 @@ struct DraftTransport: Sendable {
 
     func failure(status: Int, retryAfter: String?, body: [UInt8]) -> DraftingError {
         let detail = ProviderErrorBody(body)
+        if detail.isOutOfCredit || status == 402 {
+            return .providerAccount("\(provider)'s account is out of credit or quota (HTTP \(status)).")
+        }
         if status == 429 || status == 529 || detail.isRateLimit {
             return .rateLimited(retryAfterSeconds: retryAfter.flatMap(Self.seconds(retryAfter:)))
         }
@@ -145,6 +148,7 @@ struct DraftTransport: Sendable {
 
     /// An error a provider reported inside a stream.
     func failure(streamed detail: ProviderErrorBody) -> DraftingError {
+        if detail.isOutOfCredit { return .providerAccount("\(provider)'s account is out of credit or quota.") }
         if detail.isRateLimit { return .rateLimited(retryAfterSeconds: nil) }
         if let message = detail.message.flatMap(safe) { return .upstream("\(provider) reported an error: \(message)") }
         return .upstream("\(provider) reported an error.")

@@ -92,8 +92,9 @@ public struct OpenAICompatibleDrafter: SpecDrafter {
         else {
             throw .upstream("The model server answered something that is not a chat completion.")
         }
-        if choice.finishReason == "length" { throw .specTooLarge }
+        try Self.check(finishReason: choice.finishReason)
         let output = choice.message ?? choice.delta
+        if output?.refusal?.isEmpty == false { throw .declined }
         let arguments = output?.toolCalls?.first?.function?.arguments ?? ""
         let text = arguments.isEmpty ? (output?.content ?? "") : arguments
         return try DraftFinisher.finish(modelText: text, for: request, model: answer.model ?? requestedModel(request))
@@ -118,9 +119,19 @@ public struct OpenAICompatibleDrafter: SpecDrafter {
         }
         // Servers that close without `[DONE]` after a finish reason have still said everything.
         guard state.sawDone || state.finishReason != nil else { throw transport.endedEarly }
-        if state.finishReason == "length" { throw DraftingError.specTooLarge }
+        try Self.check(finishReason: state.finishReason)
+        if state.refused { throw DraftingError.declined }
         let text = state.arguments.isEmpty ? state.content : state.arguments
         return try DraftFinisher.finish(modelText: text, for: request, model: state.model ?? requestedModel(request))
+    }
+
+    /// `length`: cut off at the output limit; `content_filter`: the provider withheld the answer.
+    static func check(finishReason: String?) throws(DraftingError) {
+        switch finishReason {
+        case "length": throw .specTooLarge
+        case "content_filter": throw .declined
+        default: return
+        }
     }
 
     private func requestedModel(_ request: DraftRequest) -> String {
@@ -131,6 +142,7 @@ public struct OpenAICompatibleDrafter: SpecDrafter {
         var model: String?
         var finishReason: String?
         var sawDone = false
+        var refused = false
         var content = ""
         /// The first tool call's arguments, for servers that answer with one even unasked.
         var arguments = ""
@@ -139,6 +151,7 @@ public struct OpenAICompatibleDrafter: SpecDrafter {
             model = model ?? chunk.model
             guard let choice = chunk.choices?.first else { return [] }
             finishReason = choice.finishReason ?? finishReason
+            if choice.delta?.refusal?.isEmpty == false { refused = true }
             var shown: [String] = []
             if let more = choice.delta?.content, !more.isEmpty {
                 content += more

@@ -40,9 +40,11 @@ enum OpenAICompatibleWire {
     struct Output: Decodable {
         var content: String?
         var toolCalls: [ToolCall]?
+        /// Set (in place of content) when the model declined.
+        var refusal: String?
 
         enum CodingKeys: String, CodingKey {
-            case content
+            case content, refusal
             case toolCalls = "tool_calls"
         }
     }

@@ -4,14 +4,31 @@ import Foundation
 /// `{"message","type"}` (vLLM) and `{"error":"…"}` (Ollama).
 struct ProviderErrorBody: Sendable {
     var type: String?
+    /// OpenAI's string `code` beside its `type` (`insufficient_quota`, `rate_limit_exceeded`…).
+    var code: String?
     var message: String?
 
     var isRateLimit: Bool {
         ["rate_limit_error", "overloaded_error", "rate_limit_exceeded"].contains(type ?? "")
+            || ["rate_limit_exceeded"].contains(code ?? "")
     }
 
-    init(type: String? = nil, message: String? = nil) {
+    /// The provider account is out of credit or quota: waiting does not help, its owner has to act. OpenAI says so
+    /// in `type`/`code` (`insufficient_quota`, billing codes) with HTTP 429, Anthropic with `billing_error` (402);
+    /// other OpenAI-compatible providers only in words.
+    var isOutOfCredit: Bool {
+        let names = [type, code].compactMap { $0?.lowercased() }
+        if names.contains(where: { $0.contains("quota") || $0.contains("billing") || $0.contains("credit") || $0.contains("balance") }) {
+            return true
+        }
+        let words = (message ?? "").lowercased()
+        return ["insufficient_quota", "exceeded your current quota", "credit balance", "balance is insufficient", "insufficient balance",
+                "balance exhausted"].contains { words.contains($0) }
+    }
+
+    init(type: String? = nil, code: String? = nil, message: String? = nil) {
         self.type = type
+        self.code = code
         self.message = message
     }
 
@@ -22,7 +39,7 @@ struct ProviderErrorBody: Sendable {
         }
         switch object.error {
         case .detail(let detail):
-            self.init(type: detail.type ?? detail.code, message: detail.message)
+            self.init(type: detail.type ?? detail.code, code: detail.code, message: detail.message)
         case .text(let text):
             self.init(message: text)
         case nil:

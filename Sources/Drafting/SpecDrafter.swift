@@ -49,6 +49,10 @@ public enum DraftingError: Error, Sendable, Hashable {
     case upstream(String)
     /// The provider is rate limiting us; seconds to wait when it said.
     case rateLimited(retryAfterSeconds: Int?)
+    /// The provider account cannot be used until its owner acts (out of credit or quota); the message is safe to show.
+    case providerAccount(String)
+    /// The model declined to draft this request (a refusal or a content filter).
+    case declined
     /// This drafter cannot stream.
     case streamingUnavailable
 }

@@ -80,6 +80,36 @@ import Testing
         }
     }
 
+    @Test(arguments: [("refusal", DraftingError.declined), ("model_context_window_exceeded", .specTooLarge)])
+    func stopReasonsWithoutADraft(stopReason: String, expected: DraftingError) async throws {
+        // given: a refusal can come after some text, and a full context window cuts the answer off
+        let body = AnthropicBodies.message(content: AnthropicBodies.textBlock("I can't help with"), stopReason: stopReason)
+
+        try await withServer(.json(body)) { server, client in
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+            #expect(error == expected)
+        }
+        // and the same at the end of a stream
+        let stream = AnthropicBodies.toolUseStream(String(Fixtures.json(Fixtures.weatherSpec).prefix(60)), stopReason: stopReason)
+        try await withServer(.events(stream)) { server, client in
+            let (_, error) = await collect(drafter(server, client).stream(Fixtures.request))
+            #expect(error as? DraftingError == expected)
+        }
+    }
+
+    @Test func anAccountOutOfCreditIsNotRateLimiting() async throws {
+        // given: Anthropic's billing error
+        let body = #"{"type":"error","error":{"type":"billing_error","message":"Your credit balance is too low to access the Anthropic API."}}"#
+
+        try await withServer(.json(body, status: 402)) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then: told apart from "busy, try again"
+            #expect(error == .providerAccount("Anthropic's account is out of credit or quota (HTTP 402)."))
+        }
+    }
+
     @Test func anInvalidSpecCarriesTheValidatorsMessage() async throws {
         // given
         let summary = try #require(Fixtures.validatorSummary(Fixtures.invalidSpec))

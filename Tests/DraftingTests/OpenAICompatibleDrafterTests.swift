@@ -141,6 +141,34 @@ import Testing
         }
     }
 
+    @Test func aQuotaErrorIsNotRateLimiting() async throws {
+        // given: OpenAI's answer to an account without credit, with HTTP 429 like a rate limit
+        let body = #"{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}"#
+
+        try await withServer(.json(body, status: 429)) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Self.request) }
+
+            // then
+            #expect(error == .providerAccount("The model server's account is out of credit or quota (HTTP 429)."))
+        }
+    }
+
+    @Test func aContentFilterOrARefusalIsDeclined() async throws {
+        // given: the answer withheld by a content filter
+        try await withServer(.json(OpenAIBodies.completion(content: "", finishReason: "content_filter"))) { server, client in
+            let error = await draftingError { _ = try await drafter(server, client).draft(Self.request) }
+            #expect(error == .declined)
+        }
+        // and a refusal streamed in place of content
+        let refusal = #"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"m","choices":[{"index":0,"delta":{"refusal":"I can't help with that."},"finish_reason":null}]}"#
+            + "\n\n" + OpenAIBodies.chunk(content: nil, finishReason: "stop") + OpenAIBodies.done
+        try await withServer(.events(refusal)) { server, client in
+            let (_, error) = await collect(drafter(server, client).stream(Self.request))
+            #expect(error as? DraftingError == .declined)
+        }
+    }
+
     @Test func anErrorBodyIsShownWithoutTheKey() async throws {
         // given
         let body = #"{"error":{"message":"model 'glm-4.5-air' not found for \#(Fixtures.apiKey)","type":"api_error"}}"#

@@ -424,26 +424,33 @@ extension AppConfig {
     }
 
     private static func draftingSettings(_ value: (String) -> String?, problems: inout [String]) -> DraftingSettings {
-        func httpURL(_ key: String, default fallback: String) -> String {
+        /// A URL a key is sent to must be https (plain http only on loopback), as for the other providers; a
+        /// keyless OpenAI-compatible server (a model on the local network) may be plain http anywhere.
+        func httpURL(_ key: String, default fallback: String, carriesKey: Bool) -> String {
             var url = value(key) ?? fallback
             while url.hasSuffix("/") { url.removeLast() }
             if URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
                 problems.append("\(key) must be an http(s) URL")
+            } else if carriesKey, (try? ServiceBaseURL(url)) == nil {
+                problems.append("\(key) must be an https URL (plain http only on loopback): the API key would cross the network unencrypted")
             }
             return url
         }
-        var timeout = 60.0
+        // Long enough for a model to write a large server at its usual pace (the Anthropic drafter allows 16,000
+        // output tokens), and inside the reverse proxy's read timeout the deployment docs set (300 s).
+        var timeout = 240.0
         if let raw = value("BMM_DRAFT_TIMEOUT_SECONDS") {
             if let parsed = Double(raw), parsed > 0, parsed <= 600 { timeout = parsed } else {
                 problems.append("BMM_DRAFT_TIMEOUT_SECONDS must be a number of seconds between 0 and 600")
             }
         }
         let anthropic = value("ANTHROPIC_API_KEY").map {
-            DraftingSettings.Anthropic(apiKey: $0, baseURL: httpURL("ANTHROPIC_BASE_URL", default: "https://api.anthropic.com"),
+            DraftingSettings.Anthropic(apiKey: $0, baseURL: httpURL("ANTHROPIC_BASE_URL", default: "https://api.anthropic.com", carriesKey: true),
                                        fallbackModel: value("ANTHROPIC_MODEL") ?? "claude-haiku-4-5")
         }
         let openAI = value("OPENAI_BASE_URL").map { _ in
-            DraftingSettings.OpenAICompatible(baseURL: httpURL("OPENAI_BASE_URL", default: ""), apiKey: value("OPENAI_API_KEY"),
+            DraftingSettings.OpenAICompatible(baseURL: httpURL("OPENAI_BASE_URL", default: "", carriesKey: value("OPENAI_API_KEY") != nil),
+                                              apiKey: value("OPENAI_API_KEY"),
                                               model: value("OPENAI_MODEL"))
         }
         return DraftingSettings(anthropic: anthropic, openAI: openAI, timeoutSeconds: timeout)

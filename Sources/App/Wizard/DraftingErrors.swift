@@ -21,6 +21,12 @@ extension APIError {
             self.init(.serviceUnavailable, "upstream_rate_limited",
                       "The drafting model is busy right now. Try again in \(wait) seconds.",
                       headers: ["Retry-After": String(wait)])
+        case .providerAccount(let message):
+            self.init(.badGateway, "upstream_error",
+                      "The drafting model cannot be used right now: \(message) Waiting will not help; the operator of this deployment has to top it up.")
+        case .declined:
+            self.init(.unprocessableEntity, "spec_invalid",
+                      "The model declined to draft this server. Describe what its tools should do in other words and try again.")
         case .streamingUnavailable:
             self.init(.conflict, "streaming_unavailable", "This drafting model cannot stream; the draft is made in one piece instead.")
         }

@@ -85,6 +85,9 @@ struct ConfigurationTests {
         (["BMM_IDLE_TIMEOUT_SECONDS": "0"], "BMM_IDLE_TIMEOUT_SECONDS must be a number of seconds from 1 to 3600"),
         (["BMM_OAUTH_APP_SCHEMES": "cursor,https"], "BMM_OAUTH_APP_SCHEMES must list private-use URI schemes"),
         (["BMM_OAUTH_APP_SCHEMES": "java script"], "BMM_OAUTH_APP_SCHEMES"),
+        (["ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": "http://llm-gateway.example.com"],
+         "ANTHROPIC_BASE_URL must be an https URL (plain http only on loopback)"),
+        (["OPENAI_BASE_URL": "http://gpu-box.example.com:8000/v1", "OPENAI_API_KEY": "sk-test"], "OPENAI_BASE_URL must be an https URL"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
@@ -95,6 +98,19 @@ struct ConfigurationTests {
         } catch let error as ConfigError {
             #expect(error.description.contains(mention), "\(error)")
         }
+    }
+
+    @Test("drafting: four minutes per draft by default; a keyless model server may be plain http on the network, one that gets a key may not")
+    func drafting() throws {
+        let data = try makeTemporaryDirectory()
+        let defaults = try AppConfig.load(environment: ["BMM_DATA_DIR": data], rootDirectory: packageRoot)
+        #expect(defaults.drafting.timeoutSeconds == 240)
+        let local = try AppConfig.load(environment: ["BMM_DATA_DIR": data, "OPENAI_BASE_URL": "http://gpu-box.example.com:11434/v1"],
+                                       rootDirectory: packageRoot)
+        #expect(local.drafting.openAI?.baseURL == "http://gpu-box.example.com:11434/v1")
+        let loopback = try AppConfig.load(environment: ["BMM_DATA_DIR": data, "ANTHROPIC_API_KEY": "sk-ant-test",
+                                                        "ANTHROPIC_BASE_URL": "http://127.0.0.1:9000"], rootDirectory: packageRoot)
+        #expect(loopback.drafting.anthropic?.baseURL == "http://127.0.0.1:9000")
     }
 
     @Test("no native-app redirect schemes unless BMM_OAUTH_APP_SCHEMES names them")
