@@ -6,8 +6,8 @@ public enum DeliveryError: Error, Equatable, Sendable {
     /// The provider refused the message (a 4xx); retrying the same message will not help.
     /// `code` is the provider's own error code (Postmark `ErrorCode`, Twilio `code`, Resend `name`) when it sent one.
     case rejected(status: Int, code: String?)
-    /// The provider could not be reached or failed (5xx, timeout, connection error); `status` is nil without a
-    /// response.
+    /// The provider could not be reached, failed (5xx, timeout, connection error) or is throttling us (429, which
+    /// the providers say is safe to retry after backing off); `status` is nil without a response.
     case unavailable(status: Int?)
     /// The client was built with, or asked to send, something it cannot use. The reason is a fixed phrase chosen by
     /// this module; never put a secret or a recipient in it.
@@ -46,7 +46,7 @@ enum ProviderErrorCode {
     }
 
     static func failure(status: Int, code: String?) -> DeliveryError {
-        (400..<500).contains(status)
+        (400..<500).contains(status) && status != 429
             ? .rejected(status: status, code: code.flatMap(sanitized))
             : .unavailable(status: status)
     }

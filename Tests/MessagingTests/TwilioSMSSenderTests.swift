@@ -93,6 +93,15 @@ struct TwilioSMSSenderTests {
         }
     }
 
+    @Test("a 429 (Twilio 20429: too many requests) is the provider throttling, not a refusal of the message")
+    func throttled() async throws {
+        let body = #"{"code":20429,"message":"Too Many Requests","more_info":"https://www.twilio.com/docs/errors/20429","status":429}"#
+        try await withProvider(replying: .respond(status: 429, body: body)) { server, client in
+            let error = await deliveryError { try await Self.sender(server, client).send(Self.message) }
+            #expect(error == .unavailable(status: 429))
+        }
+    }
+
     @Test("a 5xx maps to unavailable with its status")
     func serverError() async throws {
         try await withProvider(replying: .respond(status: 503, body: "{}")) { server, client in
