@@ -70,18 +70,35 @@ struct DraftTransport: Sendable {
     }
 
     /// Sends `request` and returns the response when it is a success; otherwise reads the
-    /// error body and throws what it means.
+    /// error body and throws what it means. A transient failure before anything was drafted
+    /// (``isTransient(status:shouldRetry:)``) is tried once more after ``retryPause``, still
+    /// under the draft's one deadline, as the providers' own SDKs do.
     func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
-        let response = try await httpClient.execute(request, deadline: .now() + Self.timeAmount(timeout))
-        guard (200..<300).contains(response.status.code) else {
+        var retried = false
+        while true {
+            let response = try await httpClient.execute(request, deadline: .now() + Self.timeAmount(timeout))
+            if (200..<300).contains(response.status.code) { return response }
             let body = try await read(response, limit: Self.errorBodyLimit, truncating: true)
-            throw failure(
-                status: Int(response.status.code),
-                retryAfter: response.headers.first(name: "retry-after"),
-                body: body
-            )
+            let status = Int(response.status.code)
+            if !retried, Self.isTransient(status: status, shouldRetry: response.headers.first(name: "x-should-retry")) {
+                retried = true
+                try await Task.sleep(for: Self.retryPause)
+                continue
+            }
+            throw failure(status: status, retryAfter: response.headers.first(name: "retry-after"), body: body)
         }
-        return response
+    }
+
+    static let retryPause = Duration.seconds(1)
+
+    /// Anthropic's `x-should-retry` decides when present; otherwise an overloaded or failing server (5xx, 529). A
+    /// 429 is not retried here: the person is told how long to wait.
+    static func isTransient(status: Int, shouldRetry: String?) -> Bool {
+        switch shouldRetry?.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: return status >= 500
+        }
     }
 
     /// The whole body; more than ``responseLimit`` bytes is a runaway answer.

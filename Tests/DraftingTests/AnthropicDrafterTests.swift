@@ -138,6 +138,27 @@ import Testing
         }
     }
 
+    @Test func anOverloadBeforeTheDraftIsTriedOnceMore() async throws {
+        // given: overloaded once, then the draft
+        let overloaded = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
+        let body = AnthropicBodies.message(content: AnthropicBodies.toolUse(Fixtures.json(Fixtures.weatherSpec)))
+
+        try await withServer([.json(overloaded, status: 529), .json(body)]) { server, client in
+            // when
+            let result = try await drafter(server, client).draft(Fixtures.request)
+
+            // then
+            #expect(result.spec == Fixtures.weatherSpec)
+            #expect(server.requests.count == 2)
+        }
+        // and a failure Anthropic marks as not worth retrying is not retried
+        try await withServer([.json(overloaded, status: 500, headers: [("x-should-retry", "false")]), .json(body)]) { server, client in
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+            #expect(error != nil)
+            #expect(server.requests.count == 1)
+        }
+    }
+
     @Test func overloadIsRateLimiting() async throws {
         // given
         let body = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
