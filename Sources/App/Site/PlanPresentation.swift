@@ -72,10 +72,15 @@ enum PlanPresentation {
         var labels: [String] = []
         for plan in plans { for feature in plan.features where !labels.contains(feature.label) { labels.append(feature.label) } }
         for label in labels {
-            rows.append(.init(label: label, values: plans.map { plan in
-                guard let feature = plan.features.first(where: { $0.label == label }) else { return "—" }
-                return badge(feature.availability) ?? "Included"
-            }))
+            // A card lists what a plan adds; a plan includes what the plan below it includes unless it says otherwise.
+            var below: Availability?
+            let values = plans.map { plan -> String in
+                let own = plan.features.first(where: { $0.label == label })?.availability
+                let availability = own ?? (below == .included ? .included : nil)
+                below = availability
+                return availability.map { badge($0) ?? "Included" } ?? "—"
+            }
+            rows.append(.init(label: label, values: values))
         }
         return rows
     }

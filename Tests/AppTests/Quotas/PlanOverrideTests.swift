@@ -88,6 +88,12 @@ struct PlanOverrideTests {
             #expect(html.contains("Tool calls per month"))
             #expect(html.contains("Template publishes per month"))
             #expect(html.contains("2,000,000"))
+            // a plan includes what the plan below includes unless it says otherwise
+            #expect(rows.first { $0.label == "OAuth 2.1 for every server" }?.values == ["Included", "Included", "Included", "Included"])
+            #expect(rows.first { $0.label == "Template marketplace" }?.values == ["Included", "Included", "Included", "Included"])
+            #expect(rows.first { $0.label == "Private templates" }?.values == ["—", "Included", "Included", "Included"])
+            #expect(rows.first { $0.label == "Custom domains" }?.values == ["—", "—", "Coming soon", "Coming soon"])
+            #expect(rows.first { $0.label == "Uptime commitment" }?.values == ["—", "—", "—", "By contract"])
         }
     }
 }
