@@ -9,7 +9,10 @@ extension TemplatePublisher {
     static func suggestedDraft(_ server: HostedServer, spec: ServerSpec) -> TemplateListingText.Draft {
         var summary = server.description.trimmingCharacters(in: .whitespacesAndNewlines)
         if summary.count > TemplateListingText.maxSummary {
-            summary = String(summary.prefix(TemplateListingText.maxSummary - 1)).trimmingCharacters(in: .whitespaces) + "…"
+            // Cut at the last word that fits, so a suggestion never ends mid-word.
+            let fits = summary.prefix(TemplateListingText.maxSummary - 1)
+            let words = fits.lastIndex(where: \.isWhitespace).map { fits[..<$0] } ?? fits
+            summary = words.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)) + "…"
         }
         var description = summary.isEmpty ? "" : summary + "\n\n"
         description += "## Tools\n\n" + spec.tools.map { "- `\($0.name)`: \($0.description)" }.joined(separator: "\n")

@@ -138,6 +138,19 @@ struct PublishPageTests {
         }
     }
 
+    @Test("a description longer than a summary is suggested cut after a whole word, never mid-word")
+    func suggestedSummary() {
+        let server = HostedServer()
+        server.name = "Weather"
+        server.description = String(repeating: "Forecasts for any city, with alerts. ", count: 12)
+        let summary = TemplatePublisher.suggestedDraft(server, spec: Hosting.calculator).summary
+        #expect(summary.count <= TemplateListingText.maxSummary)
+        #expect(summary.hasSuffix("…"))
+        let words = Set(server.description.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "." }).map(String.init))
+        let last = String(summary.dropLast().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "." }).last ?? "")
+        #expect(words.contains(last), "ends with the whole word \(last)")
+    }
+
     @Test("the edit page: the owner saves and hides; a second user gets 404", arguments: TestDatabase.all)
     func editPage(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
