@@ -91,12 +91,22 @@ enum SettingsController {
     static func invite(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let form = try req.content.decode(InviteForm.self)
-        return try await orRender(req, current, then: "invited") {
+        do {
             let email: EmailAddress
             do { email = try EmailAddress.parse(form.email ?? "") } catch let error as EmailAddressError { throw APIError(.badRequest, error.code, error.message) }
             try await organizations(req).invite(current, email: email, role: form.role == "owner" ? .owner : .member,
                                                 publicURL: req.accounts.publicURL, mailer: req.accounts.mailer)
+        } catch let error as APIError {
+            // Shown at the field with what was typed, not in a banner a screen away.
+            let attempt = WorkspaceSection.InviteAttempt(email: String((form.email ?? "").prefix(254)), asOwner: form.role == "owner", error: error.reason)
+            return try await render(req, current, invite: attempt, status: error.status)
         }
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "invited")])), redirectType: .normal)
+    }
+
+    /// A form's address opened directly (a reload after a refused form, a bookmark): the settings page.
+    static func toSettings(_ req: Request) -> Response {
+        req.redirect(to: SiteRoute.settings.path, redirectType: .normal)
     }
 
     static func removeMember(_ req: Request) async throws -> Response {
@@ -139,11 +149,12 @@ enum SettingsController {
 
     private static func render(
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
-        error: String? = nil, status: HTTPStatus = .ok
+        error: String? = nil, invite: WorkspaceSection.InviteAttempt? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
-        let view = SettingsView(data, current: current, csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error)
+        let view = SettingsView(data, current: current, csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
+                                invite: invite)
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

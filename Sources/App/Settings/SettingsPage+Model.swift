@@ -88,10 +88,21 @@ struct WorkspaceSection: Encodable {
     /// Every workspace the person belongs to (shown when there is more than one).
     let choices: [Choice]
     let canSwitch: Bool
+    /// A refused invitation: what was typed, kept, and why, shown at the field.
+    var invite: InviteAttempt?
+    /// The role to preselect: the refused invitation's, else member.
+    var inviteAsOwner = false
+
+    struct InviteAttempt: Encodable {
+        let email: String
+        let asOwner: Bool
+        let error: String
+    }
 }
 
 extension SettingsView {
-    init(_ data: SettingsPageQuery.Data, current: CurrentUser, csrf: String, newToken: String?, notice: String?, error: String?) {
+    init(_ data: SettingsPageQuery.Data, current: CurrentUser, csrf: String, newToken: String?, notice: String?, error: String?,
+         invite: WorkspaceSection.InviteAttempt? = nil) {
         let isOwner = data.isOwner
         let day = DayLabel.long
         let workspace = WorkspaceSection(
@@ -114,7 +125,9 @@ extension SettingsView {
             choices: data.memberships.map {
                 WorkspaceSection.Choice(id: $0.organization.id!.uuidString, name: $0.organization.name, isCurrent: $0.organization.id == current.organization.id)
             },
-            canSwitch: data.memberships.count > 1 && current.session != nil
+            canSwitch: data.memberships.count > 1 && current.session != nil,
+            invite: invite,
+            inviteAsOwner: invite?.asOwner ?? false
         )
         let plan = current.plan
         let planSection = PlanSection(

@@ -19,6 +19,10 @@ struct SettingsRoutes: RouteCollection {
         forms.post(.settingsAction(.members), use: SettingsController.invite)
         forms.post(.settingsAction(.removeMember(.key)), use: SettingsController.removeMember)
         forms.post(.settingsAction(.makeOwner(.key)), use: SettingsController.makeOwner)
+        // After a refused form the address bar shows the form's address; reloading or bookmarking it lands here.
+        for action: SettingsAction in [.profile, .tokens, .members, .renameWorkspace, .switchWorkspace, .deleteAccount] {
+            routes.get(.settingsAction(action), use: SettingsController.toSettings)
+        }
         routes.grouped(SignInRequired.redirect(returningTo: .settings))
             .post(.settingsAction(.revokeConnectedApp(.key)), use: ConnectedAppsController.revoke)
 

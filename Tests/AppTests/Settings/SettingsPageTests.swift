@@ -111,6 +111,18 @@ struct WorkspaceTests {
             #expect(try await owner.postForm("/settings/workspace", ["name": "Acme <Labs>", "csrf": csrf]).status == .seeOther)
             #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
 
+            // a refused address: kept in the field, the reason beside it, the role as chosen
+            let refused = try await owner.postForm("/settings/members", ["email": "colleague@example", "role": "owner", "csrf": csrf])
+            #expect(refused.status == .badRequest)
+            let field = try #require(HTMLInspector(html: refused.body.string).tags("input").first { $0.attributes["id"] == "invite-email" })
+            #expect(field.attributes["value"] == "colleague@example")
+            #expect(field.attributes["aria-invalid"] == "true" && field.attributes["aria-describedby"] == "invite-email-error")
+            #expect(refused.body.string.contains("id=\"invite-email-error\""))
+            #expect(refused.body.string.contains("<option value=\"owner\" selected>"))
+            // and the form's address opened directly (a reload) lands on the settings page, not a 405
+            let reopened = try await owner.get("/settings/members")
+            #expect(reopened.status == .seeOther && reopened.headers.first(name: .location) == "/settings")
+
             let invitee = AccountsTests.uniqueEmail().lowercased()
             let link = try await Workspaces.invite(owner, invitee)
             #expect(try await owner.get("/settings").body.string.contains(invitee))
