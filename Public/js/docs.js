@@ -1,92 +1,8 @@
-// Documentation enhancements: copy buttons on code blocks, client-side search over
-// the JSON index (works in the static export too) and the active on-page TOC entry.
+// Documentation enhancements: client-side search over the JSON index (works in the
+// static export too) and the active on-page TOC entry. Copy buttons come from site.js.
 
 const MAX_RESULTS = 10;
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
-
-/* ---------- Announcements ---------- */
-
-let liveRegion;
-function announce(message) {
-  if (!liveRegion) {
-    liveRegion = document.createElement('p');
-    liveRegion.className = 'visually-hidden';
-    liveRegion.setAttribute('aria-live', 'polite');
-    document.body.append(liveRegion);
-  }
-  // Clearing first makes screen readers repeat an identical message.
-  liveRegion.textContent = '';
-  setTimeout(() => {
-    liveRegion.textContent = message;
-  }, 50);
-}
-
-/* ---------- Copy buttons ---------- */
-
-function copyWithSelection(text) {
-  const scratch = document.createElement('textarea');
-  scratch.value = text;
-  scratch.setAttribute('readonly', '');
-  scratch.className = 'visually-hidden';
-  document.body.append(scratch);
-  scratch.select();
-  let copied = false;
-  try {
-    copied = document.execCommand('copy');
-  } catch {
-    copied = false;
-  }
-  scratch.remove();
-  return copied;
-}
-
-async function copyText(text) {
-  if (navigator.clipboard?.writeText) {
-    try {
-      await navigator.clipboard.writeText(text);
-      return true;
-    } catch {
-      // Fall through: some browsers refuse the async API on plain http.
-    }
-  }
-  return copyWithSelection(text);
-}
-
-function addCopyButtons() {
-  for (const code of document.querySelectorAll('pre > code')) {
-    const pre = code.parentElement;
-    if (!pre || pre.parentElement?.classList.contains('code-block')) continue;
-
-    const wrapper = document.createElement('div');
-    wrapper.className = 'code-block';
-    pre.before(wrapper);
-    wrapper.append(pre);
-
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'copy-button';
-    button.textContent = 'Copy';
-    button.setAttribute('aria-label', 'Copy code to clipboard');
-    let reset = 0;
-    button.addEventListener('click', async () => {
-      const ok = await copyText(code.textContent ?? '');
-      clearTimeout(reset);
-      if (ok) {
-        button.textContent = 'Copied';
-        button.dataset.copied = '';
-        announce('Copied');
-      } else {
-        button.textContent = 'Press Ctrl+C';
-        announce('Copy failed. Select the code and press Control C.');
-      }
-      reset = setTimeout(() => {
-        button.textContent = 'Copy';
-        delete button.dataset.copied;
-      }, 2000);
-    });
-    wrapper.append(button);
-  }
-}
 
 /* ---------- Search ---------- */
 
@@ -247,9 +163,10 @@ function initSearch(root) {
         option.setAttribute('role', 'option');
         option.setAttribute('aria-selected', 'false');
 
-        const link = document.createElement('a');
-        link.href = hit.page.url;
-        link.tabIndex = -1;
+        // An option holds no link of its own (interactive content may not nest in an option): the box's
+        // Enter and a click on the option both open the page.
+        const link = document.createElement('span');
+        link.className = 'result-link';
 
         const title = document.createElement('span');
         title.className = 'result-title';
@@ -273,6 +190,7 @@ function initSearch(root) {
         option.addEventListener('mousemove', () => {
           if (active !== position) setActive(position);
         });
+        option.addEventListener('click', () => window.location.assign(hit.page.url));
         return option;
       }),
     );
@@ -427,6 +345,5 @@ function initTOC() {
 
 /* ---------- Start ---------- */
 
-addCopyButtons();
 for (const root of document.querySelectorAll('.docs-search[data-index]')) initSearch(root);
 initTOC();

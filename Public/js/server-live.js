@@ -133,6 +133,7 @@ function callRow(call) {
       cell.append(code);
     } else {
       cell.textContent = text;
+      if (index === 4) cell.className = 'cell-text';
     }
     row.append(cell);
   });

@@ -1,6 +1,6 @@
 // Site-wide enhancements. Every page works without this file; it only adds the
-// offline fallback (service worker), a live status dot, a tidier mobile menu and
-// the current page tab scrolled into view.
+// offline fallback (service worker), a live status dot, a tidier mobile menu, the
+// current page tab scrolled into view and copy buttons on code.
 
 const READY_URL = '/readyz';
 const SERVICE_WORKER_URL = '/sw.js';
@@ -121,7 +121,94 @@ function revealCurrentTab() {
   }
 }
 
+/* ---------- Announcements ---------- */
+
+let liveRegion;
+function announce(message) {
+  if (!liveRegion) {
+    liveRegion = document.createElement('p');
+    liveRegion.className = 'visually-hidden';
+    liveRegion.setAttribute('aria-live', 'polite');
+    document.body.append(liveRegion);
+  }
+  // Clearing first makes screen readers repeat an identical message.
+  liveRegion.textContent = '';
+  setTimeout(() => {
+    liveRegion.textContent = message;
+  }, 50);
+}
+
+/* ---------- Copy buttons ---------- */
+
+function copyWithSelection(text) {
+  const scratch = document.createElement('textarea');
+  scratch.value = text;
+  scratch.setAttribute('readonly', '');
+  scratch.className = 'visually-hidden';
+  document.body.append(scratch);
+  scratch.select();
+  let copied = false;
+  try {
+    copied = document.execCommand('copy');
+  } catch {
+    copied = false;
+  }
+  scratch.remove();
+  return copied;
+}
+
+async function copyText(text) {
+  if (navigator.clipboard?.writeText) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // Fall through: some browsers refuse the async API on plain http.
+    }
+  }
+  return copyWithSelection(text);
+}
+
+// On the docs' code blocks and on any `pre[data-copy]` elsewhere (install snippets, a new token).
+function addCopyButtons() {
+  for (const code of document.querySelectorAll('.prose pre > code, pre[data-copy] > code')) {
+    const pre = code.parentElement;
+    if (!pre || pre.parentElement?.classList.contains('code-block') || pre.parentElement?.classList.contains('copy-wrap')) continue;
+
+    // A block styled on its own (an install snippet, a token) keeps its look; the docs' blocks get theirs.
+    const wrapper = document.createElement('div');
+    wrapper.className = pre.hasAttribute('data-copy') ? 'copy-wrap' : 'code-block';
+    pre.before(wrapper);
+    wrapper.append(pre);
+
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'copy-button';
+    button.textContent = 'Copy';
+    button.setAttribute('aria-label', 'Copy code to clipboard');
+    let reset = 0;
+    button.addEventListener('click', async () => {
+      const ok = await copyText(code.textContent ?? '');
+      clearTimeout(reset);
+      if (ok) {
+        button.textContent = 'Copied';
+        button.dataset.copied = '';
+        announce('Copied');
+      } else {
+        button.textContent = 'Press Ctrl+C';
+        announce('Copy failed. Select the code and press Control C.');
+      }
+      reset = setTimeout(() => {
+        button.textContent = 'Copy';
+        delete button.dataset.copied;
+      }, 2000);
+    });
+    wrapper.append(button);
+  }
+}
+
 registerServiceWorker();
+addCopyButtons();
 enhanceMenu();
 revealCurrentTab();
 updateStatusBadge();

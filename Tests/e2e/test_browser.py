@@ -3,7 +3,6 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -68,9 +67,10 @@ def test_docs_search_works_in_the_static_export(browser, static_site):
     box.click()
     box.send_keys("refresh token")
     results = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".docs-search-results")))
-    wait(browser).until(lambda _: results.find_elements(By.CSS_SELECTOR, "[role=option] a"))
+    wait(browser).until(lambda _: results.find_elements(By.CSS_SELECTOR, "[role=option] .result-link"))
     screenshot(browser, "export_docs_search")
-    box.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+    # a click on a result opens it (the keyboard's Enter is the journeys')
+    results.find_elements(By.CSS_SELECTOR, "[role=option]")[0].click()
     wait(browser).until(lambda d: "/docs/" in d.current_url and not d.current_url.endswith("/quickstart"))
 
     box = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".docs-search-input")))
