@@ -42,8 +42,8 @@ enum PlanPresentation {
             yearlyNote: yearlyNote,
             limits: [
                 servers(plan),
-                "\(plan.dailyDrafts) AI drafts a day",
-                "\(plan.dailyBuilds) builds a day",
+                "\(number(plan.dailyDrafts)) AI drafts a day",
+                "\(number(plan.dailyBuilds)) builds a day",
                 "\(number(plan.toolCallsPerMinute)) tool calls a minute per token and per server",
                 plan.modelLine,
                 "Audit log: \(retention(plan))",
@@ -61,8 +61,8 @@ enum PlanPresentation {
         var rows: [PricingView.ComparisonRow] = [
             .init(label: "Price per month", values: plans.map { card($0).monthlyPrice }),
             .init(label: "Hosted servers", values: plans.map { $0.maxServers.map(String.init) ?? "By contract" }),
-            .init(label: "AI drafts per day", values: plans.map { String($0.dailyDrafts) }),
-            .init(label: "Builds per day", values: plans.map { String($0.dailyBuilds) }),
+            .init(label: "AI drafts per day", values: plans.map { number($0.dailyDrafts) }),
+            .init(label: "Builds per day", values: plans.map { number($0.dailyBuilds) }),
             .init(label: "Tool calls per minute (per token and per server)", values: plans.map { number($0.toolCallsPerMinute) }),
             .init(label: "Tool calls per month", values: plans.map { $0.monthlyToolCalls.map(number) ?? "Unlimited" }),
             .init(label: "Template publishes per month", values: plans.map { number($0.monthlyTemplatePublishes) }),
@@ -91,7 +91,8 @@ enum PlanPresentation {
     }
 
     static func euros(_ cents: Int) -> String {
-        cents % 100 == 0 ? "€\(cents / 100)" : "€\(cents / 100).\(String(format: "%02d", cents % 100))"
+        let whole = number(cents / 100)
+        return cents % 100 == 0 ? "€\(whole)" : "€\(whole).\(String(format: "%02d", cents % 100))"
     }
 
     static func servers(_ plan: Plan) -> String {

@@ -21,7 +21,15 @@ struct APIError: AbortError, Sendable {
                                               headers: ["Retry-After": "5"])
 
     static func rateLimited(retryAfter: Int) -> APIError {
-        APIError(.tooManyRequests, "rate_limited", "Too many attempts. Try again in \(retryAfter) seconds.",
+        APIError(.tooManyRequests, "rate_limited", "Too many attempts. Try again in \(waitPhrase(seconds: retryAfter)).",
                  headers: ["Retry-After": String(retryAfter)])
+    }
+
+    /// "45 seconds", "9 minutes", "2 hours": rounded up, so waiting as long as it says is always enough.
+    static func waitPhrase(seconds: Int) -> String {
+        func plural(_ count: Int, _ unit: String) -> String { "\(count) \(unit)\(count == 1 ? "" : "s")" }
+        if seconds < 90 { return plural(max(seconds, 1), "second") }
+        if seconds < 90 * 60 { return plural((seconds + 59) / 60, "minute") }
+        return plural((seconds + 3599) / 3600, "hour")
     }
 }

@@ -101,6 +101,8 @@ struct PublicPagesTests {
             #expect(html.contains("Custom"))
             #expect(html.contains("150 AI drafts a day"))
             #expect(html.contains("500 builds a day"))
+            #expect(html.contains("(€1,980)"), "thousands are grouped, on the cards as in the table")
+            #expect(html.contains("1,000 AI drafts a day") || html.contains("3,000 AI drafts a day"))
             #expect(html.contains("Coming soon"))
             #expect(html.contains("without an uptime SLA"))
             let radios = HTMLInspector(html: html).tags("input").filter { $0.attributes["type"] == "radio" }
