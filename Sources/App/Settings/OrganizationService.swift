@@ -97,6 +97,10 @@ struct OrganizationService: Sendable {
         } catch {
             throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the invitation right now. Try again in a minute.")
         }
+        // Inviting the same address again replaces what it was sent before: one pending invitation per person,
+        // and only the newest link (with the newest role) works.
+        try await Invitation.query(on: database).filter(\.$organization.$id == current.organization.id!)
+            .filter(\.$email == email.normalized).filter(\.$acceptedAt == nil).filter(\.$id != invitation.id!).delete()
         try await audit.record("member.invited", organization: current.organization.id, actor: current.user.id,
                                resourceType: "invitation", resourceID: invitation.id?.uuidString, metadata: ["email": email.masked, "role": role.rawValue])
     }

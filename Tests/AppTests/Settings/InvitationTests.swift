@@ -112,4 +112,24 @@ struct InvitationTests {
                 .filter { $0.metadata.contains("invitation_expired") }.count == 2)
         }
     }
+
+    @Test("inviting the same address again replaces the earlier invitation: one pending entry, only the newest link and role", arguments: TestDatabase.all)
+    func reinvite(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let invitee = AccountsTests.uniqueEmail().lowercased()
+            let first = try await Workspaces.invite(owner, invitee)
+            // when
+            let second = try await Workspaces.invite(owner, invitee, role: "owner")
+            // then
+            #expect(first.token != second.token)
+            let pending = try await Invitation.query(on: app.db).filter(\.$email == invitee).all()
+            #expect(pending.count == 1 && pending.first?.role == "owner")
+            let guest = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(guest, email: invitee)
+            #expect(try await guest.get(first.path).status != .ok, "the earlier link no longer works")
+            #expect(try await guest.get(second.path).status == .ok)
+        }
+    }
 }
