@@ -110,14 +110,27 @@ async function showAccount() {
 }
 
 // A row of page tabs (a server's page) scrolls sideways on a phone: bring the
-// current tab into view, without moving the page itself.
+// current tab into view, without moving the page itself, and mark which edges
+// have more tabs beyond them (the CSS fades those edges).
 function revealCurrentTab() {
   for (const row of document.querySelectorAll('.server-tabs')) {
     const current = row.querySelector('[aria-current="page"]');
-    if (!current || row.scrollWidth <= row.clientWidth) continue;
-    const box = row.getBoundingClientRect();
-    const tab = current.getBoundingClientRect();
-    row.scrollLeft += tab.left - box.left - (row.clientWidth - tab.width) / 2;
+    if (current && row.scrollWidth > row.clientWidth) {
+      const box = row.getBoundingClientRect();
+      const tab = current.getBoundingClientRect();
+      row.scrollLeft += tab.left - box.left - (row.clientWidth - tab.width) / 2;
+    }
+    const mark = () => {
+      const start = row.scrollLeft > 1;
+      const end = row.scrollLeft + row.clientWidth < row.scrollWidth - 1;
+      if (start && end) row.dataset.more = 'both';
+      else if (start) row.dataset.more = 'start';
+      else if (end) row.dataset.more = 'end';
+      else delete row.dataset.more;
+    };
+    mark();
+    row.addEventListener('scroll', mark, { passive: true });
+    window.addEventListener('resize', mark);
   }
 }
 
