@@ -144,6 +144,15 @@ struct ErrorPageMiddleware: AsyncMiddleware {
 
     private func html(status: HTTPStatus, message: String, requestID: String, request: Request) async -> Response {
         let site = request.site
+        // Someone signed in (known on the app's routes) keeps the app's navigation on an error page, and that
+        // page, naming them, is never stored by a cache.
+        let current = request.auth.get(CurrentUser.self)
+        func layout(_ meta: PageMeta) -> Layout {
+            var layout = site.layout(meta, current: nil)
+            if let current { layout.app = AppShellBuilder.shell(request, current, active: .home) }
+            return layout
+        }
+        func personal(_ response: Response) -> Response { current == nil ? response : response.noStore() }
         do {
             if status == .notFound {
                 let meta = site.unlistedMeta(title: "Page not found", description: "The page you asked for does not exist. Try the docs, pricing or the home page.")
@@ -153,13 +162,13 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                     Link(title: "Quickstart", href: SiteRoute.docs(path: "quickstart").path),
                     Link(title: "Pricing", href: SiteRoute.pricing.path),
                 ].filter { $0.href != SiteRoute.docs(path: "quickstart").path || site.content.docs.entry(at: "quickstart") != nil })
-                return try await request.renderHTML("not-found", Page(layout: site.layout(meta, current: nil), page: view), status: .notFound)
+                return personal(try await request.renderHTML("not-found", Page(layout: layout(meta), page: view), status: .notFound))
             }
             // 503 is always a passing state here (database down or busy), and the page says what to do.
             let heading = status == .serviceUnavailable ? "Temporarily unavailable" : status.code >= 500 ? "Something went wrong" : status.reasonPhrase
             let meta = site.unlistedMeta(title: heading, description: message)
             let view = ErrorView(status: Int(status.code), heading: heading, message: message, requestID: status.code >= 500 ? requestID : nil)
-            return try await request.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: status)
+            return personal(try await request.renderHTML("error", Page(layout: layout(meta), page: view), status: status))
         } catch {
             // The error page itself failed (a broken template): plain text still tells the truth.
             request.logger.error("error page failed to render: \(String(reflecting: error))")

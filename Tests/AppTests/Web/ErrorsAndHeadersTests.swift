@@ -75,6 +75,21 @@ struct ErrorsAndHeadersTests {
         }
     }
 
+    @Test("signed in, a missing page keeps the app's navigation and is never cached; signed out it is the public 404", arguments: TestDatabase.all)
+    func notFoundSignedIn(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let missing = "/servers/" + UUID().uuidString.lowercased()
+            let mine = try await browser.get(missing)
+            #expect(mine.status == .notFound)
+            #expect(mine.body.string.contains("class=\"app-nav\""))
+            #expect(mine.headers.first(name: .cacheControl)?.contains("no-store") == true)
+            #expect(HTMLInspector(html: mine.body.string).texts("h1").first == "Page not found")
+            let theirs = try await get(app, "/nope")
+            #expect(!theirs.body.string.contains("class=\"app-nav\""))
+        }
+    }
+
     @Test("API clients get JSON errors with a snake_case code")
     func jsonErrors() async throws {
         try await withConfiguredApp(try testConfig()) { app in
