@@ -8,16 +8,17 @@ struct ProviderErrorBody: Sendable {
     var code: String?
     var message: String?
 
+    /// What the provider calls the error, in either field.
+    private var names: [String] { [type, code].compactMap { $0?.lowercased() } }
+
     var isRateLimit: Bool {
-        ["rate_limit_error", "overloaded_error", "rate_limit_exceeded"].contains(type ?? "")
-            || ["rate_limit_exceeded"].contains(code ?? "")
+        names.contains { ["rate_limit_error", "overloaded_error", "rate_limit_exceeded"].contains($0) }
     }
 
     /// The provider account is out of credit or quota: waiting does not help, its owner has to act. OpenAI says so
     /// in `type`/`code` (`insufficient_quota`, billing codes) with HTTP 429, Anthropic with `billing_error` (402);
     /// other OpenAI-compatible providers only in words.
     var isOutOfCredit: Bool {
-        let names = [type, code].compactMap { $0?.lowercased() }
         if names.contains(where: { $0.contains("quota") || $0.contains("billing") || $0.contains("credit") || $0.contains("balance") }) {
             return true
         }

@@ -125,7 +125,7 @@ public final class FakeStripe: @unchecked Sendable {
                     let answer = Answer(status: status, body: json, requestID: requestID, headers: headers)
                     // Stripe keeps a 500 under the request's key too, and replays it to every retry for 24 hours.
                     if status >= 500, request.method == .POST, let key = request.header("Idempotency-Key"), idempotent[key] == nil {
-                        idempotent[key] = (request.path + "?" + request.bodyText, answer)
+                        idempotent[key] = (Self.fingerprint(request), answer)
                     }
                     return answer
                 }
@@ -165,7 +165,7 @@ public final class FakeStripe: @unchecked Sendable {
                     400, "invalid_request_error",
                     message: "Keys for idempotent requests can only be up to 255 characters long.")
             }
-            let fingerprint = request.path + "?" + request.bodyText
+            let fingerprint = Self.fingerprint(request)
             if let stored = idempotent[idempotencyKey] {
                 guard stored.fingerprint == fingerprint else {
                     return error(
@@ -187,6 +187,11 @@ public final class FakeStripe: @unchecked Sendable {
             return answer
         }
         return route(request)
+    }
+
+    /// What a repeated idempotency key must match: the same path with the same parameters.
+    private static func fingerprint(_ request: StripeWireRequest) -> String {
+        request.path + "?" + request.bodyText
     }
 
     private func route(_ request: StripeWireRequest) -> Answer {

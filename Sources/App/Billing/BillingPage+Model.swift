@@ -64,11 +64,9 @@ struct BillingPageView: Encodable {
     static func money(_ minorUnits: Int, _ currency: String) -> String {
         let code = currency.lowercased()
         let decimals = zeroDecimalCurrencies.contains(code) ? 0 : threeDecimalCurrencies.contains(code) ? 3 : 2
-        var scale = 1
-        for _ in 0..<decimals { scale *= 10 }
+        let scale = [1, 10, 100, 1000][decimals]
         let whole = abs(minorUnits) / scale
-        let fraction = String(abs(minorUnits) % scale)
-        let amount = decimals == 0 ? String(whole) : "\(whole)." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        let amount = decimals == 0 ? String(whole) : "\(whole)." + String(format: "%0*d", decimals, abs(minorUnits) % scale)
         let sign = minorUnits < 0 ? "−" : ""
         return code == "eur" ? "\(sign)€\(amount)" : "\(sign)\(amount) \(currency.uppercased())"
     }
@@ -86,7 +84,7 @@ struct BillingPageView: Encodable {
         self.offReason = "This deployment runs without Stripe, so nothing is sold here: every workspace has the \(defaultPlanName) plan, set by the operator with BMM_DEFAULT_PLAN."
         self.isOwner = status.isOwner
         let subscription = status.subscription
-        let active = subscription.map { !["canceled", "incomplete_expired"].contains($0.status ?? "") } ?? false
+        let active = subscription.map { !SubscriptionSync.terminalStatuses.contains($0.status ?? "") } ?? false
         self.hasSubscription = active
         self.isCancelling = subscription?.cancelAtPeriodEnd ?? false
         self.statusLine = subscription.flatMap { sub in

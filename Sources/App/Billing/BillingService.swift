@@ -114,7 +114,7 @@ struct BillingService: Sendable {
     func checkout(_ organization: Organization, email: String?, choice: Choice, hosted: Bool) async throws -> CheckoutAnswer {
         let stripe = try stripe
         let row = try await customer(for: organization, email: email)
-        if row.stripeSubscriptionID != nil, !["canceled", "incomplete_expired"].contains(row.status ?? "") {
+        if row.stripeSubscriptionID != nil, !SubscriptionSync.terminalStatuses.contains(row.status ?? "") {
             throw BillingFailure.alreadySubscribed
         }
         let ui: CheckoutUI = hosted

@@ -68,6 +68,7 @@ struct SubscriptionSync: Sendable {
         return terminalStatuses.contains(stored) || status == "incomplete"
     }
 
+    /// Statuses a subscription never leaves: a workspace in one may start a new subscription.
     static let terminalStatuses: Set<String> = ["canceled", "incomplete_expired"]
 
     /// Statuses after which the subscription buys nothing: `paused` is a trial that ended without a payment method.

@@ -27,8 +27,6 @@ public struct BillingSettings: Sendable, Equatable {
 
     static let defaultScriptURL = "https://js.stripe.com/endive/stripe.js"
 
-    /// Reads `STRIPE_*` and `BMM_DEFAULT_PLAN`; what is wrong goes to `problems`. Production with billing on
-    /// needs the webhook secret and every price id, or paid plans could be bought but never applied.
     /// `test` or `live`, from a key's prefix (`sk_test_…`, `pk_live_…`).
     static func mode(_ key: String) -> String? {
         let parts = key.split(separator: "_", maxSplits: 2)
@@ -36,6 +34,8 @@ public struct BillingSettings: Sendable, Equatable {
         return String(parts[1])
     }
 
+    /// Reads `STRIPE_*` and `BMM_DEFAULT_PLAN`; what is wrong goes to `problems`. Production with billing on
+    /// needs the webhook secret and every price id, or paid plans could be bought but never applied.
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> BillingSettings {
         var defaultPlan = PlanID.team
         if let raw = value("BMM_DEFAULT_PLAN") {

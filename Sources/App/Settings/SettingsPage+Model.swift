@@ -90,8 +90,6 @@ struct WorkspaceSection: Encodable {
     let canSwitch: Bool
     /// A refused invitation: what was typed, kept, and why, shown at the field.
     var invite: InviteAttempt?
-    /// The role to preselect: the refused invitation's, else member.
-    var inviteAsOwner = false
 
     struct InviteAttempt: Encodable {
         let email: String
@@ -126,8 +124,7 @@ extension SettingsView {
                 WorkspaceSection.Choice(id: $0.organization.id!.uuidString, name: $0.organization.name, isCurrent: $0.organization.id == current.organization.id)
             },
             canSwitch: data.memberships.count > 1 && current.session != nil,
-            invite: invite,
-            inviteAsOwner: invite?.asOwner ?? false
+            invite: invite
         )
         let plan = current.plan
         let planSection = PlanSection(

@@ -16,8 +16,9 @@ import Vapor
 struct HTTPCachingMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let isRead = request.method == .GET || request.method == .HEAD
-        let ifMatch = ConditionalRequest.ifMatch(request.headers)
-        if let ifMatch, !ifMatch.contains("*"), !isRead {
+        // The tags a request requires; `*` (any representation) requires nothing here.
+        let required = ConditionalRequest.ifMatch(request.headers).flatMap { $0.contains("*") ? nil : $0 }
+        if required != nil, !isRead {
             throw Self.preconditionFailed
         }
         let response = try await next.respond(to: request)
@@ -28,7 +29,7 @@ struct HTTPCachingMiddleware: AsyncMiddleware {
         if response.headers.first(name: .eTag) == nil, response.isStorableBySharedCaches, let body = response.body.buffer {
             response.headers.replaceOrAdd(name: .eTag, value: ConditionalRequest.weakETag(for: body))
         }
-        if let ifMatch, !ifMatch.contains("*"), !ConditionalRequest.matchesStrongly(ifMatch, eTag: response.headers.first(name: .eTag)) {
+        if let required, !ConditionalRequest.matchesStrongly(required, eTag: response.headers.first(name: .eTag)) {
             throw Self.preconditionFailed
         }
         let condition = ConditionalRequest(request.headers)
