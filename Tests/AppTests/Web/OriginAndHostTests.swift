@@ -55,6 +55,27 @@ struct OriginAndHostTests {
         }
     }
 
+    @Test("RFC 9112 §3.2: a Host value that is not uri-host [\":\" port] is 400, health probes included",
+          arguments: ["a b", "example.com:80x", "exa\"mple.com", "[::1", "[]:80", "example.com%zz", "mcp.example.com:443:1", "a/b"])
+    func malformedHost(value: String) async throws {
+        try await withConfiguredApp(try Self.production()) { app in
+            let peer = try SocketAddress(ipAddress: "203.0.113.5", port: 5000)
+            for path in ["/login", "/healthz"] {
+                let answer = try await BrowserSession(app).send(.GET, path, from: peer, headers: ["Host": value, "Accept": "application/json"])
+                #expect(answer.status == .badRequest, "\(value) on \(path)")
+                #expect(try AccountDataTests.json(answer)["error"] as? String == "bad_host")
+            }
+        }
+    }
+
+    @Test("well-formed Host values: names, addresses, IP literals, ports, the empty value")
+    func wellFormedHosts() {
+        for value in ["mcp.example.com", "mcp.example.com:443", "127.0.0.1:8080", "[::1]", "[::1]:8080", "[v1.fe80::a+en1]", "",
+                      "xn--bcher-kva.example", "my_host.local:"] {
+            #expect(HostGuardMiddleware.isWellFormed(host: value), "\(value)")
+        }
+    }
+
     @Test("RFC 9112 §3.2: an HTTP/1.1 request from the network without Host, or any with two, is 400")
     func missingOrRepeatedHost() async throws {
         try await withConfiguredApp(try Self.production()) { app in
