@@ -6,13 +6,20 @@ extension SiteRoute {
 }
 
 extension RoutesBuilder {
-    /// Registers `handler` for `method` at `route`; parameters given as `.key`.
+    /// Registers `handler` for `method` at `route`; parameters given as `.key`. A change naming an
+    /// `If-Match` tag is refused here, once the route's own middlewares have let it through.
     @discardableResult
     func on<Answer: AsyncResponseEncodable>(
         _ method: HTTPMethod, _ route: SiteRoute, body: HTTPBodyStreamStrategy = .collect,
         use handler: @escaping @Sendable (Request) async throws -> Answer
     ) -> Route {
-        on(method, route.pathComponents, body: body, use: handler)
+        if method == .GET || method == .HEAD {
+            return on(method, route.pathComponents, body: body, use: handler)
+        }
+        return on(method, route.pathComponents, body: body) { request in
+            try HTTPCachingMiddleware.refuseUnmatchedChange(request)
+            return try await handler(request)
+        }
     }
 
     @discardableResult

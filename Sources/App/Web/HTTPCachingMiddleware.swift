@@ -10,17 +10,14 @@ import Vapor
 /// get no validator.
 ///
 /// `If-Match` (RFC 9110 §13.1.1) compares strongly, and every tag here is weak: only `*`
-/// can match. A change (`POST`, `PUT`, `PATCH`, `DELETE`) that names a tag is refused with
-/// 412 before it runs, so a client guarding against lost updates never overwrites blindly;
-/// a read that names one gets 412 instead of the page.
+/// can match. A read that names a tag gets 412 instead of the page; a change is checked by
+/// `refuseUnmatchedChange` once its route's guards have passed, because preconditions are
+/// ignored where the answer without them would not have been a success (§13.2.1): a stranger
+/// gets 401, an unknown path 404, and only a change that would run is refused.
 struct HTTPCachingMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let isRead = request.method == .GET || request.method == .HEAD
-        // The tags a request requires; `*` (any representation) requires nothing here.
-        let required = ConditionalRequest.ifMatch(request.headers).flatMap { $0.contains("*") ? nil : $0 }
-        if required != nil, !isRead {
-            throw Self.preconditionFailed
-        }
+        let required = Self.requiredTags(request)
         let response = try await next.respond(to: request)
         if response.headers.hasCompressedTextType {
             response.headers.addVary("Accept-Encoding")
@@ -41,6 +38,19 @@ struct HTTPCachingMiddleware: AsyncMiddleware {
 }
 
 extension HTTPCachingMiddleware {
+    /// The tags a request requires; `*` (any representation) requires nothing here.
+    static func requiredTags(_ request: Request) -> [String]? {
+        ConditionalRequest.ifMatch(request.headers).flatMap { $0.contains("*") ? nil : $0 }
+    }
+
+    /// A change (`POST`, `PUT`, `PATCH`, `DELETE`) that names a tag is refused with 412 before it
+    /// runs, so a client guarding against lost updates never overwrites blindly. Called by every route
+    /// just before its handler, after its middlewares (sign-in, CSRF, rate limits) have answered.
+    static func refuseUnmatchedChange(_ request: Request) throws {
+        guard request.method != .GET, request.method != .HEAD, requiredTags(request) != nil else { return }
+        throw preconditionFailed
+    }
+
     static let preconditionFailed = APIError(.preconditionFailed, "precondition_failed",
                                              "If-Match names an entity tag this resource does not have; send the request without it (or with If-Match: *).")
 }

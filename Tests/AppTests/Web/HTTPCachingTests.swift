@@ -43,6 +43,23 @@ struct HTTPCachingTests {
         }
     }
 
+    @Test("RFC 9110 §13.2.1: If-Match is ignored where the answer without it is not a success (a stranger gets 401, an unknown path 404)",
+          arguments: TestDatabase.all)
+    func ifMatchAfterGuards(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let stale: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json", "If-Match": "\"stale\""]
+            let stranger = try await app.testing().sendRequest(.POST, "/v1/tokens", headers: stale, body: ByteBuffer(string: #"{"name":"x"}"#))
+            #expect(stranger.status == .unauthorized)
+            let nowhere = try await app.testing().sendRequest(.DELETE, "/v1/no-such-thing", headers: stale)
+            #expect(nowhere.status == .notFound)
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            var withoutCSRF = stale
+            withoutCSRF.replaceOrAdd(name: "Origin", value: "https://evil.example")
+            let forged = try await browser.send(.POST, "/v1/tokens", headers: withoutCSRF, body: ByteBuffer(string: #"{"name":"x"}"#))
+            #expect(forged.status == .forbidden, "the CSRF check answers before the precondition")
+        }
+    }
+
     @Test("If-Modified-Since: not modified at or after Last-Modified (to the second), modified before it")
     func ifModifiedSince() {
         let modified = Date(timeIntervalSince1970: 1_800_000_000.75)
