@@ -42,6 +42,22 @@ enum ServerPageController {
             return try await req.renderServerPage(current, server, tab: .playground, error: "The server has no live version yet.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .conflict)
         }
+        // A playground call is a tool call like any other: the takedown that stops the endpoint, the
+        // per-minute and monthly limits, counted on the same windows (the person's own, and the server's).
+        if live.stamp.isTemplateTakenDown {
+            let stopped = try await TemplateTakedown.endpointStopped(templateOf: server, on: req.db)
+            return try await req.renderServerPage(current, server, tab: .playground, error: stopped.reason, selectedTool: tool,
+                                                  arguments: raw, posted: fields, status: .gone)
+        }
+        let context = MCPContext(live: live, userID: current.user.id!, tokenKey: "playground:" + current.user.id!.uuidString)
+        if let refusal = try await ToolCallLimiter.count(req, context) {
+            return try await refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: refusal.retryAfterSeconds,
+                                     message: "Too many tool calls: at most \(refusal.perMinute) a minute. Try again in \(refusal.retryAfterSeconds) s.")
+        }
+        if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
+            return try await refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: exceeded.retryAfterSeconds,
+                                     message: exceeded.message)
+        }
         let schema = live.spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
         let arguments: JSONValue
         if raw.isEmpty {
@@ -69,6 +85,15 @@ enum ServerPageController {
             page.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return page
         }
+    }
+
+    /// 429 with `Retry-After`, the form as it was posted and the reason above it.
+    private static func refused(_ req: Request, _ current: CurrentUser, _ server: HostedServer, tool: String, raw: String,
+                                fields: [String: String], retryAfter: Int, message: String) async throws -> Response {
+        let page = try await req.renderServerPage(current, server, tab: .playground, error: message, selectedTool: tool,
+                                                  arguments: raw, posted: fields, status: .tooManyRequests)
+        page.headers.replaceOrAdd(name: "Retry-After", value: String(retryAfter))
+        return page
     }
 
     struct SecretForm: Content {
