@@ -10,10 +10,9 @@ struct BuildQueue: Sendable {
     let database: any Database
     let now: @Sendable () -> Date
 
-    /// Queues a build of `spec` for `server`, counted against the plan's daily builds.
+    /// Queues a build of `spec` for `server`, counted against the plan's daily builds; the count is read
+    /// and raised under the workspace's lock, so concurrent builds cannot pass the quota together.
     func enqueue(_ spec: ServerSpec, for server: HostedServer, by user: UUID?, plan: Plan) async throws -> Build {
-        let today = try await UsageService(database: database, now: now()).today(.build, organization: server.$organization.id)
-        try Self.checkQuota(plan: plan, usedToday: today, now: now())
         let build = Build()
         build.id = UUID()
         build.$server.id = server.id!
@@ -22,7 +21,11 @@ struct BuildQueue: Sendable {
         build.status = .queued
         build.specJSON = SpecJSON.encode(spec)
         build.createdAt = now()
+        let now = now
         try await database.writeTransaction { database in
+            try await database.lockWorkspace(server.$organization.id)
+            let today = try await UsageService(database: database, now: now()).today(.build, organization: server.$organization.id)
+            try Self.checkQuota(plan: plan, usedToday: today, now: now())
             try await build.create(on: database)
             try await UsageService(database: database, now: now()).record(.build, organization: server.$organization.id)
             server.status = .building

@@ -22,6 +22,15 @@ struct UsageService: Sendable {
             """).run()
     }
 
+    /// Takes back one use of `kind` on this day (a reserved draft that produced nothing); never below zero.
+    func unrecord(_ kind: UsageCounter.Kind, organization: UUID) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("""
+            UPDATE usage_counters SET count = count - 1
+            WHERE organization_id = \(bind: organization) AND day = \(bind: Self.day(now)) AND kind = \(bind: kind.rawValue) AND count > 0
+            """).run()
+    }
+
     func today(_ kind: UsageCounter.Kind, organization: UUID) async throws -> Int {
         try await UsageCounter.query(on: database).filter(\.$organization.$id == organization)
             .filter(\.$day == Self.day(now)).filter(\.$kind == kind.rawValue).first()?.count ?? 0

@@ -64,8 +64,12 @@ struct TemplatePublisher: Sendable {
             let first = makeVersion(of: template, number: 1, spec: spec, source: version, at: now)
             let audit = audit
             let actor = current.user.id
+            let (organization, plan) = (current.organization, current.plan)
             do {
                 try await database.writeTransaction { database in
+                    // Counted again under the workspace's lock: concurrent publishes cannot pass the quota together.
+                    try await database.lockWorkspace(template.$organization.id)
+                    try await TemplatePublishQuota(database: database, now: now).check(organization, plan: plan)
                     try await template.create(on: database)
                     try await first.create(on: database)
                     try await audit.on(database).record(
@@ -109,8 +113,11 @@ struct TemplatePublisher: Sendable {
         template.updatedAt = now
         let audit = audit
         let actor = current.user.id
+        let (organization, plan) = (current.organization, current.plan)
         do {
             try await database.writeTransaction { database in
+                try await database.lockWorkspace(template.$organization.id)
+                try await TemplatePublishQuota(database: database, now: now).check(organization, plan: plan)
                 try await next.create(on: database)
                 try await template.save(on: database)
                 try await audit.on(database).record(

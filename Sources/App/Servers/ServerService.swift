@@ -34,14 +34,8 @@ struct ServerService: Sendable {
         try current.checkBillingStanding()
         try SpecChecks.validateAndScan(spec, secretValues: Array(secrets.values))
         let plan = current.plan
-        let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
-        do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { throw APIError(error) }
-        if try await slugTaken(spec.slug) {
-            throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
-        }
-
-        let usedBuilds = try await UsageService(database: database, now: clock.now()).today(.build, organization: organizationID)
-        try BuildQueue.checkQuota(plan: plan, usedToday: usedBuilds, now: clock.now())
+        // Checked here for a quick answer, and again under the workspace's lock below, where it counts.
+        try await checkRoom(for: spec, plan: plan, on: database)
         let now = clock.now()
         let server = HostedServer()
         server.id = UUID()
@@ -58,8 +52,11 @@ struct ServerService: Sendable {
         server.updatedAt = now
         let box = secretBox
         let fork = creation.fork
+        let build: Build
         do {
-            try await database.writeTransaction { database in
+            build = try await database.writeTransaction { database in
+                try await database.lockWorkspace(organizationID)
+                try await checkRoom(for: spec, plan: plan, on: database)
                 try await server.create(on: database)
                 for (key, value) in secrets.sorted(by: { $0.key < $1.key }) {
                     let secret = ServerSecret()
@@ -75,15 +72,26 @@ struct ServerService: Sendable {
                     resourceID: server.id?.uuidString,
                     metadata: ["slug": spec.slug, "tools": String(spec.tools.count), "secrets": String(secrets.count)])
                 try await fork?.record(server, on: database, audit: audit, actor: current.user.id)
+                // In the same transaction: a build the quota refuses leaves no server behind.
+                return try await BuildQueue(database: database, now: clock.now).enqueue(spec, for: server, by: current.user.id, plan: plan)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Two creations raced for one slug; the unique index decided.
             throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
         }
-        let build = try await BuildQueue(database: database, now: clock.now)
-            .enqueue(spec, for: server, by: current.user.id, plan: plan)
         hosting.buildSignal.signal()
         return (server, build)
+    }
+
+    /// The plan's server limit, a free slug and a build left today (a new server's first build).
+    private func checkRoom(for spec: ServerSpec, plan: Plan, on database: any Database) async throws {
+        let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
+        do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { throw APIError(error) }
+        if try await slugTaken(spec.slug, on: database) {
+            throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
+        }
+        let usedBuilds = try await UsageService(database: database, now: clock.now()).today(.build, organization: organizationID)
+        try BuildQueue.checkQuota(plan: plan, usedToday: usedBuilds, now: clock.now())
     }
 
     /// The caller's server, or 404 (it does not exist or is another workspace's).
@@ -167,8 +175,8 @@ struct ServerService: Sendable {
         return (version, versions.first { $0.number == number - 1 })
     }
 
-    func slugTaken(_ slug: String) async throws -> Bool {
-        try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$slug == slug).first() != nil
+    func slugTaken(_ slug: String, on database: (any Database)? = nil) async throws -> Bool {
+        try await HostedServer.query(on: database ?? self.database).filter(\.$organization.$id == organizationID).filter(\.$slug == slug).first() != nil
     }
 
     func list() async throws -> [HostedServer] {

@@ -60,10 +60,29 @@ struct DraftService: Sendable {
         return DailyQuota(.drafts, plan: plan, usedToday: used, now: now)
     }
 
-    /// 429 `quota_exceeded` once today's drafts are used.
-    func checkQuota() async throws {
+    /// Today's draft, counted before the model is asked: each draft is a paid model call, and concurrent
+    /// requests each counting only after their answer would all pass the quota. Counted under the workspace's
+    /// lock; 429 `quota_exceeded` once today's drafts are used. `release` gives it back if no draft came of it.
+    struct QuotaReservation: Sendable {
+        let at: Date
+    }
+
+    func reserve() async throws -> QuotaReservation {
         try current.checkBillingStanding()
-        do { try await quota().check() } catch let exceeded as QuotaExceeded { throw APIError(exceeded) }
+        let (now, plan, organizationID) = (now, plan, organizationID)
+        try await database.writeTransaction { database in
+            try await database.lockWorkspace(organizationID)
+            let usage = UsageService(database: database, now: now)
+            let used = try await usage.today(.draft, organization: organizationID)
+            do { try DailyQuota(.drafts, plan: plan, usedToday: used, now: now).check() } catch let exceeded as QuotaExceeded { throw APIError(exceeded) }
+            try await usage.record(.draft, organization: organizationID)
+        }
+        return QuotaReservation(at: now)
+    }
+
+    /// A reserved draft that failed (the model refused, timed out, or the client left) does not count.
+    func release(_ reservation: QuotaReservation) async {
+        try? await UsageService(database: database, now: reservation.at).unrecord(.draft, organization: organizationID)
     }
 
     /// Drafts in one piece (no streaming), stores and counts the result.
@@ -72,25 +91,31 @@ struct DraftService: Sendable {
             finished(prepared, outcome: "cached", since: nil)
             return (hit, true)
         }
-        try await checkQuota()
+        let reservation = try await reserve()
         var result: DraftResult
         let started = ContinuousClock.now
         do {
             result = try await prepared.choice.drafter.draft(prepared.request)
         } catch {
+            await release(reservation)
             let refusal = APIError(error, timeoutSeconds: drafting.timeoutSeconds)
             finished(prepared, outcome: refusal.code, since: started)
             throw refusal
         }
         finished(prepared, outcome: "ok", since: started)
-        if let revising = prepared.revising {
-            // A revision keeps the server's slug (its URL), whatever the model wrote.
-            var spec = result.spec
-            spec.slug = revising.slug
-            try SpecChecks.validateAndScan(spec)
-            result = DraftResult(spec: spec, model: result.model)
+        do {
+            if let revising = prepared.revising {
+                // A revision keeps the server's slug (its URL), whatever the model wrote.
+                var spec = result.spec
+                spec.slug = revising.slug
+                try SpecChecks.validateAndScan(spec)
+                result = DraftResult(spec: spec, model: result.model)
+            }
+            return (try await store(result, prepared), false)
+        } catch {
+            await release(reservation)
+            throw error
         }
-        return (try await store(result, prepared), false)
     }
 
     /// Counts a draft by provider and outcome (`ok`, `cached` or the error code) in the metrics.
@@ -118,8 +143,7 @@ struct DraftService: Sendable {
         return try await draft(prepared).draft
     }
 
-    /// Saves a finished draft and counts it against today's quota, together, so
-    /// a failure leaves neither.
+    /// Saves a finished draft (its quota was counted by `reserve`).
     func store(_ result: DraftResult, _ prepared: Prepared) async throws -> Draft {
         let now = self.now
         let draft = Draft()
@@ -135,7 +159,6 @@ struct DraftService: Sendable {
         draft.expiresAt = now.addingTimeInterval(Draft.lifetime)
         try await database.writeTransaction { database in
             try await draft.create(on: database)
-            try await UsageService(database: database, now: now).record(.draft, organization: organizationID)
             try await audit.on(database).record(
                 "draft.created", organization: organizationID, actor: current.user.id, resourceType: "draft",
                 resourceID: draft.id?.uuidString, metadata: ["model": draft.model, "tools": String(result.spec.tools.count)])

@@ -34,7 +34,7 @@ enum PreviewAPIController {
         guard prepared.choice.drafter.supportsStreaming else {
             throw APIError(DraftingError.streamingUnavailable, timeoutSeconds: 0)
         }
-        try await service.checkQuota()
+        let reservation = try await service.reserve()
 
         let environment = req.application.drafting
         let body = Response.Body(managedAsyncStream: { writer in
@@ -47,7 +47,8 @@ enum PreviewAPIController {
                 }
                 group.addTask {
                     let frame = await draftFrame(service: service, prepared: prepared, writer: writer, logger: req.logger)
-                    try await writer.write(.buffer(frame))
+                    if frame.outcome != "ok" { await service.release(reservation) }
+                    try await writer.write(.buffer(frame.bytes))
                 }
                 // The draft task finishes first; the keepalive loop is then cancelled.
                 try await group.next()
@@ -59,12 +60,13 @@ enum PreviewAPIController {
 
     /// Forwards the drafter's text as it arrives and returns the final frame:
     /// the stored draft, or the error it ended with.
-    private static func draftFrame(service: DraftService, prepared: DraftService.Prepared, writer: any AsyncBodyStreamWriter, logger: Logger) async -> ByteBuffer {
+    private static func draftFrame(service: DraftService, prepared: DraftService.Prepared, writer: any AsyncBodyStreamWriter,
+                                   logger: Logger) async -> (bytes: ByteBuffer, outcome: String) {
         let timeout = service.drafting.timeoutSeconds
         let started = ContinuousClock.now
         let frame = await streamDraft(service: service, prepared: prepared, writer: writer, logger: logger, timeout: timeout)
         service.finished(prepared, outcome: frame.outcome, since: started)
-        return frame.bytes
+        return frame
     }
 
     private static func streamDraft(service: DraftService, prepared: DraftService.Prepared, writer: any AsyncBodyStreamWriter, logger: Logger,

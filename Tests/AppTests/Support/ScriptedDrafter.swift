@@ -19,8 +19,11 @@ struct ScriptedDrafter: SpecDrafter {
     var displayName = "Scripted model"
     var isOffline = false
     var supportsStreaming = true
+    /// Called each time the model is asked (a draft or a stream started).
+    var onDraft: @Sendable () -> Void = {}
 
     func draft(_ request: DraftRequest) async throws(DraftingError) -> DraftResult {
+        onDraft()
         for step in steps {
             switch step {
             case .text: continue
@@ -34,6 +37,7 @@ struct ScriptedDrafter: SpecDrafter {
 
     func stream(_ request: DraftRequest) -> AsyncThrowingStream<DraftEvent, any Error> {
         let steps = steps
+        onDraft()
         return AsyncThrowingStream { continuation in
             let task = Task {
                 for step in steps {
