@@ -4,8 +4,8 @@ import Foundation
 /// Deletes a person and everything only they own.
 ///
 /// Organizations where the person is the only member are deleted with all their
-/// rows (memberships, sessions, tokens, servers); in shared organizations only the
-/// membership goes. OAuth grants and their tokens go everywhere. The audit log is
+/// rows (memberships, sessions, tokens, servers, templates) except taken-down templates,
+/// which `RemovedPublisher` keeps; in shared organizations only the membership goes. OAuth grants and their tokens go everywhere. The audit log is
 /// never deleted with an account: the person's events stay, anonymised (no actor,
 /// address or user agent), so a workspace's history keeps its shape.
 struct AccountDeletion: Sendable {
@@ -31,6 +31,7 @@ struct AccountDeletion: Sendable {
                 let organizationID = membership.$organization.id
                 let members = try await Membership.query(on: db).filter(\.$organization.$id == organizationID).count()
                 if members == 1 {
+                    try await RemovedPublisher.adoptTakenDownTemplates(of: organizationID, now: Date(), on: db)
                     try await Session.query(on: db).filter(\.$organization.$id == organizationID).delete()
                     try await APIToken.query(on: db).filter(\.$organization.$id == organizationID).delete()
                     try await Membership.query(on: db).filter(\.$organization.$id == organizationID).delete()

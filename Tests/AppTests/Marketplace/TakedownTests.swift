@@ -100,6 +100,37 @@ struct TakedownTests {
         }
     }
 
+    @Test("the publisher deleting their account does not undo a takedown: forks stay stopped, the slug stays taken", arguments: TestDatabase.all)
+    func outlivesPublisher(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let setting = try await Self.setUp(app)
+            let csrf = try await Fixtures.adminCSRF(setting.admin)
+            #expect(try await setting.admin.browser.postForm(SiteRoute.adminTemplate(.value(setting.template.slug), .takedown).path,
+                                                             ["csrf": csrf, "reason": "Exfiltrates arguments"]).status == .seeOther)
+            try Self.expectStopped(try await setting.forkClient.stateless("tools/call", Self.add, name: "add"), "Pocket calculator")
+            // when the publisher deletes their account (and with it their only workspace)
+            let owner = setting.owner.browser
+            let deleted = try await owner.send(.DELETE, "/v1/account", headers: ["Content-Type": "application/json", "X-CSRF-Token": owner.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: #"{"confirm":"\#(setting.owner.email)"}"#))
+            #expect(deleted.status == .noContent)
+            #expect(try await Organization.find(setting.owner.organizationID, on: app.db) == nil)
+            // then the fork is still stopped, also with a fresh look at the database
+            _ = try await app.hosting.contexts.context(for: setting.fork, app: app, maxAge: .zero)
+            try Self.expectStopped(try await setting.forkClient.stateless("tools/call", Self.add, name: "add"), "Pocket calculator")
+            // its template still answers 410 and holds its slug; an unedited rebuild is still refused
+            let kept = try await Fixtures.reload(app, setting.template)
+            #expect(kept.status == .takedown && kept.$organization.id == RemovedPublisher.organizationID)
+            #expect(try await app.testing().sendRequest(.GET, SiteRoute.template(.value(setting.template.slug)).path).status == .gone)
+            let holder = try #require(try await Organization.find(RemovedPublisher.organizationID, on: app.db))
+            #expect(holder.suspendedAt != nil)
+            #expect(try await Membership.query(on: app.db).filter(\.$organization.$id == RemovedPublisher.organizationID).count() == 0)
+            let fork = try #require(try await HostedServer.find(setting.fork, on: app.db))
+            await #expect(throws: APIError.self) {
+                try await TemplateTakedown.checkRebuild(fork, spec: try SpecJSON.decode(fork.specJSON), on: app.db)
+            }
+        }
+    }
+
     @Test("a takedown made through another instance reaches a cached fork at its next stamp check", arguments: TestDatabase.all)
     func otherInstance(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
