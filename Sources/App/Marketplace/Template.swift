@@ -55,3 +55,12 @@ struct SecretHint: Codable, Equatable, Sendable {
     /// An http(s) page that explains how to create the key, or nil.
     var howToGetURL: String?
 }
+
+extension Template {
+    /// A review covers what the moderator saw: a new version or a changed listing loses the verified
+    /// badge and goes back to the moderators' queue until someone looks again.
+    func needsReviewAgain() {
+        verified = false
+        reviewedAt = nil
+    }
+}

@@ -111,6 +111,7 @@ struct TemplatePublisher: Sendable {
         template.toolNames = spec.tools.map(\.name).joined(separator: " ")
         template.secretHintsJSON = Template.encodeHints(listing.secretHints)
         template.updatedAt = now
+        template.needsReviewAgain()
         let audit = audit
         let actor = current.user.id
         let (organization, plan) = (current.organization, current.plan)
@@ -139,7 +140,9 @@ struct TemplatePublisher: Sendable {
         let values = try await sourceSecretValues(of: template)
         let findings = PublishScan.findings(listing: listing, secretValues: values)
         guard findings.isEmpty else { throw PublishBlocked(findings: findings) }
+        let before = template.listing
         apply(listing, to: template)
+        if template.listing != before { template.needsReviewAgain() }
         template.updatedAt = clock.now()
         let audit = audit
         let actor = current.user.id

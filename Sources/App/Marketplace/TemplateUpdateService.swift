@@ -49,7 +49,10 @@ struct TemplateUpdateService: Sendable {
         }
         let currentNumber = try await server.templateVersionID.asyncFlatMap { try await TemplateVersion.find($0, on: database) }?.number ?? 0
         let active = try await servers.liveSpec(server)
-        let offered = (template.status == .public || template.status == .hidden) && template.latestVersion > currentNumber
+        // A hidden template's versions reach only forks in its own workspace: one that left the marketplace
+        // (or was hidden by a moderator) can neither be reported nor reviewed by the people it would update.
+        let reachable = template.status == .public || (template.status == .hidden && template.$organization.id == server.$organization.id)
+        let offered = reachable && template.latestVersion > currentNumber
         guard offered, let latest = try await TemplateVersion.query(on: database).filter(\.$template.$id == templateID)
             .filter(\.$number == template.latestVersion).first()
         else {

@@ -241,6 +241,11 @@ struct PublishAPITests {
             let id = try await Publishing.serverWithSecret(browser)
             #expect(try await Publishing.publish(browser, id).status == .created)
             let path = "/v1/templates/weather-forecasts/versions"
+            // a moderator reviewed and verified v1
+            let reviewed = try await Publishing.template(app, "weather-forecasts")
+            reviewed.verified = true
+            reviewed.reviewedAt = app.clock.now()
+            try await reviewed.save(on: app.db)
             // given nothing changed
             let same = try await browser.postObject(path, [:])
             #expect(same.status == .conflict)
@@ -267,6 +272,34 @@ struct PublishAPITests {
             #expect(try SpecJSON.decode(versions[0].specJSON).tools.count == 1, "v1 stays as it was")
             #expect(try await Publishing.auditActions(app) == ["template.publish", "template.version"])
             #expect(try await browser.postObject(path, [:]).status == .conflict)
+            // v2 is code nobody reviewed: the badge goes and the template is back in the moderators' queue
+            #expect(!template.verified && template.reviewedAt == nil)
+            #expect(try await ModerationPageQuery(database: app.db).load(search: "", page: 1).queue.contains { $0.id == template.id })
+        }
+    }
+
+    @Test("a changed listing loses the verified badge and is reviewed again; saving it unchanged keeps both", arguments: TestDatabase.all)
+    func listingReReviewed(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            #expect(try await Publishing.publish(browser, try await Publishing.serverWithSecret(browser)).status == .created)
+            let path = "/v1/templates/weather-forecasts"
+            func verify() async throws {
+                let template = try await Publishing.template(app, "weather-forecasts")
+                template.verified = true
+                template.reviewedAt = app.clock.now()
+                try await template.save(on: app.db)
+            }
+            try await verify()
+            let unchanged = try await browser.postObject(path, ["summary": "Forecasts for any city."], method: .PATCH)
+            #expect(unchanged.status == .ok, "\(unchanged.body.string)")
+            #expect(try await Publishing.template(app, "weather-forecasts").verified)
+            // when the description gains a link
+            let edited = try await browser.postObject(path, ["description": "Sign in at [weather](https://weather.example.net/login)."], method: .PATCH)
+            #expect(edited.status == .ok)
+            // then
+            let template = try await Publishing.template(app, "weather-forecasts")
+            #expect(!template.verified && template.reviewedAt == nil)
         }
     }
 

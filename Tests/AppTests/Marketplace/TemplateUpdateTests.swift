@@ -20,6 +20,25 @@ struct TemplateUpdateTests {
         return (template, forker, id)
     }
 
+    @Test("a hidden template's new version is not offered to forks in other workspaces", arguments: TestDatabase.all)
+    func hiddenTemplateOffersNothing(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (template, forker, id) = try await Self.builtFork(app)
+            let path = "/v1/servers/\(id.uuidString.lowercased())/template-update"
+            template.status = .hidden
+            try await template.save(on: app.db)
+            // when the hidden template gets version 2
+            _ = try await ForkFixtures.addVersion(app, template, spec: ForkFixtures.weatherV2)
+            // then
+            #expect(try AccountDataTests.json(try await forker.get(path))["available"] as? Bool == false)
+            #expect(try await forker.postObject(path, ["secrets": ["UNITS_KEY": "units-value"]]).status == .conflict)
+            // shared again, it is offered
+            template.status = .public
+            try await template.save(on: app.db)
+            #expect(try AccountDataTests.json(try await forker.get(path))["available"] as? Bool == true)
+        }
+    }
+
     @Test("a newer version is offered with the diff of spec and code; applying asks for the new secret, then builds it with the secrets kept", arguments: TestDatabase.all)
     func updateOverTheAPI(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
