@@ -41,6 +41,7 @@ struct TemplatePublisher: Sendable {
         let spec = try SpecJSON.decode(version.specJSON)
         let listing = try TemplateListingText.validated(draft, spec: spec)
         try await scan(spec, listing, server: server)
+        try await TemplateTakedown.checkPublish(spec, on: database)
 
         let now = clock.now()
         let base = TemplateSlug.make(from: listing.title)
@@ -102,6 +103,7 @@ struct TemplatePublisher: Sendable {
         var listing = template.listing
         listing.secretHints = TemplateListingText.reconciled(listing.secretHints, with: spec)
         try await scan(spec, listing, server: server)
+        try await TemplateTakedown.checkPublish(spec, on: database)
         try await TemplatePublishQuota(database: database, now: clock.now()).check(current.organization, plan: current.plan)
 
         let now = clock.now()

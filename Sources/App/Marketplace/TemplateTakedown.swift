@@ -62,17 +62,30 @@ enum TemplateTakedown {
     /// source server is exempt, as it is from the takedown. Rollbacks are rare, taken-down
     /// templates few: the check reads them all and compares tool by tool.
     static func checkActivation(_ server: HostedServer, spec: ServerSpec, on database: any Database) async throws {
-        let names = Set(spec.tools.map(\.name))
-        let candidates = try await Template.query(on: database).filter(\.$status == .takedown).all().filter {
-            $0.sourceServerID != server.id && Set($0.toolNames.split(separator: " ").map(String.init)) == names
-        }
-        guard !candidates.isEmpty else { return }
-        let versions = try await TemplateVersion.query(on: database).filter(\.$template.$id ~~ candidates.map { $0.id! }).all()
-        guard let match = versions.first(where: { !isEdited(spec, from: $0) }),
-              let template = candidates.first(where: { $0.id == match.$template.id })
-        else { return }
+        guard let template = try await takenDownTemplate(runningToolsOf: spec, except: server.id, on: database) else { return }
         throw APIError(.unprocessableEntity, "takedown_version",
                        "This version runs the tools of “\(template.title)”, which the moderators took down. Build an edited version instead.")
+    }
+
+    /// Refuses to publish (a template or a version) tools a taken-down template had: a takedown would
+    /// otherwise be undone by publishing the same code again under a new name. Its own source server
+    /// included, since a takedown is final for its owner.
+    static func checkPublish(_ spec: ServerSpec, on database: any Database) async throws {
+        guard let template = try await takenDownTemplate(runningToolsOf: spec, except: nil, on: database) else { return }
+        throw APIError(.unprocessableEntity, "takedown_spec",
+                       "These tools are those of “\(template.title)”, which the moderators took down; they cannot be published again. Publish edited tools instead.")
+    }
+
+    /// A taken-down template one of whose versions has `spec`'s tools, other than the one published from `server`.
+    private static func takenDownTemplate(runningToolsOf spec: ServerSpec, except server: UUID?, on database: any Database) async throws -> Template? {
+        let names = Set(spec.tools.map(\.name))
+        let candidates = try await Template.query(on: database).filter(\.$status == .takedown).all().filter {
+            (server == nil || $0.sourceServerID != server) && Set($0.toolNames.split(separator: " ").map(String.init)) == names
+        }
+        guard !candidates.isEmpty else { return nil }
+        let versions = try await TemplateVersion.query(on: database).filter(\.$template.$id ~~ candidates.map { $0.id! }).all()
+        guard let match = versions.first(where: { !isEdited(spec, from: $0) }) else { return nil }
+        return candidates.first { $0.id == match.$template.id }
     }
 
     /// Called when a build of `server` goes live with `spec`: a fork of a taken-down template

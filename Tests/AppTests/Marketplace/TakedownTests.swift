@@ -131,6 +131,29 @@ struct TakedownTests {
         }
     }
 
+    @Test("the taken-down tools cannot be published again under another name; edited tools can", arguments: TestDatabase.all)
+    func notRepublished(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let setting = try await Self.setUp(app)
+            let csrf = try await Fixtures.adminCSRF(setting.admin)
+            #expect(try await setting.admin.browser.postForm(SiteRoute.adminTemplate(.value(setting.template.slug), .takedown).path,
+                                                             ["csrf": csrf, "reason": "Exfiltrates arguments"]).status == .seeOther)
+            // when the owner builds the same tools as a new server and publishes it
+            var copy = Hosting.calculator
+            copy.slug = "calculator-again"
+            copy.name = "Totally new calculator"
+            let again = try await Hosting.createAndBuild(setting.owner.browser, copy)
+            let refused = try await Publishing.publish(setting.owner.browser, again, title: "Fresh calculator")
+            // then
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try AccountDataTests.json(refused)["error"] as? String == "takedown_spec")
+            #expect(try await Template.query(on: app.db).count() == 1)
+            // edited tools are another template
+            try await Publishing.rewriteLiveSpec(app, again) { $0.tools[0].implementation += "\n// reviewed and changed" }
+            #expect(try await Publishing.publish(setting.owner.browser, again, title: "Fresh calculator").status == .created)
+        }
+    }
+
     @Test("a takedown made through another instance reaches a cached fork at its next stamp check", arguments: TestDatabase.all)
     func otherInstance(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
