@@ -53,6 +53,11 @@ public struct Plan: Sendable, Equatable {
     public var monthlyToolCalls: Int? = nil
     /// Templates and template versions the workspace may publish per quota period.
     public var monthlyTemplatePublishes: Int = 0
+    /// Whether the workspace may invite members (the owner alone otherwise); members already in a
+    /// workspace that moves to a plan without them stay.
+    public var members: Bool = false
+    /// Whether the workspace may keep a published template out of the marketplace (hidden, not shared).
+    public var privateTemplates: Bool = false
 
     public var isFree: Bool { price == nil && !isCustomPriced }
 }
@@ -110,7 +115,8 @@ public enum PlanTable {
         ],
         toolCallsPerMinute: 600,
         monthlyToolCalls: 250_000,
-        monthlyTemplatePublishes: 20
+        monthlyTemplatePublishes: 20,
+        privateTemplates: true
     )
 
     public static let team = Plan(
@@ -135,7 +141,9 @@ public enum PlanTable {
         toolCPUMilliseconds: 2000,
         toolWallMilliseconds: 20000,
         monthlyToolCalls: 2_000_000,
-        monthlyTemplatePublishes: 100
+        monthlyTemplatePublishes: 100,
+        members: true,
+        privateTemplates: true
     )
 
     public static let enterprise = Plan(
@@ -160,6 +168,8 @@ public enum PlanTable {
         toolCPUMilliseconds: 5000,
         toolWallMilliseconds: 30000,
         monthlyToolCalls: nil,
-        monthlyTemplatePublishes: 1_000
+        monthlyTemplatePublishes: 1_000,
+        members: true,
+        privateTemplates: true
     )
 }

@@ -136,6 +136,9 @@ struct TemplateEditPageView: Encodable {
     let status: String
     let statusClass: String
     let isPublic: Bool
+    /// Whether the plan has private templates; without them a public template cannot be hidden.
+    let canHide: Bool
+    let billingHref: String
     let visibilityAction: String
     let csrf: String
     let latestVersion: Int

@@ -41,7 +41,11 @@ enum TemplateEditController {
         let publisher = req.templatePublisher(current)
         let template = try await publisher.owned(try TemplatePublishAPIController.slug(req))
         let shared = (try req.content.decode([String: String].self))["shared"] == "true"
-        try await publisher.setShared(template, shared)
+        do {
+            try await publisher.setShared(template, shared)
+        } catch let error as APIError {
+            return try await render(req, current, template, draft: nil, error: error, status: error.status)
+        }
         return req.redirect(to: SiteRoute.template(.value(template.slug), .edit).path(QueryString([("notice", shared ? "public" : "hidden")])),
                             redirectType: .normal)
     }
@@ -67,7 +71,7 @@ enum TemplateEditController {
         let view = TemplateEditPageView(
             title: template.title, slug: template.slug, templateHref: SiteRoute.template(slug).path,
             status: template.status.label, statusClass: template.status.badgeClass,
-            isPublic: template.status == .public, visibilityAction: SiteRoute.template(slug, .visibility).path, csrf: csrf,
+            isPublic: template.status == .public, canHide: current.plan.privateTemplates, billingHref: SiteRoute.billing().path, visibilityAction: SiteRoute.template(slug, .visibility).path, csrf: csrf,
             latestVersion: template.latestVersion,
             publishHref: source.map { SiteRoute.server(.value($0.id!), .publish).path }, notice: notice,
             publish: .init(form: form))

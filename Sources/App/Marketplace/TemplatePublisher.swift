@@ -164,6 +164,10 @@ struct TemplatePublisher: Sendable {
         }
         let status: Template.Status = shared ? .public : .hidden
         guard template.status != status else { return }
+        if !shared, !current.plan.privateTemplates {
+            throw APIError(.paymentRequired, "plan_limit",
+                           "Keeping a template out of the marketplace (private templates) comes with the Pro plan. Upgrade under Settings → Billing.")
+        }
         template.status = status
         template.updatedAt = clock.now()
         let audit = audit

@@ -63,6 +63,7 @@ struct OrganizationService: Sendable {
     /// address they signed in with, not only by a display name they chose.
     func invite(_ current: CurrentUser, email: EmailAddress, role: Membership.Role, publicURL: String, mailer: any Mailer) async throws {
         try await requireOwner(current)
+        guard current.plan.members else { throw Self.membersNotInPlan(current.plan) }
         let members = try await members(of: current.organization.id!)
         if members.contains(where: { $0.user.email == email.normalized }) {
             throw APIError(.conflict, "already_member", "\(email.normalized) is already a member.")
@@ -152,6 +153,12 @@ struct OrganizationService: Sendable {
         }
         try await audit.record("member.joined", organization: organization.id, actor: userID, resourceType: "user", resourceID: userID.uuidString)
         return organization
+    }
+
+    /// 402 `plan_limit`, as for the other limits a larger plan lifts.
+    static func membersNotInPlan(_ plan: Plan) -> APIError {
+        APIError(.paymentRequired, "plan_limit",
+                 "The \(plan.name) plan is for one person: members come with the Team plan. Upgrade under Settings → Billing to invite people.")
     }
 
     /// Records a refused invitation link and returns the error to throw.

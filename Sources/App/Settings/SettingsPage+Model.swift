@@ -80,6 +80,8 @@ struct WorkspaceSection: Encodable {
         let isCurrent: Bool
     }
     let isOwner: Bool
+    /// Whether the plan has members; without them the invite form gives way to a note.
+    let canInvite: Bool
     let renameAction: String
     let inviteAction: String
     let switchAction: String
@@ -105,6 +107,7 @@ extension SettingsView {
         let day = DayLabel.long
         let workspace = WorkspaceSection(
             isOwner: isOwner,
+            canInvite: current.plan.members,
             renameAction: SiteRoute.settingsAction(.renameWorkspace).path,
             inviteAction: SiteRoute.settingsAction(.members).path,
             switchAction: SiteRoute.settingsAction(.switchWorkspace).path,

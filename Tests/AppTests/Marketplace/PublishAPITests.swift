@@ -199,6 +199,13 @@ struct PublishAPITests {
             #expect(try await stranger.postObject(path + "/visibility", ["shared": false], method: .PATCH).status == .notFound)
             #expect(try await stranger.postObject(path + "/versions", [:]).status == .notFound)
 
+            // private templates come with Pro: on Hobby hiding is 402 and changes nothing
+            let notInPlan = try await owner.postObject(path + "/visibility", ["shared": false], method: .PATCH)
+            #expect(notInPlan.status == .paymentRequired)
+            #expect(try AccountDataTests.json(notInPlan)["error"] as? String == "plan_limit")
+            #expect(try await Publishing.template(app, "weather-forecasts").status == .public)
+            try await Publishing.upgrade(owner)
+
             // hidden: the owner still sees it; the stranger gets 404 everywhere, as for a missing one
             let hidden = try await owner.postObject(path + "/visibility", ["shared": false], method: .PATCH)
             #expect(hidden.status == .ok)

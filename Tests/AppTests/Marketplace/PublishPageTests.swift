@@ -182,6 +182,12 @@ struct PublishPageTests {
             let strangerCSRF = try #require(BrowserSession.csrfField(in: try await stranger.get("/servers").body.string))
             #expect(try await stranger.postForm("/templates/weather-forecasts/edit", good.merging(["csrf": strangerCSRF, "title": "Stolen"]) { _, new in new }).status == .notFound)
             #expect(try await stranger.postForm("/templates/weather-forecasts/visibility", ["csrf": strangerCSRF, "shared": "false"]).status == .notFound)
+            // on Hobby the page offers no Hide button but the way to Pro; a posted one is 402 with the reason
+            let single = try await owner.get("/templates/weather-forecasts/edit").body.string
+            #expect(!single.contains(">Hide template</button>") && single.contains("Private templates, hidden from the marketplace, come with the Pro plan"))
+            let notInPlan = try await owner.postForm("/templates/weather-forecasts/visibility", ["csrf": csrf, "shared": "false"])
+            #expect(notInPlan.status == .paymentRequired && notInPlan.body.string.contains("comes with the Pro plan"))
+            try await Publishing.upgrade(owner)
             // the owner hides it
             let hidden = try await owner.postForm("/templates/weather-forecasts/visibility", ["csrf": csrf, "shared": "false"])
             #expect(hidden.status == .seeOther)

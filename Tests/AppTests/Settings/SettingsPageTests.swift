@@ -111,6 +111,15 @@ struct WorkspaceTests {
             #expect(try await owner.postForm("/settings/workspace", ["name": "Acme <Labs>", "csrf": csrf]).status == .seeOther)
             #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
 
+            // on Hobby there is no invite form, only the way to a plan with members; a posted invitation is 402
+            let single = try await owner.get("/settings").body.string
+            #expect(!single.contains("id=\"invite-email\"") && single.contains("Members come with the Team plan"))
+            let notInPlan = try await owner.postForm("/settings/members", ["email": "colleague@example.com", "role": "member", "csrf": csrf])
+            #expect(notInPlan.status == .paymentRequired)
+            #expect(notInPlan.body.string.contains("members come with the Team plan"))
+            #expect(try await Invitation.query(on: app.db).count() == 0)
+            try await Workspaces.allowMembers(owner)
+
             // a refused address: kept in the field, the reason beside it, the role as chosen
             let refused = try await owner.postForm("/settings/members", ["email": "colleague@example", "role": "owner", "csrf": csrf])
             #expect(refused.status == .badRequest)
@@ -160,6 +169,7 @@ struct WorkspaceTests {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let (owner, ownerEmail) = try await AccountDataTests.signedIn(app)
             let (other, _) = try await AccountDataTests.signedIn(app)
+            try await Workspaces.allowMembers(other)
             let otherCSRF = try #require(BrowserSession.csrfField(in: try await other.get("/settings").body.string))
             _ = try await other.postForm("/settings/members", ["email": ownerEmail, "role": "owner", "csrf": otherCSRF])
             try await Workspaces.accept(owner, try await Workspaces.link(app, to: ownerEmail))

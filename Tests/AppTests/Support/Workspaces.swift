@@ -1,4 +1,5 @@
 @testable import App
+import Core
 import Fluent
 import Foundation
 import Testing
@@ -14,11 +15,21 @@ enum Workspaces {
     }
 
     /// The owner invites `email`; returns the emailed link.
+    /// Members come with the Team plan: a workspace on a plan without them moves to Team first.
     static func invite(_ owner: BrowserSession, _ email: String, role: String = "member") async throws -> Link {
+        try await allowMembers(owner)
         let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings").body.string))
         let sent = try await owner.postForm("/settings/members", ["email": email, "role": role, "csrf": csrf])
         #expect(sent.status == .seeOther)
         return try await link(owner.app, to: email)
+    }
+
+    /// Moves the browser's workspace to Team (an operator's override) unless its plan already has members.
+    static func allowMembers(_ owner: BrowserSession) async throws {
+        let organization = try #require(try await Organization.find(try await organizationID(owner), on: owner.app.db))
+        guard !owner.app.config.plans.plan(for: organization).members else { return }
+        organization.planOverride = PlanID.team.rawValue
+        try await organization.save(on: owner.app.db)
     }
 
     /// The invitation link in the newest email to `email`.
