@@ -34,5 +34,6 @@ enum Migrations {
         CreateToolCallDays(),
         IndexToolCallsByTime(),
         CreateContextChanges(),
+        CreateTemplateForkers(),
     ]
 }

@@ -8,7 +8,7 @@ import VaporTesting
 
 @Suite("Marketplace: fork references and forking over the API")
 struct ForkTests {
-    @Test("a second user forks a public template: the server records template and version, the count goes up once, the slug is uniqued", arguments: TestDatabase.all)
+    @Test("a second user forks a public template: the server records template and version, the count goes up once per workspace (never for the publisher's), the slug is uniqued", arguments: TestDatabase.all)
     func forkOverTheAPI(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             // given a public template and a second person
@@ -53,15 +53,31 @@ struct ForkTests {
             #expect(try await AuditEvent.query(on: app.db).filter(\.$organizationID == owner.organization)
                 .filter(\.$action == "template.fork").count() == 0)
 
-            // a second fork gets the next free slug, and the count goes up once more
+            // a second fork from the same workspace gets the next free slug; a workspace counts once
             let again = try await ForkFixtures.fork(forker, ref: try await ForkFixtures.reference(forker))
             #expect(again.status == .created, "\(again.body.string)")
             #expect(try AccountDataTests.json(again)["slug"] as? String == "weather-2")
-            #expect(try await ForkFixtures.forks(app, template) == 2)
+            #expect(try await ForkFixtures.forks(app, template) == 1)
 
             // a slug the person picks that is taken is refused, and nothing is counted
             let limited = try await ForkFixtures.fork(forker, ref: try await ForkFixtures.reference(forker), ["slug": "weather"])
             #expect(limited.status == .conflict || limited.status == .paymentRequired)
+            #expect(try await ForkFixtures.forks(app, template) == 1)
+
+            // deleting both forks and forking again does not count the workspace twice
+            for server in try await HostedServer.query(on: app.db).filter(\.$organization.$id == forkerOrg).all() {
+                #expect(try await forker.send(.DELETE, "/v1/servers/\(server.id!.uuidString.lowercased())",
+                                              headers: ["X-CSRF-Token": forker.csrfCookie ?? ""]).status == .noContent)
+            }
+            #expect(try await ForkFixtures.fork(forker, ref: try await ForkFixtures.reference(forker)).status == .created)
+            #expect(try await ForkFixtures.forks(app, template) == 1)
+
+            // nor does the publisher forking their own template
+            #expect(try await ForkFixtures.fork(owner.browser, ref: try await ForkFixtures.reference(owner.browser)).status == .created)
+            #expect(try await ForkFixtures.forks(app, template) == 1)
+            // a third workspace does
+            let (third, _) = try await AccountDataTests.signedIn(app)
+            #expect(try await ForkFixtures.fork(third, ref: try await ForkFixtures.reference(third)).status == .created)
             #expect(try await ForkFixtures.forks(app, template) == 2)
         }
     }
