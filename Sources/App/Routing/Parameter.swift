@@ -42,6 +42,7 @@ enum RouteKey: String, Sendable {
     case grant
     case organization
     case template
+    case invitation
 }
 
 extension Parameter {

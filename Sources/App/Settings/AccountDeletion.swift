@@ -38,6 +38,7 @@ struct AccountDeletion: Sendable {
                     try await Organization.query(on: db).filter(\.$id == organizationID).delete()
                     deleted.append(organizationID)
                 } else {
+                    _ = try await OrganizationService.cancelInvitations(sentBy: userID, in: organizationID, on: db)
                     try await membership.delete(on: db)
                 }
             }

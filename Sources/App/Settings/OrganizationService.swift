@@ -182,6 +182,29 @@ struct OrganizationService: Sendable {
                                resourceType: "user", resourceID: membership.$user.id.uuidString)
     }
 
+    static let noSuchInvitation = APIError(.notFound, "not_found", "No such pending invitation.")
+
+    /// Cancels a pending invitation of the caller's workspace; its link then answers as an unknown one.
+    func revokeInvitation(_ current: CurrentUser, id: UUID) async throws {
+        try await requireOwner(current)
+        guard let invitation = try await Invitation.query(on: database).filter(\.$id == id)
+            .filter(\.$organization.$id == current.organization.id!).filter(\.$acceptedAt == nil).first()
+        else { throw Self.noSuchInvitation }
+        try await invitation.delete(on: database)
+        try await audit.record("invitation.revoked", organization: current.organization.id, actor: current.user.id,
+                               resourceType: "invitation", resourceID: id.uuidString)
+    }
+
+    /// The pending invitations `user` sent in `organization` go with them: a removed owner's invitation
+    /// (perhaps to another address of their own, as an owner) must not let them back in.
+    static func cancelInvitations(sentBy user: UUID, in organization: UUID, on database: any Database) async throws -> Int {
+        let pending = Invitation.query(on: database).filter(\.$invitedBy.$id == user).filter(\.$organization.$id == organization)
+            .filter(\.$acceptedAt == nil)
+        let count = try await pending.copy().count()
+        if count > 0 { try await pending.delete() }
+        return count
+    }
+
     func remove(_ current: CurrentUser, memberID: UUID) async throws {
         try await requireOwner(current)
         guard let membership = try await Membership.query(on: database).filter(\.$id == memberID)
@@ -200,8 +223,10 @@ struct OrganizationService: Sendable {
         callers.forget(.member(user: userID, organization: current.organization.id!))
         let grants = try await OAuthTokenService(database: database, now: now, random: random, callers: callers)
             .revokeGrants(in: current.organization.id!, of: userID)
+        let invitations = try await Self.cancelInvitations(sentBy: userID, in: current.organization.id!, on: database)
         try await audit.record("member.removed", organization: current.organization.id, actor: current.user.id,
-                               resourceType: "user", resourceID: userID.uuidString, metadata: ["oauth_grants_revoked": String(grants)])
+                               resourceType: "user", resourceID: userID.uuidString,
+                               metadata: ["oauth_grants_revoked": String(grants), "invitations_cancelled": String(invitations)])
     }
 }
 

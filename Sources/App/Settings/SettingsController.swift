@@ -23,6 +23,7 @@ enum SettingsController {
         case "invited": "Invitation sent."
         case "removed": "Member removed."
         case "owner": "Member made an owner."
+        case "invitation-revoked": "Invitation cancelled. Its link no longer works."
         case "switched": "Switched workspace."
         default: nil
         }
@@ -122,6 +123,14 @@ enum SettingsController {
         guard let id = req.parameter(.member, as: UUID.self) else { throw APIError(.notFound, "not_found", "No such member.") }
         return try await orRender(req, current, then: "owner") {
             try await organizations(req).makeOwner(current, memberID: id)
+        }
+    }
+
+    static func revokeInvitation(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let id = req.parameter(.invitation, as: UUID.self) else { throw OrganizationService.noSuchInvitation }
+        return try await orRender(req, current, then: "invitation-revoked") {
+            try await organizations(req).revokeInvitation(current, id: id)
         }
     }
 

@@ -73,6 +73,7 @@ struct WorkspaceSection: Encodable {
         let email: String
         let role: String
         let expires: String
+        let revokeAction: String
     }
     struct Choice: Encodable {
         let id: String
@@ -121,7 +122,8 @@ extension SettingsView {
                 )
             },
             pending: isOwner ? data.pending.map {
-                WorkspaceSection.Pending(email: $0.email, role: $0.role, expires: day($0.expiresAt))
+                WorkspaceSection.Pending(email: $0.email, role: $0.role, expires: day($0.expiresAt),
+                                         revokeAction: SiteRoute.settingsAction(.revokeInvitation(.value($0.id!))).path)
             } : [],
             choices: data.memberships.map {
                 WorkspaceSection.Choice(id: $0.organization.id!.uuidString, name: $0.organization.name, isCurrent: $0.organization.id == current.organization.id)

@@ -19,6 +19,7 @@ struct SettingsRoutes: RouteCollection {
         forms.post(.settingsAction(.members), use: SettingsController.invite)
         forms.post(.settingsAction(.removeMember(.key)), use: SettingsController.removeMember)
         forms.post(.settingsAction(.makeOwner(.key)), use: SettingsController.makeOwner)
+        forms.post(.settingsAction(.revokeInvitation(.key)), use: SettingsController.revokeInvitation)
         // After a refused form the address bar shows the form's address; reloading or bookmarking it lands here.
         for action: SettingsAction in [.profile, .tokens, .members, .renameWorkspace, .switchWorkspace, .deleteAccount] {
             routes.get(.settingsAction(action), use: SettingsController.toSettings)

@@ -133,3 +133,68 @@ struct InvitationTests {
         }
     }
 }
+
+@Suite("Invitations: cancelled by an owner, or with the person who sent them")
+struct InvitationRevocationTests {
+    static func removeForm(_ browser: BrowserSession, of email: String) async throws -> String {
+        let settings = try await browser.get("/settings").body.string
+        let row = try #require(settings.components(separatedBy: "<tr>").first { $0.contains(email) })
+        let action = try #require(row.range(of: #"action="([^"]+/remove)""#, options: .regularExpression).map { String(row[$0]) })
+        return String(action.dropFirst(#"action=""#.count).dropLast())
+    }
+
+    @Test("a removed owner's pending invitation (to another address of theirs, as owner) does not let them back in", arguments: TestDatabase.all)
+    func removedInviter(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (first, firstEmail) = try await AccountDataTests.signedIn(app)
+            let secondEmail = AccountsTests.uniqueEmail().lowercased()
+            let second = try await Workspaces.join(app, try await Workspaces.invite(first, secondEmail, role: "owner"), as: secondEmail)
+            let alternate = AccountsTests.uniqueEmail().lowercased()
+            let link = try await Workspaces.invite(first, alternate, role: "owner")
+            // when the other owner removes the first
+            let csrf = try #require(BrowserSession.csrfField(in: try await second.get("/settings").body.string))
+            #expect(try await second.postForm(try await Self.removeForm(second, of: firstEmail), ["csrf": csrf]).status == .seeOther)
+            // then the invitation the first sent is gone, and its link opens nothing
+            #expect(try await Invitation.query(on: app.db).filter(\.$email == alternate).count() == 0)
+            let stranger = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(stranger, email: alternate)
+            #expect(try await stranger.get(link.path).status == .notFound)
+            let posted = try await stranger.postForm("/invite", ["token": link.token, "csrf": stranger.csrfCookie ?? ""])
+            #expect(posted.status == .notFound)
+            let removed = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "member.removed").first())
+            #expect(removed.metadata.contains("\"invitations_cancelled\":\"1\""), "\(removed.metadata)")
+        }
+    }
+
+    @Test("an owner cancels a pending invitation from Settings; a member cannot", arguments: TestDatabase.all)
+    func ownerCancels(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let memberEmail = AccountsTests.uniqueEmail().lowercased()
+            let member = try await Workspaces.join(app, try await Workspaces.invite(owner, memberEmail), as: memberEmail)
+            let invitee = AccountsTests.uniqueEmail().lowercased()
+            let link = try await Workspaces.invite(owner, invitee)
+            let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == invitee).first())
+            let action = SiteRoute.settingsAction(.revokeInvitation(.value(invitation.id!))).path
+            let settings = try await owner.get("/settings").body.string
+            #expect(settings.contains("action=\"\(action)\""))
+            #expect(settings.contains("aria-label=\"Cancel the invitation to \(invitee)\""))
+            // a member cannot
+            let memberCSRF = try #require(BrowserSession.csrfField(in: try await member.get("/settings").body.string))
+            #expect(try await member.postForm(action, ["csrf": memberCSRF]).status == .forbidden)
+            #expect(try await Invitation.find(invitation.id, on: app.db) != nil)
+            // the owner can
+            let csrf = try #require(BrowserSession.csrfField(in: settings))
+            let cancelled = try await owner.postForm(action, ["csrf": csrf])
+            #expect(cancelled.status == .seeOther)
+            #expect(try await owner.get(cancelled.headers.first(name: .location) ?? "").body.string.contains("Invitation cancelled."))
+            #expect(try await Invitation.find(invitation.id, on: app.db) == nil)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.revoked").count() == 1)
+            let guest = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(guest, email: invitee)
+            #expect(try await guest.get(link.path).status == .notFound)
+            // a second cancel finds nothing
+            #expect(try await owner.postForm(action, ["csrf": csrf]).status == .notFound)
+        }
+    }
+}
