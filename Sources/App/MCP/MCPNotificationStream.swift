@@ -5,7 +5,8 @@ import Vapor
 /// The server-to-client notification streams, one per era: the 2025 revisions' `GET`
 /// stream of a session, and 2026-07-28's `subscriptions/listen`, whose response is the
 /// stream. Both carry `notifications/tools/list_changed` when the server's live version
-/// changes, and SSE comments as keepalives.
+/// changes, and SSE comments as keepalives. Before each, the caller is authorized again (the
+/// cached check every call makes), so a revoked token or a removed member's stream ends there.
 enum MCPNotificationStream {
     static let listChanged = "notifications/tools/list_changed"
 
@@ -17,6 +18,7 @@ enum MCPNotificationStream {
             // Sent at once, so the client sees the stream open now rather than at the first keepalive.
             try await writer.write(.buffer(ServerSentEvent.keepalive))
             for await event in events {
+                guard await stillAuthorized(req) else { return }
                 switch event {
                 case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
                 case .toolsChanged: try await writer.write(.buffer(MCPReply.eventFrame(["jsonrpc": "2.0", "method": .string(listChanged)])))
@@ -40,6 +42,8 @@ enum MCPNotificationStream {
                 "params": ["notifications": honored, "_meta": meta],
             ])))
             for await event in events ?? AsyncStream(unfolding: { nil }) {
+                // Ended without the closing result: the client's next request learns why (401, 403 or 404).
+                guard await stillAuthorized(req) else { return }
                 switch event {
                 case .keepalive: try await writer.write(.buffer(ServerSentEvent.keepalive))
                 case .toolsChanged: try await writer.write(.buffer(MCPReply.eventFrame(["jsonrpc": "2.0", "method": .string(listChanged), "params": ["_meta": meta]])))
@@ -47,6 +51,10 @@ enum MCPNotificationStream {
             }
             try await writer.write(.buffer(MCPReply.eventFrame(JSONRPC.result(id: id, ["resultType": "complete", "_meta": meta]))))
         }
+    }
+
+    private static func stillAuthorized(_ req: Request) async -> Bool {
+        (try? await MCPAuthorization.context(req)) != nil
     }
 
     private static func stream(_ body: @escaping @Sendable (any AsyncBodyStreamWriter) async throws -> Void) -> Response {

@@ -4,7 +4,8 @@ import Vapor
 
 /// `/v1/servers/{id}/calls/stream`: new tool-call records as server-sent events
 /// (`call`), for the live log on the server page. Read from the database, so any
-/// instance can serve it; ends after five minutes, or when the app stops (the page reconnects).
+/// instance can serve it; ends after five minutes, when the app stops (the page reconnects), or
+/// when the person may no longer see the server (removed, signed out, the token revoked).
 enum CallTailController {
     struct Call: Content {
         let at: Date
@@ -14,6 +15,9 @@ enum CallTailController {
         let error: String?
     }
 
+    /// How often an open stream re-checks that its reader may still see the server.
+    static let accessCheckInterval: Duration = .seconds(2)
+
     static func stream(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
@@ -21,12 +25,18 @@ enum CallTailController {
         let since = req.application.clock.now()
         let query = CallTailQuery(database: req.db, hosting: req.application.hosting)
         let stopping = req.application.stopping
+        let (database, clock) = (req.db, req.application.clock)
         let body = Response.Body(managedAsyncStream: { writer in
             var seen = Set<UUID>()
             var after = since.addingTimeInterval(-1)
             let deadline = ContinuousClock.now + .seconds(300)
             try await writer.write(.buffer(ServerSentEvent.keepalive))
+            var checked = ContinuousClock.now
             while ContinuousClock.now < deadline && !stopping.isStopping {
+                if ContinuousClock.now - checked >= Self.accessCheckInterval {
+                    guard try await current.isStillValid(on: database, now: clock.now()) else { return }
+                    checked = ContinuousClock.now
+                }
                 let calls = try await query.calls(of: serverID, since: after)
                 for call in calls where !seen.contains(call.id!) {
                     seen.insert(call.id!)
