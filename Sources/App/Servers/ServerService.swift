@@ -120,6 +120,10 @@ struct ServerService: Sendable {
         guard spec.requiredSecrets.contains(where: { $0.key == key }) else {
             throw APIError(.unprocessableEntity, "unknown_secret", "\(key) is not one of this server's secrets.")
         }
+        // An empty field would remove the stored value: a Replace pressed by accident must not.
+        guard !value.isEmpty else {
+            throw APIError(.unprocessableEntity, "secret_required", "Type the new value for \(key); the stored one is unchanged.")
+        }
         try await ServerSecrets(database: database, box: secretBox)
             .replace(key, value: value, server: server.id!, organization: server.$organization.id, now: clock.now())
         hosting.contexts.invalidate(server.id!)

@@ -75,6 +75,13 @@ struct ServerTabsTests {
             let secrets = try await browser.get(base + "/secrets?notice=secret").body.string
             #expect(secrets.contains("Secret saved."))
             #expect(Self.currentTab(secrets)?.title == "Secrets")
+            // an empty field is refused on the tab and the stored value stays
+            let empty = try await browser.postForm(base + "/secrets", ["csrf": csrf, "key": "GITHUB_TOKEN", "value": ""])
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.body.string.contains("Type the new value for GITHUB_TOKEN"))
+            #expect(Self.currentTab(empty.body.string)?.title == "Secrets")
+            let stored = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: try await Workspaces.organizationID(browser))
+            #expect(stored["GITHUB_TOKEN"] == "ghp_example")
 
             // settings: refused on Settings, saved back to Settings with its notice
             let refused = try await browser.postForm(base + "/settings", ["csrf": csrf, "name": "Issues", "domains": "http://bad domain"])
