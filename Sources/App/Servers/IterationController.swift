@@ -21,7 +21,7 @@ enum IterationController {
             let draft = try await req.drafts(current).revise(base, of: server, change: change)
             return req.redirect(to: SiteRoute.server(.value(server.id!), .iteration(.value(draft.id!))).path, redirectType: .normal)
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, tab: .versions, error: error.reason, status: error.status)
+            return try await req.renderServerPage(current, server, tab: .versions, error: error.reason, posted: ["change": change], status: error.status)
         }
     }
 
@@ -57,16 +57,17 @@ enum IterationController {
         var spec = try await req.servers(current).liveSpec(server)
         spec.name = form.name.trimmingCharacters(in: .whitespacesAndNewlines)
         spec.allowedDomains = ReviewForm.domains(from: form.domains)
-        return try await rebuild(req, current, server, spec: spec, done: .settings, notice: "settings", failed: .settings)
+        return try await rebuild(req, current, server, spec: spec, done: .settings, notice: "settings", failed: .settings,
+                                 posted: ["name": form.name, "domains": form.domains])
     }
 
     private static func rebuild(_ req: Request, _ current: CurrentUser, _ server: HostedServer, spec: ServerSpec,
-                                done: ServerTab, notice: String? = nil, failed: ServerTab) async throws -> Response {
+                                done: ServerTab, notice: String? = nil, failed: ServerTab, posted: [String: String] = [:]) async throws -> Response {
         do {
             try await req.servers(current).rebuild(server, spec: spec)
             return ServerPageController.back(req, server, to: done, notice: notice)
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, tab: failed, error: error.reason, status: error.status)
+            return try await req.renderServerPage(current, server, tab: failed, error: error.reason, posted: posted, status: error.status)
         }
     }
 

@@ -100,7 +100,11 @@ struct ServerPageView: Encodable {
     let deleteAction: String
     let iterateAction: String
     let settingsAction: String
+    /// The Settings tab's fields: as stored, or as typed when the form was refused.
+    let settingsName: String
     let domains: String
+    /// A refused Iterate request, typed again into its box.
+    let iterateChange: String
     let drafterLabel: String
     /// The marketplace: a link to the Publish page, or the wizard's "Share as template" box.
     let publish: PublishSectionView

@@ -25,6 +25,13 @@ struct IterationTests {
             let page = "/servers/\(id.uuidString.lowercased())"
             let before = try SpecJSON.decode(try #require(try await ServerVersion.query(on: app.db).first()).specJSON)
 
+            // a change that is refused (a key pasted into it) comes back in its box with the reason
+            let leaky = "Use my key " + Publishing.tokenShaped + " for the forecasts"
+            let refused = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": leaky])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Never paste keys into the description"))
+            #expect(refused.body.string.contains(">" + leaky + "</textarea>"))
+
             // when the owner asks for a change
             let asked = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": "Also add Hacker News top stories"])
             #expect(asked.status == .seeOther)

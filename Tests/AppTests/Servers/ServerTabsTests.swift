@@ -84,9 +84,13 @@ struct ServerTabsTests {
             #expect(stored["GITHUB_TOKEN"] == "ghp_example")
 
             // settings: refused on Settings, saved back to Settings with its notice
-            let refused = try await browser.postForm(base + "/settings", ["csrf": csrf, "name": "Issues", "domains": "http://bad domain"])
+            let refused = try await browser.postForm(base + "/settings", ["csrf": csrf, "name": "Issues renamed", "domains": "api.github.com\nhttp://bad domain"])
             #expect(refused.status == .unprocessableEntity)
             #expect(Self.currentTab(refused.body.string)?.title == "Settings")
+            // what was typed comes back in the fields
+            let nameField = HTMLInspector(html: refused.body.string).tags("input").first { $0.attributes["id"] == "settings-name" }
+            #expect(nameField?.attributes["value"] == "Issues renamed")
+            #expect(refused.body.string.contains("api.github.com\nhttp://bad domain</textarea>"))
             let settings = try await browser.postForm(base + "/settings", ["csrf": csrf, "name": "Issues 2", "domains": "api.github.com"])
             #expect(settings.headers.first(name: .location) == base + "/settings?notice=settings")
             #expect(try await browser.get(base + "/settings?notice=settings").body.string.contains("Settings saved."))
