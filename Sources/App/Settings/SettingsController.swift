@@ -47,9 +47,10 @@ enum SettingsController {
         let typed = form.expiresInDays?.trimmingCharacters(in: .whitespaces) ?? ""
         // Empty means no expiry; anything else must be a number of days, never read as "no expiry".
         let days = typed.isEmpty ? nil : Int(typed)
+        let kept = TokenFormView(name: String((form.name ?? "").prefix(80)), expiresInDays: typed, scope: form.scope ?? "mcp")
         if !typed.isEmpty, days == nil {
             return try await render(req, current, error: "Expiry must be a whole number of days between 1 and \(APITokenService.maxLifetimeDays), or empty for none.",
-                                    status: .unprocessableEntity)
+                                    tokenForm: kept, status: .unprocessableEntity)
         }
         do {
             let scopes = try APITokenScope.parse(form.scope.map { $0.split(separator: " ").map(String.init) })
@@ -57,7 +58,7 @@ enum SettingsController {
             // Rendered, not redirected: the secret must appear exactly once and never in a URL.
             return try await render(req, current, newToken: secret)
         } catch let error as APIError {
-            return try await render(req, current, error: error.reason, status: .unprocessableEntity)
+            return try await render(req, current, error: error.reason, tokenForm: kept, status: .unprocessableEntity)
         }
     }
 
@@ -158,12 +159,13 @@ enum SettingsController {
 
     private static func render(
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
-        error: String? = nil, invite: WorkspaceSection.InviteAttempt? = nil, status: HTTPStatus = .ok
+        error: String? = nil, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(),
+        status: HTTPStatus = .ok
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
         let view = SettingsView(data, current: current, csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
-                                invite: invite)
+                                invite: invite, tokenForm: tokenForm)
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

@@ -26,6 +26,8 @@ struct SettingsView: Encodable {
     let tokens: [Token]
     /// A token just created: shown this once.
     let newToken: String?
+    /// The new-token form: its defaults, or what was typed when it was refused.
+    let tokenForm: TokenFormView
     let notice: String?
     let error: String?
     /// What to retype to delete the account.
@@ -103,7 +105,7 @@ struct WorkspaceSection: Encodable {
 
 extension SettingsView {
     init(_ data: SettingsPageQuery.Data, current: CurrentUser, csrf: String, newToken: String?, notice: String?, error: String?,
-         invite: WorkspaceSection.InviteAttempt? = nil) {
+         invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView()) {
         let isOwner = data.isOwner
         let day = DayLabel.long
         let workspace = WorkspaceSection(
@@ -162,6 +164,7 @@ extension SettingsView {
                 )
             },
             newToken: newToken,
+            tokenForm: tokenForm,
             notice: notice,
             error: error,
             confirmHint: current.user.email ?? current.user.phone ?? "",
@@ -172,5 +175,28 @@ extension SettingsView {
                              lastUsed: grant.lastUsed.map(day) ?? "Never", revokeAction: SiteRoute.settingsAction(.revokeConnectedApp(.value(grant.id))).path)
             }
         )
+    }
+}
+
+/// The new-token form's fields; a refused form keeps the name, expiry and reach that were chosen.
+struct TokenFormView: Encodable {
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let isChosen: Bool
+    }
+    let name: String
+    let expiries: [Option]
+    let scopes: [Option]
+
+    init(name: String = "", expiresInDays: String = "90", scope: String = "mcp") {
+        self.name = name
+        expiries = [("30", "in 30 days"), ("90", "in 90 days"), ("365", "in a year"), ("", "never")].map {
+            Option(value: $0.0, label: $0.1, isChosen: $0.0 == expiresInDays)
+        }
+        scopes = [("mcp", "MCP servers: connect Claude, Cursor and other MCP clients"),
+                  ("api", "The /v1 API: scripts that manage servers and tokens"), ("api mcp", "Both")].map {
+            Option(value: $0.0, label: $0.1, isChosen: $0.0 == scope)
+        }
     }
 }

@@ -30,6 +30,17 @@ struct SettingsPageTests {
             }
             #expect(try await APIToken.query(on: app.db).count() == 0)
 
+            // the form starts at 90 days, MCP only; a refused one keeps the expiry and reach that were chosen
+            let fresh = HTMLInspector(html: page.body.string)
+            #expect(fresh.tags("option").first { $0.attributes["selected"] != nil }?.attributes["value"] == "90")
+            #expect(fresh.tags("input").first { $0.attributes["name"] == "scope" && $0.attributes["checked"] != nil }?.attributes["value"] == "mcp")
+            let blank = try await alice.postForm("/settings/tokens", ["name": "   ", "expiresInDays": "365", "scope": "api mcp", "csrf": csrf])
+            #expect(blank.status == .unprocessableEntity)
+            let kept = HTMLInspector(html: blank.body.string)
+            #expect(kept.tags("option").first { $0.attributes["selected"] != nil }?.attributes["value"] == "365")
+            #expect(kept.tags("input").first { $0.attributes["name"] == "scope" && $0.attributes["checked"] != nil }?.attributes["value"] == "api mcp")
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+
             let created = try await alice.postForm("/settings/tokens", ["name": "laptop", "expiresInDays": "30", "scope": "api", "csrf": csrf])
             #expect(created.status == .ok)
             let secret = try #require(created.body.string.components(separatedBy: "<code>bmm_").dropFirst().first?.components(separatedBy: "</code>").first)
