@@ -217,8 +217,9 @@ struct OrganizationService: Sendable {
         do { try role.checkRemovable(owners: owners) } catch { throw APIError(error) }
         let userID = membership.$user.id
         try await membership.delete(on: database)
-        // Their sessions, API tokens and OAuth grants in this workspace end; their own workspaces are untouched.
-        try await Session.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == current.organization.id!).delete()
+        // Their API tokens and OAuth grants in this workspace end; their browser sessions leave it (each
+        // moves to another workspace of theirs on its next request, `SessionService.find`), so they stay
+        // signed in to their own workspaces, which are untouched.
         try await APIToken.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == current.organization.id!).delete()
         callers.forget(.member(user: userID, organization: current.organization.id!))
         let grants = try await OAuthTokenService(database: database, now: now, random: random, callers: callers)

@@ -169,7 +169,12 @@ struct WorkspaceTests {
             // the owner removes the member; their session in this workspace ends
             let membership = try #require(try await Membership.query(on: app.db).filter(\.$role == "member").first())
             #expect(try await owner.postForm("/settings/members/\(membership.id!)/remove", ["csrf": csrf]).status == .seeOther)
-            #expect(try await guest.get("/v1/auth/me").status == .unauthorized)
+            // they stay signed in, in their own workspace, and the removed one is gone from theirs
+            let after = try AccountDataTests.json(try await guest.get("/v1/auth/me"))
+            #expect((after["org"] as? [String: Any])?["name"] as? String != "Acme <Labs>")
+            #expect((after["org"] as? [String: Any])?["role"] as? String == "owner")
+            #expect(!(try await guest.get("/settings").body.string.contains("Acme &lt;Labs&gt;")))
+            #expect(try await guest.get("/servers").status == .ok)
             let actions = Set(try await AuditEvent.query(on: app.db).all().map(\.action))
             #expect(actions.isSuperset(of: ["org.renamed", "member.invited", "member.joined", "member.removed"]))
         }
