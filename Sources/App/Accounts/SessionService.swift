@@ -63,6 +63,22 @@ struct SessionService: Sendable {
     func deleteAll(userID: UUID) async throws {
         try await Session.query(on: database).filter(\.$user.$id == userID).delete()
     }
+
+    /// How many unexpired sessions the person has besides `kept`.
+    static func others(of userID: UUID, except kept: UUID?, now: Date, on database: any Database) async throws -> Int {
+        let query = Session.query(on: database).filter(\.$user.$id == userID).filter(\.$expiresAt > now)
+        if let kept { query.filter(\.$id != kept) }
+        return try await query.count()
+    }
+
+    /// Signs the person out of every browser but `kept` (a stolen or forgotten session ends here);
+    /// returns how many ended.
+    func endOthers(of userID: UUID, except kept: UUID) async throws -> Int {
+        let others = Session.query(on: database).filter(\.$user.$id == userID).filter(\.$id != kept)
+        let count = try await others.copy().count()
+        try await others.delete()
+        return count
+    }
 }
 
 extension Request {

@@ -178,6 +178,8 @@ enum SettingsAction: Hashable, Sendable {
     case removeMember(Parameter<UUID>)
     /// Makes a member an owner: how ownership moves before the last owner leaves.
     case makeOwner(Parameter<UUID>)
+    /// Signs the person out of every other browser.
+    case endOtherSessions
     /// Cancels a pending invitation before anyone accepts it.
     case revokeInvitation(Parameter<UUID>)
     case revokeConnectedApp(Parameter<UUID>)
@@ -194,6 +196,7 @@ enum SettingsAction: Hashable, Sendable {
         case .removeMember(let id): parts("members", id.segment(.member), "remove")
         case .makeOwner(let id): parts("members", id.segment(.member), "owner")
         case .revokeInvitation(let id): parts("invitations", id.segment(.invitation), "revoke")
+        case .endOtherSessions: parts("sessions/end-others")
         case .revokeConnectedApp(let id): parts("connected-apps", id.segment(.grant), "revoke")
         }
     }

@@ -24,6 +24,7 @@ enum SettingsController {
         case "removed": "Member removed."
         case "owner": "Member made an owner."
         case "invitation-revoked": "Invitation cancelled. Its link no longer works."
+        case "sessions-ended": "Signed out of every other browser."
         case "switched": "Switched workspace."
         default: nil
         }
@@ -125,6 +126,18 @@ enum SettingsController {
         return try await orRender(req, current, then: "owner") {
             try await organizations(req).makeOwner(current, memberID: id)
         }
+    }
+
+    /// Ends every browser session of the person but this one (API tokens are revoked one by one, above them).
+    static func endOtherSessions(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let session = current.session else {
+            throw APIError(.forbidden, "insufficient_scope", "Signing out other browsers needs a browser session.")
+        }
+        let ended = try await req.sessions().endOthers(of: current.user.id!, except: session.id!)
+        try await req.auditLog().record("session.ended_elsewhere", organization: current.organization.id, actor: current.user.id,
+                                     resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["sessions": String(ended)])
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "sessions-ended")])), redirectType: .normal)
     }
 
     static func revokeInvitation(_ req: Request) async throws -> Response {

@@ -32,6 +32,9 @@ struct SettingsView: Encodable {
     let error: String?
     /// What to retype to delete the account.
     let confirmHint: String
+    /// Other browsers signed in as this person, and the form that signs them out.
+    let otherSessions: Int
+    let endSessionsAction: String
     let workspace: WorkspaceSection
     let plan: PlanSection
     let connectedApps: [ConnectedApp]
@@ -168,6 +171,8 @@ extension SettingsView {
             notice: notice,
             error: error,
             confirmHint: current.user.email ?? current.user.phone ?? "",
+            otherSessions: data.otherSessions,
+            endSessionsAction: SiteRoute.settingsAction(.endOtherSessions).path,
             workspace: workspace,
             plan: planSection,
             connectedApps: data.grants.map { grant in

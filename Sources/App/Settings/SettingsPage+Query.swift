@@ -14,6 +14,8 @@ struct SettingsPageQuery: Sendable {
         let draftsToday: Int
         let buildsToday: Int
         let grants: [ConnectedApps.Grant]
+        /// The person's other unexpired browser sessions.
+        let otherSessions: Int
     }
 
     let database: any Database
@@ -33,7 +35,8 @@ struct SettingsPageQuery: Sendable {
             memberships: try await Membership.query(on: database).filter(\.$user.$id == current.user.id!).with(\.$organization).all(),
             draftsToday: try await usage.today(.draft, organization: organizationID),
             buildsToday: try await usage.today(.build, organization: organizationID),
-            grants: try await ConnectedApps.list(on: database, current)
+            grants: try await ConnectedApps.list(on: database, current),
+            otherSessions: try await SessionService.others(of: current.user.id!, except: current.session?.id, now: now, on: database)
         )
     }
 }

@@ -251,3 +251,36 @@ struct UsageTests {
         }
     }
 }
+
+@Suite("Settings: signing out every other browser")
+struct OtherSessionsTests {
+    @Test("the page counts the other browsers; signing them out ends those sessions and keeps this one", arguments: TestDatabase.all)
+    func endOthers(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (laptop, email) = try await AccountDataTests.signedIn(app)
+            #expect(try await laptop.get("/settings").body.string.contains("This is the only browser signed in to your account."))
+            let phone = BrowserSession(app), tablet = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(phone, email: email)
+            _ = try await AccountsTests.signInByEmail(tablet, email: email)
+            let (stranger, _) = try await AccountDataTests.signedIn(app)
+            let page = try await laptop.get("/settings").body.string
+            #expect(page.contains("You are also signed in on 2 other browsers."))
+            // when
+            let csrf = try #require(BrowserSession.csrfField(in: page))
+            let ended = try await laptop.postForm("/settings/sessions/end-others", ["csrf": csrf])
+            // then
+            #expect(ended.status == .seeOther)
+            #expect(try await laptop.get(ended.headers.first(name: .location) ?? "").body.string.contains("Signed out of every other browser."))
+            #expect(try await laptop.get("/v1/auth/me").status == .ok)
+            #expect(try await phone.get("/v1/auth/me").status == .unauthorized)
+            #expect(try await tablet.get("/v1/auth/me").status == .unauthorized)
+            #expect(try await stranger.get("/v1/auth/me").status == .ok, "nobody else's sessions")
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "session.ended_elsewhere").first())
+            #expect(event.metadata.contains("\"sessions\":\"2\""))
+            // an API token cannot do it
+            let token = try await Hosting.token(laptop)
+            let byToken = try await app.testing().sendRequest(.POST, "/settings/sessions/end-others", headers: ["Authorization": "Bearer \(token)"])
+            #expect(byToken.status == .unauthorized || byToken.status == .forbidden)
+        }
+    }
+}
