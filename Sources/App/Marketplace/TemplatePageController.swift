@@ -38,6 +38,9 @@ enum TemplatePageController {
         }
         let response = try await req.renderHTML("Marketplace/template", Page(layout: layout, page: view))
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        // Signed in, the same address answers with the app's navigation: a copy kept from before
+        // signing in must not be shown after it.
+        response.headers.addVary("Cookie")
         return response
     }
 

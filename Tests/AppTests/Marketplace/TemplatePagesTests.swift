@@ -165,6 +165,10 @@ struct TemplatePagesTests {
             let html = page.body.string
             let inspector = HTMLInspector(html: html)
             #expect(page.status == .ok)
+            // cached signed out for a minute, and never shown from that cache once signed in
+            #expect(page.headers.first(name: .cacheControl) == "public, max-age=60")
+            #expect(page.headers[canonicalForm: "Vary"].map { $0.lowercased() }.contains("cookie"))
+            #expect(try await get(app, "/templates").headers[canonicalForm: "Vary"].map { $0.lowercased() }.contains("cookie"))
             #expect(html.contains("<code>get_weather</code>"))
             #expect(html.contains("&quot;city&quot;") || html.contains("\"city\""), "the input schema")
             #expect(html.contains("Read-only"))
