@@ -7,7 +7,7 @@ import NIOHTTP1
 struct ConditionalRequest: Equatable {
     /// The entity tags of `If-None-Match` (`*` kept as is); nil when the header is absent.
     let ifNoneMatch: [String]?
-    /// `If-Modified-Since`; nil when absent or not a valid date.
+    /// `If-Modified-Since`; nil when absent, not a valid date, or sent more than once (§13.1.3).
     let ifModifiedSince: Date?
 
     init(ifNoneMatch: [String]?, ifModifiedSince: Date?) {
@@ -18,7 +18,20 @@ struct ConditionalRequest: Equatable {
     init(_ headers: HTTPHeaders) {
         let tags = headers[canonicalForm: "If-None-Match"].map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         ifNoneMatch = headers.contains(name: "If-None-Match") ? tags : nil
-        ifModifiedSince = headers.first(name: "If-Modified-Since").flatMap(HTTPDate.date)
+        ifModifiedSince = Self.singleDate("If-Modified-Since", headers)
+    }
+
+    /// A date header sent once; a field with more than one member is ignored (RFC 9110 §13.1.3, §13.1.4).
+    static func singleDate(_ name: String, _ headers: HTTPHeaders) -> Date? {
+        let values = headers[name]
+        guard values.count == 1 else { return nil }
+        return HTTPDate.date(values[0])
+    }
+
+    /// §13.1.4: without `If-Match`, a GET whose representation changed after `If-Unmodified-Since` is refused.
+    static func isModified(since headers: HTTPHeaders, lastModified: Date?) -> Bool {
+        guard !headers.contains(name: "If-Match"), let since = singleDate("If-Unmodified-Since", headers), let lastModified else { return false }
+        return HTTPDate.truncated(lastModified) > since
     }
 
     /// True when the response the server would send is the one the client has. `If-None-Match`

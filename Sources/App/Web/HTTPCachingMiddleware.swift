@@ -29,8 +29,11 @@ struct HTTPCachingMiddleware: AsyncMiddleware {
         if let required, !ConditionalRequest.matchesStrongly(required, eTag: response.headers.first(name: .eTag)) {
             throw Self.preconditionFailed
         }
+        if ConditionalRequest.isModified(since: request.headers, lastModified: response.headers.first(name: .lastModified).flatMap { HTTPDate.date($0) }) {
+            throw Self.modifiedSince
+        }
         let condition = ConditionalRequest(request.headers)
-        guard condition.isNotModified(eTag: response.headers.first(name: .eTag), lastModified: response.headers.first(name: .lastModified).flatMap(HTTPDate.date)) else {
+        guard condition.isNotModified(eTag: response.headers.first(name: .eTag), lastModified: response.headers.first(name: .lastModified).flatMap { HTTPDate.date($0) }) else {
             return response
         }
         return response.notModified()
@@ -47,12 +50,19 @@ extension HTTPCachingMiddleware {
     /// runs, so a client guarding against lost updates never overwrites blindly. Called by every route
     /// just before its handler, after its middlewares (sign-in, CSRF, rate limits) have answered.
     static func refuseUnmatchedChange(_ request: Request) throws {
-        guard request.method != .GET, request.method != .HEAD, requiredTags(request) != nil else { return }
-        throw preconditionFailed
+        guard request.method != .GET, request.method != .HEAD else { return }
+        if requiredTags(request) != nil { throw preconditionFailed }
+        // `If-None-Match: *` asks for the change only where nothing exists yet (§13.1.2); here the
+        // target exists (the route answered). Listed tags never match: no change target has a tag.
+        if ConditionalRequest(request.headers).ifNoneMatch?.contains("*") == true { throw noneMatchFailed }
     }
 
     static let preconditionFailed = APIError(.preconditionFailed, "precondition_failed",
                                              "If-Match names an entity tag this resource does not have; send the request without it (or with If-Match: *).")
+    static let noneMatchFailed = APIError(.preconditionFailed, "precondition_failed",
+                                          "If-None-Match: * asks for the change only where nothing exists yet, and this resource exists.")
+    static let modifiedSince = APIError(.preconditionFailed, "precondition_failed",
+                                        "The resource changed after the If-Unmodified-Since date; fetch it again without it.")
 }
 
 extension Response {

@@ -60,6 +60,51 @@ struct HTTPCachingTests {
         }
     }
 
+    @Test("HTTP dates: IMF-fixdate, RFC 850 (two-digit years within 50 years ahead) and asctime all read; other text is nil")
+    func obsoleteDates() throws {
+        let instant = Date(timeIntervalSince1970: 784_111_777) // Sun, 06 Nov 1994 08:49:37 GMT
+        let now = Date(timeIntervalSince1970: 1_796_000_000) // 2026
+        #expect(HTTPDate.date("Sun, 06 Nov 1994 08:49:37 GMT", now: now) == instant)
+        #expect(HTTPDate.date("Sunday, 06-Nov-94 08:49:37 GMT", now: now) == instant)
+        #expect(HTTPDate.date("Sun Nov  6 08:49:37 1994", now: now) == instant)
+        let late = try #require(HTTPDate.date("Friday, 01-Jan-99 00:00:00 GMT", now: now))
+        #expect(DayLabel.utcCalendar.component(.year, from: late) == 1999, "2099 is more than 50 years after 2026")
+        let within = try #require(HTTPDate.date("Tuesday, 01-Jan-75 00:00:00 GMT", now: now))
+        #expect(DayLabel.utcCalendar.component(.year, from: within) == 2075, "2075 is not")
+        let soon = try #require(HTTPDate.date("Friday, 01-Jan-38 00:00:00 GMT", now: now))
+        #expect(DayLabel.utcCalendar.component(.year, from: soon) == 2038)
+        #expect(HTTPDate.date("yesterday", now: now) == nil)
+        // a field sent twice is ignored
+        var twice = HTTPHeaders()
+        twice.add(name: "If-Modified-Since", value: "Sun, 06 Nov 1994 08:49:37 GMT")
+        twice.add(name: "If-Modified-Since", value: "Sun, 06 Nov 2094 08:49:37 GMT")
+        #expect(ConditionalRequest(twice).ifModifiedSince == nil)
+    }
+
+    @Test("If-Unmodified-Since refuses a read changed since (unless If-Match decides); If-None-Match: * refuses a change", arguments: TestDatabase.all)
+    func unmodifiedSinceAndNoneMatch(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let page = try await app.testing().sendRequest(.GET, "/robots.txt")
+            let modified = try #require(page.headers.first(name: .lastModified))
+            let before = "Sat, 01 Jan 2000 00:00:00 GMT"
+            #expect(try await app.testing().sendRequest(.GET, "/robots.txt", headers: ["If-Unmodified-Since": before]).status == .preconditionFailed)
+            #expect(try await app.testing().sendRequest(.GET, "/robots.txt", headers: ["If-Unmodified-Since": modified]).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/robots.txt", headers: ["If-Unmodified-Since": before, "If-Match": "*"]).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/robots.txt", headers: ["If-Modified-Since": "Sunday, 06-Nov-94 08:49:37 GMT"]).status == .ok)
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let guarded = try await browser.send(.PATCH, "/v1/account/profile", headers: [
+                "Content-Type": "application/json", "X-CSRF-Token": browser.csrfCookie ?? "", "If-None-Match": "*"],
+                body: ByteBuffer(string: #"{"displayName":"Changed"}"#))
+            #expect(guarded.status == .preconditionFailed)
+            let unchanged = try #require(try await User.query(on: app.db).first())
+            #expect(unchanged.displayName != "Changed")
+            let listed = try await browser.send(.PATCH, "/v1/account/profile", headers: [
+                "Content-Type": "application/json", "X-CSRF-Token": browser.csrfCookie ?? "", "If-None-Match": "\"some-tag\""],
+                body: ByteBuffer(string: #"{"displayName":"Changed"}"#))
+            #expect(listed.status == .ok, "a listed tag matches nothing here, so the change goes ahead")
+        }
+    }
+
     @Test("If-Modified-Since: not modified at or after Last-Modified (to the second), modified before it")
     func ifModifiedSince() {
         let modified = Date(timeIntervalSince1970: 1_800_000_000.75)
