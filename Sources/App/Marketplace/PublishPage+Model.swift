@@ -117,6 +117,8 @@ struct PublishPageView: Encodable {
     let csrf: String
     let serverName: String
     let serverHref: String
+    /// Where the author's public display name is chosen.
+    let profileHref: String
     let notice: String?
     /// What went wrong outside the form (publishing a new version).
     let error: String?

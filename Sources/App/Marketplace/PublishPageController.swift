@@ -70,7 +70,8 @@ enum PublishPageController {
         let section = try await req.templatePublisher(current).section(
             for: server, csrf: csrf, wizardBox: wizard, withForm: true, draft: draft, error: error,
             findings: findings)
-        let view = PublishPageView(csrf: csrf, serverName: server.name, serverHref: SiteRoute.server(.value(server.id!)).path, notice: notice,
+        let view = PublishPageView(csrf: csrf, serverName: server.name, serverHref: SiteRoute.server(.value(server.id!)).path,
+                                   profileHref: SiteRoute.settings.path(fragment: "profile-title"), notice: notice,
                                    error: section.form == nil ? error?.reason : nil,
                                    findings: section.form == nil ? findings.map { .init(path: $0.path, message: $0.message) } : [],
                                    publish: section)

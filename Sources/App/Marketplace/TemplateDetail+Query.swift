@@ -39,17 +39,13 @@ struct TemplateDetailQuery: Sendable {
             .sort(\.$number, .descending).all()
         let latest = versions.first { $0.number == template.latestVersion } ?? versions.first
         let spec = latest.flatMap { try? SpecJSON.decode($0.specJSON) }
-        let authorName: String? = if let authorID = template.$author.id {
-            try await User.find(authorID, on: database)?.displayName
-        } else {
-            nil
-        }
+        let author: User? = if let authorID = template.$author.id { try await User.find(authorID, on: database) } else { nil }
         let active = try await HostedServer.query(on: database).filter(\.$templateID == id)
             .filter(\.$status == .active).count()
         return TemplateDetailData(
             template: template, spec: spec,
             versions: versions.map { .init(number: $0.number, createdAt: $0.createdAt) },
-            author: TemplateAuthor.publicName(authorName), activeDeployments: active
+            author: TemplateAuthor.publicName(author?.displayName, email: author?.email), activeDeployments: active
         )
     }
 }

@@ -89,7 +89,7 @@ struct TemplateListing: Sendable {
         text += " ORDER BY score DESC, id DESC LIMIT \(bind: size + 1))"
         text += """
              SELECT t.id, t.slug, t.title, t.summary, t.category, t.status, t.verified, t.forks, t.latest_version,
-            t.created_at, t.updated_at, u.display_name AS author_name, page.score,
+            t.created_at, t.updated_at, u.display_name AS author_name, u.email AS author_email, page.score,
             """
         if ranksByUse {
             text += "page.active AS active_deployments"
@@ -115,7 +115,8 @@ struct TemplateListing: Sendable {
                 verified: try row.decode(column: "verified", as: Bool.self),
                 forks: try row.decode(column: "forks", as: Int.self),
                 activeDeployments: try row.decode(column: "active_deployments", as: Int.self),
-                author: TemplateAuthor.publicName(try row.decode(column: "author_name", as: String?.self)),
+                author: TemplateAuthor.publicName(try row.decode(column: "author_name", as: String?.self),
+                                                   email: try row.decode(column: "author_email", as: String?.self)),
                 latestVersion: try row.decode(column: "latest_version", as: Int.self),
                 createdAt: try row.decode(column: "created_at", as: Date.self),
                 updatedAt: try row.decode(column: "updated_at", as: Date.self)
@@ -127,11 +128,18 @@ struct TemplateListing: Sendable {
     }
 }
 
-/// How an author is named in public: their display name, never an address.
+/// How an author is named in public: a display name they chose, never an address or part of one.
+/// A new account's display name is its email's local part, so until it is changed the author is
+/// anonymous; an author whose account is gone is "A former member".
 enum TemplateAuthor {
-    static func publicName(_ displayName: String?) -> String {
-        let name = (displayName ?? "").split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first
+    static let anonymous = "Anonymous author"
+
+    static func publicName(_ displayName: String?, email: String?) -> String {
+        guard let displayName else { return "A former member" }
+        let name = displayName.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        return name.isEmpty ? "A former member" : name
+        let localPart = email?.split(separator: "@", maxSplits: 1).first.map(String.init)
+        if name.isEmpty || name.lowercased() == localPart?.lowercased() { return anonymous }
+        return name
     }
 }

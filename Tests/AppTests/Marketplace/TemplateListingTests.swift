@@ -204,3 +204,35 @@ struct TemplateListingTests {
         #expect(TemplateSearchQuery(String(repeating: "word ", count: 50)).terms.count == TemplateSearchQuery.maxTerms)
     }
 }
+
+@Suite("Template authors in public: a chosen display name, never an address or its local part")
+struct TemplateAuthorTests {
+    @Test("a new account's default name (its email's local part) is anonymous; a chosen one shows; a deleted author is a former member")
+    func publicName() {
+        #expect(TemplateAuthor.publicName("grace.h", email: "grace.h@example.com") == TemplateAuthor.anonymous)
+        #expect(TemplateAuthor.publicName("Grace.H", email: "grace.h@example.com") == TemplateAuthor.anonymous)
+        #expect(TemplateAuthor.publicName("grace.h@example.com", email: "grace.h@example.com") == TemplateAuthor.anonymous)
+        #expect(TemplateAuthor.publicName("Grace Hopper", email: "grace.h@example.com") == "Grace Hopper")
+        #expect(TemplateAuthor.publicName("  ", email: nil) == TemplateAuthor.anonymous)
+        #expect(TemplateAuthor.publicName(nil, email: nil) == "A former member")
+    }
+
+    @Test("the listing API and the template page follow the author's display name", arguments: TestDatabase.all)
+    func listedName(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, email) = try await AccountDataTests.signedIn(app)
+            #expect(try await Publishing.publish(browser, try await Publishing.serverWithSecret(browser)).status == .created)
+            func listed() async throws -> String? {
+                let list = try AccountDataTests.json(try await app.testing().sendRequest(.GET, "/v1/templates"))
+                return (list["templates"] as? [[String: Any]])?.first?["author"] as? String
+            }
+            let localPart = String(email.split(separator: "@")[0])
+            #expect(try await listed() == TemplateAuthor.anonymous)
+            let page = try await app.testing().sendRequest(.GET, "/templates/weather-forecasts").body.string
+            #expect(page.contains(TemplateAuthor.anonymous) && !page.contains(localPart))
+            // when they choose a name
+            #expect(try await browser.postObject("/v1/account/profile", ["displayName": "Weather Wizards"], method: .PATCH).status == .ok)
+            #expect(try await listed() == "Weather Wizards")
+        }
+    }
+}
