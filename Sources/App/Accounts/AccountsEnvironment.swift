@@ -68,6 +68,16 @@ extension Request {
         redirect(to: SiteRoute.login.path(QueryString([("next", route.path)])), redirectType: .normal)
     }
 
+    /// The page a form was posted from, when the `Referer` names this site: its path and query.
+    func formPage() -> String? {
+        guard let referer = headers.first(name: .referer), let url = URLComponents(string: referer),
+              let scheme = url.scheme, let host = url.host, !url.percentEncodedPath.isEmpty else { return nil }
+        let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+        guard accounts.origins.allowsOrigin(origin) else { return nil }
+        let path = url.percentEncodedPath + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
+        return LocalRedirect.isLocalPath(path) ? path : nil
+    }
+
     /// A local path to continue to after sign-in; anything else becomes the dashboard.
     func safeNext(_ candidate: String?) -> String {
         LocalRedirect.target(candidate, fallback: SiteRoute.dashboard.path)

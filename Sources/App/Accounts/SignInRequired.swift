@@ -19,7 +19,12 @@ struct SignInRequired: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.currentUser == nil else { return try await next.respond(to: request) }
         switch answer {
-        case .redirect(let route): return request.redirectToSignIn(returningTo: route)
+        case .redirect(let route):
+            // A form posted after the session ended comes back to the page it was on, not the section's start.
+            if request.method != .GET, request.method != .HEAD, let page = request.formPage() {
+                return request.redirect(to: SiteRoute.login.path(QueryString([("next", page)])), redirectType: .normal)
+            }
+            return request.redirectToSignIn(returningTo: route)
         case .unauthorized: throw Request.signInNeeded
         }
     }

@@ -135,7 +135,7 @@ enum SettingsController {
             throw APIError(.forbidden, "insufficient_scope", "Signing out other browsers needs a browser session.")
         }
         let ended = try await req.sessions().endOthers(of: current.user.id!, except: session.id!)
-        try await req.auditLog().record("session.ended_elsewhere", organization: current.organization.id, actor: current.user.id,
+        try await req.auditLog().record("auth.signed_out_elsewhere", organization: current.organization.id, actor: current.user.id,
                                      resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["sessions": String(ended)])
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "sessions-ended")])), redirectType: .normal)
     }

@@ -92,6 +92,10 @@ enum WizardController {
             try await service.resetEdits(draft)
             return req.redirect(to: SiteRoute.serverDraft(.value(draft.id!)).path, redirectType: .normal)
         case "add_secret":
+            // What was typed so far is kept with the draft (a reload or reopening shows it), when it reads as a spec.
+            if let edit = form.edit(), let spec = try? original.applying(edit) {
+                _ = try await service.keepEdited(spec, of: draft, secretValues: Array(form.secretValues.values))
+            }
             form.secrets.append(.init(key: "", description: "", howToGetUrl: "", value: ""))
             return try await renderReview(req, current, draft: draft, form: form, error: nil)
         default:

@@ -74,3 +74,33 @@ struct SignInNextTests {
         }
     }
 }
+
+@Suite("A form posted after the session ended: sign in, then back to the page the form was on")
+struct ExpiredFormTests {
+    @Test("a server tab's form returns to that tab; another site's Referer, or none, to the section", arguments: TestDatabase.all)
+    func backToTheForm(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let server = try await Hosting.createAndBuild(browser)
+            let settings = SiteRoute.server(.value(server), .settings).path
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get(settings).body.string))
+            // when the session ends (signed out elsewhere) and the tab's form is posted
+            try await Session.query(on: app.db).delete()
+            let base = app.publicSite.baseURL
+            func post(referer: String?) async throws -> String? {
+                var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
+                if let referer { headers.add(name: .referer, value: referer) }
+                let answer = try await browser.send(.POST, settings, headers: headers, body: ByteBuffer(string: "csrf=\(csrf)&name=Renamed&domains="))
+                #expect(answer.status == .seeOther)
+                return answer.headers.first(name: .location)
+            }
+            // then sign-in continues at the tab
+            #expect(try await post(referer: base + settings) == "/login?" + QueryString([("next", settings)]).text)
+            #expect(try await post(referer: base + settings + "?notice=x") == "/login?" + QueryString([("next", settings + "?notice=x")]).text)
+            let section = "/login?" + QueryString([("next", SiteRoute.servers.path)]).text
+            #expect(try await post(referer: "https://evil.example" + settings) == section)
+            #expect(try await post(referer: nil) == section)
+            #expect(try await post(referer: base + "//evil.example/x") == section)
+        }
+    }
+}

@@ -275,7 +275,7 @@ struct OtherSessionsTests {
             #expect(try await phone.get("/v1/auth/me").status == .unauthorized)
             #expect(try await tablet.get("/v1/auth/me").status == .unauthorized)
             #expect(try await stranger.get("/v1/auth/me").status == .ok, "nobody else's sessions")
-            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "session.ended_elsewhere").first())
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_out_elsewhere").first())
             #expect(event.metadata.contains("\"sessions\":\"2\""))
             // an API token cannot do it
             let token = try await Hosting.token(laptop)

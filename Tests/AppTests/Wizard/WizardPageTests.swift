@@ -84,8 +84,17 @@ struct WizardPageTests {
             #expect(badKey.status == .unprocessableEntity)
             #expect(HTMLInspector(html: badKey.body.string).tags("input").contains { $0.attributes["name"] == "secret_0_key" && $0.attributes["aria-invalid"] == "true" })
 
-            // when fixed, Build saves the server and its secret
+            // "Add a secret" (no JavaScript) keeps what was typed with the draft: reopening it shows the new name
             fields["secret_0_key"] = "GITHUB_TOKEN"
+            var adding = fields
+            adding["action"] = "add_secret"
+            adding["name"] = "My renamed issues"
+            let added = try await browser.postForm(location, adding)
+            #expect(added.status == .ok)
+            #expect(added.body.string.contains("name=\"secret_1_key\""))
+            #expect(try await browser.get(location).body.string.contains("value=\"My renamed issues\""))
+
+            // when fixed, Build saves the server and its secret
             let built = try await browser.postForm(location, fields)
             #expect(built.status == .seeOther)
             let server = try #require(try await HostedServer.query(on: app.db).first())
