@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 import pathlib
+import sqlite3
 import subprocess
 import time
 import urllib.parse
@@ -249,7 +250,7 @@ class FakeStripe:
 
 @pytest.fixture(scope="module")
 def billing(tmp_path_factory):
-    """Yields (bmm base URL, a function that stops the fake, one that starts a fresh fake on its port)."""
+    """Yields (bmm base URL, a function that stops the fake, one that starts a fresh fake on its port, the SQLite file)."""
     data = tmp_path_factory.mktemp("errors-billing")
     port = free_port()
     fakes = [FakeStripe(data, f"http://127.0.0.1:{port}/v1/billing/webhook")]
@@ -261,7 +262,7 @@ def billing(tmp_path_factory):
 
             def restart():
                 fakes.append(FakeStripe(data, base + "/v1/billing/webhook", port=fakes[0].port))
-            yield base, stop, restart
+            yield base, stop, restart, data / "bmm.sqlite"
     finally:
         if fakes[-1].process.poll() is None:
             fakes[-1].stop()
@@ -279,22 +280,30 @@ def subscribe(base, owner):
         time.sleep(0.3)
 
 
-def join(base, owner, member):
-    """`owner` invites `member` through the settings form, and `member` accepts the emailed link."""
-    invited = owner.post(base + "/settings/members", data={"email": member.email, "role": "member", "csrf": owner.cookies.get("bmm_csrf")},
-                         allow_redirects=False, timeout=10)
-    assert invited.status_code == 303, invited.text[:500]
-    link = next(m["link"] for m in outbox(base, member.email) if "/invite" in (m["link"] or ""))
-    token = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["token"][0]
-    accepted = member.post(base + "/invite", data={"token": token, "csrf": member.cookies.get("bmm_csrf")}, allow_redirects=False, timeout=10)
-    assert accepted.status_code == 303, accepted.text[:500]
+def add_member(base, db, owner, member):
+    """Makes `member` a member of `owner`'s workspace in the database: members come with Team, which this
+    fake Stripe does not sell, and a workspace that moved from Team to Pro keeps the members it had."""
+    def stored(value):
+        # Fluent on SQLite keeps UUIDs as text, in the case it wrote them.
+        with sqlite3.connect(db) as connection:
+            (sample,) = connection.execute("SELECT id FROM users LIMIT 1").fetchone()
+        return str(value).upper() if sample == sample.upper() else str(value).lower()
+    owner_org = owner.get(base + "/v1/auth/me", timeout=10).json()["org"]["id"]
+    user = member.get(base + "/v1/auth/me", timeout=10).json()["user"]["id"]
+    with sqlite3.connect(db, timeout=10) as connection:
+        connection.execute("INSERT INTO memberships (id, user_id, organization_id, role, created_at) VALUES (?, ?, ?, 'member', ?)",
+                           (stored(uuid.uuid4()), stored(user), stored(owner_org), time.time()))
+    # The member's browser moves to the workspace the way accepting an invitation does.
+    switched = member.post(base + "/settings/workspace/switch", data={"organization": owner_org, "csrf": member.cookies.get("bmm_csrf")},
+                           allow_redirects=False, timeout=10)
+    assert switched.status_code == 303, switched.text[:300]
 
 
 def test_billing_errors(billing, contract):
-    base, stop_stripe, restart_stripe = billing
+    base, stop_stripe, restart_stripe, db = billing
     owner, member, newcomer, unpaid = (signed_in_session(base) for _ in range(4))
     subscribe(base, owner)
-    join(base, owner, member)
+    add_member(base, db, owner, member)
     now = int(time.time())
 
     def post(session, path, body=None, **kwargs):
@@ -355,7 +364,7 @@ def test_billing_errors(billing, contract):
     (b'{"no": "event"}', WEBHOOK_SECRET, "malformed_event"),
 ])
 def test_webhook_errors(billing, contract, payload, secret, code):
-    base, _, _ = billing
+    base, _, _, _ = billing
     expect(contract, webhook(base, payload, stripe_signature(payload, secret)), 400, code)
 
 
