@@ -18,7 +18,6 @@ import pathlib
 import sqlite3
 import subprocess
 import time
-import urllib.parse
 import uuid
 
 import pytest
