@@ -53,6 +53,15 @@ struct TakedownTests {
         #expect(message.contains("“\(template)”") && message.contains("rebuild"), "message: \(message)", sourceLocation: sourceLocation)
     }
 
+    /// A moderator takes the template down through the admin form.
+    static func takeDown(_ setting: Setting, reason: String = "Exfiltrates arguments",
+                         sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let csrf = try await Fixtures.adminCSRF(setting.admin)
+        let down = try await setting.admin.browser.postForm(SiteRoute.adminTemplate(.value(setting.template.slug), .takedown).path,
+                                                            ["csrf": csrf, "reason": reason])
+        #expect(down.status == .seeOther, sourceLocation: sourceLocation)
+    }
+
     @Test("both protocol eras: a warm fork answers 410 right after the takedown; the source server keeps running", arguments: TestDatabase.all)
     func forksStop(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
@@ -69,10 +78,7 @@ struct TakedownTests {
             #expect(!cached.stamp.isTemplateTakenDown)
 
             // when a moderator takes the template down
-            let csrf = try await Fixtures.adminCSRF(setting.admin)
-            let down = try await setting.admin.browser.postForm(SiteRoute.adminTemplate(.value(setting.template.slug), .takedown).path,
-                                                                ["csrf": csrf, "reason": "Exfiltrates arguments"])
-            #expect(down.status == .seeOther)
+            try await Self.takeDown(setting)
 
             // then, without waiting for the cache's lifetime: 2026-07-28 stateless calls and lists
             try Self.expectStopped(try await setting.forkClient.stateless("tools/call", Self.add, name: "add"), "Pocket calculator")
@@ -104,9 +110,7 @@ struct TakedownTests {
     func outlivesPublisher(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let setting = try await Self.setUp(app)
-            let csrf = try await Fixtures.adminCSRF(setting.admin)
-            #expect(try await setting.admin.browser.postForm(SiteRoute.adminTemplate(.value(setting.template.slug), .takedown).path,
-                                                             ["csrf": csrf, "reason": "Exfiltrates arguments"]).status == .seeOther)
+            try await Self.takeDown(setting)
             try Self.expectStopped(try await setting.forkClient.stateless("tools/call", Self.add, name: "add"), "Pocket calculator")
             // when the publisher deletes their account (and with it their only workspace)
             let owner = setting.owner.browser
@@ -135,9 +139,7 @@ struct TakedownTests {
     func notRepublished(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let setting = try await Self.setUp(app)
-            let csrf = try await Fixtures.adminCSRF(setting.admin)
-            #expect(try await setting.admin.browser.postForm(SiteRoute.adminTemplate(.value(setting.template.slug), .takedown).path,
-                                                             ["csrf": csrf, "reason": "Exfiltrates arguments"]).status == .seeOther)
+            try await Self.takeDown(setting)
             // when the owner builds the same tools as a new server and publishes it
             var copy = Hosting.calculator
             copy.slug = "calculator-again"

@@ -62,10 +62,7 @@ struct PlaygroundLimitTests {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let setting = try await TakedownTests.setUp(app)
             #expect(try await Self.run(setting.forker.browser, setting.fork).status == .ok)
-            let csrf = try await ModerationFixtures.adminCSRF(setting.admin)
-            let down = try await setting.admin.browser.postForm(SiteRoute.adminTemplate(.value(setting.template.slug), .takedown).path,
-                                                                ["csrf": csrf, "reason": "Exfiltrates arguments"])
-            #expect(down.status == .seeOther)
+            try await TakedownTests.takeDown(setting)
             // when
             let stopped = try await Self.run(setting.forker.browser, setting.fork)
             // then
