@@ -337,7 +337,11 @@ def expired(reference):
 def test_forking_refuses_what_is_not_forkable(app, contract, admin):
     owner, forker = person(app), person(app)
     servers = app.base + "/v1/servers"
-    slug = publish(owner, built(owner))
+    # Tools of their own: once taken down, nobody can publish them again (the other tests publish plain echoes).
+    moderated = "return 'moderated: ' + args.text;"
+    slug = publish(owner, built(owner, implementation=moderated))
+    twin_server = built(owner, implementation=moderated)
+    twin = publish(owner, twin_server)
     reference = fork_reference(forker, slug)
     expect(contract, forker.post(servers, json={"forkRef": "not-a-reference"}, timeout=10), 400, "fork_ref_invalid")
     expect(contract, forker.post(servers, json={"forkRef": reference, "previewId": str(uuid.uuid4())}, timeout=10),
@@ -365,6 +369,12 @@ def test_forking_refuses_what_is_not_forkable(app, contract, admin):
     expect(contract, owner.post(f"{app.base}/v1/templates/{slug}/versions", timeout=10), 410, "template_taken_down")
     expect(contract, owner.patch(f"{app.base}/v1/templates/{slug}/visibility", json={"shared": True}, timeout=10),
            409, "template_taken_down")
+
+    # the taken-down tools do not come back under another name: as a new template, or as a version of another
+    again = built(owner, implementation=moderated)
+    expect(contract, owner.post(app.base + "/v1/templates", json=dict(LISTING, serverId=again), timeout=30), 422, "takedown_spec")
+    new_version(owner, twin_server, "Echo twin")
+    expect(contract, owner.post(f"{app.base}/v1/templates/{twin}/versions", timeout=10), 422, "takedown_spec")
 
 
 def test_an_up_to_date_fork_has_no_update(app, contract):
@@ -536,6 +546,9 @@ def test_a_workspace_past_its_plan_is_refused(app, contract, admin):
     set_plan(admin, quota, "hobby")
 
     expect(contract, quota.post(app.base + "/v1/servers", json={"spec": spec()}, timeout=10), 402, "plan_limit")
+    # private templates come with Pro
+    expect(contract, quota.patch(f"{app.base}/v1/templates/{published[0]}/visibility", json={"shared": False}, timeout=10),
+           402, "plan_limit")
     publish(quota, servers[2])  # the third of three
     expect(contract, quota.post(app.base + "/v1/templates", json=dict(LISTING, serverId=fork), timeout=10), 429, "quota_exceeded")
     expect(contract, quota.post(f"{app.base}/v1/templates/{published[0]}/versions", timeout=10), 429, "quota_exceeded")
