@@ -65,15 +65,18 @@ extension Request {
 
     /// Sends a signed-out visitor to sign in, and back to `route` afterwards.
     func redirectToSignIn(returningTo route: SiteRoute) -> Response {
-        redirect(to: SiteRoute.login.path(QueryString([("next", route.path)])), redirectType: .normal)
+        redirectToSignIn(next: route.path)
+    }
+
+    func redirectToSignIn(next: String) -> Response {
+        redirect(to: SiteRoute.login.path(QueryString([("next", next)])), redirectType: .normal)
     }
 
     /// The page a form was posted from, when the `Referer` names this site: its path and query.
     func formPage() -> String? {
-        guard let referer = headers.first(name: .referer), let url = URLComponents(string: referer),
-              let scheme = url.scheme, let host = url.host, !url.percentEncodedPath.isEmpty else { return nil }
-        let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
-        guard accounts.origins.allowsOrigin(origin) else { return nil }
+        // `allowsOrigin` reads the scheme, host and port of any URL, so the whole Referer can be asked.
+        guard let referer = headers.first(name: .referer), accounts.origins.allowsOrigin(referer),
+              let url = URLComponents(string: referer) else { return nil }
         let path = url.percentEncodedPath + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
         return LocalRedirect.isLocalPath(path) ? path : nil
     }

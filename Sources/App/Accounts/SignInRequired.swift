@@ -22,7 +22,7 @@ struct SignInRequired: AsyncMiddleware {
         case .redirect(let route):
             // A form posted after the session ended comes back to the page it was on, not the section's start.
             if request.method != .GET, request.method != .HEAD, let page = request.formPage() {
-                return request.redirect(to: SiteRoute.login.path(QueryString([("next", page)])), redirectType: .normal)
+                return request.redirectToSignIn(next: page)
             }
             return request.redirectToSignIn(returningTo: route)
         case .unauthorized: throw Request.signInNeeded

@@ -34,8 +34,6 @@ struct ServerService: Sendable {
         try current.checkBillingStanding()
         try SpecChecks.validateAndScan(spec, secretValues: Array(secrets.values))
         let plan = current.plan
-        // Checked here for a quick answer, and again under the workspace's lock below, where it counts.
-        try await checkRoom(for: spec, plan: plan, on: database)
         let now = clock.now()
         let server = HostedServer()
         server.id = UUID()
@@ -55,6 +53,7 @@ struct ServerService: Sendable {
         let build: Build
         do {
             build = try await database.writeTransaction { database in
+                // The plan's limits, counted under the workspace's lock so concurrent creations cannot pass them together.
                 try await database.lockWorkspace(organizationID)
                 try await checkRoom(for: spec, plan: plan, on: database)
                 try await server.create(on: database)

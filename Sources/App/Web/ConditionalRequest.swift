@@ -16,8 +16,7 @@ struct ConditionalRequest: Equatable {
     }
 
     init(_ headers: HTTPHeaders) {
-        let tags = headers[canonicalForm: "If-None-Match"].map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        ifNoneMatch = headers.contains(name: "If-None-Match") ? tags : nil
+        ifNoneMatch = Self.tags("If-None-Match", headers)
         ifModifiedSince = Self.singleDate("If-Modified-Since", headers)
     }
 
@@ -49,8 +48,17 @@ struct ConditionalRequest: Equatable {
 
     /// The entity tags of `If-Match` (`*` kept as is); nil when the header is absent.
     static func ifMatch(_ headers: HTTPHeaders) -> [String]? {
-        guard headers.contains(name: "If-Match") else { return nil }
-        return headers[canonicalForm: "If-Match"].map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        tags("If-Match", headers)
+    }
+
+    /// The entity tags of `If-None-Match` (`*` kept as is); nil when the header is absent.
+    static func ifNoneMatch(_ headers: HTTPHeaders) -> [String]? {
+        tags("If-None-Match", headers)
+    }
+
+    private static func tags(_ name: String, _ headers: HTTPHeaders) -> [String]? {
+        guard headers.contains(name: name) else { return nil }
+        return headers[canonicalForm: name].map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// RFC 9110 §8.8.3.2's strong comparison: both tags strong and the same; a weak tag matches nothing.

@@ -54,7 +54,7 @@ extension HTTPCachingMiddleware {
         if requiredTags(request) != nil { throw preconditionFailed }
         // `If-None-Match: *` asks for the change only where nothing exists yet (§13.1.2); here the
         // target exists (the route answered). Listed tags never match: no change target has a tag.
-        if ConditionalRequest(request.headers).ifNoneMatch?.contains("*") == true { throw noneMatchFailed }
+        if ConditionalRequest.ifNoneMatch(request.headers)?.contains("*") == true { throw noneMatchFailed }
     }
 
     static let preconditionFailed = APIError(.preconditionFailed, "precondition_failed",

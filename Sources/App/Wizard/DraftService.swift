@@ -55,8 +55,9 @@ struct DraftService: Sendable {
             .first()
     }
 
-    func quota() async throws -> DailyQuota {
-        let used = try await UsageService(database: database, now: now).today(.draft, organization: organizationID)
+    /// Today's drafts against the plan's, read on `database` (the reservation's transaction) or the service's.
+    func quota(on database: (any Database)? = nil) async throws -> DailyQuota {
+        let used = try await UsageService(database: database ?? self.database, now: now).today(.draft, organization: organizationID)
         return DailyQuota(.drafts, plan: plan, usedToday: used, now: now)
     }
 
@@ -69,13 +70,11 @@ struct DraftService: Sendable {
 
     func reserve() async throws -> QuotaReservation {
         try current.checkBillingStanding()
-        let (now, plan, organizationID) = (now, plan, organizationID)
+        let (now, organizationID) = (now, organizationID)
         try await database.writeTransaction { database in
             try await database.lockWorkspace(organizationID)
-            let usage = UsageService(database: database, now: now)
-            let used = try await usage.today(.draft, organization: organizationID)
-            do { try DailyQuota(.drafts, plan: plan, usedToday: used, now: now).check() } catch let exceeded as QuotaExceeded { throw APIError(exceeded) }
-            try await usage.record(.draft, organization: organizationID)
+            do { try await quota(on: database).check() } catch let exceeded as QuotaExceeded { throw APIError(exceeded) }
+            try await UsageService(database: database, now: now).record(.draft, organization: organizationID)
         }
         return QuotaReservation(at: now)
     }
