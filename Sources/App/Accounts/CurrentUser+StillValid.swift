@@ -2,6 +2,9 @@ import Fluent
 import Foundation
 
 extension CurrentUser {
+    /// How often an open stream (call log, build log) re-checks that its reader may still see what it streams.
+    static let accessCheckInterval: Duration = .seconds(2)
+
     /// Whether what let this request in still holds: the browser session or API token still exists
     /// and has not expired, and the person is still a member of the workspace. A long-lived stream
     /// (the live call log) asks this as it runs, so removing a member, revoking a token or signing

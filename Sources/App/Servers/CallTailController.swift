@@ -15,9 +15,6 @@ enum CallTailController {
         let error: String?
     }
 
-    /// How often an open stream re-checks that its reader may still see the server.
-    static let accessCheckInterval: Duration = .seconds(2)
-
     static func stream(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
@@ -33,7 +30,7 @@ enum CallTailController {
             try await writer.write(.buffer(ServerSentEvent.keepalive))
             var checked = ContinuousClock.now
             while ContinuousClock.now < deadline && !stopping.isStopping {
-                if ContinuousClock.now - checked >= Self.accessCheckInterval {
+                if ContinuousClock.now - checked >= CurrentUser.accessCheckInterval {
                     guard try await current.isStillValid(on: database, now: clock.now()) else { return }
                     checked = ContinuousClock.now
                 }

@@ -41,6 +41,28 @@ struct StreamAccessTests {
         }
     }
 
+    @Test("the build log of a member who is removed ends within seconds, not after two minutes", arguments: TestDatabase.all)
+    func buildLogEnds(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            // a build that stays queued: nothing drains the queue in this test
+            let created = try await owner.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(Hosting.calculator)])
+            let server = try #require(try AccountDataTests.json(created)["id"] as? String)
+            let build = try #require(try await Build.query(on: app.db).first()?.id)
+            let memberEmail = AccountsTests.uniqueEmail().lowercased()
+            let member = try await Workspaces.join(app, try await Workspaces.invite(owner, memberEmail), as: memberEmail)
+            let membership = try #require(try await Membership.query(on: app.db).filter(\.$role == "member").first())
+            // when the member follows the build and the owner removes them
+            async let ended = Self.within(10) { try await member.get("/v1/servers/\(server)/builds/\(build)/log").status }
+            try await Task.sleep(for: .milliseconds(500))
+            let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings").body.string))
+            #expect(try await owner.postForm("/settings/members/\(membership.id!)/remove", ["csrf": csrf]).status == .seeOther)
+            // then the stream ends (it would otherwise follow the queued build for 120 s)
+            #expect(try await ended == .ok)
+            #expect(try await Build.find(build, on: app.db)?.status == .queued)
+        }
+    }
+
     @Test("an MCP notification stream ends at its next keepalive once its token is revoked", arguments: TestDatabase.all)
     func notificationStreamEnds(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
