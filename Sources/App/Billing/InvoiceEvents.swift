@@ -21,11 +21,19 @@ struct InvoiceEvents: Sendable {
     func paid(_ invoice: StripeInvoice) async throws -> StripeEventEffect {
         guard let account = try await account(for: invoice) else { return .none }
         let row = account.subscription
-        if row.failedPaymentAttempts != 0 {
-            row.failedPaymentAttempts = 0
-            try await row.save(on: context.database)
+        // An older invoice paid late (last month's, after this month's failed) settles nothing that is still owed.
+        let settlesFailures = row.failedInvoiceCreated.map { created(invoice) >= $0 } ?? true
+        if settlesFailures {
+            if row.failedPaymentAttempts != 0 || row.failedInvoiceCreated != nil {
+                row.failedPaymentAttempts = 0
+                row.failedInvoiceCreated = nil
+                try await row.save(on: context.database)
+            }
+            _ = try await context.restoreBilling(of: account)
+        } else {
+            context.logger.info(
+                "stripe webhook \(context.event.id): invoice \(invoice.id) is older than the one whose payment failed; the failures stand")
         }
-        _ = try await context.restoreBilling(of: account)
         if invoice.billingReason == "subscription_cycle" {
             let start = Date(timeIntervalSince1970: TimeInterval(Self.periodStart(invoice) ?? context.event.created))
             let organization = account.organization
@@ -45,6 +53,7 @@ struct InvoiceEvents: Sendable {
         // Deliveries can arrive out of order: a late attempt 2 must not undo attempt 3.
         let attempts = max(row.failedPaymentAttempts, invoice.attemptCount ?? row.failedPaymentAttempts + 1)
         row.failedPaymentAttempts = attempts
+        row.failedInvoiceCreated = max(row.failedInvoiceCreated ?? .min, created(invoice))
         try await row.save(on: context.database)
         var suspended = account.organization.billingSuspendedAt != nil
         if attempts >= Self.suspendAfterAttempts {
@@ -81,6 +90,11 @@ struct InvoiceEvents: Sendable {
             try await row.save(on: context.database)
         }
         return account
+    }
+
+    /// When Stripe created the invoice (the event's time if the payload lacks it).
+    private func created(_ invoice: StripeInvoice) -> Int64 {
+        Int64(invoice.created ?? context.event.created)
     }
 
     /// The renewal's new period, from the subscription's line (a renewal invoice has one line per item).

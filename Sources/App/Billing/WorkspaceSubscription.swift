@@ -22,6 +22,8 @@ final class WorkspaceSubscription: Model, @unchecked Sendable {
     /// Stripe's `created` (Unix seconds) of the newest event applied to the subscription's state.
     @OptionalField(key: "state_event_created") var stateEventCreated: Int64?
     @Field(key: "failed_payment_attempts") var failedPaymentAttempts: Int
+    /// Stripe's `created` (Unix seconds) of the newest invoice whose payment failed, while failures are counted.
+    @OptionalField(key: "failed_invoice_created") var failedInvoiceCreated: Int64?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -35,5 +35,6 @@ enum Migrations {
         IndexToolCallsByTime(),
         CreateContextChanges(),
         CreateTemplateForkers(),
+        AddFailedInvoiceCreated(),
     ]
 }

@@ -90,6 +90,38 @@ struct WebhookInvoiceTests {
         }
     }
 
+    @Test("last month's invoice paid late does not lift the suspension this month's failures caused", arguments: TestDatabase.all)
+    func latePaidOlderInvoice(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+            let now = F.now(app)
+            for attempt in 1...3 {
+                _ = try await F.deliver(app, F.invoice("invoice.payment_failed", created: now, customer: workspace.customerID,
+                                                       subscription: "sub_BmmFakeA", attemptCount: attempt))
+            }
+            #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
+
+            // when
+            let late = try await F.deliver(app, F.invoice("invoice.paid", created: now - 2_678_400, customer: workspace.customerID,
+                                                          subscription: "sub_BmmFakeA", billingReason: "subscription_cycle",
+                                                          periodStart: 1_796_083_200))
+
+            // then
+            #expect(late.status == .ok)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 3)
+
+            // when
+            _ = try await F.deliver(app, F.invoice("invoice.paid", created: now, customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_cycle"))
+
+            // then
+            #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 0)
+        }
+    }
+
     @Test("an invoice for another subscription of the customer changes nothing", arguments: TestDatabase.all)
     func otherSubscription(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in
