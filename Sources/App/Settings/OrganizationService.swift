@@ -15,6 +15,8 @@ struct OrganizationService: Sendable {
     let random: AppRandom
     /// Forgets a removed member's MCP callers on this instance at once.
     let callers: CallerCache
+    /// Which plan a workspace is on now, for invitations sent before it moved to a plan without members.
+    let plans: PlanPolicy
 
     func membership(_ current: CurrentUser) async throws -> Membership {
         guard let membership = try await Membership.query(on: database)
@@ -117,6 +119,12 @@ struct OrganizationService: Sendable {
         // Also bounds invitations sent when links lived longer than they do now.
         if invitation.expiresAt <= now || invitation.createdAt.addingTimeInterval(Invitation.lifetime) <= now {
             throw try await refused(invitation, APIError(.gone, "invitation_expired", "This invitation has expired: links work for 72 hours. Ask for a new one."))
+        }
+        // Sent on Team, opened after the workspace moved to a plan for one person.
+        let plan = plans.plan(for: invitation.organization)
+        if !plan.members {
+            throw try await refused(invitation, APIError(.paymentRequired, "plan_limit",
+                "\(invitation.organization.name) is on the \(plan.name) plan now, which is for one person, so this invitation can no longer be accepted. Ask its owner to move to the Team plan and invite you again."))
         }
         return invitation
     }
@@ -234,6 +242,7 @@ struct OrganizationService: Sendable {
 extension Request {
     func organizationService() -> OrganizationService {
         OrganizationService(database: db, now: application.clock.now(), audit: auditLog(),
-                            rateLimits: application.config.rateLimits, random: application.random, callers: application.callers)
+                            rateLimits: application.config.rateLimits, random: application.random, callers: application.callers,
+                            plans: application.config.plans)
     }
 }

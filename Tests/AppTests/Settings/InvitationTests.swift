@@ -1,4 +1,5 @@
 @testable import App
+import Core
 import Fluent
 import Foundation
 import Testing
@@ -76,6 +77,44 @@ struct InvitationTests {
             let refusals = try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.refused").all()
             #expect(refusals.count == 2)
             #expect(refusals.allSatisfy { $0.organizationID == organizationID && $0.metadata.contains("wrong_account") })
+        }
+    }
+
+    @Test("an invitation sent on Team cannot be accepted once the workspace is on a plan for one person; back on Team it can",
+          arguments: TestDatabase.all)
+    func planWithoutMembers(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given an invitation sent on Team, then the workspace moved to Hobby
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let organizationID = try await Workspaces.organizationID(owner)
+            let invitee = AccountsTests.uniqueEmail().lowercased()
+            let link = try await Workspaces.invite(owner, invitee)
+            let organization = try #require(try await Organization.find(organizationID, on: app.db))
+            organization.planOverride = PlanID.hobby.rawValue
+            try await organization.save(on: app.db)
+            let browser = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(browser, email: invitee)
+
+            // when
+            let page = try await browser.get(link.path)
+            let posted = try await browser.postForm("/invite", ["token": link.token, "csrf": browser.csrfCookie ?? ""])
+
+            // then
+            #expect(page.status == .paymentRequired)
+            #expect(page.body.string.contains("Hobby plan now"))
+            #expect(posted.status == .paymentRequired)
+            #expect(try await Membership.query(on: app.db).filter(\.$organization.$id == organizationID).count() == 1)
+            #expect(try await Invitation.query(on: app.db).first()?.acceptedAt == nil)
+            let refusals = try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.refused").all()
+            #expect(refusals.count == 2 && refusals.allSatisfy { $0.metadata.contains("plan_limit") })
+
+            // when the workspace is back on Team
+            organization.planOverride = PlanID.team.rawValue
+            try await organization.save(on: app.db)
+            try await Workspaces.accept(browser, link)
+
+            // then
+            #expect(try await Membership.query(on: app.db).filter(\.$organization.$id == organizationID).count() == 2)
         }
     }
 
