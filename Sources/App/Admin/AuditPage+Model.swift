@@ -32,7 +32,7 @@ struct AuditView: Encodable {
         "auth.delivery_failed", "auth.magic_link_requested", "auth.signed_in", "auth.signed_out", "auth.sign_in_failed",
         "auth.signed_out_elsewhere", "auth.sms_code_requested",
         "billing.plan_changed", "billing.suspended", "billing.restored",
-        "invitation.refused", "invitation.revoked", "member.invited", "member.joined", "member.made_owner", "member.removed",
+        "invitation.refused", "invitation.revoked", "member.invited", "member.joined", "member.left", "member.made_owner", "member.removed",
         "oauth.consent_denied", "oauth.consent_granted", "oauth.grant_revoked", "oauth.token_failed", "oauth.token_revoked",
         "org.renamed", "org.suspended", "org.unsuspended", "org.plan_override_set", "org.plan_override_cleared",
         "server.created", "server.deleted", "server.build_requested", "server.secret_replaced", "server.template_updated",

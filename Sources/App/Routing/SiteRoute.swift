@@ -178,6 +178,8 @@ enum SettingsAction: Hashable, Sendable {
     case removeMember(Parameter<UUID>)
     /// Makes a member an owner: how ownership moves before the last owner leaves.
     case makeOwner(Parameter<UUID>)
+    /// The signed-in person leaves the current workspace.
+    case leaveWorkspace
     /// Signs the person out of every other browser.
     case endOtherSessions
     /// Cancels a pending invitation before anyone accepts it.
@@ -192,6 +194,7 @@ enum SettingsAction: Hashable, Sendable {
         case .deleteAccount: parts("delete")
         case .renameWorkspace: parts("workspace")
         case .switchWorkspace: parts("workspace/switch")
+        case .leaveWorkspace: parts("workspace/leave")
         case .members: parts("members")
         case .removeMember(let id): parts("members", id.segment(.member), "remove")
         case .makeOwner(let id): parts("members", id.segment(.member), "owner")

@@ -215,26 +215,63 @@ struct OrganizationService: Sendable {
 
     func remove(_ current: CurrentUser, memberID: UUID) async throws {
         try await requireOwner(current)
-        guard let membership = try await Membership.query(on: database).filter(\.$id == memberID)
-            .filter(\.$organization.$id == current.organization.id!).first()
-        else { throw APIError(.notFound, "not_found", "No such member.") }
+        let organizationID = current.organization.id!
+        let userID = try await database.writeTransaction { db in
+            // Locked, so two owners removing each other at once cannot leave the workspace with none.
+            try await db.lockWorkspace(organizationID)
+            guard let membership = try await Membership.query(on: db).filter(\.$id == memberID)
+                .filter(\.$organization.$id == organizationID).first()
+            else { throw APIError(.notFound, "not_found", "No such member.") }
+            do { try await Self.checkNotLastOwner(membership, on: db) } catch let violation as WorkspaceRuleViolation { throw APIError(violation) }
+            try await membership.delete(on: db)
+            return membership.$user.id
+        }
+        try await endAccess(of: userID, in: organizationID, action: "member.removed", actor: current.user.id!)
+    }
+
+    /// The signed-in person leaves the current workspace; this browser moves to another workspace of theirs
+    /// (a new personal one if this was their only one). An owner can leave only while another owner remains.
+    func leave(_ current: CurrentUser) async throws {
+        let organizationID = current.organization.id!
+        let userID = current.user.id!
+        try await database.writeTransaction { db in
+            try await db.lockWorkspace(organizationID)
+            guard let membership = try await Membership.query(on: db).filter(\.$user.$id == userID)
+                .filter(\.$organization.$id == organizationID).first()
+            else { throw APIError(.forbidden, "forbidden", "You are not a member of this workspace.") }
+            do { try await Self.checkNotLastOwner(membership, on: db) } catch let violation as WorkspaceRuleViolation {
+                throw APIError(.conflict, violation.code,
+                               "You are this workspace\u{2019}s only owner. Make another member an owner first, or delete your account to delete the workspace.")
+            }
+            try await membership.delete(on: db)
+            if let session = current.session {
+                let next = try await PersonalWorkspace.any(for: current.user, on: db)
+                session.$organization.id = next.id!
+                try await session.save(on: db)
+            }
+        }
+        try await endAccess(of: userID, in: organizationID, action: "member.left", actor: userID)
+    }
+
+    /// Core's rule that a workspace keeps an owner, counted under the workspace's lock.
+    private static func checkNotLastOwner(_ membership: Membership, on db: any Database) async throws {
         let role = Membership.Role(rawValue: membership.role) ?? .member
-        // Only removing an owner needs the count.
-        let owners = role == .owner ? try await Membership.query(on: database).filter(\.$organization.$id == current.organization.id!)
+        // Only taking away an owner needs the count.
+        let owners = role == .owner ? try await Membership.query(on: db).filter(\.$organization.$id == membership.$organization.id)
             .filter(\.$role == Membership.Role.owner.rawValue).count() : 0
-        do { try role.checkRemovable(owners: owners) } catch { throw APIError(error) }
-        let userID = membership.$user.id
-        try await membership.delete(on: database)
-        // Their API tokens and OAuth grants in this workspace end; their browser sessions leave it (each
-        // moves to another workspace of theirs on its next request, `SessionService.find`), so they stay
-        // signed in to their own workspaces, which are untouched.
-        try await APIToken.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == current.organization.id!).delete()
-        callers.forget(.member(user: userID, organization: current.organization.id!))
+        try role.checkRemovable(owners: owners)
+    }
+
+    /// What someone who no longer belongs to a workspace loses there. Their API tokens and OAuth grants in it end;
+    /// their browser sessions leave it (each moves to another workspace of theirs on its next request,
+    /// `SessionService.find`), so they stay signed in to their own workspaces, which are untouched.
+    private func endAccess(of userID: UUID, in organizationID: UUID, action: String, actor: UUID) async throws {
+        try await APIToken.query(on: database).filter(\.$user.$id == userID).filter(\.$organization.$id == organizationID).delete()
+        callers.forget(.member(user: userID, organization: organizationID))
         let grants = try await OAuthTokenService(database: database, now: now, random: random, callers: callers)
-            .revokeGrants(in: current.organization.id!, of: userID)
-        let invitations = try await Self.cancelInvitations(sentBy: userID, in: current.organization.id!, on: database)
-        try await audit.record("member.removed", organization: current.organization.id, actor: current.user.id,
-                               resourceType: "user", resourceID: userID.uuidString,
+            .revokeGrants(in: organizationID, of: userID)
+        let invitations = try await Self.cancelInvitations(sentBy: userID, in: organizationID, on: database)
+        try await audit.record(action, organization: organizationID, actor: actor, resourceType: "user", resourceID: userID.uuidString,
                                metadata: ["oauth_grants_revoked": String(grants), "invitations_cancelled": String(invitations)])
     }
 }

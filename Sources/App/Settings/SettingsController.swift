@@ -26,6 +26,7 @@ enum SettingsController {
         case "invitation-revoked": "Invitation cancelled. Its link no longer works."
         case "sessions-ended": "Signed out of every other browser."
         case "switched": "Switched workspace."
+        case "left": "You left the workspace. Its servers, tokens and connected apps are no longer yours to use."
         default: nil
         }
         return try await render(req, current, notice: notice)
@@ -125,6 +126,13 @@ enum SettingsController {
         guard let id = req.parameter(.member, as: UUID.self) else { throw APIError(.notFound, "not_found", "No such member.") }
         return try await orRender(req, current, then: "owner") {
             try await organizations(req).makeOwner(current, memberID: id)
+        }
+    }
+
+    static func leaveWorkspace(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        return try await orRender(req, current, then: "left") {
+            try await organizations(req).leave(current)
         }
     }
 

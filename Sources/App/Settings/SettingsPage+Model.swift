@@ -73,6 +73,8 @@ struct WorkspaceSection: Encodable {
         let removeAction: String?
         /// Owners see a make-owner button for members who are not owners yet.
         let makeOwnerAction: String?
+        /// On your own row, in a workspace you share, unless you are its only owner.
+        let leaveAction: String?
     }
     struct Pending: Encodable {
         let email: String
@@ -96,6 +98,8 @@ struct WorkspaceSection: Encodable {
     /// Every workspace the person belongs to (shown when there is more than one).
     let choices: [Choice]
     let canSwitch: Bool
+    /// Whether your row has a Leave button (explained under the table).
+    let canLeave: Bool
     /// A refused invitation: what was typed, kept, and why, shown at the field.
     var invite: InviteAttempt?
 
@@ -111,6 +115,8 @@ extension SettingsView {
          invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView()) {
         let isOwner = data.isOwner
         let day = DayLabel.long
+        let owners = data.members.filter { $0.role == Membership.Role.owner.rawValue }.count
+        let canLeave = data.members.count > 1 && (!isOwner || owners > 1)
         let workspace = WorkspaceSection(
             isOwner: isOwner,
             canInvite: current.plan.members,
@@ -123,7 +129,8 @@ extension SettingsView {
                     name: member.user.displayName, contact: member.user.email ?? member.user.phone ?? "", role: member.role, isYou: isYou,
                     removeAction: isOwner && !isYou ? SiteRoute.settingsAction(.removeMember(.value(member.id!))).path : nil,
                     makeOwnerAction: isOwner && member.role != Membership.Role.owner.rawValue
-                        ? SiteRoute.settingsAction(.makeOwner(.value(member.id!))).path : nil
+                        ? SiteRoute.settingsAction(.makeOwner(.value(member.id!))).path : nil,
+                    leaveAction: isYou && canLeave ? SiteRoute.settingsAction(.leaveWorkspace).path : nil
                 )
             },
             pending: isOwner ? data.pending.map {
@@ -134,6 +141,7 @@ extension SettingsView {
                 WorkspaceSection.Choice(id: $0.organization.id!.uuidString, name: $0.organization.name, isCurrent: $0.organization.id == current.organization.id)
             },
             canSwitch: data.memberships.count > 1 && current.session != nil,
+            canLeave: canLeave,
             invite: invite
         )
         let plan = current.plan

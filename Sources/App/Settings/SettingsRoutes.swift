@@ -19,10 +19,11 @@ struct SettingsRoutes: RouteCollection {
         forms.post(.settingsAction(.members), use: SettingsController.invite)
         forms.post(.settingsAction(.removeMember(.key)), use: SettingsController.removeMember)
         forms.post(.settingsAction(.makeOwner(.key)), use: SettingsController.makeOwner)
+        forms.post(.settingsAction(.leaveWorkspace), use: SettingsController.leaveWorkspace)
         forms.post(.settingsAction(.revokeInvitation(.key)), use: SettingsController.revokeInvitation)
         forms.post(.settingsAction(.endOtherSessions), use: SettingsController.endOtherSessions)
         // After a refused form the address bar shows the form's address; reloading or bookmarking it lands here.
-        for action: SettingsAction in [.profile, .tokens, .members, .renameWorkspace, .switchWorkspace, .deleteAccount, .endOtherSessions] {
+        for action: SettingsAction in [.profile, .tokens, .members, .renameWorkspace, .switchWorkspace, .leaveWorkspace, .deleteAccount, .endOtherSessions] {
             routes.get(.settingsAction(action), use: SettingsController.toSettings)
         }
         routes.grouped(SignInRequired.redirect(returningTo: .settings))
