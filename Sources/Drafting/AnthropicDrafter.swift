@@ -103,7 +103,8 @@ public struct AnthropicDrafter: SpecDrafter {
             }
             if event.type == "error" {
                 throw transport.failure(
-                    streamed: ProviderErrorBody(type: event.error?.type, message: event.error?.message))
+                    streamed: ProviderErrorBody(type: event.error?.type, message: event.error?.message),
+                    requestID: DraftTransport.requestID(of: response))
             }
             if let shown = state.apply(event) { emit(shown) }
             return !state.isComplete

@@ -85,7 +85,8 @@ struct DraftTransport: Sendable {
                 try await Task.sleep(for: Self.retryPause)
                 continue
             }
-            throw failure(status: status, retryAfter: response.headers.first(name: "retry-after"), body: body)
+            throw failure(status: status, retryAfter: response.headers.first(name: "retry-after"), body: body,
+                          requestID: Self.requestID(of: response))
         }
     }
 
@@ -146,29 +147,47 @@ struct DraftTransport: Sendable {
         }
     }
 
-    func failure(status: Int, retryAfter: String?, body: [UInt8]) -> DraftingError {
+    /// What a failed answer means. The provider's request id, when it sent one, is named in the message: it is
+    /// what the provider's support asks for, and the message is both shown and logged.
+    func failure(status: Int, retryAfter: String?, body: [UInt8], requestID: String? = nil) -> DraftingError {
         let detail = ProviderErrorBody(body)
+        let http = "HTTP \(status)" + (Self.plausible(requestID).map { ", request \($0)" } ?? "")
         if detail.isOutOfCredit || status == 402 {
-            return .providerAccount("\(provider)'s account is out of credit or quota (HTTP \(status)).")
+            return .providerAccount("\(provider)'s account is out of credit or quota (\(http)).")
         }
         if status == 429 || status == 529 || detail.isRateLimit {
             return .rateLimited(retryAfterSeconds: retryAfter.flatMap(Self.seconds(retryAfter:)))
         }
         if status == 401 || status == 403 {
-            return .upstream("\(provider) refused the API key (HTTP \(status)).")
+            return .upstream("\(provider) refused the API key (\(http)).")
         }
         if let message = detail.message.flatMap(safe) {
-            return .upstream("\(provider) answered HTTP \(status): \(message)")
+            return .upstream("\(provider) answered \(http): \(message)")
         }
-        return .upstream("\(provider) answered HTTP \(status).")
+        return .upstream("\(provider) answered \(http).")
     }
 
-    /// An error a provider reported inside a stream.
-    func failure(streamed detail: ProviderErrorBody) -> DraftingError {
-        if detail.isOutOfCredit { return .providerAccount("\(provider)'s account is out of credit or quota.") }
+    /// An error a provider reported inside a stream (whose response head carried `requestID`).
+    func failure(streamed detail: ProviderErrorBody, requestID: String? = nil) -> DraftingError {
+        let reference = Self.plausible(requestID).map { " (request \($0))" } ?? ""
+        if detail.isOutOfCredit { return .providerAccount("\(provider)'s account is out of credit or quota\(reference).") }
         if detail.isRateLimit { return .rateLimited(retryAfterSeconds: nil) }
-        if let message = detail.message.flatMap(safe) { return .upstream("\(provider) reported an error: \(message)") }
-        return .upstream("\(provider) reported an error.")
+        if let message = detail.message.flatMap(safe) { return .upstream("\(provider) reported an error\(reference): \(message)") }
+        return .upstream("\(provider) reported an error\(reference).")
+    }
+
+    /// Anthropic's `request-id`, or `x-request-id` as OpenAI and most compatible servers send it.
+    static func requestID(of response: HTTPClientResponse) -> String? {
+        response.headers.first(name: "request-id") ?? response.headers.first(name: "x-request-id")
+    }
+
+    /// The id if it looks like one (ASCII letters, digits, `-`, `_`; at most 100): anything else a server sends
+    /// there is not repeated.
+    static func plausible(_ requestID: String?) -> String? {
+        guard let id = requestID, !id.isEmpty, id.count <= 100,
+              id.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" })
+        else { return nil }
+        return id
     }
 
     /// A provider's own words, made fit to show: secrets removed, no control characters, short.

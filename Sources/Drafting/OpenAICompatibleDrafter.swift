@@ -113,7 +113,7 @@ public struct OpenAICompatibleDrafter: SpecDrafter {
             guard let chunk = try? decoder.decode(OpenAICompatibleWire.Chunk.self, from: Data(data.utf8)) else {
                 return true
             }
-            if chunk.error != nil { throw transport.failure(streamed: ProviderErrorBody(Array(data.utf8))) }
+            if chunk.error != nil { throw transport.failure(streamed: ProviderErrorBody(Array(data.utf8)), requestID: DraftTransport.requestID(of: response)) }
             for shown in state.apply(chunk) { emit(shown) }
             return true
         }

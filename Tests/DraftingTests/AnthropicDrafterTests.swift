@@ -187,6 +187,33 @@ import Testing
         }
     }
 
+    @Test func theProvidersRequestIDIsNamedForSupportAndNothingElseInItsPlace() async throws {
+        // given Anthropic's request-id header on a failure
+        let body = #"{"type":"error","error":{"type":"api_error","message":"Internal server error"}}"#
+        let failing = ScriptedExchange.json(body, status: 500, headers: [("x-should-retry", "false"), ("request-id", "req_011CSHoEeqs5C35K2UUqR7Fy")])
+
+        try await withServer(failing) { server, client in
+            // when
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+
+            // then
+            #expect(error == .upstream("Anthropic answered HTTP 500, request req_011CSHoEeqs5C35K2UUqR7Fy: Internal server error"))
+        }
+        // and a header that does not look like an id is not repeated
+        let odd = ScriptedExchange.json(body, status: 500, headers: [("x-should-retry", "false"), ("request-id", "<b>see https://x.test</b>")])
+        try await withServer(odd) { server, client in
+            let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
+            #expect(error == .upstream("Anthropic answered HTTP 500: Internal server error"))
+        }
+        // and an error inside a stream names the id its response head carried
+        var stream = ScriptedExchange.events(AnthropicBodies.messageStart + AnthropicBodies.error(type: "api_error", message: "Internal server error"))
+        stream.headers.append(("request-id", "req_011Stream"))
+        try await withServer(stream) { server, client in
+            let (_, error) = await collect(drafter(server, client).stream(Fixtures.request))
+            #expect(error as? DraftingError == .upstream("Anthropic reported an error (request req_011Stream): Internal server error"))
+        }
+    }
+
     @Test func aRefusedKeyIsUpstreamWithTheStatusOnly() async throws {
         // given
         let body = #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#

@@ -152,6 +152,11 @@ import Testing
             // then
             #expect(error == .providerAccount("The model server's account is out of credit or quota (HTTP 429)."))
         }
+        // and with OpenAI's x-request-id, the id is named for its support
+        try await withServer(.json(body, status: 429, headers: [("x-request-id", "req_6c1f0e2b9a")])) { server, client in
+            let error = await draftingError { _ = try await drafter(server, client).draft(Self.request) }
+            #expect(error == .providerAccount("The model server's account is out of credit or quota (HTTP 429, request req_6c1f0e2b9a)."))
+        }
     }
 
     @Test func aContentFilterOrARefusalIsDeclined() async throws {
