@@ -1,6 +1,12 @@
 // Wizard step 2: checks tool names, JSON Schemas and secret keys as you type,
 // adds secret rows without a round trip, and checks everything again before
 // Build so mistakes show next to their fields. The server re-checks all of it.
+// Edits not yet posted are kept in this browser (never a secret's value), so a
+// reload or a closed tab does not lose them.
+
+// Read while the page starts (below), so declared before it.
+const KEPT_PREFIX = 'bmm:review:';
+const KEPT_DAYS = 7;
 
 const form = document.getElementById('review-form');
 if (form) init(form);
@@ -75,15 +81,23 @@ function init(form) {
   const addButton = form.querySelector('#add-secret');
   const rows = form.querySelector('#secret-rows');
   const count = form.querySelector('#secret-count');
-  addButton.addEventListener('click', (event) => {
-    event.preventDefault();
+  function addRow() {
     const index = Number(count.value);
     rows.append(secretRow(index));
     count.value = String(index + 1);
+    return index;
+  }
+  addButton.addEventListener('click', (event) => {
+    event.preventDefault();
+    const index = addRow();
     rows.querySelector(`#secret-${index}-key`).focus();
   });
 
+  const kept = keepEdits(form, count, addRow);
+
   form.addEventListener('submit', (event) => {
+    // The server now holds what is posted (or starts again from the draft).
+    if (event.submitter?.value === 'reset') kept.forget();
     if (event.submitter?.value !== 'build') return;
     const problems = [...form.querySelectorAll('[data-check]')].filter((input) => run(input));
     for (const field of form.querySelectorAll('[required]')) {
@@ -105,9 +119,145 @@ function init(form) {
       return;
     }
     form.dataset.submitting = 'true';
+    kept.forget();
     event.submitter.setAttribute('aria-busy', 'true');
     event.submitter.textContent = 'Saving…';
   });
+}
+
+/**
+ * Keeps the form's unposted edits in localStorage under the draft's address and offers them back after a reload.
+ * Only restored onto the same server-side draft they were made on (the page's own values when saved must match the
+ * page's values now); secret values are never written.
+ */
+function keepEdits(form, count, addRow) {
+  const key = KEPT_PREFIX + form.getAttribute('action');
+  const serverRows = Number(count.value);
+  const fields = () => [...form.elements].filter((element) =>
+    element.name && !['hidden', 'password', 'submit', 'button'].includes(element.type) && element.tagName !== 'BUTTON');
+  const current = (element) => (element.type === 'checkbox' ? element.checked : element.value);
+  const initial = (element) => {
+    if (element.type === 'checkbox') return element.defaultChecked;
+    if (element.tagName === 'SELECT') {
+      return ([...element.options].find((option) => option.defaultSelected) ?? element.options[0])?.value ?? '';
+    }
+    return element.defaultValue;
+  };
+  const set = (element, value) => {
+    if (element.type === 'checkbox') element.checked = Boolean(value);
+    else element.value = value;
+  };
+  const snapshot = (read) => Object.fromEntries(fields().map((element) => [element.name, read(element)]));
+  const base = JSON.stringify(snapshot(initial));
+  const storage = (() => {
+    try {
+      return window.localStorage;
+    } catch {
+      return null;
+    }
+  })();
+  const forget = () => {
+    try {
+      storage?.removeItem(key);
+    } catch {
+      // Storage unavailable: nothing was kept.
+    }
+  };
+  if (!storage) return { forget };
+  dropStale(storage);
+
+  let timer;
+  const save = () => {
+    const values = snapshot(current);
+    const rowsNow = Number(count.value);
+    const unchanged = rowsNow === serverRows && JSON.stringify(values) === base;
+    try {
+      if (unchanged) storage.removeItem(key);
+      else storage.setItem(key, JSON.stringify({ base, values, rows: rowsNow, at: Date.now() }));
+    } catch {
+      // Full or blocked storage: the form still works, only without the safety net.
+    }
+  };
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 400);
+  };
+  form.addEventListener('input', later);
+  form.addEventListener('change', later);
+  form.addEventListener('click', (event) => {
+    // Removing an added secret row changes the form without an input event.
+    if (event.target.closest?.('.secret-row button')) later();
+  });
+
+  let saved;
+  try {
+    saved = JSON.parse(storage.getItem(key) ?? 'null');
+  } catch {
+    saved = null;
+  }
+  if (!saved || saved.base !== base || typeof saved.values !== 'object') {
+    if (saved) forget();
+    return { forget };
+  }
+  while (Number(count.value) < Math.min(Number(saved.rows) || 0, 50)) addRow();
+  for (const element of fields()) {
+    if (Object.hasOwn(saved.values, element.name)) set(element, saved.values[element.name]);
+  }
+  for (const input of form.querySelectorAll('[data-tool-title]')) {
+    const name = form.querySelector(`#tool-${input.dataset.toolTitle}-name`);
+    if (name) input.textContent = name.value;
+  }
+  form.prepend(restoredNotice(saved.at, () => {
+    for (const element of fields()) set(element, initial(element));
+    for (const row of form.querySelectorAll('[data-secret-row]')) {
+      if (Number(row.dataset.secretRow) >= serverRows) row.remove();
+    }
+    count.value = String(serverRows);
+    forget();
+  }));
+  return { forget };
+}
+
+/** "Restored …" with a button that puts the page back as the server sent it. */
+function restoredNotice(at, discard) {
+  const notice = document.createElement('div');
+  notice.className = 'notice kept-edits';
+  notice.setAttribute('role', 'status');
+  const text = document.createElement('p');
+  const when = new Date(Number(at) || Date.now()).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  text.textContent = `Your unsaved edits from ${when} were restored from this browser. Secret values are never kept: enter them again.`;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'button button-secondary button-sm';
+  button.id = 'discard-kept-edits';
+  button.textContent = 'Discard them';
+  button.addEventListener('click', () => {
+    discard();
+    text.textContent = 'Discarded: the page shows the draft as it was saved.';
+    button.remove();
+  });
+  notice.append(text, button);
+  return notice;
+}
+
+/** Drops edits kept for drafts untouched for a week (drafts expire sooner). */
+function dropStale(storage) {
+  try {
+    const cutoff = Date.now() - KEPT_DAYS * 24 * 3600 * 1000;
+    for (let index = storage.length - 1; index >= 0; index -= 1) {
+      const name = storage.key(index);
+      if (!name?.startsWith(KEPT_PREFIX)) continue;
+      let at = 0;
+      try {
+        at = Number(JSON.parse(storage.getItem(name))?.at) || 0;
+      } catch {
+        // Unreadable: dropped below.
+      }
+      if (at < cutoff) storage.removeItem(name);
+    }
+  } catch {
+    // Storage unavailable.
+  }
 }
 
 /** The first thing wrong with a schema text, in words; '' when it looks right. */

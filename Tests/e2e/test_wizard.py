@@ -89,6 +89,65 @@ def test_wizard_streams_a_draft_then_builds(browser, server):
     WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.ID, "calls-body"), "search_wikipedia"))
 
 
+KEPT = "bmm:review:"
+
+
+def kept_entries(driver):
+    return driver.execute_script(
+        "return Object.keys(localStorage).filter(k => k.startsWith(arguments[0]))"
+        ".map(k => [k, localStorage.getItem(k)])", KEPT)
+
+
+def test_wizard_keeps_unposted_edits_across_a_reload(browser, server):
+    sign_in(browser, server)
+    browser.get(server + "/servers/new")
+    browser.find_element(By.ID, "prompt").send_keys("Wikipedia search and a summary of an article")
+    click(browser, "#draft-button")
+    WebDriverWait(browser, 20).until(EC.url_matches(r"/servers/new/[0-9a-f-]{36}$"))
+    review = browser.current_url
+    description = browser.find_element(By.ID, "tool-0-description")
+    original = description.get_attribute("value")
+
+    # edits, an added secret row with a value, nothing posted
+    description.clear()
+    description.send_keys("Kept across a reload.")
+    click(browser, "#add-secret")
+    key = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".secret-row:last-child input[name$='_key']")))
+    key.send_keys("KEPT_KEY")
+    index = key.get_attribute("name").split("_")[1]
+    browser.find_element(By.ID, f"secret-{index}-value").send_keys("not-a-real-value-42")
+    WebDriverWait(browser, 5).until(lambda d: kept_entries(d))
+    [(_, stored)] = kept_entries(browser)
+    assert "Kept across a reload." in stored and "KEPT_KEY" in stored
+    assert "not-a-real-value-42" not in stored, "a secret's value is never written to the browser's storage"
+
+    # a reload brings the edits back, says so, and asks for the secret's value again
+    browser.get(review)
+    notice = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".kept-edits")))
+    assert "restored from this browser" in notice.text
+    assert browser.find_element(By.ID, "tool-0-description").get_attribute("value") == "Kept across a reload."
+    assert browser.find_element(By.ID, f"secret-{index}-key").get_attribute("value") == "KEPT_KEY"
+    assert browser.find_element(By.ID, f"secret-{index}-value").get_attribute("value") == ""
+    screenshot(browser, "wizard_kept_edits")
+
+    # Discard puts the page back as the server sent it and forgets the edits
+    click(browser, "#discard-kept-edits")
+    assert browser.find_element(By.ID, "tool-0-description").get_attribute("value") == original
+    assert not browser.find_elements(By.ID, f"secret-{index}-key")
+    assert kept_entries(browser) == []
+    browser.get(review)
+    assert not browser.find_elements(By.CSS_SELECTOR, ".kept-edits")
+
+    # building posts the edits; nothing is kept after it
+    description = browser.find_element(By.ID, "tool-0-description")
+    description.clear()
+    description.send_keys("Posted with the build.")
+    WebDriverWait(browser, 5).until(lambda d: kept_entries(d))
+    click(browser, "#build-button")
+    WebDriverWait(browser, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}\?from=wizard$"))
+    assert kept_entries(browser) == []
+
+
 def test_wizard_without_javascript_on_a_phone(phone_without_js, server):
     driver = phone_without_js
     sign_in(driver, server)
