@@ -25,7 +25,8 @@ struct AuditView: Encodable {
     /// Every action the app records, for the filter select.
     static let knownActions: [ActionOption] = [
         "access.refused",
-        "account.created", "account.delete_refused", "account.deleted", "account.profile_updated",
+        "account.created", "account.delete_refused", "account.deleted", "account.email_change_requested", "account.email_changed",
+        "account.profile_updated",
         "admin.granted", "admin.revoked",
         "admin.template.verify", "admin.template.unverify", "admin.template.hide", "admin.template.takedown",
         "admin.template.dismiss_reports", "admin.template.restore",

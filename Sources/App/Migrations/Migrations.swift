@@ -36,5 +36,6 @@ enum Migrations {
         CreateContextChanges(),
         CreateTemplateForkers(),
         AddFailedInvoiceCreated(),
+        CreateEmailChanges(),
     ]
 }

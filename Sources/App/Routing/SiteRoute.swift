@@ -169,6 +169,10 @@ enum SiteRoute: Hashable, Sendable {
 /// Form actions on the settings page.
 enum SettingsAction: Hashable, Sendable {
     case profile
+    /// Asks for a link to a new sign-in email address.
+    case changeEmail
+    /// The link's page and its confirmation (GET and POST).
+    case confirmEmail
     case tokens
     case revokeToken(Parameter<UUID>)
     case deleteAccount
@@ -189,6 +193,8 @@ enum SettingsAction: Hashable, Sendable {
     var segments: [PathSegment] {
         switch self {
         case .profile: parts("profile")
+        case .changeEmail: parts("email")
+        case .confirmEmail: parts("email/confirm")
         case .tokens: parts("tokens")
         case .revokeToken(let id): parts("tokens", id.segment(.token), "revoke")
         case .deleteAccount: parts("delete")

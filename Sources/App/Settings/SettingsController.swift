@@ -26,6 +26,8 @@ enum SettingsController {
         case "invitation-revoked": "Invitation cancelled. Its link no longer works."
         case "sessions-ended": "Signed out of every other browser."
         case "switched": "Switched workspace."
+        case "email-sent": "We sent a confirmation link to the new address. Open it within an hour, signed in as you are now, to finish the change."
+        case "email-changed": "Email changed: you sign in with the new address from now on."
         case "left": "You left the workspace. Its servers, tokens and connected apps are no longer yours to use."
         default: nil
         }
@@ -178,15 +180,15 @@ enum SettingsController {
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", notice)])), redirectType: .normal)
     }
 
-    private static func render(
+    static func render(
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
         error: String? = nil, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(),
-        status: HTTPStatus = .ok
+        email: EmailFormView = EmailFormView(), status: HTTPStatus = .ok
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
         let view = SettingsView(data, current: current, csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
-                                invite: invite, tokenForm: tokenForm)
+                                invite: invite, tokenForm: tokenForm, email: email)
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

@@ -20,6 +20,9 @@ struct SettingsView: Encodable {
     let organizationName: String
     let planName: String
     let profileAction: String
+    let emailAction: String
+    /// The change-email form: empty, or what was typed when it was refused.
+    let emailForm: EmailFormView
     let tokenAction: String
     let deleteAction: String
     let exportHref: String
@@ -112,7 +115,7 @@ struct WorkspaceSection: Encodable {
 
 extension SettingsView {
     init(_ data: SettingsPageQuery.Data, current: CurrentUser, csrf: String, newToken: String?, notice: String?, error: String?,
-         invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView()) {
+         invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(), email: EmailFormView = EmailFormView()) {
         let isOwner = data.isOwner
         let day = DayLabel.long
         let owners = data.members.filter { $0.role == Membership.Role.owner.rawValue }.count
@@ -163,6 +166,8 @@ extension SettingsView {
             organizationName: current.organization.name,
             planName: current.plan.name,
             profileAction: SiteRoute.settingsAction(.profile).path,
+            emailAction: SiteRoute.settingsAction(.changeEmail).path,
+            emailForm: email,
             tokenAction: SiteRoute.settingsAction(.tokens).path,
             deleteAction: SiteRoute.settingsAction(.deleteAccount).path,
             exportHref: SiteRoute.api(.accountExport).path,

@@ -11,6 +11,7 @@ struct SettingsRoutes: RouteCollection {
 
         let forms = routes.grouped(SignInRequired.unauthorized)
         forms.post(.settingsAction(.profile), use: SettingsController.saveProfile)
+        forms.post(.settingsAction(.changeEmail), use: EmailChangeController.request)
         forms.post(.settingsAction(.tokens), use: SettingsController.createToken)
         forms.post(.settingsAction(.revokeToken(.key)), use: SettingsController.revokeToken)
         forms.post(.settingsAction(.deleteAccount), use: SettingsController.deleteAccount)
@@ -23,7 +24,7 @@ struct SettingsRoutes: RouteCollection {
         forms.post(.settingsAction(.revokeInvitation(.key)), use: SettingsController.revokeInvitation)
         forms.post(.settingsAction(.endOtherSessions), use: SettingsController.endOtherSessions)
         // After a refused form the address bar shows the form's address; reloading or bookmarking it lands here.
-        for action: SettingsAction in [.profile, .tokens, .members, .renameWorkspace, .switchWorkspace, .leaveWorkspace, .deleteAccount, .endOtherSessions] {
+        for action: SettingsAction in [.profile, .changeEmail, .tokens, .members, .renameWorkspace, .switchWorkspace, .leaveWorkspace, .deleteAccount, .endOtherSessions] {
             routes.get(.settingsAction(action), use: SettingsController.toSettings)
         }
         routes.grouped(SignInRequired.redirect(returningTo: .settings))
@@ -35,6 +36,10 @@ struct SettingsRoutes: RouteCollection {
         let invitation = routes.grouped(PerClientRateLimit(name: "invitation", rule: \.invitationRequestsPerIP))
         invitation.get(.invitation, use: InvitationController.page)
         invitation.grouped(SignInRequired.unauthorized).post(.invitation, use: InvitationController.accept)
+        // The same for the link that confirms a new sign-in email (it goes to a mailbox, not to this browser).
+        let emailLink = routes.grouped(PerClientRateLimit(name: "email-confirm", rule: \.invitationRequestsPerIP))
+        emailLink.get(.settingsAction(.confirmEmail), use: EmailChangeController.page)
+        emailLink.grouped(SignInRequired.unauthorized).post(.settingsAction(.confirmEmail), use: EmailChangeController.confirm)
 
         let api = routes.grouped(SignInRequired.unauthorized)
         api.post(.api(.tokens), use: AccountAPIController.createToken)

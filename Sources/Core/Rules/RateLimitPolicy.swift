@@ -23,6 +23,8 @@ public struct RateLimitPolicy: Sendable, Equatable {
     /// Code checks for one phone number per day, across every attempt and address: five
     /// tries per code times many codes must not add up to guessing one.
     public var signInVerifiesPerPhone = RateLimitRule(limit: 30, window: 86_400)
+    /// Email-change confirmations one person asks for per hour.
+    public var emailChangesPerUser = RateLimitRule(limit: 5, window: 3600)
     /// Invitations one workspace sends per hour.
     public var invitationsPerWorkspace = RateLimitRule(limit: 20, window: 3600)
     /// OAuth dynamic client registrations from one client address per hour.
@@ -31,7 +33,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
     public var tokenRequestsPerIP = RateLimitRule(limit: 300, window: 600)
     /// `/oauth/revoke` requests from one client address per 10 minutes.
     public var revocationsPerIP = RateLimitRule(limit: 60, window: 600)
-    /// Invitation page views and acceptances from one client address per 10 minutes.
+    /// Invitation (and email-confirmation) page views and acceptances from one client address per 10 minutes.
     public var invitationRequestsPerIP = RateLimitRule(limit: 30, window: 600)
     /// Client metadata documents one signed-in person makes us fetch per hour.
     public var clientMetadataFetchesPerUser = RateLimitRule(limit: 30, window: 3600)

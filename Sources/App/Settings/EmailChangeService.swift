@@ -1,0 +1,133 @@
+import Core
+import Fluent
+import Foundation
+import Messaging
+import SQLKit
+import Vapor
+
+/// Changing (or, for someone who signs in by phone, adding) the email address a person signs in with. The link
+/// goes to the new address and only its own account can use it, so a change needs both the signed-in account and
+/// the new mailbox; the old address is told afterwards.
+struct EmailChangeService: Sendable {
+    let database: any Database
+    let now: Date
+    let audit: AuditLog
+    let rateLimits: RateLimitPolicy
+    let random: AppRandom
+    let mailer: any Mailer
+    let publicURL: String
+
+    /// Sends the confirmation link. The page answers the same whether or not another account has the address
+    /// (that would tell anyone whose address is registered): the new address is told instead.
+    func request(_ current: CurrentUser, email: EmailAddress) async throws {
+        let userID = try current.user.requireID()
+        if email.normalized == current.user.email {
+            throw APIError(.unprocessableEntity, "same_email", "That is already the email address you sign in with.")
+        }
+        try await RateLimiter(database: database, now: now).hit("email-change:" + userID.uuidString, rateLimits.emailChangesPerUser)
+        try await EmailChange.query(on: database).filter(\.$user.$id == userID).filter(\.$confirmedAt == nil).delete()
+        let message: EmailMessage
+        if try await User.query(on: database).filter(\.$email == email.normalized).count() > 0 {
+            message = EmailMessage(
+                to: email.normalized,
+                subject: "This address already has a BuildMyMCPServer account",
+                text: """
+                Someone signed in to BuildMyMCPServer asked to sign in to their account with this address from now on.
+                This address already belongs to an account, so nothing changed.
+
+                If that was you, you can sign in with this address as it is, or delete one of the two accounts
+                (Settings → Delete account) and try again. If it was not you, ignore this email.
+                """)
+        } else {
+            let token = random.token()
+            try await EmailChange(userID: userID, email: email.normalized, tokenHash: SecretToken.sha256(token), now: now).create(on: database)
+            let link = SiteRoute.settingsAction(.confirmEmail).url(base: publicURL, QueryString([("token", token)]))
+            message = EmailMessage(
+                to: email.normalized,
+                subject: "Confirm your new sign-in email for BuildMyMCPServer",
+                text: """
+                Open this link to sign in to BuildMyMCPServer with this address from now on:
+
+                \(link)
+
+                It works once, for one hour, while you are signed in to the account that asked for it.
+                If you did not ask for this, ignore this email: nothing changes.
+                """)
+        }
+        do {
+            try await mailer.send(message)
+        } catch {
+            throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the confirmation right now. Try again in a minute.")
+        }
+        try await audit.record("account.email_change_requested", organization: current.organization.id, actor: userID,
+                               resourceType: "user", resourceID: userID.uuidString, metadata: ["email": email.masked])
+    }
+
+    /// The change behind a link, if the signed-in person may still confirm it.
+    func open(token: String, as current: CurrentUser) async throws -> EmailChange {
+        guard let change = try await EmailChange.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first() else {
+            throw APIError(.notFound, "unknown_link", "This confirmation link is not valid. Ask for a new one under Settings.")
+        }
+        guard change.$user.id == current.user.id else {
+            throw APIError(.forbidden, "wrong_account",
+                           "This link is for another account. Sign in to the account that asked for the change, and open it again.")
+        }
+        if change.confirmedAt != nil {
+            throw APIError(.gone, "link_used", "This confirmation link was already used.")
+        }
+        if change.expiresAt <= now {
+            throw APIError(.gone, "link_expired", "This confirmation link has expired: links work for one hour. Ask for a new one under Settings.")
+        }
+        return change
+    }
+
+    /// Makes the new address the one the person signs in with, and tells the old one.
+    func confirm(token: String, as current: CurrentUser) async throws {
+        let change = try await open(token: token, as: current)
+        let user = current.user
+        let old = user.email
+        do {
+            try await database.writeTransaction { db in
+                guard let sql = db as? any SQLDatabase,
+                      try await sql.raw("UPDATE email_changes SET confirmed_at = \(bind: now) WHERE id = \(bind: change.id!) AND confirmed_at IS NULL RETURNING id").all().count == 1
+                else { throw APIError(.gone, "link_used", "This confirmation link was already used.") }
+                if try await User.query(on: db).filter(\.$email == change.email).filter(\.$id != user.requireID()).count() > 0 {
+                    throw Self.taken
+                }
+                user.email = change.email
+                try await user.save(on: db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another account took the address between the check and the write.
+            throw Self.taken
+        }
+        let new = try EmailAddress.parse(change.email)
+        try await audit.record("account.email_changed", organization: current.organization.id, actor: user.id,
+                               resourceType: "user", resourceID: user.id?.uuidString,
+                               metadata: ["from": old.flatMap { try? EmailAddress.parse($0).masked } ?? "none", "to": new.masked])
+        guard let old else { return }
+        do {
+            try await mailer.send(EmailMessage(
+                to: old,
+                subject: "Your BuildMyMCPServer sign-in email was changed",
+                text: """
+                The account that signed in with this address now signs in with \(new.masked).
+                Sign-in links are no longer sent here.
+
+                If you did not make this change, sign in with the new address if you can and change it back under
+                Settings, or contact the instance's operator.
+                """))
+        } catch {
+            // The change is made; the notice is a courtesy the audit log also records.
+        }
+    }
+
+    static let taken = APIError(.conflict, "email_taken", "Another account signs in with this address now, so it cannot be yours as well.")
+}
+
+extension Request {
+    func emailChanges() -> EmailChangeService {
+        EmailChangeService(database: db, now: application.clock.now(), audit: auditLog(), rateLimits: application.config.rateLimits,
+                           random: application.random, mailer: accounts.mailer, publicURL: accounts.publicURL)
+    }
+}
