@@ -23,13 +23,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try holdDatabaseLock(app, config: config)
     try configureDatabase(app, config: config)
     app.migrations.add(Migrations.all)
-    app.asyncCommands.use(MigrateCommand(), as: "migrate")
-    app.asyncCommands.use(ExportCommand(), as: "export")
-    app.asyncCommands.use(AdminCommand(), as: "admin")
-    app.asyncCommands.use(WorkerCommand(), as: "worker")
-    app.asyncCommands.use(SecretsCommand(), as: "secrets")
-    app.asyncCommands.use(BackupCommand(), as: "backup")
-    app.asyncCommands.use(RestoreCommand(), as: "restore")
+    registerCommands(app)
 
     app.siteFiles = SiteFiles(try SiteFiles.load(config, logger: app.logger, clock: app.clockSource))
     // A page cached before a file changed would hide the change.
@@ -82,6 +76,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if config.autoMigrate {
         try await createSchemaIfNeeded(app, config: config)
         try await app.autoMigrate()
+    } else if config.requiresMigratedDatabase {
+        try await requireMigrations(app)
     }
     if config.runsBuilds {
         app.startBuildRunner()
@@ -94,6 +90,38 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     // Registered last, so it runs first: connections drain before anything they use stops.
     app.lifecycle.use(GracefulShutdown())
+}
+
+/// Every command of `bmm` besides Vapor's own `serve` and `routes`. Also registered alone for `bmm --help`,
+/// which prints usage without configuring the app.
+public func registerCommands(_ app: Application) {
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(AdminCommand(), as: "admin")
+    app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(SecretsCommand(), as: "secrets")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
+}
+
+/// Without auto-migration (production), `serve` and `worker` start only on a database that has every
+/// migration this build knows: otherwise `/readyz` would answer ready while pages and the API fail on
+/// missing tables. `bmm migrate` is the one step that changes the schema.
+private func requireMigrations(_ app: Application) async throws {
+    guard let sql = app.db as? any SQLDatabase else { return }
+    struct Row: Decodable { let name: String }
+    let applied: Set<String>
+    do {
+        applied = Set(try await sql.raw("SELECT name FROM _fluent_migrations").all(decoding: Row.self).map(\.name))
+    } catch {
+        applied = []
+    }
+    let missing = Migrations.all.map(\.name).filter { !applied.contains($0) }
+    guard missing.isEmpty else {
+        throw ConfigError(problems: [
+            "the database lacks \(missing.count) of this version's \(Migrations.all.count) migrations (the first: \(missing[0])): run `bmm migrate` with the same settings, then start again",
+        ])
+    }
 }
 
 /// `serve` and `worker` on SQLite hold the database file's lock shared while they run,

@@ -11,6 +11,33 @@ _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGloba
 
 // `bmm serve | migrate | export | routes`: one binary for every role.
 var arguments = CommandLine.arguments
+
+// Usage needs no configuration, database or views: printed by Vapor's command group with nothing configured.
+if CommandLineOptions.asksForHelp(arguments) {
+    // `bmm help [command]` reads as `bmm [command] --help`.
+    var helpArguments = arguments.filter { $0 != "--help" && $0 != "-h" }
+    if helpArguments.count > 1 && helpArguments[1] == "help" { helpArguments.remove(at: 1) }
+    helpArguments.append("--help")
+    let command = helpArguments.dropFirst().first { !$0.hasPrefix("-") }
+    let helpApp = try await Application.make(Environment(name: "development", arguments: helpArguments))
+    registerCommands(helpApp)
+    do {
+        try await helpApp.startup()
+    } catch {
+        FileHandle.standardError.write(Data("bmm: \(error)\n".utf8))
+        try? await helpApp.asyncShutdown()
+        exit(2)
+    }
+    if command == nil || command == "serve" || command == "export" { print("""
+
+    Options read by bmm itself (serve and export):
+      --content DIR    the docs folder (default: Content/docs)
+      --base-url URL   the canonical URL pages link to (mainly for export)
+    Configuration is read from BMM_* environment variables: see the README.
+    """) }
+    try await helpApp.asyncShutdown()
+    exit(0)
+}
 let config: AppConfig
 do {
     let options = try CommandLineOptions.extract(from: &arguments)
@@ -32,7 +59,9 @@ if config.logFormat == .json {
 let app = try await Application.make(environment)
 do {
     try await configure(app, config: config)
-    try await app.execute()
+    // Not `execute()`: it logs a failed command as a warning before rethrowing, and the one line below says it.
+    try await app.startup()
+    try await app.running?.onStop.get()
 } catch {
     app.logger.critical("bmm: \(String(reflecting: error))")
     try? await app.asyncShutdown()

@@ -1,6 +1,7 @@
 import Core
 import Egress
 import Foundation
+import Logging
 import Sandbox
 
 /// Everything the app reads from its environment, read once at start-up.
@@ -32,6 +33,11 @@ public struct AppConfig: Sendable {
     public var databaseSchema: String?
     /// Canonical base URL without a trailing slash, e.g. `https://buildmymcpserver.com`.
     public var publicURL: String
+    /// Whether `publicURL` was worked out from the listening address (no `BMM_PUBLIC_URL`), so that
+    /// `serve --port` moves it too.
+    public var publicURLIsDerived = false
+    /// Set for `serve` and `worker`: without auto-migration they refuse a database missing a migration.
+    public var requiresMigratedDatabase = false
     public var hostname: String
     public var port: Int
     /// Root of the Markdown content (`docs/`, `changelog/`, `legal/`).
@@ -190,7 +196,7 @@ extension AppConfig {
         guard let mode = Mode(rawValue: modeName) else {
             throw ConfigError(problems: ["BMM_ENV must be `development` or `production`, not `\(modeName)`"])
         }
-        let root = rootDirectory ?? value("BMM_ROOT") ?? FileManager.default.currentDirectoryPath
+        let root = rootDirectory ?? value("BMM_ROOT") ?? defaultRoot()
         let dataDirectory = absolute(value("BMM_DATA_DIR") ?? "data", relativeTo: root)
 
         let database: DatabaseChoice
@@ -219,24 +225,34 @@ extension AppConfig {
         }
         let hostname = value("BMM_HOSTNAME") ?? "127.0.0.1"
 
-        var publicURL = value("BMM_PUBLIC_URL") ?? "http://\(hostname):\(port)"
+        var publicURL = value("BMM_PUBLIC_URL") ?? derivedPublicURL(hostname: hostname, port: port)
         while publicURL.hasSuffix("/") { publicURL.removeLast() }
         if URL(string: publicURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             problems.append("BMM_PUBLIC_URL must be an http(s) URL, not `\(publicURL)`")
-        } else if mode == .production && !publicURL.hasPrefix("https://") {
+        } else if mode == .production && value("BMM_PUBLIC_URL") != nil && !publicURL.hasPrefix("https://") {
             problems.append("BMM_PUBLIC_URL must use https in production")
         }
 
         let contentDirectory = absolute(value("BMM_CONTENT_ROOT") ?? "Content", relativeTo: root)
         let docsDirectory = value("BMM_CONTENT_DIR").map { absolute($0, relativeTo: root) } ?? (contentDirectory as NSString).appendingPathComponent("docs")
         let viewsDirectory = absolute(value("BMM_VIEWS_DIR") ?? "Views", relativeTo: root)
+        // A folder named on purpose that is not there is a mistake to stop at, not a site without docs.
+        for (key, folder) in [("BMM_CONTENT_ROOT", contentDirectory), ("BMM_CONTENT_DIR", docsDirectory)] where value(key) != nil {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                problems.append("\(key) names `\(folder)`, which is not a folder")
+            }
+        }
+        if let level = value("LOG_LEVEL"), Logger.Level(rawValue: level.lowercased()) == nil {
+            problems.append("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, not `\(level)`")
+        }
         let strictTemplates = value("BMM_STRICT_TEMPLATES").map { ["1", "true", "on"].contains($0.lowercased()) } ?? (mode == .development)
 
         var sessionSecret = value("BMM_SESSION_SECRET")
         var encryptionKey = value("BMM_ENCRYPTION_KEY")
         if mode == .production {
             if value("BMM_PUBLIC_URL") == nil { problems.append("BMM_PUBLIC_URL is required in production (the canonical https URL)") }
-            if sessionSecret == nil { problems.append("BMM_SESSION_SECRET is required in production (64 random hex characters)") }
+            if sessionSecret == nil { problems.append("BMM_SESSION_SECRET is required in production (at least 32 random characters, e.g. `openssl rand -base64 32`)") }
             if encryptionKey == nil { problems.append("BMM_ENCRYPTION_KEY is required in production (32 bytes, base64)") }
         }
         if let key = encryptionKey, Data(base64Encoded: key)?.count != 32 {
@@ -357,7 +373,7 @@ extension AppConfig {
             encryptionKey = encryptionKey ?? keys.encryptionKey
         }
 
-        return AppConfig(
+        var config = AppConfig(
             mode: mode,
             rootDirectory: root,
             dataDirectory: dataDirectory,
@@ -400,6 +416,29 @@ extension AppConfig {
             metricsToken: metricsToken,
             billing: billing
         )
+        config.publicURLIsDerived = value("BMM_PUBLIC_URL") == nil
+        return config
+    }
+
+    /// `http://host:port`, the public URL when `BMM_PUBLIC_URL` is not set (development).
+    static func derivedPublicURL(hostname: String, port: Int) -> String {
+        "http://\(hostname):\(port)"
+    }
+
+    /// The folder holding `Views/`, `Public/` and `Content/` when `BMM_ROOT` is not set: the working directory
+    /// (a checkout, or `/opt/bmm` under systemd), or else the binary's own folder, so that `bmm backup` from cron
+    /// or any other directory finds an installation laid out as the deployment docs describe.
+    static func defaultRoot(fileManager: FileManager = .default) -> String {
+        let workingDirectory = fileManager.currentDirectoryPath
+        func hasViews(_ folder: String) -> Bool {
+            var isDirectory: ObjCBool = false
+            return fileManager.fileExists(atPath: folder + "/Views", isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+        if hasViews(workingDirectory) { return workingDirectory }
+        if let binary = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent().path, hasViews(binary) {
+            return binary
+        }
+        return workingDirectory
     }
 
     private static func mailSettings(_ value: (String) -> String?, problems: inout [String]) -> MailSettings {

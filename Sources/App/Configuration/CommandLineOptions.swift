@@ -1,10 +1,20 @@
 /// Options that change how the app is configured, so they must be read before
 /// Vapor parses the command: `--content DIR` (docs folder, for `serve` and
-/// `export`) and `--base-url URL` (canonical URL, mainly for `export`).
+/// `export`) and `--base-url URL` (canonical URL, mainly for `export`). `serve`'s
+/// own `--hostname`, `--port` and `--bind` are read too (and left for Vapor), so the
+/// default public URL follows the address the server really listens on.
 public struct CommandLineOptions: Sendable, Equatable {
     public var content: String?
     public var baseURL: String?
     public var command: String?
+    public var hostname: String?
+    public var port: Int?
+
+    /// `--help` or `-h` anywhere, or `bmm help`: usage is printed without configuring the app, so it works
+    /// anywhere and touches no database.
+    public static func asksForHelp(_ arguments: [String]) -> Bool {
+        arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" } || arguments.dropFirst().first == "help"
+    }
 
     /// Reads and removes the options from `arguments` (`argv`, program name first).
     public static func extract(from arguments: inout [String]) throws -> CommandLineOptions {
@@ -32,7 +42,46 @@ public struct CommandLineOptions: Sendable, Equatable {
         }
         arguments = remaining
         options.command = remaining.dropFirst().first { !$0.hasPrefix("-") }
+        if options.command == nil || options.command == "serve" {
+            try options.readListeningAddress(remaining)
+        }
         return options
+    }
+
+    /// Vapor's `serve` flags for the listening address, in any of their spellings; the last one given wins.
+    private mutating func readListeningAddress(_ arguments: [String]) throws {
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            let (name, inline) = Self.split(argument).map { ($0.0, Optional($0.1)) } ?? (argument, nil)
+            guard ["--hostname", "-H", "--port", "-p", "--bind", "-b"].contains(name) else {
+                index += 1
+                continue
+            }
+            guard let value = inline ?? (index + 1 < arguments.count ? arguments[index + 1] : nil) else {
+                throw ConfigError(problems: ["\(name) needs a value"])
+            }
+            switch name {
+            case "--hostname", "-H":
+                hostname = value
+            case "--port", "-p":
+                guard let number = Int(value), (1...65535).contains(number) else {
+                    throw ConfigError(problems: ["\(name) must be a port number, not `\(value)`"])
+                }
+                port = number
+            default:
+                // `host:port`; a bare host keeps the port.
+                let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
+                hostname = parts.first ?? hostname
+                if parts.count == 2 {
+                    guard let number = Int(parts[1]), (1...65535).contains(number) else {
+                        throw ConfigError(problems: ["\(name) must be host:port, not `\(value)`"])
+                    }
+                    port = number
+                }
+            }
+            index += inline == nil ? 2 : 1
+        }
     }
 
     private static func split(_ argument: String) -> (String, String)? {
@@ -45,6 +94,13 @@ public struct CommandLineOptions: Sendable, Equatable {
     public func apply(to config: inout AppConfig) {
         if let content {
             config.docsDirectory = AppConfig.absolute(content, relativeTo: config.rootDirectory)
+        }
+        if hostname != nil || port != nil {
+            config.hostname = hostname ?? config.hostname
+            config.port = port ?? config.port
+            if config.publicURLIsDerived {
+                config.publicURL = AppConfig.derivedPublicURL(hostname: config.hostname, port: config.port)
+            }
         }
         if var baseURL {
             while baseURL.hasSuffix("/") { baseURL.removeLast() }
@@ -68,6 +124,8 @@ public struct CommandLineOptions: Sendable, Equatable {
             config.autoMigrate = false
         }
         config.holdsDatabaseLock = command == nil || command == "serve" || command == "worker"
+        // Processes that serve or build need every migration; without auto-migration (production) they check.
+        config.requiresMigratedDatabase = command == nil || command == "serve" || command == "worker"
         if command == "restore" {
             config.autoMigrate = false
             config.opensDatabaseAtStart = false

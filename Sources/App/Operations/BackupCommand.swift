@@ -20,6 +20,11 @@ struct BackupCommand: AsyncCommand {
         }
         guard let out = signature.out, !out.isEmpty else { throw OperationError("name the backup file: bmm backup --out FILE") }
         let path = AppConfig.absolute(out, relativeTo: FileManager.default.currentDirectoryPath)
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OperationError("\(folder) does not exist: create the folder first, or name a file in one that does")
+        }
         try await DatabaseBackup.write(from: app.db, to: path, replacing: signature.force)
         context.console.print("Backed up \(live) to \(path).")
         context.console.print("Keep BMM_ENCRYPTION_KEY (and any previous keys) with it: without them the server secrets in it cannot be decrypted.")

@@ -32,9 +32,11 @@ struct ConfigurationTests {
             Issue.record("production started without secrets")
         } catch let error as ConfigError {
             let text = error.description
-            #expect(text.contains("BMM_SESSION_SECRET"))
+            #expect(text.contains("BMM_SESSION_SECRET is required in production (at least 32 random characters"))
             #expect(text.contains("BMM_ENCRYPTION_KEY"))
-            #expect(text.contains("BMM_PUBLIC_URL"))
+            #expect(text.contains("BMM_PUBLIC_URL is required"))
+            // one problem per missing setting: a missing URL is not also "not https"
+            #expect(!text.contains("must use https"))
         } catch {
             Issue.record("unexpected error \(error)")
         }
@@ -58,8 +60,42 @@ struct ConfigurationTests {
         #expect(throws: ConfigError.self) { try AppConfig.load(environment: environment, rootDirectory: packageRoot) }
     }
 
+    @Test("serve's --port, --hostname and --bind move the default public URL with the listener; a set BMM_PUBLIC_URL stays",
+          arguments: [
+              (["bmm", "serve", "--port", "8181"], "http://127.0.0.1:8181", 8181),
+              (["bmm", "--port=8182"], "http://127.0.0.1:8182", 8182),
+              (["bmm", "serve", "-p", "8183", "-H", "localhost"], "http://localhost:8183", 8183),
+              (["bmm", "serve", "--bind", "127.0.0.1:8184"], "http://127.0.0.1:8184", 8184),
+              (["bmm", "serve"], "http://127.0.0.1:8080", 8080),
+          ])
+    func listeningAddressFlags(arguments: [String], publicURL: String, port: Int) throws {
+        var remaining = arguments
+        var config = try testConfig()
+        try CommandLineOptions.extract(from: &remaining).apply(to: &config)
+        #expect(config.publicURL == publicURL)
+        #expect(config.port == port)
+        // Vapor reads the same flags to listen
+        #expect(remaining == arguments)
+
+        var explicit = ["bmm", "serve", "--port", "8181"]
+        var set = try testConfig(environment: ["BMM_PUBLIC_URL": "https://mcp.example.com"])
+        try CommandLineOptions.extract(from: &explicit).apply(to: &set)
+        #expect(set.publicURL == "https://mcp.example.com" && set.port == 8181)
+    }
+
+    @Test("help is asked for by --help, -h or `bmm help`, in any position")
+    func helpRequests() {
+        #expect(CommandLineOptions.asksForHelp(["bmm", "--help"]))
+        #expect(CommandLineOptions.asksForHelp(["bmm", "backup", "-h"]))
+        #expect(CommandLineOptions.asksForHelp(["bmm", "help", "serve"]))
+        #expect(!CommandLineOptions.asksForHelp(["bmm", "serve", "-H", "localhost"]))
+        #expect(!CommandLineOptions.asksForHelp(["bmm"]))
+    }
+
     @Test("bad values get clear errors", arguments: [
         (["BMM_ENV": "staging"], "BMM_ENV"),
+        (["LOG_LEVEL": "loud"], "LOG_LEVEL must be one of"),
+        (["BMM_CONTENT_DIR": "/nonexistent/docs"], "BMM_CONTENT_DIR names `/nonexistent/docs`, which is not a folder"),
         (["BMM_PORT": "eighty"], "BMM_PORT"),
         (["DATABASE_URL": "mysql://x"], "DATABASE_URL"),
         (["BMM_ENCRYPTION_KEY": "c2hvcnQ="], "32 bytes"),
