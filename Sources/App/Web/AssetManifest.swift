@@ -26,7 +26,8 @@ struct AssetManifest: Sendable {
 
     init(publicDirectory: String) throws {
         let fileManager = FileManager.default
-        let root = URL(fileURLWithPath: publicDirectory).standardizedFileURL
+        // Resolved, so an installation whose `Public` is a symlink (to a release folder) is read through it.
+        let root = URL(fileURLWithPath: publicDirectory).resolvingSymlinksInPath().standardizedFileURL
         guard let enumerator = fileManager.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
             throw AssetError(message: "cannot read the assets folder \(publicDirectory)")
         }
