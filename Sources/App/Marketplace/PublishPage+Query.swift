@@ -7,13 +7,7 @@ extension TemplatePublisher {
     /// The listing a server suggests before anyone typed: its name, description and
     /// tools, and each secret's own description and link.
     static func suggestedDraft(_ server: HostedServer, spec: ServerSpec) -> TemplateListingText.Draft {
-        var summary = server.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        if summary.count > TemplateListingText.maxSummary {
-            // Cut at the last word that fits, so a suggestion never ends mid-word.
-            let fits = summary.prefix(TemplateListingText.maxSummary - 1)
-            let words = fits.lastIndex(where: \.isWhitespace).map { fits[..<$0] } ?? fits
-            summary = words.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)) + "…"
-        }
+        let summary = TemplateListingText.suggestedSummary(server.description)
         var description = summary.isEmpty ? "" : summary + "\n\n"
         description += "## Tools\n\n" + spec.tools.map { "- `\($0.name)`: \($0.description)" }.joined(separator: "\n")
         return TemplateListingText.Draft(title: server.name, category: TemplateCategory.other.rawValue, summary: summary,

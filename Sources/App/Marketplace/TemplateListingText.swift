@@ -16,6 +16,16 @@ struct TemplateListingText: Sendable, Equatable {
     static let maxHintDescription = 500
     static let maxURL = 500
 
+    /// A short description made from a server's description: the whole of it when it fits, else cut at the last
+    /// word that fits, so a suggestion never ends mid-word and never fails the length check it was made for.
+    static func suggestedSummary(_ description: String) -> String {
+        let summary = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard summary.count > maxSummary else { return summary }
+        let fits = summary.prefix(maxSummary - 1)
+        let words = fits.lastIndex(where: \.isWhitespace).map { fits[..<$0] } ?? fits
+        return words.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)) + "…"
+    }
+
     /// Raw input from the API or a form, before any check.
     struct Draft: Sendable {
         var title: String

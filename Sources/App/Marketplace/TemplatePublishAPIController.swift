@@ -43,7 +43,7 @@ enum TemplatePublishAPIController {
         let publisher = req.templatePublisher(current)
         let spec = try SpecJSON.decode(try await publisher.activeVersion(of: server).specJSON)
         let draft = TemplateListingText.Draft(
-            title: body.title ?? server.name, category: body.category ?? "", summary: body.summary ?? server.description,
+            title: body.title ?? server.name, category: body.category ?? "", summary: body.summary ?? TemplateListingText.suggestedSummary(server.description),
             description: body.description ?? "",
             secretHints: body.secretHints.map(hints) ?? TemplateListingText.suggestedHints(for: spec))
         return try await answering(req) {

@@ -46,6 +46,24 @@ struct PublishAPITests {
         }
     }
 
+    @Test("without a summary, a long server description is cut to the summary's length at a word, not refused", arguments: TestDatabase.all)
+    func summaryFromLongDescription(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            var spec = Publishing.weather
+            spec.description = "Forecasts for any city in the world, " + String(repeating: "with hourly temperatures and rain chances ", count: 5)
+            #expect(spec.description.count > TemplateListingText.maxSummary)
+            let id = try await Publishing.serverWithSecret(browser, spec)
+            // when
+            let response = try await browser.postObject("/v1/templates", ["serverId": id.uuidString, "category": "data"])
+            // then
+            #expect(response.status == .created, "\(response.body.string)")
+            let template = try await Publishing.template(app, try #require(try AccountDataTests.json(response)["slug"] as? String))
+            #expect(template.summary.count <= TemplateListingText.maxSummary)
+            #expect(template.summary.hasSuffix("…") && spec.description.hasPrefix(String(template.summary.dropLast())))
+        }
+    }
+
     @Test("two publishes of one server at once make one template; the other answers already_published", arguments: TestDatabase.all)
     func concurrentPublish(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
