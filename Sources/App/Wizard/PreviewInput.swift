@@ -32,10 +32,15 @@ struct PreviewInput: Content {
         for text in [prompt, name ?? ""] {
             if let finding = SecretScanner.findings(in: text).first {
                 throw APIError(.unprocessableEntity, "secret_in_prompt",
-                               "This looks like a \(finding.label) (\(finding.redacted)). Never paste keys into the description: you enter secrets in the next step, where they are stored encrypted.")
+                               "This looks like \(Self.article(finding.label)) \(finding.label) (\(finding.redacted)). Never paste keys into the description: you enter secrets in the next step, where they are stored encrypted.")
             }
         }
         return PreviewInput(prompt: prompt, name: name, slug: slug)
+    }
+
+    /// "an" before the labels that start with a vowel sound ("an Anthropic API key", "an AWS access key ID").
+    static func article(_ label: String) -> String {
+        label.first.map { "AEIOUaeiou".contains($0) } == true ? "an" : "a"
     }
 }
 

@@ -63,6 +63,9 @@ struct DraftingAPITests {
             #expect(response.status == .unprocessableEntity)
             #expect(try AccountDataTests.json(response)["error"] as? String == bad.code)
             #expect(!response.body.string.contains("Zq9Zq9"), "the answer must not echo the secret")
+            if bad.prompt.contains("sk-ant-") {
+                #expect(response.body.string.contains("looks like an Anthropic API key"))
+            }
             #expect(try await Self.draftCount(app) == 0)
             #expect(try await Self.draftsToday(app) == 0)
         }
