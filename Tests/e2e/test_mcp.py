@@ -4,7 +4,7 @@ clients and by raw HTTP.
 - mcp 2.x, mode "auto": probes `server/discover` and stays on the stateless 2026-07-28 revision.
 - mcp 2.x, mode "legacy", and mcp 1.x: the `initialize` handshake with `MCP-Session-Id` (2025-11-25).
 - Raw `requests`: authentication, Origin, the 2026-07-28 header/`_meta` validation ladder, and the
-  legacy session rules (missing session 400, terminated session 404, GET 405 or a stream).
+  legacy session rules (missing session 400, terminated session 404, GET a stream with a session).
 
 The SDK interpreters come from BMM_MCP2_PYTHON / BMM_MCP1_PYTHON (scripts/test creates
 .venv-mcp2 and .venv-mcp1 and exports both); set one to "skip" to leave that SDK out.
