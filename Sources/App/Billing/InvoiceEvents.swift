@@ -23,12 +23,15 @@ struct InvoiceEvents: Sendable {
         let row = account.subscription
         // An older invoice paid late (last month's, after this month's failed) settles nothing that is still owed.
         let settlesFailures = row.failedInvoiceCreated.map { created(invoice) >= $0 } ?? true
+        if row.paidInvoiceCreated.map({ $0 < created(invoice) }) ?? true {
+            row.paidInvoiceCreated = created(invoice)
+        }
         if settlesFailures {
-            if row.failedPaymentAttempts != 0 || row.failedInvoiceCreated != nil {
-                row.failedPaymentAttempts = 0
-                row.failedInvoiceCreated = nil
-                try await row.save(on: context.database)
-            }
+            row.failedPaymentAttempts = 0
+            row.failedInvoiceCreated = nil
+        }
+        if row.hasChanges { try await row.save(on: context.database) }
+        if settlesFailures {
             _ = try await context.restoreBilling(of: account)
         } else {
             context.logger.info(
@@ -50,6 +53,11 @@ struct InvoiceEvents: Sendable {
     func paymentFailed(_ invoice: StripeInvoice) async throws -> StripeEventEffect {
         guard let account = try await account(for: invoice) else { return .none }
         let row = account.subscription
+        // A failure delivered after the invoice (or a newer one) was paid is history, not a debt.
+        if let paid = row.paidInvoiceCreated, created(invoice) <= paid {
+            context.logger.info("stripe webhook \(context.event.id): invoice \(invoice.id) failed before an invoice at least as new was paid; nothing changed")
+            return .none
+        }
         // Deliveries can arrive out of order: a late attempt 2 must not undo attempt 3.
         let attempts = max(row.failedPaymentAttempts, invoice.attemptCount ?? row.failedPaymentAttempts + 1)
         row.failedPaymentAttempts = attempts

@@ -24,6 +24,8 @@ final class WorkspaceSubscription: Model, @unchecked Sendable {
     @Field(key: "failed_payment_attempts") var failedPaymentAttempts: Int
     /// Stripe's `created` (Unix seconds) of the newest invoice whose payment failed, while failures are counted.
     @OptionalField(key: "failed_invoice_created") var failedInvoiceCreated: Int64?
+    /// Stripe's `created` of the newest paid invoice: a failure reported for it, or for an older one, is stale.
+    @OptionalField(key: "paid_invoice_created") var paidInvoiceCreated: Int64?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

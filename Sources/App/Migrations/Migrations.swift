@@ -35,7 +35,7 @@ enum Migrations {
         IndexToolCallsByTime(),
         CreateContextChanges(),
         CreateTemplateForkers(),
-        AddFailedInvoiceCreated(),
+        AddInvoiceCreatedTimes(),
         CreateEmailChanges(),
     ]
 }

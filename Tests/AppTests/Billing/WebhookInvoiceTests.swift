@@ -122,6 +122,35 @@ struct WebhookInvoiceTests {
         }
     }
 
+    @Test("a failure delivered after its invoice was paid counts nothing and suspends nothing; a newer invoice's does", arguments: TestDatabase.all)
+    func lateFailureOfAPaidInvoice(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given this month's invoice paid
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+            let now = F.now(app)
+            _ = try await F.deliver(app, F.invoice("invoice.paid", created: now, customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_cycle"))
+
+            // when its third failed attempt (from before the payment) arrives late
+            let late = try await F.deliver(app, F.invoice("invoice.payment_failed", created: now, customer: workspace.customerID,
+                                                          subscription: "sub_BmmFakeA", attemptCount: 3))
+
+            // then
+            #expect(late.status == .ok)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 0)
+            #expect(try await F.emails(app, to: workspace).isEmpty)
+
+            // when next month's invoice fails
+            _ = try await F.deliver(app, F.invoice("invoice.payment_failed", created: now + 2_678_400, customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", attemptCount: 1))
+
+            // then it counts
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 1)
+            #expect(try await F.emails(app, to: workspace).count == 1)
+        }
+    }
+
     @Test("an invoice for another subscription of the customer changes nothing", arguments: TestDatabase.all)
     func otherSubscription(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in
