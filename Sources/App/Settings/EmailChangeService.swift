@@ -96,6 +96,10 @@ struct EmailChangeService: Sendable {
                 }
                 user.email = change.email
                 try await user.save(on: db)
+                // A sign-in link still on its way to the old address would now open a new, empty account.
+                if let old {
+                    try await LoginChallenge.query(on: db).filter(\.$target == old).filter(\.$consumedAt == nil).delete()
+                }
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another account took the address between the check and the write.

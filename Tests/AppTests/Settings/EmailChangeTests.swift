@@ -42,6 +42,14 @@ struct EmailChangeTests {
             let link = try await Self.link(app, to: new)
             #expect(link.path.hasPrefix("/settings/email/confirm?token="))
 
+            // and a sign-in link to the old address is on its way
+            let pending = BrowserSession(app)
+            let login = try await pending.get("/login")
+            let loginCSRF = try #require(BrowserSession.csrfField(in: login.body.string))
+            #expect(try await pending.postForm("/login/email", ["email": old, "csrf": loginCSRF, "next": "/dashboard"]).status == .seeOther)
+            let oldBody = try #require(try await latestOutboxBody(app, to: old))
+            let oldLink = try #require(DevOutboxController.firstLink(in: oldBody))
+
             // when the link is opened and confirmed
             let page = try await browser.get(link.path)
             #expect(page.status == .ok)
@@ -56,6 +64,11 @@ struct EmailChangeTests {
             let notice = try #require(try await latestOutboxBody(app, to: old))
             #expect(notice.contains("now signs in with") && !notice.contains(new))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "account.email_changed").count() == 1)
+            // the sign-in link sent to the old address no longer opens anything
+            let staleToken = try #require(URLComponents(string: oldLink)?.queryItems?.first { $0.name == "token" }?.value)
+            let stale = try await pending.postForm("/auth/magic", ["token": staleToken, "csrf": loginCSRF])
+            #expect(stale.status == .badRequest || stale.body.string.contains("not valid"))
+            #expect(try await User.query(on: app.db).filter(\.$email == old).count() == 0)
             // the link works once
             let again = try await browser.postForm("/settings/email/confirm", ["token": link.token, "csrf": csrf])
             #expect(again.status == .gone)
