@@ -432,7 +432,8 @@ extension AppConfig {
         let workingDirectory = fileManager.currentDirectoryPath
         func hasViews(_ folder: String) -> Bool {
             var isDirectory: ObjCBool = false
-            return fileManager.fileExists(atPath: folder + "/Views", isDirectory: &isDirectory) && isDirectory.boolValue
+            return fileManager.fileExists(atPath: (folder as NSString).appendingPathComponent("Views"), isDirectory: &isDirectory)
+                && isDirectory.boolValue
         }
         if hasViews(workingDirectory) { return workingDirectory }
         if let binary = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent().path, hasViews(binary) {
