@@ -125,10 +125,7 @@ enum AuthPagesController {
             let signedIn = try await req.loginService().completeMagicLink(token: form.token ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
             return signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
         } catch let error as APIError {
-            let view = ErrorView(status: Int(error.status.code), heading: "This link did not work", message: error.reason, requestID: nil)
-            let site = req.site
-            let meta = site.unlistedMeta(title: "Sign-in link", description: error.reason)
-            return try await req.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: error.status).noStore().carrying(error)
+            return try await req.refusalPage(error, heading: "This link did not work", title: "Sign-in link").carrying(error)
         }
     }
 

@@ -49,9 +49,7 @@ enum EmailChangeController {
     }
 
     private static func failure(_ req: Request, _ error: APIError) async throws -> Response {
-        let view = ErrorView(status: Int(error.status.code), heading: "This link did not work", message: error.reason, requestID: nil)
-        let meta = req.site.unlistedMeta(title: "Email change", description: error.reason)
-        return try await req.renderHTML("error", Page(layout: req.site.layout(meta, current: nil), page: view), status: error.status).noStore()
+        try await req.refusalPage(error, heading: "This link did not work", title: "Email change")
     }
 }
 

@@ -37,9 +37,6 @@ enum InvitationController {
     }
 
     private static func failure(_ req: Request, _ error: APIError) async throws -> Response {
-        let site = req.site
-        let view = ErrorView(status: Int(error.status.code), heading: "This invitation did not work", message: error.reason, requestID: nil)
-        let meta = site.unlistedMeta(title: "Invitation", description: error.reason)
-        return try await req.renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: error.status).noStore()
+        try await req.refusalPage(error, heading: "This invitation did not work", title: "Invitation")
     }
 }
