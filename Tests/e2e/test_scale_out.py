@@ -490,9 +490,17 @@ def test_a_tool_list_change_reaches_listeners_on_both_instances(cluster, hosted)
     for reader in readers:
         reader.join(40)
     assert all(methods and methods[-1] == "notifications/tools/list_changed" for methods in heard), heard
-    served_by = {line.split("upstream=")[1].split()[0] for line in (cluster.work / "nginx" / "logs" / "access.log").read_text().splitlines()
-                 if f" GET /mcp/{weather.id} " in line}
-    assert len(served_by) == 2, served_by
+    # nginx writes a stream's access-log line when it has finished with the upstream, a moment after the client has
+    # read its last event and gone; wait for every reader's line before asking which instances served them.
+    deadline = time.monotonic() + 15
+    while True:
+        lines = [line for line in (cluster.work / "nginx" / "logs" / "access.log").read_text().splitlines()
+                 if f" GET /mcp/{weather.id} " in line]
+        if len(lines) >= len(readers) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    served_by = {line.split("upstream=")[1].split()[0] for line in lines}
+    assert len(served_by) == 2, (served_by, len(lines), len(readers))
     result = finish(listener)
     assert result["changed"] is True and set(result["tools_after"]) != set(ready["tools"]), result
 
