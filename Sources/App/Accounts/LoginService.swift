@@ -193,12 +193,7 @@ struct LoginService: Sendable {
 
     /// Marks the challenge used; `false` if another request used it first.
     private func consume(_ challenge: LoginChallenge) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { return false }
-        let rows = try await sql.raw("""
-            UPDATE login_challenges SET consumed_at = \(bind: now)
-            WHERE id = \(bind: challenge.id!) AND consumed_at IS NULL RETURNING id
-            """).all()
-        return rows.count == 1
+        try await database.markOnce(LoginChallenge.self, "consumed_at", id: challenge.id!, now: now)
     }
 
     /// A provider failure becomes a clear 503; its description is log-safe.

@@ -61,9 +61,7 @@ struct OAuthTokenService: Sendable {
         // PostgreSQL, the writer lock on SQLite), so the replay revokes tokens that exist.
         let (codeID, resource) = (row.id!, row.resource)
         let issued = try await database.writeTransaction { [self] database -> Issued? in
-            guard let sql = database as? any SQLDatabase,
-                  try await sql.raw("UPDATE oauth_codes SET used_at = \(bind: now) WHERE id = \(bind: codeID) AND used_at IS NULL RETURNING id").first() != nil
-            else { return nil }
+            guard try await database.markOnce(OAuthCode.self, "used_at", id: codeID, now: now) else { return nil }
             return try await issue(grant: grant, resource: resource, codeID: codeID, on: database)
         }
         guard let issued else { throw try await replayed(codeID, grant: grant.id!) }
@@ -93,9 +91,7 @@ struct OAuthTokenService: Sendable {
         try await requireMembership(grant)
         // One conditional update claims the token: of two requests racing with the same
         // refresh token, the second is a reuse and revokes the grant like any other.
-        guard let sql = database as? any SQLDatabase,
-              try await sql.raw("UPDATE oauth_tokens SET used_at = \(bind: now) WHERE id = \(bind: row.id!) AND used_at IS NULL RETURNING id").first() != nil
-        else {
+        guard try await database.markOnce(OAuthToken.self, "used_at", id: row.id!, now: now) else {
             try await revoke(grant: grant)
             throw OAuthError.invalidGrant("This refresh token was already used; the grant is revoked. Sign in again.")
         }

@@ -88,9 +88,9 @@ struct EmailChangeService: Sendable {
         let old = user.email
         do {
             try await database.writeTransaction { db in
-                guard let sql = db as? any SQLDatabase,
-                      try await sql.raw("UPDATE email_changes SET confirmed_at = \(bind: now) WHERE id = \(bind: change.id!) AND confirmed_at IS NULL RETURNING id").all().count == 1
-                else { throw APIError(.gone, "link_used", "This confirmation link was already used.") }
+                guard try await db.markOnce(EmailChange.self, "confirmed_at", id: change.id!, now: now) else {
+                    throw APIError(.gone, "link_used", "This confirmation link was already used.")
+                }
                 if try await User.query(on: db).filter(\.$email == change.email).filter(\.$id != user.requireID()).count() > 0 {
                     throw Self.taken
                 }

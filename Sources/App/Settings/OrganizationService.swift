@@ -145,9 +145,7 @@ struct OrganizationService: Sendable {
     func accept(token: String, as current: CurrentUser) async throws -> Organization {
         let invitation = try await openInvitation(token: token)
         try await checkInvitee(invitation, current)
-        guard let sql = database as? any SQLDatabase,
-              try await sql.raw("UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: invitation.id!) AND accepted_at IS NULL RETURNING id").all().count == 1
-        else { throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."), actor: current.user.id) }
+        guard try await database.markOnce(Invitation.self, "accepted_at", id: invitation.id!, now: now) else { throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."), actor: current.user.id) }
         let organization = invitation.organization
         let userID = current.user.id!
         try await database.writeTransaction { db in
