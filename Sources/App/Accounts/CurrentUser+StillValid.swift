@@ -1,10 +1,31 @@
 import Fluent
 import Foundation
 
-extension CurrentUser {
-    /// How often an open stream (call log, build log) re-checks that its reader may still see what it streams.
-    static let accessCheckInterval: Duration = .seconds(2)
+/// An open stream's (call log, build log) re-check of its reader's access: at most every two seconds, so a removed
+/// member, a revoked token or a signed-out session ends the stream within that time without a query per event.
+struct StreamAccessCheck: Sendable {
+    static let interval: Duration = .seconds(2)
 
+    let current: CurrentUser
+    let database: any Database
+    let clock: AppClock
+    private var checked = ContinuousClock.now
+
+    init(_ current: CurrentUser, database: any Database, clock: AppClock) {
+        self.current = current
+        self.database = database
+        self.clock = clock
+    }
+
+    /// False once the reader may no longer see what the stream shows.
+    mutating func stillAllowed() async throws -> Bool {
+        guard ContinuousClock.now - checked >= Self.interval else { return true }
+        checked = ContinuousClock.now
+        return try await current.isStillValid(on: database, now: clock.now())
+    }
+}
+
+extension CurrentUser {
     /// Whether what let this request in still holds: the browser session or API token still exists
     /// and has not expired, and the person is still a member of the workspace. A long-lived stream
     /// (the live call log) asks this as it runs, so removing a member, revoking a token or signing

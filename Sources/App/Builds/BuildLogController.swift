@@ -71,16 +71,12 @@ enum BuildLogController {
     /// Sends every line as it is written, then `done`; gives up after two minutes, or as soon as the reader may no
     /// longer see the server (removed from the workspace, signed out, the token revoked), like the call log.
     private static func follow(_ buildID: UUID, _ req: Request, send: (String, any Encodable) async throws -> Void) async throws {
-        let current = try req.requireUser()
+        var access = StreamAccessCheck(try req.requireUser(), database: req.db, clock: req.application.clock)
         let queue = BuildQueue(database: req.db, now: req.application.clock.now)
         var seen = 0
         let deadline = ContinuousClock.now + .seconds(120)
-        var checked = ContinuousClock.now
         while ContinuousClock.now < deadline {
-            if ContinuousClock.now - checked >= CurrentUser.accessCheckInterval {
-                guard try await current.isStillValid(on: req.db, now: req.application.clock.now()) else { return }
-                checked = ContinuousClock.now
-            }
+            guard try await access.stillAllowed() else { return }
             for line in try await queue.lines(of: buildID, after: seen) {
                 seen = line.sequence
                 try await send("line", Line(sequence: line.sequence, level: line.level, message: line.message, at: line.at))

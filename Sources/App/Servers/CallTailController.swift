@@ -28,12 +28,9 @@ enum CallTailController {
             var after = since.addingTimeInterval(-1)
             let deadline = ContinuousClock.now + .seconds(300)
             try await writer.write(.buffer(ServerSentEvent.keepalive))
-            var checked = ContinuousClock.now
+            var access = StreamAccessCheck(current, database: database, clock: clock)
             while ContinuousClock.now < deadline && !stopping.isStopping {
-                if ContinuousClock.now - checked >= CurrentUser.accessCheckInterval {
-                    guard try await current.isStillValid(on: database, now: clock.now()) else { return }
-                    checked = ContinuousClock.now
-                }
+                guard try await access.stillAllowed() else { return }
                 let calls = try await query.calls(of: serverID, since: after)
                 for call in calls where !seen.contains(call.id!) {
                     seen.insert(call.id!)
