@@ -147,11 +147,11 @@ struct DraftTransport: Sendable {
         }
     }
 
-    /// What a failed answer means. The provider's request id, when it sent one, is named in the message: it is
-    /// what the provider's support asks for, and the message is both shown and logged.
+    /// What a failed answer means. The provider's request id (``requestID(of:)``), when it sent one, is named in the
+    /// message: it is what the provider's support asks for, and the message is both shown and logged.
     func failure(status: Int, retryAfter: String?, body: [UInt8], requestID: String? = nil) -> DraftingError {
         let detail = ProviderErrorBody(body)
-        let http = "HTTP \(status)" + (Self.plausible(requestID).map { ", request \($0)" } ?? "")
+        let http = "HTTP \(status)" + (requestID.map { ", request \($0)" } ?? "")
         if detail.isOutOfCredit || status == 402 {
             return .providerAccount("\(provider)'s account is out of credit or quota (\(http)).")
         }
@@ -169,22 +169,18 @@ struct DraftTransport: Sendable {
 
     /// An error a provider reported inside a stream (whose response head carried `requestID`).
     func failure(streamed detail: ProviderErrorBody, requestID: String? = nil) -> DraftingError {
-        let reference = Self.plausible(requestID).map { " (request \($0))" } ?? ""
+        let reference = requestID.map { " (request \($0))" } ?? ""
         if detail.isOutOfCredit { return .providerAccount("\(provider)'s account is out of credit or quota\(reference).") }
         if detail.isRateLimit { return .rateLimited(retryAfterSeconds: nil) }
         if let message = detail.message.flatMap(safe) { return .upstream("\(provider) reported an error\(reference): \(message)") }
         return .upstream("\(provider) reported an error\(reference).")
     }
 
-    /// Anthropic's `request-id`, or `x-request-id` as OpenAI and most compatible servers send it.
+    /// Anthropic's `request-id`, or `x-request-id` as OpenAI and most compatible servers send it, if it looks like
+    /// an id (ASCII letters, digits, `-`, `_`; at most 100): anything else a server sends there is not repeated.
     static func requestID(of response: HTTPClientResponse) -> String? {
-        response.headers.first(name: "request-id") ?? response.headers.first(name: "x-request-id")
-    }
-
-    /// The id if it looks like one (ASCII letters, digits, `-`, `_`; at most 100): anything else a server sends
-    /// there is not repeated.
-    static func plausible(_ requestID: String?) -> String? {
-        guard let id = requestID, !id.isEmpty, id.count <= 100,
+        guard let id = response.headers.first(name: "request-id") ?? response.headers.first(name: "x-request-id"),
+              !id.isEmpty, id.count <= 100,
               id.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" })
         else { return nil }
         return id

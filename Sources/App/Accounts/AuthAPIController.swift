@@ -28,7 +28,7 @@ enum AuthAPIController {
         do {
             email = try EmailAddress.parse(body.email)
         } catch {
-            throw APIError(.badRequest, error.code, error.message)
+            throw APIError(error)
         }
         try await req.loginService().requestMagicLink(email: email, attempt: req.signInAttempt())
         // The same answer whether or not the address has an account.

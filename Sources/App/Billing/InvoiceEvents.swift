@@ -21,11 +21,10 @@ struct InvoiceEvents: Sendable {
     func paid(_ invoice: StripeInvoice) async throws -> StripeEventEffect {
         guard let account = try await account(for: invoice) else { return .none }
         let row = account.subscription
+        let invoiceCreated = created(invoice)
         // An older invoice paid late (last month's, after this month's failed) settles nothing that is still owed.
-        let settlesFailures = row.failedInvoiceCreated.map { created(invoice) >= $0 } ?? true
-        if row.paidInvoiceCreated.map({ $0 < created(invoice) }) ?? true {
-            row.paidInvoiceCreated = created(invoice)
-        }
+        let settlesFailures = row.failedInvoiceCreated.map { invoiceCreated >= $0 } ?? true
+        row.paidInvoiceCreated = max(row.paidInvoiceCreated ?? .min, invoiceCreated)
         if settlesFailures {
             row.failedPaymentAttempts = 0
             row.failedInvoiceCreated = nil
@@ -54,14 +53,15 @@ struct InvoiceEvents: Sendable {
         guard let account = try await account(for: invoice) else { return .none }
         let row = account.subscription
         // A failure delivered after the invoice (or a newer one) was paid is history, not a debt.
-        if let paid = row.paidInvoiceCreated, created(invoice) <= paid {
+        let invoiceCreated = created(invoice)
+        if let paid = row.paidInvoiceCreated, invoiceCreated <= paid {
             context.logger.info("stripe webhook \(context.event.id): invoice \(invoice.id) failed before an invoice at least as new was paid; nothing changed")
             return .none
         }
         // Deliveries can arrive out of order: a late attempt 2 must not undo attempt 3.
         let attempts = max(row.failedPaymentAttempts, invoice.attemptCount ?? row.failedPaymentAttempts + 1)
         row.failedPaymentAttempts = attempts
-        row.failedInvoiceCreated = max(row.failedInvoiceCreated ?? .min, created(invoice))
+        row.failedInvoiceCreated = max(row.failedInvoiceCreated ?? .min, invoiceCreated)
         try await row.save(on: context.database)
         var suspended = account.organization.billingSuspendedAt != nil
         if attempts >= Self.suspendAfterAttempts {

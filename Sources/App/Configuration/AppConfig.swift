@@ -214,14 +214,12 @@ extension AppConfig {
             problems.append("BMM_DATABASE_SCHEMA may only hold letters, digits and `_`, and must not start with a digit")
         }
 
-        let port: Int
+        var port = 8080
         if let rawPort = value("BMM_PORT") {
-            guard let parsed = Int(rawPort), (1...65535).contains(parsed) else {
+            guard let parsed = portNumber(rawPort) else {
                 throw ConfigError(problems: ["BMM_PORT must be a port number, not `\(rawPort)`"])
             }
             port = parsed
-        } else {
-            port = 8080
         }
         let hostname = value("BMM_HOSTNAME") ?? "127.0.0.1"
 
@@ -418,6 +416,11 @@ extension AppConfig {
         )
         config.publicURLIsDerived = value("BMM_PUBLIC_URL") == nil
         return config
+    }
+
+    /// A TCP port from text (`BMM_PORT`, `serve --port`, `--bind host:port`), or nil.
+    static func portNumber(_ text: String) -> Int? {
+        Int(text).flatMap { (1...65535).contains($0) ? $0 : nil }
     }
 
     /// `http://host:port`, the public URL when `BMM_PUBLIC_URL` is not set (development).

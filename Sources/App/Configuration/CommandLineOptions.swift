@@ -65,7 +65,7 @@ public struct CommandLineOptions: Sendable, Equatable {
             case "--hostname", "-H":
                 hostname = value
             case "--port", "-p":
-                guard let number = Int(value), (1...65535).contains(number) else {
+                guard let number = AppConfig.portNumber(value) else {
                     throw ConfigError(problems: ["\(name) must be a port number, not `\(value)`"])
                 }
                 port = number
@@ -74,7 +74,7 @@ public struct CommandLineOptions: Sendable, Equatable {
                 let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
                 hostname = parts.first ?? hostname
                 if parts.count == 2 {
-                    guard let number = Int(parts[1]), (1...65535).contains(number) else {
+                    guard let number = AppConfig.portNumber(parts[1]) else {
                         throw ConfigError(problems: ["\(name) must be host:port, not `\(value)`"])
                     }
                     port = number
@@ -106,15 +106,18 @@ public struct CommandLineOptions: Sendable, Equatable {
             while baseURL.hasSuffix("/") { baseURL.removeLast() }
             config.publicURL = baseURL
         }
+        let serves = command == nil || command == "serve"
+        // `serve` and `worker` run until stopped; every other command is one-off.
+        let runsUntilStopped = serves || command == "worker"
         // Builds run beside `serve` unless the operator keeps them in `worker` (which runs
         // them regardless), never in one-off commands.
-        config.runsBuilds = (command == nil || command == "serve") && config.serveRunsBuilds
+        config.runsBuilds = serves && config.serveRunsBuilds
         // Several instances may prune at once (their batches do not conflict); one-off commands never do.
-        config.prunesCallLog = command == nil || command == "serve"
+        config.prunesCallLog = serves
         // Only the process answering MCP calls uses the server contexts it would renew.
-        config.readsContextChanges = command == nil || command == "serve"
+        config.readsContextChanges = serves
         // Only `serve` watches files: an export must never carry the reload script.
-        config.reloadsFiles = config.reloadsFiles && (command == nil || command == "serve")
+        config.reloadsFiles = config.reloadsFiles && serves
         if command == "export" {
             config.cachePages = false
             config.autoMigrate = false
@@ -123,9 +126,9 @@ public struct CommandLineOptions: Sendable, Equatable {
         if command == "migrate" || command == "backup" {
             config.autoMigrate = false
         }
-        config.holdsDatabaseLock = command == nil || command == "serve" || command == "worker"
+        config.holdsDatabaseLock = runsUntilStopped
         // Processes that serve or build need every migration; without auto-migration (production) they check.
-        config.requiresMigratedDatabase = command == nil || command == "serve" || command == "worker"
+        config.requiresMigratedDatabase = runsUntilStopped
         if command == "restore" {
             config.autoMigrate = false
             config.opensDatabaseAtStart = false

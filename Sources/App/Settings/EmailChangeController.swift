@@ -13,7 +13,7 @@ enum EmailChangeController {
         let typed = String((form.email ?? "").trimmingCharacters(in: .whitespaces).prefix(254))
         do {
             let email: EmailAddress
-            do { email = try EmailAddress.parse(typed) } catch { throw APIError(.badRequest, error.code, error.message) }
+            do { email = try EmailAddress.parse(typed) } catch { throw APIError(error) }
             try await req.emailChanges().request(current, email: email)
         } catch let error as APIError {
             return try await SettingsController.render(req, current, email: EmailFormView(value: typed, error: error.reason), status: error.status)

@@ -15,4 +15,9 @@ extension APIError {
             self.init(.tooManyRequests, violation.code, violation.message, headers: ["Retry-After": String(seconds)])
         }
     }
+
+    /// An email address that does not parse: 400 with the parser's code and words.
+    init(_ error: EmailAddressError) {
+        self.init(.badRequest, error.code, error.message)
+    }
 }
