@@ -114,6 +114,8 @@ private func requireMigrations(_ app: Application) async throws {
     do {
         applied = Set(try await sql.raw("SELECT name FROM _fluent_migrations").all(decoding: Row.self).map(\.name))
     } catch {
+        // No migration log yet, unless the database itself cannot be reached: then that is the error to report.
+        try await sql.raw("SELECT 1").run()
         applied = []
     }
     let missing = Migrations.all.map(\.name).filter { !applied.contains($0) }
