@@ -76,8 +76,6 @@ struct WorkspaceSection: Encodable {
         let removeAction: String?
         /// Owners see a make-owner button for members who are not owners yet.
         let makeOwnerAction: String?
-        /// On your own row, in a workspace you share, unless you are its only owner.
-        let leaveAction: String?
     }
     struct Pending: Encodable {
         let email: String
@@ -101,8 +99,9 @@ struct WorkspaceSection: Encodable {
     /// Every workspace the person belongs to (shown when there is more than one).
     let choices: [Choice]
     let canSwitch: Bool
-    /// Whether your row has a Leave button (explained under the table).
-    let canLeave: Bool
+    /// The Leave button on your own row (explained under the table): in a workspace you share, unless you are its
+    /// only owner.
+    let leaveAction: String?
     /// A refused invitation: what was typed, kept, and why, shown at the field.
     var invite: InviteAttempt?
 
@@ -132,8 +131,7 @@ extension SettingsView {
                     name: member.user.displayName, contact: member.user.email ?? member.user.phone ?? "", role: member.role, isYou: isYou,
                     removeAction: isOwner && !isYou ? SiteRoute.settingsAction(.removeMember(.value(member.id!))).path : nil,
                     makeOwnerAction: isOwner && member.role != Membership.Role.owner.rawValue
-                        ? SiteRoute.settingsAction(.makeOwner(.value(member.id!))).path : nil,
-                    leaveAction: isYou && canLeave ? SiteRoute.settingsAction(.leaveWorkspace).path : nil
+                        ? SiteRoute.settingsAction(.makeOwner(.value(member.id!))).path : nil
                 )
             },
             pending: isOwner ? data.pending.map {
@@ -144,7 +142,7 @@ extension SettingsView {
                 WorkspaceSection.Choice(id: $0.organization.id!.uuidString, name: $0.organization.name, isCurrent: $0.organization.id == current.organization.id)
             },
             canSwitch: data.memberships.count > 1 && current.session != nil,
-            canLeave: canLeave,
+            leaveAction: canLeave ? SiteRoute.settingsAction(.leaveWorkspace).path : nil,
             invite: invite
         )
         let plan = current.plan
