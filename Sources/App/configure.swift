@@ -51,6 +51,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.billing = try BillingEnvironment.make(config.billing, app: app)
     try app.configureHosting(config)
     app.oauthMetadataCache = OAuthMetadataCache()
+    app.mailQueueSignal = WakeSignal()
     if config.isProduction && (config.mail == .outbox || config.sms == .outbox) {
         app.logger.warning("sign-in messages go to the outbox, which production does not show: set BMM_MAIL_PROVIDER and BMM_SMS_PROVIDER")
     }
@@ -87,6 +88,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     if config.readsContextChanges {
         app.startServerContextFeed()
+    }
+    if config.sendsQueuedMail {
+        app.startMailQueue()
     }
     // Registered last, so it runs first: connections drain before anything they use stops.
     app.lifecycle.use(GracefulShutdown())

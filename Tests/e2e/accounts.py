@@ -5,8 +5,15 @@ import uuid
 import requests
 
 
-def signed_in_session(server):
-    """A requests.Session signed in through the magic-link form and the dev outbox."""
+def outbox_link(server, email):
+    """The sign-in link the development outbox kept for `email`."""
+    messages = requests.get(server + "/dev/outbox.json", timeout=10).json()["messages"]
+    return next(m for m in messages if m["recipient"] == email)["link"]
+
+
+def signed_in_session(server, link_for=outbox_link):
+    """A requests.Session signed in through the magic-link form; `link_for(server, email)` reads the emailed link
+    (by default from the dev outbox)."""
     session = requests.Session()
     session.headers["Origin"] = server
     email = f"api-{uuid.uuid4().hex[:10]}@example.com"
@@ -15,8 +22,7 @@ def signed_in_session(server):
     sent = session.post(server + "/login/email", data={"email": email, "csrf": csrf, "next": "/dashboard"},
                         allow_redirects=False, timeout=10)
     assert sent.status_code == 303, sent.text
-    messages = requests.get(server + "/dev/outbox.json", timeout=10).json()["messages"]
-    link = next(m for m in messages if m["recipient"] == email)["link"]
+    link = link_for(server, email)
     confirm = session.get(link, timeout=10)
     token = re.search(r'name="token" value="([^"]+)"', confirm.text).group(1)
     done = session.post(server + "/auth/magic", data={"token": token, "csrf": csrf}, allow_redirects=False, timeout=10)

@@ -1,8 +1,10 @@
 """The real `bmm serve` with billing on receives Stripe events signed by stripe-python's own helper
 (`stripe.WebhookSignature.generate_signature_header`, run with BMM_BILLING_PYTHON): a subscription sets the
-workspace's plan, a second delivery is a duplicate, and a body or secret that does not match is refused."""
+workspace's plan, a second delivery is a duplicate, and a body or secret that does not match is refused. A failed
+payment's email goes out through the mail queue after the webhook answered, however slow the mail provider."""
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import time
@@ -13,6 +15,7 @@ import requests
 
 from accounts import signed_in_session
 from conftest import BINARY, ROOT, free_port, wait_for
+from providers import Recorder
 
 WEBHOOK_SECRET = "whsec_BmmFakeE2EWebhookSecretOnly"
 PRO_MONTHLY = "price_1BmmFakeE2EProMonthly"
@@ -33,7 +36,32 @@ def stripe_signature(payload, secret):
 
 
 @pytest.fixture
+def slow_mail():
+    """A Postmark stand-in that takes 6 s to accept a payment-failed email (a sign-in link at once)."""
+    stand_in = Recorder(200, {"ErrorCode": 0, "Message": "OK", "MessageID": "b7bc2f4a-e2e"},
+                        delay=lambda body: 6 if "Payment failed" in body else 0)
+    yield stand_in
+    stand_in.close()
+
+
+def emails(stand_in):
+    return [json.loads(request["body"]) for request in stand_in.requests]
+
+
+def emailed_link(stand_in):
+    """Reads a sign-in link from the emails the stand-in accepted (for `signed_in_session`)."""
+    def link(_server, address):
+        sent = next(email for email in emails(stand_in) if email["To"] == address)
+        return re.search(r"https?://\S+/auth/magic\?token=\S+", sent["TextBody"]).group(0)
+    return link
+
+
+@pytest.fixture
 def billing_server(tmp_path):
+    yield from run_billing_server(tmp_path, {})
+
+
+def run_billing_server(tmp_path, extra_env):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     data = tmp_path / "data"
@@ -45,6 +73,7 @@ def billing_server(tmp_path):
                STRIPE_API_BASE=f"http://127.0.0.1:{free_port()}",
                STRIPE_PRICE_PRO_MONTHLY=PRO_MONTHLY, STRIPE_PRICE_PRO_YEARLY="price_1BmmFakeE2EProYearly",
                STRIPE_PRICE_TEAM_MONTHLY="price_1BmmFakeE2ETeamMonthly", STRIPE_PRICE_TEAM_YEARLY="price_1BmmFakeE2ETeamYearly")
+    env.update(extra_env)
     env.pop("DATABASE_URL", None)
     data.mkdir()
     log = open(tmp_path / "serve.log", "w")
@@ -115,3 +144,65 @@ def test_stripe_python_signed_events_apply_once(billing_server):
     again = post(base, payload, stripe_signature(payload, WEBHOOK_SECRET))
     assert again.status_code == 200
     assert again.json()["outcome"] == "duplicate"
+
+
+def invoice_failed_event(event_id, customer, created):
+    return json.dumps({
+        "id": event_id, "object": "event", "api_version": "2026-10-28.endive", "created": created, "livemode": False,
+        "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None}, "type": "invoice.payment_failed",
+        "data": {"object": {
+            "id": "in_BmmFakeE2E" + event_id[-8:], "object": "invoice", "customer": customer, "created": created,
+            "amount_due": 1900, "amount_paid": 0, "amount_remaining": 1900, "attempt_count": 1, "attempted": True,
+            "billing_reason": "subscription_cycle", "collection_method": "charge_automatically", "currency": "eur",
+            "status": "open", "total": 1900, "period_start": created - 2_592_000, "period_end": created,
+            "next_payment_attempt": created + 259_200,
+            "parent": {"type": "subscription_details", "quote_details": None,
+                       "subscription_details": {"metadata": {}, "subscription": "sub_BmmFakeE2E"}},
+            "lines": {"object": "list", "has_more": False, "data": [{
+                "id": "il_BmmFakeE2E", "object": "line_item", "amount": 1900, "currency": "eur",
+                "parent": {"type": "subscription_item_details", "subscription_item_details": {
+                    "proration": False, "subscription": "sub_BmmFakeE2E", "subscription_item": "si_BmmFakeE2E"}},
+                "period": {"start": created, "end": created + 2_592_000},
+            }]},
+        }},
+    }, indent=2)
+
+
+@pytest.fixture
+def billing_server_with_slow_mail(tmp_path, slow_mail):
+    """`billing_server` whose email goes to the slow Postmark stand-in."""
+    yield from run_billing_server(tmp_path, {
+        "BMM_MAIL_PROVIDER": "postmark", "POSTMARK_BASE_URL": slow_mail.url,
+        "POSTMARK_SERVER_TOKEN": "postmark-token-e2e-only", "BMM_MAIL_FROM": "billing@example.com"})
+
+
+def test_a_failed_payment_is_answered_at_once_and_emailed_after(billing_server_with_slow_mail, slow_mail):
+    base, database = billing_server_with_slow_mail
+    session = signed_in_session(base, link_for=emailed_link(slow_mail))
+    me = session.get(base + "/v1/auth/me", timeout=10).json()
+    customer = "cus_BmmFakeE2E" + uuid.uuid4().hex[:8]
+    add_customer(database, me["org"]["id"], customer)
+    now = int(time.time())
+    subscribed = subscription_event("evt_BmmFakeE2E" + uuid.uuid4().hex[:8], customer, now - 60)
+    assert post(base, subscribed, stripe_signature(subscribed, WEBHOOK_SECRET)).status_code == 200
+
+    failed = invoice_failed_event("evt_BmmFakeE2E" + uuid.uuid4().hex[:8], customer, now)
+    started = time.monotonic()
+    answer = post(base, failed, stripe_signature(failed, WEBHOOK_SECRET))
+    answered_in = time.monotonic() - started
+
+    # Stripe is answered before the mail provider has accepted anything (it takes 6 s)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["outcome"] == "applied"
+    assert answered_in < 3, answered_in
+    # and the email reaches the provider after, from the serve process's queue
+    deadline = time.monotonic() + 30
+    notices = []
+    while time.monotonic() < deadline and not notices:
+        notices = [e for e in emails(slow_mail) if "Payment failed" in e.get("Subject", "")]
+        time.sleep(0.2)
+    assert len(notices) == 1, emails(slow_mail)
+    assert notices[0]["To"] == session.email and notices[0]["From"] == "billing@example.com"
+    assert "attempt 1" in notices[0]["TextBody"] and base + "/settings/billing" in notices[0]["TextBody"]
+    with sqlite3.connect(database, timeout=10) as db:
+        assert db.execute("SELECT count(*) FROM queued_emails").fetchone()[0] == 0

@@ -4,44 +4,13 @@ import base64
 import json
 import os
 import subprocess
-import threading
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
 from conftest import BINARY, ROOT, free_port, wait_for
-
-
-class Recorder:
-    """A provider stand-in: records each request and answers with a scripted reply."""
-
-    def __init__(self, status, body):
-        self.requests = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", "0"))
-                recorder.requests.append({"path": self.path, "headers": dict(self.headers),
-                                          "body": self.rfile.read(length).decode()})
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
+from providers import Recorder
 
 
 def run_app(tmp_path, env_extra):

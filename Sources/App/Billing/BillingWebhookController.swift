@@ -2,7 +2,7 @@ import Billing
 import Vapor
 
 /// Verifies a delivery, applies it once, and answers fast: Stripe waits for a 2xx and retries anything else, so
-/// the handler reads and writes only the database (no Stripe call) and mails after the commit.
+/// the handler reads and writes only the database (no Stripe call, no mail provider: emails are queued).
 enum BillingWebhookController {
     struct Answer: Encodable {
         let received: Bool
@@ -55,15 +55,19 @@ enum BillingWebhookController {
                 let handler = StripeEventHandler(
                     database: database, now: req.application.clock.now(), prices: stripe.prices,
                     audit: req.auditLog(database: database), logger: req.logger)
-                return try await handler.handle(event)
+                let effect = try await handler.handle(event)
+                // Queued with the effect, sent after the answer: a rolled-back event mails nothing, a committed one
+                // is not lost to a mail provider that is down, and Stripe never waits on the provider.
+                try await MailQueue(database: database, now: req.application.clock.now())
+                    .enqueue(effect.notices.map { $0.message(publicURL: req.accounts.publicURL) })
+                return effect
             }
         } catch {
             req.logger.error("stripe webhook \(event.id) (\(event.type)) failed and was rolled back: \(LoggedError.description(error))")
             throw APIError(.internalServerError, "webhook_failed", "The event could not be applied; Stripe will send it again.")
         }
-        if case .applied(let effect) = outcome {
-            await PaymentFailedMailer(mailer: req.accounts.mailer, publicURL: req.accounts.publicURL, logger: req.logger)
-                .send(effect.notices)
+        if case .applied(let effect) = outcome, !effect.notices.isEmpty {
+            req.application.mailQueueSignal.signal()
         }
         return try req.json(Answer(received: true, outcome: outcome.name))
     }

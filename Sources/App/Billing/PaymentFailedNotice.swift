@@ -1,6 +1,5 @@
 import Foundation
 import Messaging
-import Vapor
 
 /// The email a workspace's owner gets when a payment fails: what failed and where to fix it. It names no card,
 /// bank account or amount detail beyond the plan: the billing page and Stripe's portal show those to the owner.
@@ -52,23 +51,5 @@ struct PaymentFailedNotice: Sendable, Equatable {
                 """
         }
         return EmailMessage(to: to, subject: "Payment failed for \"\(workspace)\" on BuildMyMCPServer", text: text + "\n")
-    }
-}
-
-/// Sends the notices after the event committed. A delivery failure is logged, not retried through Stripe: the
-/// event's effect is already stored, and Stripe emails the customer about failed payments as well.
-struct PaymentFailedMailer: Sendable {
-    let mailer: any Mailer
-    let publicURL: String
-    let logger: Logger
-
-    func send(_ notices: [PaymentFailedNotice]) async {
-        for notice in notices {
-            do {
-                try await mailer.send(notice.message(publicURL: publicURL))
-            } catch {
-                logger.warning("the payment-failed email could not be sent: \(error)")
-            }
-        }
     }
 }

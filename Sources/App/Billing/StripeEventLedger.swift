@@ -47,8 +47,8 @@ struct StripeEventLedger: Sendable {
     }
 }
 
-/// What an applied event changed, and the emails to send once it is committed (never from inside the
-/// transaction: a rollback cannot unsend one).
+/// What an applied event changed, and the emails it owes; the webhook queues them in the event's transaction
+/// (`MailQueue`), so they are sent only if it commits.
 struct StripeEventEffect: Sendable {
     var changed = false
     var notices: [PaymentFailedNotice] = []

@@ -109,6 +109,8 @@ public struct AppConfig: Sendable {
     public var prunesCallLog = false
     /// Whether this process reads the change feed into its server context cache (`serve` only, `startServerContextFeed`).
     public var readsContextChanges = false
+    /// Whether this process sends queued email (`serve` only, `startMailQueue`).
+    public var sendsQueuedMail = false
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (`BMM_TRUSTED_PROXIES`, CIDRs).
     public var trustedProxies: [CIDR] = []
     /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).

@@ -116,6 +116,8 @@ public struct CommandLineOptions: Sendable, Equatable {
         config.prunesCallLog = serves
         // Only the process answering MCP calls uses the server contexts it would renew.
         config.readsContextChanges = serves
+        // Several instances may send at once (each claims its email); one-off commands never do.
+        config.sendsQueuedMail = serves
         // Only `serve` watches files: an export must never carry the reload script.
         config.reloadsFiles = config.reloadsFiles && serves
         if command == "export" {

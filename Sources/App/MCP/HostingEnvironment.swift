@@ -11,7 +11,7 @@ struct HostingEnvironment: Sendable {
     let extraAllowedCIDRs: [CIDR]
     var limits: SandboxLimits = .standard
     /// Wakes the build runner when a build is queued, so it does not wait for its next poll.
-    let buildSignal: BuildSignal
+    let buildSignal: WakeSignal
     let calls: CallRecorder
     let contexts: ServerContextCache
     /// Open list-changed streams and the watch on their servers' live versions.
@@ -65,7 +65,7 @@ extension Application {
             sandbox: pool,
             egress: EgressClient(eventLoopGroup: eventLoopGroup),
             extraAllowedCIDRs: ranges,
-            buildSignal: BuildSignal(),
+            buildSignal: WakeSignal(),
             calls: CallRecorder(),
             contexts: ServerContextCache(),
             toolLists: ToolListWatch { [self] servers in try await HostedServer.liveVersions(of: servers, on: db) },

@@ -37,5 +37,6 @@ enum Migrations {
         CreateTemplateForkers(),
         AddInvoiceCreatedTimes(),
         CreateEmailChanges(),
+        CreateQueuedEmails(),
     ]
 }

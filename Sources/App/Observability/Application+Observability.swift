@@ -57,6 +57,12 @@ extension Application {
             guard let queued = try? await Build.query(on: app.db).filter(\.$status == .queued).count() else { return [] }
             return [(labels: [], value: Double(queued))]
         }
+        metrics.sample(MetricCatalog.emailsQueued) { app in
+            guard let all = try? await QueuedEmail.query(on: app.db).count(),
+                  let givenUp = try? await QueuedEmail.query(on: app.db).filter(\.$givenUpAt != nil).count() else { return [] }
+            return [(labels: [("state", "waiting")], value: Double(all - givenUp)),
+                    (labels: [("state", "given_up")], value: Double(givenUp))]
+        }
         metrics.sample(MetricCatalog.databaseConnectionWait) { app in
             let started = ContinuousClock.now
             let waited = try? await app.db.withConnection { connection in

@@ -11,6 +11,7 @@ enum MetricCatalog {
     static let sandboxQueueWait = "bmm_sandbox_queue_wait_seconds"
     static let buildDuration = "bmm_build_duration_seconds"
     static let buildsQueued = "bmm_builds_queued"
+    static let emailsQueued = "bmm_emails_queued"
     static let drafts = "bmm_drafts_total"
     static let draftDuration = "bmm_draft_duration_seconds"
     static let databaseConnectionWait = "bmm_database_connection_wait_seconds"
@@ -26,6 +27,7 @@ enum MetricCatalog {
         sandboxQueueWait: "Time each tool call waited for a sandbox worker on this instance (in the queue, or while one started) before it ran or was refused as overloaded.",
         buildDuration: "Duration of builds from claim to finish, by outcome (succeeded, failed, error).",
         buildsQueued: "Builds waiting in the queue (all instances, from the database), sampled at scrape time.",
+        emailsQueued: "Notice emails in the mail queue (all instances, from the database), by state (waiting: to be sent or retried; given_up: not retried, kept a week), sampled at scrape time.",
         drafts: "Drafts finished, by provider (anthropic, openai_compatible, offline, other) and outcome (ok, cached, or an error code).",
         draftDuration: "Duration of drafting calls to a provider, by provider and outcome.",
         databaseConnectionWait: "Time this scrape waited to lease a connection from this instance's database pool; a rising value means requests queue for connections. Sampled once per scrape, not per request: the connection pool offers no hook to time every lease.",

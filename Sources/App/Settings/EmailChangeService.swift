@@ -15,6 +15,7 @@ struct EmailChangeService: Sendable {
     let rateLimits: RateLimitPolicy
     let random: AppRandom
     let mailer: any Mailer
+    let queuedMail: WakeSignal
     let publicURL: String
 
     /// Sends the confirmation link. The page answers the same whether or not another account has the address
@@ -86,6 +87,7 @@ struct EmailChangeService: Sendable {
         let change = try await open(token: token, as: current)
         let user = current.user
         let old = user.email
+        let new = try EmailAddress.parse(change.email)
         do {
             try await database.writeTransaction { db in
                 guard try await db.markOnce(EmailChange.self, "confirmed_at", id: change.id!, now: now) else {
@@ -99,31 +101,32 @@ struct EmailChangeService: Sendable {
                 // A sign-in link still on its way to the old address would now open a new, empty account.
                 if let old {
                     try await LoginChallenge.query(on: db).filter(\.$target == old).filter(\.$consumedAt == nil).delete()
+                    try await MailQueue(database: db, now: now).enqueue([Self.changedNotice(to: old, new: new)])
                 }
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another account took the address between the check and the write.
             throw Self.taken
         }
-        let new = try EmailAddress.parse(change.email)
+        queuedMail.signal()
         try await audit.record("account.email_changed", organization: current.organization.id, actor: user.id,
                                resourceType: "user", resourceID: user.id?.uuidString,
                                metadata: ["from": old.flatMap { try? EmailAddress.parse($0).masked } ?? "none", "to": new.masked])
-        guard let old else { return }
-        do {
-            try await mailer.send(EmailMessage(
-                to: old,
-                subject: "Your BuildMyMCPServer sign-in email was changed",
-                text: """
-                The account that signed in with this address now signs in with \(new.masked).
-                Sign-in links are no longer sent here.
+    }
 
-                If you did not make this change, sign in with the new address if you can and change it back under
-                Settings, or contact the instance's operator.
-                """))
-        } catch {
-            // The change is made; the notice is a courtesy the audit log also records.
-        }
+    /// Tells the old address, queued with the change (`MailQueue`): the change stands if the provider is down,
+    /// and the notice follows when it is back.
+    private static func changedNotice(to old: String, new: EmailAddress) -> EmailMessage {
+        EmailMessage(
+            to: old,
+            subject: "Your BuildMyMCPServer sign-in email was changed",
+            text: """
+            The account that signed in with this address now signs in with \(new.masked).
+            Sign-in links are no longer sent here.
+
+            If you did not make this change, sign in with the new address if you can and change it back under
+            Settings, or contact the instance's operator.
+            """)
     }
 
     static let taken = APIError(.conflict, "email_taken", "Another account signs in with this address now, so it cannot be yours as well.")
@@ -132,6 +135,7 @@ struct EmailChangeService: Sendable {
 extension Request {
     func emailChanges() -> EmailChangeService {
         EmailChangeService(database: db, now: application.clock.now(), audit: auditLog(), rateLimits: application.config.rateLimits,
-                           random: application.random, mailer: accounts.mailer, publicURL: accounts.publicURL)
+                           random: application.random, mailer: accounts.mailer, queuedMail: application.mailQueueSignal,
+                           publicURL: accounts.publicURL)
     }
 }

@@ -99,7 +99,7 @@ enum SettingsController {
         let form = try req.content.decode(InviteForm.self)
         do {
             let email: EmailAddress
-            do { email = try EmailAddress.parse(form.email ?? "") } catch let error as EmailAddressError { throw APIError(error) }
+            do { email = try EmailAddress.parse(form.email ?? "") } catch { throw APIError(error) }
             try await organizations(req).invite(current, email: email, role: form.role == "owner" ? .owner : .member,
                                                 publicURL: req.accounts.publicURL, mailer: req.accounts.mailer)
         } catch let error as APIError {

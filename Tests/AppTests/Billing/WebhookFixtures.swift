@@ -18,13 +18,16 @@ enum WebhookFixtures {
     static let teamYearly = "price_1BmmFakeTeamYearly"
     static let apiVersion = "2026-10-28.endive"
 
-    static func config(_ database: TestDatabase, webhookSecret: String? = WebhookFixtures.webhookSecret) throws -> AppConfig {
+    static func config(
+        _ database: TestDatabase, webhookSecret: String? = WebhookFixtures.webhookSecret, environment extra: [String: String] = [:]
+    ) throws -> AppConfig {
         var environment = [
             "STRIPE_SECRET_KEY": secretKey,
             "STRIPE_PRICE_PRO_MONTHLY": proMonthly, "STRIPE_PRICE_PRO_YEARLY": proYearly,
             "STRIPE_PRICE_TEAM_MONTHLY": teamMonthly, "STRIPE_PRICE_TEAM_YEARLY": teamYearly,
         ]
         environment["STRIPE_WEBHOOK_SECRET"] = webhookSecret
+        environment.merge(extra) { _, new in new }
         return try testConfig(database: database, environment: environment)
     }
 
@@ -55,7 +58,8 @@ enum WebhookFixtures {
     }
 
     static func emails(_ app: Application, to workspace: Workspace) async throws -> [OutboxMessage] {
-        try await OutboxMessage.query(on: app.db).filter(\.$recipient == workspace.ownerEmail).sort(\.$createdAt).all()
+        try await sendQueuedMail(app)
+        return try await OutboxMessage.query(on: app.db).filter(\.$recipient == workspace.ownerEmail).sort(\.$createdAt).all()
     }
 
     static func now(_ app: Application) -> Int { Int(app.clock.now().timeIntervalSince1970) }

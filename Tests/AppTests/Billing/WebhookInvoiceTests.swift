@@ -37,6 +37,42 @@ struct WebhookInvoiceTests {
         }
     }
 
+    @Test("the payment-failed email is queued with the event: the webhook answers without the mail provider, which gets it after", arguments: TestDatabase.all)
+    func mailQueued(database: TestDatabase) async throws {
+        try await withPostmarkStandIn(answering: [.serviceUnavailable, .ok]) { provider in
+        try await withConfiguredApp(try F.config(database, environment: provider.environment)) { app in
+            // given
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+            _ = try await F.deliver(app, F.subscription(created: F.now(app) - 60, customer: workspace.customerID, subscription: "sub_BmmFakeA"))
+
+            // when
+            let failed = try await F.deliver(app, F.invoice("invoice.payment_failed", created: F.now(app), customer: workspace.customerID,
+                                                            subscription: "sub_BmmFakeA", attemptCount: 1))
+
+            // then: answered and applied, the provider not called, the email waiting
+            #expect(failed.status == .ok)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 1)
+            #expect(provider.received.isEmpty)
+            let queued = try await QueuedEmail.query(on: app.db).all()
+            #expect(queued.map(\.recipient) == [workspace.ownerEmail])
+            #expect(queued.first?.subject.contains("Payment failed") == true)
+
+            // when: the provider is down at the first attempt and up at the next
+            #expect(try await sendQueuedMail(app) == 0)
+            let clock = TestClock()
+            clock.advance(MailRetry.delays[0] + 1)
+            app.clock = clock.clock
+            #expect(try await sendQueuedMail(app) == 1)
+
+            // then
+            #expect(provider.received.count == 2)
+            #expect(provider.received.last?["To"] == workspace.ownerEmail)
+            #expect(provider.received.last?["TextBody"]?.contains("attempt 1") == true)
+            #expect(try await QueuedEmail.query(on: app.db).count() == 0)
+        }
+        }
+    }
+
     @Test("failed attempts 1 and 2 email the owner; the 3rd suspends; a paid invoice restores", arguments: TestDatabase.all)
     func suspension(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in

@@ -255,7 +255,7 @@ struct ConfigurationTests {
         #expect(defaults.buildLeaseTimeout == .seconds(30) && defaults.shutdownGrace == .seconds(20))
         let set = try testConfig(environment: ["BMM_BUILD_LEASE_SECONDS": "10", "BMM_SHUTDOWN_GRACE_SECONDS": "0"])
         #expect(set.buildLeaseTimeout == .seconds(10) && set.shutdownGrace == .zero)
-        #expect(defaults.callLogDays == 30 && !defaults.prunesCallLog && !defaults.readsContextChanges)
+        #expect(defaults.callLogDays == 30 && !defaults.prunesCallLog && !defaults.readsContextChanges && !defaults.sendsQueuedMail)
         #expect(try testConfig(environment: ["BMM_CALL_LOG_DAYS": "7"]).callLogDays == 7)
         for (command, locks, opens) in [("serve", true, true), ("worker", true, true), ("backup", false, true), ("restore", false, false)] {
             var arguments = ["bmm", command]
@@ -266,6 +266,7 @@ struct ConfigurationTests {
             #expect(config.autoMigrate == (command == "serve" || command == "worker"), "\(command)")
             #expect(config.prunesCallLog == (command == "serve"), "\(command)")
             #expect(config.readsContextChanges == (command == "serve"), "\(command)")
+            #expect(config.sendsQueuedMail == (command == "serve"), "\(command)")
         }
     }
 

@@ -61,6 +61,8 @@ struct EmailChangeTests {
             #expect(confirmed.status == .seeOther)
             #expect(confirmed.headers.first(name: .location) == "/settings?saved=email-changed")
             #expect(try await User.find(user.id, on: app.db)?.email == new)
+            // the old address's notice was queued with the change
+            #expect(try await QueuedEmail.query(on: app.db).filter(\.$recipient == old).count() == 1)
             let notice = try #require(try await latestOutboxBody(app, to: old))
             #expect(notice.contains("now signs in with") && !notice.contains(new))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "account.email_changed").count() == 1)

@@ -107,11 +107,20 @@ final class BrowserSession: @unchecked Sendable {
 
 /// Messages the development outbox kept, newest first.
 func outboxMessages(_ app: Application) async throws -> [OutboxMessage] {
-    try await OutboxMessage.query(on: app.db).sort(\.$createdAt, .descending).all()
+    try await sendQueuedMail(app)
+    return try await OutboxMessage.query(on: app.db).sort(\.$createdAt, .descending).all()
 }
 
 func latestOutboxBody(_ app: Application, to recipient: String) async throws -> String? {
-    try await OutboxMessage.query(on: app.db).filter(\.$recipient == recipient).sort(\.$createdAt, .descending).first()?.body
+    try await sendQueuedMail(app)
+    return try await OutboxMessage.query(on: app.db).filter(\.$recipient == recipient).sort(\.$createdAt, .descending).first()?.body
+}
+
+/// Sends the mail queue's due emails with the app's own mailer, as `bmm serve`'s sender does after a
+/// request queued them (tests run no background sender).
+@discardableResult
+func sendQueuedMail(_ app: Application) async throws -> Int {
+    try await MailQueueSender(database: app.db, mailer: app.accounts.mailer, clock: app.clock, logger: app.logger).sendDue()
 }
 
 /// A clock tests can move forward.

@@ -1,10 +1,11 @@
 import NIOConcurrencyHelpers
 
-/// A latch the build runner waits on: `signal()` ends the current wait early, or the next
-/// one if nobody is waiting. Not an AsyncStream: a stream ends for good when a waiting
+/// A latch a background loop waits on between polls (the build runner, the mail queue's
+/// sender): `signal()` ends the current wait early, or the next one if nobody is waiting.
+/// Not an AsyncStream: a stream ends for good when a waiting
 /// task is cancelled, and a timed-out wait cancels its waiter, after which every wait
 /// returned at once and the runner polled the database in a tight loop.
-final class BuildSignal: Sendable {
+final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
