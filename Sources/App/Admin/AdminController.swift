@@ -53,7 +53,7 @@ enum AdminController {
                                             hosting: req.application.hosting)
                 .set(form.plan, organization: req.parameter(.organization, as: UUID.self), by: admin)
         } catch let error as APIError where error.code == "unknown_plan" {
-            return try await render(req, error: error.reason, status: error.status)
+            return try await render(req, error: error.reason, status: error.status).carrying(error)
         }
         return req.redirect(to: SiteRoute.admin.path, redirectType: .normal)
     }

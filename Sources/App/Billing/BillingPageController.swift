@@ -123,7 +123,7 @@ enum BillingPageController {
 
     private static func orRender(_ req: Request, _ current: CurrentUser, _ action: () async throws -> Response) async throws -> Response {
         do { return try await action() } catch let error as APIError {
-            return try await render(req, current, error: error.reason, status: error.status)
+            return try await render(req, current, error: error.reason, status: error.status).carrying(error)
         }
     }
 

@@ -104,7 +104,7 @@ struct BuildQueue: Sendable {
             guard let server = try await HostedServer.find(build.$server.id, on: database) else { return }
             if let version {
                 server.activeVersionID = version.id
-                server.name = (try? SpecJSON.decode(version.specJSON).name) ?? server.name
+                if let spec = try? SpecJSON.decode(version.specJSON) { server.describe(as: spec) }
                 try await TemplateTakedown.detachIfRebuilt(server, spec: try SpecJSON.decode(version.specJSON), on: database)
             }
             server.status = server.activeVersionID == nil ? .failed : .active

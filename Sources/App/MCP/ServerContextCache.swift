@@ -132,8 +132,13 @@ final class ServerContextCache: Sendable {
             forget(id)
             return nil
         }
+        let spec = try SpecJSON.decode(version.specJSON)
+        // Only what the live version declares reaches its code: a secret stored for another version (kept so a
+        // rollback finds it) is not this version's to read.
+        let declared = Set(spec.requiredSecrets.map(\.key))
         let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: server.$organization.id)
-        let entry = Entry(server: server, versionID: versionID, versionNumber: version.number, spec: try SpecJSON.decode(version.specJSON), secrets: secrets,
+            .filter { declared.contains($0.key) }
+        let entry = Entry(server: server, versionID: versionID, versionNumber: version.number, spec: spec, secrets: secrets,
                           plan: app.config.plans.plan(stored: stamp.planID, override: stamp.planOverride), stamp: stamp, checkedAt: asked,
                           lastUsed: .now)
         store(entry, unlessDroppedSince: drops)

@@ -48,7 +48,7 @@ enum ForkWizardController {
         } catch let error as APIError where !["fork_ref_expired", "fork_ref_mismatch", "fork_ref_invalid"].contains(error.code) {
             if error.code == "slug_taken" { errors["slug"] = error.reason }
             return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: errors,
-                                    error: error.reason, status: error.status)
+                                    error: error.reason, status: error.status).carrying(error)
         }
     }
 

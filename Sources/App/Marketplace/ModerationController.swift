@@ -27,7 +27,7 @@ enum ModerationController {
                                             contexts: req.application.hosting.contexts, admin: admin.user)
                 .apply(action, to: slug, reason: reason)
         } catch let error as APIError where error.status != .notFound {
-            return try await render(req, error: error.reason, status: error.status)
+            return try await render(req, error: error.reason, status: error.status).carrying(error)
         }
         return req.redirect(to: SiteRoute.adminTemplates.path, redirectType: .normal)
     }

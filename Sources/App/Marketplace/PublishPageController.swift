@@ -31,7 +31,7 @@ enum PublishPageController {
                 return req.redirect(to: SiteRoute.server(.value(server.id!), .publish).path(QueryString([("notice", "version")])),
                                     redirectType: .normal)
             } catch let error as APIError {
-                return try await render(req, current, server, error: error, status: error.status)
+                return try await render(req, current, server, error: error, status: error.status).carrying(error)
             } catch let blocked as PublishBlocked {
                 return try await render(req, current, server, error: APIError(.unprocessableEntity, "publish_blocked", blocked.message),
                                         findings: blocked.findings, status: .unprocessableEntity)
@@ -47,7 +47,7 @@ enum PublishPageController {
         do {
             version = try await publisher.activeVersion(of: server)
         } catch let error as APIError {
-            return try await render(req, current, server, error: error, status: error.status)
+            return try await render(req, current, server, error: error, status: error.status).carrying(error)
         }
         let spec = try SpecJSON.decode(version.specJSON)
         let draft = PublishFormView.draft(from: fields, spec: spec)
@@ -55,7 +55,7 @@ enum PublishPageController {
             let template = try await publisher.publish(server, listing: draft)
             return req.redirect(to: SiteRoute.template(.value(template.slug)).path, redirectType: .normal)
         } catch let error as APIError {
-            return try await render(req, current, server, wizard: wizard, draft: draft, error: error, status: error.status)
+            return try await render(req, current, server, wizard: wizard, draft: draft, error: error, status: error.status).carrying(error)
         } catch let blocked as PublishBlocked {
             return try await render(req, current, server, wizard: wizard, draft: draft,
                                     error: APIError(.unprocessableEntity, "publish_blocked", blocked.message), findings: blocked.findings,

@@ -24,7 +24,7 @@ enum ReportPageController {
         do {
             _ = try await req.templateReports(current).file(slug, reason: form.reason, text: form.text)
         } catch let error as APIError where [.unprocessableEntity, .tooManyRequests, .conflict].contains(error.status) {
-            return try await render(req, current, slug: slug, form: form, error: error.reason, status: error.status)
+            return try await render(req, current, slug: slug, form: form, error: error.reason, status: error.status).carrying(error)
         }
         return req.redirect(to: SiteRoute.template(.value(slug), .report).path(QueryString([("sent", "1")])), redirectType: .normal)
     }

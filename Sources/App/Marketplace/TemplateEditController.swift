@@ -26,7 +26,7 @@ enum TemplateEditController {
         do {
             try await publisher.update(template, listing: draft)
         } catch let error as APIError {
-            return try await render(req, current, template, draft: draft, error: error, status: error.status)
+            return try await render(req, current, template, draft: draft, error: error, status: error.status).carrying(error)
         } catch let blocked as PublishBlocked {
             return try await render(req, current, template, draft: draft,
                                     error: APIError(.unprocessableEntity, "publish_blocked", blocked.message), findings: blocked.findings,
@@ -44,7 +44,7 @@ enum TemplateEditController {
         do {
             try await publisher.setShared(template, shared)
         } catch let error as APIError {
-            return try await render(req, current, template, draft: nil, error: error, status: error.status)
+            return try await render(req, current, template, draft: nil, error: error, status: error.status).carrying(error)
         }
         return req.redirect(to: SiteRoute.template(.value(template.slug), .edit).path(QueryString([("notice", shared ? "public" : "hidden")])),
                             redirectType: .normal)

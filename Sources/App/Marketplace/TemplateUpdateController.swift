@@ -24,7 +24,7 @@ enum TemplateUpdateController {
         } catch let required as TemplateUpdateService.SecretsRequired {
             return try await render(req, current, server, error: required.message, missing: required.keys, status: .unprocessableEntity)
         } catch let error as APIError where error.code != TemplateUpdateService.notAFork.code {
-            return try await render(req, current, server, error: error.reason, missing: [], status: error.status)
+            return try await render(req, current, server, error: error.reason, missing: [], status: error.status).carrying(error)
         }
     }
 

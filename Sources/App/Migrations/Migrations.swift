@@ -38,5 +38,6 @@ enum Migrations {
         AddInvoiceCreatedTimes(),
         CreateEmailChanges(),
         CreateQueuedEmails(),
+        AddDraftServer(),
     ]
 }

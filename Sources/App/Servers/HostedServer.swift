@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Foundation
 
@@ -28,4 +29,11 @@ final class HostedServer: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
+
+    /// Shows the live version's name and description, which the server list, its page and the API read from
+    /// here: set whenever a version goes live, by a build or a rollback.
+    func describe(as spec: ServerSpec) {
+        name = spec.name
+        description = spec.description
+    }
 }

@@ -21,14 +21,14 @@ enum IterationController {
             let draft = try await req.drafts(current).revise(base, of: server, change: change)
             return req.redirect(to: SiteRoute.server(.value(server.id!), .iteration(.value(draft.id!))).path, redirectType: .normal)
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, tab: .versions, error: error.reason, posted: ["change": change], status: error.status)
+            return try await req.renderServerPage(current, server, tab: .versions, error: error.reason, posted: ["change": change], status: error.status).carrying(error)
         }
     }
 
     static func review(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        let draft = try await req.drafts(current).find(try draftID(req))
+        let draft = try await req.drafts(current).revision(try draftID(req), of: server)
         let revised = try SpecJSON.decode(draft.specJSON)
         let base = try await req.servers(current).liveSpec(server)
         return try await renderDiff(req, current, server, title: "Review the change", lede: "“\(draft.prompt)”, drafted by \(draft.drafter).",
@@ -39,7 +39,7 @@ enum IterationController {
     static func build(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        let draft = try await req.drafts(current).find(try draftID(req))
+        let draft = try await req.drafts(current).revision(try draftID(req), of: server)
         // Built from the review page: Overview follows the build's log; a refusal goes back to Iterate.
         return try await rebuild(req, current, server, spec: try SpecJSON.decode(draft.specJSON), done: .overview, failed: .versions)
     }
@@ -64,10 +64,11 @@ enum IterationController {
     private static func rebuild(_ req: Request, _ current: CurrentUser, _ server: HostedServer, spec: ServerSpec,
                                 done: ServerTab, notice: String? = nil, failed: ServerTab, posted: [String: String] = [:]) async throws -> Response {
         do {
+            try await req.servers(current).requireChange(server, spec: spec)
             try await req.servers(current).rebuild(server, spec: spec)
             return ServerPageController.back(req, server, to: done, notice: notice)
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, tab: failed, error: error.reason, posted: posted, status: error.status)
+            return try await req.renderServerPage(current, server, tab: failed, error: error.reason, posted: posted, status: error.status).carrying(error)
         }
     }
 

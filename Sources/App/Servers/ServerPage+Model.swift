@@ -96,6 +96,9 @@ struct ServerPageView: Encodable {
     let calls: [CallRow]
     let secrets: [SecretRow]
     let secretAction: String
+    /// Secrets stored for this server that neither the live version nor the build asked for declares (kept from
+    /// an earlier version): never given to the code, and deletable.
+    let unusedSecrets: [String]
     let versions: [VersionRow]
     let deleteAction: String
     let iterateAction: String

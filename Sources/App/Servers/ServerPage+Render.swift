@@ -54,6 +54,7 @@ extension Request {
             },
             secrets: spec.requiredSecrets.map { .init(key: $0.key, description: $0.description, isSet: setKeys.contains($0.key)) },
             secretAction: SiteRoute.server(serverID, .secrets).path,
+            unusedSecrets: setKeys.subtracting((spec.requiredSecrets + ((try? SpecJSON.decode(server.specJSON))?.requiredSecrets ?? [])).map(\.key)).sorted(),
             versions: versions.map {
                 .init(number: $0.number, diffHref: SiteRoute.server(serverID, .version(.value($0.number))).path, created: time.string(from: $0.createdAt), isActive: $0.id == server.activeVersionID,
                       rollbackAction: $0.id == server.activeVersionID ? nil : SiteRoute.server(serverID, .activateVersion(.value($0.number))).path)

@@ -20,6 +20,7 @@ enum ServerPageController {
     static func noticeText(_ key: String) -> String? {
         [
             "secret": "Secret saved. It is used from the next call on.",
+            "secret-deleted": "Secret deleted.",
             "rollback": "Version activated.",
             "settings": "Settings saved. A new version is building; Overview shows its log.",
         ][key]
@@ -98,19 +99,26 @@ enum ServerPageController {
 
     struct SecretForm: Content {
         let key: String
-        let value: String
+        let value: String?
+        /// `delete` removes a secret no version in use declares.
+        let action: String?
     }
 
     static func replaceSecret(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let form = try req.content.decode(SecretForm.self)
+        let deletes = form.action == "delete"
         do {
-            try await req.servers(current).replaceSecret(form.key, value: form.value, of: server)
+            if deletes {
+                try await req.servers(current).deleteSecret(form.key, of: server)
+            } else {
+                try await req.servers(current).replaceSecret(form.key, value: form.value ?? "", of: server)
+            }
         } catch let error as APIError {
-            return try await req.renderServerPage(current, server, tab: .secrets, error: error.reason, status: error.status)
+            return try await req.renderServerPage(current, server, tab: .secrets, error: error.reason, status: error.status).carrying(error)
         }
-        return back(req, server, to: .secrets, notice: "secret")
+        return back(req, server, to: .secrets, notice: deletes ? "secret-deleted" : "secret")
     }
 
     /// Creates an `mcp`-scoped token for the install snippets and shows them with it.
@@ -129,7 +137,11 @@ enum ServerPageController {
         guard let number = req.parameter(.version, as: Int.self) else {
             throw APIError(.notFound, "version_not_found", "There is no such version.")
         }
-        try await req.servers(current).activate(version: number, of: server)
+        do {
+            try await req.servers(current).activate(version: number, of: server)
+        } catch let error as APIError where error.status != .notFound {
+            return try await req.renderServerPage(current, server, tab: .versions, error: error.reason, status: error.status).carrying(error)
+        }
         return back(req, server, to: .versions, notice: "rollback")
     }
 

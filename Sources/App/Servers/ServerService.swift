@@ -115,8 +115,7 @@ struct ServerService: Sendable {
 
     /// Replaces one secret's value; the next call runs with it.
     func replaceSecret(_ key: String, value: String, of server: HostedServer) async throws {
-        let spec = try SpecJSON.decode(server.specJSON)
-        guard spec.requiredSecrets.contains(where: { $0.key == key }) else {
+        guard try await declaredSecrets(of: server).contains(key) else {
             throw APIError(.unprocessableEntity, "unknown_secret", "\(key) is not one of this server's secrets.")
         }
         // An empty field would remove the stored value: a Replace pressed by accident must not.
@@ -130,13 +129,44 @@ struct ServerService: Sendable {
                                resourceType: "server", resourceID: server.id?.uuidString, metadata: ["key": key])
     }
 
+    /// Deletes a stored secret that neither the live version nor the build in progress declares (one kept from
+    /// an earlier version, such as a token that is no longer used); a declared one is replaced, never deleted,
+    /// so a server cannot lose a credential it runs with by a stray click.
+    func deleteSecret(_ key: String, of server: HostedServer) async throws {
+        guard try await !declaredSecrets(of: server).contains(key) else {
+            throw APIError(.unprocessableEntity, "secret_in_use", "\(key) is used by this server; replace it instead.")
+        }
+        let store = ServerSecrets(database: database, box: secretBox)
+        guard try await store.keys(server: server.id!).contains(key) else {
+            throw APIError(.notFound, "secret_not_found", "No secret named \(key) is stored for this server.")
+        }
+        try await store.replace(key, value: "", server: server.id!, organization: server.$organization.id, now: clock.now())
+        hosting.contexts.invalidate(server.id!)
+        try await audit.record("server.secret_deleted", organization: server.$organization.id, actor: current.user.id,
+                               resourceType: "server", resourceID: server.id?.uuidString, metadata: ["key": key])
+    }
+
+    /// The secrets the live version declares, and those of the spec last asked for (a build in progress, or one
+    /// that failed), which the Secrets tab also offers.
+    func declaredSecrets(of server: HostedServer) async throws -> Set<String> {
+        let pending = try SpecJSON.decode(server.specJSON)
+        return Set((try await liveSpec(server).requiredSecrets + pending.requiredSecrets).map(\.key))
+    }
+
     /// Makes an earlier (or later) version the live one: a rollback.
     func activate(version number: Int, of server: HostedServer) async throws {
         guard let version = try await ServerVersion.query(on: database).filter(\.$server.$id == server.id!)
             .filter(\.$number == number).first()
         else { throw APIError(.notFound, "version_not_found", "There is no such version.") }
-        try await TemplateTakedown.checkActivation(server, spec: try SpecJSON.decode(version.specJSON), on: database)
+        // The build would make its own version live when it ends, silently undoing this rollback.
+        if try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).count() > 0 {
+            throw APIError(.conflict, "build_in_progress",
+                           "A build of this server is still running. Roll back after it ends; its log is on Overview.")
+        }
+        let spec = try SpecJSON.decode(version.specJSON)
+        try await TemplateTakedown.checkActivation(server, spec: spec, on: database)
         server.activeVersionID = version.id
+        server.describe(as: spec)
         server.status = .active
         server.updatedAt = clock.now()
         try await server.save(on: database)
@@ -151,6 +181,14 @@ struct ServerService: Sendable {
             return try SpecJSON.decode(version.specJSON)
         }
         return try SpecJSON.decode(server.specJSON)
+    }
+
+    /// 422 `no_change` when `spec` is what already serves: a build of it would only spend one of the day's
+    /// builds on a copy (an Iterate change the drafter could not make, Settings saved as they were).
+    func requireChange(_ server: HostedServer, spec: ServerSpec) async throws {
+        guard let id = server.activeVersionID, let live = try await ServerVersion.find(id, on: database),
+              try SpecJSON.decode(live.specJSON) == spec else { return }
+        throw APIError(.unprocessableEntity, "no_change", "Nothing changed: version \(live.number) already serves exactly this.")
     }
 
     /// Checks `spec` against the stored secrets and queues a build of it: the next version.

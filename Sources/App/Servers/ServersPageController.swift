@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Foundation
 import Vapor
@@ -10,7 +11,11 @@ enum ServersPageController {
         let formatter = DateFormatter.utc("d MMM yyyy")
         let counts = try await ServerListPageQuery(database: req.db, hosting: req.application.hosting)
             .callsPerDay(servers.compactMap(\.id), now: req.application.clock.now())
-        let notice = (try? req.query.get(String.self, at: "deleted")).map { "Deleted “\($0)”. Its endpoint no longer answers." }
+        // Only a slug, and not one of a server still here: the address cannot make the page say something else.
+        let deleted = (try? req.query.get(String.self, at: "deleted")).flatMap { slug in
+            SpecValidator.isValidSlug(slug) && !servers.contains { $0.slug == slug } ? slug : nil
+        }
+        let notice = deleted.map { "Deleted “\($0)”. Its endpoint no longer answers." }
         let view = ServerListView(
             servers: servers.map {
                 .init(href: SiteRoute.server(.value($0.id!)).path, name: $0.name, slug: $0.slug, description: $0.description, status: $0.status.label,

@@ -79,7 +79,7 @@ enum SettingsController {
         do {
             try await req.account().delete(current, confirm: form.confirm ?? "")
         } catch let error as APIError {
-            return try await render(req, current, error: error.reason, status: error.status)
+            return try await render(req, current, error: error.reason, status: error.status).carrying(error)
         }
         let response = req.redirect(to: SiteRoute.home.path, redirectType: .normal)
         req.accounts.cookies.clearSignIn(on: response)
@@ -105,7 +105,7 @@ enum SettingsController {
         } catch let error as APIError {
             // Shown at the field with what was typed, not in a banner a screen away.
             let attempt = WorkspaceSection.InviteAttempt(email: String((form.email ?? "").prefix(254)), asOwner: form.role == "owner", error: error.reason)
-            return try await render(req, current, invite: attempt, status: error.status)
+            return try await render(req, current, invite: attempt, status: error.status).carrying(error)
         }
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "invited")])), redirectType: .normal)
     }
@@ -175,7 +175,7 @@ enum SettingsController {
         do {
             try await change()
         } catch let error as APIError {
-            return try await render(req, current, error: error.reason, status: error.status)
+            return try await render(req, current, error: error.reason, status: error.status).carrying(error)
         }
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", notice)])), redirectType: .normal)
     }

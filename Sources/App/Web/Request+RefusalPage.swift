@@ -6,6 +6,6 @@ extension Request {
     func refusalPage(_ error: APIError, heading: String, title: String) async throws -> Response {
         let view = ErrorView(status: Int(error.status.code), heading: heading, message: error.reason, requestID: nil)
         let meta = site.unlistedMeta(title: title, description: error.reason)
-        return try await renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: error.status).noStore()
+        return try await renderHTML("error", Page(layout: site.layout(meta, current: nil), page: view), status: error.status).noStore().carrying(error)
     }
 }

@@ -19,6 +19,8 @@ final class Draft: Model, @unchecked Sendable {
     @Field(key: "drafter") var drafter: String
     @Field(key: "spec_json") var specJSON: String
     @OptionalField(key: "edited_spec_json") var editedSpecJSON: String?
+    /// The server an iteration draft revises; nil for a new server's draft.
+    @OptionalField(key: "server_id") var serverID: UUID?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
 

@@ -23,8 +23,8 @@ struct DraftService: Sendable {
         let input: PreviewInput
         let choice: DrafterChoice
         let promptHash: String
-        /// A live server's spec to revise, and the slug the revision must keep.
-        var revising: (spec: ServerSpec, slug: String)?
+        /// A live server's spec to revise, the slug the revision must keep, and the server.
+        var revising: (spec: ServerSpec, slug: String, server: UUID)?
 
         var request: DraftRequest {
             var request = DraftRequest(prompt: input.prompt, name: input.name, slug: input.slug, model: choice.model)
@@ -138,7 +138,7 @@ struct DraftService: Sendable {
         let input = try PreviewInput(prompt: change, name: nil, slug: nil).validated()
         let key = ["iterate", server.id!.uuidString, SpecJSON.encode(base), input.prompt].joined(separator: "\n")
         var prepared = Prepared(input: input, choice: choice, promptHash: SecretToken.sha256(key))
-        prepared.revising = (base, server.slug)
+        prepared.revising = (base, server.slug, server.id!)
         return try await draft(prepared).draft
     }
 
@@ -154,6 +154,7 @@ struct DraftService: Sendable {
         draft.model = prepared.choice.model
         draft.drafter = prepared.choice.label
         draft.specJSON = SpecJSON.encode(result.spec)
+        draft.serverID = prepared.revising?.server
         draft.createdAt = now
         draft.expiresAt = now.addingTimeInterval(Draft.lifetime)
         try await database.writeTransaction { database in
@@ -161,6 +162,16 @@ struct DraftService: Sendable {
             try await audit.on(database).record(
                 "draft.created", organization: organizationID, actor: current.user.id, resourceType: "draft",
                 resourceID: draft.id?.uuidString, metadata: ["model": draft.model, "tools": String(result.spec.tools.count)])
+        }
+        return draft
+    }
+
+    /// The change drafted for `server` on its Iterate tab, or 404 (a new server's draft, another server's, or
+    /// another workspace's) / 410.
+    func revision(_ id: UUID, of server: HostedServer) async throws -> Draft {
+        let draft = try await find(id)
+        guard draft.serverID != nil, draft.serverID == server.id else {
+            throw APIError(.notFound, "preview_not_found", "There is no such change drafted for this server.")
         }
         return draft
     }

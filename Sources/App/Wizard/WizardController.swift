@@ -29,7 +29,7 @@ enum WizardController {
             let (draft, _) = try await service.draft(prepared)
             return req.redirect(to: SiteRoute.serverDraft(.value(draft.id!)).path, redirectType: .normal)
         } catch let error as APIError {
-            return try await renderPrompt(req, current, input: input, error: error.reason, status: error.status)
+            return try await renderPrompt(req, current, input: input, error: error.reason, status: error.status).carrying(error)
         }
     }
 
@@ -121,7 +121,7 @@ enum WizardController {
             return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
         } catch let error as APIError {
             if error.code == "slug_taken" { form.errors["slug"] = error.reason }
-            return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status)
+            return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status).carrying(error)
         }
     }
 
@@ -136,7 +136,7 @@ enum WizardController {
             return .found(try await req.drafts(current).find(try draftID(req)))
         } catch let error as APIError {
             let input = PreviewInput(prompt: "", name: nil, slug: nil)
-            return .page(try await renderPrompt(req, current, input: input, error: error.reason, status: error.status))
+            return .page(try await renderPrompt(req, current, input: input, error: error.reason, status: error.status).carrying(error))
         }
     }
 

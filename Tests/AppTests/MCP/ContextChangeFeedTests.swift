@@ -19,8 +19,8 @@ struct ContextChangeFeedTests {
     /// Two live servers of one new workspace, and the workspace.
     static func twoServers(_ app: Application) async throws -> (UUID, UUID, organization: UUID) {
         let (browser, _) = try await AccountDataTests.signedIn(app)
-        let first = try await Hosting.createAndBuild(browser)
-        var spec = Hosting.calculator
+        let first = try await Hosting.createAndBuild(browser, Hosting.keyedCalculator)
+        var spec = Hosting.keyedCalculator
         spec.slug = "calculator-two"
         let second = try await Hosting.createAndBuild(browser, spec)
         return (first, second, try #require(try await HostedServer.find(first, on: app.db)).$organization.id)

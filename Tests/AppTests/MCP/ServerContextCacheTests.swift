@@ -14,7 +14,7 @@ struct ServerContextCacheTests {
     func revalidation(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
-            let id = try await Hosting.createAndBuild(browser)
+            let id = try await Hosting.createAndBuild(browser, Hosting.keyedCalculator)
             let cache = ServerContextCache(lifetime: .zero)
             let first = try #require(try await cache.context(for: id, app: app))
             #expect(first.spec.tools.map(\.name).contains("add"))
@@ -70,7 +70,7 @@ struct ServerContextCacheTests {
     func lifetimeAndCapacity(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
-            let id = try await Hosting.createAndBuild(browser)
+            let id = try await Hosting.createAndBuild(browser, Hosting.keyedCalculator)
             let cache = ServerContextCache(lifetime: .seconds(600), capacity: 10)
             let first = try #require(try await cache.context(for: id, app: app))
             try await ServerSecrets(database: app.db, box: app.secretBox)
@@ -105,7 +105,7 @@ struct ServerContextCacheTests {
         config.readsContextChanges = true
         try await withConfiguredApp(config) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
-            let id = try await Hosting.createAndBuild(browser)
+            let id = try await Hosting.createAndBuild(browser, Hosting.keyedCalculator)
             // Three seconds rather than the product's one: the feed reads every half lifetime, and on a loaded
             // 2-core machine (a build beside the suite) one read came more than a second late, so the entry fell
             // back to checking itself, as designed, and the check below failed.

@@ -25,6 +25,13 @@ enum Hosting {
         ]
     )
 
+    /// The calculator, declaring an `API_KEY` it never reads: only declared secrets reach a version's code.
+    static var keyedCalculator: ServerSpec {
+        var spec = calculator
+        spec.requiredSecrets = [RequiredSecret(key: "API_KEY", description: "A key the tests store and replace.")]
+        return spec
+    }
+
     /// Creates a server over the API and runs its queued build; returns its id.
     static func createAndBuild(_ browser: BrowserSession, _ spec: ServerSpec = calculator) async throws -> UUID {
         let response = try await browser.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(spec)])
