@@ -57,14 +57,16 @@ enum ForkWizardController {
     static func render(_ req: Request, _ current: CurrentUser, _ offer: ForkService.Offer, token: String, name: String, slug: String,
                        values: [String: String], errors: [String: String], error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let template = offer.template
-        let author = try await template.$author.id.asyncFlatMap { try await User.find($0, on: req.db) }?.displayName
+        // Named as the template page names them: never an address or its local part.
+        let user = try await template.$author.id.asyncFlatMap { try await User.find($0, on: req.db) }
+        let author = TemplateAuthor.publicName(user?.displayName, email: user?.email)
         let hints = (try? JSONDecoder().decode([String: SecretHint].self, from: Data(template.secretHintsJSON.utf8))) ?? [:]
         let time = DateFormatter.utc("HH:mm")
         let view = ForkWizardView(
             csrf: req.csrfToken(req.accounts.cookies),
             action: SiteRoute.forkWizard.path,
             ref: token,
-            banner: "Forking \(template.title) v\(offer.version.number)" + (author.map { " by \($0)" } ?? ""),
+            banner: "Forking \(template.title) v\(offer.version.number) by \(author)",
             templateHref: SiteRoute.template(.value(template.slug)).path,
             name: name, slug: slug, nameError: errors["name"], slugError: errors["slug"],
             description: offer.spec.description,
@@ -75,10 +77,9 @@ enum ForkWizardController {
                       hasHints: !hintLabels(tool.annotations).isEmpty, implementation: tool.implementation)
             },
             secrets: offer.spec.requiredSecrets.map { secret in
-                let hint = hints[secret.key]
-                let description = hint.map(\.description).flatMap { $0.isEmpty ? nil : $0 } ?? secret.description
-                let link = (hint?.howToGetURL ?? secret.howToGetUrl).flatMap(WizardController.safeLink)
-                return .init(key: secret.key, field: field(secret.key), description: description, linkHref: link, value: values[secret.key] ?? "")
+                let shown = SecretHint.shown(hints[secret.key], for: secret)
+                return .init(key: secret.key, field: field(secret.key), description: shown.description,
+                             linkHref: shown.url.flatMap(WizardController.safeLink), value: values[secret.key] ?? "")
             },
             hasSecrets: !offer.spec.requiredSecrets.isEmpty,
             error: error,

@@ -36,7 +36,8 @@ enum ModerationController {
         let admin = try req.requireUser()
         let query = (try? req.query.decode(PageQuery.self)) ?? PageQuery()
         let search = String((query.q ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
-        let page = max(1, query.page ?? 1)
+        // Bounded, so the offset (page × 25) cannot overflow; a page past the end is an empty page.
+        let page = min(max(1, query.page ?? 1), 1_000_000)
         let data = try await ModerationPageQuery(database: req.db).load(search: search, page: page)
         func link(_ number: Int) -> String {
             var items: [(String, String)] = []

@@ -20,7 +20,11 @@ struct ModerationService: Sendable {
         }
         var metadata = ["slug": template.slug, "title": template.title]
         switch action {
-        case .verify: template.verified = true
+        case .verify:
+            // The page offers no Verify on a taken-down template; a post straight to the action must not
+            // leave one that would show "Verified" once restored and shared again.
+            guard template.status != .takedown else { throw Self.alreadyTakenDown }
+            template.verified = true
         case .unverify: template.verified = false
         case .hide:
             guard template.status != .takedown else { throw Self.alreadyTakenDown }
@@ -34,6 +38,8 @@ struct ModerationService: Sendable {
                 throw APIError(.unprocessableEntity, "takedown_reason_too_long", "Keep the reason under \(Self.maxReasonLength) characters.")
             }
             template.status = .takedown
+            // A restored template goes back to the queue unverified: the review was of what was taken down.
+            template.verified = false
             template.takedownReason = reason
             template.takenDownAt = now
             metadata["reason"] = reason

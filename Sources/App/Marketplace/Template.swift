@@ -54,6 +54,13 @@ struct SecretHint: Codable, Equatable, Sendable {
     var description: String
     /// An http(s) page that explains how to create the key, or nil.
     var howToGetURL: String?
+
+    /// What a forker is shown for `secret`: the publisher's hint where there is one, its link included (a
+    /// publisher who removed the link removed it), and the spec's own words and link where there is none.
+    static func shown(_ hint: SecretHint?, for secret: RequiredSecret) -> (description: String, url: String?) {
+        guard let hint else { return (secret.description, secret.howToGetUrl) }
+        return (hint.description.isEmpty ? secret.description : hint.description, hint.howToGetURL)
+    }
 }
 
 extension Template {

@@ -21,11 +21,9 @@ struct TemplateDetailData: Sendable {
     var credentials: [RequiredSecret] {
         let hints = (try? JSONDecoder().decode([String: SecretHint].self, from: Data(template.secretHintsJSON.utf8))) ?? [:]
         return (spec?.requiredSecrets ?? []).map { secret in
-            let hint = hints[secret.key]
-            let description = hint.map(\.description).flatMap { $0.isEmpty ? nil : $0 } ?? secret.description
-            let url = hint?.howToGetURL ?? secret.howToGetUrl
-            return RequiredSecret(key: secret.key, description: description,
-                                  howToGetUrl: url.flatMap { TemplateMarkdown.isWebURL($0) ? $0 : nil })
+            let shown = SecretHint.shown(hints[secret.key], for: secret)
+            return RequiredSecret(key: secret.key, description: shown.description,
+                                  howToGetUrl: shown.url.flatMap { TemplateMarkdown.isWebURL($0) ? $0 : nil })
         }
     }
 }
@@ -40,8 +38,9 @@ struct TemplateDetailQuery: Sendable {
         let latest = versions.first { $0.number == template.latestVersion } ?? versions.first
         let spec = latest.flatMap { try? SpecJSON.decode($0.specJSON) }
         let author: User? = if let authorID = template.$author.id { try await User.find(authorID, on: database) } else { nil }
-        let active = try await HostedServer.query(on: database).filter(\.$templateID == id)
-            .filter(\.$status == .active).count()
+        // Counted as the listing counts them (`TemplateDeployments`): other workspaces, each once.
+        let active = Set(try await HostedServer.query(on: database).filter(\.$templateID == id).filter(\.$status == .active)
+            .filter(\.$organization.$id != template.$organization.id).all(\.$organization.$id)).count
         return TemplateDetailData(
             template: template, spec: spec,
             versions: versions.map { .init(number: $0.number, createdAt: $0.createdAt) },

@@ -42,8 +42,8 @@ struct TemplateListing: Sendable {
         if ranksByUse {
             text += """
                 COALESCE(d.active, 0) AS active FROM templates t
-                LEFT JOIN (SELECT template_id, COUNT(*) AS active FROM servers
-                WHERE status = \(bind: HostedServer.Status.active.rawValue) AND template_id IS NOT NULL GROUP BY template_id) d
+                LEFT JOIN (SELECT s.template_id, COUNT(DISTINCT s.organization_id) AS active \(TemplateDeployments.liveForks)
+                GROUP BY s.template_id) d
                 ON d.template_id = t.id WHERE
                 """
         } else {
@@ -94,7 +94,7 @@ struct TemplateListing: Sendable {
         if ranksByUse {
             text += "page.active AS active_deployments"
         } else {
-            text += "(SELECT COUNT(*) FROM servers s WHERE s.template_id = t.id AND s.status = \(bind: HostedServer.Status.active.rawValue)) AS active_deployments"
+            text += "(SELECT COUNT(DISTINCT s.organization_id) \(TemplateDeployments.liveForks) AND s.template_id = t.id) AS active_deployments"
         }
         text += """
              FROM page JOIN templates t ON t.id = page.id LEFT JOIN users u ON u.id = t.author_id
@@ -126,6 +126,17 @@ struct TemplateListing: Sendable {
         guard rows.count > size, let last else { return (cards, nil) }
         return (cards, TemplateCursor(sort: query.sort, value: last.value, id: last.id, at: at))
     }
+}
+
+/// Active deployments, as the listing ranks and every page shows them: the workspaces other than the
+/// publisher's with a live server forked from the template, each counted once. Counting servers let a
+/// publisher raise their own template by forking it into their workspace again and again.
+enum TemplateDeployments {
+    /// The live forks in other workspaces: `FROM` and `WHERE` for a count of `DISTINCT s.organization_id`.
+    static let liveForks: SQLQueryString = """
+        FROM servers s JOIN templates o ON o.id = s.template_id
+        WHERE s.status = '\(unsafeRaw: HostedServer.Status.active.rawValue)' AND s.organization_id <> o.organization_id
+        """
 }
 
 /// How an author is named in public: a display name they chose, never an address or part of one.

@@ -78,9 +78,10 @@ enum TemplateTakedown {
 
     /// A taken-down template one of whose versions has `spec`'s tools, other than the one published from `server`.
     private static func takenDownTemplate(runningToolsOf spec: ServerSpec, except server: UUID?, on database: any Database) async throws -> Template? {
-        let names = Set(spec.tools.map(\.name))
+        // Every version of every taken-down template: `toolNames` holds only the latest version's tools, and an
+        // earlier version with other tools is taken down as much as the latest.
         let candidates = try await Template.query(on: database).filter(\.$status == .takedown).all().filter {
-            (server == nil || $0.sourceServerID != server) && Set($0.toolNames.split(separator: " ").map(String.init)) == names
+            server == nil || $0.sourceServerID != server
         }
         guard !candidates.isEmpty else { return nil }
         let versions = try await TemplateVersion.query(on: database).filter(\.$template.$id ~~ candidates.map { $0.id! }).all()

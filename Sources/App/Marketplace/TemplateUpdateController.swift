@@ -47,10 +47,9 @@ enum TemplateUpdateController {
             specLines: spec.map(line), codeLines: code.map(line),
             added: (spec + code).filter { $0.kind == .added }.count, removed: (spec + code).filter { $0.kind == .removed }.count,
             newSecrets: check.newSecrets.map { secret in
-                let hint = hints[secret.key]
-                return .init(key: secret.key, field: "secret_\(secret.key)",
-                             description: hint.map(\.description).flatMap { $0.isEmpty ? nil : $0 } ?? secret.description,
-                             linkHref: (hint?.howToGetURL ?? secret.howToGetUrl).flatMap(WizardController.safeLink),
+                let shown = SecretHint.shown(hints[secret.key], for: secret)
+                return .init(key: secret.key, field: "secret_\(secret.key)", description: shown.description,
+                             linkHref: shown.url.flatMap(WizardController.safeLink),
                              error: missing.contains(secret.key) ? "Enter a value for \(secret.key) to apply the update." : nil)
             },
             hasNewSecrets: !check.newSecrets.isEmpty,

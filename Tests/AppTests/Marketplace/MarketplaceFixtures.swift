@@ -62,11 +62,18 @@ enum MarketplaceFixtures {
     }
 
     /// `count` servers forked from `template` in `status`.
-    static func deployments(_ app: Application, of template: Template, organization: UUID, count: Int,
+    /// `count` servers forked from `template`, each in a new workspace of its own, or all in `organization`.
+    static func deployments(_ app: Application, of template: Template, in organization: UUID? = nil, count: Int,
                             status: HostedServer.Status = .active) async throws {
         for index in 0..<count {
             let server = HostedServer()
-            server.$organization.id = organization
+            if let organization {
+                server.$organization.id = organization
+            } else {
+                let workspace = Organization(name: "Forker \(index)'s workspace", plan: .hobby)
+                try await workspace.create(on: app.db)
+                server.$organization.id = try workspace.requireID()
+            }
             server.name = "Fork \(index)"
             server.slug = "fork-\(UUID().uuidString.prefix(8).lowercased())"
             server.description = "A fork."

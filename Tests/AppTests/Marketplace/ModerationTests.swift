@@ -52,6 +52,31 @@ struct ModerationTests {
         }
     }
 
+    @Test("a taken-down template cannot be verified and loses its badge; a page number past any end is an empty page, not a crash", arguments: TestDatabase.all)
+    func takedownAndPaging(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a verified template, taken down
+            let owner = try await Fixtures.person(app)
+            let admin = try await Fixtures.person(app, admin: true)
+            let (template, _) = try await Fixtures.template(app, owner: owner)
+            #expect(try await Self.act(admin, template.slug, .verify).status == .seeOther)
+            #expect(try await Self.act(admin, template.slug, .takedown, reason: "Copies other people's code").status == .seeOther)
+            #expect(try await Fixtures.reload(app, template).verified == false)
+
+            // when a moderator posts Verify straight to it
+            let refused = try await Self.act(admin, template.slug, .verify)
+
+            // then
+            #expect(refused.status == .conflict)
+            #expect(try await Fixtures.reload(app, template).verified == false)
+
+            // a page number whose offset would overflow (it once stopped the process)
+            let far = try await admin.browser.get(SiteRoute.adminTemplates.path + "?page=400000000000000000")
+            #expect(far.status == .ok)
+            #expect(far.body.string.contains("Templates"))
+        }
+    }
+
     @Test("verify, unverify, hide, dismiss and takedown change the template, close reports, leave the queue and are audited", arguments: TestDatabase.all)
     func actions(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in

@@ -135,6 +135,38 @@ struct TakedownTests {
         }
     }
 
+    @Test("the tools of an earlier version of a taken-down template cannot be published again either", arguments: TestDatabase.all)
+    func earlierVersionNotRepublished(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a template whose version 2 has other tools than version 1 (the calculator's), taken down
+            let setting = try await Self.setUp(app)
+            var second = Hosting.calculator
+            second.tools = [Hosting.tool("multiply", "return { product: args.a * args.b };")]
+            let version = TemplateVersion()
+            version.id = UUID()
+            version.$template.id = try setting.template.requireID()
+            version.number = 2
+            version.specJSON = SpecJSON.encode(second)
+            version.createdAt = Date()
+            try await version.create(on: app.db)
+            let template = try await Fixtures.reload(app, setting.template)
+            template.latestVersion = 2
+            template.toolNames = "multiply"
+            try await template.save(on: app.db)
+            try await Self.takeDown(setting)
+
+            // when someone else publishes version 1's tools under another name
+            var copy = Hosting.calculator
+            copy.slug = "calculator-again"
+            let again = try await Hosting.createAndBuild(setting.forker.browser, copy)
+            let refused = try await Publishing.publish(setting.forker.browser, again, title: "Fresh calculator")
+
+            // then
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try AccountDataTests.json(refused)["error"] as? String == "takedown_spec")
+        }
+    }
+
     @Test("the taken-down tools cannot be published again under another name; edited tools can", arguments: TestDatabase.all)
     func notRepublished(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in

@@ -31,9 +31,10 @@ struct TemplateListingTests {
                 let template = try await MarketplaceFixtures.template(
                     app, organization: org, author: author.id, slug: row.slug, forks: row.forks,
                     createdAt: MarketplaceFixtures.days(row.age, before: now))
-                try await MarketplaceFixtures.deployments(app, of: template, organization: org, count: row.active)
-                // stopped forks are not active deployments
-                try await MarketplaceFixtures.deployments(app, of: template, organization: org, count: 2, status: .failed)
+                try await MarketplaceFixtures.deployments(app, of: template, count: row.active)
+                // stopped forks are not active deployments, nor the publisher's own
+                try await MarketplaceFixtures.deployments(app, of: template, count: 2, status: .failed)
+                try await MarketplaceFixtures.deployments(app, of: template, in: org, count: 3)
             }
             // a hidden and a draft template never show in the public listing
             try await MarketplaceFixtures.template(app, organization: org, author: author.id, slug: "secret-plan", status: .hidden, forks: 99)
@@ -164,7 +165,7 @@ struct TemplateListingTests {
                 let template = try await MarketplaceFixtures.template(
                     app, organization: org, author: author.id, slug: String(format: "page-%02d", index), forks: index % 4,
                     createdAt: MarketplaceFixtures.days(Double(index % 5), before: now))
-                if index % 7 == 0 { try await MarketplaceFixtures.deployments(app, of: template, organization: org, count: 1) }
+                if index % 7 == 0 { try await MarketplaceFixtures.deployments(app, of: template, count: 1) }
             }
             for sort in TemplateSort.allCases {
                 var seen: [String] = []

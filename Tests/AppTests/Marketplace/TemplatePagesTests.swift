@@ -22,7 +22,7 @@ struct TemplatePagesTests {
                                                                  title: "Weather forecasts", category: .data, forks: 3)
             weather.verified = true
             try await weather.save(on: app.db)
-            try await MarketplaceFixtures.deployments(app, of: weather, organization: org, count: 2)
+            try await MarketplaceFixtures.deployments(app, of: weather, count: 2)
             try await MarketplaceFixtures.template(app, organization: org, author: author.id, slug: "private-thing", status: .hidden)
 
             let page = try await get(app, "/templates")
@@ -225,7 +225,7 @@ struct TemplatePagesTests {
                 app, organization: organization.id!, author: author.id, slug: "weather-now", title: "Weather now",
                 summary: String(repeating: "Forecasts for anywhere. ", count: 10))
             // the source server: a real row, since the column is a foreign key
-            try await MarketplaceFixtures.deployments(app, of: template, organization: organization.id!, count: 1)
+            try await MarketplaceFixtures.deployments(app, of: template, count: 1)
             let server = try #require(try await HostedServer.query(on: app.db).filter(\.$templateID == template.id!).first())
             template.sourceServerID = server.id
             try await template.save(on: app.db)
