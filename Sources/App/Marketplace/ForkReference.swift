@@ -47,7 +47,8 @@ struct ForkReferenceSigner: Sendable {
     }
 
     /// The reference `token` carries, if it is genuine, `user`'s and not expired.
-    func verify(_ token: String, user: UUID, now: Date) throws(Failure) -> ForkReference {
+    /// The reference `token` carries if it is genuine, `user`'s, and not expired more than `grace` ago.
+    func verify(_ token: String, user: UUID, now: Date, grace: TimeInterval = 0) throws(Failure) -> ForkReference {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard token.utf8.count <= 400, parts.count == 3, parts[0] == "fr1",
               let payload = Self.data(base64URL: parts[1]), let mac = Self.data(base64URL: parts[2]),
@@ -56,7 +57,7 @@ struct ForkReferenceSigner: Sendable {
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: SymmetricKey(data: keyBytes)),
               reference.user == user
         else { throw .mismatch }
-        guard now < reference.expiresAt else { throw .expired }
+        guard now < reference.expiresAt.addingTimeInterval(grace) else { throw .expired }
         return reference
     }
 

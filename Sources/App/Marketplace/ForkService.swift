@@ -49,12 +49,29 @@ struct ForkService: Sendable {
         } catch {
             throw Self.apiError(error)
         }
+        return try await offer(for: reference)
+    }
+
+    private func offer(for reference: ForkReference) async throws -> Offer {
         guard let template = try await Template.find(reference.template, on: database) else { throw TemplateAccess.notFound }
         guard let version = try await TemplateVersion.find(reference.version, on: database),
               version.$template.id == template.id
         else { throw Self.apiError(.mismatch) }
         try Self.checkForkable(template, isOwner: template.$organization.id == current.organization.id)
         return Offer(reference: reference, template: template, version: version, spec: try SpecJSON.decode(version.specJSON))
+    }
+
+    /// How long after expiring a reference may still be renewed from the wizard's form: someone who went to
+    /// create an API key for it should not lose what they typed, and nothing was forked meanwhile.
+    static let renewalGrace: TimeInterval = 24 * 3600
+
+    /// A fresh reference to the same template version, for an expired but genuine reference of the caller's
+    /// (within `renewalGrace`) whose template can still be forked; nil otherwise.
+    func renewed(_ token: String) async throws -> (token: String, offer: Offer)? {
+        guard let old = try? signer.verify(token, user: current.user.id!, now: clock.now(), grace: Self.renewalGrace) else { return nil }
+        let (fresh, reference) = signer.issue(user: old.user, template: old.template, version: old.version,
+                                              now: clock.now(), nonce: random.token(bytes: 12))
+        return (fresh, try await offer(for: reference))
     }
 
     /// Creates the fork and queues its first build; the template's spec as published,

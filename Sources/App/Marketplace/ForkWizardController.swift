@@ -27,13 +27,26 @@ enum ForkWizardController {
     static func submit(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let fields = try req.content.decode([String: String].self)
-        let token = fields["ref"] ?? ""
+        var token = fields["ref"] ?? ""
         let forks = req.forks(current)
-        let offer = try await forks.resolve(token)
+        let offer: ForkService.Offer
+        var expired: APIError?
+        do {
+            offer = try await forks.resolve(token)
+        } catch let error as APIError where error.code == "fork_ref_expired" {
+            // Renewed rather than refused, so what was typed is not lost; nothing is created on this post.
+            guard let renewed = try await forks.renewed(token) else { throw error }
+            (token, offer, expired) = (renewed.token, renewed.offer, error)
+        }
         let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let slug = (fields["slug"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         var values: [String: String] = [:]
         for secret in offer.spec.requiredSecrets { values[secret.key] = fields[field(secret.key)] ?? "" }
+        if expired != nil {
+            return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: [:],
+                                    error: "The fork link had expired (they last five minutes), so nothing was created yet. It is renewed: check the form and press the button again.",
+                                    status: .conflict)
+        }
 
         var errors: [String: String] = [:]
         if name.isEmpty { errors["name"] = "Give the server a name." }

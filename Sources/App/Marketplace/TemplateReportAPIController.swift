@@ -18,7 +18,8 @@ enum TemplateReportAPIController {
     static func create(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         guard let slug = req.parameter(.template, as: String.self) else { throw TemplateAccess.notFound }
-        let input = (try? req.content.decode(Input.self)) ?? Input()
+        // No body is a report without a reason (422 below); a body that does not parse is a 400 that says so.
+        let input = (req.body.data?.readableBytes ?? 0) == 0 ? Input() : try req.content.decode(Input.self)
         let (template, report) = try await req.templateReports(current).file(slug, reason: input.reason, text: input.text)
         return try req.json(Output(id: report.id!, template: template.slug, reason: report.reason.rawValue, createdAt: report.createdAt),
                             status: .created)

@@ -73,6 +73,8 @@ struct ServerPageView: Encodable {
     let status: String
     let statusClass: String
     let isBuilding: Bool
+    /// A build succeeded once: clients have something to connect to.
+    let hasLiveVersion: Bool
     let endpoint: String
     /// The running build's log stream, followed live on Overview.
     let buildLogHref: String?

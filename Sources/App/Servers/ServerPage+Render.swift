@@ -29,6 +29,7 @@ extension Request {
             id: id.uuidString.lowercased(), name: server.name, slug: server.slug, description: server.description,
             status: server.status.label, statusClass: "status-\(server.status.rawValue)",
             isBuilding: server.status == .building,
+            hasLiveVersion: server.activeVersionID != nil,
             endpoint: endpoint,
             buildLogHref: tab == .overview ? build.map { SiteRoute.api(.buildLog(server: serverID, build: .value($0.id!))).path } : nil,
             callsStreamHref: tab == .logs ? SiteRoute.api(.callsStream(serverID)).path : nil,

@@ -25,7 +25,7 @@ struct ServerRoutes: RouteCollection {
 
         let api = routes.grouped(SignInRequired.unauthorized)
         api.get(.api(.slugAvailability), use: ServersAPIController.slugAvailability)
-        api.post(.api(.servers), use: ServersAPIController.create)
+        api.on(.POST, .api(.servers), body: .collect(maxSize: SpecBodyLimit.size), use: ServersAPIController.create)
         api.get(.api(.servers), use: ServersAPIController.list)
         api.get(.api(.server(.key)), use: ServersAPIController.show)
         api.delete(.api(.server(.key)), use: ServersAPIController.delete)

@@ -26,11 +26,13 @@ struct ServerService: Sendable {
     /// checks the spec, the slug, the plan's server limit and build quota first.
     func create(_ creation: Creation) async throws -> (HostedServer, Build) {
         let spec = creation.spec
-        let secrets = creation.secrets.filter { !$0.value.isEmpty }
         let declared = Set(spec.requiredSecrets.map(\.key))
-        if let unknown = secrets.keys.sorted().first(where: { !declared.contains($0) }) {
+        // Every key named, empty or not: an undeclared one is a mistake to point out, not to drop.
+        if let unknown = creation.secrets.keys.sorted().first(where: { !declared.contains($0) }) {
             throw APIError(.unprocessableEntity, "unknown_secret", "\(unknown) is not one of the server's required secrets.")
         }
+        // An empty value means "enter it later".
+        let secrets = creation.secrets.filter { !$0.value.isEmpty }
         try current.checkBillingStanding()
         try SpecChecks.validateAndScan(spec, secretValues: Array(secrets.values))
         let plan = current.plan

@@ -70,7 +70,9 @@ enum ServersAPIController {
             return try body.specEdit.map { try DraftService.merged($0, into: base) } ?? base
         case (nil, let spec?):
             return spec
-        default:
+        case (nil, nil):
+            throw APIError(.unprocessableEntity, "invalid_request", "Send previewId (with an optional specEdit) or a full spec.")
+        case (.some, .some):
             throw APIError(.unprocessableEntity, "invalid_request", "Send either previewId (with an optional specEdit) or a full spec, not both.")
         }
     }

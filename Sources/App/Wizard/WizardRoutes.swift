@@ -13,11 +13,11 @@ struct WizardRoutes: RouteCollection {
         pages.get(.newServer, use: WizardController.promptPage)
         pages.post(.newServer, use: WizardController.submitPrompt)
         pages.get(.serverDraft(.key), use: WizardController.reviewPage)
-        pages.post(.serverDraft(.key), use: WizardController.submitReview)
+        pages.on(.POST, .serverDraft(.key), body: .collect(maxSize: SpecBodyLimit.size), use: WizardController.submitReview)
 
         let api = routes.grouped(SignInRequired.unauthorized)
         api.post(.api(.preview), use: PreviewAPIController.preview)
         api.post(.api(.previewStream), use: PreviewAPIController.stream)
-        api.post(.api(.previewEdit(.key)), use: PreviewAPIController.edit)
+        api.on(.POST, .api(.previewEdit(.key)), body: .collect(maxSize: SpecBodyLimit.size), use: PreviewAPIController.edit)
     }
 }

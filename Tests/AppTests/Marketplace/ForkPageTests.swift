@@ -100,6 +100,25 @@ struct ForkPageTests {
             let expired = try await forker.get("/servers/new/fork?ref=" + ref)
             #expect(expired.status == .gone)
             #expect(expired.body.string.contains("expired"))
+
+            // a form posted after the link expired keeps what was typed, under a renewed link, and creates nothing
+            let posted = try await forker.postForm("/servers/new/fork", ["csrf": formCSRF, "ref": ref, "name": "My weather",
+                                                                        "slug": "my-weather", "secret_WEATHER_KEY": "typed-key-for-tests"])
+            #expect(posted.status == .conflict)
+            let html = posted.body.string
+            #expect(html.contains("It is renewed") && html.contains("value=\"My weather\"") && html.contains("value=\"my-weather\""))
+            let renewed = try #require(BrowserSession.hiddenField("ref", in: html))
+            #expect(renewed != ref && renewed.hasPrefix("fr1."))
+            #expect(try await HostedServer.query(on: app.db).filter(\.$slug == "my-weather").count() == 0)
+            let built = try await forker.postForm("/servers/new/fork", ["csrf": formCSRF, "ref": renewed, "name": "My weather",
+                                                                       "slug": "my-weather", "secret_WEATHER_KEY": "typed-key-for-tests"])
+            #expect(built.status == .seeOther)
+            #expect(try await HostedServer.query(on: app.db).filter(\.$slug == "my-weather").count() == 1)
+
+            // a link expired for more than a day, or another person's, is not renewed
+            clock.advance(ForkService.renewalGrace)
+            let stale = try await forker.postForm("/servers/new/fork", ["csrf": formCSRF, "ref": ref, "name": "Late", "slug": "late"])
+            #expect(stale.status == .gone)
         }
     }
 }

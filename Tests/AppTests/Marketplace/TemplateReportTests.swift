@@ -26,7 +26,12 @@ struct TemplateReportTests {
             let reporter = try await Fixtures.person(app)
             let (template, _) = try await Fixtures.template(app, owner: owner)
 
-            // invalid input, nothing stored
+            // invalid input, nothing stored; a body that is not JSON says so
+            let garbled = try await reporter.browser.send(.POST, SiteRoute.api(.templateReports(.value(template.slug))).path,
+                                                          headers: ["Content-Type": "application/json", "X-CSRF-Token": reporter.browser.csrfCookie ?? ""],
+                                                          body: ByteBuffer(string: #"{"reason": "#))
+            #expect(garbled.status == .badRequest)
+            #expect(try Self.code(garbled) == "bad_request")
             #expect(try Self.code(try await Self.report(reporter, template.slug, ["reason": "ugly", "text": "x"])) == "invalid_reason")
             #expect(try Self.code(try await Self.report(reporter, template.slug, ["text": "x"])) == "invalid_reason")
             let blank = try await Self.report(reporter, template.slug, ["reason": "spam", "text": " \n "])

@@ -147,6 +147,31 @@ struct ServerLifecycleTests {
         }
     }
 
+    @Test("a server whose first build failed offers no client snippets; an undeclared secret and an empty create are named", arguments: TestDatabase.all)
+    func failedFirstBuild(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            var broken = Hosting.calculator
+            broken.tools = [Hosting.tool("broken", "return (;")]
+            let created = try await browser.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(broken)])
+            let id = try #require((try AccountDataTests.json(created)["id"] as? String).flatMap { UUID(uuidString: $0) })
+            try await BuildRunner(app: app).drain()
+            #expect(try await HostedServer.find(id, on: app.db)?.status == .failed)
+            let overview = try await browser.get("/servers/\(id.uuidString.lowercased())").body.string
+            #expect(overview.contains("id=\"connect-not-ready\""))
+            #expect(!overview.contains("Create a token for these snippets"))
+
+            var other = Hosting.calculator
+            other.slug = "calculator-three"
+            let bogus = try await browser.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(other), "secrets": ["BOGUS": ""]])
+            #expect(bogus.status == .unprocessableEntity)
+            #expect(try AccountDataTests.json(bogus)["error"] as? String == "unknown_secret")
+            let empty = try await browser.postObject("/v1/servers", [String: Any]())
+            #expect(empty.status == .unprocessableEntity)
+            #expect((try AccountDataTests.json(empty)["message"] as? String)?.contains("not both") == false)
+        }
+    }
+
     @Test("the list's deleted notice names only a slug that is gone, so a link cannot make the page say something else")
     func deletedNotice() async throws {
         try await withConfiguredApp(try testConfig()) { app in

@@ -101,7 +101,12 @@ final class BrowserSession: @unchecked Sendable {
 
     /// The `csrf` hidden field of the last form page.
     static func csrfField(in html: String) -> String? {
-        HTMLInspector(html: html).tags("input").first { $0.attributes["name"] == "csrf" }?.attributes["value"]
+        hiddenField("csrf", in: html)
+    }
+
+    /// The value of the first input named `name`.
+    static func hiddenField(_ name: String, in html: String) -> String? {
+        HTMLInspector(html: html).tags("input").first { $0.attributes["name"] == name }?.attributes["value"]
     }
 }
 
