@@ -135,7 +135,7 @@ struct DraftService: Sendable {
     /// A revision of a live server's spec from a change described in words; the
     /// same change to the same spec answers from the store.
     func revise(_ base: ServerSpec, of server: HostedServer, change: String) async throws -> Draft {
-        let input = try PreviewInput(prompt: change, name: nil, slug: nil).validated()
+        let input = try PreviewInput(prompt: change, name: nil, slug: nil).validated(change: true)
         let key = ["iterate", server.id!.uuidString, SpecJSON.encode(base), input.prompt].joined(separator: "\n")
         var prepared = Prepared(input: input, choice: choice, promptHash: SecretToken.sha256(key))
         prepared.revising = (base, server.slug, server.id!)

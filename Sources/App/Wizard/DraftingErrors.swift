@@ -10,7 +10,7 @@ extension APIError {
                       "The draft grew larger than the model may answer in one go. Describe fewer tools, or split the idea into two servers.")
         case .specInvalid(let message):
             self.init(.unprocessableEntity, "spec_invalid",
-                      "The drafted server did not pass validation (\(message)). Try again, or describe the tools more precisely.")
+                      "The drafted server did not pass validation: \(message.hasSuffix(".") ? message : message + ".") Try again, or describe the tools more precisely.")
         case .timeout:
             self.init(.gatewayTimeout, "preview_timeout",
                       "Drafting took longer than \(Int(timeoutSeconds)) seconds and was stopped. Try again, or describe a smaller server.")

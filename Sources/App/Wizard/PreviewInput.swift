@@ -11,13 +11,15 @@ struct PreviewInput: Content {
     static let maxPromptCharacters = 4000
     static let maxNameCharacters = 80
 
-    /// Trimmed input, or the first problem as an API error.
-    func validated() throws -> PreviewInput {
+    /// Trimmed input, or the first problem as an API error. `change`: the text describes a change to a live
+    /// server (Iterate), where there is no next step and the server's secrets have a tab of their own.
+    func validated(change: Bool = false) throws -> PreviewInput {
         let prompt = prompt.trimmingCharacters(in: .whitespacesAndNewlines)
         let name = name?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         let slug = slug?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().nilIfEmpty
         guard !prompt.isEmpty else {
-            throw APIError(.unprocessableEntity, "prompt_empty", "Describe the server you want in a sentence or two.")
+            throw APIError(.unprocessableEntity, "prompt_empty",
+                           change ? "Describe the change you want in a sentence or two." : "Describe the server you want in a sentence or two.")
         }
         guard prompt.count <= Self.maxPromptCharacters else {
             throw APIError(.unprocessableEntity, "prompt_too_long",
@@ -32,7 +34,9 @@ struct PreviewInput: Content {
         for text in [prompt, name ?? ""] {
             if let finding = SecretScanner.findings(in: text).first {
                 throw APIError(.unprocessableEntity, "secret_in_prompt",
-                               "This looks like \(Self.article(finding.label)) \(finding.label) (\(finding.redacted)). Never paste keys into the description: you enter secrets in the next step, where they are stored encrypted.")
+                               "This looks like \(Self.article(finding.label)) \(finding.label) (\(finding.redacted)). Never paste keys into the description: "
+                                   + (change ? "a server's secrets go on its Secrets tab, where they are stored encrypted."
+                                             : "you enter secrets in the next step, where they are stored encrypted."))
             }
         }
         return PreviewInput(prompt: prompt, name: name, slug: slug)

@@ -30,6 +30,10 @@ struct IterationTests {
             let refused = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": leaky])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("Never paste keys into the description"))
+            #expect(refused.body.string.contains("Secrets tab") && !refused.body.string.contains("next step"))
+            let empty = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": "  "])
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.body.string.contains("Describe the change you want"))
             #expect(refused.body.string.contains(">" + leaky + "</textarea>"))
 
             // when the owner asks for a change
