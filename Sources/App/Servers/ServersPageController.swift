@@ -16,10 +16,12 @@ enum ServersPageController {
             SpecValidator.isValidSlug(slug) && !servers.contains { $0.slug == slug } ? slug : nil
         }
         let notice = deleted.map { "Deleted “\($0)”. Its endpoint no longer answers." }
+        let stopped = try await ServerListPageQuery(database: req.db, hosting: req.application.hosting).stoppedByTakedown(servers)
         let view = ServerListView(
             servers: servers.map {
-                .init(href: SiteRoute.server(.value($0.id!)).path, name: $0.name, slug: $0.slug, description: $0.description, status: $0.status.label,
-                      statusClass: "status-\($0.status.rawValue)", created: formatter.string(from: $0.createdAt),
+                .init(href: SiteRoute.server(.value($0.id!)).path, name: $0.name, slug: $0.slug, description: $0.description,
+                      status: stopped.contains($0.id!) ? "Stopped" : $0.status.label,
+                      statusClass: stopped.contains($0.id!) ? "status-failed" : "status-\($0.status.rawValue)", created: formatter.string(from: $0.createdAt),
                       sparkline: ServerListView.sparkline(counts[$0.id!] ?? []),
                       callsSummary: ServerListView.callsSummary((counts[$0.id!] ?? []).reduce(0, +)))
             },

@@ -154,6 +154,9 @@ struct TakedownTests {
             template.toolNames = "multiply"
             try await template.save(on: app.db)
             try await Self.takeDown(setting)
+            // the fork shows as stopped in its owner's list, the source server as live in its owner's
+            #expect(try await setting.forker.browser.get("/servers").body.string.contains(">Stopped<"))
+            #expect(!(try await setting.owner.browser.get("/servers").body.string.contains(">Stopped<")))
 
             // when someone else publishes version 1's tools under another name
             var copy = Hosting.calculator
