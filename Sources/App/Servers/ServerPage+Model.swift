@@ -97,6 +97,23 @@ struct ServerPageView: Encodable {
     let playground: PlaygroundResult?
     let calls: [CallRow]
     let secrets: [SecretRow]
+    /// Overview's warning when the live version declares secrets that have no value: its tools that read
+    /// them fail until they are set.
+    let missingSecrets: MissingSecrets?
+
+    struct MissingSecrets: Encodable {
+        let text: String
+        let href: String
+
+        /// Nil when nothing is missing.
+        init?(missing keys: [String], href: String) {
+            guard !keys.isEmpty else { return nil }
+            let names = keys
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
+            text = "\(list) \(keys.count == 1 ? "has" : "have") no value yet: tools that read \(keys.count == 1 ? "it" : "them") fail until \(keys.count == 1 ? "it is" : "they are") set."
+            self.href = href
+        }
+    }
     let secretAction: String
     /// Secrets stored for this server that neither the live version nor the build asked for declares (kept from
     /// an earlier version): never given to the code, and deletable.

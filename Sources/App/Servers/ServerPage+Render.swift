@@ -54,6 +54,8 @@ extension Request {
                       duration: String(format: "%.1f ms", $0.durationMilliseconds), error: $0.errorMessage)
             },
             secrets: spec.requiredSecrets.map { .init(key: $0.key, description: $0.description, isSet: setKeys.contains($0.key)) },
+            missingSecrets: .init(missing: spec.requiredSecrets.map(\.key).filter { !setKeys.contains($0) },
+                                  href: SiteRoute.server(serverID, .secrets).path),
             secretAction: SiteRoute.server(serverID, .secrets).path,
             unusedSecrets: setKeys.subtracting((spec.requiredSecrets + ((try? SpecJSON.decode(server.specJSON))?.requiredSecrets ?? [])).map(\.key)).sorted(),
             versions: versions.map {

@@ -51,6 +51,7 @@ struct ServerLifecycleTests {
             var server = try #require(try await HostedServer.find(id, on: app.db))
             #expect(server.name == "Unkeyed" && server.description == "Version two needs no key.")
             let tab = try await browser.get(page + "/secrets").body.string
+            #expect(!(try await browser.get(page).body.string.contains("id=\"missing-secrets\"")), "version 2 declares none")
             #expect(tab.contains("Stored, not used") && tab.contains("<code>API_KEY</code>"))
             let replaced = try await browser.postForm(page + "/secrets", ["csrf": try await Self.csrf(browser, page), "key": "API_KEY", "value": "x"])
             #expect(replaced.status == .unprocessableEntity)
@@ -59,6 +60,7 @@ struct ServerLifecycleTests {
             #expect(try await browser.postForm(page + "/versions/1/activate", ["csrf": try await Self.csrf(browser, page)]).status == .seeOther)
 
             // then its name, description and key are back, the key can be replaced, and not deleted
+            #expect(!(try await browser.get(page).body.string.contains("id=\"missing-secrets\"")), "API_KEY has its value")
             server = try #require(try await HostedServer.find(id, on: app.db))
             #expect(server.name == "Keyed" && server.description == "Version one reads a key.")
             #expect(try await Self.secrets(app, id) == ["API_KEY": "key-for-tests-one"])
@@ -74,6 +76,11 @@ struct ServerLifecycleTests {
             let deleted = try await browser.postForm(page + "/secrets", ["csrf": try await Self.csrf(browser, page), "key": "API_KEY", "action": "delete"])
             #expect(deleted.status == .seeOther)
             #expect(try await ServerSecret.query(on: app.db).filter(\.$server.$id == id).count() == 0)
+            // and rolled back to version 1 without its key, Overview says the key is missing
+            #expect(try await browser.postForm(page + "/versions/1/activate", ["csrf": try await Self.csrf(browser, page)]).status == .seeOther)
+            let warned = try await browser.get(page).body.string
+            #expect(warned.contains("id=\"missing-secrets\"") && warned.contains("API_KEY has no value yet"))
+            #expect(try await browser.postForm(page + "/versions/2/activate", ["csrf": try await Self.csrf(browser, page)]).status == .seeOther)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.secret_deleted").count() == 1)
             #expect(!(try await browser.get(page + "/secrets").body.string.contains("Stored, not used")))
             let gone = try await browser.postForm(page + "/secrets", ["csrf": try await Self.csrf(browser, page), "key": "API_KEY", "action": "delete"])
