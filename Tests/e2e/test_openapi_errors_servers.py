@@ -277,6 +277,22 @@ def test_a_server_is_created_only_from_a_sound_request(app, contract):
     expect(contract, alice.post(servers, json={"previewId": str(uuid.uuid4())}, timeout=10), 404, "preview_not_found")
 
 
+def test_a_secret_is_set_or_deleted_only_as_the_server_declares(app, contract):
+    alice = person(app)
+    server = built(alice, secrets=("ECHO_KEY",))
+    nobody = str(uuid.uuid4())
+    secrets = f"{app.base}/v1/servers/{server}/secrets"
+    set_once = alice.put(secrets + "/ECHO_KEY", json={"value": "echo-key-for-e2e"}, timeout=10)
+    contract.check(set_once)
+    assert set_once.status_code == 204, set_once.text
+    expect(contract, alice.put(secrets + "/NOPE", json={"value": "x"}, timeout=10), 422, "unknown_secret")
+    expect(contract, alice.put(secrets + "/ECHO_KEY", json={"value": ""}, timeout=10), 422, "secret_required")
+    expect(contract, alice.put(f"{app.base}/v1/servers/{nobody}/secrets/ECHO_KEY", json={"value": "x"}, timeout=10), 404, "server_not_found")
+    expect(contract, alice.delete(secrets + "/ECHO_KEY", timeout=10), 422, "secret_in_use")
+    expect(contract, alice.delete(secrets + "/OTHER_KEY", timeout=10), 404, "secret_not_found")
+    expect(contract, alice.delete(f"{app.base}/v1/servers/{nobody}/secrets/ECHO_KEY", timeout=10), 404, "server_not_found")
+
+
 def test_unknown_servers_builds_and_templates_are_404(app, contract):
     alice = person(app)
     mine = built(alice)

@@ -24,6 +24,8 @@ enum APIRoute: Hashable, Sendable {
     case buildLog(server: Parameter<UUID>, build: Parameter<UUID>)
     case buildLogSocket(server: Parameter<UUID>, build: Parameter<UUID>)
     case callsStream(Parameter<UUID>)
+    /// One of a server's secrets, by key: PUT sets its value, DELETE removes one no version in use declares.
+    case serverSecret(server: Parameter<UUID>, key: Parameter<String>)
     /// The update a fork's template offers (GET) and applying it (POST).
     case serverTemplateUpdate(Parameter<UUID>)
     /// Listing (GET) and publishing (POST) templates.
@@ -74,6 +76,7 @@ enum APIRoute: Hashable, Sendable {
         case .buildLogSocket(let server, let build):
             parts("servers", server.segment(.server), "builds", build.segment(.build), "log/ws")
         case .callsStream(let id): parts("servers", id.segment(.server), "calls/stream")
+        case .serverSecret(let server, let key): parts("servers", server.segment(.server), "secrets", key.segment(.secret))
         case .serverTemplateUpdate(let id): parts("servers", id.segment(.server), "template-update")
         case .templates: parts("templates")
         case .templatesMine: parts("templates/mine")

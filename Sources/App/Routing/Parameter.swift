@@ -43,6 +43,7 @@ enum RouteKey: String, Sendable {
     case organization
     case template
     case invitation
+    case secret
 }
 
 extension Parameter {

@@ -24,7 +24,7 @@ extension SiteRoute {
             .magicLink, .sms, .smsVerify, .me, .logout, .tokens, .token(.key), .account, .accountProfile,
             .accountExport, .audit, .preview, .previewStream, .previewEdit(.key), .secretPatterns, .slugAvailability,
             .servers, .server(.key), .buildLog(server: .key, build: .key), .buildLogSocket(server: .key, build: .key),
-            .callsStream(.key), .serverTemplateUpdate(.key), .templates, .templatesMine, .template(.key),
+            .callsStream(.key), .serverSecret(server: .key, key: .key), .serverTemplateUpdate(.key), .templates, .templatesMine, .template(.key),
             .templateVisibility(.key), .templateVersions(.key), .templateFork(.key), .templateReports(.key),
             .billingCheckoutSession, .billingPortal, .billingStatus, .billingCancel, .billingReactivate,
             .billingChangePlanPreview, .billingChangePlan, .billingWebhook,

@@ -29,6 +29,8 @@ struct ServerRoutes: RouteCollection {
         api.get(.api(.servers), use: ServersAPIController.list)
         api.get(.api(.server(.key)), use: ServersAPIController.show)
         api.delete(.api(.server(.key)), use: ServersAPIController.delete)
+        api.on(.PUT, .api(.serverSecret(server: .key, key: .key)), use: ServersAPIController.setSecret)
+        api.delete(.api(.serverSecret(server: .key, key: .key)), use: ServersAPIController.deleteSecret)
         api.get(.api(.callsStream(.key)), use: CallTailController.stream)
     }
 }

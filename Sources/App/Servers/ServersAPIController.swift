@@ -97,6 +97,30 @@ enum ServersAPIController {
         return Response(status: .noContent)
     }
 
+    struct SecretValue: Content {
+        let value: String
+    }
+
+    /// `PUT /v1/servers/{server}/secrets/{key}`: sets (or replaces) a secret the server declares, as the Secrets
+    /// tab does; used from the next call on. The value is never returned.
+    static func setSecret(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let service = req.servers(current)
+        let server = try await service.find(req.parameter(.server, as: UUID.self))
+        let value = try req.content.decode(SecretValue.self).value
+        try await service.replaceSecret(req.parameter(.secret, as: String.self) ?? "", value: value, of: server)
+        return Response(status: .noContent)
+    }
+
+    /// `DELETE /v1/servers/{server}/secrets/{key}`: removes a stored secret no version in use declares.
+    static func deleteSecret(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let service = req.servers(current)
+        let server = try await service.find(req.parameter(.server, as: UUID.self))
+        try await service.deleteSecret(req.parameter(.secret, as: String.self) ?? "", of: server)
+        return Response(status: .noContent)
+    }
+
     static func slugAvailability(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let slug = (try? req.query.get(String.self, at: "slug"))?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""

@@ -26,6 +26,11 @@ struct ServerLifecycleTests {
         return try #require(asked.headers.first(name: .location))
     }
 
+    static func apiToken(_ browser: BrowserSession) async throws -> String {
+        let response = try await browser.postObject("/v1/tokens", ["name": "api", "scopes": ["api"]])
+        return try #require(try AccountDataTests.json(response)["token"] as? String)
+    }
+
     static func secrets(_ app: Application, _ id: UUID) async throws -> [String: String]? {
         try await app.hosting.contexts.context(for: id, app: app)?.secrets
     }
@@ -85,6 +90,44 @@ struct ServerLifecycleTests {
             #expect(!(try await browser.get(page + "/secrets").body.string.contains("Stored, not used")))
             let gone = try await browser.postForm(page + "/secrets", ["csrf": try await Self.csrf(browser, page), "key": "API_KEY", "action": "delete"])
             #expect(gone.status == .notFound)
+        }
+    }
+
+    @Test("the API sets a declared secret for the next call, and refuses what the Secrets tab refuses", arguments: TestDatabase.all)
+    func secretsAPI(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a server declaring API_KEY, created without its value, and an API token
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser, Self.keyed)
+            #expect(try await Self.secrets(app, id) == [:])
+            let token = try await Self.apiToken(browser)
+            let path = "/v1/servers/\(id.uuidString.lowercased())/secrets/"
+            func put(_ key: String, _ value: String) async throws -> TestingHTTPResponse {
+                try await app.testing().sendRequest(.PUT, path + key, headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                                                    body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["value": value])))
+            }
+            func delete(_ key: String) async throws -> TestingHTTPResponse {
+                try await app.testing().sendRequest(.DELETE, path + key, headers: ["Authorization": "Bearer \(token)"])
+            }
+
+            // when / then
+            #expect(try await put("API_KEY", "key-from-the-api").status == .noContent)
+            #expect(try await Self.secrets(app, id) == ["API_KEY": "key-from-the-api"])
+            #expect(try AccountDataTests.json(try await put("NOPE", "x"))["error"] as? String == "unknown_secret")
+            #expect(try AccountDataTests.json(try await put("API_KEY", ""))["error"] as? String == "secret_required")
+            #expect(try await Self.secrets(app, id) == ["API_KEY": "key-from-the-api"])
+            #expect(try AccountDataTests.json(try await delete("API_KEY"))["error"] as? String == "secret_in_use")
+            let missing = try await delete("OTHER_KEY")
+            #expect(missing.status == .notFound)
+            #expect(try AccountDataTests.json(missing)["error"] as? String == "secret_not_found")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.secret_replaced").count() == 1)
+            // another workspace's server is not found
+            let (other, _) = try await AccountDataTests.signedIn(app)
+            let theirs = try await Self.apiToken(other)
+            let foreign = try await app.testing().sendRequest(.PUT, path + "API_KEY",
+                                                              headers: ["Authorization": "Bearer \(theirs)", "Content-Type": "application/json"],
+                                                              body: ByteBuffer(string: #"{"value": "x"}"#))
+            #expect(foreign.status == .notFound)
         }
     }
 
