@@ -62,9 +62,10 @@ struct MailQueue: Sendable {
     /// Deletes emails given up on more than `keepsGivenUp` ago; returns how many.
     @discardableResult
     func pruneGivenUp() async throws -> Int {
-        let old = try await QueuedEmail.query(on: database).filter(\.$givenUpAt < now.addingTimeInterval(-Self.keepsGivenUp)).all()
-        for email in old { try await email.delete(on: database) }
-        return old.count
+        let old = QueuedEmail.query(on: database).filter(\.$givenUpAt < now.addingTimeInterval(-Self.keepsGivenUp))
+        let count = try await old.copy().count()
+        if count > 0 { try await old.delete() }
+        return count
     }
 
     /// Emails not yet sent and not given up on (`/metrics`, the tests).

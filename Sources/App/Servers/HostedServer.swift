@@ -32,6 +32,13 @@ final class HostedServer: Model, @unchecked Sendable {
 
     /// Shows the live version's name and description, which the server list, its page and the API read from
     /// here: set whenever a version goes live, by a build or a rollback.
+    /// The secret keys the live version (`live`) or the spec last asked for (a build in progress, or one that
+    /// failed) declares: what the Secrets tab offers and replaces; any other stored key is unused.
+    func declaredSecretKeys(live: ServerSpec) -> Set<String> {
+        let pending = (try? SpecJSON.decode(specJSON))?.requiredSecrets ?? []
+        return Set((live.requiredSecrets + pending).map(\.key))
+    }
+
     func describe(as spec: ServerSpec) {
         name = spec.name
         description = spec.description

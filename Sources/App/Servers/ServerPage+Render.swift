@@ -57,7 +57,7 @@ extension Request {
             missingSecrets: .init(missing: spec.requiredSecrets.map(\.key).filter { !setKeys.contains($0) },
                                   href: SiteRoute.server(serverID, .secrets).path),
             secretAction: SiteRoute.server(serverID, .secrets).path,
-            unusedSecrets: setKeys.subtracting((spec.requiredSecrets + ((try? SpecJSON.decode(server.specJSON))?.requiredSecrets ?? [])).map(\.key)).sorted(),
+            unusedSecrets: setKeys.subtracting(server.declaredSecretKeys(live: spec)).sorted(),
             versions: versions.map {
                 .init(number: $0.number, diffHref: SiteRoute.server(serverID, .version(.value($0.number))).path, created: time.string(from: $0.createdAt), isActive: $0.id == server.activeVersionID,
                       rollbackAction: $0.id == server.activeVersionID ? nil : SiteRoute.server(serverID, .activateVersion(.value($0.number))).path)

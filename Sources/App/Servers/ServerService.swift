@@ -148,11 +148,8 @@ struct ServerService: Sendable {
                                resourceType: "server", resourceID: server.id?.uuidString, metadata: ["key": key])
     }
 
-    /// The secrets the live version declares, and those of the spec last asked for (a build in progress, or one
-    /// that failed), which the Secrets tab also offers.
     func declaredSecrets(of server: HostedServer) async throws -> Set<String> {
-        let pending = try SpecJSON.decode(server.specJSON)
-        return Set((try await liveSpec(server).requiredSecrets + pending.requiredSecrets).map(\.key))
+        server.declaredSecretKeys(live: try await liveSpec(server))
     }
 
     /// Makes an earlier (or later) version the live one: a rollback.

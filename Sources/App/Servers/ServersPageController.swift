@@ -9,14 +9,14 @@ enum ServersPageController {
         let current = try req.requireUser()
         let servers = try await req.servers(current).list()
         let formatter = DateFormatter.utc("d MMM yyyy")
-        let counts = try await ServerListPageQuery(database: req.db, hosting: req.application.hosting)
-            .callsPerDay(servers.compactMap(\.id), now: req.application.clock.now())
+        let query = ServerListPageQuery(database: req.db, hosting: req.application.hosting)
+        let counts = try await query.callsPerDay(servers.compactMap(\.id), now: req.application.clock.now())
         // Only a slug, and not one of a server still here: the address cannot make the page say something else.
         let deleted = (try? req.query.get(String.self, at: "deleted")).flatMap { slug in
             SpecValidator.isValidSlug(slug) && !servers.contains { $0.slug == slug } ? slug : nil
         }
         let notice = deleted.map { "Deleted “\($0)”. Its endpoint no longer answers." }
-        let stopped = try await ServerListPageQuery(database: req.db, hosting: req.application.hosting).stoppedByTakedown(servers)
+        let stopped = try await query.stoppedByTakedown(servers)
         let view = ServerListView(
             servers: servers.map {
                 .init(href: SiteRoute.server(.value($0.id!)).path, name: $0.name, slug: $0.slug, description: $0.description,
