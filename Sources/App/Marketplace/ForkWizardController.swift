@@ -30,19 +30,19 @@ enum ForkWizardController {
         var token = fields["ref"] ?? ""
         let forks = req.forks(current)
         let offer: ForkService.Offer
-        var expired: APIError?
+        var renewedLink = false
         do {
             offer = try await forks.resolve(token)
         } catch let error as APIError where error.code == "fork_ref_expired" {
             // Renewed rather than refused, so what was typed is not lost; nothing is created on this post.
             guard let renewed = try await forks.renewed(token) else { throw error }
-            (token, offer, expired) = (renewed.token, renewed.offer, error)
+            (token, offer, renewedLink) = (renewed.token, renewed.offer, true)
         }
         let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let slug = (fields["slug"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         var values: [String: String] = [:]
         for secret in offer.spec.requiredSecrets { values[secret.key] = fields[field(secret.key)] ?? "" }
-        if expired != nil {
+        if renewedLink {
             return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: [:],
                                     error: "The fork link had expired (they last five minutes), so nothing was created yet. It is renewed: check the form and press the button again.",
                                     status: .conflict)
