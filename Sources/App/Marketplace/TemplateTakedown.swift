@@ -27,6 +27,16 @@ enum TemplateTakedown {
         try await HostedServer.query(on: database).filter(\.$templateID == template).all(\.$id)
     }
 
+    /// The servers among `servers` forked from a template the moderators took down: their endpoints
+    /// answer 410 until rebuilt, whatever their build status says. One query for a whole list.
+    static func stopped(among servers: [HostedServer], on database: any Database) async throws -> Set<UUID> {
+        let templates = Set(servers.compactMap(\.templateID))
+        guard !templates.isEmpty else { return [] }
+        let takenDown = Set(try await Template.query(on: database).filter(\.$id ~~ Array(templates)).filter(\.$status == .takedown)
+            .all(\.$id))
+        return Set(servers.filter { $0.templateID.map(takenDown.contains) ?? false }.compactMap(\.id))
+    }
+
     /// Whether `spec` is more than the taken-down template version's tools under another
     /// name: only a change to the tools themselves (code, schemas, names) frees a fork.
     static func isEdited(_ spec: ServerSpec, from templateVersion: TemplateVersion?) -> Bool {

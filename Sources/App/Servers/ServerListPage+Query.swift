@@ -8,16 +8,6 @@ struct ServerListPageQuery: Sendable {
     let database: any Database
     let hosting: HostingEnvironment
 
-    /// The servers among `servers` forked from a template the moderators took down: their endpoints answer 410
-    /// until rebuilt, whatever their build status says.
-    func stoppedByTakedown(_ servers: [HostedServer]) async throws -> Set<UUID> {
-        let templates = Set(servers.compactMap(\.templateID))
-        guard !templates.isEmpty else { return [] }
-        let takenDown = Set(try await Template.query(on: database).filter(\.$id ~~ Array(templates)).filter(\.$status == .takedown)
-            .all(\.$id))
-        return Set(servers.filter { $0.templateID.map(takenDown.contains) ?? false }.compactMap(\.id))
-    }
-
     /// Calls per UTC day, oldest first, for each server over the last 14 days, from the daily totals
     /// (`tool_call_days`): one row per server and day however many calls it answered, and the same
     /// after the call log was pruned (`CallLogPruning`).

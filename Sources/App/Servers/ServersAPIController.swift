@@ -18,22 +18,28 @@ enum ServersAPIController {
     }
 
     struct ServerInfo: Content {
+        /// The build status, except that a fork of a template the moderators took down is `stopped`
+        /// (its endpoint answers 410) whatever its last build did, as the server list says.
+        enum Status: String, Codable, Sendable {
+            case draft, building, active, failed, stopped
+        }
+
         let id: UUID
         let name: String
         let slug: String
         let description: String
-        let status: HostedServer.Status
+        let status: Status
         let createdAt: Date
         /// The MCP endpoint (answers once a version is live).
         let endpoint: String
         let buildId: UUID?
 
-        init(_ server: HostedServer, publicURL: String, build: UUID? = nil) {
+        init(_ server: HostedServer, publicURL: String, build: UUID? = nil, stopped: Bool = false) {
             id = server.id!
             name = server.name
             slug = server.slug
             description = server.description
-            status = server.status
+            status = stopped ? .stopped : Status(rawValue: server.status.rawValue) ?? .failed
             createdAt = server.createdAt
             endpoint = OAuthURLs(base: publicURL).resource(server.id!)
             buildId = build
@@ -80,14 +86,18 @@ enum ServersAPIController {
     static func list(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let servers = try await req.servers(current).list()
-        return try req.json(ServerList(servers: servers.map { ServerInfo($0, publicURL: req.accounts.publicURL) })).noStore()
+        let stopped = try await TemplateTakedown.stopped(among: servers, on: req.db)
+        return try req.json(ServerList(servers: servers.map {
+            ServerInfo($0, publicURL: req.accounts.publicURL, stopped: stopped.contains($0.id!))
+        })).noStore()
     }
 
     static func show(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let latest = try await BuildQueue(database: req.db, now: req.application.clock.now).latest(of: server)
-        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id)).noStore()
+        let stopped = try await TemplateTakedown.stopped(among: [server], on: req.db)
+        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id, stopped: !stopped.isEmpty)).noStore()
     }
 
     static func delete(_ req: Request) async throws -> Response {

@@ -16,7 +16,7 @@ enum ServersPageController {
             SpecValidator.isValidSlug(slug) && !servers.contains { $0.slug == slug } ? slug : nil
         }
         let notice = deleted.map { "Deleted “\($0)”. Its endpoint no longer answers." }
-        let stopped = try await query.stoppedByTakedown(servers)
+        let stopped = try await TemplateTakedown.stopped(among: servers, on: req.db)
         let view = ServerListView(
             servers: servers.map {
                 .init(href: SiteRoute.server(.value($0.id!)).path, name: $0.name, slug: $0.slug, description: $0.description,

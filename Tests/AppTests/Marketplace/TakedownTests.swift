@@ -53,6 +53,14 @@ struct TakedownTests {
         #expect(message.contains("“\(template)”") && message.contains("rebuild"), "message: \(message)", sourceLocation: sourceLocation)
     }
 
+    /// `server`'s `status` in `GET /v1/servers` and in `GET /v1/servers/{id}`.
+    static func apiStatus(_ browser: BrowserSession, _ server: UUID) async throws -> [String] {
+        let list = try AccountDataTests.json(try await browser.get(SiteRoute.api(.servers).path))
+        let listed = (list["servers"] as? [[String: Any]] ?? []).first { ($0["id"] as? String)?.lowercased() == server.uuidString.lowercased() }
+        let one = try AccountDataTests.json(try await browser.get(SiteRoute.api(.server(.value(server))).path))
+        return [listed?["status"] as? String ?? "missing", one["status"] as? String ?? "missing"]
+    }
+
     /// A moderator takes the template down through the admin form.
     static func takeDown(_ setting: Setting, reason: String = "Exfiltrates arguments",
                          sourceLocation: SourceLocation = #_sourceLocation) async throws {
@@ -238,6 +246,9 @@ struct TakedownTests {
             #expect(HTMLInspector(html: html).tags("a").contains { $0.attributes["href"] == SiteRoute.server(.value(setting.fork), .versions).path(fragment: "iterate-title") })
             #expect(!(try await setting.owner.browser.get(SiteRoute.server(.value(setting.source)).path).body.string.contains("takedown-banner")),
                     "the source server has no banner")
+            // the API says what the list says: the fork is stopped, the source server live
+            #expect(try await Self.apiStatus(setting.forker.browser, setting.fork) == ["stopped", "stopped"])
+            #expect(try await Self.apiStatus(setting.owner.browser, setting.source) == ["active", "active"])
 
             // a new name alone would bring the same tools back: refused, nothing queued
             let csrf = try #require(BrowserSession.csrfField(in: html))
@@ -270,6 +281,7 @@ struct TakedownTests {
             #expect(answer.status == .ok)
             #expect((try MCPEndpointTests.result(answer)["structuredContent"] as? [String: Any])?["checked"] as? Bool == true)
             #expect(!(try await setting.forker.browser.get(page).body.string.contains("takedown-banner")))
+            #expect(try await Self.apiStatus(setting.forker.browser, setting.fork) == ["active", "active"])
             // rolling back to the version from before the takedown would serve its tools again: refused
             let live = server.activeVersionID
             let rollback = try await setting.forker.browser.postForm(SiteRoute.server(.value(setting.fork), .activateVersion(.value(1))).path, ["csrf": csrf])
