@@ -10,7 +10,7 @@ enum TemplatesPageController {
         var state = TemplatesPageState()
         state.mine = req.query[String.self, at: "view"] == "mine"
         if state.mine && current == nil {
-            return req.redirectToSignIn(returningTo: .templates)
+            return req.redirectToSignIn(next: SiteRoute.templates.path(QueryString([("view", "mine")])))
         }
         let query = try TemplateListing.Query(
             sort: req.query[String.self, at: "sort"], category: req.query[String.self, at: "category"],

@@ -339,8 +339,10 @@ extension SiteRoute {
     }
 
     /// Paths whose errors are JSON whatever the client accepts: the API, the OAuth
-    /// endpoints and the MCP endpoints are read by programs.
+    /// endpoints, the MCP endpoints and the discovery documents are read by programs, and
+    /// so is any `….json` file (a template's `server.json`, the OpenAPI document).
     static func answersJSON(path: String) -> Bool {
         path == "/v1" || path.hasPrefix("/v1/") || path.hasPrefix("/oauth/") || path.hasPrefix("/mcp/")
+            || path.hasPrefix("/.well-known/") || path.hasSuffix(".json")
     }
 }

@@ -124,9 +124,12 @@ struct TemplatePagesTests {
             #expect(mine.headers.first(name: .cacheControl) == "no-store")
             let strangersMine = try await stranger.get("/templates?view=mine").body.string
             #expect(!strangersMine.contains("mine-hidden") && !strangersMine.contains("mine-public"))
-            // signed out, Mine asks to sign in
+            // signed out, Mine asks to sign in and comes back to Mine, not to everyone's listing
             let signedOut = try await get(app, "/templates?view=mine")
             #expect(signedOut.status == .seeOther)
+            let login = try #require(signedOut.headers.first(name: .location).flatMap(URLComponents.init(string:)))
+            #expect(login.path == SiteRoute.login.path)
+            #expect(login.queryItems?.first { $0.name == "next" }?.value == "/templates?view=mine")
         }
     }
 
@@ -246,6 +249,12 @@ struct TemplatePagesTests {
             #expect(remotes[0]["url"] as? String == "https://mcp.example.com/mcp/\(server.id!.uuidString.lowercased())")
             let name = try #require(json["name"] as? String)
             #expect(name.range(of: "^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$", options: .regularExpression) != nil)
+
+            // a program fetching the file of a template that is not there gets JSON, not the HTML page
+            let missing = try await get(app, "/templates/no-such-template/server.json")
+            #expect(missing.status == .notFound)
+            #expect(missing.headers.contentType == .json)
+            #expect(try AccountDataTests.json(missing)["error"] as? String == "template_not_found")
         }
     }
 
