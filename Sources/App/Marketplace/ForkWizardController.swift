@@ -41,7 +41,10 @@ enum ForkWizardController {
         let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let slug = (fields["slug"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         var values: [String: String] = [:]
-        for secret in offer.spec.requiredSecrets { values[secret.key] = fields[field(secret.key)] ?? "" }
+        let carry = req.formSecretCarry(current, .fork)
+        for secret in offer.spec.requiredSecrets {
+            values[secret.key] = carry.value(typed: fields[field(secret.key)], sealed: fields[sealedField(secret.key)])
+        }
         if renewedLink {
             return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: [:],
                                     error: "The fork link had expired (they last five minutes), so nothing was created yet. It is renewed: check the form and press the button again.",
@@ -66,6 +69,7 @@ enum ForkWizardController {
     }
 
     static func field(_ key: String) -> String { "secret_\(key)" }
+    static func sealedField(_ key: String) -> String { "sealed_\(key)" }
 
     static func render(_ req: Request, _ current: CurrentUser, _ offer: ForkService.Offer, token: String, name: String, slug: String,
                        values: [String: String], errors: [String: String], error: String?, status: HTTPStatus = .ok) async throws -> Response {
@@ -75,6 +79,7 @@ enum ForkWizardController {
         let author = TemplateAuthor.publicName(user?.displayName, email: user?.email)
         let hints = (try? JSONDecoder().decode([String: SecretHint].self, from: Data(template.secretHintsJSON.utf8))) ?? [:]
         let time = DateFormatter.utc("HH:mm")
+        let carry = req.formSecretCarry(current, .fork)
         let view = ForkWizardView(
             csrf: req.csrfToken(req.accounts.cookies),
             action: SiteRoute.forkWizard.path,
@@ -92,7 +97,8 @@ enum ForkWizardController {
             secrets: offer.spec.requiredSecrets.map { secret in
                 let shown = SecretHint.shown(hints[secret.key], for: secret)
                 return .init(key: secret.key, field: field(secret.key), description: shown.description,
-                             linkHref: shown.url.flatMap(WizardController.safeLink), value: values[secret.key] ?? "")
+                             linkHref: shown.url.flatMap(WizardController.safeLink), sealedField: sealedField(secret.key),
+                             sealedValue: carry.seal(values[secret.key] ?? ""))
             },
             hasSecrets: !offer.spec.requiredSecrets.isEmpty,
             error: error,

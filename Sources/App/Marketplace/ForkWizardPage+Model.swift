@@ -18,7 +18,9 @@ struct ForkWizardView: Encodable {
         let description: String
         /// Only an http(s) link is ever rendered as a link.
         let linkHref: String?
-        let value: String
+        let sealedField: String
+        /// A value typed before this page was rendered, sealed (`FormSecretCarry`): never the value itself.
+        let sealedValue: String?
     }
 
     let csrf: String

@@ -68,12 +68,22 @@ struct SecretBox: Sendable {
     var currentKeyID: String { Self.keyID(current) }
 
     func seal(_ value: String, for binding: Binding) throws -> String {
-        let box = try AES.GCM.seal(Data(value.utf8), using: current, nonce: AES.GCM.Nonce(), authenticating: binding.associatedData)
+        try seal(value, authenticating: binding.associatedData)
+    }
+
+    func open(_ envelope: String, for binding: Binding) throws -> String {
+        try open(envelope, authenticating: binding.associatedData)
+    }
+
+    /// Sealed for another purpose than a stored secret (`FormSecretCarry`): `associatedData`
+    /// names that purpose, so neither kind of envelope opens as the other.
+    func seal(_ value: String, authenticating associatedData: Data) throws -> String {
+        let box = try AES.GCM.seal(Data(value.utf8), using: current, nonce: AES.GCM.Nonce(), authenticating: associatedData)
         guard let combined = box.combined else { throw Failure.malformed }
         return "v1.\(currentKeyID).\(combined.base64EncodedString())"
     }
 
-    func open(_ envelope: String, for binding: Binding) throws -> String {
+    func open(_ envelope: String, authenticating associatedData: Data) throws -> String {
         let parts = envelope.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "v1", let combined = Data(base64Encoded: String(parts[2])) else {
             throw Failure.malformed
@@ -84,7 +94,7 @@ struct SecretBox: Sendable {
         }
         do {
             let box = try AES.GCM.SealedBox(combined: combined)
-            let plain = try AES.GCM.open(box, using: key, authenticating: binding.associatedData)
+            let plain = try AES.GCM.open(box, using: key, authenticating: associatedData)
             return String(decoding: plain, as: UTF8.self)
         } catch {
             throw Failure.cannotOpen

@@ -41,8 +41,9 @@ struct ReviewForm: Sendable {
         secrets = spec.requiredSecrets.map { Secret(key: $0.key, description: $0.description, howToGetUrl: $0.howToGetUrl ?? "", value: "") }
     }
 
-    /// Reads the posted fields; tools keep the draft's implementations (never posted).
-    init(fields: [String: String], draft: ServerSpec) {
+    /// Reads the posted fields; tools keep the draft's implementations (never posted). A secret
+    /// value left empty keeps the one `carry` sealed into the page last time.
+    init(fields: [String: String], draft: ServerSpec, carry: FormSecretCarry) {
         func field(_ key: String) -> String { (fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         name = field("name")
         slug = field("slug").lowercased()
@@ -60,7 +61,8 @@ struct ReviewForm: Sendable {
         secrets = (0..<rows).compactMap { index in
             guard fields["secret_\(index)_remove"] == nil else { return nil }
             let secret = Secret(key: field("secret_\(index)_key").uppercased(), description: field("secret_\(index)_description"),
-                                howToGetUrl: field("secret_\(index)_url"), value: fields["secret_\(index)_value"] ?? "")
+                                howToGetUrl: field("secret_\(index)_url"),
+                                value: carry.value(typed: fields["secret_\(index)_value"], sealed: fields["secret_\(index)_sealed"]))
             let isBlank = secret.key.isEmpty && secret.description.isEmpty && secret.howToGetUrl.isEmpty && secret.value.isEmpty
             return isBlank ? nil : secret
         }

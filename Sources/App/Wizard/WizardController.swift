@@ -85,7 +85,7 @@ enum WizardController {
         }
         let original = try SpecJSON.decode(draft.specJSON)
         let fields = try req.content.decode([String: String].self)
-        var form = ReviewForm(fields: fields, draft: original)
+        var form = ReviewForm(fields: fields, draft: original, carry: req.formSecretCarry(current, .wizard))
 
         switch fields["action"] {
         case "reset":
@@ -161,10 +161,11 @@ enum WizardController {
                 hintsError: form.errors["tool.\(index).hints"], descriptionError: form.errors["tool.\(index).description"],
                 schemaError: form.errors["tool.\(index).schema"], implementationError: form.errors["tool.\(index).implementation"])
         }
+        let carry = req.formSecretCarry(current, .wizard)
         let secrets = form.secrets.enumerated().map { index, secret in
             WizardReviewView.SecretRow(
                 index: index, key: secret.key, description: secret.description, howToGetUrl: secret.howToGetUrl,
-                linkHref: Self.safeLink(secret.howToGetUrl), value: secret.value, error: form.errors["secret.\(index)"])
+                linkHref: Self.safeLink(secret.howToGetUrl), sealedValue: carry.seal(secret.value), error: form.errors["secret.\(index)"])
         }
         let formatter = DateFormatter.utc("d MMM, HH:mm")
         let view = WizardReviewView(

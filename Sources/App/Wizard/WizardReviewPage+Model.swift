@@ -37,7 +37,8 @@ struct WizardReviewView: Encodable {
         let howToGetUrl: String
         /// Only an http(s) link is ever rendered as a link.
         let linkHref: String?
-        let value: String
+        /// A value typed before this page was rendered, sealed (`FormSecretCarry`): never the value itself.
+        let sealedValue: String?
         let error: String?
     }
 

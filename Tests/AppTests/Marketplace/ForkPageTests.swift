@@ -110,10 +110,15 @@ struct ForkPageTests {
             let renewed = try #require(BrowserSession.hiddenField("ref", in: html))
             #expect(renewed != ref && renewed.hasPrefix("fr1."))
             #expect(try await HostedServer.query(on: app.db).filter(\.$slug == "my-weather").count() == 0)
+            // the typed secret comes back sealed, never in clear text, and the emptied field keeps it
+            #expect(!html.contains("typed-key-for-tests"))
+            let sealed = try #require(BrowserSession.hiddenField("sealed_WEATHER_KEY", in: html))
             let built = try await forker.postForm("/servers/new/fork", ["csrf": formCSRF, "ref": renewed, "name": "My weather",
-                                                                       "slug": "my-weather", "secret_WEATHER_KEY": "typed-key-for-tests"])
+                                                                       "slug": "my-weather", "secret_WEATHER_KEY": "", "sealed_WEATHER_KEY": sealed])
             #expect(built.status == .seeOther)
-            #expect(try await HostedServer.query(on: app.db).filter(\.$slug == "my-weather").count() == 1)
+            let server = try #require(try await HostedServer.query(on: app.db).filter(\.$slug == "my-weather").first())
+            let stored = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
+            #expect(stored["WEATHER_KEY"] == "typed-key-for-tests")
 
             // a link expired for more than a day, or another person's, is not renewed
             clock.advance(ForkService.renewalGrace)

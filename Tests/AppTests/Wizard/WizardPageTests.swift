@@ -76,6 +76,10 @@ struct WizardPageTests {
             #expect(html.contains("value=\"My issues\""))
             #expect(html.contains("value=\"my-issues\""))
             #expect(try await HostedServer.query(on: app.db).count() == 0)
+            // the typed secret value is kept, sealed: the page never holds it in clear text
+            #expect(!html.contains("value-typed-by-person"))
+            let sealed = try #require(BrowserSession.hiddenField("secret_0_sealed", in: html))
+            #expect(HTMLInspector(html: html).tags("input").contains { $0.attributes["name"] == "secret_0_value" && $0.attributes["value"] == nil })
 
             // a bad secret key is shown on its row
             fields["tool_0_schema"] = "{\"type\": \"object\", \"properties\": {\"repo\": {\"type\": \"string\"}}, \"required\": [\"repo\"]}"
@@ -94,7 +98,9 @@ struct WizardPageTests {
             #expect(added.body.string.contains("name=\"secret_1_key\""))
             #expect(try await browser.get(location).body.string.contains("value=\"My renamed issues\""))
 
-            // when fixed, Build saves the server and its secret
+            // when fixed, Build saves the server and the secret typed on the first attempt (the field now empty)
+            fields["secret_0_value"] = ""
+            fields["secret_0_sealed"] = sealed
             let built = try await browser.postForm(location, fields)
             #expect(built.status == .seeOther)
             let server = try #require(try await HostedServer.query(on: app.db).first())
@@ -103,7 +109,8 @@ struct WizardPageTests {
             #expect(page.body.string.contains("aria-current=\"step\"><span class=\"wizard-step-number\">3</span>"))
             #expect(page.body.string.contains("My issues"))
             #expect(page.body.string.contains("Building"))
-            #expect(try await ServerSecret.query(on: app.db).count() == 1)
+            #expect(try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
+                == ["GITHUB_TOKEN": "value-typed-by-person"])
         }
     }
 
