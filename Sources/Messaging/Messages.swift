@@ -7,9 +7,18 @@ public struct EmailMessage: Sendable, Equatable {
 
     public init(to: String, subject: String, text: String, html: String? = nil) {
         self.to = to
-        self.subject = subject
+        self.subject = Self.oneLine(subject)
         self.text = text
         self.html = html
+    }
+
+    /// A subject is one header line: a line break in a name written into it (checked where names
+    /// are set, and again here for any other text) becomes a space and cannot start another header.
+    static func oneLine(_ subject: String) -> String {
+        String(String.UnicodeScalarView(subject.unicodeScalars.map {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .lineSeparator
+                || $0.properties.generalCategory == .paragraphSeparator ? " " : $0
+        }))
     }
 }
 

@@ -1,4 +1,5 @@
 import Fluent
+import Core
 import Foundation
 import Vapor
 
@@ -12,9 +13,9 @@ struct AccountService: Sendable {
 
     /// Validates, saves and records a new display name.
     func updateDisplayName(_ raw: String, for current: CurrentUser) async throws {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw APIError(.badRequest, "invalid_display_name", "Use 1 to 80 characters for your name.")
+        guard let name = DisplayName.normalized(raw) else {
+            throw APIError(.badRequest, "invalid_display_name",
+                           "Use 1 to \(DisplayName.maxLength) characters for your name, on one line, without control characters.")
         }
         current.user.displayName = name
         try await current.user.save(on: database)

@@ -32,9 +32,9 @@ struct OrganizationService: Sendable {
 
     func rename(_ current: CurrentUser, to raw: String) async throws {
         try await requireOwner(current)
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count) else {
-            throw APIError(.badRequest, "invalid_org_name", "Use 1 to 80 characters for the workspace name.")
+        guard let name = DisplayName.normalized(raw) else {
+            throw APIError(.badRequest, "invalid_org_name",
+                           "Use 1 to \(DisplayName.maxLength) characters for the workspace name, on one line, without control characters.")
         }
         current.organization.name = name
         try await current.organization.save(on: database)

@@ -152,6 +152,11 @@ struct AccountDataTests {
             let bad = try await alice.send(.PATCH, "/v1/account/profile", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
                                            body: ByteBuffer(string: #"{"displayName":"   "}"#))
             #expect(bad.status == .badRequest)
+            // a right-to-left override would reorder the "(address)" an invitation writes after the name
+            let reordering = try await alice.send(.PATCH, "/v1/account/profile", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                                  body: ByteBuffer(string: #"{"displayName":"Acme Security Team‮"}"#))
+            #expect(reordering.status == .badRequest)
+            #expect(try Self.json(reordering)["error"] as? String == "invalid_display_name")
         }
     }
 

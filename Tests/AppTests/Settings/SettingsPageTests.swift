@@ -121,6 +121,13 @@ struct WorkspaceTests {
             let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings").body.string))
             #expect(try await owner.postForm("/settings/workspace", ["name": "Acme <Labs>", "csrf": csrf]).status == .seeOther)
             #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
+            // a name that would split an invitation's subject or reorder the text around it is refused, the old one kept
+            for name in ["Team\r\nBcc: someone@example.com", "Acme Security Team\u{202E}"] {
+                let refusedName = try await owner.postForm("/settings/workspace", ["name": name, "csrf": csrf])
+                #expect(refusedName.status == .badRequest)
+                #expect(refusedName.body.string.contains("on one line"))
+            }
+            #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
 
             // on Hobby there is no invite form, only the way to a plan with members; a posted invitation is 402
             let single = try await owner.get("/settings").body.string
