@@ -41,7 +41,7 @@ struct AuditLog: Sendable {
         event.ip = ip
         event.userAgent = userAgent
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // paths in metadata read with plain slashes on the audit page
         event.metadata = String(decoding: try encoder.encode(metadata), as: UTF8.self)
         event.createdAt = now
         try await event.create(on: database)

@@ -39,5 +39,6 @@ enum Migrations {
         CreateEmailChanges(),
         CreateQueuedEmails(),
         AddDraftServer(),
+        AddAPITokenParent(),
     ]
 }

@@ -18,6 +18,8 @@ final class APIToken: Model, @unchecked Sendable {
     @OptionalField(key: "expires_at") var expiresAt: Date?
     /// `mcp`, `api` or both, space-separated; `full` for tokens older than scopes (`APITokenScope`).
     @Field(key: "scopes") var scopes: String
+    /// The token this one was made with, if it was made with one: revoking that revokes this.
+    @OptionalField(key: "parent_token_id") var parentTokenID: UUID?
 
     init() {}
 }

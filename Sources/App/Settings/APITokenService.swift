@@ -47,9 +47,13 @@ struct APITokenService: Sendable {
         token.createdAt = now
         token.expiresAt = expiresAt
         token.scopes = Set(scopes).sorted().map(\.rawValue).joined(separator: " ")
+        token.parentTokenID = current.apiToken?.id
         try await token.create(on: database)
+        var metadata = ["name": token.name, "scopes": token.scopes]
+        // Who made it: a browser session, or a token (named by its hint, as Settings lists it).
+        if let parent = current.apiToken { metadata["by_token"] = "…" + parent.hint }
         try await audit.record("token.created", organization: current.organization.id, actor: current.user.id,
-                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name, "scopes": token.scopes])
+                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: metadata)
         return (token, secret)
     }
 
@@ -71,10 +75,21 @@ struct APITokenService: Sendable {
         else {
             throw APIError(.notFound, "not_found", "No such token.")
         }
-        try await token.delete(on: database)
-        callers.forget(.token(hash: token.tokenHash))
+        // The tokens it made, and theirs: gone with it.
+        var descendants: [APIToken] = []
+        var parents = [token.id!]
+        while !parents.isEmpty {
+            let children = try await APIToken.query(on: database).filter(\.$parentTokenID ~~ parents).all()
+            descendants += children
+            parents = children.compactMap(\.id)
+        }
+        let revoked = [token] + descendants
+        try await APIToken.query(on: database).filter(\.$id ~~ revoked.compactMap(\.id)).delete()
+        for gone in revoked { callers.forget(.token(hash: gone.tokenHash)) }
+        var metadata = ["name": token.name]
+        if !descendants.isEmpty { metadata["made_with_it"] = descendants.map { "…" + $0.hint }.joined(separator: ", ") }
         try await audit.record("token.revoked", organization: current.organization.id, actor: current.user.id,
-                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: ["name": token.name])
+                               resourceType: "api_token", resourceID: token.id?.uuidString, metadata: metadata)
         return token
     }
 

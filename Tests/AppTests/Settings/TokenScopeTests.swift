@@ -105,6 +105,39 @@ struct TokenScopeTests {
         }
     }
 
+    @Test("revoking a token revokes the tokens made with it, and theirs; the audit log says which token made one",
+          arguments: TestDatabase.all)
+    func revocationReachesDescendants(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a token, a child made with it, a grandchild made with the child, and an unrelated token
+            let (alice, _) = try await AccountDataTests.signedIn(app)
+            let (parent, parentJSON) = try await Self.create(alice, ["name": "parent", "scopes": ["api", "mcp"]])
+            let (other, _) = try await Self.create(alice, ["name": "other", "scopes": ["api"]])
+            let child = try await Self.bearer(app, .POST, "/v1/tokens", parent, json: #"{"name":"child","scopes":["api","mcp"]}"#)
+            #expect(child.status == .created)
+            let childSecret = try #require(try AccountDataTests.json(child)["token"] as? String)
+            let grandchild = try await Self.bearer(app, .POST, "/v1/tokens", childSecret, json: #"{"name":"grandchild","scopes":["api"]}"#)
+            let grandchildSecret = try #require(try AccountDataTests.json(grandchild)["token"] as? String)
+            #expect(try await Self.bearer(app, .GET, "/v1/auth/me", grandchildSecret).status == .ok)
+            let created = try await AuditEvent.query(on: app.db).filter(\.$action == "token.created").all()
+            #expect(created.contains { $0.metadata.contains("…\(parent.suffix(4))") })
+
+            // when the parent is revoked
+            let id = try #require(parentJSON["id"] as? String)
+            let revoked = try await alice.send(.DELETE, "/v1/tokens/" + id, headers: ["X-CSRF-Token": alice.csrfCookie ?? ""])
+            #expect(revoked.status == .noContent)
+
+            // then all three stop at once; the unrelated token works
+            for secret in [parent, childSecret, grandchildSecret] {
+                #expect(try await Self.bearer(app, .GET, "/v1/auth/me", secret).status == .unauthorized)
+            }
+            #expect(try await Self.bearer(app, .GET, "/v1/auth/me", other).status == .ok)
+            #expect(try await APIToken.query(on: app.db).count() == 1)
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "token.revoked").first())
+            #expect(event.metadata.contains("…\(childSecret.suffix(4))") && event.metadata.contains("…\(grandchildSecret.suffix(4))"))
+        }
+    }
+
     @Test("unknown or empty scopes: 400 invalid_scope, nothing created", arguments: TestDatabase.all, [
         #"{"name":"x","scopes":["admin"]}"#, #"{"name":"x","scopes":[]}"#, #"{"name":"x","scopes":["mcp","root"]}"#,
     ])
