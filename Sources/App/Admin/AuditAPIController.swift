@@ -9,6 +9,8 @@ enum AuditAPIController {
         let id: UUID
         let action: String
         let actorUserId: UUID?
+        /// The actor deleted their account since (`actorUserId` is then absent).
+        let actorDeleted: Bool
         let resourceType: String?
         let resourceId: String?
         let ip: String?
@@ -25,10 +27,11 @@ enum AuditAPIController {
 
     static func list(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let (rows, next) = try await AuditLogQuery(database: req.db).page(organization: current.organization.id!, .init(req.query))
+        let onlyActor = try await AuditVisibility.onlyActor(current, on: req.db)
+        let (rows, next) = try await AuditLogQuery(database: req.db).page(organization: current.organization.id!, onlyActor: onlyActor, .init(req.query))
         let events = rows.map { event in
             Event(
-                id: event.id!, action: event.action, actorUserId: event.actorUserID, resourceType: event.resourceType,
+                id: event.id!, action: event.action, actorUserId: event.actorUserID, actorDeleted: event.actorDeleted, resourceType: event.resourceType,
                 resourceId: event.resourceID, ip: event.ip, userAgent: event.userAgent,
                 metadata: event.metadataValues, createdAt: event.createdAt
             )

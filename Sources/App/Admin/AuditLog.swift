@@ -30,11 +30,13 @@ struct AuditLog: Sendable {
         actor: UUID? = nil,
         resourceType: String? = nil,
         resourceID: String? = nil,
-        metadata: [String: String] = [:]
+        metadata: [String: String] = [:],
+        actorDeleted: Bool = false
     ) async throws {
         let event = AuditEvent()
         event.organizationID = organization
         event.actorUserID = actor
+        event.actorDeleted = actorDeleted
         event.action = action
         event.resourceType = resourceType
         event.resourceID = resourceID

@@ -30,7 +30,8 @@ struct AuditLogQuery: Sendable {
 
     let database: any Database
 
-    func page(organization: UUID, _ filters: Filters) async throws -> (events: [AuditEvent], nextCursor: String?) {
+    /// `onlyActor`: a member's view, their own events only (`AuditVisibility`).
+    func page(organization: UUID, onlyActor: UUID? = nil, _ filters: Filters) async throws -> (events: [AuditEvent], nextCursor: String?) {
         var limit = 50
         if let text = filters.limit {
             // Out of range is refused rather than clamped: the caller learns its page is not what it asked for.
@@ -41,6 +42,7 @@ struct AuditLogQuery: Sendable {
         }
         let query = AuditEvent.query(on: database).filter(\.$organizationID == organization)
         if let action = filters.action { query.filter(\.$action == action) }
+        if let onlyActor { query.filter(\.$actorUserID == onlyActor) }
         if let actor = filters.actor {
             guard let actorID = UUID(uuidString: actor) else { throw APIError(.badRequest, "invalid_actor", "actor must be a user id.") }
             query.filter(\.$actorUserID == actorID)

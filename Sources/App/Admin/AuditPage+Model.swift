@@ -44,6 +44,8 @@ struct AuditView: Encodable {
     ].map(ActionOption.init)
 
     let action: String
+    /// Set for a member, whose log holds only their own events.
+    let scopeNote: String?
     let filters: Filters
     let actions: [ActionOption]
     let events: [Row]

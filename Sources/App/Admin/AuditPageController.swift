@@ -7,10 +7,12 @@ import Vapor
 enum AuditPageController {
     static func page(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let data = try await AuditPageQuery(database: req.db).load(organization: current.organization.id!, .init(req.query))
+        let onlyActor = try await AuditVisibility.onlyActor(current, on: req.db)
+        let data = try await AuditPageQuery(database: req.db).load(organization: current.organization.id!, onlyActor: onlyActor, .init(req.query))
         let (events, next, names) = (data.events, data.nextCursor, data.actorNames)
         let formatter = ISO8601DateFormatter()
-        let filters = ["action", "actor", "resource", "from", "to"].reduce(into: [String: String]()) { result, key in
+        // `limit` too, so the next page is as long as this one.
+        let filters = ["action", "actor", "resource", "from", "to", "limit"].reduce(into: [String: String]()) { result, key in
             result[key] = req.query[String.self, at: key] ?? ""
         }
         var nextHref: String?
@@ -20,6 +22,7 @@ enum AuditPageController {
         }
         let view = AuditView(
             action: SiteRoute.audit.path,
+            scopeNote: onlyActor == nil ? nil : "You see the events you caused. The workspace's owners see everyone's.",
             filters: .init(action: filters["action"]!, actor: filters["actor"]!, resource: filters["resource"]!,
                            from: filters["from"]!, to: filters["to"]!),
             actions: AuditView.knownActions,
@@ -30,7 +33,7 @@ enum AuditPageController {
                     timeLabel: formatter.string(from: event.createdAt).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
                     action: event.action,
                     tone: tone(event.action),
-                    actor: event.actorUserID.flatMap { names[$0] } ?? (event.actorUserID == nil ? "System" : "Deleted user"),
+                    actor: event.actorUserID.flatMap { names[$0] } ?? (event.actorUserID == nil && !event.actorDeleted ? "System" : "Deleted account"),
                     actorFilterHref: event.actorUserID.map { SiteRoute.audit.path(QueryString([("actor", $0.uuidString)])) },
                     resource: [event.resourceType, event.resourceID.map { String($0.prefix(8)) }].compactMap { $0 }.joined(separator: " "),
                     resourceFilterHref: event.resourceID.map { SiteRoute.audit.path(QueryString([("resource", $0)])) },
@@ -54,7 +57,7 @@ enum AuditPageController {
 
     private static func sortedJSON(_ value: [String: String]) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(value)
     }
 }

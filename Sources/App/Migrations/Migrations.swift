@@ -40,5 +40,6 @@ enum Migrations {
         CreateQueuedEmails(),
         AddDraftServer(),
         AddAPITokenParent(),
+        AddAuditActorDeleted(),
     ]
 }

@@ -7,12 +7,16 @@ import Foundation
 /// rows (memberships, sessions, tokens, servers, templates) except taken-down templates,
 /// which `RemovedPublisher` keeps; in shared organizations only the membership goes. OAuth grants and their tokens go everywhere. The audit log is
 /// never deleted with an account: the person's events stay, anonymised (no actor,
-/// address or user agent), so a workspace's history keeps its shape.
+/// address or user agent, marked as a deleted account's), and events about their account
+/// lose its id and details, so a workspace's history keeps its shape without naming them.
+/// Each shared workspace records that they left.
 struct AccountDeletion: Sendable {
     let database: any Database
 
     struct Result: Sendable {
         let deletedOrganizations: [UUID]
+        /// Workspaces with other members, which keep going without the person.
+        let leftOrganizations: [UUID]
     }
 
     func delete(_ user: User) async throws -> Result {
@@ -20,6 +24,7 @@ struct AccountDeletion: Sendable {
         return try await database.writeTransaction { db in
             try await Self.checkNoOrphanedWorkspace(userID, on: db)
             var deleted: [UUID] = []
+            var left: [UUID] = []
             // Explicitly, not only by foreign-key cascade: tokens must die even where cascades are off.
             let grants = try await OAuthGrant.query(on: db).filter(\.$user.$id == userID).all().compactMap(\.id)
             if !grants.isEmpty {
@@ -40,15 +45,25 @@ struct AccountDeletion: Sendable {
                 } else {
                     _ = try await OrganizationService.cancelInvitations(sentBy: userID, in: organizationID, on: db)
                     try await membership.delete(on: db)
+                    left.append(organizationID)
                 }
             }
             try await AuditEvent.query(on: db).filter(\.$actorUserID == userID)
-                .set(\.$actorUserID, to: nil).set(\.$ip, to: nil).set(\.$userAgent, to: nil).update()
+                .set(\.$actorUserID, to: nil).set(\.$actorDeleted, to: true).set(\.$ip, to: nil).set(\.$userAgent, to: nil).update()
+            // Events about the account (its creation, profile and email changes, a membership given or taken):
+            // the id would tie them back together, and the details hold masked addresses.
+            try await AuditEvent.query(on: db).filter(\.$resourceType == "user").filter(\.$resourceID == userID.uuidString)
+                .set(\.$resourceID, to: nil).set(\.$metadata, to: "{}").update()
+            let anonymous = AuditLog(database: db, now: Date(), ip: nil, userAgent: nil)
+            for organizationID in left {
+                try await anonymous.record("member.left", organization: organizationID, resourceType: "user",
+                                           metadata: ["reason": "account_deleted"], actorDeleted: true)
+            }
             try await Session.query(on: db).filter(\.$user.$id == userID).delete()
             try await APIToken.query(on: db).filter(\.$user.$id == userID).delete()
             try await LoginChallenge.query(on: db).filter(\.$target ~~ [user.email, user.phone].compactMap { $0 }).delete()
             try await user.delete(on: db)
-            return Result(deletedOrganizations: deleted)
+            return Result(deletedOrganizations: deleted, leftOrganizations: left)
         }
     }
 

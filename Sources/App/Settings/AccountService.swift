@@ -38,10 +38,13 @@ struct AccountService: Sendable {
                                    resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["reason": refusal.code])
             throw refusal
         }
-        // The record of the deletion itself is kept, without personal data or organization link.
-        try await audit.record("account.deleted", actor: current.user.id, resourceType: "user",
-                               resourceID: current.user.id?.uuidString,
-                               metadata: ["organizations_deleted": String(result.deletedOrganizations.count)])
+        // The record of the deletion itself is kept, without personal data or organization link:
+        // no id, address or user agent that would tie it (and so the anonymised events) to the person.
+        try await AuditLog(database: database, now: audit.now, ip: nil, userAgent: nil)
+            .record("account.deleted", resourceType: "user",
+                    metadata: ["organizations_deleted": String(result.deletedOrganizations.count),
+                               "organizations_left": String(result.leftOrganizations.count)],
+                    actorDeleted: true)
         callers.forget(.user(current.user.id!))
         for organization in result.deletedOrganizations { callers.forget(.organization(organization)) }
     }

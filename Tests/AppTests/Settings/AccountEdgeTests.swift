@@ -117,8 +117,35 @@ struct AccountEdgeTests {
             // then
             let kept = try await AuditEvent.query(on: app.db).filter(\.$organizationID == organizationID).all()
             #expect(kept.count == before)
-            #expect(kept.allSatisfy { $0.actorUserID == nil && $0.ip == nil && $0.userAgent == nil })
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$actorUserID == user.id!).all().map(\.action) == ["account.deleted"])
+            #expect(kept.allSatisfy { $0.actorUserID == nil && $0.ip == nil && $0.userAgent == nil && $0.actorDeleted })
+            // nothing left ties an event to her: not the deletion's own record, not an event about her account
+            let id = user.id!.uuidString
+            let all = try await AuditEvent.query(on: app.db).all()
+            #expect(all.allSatisfy { $0.actorUserID != user.id && $0.resourceID?.uppercased() != id && !$0.metadata.uppercased().contains(id) })
+            let record = try #require(all.first { $0.action == "account.deleted" })
+            #expect(record.ip == nil && record.userAgent == nil && record.actorDeleted && record.resourceID == nil)
+            #expect(!all.contains { $0.ip == "203.0.113.7" || $0.userAgent == "audit-test/1.0" })
+        }
+    }
+
+    @Test("a member who deletes their account: the shared workspace's log says a member left, and their events read 'Deleted account'",
+          arguments: TestDatabase.all)
+    func memberDeletion(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given Dave's team, which Alice joined and renamed nothing in but signed in to
+            let (dave, _) = try await AccountDataTests.signedIn(app)
+            let team = try await Workspaces.organizationID(dave)
+            let alice = try await Workspaces.join(app, try await Workspaces.invite(dave, "alice@example.com"), as: "alice@example.com")
+            #expect(try await Workspaces.organizationID(alice) == team)
+            // when she deletes her account
+            #expect(try await Self.deleteAccount(alice, "alice@example.com").status == .noContent)
+            // then the team's log records that a member left, by a deleted account, and shows her events as such
+            let left = try #require(try await AuditEvent.query(on: app.db).filter(\.$organizationID == team).filter(\.$action == "member.left").first())
+            #expect(left.actorDeleted && left.actorUserID == nil && left.ip == nil && left.metadata.contains("account_deleted"))
+            let page = try await dave.get("/audit").body.string
+            #expect(page.contains("Deleted account"))
+            let joined = try #require((try AccountDataTests.json(try await dave.get("/v1/audit?action=member.joined"))["events"] as? [[String: Any]])?.first)
+            #expect(joined["actorDeleted"] as? Bool == true && joined["actorUserId"] == nil)
         }
     }
 }
