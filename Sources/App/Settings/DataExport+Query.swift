@@ -4,6 +4,8 @@ import Foundation
 /// Everything stored about one person, for `GET /v1/account/export`.
 struct DataExportQuery: Sendable {
     let database: any Database
+    /// The plan each workspace is on as every limit reads it (not the stored column, which billing-off ignores).
+    let plans: PlanPolicy
 
     func load(_ current: CurrentUser, at now: Date) async throws -> DataExportController.Export {
         let userID = try current.user.requireID()
@@ -14,17 +16,42 @@ struct DataExportQuery: Sendable {
                         displayName: current.user.displayName, createdAt: current.user.createdAt),
             memberships: memberships.map {
                 .init(organizationId: $0.organization.id!, organizationName: $0.organization.name,
-                      plan: $0.organization.plan, role: $0.role, joinedAt: $0.createdAt)
+                      plan: plans.planID(stored: $0.organization.plan, override: $0.organization.planOverride).rawValue,
+                      role: $0.role, joinedAt: $0.createdAt)
             },
             sessions: try await Session.query(on: database).filter(\.$user.$id == userID).all().map {
                 .init(createdAt: $0.createdAt, lastSeenAt: $0.lastSeenAt, ip: $0.ip, userAgent: $0.userAgent)
             },
             apiTokens: try await APIToken.query(on: database).filter(\.$user.$id == userID).all().map {
-                .init(name: $0.name, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, expiresAt: $0.expiresAt)
+                .init(name: $0.name, organizationId: $0.$organization.id, scopes: $0.scopes.split(separator: " ").map(String.init),
+                      createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, expiresAt: $0.expiresAt)
+            },
+            oauthGrants: try await grants(of: userID),
+            serversCreated: try await HostedServer.query(on: database).filter(\.$creator.$id == userID).sort(\.$createdAt).all().map {
+                .init(id: $0.id!, organizationId: $0.$organization.id, name: $0.name, slug: $0.slug, createdAt: $0.createdAt)
+            },
+            invitationsSent: try await Invitation.query(on: database).filter(\.$invitedBy.$id == userID).sort(\.$createdAt).all().map {
+                .init(organizationId: $0.$organization.id, email: $0.email, role: $0.role, createdAt: $0.createdAt,
+                      expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
+            },
+            emailChanges: try await EmailChange.query(on: database).filter(\.$user.$id == userID).sort(\.$createdAt).all().map {
+                .init(email: $0.email, createdAt: $0.createdAt, expiresAt: $0.expiresAt, confirmedAt: $0.confirmedAt)
             },
             auditEvents: try await AuditEvent.query(on: database).filter(\.$actorUserID == userID).sort(\.$createdAt).all().map {
-                .init(action: $0.action, resourceType: $0.resourceType, resourceId: $0.resourceID, ip: $0.ip, createdAt: $0.createdAt)
+                .init(action: $0.action, organizationId: $0.organizationID, resourceType: $0.resourceType, resourceId: $0.resourceID,
+                      ip: $0.ip, userAgent: $0.userAgent, metadata: $0.metadataValues, createdAt: $0.createdAt)
             }
         )
+    }
+
+    private func grants(of userID: UUID) async throws -> [DataExportController.Export.GrantRecord] {
+        let grants = try await OAuthGrant.query(on: database).filter(\.$user.$id == userID).sort(\.$createdAt).all()
+        let clientIDs = Array(Set(grants.map(\.clientID)))
+        let names = clientIDs.isEmpty ? [:] : Dictionary(try await OAuthClient.query(on: database).filter(\.$clientID ~~ clientIDs).all()
+            .map { ($0.clientID, $0.clientName) }, uniquingKeysWith: { first, _ in first })
+        return grants.map {
+            .init(clientName: names[$0.clientID] ?? $0.clientID, organizationId: $0.$organization.id, serverId: $0.$server.id,
+                  scope: $0.scope, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
+        }
     }
 }

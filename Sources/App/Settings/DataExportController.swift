@@ -28,28 +28,69 @@ enum DataExportController {
         }
         struct TokenRecord: Content {
             let name: String
+            let organizationId: UUID
+            let scopes: [String]
             let createdAt: Date
             let lastUsedAt: Date?
             let expiresAt: Date?
         }
         struct EventRecord: Content {
             let action: String
+            let organizationId: UUID?
             let resourceType: String?
             let resourceId: String?
             let ip: String?
+            let userAgent: String?
+            let metadata: [String: String]
             let createdAt: Date
+        }
+        /// An app (Claude, Cursor, …) the person let call one of their servers.
+        struct GrantRecord: Content {
+            let clientName: String
+            let organizationId: UUID
+            let serverId: UUID
+            let scope: String
+            let createdAt: Date
+            let lastUsedAt: Date?
+            let revokedAt: Date?
+        }
+        struct ServerRecord: Content {
+            let id: UUID
+            let organizationId: UUID
+            let name: String
+            let slug: String
+            let createdAt: Date
+        }
+        struct InvitationRecord: Content {
+            let organizationId: UUID
+            let email: String
+            let role: String
+            let createdAt: Date
+            let expiresAt: Date
+            let acceptedAt: Date?
+        }
+        struct EmailChangeRecord: Content {
+            let email: String
+            let createdAt: Date
+            let expiresAt: Date
+            let confirmedAt: Date?
         }
         let exportedAt: Date
         let user: UserRecord
         let memberships: [MembershipRecord]
         let sessions: [SessionRecord]
         let apiTokens: [TokenRecord]
+        let oauthGrants: [GrantRecord]
+        /// Servers the person created, in any of their workspaces (their specs are in the workspace, not here).
+        let serversCreated: [ServerRecord]
+        let invitationsSent: [InvitationRecord]
+        let emailChanges: [EmailChangeRecord]
         let auditEvents: [EventRecord]
     }
 
     static func export(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
-        let export = try await DataExportQuery(database: req.db).load(current, at: req.application.clock.now())
+        let export = try await DataExportQuery(database: req.db, plans: req.application.config.plans).load(current, at: req.application.clock.now())
         let response = try req.json(export).noStore()
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"buildmymcpserver-data.json\"")
         return response

@@ -238,8 +238,12 @@ struct OrganizationService: Sendable {
                 .filter(\.$organization.$id == organizationID).first()
             else { throw APIError(.forbidden, "forbidden", "You are not a member of this workspace.") }
             do { try await Self.checkNotLastOwner(membership, on: db) } catch let violation as WorkspaceRuleViolation {
-                throw APIError(.conflict, violation.code,
-                               "You are this workspace\u{2019}s only owner. Make another member an owner first, or delete your account to delete the workspace.")
+                // Advice that works: with other members, hand it over; alone, there is nobody to leave it to
+                // (deleting the account would refuse the first case, and delete every other workspace in the second).
+                let others = try await Membership.query(on: db).filter(\.$organization.$id == organizationID).count() - 1
+                throw APIError(.conflict, violation.code, others > 0
+                    ? "You are this workspace\u{2019}s only owner. Make another member an owner first (Settings → Workspace → Members), then leave."
+                    : "You are this workspace\u{2019}s only member, so there is nobody to leave it to. Switch to another workspace instead; it stays yours.")
             }
             try await membership.delete(on: db)
             if let session = current.session {

@@ -136,6 +136,30 @@ struct AccountDataTests {
             #expect(!text.contains(try #require(alice.sessionCookie)))
             #expect(!text.contains(bobEmail))
             _ = bob
+            // the plan as every limit reads it (the same as /v1/auth/me says), the token's scopes and workspace
+            let me = try Self.json(try await alice.get("/v1/auth/me"))
+            let membership = try #require((export["memberships"] as? [[String: Any]])?.first)
+            #expect(membership["plan"] as? String == (me["plan"] as? [String: Any])?["id"] as? String)
+            let token = try #require((export["apiTokens"] as? [[String: Any]])?.first)
+            #expect(token["scopes"] as? [String] == ["mcp"] && token["organizationId"] as? String == membership["organizationId"] as? String)
+            for key in ["oauthGrants", "serversCreated", "invitationsSent", "emailChanges"] {
+                #expect(export[key] as? [Any] != nil, "\(key) is listed")
+            }
+        }
+    }
+
+    @Test("your data lists the servers you created and the events' details, under a default plan other than the stored one",
+          arguments: TestDatabase.all)
+    func dataExportServersAndPlan(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database, environment: ["BMM_DEFAULT_PLAN": "team"])) { app in
+            let (alice, _) = try await Self.signedIn(app)
+            let server = try await Hosting.createAndBuild(alice)
+            let export = try Self.json(try await alice.get("/v1/account/export"))
+            #expect((export["memberships"] as? [[String: Any]])?.first?["plan"] as? String == "team")
+            let servers = try #require(export["serversCreated"] as? [[String: Any]])
+            #expect(servers.map { ($0["id"] as? String)?.lowercased() } == [server.uuidString.lowercased()])
+            let created = try #require((export["auditEvents"] as? [[String: Any]])?.first { $0["action"] as? String == "server.created" })
+            #expect(created["metadata"] as? [String: String] != nil && created["organizationId"] as? String != nil)
         }
     }
 
