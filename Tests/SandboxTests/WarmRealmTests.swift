@@ -64,6 +64,32 @@ struct WarmRealmTests {
         }
     }
 
+    @Test func aCtxKeptFromAnEarlierCallNoLongerLogsFetchesOrReportsProgress() async throws {
+        try await withPool(workers: 1) { pool in
+            // given a warm realm whose first call keeps its ctx in module state
+            await pool.admitRealm(workspace: "w", server: "a", version: "1")
+            let keeping = await pool.run("globalThis.kept = ctx\nctx.log('first call')\nreturn 1", workspace: "w", server: "a", version: "1")
+            #expect(keeping.value == 1 && keeping.logs == ["first call"])
+
+            // when a later call of the same server uses the kept ctx
+            let later = await pool.run("""
+                const refused = []
+                for (const use of [() => kept.log('late'), () => kept.fetch('https://example.com/'), () => kept.progress(1)]) {
+                  try { use(); refused.push('allowed') } catch (error) { refused.push(error instanceof TypeError ? error.message : 'other') }
+                }
+                ctx.log('second call')
+                return refused
+                """, workspace: "w", server: "a", version: "1")
+
+            // then each use throws a TypeError that says why; nothing reaches this call's log; its own ctx works
+            let messages = later.value?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(messages.count == 3)
+            #expect(messages.allSatisfy { $0.contains("belongs to a call that has ended") })
+            #expect(messages.map { $0.prefix(while: { $0 != ":" }) } == ["ctx.log", "ctx.fetch", "ctx.progress"])
+            #expect(later.logs == ["second call"])
+        }
+    }
+
     @Test func aPoisonedPrototypeStaysInItsRealmAndGoesWithTheVersion() async throws {
         try await withPool(workers: 1) { pool in
             // given

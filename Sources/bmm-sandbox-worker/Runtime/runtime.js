@@ -347,18 +347,28 @@ return freeze({
     return typeof fn === "function" && apply(functionToString, fn, []) === wrapperSource.slice(1, -1);
   },
   start(fn, args, secrets, implementationURL) {
+    // A ctx works only during its own call: one kept in module state (which a warm realm keeps for
+    // the server's next calls) must not fetch, log or report progress into a later call's answer.
+    let live = true;
+    const ended = (name) => {
+      throw new NativeTypeError("ctx." + name + ": this ctx belongs to a call that has ended; use the ctx passed to the current call");
+    };
+    const settle = (ok, value, isContent) => {
+      live = false;
+      host.settle(ok, value, isContent);
+    };
     const ctx = freeze({
       content: contentObject,
-      fetch,
-      log: (...values) => logLine("", values),
-      progress,
+      fetch: (...parameters) => (live ? apply(fetch, undefined, parameters) : ended("fetch")),
+      log: (...values) => (live ? logLine("", values) : ended("log")),
+      progress: (...parameters) => (live ? apply(progress, undefined, parameters) : ended("progress")),
       secrets: freeze({ ...secrets }),
     });
     let promise;
     try {
       promise = fn(args, ctx);
     } catch (error) {
-      host.settle(false, describeThrown(error, implementationURL));
+      settle(false, describeThrown(error, implementationURL));
       return;
     }
     apply(promiseThen, promise, [
@@ -367,12 +377,12 @@ return freeze({
         try {
           items = returnedContent(value);
         } catch (error) {
-          host.settle(false, describeThrown(error, implementationURL));
+          settle(false, describeThrown(error, implementationURL));
           return;
         }
-        if (items === null) host.settle(true, value); else host.settle(true, items, true);
+        if (items === null) settle(true, value); else settle(true, items, true);
       },
-      (error) => { host.settle(false, describeThrown(error, implementationURL)); },
+      (error) => { settle(false, describeThrown(error, implementationURL)); },
     ]);
   },
 });
