@@ -58,6 +58,11 @@ enum MCPMethods {
             guard let name = message.params["name"]?.stringValue else {
                 return try failure(JSONRPC.invalidParams, "tools/call needs a tool name.")
             }
+            // Arguments that are not an object are a malformed request (JSON-RPC invalid params), not a
+            // tool's input to check against its schema; checked before the call counts against a quota.
+            if let arguments = message.params["arguments"], arguments != .null, arguments.objectValue == nil {
+                return try failure(JSONRPC.invalidParams, "tools/call arguments must be an object (or left out).")
+            }
             if let refusal = try await ToolCallLimiter.count(req, context) {
                 return try ToolCallLimiter.reply(req, id: id, refusal)
             }

@@ -235,6 +235,15 @@ struct MCPConformanceTests {
             #expect(wrongType.status == .badRequest)
             #expect(try MCPEndpointTests.error(wrongType)["code"] as? Int == -32602)
 
+            // arguments that are not an object: a malformed request, not a tool result; null means none
+            for arguments: Any in ["x", [1, 2], 3] {
+                let notObject = try await client.stateless("tools/call", ["name": "add", "arguments": arguments], name: "add")
+                #expect(notObject.status == .badRequest)
+                #expect(try MCPEndpointTests.error(notObject)["code"] as? Int == -32602)
+            }
+            let nullArguments = try await client.stateless("tools/call", ["name": "add", "arguments": NSNull()], name: "add")
+            #expect(nullArguments.status == .ok)
+
             let badBase64 = try await client.stateless("tools/call", ["name": "add", "arguments": ["a": 1, "b": 1]], name: "=?base64?!!!?=")
             #expect(badBase64.status == .badRequest)
             #expect(try MCPEndpointTests.error(badBase64)["code"] as? Int == -32020)
@@ -246,6 +255,9 @@ struct MCPConformanceTests {
             let unknown = try await legacy.post(["jsonrpc": "2.0", "id": 3, "method": "resources/list"])
             #expect(unknown.status == .ok)
             #expect(try MCPEndpointTests.error(unknown)["code"] as? Int == -32601)
+            let legacyArguments = try await legacy.post(["jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": ["name": "add", "arguments": "x"]])
+            #expect(legacyArguments.status == .ok)
+            #expect(try MCPEndpointTests.error(legacyArguments)["code"] as? Int == -32602)
             let legacyWrongType = try await legacy.post(["jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": ["name": ["add"]]])
             #expect(legacyWrongType.status == .ok)
             #expect(try MCPEndpointTests.error(legacyWrongType)["code"] as? Int == -32602)
@@ -254,7 +266,7 @@ struct MCPConformanceTests {
             #expect(try MCPEndpointTests.error(legacyMalformed)["code"] as? Int == -32700)
 
             try await app.hosting.calls.flush(on: app.db)
-            #expect(try await ToolCallRecord.query(on: app.db).filter(\.$server.$id == id).count() == 1, "only the one good call")
+            #expect(try await ToolCallRecord.query(on: app.db).filter(\.$server.$id == id).count() == 2, "only the two good calls (one with null arguments)")
         }
     }
 }
