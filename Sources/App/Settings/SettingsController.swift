@@ -187,7 +187,8 @@ enum SettingsController {
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
-        let view = SettingsView(data, current: current, csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
+        let view = SettingsView(data, current: current, drafter: req.application.drafting.choose(current.plan),
+                                csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
                                 invite: invite, tokenForm: tokenForm, email: email)
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }

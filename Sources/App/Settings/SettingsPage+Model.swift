@@ -113,8 +113,16 @@ struct WorkspaceSection: Encodable {
 }
 
 extension SettingsView {
-    init(_ data: SettingsPageQuery.Data, current: CurrentUser, csrf: String, newToken: String?, notice: String?, error: String?,
-         invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(), email: EmailFormView = EmailFormView()) {
+    static func drafterLine(_ drafter: DrafterChoice) -> String {
+        drafter.drafter.isOffline
+            ? "The built-in offline drafter drafts your servers (no language model is configured here)"
+            : "\(drafter.label) drafts your servers"
+    }
+}
+
+extension SettingsView {
+    init(_ data: SettingsPageQuery.Data, current: CurrentUser, drafter: DrafterChoice, csrf: String, newToken: String?, notice: String?,
+         error: String?, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(), email: EmailFormView = EmailFormView()) {
         let isOwner = data.isOwner
         let day = DayLabel.long
         let owners = data.members.filter { $0.role == Membership.Role.owner.rawValue }.count
@@ -148,7 +156,9 @@ extension SettingsView {
         let plan = current.plan
         let planSection = PlanSection(
             name: plan.name,
-            limits: PlanPresentation.card(plan).limits,
+            // This deployment's drafter, not the hosted plan's advertised model: a self-hosted instance
+            // without a provider drafts offline whatever the plan says.
+            limits: PlanPresentation.card(plan).limits.map { $0 == plan.modelLine ? Self.drafterLine(drafter) : $0 },
             draftsToday: data.draftsToday,
             draftsLimit: plan.dailyDrafts,
             buildsToday: data.buildsToday,

@@ -1,4 +1,5 @@
 @testable import App
+import Core
 import Fluent
 import Foundation
 import Testing
@@ -15,6 +16,9 @@ struct SettingsPageTests {
             #expect(page.status == .ok)
             #expect(page.headers.first(name: .cacheControl) == "no-store")
             let csrf = try #require(BrowserSession.csrfField(in: page.body.string))
+            // the plan section names this deployment's drafter (offline here), not the model the plan advertises
+            #expect(page.body.string.contains("offline drafter drafts your servers"))
+            #expect(!page.body.string.contains(PlanTable.plan(.hobby).modelLine))
 
             let saved = try await alice.postForm("/settings/profile", ["displayName": "Alice", "csrf": csrf])
             #expect(saved.status == .seeOther)
