@@ -27,7 +27,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                 throw APIError(.unauthorized, "invalid_token", "The API token is unknown, revoked or expired.",
                                headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
             }
-            try await request.tokenService().checkReach(token, path: request.url.path)
+            try await request.tokenService().admit(token, path: request.url.path)
             request.auth.login(CurrentUser(user: user, organization: organization, session: nil, apiToken: token,
                                            plan: request.application.config.plans.plan(for: organization)))
             request.noteWorkspace(organization.id)

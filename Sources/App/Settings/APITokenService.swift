@@ -93,7 +93,8 @@ struct APITokenService: Sendable {
         return token
     }
 
-    /// The signed-in person behind a bearer token, or `nil`.
+    /// The signed-in person behind a bearer token, or `nil`. Its last use is recorded by `admit`,
+    /// once the request is one the token may make: a refused request is not a use.
     func authenticate(secret: String) async throws -> (APIToken, User, Organization)? {
         guard secret.hasPrefix(APIToken.prefix),
               let token = try await APIToken.query(on: database)
@@ -104,10 +105,6 @@ struct APITokenService: Sendable {
         if let expiry = token.expiresAt, expiry <= now { return nil }
         // A token speaks for a member; one whose membership ended by any path speaks for nobody.
         guard try await Membership.exists(user: token.$user.id, organization: token.$organization.id, on: database) else { return nil }
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
-            token.lastUsedAt = now
-            try await token.save(on: database)
-        }
         return (token, token.user, token.organization)
     }
 }
@@ -149,12 +146,16 @@ extension APITokenService {
 extension APITokenService {
     /// Where a token authenticates a request outside MCP: a scoped token reaches only
     /// `/v1`, and only with the `api` scope; pages and forms need a browser session
-    /// (or a token from before scopes, which keeps its full access).
-    func checkReach(_ token: APIToken, path: String) async throws {
-        guard !token.isFullAccess else { return }
-        guard SiteRoute.isAPI(path: path), token.allows(.api) else {
+    /// (or a token from before scopes, which keeps its full access). An admitted request
+    /// is the token's use (`lastUsedAt`, written at most once per touch interval).
+    func admit(_ token: APIToken, path: String) async throws {
+        if !token.isFullAccess, !(SiteRoute.isAPI(path: path) && token.allows(.api)) {
             try await refuseScope(tokenID: token.id, organization: token.$organization.id, user: token.$user.id,
                                   needed: SiteRoute.isAPI(path: path) ? .api : nil)
+        }
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= SessionService.touchInterval }) ?? true {
+            token.lastUsedAt = now
+            try await token.save(on: database)
         }
     }
 

@@ -48,6 +48,14 @@ struct TokenScopeTests {
             #expect(try await Self.bearer(app, .GET, "/settings", secret).status == .forbidden)
             #expect(try await User.query(on: app.db).filter(\.$displayName == "Mallory").count() == 0)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "token.scope_refused").count() == 3)
+            // a refused request is not a use: a token only ever refused still shows as never used
+            let (unused, unusedJSON) = try await Self.create(alice, ["name": "never used"])
+            #expect(try await Self.bearer(app, .GET, "/v1/auth/me", unused).status == .forbidden)
+            let unusedID = try #require(UUID(uuidString: unusedJSON["id"] as? String ?? ""))
+            #expect(try await APIToken.find(unusedID, on: app.db)?.lastUsedAt == nil)
+            let (apiToken, apiJSON) = try await Self.create(alice, ["name": "api", "scopes": ["api"]])
+            #expect(try await Self.bearer(app, .GET, "/v1/auth/me", apiToken).status == .ok)
+            #expect(try await APIToken.find(UUID(uuidString: apiJSON["id"] as? String ?? ""), on: app.db)?.lastUsedAt != nil)
         }
     }
 
