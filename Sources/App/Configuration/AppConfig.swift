@@ -111,6 +111,9 @@ public struct AppConfig: Sendable {
     public var readsContextChanges = false
     /// Whether this process sends queued email (`serve` only, `startMailQueue`).
     public var sendsQueuedMail = false
+    /// Logs the sandbox's containment at start: `serve` and `worker`, which run tool code, not
+    /// one-off commands (a nightly `bmm backup` would print six lines and a warning every time).
+    public var reportsSandbox = false
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (`BMM_TRUSTED_PROXIES`, CIDRs).
     public var trustedProxies: [CIDR] = []
     /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).

@@ -118,6 +118,7 @@ public struct CommandLineOptions: Sendable, Equatable {
         config.readsContextChanges = serves
         // Several instances may send at once (each claims its email); one-off commands never do.
         config.sendsQueuedMail = serves
+        config.reportsSandbox = runsUntilStopped
         // Only `serve` watches files: an export must never carry the reload script.
         config.reloadsFiles = config.reloadsFiles && serves
         if command == "export" {

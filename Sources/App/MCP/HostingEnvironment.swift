@@ -54,11 +54,13 @@ extension Application {
         } catch {
             throw ConfigError(problems: ["sandbox: \(error.message)"])
         }
-        for mechanism in pool.containment.mechanisms where mechanism.isActive {
-            logger.info("sandbox: \(mechanism.name): \(mechanism.detail)")
-        }
-        for warning in pool.containment.warnings {
-            logger.warning("\(warning)")
+        if config.reportsSandbox {
+            for mechanism in pool.containment.mechanisms where mechanism.isActive {
+                logger.info("sandbox: \(mechanism.name): \(mechanism.detail)")
+            }
+            for warning in pool.containment.warnings {
+                logger.warning("\(warning)")
+            }
         }
         callers = CallerCache()
         hosting = HostingEnvironment(

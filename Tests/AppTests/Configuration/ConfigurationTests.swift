@@ -267,6 +267,7 @@ struct ConfigurationTests {
             #expect(config.prunesCallLog == (command == "serve"), "\(command)")
             #expect(config.readsContextChanges == (command == "serve"), "\(command)")
             #expect(config.sendsQueuedMail == (command == "serve"), "\(command)")
+            #expect(config.reportsSandbox == locks, "\(command): only serve and worker log the sandbox's containment")
         }
     }
 
