@@ -25,7 +25,8 @@ enum InstallSnippets {
         let vscodeLink = "vscode:mcp/install?" + (vscodeConfig.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         let install = token == placeholder ? "Open the link to install, then replace the token placeholder." : "Open the link to install."
         return [
-            .init(id: "claude-code", title: "Claude Code", hint: "Run in a terminal.",
+            .init(id: "claude-code", title: "Claude Code",
+                  hint: "Run in a terminal. To sign in with OAuth instead of a token, leave out --header and run /mcp in Claude Code.",
                   code: "claude mcp add --transport http \(slug) \(endpoint) --header \"\(header)\"", href: nil),
             .init(id: "claude-desktop", title: "Claude Desktop", hint: "Add to claude_desktop_config.json, then restart Claude Desktop.",
                   code: desktop, href: nil),
@@ -33,7 +34,8 @@ enum InstallSnippets {
                   code: cursorConfig, href: cursorLink),
             .init(id: "vscode", title: "VS Code", hint: install,
                   code: vscodeConfig, href: vscodeLink),
-            .init(id: "chatgpt", title: "ChatGPT", hint: "Settings → Connectors → Create: paste the URL, choose OAuth, and approve the connection when this site asks you to sign in.",
+            .init(id: "chatgpt", title: "ChatGPT",
+                  hint: "Turn on developer mode in ChatGPT's settings (Apps & Connectors → Advanced settings), create a connector, paste the URL and choose OAuth; approve the connection when this site asks you to sign in.",
                   code: endpoint, href: nil),
         ]
     }

@@ -23,7 +23,7 @@ struct PreviewInput: Content {
         }
         guard prompt.count <= Self.maxPromptCharacters else {
             throw APIError(.unprocessableEntity, "prompt_too_long",
-                           "The description is \(prompt.count) characters; keep it under \(Self.maxPromptCharacters). Describe what the tools do, not every detail.")
+                           "The description is \(prompt.count) characters; the limit is \(Self.maxPromptCharacters). Describe what the tools do, not every detail.")
         }
         if let name, name.count > Self.maxNameCharacters {
             throw APIError(.unprocessableEntity, "invalid_name", "The name can be at most \(Self.maxNameCharacters) characters.")

@@ -19,7 +19,7 @@ struct ServerPageTests {
             #expect(overview.contains("claude mcp add --transport http calculator"))
             #expect(overview.contains("/mcp/\(id.uuidString.lowercased())"))
             #expect(!overview.contains("bmm_"), "no token is ever printed on the page")
-            #expect(overview.contains("choose OAuth, and approve"), "ChatGPT connects with OAuth today")
+            #expect(overview.contains("choose OAuth; approve"), "ChatGPT connects with OAuth today")
             let page = try await browser.get(path + "/playground?tool=add")
             #expect(page.status == .ok)
             let html = page.body.string
