@@ -40,7 +40,9 @@ enum SettingsController {
         do {
             try await req.account().updateDisplayName(form.displayName ?? "", for: current)
         } catch let error as APIError {
-            return try await render(req, current, error: error.reason, status: .unprocessableEntity)
+            // The refused name stays in the field to correct, not the saved one.
+            return try await render(req, current, error: error.reason, typedName: String((form.displayName ?? "").prefix(200)),
+                                    status: .unprocessableEntity)
         }
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "profile")])), redirectType: .normal)
     }
@@ -51,10 +53,12 @@ enum SettingsController {
         let typed = form.expiresInDays?.trimmingCharacters(in: .whitespaces) ?? ""
         // Empty means no expiry; anything else must be a number of days, never read as "no expiry".
         let days = typed.isEmpty ? nil : Int(typed)
-        let kept = TokenFormView(name: String((form.name ?? "").prefix(80)), expiresInDays: typed, scope: form.scope ?? "mcp")
+        func kept(_ error: String) -> TokenFormView {
+            TokenFormView(name: String((form.name ?? "").prefix(80)), expiresInDays: typed, scope: form.scope ?? "mcp", error: error)
+        }
         if !typed.isEmpty, days == nil {
-            return try await render(req, current, error: "Expiry must be a whole number of days between 1 and \(APITokenService.maxLifetimeDays), or empty for none.",
-                                    tokenForm: kept, status: .unprocessableEntity)
+            return try await render(req, current, tokenForm: kept("Expiry must be a whole number of days between 1 and \(APITokenService.maxLifetimeDays), or empty for none."),
+                                    status: .unprocessableEntity)
         }
         do {
             let scopes = try APITokenScope.parse(form.scope.map { $0.split(separator: " ").map(String.init) })
@@ -62,7 +66,7 @@ enum SettingsController {
             // Rendered, not redirected: the secret must appear exactly once and never in a URL.
             return try await render(req, current, newToken: secret)
         } catch let error as APIError {
-            return try await render(req, current, error: error.reason, tokenForm: kept, status: .unprocessableEntity)
+            return try await render(req, current, tokenForm: kept(error.reason), status: .unprocessableEntity)
         }
     }
 
@@ -183,13 +187,13 @@ enum SettingsController {
     static func render(
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
         error: String? = nil, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(),
-        email: EmailFormView = EmailFormView(), status: HTTPStatus = .ok
+        email: EmailFormView = EmailFormView(), typedName: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
         let view = SettingsView(data, current: current, drafter: req.application.drafting.choose(current.plan),
                                 csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
-                                invite: invite, tokenForm: tokenForm, email: email)
+                                invite: invite, tokenForm: tokenForm, email: email, typedName: typedName)
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

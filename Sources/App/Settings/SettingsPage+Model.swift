@@ -122,7 +122,8 @@ extension SettingsView {
 
 extension SettingsView {
     init(_ data: SettingsPageQuery.Data, current: CurrentUser, drafter: DrafterChoice, csrf: String, newToken: String?, notice: String?,
-         error: String?, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(), email: EmailFormView = EmailFormView()) {
+         error: String?, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(), email: EmailFormView = EmailFormView(),
+         typedName: String? = nil) {
         let isOwner = data.isOwner
         let day = DayLabel.long
         let owners = data.members.filter { $0.role == Membership.Role.owner.rawValue }.count
@@ -168,7 +169,7 @@ extension SettingsView {
         )
         self.init(
             csrf: csrf,
-            displayName: current.user.displayName,
+            displayName: typedName ?? current.user.displayName,
             email: current.user.email,
             phone: current.user.phone,
             organizationName: current.organization.name,
@@ -176,7 +177,9 @@ extension SettingsView {
             profileAction: SiteRoute.settingsAction(.profile).path,
             emailAction: SiteRoute.settingsAction(.changeEmail).path,
             emailForm: email,
-            tokenAction: SiteRoute.settingsAction(.tokens).path,
+            // The answer opens at the tokens section: on a phone the one-time value (or what to fix)
+            // is otherwise a few screens below the top of the page.
+            tokenAction: SiteRoute.settingsAction(.tokens).path(fragment: "tokens-title"),
             deleteAction: SiteRoute.settingsAction(.deleteAccount).path,
             exportHref: SiteRoute.api(.accountExport).path,
             tokens: data.tokens.map { token in
@@ -214,9 +217,12 @@ struct TokenFormView: Encodable {
     let name: String
     let expiries: [Option]
     let scopes: [Option]
+    /// Why the form was refused, shown beside it rather than at the top of the page.
+    let error: String?
 
-    init(name: String = "", expiresInDays: String = "90", scope: String = "mcp") {
+    init(name: String = "", expiresInDays: String = "90", scope: String = "mcp", error: String? = nil) {
         self.name = name
+        self.error = error
         expiries = [("30", "in 30 days"), ("90", "in 90 days"), ("365", "in a year"), ("", "never")].map {
             Option(value: $0.0, label: $0.1, isChosen: $0.0 == expiresInDays)
         }

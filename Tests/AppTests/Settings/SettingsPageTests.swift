@@ -25,12 +25,21 @@ struct SettingsPageTests {
             #expect(try await alice.get("/settings?saved=profile").body.string.contains("Profile saved."))
             let invalid = try await alice.postForm("/settings/profile", ["displayName": " ", "csrf": csrf])
             #expect(invalid.status == .unprocessableEntity)
+            // what was typed stays in the field to correct
+            let reordering = try await alice.postForm("/settings/profile", ["displayName": "Alice\u{202E}moc.elpmaxe", "csrf": csrf])
+            #expect(reordering.status == .unprocessableEntity)
+            #expect(HTMLInspector(html: reordering.body.string).tags("input").first { $0.attributes["id"] == "displayName" }?.attributes["value"]?
+                .hasPrefix("Alice\u{202E}") == true)
 
             // an expiry that is not a number of days is refused, never read as "no expiry"
             for typed in ["abc", "99999999999999999999999", "1.5"] {
                 let refused = try await alice.postForm("/settings/tokens", ["name": "odd", "expiresInDays": typed, "scope": "api", "csrf": csrf])
                 #expect(refused.status == .unprocessableEntity, "\(typed)")
                 #expect(refused.body.string.contains("whole number of days"), "\(typed)")
+                // beside the form, which the answer opens at (the form posts to the tokens section's anchor)
+                let error = try #require(HTMLInspector(html: refused.body.string).tags("p").first { $0.attributes["id"] == "token-error" })
+                #expect(error.attributes["role"] == "alert")
+                #expect(HTMLInspector(html: refused.body.string).tags("form").contains { $0.attributes["action"] == "/settings/tokens#tokens-title" })
             }
             #expect(try await APIToken.query(on: app.db).count() == 0)
 
