@@ -16,6 +16,7 @@ struct AccountRoutes: RouteCollection {
         routes.post(.loginSMSVerify, use: AuthPagesController.verifySMS)
         routes.get(.magicLink, use: AuthPagesController.magicPage)
         routes.post(.magicLink, use: AuthPagesController.completeMagic)
+        routes.get(.logout, use: AuthPagesController.signOutPage)
         routes.post(.logout, use: AuthPagesController.logout)
 
         routes.post(.api(.magicLink), use: AuthAPIController.requestMagicLink)

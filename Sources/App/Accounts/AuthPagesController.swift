@@ -125,8 +125,16 @@ enum AuthPagesController {
             let signedIn = try await req.loginService().completeMagicLink(token: form.token ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
             return signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
         } catch let error as APIError {
-            return try await req.refusalPage(error, heading: "This link did not work", title: "Sign-in link").carrying(error)
+            return try await req.refusalPage(error, heading: "This link did not work", title: "Sign-in link",
+                                             next: ("Sign in here", SiteRoute.login.path)).carrying(error)
         }
+    }
+
+    /// Signed out already, there is nothing to confirm: the home page.
+    static func signOutPage(_ req: Request) async throws -> Response {
+        guard req.currentUser != nil else { return req.redirect(to: SiteRoute.home.path, redirectType: .normal) }
+        let view = SignOutView(csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.logout.path, backHref: SiteRoute.dashboard.path)
+        return try await req.accountPage("Accounts/sign-out", title: "Sign out", view)
     }
 
     static func logout(_ req: Request) async throws -> Response {

@@ -7,4 +7,7 @@ struct ErrorView: Encodable {
     let heading: String
     let message: String
     let requestID: String?
+    /// The way forward when there is one ("Sign in again"), shown before the way home.
+    var nextLabel: String? = nil
+    var nextHref: String? = nil
 }

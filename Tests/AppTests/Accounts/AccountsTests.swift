@@ -98,6 +98,7 @@ struct AccountsTests {
             let wrongBrowser = try await complete(other, token2)
             #expect(wrongBrowser.status == .badRequest)
             #expect(wrongBrowser.body.string.contains("browser where you asked"))
+            #expect(HTMLInspector(html: wrongBrowser.body.string).tags("a").contains { $0.attributes["href"] == "/login" }, "a way to sign in here")
 
             // expiry
             let late = BrowserSession(app)
@@ -288,12 +289,19 @@ struct AccountsTests {
             let browser = BrowserSession(app)
             _ = try await Self.signInByEmail(browser, email: Self.uniqueEmail())
             let stolen = try #require(browser.sessionCookie)
+            // an address typed or bookmarked: a page with the button, which signs nobody out by itself
+            let asked = try await browser.get("/logout")
+            #expect(asked.status == .ok)
+            #expect(HTMLInspector(html: asked.body.string).tags("form").contains { $0.attributes["action"] == "/logout" && $0.attributes["method"] == "post" })
+            #expect(try await browser.get("/v1/auth/me").status == .ok)
             let logout = try await browser.postForm("/logout", ["csrf": browser.csrfCookie ?? ""])
             #expect(logout.status == .seeOther)
             #expect(browser.sessionCookie == nil)
             let replay = BrowserSession(app)
             replay.set("bmm_session", stolen)
             #expect(try await replay.get("/v1/auth/me").status == .unauthorized)
+            let signedOut = try await browser.get("/logout")
+            #expect(signedOut.status == .seeOther && signedOut.headers.first(name: .location) == "/")
 
             let idle = BrowserSession(app)
             _ = try await Self.signInByEmail(idle, email: Self.uniqueEmail())
