@@ -124,7 +124,7 @@ public enum EmailAddressError: Error, Equatable, Sendable {
     public var message: String {
         switch reason {
         case .empty:
-            "Please enter your email address."
+            "Please enter an email address."
         case .tooLong:
             "That email address is too long."
         case .invalidCharacters:

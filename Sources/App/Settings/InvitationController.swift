@@ -18,7 +18,9 @@ enum InvitationController {
             try await service.checkInvitee(invitation, current)
             let inviter = invitation.invitedBy.map(Invitation.inviterLabel)
             let view = InvitationView(csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.invitation.path, token: token,
-                                      organizationName: invitation.organization.name, email: invitation.email, inviter: inviter)
+                                      organizationName: invitation.organization.name, email: invitation.email, inviter: inviter,
+                                      roleLabel: invitation.role == Membership.Role.owner.rawValue
+                                          ? "an owner (who manages its members and settings)" : "a member")
             return try await req.accountPage("Settings/invitation", title: "Join a workspace", view)
         } catch let error as APIError {
             return try await failure(req, error)

@@ -6,4 +6,6 @@ struct InvitationView: Encodable {
     let email: String
     /// Who sent it: display name and verified address; nil when that account is gone.
     let inviter: String?
+    /// What joining makes them: "an owner (who manages members and settings)" or "a member".
+    let roleLabel: String
 }

@@ -43,6 +43,7 @@ struct InvitationTests {
             let page = try await guest.get(link.path)
             #expect(page.status == .ok)
             #expect(page.body.string.contains(ownerEmail))
+            #expect(page.body.string.contains("to this workspace as a member"), "the page says what joining makes them")
             try await Workspaces.accept(guest, link)
             // then they joined, and this session is in the workspace
             #expect(try await Workspaces.organizationID(guest) == organizationID)
