@@ -55,9 +55,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let message: String
         if let abort = error as? any AbortError {
             status = abort.status
-            // An outage the operator is fixing, not a bug: the page says so.
-            let explains = [APIError.databaseUnavailable.code, "database_busy"].contains((abort as? APIError)?.code)
-            message = status.code >= 500 && !explains ? "Something went wrong on our side." : abort.reason
+            // An `APIError` is an answer written for the person (Stripe unreachable, a message that could not be
+            // sent, the database restarting): its words are kept, 5xx or not. Any other 5xx is a bug, described
+            // only in the log.
+            message = status.code >= 500 && !(abort is APIError) ? "Something went wrong on our side." : abort.reason
         } else if let template = error as? TemplateError, !request.application.config.isProduction {
             // The file and line to fix, on the page the developer is looking at.
             status = .internalServerError
