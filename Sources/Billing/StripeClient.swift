@@ -36,6 +36,7 @@ public protocol StripeAPI: Sendable {
     func createPortalSession(customerID: String, returnURL: String, attempt: String)
         async throws(StripeError) -> StripePortalSession
     func subscription(id: String) async throws(StripeError) -> StripeSubscription
+    func subscriptions(customerID: String) async throws(StripeError) -> [StripeSubscription]
     func changePrice(_ change: PriceChange, attempt: String) async throws(StripeError) -> StripeSubscription
     func setCancelAtPeriodEnd(subscriptionID: String, _ cancel: Bool, attempt: String)
         async throws(StripeError) -> StripeSubscription
@@ -180,6 +181,14 @@ public struct StripeClient: StripeAPI {
             attempt: attempt
         )
         return try await post("/v1/subscriptions/\(subscriptionID)", [("cancel_at_period_end", .boolean(cancel))], key: key)
+    }
+
+    /// The customer's subscriptions in every status, newest first (at most 20: a workspace has one or two).
+    public func subscriptions(customerID: String) async throws(StripeError) -> [StripeSubscription] {
+        try Self.checkID(customerID)
+        let list: StripeList<StripeSubscription> = try await get(
+            "/v1/subscriptions", [("customer", .string(customerID)), ("status", .string("all")), ("limit", .integer(20))])
+        return list.data
     }
 
     // MARK: Invoices

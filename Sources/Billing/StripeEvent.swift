@@ -25,6 +25,8 @@ public struct StripeEvent: Equatable, Sendable {
         case invoicePaid(StripeInvoice)
         /// `attemptCount` says which attempt failed.
         case invoicePaymentFailed(StripeInvoice)
+        /// `invoice.voided` or `invoice.marked_uncollectible`: Stripe no longer collects it.
+        case invoiceForgiven(StripeInvoice)
         /// A type billing does not handle; acknowledge it and move on.
         case other(String)
     }
@@ -53,6 +55,7 @@ public struct StripeEvent: Equatable, Sendable {
             case "customer.subscription.deleted": .subscriptionDeleted(try object(StripeSubscription.self))
             case "invoice.paid": .invoicePaid(try object(StripeInvoice.self))
             case "invoice.payment_failed": .invoicePaymentFailed(try object(StripeInvoice.self))
+            case "invoice.voided", "invoice.marked_uncollectible": .invoiceForgiven(try object(StripeInvoice.self))
             default: .other(envelope.type)
             }
         return StripeEvent(

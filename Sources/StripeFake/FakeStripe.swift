@@ -202,6 +202,7 @@ public final class FakeStripe: @unchecked Sendable {
         case (.POST, 3, "v1", "customers"): return updateCustomer(id, request)
         case (.POST, 3, "v1", "checkout") where id == "sessions": return createSession(request)
         case (.POST, 3, "v1", "billing_portal") where id == "sessions": return createPortalSession(request)
+        case (.GET, 2, "v1", "subscriptions"): return listSubscriptions(request)
         case (.GET, 3, "v1", "subscriptions"): return retrieveSubscription(id, request)
         case (.POST, 3, "v1", "subscriptions"): return updateSubscription(id, request)
         case (.GET, 2, "v1", "invoices"): return listInvoices(request)
@@ -383,6 +384,36 @@ public final class FakeStripe: @unchecked Sendable {
         subscriptions[id] = subscription
         recordUpdate(from: before, to: subscription)
         return ok(subscription)
+    }
+
+    /// Stripe's list: without `status` every subscription but canceled ones, `status=all` every one.
+    private func listSubscriptions(_ request: StripeWireRequest) -> Answer {
+        let allowed: Set<String> = ["customer", "price", "status", "limit", "starting_after", "ending_before", "expand[]"]
+        if let refusal = validate(request, allowed: allowed) { return refusal }
+        if let refusal = checkIntegers(request, ["limit"]) { return refusal }
+        let limit = request.parameter("limit").flatMap(Int.init) ?? 10
+        guard (1...100).contains(limit) else {
+            return error(
+                400, "invalid_request_error", param: "limit",
+                message: "This value must be less than or equal to 100 (it currently is '\(limit)').")
+        }
+        let customer = request.parameter("customer")
+        let status = request.parameter("status")
+        let matching = subscriptions.values
+            .filter { customer == nil || $0["customer"] as? String == customer }
+            .filter { subscription in
+                let current = subscription["status"] as? String ?? ""
+                switch status {
+                case nil: return current != "canceled"
+                case "all": return true
+                case let wanted?: return current == wanted
+                }
+            }
+            .sorted { ($0["created"] as? Int ?? 0) > ($1["created"] as? Int ?? 0) }
+        return ok([
+            "object": "list", "url": "/v1/subscriptions", "has_more": matching.count > limit,
+            "data": Array(matching.prefix(limit)),
+        ])
     }
 
     private func listInvoices(_ request: StripeWireRequest) -> Answer {

@@ -17,6 +17,11 @@ enum BillingFailure {
         .conflict, "already_subscribed",
         "This workspace already has a subscription. Change its plan instead of starting another checkout.")
 
+    /// Stripe has a live subscription for the customer that this app has not heard of yet (its webhook is on the way).
+    static let subscriptionPending = APIError(
+        .conflict, "already_subscribed",
+        "This workspace already has a subscription: Stripe is still confirming it, and the plan changes within a minute. Reload the billing page, then change the plan from there if you still want to.")
+
     static func invalidPlan(_ raw: String?) -> APIError {
         switch raw.flatMap(PlanID.init(rawValue:)) {
         case .hobby?:

@@ -117,6 +117,13 @@ struct BillingService: Sendable {
         if row.stripeSubscriptionID != nil, !SubscriptionSync.terminalStatuses.contains(row.status ?? "") {
             throw BillingFailure.alreadySubscribed
         }
+        // Stripe, not our row, is the authority here: a checkout paid a moment ago has a subscription that our row
+        // learns of only when its webhook arrives, and Stripe would happily bill a second one (issue found paying
+        // twice while the first webhook was delayed).
+        let existing = try await call { try await stripe.subscriptions(customerID: row.stripeCustomerID) }
+        if existing.contains(where: { !SubscriptionSync.terminalStatuses.contains($0.status) && !SubscriptionSync.endedStatuses.contains($0.status) }) {
+            throw BillingFailure.subscriptionPending
+        }
         let ui: CheckoutUI = hosted
             ? .hostedPage(successURL: siteURL(.billing(.checkoutReturn)) + "?session_id={CHECKOUT_SESSION_ID}",
                           cancelURL: siteURL(.billing(.overview)))

@@ -61,6 +61,13 @@ struct CheckoutEvents: Sendable {
     private func link(_ session: StripeCheckoutSession, to account: BillingAccount) async throws -> StripeEventEffect {
         let row = account.subscription
         guard let subscriptionID = session.subscriptionID, row.stripeSubscriptionID != subscriptionID else { return .none }
+        // A second checkout paid while the first was still settling: the workspace stays on the first subscription
+        // (see SubscriptionSync), and the operator hears of the second, which Stripe bills too.
+        if let current = row.stripeSubscriptionID, row.tracksLiveSubscription {
+            context.logger.error(
+                "stripe webhook \(context.event.id): checkout \(session.id) made subscription \(subscriptionID) while the workspace is on \(current); nothing changed. Cancel the one not wanted in Stripe's dashboard.")
+            return .none
+        }
         row.stripeSubscriptionID = subscriptionID
         try await row.save(on: context.database)
         return StripeEventEffect(changed: true)

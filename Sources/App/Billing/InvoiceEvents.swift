@@ -22,19 +22,26 @@ struct InvoiceEvents: Sendable {
         guard let account = try await account(for: invoice) else { return .none }
         let row = account.subscription
         let invoiceCreated = created(invoice)
-        // An older invoice paid late (last month's, after this month's failed) settles nothing that is still owed.
-        let settlesFailures = row.failedInvoiceCreated.map { invoiceCreated >= $0 } ?? true
+        // Only the invoice whose payment failed settles its failures: another one paid meanwhile (a €0 invoice for a
+        // plan change, an older one paid late) leaves that debt open. Rows from before the id was kept fall back
+        // to comparing creation times.
+        let settlesFailures = if let failed = row.failedInvoiceID {
+            invoice.id == failed
+        } else {
+            row.failedInvoiceCreated.map { invoiceCreated >= $0 } ?? true
+        }
         row.paidInvoiceCreated = max(row.paidInvoiceCreated ?? .min, invoiceCreated)
         if settlesFailures {
             row.failedPaymentAttempts = 0
             row.failedInvoiceCreated = nil
+            row.failedInvoiceID = nil
         }
         if row.hasChanges { try await row.save(on: context.database) }
         if settlesFailures {
             _ = try await context.restoreBilling(of: account)
         } else {
             context.logger.info(
-                "stripe webhook \(context.event.id): invoice \(invoice.id) is older than the one whose payment failed; the failures stand")
+                "stripe webhook \(context.event.id): invoice \(invoice.id) is not the one whose payment failed (\(row.failedInvoiceID ?? "older")); the failures stand")
         }
         if invoice.billingReason == "subscription_cycle" {
             let start = Date(timeIntervalSince1970: TimeInterval(Self.periodStart(invoice) ?? context.event.created))
@@ -45,6 +52,20 @@ struct InvoiceEvents: Sendable {
                 try await organization.save(on: context.database)
             }
         }
+        return StripeEventEffect(changed: true)
+    }
+
+    /// `invoice.voided` and `invoice.marked_uncollectible`: the invoice whose payment failed is no longer owed
+    /// (Stripe gave up collecting it, or someone cancelled it), so its failures stop holding the workspace back.
+    func forgiven(_ invoice: StripeInvoice) async throws -> StripeEventEffect {
+        guard let account = try await account(for: invoice) else { return .none }
+        let row = account.subscription
+        guard let failed = row.failedInvoiceID, failed == invoice.id else { return .none }
+        row.failedPaymentAttempts = 0
+        row.failedInvoiceCreated = nil
+        row.failedInvoiceID = nil
+        try await row.save(on: context.database)
+        _ = try await context.restoreBilling(of: account)
         return StripeEventEffect(changed: true)
     }
 
@@ -61,6 +82,7 @@ struct InvoiceEvents: Sendable {
         // Deliveries can arrive out of order: a late attempt 2 must not undo attempt 3.
         let attempts = max(row.failedPaymentAttempts, invoice.attemptCount ?? row.failedPaymentAttempts + 1)
         row.failedPaymentAttempts = attempts
+        if invoiceCreated >= (row.failedInvoiceCreated ?? .min) { row.failedInvoiceID = invoice.id }
         row.failedInvoiceCreated = max(row.failedInvoiceCreated ?? .min, invoiceCreated)
         try await row.save(on: context.database)
         var suspended = account.organization.billingSuspendedAt != nil

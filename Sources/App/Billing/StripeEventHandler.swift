@@ -32,6 +32,8 @@ struct StripeEventHandler: Sendable {
             return try await InvoiceEvents(context).paid(invoice)
         case .invoicePaymentFailed(let invoice):
             return try await InvoiceEvents(context).paymentFailed(invoice)
+        case .invoiceForgiven(let invoice):
+            return try await InvoiceEvents(context).forgiven(invoice)
         case .other(let type):
             logger.debug("stripe webhook \(event.id): \(type) is not handled; recorded")
             return .none

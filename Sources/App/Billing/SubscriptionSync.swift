@@ -24,9 +24,18 @@ struct SubscriptionSync: Sendable {
         guard let account = try await context.account(customerID: subscription.customerID) else { return .none }
         let row = account.subscription
         let ends = deleted || Self.endedStatuses.contains(subscription.status)
-        if let current = row.stripeSubscriptionID, current != subscription.id, ends {
-            context.logger.info("stripe webhook \(event.id): \(subscription.id) ended, but the workspace is on \(current); nothing changed")
-            return .none
+        if let current = row.stripeSubscriptionID, current != subscription.id {
+            if ends {
+                context.logger.info("stripe webhook \(event.id): \(subscription.id) ended, but the workspace is on \(current); nothing changed")
+                return .none
+            }
+            // Another live subscription of the same customer (two checkouts paid at once) never takes over from the
+            // one the workspace is on: its plan would replace the one being billed, and the tracked one would be lost.
+            if row.tracksLiveSubscription {
+                context.logger.error(
+                    "stripe webhook \(event.id): the customer's subscription \(subscription.id) is \(subscription.status) while the workspace is on \(current); nothing changed. Cancel the one not wanted in Stripe's dashboard.")
+                return .none
+            }
         }
         if let applied = row.stateEventCreated, Int64(event.created) < applied {
             context.logger.info("stripe webhook \(event.id): older than the state already applied to \(subscription.id); nothing changed")
@@ -56,6 +65,18 @@ struct SubscriptionSync: Sendable {
 
         if let plan = Self.plan(status: subscription.status, ends: ends, priced: priced?.plan) {
             _ = try await context.setPlan(plan, of: account, subscriptionID: subscription.id)
+        }
+        if ends {
+            // Nothing is owed for a plan that ended: the free plan is not held back by its unpaid invoices. Its monthly
+            // quotas start a month of their own when the paid plan ended: counted in the paid period (stretched to
+            // 35 days while a renewal was retried), a month of paid use would leave the free plan nothing.
+            row.failedPaymentAttempts = 0
+            row.failedInvoiceCreated = nil
+            row.failedInvoiceID = nil
+            try await row.save(on: context.database)
+            _ = try await context.restoreBilling(of: account)
+            account.organization.quotaPeriodStart = Date(timeIntervalSince1970: TimeInterval(event.created))
+            try await account.organization.save(on: context.database)
         }
         return StripeEventEffect(changed: true)
     }

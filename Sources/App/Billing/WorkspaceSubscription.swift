@@ -26,6 +26,9 @@ final class WorkspaceSubscription: Model, @unchecked Sendable {
     @OptionalField(key: "failed_invoice_created") var failedInvoiceCreated: Int64?
     /// Stripe's `created` of the newest paid invoice: a failure reported for it, or for an older one, is stale.
     @OptionalField(key: "paid_invoice_created") var paidInvoiceCreated: Int64?
+    /// The invoice whose failed payment is counted: only its payment (or Stripe voiding it, or writing it off)
+    /// settles the failures. Another invoice paid meanwhile, a €0 one for a plan change say, does not.
+    @OptionalField(key: "failed_invoice_id") var failedInvoiceID: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -39,5 +42,13 @@ final class WorkspaceSubscription: Model, @unchecked Sendable {
     }
 
     var planID: PlanID? { plan.flatMap(PlanID.init(rawValue:)) }
+
+    /// Whether the row names a subscription that may still bill: linked (its status not heard yet) or in a status
+    /// it can leave. A workspace on one never switches to another subscription of the same customer.
+    var tracksLiveSubscription: Bool {
+        guard stripeSubscriptionID != nil else { return false }
+        guard let status else { return true }
+        return !SubscriptionSync.terminalStatuses.contains(status) && !SubscriptionSync.endedStatuses.contains(status)
+    }
     var billingInterval: BillingInterval? { interval.flatMap(BillingInterval.init(rawValue:)) }
 }

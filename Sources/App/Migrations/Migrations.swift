@@ -41,5 +41,6 @@ enum Migrations {
         AddDraftServer(),
         AddAPITokenParent(),
         AddAuditActorDeleted(),
+        AddFailedInvoiceID(),
     ]
 }

@@ -50,6 +50,30 @@ struct BillingAPITests {
         }
     }
 
+    @Test("paid but not yet confirmed by the webhook: a second checkout is refused, Stripe asked first, so nobody pays twice",
+          arguments: TestDatabase.all)
+    func paidCheckoutNotYetConfirmed(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            // given a checkout paid at Stripe whose webhook events have not arrived
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let opened = try await owner.postObject("/v1/billing/checkout-session", ["plan": "pro", "interval": "month", "ui": "hosted"])
+            let url = try #require(try AccountDataTests.json(opened)["url"] as? String)
+            let sessionID = try #require(url.split(separator: "/").last?.split(separator: "#").first.map(String.init))
+            #expect(server.stripe.completeCheckout(sessionID: sessionID) != nil)
+            let before = BillingFixture.requests(server, "POST", "/v1/checkout/sessions").count
+
+            // when the owner starts another checkout
+            let second = try await owner.postObject("/v1/billing/checkout-session", ["plan": "team", "interval": "month", "ui": "hosted"])
+
+            // then it is refused, and no session was opened at Stripe
+            #expect(second.status == .conflict)
+            #expect(try BillingFixture.errorCode(second) == "already_subscribed")
+            #expect(try AccountDataTests.json(second)["message"] as? String ?? "" == BillingFailure.subscriptionPending.reason)
+            #expect(BillingFixture.requests(server, "POST", "/v1/checkout/sessions").count == before)
+            #expect(BillingFixture.requests(server, "GET", "/v1/subscriptions").last?.parameter("status") == "all")
+        }
+    }
+
     @Test("unknown, free and contract plans and unknown intervals are 400 with a clear message", arguments: TestDatabase.all)
     func badChoices(database: TestDatabase) async throws {
         try await BillingFixture.run(database) { app, server in
@@ -304,6 +328,9 @@ struct BillingAPITests {
             let cancel = try await owner.postObject("/v1/billing/cancel", [:] as [String: String])
             #expect(cancel.status == .serviceUnavailable)
             #expect(try BillingFixture.errorCode(cancel) == "stripe_unavailable")
+            // the sentence written for this case, not the generic one a bug gets
+            let message = try AccountDataTests.json(cancel)["message"] as? String ?? ""
+            #expect(message.contains("Stripe") && !message.contains("Something went wrong on our side"), "\(message)")
         }
     }
 

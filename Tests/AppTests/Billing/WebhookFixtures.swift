@@ -156,16 +156,16 @@ enum WebhookFixtures {
     static func invoice(
         _ type: String, id: String = "evt_\(UUID().uuidString.prefix(12))", created: Int, customer: String, subscription: String,
         billingReason: String = "subscription_cycle", attemptCount: Int = 1, periodStart: Int = 1_798_761_600,
-        periodEnd: Int = 1_801_440_000
+        periodEnd: Int = 1_801_440_000, invoiceID: String? = nil, amount: Int = 1900
     ) -> String {
         let paid = type == "invoice.paid"
         return envelope(id: id, type: type, created: created, object: """
             {
-              "id": "in_\(id.dropFirst(4))",
+              "id": "\(invoiceID ?? "in_" + id.dropFirst(4))",
               "object": "invoice",
-              "amount_due": 1900,
-              "amount_paid": \(paid ? 1900 : 0),
-              "amount_remaining": \(paid ? 0 : 1900),
+              "amount_due": \(amount),
+              "amount_paid": \(paid ? amount : 0),
+              "amount_remaining": \(paid ? 0 : amount),
               "attempt_count": \(attemptCount),
               "attempted": true,
               "billing_reason": "\(billingReason)",

@@ -79,9 +79,10 @@ struct WebhookInvoiceTests {
             // given
             let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
             _ = try await F.deliver(app, F.subscription(created: F.now(app) - 60, customer: workspace.customerID, subscription: "sub_BmmFakeA"))
+            // one invoice, retried
             func fail(_ attempt: Int) async throws -> TestingHTTPResponse {
                 try await F.deliver(app, F.invoice("invoice.payment_failed", created: F.now(app), customer: workspace.customerID,
-                                                   subscription: "sub_BmmFakeA", attemptCount: attempt))
+                                                   subscription: "sub_BmmFakeA", attemptCount: attempt, invoiceID: "in_BmmFakeRenewal"))
             }
 
             // when
@@ -114,9 +115,16 @@ struct WebhookInvoiceTests {
             #expect(emails[2].body.contains("paused") && emails[2].body.contains("keep serving"))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "billing.suspended").count() == 1)
 
-            // when
+            // when another invoice is paid meanwhile (a plan change's €0 one): the failed one is still owed
+            let other = try await F.deliver(app, F.invoice("invoice.paid", created: F.now(app) + 10, customer: workspace.customerID,
+                                                           subscription: "sub_BmmFakeA", billingReason: "subscription_update", amount: 0))
+            #expect(other.status == .ok)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 3)
+
+            // when the failed invoice itself is paid
             let paid = try await F.deliver(app, F.invoice("invoice.paid", created: F.now(app), customer: workspace.customerID,
-                                                          subscription: "sub_BmmFakeA", billingReason: "manual"))
+                                                          subscription: "sub_BmmFakeA", billingReason: "manual", invoiceID: "in_BmmFakeRenewal"))
 
             // then
             #expect(paid.status == .ok)
@@ -134,7 +142,7 @@ struct WebhookInvoiceTests {
             let now = F.now(app)
             for attempt in 1...3 {
                 _ = try await F.deliver(app, F.invoice("invoice.payment_failed", created: now, customer: workspace.customerID,
-                                                       subscription: "sub_BmmFakeA", attemptCount: attempt))
+                                                       subscription: "sub_BmmFakeA", attemptCount: attempt, invoiceID: "in_BmmFakeThisMonth"))
             }
             #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
 
@@ -150,11 +158,39 @@ struct WebhookInvoiceTests {
 
             // when
             _ = try await F.deliver(app, F.invoice("invoice.paid", created: now, customer: workspace.customerID,
-                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_cycle"))
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_cycle",
+                                                   invoiceID: "in_BmmFakeThisMonth"))
 
             // then
             #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
             #expect(try await F.row(app, workspace).failedPaymentAttempts == 0)
+        }
+    }
+
+    @Test("Stripe voiding or writing off the failed invoice lifts the suspension; another invoice's does not", arguments: TestDatabase.all,
+          ["invoice.voided", "invoice.marked_uncollectible"])
+    func forgivenInvoice(database: TestDatabase, type: String) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given a suspension for one invoice's failures
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+            let now = F.now(app)
+            for attempt in 1...3 {
+                _ = try await F.deliver(app, F.invoice("invoice.payment_failed", created: now, customer: workspace.customerID,
+                                                       subscription: "sub_BmmFakeA", attemptCount: attempt, invoiceID: "in_BmmFakeOwed"))
+            }
+            #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
+
+            // when another invoice is voided, nothing changes; when the owed one is, the suspension goes
+            #expect(try await F.deliver(app, F.invoice(type, created: now + 5, customer: workspace.customerID,
+                                                       subscription: "sub_BmmFakeA", invoiceID: "in_BmmFakeOther")).status == .ok)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
+            #expect(try await F.deliver(app, F.invoice(type, created: now + 6, customer: workspace.customerID,
+                                                       subscription: "sub_BmmFakeA", invoiceID: "in_BmmFakeOwed")).status == .ok)
+
+            // then
+            #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "billing.restored").count() == 1)
         }
     }
 

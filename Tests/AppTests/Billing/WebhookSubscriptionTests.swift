@@ -207,6 +207,75 @@ struct WebhookSubscriptionTests {
         }
     }
 
+    @Test("a second live subscription of the customer (two checkouts paid at once) never replaces the one the workspace is on",
+          arguments: TestDatabase.all)
+    func secondSubscriptionIgnored(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given a workspace on Team through sub_A
+            let workspace = try await F.workspace(app)
+            let reference = workspace.organizationID.uuidString.lowercased()
+            let now = F.now(app)
+            _ = try await F.deliver(app, F.checkoutSession(created: now, customer: workspace.customerID, clientReference: reference,
+                                                           subscription: "sub_BmmFakeA"))
+            _ = try await F.deliver(app, F.subscription("customer.subscription.created", created: now, customer: workspace.customerID,
+                                                        subscription: "sub_BmmFakeA", price: F.teamMonthly))
+            #expect(try await F.organization(app, workspace).plan == "team")
+
+            // when a second checkout's session and subscription (Pro, newer) arrive
+            let session = try await F.deliver(app, F.checkoutSession(created: now + 5, customer: workspace.customerID,
+                                                                     clientReference: reference, subscription: "sub_BmmFakeB"))
+            let update = try await F.deliver(app, F.subscription(created: now + 6, customer: workspace.customerID, subscription: "sub_BmmFakeB",
+                                                                 price: F.proMonthly))
+
+            // then the workspace stays on sub_A and Team
+            #expect(try F.json(session)["outcome"] as? String == "ignored")
+            #expect(try F.json(update)["outcome"] as? String == "ignored")
+            #expect(try await F.row(app, workspace).stripeSubscriptionID == "sub_BmmFakeA")
+            #expect(try await F.organization(app, workspace).plan == "team")
+
+            // and once sub_A has ended, a new subscription is taken up
+            _ = try await F.deliver(app, F.subscription("customer.subscription.deleted", created: now + 10, customer: workspace.customerID,
+                                                        subscription: "sub_BmmFakeA", price: F.teamMonthly, status: "canceled"))
+            #expect(try await F.organization(app, workspace).plan == "hobby")
+            _ = try await F.deliver(app, F.subscription("customer.subscription.created", created: now + 20, customer: workspace.customerID,
+                                                        subscription: "sub_BmmFakeC", price: F.proMonthly))
+            #expect(try await F.row(app, workspace).stripeSubscriptionID == "sub_BmmFakeC")
+            #expect(try await F.organization(app, workspace).plan == "pro")
+        }
+    }
+
+    @Test("a subscription that ends lifts a billing suspension and starts the free plan's month of quota then", arguments: TestDatabase.all)
+    func endingLiftsSuspension(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given a suspended Team workspace whose quota period began 31 days ago
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+            let now = F.now(app)
+            _ = try await F.deliver(app, F.subscription(created: now - 60, customer: workspace.customerID, subscription: "sub_BmmFakeA",
+                                                        price: F.teamMonthly))
+            for attempt in 1...3 {
+                _ = try await F.deliver(app, F.invoice("invoice.payment_failed", created: now - 30, customer: workspace.customerID,
+                                                       subscription: "sub_BmmFakeA", attemptCount: attempt, invoiceID: "in_BmmFakeOwed"))
+            }
+            let organization = try await F.organization(app, workspace)
+            organization.quotaPeriodStart = Date(timeIntervalSince1970: TimeInterval(now - 31 * 86_400))
+            try await organization.save(on: app.db)
+            #expect(organization.billingSuspendedAt != nil)
+
+            // when Stripe ends the subscription after its last retry
+            let deleted = try await F.deliver(app, F.subscription("customer.subscription.deleted", created: now, customer: workspace.customerID,
+                                                                  subscription: "sub_BmmFakeA", price: F.teamMonthly, status: "canceled"))
+
+            // then the workspace is on Hobby, not suspended, and its month starts now
+            #expect(deleted.status == .ok)
+            let after = try await F.organization(app, workspace)
+            #expect(after.plan == "hobby")
+            #expect(after.billingSuspendedAt == nil)
+            #expect(after.quotaPeriodStart == Date(timeIntervalSince1970: TimeInterval(now)))
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "billing.restored").count() == 1)
+        }
+    }
+
     @Test("SEPA: a failed debit leaves the plan and tells the owner; a cleared one lifts a billing suspension", arguments: TestDatabase.all)
     func asyncPayments(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in
