@@ -188,6 +188,12 @@ struct WorkspaceTests {
 
             // the owner removes the member; their session in this workspace ends
             let membership = try #require(try await Membership.query(on: app.db).filter(\.$role == "member").first())
+            // Remove and Make owner ask once more, without JavaScript: a <details> holds the button that posts
+            let members = try await owner.get("/settings").body.string
+            let remove = "/settings/members/\(membership.id!.uuidString.lowercased())/remove"
+            let removeStep = try #require(members.range(of: "<details class=\"confirm-step\"><summary class=\"button button-secondary button-sm\">Remove</summary><form method=\"post\" action=\"\(remove)\""))
+            #expect(members[removeStep.upperBound...].prefix(600).contains("loses access to this workspace at once"))
+            #expect(members.contains("<summary class=\"button button-secondary button-sm\">Make owner</summary>"))
             #expect(try await owner.postForm("/settings/members/\(membership.id!)/remove", ["csrf": csrf]).status == .seeOther)
             // they stay signed in, in their own workspace, and the removed one is gone from theirs
             let after = try AccountDataTests.json(try await guest.get("/v1/auth/me"))
