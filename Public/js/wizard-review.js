@@ -323,7 +323,7 @@ function secretRow(index) {
   };
   const legend = document.createElement('legend');
   legend.className = 'visually-hidden';
-  legend.textContent = `Secret ${index}`;
+  legend.textContent = `Secret ${index + 1}`;
   const error = document.createElement('p');
   error.className = 'field-error';
   error.id = `secret-${index}-error`;

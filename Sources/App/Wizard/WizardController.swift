@@ -164,7 +164,7 @@ enum WizardController {
         let carry = req.formSecretCarry(current, .wizard)
         let secrets = form.secrets.enumerated().map { index, secret in
             WizardReviewView.SecretRow(
-                index: index, key: secret.key, description: secret.description, howToGetUrl: secret.howToGetUrl,
+                index: index, number: index + 1, key: secret.key, description: secret.description, howToGetUrl: secret.howToGetUrl,
                 linkHref: Self.safeLink(secret.howToGetUrl), sealedValue: carry.seal(secret.value), error: form.errors["secret.\(index)"])
         }
         let formatter = DateFormatter.utc("d MMM, HH:mm")

@@ -32,6 +32,8 @@ struct WizardReviewView: Encodable {
 
     struct SecretRow: Encodable {
         let index: Int
+        /// Counted from 1, as people count: the row's name for screen readers.
+        let number: Int
         let key: String
         let description: String
         let howToGetUrl: String
