@@ -131,7 +131,10 @@ def main():
         spec = {
             "name": title, "slug": slug, "description": f"Work with {service} from any MCP client.",
             "tools": [{"name": tool, "description": f"{tool.replace('_', ' ').capitalize()} in {service}.",
-                       "inputSchema": {"type": "object", "properties": {"query": {"type": "string"}}},
+                       "inputSchema": {"type": "object", "properties": {"query": {
+                           "type": "string",
+                           # as long as drafted descriptions run: a phone's template page must scroll it in its card
+                           "description": "What to look for, in plain words or the service's own search syntax, e.g. 'is:open label:bug'"}}},
                        "implementation": f"const r = await ctx.fetch('https://api.example.com/{tool}'); return {{ text: await r.text() }};"}
                       for tool in tools],
             "requiredSecrets": [{"key": f"{service.upper().replace(' ', '_')}_TOKEN", "description": f"A {service} API token"}],
