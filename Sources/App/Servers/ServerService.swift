@@ -84,6 +84,14 @@ struct ServerService: Sendable {
         return (server, build)
     }
 
+    /// Why one more server cannot be built now (the plan's limit is reached), for the wizard to say before a draft is
+    /// spent; nil when there is room.
+    func serverLimitReached(plan: Plan) async throws -> String? {
+        let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
+        do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { return error.message }
+        return nil
+    }
+
     /// The plan's server limit, a free slug and a build left today (a new server's first build).
     private func checkRoom(for spec: ServerSpec, plan: Plan, on database: any Database) async throws {
         let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()

@@ -37,6 +37,7 @@ enum WizardController {
         let service = req.drafts(current)
         let choice = service.choice
         let quota = try await service.quota()
+        let serverLimit = try await req.servers(current).serverLimitReached(plan: current.plan)
         let view = WizardPromptView(
             csrf: req.csrfToken(req.accounts.cookies),
             action: SiteRoute.newServer.path,
@@ -55,6 +56,9 @@ enum WizardController {
             planName: quota.plan.name,
             quotaReached: quota.remaining == 0,
             resetNote: "Quotas reset at 00:00 UTC.",
+            // Drafting still works (an iteration, a look at what would be made), but a build would be refused.
+            serverLimitNote: serverLimit.map { $0 + " You can still draft, but not build, until then." },
+            billingHref: SiteRoute.billing().path,
             examples: examples.map {
                 .init(text: $0, href: SiteRoute.newServer.path(QueryString([("prompt", $0)])))
             },

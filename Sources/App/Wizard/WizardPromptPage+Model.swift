@@ -24,6 +24,9 @@ struct WizardPromptView: Encodable {
     let planName: String
     let quotaReached: Bool
     let resetNote: String
+    /// Set when the plan's server limit is reached: a build from this draft would be refused with `plan_limit`.
+    let serverLimitNote: String?
+    let billingHref: String
     let examples: [Example]
     let maxPromptCharacters: Int
     let script: String

@@ -25,7 +25,9 @@ public struct ServerLimitReached: RuleViolation, Equatable {
     public var kind: RuleViolationKind { .planLimit }
     public var code: String { "plan_limit" }
     public var message: String {
-        "The \(plan.name) plan includes \(limit) hosted server\(limit == 1 ? "" : "s"), and this workspace has \(existing). "
-            + "Delete one, or upgrade to a larger plan under Settings → Billing."
+        // After a downgrade a workspace can be several over: say how many must go, not "one".
+        let toDelete = existing - limit + 1
+        return "The \(plan.name) plan includes \(limit) hosted server\(limit == 1 ? "" : "s"), and this workspace has \(existing). "
+            + "Delete \(toDelete == 1 ? "one" : "\(toDelete)") to make room for a new one, or upgrade to a larger plan under Settings → Billing."
     }
 }

@@ -39,6 +39,28 @@ struct WizardPageTests {
         }
     }
 
+    @Test("step 1 says when the plan's server limit is reached, before a draft is spent", arguments: TestDatabase.all)
+    func serverLimitNotice(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a Hobby workspace one server short of its limit
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let limit = try #require(PlanTable.hobby.maxServers)
+            for index in 0..<(limit - 1) {
+                #expect(try await ConcurrentQuotaTests.create(browser, slug: "limit-\(index)") == .created)
+            }
+            #expect(!(try await browser.get("/servers/new").body.string.contains("id=\"server-limit-note\"")))
+
+            // when the last one is created
+            #expect(try await ConcurrentQuotaTests.create(browser, slug: "limit-last") == .created)
+
+            // then step 1 warns, naming the plan and the way out
+            let page = try await browser.get("/servers/new").body.string
+            let note = try #require(HTMLInspector(html: page).tags("p").first { $0.attributes["id"] == "server-limit-note" })
+            #expect(note.attributes["class"]?.contains("notice") == true)
+            #expect(page.contains("The Hobby plan includes \(limit) hosted servers") && page.contains("not build"))
+        }
+    }
+
     @Test("step 1 errors re-render with what was typed", arguments: TestDatabase.all)
     func promptErrorsKeepInput(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in

@@ -62,4 +62,12 @@ struct DailyQuotaTests {
             #expect(error?.message.contains("this workspace has \(existing)") == true)
         }
     }
+
+    @Test("after a downgrade the message says how many servers must go, not one")
+    func serverLimitAfterDowngrade() {
+        let atLimit = #expect(throws: ServerLimitReached.self) { try ServerLimit(plan: PlanTable.hobby, existing: 2).checkOneMore() }
+        #expect(atLimit?.message.contains("Delete one to make room") == true)
+        let over = #expect(throws: ServerLimitReached.self) { try ServerLimit(plan: PlanTable.hobby, existing: 4).checkOneMore() }
+        #expect(over?.message.contains("Delete 3 to make room") == true, "\(over?.message ?? "")")
+    }
 }
