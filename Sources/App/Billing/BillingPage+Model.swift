@@ -88,7 +88,15 @@ struct BillingPageView: Encodable {
         self.hasSubscription = active
         self.isCancelling = subscription?.cancelAtPeriodEnd ?? false
         self.statusLine = subscription.flatMap { sub in
-            sub.currentPeriodEnd.map { end in
+            // A subscription that is not in good standing says so first: "Renews on …" would be untrue or beside the point.
+            switch sub.status {
+            case "past_due": return "A payment failed; Stripe is retrying it. Update the payment method to keep the plan."
+            case "unpaid": return "Payments failed and Stripe stopped retrying: the plan has ended. Pay the open invoice or choose a plan again."
+            case "canceled", "incomplete_expired": return "The subscription has ended."
+            case "incomplete": return "The first payment is still being confirmed."
+            default: break
+            }
+            return sub.currentPeriodEnd.map { end in
                 sub.cancelAtPeriodEnd ? "Ends on \(Self.dates.string(from: end)); it will not renew."
                     : "Renews on \(Self.dates.string(from: end))."
             }

@@ -64,6 +64,24 @@ struct BillingPageTests {
         }
     }
 
+    @Test("a subscription not in good standing says so instead of 'Renews on'", arguments: TestDatabase.all)
+    func statusLine(database: TestDatabase) async throws {
+        try await BillingFixture.run(database) { app, server in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            try await BillingFixture.subscribe(owner)
+            await server.stop()  // the page reads the row, as it does whenever Stripe is slow or down
+            let organizationID = try await Workspaces.organizationID(owner)
+            let row = try #require(try await WorkspaceSubscription.query(on: app.db).filter(\.$organization.$id == organizationID).first())
+            for (status, words) in [("past_due", "A payment failed"), ("unpaid", "Stripe stopped retrying"), ("active", "Renews on")] {
+                row.status = status
+                try await row.save(on: app.db)
+                let html = try await owner.get("/settings/billing").body.string
+                #expect(html.contains(words), "\(status)")
+                #expect(status == "active" || !html.contains("Renews on"), "\(status)")
+            }
+        }
+    }
+
     @Test("a subscribed owner sees renewal, the switcher, cancel, and the last 5 invoices with links; cancel posts and redirects", arguments: TestDatabase.all)
     func subscribed(database: TestDatabase) async throws {
         try await BillingFixture.run(database) { app, _ in
