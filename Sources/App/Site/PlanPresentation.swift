@@ -24,6 +24,13 @@ enum PlanPresentation {
             (monthly, yearly) = ("€0", "€0")
             (monthlyNote, yearlyNote) = ("free forever", "free forever")
         }
+        // With Yearly chosen on the pricing page, the button preselects yearly on the billing page too.
+        let yearlyAction: Link? = switch plan.id {
+        case .pro, .team:
+            Link(title: "Upgrade to \(plan.name)",
+                 href: SiteRoute.billing().path(QueryString([("plan", plan.id.rawValue), ("interval", BillingInterval.year.rawValue)])))
+        default: nil
+        }
         let action: Link = switch plan.id {
         case .hobby: Link(title: "Start free", href: SiteRoute.docs(path: "quickstart").path)
         case .enterprise: Link(title: "Contact sales", href: "mailto:sales@buildmymcpserver.com")
@@ -52,6 +59,7 @@ enum PlanPresentation {
                 PlanCard.Feature(label: feature.label, availability: feature.availability.rawValue, badge: badge(feature.availability))
             },
             action: action,
+            yearlyAction: yearlyAction,
             isFeatured: plan.id == .pro
         )
     }

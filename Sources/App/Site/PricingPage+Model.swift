@@ -19,6 +19,8 @@ struct PlanCard: Encodable {
     let limits: [String]
     let features: [Feature]
     let action: Link
+    /// The same action for the yearly price, where it differs (shown when the toggle says Yearly).
+    let yearlyAction: Link?
     let isFeatured: Bool
 }
 

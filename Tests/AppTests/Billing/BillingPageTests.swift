@@ -184,6 +184,10 @@ struct BillingPricingTests {
             #expect(links.contains("/settings/billing?plan=pro&amp;interval=month") || links.contains("/settings/billing?plan=pro&interval=month"))
             #expect(links.contains { $0.hasPrefix("/settings/billing?plan=team") })
             #expect(pricing.contains("Upgrade to Pro"))
+            // the button shown with the yearly prices preselects yearly
+            let yearly = HTMLInspector(html: pricing).tags("a").filter { $0.attributes["class"]?.contains("action-yearly") == true }
+            #expect(yearly.compactMap { $0.attributes["href"]?.replacingOccurrences(of: "&amp;", with: "&") }
+                == ["/settings/billing?plan=pro&interval=year", "/settings/billing?plan=team&interval=year"])
             // when a signed-out visitor follows it
             let visitor = BrowserSession(app)
             let answer = try await visitor.get("/settings/billing?plan=team&interval=month")
