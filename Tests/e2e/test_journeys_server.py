@@ -159,12 +159,16 @@ def test_settings_tokens_invitation_and_rename(account, server):
     journey.step("settings", focus="#token-name")
     # the token form's fields keep a usable width next to its group of options
     assert driver.find_element(By.ID, "token-name").size["width"] >= 150
-    button = driver.find_element(By.CSS_SELECTOR, "form[action$='/tokens'] button[type='submit']")
+    button = driver.find_element(By.CSS_SELECTOR, "form[action^='/settings/tokens'] button[type='submit']")
     assert button.size["height"] < 50, "the button's label does not wrap"
 
     driver.find_element(By.ID, "token-name").send_keys("journey token")
-    submit_and_wait(driver, "form[action$='/tokens'] button[type='submit']")
+    submit_and_wait(driver, "form[action^='/settings/tokens'] button[type='submit']")
     assert driver.find_element(By.CSS_SELECTOR, ".new-token code").text.startswith("bmm_")
+    # the answer opens at the tokens section: the one-time value is on screen, not screens below, on a phone too
+    assert driver.execute_script(
+        "const box = document.querySelector('.new-token').getBoundingClientRect();"
+        "return box.top >= 0 && box.top < window.innerHeight;"), "the new token is in view"
     rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#tokens-title ~ .table-scroll tbody tr")
             if "journey token" in r.text]
     assert len(rows) == 1
