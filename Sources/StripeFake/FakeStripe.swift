@@ -388,38 +388,29 @@ public final class FakeStripe: @unchecked Sendable {
 
     /// Stripe's list: without `status` every subscription but canceled ones, `status=all` every one.
     private func listSubscriptions(_ request: StripeWireRequest) -> Answer {
-        let allowed: Set<String> = ["customer", "price", "status", "limit", "starting_after", "ending_before", "expand[]"]
-        if let refusal = validate(request, allowed: allowed) { return refusal }
-        if let refusal = checkIntegers(request, ["limit"]) { return refusal }
-        let limit = request.parameter("limit").flatMap(Int.init) ?? 10
-        guard (1...100).contains(limit) else {
-            return error(
-                400, "invalid_request_error", param: "limit",
-                message: "This value must be less than or equal to 100 (it currently is '\(limit)').")
-        }
-        let customer = request.parameter("customer")
         let status = request.parameter("status")
-        let matching = subscriptions.values
-            .filter { customer == nil || $0["customer"] as? String == customer }
-            .filter { subscription in
-                let current = subscription["status"] as? String ?? ""
-                switch status {
-                case nil: return current != "canceled"
-                case "all": return true
-                case let wanted?: return current == wanted
-                }
+        return list(request, url: "/v1/subscriptions", of: Array(subscriptions.values),
+                    allowed: ["customer", "price", "status", "limit", "starting_after", "ending_before", "expand[]"]) { subscription in
+            let current = subscription["status"] as? String ?? ""
+            switch status {
+            case nil: return current != "canceled"
+            case "all": return true
+            case let wanted?: return current == wanted
             }
-            .sorted { ($0["created"] as? Int ?? 0) > ($1["created"] as? Int ?? 0) }
-        return ok([
-            "object": "list", "url": "/v1/subscriptions", "has_more": matching.count > limit,
-            "data": Array(matching.prefix(limit)),
-        ])
+        }
     }
 
     private func listInvoices(_ request: StripeWireRequest) -> Answer {
-        let allowed: Set<String> = [
-            "customer", "subscription", "status", "limit", "starting_after", "ending_before", "expand[]",
-        ]
+        list(request, url: "/v1/invoices", of: invoices,
+             allowed: ["customer", "subscription", "status", "limit", "starting_after", "ending_before", "expand[]"]) { _ in true }
+    }
+
+    /// A list endpoint as Stripe answers one: its parameters checked, `limit` 1 to 100 (default 10), the objects of
+    /// the `customer` asked for that `keep` accepts, newest first.
+    private func list(
+        _ request: StripeWireRequest, url: String, of objects: [[String: Any]], allowed: Set<String>,
+        keep: ([String: Any]) -> Bool
+    ) -> Answer {
         if let refusal = validate(request, allowed: allowed) { return refusal }
         if let refusal = checkIntegers(request, ["limit"]) { return refusal }
         let limit = request.parameter("limit").flatMap(Int.init) ?? 10
@@ -429,13 +420,10 @@ public final class FakeStripe: @unchecked Sendable {
                 message: "This value must be less than or equal to 100 (it currently is '\(limit)').")
         }
         let customer = request.parameter("customer")
-        let matching = invoices
-            .filter { customer == nil || $0["customer"] as? String == customer }
+        let matching = objects
+            .filter { (customer == nil || $0["customer"] as? String == customer) && keep($0) }
             .sorted { ($0["created"] as? Int ?? 0) > ($1["created"] as? Int ?? 0) }
-        return ok([
-            "object": "list", "url": "/v1/invoices", "has_more": matching.count > limit,
-            "data": Array(matching.prefix(limit)),
-        ])
+        return ok(["object": "list", "url": url, "has_more": matching.count > limit, "data": Array(matching.prefix(limit))])
     }
 
     private func previewInvoice(_ request: StripeWireRequest) -> Answer {
