@@ -121,7 +121,7 @@ struct BillingService: Sendable {
         // learns of only when its webhook arrives, and Stripe would happily bill a second one (issue found paying
         // twice while the first webhook was delayed).
         let existing = try await call { try await stripe.subscriptions(customerID: row.stripeCustomerID) }
-        if existing.contains(where: { !SubscriptionSync.terminalStatuses.contains($0.status) && !SubscriptionSync.endedStatuses.contains($0.status) }) {
+        if existing.contains(where: { SubscriptionSync.isLive($0.status) }) {
             throw BillingFailure.subscriptionPending
         }
         let ui: CheckoutUI = hosted

@@ -31,11 +31,7 @@ struct InvoiceEvents: Sendable {
             row.failedInvoiceCreated.map { invoiceCreated >= $0 } ?? true
         }
         row.paidInvoiceCreated = max(row.paidInvoiceCreated ?? .min, invoiceCreated)
-        if settlesFailures {
-            row.failedPaymentAttempts = 0
-            row.failedInvoiceCreated = nil
-            row.failedInvoiceID = nil
-        }
+        if settlesFailures { row.clearFailures() }
         if row.hasChanges { try await row.save(on: context.database) }
         if settlesFailures {
             _ = try await context.restoreBilling(of: account)
@@ -61,9 +57,7 @@ struct InvoiceEvents: Sendable {
         guard let account = try await account(for: invoice) else { return .none }
         let row = account.subscription
         guard let failed = row.failedInvoiceID, failed == invoice.id else { return .none }
-        row.failedPaymentAttempts = 0
-        row.failedInvoiceCreated = nil
-        row.failedInvoiceID = nil
+        row.clearFailures()
         try await row.save(on: context.database)
         _ = try await context.restoreBilling(of: account)
         return StripeEventEffect(changed: true)

@@ -70,9 +70,7 @@ struct SubscriptionSync: Sendable {
             // Nothing is owed for a plan that ended: the free plan is not held back by its unpaid invoices. Its monthly
             // quotas start a month of their own when the paid plan ended: counted in the paid period (stretched to
             // 35 days while a renewal was retried), a month of paid use would leave the free plan nothing.
-            row.failedPaymentAttempts = 0
-            row.failedInvoiceCreated = nil
-            row.failedInvoiceID = nil
+            row.clearFailures()
             try await row.save(on: context.database)
             _ = try await context.restoreBilling(of: account)
             account.organization.quotaPeriodStart = Date(timeIntervalSince1970: TimeInterval(event.created))
@@ -91,6 +89,11 @@ struct SubscriptionSync: Sendable {
 
     /// Statuses a subscription never leaves: a workspace in one may start a new subscription.
     static let terminalStatuses: Set<String> = ["canceled", "incomplete_expired"]
+
+    /// A subscription in this status may still bill: neither terminal nor ended.
+    static func isLive(_ status: String) -> Bool {
+        !terminalStatuses.contains(status) && !endedStatuses.contains(status)
+    }
 
     /// Statuses after which the subscription buys nothing: `paused` is a trial that ended without a payment method.
     static let endedStatuses: Set<String> = ["canceled", "unpaid", "incomplete_expired", "paused"]

@@ -48,7 +48,14 @@ final class WorkspaceSubscription: Model, @unchecked Sendable {
     var tracksLiveSubscription: Bool {
         guard stripeSubscriptionID != nil else { return false }
         guard let status else { return true }
-        return !SubscriptionSync.terminalStatuses.contains(status) && !SubscriptionSync.endedStatuses.contains(status)
+        return SubscriptionSync.isLive(status)
+    }
+
+    /// The failed payments are settled (paid, forgiven, or the plan ended): nothing holds the workspace back.
+    func clearFailures() {
+        failedPaymentAttempts = 0
+        failedInvoiceCreated = nil
+        failedInvoiceID = nil
     }
     var billingInterval: BillingInterval? { interval.flatMap(BillingInterval.init(rawValue:)) }
 }

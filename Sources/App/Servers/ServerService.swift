@@ -87,15 +87,19 @@ struct ServerService: Sendable {
     /// Why one more server cannot be built now (the plan's limit is reached), for the wizard to say before a draft is
     /// spent; nil when there is room.
     func serverLimitReached(plan: Plan) async throws -> String? {
+        try await serverLimit(plan: plan, on: database)?.message
+    }
+
+    /// The refusal one more server would get under the plan's limit, if it would.
+    private func serverLimit(plan: Plan, on database: any Database) async throws -> ServerLimitReached? {
         let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
-        do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { return error.message }
+        do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { return error }
         return nil
     }
 
     /// The plan's server limit, a free slug and a build left today (a new server's first build).
     private func checkRoom(for spec: ServerSpec, plan: Plan, on database: any Database) async throws {
-        let existing = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID).count()
-        do { try ServerLimit(plan: plan, existing: existing).checkOneMore() } catch { throw APIError(error) }
+        if let reached = try await serverLimit(plan: plan, on: database) { throw APIError(reached) }
         if try await slugTaken(spec.slug, on: database) {
             throw APIError(.conflict, "slug_taken", "This workspace already has a server with the slug “\(spec.slug)”. Choose another.")
         }
