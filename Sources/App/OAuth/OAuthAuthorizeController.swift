@@ -142,8 +142,11 @@ enum OAuthAuthorizeController {
         func fail(_ error: String, _ description: String) -> Outcome {
             .redirect(redirect(req, redirectURI, ["error": error, "error_description": description, "state": parameters.state]))
         }
+        if parameters.repeated == ["resource"] { return fail("invalid_target", OAuthParameters.oneResource) }
         if let repetition = parameters.repetition { return fail("invalid_request", repetition) }
-        guard parameters.response_type == "code" else { return fail("unsupported_response_type", "Only response_type=code is supported.") }
+        // RFC 6749 §4.1.2.1: a missing parameter is a malformed request; only a type named and not offered is unsupported.
+        guard let responseType = parameters.response_type else { return fail("invalid_request", "response_type is required (response_type=code).") }
+        guard responseType == "code" else { return fail("unsupported_response_type", "Only response_type=code is supported.") }
         guard let challenge = parameters.code_challenge else { return fail("invalid_request", "PKCE is required: send code_challenge.") }
         guard parameters.code_challenge_method == "S256" else { return fail("invalid_request", "code_challenge_method must be S256; plain is not accepted.") }
         // RFC 7636 §4.2: BASE64URL(SHA256(verifier)) without padding is always 43 characters.
@@ -192,6 +195,11 @@ enum OAuthAuthorizeController {
     }
 
     private static func consentPage(_ req: Request, _ current: CurrentUser, _ checked: Checked, _ parameters: Parameters) async throws -> Response {
+        // Allow and Deny answer with a redirect to the app, and Chromium holds a form's redirects to the
+        // page's `form-action` too: the app's own address is added, or the answer never reaches it.
+        if let target = formActionSource(checked.redirectURI) {
+            req.contentSecurityPolicyExtension = ContentSecurityPolicyExtension(formActions: [target])
+        }
         let view = ConsentView(
             csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.oauth(.authorize).path,
             clientName: checked.client.name, isVerified: checked.client.isVerified,
@@ -203,6 +211,19 @@ enum OAuthAuthorizeController {
                 ("scope", checked.scope), ("resource", checked.resource),
             ].filter { !($0.0 == "state" && parameters.state == nil) }.map { ConsentView.Field(name: $0.0, value: $0.1) })
         return try await AppShellBuilder.page(req, current, "OAuth/consent", title: "Allow access", active: .servers, view)
+    }
+
+    /// The CSP source that allows a redirect to `uri`: its origin for http(s), its scheme for a native
+    /// app's private-use scheme (`cursor:`), which has no origin to name.
+    /// A host CSP cannot name (an IPv6 literal) widens to the scheme; anything that could end the
+    /// directive early is never written into the header.
+    static func formActionSource(_ uri: String) -> String? {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
+              scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return nil }
+        guard scheme == "http" || scheme == "https" else { return scheme + ":" }
+        guard let host = components.host?.lowercased(), !host.isEmpty else { return nil }
+        guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.".contains($0)) }) else { return scheme + ":" }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
     }
 
     private static let unreadable = "The address that brought you here is damaged and its parameters cannot be read. Start connecting again from your app."

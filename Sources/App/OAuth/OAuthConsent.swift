@@ -14,7 +14,10 @@ struct OAuthConsent: Sendable {
             .filter(\.$clientID == client.clientID).filter(\.$revokedAt == nil).first()
     }
 
+    /// The standing grant, or a new one. A second Allow (the consent page open in two tabs) reuses the
+    /// first, so revoking the app in Connected apps always ends every way it has in.
     func grant(_ current: CurrentUser, client: OAuthClients.Resolved, server: HostedServer, scope: String) async throws -> OAuthGrant {
+        if let standing = try await remembered(current, client: client, server: server) { return standing }
         let grant = OAuthGrant()
         grant.$user.id = current.user.id!
         grant.$organization.id = server.$organization.id

@@ -31,6 +31,11 @@ struct OAuthParameters: Sendable {
         repeated.isEmpty ? nil : "\(repeated.joined(separator: ", ")) \(repeated.count == 1 ? "was" : "were") sent more than once."
     }
 
+    /// RFC 8707 §2 lets a client name several resources; a token here is only ever for one MCP
+    /// server, so that is `invalid_target`, not a malformed request.
+    static let oneResource = "A token here is for one MCP server: send resource once."
+    var repeatsOnlyResource: Bool { repeated == ["resource"] }
+
     private static func decode(_ part: Substring) -> String? {
         part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }

@@ -5,6 +5,10 @@ import Vapor
 /// public clients (no cookies, no CSRF; PKCE binds the code to its requester).
 enum OAuthTokenController {
     static func register(_ req: Request) async throws -> Response {
+        // RFC 7591 §3.1: the metadata is a JSON document; a form is not read as one.
+        guard req.headers.contentType?.type == "application", req.headers.contentType?.subType == "json" else {
+            throw OAuthError("invalid_client_metadata", "Send the client metadata as a JSON object (Content-Type: application/json).")
+        }
         let request: OAuthClients.RegistrationRequest
         do {
             request = try req.content.decode(OAuthClients.RegistrationRequest.self)
@@ -23,6 +27,7 @@ enum OAuthTokenController {
         guard let type = req.headers.contentType, type.type == "application", type.subType == "x-www-form-urlencoded",
               let body = req.body.string, !body.isEmpty, let form = OAuthParameters(urlEncoded: body)
         else { throw OAuthError.invalidRequest("The body must be an application/x-www-form-urlencoded form.") }
+        if form.repeatsOnlyResource { throw OAuthError("invalid_target", OAuthParameters.oneResource) }
         if let repetition = form.repetition { throw OAuthError.invalidRequest(repetition) }
         return form
     }
@@ -34,25 +39,31 @@ enum OAuthTokenController {
     /// with the scheme the client tried in `WWW-Authenticate` (RFC 6749 §5.2).
     private static func client(_ req: Request, _ form: OAuthParameters) async throws -> String {
         var named: String?
+        // RFC 6749 §5.2: a client that tried the Authorization header and failed is answered 401 with a
+        // challenge in the scheme it used, whichever check failed.
+        var challenge: String?
         if let authorization = req.headers.first(name: .authorization) {
             let scheme = authorization.split(separator: " ", maxSplits: 1).first.map(String.init) ?? "Basic"
+            let nameable = scheme.count <= 20 && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            challenge = "\(scheme.lowercased() == "basic" || !nameable ? "Basic" : scheme) realm=\"BuildMyMCPServer\""
             guard scheme.lowercased() == "basic", let basic = req.headers.basicAuthorization, basic.password.isEmpty,
                   let user = basic.username.replacingOccurrences(of: "+", with: " ").removingPercentEncoding, !user.isEmpty
             else {
                 throw OAuthError.invalidClient("Clients here are public and authenticate with no secret: send client_id alone.",
-                                               challenge: "\(scheme) realm=\"BuildMyMCPServer\"")
+                                               challenge: challenge)
             }
             named = user
         }
         if form["client_secret"] != nil {
-            throw OAuthError.invalidClient("Clients here are public and have no secret (token_endpoint_auth_method none): leave client_secret out.")
+            throw OAuthError.invalidClient("Clients here are public and have no secret (token_endpoint_auth_method none): leave client_secret out.",
+                                           challenge: challenge)
         }
         if let named, let body = form["client_id"], body != named {
             throw OAuthError.invalidRequest("The client is named twice, differently: in the Authorization header and in client_id.")
         }
         guard let clientID = named ?? form["client_id"] else { throw OAuthError.invalidClient("client_id is required.") }
         guard try await req.oauthClients().isKnown(clientID) else {
-            throw OAuthError.invalidClient("This client is not registered here (unknown client_id).")
+            throw OAuthError.invalidClient("This client is not registered here (unknown client_id).", challenge: challenge)
         }
         return clientID
     }

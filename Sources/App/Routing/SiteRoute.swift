@@ -343,6 +343,17 @@ extension SiteRoute {
     /// so is any `….json` file (a template's `server.json`, the OpenAPI document).
     static func answersJSON(path: String) -> Bool {
         path == "/v1" || path.hasPrefix("/v1/") || path.hasPrefix("/oauth/") || path.hasPrefix("/mcp/")
-            || path.hasPrefix("/.well-known/") || path.hasSuffix(".json")
+            || path.hasPrefix("/.well-known/") || path.hasSuffix(".json") || isOAuthMachineAlias(path: path)
+    }
+
+    /// The 2025-03-26 fallback addresses of the token and registration endpoints (`/token`, `/register`):
+    /// machine endpoints, answered in JSON like their `/oauth/` twins.
+    static func isOAuthMachineAlias(path: String) -> Bool {
+        path == SiteRoute.oauth(.defaultToken).path || path == SiteRoute.oauth(.defaultRegister).path
+    }
+
+    /// Where errors also carry RFC 6749 §5.2's `error_description`, which OAuth clients read.
+    static func answersOAuthErrors(path: String) -> Bool {
+        path.hasPrefix("/oauth/") || isOAuthMachineAlias(path: path)
     }
 }

@@ -10,7 +10,14 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     struct ErrorBody: Content {
         let error: String
         let message: String
+        /// The same words under RFC 6749 §5.2's name, on the OAuth endpoints (a 429, a 405).
+        var errorDescription: String? = nil
         let requestId: String?
+
+        enum CodingKeys: String, CodingKey {
+            case error, message, requestId
+            case errorDescription = "error_description"
+        }
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -82,7 +89,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let response: Response
         if Self.wantsJSON(request) {
             let code = (error as? APIError)?.code ?? Self.code(for: status)
-            response = (try? json(status: status, code: code, message: message, requestID: status.code >= 500 ? requestID : nil))
+            response = (try? json(status: status, code: code, message: message, requestID: status.code >= 500 ? requestID : nil,
+                                  oauth: SiteRoute.answersOAuthErrors(path: request.url.path)))
                 ?? Response(status: status)
         } else {
             response = await html(status: status, message: message, requestID: requestID, request: request)
@@ -136,8 +144,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         return accept.contains("application/json") && !accept.contains("text/html")
     }
 
-    private func json(status: HTTPStatus, code: String, message: String, requestID: String?) throws -> Response {
-        let body = ErrorBody(error: code, message: message, requestId: requestID)
+    private func json(status: HTTPStatus, code: String, message: String, requestID: String?, oauth: Bool = false) throws -> Response {
+        let body = ErrorBody(error: code, message: message, errorDescription: oauth ? message : nil, requestId: requestID)
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: status, headers: headers, body: .init(data: try JSONEncoder().encode(body)))

@@ -237,6 +237,44 @@ struct OAuthTests {
 }
 
 extension OAuthTests {
+    @Test("the consent page lets its form's redirect reach the app (CSP form-action), and a second Allow reuses the grant", arguments: TestDatabase.all)
+    func consentPolicyAndOneGrant(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await Self.setUp(app)
+            // two tabs with the consent page, both approved
+            let first = try await flow.browser.get(flow.authorizeQuery())
+            let second = try await flow.browser.get(flow.authorizeQuery())
+            for page in [first, second] {
+                #expect(page.status == .ok)
+                let policy = try #require(page.headers.first(name: "Content-Security-Policy"))
+                let formAction = try #require(policy.components(separatedBy: "; ").first { $0.hasPrefix("form-action ") })
+                #expect(formAction == "form-action 'self' http://127.0.0.1:33418", "\(formAction)")
+            }
+            // other pages keep the strict policy
+            let settings = try #require(try await flow.browser.get("/settings").headers.first(name: "Content-Security-Policy"))
+            #expect(settings.contains("form-action 'self';"))
+            for page in [first, second] {
+                var fields: [String: String] = [:]
+                for input in HTMLInspector(html: page.body.string).tags("input") where input.attributes["type"] == "hidden" {
+                    if let name = input.attributes["name"] { fields[name] = input.attributes["value"] ?? "" }
+                }
+                fields["decision"] = "approve"
+                #expect(try await flow.browser.postForm("/oauth/authorize", fields).status == .seeOther)
+            }
+            #expect(try await OAuthGrant.query(on: app.db).filter(\.$clientID == flow.clientID).count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "oauth.consent_granted").count() == 1)
+        }
+    }
+
+    @Test("form-action sources: an http(s) origin, a native app's scheme, nothing that could break the header")
+    func formActionSources() {
+        #expect(OAuthAuthorizeController.formActionSource("http://127.0.0.1:33418/callback?x=1") == "http://127.0.0.1:33418")
+        #expect(OAuthAuthorizeController.formActionSource("https://Claude.ai/api/mcp/auth_callback") == "https://claude.ai")
+        #expect(OAuthAuthorizeController.formActionSource("cursor://anysphere.cursor-retrieval/oauth/callback") == "cursor:")
+        #expect(OAuthAuthorizeController.formActionSource("http://[::1]:8123/cb") == "http:")
+        #expect(OAuthAuthorizeController.formActionSource("not a url") == nil)
+    }
+
     @Test("Settings → Connected apps lists the grant; revoking it ends the tokens and is audited", arguments: TestDatabase.all)
     func connectedApps(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
@@ -320,6 +358,32 @@ extension OAuthTests {
             }
             #expect(statuses.last == .tooManyRequests)
             #expect(statuses.dropLast().allSatisfy { $0 == .created })
+            // the refusal reads as an OAuth error at both addresses, in JSON whatever the client accepts
+            for path in ["/oauth/register", "/register"] {
+                let limited = try await flow.browser.send(.POST, path, headers: ["Content-Type": "application/json", "Accept": "text/html"],
+                                                          body: ByteBuffer(string: #"{"redirect_uris":["\#(Self.redirect)"]}"#))
+                #expect(limited.status == .tooManyRequests)
+                let body = try AccountDataTests.json(limited)
+                #expect(body["error"] as? String == "rate_limited")
+                #expect((body["error_description"] as? String)?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test("registration takes JSON only; the root token and registration addresses answer errors in JSON")
+    func machineEndpointErrors() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let form = try await app.testing().sendRequest(.POST, "/oauth/register", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                                           body: ByteBuffer(string: "redirect_uris=https%3A%2F%2Fa.example%2Fcb"))
+            #expect(form.status == .badRequest)
+            #expect(try AccountDataTests.json(form)["error"] as? String == "invalid_client_metadata")
+            #expect(try await OAuthClient.query(on: app.db).count() == 0)
+            for path in ["/token", "/register", "/oauth/token"] {
+                let wrongMethod = try await app.testing().sendRequest(.GET, path, headers: ["Accept": "text/html"])
+                #expect(wrongMethod.status == .methodNotAllowed, "\(path)")
+                #expect(wrongMethod.headers.contentType == .json, "\(path)")
+                #expect(try AccountDataTests.json(wrongMethod)["error_description"] != nil, "\(path)")
+            }
         }
     }
 }
