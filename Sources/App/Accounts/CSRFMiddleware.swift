@@ -6,9 +6,16 @@ import Vapor
 /// Requests without any cookie (API clients with bearer tokens, curl) carry no
 /// ambient authority, so they only get the origin check. Session cookies are also
 /// `SameSite=Lax`, which keeps browsers from sending them on cross-site POSTs.
+///
+/// The token cookie lives as long as a session can (30 days) and is renewed by every page that
+/// puts it in a form: a tab left open across a browser restart still sends a form that works,
+/// where a cookie that ended with the browser session made it a 403.
 struct CSRFMiddleware: AsyncMiddleware {
     static let formField = "csrf"
     static let header = "X-CSRF-Token"
+    /// As long as the longest session.
+    static let lifetime = Int(SessionService.absoluteTimeout)
+    static let expiredFormMessage = "Nothing was changed: this form's security code did not match your browser's (cookies cleared, or the page came from another browser). Open the form again and send it once more."
 
     let cookies: AuthCookies
     let origins: SiteOrigins
@@ -23,8 +30,9 @@ struct CSRFMiddleware: AsyncMiddleware {
             try check(request)
         }
         let response = try await next.respond(to: request)
-        if let issued = request.storage[IssuedCSRFToken.self] {
-            response.cookies[cookies.csrf] = cookies.value(issued, maxAge: nil)
+        if let used = request.storage[IssuedCSRFToken.self],
+           used.isNew || !response.isStorableBySharedCaches {
+            response.cookies[cookies.csrf] = cookies.value(used.token, maxAge: Self.lifetime)
         }
         return response
     }
@@ -39,7 +47,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if isForm {
             let field = (try? request.content.get(String.self, at: Self.formField)) ?? ""
             guard !cookieToken.isEmpty, SecretToken.constantTimeEqual(field, cookieToken) else {
-                throw APIError(.forbidden, "csrf_failed", "Your form expired. Reload the page and try again.")
+                throw APIError(.forbidden, "csrf_failed", Self.expiredFormMessage)
             }
             return
         }
@@ -52,17 +60,25 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 }
 
+/// The token a page put in its forms, and whether this request made it.
 private struct IssuedCSRFToken: StorageKey {
-    typealias Value = String
+    struct Value: Sendable {
+        let token: String
+        let isNew: Bool
+    }
 }
 
 extension Request {
-    /// The CSRF token for forms on this page; issues a cookie when there is none yet.
+    /// The CSRF token for forms on this page; issues a cookie when there is none yet and renews it
+    /// when there is.
     func csrfToken(_ cookies: AuthCookies) -> String {
-        if let existing = self.cookies[cookies.csrf]?.string, !existing.isEmpty { return existing }
-        if let issued = storage[IssuedCSRFToken.self] { return issued }
+        if let used = storage[IssuedCSRFToken.self] { return used.token }
+        if let existing = self.cookies[cookies.csrf]?.string, !existing.isEmpty {
+            storage[IssuedCSRFToken.self] = .init(token: existing, isNew: false)
+            return existing
+        }
         let token = application.random.token()
-        storage[IssuedCSRFToken.self] = token
+        storage[IssuedCSRFToken.self] = .init(token: token, isNew: true)
         return token
     }
 }

@@ -173,6 +173,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 ].filter { $0.href != SiteRoute.docs(path: "quickstart").path || site.content.docs.entry(at: "quickstart") != nil })
                 return personal(try await request.renderHTML("not-found", Page(layout: layout(meta), page: view), status: .notFound))
             }
+            if let expired = expiredForm(request, status: status, message: message) {
+                let meta = site.unlistedMeta(title: expired.heading, description: expired.message)
+                return personal(try await request.renderHTML("error", Page(layout: layout(meta), page: expired), status: status))
+            }
             // 503 is always a passing state here (database down or busy), and the page says what to do.
             let heading = status == .serviceUnavailable ? "Temporarily unavailable" : status.code >= 500 ? "Something went wrong" : status.reasonPhrase
             let meta = site.unlistedMeta(title: heading, description: message)
@@ -189,6 +193,15 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             }
             return Response(status: status, headers: headers, body: .init(string: "\(status.code) \(message)\nRequest id: \(requestID)\n"))
         }
+    }
+
+    /// A form this site served came back without its token (cookies cleared, another browser): the
+    /// page says nothing was changed and leads back to the form, which then carries a working token.
+    /// Refused foreign origins keep the plain page; they name no form of ours to return to.
+    private func expiredForm(_ request: Request, status: HTTPStatus, message: String) -> ErrorView? {
+        guard status == .forbidden, message == CSRFMiddleware.expiredFormMessage else { return nil }
+        return ErrorView(status: Int(status.code), heading: "This form expired", message: message, requestID: nil,
+                         nextLabel: "Back to the form", nextHref: request.formPage() ?? SiteRoute.home.path)
     }
 
     static func code(for status: HTTPStatus) -> String {

@@ -281,6 +281,38 @@ struct AccountsTests {
         }
     }
 
+    @Test("a form sent without its token gets a page that says nothing changed and leads back to the form; the token cookie outlives the browser session")
+    func expiredForm() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let browser = BrowserSession(app)
+            let login = try await browser.get("/login")
+            let cookie = try #require(login.headers[.setCookie].first { $0.hasPrefix("bmm_csrf=") })
+            #expect(cookie.contains("Max-Age=\(30 * 24 * 3600)"))
+            // a later form page renews the same token's lifetime
+            let again = try await browser.get("/login")
+            #expect(again.headers[.setCookie].contains { $0.hasPrefix("bmm_csrf=\(browser.csrfCookie ?? "-");") && $0.contains("Max-Age=") })
+
+            let typed = "someone@example.com"
+            let stale = try await browser.send(.POST, "/login/email", headers: [
+                "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html",
+                "Referer": app.config.publicURL + "/login?next=%2Fservers",
+            ], body: ByteBuffer(string: "email=\(typed)&csrf=from-another-browser"))
+            #expect(stale.status == .forbidden)
+            let page = HTMLInspector(html: stale.body.string)
+            #expect(page.texts("h1") == ["This form expired"])
+            #expect(stale.body.string.contains("Nothing was changed"))
+            #expect(stale.body.string.contains(#"<a class="button button-primary" href="/login?next=%2Fservers">Back to the form</a>"#))
+            #expect(try await outboxMessages(app).isEmpty)
+
+            // a Referer from elsewhere is not followed back
+            let foreignReferer = try await browser.send(.POST, "/login/email", headers: [
+                "Content-Type": "application/x-www-form-urlencoded", "Referer": "https://evil.example/login",
+            ], body: ByteBuffer(string: "email=\(typed)&csrf=forged"))
+            #expect(foreignReferer.status == .forbidden)
+            #expect(!foreignReferer.body.string.contains("evil.example"))
+        }
+    }
+
     @Test("sign-out kills the session on the server; idle and absolute timeouts end it", arguments: TestDatabase.all)
     func sessionLifetime(database: TestDatabase) async throws {
         let clock = TestClock()
