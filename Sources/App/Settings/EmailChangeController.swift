@@ -16,7 +16,7 @@ enum EmailChangeController {
             do { email = try EmailAddress.parse(typed) } catch { throw APIError(error) }
             try await req.emailChanges().request(current, email: email)
         } catch let error as APIError {
-            return try await SettingsController.render(req, current, email: EmailFormView(value: typed, error: error.reason), status: error.status).carrying(error)
+            return try await SettingsController.render(req, current, email: EmailFormView(value: typed, error: error.reason), status: error.formStatus).carrying(error)
         }
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "email-sent")])), redirectType: .normal)
     }

@@ -11,7 +11,19 @@ enum SettingsController {
     struct TokenForm: Content { var name: String?; var expiresInDays: String?; var scope: String? }
     struct DeleteForm: Content { var confirm: String? }
     struct RenameForm: Content { var name: String? }
-    struct InviteForm: Content { var email: String?; var role: String? }
+    struct InviteForm: Content {
+        var email: String?
+        var role: String?
+
+        /// The form's two choices; anything else was not offered, so it is refused rather than guessed.
+        static func role(_ value: String?) throws -> Membership.Role {
+            switch value ?? "member" {
+            case "member", "": return .member
+            case "owner": return .owner
+            default: throw APIError(.unprocessableEntity, "invalid_role", "Choose Member or Owner for the invitation.")
+            }
+        }
+    }
     struct SwitchForm: Content { var organization: String? }
 
     static func page(_ req: Request) async throws -> Response {
@@ -104,12 +116,12 @@ enum SettingsController {
         do {
             let email: EmailAddress
             do { email = try EmailAddress.parse(form.email ?? "") } catch { throw APIError(error) }
-            try await organizations(req).invite(current, email: email, role: form.role == "owner" ? .owner : .member,
+            try await organizations(req).invite(current, email: email, role: try InviteForm.role(form.role),
                                                 publicURL: req.accounts.publicURL, mailer: req.accounts.mailer)
         } catch let error as APIError {
             // Shown at the field with what was typed, not in a banner a screen away.
             let attempt = WorkspaceSection.InviteAttempt(email: String((form.email ?? "").prefix(254)), asOwner: form.role == "owner", error: error.reason)
-            return try await render(req, current, invite: attempt, status: error.status).carrying(error)
+            return try await render(req, current, invite: attempt, status: error.formStatus).carrying(error)
         }
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "invited")])), redirectType: .normal)
     }
@@ -179,7 +191,7 @@ enum SettingsController {
         do {
             try await change()
         } catch let error as APIError {
-            return try await render(req, current, error: error.reason, status: error.status).carrying(error)
+            return try await render(req, current, error: error.reason, status: error.formStatus).carrying(error)
         }
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", notice)])), redirectType: .normal)
     }

@@ -15,6 +15,11 @@ struct APIError: AbortError, Sendable {
         self.headers = headers
     }
 
+    /// The status of a page that shows this refusal beside a form's fields: what the JSON API calls
+    /// malformed (400: an address without a domain, a name with a line break) is, in a form that parsed,
+    /// typed input to correct, as every form here answers it (422).
+    var formStatus: HTTPResponseStatus { status == .badRequest ? .unprocessableEntity : status }
+
     /// The database cannot be reached; the app recovers on its own once it is back.
     static let databaseUnavailable = APIError(.serviceUnavailable, "database_unavailable",
                                               "The database cannot be reached right now. Try again in a moment.",

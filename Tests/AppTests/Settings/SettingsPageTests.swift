@@ -137,7 +137,7 @@ struct WorkspaceTests {
             // a name that would split an invitation's subject or reorder the text around it is refused, the old one kept
             for name in ["Team\r\nBcc: someone@example.com", "Acme Security Team\u{202E}"] {
                 let refusedName = try await owner.postForm("/settings/workspace", ["name": name, "csrf": csrf])
-                #expect(refusedName.status == .badRequest)
+                #expect(refusedName.status == .unprocessableEntity)
                 #expect(refusedName.body.string.contains("on one line"))
             }
             #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
@@ -153,12 +153,17 @@ struct WorkspaceTests {
 
             // a refused address: kept in the field, the reason beside it, the role as chosen
             let refused = try await owner.postForm("/settings/members", ["email": "colleague@example", "role": "owner", "csrf": csrf])
-            #expect(refused.status == .badRequest)
+            #expect(refused.status == .unprocessableEntity)
             let field = try #require(HTMLInspector(html: refused.body.string).tags("input").first { $0.attributes["id"] == "invite-email" })
             #expect(field.attributes["value"] == "colleague@example")
             #expect(field.attributes["aria-invalid"] == "true" && field.attributes["aria-describedby"] == "invite-email-error")
             #expect(refused.body.string.contains("id=\"invite-email-error\""))
             #expect(refused.body.string.contains("<option value=\"owner\" selected>"))
+            // a role the form does not offer is refused, not read as member
+            let oddRole = try await owner.postForm("/settings/members", ["email": "colleague@example.com", "role": "admin", "csrf": csrf])
+            #expect(oddRole.status == .unprocessableEntity)
+            #expect(oddRole.body.string.contains("Choose Member or Owner"))
+            #expect(try await Invitation.query(on: app.db).count() == 0)
             // and the form's address opened directly (a reload) lands on the settings page, not a 405
             let reopened = try await owner.get("/settings/members")
             #expect(reopened.status == .seeOther && reopened.headers.first(name: .location) == "/settings")
