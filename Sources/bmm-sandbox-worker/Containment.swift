@@ -33,13 +33,24 @@ enum Containment {
     }
 
     /// JavaScriptCore reads its options from the environment once, when the first VM starts.
+    /// Tools run in UTC whatever the machine's zone: the same answers on every host, and, with
+    /// `TZ` naming the zone, ICU and the C library never look at /etc/localtime again, which
+    /// the filter would punish. ICU's time-zone override files are not looked for either: its
+    /// built-in data is used.
     static func configureEngine(_ options: WorkerOptions) {
         if !options.jit { setenv("JSC_useJIT", "false", 1) }
+        setenv("TZ", timeZone, 1)
+        setenv("ICU_TIMEZONE_FILES_DIR", "", 1)
+        tzset()
     }
 
-    /// After this only the allow-listed system calls work, on every thread.
+    static let timeZone = "UTC"
+
+    /// After this only the allow-listed system calls work, on every thread. The environment
+    /// goes, except the zone every date depends on.
     static func lockDown(_ options: WorkerOptions) {
         clearenv()
+        setenv("TZ", timeZone, 1)
         if options.seccomp { check(bmm_install_seccomp(), "cannot install the seccomp filter") }
     }
 

@@ -1,4 +1,5 @@
 import CSandboxContainment
+import Core
 import Foundation
 import Glibc
 import Testing
@@ -53,6 +54,33 @@ struct ContainmentTests {
             #expect(attempt.failure?.message.contains("forbids") == true)
             #expect(next.value == 42)
             #expect(await pool.workerProcessIDs() != [first])
+        }
+    }
+
+    @Test func datesAndIntlWorkBehindTheFilterInUTC() async throws {
+        try await withPool { pool in
+            // given a worker behind the filter
+            let first = try await servingWorker(pool)
+
+            // when tools format dates in time zones and locales (ICU loads zone data on first use)
+            let calls: [(String, JSONValue)] = [
+                ("return new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', timeStyle: 'short' }).format(new Date(0))", "1:00 AM"),
+                ("return new Intl.DateTimeFormat('en-US', { timeZone: 'Pacific/Chatham', timeZoneName: 'long' }).format(new Date(0))",
+                 "1/1/1970, Chatham Standard Time"),
+                ("return new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(1234.5)", "1.234,50\u{00A0}€"),
+                ("return new Date(2024, 0, 1).getTimezoneOffset()", 0),
+                ("return new Date(0).toString()", "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)"),
+                ("return new Date(0).toLocaleString('en-US')", "1/1/1970, 12:00:00 AM"),
+                ("return Intl.DateTimeFormat().resolvedOptions().timeZone", "UTC"),
+                ("return new Intl.DateTimeFormat('he', { calendar: 'hebrew', dateStyle: 'long', timeZone: 'UTC' }).format(new Date(0))", "23 בטבת 5730"),
+            ]
+            for (code, expected) in calls {
+                let outcome = await pool.run(code)
+                #expect(outcome.value == expected, "\(code): \(String(describing: outcome.failure))")
+            }
+
+            // then the same worker answered them all
+            #expect(await pool.workerProcessIDs() == [first])
         }
     }
 
