@@ -34,6 +34,33 @@ struct GlobalsTests {
         }
     }
 
+    @Test func btoaAndAtobWorkAsInBrowsers() async throws {
+        try await withPool { pool in
+            // given
+            let implementation = """
+                const attempt = (f) => { try { return f(); } catch (error) { return `${error.name}: ${error.message}`.slice(0, 40); } };
+                const bytes = new TextEncoder().encode('ü€');
+                return [
+                  btoa('user:pa ss'), btoa(''), btoa('a'), btoa('ab'), btoa(String.fromCharCode(0, 255)),
+                  atob('dXNlcjpwYSBzcw=='), atob(' dXNl\\ncjpw YSBzcw '), atob('YQ'), atob(btoa('\\u00ff\\u0000')).length,
+                  new TextDecoder().decode(Uint8Array.from(atob(btoa(String.fromCharCode(...bytes))), c => c.charCodeAt(0))),
+                  attempt(() => btoa('€')), attempt(() => atob('a')), attempt(() => atob('ab$c')), attempt(() => btoa()),
+                ];
+                """
+
+            // when
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == [
+                "dXNlcjpwYSBzcw==", "", "YQ==", "YWI=", "AP8=",
+                "user:pa ss", "user:pa ss", "a", 2, "ü€",
+                "InvalidCharacterError: btoa: the string ", "InvalidCharacterError: atob: the string ",
+                "InvalidCharacterError: atob: the string ", "TypeError: btoa: 1 argument required",
+            ], "\(outcome.result)")
+        }
+    }
+
     @Test func urlIsLoadedOnFirstUseAndBehavesLikeAPlainGlobal() async throws {
         try await withPool { pool in
             // when: the class is read, then replaced by the tool

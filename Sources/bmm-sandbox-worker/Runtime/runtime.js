@@ -159,6 +159,50 @@ function base64(bytes) {
   return out;
 }
 
+// btoa and atob as browsers have them, for HTTP Basic auth and APIs that want base64: a "binary
+// string" holds one byte per character (code points 0 to 255). Text goes through TextEncoder first.
+function invalidCharacter(message) {
+  const error = new NativeError(message);
+  error.name = "InvalidCharacterError";
+  return error;
+}
+
+function btoa(data) {
+  if (arguments.length === 0) throw new NativeTypeError("btoa: 1 argument required");
+  const text = `${data}`;
+  const bytes = new NativeUint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 255) {
+      throw invalidCharacter("btoa: the string has a character above U+00FF; encode text first: " +
+        "btoa(String.fromCharCode(...new TextEncoder().encode(text)))");
+    }
+    bytes[i] = code;
+  }
+  return base64(bytes);
+}
+
+function atob(data) {
+  if (arguments.length === 0) throw new NativeTypeError("atob: 1 argument required");
+  let text = `${data}`.replace(/[\t\n\f\r ]/g, "");
+  if (text.length % 4 === 0) text = text.replace(/==?$/, "");
+  if (text.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(text)) throw invalidCharacter("atob: the string is not valid base64");
+  let out = "";
+  let bits = 0;
+  let buffer = 0;
+  for (let i = 0; i < text.length; i++) {
+    buffer = (buffer << 6) | base64Alphabet.indexOf(text[i]);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((buffer >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+define("btoa", btoa);
+define("atob", atob);
+
 function requestBody(body, headers) {
   if (body === undefined || body === null) return { body: null };
   if (typeof body === "string") return { body, encoding: "utf8" };
