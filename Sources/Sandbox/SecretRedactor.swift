@@ -12,8 +12,52 @@ struct SecretRedactor {
     private let values: [String]
 
     init(secrets: [String: String]) {
-        values = Set(secrets.values.filter { $0.count >= Self.minimumLength })
+        values = Set(secrets.values.filter { $0.count >= Self.minimumLength }.flatMap(Self.spellings))
+            .filter { $0.count >= Self.minimumLength }
             .sorted { $0.count > $1.count }
+    }
+
+    /// The value as written, and as a tool most often passes it on without meaning to: in a URL
+    /// (`encodeURIComponent`, a form body), inside `JSON.stringify`'s output, and base64-encoded
+    /// (`btoa`). A secret of letters and digits has no other spelling but base64.
+    static func spellings(of value: String) -> [String] {
+        var spellings = [value, jsonEscaped(value)]
+        if let component = value.addingPercentEncoding(withAllowedCharacters: uriComponentCharacters) {
+            spellings.append(component)
+            spellings.append(component.replacingOccurrences(of: "%20", with: "+"))
+        }
+        // Whole 3-byte groups only: their base64 is the same whatever follows the value
+        // (`btoa(key + ":")`), where the last, partial group's is not.
+        let bytes = Array(value.utf8)
+        if bytes.count >= 6 {
+            let base64 = Data(bytes.prefix(bytes.count / 3 * 3)).base64EncodedString()
+            spellings.append(base64)
+            spellings.append(base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
+        }
+        return spellings
+    }
+
+    /// What `encodeURIComponent` leaves as it is.
+    private static let uriComponentCharacters = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
+
+    /// The inside of the string literal `JSON.stringify` writes for the value.
+    private static func jsonEscaped(_ value: String) -> String {
+        var escaped = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case "\u{08}": escaped += "\\b"
+            case "\u{0C}": escaped += "\\f"
+            case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     func redact(_ text: String) -> String {

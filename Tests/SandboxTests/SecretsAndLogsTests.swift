@@ -52,6 +52,32 @@ struct SecretsAndLogsTests {
         }
     }
 
+    @Test func secretValuesAreRedactedInTheirURLJSONAndBase64Spellings() async throws {
+        try await withPool { pool in
+            // given a password with characters each encoding changes
+            let secrets = ["PASSWORD": "pa\"ss\\wörd/+x 1234"]
+
+            // when a tool passes it on the ways code usually does
+            let outcome = await pool.run("""
+                const p = ctx.secrets.PASSWORD;
+                ctx.log('query', 'https://api.example/login?pw=' + encodeURIComponent(p));
+                ctx.log('body', JSON.stringify({ password: p }));
+                ctx.log('form', new URLSearchParams({ pw: p }).toString());
+                const bytes = new TextEncoder().encode(p + ':rest');
+                let binary = ''; for (const b of bytes) binary += String.fromCharCode(b);
+                return { basic: 'Basic ' + btoa(binary) };
+                """, secrets: secrets)
+
+            // then none of them reaches the result or the logs
+            let rendered = "\(String(describing: outcome.value)) \(outcome.logs)"
+            for leaked in ["pa%22ss%5Cw%C3%B6rd%2F%2Bx%201234", #"pa\"ss\\wörd"#, "pa%22ss%5Cw%C3%B6rd%2F%2Bx+1234", "cGEic3Nc"] {
+                #expect(!rendered.contains(leaked), "\(leaked) in \(rendered)")
+            }
+            #expect(outcome.logs.count == 3 && outcome.logs.allSatisfy { $0.contains("[redacted]") }, "\(outcome.logs)")
+            #expect(outcome.value?.objectValue?["basic"]?.stringValue?.hasPrefix("Basic [redacted]") == true, "\(String(describing: outcome.value))")
+        }
+    }
+
     @Test func logsFromCtxAndConsoleAreCaptured() async throws {
         try await withPool { pool in
             // given
