@@ -78,8 +78,12 @@ struct ServerPageView: Encodable {
     let endpoint: String
     /// The running build's log stream, followed live on Overview.
     let buildLogHref: String?
-    /// The live call tail, on Logs only.
+    /// The live call tail, on the first page of Logs only.
     let callsStreamHref: String?
+    /// Logs pages, newest first.
+    let callsPage: Int
+    let olderCallsHref: String?
+    let newerCallsHref: String?
     let buildStatus: String?
     let buildLines: [LogLine]
     let snippets: [Snippet]

@@ -11,16 +11,25 @@ struct ServerPageQuery: Sendable {
         let build: Build?
         let buildLines: [BuildLogLine]
         let calls: [ToolCallRecord]
+        /// Whether calls older than `calls` exist.
+        let hasOlderCalls: Bool
         let secretKeys: Set<String>
     }
+
+    /// Rows on one page of the Logs tab.
+    static let callsPerPage = 25
+    /// The deepest page offered: 40 pages of 25 reach the latest 1,000 calls.
+    static let maxCallsPage = 40
 
     let database: any Database
     let clock: AppClock
     let hosting: HostingEnvironment
     let secretBox: SecretBox
 
-    /// `calls`: only the Logs tab shows them, so only it pays for reading them.
-    func load(_ server: HostedServer, calls includeCalls: Bool) async throws -> Data {
+    /// `callsPage`: only the Logs tab shows calls (newest first, page 1 the latest), so only it pays
+    /// for reading them. Pages count from the newest call, so a call made while someone reads page 2
+    /// moves each row down by one: the live tail on page 1 is where calls arrive.
+    func load(_ server: HostedServer, callsPage: Int?) async throws -> Data {
         let id = server.id!
         let versions = try await ServerVersion.query(on: database).filter(\.$server.$id == id).sort(\.$number, .descending).all()
         let spec = try SpecJSON.decode(versions.first { $0.id == server.activeVersionID }?.specJSON ?? server.specJSON)
@@ -28,12 +37,19 @@ struct ServerPageQuery: Sendable {
         var lines: [BuildLogLine] = []
         if let build { lines = try await BuildQueue(database: database, now: clock.now).lines(of: build.id!) }
         var calls: [ToolCallRecord] = []
-        if includeCalls {
+        var hasOlderCalls = false
+        if let callsPage {
             // Calls still waiting in the recorder's batch belong on the page too.
             try await hosting.calls.flush(on: database)
-            calls = try await ToolCallRecord.query(on: database).filter(\.$server.$id == id).sort(\.$at, .descending).limit(20).all()
+            let page = min(max(callsPage, 1), Self.maxCallsPage)
+            // One row past the page says whether an older page exists.
+            calls = try await ToolCallRecord.query(on: database).filter(\.$server.$id == id)
+                .sort(\.$at, .descending).sort(\.$id, .descending)
+                .range(lower: (page - 1) * Self.callsPerPage, upper: page * Self.callsPerPage + 1).all()
+            hasOlderCalls = calls.count > Self.callsPerPage && page < Self.maxCallsPage
+            calls = Array(calls.prefix(Self.callsPerPage))
         }
         let keys = Set(try await ServerSecrets(database: database, box: secretBox).keys(server: id))
-        return Data(versions: versions, spec: spec, build: build, buildLines: lines, calls: calls, secretKeys: keys)
+        return Data(versions: versions, spec: spec, build: build, buildLines: lines, calls: calls, hasOlderCalls: hasOlderCalls, secretKeys: keys)
     }
 }

@@ -10,10 +10,11 @@ extension Request {
                        posted: [String: String] = [:], installToken: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let id = server.id!
         let serverID = Parameter.value(id)
+        let callsPage = min(max((try? query.get(Int.self, at: "page")) ?? 1, 1), ServerPageQuery.maxCallsPage)
         // The endpoint is the OAuth resource identifier too; one function spells both.
         let endpoint = OAuthURLs(base: accounts.publicURL).resource(id)
         let data = try await ServerPageQuery(database: db, clock: application.clock, hosting: application.hosting,
-                                             secretBox: application.secretBox).load(server, calls: tab == .logs)
+                                             secretBox: application.secretBox).load(server, callsPage: tab == .logs ? callsPage : nil)
         let (versions, spec, build, lines, calls, setKeys) = (data.versions, data.spec, data.build, data.buildLines, data.calls, data.secretKeys)
         let listed = MCPToolList(spec: spec).tools
         let chosen = selectedTool ?? (try? query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
@@ -32,7 +33,11 @@ extension Request {
             hasLiveVersion: server.activeVersionID != nil,
             endpoint: endpoint,
             buildLogHref: tab == .overview ? build.map { SiteRoute.api(.buildLog(server: serverID, build: .value($0.id!))).path } : nil,
-            callsStreamHref: tab == .logs ? SiteRoute.api(.callsStream(serverID)).path : nil,
+            // Only the first page is live: new calls arrive at its top.
+            callsStreamHref: tab == .logs && callsPage == 1 ? SiteRoute.api(.callsStream(serverID)).path : nil,
+            callsPage: callsPage,
+            olderCallsHref: data.hasOlderCalls ? ServerTab.logs.path(id, page: callsPage + 1) : nil,
+            newerCallsHref: callsPage > 1 ? ServerTab.logs.path(id, page: callsPage - 1) : nil,
             buildStatus: build.map { $0.status.rawValue },
             buildLines: lines.map { .init(level: $0.level, message: $0.message) },
             snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint, token: installToken),

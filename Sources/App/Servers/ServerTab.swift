@@ -57,4 +57,9 @@ enum ServerTab: String, CaseIterable, Sendable {
     func path(_ server: UUID) -> String {
         SiteRoute.server(.value(server), page).path
     }
+
+    /// A page of a paged tab (Logs); page 1 is the tab's own address.
+    func path(_ server: UUID, page number: Int) -> String {
+        number <= 1 ? path(server) : SiteRoute.server(.value(server), page).path(QueryString([("page", String(number))]))
+    }
 }

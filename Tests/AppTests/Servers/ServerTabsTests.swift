@@ -59,6 +59,49 @@ struct ServerTabsTests {
         }
     }
 
+    @Test("Logs pages back through older calls, 25 to a page, newest first; only the first page is live", arguments: TestDatabase.all)
+    func logsPages(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given 60 recorded calls, call-0 the oldest
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            for index in 0..<60 {
+                let call = ToolCallRecord()
+                call.$server.id = id
+                call.$organization.id = server.$organization.id
+                call.tool = "call-\(index)"
+                call.at = start.addingTimeInterval(Double(index))
+                call.durationMilliseconds = 1
+                call.outcome = "ok"
+                call.bytesIn = 0
+                call.bytesOut = 0
+                try await call.create(on: app.db)
+            }
+            let base = "/servers/\(id.uuidString.lowercased())/logs"
+            func tools(_ html: String) -> [String] {
+                html.matches(of: #/<code>(call-\d+)</code>/#).map { String($0.output.1) }
+            }
+
+            // when / then
+            let first = try await browser.get(base).body.string
+            #expect(tools(first) == (35..<60).reversed().map { "call-\($0)" })
+            #expect(first.contains(#"href="\#(base)?page=2" rel="next">Older calls"#))
+            #expect(!first.contains("rel=\"prev\"") && first.contains("data-calls="))
+            let second = try await browser.get(base + "?page=2").body.string
+            #expect(tools(second) == (10..<35).reversed().map { "call-\($0)" })
+            #expect(second.contains(#"href="\#(base)" rel="prev">← Newer calls"#))
+            #expect(!second.contains("data-calls="), "only the first page follows new calls")
+            let last = try await browser.get(base + "?page=3").body.string
+            #expect(tools(last) == (0..<10).reversed().map { "call-\($0)" })
+            #expect(!last.contains("rel=\"next\""))
+            let beyond = try await browser.get(base + "?page=9")
+            #expect(beyond.status == .ok && beyond.body.string.contains("No calls this far back."))
+            #expect(try await browser.get(base + "?page=-4").body.string.contains("call-59"))
+        }
+    }
+
     @Test("forms come back to their tab with their message: secret, settings, rollback; failures stay on the tab", arguments: TestDatabase.all)
     func formsReturnToTheirTab(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
