@@ -304,6 +304,8 @@ enum ServerPage: Hashable, Sendable {
     /// Reviewing a drafted revision before building it.
     case iteration(Parameter<UUID>)
     case settings
+    /// The live spec edited by hand as JSON, built as the next version.
+    case spec
     /// Creates an `mcp`-scoped token and shows the install snippets with it.
     case installToken
     /// Publishing the server as a marketplace template (or a new version of its template).
@@ -325,6 +327,7 @@ enum ServerPage: Hashable, Sendable {
         case .iterate: parts("iterate")
         case .iteration(let id): parts("iterate", id.segment(.draft))
         case .settings: parts("settings")
+        case .spec: parts("spec")
         case .installToken: parts("install-token")
         case .publish: parts("publish")
         case .templateUpdate: parts("template-update")

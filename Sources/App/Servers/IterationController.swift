@@ -31,9 +31,53 @@ enum IterationController {
         let draft = try await req.drafts(current).revision(try draftID(req), of: server)
         let revised = try SpecJSON.decode(draft.specJSON)
         let base = try await req.servers(current).liveSpec(server)
+        // A drafter that could not make the change (the offline catalog, a model that declined) hands the
+        // spec back as it was: nothing to build, and the page says what to do instead.
+        guard revised != base else {
+            return try await renderDiff(req, current, server, title: "Nothing changed",
+                                        lede: "\(draft.drafter) could not make “\(draft.prompt)” and left the spec as it is. Describe the change "
+                                            + "differently, or edit the spec by hand on the Versions tab.",
+                                        old: base, new: revised, buildAction: nil)
+        }
         return try await renderDiff(req, current, server, title: "Review the change", lede: "“\(draft.prompt)”, drafted by \(draft.drafter).",
                                     old: base, new: revised,
                                     buildAction: SiteRoute.server(.value(server.id!), .iteration(.value(draft.id!))).path)
+    }
+
+    struct SpecForm: Content {
+        let spec: String?
+    }
+
+    /// The live spec edited by hand, for changes no drafter makes (code fixed by hand, a drafter
+    /// that is offline): built as the next version. The slug, the server's address, stays. A refused
+    /// edit comes back with the text as typed and every problem in it at once.
+    static func editSpec(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        let typed = try req.content.decode(SpecForm.self).spec ?? ""
+        func refused(_ problems: [String]) async throws -> Response {
+            try await req.renderServerPage(current, server, tab: .versions,
+                                           error: problems.count == 1 ? "The spec was not built: 1 problem to fix." : "The spec was not built: \(problems.count) problems to fix.",
+                                           posted: ["spec": typed], specProblems: problems, status: .unprocessableEntity)
+        }
+        var spec: ServerSpec
+        do {
+            spec = try SpecJSON.decode(typed)
+        } catch {
+            return try await refused([SpecJSON.problem(decoding: typed, error)])
+        }
+        spec.slug = server.slug
+        let problems = SpecValidator.problems(in: spec).map { "\($0.path): \($0.message)" }
+            + SpecScanner.findings(in: spec, secretValues: []).map { "\($0.path): \($0.message)" }
+        guard problems.isEmpty else { return try await refused(problems) }
+        return try await rebuild(req, current, server, spec: spec, done: .overview, failed: .versions, posted: ["spec": typed])
+    }
+
+    /// The hand-edit form's address opened directly (a reload, a bookmark): its tab.
+    static func toVersions(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        return req.redirect(to: ServerTab.versions.path(server.id!), redirectType: .normal)
     }
 
     static func build(_ req: Request) async throws -> Response {

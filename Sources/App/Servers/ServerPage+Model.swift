@@ -131,6 +131,11 @@ struct ServerPageView: Encodable {
     let domains: String
     /// A refused Iterate request, typed again into its box.
     let iterateChange: String
+    /// The Versions tab's hand edit: the live spec as JSON, or the refused text as typed, with
+    /// every problem found in it.
+    let specAction: String
+    let specText: String
+    let specProblems: [String]
     let drafterLabel: String
     /// The marketplace: a link to the Publish page, or the wizard's "Share as template" box.
     let publish: PublishSectionView

@@ -7,7 +7,8 @@ extension Request {
     /// and what was typed), from one load of its data.
     func renderServerPage(_ current: CurrentUser, _ server: HostedServer, tab: ServerTab, notice: String? = nil, error: String? = nil,
                        playground: ServerPageView.PlaygroundResult? = nil, selectedTool: String? = nil, arguments: String = "",
-                       posted: [String: String] = [:], installToken: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+                       posted: [String: String] = [:], specProblems: [String] = [], installToken: String? = nil,
+                       status: HTTPStatus = .ok) async throws -> Response {
         let id = server.id!
         let serverID = Parameter.value(id)
         let callsPage = min(max((try? query.get(Int.self, at: "page")) ?? 1, 1), ServerPageQuery.maxCallsPage)
@@ -73,6 +74,9 @@ extension Request {
             settingsName: posted["name"] ?? server.name,
             domains: posted["domains"] ?? spec.allowedDomains.joined(separator: "\n"),
             iterateChange: posted["change"] ?? "",
+            specAction: SiteRoute.server(serverID, .spec).path,
+            specText: posted["spec"] ?? SpecJSON.pretty(spec),
+            specProblems: specProblems,
             drafterLabel: drafts(current).choice.label,
             publish: try await publishSection(current, server),
             notice: notice, error: error,

@@ -21,6 +21,8 @@ struct ServerRoutes: RouteCollection {
         pages.get(.server(.key, .iteration(.key)), use: IterationController.review)
         pages.post(.server(.key, .iteration(.key)), use: IterationController.build)
         pages.post(.server(.key, .settings), use: IterationController.settings)
+        pages.on(.POST, .server(.key, .spec), body: .collect(maxSize: SpecBodyLimit.size), use: IterationController.editSpec)
+        pages.get(.server(.key, .spec), use: IterationController.toVersions)
         pages.get(.server(.key, .version(.key)), use: IterationController.versionDiff)
 
         let api = routes.grouped(SignInRequired.unauthorized)

@@ -32,6 +32,29 @@ enum SpecJSON {
         try JSONDecoder().decode(ServerSpec.self, from: Data(text.utf8))
     }
 
+    /// Why `text` is not a spec, for a person editing it: where the JSON breaks, or which field
+    /// is missing or of the wrong kind.
+    static func problem(decoding text: String, _ error: any Error) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            return "The spec is not valid JSON" + (detail.map { ": \($0)" } ?? ".")
+        }
+        guard let decoding = error as? DecodingError else { return "The spec could not be read." }
+        func field(_ path: [any CodingKey]) -> String {
+            path.reduce("") { text, key in key.intValue.map { text + "[\($0)]" } ?? (text.isEmpty ? key.stringValue : text + "." + key.stringValue) }
+        }
+        switch decoding {
+        case .keyNotFound(let key, let context): return "\(field(context.codingPath + [key])): is required."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(field(context.codingPath).isEmpty ? "The spec" : field(context.codingPath)): has the wrong kind of value."
+        case .dataCorrupted(let context):
+            return "\(field(context.codingPath).isEmpty ? "The spec" : field(context.codingPath)): has a value it cannot take."
+        @unknown default: return "The spec could not be read."
+        }
+    }
+
     static func pretty(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]

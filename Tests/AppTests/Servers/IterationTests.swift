@@ -89,4 +89,77 @@ struct IterationTests {
             #expect(server.name == "Calc")
         }
     }
+
+    @Test("the spec edited by hand on Versions builds the next version; broken JSON, every spec problem and no change are refused with the text kept", arguments: TestDatabase.all)
+    func editByHand(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a live calculator
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let page = "/servers/\(id.uuidString.lowercased())"
+            let versions = try await browser.get(page + "/versions").body.string
+            let shown = try #require(HTMLInspector(html: versions).texts("textarea").last)
+            #expect(try SpecJSON.decode(shown) == Hosting.calculator)
+            func send(_ text: String) async throws -> TestingHTTPResponse {
+                try await browser.postForm(page + "/spec", ["csrf": try await Self.csrf(browser, page), "spec": text])
+            }
+
+            // broken JSON says where; the text comes back as typed
+            let broken = try await send("{\"name\": \"Calculator\",\n  tools: []}")
+            #expect(broken.status == .unprocessableEntity)
+            #expect(broken.body.string.contains("The spec is not valid JSON"))
+            #expect(broken.body.string.contains("tools: []}</textarea>"))
+            // every problem at once, each on its own line
+            var bad = Hosting.calculator
+            bad.tools[0].name = "Bad Name"
+            bad.tools[1].implementation = "eval('1')"
+            bad.allowedDomains = ["http://bad domain"]
+            let problems = try await send(SpecJSON.pretty(bad))
+            #expect(problems.status == .unprocessableEntity)
+            let listed = HTMLInspector(html: problems.body.string).texts("li").filter { $0.hasPrefix("tools[") || $0.hasPrefix("allowedDomains") }
+            #expect(listed.count >= 3, "\(listed)")
+            #expect(listed.contains { $0.hasPrefix("tools[0].name") } && listed.contains { $0.hasPrefix("tools[1].implementation") })
+            #expect(problems.body.string.contains(#"aria-invalid="true""#) && problems.body.string.contains(#"aria-describedby="spec-hint spec-problems""#))
+            // the live spec as it is builds nothing
+            let same = try await send(shown)
+            #expect(same.status == .unprocessableEntity)
+            #expect(same.body.string.contains("Nothing changed"))
+            #expect(try await Build.query(on: app.db).count() == 1)
+
+            // when the code is fixed by hand (the slug typed differently stays the server's)
+            var fixed = Hosting.calculator
+            fixed.slug = "renamed-by-hand"
+            fixed.tools[0].implementation = "return { sum: args.a + args.b, by: 'hand' };"
+            let built = try await send(SpecJSON.pretty(fixed))
+            #expect(built.status == .seeOther)
+            #expect(built.headers.first(name: .location)?.hasPrefix(page) == true)
+            try await BuildRunner(app: app).drain()
+
+            // then version 2 serves the new code under the old slug
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            let live = try #require(try await ServerVersion.find(server.activeVersionID, on: app.db))
+            #expect(live.number == 2)
+            #expect(try SpecJSON.decode(live.specJSON).slug == "calculator")
+            let csrf = try await Self.csrf(browser, page)
+            let ran = try await browser.postForm(page + "/playground", ["csrf": csrf, "tool": "add", "arg_a": "2", "arg_b": "3", "arguments": ""])
+            #expect(ran.body.string.contains("hand"))
+            // and the form's address opened directly is its tab
+            #expect(try await browser.get(page + "/spec").headers.first(name: .location) == page + "/versions")
+        }
+    }
+
+    @Test("a drafted change that changes nothing offers no Build, and says what to do instead", arguments: TestDatabase.all)
+    func nothingDrafted(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let page = "/servers/\(id.uuidString.lowercased())"
+            // the offline drafter cannot rename a schema property of a hand-made spec
+            let asked = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": "Rename the argument a to first"])
+            let location = try #require(asked.headers.first(name: .location))
+            let review = try await browser.get(location).body.string
+            #expect(review.contains("Nothing changed") && review.contains("edit the spec by hand"))
+            #expect(!review.contains("action=\"\(location)\""), "no Build form")
+        }
+    }
 }
