@@ -18,7 +18,7 @@ extension SiteRoute {
         ]
         let serverPages: [ServerPage] = [
             .overview, .tools, .playground, .logs, .secrets, .versions, .version(.key), .activateVersion(.key), .delete, .iterate,
-            .iteration(.key), .settings, .installToken, .publish, .templateUpdate,
+            .iteration(.key), .settings, .spec, .installToken, .publish, .templateUpdate,
         ]
         let api: [APIRoute] = [
             .magicLink, .sms, .smsVerify, .me, .logout, .tokens, .token(.key), .account, .accountProfile,
