@@ -66,9 +66,19 @@ async function updateStatusBadge() {
   }
 }
 
+// The disclosure menus (the phone navigation and the account menu) close with Escape, a click
+// elsewhere, or when focus moves on past them: an open panel would cover what Tab reaches next.
 function enhanceMenu() {
-  const menu = document.querySelector('details.nav-menu');
-  if (!menu) return;
+  for (const menu of document.querySelectorAll('details.nav-menu, details.user-menu')) enhanceDisclosure(menu);
+  // The navigation menu only exists below the desktop breakpoint; close it if the window grows.
+  const navigation = document.querySelector('details.nav-menu');
+  const desktop = window.matchMedia('(min-width: 800px)');
+  desktop.addEventListener?.('change', (event) => {
+    if (event.matches && navigation) navigation.open = false;
+  });
+}
+
+function enhanceDisclosure(menu) {
   const summary = menu.querySelector('summary');
   const sync = () => summary?.setAttribute('aria-expanded', String(menu.open));
   sync();
@@ -83,10 +93,8 @@ function enhanceMenu() {
   document.addEventListener('click', (event) => {
     if (menu.open && !menu.contains(event.target)) menu.open = false;
   });
-  // The menu only exists below the desktop breakpoint; close it if the window grows.
-  const desktop = window.matchMedia('(min-width: 800px)');
-  desktop.addEventListener?.('change', (event) => {
-    if (event.matches) menu.open = false;
+  menu.addEventListener('focusout', (event) => {
+    if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
   });
 }
 
@@ -137,13 +145,20 @@ function revealCurrentTab() {
 /* ---------- Announcements ---------- */
 
 let liveRegion;
-function announce(message) {
+// Made when the page gets something to announce later (copy buttons): a region added and filled
+// at the same moment is often missed by screen readers, so the first "Copied" would be.
+function ensureLiveRegion() {
   if (!liveRegion) {
     liveRegion = document.createElement('p');
     liveRegion.className = 'visually-hidden';
     liveRegion.setAttribute('aria-live', 'polite');
     document.body.append(liveRegion);
   }
+  return liveRegion;
+}
+
+function announce(message) {
+  ensureLiveRegion();
   // Clearing first makes screen readers repeat an identical message.
   liveRegion.textContent = '';
   setTimeout(() => {
@@ -194,6 +209,7 @@ function addCopyButtons() {
     pre.before(wrapper);
     wrapper.append(pre);
 
+    ensureLiveRegion();
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'copy-button';

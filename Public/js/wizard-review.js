@@ -51,7 +51,7 @@ function init(form) {
       target.textContent = message;
       target.hidden = !message;
     }
-    input.toggleAttribute('aria-invalid', Boolean(message));
+    setInvalid(input, Boolean(message));
     return message;
   }
 
@@ -63,6 +63,14 @@ function init(form) {
       input.setSelectionRange(caret, caret);
     }
     if (input.dataset.check) debouncedRun(input);
+    // A "Fill in …" this script showed goes once the field has text.
+    const target = input.required && input.value.trim() ? errorElement(input) : null;
+    if (target?.dataset.required) {
+      target.textContent = '';
+      target.hidden = true;
+      delete target.dataset.required;
+      setInvalid(input, false);
+    }
   });
   const timers = new WeakMap();
   function debouncedRun(input) {
@@ -102,7 +110,14 @@ function init(form) {
     const problems = [...form.querySelectorAll('[data-check]')].filter((input) => run(input));
     for (const field of form.querySelectorAll('[required]')) {
       if (!field.value.trim()) {
-        field.setAttribute('aria-invalid', 'true');
+        // Said at the field, as the server says it without JavaScript: not only a red outline.
+        const target = errorElement(field);
+        if (target) {
+          target.textContent = `Fill in ${fieldName(field)}.`;
+          target.hidden = false;
+          target.dataset.required = 'true';
+        }
+        setInvalid(field, true);
         problems.push(field);
       }
     }
@@ -332,7 +347,11 @@ function secretRow(index) {
   remove.type = 'button';
   remove.className = 'button button-ghost button-sm';
   remove.textContent = 'Remove';
-  remove.addEventListener('click', () => row.remove());
+  remove.addEventListener('click', () => {
+    // Focus goes to the button that adds a row back, not to the page's start with the row.
+    row.closest('form')?.querySelector('#add-secret')?.focus();
+    row.remove();
+  });
   row.append(
     legend,
     field('Key', 'key', 'text', { mono: true, check: 'secret-key' }),
@@ -354,8 +373,20 @@ async function checkSlug(url, input, status) {
     const body = await response.json();
     status.textContent = body.available ? '' : body.message;
     status.hidden = body.available;
-    input.toggleAttribute('aria-invalid', !body.available);
+    setInvalid(input, !body.available);
   } catch {
     // Offline: the server checks again on submit.
   }
+}
+
+// `aria-invalid=""` reads as false to assistive technology: the attribute is "true" or absent.
+function setInvalid(input, invalid) {
+  if (invalid) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
+// The field's label, as the person reads it ("Name", "Description of tool 1").
+function fieldName(field) {
+  const label = field.id ? document.querySelector(`label[for="${field.id}"]`) : null;
+  return (label?.textContent || field.name || 'this field').trim();
 }

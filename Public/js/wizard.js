@@ -39,7 +39,8 @@ function init(form) {
   function showError(message) {
     promptError.textContent = message;
     promptError.hidden = !message;
-    prompt.toggleAttribute('aria-invalid', Boolean(message));
+    if (message) prompt.setAttribute('aria-invalid', 'true');
+    else prompt.removeAttribute('aria-invalid');
   }
 
   prompt.addEventListener('input', debounce(checkSecrets, 250));
@@ -190,7 +191,9 @@ async function checkSlug(url, input, status) {
     const body = await response.json();
     status.textContent = body.message;
     status.hidden = false;
-    input.toggleAttribute('aria-invalid', !body.available);
+    // "true" or absent: an empty aria-invalid reads as false.
+    if (body.available) input.removeAttribute('aria-invalid');
+    else input.setAttribute('aria-invalid', 'true');
   } catch {
     // Offline: the server checks again on submit.
   }

@@ -34,9 +34,10 @@ enum ServerTab: String, CaseIterable, Sendable {
     var script: String? {
         switch self {
         case .overview, .logs: "js/server-live.js"
-        case .playground: "js/server-playground.js"
         case .settings: "js/server-settings.js"
-        case .tools, .secrets, .versions: nil
+        // The Playground's tool picker waits for its Choose button: a form that reloads while the
+        // arrow keys move through the list changes the page under the keyboard (WCAG 3.2.2).
+        case .tools, .playground, .secrets, .versions: nil
         }
     }
 
