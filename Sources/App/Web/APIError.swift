@@ -7,6 +7,14 @@ struct APIError: AbortError, Sendable {
     let code: String
     let reason: String
     var headers: HTTPHeaders = [:]
+    /// Every problem behind a refusal that has several (a spec's validation, the code scanners), where
+    /// `reason` names the first few: the JSON body lists them all as `problems`.
+    var problems: [Problem] = []
+
+    struct Problem: Codable, Sendable, Equatable {
+        let path: String
+        let message: String
+    }
 
     init(_ status: HTTPResponseStatus, _ code: String, _ reason: String, headers: HTTPHeaders = [:]) {
         self.status = status

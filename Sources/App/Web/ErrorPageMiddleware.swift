@@ -13,9 +13,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         /// The same words under RFC 6749 §5.2's name, on the OAuth endpoints (a 429, a 405).
         var errorDescription: String? = nil
         let requestId: String?
+        /// Each problem of a refused spec, when there are any (`APIError.problems`).
+        var problems: [APIError.Problem]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case error, message, requestId
+            case error, message, requestId, problems
             case errorDescription = "error_description"
         }
     }
@@ -90,7 +92,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if Self.wantsJSON(request) {
             let code = (error as? APIError)?.code ?? Self.code(for: status)
             response = (try? json(status: status, code: code, message: message, requestID: status.code >= 500 ? requestID : nil,
-                                  oauth: SiteRoute.answersOAuthErrors(path: request.url.path)))
+                                  oauth: SiteRoute.answersOAuthErrors(path: request.url.path), problems: (error as? APIError)?.problems ?? []))
                 ?? Response(status: status)
         } else {
             response = await html(status: status, message: message, requestID: requestID, request: request)
@@ -144,8 +146,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         return accept.contains("application/json") && !accept.contains("text/html")
     }
 
-    private func json(status: HTTPStatus, code: String, message: String, requestID: String?, oauth: Bool = false) throws -> Response {
-        let body = ErrorBody(error: code, message: message, errorDescription: oauth ? message : nil, requestId: requestID)
+    private func json(status: HTTPStatus, code: String, message: String, requestID: String?, oauth: Bool = false,
+                      problems: [APIError.Problem] = []) throws -> Response {
+        let body = ErrorBody(error: code, message: message, errorDescription: oauth ? message : nil, requestId: requestID,
+                             problems: problems.isEmpty ? nil : problems)
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: status, headers: headers, body: .init(data: try JSONEncoder().encode(body)))

@@ -219,14 +219,22 @@ enum SpecChecks {
         do {
             try SpecValidator.check(spec)
         } catch {
-            throw APIError(.unprocessableEntity, "spec_invalid", error.summary)
+            var refusal = APIError(.unprocessableEntity, "spec_invalid", error.summary)
+            refusal.problems = error.problems.map { .init(path: $0.path, message: $0.message) }
+            throw refusal
         }
+        // The message names the first finding; `problems` has every one (a leak's never repeats the value).
         let findings = SpecScanner.findings(in: spec, secretValues: secretValues)
-        if let leak = findings.first(where: { $0.kind == .leakedSecret || $0.kind == .leakedSecretValue }) {
-            throw APIError(.unprocessableEntity, "secret_in_code", "\(leak.path): \(leak.message)")
+        let leaks = findings.filter { $0.kind == .leakedSecret || $0.kind == .leakedSecretValue }
+        if let leak = leaks.first {
+            var refusal = APIError(.unprocessableEntity, "secret_in_code", "\(leak.path): \(leak.message)")
+            refusal.problems = leaks.map { .init(path: $0.path, message: $0.message) }
+            throw refusal
         }
         if let finding = findings.first {
-            throw APIError(.unprocessableEntity, "banned_pattern", "\(finding.path): \(finding.message)")
+            var refusal = APIError(.unprocessableEntity, "banned_pattern", "\(finding.path): \(finding.message)")
+            refusal.problems = findings.map { .init(path: $0.path, message: $0.message) }
+            throw refusal
         }
     }
 }

@@ -81,10 +81,28 @@ struct ServersAPITests {
             #expect(try AccountDataTests.json(leaked)["error"] as? String == "secret_in_code")
             #expect(!leaked.body.string.contains("hunter2-password-value"))
 
+            // every problem is listed, where the message names the first three
             var invalid = Self.tokenSpec
             invalid.slug = "Bad Slug"
+            invalid.name = ""
+            invalid.allowedDomains = ["http://one bad", "two bad/"]
+            invalid.tools[0].name = "Bad Name"
             let refused = try await browser.postObject("/v1/servers", ["spec": try Self.specObject(invalid)])
-            #expect(try AccountDataTests.json(refused)["error"] as? String == "spec_invalid")
+            let refusal = try AccountDataTests.json(refused)
+            #expect(refusal["error"] as? String == "spec_invalid")
+            let problems = try #require(refusal["problems"] as? [[String: String]])
+            #expect(problems.count >= 5, "\(problems)")
+            #expect((refusal["message"] as? String)?.contains("more") == true)
+            for path in ["slug", "name", "tools[0].name", "allowedDomains[0]", "allowedDomains[1]"] {
+                #expect(problems.contains { $0["path"] == path && !($0["message"] ?? "").isEmpty }, "\(path) in \(problems)")
+            }
+            // several refused constructs: each one
+            var banned = Self.tokenSpec
+            banned.slug = "banned"
+            banned.tools[0].implementation = "eval('1');\nrequire('fs');"
+            let scanned = try AccountDataTests.json(try await browser.postObject("/v1/servers", ["spec": try Self.specObject(banned)]))
+            #expect(scanned["error"] as? String == "banned_pattern")
+            #expect((scanned["problems"] as? [[String: String]])?.count ?? 0 >= 2, "\(scanned)")
 
             var second = Self.tokenSpec
             second.slug = "issues-2"
