@@ -48,6 +48,9 @@ struct BuildTests {
             let failure = try #require(try await Self.logLines(app, server: id).last)
             #expect(failure.hasPrefix("Build failed: explode:"))
             #expect(failure.lowercased().contains("syntax"))
+            // with nothing live there is nothing to publish: the page says so instead of offering it
+            let page = try await browser.get("/servers/\(id.uuidString.lowercased())").body.string
+            #expect(page.contains("id=\"publish-not-ready\"") && !page.contains("id=\"publish-link\""))
         }
     }
 
