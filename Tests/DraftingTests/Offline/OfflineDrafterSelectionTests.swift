@@ -24,6 +24,17 @@ import Testing
         ("holidays", "Which public holidays are coming up in my country"),
     ]
 
+    /// Everyday wordings a reviewer typed that fell back to the generic JSON API draft.
+    @Test(arguments: [
+        ("countries", "Look up information about countries"),
+        ("time_zones", "What time is it in Tokyo?"),
+        ("time_zones", "Tell me the current time in New York and London"),
+    ])
+    func everydayWordingsFindTheirRecipe(id: String, prompt: String) async throws {
+        let spec = try await OfflineDrafting.draft(prompt)
+        #expect(OfflineDrafting.recipeIDs(in: spec) == [id])
+    }
+
     @Test func everyRecipeHasAPromptInTheTable() {
         // given
         let covered = Set(Self.promptPerRecipe.map(\.id))

@@ -6,7 +6,8 @@ extension Recipe {
         id: "countries",
         title: "Countries",
         summary: "Countries: facts about any country (capital, population, area, languages, currencies, time zones) and the countries of a region.",
-        strong: ["rest countries", "restcountries", "country facts", "country information", "country info", "country data", "geography"],
+        strong: ["rest countries", "restcountries", "country facts", "country information", "country info", "country data", "geography",
+                 "about countries", "about a country", "countries of the world", "country details"],
         weak: ["country", "countries", "capital", "capitals", "population", "region", "pays", "pais", "paises", "land", "lander", "hauptstadt", "capitale"],
         allowedDomains: ["restcountries.com"],
         tools: [

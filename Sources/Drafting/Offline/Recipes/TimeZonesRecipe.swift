@@ -10,6 +10,7 @@ extension Recipe {
         strong: [
             "time zone", "time zones", "timezone", "zeitzone", "fuseau horaire", "fuseaux horaires", "zona horaria",
             "zonas horarias", "fuso orario", "world clock", "weltzeit", "local time", "iana", "utc offset", "daylight saving",
+            "what time is it", "current time", "wie spät", "quelle heure",
         ],
         weak: ["time", "clock", "utc", "gmt", "meeting", "uhrzeit", "heure", "hora", "schedule", "convert", "dst"],
         tools: [
