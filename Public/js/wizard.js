@@ -47,8 +47,12 @@ function init(form) {
   name.addEventListener('input', debounce(checkSecrets, 250));
   slug.addEventListener('input', debounce(() => checkSlug(form.dataset.slugCheck, slug, slugStatus), 300));
 
+  // While a draft streams the button says so (aria-disabled) but keeps focus: a disabled button
+  // drops it to the page's start. A second press does nothing.
+  let drafting = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (drafting) return;
     if (!(await checkSecrets())) {
       prompt.focus();
       return;
@@ -62,7 +66,8 @@ function init(form) {
       form.submit();
       return;
     }
-    button.disabled = true;
+    drafting = true;
+    button.setAttribute('aria-disabled', 'true');
     button.setAttribute('aria-busy', 'true');
     live.hidden = false;
     output.textContent = '';
@@ -91,9 +96,11 @@ function init(form) {
     } catch {
       showError('The connection was lost while drafting. Check your network and try again.');
       live.hidden = true;
+      prompt.focus();
     } finally {
       clearInterval(timer);
-      button.disabled = false;
+      drafting = false;
+      button.removeAttribute('aria-disabled');
       button.removeAttribute('aria-busy');
     }
   });
