@@ -95,3 +95,20 @@ def test_the_wizard_steps_fit_a_320_px_screen(site):
             assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px)"
     finally:
         driver.quit()
+
+
+def test_drafting_keeps_focus_on_its_button_and_does_not_announce_every_second(site):
+    driver = signed_in(site)
+    try:
+        driver.get(site.base + "/servers/new")
+        assert driver.find_element(By.ID, "draft-elapsed").get_attribute("aria-hidden") == "true"
+        # hold the stream open so the drafting state can be looked at: the request never completes
+        driver.execute_script("window.fetch = () => new Promise(() => {});")
+        driver.find_element(By.ID, "prompt").send_keys("Weather forecast for a city")
+        button = driver.find_element(By.ID, "draft-button")
+        button.send_keys(Keys.ENTER)
+        WebDriverWait(driver, 5).until(lambda d: button.get_attribute("aria-busy") == "true")
+        assert button.get_attribute("aria-disabled") == "true" and button.get_attribute("disabled") is None
+        assert active(driver) == button
+    finally:
+        driver.quit()
