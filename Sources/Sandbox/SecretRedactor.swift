@@ -41,23 +41,10 @@ struct SecretRedactor {
     private static let uriComponentCharacters = CharacterSet(charactersIn:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
 
-    /// The inside of the string literal `JSON.stringify` writes for the value.
+    /// The inside of the string literal `JSON.stringify` writes for the value: Core's JSON writer
+    /// escapes exactly the characters it does.
     private static func jsonEscaped(_ value: String) -> String {
-        var escaped = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case "\u{08}": escaped += "\\b"
-            case "\u{0C}": escaped += "\\f"
-            case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        String(JSONValue.string(value).compactText.dropFirst().dropLast())
     }
 
     func redact(_ text: String) -> String {
