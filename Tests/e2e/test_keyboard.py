@@ -21,6 +21,11 @@ def active(driver):
     return driver.switch_to.active_element
 
 
+def draft_path(site):
+    """Wizard step 2 of the site's stored draft."""
+    return next(path for path in site.signed_in if path.startswith("/servers/new/"))
+
+
 def test_the_account_menu_closes_when_focus_moves_past_it_or_on_escape(site):
     driver = signed_in(site)
     try:
@@ -45,10 +50,9 @@ def test_the_account_menu_closes_when_focus_moves_past_it_or_on_escape(site):
 
 
 def test_an_empty_required_field_is_named_at_the_field_and_exposed_as_invalid(site):
-    draft_path = next(path for path in site.signed_in if path.startswith("/servers/new/"))
     driver = signed_in(site)
     try:
-        driver.get(site.base + draft_path)
+        driver.get(site.base + draft_path(site))
         name = driver.find_element(By.ID, "name")
         name.clear()
         driver.find_element(By.CSS_SELECTOR, "button[value='build']").click()
@@ -72,10 +76,9 @@ def test_an_empty_required_field_is_named_at_the_field_and_exposed_as_invalid(si
 
 
 def test_removing_a_secret_row_keeps_focus_on_the_form(site):
-    draft_path = next(path for path in site.signed_in if path.startswith("/servers/new/"))
     driver = signed_in(site)
     try:
-        driver.get(site.base + draft_path)
+        driver.get(site.base + draft_path(site))
         add = driver.find_element(By.ID, "add-secret")
         add.click()
         row = driver.find_elements(By.CSS_SELECTOR, ".secret-row")[-1]
@@ -89,7 +92,7 @@ def test_removing_a_secret_row_keeps_focus_on_the_form(site):
 def test_the_wizard_steps_fit_a_320_px_screen(site):
     driver = signed_in(site, width=320, height=700, mobile=True)
     try:
-        for path in ("/servers/new", next(path for path in site.signed_in if path.startswith("/servers/new/"))):
+        for path in ("/servers/new", draft_path(site)):
             driver.get(site.base + path)
             width = driver.execute_script("return document.documentElement.scrollWidth")
             assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px)"
