@@ -37,6 +37,9 @@ enum OAuthAuthorizeController {
     struct Checked: Sendable {
         let client: OAuthClients.Resolved
         let redirectURI: String
+        /// Whether the request named `redirectURI` (it may leave it out when the client registered
+        /// only one); the token request must then repeat it, and otherwise must not.
+        let redirectURISent: Bool
         let challenge: String
         let state: String?
         let scope: String
@@ -105,7 +108,8 @@ enum OAuthAuthorizeController {
 
     private static func approve(_ req: Request, _ checked: Checked, grant: OAuthGrant) async throws -> Response {
         let code = try await req.oauthTokens()
-            .issueCode(grant: grant, clientID: checked.client.clientID, redirectURI: checked.redirectURI, challenge: checked.challenge, resource: checked.resource)
+            .issueCode(grant: grant, clientID: checked.client.clientID, redirectURI: checked.redirectURISent ? checked.redirectURI : nil,
+                       challenge: checked.challenge, resource: checked.resource)
         return redirect(req, checked.redirectURI, ["code": code, "state": checked.state])
     }
 
@@ -136,7 +140,13 @@ enum OAuthAuthorizeController {
             return .page(error.reason)
         }
         guard let client else { return .page("This app is not registered here (unknown client_id). Connect it again from the app.") }
-        guard let redirectURI = parameters.redirect_uri, RedirectURIRule.matches(redirectURI, registered: client.redirectURIs) else {
+        // OAuth 2.1 §4.1.1: redirect_uri may be left out by a client that registered exactly one.
+        let sentRedirectURI = parameters.redirect_uri
+        if sentRedirectURI == nil && client.redirectURIs.count != 1 {
+            return .page("The app did not say where to send you back (redirect_uri is missing), and it registered more than one address. Start connecting again from your app.")
+        }
+        guard let redirectURI = sentRedirectURI ?? (client.redirectURIs.count == 1 ? client.redirectURIs.first : nil),
+              RedirectURIRule.matches(redirectURI, registered: client.redirectURIs) else {
             return .page("The app asked to send you to an address it did not register. For your safety you are not being redirected.")
         }
         func fail(_ error: String, _ description: String) -> Outcome {
@@ -159,7 +169,7 @@ enum OAuthAuthorizeController {
         else { return fail("invalid_target", unknownResource) }
         // Scopes we do not know (`openid`, `offline_access`, …) are left out rather than refused
         // (RFC 6749 §3.3): the token always carries the one scope there is, and says so.
-        return .checked(Checked(client: client, redirectURI: redirectURI, challenge: challenge, state: parameters.state,
+        return .checked(Checked(client: client, redirectURI: redirectURI, redirectURISent: sentRedirectURI != nil, challenge: challenge, state: parameters.state,
                                 scope: OAuthURLs.scope, resource: urls.resource(serverID), server: server))
     }
 
@@ -209,7 +219,8 @@ enum OAuthAuthorizeController {
                 ("response_type", "code"), ("client_id", checked.client.clientID), ("redirect_uri", checked.redirectURI),
                 ("code_challenge", checked.challenge), ("code_challenge_method", "S256"), ("state", parameters.state ?? ""),
                 ("scope", checked.scope), ("resource", checked.resource),
-            ].filter { !($0.0 == "state" && parameters.state == nil) }.map { ConsentView.Field(name: $0.0, value: $0.1) })
+            ].filter { !($0.0 == "state" && parameters.state == nil) && !($0.0 == "redirect_uri" && !checked.redirectURISent) }
+                .map { ConsentView.Field(name: $0.0, value: $0.1) })
         return try await AppShellBuilder.page(req, current, "OAuth/consent", title: "Allow access", active: .servers, view)
     }
 

@@ -78,9 +78,9 @@ enum OAuthTokenController {
         do {
             switch form["grant_type"] {
             case "authorization_code":
-                guard let code = form["code"], let redirect = form["redirect_uri"] else {
-                    throw OAuthError.invalidRequest("code and redirect_uri are required.")
-                }
+                guard let code = form["code"] else { throw OAuthError.invalidRequest("code is required.") }
+                // Required exactly when the authorization request had one: the code knows.
+                let redirect = form["redirect_uri"]
                 guard let verifier = form["code_verifier"], (43...128).contains(verifier.count) else {
                     throw OAuthError.invalidRequest("code_verifier (43 to 128 characters) is required: PKCE S256 is mandatory.")
                 }

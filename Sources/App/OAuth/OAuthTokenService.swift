@@ -25,13 +25,15 @@ struct OAuthTokenService: Sendable {
         let scope: String
     }
 
-    func issueCode(grant: OAuthGrant, clientID: String, redirectURI: String, challenge: String, resource: String) async throws -> String {
+    /// `redirectURI` nil: the authorization request left it out (the client's only registered one was used),
+    /// stored as the empty string.
+    func issueCode(grant: OAuthGrant, clientID: String, redirectURI: String?, challenge: String, resource: String) async throws -> String {
         let code = random.token()
         let row = OAuthCode()
         row.codeHash = SecretToken.sha256(code)
         row.$grant.id = grant.id!
         row.clientID = clientID
-        row.redirectURI = redirectURI
+        row.redirectURI = redirectURI ?? ""
         row.codeChallenge = challenge
         row.resource = resource
         row.scope = grant.scope
@@ -42,14 +44,19 @@ struct OAuthTokenService: Sendable {
 
     /// authorization_code: single use (a replay revokes what the code issued), bound
     /// to client, redirect URI and resource, PKCE S256 checked.
-    func redeem(code: String, clientID: String, redirectURI: String, verifier: String, resource: String) async throws -> Issued {
+    func redeem(code: String, clientID: String, redirectURI: String?, verifier: String, resource: String) async throws -> Issued {
         guard let row = try await OAuthCode.query(on: database).filter(\.$codeHash == SecretToken.sha256(code)).first() else {
             throw OAuthError.invalidGrant("The authorization code is unknown.")
         }
         guard row.usedAt == nil else { throw try await replayed(row.id!, grant: row.$grant.id) }
         guard row.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         guard row.clientID == clientID else { throw OAuthError.invalidGrant("The code was issued to another client.") }
-        guard row.redirectURI == redirectURI else { throw OAuthError.invalidGrant("redirect_uri does not match the authorization request.") }
+        // OAuth 2.1 §4.1.3: the same redirect_uri as the authorization request, or none if it had none.
+        guard row.redirectURI == (redirectURI ?? "") else {
+            throw OAuthError.invalidGrant(row.redirectURI.isEmpty
+                ? "The authorization request had no redirect_uri, so the token request must not send one."
+                : "redirect_uri does not match the authorization request.")
+        }
         guard row.resource == resource else { throw OAuthError("invalid_target", "resource does not match the authorization request.") }
         guard Self.challenge(for: verifier) == row.codeChallenge else { throw OAuthError.invalidGrant("The PKCE code_verifier does not match the code_challenge.") }
         guard let grant = try await OAuthGrant.find(row.$grant.id, on: database), grant.revokedAt == nil else {

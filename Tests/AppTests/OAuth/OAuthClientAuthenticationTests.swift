@@ -148,4 +148,45 @@ struct OAuthClientAuthenticationTests {
             #expect(empty["state"] == nil, "a parameter sent without a value is treated as omitted (RFC 6749 §3.1)")
         }
     }
+
+    @Test("redirect_uri may be left out by a client with one registered address (OAuth 2.1 §4.1.1); the token request then leaves it out too",
+          arguments: TestDatabase.all)
+    func redirectURIOptional(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await OAuthTests.setUp(app)
+            let query = flow.authorizeQuery(state: "s1").replacingOccurrences(of: "&redirect_uri=[^&]*", with: "", options: .regularExpression)
+            #expect(!query.contains("redirect_uri"), "\(query)")
+            // the consent page carries no redirect_uri either, and approving sends the code to the registered address
+            let page = try await flow.browser.get(query)
+            #expect(page.status == .ok)
+            var fields: [String: String] = [:]
+            for input in HTMLInspector(html: page.body.string).tags("input") where input.attributes["type"] == "hidden" {
+                if let name = input.attributes["name"] { fields[name] = input.attributes["value"] ?? "" }
+            }
+            #expect(fields["redirect_uri"] == nil)
+            fields["decision"] = "approve"
+            let approved = try await flow.browser.postForm("/oauth/authorize", fields)
+            let location = try #require(approved.headers.first(name: .location))
+            #expect(location.hasPrefix(OAuthTests.redirect + "?"))
+            let code = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
+            let exchange = "grant_type=authorization_code&client_id=\(flow.clientID)&code_verifier=\(OAuthTests.verifier)&resource=\(flow.resource)&code=\(code)"
+            // naming a redirect_uri the authorization request did not have is refused, and uses nothing up
+            let named = try await Self.post(app, "/oauth/token", exchange + "&redirect_uri=\(OAuthTests.redirect)")
+            #expect(try Self.error(named) == "invalid_grant")
+            #expect(try await Self.post(app, "/oauth/token", exchange).status == .ok)
+
+            // a code from a request that named it still needs it
+            let withRedirect = try await flow.code()
+            let bare = "grant_type=authorization_code&client_id=\(flow.clientID)&code_verifier=\(OAuthTests.verifier)&resource=\(flow.resource)&code=\(withRedirect)"
+            #expect(try Self.error(try await Self.post(app, "/oauth/token", bare)) == "invalid_grant")
+            #expect(try await Self.post(app, "/oauth/token", bare + "&redirect_uri=\(OAuthTests.redirect)").status == .ok)
+
+            // a client with two addresses must say which
+            let two = try await flow.browser.postObject("/oauth/register", ["client_name": "Two", "redirect_uris": [OAuthTests.redirect, "http://127.0.0.1:9/other"]])
+            let twoID = try #require(try AccountDataTests.json(two)["client_id"] as? String)
+            let ambiguous = try await flow.browser.get(query.replacingOccurrences(of: "client_id=\(flow.clientID)", with: "client_id=\(twoID)"))
+            #expect(ambiguous.status == .badRequest && ambiguous.headers.first(name: .location) == nil)
+            #expect(ambiguous.body.string.contains("redirect_uri is missing"))
+        }
+    }
 }
