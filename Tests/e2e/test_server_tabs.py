@@ -184,8 +184,9 @@ def test_forms_land_on_their_tab_without_javascript(server, live):
         driver.get(page + "/settings")
         driver.find_element(By.ID, "delete-confirm").send_keys("not-the-slug")
         click(driver, "#delete-form button[type='submit']")
-        alert = WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice[role='alert']")))
+        alert = WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "delete-confirm-error")))
         assert "to confirm deletion" in alert.text
+        assert driver.switch_to.active_element.get_attribute("id") == "delete-confirm"
         assert current_tab(driver) == "Settings"
         assert re.search(r"/servers/[0-9a-f-]{36}/delete$", driver.current_url)
         assert [e for e in console_errors(driver) if not (e["source"] == "network" and "422" in e["message"])] == []

@@ -124,6 +124,9 @@ struct ServerPageView: Encodable {
     let unusedSecrets: [String]
     let versions: [VersionRow]
     let deleteAction: String
+    /// A refused deletion: what was typed, and why, shown at the confirmation field.
+    let deleteConfirm: String
+    let deleteError: String?
     let iterateAction: String
     let settingsAction: String
     /// The Settings tab's fields: as stored, or as typed when the form was refused.

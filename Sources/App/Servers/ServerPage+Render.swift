@@ -7,7 +7,7 @@ extension Request {
     /// and what was typed), from one load of its data.
     func renderServerPage(_ current: CurrentUser, _ server: HostedServer, tab: ServerTab, notice: String? = nil, error: String? = nil,
                        playground: ServerPageView.PlaygroundResult? = nil, selectedTool: String? = nil, arguments: String = "",
-                       posted: [String: String] = [:], specProblems: [String] = [], installToken: String? = nil,
+                       posted: [String: String] = [:], specProblems: [String] = [], deleteError: String? = nil, installToken: String? = nil,
                        status: HTTPStatus = .ok) async throws -> Response {
         let id = server.id!
         let serverID = Parameter.value(id)
@@ -69,6 +69,8 @@ extension Request {
                       rollbackAction: $0.id == server.activeVersionID ? nil : SiteRoute.server(serverID, .activateVersion(.value($0.number))).path)
             },
             deleteAction: SiteRoute.server(serverID, .delete).path,
+            deleteConfirm: posted["confirm"] ?? "",
+            deleteError: deleteError,
             iterateAction: SiteRoute.server(serverID, .iterate).path,
             settingsAction: SiteRoute.server(serverID, .settings).path,
             settingsName: posted["name"] ?? server.name,

@@ -155,7 +155,10 @@ enum ServerPageController {
         let server = try await service.find(req.parameter(.server, as: UUID.self))
         let form = try req.content.decode(DeleteForm.self)
         guard form.confirm.trimmingCharacters(in: .whitespaces) == server.slug else {
-            return try await req.renderServerPage(current, server, tab: .settings, error: "Type the slug “\(server.slug)” to confirm deletion.", status: .unprocessableEntity)
+            // Said at the field, with what was typed, focused: not in a banner above the tab.
+            return try await req.renderServerPage(current, server, tab: .settings, posted: ["confirm": String(form.confirm.prefix(200))],
+                                                  deleteError: "Type the slug “\(server.slug)” exactly to confirm deletion.",
+                                                  status: .unprocessableEntity)
         }
         try await service.delete(server)
         return req.redirect(to: SiteRoute.servers.path(QueryString([("deleted", server.slug)])), redirectType: .normal)

@@ -150,6 +150,11 @@ struct ServerTabsTests {
             let delete = try await browser.postForm(base + "/delete", ["csrf": csrf, "confirm": "nope"])
             #expect(delete.status == .unprocessableEntity)
             #expect(Self.currentTab(delete.body.string)?.title == "Settings")
+            // said at the field, with what was typed
+            let confirm = try #require(HTMLInspector(html: delete.body.string).tags("input").first { $0.attributes["id"] == "delete-confirm" })
+            #expect(confirm.attributes["value"] == "nope" && confirm.attributes["aria-invalid"] == "true")
+            #expect(confirm.attributes["aria-describedby"] == "delete-confirm-error")
+            #expect(delete.body.string.contains(#"<p class="field-error" id="delete-confirm-error">"#))
             let ran = try await browser.postForm(base + "/playground", ["csrf": csrf, "tool": "nothing", "arguments": "{}"])
             #expect(Self.currentTab(ran.body.string)?.title == "Playground")
             #expect(ran.body.string.contains("There is no tool called nothing."))
