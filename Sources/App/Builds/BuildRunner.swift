@@ -98,16 +98,19 @@ struct BuildRunner: Sendable {
             }
             try await queue.log(build, "Scanning the code for refused constructs and leaked secrets")
             let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: build.$server.id, organization: build.$organization.id)
-            if let finding = SpecScanner.findings(in: spec, secretValues: Array(secrets.values)).first {
-                return try await fail(build, "\(finding.path): \(finding.message)")
-            }
+            // Every finding and every tool that does not compile is reported, so one build shows all there is to fix.
+            let findings = SpecScanner.findings(in: spec, secretValues: Array(secrets.values)).map { "\($0.path): \($0.message)" }
+            if !findings.isEmpty { return try await fail(build, problems: findings) }
+            var failures: [String] = []
             for tool in spec.tools {
                 if case .failure(let failure) = await app.hosting.sandbox.compile(tool.implementation, workspace: build.$organization.id.uuidString,
                                                                              server: build.$server.id.uuidString) {
-                    return try await fail(build, "\(tool.name): \(failure.message)")
+                    failures.append("\(tool.name): \(failure.message)")
+                } else {
+                    try await queue.log(build, "Compiled \(tool.name)", level: "ok")
                 }
-                try await queue.log(build, "Compiled \(tool.name)", level: "ok")
             }
+            if !failures.isEmpty { return try await fail(build, problems: failures) }
             let listed = MCPToolList(spec: spec).tools.map(\.name)
             guard listed == spec.tools.map(\.name).sorted() else {
                 return try await fail(build, "tools/list did not list every tool")
@@ -123,6 +126,13 @@ struct BuildRunner: Sendable {
             app.logger.reportSafely(error)
             try? await fail(build, "The build stopped unexpectedly. Try again.")
         }
+    }
+
+    /// One problem is the failure itself; several are each logged, and the failure names the first and counts the rest.
+    private func fail(_ build: Build, problems: [String]) async throws {
+        guard problems.count > 1 else { return try await fail(build, problems[0]) }
+        for problem in problems { try await queue.log(build, problem, level: "error") }
+        try await fail(build, "\(problems[0]); and \(problems.count - 1) more, listed above")
     }
 
     private func fail(_ build: Build, _ reason: String) async throws {

@@ -54,6 +54,22 @@ struct BuildTests {
         }
     }
 
+    @Test("every tool that does not compile is reported in one build, not only the first", arguments: TestDatabase.all)
+    func everySyntaxError(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            var spec = Hosting.calculator
+            spec.tools[0].implementation = "return {;"
+            spec.tools[2].implementation = "const = 1;"
+            let id = try await Hosting.createAndBuild(browser, spec)
+            let lines = try await Self.logLines(app, server: id)
+            #expect(lines.contains { $0.hasPrefix("add: ") } && lines.contains { $0.hasPrefix("greet: ") }, "\(lines)")
+            #expect(lines.contains("Compiled explode"))
+            let failure = try #require(lines.last)
+            #expect(failure.hasPrefix("Build failed: add: ") && failure.hasSuffix("and 1 more, listed above"), "\(failure)")
+        }
+    }
+
     @Test("the daily build quota answers 429 with Retry-After and creates nothing", arguments: TestDatabase.all)
     func buildQuota(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
