@@ -104,13 +104,26 @@ struct ReviewForm: Sendable {
         )
     }
 
-    /// Puts each validation problem next to the field it is about.
+    /// Puts each validation problem next to the field it is about: every one, a line each (five bad
+    /// domains are five lines), up to `problemsPerField`, then how many more.
     mutating func attach(_ problems: [(path: String, message: String)]) {
+        var byField: [String: [String]] = [:]
+        var order: [String] = []
         for problem in problems {
             let field = Self.fieldID(for: problem.path)
-            if errors[field] == nil { errors[field] = problem.message }
+            guard errors[field] == nil || byField[field] != nil else { continue }
+            if byField[field] == nil { order.append(field) }
+            if byField[field, default: []].contains(problem.message) == false { byField[field, default: []].append(problem.message) }
+        }
+        for field in order {
+            let messages = byField[field] ?? []
+            let shown = messages.prefix(Self.problemsPerField).joined(separator: "\n")
+            let hidden = messages.count - min(messages.count, Self.problemsPerField)
+            errors[field] = hidden > 0 ? shown + "\n…and \(hidden) more." : shown
         }
     }
+
+    static let problemsPerField = 5
 
     /// `tools[2].inputSchema.properties.x` → `tool.2.schema`; `requiredSecrets[1].key` → `secret.1`.
     static func fieldID(for path: String) -> String {

@@ -103,8 +103,16 @@ struct WizardPageTests {
             let sealed = try #require(BrowserSession.hiddenField("secret_0_sealed", in: html))
             #expect(HTMLInspector(html: html).tags("input").contains { $0.attributes["name"] == "secret_0_value" && $0.attributes["value"] == nil })
 
-            // a bad secret key is shown on its row
+            // every bad domain is named at the field, one line each, not only the first
             fields["tool_0_schema"] = "{\"type\": \"object\", \"properties\": {\"repo\": {\"type\": \"string\"}}, \"required\": [\"repo\"]}"
+            fields["domains"] = "https://one.example\ntwo.example/path\n10.0.0.1"
+            let domains = try await browser.postForm(location, fields)
+            #expect(domains.status == .unprocessableEntity)
+            let domainError = try #require(HTMLInspector(html: domains.body.string).texts("p").first { $0.contains("one.example") })
+            #expect(domainError.contains("two.example") && domainError.contains("10.0.0.1"), "\(domainError)")
+            fields["domains"] = "api.github.com"
+
+            // a bad secret key is shown on its row
             fields["secret_0_key"] = "github-token"
             let badKey = try await browser.postForm(location, fields)
             #expect(badKey.status == .unprocessableEntity)
