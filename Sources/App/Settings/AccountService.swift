@@ -2,6 +2,7 @@ import Fluent
 import Core
 import Foundation
 import Vapor
+import Messaging
 
 /// The signed-in person's own account: their display name, and deleting it all.
 /// The API and the settings forms both go through here.
@@ -10,6 +11,8 @@ struct AccountService: Sendable {
     let audit: AuditLog
     /// Forgets the deleted person's MCP callers on this instance at once.
     let callers: CallerCache
+    /// Wakes the mail sender for the deletion notice.
+    let queuedMail: WakeSignal
 
     /// Validates, saves and records a new display name.
     func updateDisplayName(_ raw: String, for current: CurrentUser) async throws {
@@ -30,6 +33,7 @@ struct AccountService: Sendable {
         guard matches else {
             throw APIError(.unprocessableEntity, "confirmation_mismatch", "Type your email address or phone number exactly to confirm.")
         }
+        let email = current.user.email
         let result: AccountDeletion.Result
         do {
             result = try await AccountDeletion(database: database).delete(current.user)
@@ -47,11 +51,30 @@ struct AccountService: Sendable {
                     actorDeleted: true)
         callers.forget(.user(current.user.id!))
         for organization in result.deletedOrganizations { callers.forget(.organization(organization)) }
+        // A last word to the address, so a deletion nobody asked for (a stolen session) does not go unnoticed.
+        // Queued after the deletion: the account is gone either way.
+        if let email {
+            try? await MailQueue(database: database, now: audit.now).enqueue([Self.deletedNotice(to: email)])
+            queuedMail.signal()
+        }
+    }
+
+    static func deletedNotice(to email: String) -> EmailMessage {
+        EmailMessage(
+            to: email,
+            subject: "Your BuildMyMCPServer account was deleted",
+            text: """
+            The account that signed in with this address was deleted, with the workspaces it owned alone, their hosted
+            servers, API tokens and connected apps. Signing in with this address now starts a new, empty account.
+
+            If you did not delete it, contact the instance's operator: the deletion cannot be undone, but they can look
+            into how it happened.
+            """)
     }
 }
 
 extension Request {
     func account() -> AccountService {
-        AccountService(database: db, audit: auditLog(), callers: application.callers)
+        AccountService(database: db, audit: auditLog(), callers: application.callers, queuedMail: application.mailQueueSignal)
     }
 }

@@ -17,6 +17,8 @@ struct OrganizationService: Sendable {
     let callers: CallerCache
     /// Which plan a workspace is on now, for invitations sent before it moved to a plan without members.
     let plans: PlanPolicy
+    /// Wakes the mail sender for a notice queued with a change (a removed member is told).
+    let queuedMail: WakeSignal
 
     func membership(_ current: CurrentUser) async throws -> Membership {
         guard let membership = try await Membership.query(on: database)
@@ -222,9 +224,26 @@ struct OrganizationService: Sendable {
             else { throw APIError(.notFound, "not_found", "No such member.") }
             do { try await Self.checkNotLastOwner(membership, on: db) } catch let violation as WorkspaceRuleViolation { throw APIError(violation) }
             try await membership.delete(on: db)
+            // Told by email, queued with the removal: the access ends whether or not the provider is up.
+            if let email = try await User.find(membership.$user.id, on: db)?.email {
+                try await MailQueue(database: db, now: now).enqueue([Self.removedNotice(to: email, workspace: current.organization.name)])
+            }
             return membership.$user.id
         }
+        queuedMail.signal()
         try await endAccess(of: userID, in: organizationID, action: "member.removed", actor: current.user.id!)
+    }
+
+    static func removedNotice(to email: String, workspace: String) -> EmailMessage {
+        EmailMessage(
+            to: email,
+            subject: "You no longer have access to \(workspace) on BuildMyMCPServer",
+            text: """
+            An owner of the workspace \(workspace) removed you from it. Its servers, API tokens and connected apps
+            no longer work for you; your own workspaces and your account are unchanged.
+
+            If you think this is a mistake, ask one of the workspace's owners to invite you again.
+            """)
     }
 
     /// The signed-in person leaves the current workspace; this browser moves to another workspace of theirs
@@ -282,6 +301,6 @@ extension Request {
     func organizationService() -> OrganizationService {
         OrganizationService(database: db, now: application.clock.now(), audit: auditLog(),
                             rateLimits: application.config.rateLimits, random: application.random, callers: application.callers,
-                            plans: application.config.plans)
+                            plans: application.config.plans, queuedMail: application.mailQueueSignal)
     }
 }

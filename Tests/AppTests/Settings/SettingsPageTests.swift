@@ -80,6 +80,9 @@ struct SettingsPageTests {
             #expect(gone.headers.first(name: .location) == "/")
             #expect(try await User.query(on: app.db).filter(\.$email == email).count() == 0)
             #expect(try await alice.get("/settings").status == .seeOther)
+            // the address is told, after the account is gone
+            let deletedNotice = try #require(try await latestOutboxBody(app, to: email))
+            #expect(deletedNotice.contains("was deleted"))
         }
     }
 }
@@ -200,6 +203,10 @@ struct WorkspaceTests {
             #expect(members[removeStep.upperBound...].prefix(600).contains("loses access to this workspace at once"))
             #expect(members.contains("<summary class=\"button button-secondary button-sm\">Make owner</summary>"))
             #expect(try await owner.postForm("/settings/members/\(membership.id!)/remove", ["csrf": csrf]).status == .seeOther)
+            // they are told by email
+            let removedNotice = try #require(try await outboxMessages(app).first { $0.recipient == invitee })
+            #expect(removedNotice.subject == "You no longer have access to Acme <Labs> on BuildMyMCPServer")
+            #expect(removedNotice.body.contains("removed you from it"))
             // they stay signed in, in their own workspace, and the removed one is gone from theirs
             let after = try AccountDataTests.json(try await guest.get("/v1/auth/me"))
             #expect((after["org"] as? [String: Any])?["name"] as? String != "Acme <Labs>")
