@@ -38,11 +38,12 @@ enum BodyDecodingError {
 
     /// `tools[0].name`, quoted as code.
     private static func field(_ path: [any CodingKey]) -> String {
-        var text = ""
-        for key in path {
-            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-        }
-        return "`\(text)`"
+        "`\(Self.path(path))`"
+    }
+
+    /// `tools[0].name`: a decoding path as the docs and validation messages write it.
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce("") { text, key in key.intValue.map { text + "[\($0)]" } ?? (text.isEmpty ? key.stringValue : text + "." + key.stringValue) }
     }
 
     private static func kind(_ type: Any.Type) -> String {

@@ -42,9 +42,7 @@ enum SpecJSON {
             return "The spec is not valid JSON" + (detail.map { ": \($0)" } ?? ".")
         }
         guard let decoding = error as? DecodingError else { return "The spec could not be read." }
-        func field(_ path: [any CodingKey]) -> String {
-            path.reduce("") { text, key in key.intValue.map { text + "[\($0)]" } ?? (text.isEmpty ? key.stringValue : text + "." + key.stringValue) }
-        }
+        let field = BodyDecodingError.path
         switch decoding {
         case .keyNotFound(let key, let context): return "\(field(context.codingPath + [key])): is required."
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
