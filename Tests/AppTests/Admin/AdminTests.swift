@@ -31,6 +31,14 @@ struct AdminTests {
             let search = try await admin.get(SiteRoute.admin.path(QueryString([("q", String(memberEmail.prefix(12)))])))
             #expect(search.body.string.contains(memberEmail))
             #expect(!search.body.string.contains("<td>\(adminEmail)</td>"))
+            // the search is literal and ignores case on both databases: `%` and `_` are not wildcards
+            let upper = try await admin.get(SiteRoute.admin.path(QueryString([("q", String(memberEmail.prefix(12)).uppercased())])))
+            #expect(upper.body.string.contains(memberEmail))
+            for wildcard in ["%", "_", "\\"] {
+                let literal = try await admin.get(SiteRoute.admin.path(QueryString([("q", wildcard)])))
+                #expect(literal.status == .ok)
+                #expect(!literal.body.string.contains(memberEmail), "\(wildcard) matched as a wildcard")
+            }
             #expect(page.body.string.contains("<td>\(adminEmail)</td>"))
             #expect(try await member.get("/admin").status == .notFound)
 
