@@ -14,4 +14,6 @@ struct BearerCaller: Sendable, Equatable {
     var grantID: UUID?
     /// When the token stops working, if it ever does.
     var expiresAt: Date?
+    /// The one server a personal API token was made for; nil when it reaches every server of its workspace.
+    var serverID: UUID?
 }

@@ -51,10 +51,11 @@ enum MCPAuthorization {
         if let bearer, let tokenKey {
             let now = req.application.clock.now()
             if bearer.hasPrefix(APIToken.prefix) {
-                // Personal API tokens work on every server of their organization.
+                // Personal API tokens work on every server of their organization, or on the one they were made for.
                 caller = try await req.application.callers.caller(tokenHash: tokenKey, resource: nil, now: now) {
                     try await req.tokenService().caller(secret: bearer)
                 }
+                if let only = caller?.serverID, only != id { caller = nil }
             } else if let oauth = try await req.application.callers.caller(tokenHash: tokenKey, resource: urls.resource(id), now: now, resolve: {
                 try await req.oauthTokens().caller(accessToken: bearer, resource: urls.resource(id))
             }) {

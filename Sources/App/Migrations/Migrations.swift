@@ -42,5 +42,6 @@ enum Migrations {
         AddAPITokenParent(),
         AddAuditActorDeleted(),
         AddFailedInvoiceID(),
+        AddAPITokenServer(),
     ]
 }

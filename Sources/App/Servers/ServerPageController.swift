@@ -121,13 +121,13 @@ enum ServerPageController {
         return back(req, server, to: .secrets, notice: deletes ? "secret-deleted" : "secret")
     }
 
-    /// Creates an `mcp`-scoped token for the install snippets and shows them with it.
+    /// Creates an `mcp`-scoped token for this one server and shows the install snippets with it.
     /// Rendered, not redirected: the secret appears exactly once and never in a URL.
     static func installToken(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let name = String("\(server.name) (install)".prefix(APITokenService.maxNameLength))
-        let (_, secret) = try await req.tokenService().create(name: name, expiresInDays: 90, scopes: [.mcp], for: current)
+        let (_, secret) = try await req.tokenService().create(name: name, expiresInDays: 90, scopes: [.mcp], server: server, for: current)
         return try await req.renderServerPage(current, server, tab: .overview, installToken: secret)
     }
 

@@ -115,7 +115,7 @@ struct ServerService: Sendable {
         return server
     }
 
-    /// Removes the endpoint, versions, builds, secrets, sessions and call log (cascades).
+    /// Removes the endpoint, versions, builds, secrets, sessions, call log and the tokens made for it (cascades).
     func delete(_ server: HostedServer) async throws {
         try await hosting.calls.flush(on: database)
         defer { hosting.contexts.invalidate(server.id!) }

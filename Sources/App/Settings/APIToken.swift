@@ -20,6 +20,8 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "scopes") var scopes: String
     /// The token this one was made with, if it was made with one: revoking that revokes this.
     @OptionalField(key: "parent_token_id") var parentTokenID: UUID?
+    /// The one hosted server this token reaches; nil for every server of the workspace. Only `mcp` tokens have one.
+    @OptionalField(key: "server_id") var serverID: UUID?
 
     init() {}
 }

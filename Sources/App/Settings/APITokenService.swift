@@ -17,10 +17,15 @@ struct APITokenService: Sendable {
 
     /// Returns the stored token and the secret, which is shown exactly once. Made with a token, the new one has
     /// at most that token's scopes and expires no later.
-    func create(name rawName: String, expiresInDays: Int?, scopes: [APITokenScope], for current: CurrentUser) async throws -> (APIToken, secret: String) {
+    /// With `server` (one of the caller's workspace, found by the caller) the token reaches that MCP server only.
+    func create(name rawName: String, expiresInDays: Int?, scopes: [APITokenScope], server: HostedServer? = nil,
+                for current: CurrentUser) async throws -> (APIToken, secret: String) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= Self.maxNameLength else {
             throw APIError(.badRequest, "invalid_name", "Give the token a name of 1 to \(Self.maxNameLength) characters.")
+        }
+        if server != nil, scopes != [.mcp] {
+            throw APIError(.badRequest, "invalid_scope", "A token for one server reaches that MCP server only: give it just the mcp scope, or no server.")
         }
         if let days = expiresInDays, !(1...Self.maxLifetimeDays).contains(days) {
             throw APIError(.badRequest, "invalid_expiry", "Expiry must be between 1 and \(Self.maxLifetimeDays) days.")
@@ -36,6 +41,10 @@ struct APITokenService: Sendable {
                                headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\""])
             }
             if let limit = parent.expiresAt { expiresAt = min(expiresAt ?? limit, limit) }
+            if let only = parent.serverID, server?.id != only {
+                throw APIError(.forbidden, "insufficient_scope", "This token reaches one server only, so it can only make tokens for that server.",
+                               headers: ["WWW-Authenticate": "Bearer error=\"insufficient_scope\""])
+            }
         }
         let secret = APIToken.prefix + random.token()
         let token = APIToken()
@@ -48,8 +57,10 @@ struct APITokenService: Sendable {
         token.expiresAt = expiresAt
         token.scopes = Set(scopes).sorted().map(\.rawValue).joined(separator: " ")
         token.parentTokenID = current.apiToken?.id
+        token.serverID = server?.id
         try await token.create(on: database)
         var metadata = ["name": token.name, "scopes": token.scopes]
+        if let server { metadata["server"] = server.slug }
         // Who made it: a browser session, or a token (named by its hint, as Settings lists it).
         if let parent = current.apiToken { metadata["by_token"] = "…" + parent.hint }
         try await audit.record("token.created", organization: current.organization.id, actor: current.user.id,
@@ -113,7 +124,7 @@ extension APITokenService {
     /// What `caller(secret:)` reads; the index test plans this same statement.
     static func callerQuery(tokenHash: String) -> SQLQueryString {
         """
-        SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, o.suspended_at
+        SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, t.scopes, t.server_id, o.suspended_at
         FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
         JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
         WHERE t.token_hash = \(bind: tokenHash)
@@ -139,7 +150,7 @@ extension APITokenService {
         return BearerCaller(userID: try row.decode(column: "user_id", as: UUID.self),
                             organizationID: try row.decode(column: "organization_id", as: UUID.self),
                             organizationSuspended: try row.decode(column: "suspended_at", as: Date?.self) != nil,
-                            expiresAt: expiry)
+                            expiresAt: expiry, serverID: try row.decode(column: "server_id", as: UUID?.self))
     }
 }
 

@@ -9,6 +9,8 @@ enum AccountAPIController {
         let expiresInDays: Int?
         /// `mcp` (MCP servers, the default) and/or `api` (the `/v1` API).
         let scopes: [String]?
+        /// One server of the workspace: the token then reaches that server's MCP endpoint only.
+        let serverId: UUID?
     }
 
     struct TokenInfo: Content {
@@ -21,6 +23,8 @@ enum AccountAPIController {
         let scopes: [String]
         /// Tokens from before scopes: they also reach pages and forms.
         let fullAccess: Bool
+        /// The one server the token reaches, if it was made for one.
+        let serverId: UUID?
         /// Only in the answer to creation: shown once, never stored.
         let token: String?
 
@@ -33,6 +37,7 @@ enum AccountAPIController {
             expiresAt = token.expiresAt
             scopes = token.scopeNames
             fullAccess = token.isFullAccess
+            serverId = token.serverID
             self.token = secret
         }
     }
@@ -52,8 +57,11 @@ enum AccountAPIController {
     static func createToken(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let body = try req.content.decode(TokenRequest.self)
+        let scopes = try APITokenScope.parse(body.scopes)
+        // Another workspace's server, or none, is "not found", as on every other route that takes a server id.
+        let server: HostedServer? = if let id = body.serverId { try await req.servers(current).find(id) } else { nil }
         let (token, secret) = try await req.tokenService().create(name: body.name, expiresInDays: body.expiresInDays,
-                                                                  scopes: try APITokenScope.parse(body.scopes), for: current)
+                                                                  scopes: scopes, server: server, for: current)
         return try req.json(TokenInfo(token, secret: secret), status: .created).noStore()
     }
 

@@ -8,7 +8,7 @@ import Vapor
 enum SettingsController {
     struct ProfileForm: Content { var displayName: String? }
     /// `scope` is one radio choice: "mcp", "api" or "api mcp".
-    struct TokenForm: Content { var name: String?; var expiresInDays: String?; var scope: String? }
+    struct TokenForm: Content { var name: String?; var expiresInDays: String?; var scope: String?; var server: String? }
     struct DeleteForm: Content { var confirm: String? }
     struct RenameForm: Content { var name: String? }
     struct InviteForm: Content {
@@ -65,8 +65,11 @@ enum SettingsController {
         let typed = form.expiresInDays?.trimmingCharacters(in: .whitespaces) ?? ""
         // Empty means no expiry; anything else must be a number of days, never read as "no expiry".
         let days = typed.isEmpty ? nil : Int(typed)
+        // Empty is every server; anything else must be one of the workspace's, never read as "every server".
+        let chosenServer = form.server?.trimmingCharacters(in: .whitespaces) ?? ""
         func kept(_ error: String) -> TokenFormView {
-            TokenFormView(name: String((form.name ?? "").prefix(80)), expiresInDays: typed, scope: form.scope ?? "mcp", error: error)
+            TokenFormView(name: String((form.name ?? "").prefix(80)), expiresInDays: typed, scope: form.scope ?? "mcp",
+                          server: chosenServer, error: error)
         }
         if !typed.isEmpty, days == nil {
             return try await render(req, current, tokenForm: kept("Expiry must be a whole number of days between 1 and \(APITokenService.maxLifetimeDays), or empty for none."),
@@ -74,7 +77,9 @@ enum SettingsController {
         }
         do {
             let scopes = try APITokenScope.parse(form.scope.map { $0.split(separator: " ").map(String.init) })
-            let (_, secret) = try await req.tokenService().create(name: form.name ?? "", expiresInDays: days, scopes: scopes, for: current)
+            let server = chosenServer.isEmpty ? nil : try await req.servers(current).find(UUID(uuidString: chosenServer))
+            let (_, secret) = try await req.tokenService().create(name: form.name ?? "", expiresInDays: days, scopes: scopes,
+                                                                  server: server, for: current)
             // Rendered, not redirected: the secret must appear exactly once and never in a URL.
             return try await render(req, current, newToken: secret)
         } catch let error as APIError {

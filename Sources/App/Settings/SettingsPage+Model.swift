@@ -126,6 +126,7 @@ extension SettingsView {
          typedName: String? = nil) {
         let isOwner = data.isOwner
         let day = DayLabel.long
+        let serverNames = Dictionary(data.servers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let owners = data.members.filter { $0.role == Membership.Role.owner.rawValue }.count
         let canLeave = data.members.count > 1 && (!isOwner || owners > 1)
         let workspace = WorkspaceSection(
@@ -186,12 +187,12 @@ extension SettingsView {
                 SettingsView.Token(
                     id: token.id!.uuidString, name: token.name, hint: "…" + token.hint, created: day(token.createdAt),
                     lastUsed: token.lastUsedAt.map(day) ?? "Never", expires: token.expiresAt.map(day) ?? "Never",
-                    reach: APITokenScope.label(token.scopes),
+                    reach: token.serverID.map { id in "MCP server: " + (serverNames[id] ?? "deleted") } ?? APITokenScope.label(token.scopes),
                     revokeAction: SiteRoute.settingsAction(.revokeToken(.value(token.id!))).path
                 )
             },
             newToken: newToken,
-            tokenForm: tokenForm,
+            tokenForm: tokenForm.offering(data.servers),
             notice: notice,
             error: error,
             confirmHint: current.user.email ?? current.user.phone ?? "",
@@ -217,11 +218,16 @@ struct TokenFormView: Encodable {
     let name: String
     let expiries: [Option]
     let scopes: [Option]
+    /// The chosen server's id; empty for every server.
+    let server: String
+    /// "Every server" and the workspace's servers, filled in by `offering`.
+    private(set) var servers: [Option] = []
     /// Why the form was refused, shown beside it rather than at the top of the page.
     let error: String?
 
-    init(name: String = "", expiresInDays: String = "90", scope: String = "mcp", error: String? = nil) {
+    init(name: String = "", expiresInDays: String = "90", scope: String = "mcp", server: String = "", error: String? = nil) {
         self.name = name
+        self.server = server
         self.error = error
         expiries = [("30", "in 30 days"), ("90", "in 90 days"), ("365", "in a year"), ("", "never")].map {
             Option(value: $0.0, label: $0.1, isChosen: $0.0 == expiresInDays)
@@ -230,5 +236,14 @@ struct TokenFormView: Encodable {
                   ("api", "The /v1 API: scripts that manage servers and tokens"), ("api mcp", "Both")].map {
             Option(value: $0.0, label: $0.1, isChosen: $0.0 == scope)
         }
+    }
+
+    /// The form with a choice of the workspace's servers; none to choose from, no choice shown.
+    func offering(_ workspaceServers: [(id: UUID, name: String)]) -> TokenFormView {
+        var form = self
+        guard !workspaceServers.isEmpty else { return form }
+        form.servers = [Option(value: "", label: "Every server in this workspace", isChosen: server.isEmpty)]
+            + workspaceServers.map { Option(value: $0.id.uuidString, label: $0.name, isChosen: $0.id.uuidString == server) }
+        return form
     }
 }

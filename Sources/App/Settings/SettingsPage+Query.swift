@@ -16,6 +16,8 @@ struct SettingsPageQuery: Sendable {
         let grants: [ConnectedApps.Grant]
         /// The person's other unexpired browser sessions.
         let otherSessions: Int
+        /// The workspace's servers by name, for a token made for one of them.
+        let servers: [(id: UUID, name: String)]
     }
 
     let database: any Database
@@ -36,7 +38,9 @@ struct SettingsPageQuery: Sendable {
             draftsToday: try await usage.today(.draft, organization: organizationID),
             buildsToday: try await usage.today(.build, organization: organizationID),
             grants: try await ConnectedApps.list(on: database, current),
-            otherSessions: try await SessionService.others(of: current.user.id!, except: current.session?.id, now: now, on: database)
+            otherSessions: try await SessionService.others(of: current.user.id!, except: current.session?.id, now: now, on: database),
+            servers: try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID)
+                .field(\.$id).field(\.$name).sort(\.$name).all().map { ($0.id!, $0.name) }
         )
     }
 }
