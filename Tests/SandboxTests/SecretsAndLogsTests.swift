@@ -78,6 +78,26 @@ struct SecretsAndLogsTests {
         }
     }
 
+    @Test func aBase64SecretIsRedactedAfterAPrefixAndToItsLastCharacter() async throws {
+        try await withPool { pool in
+            // given HTTP Basic's usual spelling, `btoa(user + ":" + key)`, with users of each length modulo 3
+            let secrets = ["KEY": "bobsecretvalue42"]
+            // when
+            let outcome = await pool.run("""
+                const k = ctx.secrets.KEY;
+                return [btoa(k), btoa('u:' + k), btoa('us:' + k), btoa('usr:' + k)];
+                """, secrets: secrets)
+            // then every one is redacted, and no whole character of the key's last group is left ("Mg==" is its "2")
+            let values = outcome.value?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(values.count == 4)
+            for value in values {
+                #expect(value.contains("[redacted]"), "\(value)")
+                #expect(!value.hasSuffix("Mg=="), "\(value)")
+                #expect(!value.contains("Ym9ic2Vj") && !value.contains("Ib2JzZWNy") && !value.contains("ZTQy"), "\(value)")
+            }
+        }
+    }
+
     @Test func logsFromCtxAndConsoleAreCaptured() async throws {
         try await withPool { pool in
             // given

@@ -1,3 +1,4 @@
+import Core
 import Egress
 import Sandbox
 
@@ -23,7 +24,8 @@ struct EgressFetcher: SandboxFetcher {
         let egressRequest = EgressRequest(
             url: request.url, method: request.method,
             headers: headers, body: request.body,
-            secretValues: secretValues)
+            // Worked out per fetch, not per call: most calls fetch nothing.
+            secretValues: secretValues.flatMap(SecretSpellings.of))
         do throws(EgressError) {
             let response = try await client.fetch(egressRequest, policy: policy)
             return .completed(SandboxHTTPResponse(
