@@ -187,9 +187,10 @@ struct DraftService: Sendable {
         return draft
     }
 
-    /// Merges an edit into the draft, re-validates and re-scans it, and stores it.
+    /// Merges an edit into the draft as edited so far (edits add up: one that names only the slug keeps an earlier
+    /// one's name), re-validates and re-scans it, and stores it.
     func applyEdit(_ edit: SpecEdit, to draft: Draft) async throws -> ServerSpec {
-        let spec = try Self.merged(edit, into: try SpecJSON.decode(draft.specJSON))
+        let spec = try Self.merged(edit, into: try SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON))
         draft.editedSpecJSON = SpecJSON.encode(spec)
         try await draft.save(on: database)
         return spec

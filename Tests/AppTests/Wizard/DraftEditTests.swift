@@ -42,6 +42,15 @@ struct DraftEditTests {
             let stored = try #require(try await Draft.find(draft.previewId, on: app.db))
             #expect(try SpecJSON.decode(try #require(stored.editedSpecJSON)) == edited)
             #expect(try SpecJSON.decode(stored.specJSON) == ScriptedDrafter.weather)
+
+            // a second edit adds to the first: naming only the slug keeps the new name and tools
+            let second = try await browser.postObject("/v1/servers/preview/\(draft.previewId)/edit", ["specEdit": ["slug": "my-weather"]])
+            #expect(second.status == .ok, "\(second.body.string)")
+            let both = try JSONDecoder().decode(DraftingAPITests.PreviewSpec.self, from: Data(second.body.string.utf8)).spec
+            #expect(both.slug == "my-weather")
+            #expect(both.name == "My weather")
+            #expect(both.tools[0].name == "get_forecast")
+            #expect(both.requiredSecrets.map(\.key) == ["UNUSED_KEY"])
         }
     }
 
