@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import SQLKit
 import Vapor
@@ -91,15 +92,29 @@ enum HealthController {
 
 struct DeadlineExceeded: Error {}
 
-/// Runs `operation`, giving up after `seconds`.
+/// Runs `operation`, giving up after `seconds` whether or not it stops when cancelled. A task group would not do:
+/// it returns only once every child has finished, and a query already sent on a PostgreSQL connection runs until
+/// the server answers, so a database that hangs (rather than refusing connections) held the probe as long as it
+/// hung. Here the caller is answered by whichever ends first, and the operation is cancelled and left to finish.
 func withDeadline(seconds: Double, _ operation: @escaping @Sendable () async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            throw DeadlineExceeded()
+    let waiting = NIOLockedValueBox<CheckedContinuation<Void, any Error>?>(nil)
+    let tasks = NIOLockedValueBox<[Task<Void, Never>]>([])
+    @Sendable func finish(_ result: Result<Void, any Error>) {
+        waiting.withLockedValue { continuation in
+            defer { continuation = nil }
+            return continuation
+        }?.resume(with: result)
+    }
+    defer { tasks.withLockedValue { $0 }.forEach { $0.cancel() } }
+    try await withCheckedThrowingContinuation { continuation in
+        waiting.withLockedValue { $0 = continuation }
+        let work = Task {
+            do { try await operation(); finish(.success(())) } catch { finish(.failure(error)) }
         }
-        defer { group.cancelAll() }
-        try await group.next()
+        let timer = Task {
+            guard (try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))) != nil else { return }
+            finish(.failure(DeadlineExceeded()))
+        }
+        tasks.withLockedValue { $0 = [work, timer] }
     }
 }
