@@ -42,7 +42,7 @@ let config: AppConfig
 do {
     let options = try CommandLineOptions.extract(from: &arguments)
     var loaded = try AppConfig.load()
-    options.apply(to: &loaded)
+    try options.apply(to: &loaded)
     config = loaded
 } catch {
     FileHandle.standardError.write(Data("bmm: \(error)\n".utf8))

@@ -1,5 +1,6 @@
 import Core
 import Egress
+import FluentPostgresDriver
 import Foundation
 import Logging
 import Sandbox
@@ -176,6 +177,21 @@ public enum SMSSettings: Sendable, Equatable {
     case twilio(accountSID: String, authToken: String, from: String?, messagingServiceSID: String?, baseURL: String)
 }
 
+extension AppConfig {
+    /// Why `url` cannot be the site's public URL, or nil: the site is served at the root of one http(s) origin, so a
+    /// path, query, fragment or user name would make every link, cookie and OAuth address it builds wrong.
+    public static func publicURLProblem(_ url: String, named name: String, requiresHTTPS: Bool) -> String? {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = parts.host, !host.isEmpty
+        else { return "\(name) must be an http(s) URL with a host, such as https://mcp.example.com, not `\(url.prefix(200))`" }
+        if parts.user != nil || parts.password != nil || parts.query != nil || parts.fragment != nil || !(parts.path.isEmpty || parts.path == "/") {
+            return "\(name) must be only a scheme, host and port (the site is served at the root), not `\(url.prefix(200))`"
+        }
+        if requiresHTTPS && scheme != "https" { return "\(name) must use https in production" }
+        return nil
+    }
+}
+
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public var problems: [String]
 
@@ -209,6 +225,11 @@ extension AppConfig {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw ConfigError(problems: ["DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)"])
             }
+            // Parsed here so a malformed one stops start-up naming the variable; the value, which holds the
+            // password, is never repeated.
+            guard (try? SQLPostgresConfiguration(url: url)) != nil else {
+                throw ConfigError(problems: ["DATABASE_URL is not a valid postgres://user:password@host:port/database URL; percent-encode any / + = # ? @ : in the user name and password"])
+            }
             database = .postgres(url: url)
         } else {
             database = .sqlite(path: (dataDirectory as NSString).appendingPathComponent("bmm.sqlite"))
@@ -230,10 +251,8 @@ extension AppConfig {
 
         var publicURL = value("BMM_PUBLIC_URL") ?? derivedPublicURL(hostname: hostname, port: port)
         while publicURL.hasSuffix("/") { publicURL.removeLast() }
-        if URL(string: publicURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
-            problems.append("BMM_PUBLIC_URL must be an http(s) URL, not `\(publicURL)`")
-        } else if mode == .production && value("BMM_PUBLIC_URL") != nil && !publicURL.hasPrefix("https://") {
-            problems.append("BMM_PUBLIC_URL must use https in production")
+        if let problem = publicURLProblem(publicURL, named: "BMM_PUBLIC_URL", requiresHTTPS: mode == .production && value("BMM_PUBLIC_URL") != nil) {
+            problems.append(problem)
         }
 
         let contentDirectory = absolute(value("BMM_CONTENT_ROOT") ?? "Content", relativeTo: root)

@@ -91,7 +91,7 @@ public struct CommandLineOptions: Sendable, Equatable {
 
     /// Applies the options to `config`. Exports run without the page cache (each
     /// page is rendered once anyway) and without touching the database.
-    public func apply(to config: inout AppConfig) {
+    public func apply(to config: inout AppConfig) throws {
         if let content {
             config.docsDirectory = AppConfig.absolute(content, relativeTo: config.rootDirectory)
         }
@@ -104,6 +104,10 @@ public struct CommandLineOptions: Sendable, Equatable {
         }
         if var baseURL {
             while baseURL.hasSuffix("/") { baseURL.removeLast() }
+            // The same rules as BMM_PUBLIC_URL: --base-url must not be a way around production's https.
+            if let problem = AppConfig.publicURLProblem(baseURL, named: "--base-url", requiresHTTPS: config.mode == .production) {
+                throw ConfigError(problems: [problem])
+            }
             config.publicURL = baseURL
         }
         let serves = command == nil || command == "serve"

@@ -100,6 +100,10 @@ struct ConfigurationTests {
         (["DATABASE_URL": "mysql://x"], "DATABASE_URL"),
         (["BMM_ENCRYPTION_KEY": "c2hvcnQ="], "32 bytes"),
         (["BMM_PUBLIC_URL": "ftp://x"], "BMM_PUBLIC_URL"),
+        (["BMM_PUBLIC_URL": "https://"], "BMM_PUBLIC_URL must be an http(s) URL with a host"),
+        (["BMM_PUBLIC_URL": "http://127.0.0.1:8199/sub"], "BMM_PUBLIC_URL must be only a scheme, host and port"),
+        (["BMM_PUBLIC_URL": "https://user@mcp.example.com"], "BMM_PUBLIC_URL must be only a scheme, host and port"),
+        (["BMM_PUBLIC_URL": "https://mcp.example.com/?x=1"], "BMM_PUBLIC_URL must be only a scheme, host and port"),
         (["BMM_SIGNIN_SENDS_PER_IP": "0"], "BMM_SIGNIN_SENDS_PER_IP"),
         (["BMM_SIGNIN_SENDS_PER_IP": "many"], "BMM_SIGNIN_SENDS_PER_IP"),
         (["BMM_SANDBOX_ISOLATION": "tenant"], "BMM_SANDBOX_ISOLATION"),
@@ -217,6 +221,35 @@ struct ConfigurationTests {
         #expect(config.database == .postgres(url: "postgres://bmm:pw@127.0.0.1:5432/bmm"))
     }
 
+    @Test("a malformed DATABASE_URL stops start-up naming the variable, never repeating the password",
+          arguments: ["postgres://bmm:ab/cdSECRET+x=@127.0.0.1:55491/bmm", "postgres://bmm:pwSECRET#x@127.0.0.1/bmm", "postgres://u:SECRET@[bad", "postgres://"])
+    func malformedDatabaseURL(url: String) throws {
+        do {
+            _ = try AppConfig.load(environment: ["DATABASE_URL": url, "BMM_DATA_DIR": try makeTemporaryDirectory()], rootDirectory: packageRoot)
+            Issue.record("accepted \(url)")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("DATABASE_URL is not a valid postgres://"), "\(error)")
+            #expect(!error.description.contains("SECRET"))
+        }
+    }
+
+    @Test("--base-url is held to BMM_PUBLIC_URL's rules: an http(s) origin, https in production")
+    func baseURLChecked() throws {
+        for bad in ["not a url", "ftp://example.test", "https://example.test/docs"] {
+            var arguments = ["bmm", "export", "--out", "site", "--base-url", bad]
+            var config = try testConfig()
+            #expect(throws: ConfigError.self, "\(bad)") { try CommandLineOptions.extract(from: &arguments).apply(to: &config) }
+        }
+        var production = try AppConfig.load(environment: [
+            "BMM_ENV": "production", "BMM_PUBLIC_URL": "https://mcp.example.com",
+            "BMM_SESSION_SECRET": String(repeating: "ab", count: 32),
+            "BMM_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(), "BMM_DATA_DIR": try makeTemporaryDirectory(),
+        ], rootDirectory: packageRoot)
+        var plain = ["bmm", "serve", "--base-url", "http://mcp.example.com"]
+        #expect(throws: ConfigError.self) { try CommandLineOptions.extract(from: &plain).apply(to: &production) }
+        #expect(production.publicURL == "https://mcp.example.com")
+    }
+
     @Test("--content and --base-url are taken out of the command line and applied")
     func commandLineOptions() throws {
         // given
@@ -224,7 +257,7 @@ struct ConfigurationTests {
         // when
         let options = try CommandLineOptions.extract(from: &arguments)
         var config = try testConfig()
-        options.apply(to: &config)
+        try options.apply(to: &config)
         // then
         #expect(arguments == ["bmm", "export", "--out", "site"])
         #expect(options.command == "export")
