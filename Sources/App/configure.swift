@@ -52,8 +52,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try app.configureHosting(config)
     app.oauthMetadataCache = OAuthMetadataCache()
     app.mailQueueSignal = WakeSignal()
-    if config.isProduction && (config.mail == .outbox || config.sms == .outbox) {
-        app.logger.warning("sign-in messages go to the outbox, which production does not show: set BMM_MAIL_PROVIDER and BMM_SMS_PROVIDER")
+    let outboxed = [("email", "BMM_MAIL_PROVIDER", config.mail == .outbox), ("SMS", "BMM_SMS_PROVIDER", config.sms == .outbox)].filter(\.2)
+    if config.isProduction && !outboxed.isEmpty {
+        app.logger.warning("sign-in \(outboxed.map(\.0).joined(separator: " and ")) messages go to the outbox, which production does not show: set \(outboxed.map(\.1).joined(separator: " and "))")
     }
 
     app.middleware = Middlewares()

@@ -63,7 +63,7 @@ do {
     try await app.startup()
     try await app.running?.onStop.get()
 } catch {
-    app.logger.critical("bmm: \(String(reflecting: error))")
+    app.logger.critical("bmm: \(StartupFailure.message(for: error, config: config))")
     try? await app.asyncShutdown()
     exit(1)
 }

@@ -28,7 +28,9 @@ struct AdminCommand: AsyncCommand {
         }
         let email = signature.email.trimmingCharacters(in: .whitespaces).lowercased()
         guard let user = try await User.query(on: app.db).filter(\.$email == email).first() else {
-            throw AdminError(description: "no account with the email address \(email); the person must sign in once first")
+            throw AdminError(description: grant
+                ? "no account with the email address \(email); the person must sign in once first"
+                : "no account with the email address \(email), so nobody to revoke")
         }
         user.isAdmin = grant
         try await user.save(on: app.db)

@@ -25,6 +25,7 @@ struct BackupCommand: AsyncCommand {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw OperationError("\(folder) does not exist: create the folder first, or name a file in one that does")
         }
+        try DatabaseBackup.refuseLiveFiles(path, live: live)
         try await DatabaseBackup.write(from: app.db, to: path, replacing: signature.force)
         context.console.print("Backed up \(live) to \(path).")
         context.console.print("Keep BMM_ENCRYPTION_KEY (and any previous keys) with it: without them the server secrets in it cannot be decrypted.")

@@ -16,6 +16,20 @@ enum DatabaseBackup {
         with the dump: without them the restored server secrets cannot be decrypted.
         """
 
+    /// Refuses a backup file that is the live database or one of SQLite's files beside it (however the path is
+    /// spelled: through `..` or a symbolic link): `--force` would rename the copy over the file the app has open.
+    static func refuseLiveFiles(_ path: String, live: String) throws {
+        func resolved(_ file: String) -> String {
+            let folder = ((file as NSString).deletingLastPathComponent as NSString).resolvingSymlinksInPath
+            return (folder as NSString).appendingPathComponent((file as NSString).lastPathComponent)
+        }
+        let target = resolved(path)
+        let liveFiles = ["", "-wal", "-shm", "-journal", ".lock"].map { resolved(live + $0) }
+        guard !liveFiles.contains(target) else {
+            throw OperationError("\(path) is the live database (or one of its files); write the backup somewhere else")
+        }
+    }
+
     /// Writes a consistent copy of the live database to `path` with `VACUUM INTO` (one read
     /// transaction: writers carry on), first to a temporary file renamed into place, so
     /// `path` never holds half a backup.

@@ -42,6 +42,20 @@ struct DatabaseBackupTests {
         }
     }
 
+    @Test("a backup over the live database or its files is refused, however the path is spelled; --force does not change that")
+    func liveFilesRefused() throws {
+        // given a live database in a folder reached through a symbolic link too
+        let folder = try makeTemporaryDirectory()
+        let live = folder + "/bmm.sqlite"
+        let link = try makeTemporaryDirectory() + "/data"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: folder)
+        // when / then
+        for target in [live, live + "-wal", live + "-shm", live + ".lock", folder + "/../" + (folder as NSString).lastPathComponent + "/bmm.sqlite", link + "/bmm.sqlite"] {
+            #expect(throws: OperationError.self, "\(target)") { try DatabaseBackup.refuseLiveFiles(target, live: live) }
+        }
+        try DatabaseBackup.refuseLiveFiles(folder + "/backup.sqlite", live: live)
+    }
+
     @Test("restore refuses a file that is not one of this app's databases, and keeps the replaced one as .bak")
     func restoreChecksAndKeeps() async throws {
         try await withConfiguredApp(try testConfig()) { app in
