@@ -108,3 +108,55 @@ def test_a_new_version_and_a_rollback_reach_a_listening_client(weather, variant)
     assert result["changed"] is True
     assert set(result["tools_after"]) != before, result
     assert result["seconds"] < 30, result
+
+
+def open_session(weather):
+    import requests
+    headers = {"Authorization": f"Bearer {weather.token}", "Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    init = requests.post(weather.endpoint, headers=headers, timeout=10, json={
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}})
+    assert init.status_code == 200, init.text
+    return init.headers["MCP-Session-Id"]
+
+
+def open_stream(weather, session):
+    import requests
+    return requests.get(weather.endpoint, stream=True, timeout=(5, 40), headers={
+        "Authorization": f"Bearer {weather.token}", "Accept": "text/event-stream", "MCP-Session-Id": session,
+        "MCP-Protocol-Version": "2025-11-25"})
+
+
+def test_a_deleted_sessions_stream_gets_nothing_more_and_closes(weather):
+    import requests
+    session = open_session(weather)
+    stream = open_stream(weather, session)
+    assert stream.status_code == 200, stream.text
+    lines = stream.iter_lines(decode_unicode=True)
+    assert next(lines).startswith(":"), "the stream opens with a keepalive"
+    ended = requests.delete(weather.endpoint, timeout=10, headers={"Authorization": f"Bearer {weather.token}", "MCP-Session-Id": session})
+    assert ended.status_code == 204, ended.text
+    weather.change()
+    started = time.time()
+    rest = list(lines)  # ends when the server closes the stream
+    assert not any("list_changed" in line for line in rest), rest
+    assert time.time() - started < 25, "closed at the next event at the latest (keepalives come every 15 s)"
+
+
+def test_one_token_holds_at_most_ten_streams(weather):
+    streams = [open_stream(weather, open_session(weather)) for _ in range(10)]
+    try:
+        assert [s.status_code for s in streams] == [200] * 10
+        refused = open_stream(weather, open_session(weather))
+        assert refused.status_code == 429, refused.text
+        assert refused.json()["error"] == "too_many_streams"
+        assert refused.headers.get("Retry-After")
+        streams[0].close()
+        deadline = time.time() + 20
+        while (again := open_stream(weather, open_session(weather))).status_code == 429 and time.time() < deadline:
+            time.sleep(0.5)
+        assert again.status_code == 200, "a closed stream gives its place back"
+        streams.append(again)
+    finally:
+        for s in streams:
+            s.close()

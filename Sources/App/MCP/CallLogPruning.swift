@@ -45,6 +45,9 @@ extension Application {
                 do {
                     let deleted = try await CallLogPruning(database: db).prune(before: CallLogPruning.cutoff(now: clock.now(), days: config.callLogDays))
                     if deleted > 0 { logger.info("call log: deleted \(deleted) calls older than \(config.callLogDays) days") }
+                    // The same hourly round ends 2025-era MCP sessions nobody used for a day.
+                    let sessions = try await MCPSessionEndpoint.pruneIdle(now: clock.now(), on: db)
+                    if sessions > 0 { logger.info("mcp: ended \(sessions) sessions idle for a day") }
                 } catch is CancellationError {
                     return
                 } catch {

@@ -63,6 +63,7 @@ extension Application {
             }
         }
         callers = CallerCache()
+        mcpStreams = MCPOpenStreams()
         hosting = HostingEnvironment(
             sandbox: pool,
             egress: EgressClient(eventLoopGroup: eventLoopGroup),

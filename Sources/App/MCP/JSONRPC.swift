@@ -33,12 +33,18 @@ enum JSONRPC {
                 return .failure(ErrorReply(id: .null, code: parseError, message: "The body is not valid JSON."))
             }
             guard case .object(let object) = value, object["jsonrpc"] == "2.0", case .string(let method)? = object["method"] else {
-                return .failure(ErrorReply(id: value["id"] ?? .null, code: invalidRequest,
+                // An id is echoed only when it is one (JSON-RPC §5: null when it cannot be determined).
+                let id = value["id"].flatMap { isValidID($0) ? $0 : nil } ?? .null
+                return .failure(ErrorReply(id: id, code: invalidRequest,
                                            message: "The body must be a single JSON-RPC 2.0 request or notification object."))
             }
             // JSON-RPC allows null and fractional ids; MCP does not (a request id is a string or an integer).
             if let id = object["id"], !isValidID(id) {
                 return .failure(ErrorReply(id: .null, code: invalidRequest, message: "The request id must be a string or an integer."))
+            }
+            // MCP's params are always an object; by-position (array) params or a scalar are not read as none.
+            if let params = object["params"], params != .null, params.objectValue == nil {
+                return .failure(ErrorReply(id: object["id"] ?? .null, code: invalidParams, message: "params must be an object."))
             }
             let params = object["params"]?.objectValue ?? [:]
             return .success(Message(id: object["id"], method: method, params: params))

@@ -52,8 +52,14 @@ enum MCPAuthorization {
             let now = req.application.clock.now()
             if bearer.hasPrefix(APIToken.prefix) {
                 // Personal API tokens work on every server of their organization, or on the one they were made for.
-                caller = try await req.application.callers.caller(tokenHash: tokenKey, resource: nil, now: now) {
-                    try await req.tokenService().caller(secret: bearer)
+                do {
+                    caller = try await req.application.callers.caller(tokenHash: tokenKey, resource: nil, now: now) {
+                        try await req.tokenService().caller(secret: bearer)
+                    }
+                } catch var refusal as APIError where refusal.code == "insufficient_scope" {
+                    // The same challenge as an OAuth token's refusal (authorization, Runtime Insufficient Scope Errors).
+                    refusal.headers.replaceOrAdd(name: .wwwAuthenticate, value: challenge() + ", error=\"insufficient_scope\"")
+                    throw refusal
                 }
                 if let only = caller?.serverID, only != id { caller = nil }
             } else if let oauth = try await req.application.callers.caller(tokenHash: tokenKey, resource: urls.resource(id), now: now, resolve: {

@@ -62,6 +62,7 @@ enum MCPController {
         guard let session = try await MCPSessionEndpoint.findSession(sessionID, context, req) else {
             throw APIError(.notFound, "session_not_found", "No such session.")
         }
+        try checkVersionHeader(req, session: session)
         try await MCPSessionEndpoint.end(session, on: req.db)
         return Response(status: .noContent)
     }
@@ -76,9 +77,18 @@ enum MCPController {
         guard let sessionID = req.headers.first(name: "MCP-Session-Id") else {
             throw APIError(.badRequest, "missing_session", "Send the MCP-Session-Id header: the stream belongs to a session.")
         }
-        guard try await MCPSessionEndpoint.findSession(sessionID, context, req) != nil else {
+        guard let session = try await MCPSessionEndpoint.findSession(sessionID, context, req) else {
             throw APIError(.notFound, "session_not_found", "No such session. Initialize again.")
         }
-        return MCPNotificationStream.session(req, context, sessionID: sessionID)
+        try checkVersionHeader(req, session: session)
+        return try MCPNotificationStream.session(req, context, sessionID: sessionID)
+    }
+
+    /// Every request after `initialize` names the negotiated version, `GET` and `DELETE` included; an unsupported or
+    /// different one is 400 (transports, Protocol Version Header). Left out, the session's own is assumed.
+    static func checkVersionHeader(_ req: Request, session: MCPSession) throws {
+        guard let header = req.headers.first(name: "MCP-Protocol-Version"), header != session.protocolVersion else { return }
+        throw APIError(.badRequest, "unsupported_protocol_version",
+                       "MCP-Protocol-Version is \(header), but this session negotiated \(session.protocolVersion).")
     }
 }

@@ -49,7 +49,8 @@ enum MCPMethods {
             // 2026-07-28 removed ping: a stateless request is its own liveness check.
             return try MCPReply.send(req, JSONRPC.result(id: id, complete([:])))
         case "tools/list":
-            let cursor = message.params["cursor"]
+            // A null cursor is none (JSONValue takes `nil` as its own null, so this spells the optional out).
+            let cursor: JSONValue? = message.params["cursor"] == .some(.null) ? .none : message.params["cursor"]
             guard cursor == nil || cursor?.stringValue != nil, let page = MCPToolList(spec: context.spec).page(after: cursor?.stringValue) else {
                 return try failure(JSONRPC.invalidParams, "The cursor is not one this server issued.")
             }
@@ -76,11 +77,15 @@ enum MCPMethods {
                 return try failure(JSONRPC.invalidParams, "Unknown tool: \(name)")
             }
             let inFlight = req.application.hosting.inFlight
-            let arguments = message.params["arguments"]
+            // `null` reads as left out, as the check above already let it through.
+            let arguments: JSONValue? = message.params["arguments"] == .some(.null) ? .none : message.params["arguments"]
             let reply: @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> SandboxOverload.Reply = { progress in
                 do {
                     let outcome = try await inFlight.run(key: cancelKey) { try await invoker.call(name, arguments: arguments, onProgress: progress) }
                     return .message(JSONRPC.result(id: id, complete(outcome.result)))
+                } catch is MCPInFlightCalls.DuplicateRequest {
+                    return .message(JSONRPC.ErrorReply(id: id, code: JSONRPC.invalidRequest,
+                                                       message: "A request with this id is still running in this session; ids must not be reused.").json)
                 } catch is MCPInFlightCalls.CancelledByClient {
                     return .cancelled(fallback: JSONRPC.result(id: id, complete(ToolInvoker.errorResult(SandboxFailure.cancelled.message))))
                 } catch ToolInvoker.Failure.overloaded(let seconds) {

@@ -15,8 +15,8 @@ enum MCPStatelessEndpoint {
             try MCPReply.refuse(req, JSONRPC.ErrorReply(id: id, code: code, message: text, data: data), status: .badRequest)
         }
         let meta = message.params["_meta"]?.objectValue
-        guard let meta, let bodyVersion = meta[MCPMethods.protocolMeta], meta[MCPMethods.capabilitiesMeta] != nil else {
-            return try refuse(JSONRPC.invalidParams, "params._meta must carry \(MCPMethods.protocolMeta) and \(MCPMethods.capabilitiesMeta).")
+        guard let meta, let bodyVersion = meta[MCPMethods.protocolMeta], meta[MCPMethods.capabilitiesMeta]?.objectValue != nil else {
+            return try refuse(JSONRPC.invalidParams, "params._meta must carry \(MCPMethods.protocolMeta) and \(MCPMethods.capabilitiesMeta) (an object).")
         }
         guard let headerVersion, bodyVersion.stringValue == headerVersion else {
             return try refuse(JSONRPC.headerMismatch, "MCP-Protocol-Version does not match the request's protocol version.")
@@ -28,16 +28,24 @@ enum MCPStatelessEndpoint {
            req.headers.first(name: "Mcp-Name").map(MCPReply.decodeHeaderValue) != name {
             return try refuse(JSONRPC.headerMismatch, "Mcp-Name does not match the tool being called.")
         }
+        // A 2025 version with a `_meta` envelope and no session: those versions need `initialize` first, so only the
+        // versions that work without one are offered (a client retrying with any of them succeeds).
         guard MCPMethods.statelessVersions.contains(headerVersion) else {
-            return try refuse(JSONRPC.unsupportedProtocolVersion, "Unsupported protocol version",
-                              data: ["supported": .array(MCPMethods.allVersions.map { .string($0) }), "requested": .string(headerVersion)])
+            return try refuse(JSONRPC.unsupportedProtocolVersion, "\(headerVersion) needs initialize and a session; without one, use \(MCPMethods.statelessVersions.joined(separator: " or ")).",
+                              data: ["supported": .array(MCPMethods.statelessVersions.map { .string($0) }), "requested": .string(headerVersion)])
         }
         switch message.method {
         case "subscriptions/listen":
             guard MCPReply.acceptsEventStream(req) else {
                 return try refuse(JSONRPC.invalidRequest, "subscriptions/listen answers with an event stream: send Accept: text/event-stream.")
             }
-            return MCPNotificationStream.listen(req, context, message, id: id)
+            do {
+                return try MCPNotificationStream.listen(req, context, message, id: id)
+            } catch let error as APIError where error.status == .tooManyRequests {
+                let response = try MCPReply.refuse(req, JSONRPC.ErrorReply(id: id, code: JSONRPC.rateLimited, message: error.reason), status: .tooManyRequests)
+                response.headers.add(contentsOf: error.headers)
+                return response
+            }
         case "server/discover":
             let result: JSONValue = [
                 "supportedVersions": .array(MCPMethods.allVersions.map { .string($0) }),

@@ -43,5 +43,6 @@ enum Migrations {
         AddAuditActorDeleted(),
         AddFailedInvoiceID(),
         AddAPITokenServer(),
+        IndexMCPSessions(),
     ]
 }

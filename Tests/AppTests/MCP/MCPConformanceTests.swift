@@ -243,6 +243,25 @@ struct MCPConformanceTests {
             }
             let nullArguments = try await client.stateless("tools/call", ["name": "add", "arguments": NSNull()], name: "add")
             #expect(nullArguments.status == .ok)
+            #expect(!nullArguments.body.string.contains("must be an object"), "null arguments read as none: \(nullArguments.body.string)")
+
+            // params must be an object; an invalid id is not echoed back
+            let arrayParams = try await Self.raw(client, #"{"jsonrpc":"2.0","id":7,"method":"tools/list","params":[1]}"#, headers: ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/list"])
+            #expect(try MCPEndpointTests.error(arrayParams)["code"] as? Int == -32602)
+            let objectID = try await Self.raw(client, #"{"jsonrpc":"2.0","id":{"a":1}}"#)
+            #expect(try AccountDataTests.json(objectID)["id"] is NSNull)
+            // a null cursor is no cursor
+            let nullCursor = try await client.stateless("tools/list", ["cursor": NSNull()])
+            #expect(nullCursor.status == .ok, "\(nullCursor.body.string)")
+            // the client's capabilities must be an object
+            let badCapabilities = try await client.post(["jsonrpc": "2.0", "id": 8, "method": "tools/list", "params": ["_meta": [
+                "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": "x"]]],
+                                                        headers: ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/list"])
+            #expect(try MCPEndpointTests.error(badCapabilities)["code"] as? Int == -32602)
+            // a 2025 version in the envelope without a session: only the versions that need none are offered
+            let sessionless = try await client.stateless("tools/list", version: "2025-11-25")
+            let offered = try MCPEndpointTests.error(sessionless)["data"] as? [String: Any]
+            #expect(offered?["supported"] as? [String] == ["2026-07-28"])
 
             let badBase64 = try await client.stateless("tools/call", ["name": "add", "arguments": ["a": 1, "b": 1]], name: "=?base64?!!!?=")
             #expect(badBase64.status == .badRequest)

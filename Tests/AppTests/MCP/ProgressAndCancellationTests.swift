@@ -125,4 +125,27 @@ struct ProgressAndCancellationTests {
             #expect(recorded == ["cancelled", "cancelled", "cancelled"])
         }
     }
+
+    @Test("2025: a request id still running in the session is refused (-32600) for the second call, which leaves the first cancellable",
+          arguments: TestDatabase.all)
+    func reusedRequestID(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            var client = try await Self.setUp(app)
+            client = try await MCPConformanceTests.initialized(client)
+            let caller = client
+            // given a call running as request 200
+            let first = Task { try await caller.post(["jsonrpc": "2.0", "id": 200, "method": "tools/call", "params": ["name": "spin"]]) }
+            let registered = ContinuousClock.now
+            while app.hosting.inFlight.count == 0 && ContinuousClock.now - registered < .seconds(30) { try await Task.sleep(for: .milliseconds(20)) }
+            // when a second request reuses its id
+            let second = try await caller.post(["jsonrpc": "2.0", "id": 200, "method": "tools/call", "params": ["name": "count"]])
+            // then it is refused and the first still answers to its cancellation
+            #expect(try MCPEndpointTests.error(second)["code"] as? Int == -32600)
+            #expect(app.hosting.inFlight.count == 1)
+            _ = try await caller.post(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": 200]])
+            #expect(try await first.value.status == .ok)
+            try await app.hosting.calls.flush(on: app.db)
+            #expect(try await ToolCallRecord.query(on: app.db).filter(\.$tool == "spin").all().map(\.outcome) == ["cancelled"])
+        }
+    }
 }

@@ -73,6 +73,9 @@ struct TokenScopeTests {
             let call = try await Self.mcp(alice, server).call(api)
             #expect(call.status == .forbidden)
             #expect(try AccountDataTests.json(call)["error"] as? String == "insufficient_scope")
+            // the challenge says where to learn more and what to ask for, as an OAuth token's refusal does
+            let challenge = call.headers.first(name: .wwwAuthenticate) ?? ""
+            #expect(challenge.contains("error=\"insufficient_scope\"") && challenge.contains("resource_metadata=") && challenge.contains("scope="), "\(challenge)")
             #expect(try await Self.bearer(app, .POST, "/settings/profile", api, json: #"{"displayName":"Mallory"}"#).status == .forbidden)
             #expect(bothJSON["scopes"] as? [String] == ["api", "mcp"])
             #expect(try await Self.bearer(app, .GET, "/v1/servers", both).status == .ok)

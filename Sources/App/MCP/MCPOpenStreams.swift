@@ -1,0 +1,43 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// The notification streams (2025 `GET`, 2026-07-28 `subscriptions/listen`) each bearer token holds open on this
+/// instance. Each stream is an open connection and a listener until the client leaves, so one token may hold at
+/// most `perToken`; another is refused with 429 until one closes.
+final class MCPOpenStreams: Sendable {
+    let perToken: Int
+    private let open = NIOLockedValueBox<[String: Int]>([:])
+
+    init(perToken: Int = 10) { self.perToken = perToken }
+
+    /// Takes a place for `token`'s new stream, or false when it holds `perToken` already.
+    func claim(_ token: String) -> Bool {
+        open.withLockedValue { open in
+            guard open[token, default: 0] < perToken else { return false }
+            open[token, default: 0] += 1
+            return true
+        }
+    }
+
+    func release(_ token: String) {
+        open.withLockedValue { open in
+            let left = open[token, default: 1] - 1
+            open[token] = left > 0 ? left : nil
+        }
+    }
+
+    func count(_ token: String) -> Int { open.withLockedValue { $0[token, default: 0] } }
+}
+
+extension Application {
+    private struct MCPOpenStreamsKey: StorageKey {
+        typealias Value = MCPOpenStreams
+    }
+
+    /// Created in `configure`, before any request can race to create it.
+    var mcpStreams: MCPOpenStreams {
+        get { configured(MCPOpenStreamsKey.self) }
+        set { storage[MCPOpenStreamsKey.self] = newValue }
+    }
+}
