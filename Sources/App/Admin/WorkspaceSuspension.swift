@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
 
-/// An administrator suspends or reinstates a workspace: its members keep read access,
-/// its changes and tool calls stop (`SuspensionGuard`, the MCP endpoint), and its
-/// OAuth grants are revoked (SECURITY.md 37).
+/// An administrator suspends or reinstates a workspace: its members keep read access in the browser,
+/// its changes and tool calls stop (`SuspensionGuard`, the MCP endpoint), and its OAuth grants and
+/// personal API tokens are revoked (SECURITY.md 37): whatever was handed to scripts and clients
+/// stops at once and does not come back with reinstatement.
 struct WorkspaceSuspension: Sendable {
     let database: any Database
     let now: Date
@@ -21,8 +22,15 @@ struct WorkspaceSuspension: Sendable {
         callers.forget(.organization(id))
         // Connected apps do not come back with reinstatement: their people connect again.
         let grants = suspended ? try await OAuthTokenService(database: database, now: now, random: random, callers: callers).revokeGrants(in: id) : 0
+        var tokens = 0
+        if suspended {
+            let revoked = try await APIToken.query(on: database).filter(\.$organization.$id == id).all()
+            tokens = revoked.count
+            try await APIToken.query(on: database).filter(\.$organization.$id == id).delete()
+            for token in revoked { callers.forget(.token(hash: token.tokenHash)) }
+        }
         try await audit.record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
                                actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString,
-                               metadata: suspended ? ["oauth_grants_revoked": String(grants)] : [:])
+                               metadata: suspended ? ["oauth_grants_revoked": String(grants), "api_tokens_revoked": String(tokens)] : [:])
     }
 }

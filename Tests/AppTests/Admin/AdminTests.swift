@@ -46,6 +46,11 @@ struct AdminTests {
             let user = try #require(try await User.query(on: app.db).filter(\.$email == memberEmail).first())
             let organizationID = try #require(try await Membership.query(on: app.db).filter(\.$user.$id == user.id!).first()?.$organization.id)
             let csrf = try #require(BrowserSession.csrfField(in: page.body.string))
+            // a token the member made before: it works until the suspension
+            let madeBefore = try await member.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+                                                   body: ByteBuffer(string: #"{"name":"script","scopes":["api"]}"#))
+            let script = try #require(try AccountDataTests.json(madeBefore)["token"] as? String)
+            #expect(try await TokenScopeTests.bearer(app, .GET, "/v1/servers", script).status == .ok)
             let memberTries = try await member.postForm("/admin/orgs/\(organizationID)/suspend", ["csrf": member.csrfCookie ?? ""])
             #expect(memberTries.status == .notFound)
             let suspended = try await admin.postForm("/admin/orgs/\(organizationID)/suspend", ["csrf": csrf])
@@ -57,13 +62,17 @@ struct AdminTests {
                                                 body: ByteBuffer(string: #"{"name":"x"}"#))
             #expect(blocked.status == .forbidden)
             #expect(try AccountDataTests.json(blocked)["error"] as? String == "org_suspended")
+            // the workspace's tokens are revoked (SECURITY.md 37), and do not come back with reinstatement
             #expect(try await APIToken.query(on: app.db).count() == 0)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "org.suspended").count() == 1)
+            #expect(try await TokenScopeTests.bearer(app, .GET, "/v1/servers", script).status == .unauthorized)
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "org.suspended").first())
+            #expect(event.metadata.contains("\"api_tokens_revoked\":\"1\""), "\(event.metadata)")
 
             _ = try await admin.postForm("/admin/orgs/\(organizationID)/unsuspend", ["csrf": csrf])
             let allowed = try await member.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
                                                 body: ByteBuffer(string: #"{"name":"x"}"#))
             #expect(allowed.status == .created)
+            #expect(try await TokenScopeTests.bearer(app, .GET, "/v1/servers", script).status == .unauthorized)
 
             let revoked = try await Self.runAdmin(app, ["revoke", adminEmail])
             #expect(revoked.contains("no longer"))

@@ -133,7 +133,7 @@ struct CallerCacheTests {
         }
     }
 
-    @Test("suspending a workspace through the admin page refuses its kept callers at the next call, and reinstating it lets them in at once",
+    @Test("suspending a workspace through the admin page refuses its kept callers at the next call (their tokens are revoked); after reinstating it a new token works at once",
           arguments: TestDatabase.all)
     func suspensionHere(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
@@ -149,12 +149,14 @@ struct CallerCacheTests {
             #expect(try await admin.postForm("/admin/orgs/\(organizationID)/suspend", ["csrf": csrf]).status == .seeOther)
             // then
             let suspended = try await client.stateless("tools/list")
-            #expect(suspended.status == .forbidden)
-            #expect(try AccountDataTests.json(suspended)["error"] as? String == "org_suspended")
+            #expect(suspended.status == .unauthorized)
+            #expect(try AccountDataTests.json(suspended)["error"] as? String == "invalid_token")
             // when
             #expect(try await admin.postForm("/admin/orgs/\(organizationID)/unsuspend", ["csrf": csrf]).status == .seeOther)
-            // then
-            #expect(try await client.stateless("tools/list").status == .ok)
+            // then the revoked token stays revoked, and a new one is let in
+            #expect(try await client.stateless("tools/list").status == .unauthorized)
+            let renewed = MCPEndpointTests.Client(app: app, path: client.path, token: try await Hosting.token(browser))
+            #expect(try await renewed.stateless("tools/list").status == .ok)
         }
     }
 

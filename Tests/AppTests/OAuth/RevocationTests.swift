@@ -75,7 +75,7 @@ struct RevocationTests {
         }
     }
 
-    @Test("suspending a workspace revokes its OAuth grants; its API tokens get 403 org_suspended", arguments: TestDatabase.all)
+    @Test("suspending a workspace revokes its OAuth grants and its API tokens (SECURITY.md 37)", arguments: TestDatabase.all)
     func suspension(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             // given
@@ -90,8 +90,8 @@ struct RevocationTests {
             #expect(suspended.status == .seeOther)
             try await Self.expectRevoked(app, connected)
             let byToken = try await connected.flow.call(apiToken)
-            #expect(byToken.status == .forbidden)
-            #expect(try AccountDataTests.json(byToken)["error"] as? String == "org_suspended")
+            #expect(byToken.status == .unauthorized)
+            #expect(try AccountDataTests.json(byToken)["error"] as? String == "invalid_token")
         }
     }
 
