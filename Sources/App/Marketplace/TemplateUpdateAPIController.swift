@@ -43,7 +43,8 @@ enum TemplateUpdateAPIController {
         let answer = Answer(
             available: check.available,
             template: .init(slug: check.template.slug, title: check.template.title),
-            currentVersion: check.currentNumber, latestVersion: check.template.latestVersion,
+            currentVersion: check.currentNumber,
+            latestVersion: TemplateUpdateService.visibleLatest(check.template, server, currentNumber: check.currentNumber),
             diff: .init(spec: proposed.map { TemplateUpdateDiff.spec(check.active, $0) } ?? [],
                         code: proposed.map { TemplateUpdateDiff.code(check.active, $0) } ?? []),
             newSecrets: check.newSecrets.map(\.key))

@@ -68,7 +68,7 @@ extension TemplateUpdateBanner {
     /// is no longer offered. Reads two rows, and only for forks.
     static func load(_ server: HostedServer, on database: any Database) async throws -> TemplateUpdateBanner? {
         guard let templateID = server.templateID, let template = try await Template.find(templateID, on: database),
-              template.status == .public || template.status == .hidden
+              TemplateUpdateService.reaches(template, server)
         else { return nil }
         let number = try await server.templateVersionID.asyncFlatMap { try await TemplateVersion.find($0, on: database) }?.number ?? 0
         guard template.latestVersion > number else { return nil }

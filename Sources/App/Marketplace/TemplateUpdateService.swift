@@ -51,8 +51,7 @@ struct TemplateUpdateService: Sendable {
         let active = try await servers.liveSpec(server)
         // A hidden template's versions reach only forks in its own workspace: one that left the marketplace
         // (or was hidden by a moderator) can neither be reported nor reviewed by the people it would update.
-        let reachable = template.status == .public || (template.status == .hidden && template.$organization.id == server.$organization.id)
-        let offered = reachable && template.latestVersion > currentNumber
+        let offered = Self.reaches(template, server) && template.latestVersion > currentNumber
         guard offered, let latest = try await TemplateVersion.query(on: database).filter(\.$template.$id == templateID)
             .filter(\.$number == template.latestVersion).first()
         else {
@@ -63,6 +62,19 @@ struct TemplateUpdateService: Sendable {
         proposed.name = active.name
         proposed.slug = server.slug
         return Check(template: template, currentNumber: currentNumber, latest: latest, available: true, active: active, proposed: proposed)
+    }
+
+    /// Whether `template`'s versions reach `fork` at all: a public template's reach every fork, a hidden one's only
+    /// forks in its own workspace (one that left the marketplace, or was hidden by a moderator, can neither be
+    /// reported nor reviewed by the people it would update), a taken-down one's none.
+    static func reaches(_ template: Template, _ fork: HostedServer) -> Bool {
+        template.status == .public || (template.status == .hidden && template.$organization.id == fork.$organization.id)
+    }
+
+    /// The newest version of `template` that `fork`'s owner may know of: the template's latest, or, where its
+    /// versions do not reach the fork, the one the fork has.
+    static func visibleLatest(_ template: Template, _ fork: HostedServer, currentNumber: Int) -> Int {
+        reaches(template, fork) ? template.latestVersion : currentNumber
     }
 
     /// Queues a build of the template's latest version; the fork then records it.

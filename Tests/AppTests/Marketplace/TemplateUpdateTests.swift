@@ -30,12 +30,18 @@ struct TemplateUpdateTests {
             // when the hidden template gets version 2
             _ = try await ForkFixtures.addVersion(app, template, spec: ForkFixtures.weatherV2)
             // then
-            #expect(try AccountDataTests.json(try await forker.get(path))["available"] as? Bool == false)
+            let hidden = try AccountDataTests.json(try await forker.get(path))
+            #expect(hidden["available"] as? Bool == false)
+            #expect(hidden["latestVersion"] as? Int == 1, "the hidden version is not even named")
             #expect(try await forker.postObject(path, ["secrets": ["UNITS_KEY": "units-value"]]).status == .conflict)
+            // nor does the fork's page say an update is available
+            let page = try await forker.get("/servers/\(id)").body.string
+            #expect(!page.contains("Update available"))
             // shared again, it is offered
             template.status = .public
             try await template.save(on: app.db)
             #expect(try AccountDataTests.json(try await forker.get(path))["available"] as? Bool == true)
+            #expect(try await forker.get("/servers/\(id)").body.string.contains("Update available"))
         }
     }
 
