@@ -3,8 +3,9 @@ import Vapor
 /// Cross-site request forgery defence for state-changing requests (SECURITY.md 6):
 /// a foreign `Origin` is refused; forms must echo the CSRF cookie in a `csrf`
 /// field; `fetch` calls made with a session cookie must echo it in `X-CSRF-Token`.
-/// Requests without any cookie (API clients with bearer tokens, curl) carry no
-/// ambient authority, so they only get the origin check. Session cookies are also
+/// Requests authenticated by a bearer token (which `SessionAuthenticator` prefers to any
+/// cookie sent beside it, and which another site's page cannot attach) and requests without
+/// any cookie (curl) carry no ambient authority, so they only get the origin check. Session cookies are also
 /// `SameSite=Lax`, which keeps browsers from sending them on cross-site POSTs.
 ///
 /// The token cookie lives as long as a session can (30 days) and is renewed by every page that
@@ -41,6 +42,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         if let origin = request.headers.first(name: .origin), !origins.allowsOrigin(origin) {
             throw APIError(.forbidden, "csrf_failed", "This request came from another site and was refused.")
         }
+        // A client that kept a cookie jar, or sent a form body by mistake, is still the token's: the cookie is not read.
+        if request.headers.bearerAuthorization != nil { return }
         let cookieToken = request.cookies[cookies.csrf]?.string ?? ""
         let contentType = request.headers.contentType
         let isForm = contentType == .urlEncodedForm || contentType?.type == "multipart"

@@ -278,6 +278,21 @@ struct AccountsTests {
             let body = try JSONSerialization.jsonObject(with: Data(foreign.body.string.utf8)) as? [String: Any]
             #expect(body?["error"] as? String == "csrf_failed")
             #expect(try await browser.get("/v1/auth/me").status == .ok)
+
+            // a bearer token is the request's credential (any cookie beside it is not read), so it needs no CSRF
+            // token, with a stray session cookie or a form body; a foreign Origin is still refused
+            browser.origin = nil
+            let created = try await browser.postObject("/v1/tokens", ["name": "script", "scopes": ["api"]])
+            let token = try #require(try AccountDataTests.json(created)["token"] as? String)
+            let withCookie = try await app.testing().sendRequest(.PATCH, "/v1/account/profile", headers: [
+                "Authorization": "Bearer \(token)", "Cookie": "bmm_session=garbage", "Content-Type": "application/json",
+            ], body: ByteBuffer(string: #"{"displayName":"Scripted"}"#))
+            #expect(withCookie.status == .ok, "\(withCookie.body.string)")
+            let fromAfar = try await app.testing().sendRequest(.PATCH, "/v1/account/profile", headers: [
+                "Authorization": "Bearer \(token)", "Origin": "https://evil.example", "Content-Type": "application/json",
+            ], body: ByteBuffer(string: #"{"displayName":"Evil"}"#))
+            #expect(fromAfar.status == .forbidden)
+            #expect(try await User.query(on: app.db).filter(\.$displayName == "Evil").count() == 0)
         }
     }
 
