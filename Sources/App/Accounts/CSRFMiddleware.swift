@@ -23,6 +23,11 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+            // Media types ignore case (RFC 9110 §8.3.1), Vapor's decoder lookup does not: `application/JSON` is JSON.
+            if let raw = request.headers.first(name: .contentType), raw.contains(where: \.isUppercase) {
+                let parts = raw.split(separator: ";", maxSplits: 1)
+                request.headers.replaceOrAdd(name: .contentType, value: parts[0].lowercased() + (parts.count > 1 ? ";" + parts[1] : ""))
+            }
             // A form larger than the first network read is still streaming when
             // middleware runs; the token field can only be read once it is all here.
             if request.headers.contentType == .urlEncodedForm || request.headers.contentType?.type == "multipart" {

@@ -7,11 +7,20 @@ import Vapor
 /// Swift's decoder ("Expected to decode Dictionary<String, Any> but found…").
 enum BodyDecodingError {
     static func explain(_ error: any Error, for request: Request) -> APIError? {
-        if let abort = error as? Abort, abort.status == .unprocessableEntity, (request.body.data?.readableBytes ?? 0) == 0 {
+        let empty = (request.body.data?.readableBytes ?? 0) == 0
+        // Vapor says 422 for an empty JSON body and 415 for no Content-Type at all; with no body either way, the
+        // body is what is missing.
+        if let abort = error as? Abort, [.unprocessableEntity, .unsupportedMediaType].contains(abort.status), empty {
             return APIError(.badRequest, "bad_request", "The request has no body. Send a JSON object with Content-Type: application/json.")
         }
         guard let decoding = error as? DecodingError else { return nil }
         let json = request.headers.contentType == .json
+        let form = request.headers.contentType == .urlEncodedForm || request.headers.contentType?.type == "multipart"
+        // A JSON body sent as text/plain (or any type without a decoder of its own) is the wrong media type, not a
+        // malformed body: Vapor's plain-text decoder only ever finds "a string" where an object belongs.
+        if !json && !form && SiteRoute.isAPI(path: request.url.path) {
+            return APIError(.unsupportedMediaType, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.")
+        }
         let message: String
         switch decoding {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
@@ -29,7 +38,7 @@ enum BodyDecodingError {
         case .keyNotFound(let key, let context):
             message = "\(field(context.codingPath + [key])) is required."
         case .valueNotFound(let type, let context):
-            message = "\(field(context.codingPath)) must be \(kind(type)), not null."
+            message = context.codingPath.isEmpty ? "The body must be \(kind(type)), not null." : "\(field(context.codingPath)) must be \(kind(type)), not null."
         @unknown default:
             message = json ? "The body is not valid JSON for this request." : "The form could not be read."
         }
