@@ -12,7 +12,7 @@ extension IPAddress {
         }
         // IPv6 global unicast is 2000::/3; everything outside it (unassigned, ULA, link-local, multicast, …) is not
         // a destination on the internet.
-        if isIPv6, !SpecialRanges.globalUnicastV6.contains(self) { return .special("not global unicast") }
+        if isIPv6, !SpecialRanges.globalUnicastV6.contains(self) { return .special("non-global IPv6") }
         return .publicUnicast
     }
 

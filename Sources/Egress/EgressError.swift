@@ -57,8 +57,8 @@ extension EgressError: CustomStringConvertible, CustomDebugStringConvertible {
         case .addressForbidden(let host, let address):
             let kind: String
             switch address.addressClass {
-            case .special(let name): kind = "a \(name) address"
-            case .publicUnicast: kind = "an address outside the allowed ranges"
+            case .special(let name): kind = "in the \(name) range"
+            case .publicUnicast: kind = "outside the allowed ranges"
             }
             return host == address.description
                 ? "\(address) is \(kind) and cannot be fetched"

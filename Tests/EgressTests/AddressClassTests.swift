@@ -41,7 +41,7 @@ struct AddressClassTests {
             ("2001:10::1", "IETF protocol assignments"), ("2002:7f00:1::", "6to4"), ("2002:808:808::1", "6to4"),
             ("3fff::1", "documentation"), ("fc00::1", "unique local"), ("fd00:ec2::254", "unique local"),
             ("fe80::1", "link-local"), ("fec0::1", "site-local"), ("ff02::1", "multicast"),
-            ("4000::1", "not global unicast"), ("1::", "not global unicast"),
+            ("4000::1", "non-global IPv6"), ("1::", "non-global IPv6"),
         ]
     )
     func deniesSpecialAddresses(text: String, range: String) {

@@ -21,7 +21,7 @@ enum AllowedDomainRule {
             return "\(quoted) must be a host name without a scheme; write \"\(host.lowercased())\""
         }
         if entry.hasPrefix("[") || entry.filter({ $0 == ":" }).count > 1 {
-            return "\(quoted) is an IP address; list host names only (requests to raw addresses are refused)"
+            return "\(quoted) is an IP address; list host names only (an address is reached only through `*`, and never a private one)"
         }
         if let slash = entry.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
             return "\(quoted) must be a host name without a path; write \"\(entry[..<slash].lowercased())\""
@@ -59,7 +59,7 @@ enum AllowedDomainRule {
         if labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) || labels.last?.allSatisfy(\.isNumber) == true
             || labels.allSatisfy({ $0.hasPrefix("0x") })
         {
-            return "\(quoted) is an IP address; list host names only (requests to raw addresses are refused)"
+            return "\(quoted) is an IP address; list host names only (an address is reached only through `*`, and never a private one)"
         }
         if labels.count < 2 {
             return "\(quoted) is not a full host name; write one with a domain, like api.example.com"

@@ -16,6 +16,12 @@ struct LocalRedirectTests {
         #expect(LocalRedirect.target(candidate, fallback: "/dashboard") == "/dashboard")
     }
 
+    @Test("characters outside ASCII are percent-encoded, so the Location header stays ASCII")
+    func nonASCII() {
+        #expect(LocalRedirect.target("/\u{3002}evil.com", fallback: "/dashboard") == "/%E3%80%82evil.com")
+        #expect(LocalRedirect.target("/docs/café?q=ü", fallback: "/dashboard") == "/docs/caf%C3%A9?q=%C3%BC")
+    }
+
     @Test("no candidate falls back")
     func missing() {
         #expect(LocalRedirect.target(nil, fallback: "/dashboard") == "/dashboard")
