@@ -178,6 +178,24 @@ private let domainCases: [(String, String)] = [
 ]
 
 @Suite struct SpecValidatorTests {
+    @Test("text-direction controls are refused in names, descriptions and code (Trojan Source); a flood of combining marks is too long")
+    func invisibleTextDirection() {
+        var spec = validSpec()
+        spec.name = "Safe \u{202E}redaeR"
+        spec.tools[0].description = "Reads \u{2066}files\u{2069}."
+        spec.tools[0].implementation = "/* \u{202E} } \u{2066}if (isAdmin)\u{2069} */ return 1;"
+        spec.description = "A" + String(repeating: "\u{0301}", count: 100_000)
+        let problems = SpecValidator.problems(in: spec)
+        #expect(problems.contains { $0.path == "name" && $0.message.contains("U+202E") })
+        #expect(problems.contains { $0.path == "tools[0].description" && $0.message.contains("U+2066") })
+        #expect(problems.contains { $0.path == "tools[0].implementation" && $0.message.contains("\\u202e") })
+        #expect(problems.contains { $0.path == "description" && $0.message.contains("the limit is") })
+        // written as an escape, the same character is ordinary code
+        var escaped = validSpec()
+        escaped.tools[0].implementation = #"return "\u202E" + args.text;"#
+        #expect(SpecValidator.problems(in: escaped).isEmpty)
+    }
+
     @Test func aValidSpecHasNoProblems() throws {
         // given
         let spec = validSpec()

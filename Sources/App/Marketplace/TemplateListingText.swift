@@ -54,6 +54,11 @@ struct TemplateListingText: Sendable, Equatable {
         guard description.count <= maxDescription else {
             throw problem("description_too_long", "The long description can be at most \(maxDescription) characters.")
         }
+        // What people read before they fork must be what it looks like (SpecValidator.bidiControl).
+        for (field, text) in [("title", title), ("short description", summary), ("long description", description)]
+            + draft.secretHints.sorted(by: { $0.key < $1.key }).map({ ("hint for \($0.key)", $0.value.description) }) {
+            if let reason = SpecValidator.bidiControl(in: text) { throw problem("text_direction_character", "The \(field) \(reason).") }
+        }
         let declared = Set(spec.requiredSecrets.map(\.key))
         var hints: [String: SecretHint] = [:]
         for (key, hint) in draft.secretHints.sorted(by: { $0.key < $1.key }) {

@@ -103,6 +103,9 @@ public enum SpecValidator {
             add(path, "is empty; write the body of the async function that runs the tool")
             return
         }
+        if let bidi = bidiControl(in: code) {
+            add(path, bidi)
+        }
         let bytes = code.utf8.count
         if bytes > maxImplementationBytes {
             add(path, "is \(bytes) bytes; the limit is \(maxImplementationBytes) bytes (64 KiB)")
@@ -178,11 +181,29 @@ public enum SpecValidator {
     static func checkText(
         _ text: String, at path: String, limit: Int, what: String, _ add: (String, String) -> Void
     ) {
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        // Scalars first: cheap, and they stop one "character" carrying thousands of combining marks (which spill
+        // over whatever shows them, and make counting characters slow) before characters are counted.
+        let scalars = text.unicodeScalars.count
+        if scalars > limit * 4 {
+            add(path, "is \(scalars) Unicode code points long; the limit is \(limit) characters")
+        } else if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             add(path, "is empty; write \(what)")
         } else if text.count > limit {
             add(path, "is \(text.count) characters long; the limit is \(limit)")
         }
+        if let bidi = bidiControl(in: text) {
+            add(path, bidi)
+        }
+    }
+
+    /// Why `text` may not hold Unicode's text-direction controls, or nil. They make text display in another order
+    /// than it is stored, so a name, a description or code read on a page can differ from what runs
+    /// ("Trojan Source", CVE-2021-42574).
+    public static func bidiControl(in text: String) -> String? {
+        guard let scalar = text.unicodeScalars.first(where: DisplayName.isBidiControl) else { return nil }
+        let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+        return "contains an invisible text-direction character (\(code)), which makes text show in another order than it is; remove it"
+            + " (in code, write it as an escape such as \\u\(String(scalar.value, radix: 16).leftPadded(to: 4)))"
     }
 
     /// Whole-string match of `first` then up to 63 `rest` characters: the shape every
@@ -200,4 +221,10 @@ public enum SpecValidator {
     private static func isUpper(_ scalar: Unicode.Scalar) -> Bool { ("A"..."Z").contains(scalar) }
     private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
     private static func isLowerOrDigit(_ scalar: Unicode.Scalar) -> Bool { isLower(scalar) || isDigit(scalar) }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

@@ -98,6 +98,8 @@ struct PublishAPITests {
                 (["title": "   "], "title_required"),
                 (["title": String(repeating: "x", count: 81)], "title_too_long"),
                 (["summary": String(repeating: "x", count: 201)], "summary_too_long"),
+                (["title": "Trusted \u{202E}loot\u{202C} helper"], "text_direction_character"),
+                (["summary": "Reads \u{2066}files\u{2069}"], "text_direction_character"),
                 (["secretHints": ["OTHER_KEY": ["description": "x"]]], "unknown_secret_hint"),
                 (["secretHints": [Publishing.secretKey: ["description": "x", "howToGetUrl": "javascript:alert(1)"]]], "invalid_hint_url"),
                 (["secretHints": [Publishing.secretKey: ["description": "x", "howToGetUrl": "ftp://example.com/key"]]], "invalid_hint_url"),
