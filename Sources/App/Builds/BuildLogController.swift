@@ -36,6 +36,16 @@ enum BuildLogController {
     /// itself can only drop the connection).
     static func openSocket(_ req: Request) async throws -> Response {
         _ = try await authorizedBuild(req)
+        // A plain GET is not an upgrade request, and switching protocols without one is not allowed
+        // (RFC 9110 §7.8): it is told what to send. A foreign Origin gets a 403 it can read, not a dropped connection.
+        let connection = req.headers[.connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard connection.contains("upgrade"), req.headers.first(name: .upgrade)?.lowercased() == "websocket" else {
+            throw APIError(.badRequest, "websocket_upgrade_required",
+                           "This address is a WebSocket: send Connection: Upgrade and Upgrade: websocket, or read the log as an event stream without /ws.")
+        }
+        if let origin = req.headers.first(name: .origin), !req.accounts.origins.allowsOrigin(origin) {
+            throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
+        }
         return req.webSocket(shouldUpgrade: upgrade, onUpgrade: socket)
     }
 

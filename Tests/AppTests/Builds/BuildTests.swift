@@ -129,6 +129,15 @@ struct BuildTests {
             #expect(unknown.status == .notFound)
             #expect(try AccountDataTests.json(unknown)["error"] as? String == "build_not_found")
             #expect(own.status == .switchingProtocols)
+            // a plain GET is not switched; a foreign Origin gets a 403 it can read
+            let plain = try await browser.get("/v1/servers/\(id)/builds/\(build)/log/ws")
+            #expect(plain.status == .badRequest)
+            #expect(try AccountDataTests.json(plain)["error"] as? String == "websocket_upgrade_required")
+            var fromAfar = upgrade
+            fromAfar.add(name: .origin, value: "https://evil.example")
+            let refused = try await browser.get("/v1/servers/\(id)/builds/\(build)/log/ws", headers: fromAfar)
+            #expect(refused.status == .forbidden)
+            #expect(try AccountDataTests.json(refused)["error"] as? String == "origin_not_allowed")
         }
     }
 }
