@@ -273,6 +273,8 @@ def test_a_server_is_created_only_from_a_sound_request(app, contract):
     draft_id = draft(alice, "Echo text back, " + uuid.uuid4().hex[:6])
     expect(contract, alice.post(servers, json={"previewId": draft_id, "spec": spec()}, timeout=10), 422, "invalid_request")
     expect(contract, alice.post(servers, json={}, timeout=10), 422, "invalid_request")
+    # a top-level slug is read only with forkRef: with a draft it is refused, not silently dropped
+    expect(contract, alice.post(servers, json={"previewId": draft_id, "slug": "renamed"}, timeout=10), 422, "invalid_request")
     expect(contract, alice.post(servers, json={"previewId": draft_id, "specEdit": {"tools": []}}, timeout=10), 422, "tool_count_mismatch")
     expect(contract, alice.post(servers, json={"previewId": str(uuid.uuid4())}, timeout=10), 404, "preview_not_found")
 
@@ -324,6 +326,12 @@ def test_unknown_servers_builds_and_templates_are_404(app, contract):
     for path, code in ((f"/v1/servers/{nobody}/builds/{uuid.uuid4()}/log/ws", "server_not_found"),
                        (f"/v1/servers/{mine}/builds/{uuid.uuid4()}/log/ws", "build_not_found")):
         expect(contract, requests.get(base + path, headers=upgrade, cookies=alice.cookies, timeout=10), 404, code)
+    # a real build: a plain GET is not switched, and another site's page gets a 403 it can read
+    build = alice.get(f"{base}/v1/servers/{mine}", timeout=10).json()["buildId"]
+    log = f"{base}/v1/servers/{mine}/builds/{build}/log/ws"
+    expect(contract, requests.get(log, cookies=alice.cookies, timeout=10), 400, "websocket_upgrade_required")
+    expect(contract, requests.get(log, headers=dict(upgrade, Origin="https://evil.example"), cookies=alice.cookies, timeout=10),
+           403, "origin_not_allowed")
     for query, code in (("sort=loudest", "invalid_sort"), ("category=nope", "invalid_category"), ("cursor=nope", "invalid_cursor")):
         expect(contract, requests.get(f"{base}/v1/templates?{query}", timeout=10), 400, code)
 
@@ -361,7 +369,7 @@ def test_forking_refuses_what_is_not_forkable(app, contract, admin):
     reference = fork_reference(forker, slug)
     expect(contract, forker.post(servers, json={"forkRef": "not-a-reference"}, timeout=10), 400, "fork_ref_invalid")
     expect(contract, forker.post(servers, json={"forkRef": reference, "previewId": str(uuid.uuid4())}, timeout=10),
-           400, "invalid_request")
+           422, "invalid_request")
     expect(contract, forker.post(servers, json={"forkRef": reference, "spec": spec()}, timeout=10), 400, "spec_edit_forbidden_on_fork")
     expect(contract, owner.post(servers, json={"forkRef": reference}, timeout=10), 409, "fork_ref_mismatch")
     expect(contract, forker.post(servers, json={"forkRef": expired(reference)}, timeout=10), 410, "fork_ref_expired")
@@ -413,6 +421,7 @@ LISTING_REFUSALS = [
     ({"secretHints": {"ECHO_KEY": {"description": "h" * 501}}}, "hint_too_long"),
     ({"secretHints": {"ECHO_KEY": {"description": "A key", "howToGetUrl": "ftp://keys.example.com"}}}, "invalid_hint_url"),
     ({"title": "Echo with sk-proj-" + "Ab3" * 20}, "publish_blocked"),
+    ({"title": "Trusted \u202eloot\u202c helper"}, "text_direction_character"),
 ]
 
 

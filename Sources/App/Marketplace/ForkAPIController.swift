@@ -42,7 +42,7 @@ enum ForkAPIController {
         let keys = (req.body.data.flatMap { try? JSONSerialization.jsonObject(with: Data(buffer: $0)) } as? [String: Any]).map { Set($0.keys) } ?? []
         guard body.spec == nil, body.specEdit == nil, keys.isDisjoint(with: specFields) else { throw specEditForbidden }
         guard body.previewId == nil else {
-            throw APIError(.badRequest, "invalid_request", "Send either forkRef or previewId, not both.")
+            throw APIError(.unprocessableEntity, "invalid_request", "Send either forkRef or previewId, not both.")
         }
         let forks = req.forks(current)
         let offer = try await forks.resolve(forkRef)

@@ -60,6 +60,12 @@ enum ServersAPIController {
         let current = try req.requireUser()
         let body = try req.content.decode(CreateRequest.self)
         if let forkRef = body.forkRef { return try await ForkAPIController.create(req, current, body, forkRef: forkRef) }
+        // A top-level name or slug is read only with forkRef; ignored here, a request meant to rename would
+        // create a server under the draft's name without a word.
+        if body.name != nil || body.slug != nil {
+            throw APIError(.unprocessableEntity, "invalid_request",
+                           "name and slug go with forkRef; with previewId set them in specEdit, with a spec in the spec itself.")
+        }
         let spec = try await resolveSpec(body, req, current)
         let (server, build) = try await req.servers(current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
         return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .created).noStore()
