@@ -74,7 +74,9 @@ struct AuditLogQuery: Sendable {
     /// An ISO 8601 time, or a plain `YYYY-MM-DD` day (what date inputs send) as midnight UTC.
     private static func date(_ text: String?, _ name: String) throws -> Date? {
         guard let text else { return nil }
-        guard let date = ISO8601DateFormatter().date(from: text) ?? ChangelogEntry.parseDate(text) else {
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = ISO8601DateFormatter().date(from: text) ?? fractional.date(from: text) ?? ChangelogEntry.parseDate(text) else {
             throw APIError(.badRequest, "invalid_\(name)", "\(name) must be an ISO 8601 time such as 2026-11-25T00:00:00Z.")
         }
         return date

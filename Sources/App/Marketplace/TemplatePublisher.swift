@@ -144,7 +144,9 @@ struct TemplatePublisher: Sendable {
         guard findings.isEmpty else { throw PublishBlocked(findings: findings) }
         let before = template.listing
         apply(listing, to: template)
-        if template.listing != before { template.needsReviewAgain() }
+        // An edit that changes nothing is no update: it neither moves the template up nor writes an audit event.
+        guard template.listing != before else { return }
+        template.needsReviewAgain()
         template.updatedAt = clock.now()
         let audit = audit
         let actor = current.user.id

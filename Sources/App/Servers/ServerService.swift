@@ -133,7 +133,8 @@ struct ServerService: Sendable {
             throw APIError(.unprocessableEntity, "unknown_secret", "\(key) is not one of this server's secrets.")
         }
         // An empty field would remove the stored value: a Replace pressed by accident must not.
-        guard !value.isEmpty else {
+        // Only spaces is a slip, not a credential.
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError(.unprocessableEntity, "secret_required", "Type the new value for \(key); the stored one is unchanged.")
         }
         try await ServerSecrets(database: database, box: secretBox)

@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Foundation
 import SQLKit
@@ -21,8 +22,10 @@ struct APITokenService: Sendable {
     func create(name rawName: String, expiresInDays: Int?, scopes: [APITokenScope], server: HostedServer? = nil,
                 for current: CurrentUser) async throws -> (APIToken, secret: String) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= Self.maxNameLength else {
-            throw APIError(.badRequest, "invalid_name", "Give the token a name of 1 to \(Self.maxNameLength) characters.")
+        guard !name.isEmpty, name.count <= Self.maxNameLength,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || DisplayName.isBidiControl($0) })
+        else {
+            throw APIError(.badRequest, "invalid_name", "Give the token a name of 1 to \(Self.maxNameLength) characters on one line.")
         }
         if server != nil, scopes != [.mcp] {
             throw APIError(.badRequest, "invalid_scope", "A token for one server reaches that MCP server only: give it just the mcp scope, or no server.")

@@ -213,6 +213,11 @@ struct PublishAPITests {
             let leakyEdit = try await owner.postObject(path, ["description": "key: s3cret-weather-value"], method: .PATCH)
             #expect(try AccountDataTests.json(leakyEdit)["error"] as? String == "publish_blocked")
             #expect(try await Publishing.template(app, "weather-forecasts").descriptionMarkdown == "[docs](https://weather.example.com)")
+            // an edit that changes nothing is no update: the template keeps its place and no event is written
+            let updatedAt = try await Publishing.template(app, "weather-forecasts").updatedAt
+            #expect(try await owner.postObject(path, [:] as [String: String], method: .PATCH).status == .ok)
+            #expect(try await owner.postObject(path, ["summary": "Sunny or not."], method: .PATCH).status == .ok)
+            #expect(try await Publishing.template(app, "weather-forecasts").updatedAt == updatedAt)
 
             // a second user can neither edit, hide nor publish a version
             #expect(try await stranger.postObject(path, ["title": "Mine now"], method: .PATCH).status == .notFound)

@@ -115,6 +115,7 @@ struct ServerLifecycleTests {
             #expect(try await Self.secrets(app, id) == ["API_KEY": "key-from-the-api"])
             #expect(try AccountDataTests.json(try await put("NOPE", "x"))["error"] as? String == "unknown_secret")
             #expect(try AccountDataTests.json(try await put("API_KEY", ""))["error"] as? String == "secret_required")
+            #expect(try AccountDataTests.json(try await put("API_KEY", "   "))["error"] as? String == "secret_required")
             #expect(try await Self.secrets(app, id) == ["API_KEY": "key-from-the-api"])
             #expect(try AccountDataTests.json(try await delete("API_KEY"))["error"] as? String == "secret_in_use")
             let missing = try await delete("OTHER_KEY")

@@ -85,6 +85,7 @@ struct AccountDataTests {
 
     @Test("bad token requests get clear errors and create nothing", arguments: TestDatabase.all, [
         (#"{"name":""}"#, "invalid_name"),
+        (#"{"name":"two\nlines"}"#, "invalid_name"),
         (#"{"name":"x","expiresInDays":0}"#, "invalid_expiry"),
         (#"{"name":"x","expiresInDays":400}"#, "invalid_expiry"),
     ])
