@@ -11,14 +11,6 @@ import VaporTesting
 /// spelling a tool commonly sends it in (URL-encoded, `btoa("user:" + key)`) is dropped, not only one holding it as written.
 @Suite("Tool fetches: encoded secrets stay on their origin")
 struct EgressSecretHeaderTests {
-    /// Two names for 127.0.0.1, so one local server is two origins.
-    struct TwoNames: HostResolver {
-        func resolve(host: String, port: Int) async throws -> [IPAddress] {
-            guard host == "api.example" || host == "elsewhere.example" else { throw Abort(.notFound) }
-            return [IPAddress("127.0.0.1")!]
-        }
-    }
-
     @Test("URL-encoded and base64 spellings of a secret are dropped on a cross-origin redirect; other headers follow",
           arguments: TestDatabase.all)
     func encodedSecretsDropped(database: TestDatabase) async throws {
@@ -52,11 +44,8 @@ struct EgressSecretHeaderTests {
                 #expect(created.status == .created, "\(created.body.string)")
                 let id = try #require((try AccountDataTests.json(created)["id"] as? String).flatMap(UUID.init(uuidString:)))
                 try await BuildRunner(app: app).drain()
-                let hosting = app.hosting
-                app.hosting = HostingEnvironment(
-                    sandbox: hosting.sandbox, egress: EgressClient(resolver: TwoNames(), eventLoopGroup: app.eventLoopGroup),
-                    extraAllowedCIDRs: hosting.extraAllowedCIDRs, limits: hosting.limits, buildSignal: hosting.buildSignal, calls: hosting.calls,
-                    contexts: hosting.contexts, toolLists: hosting.toolLists, toolCalls: hosting.toolCalls)
+                // two names for 127.0.0.1, so the one local server is two origins
+                TracePropagationTests.resolve(["api.example", "elsewhere.example"], toLoopbackIn: app)
                 let client = MCPEndpointTests.Client(app: app, path: "/mcp/\(id.uuidString.lowercased())", token: try await Hosting.token(browser))
                 // when
                 let meta: [String: Any] = ["io.modelcontextprotocol/protocolVersion": "2026-07-28",

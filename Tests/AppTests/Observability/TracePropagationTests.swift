@@ -26,16 +26,21 @@ struct TracePropagationTests {
 
     /// Points `name` at 127.0.0.1 for the app's egress guard, as a DNS server under the test's control would.
     static func resolve(_ name: String, toLoopbackIn app: Application) {
+        resolve([name], toLoopbackIn: app)
+    }
+
+    /// Points each of `names` at 127.0.0.1: several names make one local server several origins.
+    static func resolve(_ names: Set<String>, toLoopbackIn app: Application) {
         struct Fixed: HostResolver {
-            let name: String
+            let names: Set<String>
             func resolve(host: String, port: Int) async throws -> [IPAddress] {
-                guard host == name else { throw Abort(.notFound) }
+                guard names.contains(host) else { throw Abort(.notFound) }
                 return [IPAddress("127.0.0.1")!]
             }
         }
         let hosting = app.hosting
         app.hosting = HostingEnvironment(
-            sandbox: hosting.sandbox, egress: EgressClient(resolver: Fixed(name: name), eventLoopGroup: app.eventLoopGroup),
+            sandbox: hosting.sandbox, egress: EgressClient(resolver: Fixed(names: names), eventLoopGroup: app.eventLoopGroup),
             extraAllowedCIDRs: hosting.extraAllowedCIDRs, limits: hosting.limits, buildSignal: hosting.buildSignal, calls: hosting.calls,
             contexts: hosting.contexts, toolLists: hosting.toolLists, toolCalls: hosting.toolCalls)
     }
