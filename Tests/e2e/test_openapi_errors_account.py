@@ -138,6 +138,12 @@ def test_token_errors(plain, contract, body, code):
     expect(contract, alice.post(plain + "/v1/tokens", json=body, timeout=10), 400, code)
 
 
+def test_a_token_for_a_server_of_another_workspace_or_none(plain, contract):
+    alice = signed_in_session(plain)
+    expect(contract, alice.post(plain + "/v1/tokens", json={"name": "one server", "serverId": str(uuid.uuid4())}, timeout=10),
+           404, "server_not_found")
+
+
 @pytest.mark.parametrize("token", ["not-a-token-id", str(uuid.uuid4())])
 def test_revoking_an_unknown_token(plain, contract, token):
     alice = signed_in_session(plain)

@@ -9,7 +9,8 @@ final class MCPOpenStreams: Sendable {
     let perToken: Int
     private let open = NIOLockedValueBox<[String: Int]>([:])
 
-    init(perToken: Int = 10) { self.perToken = perToken }
+    /// Enough for a token shared by a team's clients, each listening; a bound all the same.
+    init(perToken: Int = 50) { self.perToken = perToken }
 
     /// Takes a place for `token`'s new stream, or false when it holds `perToken` already.
     func claim(_ token: String) -> Bool {

@@ -7,8 +7,9 @@ import Vapor
 /// in the database, so any instance answers), later requests carry `MCP-Session-Id`.
 enum MCPSessionEndpoint {
     /// Sessions one person keeps open on one server; opening another ends the least recently used. Clients that
-    /// initialize per connection would otherwise grow the table without end.
-    static let sessionsPerCaller = 50
+    /// initialize per connection would otherwise grow the table without end. Set well above what concurrent use
+    /// needs: one token shared by 500 agents at once must not end their sessions under them (e2e `test_load`).
+    static let sessionsPerCaller = 1_000
     /// A session unused this long is gone (404, and the client initializes again), and deleted hourly.
     static let idleLimit: TimeInterval = 86_400
 

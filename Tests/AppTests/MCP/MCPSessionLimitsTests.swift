@@ -57,18 +57,34 @@ struct MCPSessionLimitsTests {
         }
     }
 
-    @Test("one person keeps at most 50 sessions per server (the least recently used end first); a day unused ends one",
+    @Test("one person keeps at most sessionsPerCaller sessions per server (the least recently used end first); a day unused ends one",
           arguments: TestDatabase.all)
     func limitsAndExpiry(database: TestDatabase) async throws {
         let clock = TestClock()
         try await withConfiguredApp(try testConfig(database: database)) { app in
             app.clock = clock.clock
-            let (plain, _) = try await MCPEndpointTests.setUp(app)
-            // given the first session, then 50 more
+            let (plain, serverID) = try await MCPEndpointTests.setUp(app)
+            // given the first session, then enough newer ones (written directly: a thousand handshakes take long) to
+            // reach the limit
             let first = try await MCPConformanceTests.initialized(plain)
+            let user = try #require(try await MCPSession.query(on: app.db).first()).$user.id
             clock.advance(1)
-            for _ in 0..<MCPSessionEndpoint.sessionsPerCaller { _ = try await MCPConformanceTests.initialized(plain) }
-            // then 50 are kept and the first is gone
+            let newer = (1..<MCPSessionEndpoint.sessionsPerCaller).map { _ in
+                let session = MCPSession()
+                session.$server.id = serverID
+                session.$user.id = user
+                session.sessionHash = SecretToken.sha256(UUID().uuidString)
+                session.protocolVersion = "2025-11-25"
+                session.createdAt = app.clock.now()
+                session.lastSeenAt = session.createdAt
+                return session
+            }
+            try await newer.create(on: app.db)
+            #expect(try await MCPSession.query(on: app.db).count() == MCPSessionEndpoint.sessionsPerCaller)
+            // when one more is opened
+            clock.advance(1)
+            _ = try await MCPConformanceTests.initialized(plain)
+            // then the limit holds and the least recently used, the first, is the one that ended
             #expect(try await MCPSession.query(on: app.db).count() == MCPSessionEndpoint.sessionsPerCaller)
             let gone = try await first.post(["jsonrpc": "2.0", "id": 2, "method": "tools/list"])
             #expect(gone.status == .notFound)
