@@ -15,18 +15,16 @@ struct EgressSecretHeaderTests {
           arguments: TestDatabase.all)
     func encodedSecretsDropped(database: TestDatabase) async throws {
         let seen = NIOLockedValueBox<[[String: String]]>([])
-        let target = try await Application.make(.testing)
-        target.get("start") { req -> Response in
-            let port = req.application.http.server.shared.localAddress?.port ?? 0
-            return req.redirect(to: "http://elsewhere.example:\(port)/cross", redirectType: .temporary)
-        }
-        target.get("cross") { req -> String in
-            seen.withLockedValue { $0.append(Dictionary(req.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })) }
-            return "ok"
-        }
-        try await target.server.start(address: .hostname("127.0.0.1", port: 0))
-        let port = try #require(target.http.server.shared.localAddress?.port)
-        do {
+        try await LoopbackTarget.with(routes: { target in
+            target.get("start") { req -> Response in
+                let port = req.application.http.server.shared.localAddress?.port ?? 0
+                return req.redirect(to: "http://elsewhere.example:\(port)/cross", redirectType: .temporary)
+            }
+            target.get("cross") { req -> String in
+                seen.withLockedValue { $0.append(Dictionary(req.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })) }
+                return "ok"
+            }
+        }) { port in
             let config = try testConfig(database: database, environment: ["BMM_EGRESS_ALLOW_CIDRS": "127.0.0.1/32"])
             try await withConfiguredApp(config) { app in
                 // given a tool that sends its key three ways, and a header with nothing secret in it
@@ -62,12 +60,6 @@ struct EgressSecretHeaderTests {
                 #expect(crossed["x-b64"] == nil)
                 #expect(crossed["x-b64-plain"] == nil)
             }
-        } catch {
-            await target.server.shutdown()
-            try? await target.asyncShutdown()
-            throw error
         }
-        await target.server.shutdown()
-        try await target.asyncShutdown()
     }
 }

@@ -9,21 +9,6 @@ import VaporTesting
 
 @Suite("traceparent: accepted, logged and passed on to tool fetches")
 struct TracePropagationTests {
-    /// A real HTTP server on 127.0.0.1 that records the `traceparent` of each request.
-    static func startTarget(_ seen: NIOLockedValueBox<[String]>) async throws -> (Application, Int) {
-        let target = try await Application.make(.testing)
-        target.http.server.configuration.hostname = "127.0.0.1"
-        target.http.server.configuration.port = 0
-        target.get("echo") { req -> String in
-            let header = req.headers.first(name: "traceparent") ?? "none"
-            seen.withLockedValue { $0.append(header) }
-            return header
-        }
-        try await target.server.start(address: .hostname("127.0.0.1", port: 0))
-        let port = try #require(target.http.server.shared.localAddress?.port)
-        return (target, port)
-    }
-
     /// Points `name` at 127.0.0.1 for the app's egress guard, as a DNS server under the test's control would.
     static func resolve(_ name: String, toLoopbackIn app: Application) {
         resolve([name], toLoopbackIn: app)
@@ -48,8 +33,14 @@ struct TracePropagationTests {
     @Test("a tool's fetch carries the caller's trace id with a span id of its own, replacing the tool's", arguments: TestDatabase.all)
     func fetchCarriesTrace(database: TestDatabase) async throws {
         let seen = NIOLockedValueBox<[String]>([])
-        let (target, port) = try await Self.startTarget(seen)
-        do {
+        // a target that records the `traceparent` of each request
+        try await LoopbackTarget.with(routes: { target in
+            target.get("echo") { req -> String in
+                let header = req.headers.first(name: "traceparent") ?? "none"
+                seen.withLockedValue { $0.append(header) }
+                return header
+            }
+        }) { port in
             let config = try testConfig(database: database, environment: ["BMM_EGRESS_ALLOW_CIDRS": "127.0.0.1/32", "BMM_LOG_FORMAT": "json"])
             try await withConfiguredApp(config) { app in
                 // given a server whose tool fetches the local target, setting a traceparent of its own
@@ -85,12 +76,6 @@ struct TracePropagationTests {
                 let line = try #require(try log.objects().first { $0["route"] as? String == "/mcp/:server" })
                 #expect(line["trace_id"] as? String == traceID)
             }
-        } catch {
-            await target.server.shutdown()
-            try? await target.asyncShutdown()
-            throw error
         }
-        await target.server.shutdown()
-        try await target.asyncShutdown()
     }
 }
