@@ -16,7 +16,7 @@ func routes(_ app: Application, config: AppConfig) throws {
     try app.register(collection: PublishRoutes(accounts: accounts))
     try app.register(collection: TemplateDiscoveryRoutes(accounts: accounts))
     try app.register(collection: OAuthRoutes(accounts: accounts))
-    try app.register(collection: MCPRoutes())
+    try app.register(collection: MCPRoutes(crossOrigin: .origins(app.accounts.origins, clients: config.mcpBrowserOrigins)))
     try app.register(collection: ModerationRoutes(accounts: accounts))
     try app.register(collection: ObservabilityRoutes())
     try app.register(collection: BillingWebhookRoutes())

@@ -119,6 +119,9 @@ public struct AppConfig: Sendable {
     public var trustedProxies: [CIDR] = []
     /// Origins besides the public URL's that may post forms and call `/mcp` from a browser (`BMM_ALLOWED_ORIGINS`).
     public var allowedOrigins: [String] = []
+    /// Pages of browser-based MCP clients (the MCP Inspector, a web app) that may call hosted `/mcp`
+    /// endpoints and read the answers (`BMM_MCP_BROWSER_ORIGINS`): origins, or `*` for any page.
+    public var mcpBrowserOrigins = BrowserClientOrigins.none
     /// Private-use redirect URI schemes of native apps that may register as OAuth clients
     /// (`BMM_OAUTH_APP_SCHEMES`, e.g. `cursor`). None by default: the MCP authorization
     /// specification and SECURITY.md 21 allow only https and loopback http.
@@ -366,6 +369,10 @@ extension AppConfig {
         for origin in allowedOrigins where SiteOrigins.normalized(origin) == nil || URL(string: origin)?.path.isEmpty == false {
             problems.append("BMM_ALLOWED_ORIGINS must list origins such as https://mcp.example.com (scheme and host, no path), not `\(origin)`")
         }
+        let mcpBrowserOrigins = BrowserClientOrigins.parse(value("BMM_MCP_BROWSER_ORIGINS") ?? "")
+        for origin in mcpBrowserOrigins.refused {
+            problems.append("BMM_MCP_BROWSER_ORIGINS must list origins such as http://localhost:6274 (scheme and host, no path), or be *, not `\(origin)`")
+        }
         let oauthAppSchemes = Set((value("BMM_OAUTH_APP_SCHEMES") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
         for scheme in oauthAppSchemes where !RedirectURIRule.isAppScheme(scheme) {
@@ -439,6 +446,7 @@ extension AppConfig {
             billing: billing
         )
         config.publicURLIsDerived = value("BMM_PUBLIC_URL") == nil
+        config.mcpBrowserOrigins = mcpBrowserOrigins.origins
         return config
     }
 

@@ -21,11 +21,11 @@ struct MCPContext: Sendable {
     }
 }
 
-/// Who may call a hosted server: the origin check (DNS rebinding), then a personal
-/// API token of the server's workspace or an OAuth token issued for this server.
+/// Who may call a hosted server: a personal API token of the server's workspace or an OAuth
+/// token issued for this server. The origin (DNS rebinding) was checked before, by the routes'
+/// `CrossOriginMiddleware`.
 enum MCPAuthorization {
-    /// The server, its active version and the caller's token; refuses foreign
-    /// origins (DNS rebinding) and tokens of other organizations.
+    /// The server, its active version and the caller's token; refuses tokens of other organizations.
     static func context(_ req: Request) async throws -> MCPContext {
         guard let id = req.parameter(.server, as: UUID.self) else {
             throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
@@ -36,9 +36,6 @@ enum MCPAuthorization {
         if let live { found = live.server } else { found = try await HostedServer.find(id, on: req.db) }
         guard let server = found else {
             throw APIError(.notFound, "server_not_found", "There is no MCP server at this address.")
-        }
-        if let origin = req.headers.first(name: .origin), !req.accounts.origins.allowsOrigin(origin) {
-            throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")
         }
         let urls = OAuthURLs(base: req.accounts.publicURL)
         // Built only for a refusal: printing its URL on every call showed in the hosted call's profile.

@@ -18,8 +18,8 @@ enum MCPController {
         }
         // A body that arrived whole (not streamed) skips collect's limit.
         if let collected = body, collected.count > maxBody { body = nil }
-        // The origin (403) and the token (401) come first: the transport and authorization
-        // specifications require those answers whatever else is wrong with the request.
+        // The token (401) comes first, after the routes' origin check (403): the transport and
+        // authorization specifications require those answers whatever else is wrong with the request.
         let context = try await MCPAuthorization.context(req)
         // Both eras: then a version this server does not speak is refused before any other
         // check, so a client learns which versions to try instead of failing on a later one.

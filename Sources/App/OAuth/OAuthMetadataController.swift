@@ -64,7 +64,6 @@ enum OAuthMetadataController {
 
     private static func json(_ req: Request, _ object: [String: Any]) throws -> Response {
         let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "public, max-age=300",
-                                               "Access-Control-Allow-Origin": "*"], body: .init(data: body))
+        return Response(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "public, max-age=300"], body: .init(data: body))
     }
 }

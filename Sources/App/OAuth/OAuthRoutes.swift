@@ -6,13 +6,16 @@ struct OAuthRoutes: RouteCollection {
     let accounts: [any Middleware]
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(.wellKnown(.protectedResource(.key)), use: OAuthMetadataController.protectedResource)
-        routes.get(.wellKnown(.protectedResourceRoot), use: OAuthMetadataController.protectedResourceRoot)
-        routes.get(.wellKnown(.authorizationServer), use: OAuthMetadataController.authorizationServer)
-        for other: WellKnownRoute in [
+        // Discovery and the machine endpoints read no cookie: a client running in any page may call them.
+        let machine = routes.grouped(CrossOriginMiddleware(policy: .anyOrigin))
+        let otherIssuers: [WellKnownRoute] = [
             .openIDConfiguration, .authorizationServerInserted(.key), .openIDConfigurationInserted(.key), .openIDConfigurationUnderServer(.key),
-        ] {
-            routes.get(.wellKnown(other), use: OAuthMetadataController.notThisIssuer)
+        ]
+        machine.get(.wellKnown(.protectedResource(.key)), use: OAuthMetadataController.protectedResource)
+        machine.get(.wellKnown(.protectedResourceRoot), use: OAuthMetadataController.protectedResourceRoot)
+        machine.get(.wellKnown(.authorizationServer), use: OAuthMetadataController.authorizationServer)
+        for other in otherIssuers {
+            machine.get(.wellKnown(other), use: OAuthMetadataController.notThisIssuer)
         }
 
         let consent = routes.grouped(accounts)
@@ -21,13 +24,17 @@ struct OAuthRoutes: RouteCollection {
         consent.get(.oauth(.defaultAuthorize), use: OAuthAuthorizeController.get)
 
         // Dynamic registration is open to anyone, so it is rate-limited per address.
-        let registrations = routes.grouped(PerClientRateLimit(name: "oauth-register", rule: \.clientRegistrationsPerIP))
+        let registrations = machine.grouped(PerClientRateLimit(name: "oauth-register", rule: \.clientRegistrationsPerIP))
         registrations.post(.oauth(.register), use: OAuthTokenController.register)
         registrations.post(.oauth(.defaultRegister), use: OAuthTokenController.register)
-        let tokens = routes.grouped(PerClientRateLimit(name: "oauth-token", rule: \.tokenRequestsPerIP))
+        let tokens = machine.grouped(PerClientRateLimit(name: "oauth-token", rule: \.tokenRequestsPerIP))
         tokens.post(.oauth(.token), use: OAuthTokenController.token)
         tokens.post(.oauth(.defaultToken), use: OAuthTokenController.token)
-        routes.grouped(PerClientRateLimit(name: "oauth-revoke", rule: \.revocationsPerIP))
+        machine.grouped(PerClientRateLimit(name: "oauth-revoke", rule: \.revocationsPerIP))
             .post(.oauth(.revoke), use: OAuthTokenController.revoke)
+        machine.preflights([
+            .wellKnown(.protectedResource(.key)), .wellKnown(.protectedResourceRoot), .wellKnown(.authorizationServer),
+            .oauth(.register), .oauth(.defaultRegister), .oauth(.token), .oauth(.defaultToken), .oauth(.revoke),
+        ] + otherIssuers.map { .wellKnown($0) })
     }
 }
