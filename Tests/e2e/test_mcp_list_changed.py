@@ -163,3 +163,34 @@ def test_one_token_holds_a_bounded_number_of_streams(weather):
     finally:
         for s in streams:
             s.close()
+
+
+def test_clients_gone_before_the_answer_give_their_places_back(weather):
+    import socket
+    import urllib.parse
+    # given: more clients than a token has places ask for a stream and hang up at once
+    address = urllib.parse.urlsplit(weather.endpoint)
+    session = open_session(weather)
+    request = (f"GET {address.path} HTTP/1.1\r\nHost: {address.netloc}\r\nAuthorization: Bearer {weather.token}\r\n"
+               f"Accept: text/event-stream\r\nMCP-Session-Id: {session}\r\nMCP-Protocol-Version: 2025-11-25\r\n\r\n").encode()
+    for _ in range(STREAMS_PER_TOKEN + 10):
+        with socket.create_connection((address.hostname, address.port), timeout=5) as raw:
+            raw.sendall(request)
+
+    # then: every place comes back, so a full set of streams opens again
+    streams = []
+    try:
+        deadline = time.time() + 30
+        while len(streams) < STREAMS_PER_TOKEN and time.time() < deadline:
+            stream = open_stream(weather, open_session(weather))
+            if stream.status_code == 200:
+                streams.append(stream)
+            else:
+                assert stream.status_code == 429, stream.text
+                stream.close()
+                time.sleep(0.5)
+        assert len(streams) == STREAMS_PER_TOKEN, f"only {len(streams)} places came back"
+    finally:
+        for s in streams:
+            s.close()
+

@@ -72,13 +72,13 @@ enum MCPNotificationStream {
         }
     }
 
-    /// The stream, giving back its place when it ends.
+    /// The stream, giving back its place when it ends, or when the response is dropped unwritten
+    /// (a client gone before the first byte).
     private static func stream(_ req: Request, _ context: MCPContext,
                                _ body: @escaping @Sendable (any AsyncBodyStreamWriter) async throws -> Void) -> Response {
-        let streams = req.application.mcpStreams
-        let token = context.tokenKey
+        let place = MCPOpenStreams.Place(req.application.mcpStreams, token: context.tokenKey)
         return Response(status: .ok, headers: ServerSentEvent.headers, body: .init(managedAsyncStream: { writer in
-            defer { streams.release(token) }
+            defer { place.release() }
             try await body(writer)
         }))
     }

@@ -29,6 +29,29 @@ final class MCPOpenStreams: Sendable {
     }
 
     func count(_ token: String) -> Int { open.withLockedValue { $0[token, default: 0] } }
+
+    /// One claimed place, given back once: when its stream ends, or when the response holding it is
+    /// dropped without its body ever running.
+    final class Place: Sendable {
+        private let streams: MCPOpenStreams
+        private let token: String
+        private let released = NIOLockedValueBox(false)
+
+        init(_ streams: MCPOpenStreams, token: String) {
+            self.streams = streams
+            self.token = token
+        }
+
+        func release() {
+            let first = released.withLockedValue { released in
+                defer { released = true }
+                return !released
+            }
+            if first { streams.release(token) }
+        }
+
+        deinit { release() }
+    }
 }
 
 extension Application {

@@ -17,6 +17,27 @@ struct MCPSessionLimitsTests {
         return try await client.post(body)
     }
 
+    @Test("a stream's place is given back once: when the stream ends, or when its response is dropped unwritten")
+    func streamPlaces() {
+        let streams = MCPOpenStreams(perToken: 2)
+        #expect(streams.claim("t") && streams.claim("t"))
+        #expect(!streams.claim("t"), "both places taken")
+
+        // a stream that ran and ended, its response then released
+        var ended: MCPOpenStreams.Place? = MCPOpenStreams.Place(streams, token: "t")
+        ended?.release()
+        #expect(streams.count("t") == 1)
+        ended = nil
+        #expect(streams.count("t") == 1, "given back once, not again when dropped")
+
+        // a response dropped before its body ever ran (the client left first)
+        var unwritten: MCPOpenStreams.Place? = MCPOpenStreams.Place(streams, token: "t")
+        #expect(unwritten != nil)
+        unwritten = nil
+        #expect(streams.count("t") == 0)
+        #expect(streams.claim("t"))
+    }
+
     @Test("initialize needs protocolVersion, capabilities and clientInfo (-32602, no session); as a notification it is 400",
           arguments: TestDatabase.all)
     func initializeParams(database: TestDatabase) async throws {
