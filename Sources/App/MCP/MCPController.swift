@@ -29,6 +29,13 @@ enum MCPController {
                                            data: ["supported": .array(MCPMethods.allVersions.map { .string($0) }), "requested": .string(version)])
             return try MCPReply.refuse(req, error, status: .badRequest)
         }
+        // A message is JSON (transports, Sending Messages to the Server); a body declared as anything
+        // else is refused rather than guessed at. Clients that send no type at all are read as before.
+        if let type = req.headers.contentType, !(type.type.lowercased() == "application" && type.subType.lowercased() == "json") {
+            let error = JSONRPC.ErrorReply(id: .null, code: JSONRPC.invalidRequest,
+                                           message: "Send the message as application/json, not \(type.type)/\(type.subType).")
+            return try MCPReply.refuse(req, error, status: .unsupportedMediaType)
+        }
         guard let body else {
             let error = JSONRPC.ErrorReply(id: .null, code: JSONRPC.invalidRequest, message: "The body is larger than 1 MB.")
             return try MCPReply.refuse(req, error, status: .payloadTooLarge)

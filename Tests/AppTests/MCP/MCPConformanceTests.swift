@@ -227,6 +227,20 @@ struct MCPConformanceTests {
             #expect(malformed.status == .badRequest)
             #expect(try MCPEndpointTests.error(malformed)["code"] as? Int == -32700)
 
+            // a message is JSON: another declared type is 415; a charset, capitals or no type at all are read
+            for (type, status) in [("text/plain", HTTPStatus.unsupportedMediaType), ("application/x-www-form-urlencoded", .unsupportedMediaType),
+                                   ("application/json; charset=utf-8", .ok), ("Application/JSON", .ok), (nil, .ok)] {
+                var headers: HTTPHeaders = ["Accept": "application/json, text/event-stream", "Authorization": "Bearer \(client.token)",
+                                            "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/list"]
+                if let type { headers.add(name: .contentType, value: type) }
+                let body = #"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
+                let answer = try await client.app.testing().sendRequest(.POST, client.path, headers: headers, body: ByteBuffer(string: body))
+                #expect(answer.status == status, "\(type ?? "no type"): \(answer.body.string.prefix(200))")
+                if status == .unsupportedMediaType {
+                    #expect(try MCPEndpointTests.error(answer)["code"] as? Int == -32600)
+                }
+            }
+
             let oversized = try await Self.raw(client, #"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":""# + String(repeating: "a", count: 1 << 20) + #""}}"#)
             #expect(oversized.status == .payloadTooLarge)
             #expect(try MCPEndpointTests.error(oversized)["code"] as? Int == -32600)
