@@ -184,6 +184,13 @@ def set_plan(admin, session, plan):
     form(admin, f"/admin/orgs/{organization(session)}/plan", plan=plan)
 
 
+def live_spec(session, server_id):
+    """The spec clients are served now, as /v1/servers/{server}/versions gives it to a script that deploys."""
+    versions = session.get(f"{session.base}/v1/servers/{server_id}/versions", timeout=10).json()["versions"]
+    active = next(v["number"] for v in versions if v["active"])
+    return session.get(f"{session.base}/v1/servers/{server_id}/versions/{active}", timeout=10).json()["spec"]
+
+
 def take_down(admin, slug):
     form(admin, f"/admin/templates/{slug}/takedown", reason="Sends data to a third party")
 
@@ -385,7 +392,13 @@ def test_forking_refuses_what_is_not_forkable(app, contract, admin):
     # taken down by a moderator: gone for everyone, the owner included
     assert owner.patch(f"{app.base}/v1/templates/{slug}/visibility", json={"shared": True}, timeout=10).status_code == 200
     reference = fork_reference(forker, slug)
+    fork = built(forker, {"forkRef": fork_reference(forker, slug)})
     take_down(admin, slug)
+    # its fork may change its tools, not bring the taken-down ones back under a new name or by a rollback
+    fork_versions = f"{app.base}/v1/servers/{fork}/versions"
+    expect(contract, forker.post(fork_versions, json={"spec": dict(live_spec(forker, fork), name="Renamed")}, timeout=10),
+           422, "takedown_spec_unchanged")
+    expect(contract, forker.post(fork_versions + "/1/activate", timeout=10), 422, "takedown_version")
     expect(contract, forker.post(servers, json={"forkRef": reference}, timeout=10), 410, "template_taken_down")
     expect(contract, forker.post(f"{app.base}/v1/templates/{slug}/fork", json={}, timeout=10), 410, "template_taken_down")
     expect(contract, requests.get(f"{app.base}/v1/templates/{slug}", timeout=10), 410, "template_taken_down")
@@ -406,6 +419,54 @@ def test_an_up_to_date_fork_has_no_update(app, contract):
     slug = publish(owner, built(owner))
     fork = built(forker, {"forkRef": fork_reference(forker, slug)})
     expect(contract, forker.post(f"{app.base}/v1/servers/{fork}/template-update", json={}, timeout=10), 409, "no_update_available")
+
+
+# --- Versions ---------------------------------------------------------------------------------------------------
+
+def test_a_new_version_or_a_rollback_is_refused_when_it_cannot_be(app, contract):
+    alice = person(app)
+    server = built(alice)
+    versions = f"{app.base}/v1/servers/{server}/versions"
+    live = contract.check(alice.get(versions + "/1", timeout=10))["spec"]
+    assert [v["number"] for v in contract.check(alice.get(versions, timeout=10))["versions"]] == [1]
+
+    def with_code(implementation):
+        return dict(live, tools=[dict(live["tools"][0], implementation=implementation)])
+    expect(contract, alice.post(versions, json={"spec": live}, timeout=10), 422, "no_change")
+    expect(contract, alice.post(versions, json={"spec": dict(live, slug=new_slug())}, timeout=10), 422, "invalid_request")
+    expect(contract, alice.post(versions, json={}, timeout=10), 422, "invalid_request")
+    expect(contract, alice.post(versions, json={"spec": dict(live, tools=[])}, timeout=10), 422, "spec_invalid")
+    expect(contract, alice.post(versions, json={"spec": with_code("return 'sk-proj-" + "Ab3" * 20 + "';")}, timeout=10),
+           422, "secret_in_code")
+    expect(contract, alice.post(versions, json={"spec": with_code("return eval(args.text);")}, timeout=10), 422, "banned_pattern")
+    expect(contract, alice.get(versions + "/9", timeout=10), 404, "version_not_found")
+    expect(contract, alice.post(versions + "/9/activate", timeout=10), 404, "version_not_found")
+    nowhere = f"{app.base}/v1/servers/{uuid.uuid4()}/versions"
+    expect(contract, alice.get(nowhere, timeout=10), 404, "server_not_found")
+    expect(contract, alice.post(nowhere, json={"spec": live}, timeout=10), 404, "server_not_found")
+    expect(contract, alice.get(nowhere + "/1", timeout=10), 404, "server_not_found")
+    expect(contract, alice.post(nowhere + "/1/activate", timeout=10), 404, "server_not_found")
+
+    # a rollback while a build runs would be undone when it ends: asked right after queueing one (a build takes
+    # far longer than a request), and again with another change in the rare case the build was quicker
+    for attempt in range(5):
+        queued = alice.post(versions, json={"spec": dict(live, description=f"Echoes text back, change {attempt}.")}, timeout=10)
+        assert queued.status_code == 202, queued.text
+        contract.check(queued)
+        rollback = alice.post(versions + "/1/activate", timeout=10)
+        if rollback.status_code == 409:
+            expect(contract, rollback, 409, "build_in_progress")
+            break
+        contract.check(rollback)
+        assert settled(alice, server) == "active"
+    else:
+        pytest.fail("every build ended before the rollback request arrived")
+    assert settled(alice, server) == "active"
+    listed = contract.check(alice.get(versions, timeout=10))["versions"]
+    assert listed[0]["active"] and listed[0]["number"] == max(v["number"] for v in listed), listed
+    rolled = alice.post(versions + "/1/activate", timeout=10)
+    assert contract.check(rolled)["status"] == "active"
+    assert [v["number"] for v in contract.check(alice.get(versions, timeout=10))["versions"] if v["active"]] == [1]
 
 
 # --- Publishing -------------------------------------------------------------------------------------------------
@@ -581,6 +642,9 @@ def test_a_workspace_past_its_plan_is_refused(app, contract, admin):
         expect(contract, quota.post(app.base + path, json={"prompt": "A sixth draft " + uuid.uuid4().hex[:6]}, timeout=10),
                429, "quota_exceeded")
     expect(contract, quota.post(f"{app.base}/v1/servers/{fork}/template-update", json={}, timeout=10), 429, "quota_exceeded")
+    expect(contract, quota.post(f"{app.base}/v1/servers/{servers[1]}/versions",
+                                json={"spec": dict(live_spec(quota, servers[1]), description="A fourth build today.")}, timeout=10),
+           429, "quota_exceeded")
     for server in servers:
         assert quota.delete(f"{app.base}/v1/servers/{server}", timeout=10).status_code == 204
     expect(contract, quota.post(app.base + "/v1/servers", json={"spec": spec()}, timeout=10), 429, "quota_exceeded")
@@ -588,8 +652,12 @@ def test_a_workspace_past_its_plan_is_refused(app, contract, admin):
 
 def test_a_workspace_whose_payments_failed_creates_nothing(app, contract):
     alice = person(app)
+    server = built(alice)
     # what the third failed payment's invoice.payment_failed leaves (test_billing_webhook.py)
     write(app, "UPDATE organizations SET billing_suspended_at = ? WHERE id = ?", time.time(), database_id(app.db, organization(alice)))
+    expect(contract, alice.post(f"{app.base}/v1/servers/{server}/versions",
+                                json={"spec": dict(live_spec(alice, server), description="Changed while suspended.")}, timeout=10),
+           402, "billing_suspended")
     expect(contract, alice.post(app.base + "/v1/servers", json={"spec": spec()}, timeout=10), 402, "billing_suspended")
     for path in ("/v1/servers/preview", "/v1/servers/preview/stream"):
         expect(contract, alice.post(app.base + path, json={"prompt": "Weather " + uuid.uuid4().hex[:6]}, timeout=10),

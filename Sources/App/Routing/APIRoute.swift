@@ -28,6 +28,12 @@ enum APIRoute: Hashable, Sendable {
     case serverSecret(server: Parameter<UUID>, key: Parameter<String>)
     /// The update a fork's template offers (GET) and applying it (POST).
     case serverTemplateUpdate(Parameter<UUID>)
+    /// A server's versions, newest first (GET), and building a new one from a spec (POST).
+    case serverVersions(Parameter<UUID>)
+    /// One version with its spec.
+    case serverVersion(server: Parameter<UUID>, number: Parameter<Int>)
+    /// Serving an earlier (or later) version again: rollback (POST).
+    case serverVersionActivation(server: Parameter<UUID>, number: Parameter<Int>)
     /// Listing (GET) and publishing (POST) templates.
     case templates
     /// Every template of the caller's workspace, whatever its status.
@@ -78,6 +84,10 @@ enum APIRoute: Hashable, Sendable {
         case .callsStream(let id): parts("servers", id.segment(.server), "calls/stream")
         case .serverSecret(let server, let key): parts("servers", server.segment(.server), "secrets", key.segment(.secret))
         case .serverTemplateUpdate(let id): parts("servers", id.segment(.server), "template-update")
+        case .serverVersions(let id): parts("servers", id.segment(.server), "versions")
+        case .serverVersion(let server, let number): parts("servers", server.segment(.server), "versions", number.segment(.version))
+        case .serverVersionActivation(let server, let number):
+            parts("servers", server.segment(.server), "versions", number.segment(.version), "activate")
         case .templates: parts("templates")
         case .templatesMine: parts("templates/mine")
         case .template(let slug): parts("templates", slug.segment(.template))

@@ -34,5 +34,9 @@ struct ServerRoutes: RouteCollection {
         api.on(.PUT, .api(.serverSecret(server: .key, key: .key)), use: ServersAPIController.setSecret)
         api.delete(.api(.serverSecret(server: .key, key: .key)), use: ServersAPIController.deleteSecret)
         api.get(.api(.callsStream(.key)), use: CallTailController.stream)
+        api.get(.api(.serverVersions(.key)), use: ServerVersionsAPIController.list)
+        api.on(.POST, .api(.serverVersions(.key)), body: .collect(maxSize: SpecBodyLimit.size), use: ServerVersionsAPIController.build)
+        api.get(.api(.serverVersion(server: .key, number: .key)), use: ServerVersionsAPIController.show)
+        api.post(.api(.serverVersionActivation(server: .key, number: .key)), use: ServerVersionsAPIController.activate)
     }
 }
