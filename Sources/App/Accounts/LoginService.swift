@@ -130,7 +130,13 @@ struct LoginService: Sendable {
         guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw APIError(.badRequest, "invalid_code", "Enter the 6-digit code from the text message.")
         }
-        guard let attempt, let challenge = try await LoginChallenge.query(on: database)
+        // A code belongs to the sign-in attempt that asked for it: its `bmm_attempt` cookie. A script that
+        // dropped the cookie is told so rather than that a fresh code expired.
+        guard let attempt else {
+            throw try await failure("code_expired", "This code belongs to the request that sent it: send the bmm_attempt cookie "
+                + "that request's answer set (with curl, -c and -b with a cookie file), or request a new code.", channel: "sms")
+        }
+        guard let challenge = try await LoginChallenge.query(on: database)
             .filter(\.$channel == LoginChallenge.Channel.sms.rawValue)
             .filter(\.$target == phone.e164)
             .filter(\.$attemptHash == SecretToken.sha256(attempt))

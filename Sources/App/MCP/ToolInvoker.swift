@@ -51,7 +51,7 @@ struct ToolInvoker: Sendable {
         let bytesIn = SpecJSON.compact(arguments).utf8.count
         let problems = JSONSchema.validate(arguments, against: tool.inputSchema)
         if !problems.isEmpty {
-            let message = "Invalid arguments: " + problems.prefix(5).map(\.description).joined(separator: "; ")
+            let message = Self.invalidArguments(problems.map(\.description))
             let outcome = Outcome(result: Self.errorResult(message), logs: [], durationMilliseconds: Self.elapsed(since: started), isError: true)
             try await record(name, outcome: "invalid_arguments", error: message, bytesIn: bytesIn, result: outcome)
             return outcome
@@ -105,6 +105,13 @@ struct ToolInvoker: Sendable {
     private static func failure(of result: Result<JSONValue, SandboxFailure>) -> SandboxFailure? {
         if case .failure(let failure) = result { return failure }
         return nil
+    }
+
+    /// The first problems, and how many more there are: a caller fixing one field at a time would
+    /// otherwise meet the rest one by one.
+    static func invalidArguments(_ problems: [String], shown: Int = 5) -> String {
+        let more = problems.count > shown ? "; and \(problems.count - shown) more" : ""
+        return "Invalid arguments: " + problems.prefix(shown).joined(separator: "; ") + more
     }
 
     static func elapsed(since start: ContinuousClock.Instant) -> Double {

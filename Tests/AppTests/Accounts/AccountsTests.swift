@@ -163,6 +163,30 @@ struct AccountsTests {
         }
     }
 
+    @Test("SMS code without its attempt's cookie: refused with a message that names the cookie; the code still works with it",
+          arguments: TestDatabase.all)
+    func smsWithoutAttemptCookie(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let browser = BrowserSession(app)
+            let phone = "+4179" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+            #expect(try await browser.postJSON("/v1/auth/sms", ["phone": phone]).status == .accepted)
+            let code = String(try #require(try await latestOutboxBody(app, to: phone)).prefix(6))
+            let attempt = try #require(browser.cookies["bmm_attempt"])
+
+            // when: a script that kept no cookies verifies
+            browser.forget("bmm_attempt")
+            let refused = try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": code])
+
+            // then
+            #expect(refused.status == .badRequest)
+            let body = try AccountDataTests.json(refused)
+            #expect(body["error"] as? String == "code_expired")
+            #expect((body["message"] as? String)?.contains("bmm_attempt") == true)
+            browser.set("bmm_attempt", attempt)
+            #expect(try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": code]).status == .ok)
+        }
+    }
+
     @Test("SMS code: wrong codes count down, the fifth kills the code, a new code signs in", arguments: TestDatabase.all)
     func smsFlow(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in

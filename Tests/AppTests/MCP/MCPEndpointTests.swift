@@ -49,6 +49,13 @@ struct MCPEndpointTests {
                      "no error: \(response.body.string.prefix(300))", sourceLocation: sourceLocation)
     }
 
+    @Test("invalid arguments: the first five problems are named, and how many more there are")
+    func invalidArgumentsMessage() {
+        let problems = (1...7).map { "f\($0): must be a string" }
+        #expect(ToolInvoker.invalidArguments(problems) == "Invalid arguments: " + problems.prefix(5).joined(separator: "; ") + "; and 2 more")
+        #expect(ToolInvoker.invalidArguments(Array(problems.prefix(5))) == "Invalid arguments: " + problems.prefix(5).joined(separator: "; "))
+    }
+
     @Test("legacy: initialize issues a session; tools/list is sorted; calls return text, structuredContent and isError", arguments: TestDatabase.all)
     func legacySession(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
