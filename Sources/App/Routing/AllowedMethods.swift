@@ -22,7 +22,7 @@ final class AllowedMethods: @unchecked Sendable {
         self.methods = methods
     }
 
-    /// Every method some route takes at `path`, with HEAD wherever GET is (Vapor answers HEAD
+    /// Every method some route takes at `path` but OPTIONS, with HEAD wherever GET is (Vapor answers HEAD
     /// from the GET route), in a stable order; empty when no route matches the path at all.
     func allowed(at path: String) -> [HTTPMethod] {
         let components = path.split(separator: "/").map(String.init)
@@ -32,6 +32,9 @@ final class AllowedMethods: @unchecked Sendable {
             if router.route(path: [method.rawValue] + components, parameters: &parameters) != nil { found.insert(method.rawValue) }
         }
         if found.contains("GET") { found.insert("HEAD") }
+        // Every path answers OPTIONS (the error middleware, or a CORS preflight route), so listing it
+        // where a preflight route happens to exist would only make those paths look different.
+        found.remove("OPTIONS")
         return found.sorted().map { HTTPMethod(rawValue: $0) }
     }
 }

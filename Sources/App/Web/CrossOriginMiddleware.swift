@@ -55,8 +55,8 @@ struct CrossOriginMiddleware: AsyncMiddleware {
 
     private func preflight(_ request: Request, allowOrigin: String) -> Response {
         let response = Response(status: .noContent)
-        // HEAD and OPTIONS need no permission (GET and POST neither, but naming them is clearer).
-        let methods = request.application.allowedMethods.allowed(at: request.url.path).filter { $0 != .HEAD && $0 != .OPTIONS }.map(\.rawValue)
+        // HEAD needs no permission (GET and POST neither, but naming them is clearer).
+        let methods = request.application.allowedMethods.allowed(at: request.url.path).filter { $0 != .HEAD }.map(\.rawValue)
         response.headers.replaceOrAdd(name: "Access-Control-Allow-Methods", value: methods.joined(separator: ", "))
         // The headers the page asked for, as long as they are header names: this server ignores any it does not read.
         let asked = request.headers[canonicalForm: "Access-Control-Request-Headers"].map(String.init)
