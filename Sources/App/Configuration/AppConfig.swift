@@ -364,9 +364,8 @@ extension AppConfig {
         } catch {
             problems.append("BMM_TRUSTED_PROXIES must be a comma-separated list of CIDRs such as 10.0.0.0/8: `\(error.entry)` \(error.reason)")
         }
-        let allowedOrigins = (value("BMM_ALLOWED_ORIGINS") ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for origin in allowedOrigins where SiteOrigins.normalized(origin) == nil || URL(string: origin)?.path.isEmpty == false {
+        let (allowedOrigins, refusedOrigins) = SiteOrigins.parseList(value("BMM_ALLOWED_ORIGINS") ?? "")
+        for origin in refusedOrigins {
             problems.append("BMM_ALLOWED_ORIGINS must list origins such as https://mcp.example.com (scheme and host, no path), not `\(origin)`")
         }
         let mcpBrowserOrigins = BrowserClientOrigins.parse(value("BMM_MCP_BROWSER_ORIGINS") ?? "")

@@ -13,18 +13,9 @@ public enum BrowserClientOrigins: Sendable, Equatable {
 
     /// The origins in a comma-separated list, and the entries that are not origins (`*` stands alone).
     static func parse(_ text: String) -> (origins: BrowserClientOrigins, refused: [String]) {
-        let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if entries == ["*"] { return (.any, []) }
-        var origins: Set<String> = []
-        var refused: [String] = []
-        for entry in entries {
-            if let origin = SiteOrigins.normalized(entry), URL(string: entry)?.path.isEmpty == true {
-                origins.insert(origin)
-            } else {
-                refused.append(entry)
-            }
-        }
-        return (origins.isEmpty ? .none : .listed(origins), refused)
+        if text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }) == ["*"] { return (.any, []) }
+        let (origins, refused) = SiteOrigins.parseList(text)
+        return (origins.isEmpty ? .none : .listed(Set(origins)), refused)
     }
 
     func allows(_ origin: String) -> Bool {

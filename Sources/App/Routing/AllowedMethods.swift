@@ -39,6 +39,13 @@ final class AllowedMethods: @unchecked Sendable {
     }
 }
 
+extension Response {
+    /// The answer to an `OPTIONS` that asks which methods `methods` a path takes (RFC 9110 §9.3.7).
+    static func allowing(_ methods: [HTTPMethod]) -> Response {
+        Response(status: .noContent, headers: ["Allow": methods.map(\.rawValue).joined(separator: ", "), "Cache-Control": "no-store"])
+    }
+}
+
 extension Application {
     private struct AllowedMethodsKey: StorageKey {
         typealias Value = AllowedMethods

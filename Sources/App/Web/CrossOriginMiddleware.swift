@@ -86,8 +86,7 @@ struct CrossOriginMiddleware: AsyncMiddleware {
 
     /// `OPTIONS` without a preflight: which methods the address takes (RFC 9110 §9.3.7).
     @Sendable static func options(_ request: Request) async throws -> Response {
-        let allowed = request.application.allowedMethods.allowed(at: request.url.path).map(\.rawValue)
-        return Response(status: .noContent, headers: ["Allow": allowed.joined(separator: ", "), "Cache-Control": "no-store"])
+        .allowing(request.application.allowedMethods.allowed(at: request.url.path))
     }
 }
 

@@ -41,7 +41,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 let list = allowed.map(\.rawValue).joined(separator: ", ")
                 // OPTIONS asks which methods there are (RFC 9110 §9.3.7); any other is not one of them (§15.5.6).
                 if request.method == .OPTIONS {
-                    return Response(status: .noContent, headers: ["Allow": list, "Cache-Control": "no-store"])
+                    return .allowing(allowed)
                 }
                 return await response(for: APIError(.methodNotAllowed, "method_not_allowed", "This address does not take \(request.method.rawValue); it takes \(list).",
                                                     headers: ["Allow": list]), request: request)

@@ -34,6 +34,21 @@ struct SiteOrigins: Sendable, Equatable {
 
     private static let loopbackNames = ["127.0.0.1", "localhost", "[::1]"]
 
+    /// A comma-separated list of origins (a setting): each entry normalized, and the entries that
+    /// are not a bare origin (scheme and host, no path).
+    static func parseList(_ text: String) -> (origins: [String], refused: [String]) {
+        var origins: [String] = []
+        var refused: [String] = []
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            if let origin = normalized(entry), URL(string: entry)?.path.isEmpty == true {
+                origins.append(origin)
+            } else {
+                refused.append(entry)
+            }
+        }
+        return (origins, refused)
+    }
+
     /// `https://Example.COM:443/` → `https://example.com`; nil for anything that is not an http(s) origin.
     static func normalized(_ text: String) -> String? {
         guard let parts = parts(text) else { return nil }
