@@ -198,11 +198,15 @@ struct DraftTransport: Sendable {
         return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }
 
-    /// `Retry-After` in whole seconds; the HTTP-date form is rare from APIs and is ignored.
+    /// The longest wait a provider's `Retry-After` is passed on as: a day. Beyond that the figure means nothing to
+    /// a person, and `1e300` would not even convert to `Int` (a trap, so any misbehaving gateway could stop the app).
+    static let longestRetryAfter = 86_400
+
+    /// `Retry-After` in whole seconds, at most `longestRetryAfter`; the HTTP-date form is rare from APIs and is ignored.
     static func seconds(retryAfter value: String) -> Int? {
         let raw = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int(raw), seconds >= 0 { return seconds }
-        if let seconds = Double(raw), seconds.isFinite, seconds >= 0 { return Int(seconds.rounded(.up)) }
+        if let seconds = Int(raw), seconds >= 0 { return min(seconds, longestRetryAfter) }
+        if let seconds = Double(raw), seconds.isFinite, seconds >= 0 { return Int(min(seconds, Double(longestRetryAfter)).rounded(.up)) }
         return nil
     }
 

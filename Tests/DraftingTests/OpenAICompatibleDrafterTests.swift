@@ -141,6 +141,20 @@ import Testing
         }
     }
 
+    @Test(arguments: [("1e300", 86_400), ("9223372036854775807", 86_400), ("2.5", 3), ("86401", 86_400), ("-1", nil), ("soon", nil)] as [(String, Int?)])
+    func anOutlandishRetryAfterIsCappedAtADay(header: String, seconds: Int?) async throws {
+        // given: a gateway that misbehaves (`1e300` once converted to an Int by trapping, stopping the app)
+        let body = #"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#
+
+        try await withServer(.json(body, status: 429, headers: [("Retry-After", header)])) { server, client in
+            // when
+            let (_, error) = await collect(drafter(server, client).stream(Self.request))
+
+            // then
+            #expect(error as? DraftingError == .rateLimited(retryAfterSeconds: seconds))
+        }
+    }
+
     @Test func aQuotaErrorIsNotRateLimiting() async throws {
         // given: OpenAI's answer to an account without credit, with HTTP 429 like a rate limit
         let body = #"{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}"#

@@ -1,17 +1,22 @@
 import Vapor
 
 /// A suspended organization keeps read access, but every change answers 403
-/// `org_suspended` — except signing out and deleting one's own account, which
-/// must stay possible whatever an administrator decided.
+/// `org_suspended`, except what belongs to the person rather than the workspace, which
+/// must stay possible whatever an administrator decided: signing out (here or in every other
+/// browser), the profile and sign-in email, deleting one's own account, and moving on (switching
+/// to another workspace, leaving this one, accepting an invitation to another).
 struct SuspensionGuard: AsyncMiddleware {
-    static let allowed: Set<String> = [
-        SiteRoute.logout.path, SiteRoute.api(.logout).path, SiteRoute.api(.account).path, SiteRoute.settingsAction(.deleteAccount).path,
-    ]
+    /// Route patterns (`settings/tokens/:token/revoke`), as the router matched them.
+    static let allowed: Set<String> = Set(([
+        .logout, .api(.logout), .api(.account), .settingsAction(.deleteAccount), .settingsAction(.endOtherSessions),
+        .settingsAction(.profile), .api(.accountProfile), .settingsAction(.changeEmail), .settingsAction(.confirmEmail),
+        .settingsAction(.switchWorkspace), .settingsAction(.leaveWorkspace), .invitation,
+    ] as [SiteRoute]).map(\.pathComponents.string))
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(request.method),
            let current = request.currentUser, current.organization.suspendedAt != nil,
-           !Self.allowed.contains(request.url.path) {
+           !Self.allowed.contains(request.route?.path.string ?? "") {
             throw APIError(.forbidden, "org_suspended", "This workspace is suspended: you can read everything, but not change anything. Contact support.")
         }
         return try await next.respond(to: request)

@@ -119,9 +119,7 @@ enum IterationController {
     static func versionDiff(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        guard let number = req.parameter(.version, as: Int.self) else {
-            throw APIError(.notFound, "version_not_found", "There is no such version.")
-        }
+        let number = try req.versionNumber()
         let (version, previous) = try await req.servers(current).version(number, of: server)
         let new = try SpecJSON.decode(version.specJSON)
         let old = try previous.map { try SpecJSON.decode($0.specJSON) }

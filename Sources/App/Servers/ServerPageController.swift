@@ -134,9 +134,7 @@ enum ServerPageController {
     static func rollback(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        guard let number = req.parameter(.version, as: Int.self) else {
-            throw APIError(.notFound, "version_not_found", "There is no such version.")
-        }
+        let number = try req.versionNumber()
         do {
             try await req.servers(current).activate(version: number, of: server)
         } catch let error as APIError where error.status != .notFound {

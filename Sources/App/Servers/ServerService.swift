@@ -220,6 +220,8 @@ struct ServerService: Sendable {
 
     /// Version `number` of `server` and the one before it (nil for the first).
     func version(_ number: Int, of server: HostedServer) async throws -> (version: ServerVersion, previous: ServerVersion?) {
+        // Versions count from 1; this also keeps `number - 1` from overflowing at `Int.min`.
+        guard number >= 1 else { throw APIError(.notFound, "version_not_found", "There is no such version.") }
         let versions = try await ServerVersion.query(on: database).filter(\.$server.$id == server.id!)
             .filter(\.$number ~~ [number, number - 1]).all()
         guard let version = versions.first(where: { $0.number == number }) else {

@@ -45,7 +45,7 @@ enum ServerVersionsAPIController {
         let current = try req.requireUser()
         let service = req.servers(current)
         let server = try await service.find(req.parameter(.server, as: UUID.self))
-        let version = try await service.version(try number(req), of: server).version
+        let version = try await service.version(try req.versionNumber(), of: server).version
         return try req.json(VersionDetail(number: version.number, createdAt: version.createdAt, active: version.id == server.activeVersionID,
                                           spec: try SpecJSON.decode(version.specJSON))).noStore()
     }
@@ -73,14 +73,7 @@ enum ServerVersionsAPIController {
         let current = try req.requireUser()
         let service = req.servers(current)
         let server = try await service.find(req.parameter(.server, as: UUID.self))
-        try await service.activate(version: try number(req), of: server)
+        try await service.activate(version: try req.versionNumber(), of: server)
         return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL)).noStore()
-    }
-
-    private static func number(_ req: Request) throws -> Int {
-        guard let number = req.parameter(.version, as: Int.self) else {
-            throw APIError(.notFound, "version_not_found", "There is no such version.")
-        }
-        return number
     }
 }

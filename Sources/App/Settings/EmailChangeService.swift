@@ -97,6 +97,12 @@ struct EmailChangeService: Sendable {
                     throw Self.taken
                 }
                 user.email = change.email
+                // A display name nobody chose is the address's local part (`LoginService`), which the marketplace
+                // keeps anonymous only while it matches the current address: it follows the address, or the old
+                // address's local part would become the public author name.
+                if let old, user.displayName.lowercased() == Self.localPart(old).lowercased() {
+                    user.displayName = Self.localPart(change.email)
+                }
                 try await user.save(on: db)
                 // A sign-in link still on its way to the old address would now open a new, empty account.
                 if let old {
@@ -112,6 +118,10 @@ struct EmailChangeService: Sendable {
         try await audit.record("account.email_changed", organization: current.organization.id, actor: user.id,
                                resourceType: "user", resourceID: user.id?.uuidString,
                                metadata: ["from": old.flatMap { try? EmailAddress.parse($0).masked } ?? "none", "to": new.masked])
+    }
+
+    private static func localPart(_ email: String) -> String {
+        String(email.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)[0])
     }
 
     /// Tells the old address, queued with the change (`MailQueue`): the change stands if the provider is down,

@@ -100,4 +100,44 @@ struct AdminTests {
             #expect(deleted.status == .noContent)
         }
     }
+
+    @Test("a member of a suspended workspace can still join another, switch to their own, leave it and edit their profile; nothing of the workspace changes",
+          arguments: TestDatabase.all)
+    func suspendedMemberMovesOn(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a member whose browser is in a workspace an administrator suspended, and an invitation to a third
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let shared = try await Workspaces.organizationID(owner)
+            let memberEmail = AccountsTests.uniqueEmail().lowercased()
+            let member = try await Workspaces.join(app, try await Workspaces.invite(owner, memberEmail), as: memberEmail)
+            let user = try await Workspaces.user(app, memberEmail)
+            let own = try #require(try await Membership.query(on: app.db).filter(\.$user.$id == user.id!)
+                .filter(\.$organization.$id != shared).first()?.$organization.id)
+            let (third, _) = try await AccountDataTests.signedIn(app)
+            let thirdID = try await Workspaces.organizationID(third)
+            let invitation = try await Workspaces.invite(third, memberEmail)
+            let organization = try #require(try await Organization.find(shared, on: app.db))
+            organization.suspendedAt = Date()
+            try await organization.save(on: app.db)
+            let csrf = try #require(BrowserSession.csrfField(in: try await member.get("/settings").body.string))
+
+            // the workspace itself stays unchanged
+            let rename = try await member.postForm("/settings/workspace", ["name": "Renamed", "csrf": csrf])
+            #expect(rename.status == .forbidden)
+            #expect(try await Organization.find(shared, on: app.db)?.name == organization.name)
+
+            // the person's own things: another workspace's invitation, their profile, their own workspace, leaving
+            try await Workspaces.accept(member, invitation)
+            #expect(try await Workspaces.organizationID(member) == thirdID)
+            #expect(try await member.postForm("/settings/workspace/switch", ["organization": shared.uuidString, "csrf": csrf]).status == .seeOther)
+            #expect(try await member.postForm("/settings/profile", ["displayName": "Dana", "csrf": csrf]).status == .seeOther)
+            #expect(try await Workspaces.user(app, memberEmail).displayName == "Dana")
+            #expect(try await member.postForm("/settings/workspace/switch", ["organization": own.uuidString, "csrf": csrf]).status == .seeOther)
+            #expect(try await Workspaces.organizationID(member) == own)
+            #expect(try await member.postForm("/settings/workspace/switch", ["organization": shared.uuidString, "csrf": csrf]).status == .seeOther)
+            #expect(try await Workspaces.organizationID(member) == shared)
+            #expect(try await member.postForm("/settings/workspace/leave", ["csrf": csrf]).status == .seeOther)
+            #expect(try await Membership.query(on: app.db).filter(\.$organization.$id == shared).filter(\.$user.$id == user.id!).count() == 0)
+        }
+    }
 }

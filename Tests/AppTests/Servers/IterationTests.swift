@@ -62,6 +62,11 @@ struct IterationTests {
             // the version page shows what changed; rollback makes version 1 live again
             let diff = try await browser.get(page + "/versions/2")
             #expect(diff.body.string.contains("What changed since version 1"))
+            for missing in ["0", "-1", "\(Int.min)"] {
+                #expect(try await browser.get(page + "/versions/" + missing).status == .notFound, "\(missing)")
+                let refused = try await browser.postForm(page + "/versions/\(missing)/activate", ["csrf": try await Self.csrf(browser, page)])
+                #expect(refused.status == .notFound, "\(missing)")
+            }
             let rolledBack = try await browser.postForm(page + "/versions/1/activate", ["csrf": try await Self.csrf(browser, page)])
             #expect(rolledBack.status == .seeOther)
             let first = try await ServerVersion.query(on: app.db).filter(\.$server.$id == id).filter(\.$number == 1).first()

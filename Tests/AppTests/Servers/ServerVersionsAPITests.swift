@@ -103,12 +103,15 @@ struct ServerVersionsAPITests {
             #expect(try answer(busy) == "409 build_in_progress")
             try await BuildRunner(app: app).drain()
 
-            for missing in ["\(path)/9", "\(path)/nine"] {
+            // zero, negative and Int.min (whose predecessor overflowed and took the process down) exist no more than 9
+            for missing in ["\(path)/9", "\(path)/nine", "\(path)/0", "\(path)/-1", "\(path)/\(Int.min)"] {
                 let shown = try await browser.get(missing)
                 #expect(try answer(shown) == "404 version_not_found", "\(missing)")
             }
-            let activated = try await browser.postObject("\(path)/9/activate", [:] as [String: Any])
-            #expect(try answer(activated) == "404 version_not_found")
+            for missing in ["9", "0", "\(Int.min)"] {
+                let activated = try await browser.postObject("\(path)/\(missing)/activate", [:] as [String: Any])
+                #expect(try answer(activated) == "404 version_not_found", "\(missing)")
+            }
 
             // another workspace's server is not there at all
             let (stranger, _) = try await AccountDataTests.signedIn(app)

@@ -82,6 +82,36 @@ struct EmailChangeTests {
         }
     }
 
+    @Test("a display name nobody chose follows the new address, so the marketplace never names the old one; a chosen name stays",
+          arguments: TestDatabase.all)
+    func defaultNameFollows(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            for chosen in [nil, "Frank M."] as [String?] {
+                // given an account whose display name is the default (its address's local part) or one it chose
+                let (browser, old) = try await AccountDataTests.signedIn(app)
+                let user = try await Workspaces.user(app, old)
+                if let chosen {
+                    user.displayName = chosen
+                    try await user.save(on: app.db)
+                }
+                let before = try #require(try await User.find(user.id, on: app.db)).displayName
+                #expect(TemplateAuthor.publicName(before, email: old) == (chosen ?? TemplateAuthor.anonymous))
+                let new = "renamed." + AccountsTests.uniqueEmail().lowercased()
+
+                // when the address changes
+                _ = try await Self.ask(browser, new)
+                let link = try await Self.link(app, to: new)
+                let csrf = try #require(BrowserSession.csrfField(in: try await browser.get(link.path).body.string))
+                #expect(try await browser.postForm("/settings/email/confirm", ["token": link.token, "csrf": csrf]).status == .seeOther)
+
+                // then the public author name is what it was: still anonymous, or still the chosen name
+                let after = try #require(try await User.find(user.id, on: app.db))
+                #expect(after.displayName == chosen ?? String(new.split(separator: "@")[0]))
+                #expect(TemplateAuthor.publicName(after.displayName, email: after.email) == (chosen ?? TemplateAuthor.anonymous))
+            }
+        }
+    }
+
     @Test("refusals keep what was typed: not an address, the same address (422 both)", arguments: TestDatabase.all)
     func refusals(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
