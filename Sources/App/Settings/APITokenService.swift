@@ -61,7 +61,15 @@ struct APITokenService: Sendable {
         token.scopes = Set(scopes).sorted().map(\.rawValue).joined(separator: " ")
         token.parentTokenID = current.apiToken?.id
         token.serverID = server?.id
-        try await token.create(on: database)
+        try await database.writeTransaction { db in
+            // A token revoked while this request ran must not leave a child behind: the parent is read again,
+            // locked against `revoke` until this insert commits (SQLite's writer lock does the same).
+            if let parent = token.parentTokenID, try await !Self.lock(parent, in: db, exclusive: false) {
+                throw APIError(.unauthorized, "invalid_token", "The API token is unknown, revoked or expired.",
+                               headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
+            }
+            try await token.create(on: db)
+        }
         var metadata = ["name": token.name, "scopes": token.scopes]
         if let server { metadata["server"] = server.slug }
         // Who made it: a browser session, or a token (named by its hint, as Settings lists it).
@@ -89,22 +97,40 @@ struct APITokenService: Sendable {
         else {
             throw APIError(.notFound, "not_found", "No such token.")
         }
-        // The tokens it made, and theirs: gone with it.
-        var descendants: [APIToken] = []
-        var parents = [token.id!]
-        while !parents.isEmpty {
-            let children = try await APIToken.query(on: database).filter(\.$parentTokenID ~~ parents).all()
-            descendants += children
-            parents = children.compactMap(\.id)
+        // The tokens it made, and theirs: gone with it. Each generation is locked as it is found, so a child being
+        // made of one of them is either committed before it is looked for or refused once its parent is gone.
+        let descendants = try await database.writeTransaction { db -> [APIToken] in
+            // Revoked meanwhile by another request: one revocation, one audit event.
+            guard try await Self.lock(token.id!, in: db, exclusive: true) else { throw APIError(.notFound, "not_found", "No such token.") }
+            var descendants: [APIToken] = []
+            var parents = [token.id!]
+            while !parents.isEmpty {
+                let children = try await APIToken.query(on: db).filter(\.$parentTokenID ~~ parents).all()
+                for child in children { _ = try await Self.lock(child.id!, in: db, exclusive: true) }
+                descendants += children
+                parents = children.compactMap(\.id)
+            }
+            try await APIToken.query(on: db).filter(\.$id ~~ ([token] + descendants).compactMap(\.id)).delete()
+            return descendants
         }
         let revoked = [token] + descendants
-        try await APIToken.query(on: database).filter(\.$id ~~ revoked.compactMap(\.id)).delete()
         for gone in revoked { callers.forget(.token(hash: gone.tokenHash)) }
         var metadata = ["name": token.name]
         if !descendants.isEmpty { metadata["made_with_it"] = descendants.map { "…" + $0.hint }.joined(separator: ", ") }
         try await audit.record("token.revoked", organization: current.organization.id, actor: current.user.id,
                                resourceType: "api_token", resourceID: token.id?.uuidString, metadata: metadata)
         return token
+    }
+
+    /// Whether token `id` still exists, locking its row until the transaction ends on PostgreSQL: shared by a child's
+    /// creation, exclusive by a revocation, so the two wait for each other. SQLite's write transactions already hold
+    /// the only writer lock from `BEGIN IMMEDIATE`.
+    private static func lock(_ id: UUID, in db: any Database, exclusive: Bool) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else {
+            return try await APIToken.find(id, on: db) != nil
+        }
+        let mode: SQLQueryString = exclusive ? "FOR UPDATE" : "FOR SHARE"
+        return try await sql.raw("SELECT id FROM \(ident: APIToken.schema) WHERE id = \(bind: id) \(mode)").first() != nil
     }
 
     /// The signed-in person behind a bearer token, or `nil`. Its last use is recorded by `admit`,

@@ -149,6 +149,47 @@ struct TokenScopeTests {
         }
     }
 
+    @Test("a token revoked while it makes tokens leaves none behind, and a second revocation is 404 with one audit event",
+          arguments: TestDatabase.all)
+    func revocationRacesCreation(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a leaked token making successors in four loops
+            let (alice, _) = try await AccountDataTests.signedIn(app)
+            let (leaked, leakedJSON) = try await Self.create(alice, ["name": "leaked", "scopes": ["api"]])
+            let id = try #require(leakedJSON["id"] as? String)
+            let made = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var secrets: [String] = []
+                        for _ in 0..<15 {
+                            let answer = try await Self.bearer(app, .POST, "/v1/tokens", leaked, json: #"{"name":"successor","scopes":["api"]}"#)
+                            if answer.status != .created { break }
+                            secrets.append(try #require(try AccountDataTests.json(answer)["token"] as? String))
+                        }
+                        return secrets
+                    }
+                }
+                // when the owner revokes it (twice, as a double click would) while they run
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(40))
+                    let first = try await alice.send(.DELETE, "/v1/tokens/" + id, headers: ["X-CSRF-Token": alice.csrfCookie ?? ""])
+                    let second = try await alice.send(.DELETE, "/v1/tokens/" + id, headers: ["X-CSRF-Token": alice.csrfCookie ?? ""])
+                    #expect(first.status == .noContent && second.status == .notFound)
+                    return []
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+
+            // then no successor works or is stored, whenever it was made
+            #expect(!made.isEmpty, "the loops made no token before the revocation")
+            for secret in made {
+                #expect(try await Self.bearer(app, .GET, "/v1/auth/me", secret).status == .unauthorized)
+            }
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "token.revoked").count() == 1)
+        }
+    }
+
     @Test("unknown or empty scopes: 400 invalid_scope, nothing created", arguments: TestDatabase.all, [
         #"{"name":"x","scopes":["admin"]}"#, #"{"name":"x","scopes":[]}"#, #"{"name":"x","scopes":["mcp","root"]}"#,
     ])
