@@ -12,6 +12,8 @@ struct BuildQueue: Sendable {
 
     /// Queues a build of `spec` for `server`, counted against the plan's daily builds; the count is read
     /// and raised under the workspace's lock, so concurrent builds cannot pass the quota together.
+    /// A build of exactly this spec already queued or running for the server is the answer instead: a request sent
+    /// twice (a double click, a script's retry after a timeout) queues one build and spends one build of the day.
     func enqueue(_ spec: ServerSpec, for server: HostedServer, by user: UUID?, plan: Plan) async throws -> Build {
         let build = Build()
         build.id = UUID()
@@ -22,16 +24,21 @@ struct BuildQueue: Sendable {
         build.specJSON = SpecJSON.encode(spec)
         build.createdAt = now()
         let now = now
-        try await database.writeTransaction { database in
+        return try await database.writeTransaction { database in
             try await database.lockWorkspace(server.$organization.id)
+            if let pending = try await Build.query(on: database).filter(\.$server.$id == server.id!)
+                .filter(\.$status ~~ [.queued, .running]).filter(\.$specJSON == build.specJSON).first() {
+                try await server.save(on: database)
+                return pending
+            }
             let today = try await UsageService(database: database, now: now()).today(.build, organization: server.$organization.id)
             try Self.checkQuota(plan: plan, usedToday: today, now: now())
             try await build.create(on: database)
             try await UsageService(database: database, now: now()).record(.build, organization: server.$organization.id)
             server.status = .building
             try await server.save(on: database)
+            return build
         }
-        return build
     }
 
     /// 429 with the reset time once the plan's daily builds are used.

@@ -102,15 +102,12 @@ struct TemplateUpdateService: Sendable {
         if !provided.isEmpty { servers.hosting.contexts.invalidate(server.id!) }
         // Saved with the build's queueing, so a refused build records nothing.
         server.templateVersionID = latest.id
-        try await servers.rebuild(server, spec: proposed)
+        let build = try await servers.rebuild(server, spec: proposed)
         try await servers.audit.record(
             "server.template_updated", organization: server.$organization.id, actor: current.user.id, resourceType: "server",
             resourceID: server.id?.uuidString,
             metadata: ["template": check.template.slug, "from": String(check.currentNumber), "to": String(latest.number),
                        "secrets_added": String(provided.count)])
-        guard let build = try await BuildQueue(database: database, now: clock.now).latest(of: server) else {
-            throw Abort(.internalServerError)
-        }
         return build
     }
 }

@@ -203,19 +203,22 @@ struct ServerService: Sendable {
         throw APIError(.unprocessableEntity, "no_change", "Nothing changed: version \(live.number) already serves exactly this.")
     }
 
-    /// Checks `spec` against the stored secrets and queues a build of it: the next version.
-    func rebuild(_ server: HostedServer, spec: ServerSpec) async throws {
+    /// Checks `spec` against the stored secrets and queues a build of it: the next version. Returns that build, which
+    /// is this request's own: another request may queue one of the same server a moment later.
+    @discardableResult
+    func rebuild(_ server: HostedServer, spec: ServerSpec) async throws -> Build {
         try current.checkBillingStanding()
         try await TemplateTakedown.checkRebuild(server, spec: spec, on: database)
         let values = try await ServerSecrets(database: database, box: secretBox)
             .values(server: server.id!, organization: server.$organization.id)
         try SpecChecks.validateAndScan(spec, secretValues: Array(values.values))
         server.specJSON = SpecJSON.encode(spec)
-        _ = try await BuildQueue(database: database, now: clock.now)
+        let build = try await BuildQueue(database: database, now: clock.now)
             .enqueue(spec, for: server, by: current.user.id, plan: current.plan)
         hosting.buildSignal.signal()
         try await audit.record("server.build_requested", organization: server.$organization.id, actor: current.user.id,
                                resourceType: "server", resourceID: server.id?.uuidString)
+        return build
     }
 
     /// Version `number` of `server` and the one before it (nil for the first).

@@ -63,9 +63,8 @@ enum ServerVersionsAPIController {
             throw APIError(.unprocessableEntity, "invalid_request", "A server keeps its slug: send “\(server.slug)” as the spec's slug.")
         }
         try await service.requireChange(server, spec: spec)
-        try await service.rebuild(server, spec: spec)
-        let build = try await BuildQueue(database: req.db, now: req.application.clock.now).latest(of: server)
-        return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build?.id), status: .accepted).noStore()
+        let build = try await service.rebuild(server, spec: spec)
+        return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .accepted).noStore()
     }
 
     /// Serves version `number` again (a rollback, or forward again), at once and without a build.

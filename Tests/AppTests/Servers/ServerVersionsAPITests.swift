@@ -137,4 +137,44 @@ struct ServerVersionsAPITests {
             #expect(try AccountDataTests.json(refused)["error"] as? String == "insufficient_scope")
         }
     }
+
+    @Test("sent at once: each answer names its own build, and the same spec sent twice is one build and one of the day's builds",
+          arguments: TestDatabase.all)
+    func concurrentBuilds(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            let organization = try #require(try await HostedServer.find(id, on: app.db)).$organization.id
+            try await Workspaces.allowMembers(browser)  // Team: builds enough for the day
+            let path = "/v1/servers/\(id)/versions"
+            var tripled = Self.doubled(Hosting.calculator)
+            tripled.tools.append(Hosting.tool("triple", "return args.n * 3;", schema: ["type": "object", "properties": ["n": ["type": "number"]]]))
+            let specs = [Self.doubled(Hosting.calculator), tripled]
+            let usedBefore = try await UsageService(database: app.db, now: Date()).today(.build, organization: organization)
+
+            // when two different specs and then one spec four times are sent at once
+            func send(_ specs: [ServerSpec]) async throws -> [(ServerSpec, TestingHTTPResponse)] {
+                try await withThrowingTaskGroup(of: (ServerSpec, TestingHTTPResponse).self) { group in
+                    for spec in specs { group.addTask { (spec, try await browser.postObject(path, ["spec": try ServersAPITests.specObject(spec)])) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            let different = try await send(specs)
+            var again = Self.doubled(Hosting.calculator)
+            again.name = "Calculator again"
+            let repeated = try await send(Array(repeating: again, count: 4))
+
+            // then each answer's build is the one of the spec it sent
+            for (spec, answer) in different + repeated {
+                #expect(answer.status == .accepted, "\(answer.body.string)")
+                let buildID = try #require((try AccountDataTests.json(answer)["buildId"] as? String).flatMap(UUID.init(uuidString:)))
+                let build = try #require(try await Build.find(buildID, on: app.db))
+                #expect(try SpecJSON.decode(build.specJSON) == spec)
+            }
+            let repeatedIDs = Set(try repeated.map { try AccountDataTests.json($0.1)["buildId"] as? String })
+            #expect(repeatedIDs.count == 1, "one build for one spec sent four times")
+            #expect(try await Build.query(on: app.db).filter(\.$server.$id == id).filter(\.$status == .queued).count() == 3)
+            #expect(try await UsageService(database: app.db, now: Date()).today(.build, organization: organization) == usedBefore + 3)
+        }
+    }
 }
