@@ -103,9 +103,11 @@ struct OrganizationService: Sendable {
             throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the invitation right now. Try again in a minute.")
         }
         // Inviting the same address again replaces what it was sent before: one pending invitation per person,
-        // and only the newest link (with the newest role) works.
+        // and only the newest link (with the newest role) works. Only older ones go: two invitations sent at once
+        // (a double click) each deleting "every other" left none.
         try await Invitation.query(on: database).filter(\.$organization.$id == current.organization.id!)
-            .filter(\.$email == email.normalized).filter(\.$acceptedAt == nil).filter(\.$id != invitation.id!).delete()
+            .filter(\.$email == email.normalized).filter(\.$acceptedAt == nil).filter(\.$id != invitation.id!)
+            .filter(\.$createdAt < invitation.createdAt).delete()
         try await audit.record("member.invited", organization: current.organization.id, actor: current.user.id,
                                resourceType: "invitation", resourceID: invitation.id?.uuidString, metadata: ["email": email.masked, "role": role.rawValue])
     }

@@ -172,6 +172,32 @@ struct InvitationTests {
             #expect(try await guest.get(second.path).status == .ok)
         }
     }
+
+    @Test("the same invitation sent twice at once (a double click) leaves one that works", arguments: TestDatabase.all)
+    func doubleClick(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            try await Workspaces.allowMembers(owner)
+            let invitee = AccountsTests.uniqueEmail().lowercased()
+            let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings").body.string))
+            // when
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<2 { group.addTask { try await owner.postForm("/settings/members", ["email": invitee, "role": "member", "csrf": csrf]).status } }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            // then both said "sent", and an invitation is still pending, each deleting "every other" no more
+            #expect(statuses == [.seeOther, .seeOther])
+            let pending = try await Invitation.query(on: app.db).filter(\.$email == invitee).all()
+            #expect(!pending.isEmpty)
+            // and its emailed link opens it
+            let links = try await OutboxMessage.query(on: app.db).filter(\.$recipient == invitee).all().compactMap { message in
+                DevOutboxController.firstLink(in: message.body).flatMap { URLComponents(string: $0)?.queryItems?.first { $0.name == "token" }?.value }
+            }
+            #expect(links.count == 2)
+            #expect(pending.allSatisfy { invitation in links.contains { SecretToken.sha256($0) == invitation.tokenHash } })
+        }
+    }
 }
 
 @Suite("Invitations: cancelled by an owner, or with the person who sent them")
