@@ -83,6 +83,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     if config.runsBuilds {
         app.startBuildRunner()
+    } else if config.watchesBuildLeases {
+        app.startBuildLeaseWatch()
     }
     if config.prunesCallLog {
         app.startCallLogPruning()

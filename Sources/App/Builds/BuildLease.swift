@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
+import Vapor
 
 /// A running build belongs to the process whose runner claimed it for as long as that
 /// runner keeps writing its heartbeat. Several instances and `bmm worker` share one queue,
@@ -69,4 +70,21 @@ final class RunningBuilds: Sendable {
     func insert(_ id: UUID) { _ = ids.withLockedValue { $0.insert(id) } }
     func remove(_ id: UUID) { _ = ids.withLockedValue { $0.remove(id) } }
     var all: [UUID] { ids.withLockedValue { Array($0) } }
+}
+
+extension Application {
+    /// Without a runner of its own, fails every lease interval the builds whose runner went silent (a runner does
+    /// this in its loop). With `BMM_RUN_BUILDS=0` and the only worker dead, nothing else would: the build stayed
+    /// running, its server building and rollback refused until a worker came back.
+    func startBuildLeaseWatch() {
+        let lease = BuildLease(timeout: config.buildLeaseTimeout)
+        let queue = BuildQueue(database: db, now: clock.now), logger = logger
+        runInBackground {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease.interval)
+                guard !Task.isCancelled else { return }
+                do { try await queue.failAbandoned(silentFor: lease.timeout) } catch { logger.reportSafely(error) }
+            }
+        }
+    }
 }

@@ -54,9 +54,18 @@ struct BuildQueue: Sendable {
         // nothing, competes with requests for the single writer lock.
         guard try await Build.query(on: database).filter(\.$status == .queued).first() != nil else { return nil }
         let skipLocked = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        // One server's builds run one at a time, in the order they were asked for: a build waits while an earlier
+        // one of its server is queued or running. Two runners building one server at once numbered two versions
+        // alike (one build failed on the unique key) or made the older spec live by finishing last. Another
+        // runner's claim not yet committed still shows its build as queued, so the newer one waits for it too.
         let row = try await sql.raw("""
             UPDATE builds SET status = 'running', started_at = \(bind: now()), heartbeat_at = \(bind: now())
-            WHERE id = (SELECT id FROM builds WHERE status = 'queued' ORDER BY created_at LIMIT 1\(unsafeRaw: skipLocked))
+            WHERE id = (
+                SELECT b.id FROM builds b
+                WHERE b.status = 'queued' AND NOT EXISTS (
+                    SELECT 1 FROM builds e WHERE e.server_id = b.server_id AND e.id <> b.id AND (e.status = 'running'
+                        OR (e.status = 'queued' AND (e.created_at < b.created_at OR (e.created_at = b.created_at AND e.id < b.id)))))
+                ORDER BY b.created_at LIMIT 1\(unsafeRaw: skipLocked))
             AND status = 'queued'
             RETURNING id
             """).first()
@@ -96,19 +105,31 @@ struct BuildQueue: Sendable {
             .sort(\.$sequence).all()
     }
 
-    /// Marks a build finished; the server goes live, back to its active version, or failed.
-    func finish(_ build: Build, error: String?, activating version: ServerVersion? = nil) async throws {
-        try await database.writeTransaction { database in
-            // A runner that stalled past its lease must not overwrite the failure recorded meanwhile.
+    /// Marks a build finished; the server goes live (with the build's spec as its next version, made here),
+    /// back to its active version, or failed. Returns the new version, or nil for a failure and for a build
+    /// already finished: a runner that stalled past its lease while another process failed its build makes no
+    /// version and overwrites nothing. The build's row is locked first, so that check holds on PostgreSQL too.
+    @discardableResult
+    func finish(_ build: Build, error: String?, activating: Bool = false) async throws -> ServerVersion? {
+        let now = now
+        return try await database.writeTransaction { database -> ServerVersion? in
+            if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT id FROM builds WHERE id = \(bind: build.id!) FOR UPDATE").run()
+            }
             if let stored = try await Build.find(build.id, on: database), stored.status == .succeeded || stored.status == .failed {
-                return
+                return nil
+            }
+            let server = try await HostedServer.find(build.$server.id, on: database)
+            let version = server != nil && error == nil && activating ? try await Self.nextVersion(of: build, on: database, now: now()) : nil
+            if let version {
+                try await BuildQueue(database: database, now: now).log(build, "Version \(version.number) is live", level: "ok")
             }
             build.status = error == nil ? .succeeded : .failed
             build.error = error
             build.finishedAt = now()
             build.versionNumber = version?.number
             try await build.save(on: database)
-            guard let server = try await HostedServer.find(build.$server.id, on: database) else { return }
+            guard let server else { return nil }
             if let version {
                 server.activeVersionID = version.id
                 if let spec = try? SpecJSON.decode(version.specJSON) { server.describe(as: spec) }
@@ -117,6 +138,21 @@ struct BuildQueue: Sendable {
             server.status = server.activeVersionID == nil ? .failed : .active
             server.updatedAt = now()
             try await server.save(on: database)
+            return version
         }
+    }
+
+    /// The version `build` makes: numbered after the server's last one, in the transaction that makes it live.
+    private static func nextVersion(of build: Build, on database: any Database, now: Date) async throws -> ServerVersion {
+        let last = try await ServerVersion.query(on: database).filter(\.$server.$id == build.$server.id).max(\.$number) ?? 0
+        let version = ServerVersion()
+        version.id = UUID()
+        version.$server.id = build.$server.id
+        version.$organization.id = build.$organization.id
+        version.number = last + 1
+        version.specJSON = build.specJSON
+        version.createdAt = now
+        try await version.create(on: database)
+        return version
     }
 }

@@ -116,9 +116,8 @@ struct BuildRunner: Sendable {
                 return try await fail(build, "tools/list did not list every tool")
             }
             try await queue.log(build, "Smoke test: tools/list answers \(listed.joined(separator: ", "))", level: "ok")
-            let version = try await activate(build, spec: spec)
-            try await queue.log(build, "Version \(version.number) is live", level: "ok")
-            try await queue.finish(build, error: nil, activating: version)
+            // nil: another process failed this build while it stalled here, and that stands.
+            guard try await queue.finish(build, error: nil, activating: true) != nil else { return }
             app.hosting.contexts.invalidate(build.$server.id)
             // Load the new version's context now, so the first call after a build is not a cold start.
             _ = try? await app.hosting.contexts.context(for: build.$server.id, app: app)
@@ -138,19 +137,6 @@ struct BuildRunner: Sendable {
     private func fail(_ build: Build, _ reason: String) async throws {
         try await queue.log(build, "Build failed: \(reason)", level: "error")
         try await queue.finish(build, error: reason)
-    }
-
-    private func activate(_ build: Build, spec: ServerSpec) async throws -> ServerVersion {
-        let last = try await ServerVersion.query(on: app.db).filter(\.$server.$id == build.$server.id).max(\.$number) ?? 0
-        let version = ServerVersion()
-        version.id = UUID()
-        version.$server.id = build.$server.id
-        version.$organization.id = build.$organization.id
-        version.number = last + 1
-        version.specJSON = build.specJSON
-        version.createdAt = app.clock.now()
-        try await version.create(on: app.db)
-        return version
     }
 }
 

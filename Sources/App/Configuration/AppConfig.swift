@@ -82,6 +82,9 @@ public struct AppConfig: Sendable {
     public var sandboxWarmRealms = true
     /// Run the build queue in this process (`serve`; tests drain it themselves).
     public var runsBuilds = false
+    /// Fail builds whose runner went silent, here as well as in the runners: a `serve` that leaves builds to
+    /// `bmm worker` processes still clears a build whose only worker died (`serve`).
+    public var watchesBuildLeases = false
     /// Whether `serve` may run builds at all (`BMM_RUN_BUILDS`, default 1). `0` leaves them to
     /// `bmm worker` processes, so web instances only queue them.
     public var serveRunsBuilds = true

@@ -116,6 +116,7 @@ public struct CommandLineOptions: Sendable, Equatable {
         // Builds run beside `serve` unless the operator keeps them in `worker` (which runs
         // them regardless), never in one-off commands.
         config.runsBuilds = serves && config.serveRunsBuilds
+        config.watchesBuildLeases = serves
         // Several instances may prune at once (their batches do not conflict); one-off commands never do.
         config.prunesCallLog = serves
         // Only the process answering MCP calls uses the server contexts it would renew.

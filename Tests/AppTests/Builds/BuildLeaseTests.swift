@@ -108,7 +108,8 @@ struct BuildLeaseTests {
         }
     }
 
-    @Test("a stalled runner that finishes after its build was failed does not overwrite the failure", arguments: TestDatabase.all)
+    @Test("a stalled runner that finishes after its build was failed does not overwrite the failure, make a version or say one is live",
+          arguments: TestDatabase.all)
     func lateFinishKeepsFailure(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let time = ManualClock()
@@ -120,9 +121,45 @@ struct BuildLeaseTests {
             time.advance(60)
             try await queue.failAbandoned(silentFor: .seconds(30))
             // when the stalled runner wakes and reports success
-            try await queue.finish(claimed, error: nil)
+            let version = try await queue.finish(claimed, error: nil, activating: true)
             // then
+            #expect(version == nil)
             #expect(try await Build.find(claimed.id, on: app.db)?.status == .failed)
+            #expect(try await ServerVersion.query(on: app.db).filter(\.$server.$id == claimed.$server.id).count() == 0)
+            #expect(try await queue.lines(of: claimed.id!).allSatisfy { !$0.message.contains("is live") })
+        }
+    }
+
+    @Test("one server's builds run one at a time in the order asked for, whichever runner claims them; other servers' do not wait",
+          arguments: TestDatabase.all)
+    func oneServerAtATime(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given two builds of one server (an older and a newer spec) and then one of another server
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            try await Workspaces.allowMembers(browser)  // Team: servers and builds enough
+            let live = try #require(try await HostedServer.find(try await Hosting.createAndBuild(browser), on: app.db))
+            let queue = BuildQueue(database: app.db, now: app.clock.now)
+            let older = try await queue.enqueue(ServerVersionsAPITests.doubled(Hosting.calculator), for: live, by: nil, plan: PlanTable.enterprise)
+            var newerSpec = ServerVersionsAPITests.doubled(Hosting.calculator)
+            newerSpec.name = "Newer"
+            let newer = try await queue.enqueue(newerSpec, for: live, by: nil, plan: PlanTable.enterprise)
+            let other = try await Self.createQueued(browser, slug: "other")
+
+            // when runners claim while the first is still running
+            let first = try #require(try await queue.claim())
+            let second = try #require(try await queue.claim())
+
+            // then the newer build waits for the older; the other server's goes ahead, and nothing else is handed out
+            #expect(first.id == older.id)
+            #expect(second.$server.id == other)
+            #expect(try await queue.claim() == nil)
+            // when the older one finishes, the newer is next, and each makes its version in order: the newer serves
+            #expect(try await queue.finish(first, error: nil, activating: true)?.number == 2)
+            let third = try #require(try await queue.claim())
+            #expect(third.id == newer.id)
+            #expect(try await queue.finish(third, error: nil, activating: true)?.number == 3)
+            let serving = try #require(try await HostedServer.find(live.id, on: app.db)).activeVersionID
+            #expect(try await ServerVersion.find(serving, on: app.db).map { try SpecJSON.decode($0.specJSON) } == newerSpec)
         }
     }
 }

@@ -283,6 +283,15 @@ struct ConfigurationTests {
         #expect(try !runs("serve", ["BMM_RUN_BUILDS": "0"]))
         #expect(try !runs("migrate", [:]))
         #expect(try !runs("worker", [:]))
+        // every serve fails builds whose runner went silent, also when a worker runs them
+        func watches(_ command: String, _ environment: [String: String]) throws -> Bool {
+            var arguments = ["bmm", command]
+            var config = try testConfig(environment: environment)
+            try CommandLineOptions.extract(from: &arguments).apply(to: &config)
+            return config.watchesBuildLeases
+        }
+        #expect(try watches("serve", ["BMM_RUN_BUILDS": "0"]))
+        #expect(try !watches("migrate", [:]))
     }
 
     @Test("operations settings: the build lease and the shutdown grace, and which commands lock or open the database")
