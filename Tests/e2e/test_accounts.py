@@ -5,6 +5,7 @@ import uuid
 
 import requests
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -18,7 +19,13 @@ def click(driver, selector):
     works with JavaScript off too)."""
     element = driver.find_element(By.CSS_SELECTOR, selector)
     ActionChains(driver).scroll_to_element(element).perform()
-    element.click()
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        # WebDriver scrolls just far enough to bring the element to the viewport's bottom edge, where the phone's
+        # fixed tab bar covers it; a person scrolls a little further.
+        ActionChains(driver).scroll_by_amount(0, 200).perform()
+        element.click()
 
 
 def newest_message(server, recipient):

@@ -18,7 +18,9 @@ TABS = [("overview", "Overview"), ("tools", "Tools"), ("playground", "Playground
 SIZES = {"phone": dict(width=390, height=844, mobile=True), "desktop": dict(width=1280, height=800)}
 
 SPEC = {
-    "name": "Tabs", "slug": "tabs", "description": "Adds numbers, and says hello with a key.",
+    # One long word, as names in German or in emoji are: it must wrap on every page, not widen it.
+    "name": "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung🚢", "slug": "tabs",
+    "description": "Adds numbers, and says hello with a key.",
     "tools": [
         {"name": "add", "description": "Add two numbers.",
          "inputSchema": {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
@@ -48,6 +50,10 @@ def wait_active(session, base, server_id, other_than=None):
 def live(server):
     """A signed-in session with one live server: (session, server id)."""
     session = signed_in_session(server)
+    # the dashboard greets the person by a display name of one long word
+    renamed = session.patch(server + "/v1/account/profile", json={"displayName": "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"},
+                            headers={"X-CSRF-Token": session.cookies.get("bmm_csrf", "")}, timeout=10)
+    assert renamed.status_code == 200, renamed.text
     created = session.post(server + "/v1/servers", json={"spec": SPEC, "secrets": {"GREETING_KEY": ""}}, timeout=30)
     assert created.status_code == 201, created.text
     server_id = created.json()["id"].lower()

@@ -63,6 +63,11 @@ struct OAuthClients: Sendable {
         if let grants = request.grant_types, !Set(grants).isSubset(of: ["authorization_code", "refresh_token"]) {
             throw OAuthError("invalid_client_metadata", "Only the authorization_code and refresh_token grants are supported.")
         }
+        // The consent page puts this name in front of a person: a direction override would make
+        // "Helper \u{202E}noisrev laiciffo" read "Helper official version", as it would for a workspace's name.
+        if let raw = request.client_name, raw.unicodeScalars.contains(where: DisplayName.isRefused) {
+            throw OAuthError("invalid_client_metadata", "client_name must be one line without control or text-direction characters.")
+        }
         let name = String((request.client_name ?? "Unnamed client").trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
         let client = OAuthClient()
         client.clientID = "bmmc_" + random.token(bytes: 16)
@@ -135,11 +140,19 @@ struct OAuthClients: Sendable {
             throw OAuthError("invalid_client", Self.unavailable)
         }
         let host = URL(string: url)?.host ?? url
-        let resolved = Resolved(clientID: url, name: document.client_name.map { "\($0) (\(host))" } ?? host,
+        let resolved = Resolved(clientID: url, name: Self.documentName(document.client_name, host: host),
                                 redirectURIs: document.redirect_uris, isVerified: true)
         let maxAge = response.headers.first(named: "Cache-Control").flatMap(Self.maxAge) ?? 300
         metadataCache.put(url, resolved, until: now.addingTimeInterval(TimeInterval(min(maxAge, 86_400))), now: now)
         return resolved
+    }
+
+    /// How the consent page names an app with a metadata document: its `client_name` and the host that vouches for it.
+    /// A name with control or text-direction characters is not shown at all: the host alone names the app.
+    static func documentName(_ clientName: String?, host: String) -> String {
+        guard let name = clientName.map({ String($0.trimmingCharacters(in: .whitespaces).prefix(100)) }), !name.isEmpty,
+              !name.unicodeScalars.contains(where: DisplayName.isRefused) else { return host }
+        return "\(name) (\(host))"
     }
 
     static let unavailable = "This app's client metadata document could not be used: it must be served over https at its client_id URL, as JSON whose client_id equals that URL and whose redirect_uris are acceptable."

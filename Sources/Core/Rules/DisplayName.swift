@@ -15,7 +15,7 @@ public enum DisplayName {
         return name
     }
 
-    static func isRefused(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isRefused(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator: return true
         default: return isBidiControl(scalar)

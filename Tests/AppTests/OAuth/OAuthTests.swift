@@ -217,6 +217,17 @@ struct OAuthTests {
                 #expect(try AccountDataTests.json(refused)["error"] as? String == "invalid_redirect_uri")
             }
 
+            // DCR refuses a name that would read differently on the consent page (a direction override), or that breaks lines
+            for name in ["Helper \u{202E}noisrev laiciffo", "Helper\nofficial", "Helper\u{0}"] {
+                let refused = try await flow.browser.postObject("/oauth/register", ["client_name": name, "redirect_uris": [OAuthTests.redirect]])
+                #expect(refused.status == .badRequest, "\(name.debugDescription)")
+                #expect(try AccountDataTests.json(refused)["error"] as? String == "invalid_client_metadata")
+            }
+            #expect(try await OAuthClient.query(on: app.db).filter(\.$clientName ~~ "Helper").count() == 0)
+            // and a metadata document's such name is not shown: its host names the app
+            #expect(OAuthClients.documentName("Helper \u{202E}noisrev laiciffo", host: "app.example") == "app.example")
+            #expect(OAuthClients.documentName("Helper", host: "app.example") == "Helper (app.example)")
+
             // consent without its CSRF token
             let page = try await flow.browser.get(flow.authorizeQuery(resource: "http://127.0.0.1:8080/mcp/\(other.uuidString.lowercased())"))
             var fields: [String: String] = [:]
