@@ -15,6 +15,17 @@ if (anchor && !document.getElementById(anchor)) {
 
 if (page && page.dataset.building === 'true' && page.dataset.buildLog) watch(page.dataset.buildLog);
 
+// Built from the wizard: the review form's edits it kept in this browser until the build was sure are done with.
+// The review page posted here (through a redirect), so it is this navigation's referrer.
+if (new URLSearchParams(location.search).get('from') === 'wizard') {
+  try {
+    const review = new URL(document.referrer);
+    if (review.origin === location.origin) localStorage.removeItem(`bmm:review:${review.pathname}`);
+  } catch {
+    // No referrer or no storage: the review page drops the entry itself once it shows the built draft.
+  }
+}
+
 /** The log over a WebSocket; where one cannot open, the same log as server-sent events. */
 function watch(url) {
   let opened = false;

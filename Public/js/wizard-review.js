@@ -134,7 +134,10 @@ function init(form) {
       return;
     }
     form.dataset.submitting = 'true';
-    kept.forget();
+    // Kept, not forgotten, until the build is known to have happened: a post that meets an ended session or another
+    // workspace comes back to this draft as it was, where the edits are offered again. After a build the draft holds
+    // them itself, so the page's values no longer match what was kept and it is dropped then.
+    kept.keepNow?.();
     event.submitter.setAttribute('aria-busy', 'true');
     event.submitter.textContent = 'Saving…';
   });
@@ -210,9 +213,13 @@ function keepEdits(form, count, addRow) {
   } catch {
     saved = null;
   }
+  const keepNow = () => {
+    clearTimeout(timer);
+    save();
+  };
   if (!saved || saved.base !== base || typeof saved.values !== 'object') {
     if (saved) forget();
-    return { forget };
+    return { forget, keepNow };
   }
   while (Number(count.value) < Math.min(Number(saved.rows) || 0, 50)) addRow();
   for (const element of fields()) {
@@ -230,7 +237,7 @@ function keepEdits(form, count, addRow) {
     count.value = String(serverRows);
     forget();
   }));
-  return { forget };
+  return { forget, keepNow };
 }
 
 /** "Restored …" with a button that puts the page back as the server sent it. */

@@ -11,15 +11,19 @@ from conftest import screenshot
 from test_accounts import click, newest_message
 
 
-def sign_in(driver, server):
-    email = f"wizard-{uuid.uuid4().hex[:8]}@example.com"
-    driver.get(server + "/login")
+def sign_in(driver, server, email=None, lands="/dashboard"):
+    """Signs in by email (a new account unless `email` is given), from the sign-in page the browser is on, if it is
+    on one (it carries where to go next), and waits to land on `lands`."""
+    email = email or f"wizard-{uuid.uuid4().hex[:8]}@example.com"
+    if "/login" not in driver.current_url:
+        driver.get(server + "/login")
     driver.find_element(By.ID, "email").send_keys(email)
     click(driver, "form[action='/login/email'] button")
     WebDriverWait(driver, 10).until(EC.url_contains("/login/check-email"))
     driver.get(newest_message(server, email)["link"])
     click(driver, "form[action='/auth/magic'] button")
-    WebDriverWait(driver, 10).until(EC.url_contains("/dashboard"))
+    WebDriverWait(driver, 10).until(EC.url_contains(lands))
+    return email
 
 
 def test_wizard_streams_a_draft_then_builds(browser, server):
@@ -99,7 +103,7 @@ def kept_entries(driver):
 
 
 def test_wizard_keeps_unposted_edits_across_a_reload(browser, server):
-    sign_in(browser, server)
+    email = sign_in(browser, server)
     browser.get(server + "/servers/new")
     browser.find_element(By.ID, "prompt").send_keys("Wikipedia search and a summary of an article")
     click(browser, "#draft-button")
@@ -137,6 +141,18 @@ def test_wizard_keeps_unposted_edits_across_a_reload(browser, server):
     assert kept_entries(browser) == []
     browser.get(review)
     assert not browser.find_elements(By.CSS_SELECTOR, ".kept-edits")
+
+    # a Build that meets an ended session keeps the edits: signed in again, the review page offers them back
+    description = browser.find_element(By.ID, "tool-0-description")
+    description.clear()
+    description.send_keys("Kept through a sign-in.")
+    WebDriverWait(browser, 5).until(lambda d: kept_entries(d))
+    browser.delete_cookie("bmm_session")
+    click(browser, "#build-button")
+    WebDriverWait(browser, 10).until(EC.url_contains("/login"))
+    sign_in(browser, server, email=email, lands=review.removeprefix(server))
+    notice = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".kept-edits")))
+    assert browser.find_element(By.ID, "tool-0-description").get_attribute("value") == "Kept through a sign-in."
 
     # building posts the edits; nothing is kept after it
     description = browser.find_element(By.ID, "tool-0-description")

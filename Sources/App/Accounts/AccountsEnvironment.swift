@@ -81,6 +81,17 @@ extension Request {
         return LocalRedirect.isLocalPath(path) ? path : nil
     }
 
+    /// This request's own path and query, to come back to after sign-in.
+    func ownPage() -> String? {
+        let path = url.path + (url.query.map { "?" + $0 } ?? "")
+        return LocalRedirect.isLocalPath(path) ? path : nil
+    }
+
+    /// A form a browser sent by itself (not `fetch` with JSON, not a script).
+    var isBrowserForm: Bool {
+        headers.contentType == .urlEncodedForm || headers.contentType?.type == "multipart"
+    }
+
     /// A local path to continue to after sign-in; anything else becomes the dashboard.
     func safeNext(_ candidate: String?) -> String {
         LocalRedirect.target(candidate, fallback: SiteRoute.dashboard.path)

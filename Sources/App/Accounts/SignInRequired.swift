@@ -24,8 +24,19 @@ struct SignInRequired: AsyncMiddleware {
             if request.method != .GET, request.method != .HEAD, let page = request.formPage() {
                 return request.redirectToSignIn(next: page)
             }
+            // A page opened from a bookmark or a link (a server's Logs tab, a review step, filtered audit) is where
+            // sign-in leads back to, with its query; `route` is for what cannot be returned to.
+            if request.method == .GET || request.method == .HEAD, let page = request.ownPage() {
+                return request.redirectToSignIn(next: page)
+            }
             return request.redirectToSignIn(returningTo: route)
-        case .unauthorized: throw Request.signInNeeded
+        case .unauthorized:
+            // The same for a browser's form (Settings, billing) sent after its session ended: sign in, then back to
+            // the page it was on, where a dead-end 401 page lost the way. Scripts and `fetch` still get the 401.
+            if request.isBrowserForm, request.headers.bearerAuthorization == nil, let page = request.formPage() {
+                return request.redirectToSignIn(next: page)
+            }
+            throw Request.signInNeeded
         }
     }
 }

@@ -103,4 +103,41 @@ struct ExpiredFormTests {
             #expect(try await post(referer: base + "//evil.example/x") == section)
         }
     }
+
+    @Test("a Settings form sent after the session ended signs in and returns to Settings; the API still answers 401",
+          arguments: TestDatabase.all)
+    func settingsFormSignsIn(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get("/settings").body.string))
+            try await Session.query(on: app.db).delete()
+            let base = app.publicSite.baseURL
+            let form = try await browser.send(.POST, "/settings/profile", headers: ["Content-Type": "application/x-www-form-urlencoded", "Referer": base + "/settings"],
+                                              body: ByteBuffer(string: "csrf=\(csrf)&displayName=Ada"))
+            #expect(form.status == .seeOther)
+            #expect(form.headers.first(name: .location) == "/login?" + QueryString([("next", "/settings")]).text)
+            let api = try await browser.send(.PATCH, "/v1/account/profile", headers: ["Content-Type": "application/json", "X-CSRF-Token": csrf, "Referer": base + "/settings"],
+                                             body: ByteBuffer(string: #"{"displayName":"Ada"}"#))
+            #expect(api.status == .unauthorized)
+        }
+    }
+}
+
+@Suite("A page opened signed out: sign in, then that very page")
+struct DeepLinkTests {
+    @Test("a server's tab, a review step, a filtered audit log and a prompt link come back with their query", arguments: TestDatabase.all)
+    func ownPage(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let browser = BrowserSession(app)
+            let server = UUID().uuidString.lowercased()
+            for page in ["/servers/\(server)/logs", "/servers/\(server)/playground?tool=add", "/servers/new/\(UUID().uuidString.lowercased())",
+                         "/servers/new?prompt=Weather%20by%20city", "/audit?action=server.created", "/settings/billing?plan=team"] {
+                let answer = try await browser.get(page)
+                #expect(answer.status == .seeOther, "\(page)")
+                let location = try #require(answer.headers.first(name: .location))
+                let next = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "next" }?.value)
+                #expect(next == page, "\(page) → \(location)")
+            }
+        }
+    }
 }
