@@ -12,6 +12,10 @@ struct AccountRoutes: RouteCollection {
         routes.post(.loginEmail, use: AuthPagesController.requestEmail)
         routes.get(.loginCheckEmail, use: AuthPagesController.checkEmail)
         routes.post(.loginSMS, use: AuthPagesController.requestSMS)
+        // The address bar after a refused sign-in form, reloaded or opened again: the sign-in page, not a 405.
+        for form: SiteRoute in [.loginEmail, .loginSMS] {
+            routes.get(form) { req in req.redirect(to: SiteRoute.login.path, redirectType: .normal) }
+        }
         routes.get(.loginSMSVerify, use: AuthPagesController.smsVerifyPage)
         routes.post(.loginSMSVerify, use: AuthPagesController.verifySMS)
         routes.get(.magicLink, use: AuthPagesController.magicPage)

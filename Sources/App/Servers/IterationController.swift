@@ -74,12 +74,6 @@ enum IterationController {
     }
 
     /// The hand-edit form's address opened directly (a reload, a bookmark): its tab.
-    static func toVersions(_ req: Request) async throws -> Response {
-        let current = try req.requireUser()
-        let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        return req.redirect(to: ServerTab.versions.path(server.id!), redirectType: .normal)
-    }
-
     static func build(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))

@@ -131,6 +131,16 @@ enum ServerPageController {
         return try await req.renderServerPage(current, server, tab: .overview, installToken: secret)
     }
 
+    /// A form's address opened as a page (the address bar after a refused form, reloaded or bookmarked): the tab the
+    /// form is on, where a bare 405 page would say this address takes POST.
+    static func toTab(_ tab: ServerTab) -> @Sendable (Request) async throws -> Response {
+        { req in
+            let current = try req.requireUser()
+            let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+            return req.redirect(to: tab.path(server.id!), redirectType: .normal)
+        }
+    }
+
     static func rollback(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))

@@ -22,7 +22,10 @@ struct ServerRoutes: RouteCollection {
         pages.post(.server(.key, .iteration(.key)), use: IterationController.build)
         pages.post(.server(.key, .settings), use: IterationController.settings)
         pages.on(.POST, .server(.key, .spec), body: .collect(maxSize: SpecBodyLimit.size), use: IterationController.editSpec)
-        pages.get(.server(.key, .spec), use: IterationController.toVersions)
+        for (form, tab) in [(ServerPage.spec, ServerTab.versions), (.iterate, .versions), (.activateVersion(.key), .versions),
+                            (.installToken, .overview), (.delete, .settings)] {
+            pages.get(.server(.key, form), use: ServerPageController.toTab(tab))
+        }
         pages.get(.server(.key, .version(.key)), use: IterationController.versionDiff)
 
         let api = routes.grouped(SignInRequired.unauthorized)

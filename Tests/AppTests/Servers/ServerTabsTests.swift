@@ -56,6 +56,16 @@ struct ServerTabsTests {
             #expect(try await browser.get(base).body.string.contains("data-build-log=\"/v1/servers/"))
             // a tab of someone else's server, or of none, is not found
             #expect(try await browser.get("/servers/\(UUID().uuidString.lowercased())/logs").status == .notFound)
+            // a form's address opened as a page (the address bar after a refused form) is its tab, not a 405
+            for (form, tab) in [("spec", ServerTab.versions), ("iterate", .versions), ("versions/1/activate", .versions),
+                                ("install-token", .overview), ("delete", .settings)] {
+                let opened = try await browser.get(base + "/" + form)
+                #expect(opened.status == .seeOther, "\(form)")
+                #expect(opened.headers.first(name: .location) == tab.path(id), "\(form)")
+            }
+            for form in ["/login/email", "/login/sms"] {
+                #expect(try await BrowserSession(app).get(form).headers.first(name: .location) == "/login", "\(form)")
+            }
         }
     }
 
