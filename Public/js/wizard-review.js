@@ -138,8 +138,10 @@ function init(form) {
     // workspace comes back to this draft as it was, where the edits are offered again. After a build the draft holds
     // them itself, so the page's values no longer match what was kept and it is dropped then.
     kept.keepNow?.();
-    event.submitter.setAttribute('aria-busy', 'true');
-    event.submitter.textContent = 'Saving…';
+    // Enter in a field submits with the form's first button, a hidden Build (else it would be "Add a secret").
+    const shown = event.submitter.hasAttribute('data-default-submit') ? form.querySelector('#build-button') : event.submitter;
+    shown.setAttribute('aria-busy', 'true');
+    shown.textContent = 'Saving…';
   });
 }
 

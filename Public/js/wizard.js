@@ -85,6 +85,13 @@ function init(form) {
         form.submit();
         return;
       }
+      if (result.signIn) {
+        // The session ended: sign in again and come back to this step with the description filled in.
+        statusText.textContent = 'Your session ended. Opening sign-in…';
+        const back = `${location.pathname}?prompt=${encodeURIComponent(prompt.value)}`;
+        window.location.assign(`/login?next=${encodeURIComponent(back)}`);
+        return;
+      }
       if (result.error) {
         showError(result.error);
         live.hidden = true;
@@ -118,6 +125,7 @@ async function streamDraft(form, output) {
     },
     body: JSON.stringify({ prompt: data.get('prompt'), name: data.get('name'), slug: data.get('slug') }),
   });
+  if (response.status === 401) return { signIn: true };
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     if (body.error === 'streaming_unavailable') return { fallback: true };

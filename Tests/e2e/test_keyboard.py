@@ -55,7 +55,7 @@ def test_an_empty_required_field_is_named_at_the_field_and_exposed_as_invalid(si
         driver.get(site.base + draft_path(site))
         name = driver.find_element(By.ID, "name")
         name.clear()
-        driver.find_element(By.CSS_SELECTOR, "button[value='build']").click()
+        driver.find_element(By.CSS_SELECTOR, "#build-button").click()
         error = driver.find_element(By.ID, "name-error")
         WebDriverWait(driver, 5).until(lambda d: error.is_displayed())
         assert error.text == "Fill in Name.", error.text

@@ -4,6 +4,7 @@ import uuid
 import requests
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -154,12 +155,13 @@ def test_wizard_keeps_unposted_edits_across_a_reload(browser, server):
     notice = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".kept-edits")))
     assert browser.find_element(By.ID, "tool-0-description").get_attribute("value") == "Kept through a sign-in."
 
-    # building posts the edits; nothing is kept after it
+    # building posts the edits; nothing is kept after it. Enter in a field builds: the form's first button is a
+    # hidden Build, where it was "Add a secret" and Enter added a blank secret row.
     description = browser.find_element(By.ID, "tool-0-description")
     description.clear()
     description.send_keys("Posted with the build.")
     WebDriverWait(browser, 5).until(lambda d: kept_entries(d))
-    click(browser, "#build-button")
+    browser.find_element(By.ID, "name").send_keys(Keys.ENTER)
     WebDriverWait(browser, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}\?from=wizard$"))
     assert kept_entries(browser) == []
 

@@ -46,6 +46,7 @@ enum IterationController {
 
     struct SpecForm: Content {
         let spec: String?
+        let base: String?
     }
 
     /// The live spec edited by hand, for changes no drafter makes (code fixed by hand, a drafter
@@ -54,7 +55,8 @@ enum IterationController {
     static func editSpec(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        let typed = try req.content.decode(SpecForm.self).spec ?? ""
+        let form = try req.content.decode(SpecForm.self)
+        let typed = form.spec ?? ""
         func refused(_ problems: [String]) async throws -> Response {
             try await req.renderServerPage(current, server, tab: .versions,
                                            error: problems.count == 1 ? "The spec was not built: 1 problem to fix." : "The spec was not built: \(problems.count) problems to fix.",
@@ -70,10 +72,10 @@ enum IterationController {
         let problems = SpecValidator.problems(in: spec).map { "\($0.path): \($0.message)" }
             + SpecScanner.findings(in: spec, secretValues: []).map { "\($0.path): \($0.message)" }
         guard problems.isEmpty else { return try await refused(problems) }
-        return try await rebuild(req, current, server, spec: spec, done: .overview, failed: .versions, posted: ["spec": typed])
+        return try await rebuild(req, current, server, spec: spec, done: .overview, failed: .versions, posted: ["spec": typed], base: form.base)
     }
 
-    /// The hand-edit form's address opened directly (a reload, a bookmark): its tab.
+    /// Builds a drafted revision from its review page.
     static func build(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
@@ -85,6 +87,7 @@ enum IterationController {
     struct SettingsForm: Content {
         let name: String
         let domains: String
+        let base: String?
     }
 
     /// New name or allowed domains: a new version, built like any other.
@@ -96,12 +99,15 @@ enum IterationController {
         spec.name = form.name.trimmingCharacters(in: .whitespacesAndNewlines)
         spec.allowedDomains = ReviewForm.domains(from: form.domains)
         return try await rebuild(req, current, server, spec: spec, done: .settings, notice: "settings", failed: .settings,
-                                 posted: ["name": form.name, "domains": form.domains])
+                                 posted: ["name": form.name, "domains": form.domains], base: form.base)
     }
 
+    /// `base`: the version live when the form's page was made (forms from before it was sent have none).
     private static func rebuild(_ req: Request, _ current: CurrentUser, _ server: HostedServer, spec: ServerSpec,
-                                done: ServerTab, notice: String? = nil, failed: ServerTab, posted: [String: String] = [:]) async throws -> Response {
+                                done: ServerTab, notice: String? = nil, failed: ServerTab, posted: [String: String] = [:],
+                                base: String? = nil) async throws -> Response {
         do {
+            if let base { try await req.servers(current).requireBase(server, base: base) }
             try await req.servers(current).requireChange(server, spec: spec)
             try await req.servers(current).rebuild(server, spec: spec)
             return ServerPageController.back(req, server, to: done, notice: notice)

@@ -129,6 +129,9 @@ struct ServerPageView: Encodable {
     let deleteError: String?
     let iterateAction: String
     let settingsAction: String
+    /// The version live when the page was made, sent back by the forms that build on it (Settings, the hand edit),
+    /// so a save from a page opened before another version went live is refused instead of undoing it.
+    let baseVersion: String
     /// The Settings tab's fields: as stored, or as typed when the form was refused.
     let settingsName: String
     let domains: String

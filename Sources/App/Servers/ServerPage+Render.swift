@@ -73,6 +73,7 @@ extension Request {
             deleteError: deleteError,
             iterateAction: SiteRoute.server(serverID, .iterate).path,
             settingsAction: SiteRoute.server(serverID, .settings).path,
+            baseVersion: server.activeVersionID?.uuidString.lowercased() ?? "",
             settingsName: posted["name"] ?? server.name,
             domains: posted["domains"] ?? spec.allowedDomains.joined(separator: "\n"),
             iterateChange: posted["change"] ?? "",

@@ -197,6 +197,20 @@ struct ServerService: Sendable {
 
     /// 422 `no_change` when `spec` is what already serves: a build of it would only spend one of the day's
     /// builds on a copy (an Iterate change the drafter could not make, Settings saved as they were).
+    /// A form filled in on a page that showed version `base` builds on it only while it is still what serves and no
+    /// build is under way: two tabs (or two people) each saving a field would otherwise undo each other's change,
+    /// and a save made while the previous one still builds would rebuild the older values.
+    func requireBase(_ server: HostedServer, base: String) async throws {
+        if try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).count() > 0 {
+            throw APIError(.conflict, "build_in_progress",
+                           "Your change was not saved: the last one is still building. Once it is live (Overview shows it), open this tab again and save.")
+        }
+        guard base != (server.activeVersionID?.uuidString.lowercased() ?? "") else { return }
+        let live = try await ServerVersion.find(server.activeVersionID, on: database)
+        throw APIError(.conflict, "version_conflict",
+                       "Your change was not saved: \(live.map { "version \($0.number)" } ?? "another version") went live after this page was opened. What you typed is below; compare it with what serves now and save again.")
+    }
+
     func requireChange(_ server: HostedServer, spec: ServerSpec) async throws {
         guard let id = server.activeVersionID, let live = try await ServerVersion.find(id, on: database),
               try SpecJSON.decode(live.specJSON) == spec else { return }

@@ -95,6 +95,44 @@ struct IterationTests {
         }
     }
 
+    @Test("a save from a page opened before another version went live, or while the last save still builds, is refused with what was typed; the same values saved from the page as it is now build",
+          arguments: TestDatabase.all)
+    func staleSettings(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given two tabs on Settings, both showing version 1
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            try await Workspaces.allowMembers(browser)  // Team: builds enough
+            let id = try await Hosting.createAndBuild(browser)
+            let page = "/servers/\(id.uuidString.lowercased())"
+            let opened = try await browser.get(page + "/settings").body.string
+            let base = try #require(HTMLInspector(html: opened).tags("input").first { $0.attributes["name"] == "base" }?.attributes["value"])
+            let csrf = try await Self.csrf(browser, page)
+            // when tab A renames: refused while that build runs, from either tab; fine once it is live
+            #expect(try await browser.postForm(page + "/settings", ["csrf": csrf, "base": base, "name": "Alpha", "domains": ""]).status == .seeOther)
+            let early = try await browser.postForm(page + "/settings", ["csrf": csrf, "base": base, "name": "Calculator", "domains": "api.example.com"])
+            #expect(early.status == .conflict)
+            #expect(early.body.string.contains("still building") && early.body.string.contains("api.example.com"))
+            try await BuildRunner(app: app).drain()
+            // then tab B, still showing version 1, cannot undo the rename: its values come back with the reason
+            let stale = try await browser.postForm(page + "/settings", ["csrf": csrf, "base": base, "name": "Calculator", "domains": "api.example.com"])
+            #expect(stale.status == .conflict)
+            #expect(stale.body.string.contains("version 2 went live after this page was opened"))
+            #expect(stale.body.string.contains("api.example.com"))
+            #expect(try await Build.query(on: app.db).filter(\.$server.$id == id).count() == 2)
+            // the same by hand on Versions
+            let handEdit = try await browser.postForm(page + "/spec", ["csrf": csrf, "base": base, "spec": SpecJSON.pretty(ServerVersionsAPITests.doubled(Hosting.calculator))])
+            #expect(handEdit.status == .conflict)
+            // and from the page as it is now, the domain is saved over the new name
+            let fresh = try #require(HTMLInspector(html: stale.body.string).tags("input").first { $0.attributes["name"] == "base" }?.attributes["value"])
+            #expect(fresh != base)
+            #expect(try await browser.postForm(page + "/settings", ["csrf": csrf, "base": fresh, "name": "Alpha", "domains": "api.example.com"]).status == .seeOther)
+            try await BuildRunner(app: app).drain()
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            let live = try SpecJSON.decode(try #require(try await ServerVersion.find(server.activeVersionID, on: app.db)).specJSON)
+            #expect(live.name == "Alpha" && live.allowedDomains == ["api.example.com"])
+        }
+    }
+
     @Test("the spec edited by hand on Versions builds the next version; broken JSON, every spec problem and no change are refused with the text kept", arguments: TestDatabase.all)
     func editByHand(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
