@@ -32,11 +32,18 @@ struct SessionService: Sendable {
 
     /// The live session for a cookie value, or `nil` (expired ones are deleted).
     func find(token: String) async throws -> Session? {
-        guard let session = try await Session.query(on: database)
-            .filter(\.$tokenHash == SecretToken.sha256(token))
-            .with(\.$user).with(\.$organization)
-            .first()
-        else { return nil }
+        let found: Session?
+        do {
+            found = try await Session.query(on: database)
+                .filter(\.$tokenHash == SecretToken.sha256(token))
+                .with(\.$user).with(\.$organization)
+                .first()
+        } catch FluentError.missingParent {
+            // The person or the workspace was deleted between reading the session and reading them (an account
+            // deletion committing meanwhile): the session goes with them, as if it were already gone.
+            return nil
+        }
+        guard let session = found else { return nil }
         if session.expiresAt <= now || session.lastSeenAt.addingTimeInterval(Self.idleTimeout) <= now {
             try await session.delete(on: database)
             return nil

@@ -37,7 +37,8 @@ struct AccountService: Sendable {
         let result: AccountDeletion.Result
         do {
             result = try await AccountDeletion(database: database).delete(current.user)
-        } catch let refusal as APIError {
+        } catch let refusal as APIError where refusal.code != "not_found" {
+            // (Already deleted by a request sent at the same time: nothing to record, its workspace is gone too.)
             try await audit.record("account.delete_refused", organization: current.organization.id, actor: current.user.id,
                                    resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["reason": refusal.code])
             throw refusal

@@ -278,4 +278,24 @@ struct AccountDataTests {
             #expect(try await bob.get("/v1/auth/me").status == .ok)
         }
     }
+
+    @Test("deletion sent three times at once: one deletion, one audit event, one email, and no server error", arguments: TestDatabase.all)
+    func deletionSentTwice(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (alice, email) = try await Self.signedIn(app)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await alice.send(.DELETE, "/v1/account", headers: ["Content-Type": "application/json", "X-CSRF-Token": alice.csrfCookie ?? ""],
+                                             body: ByteBuffer(string: #"{"confirm":"\#(email)"}"#)).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .noContent }.count == 1, "\(statuses)")
+            #expect(statuses.allSatisfy { [.noContent, .notFound, .unauthorized].contains($0) }, "\(statuses)")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "account.deleted").count() == 1)
+            #expect(try await QueuedEmail.query(on: app.db).filter(\.$recipient == email).count() == 1)
+        }
+    }
 }
