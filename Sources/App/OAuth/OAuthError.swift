@@ -9,6 +9,9 @@ struct OAuthError: AbortError, Sendable {
     /// RFC 6749 §5.2: a client that authenticated with the Authorization header and failed is
     /// told the scheme in `WWW-Authenticate`.
     let challenge: String?
+    /// A refusal that revoked a grant or its tokens (a reused refresh token, a replayed code, a departed member):
+    /// the workspace whose audit log says so, and why.
+    var revoked: (workspace: UUID, reason: String)?
 
     init(_ code: String, _ description: String, status: HTTPResponseStatus = .badRequest, challenge: String? = nil) {
         self.status = status
@@ -30,5 +33,13 @@ extension OAuthError {
     static func invalidRequest(_ description: String) -> OAuthError { OAuthError("invalid_request", description) }
     static func invalidClient(_ description: String, challenge: String? = nil) -> OAuthError {
         OAuthError("invalid_client", description, status: .unauthorized, challenge: challenge)
+    }
+}
+
+extension OAuthError {
+    func revoking(in workspace: UUID, because reason: String) -> OAuthError {
+        var error = self
+        error.revoked = (workspace, reason)
+        return error
     }
 }

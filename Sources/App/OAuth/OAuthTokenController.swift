@@ -96,6 +96,11 @@ enum OAuthTokenController {
             }
         } catch let error as OAuthError {
             try? await req.auditLog().record("oauth.token_failed", metadata: ["error": error.code, "client": String(clientID.prefix(100))])
+            // What the refusal revoked is the workspace's to see: a stolen refresh token used twice ends its grant.
+            if let revoked = error.revoked {
+                try? await req.auditLog().record("oauth.grant_revoked", organization: revoked.workspace, resourceType: "oauth_client",
+                                                 resourceID: String(clientID.prefix(100)), metadata: ["reason": revoked.reason])
+            }
             throw error
         }
         let response = try req.json(issued).noStore()
@@ -110,8 +115,9 @@ enum OAuthTokenController {
         guard let token = form["token"] else { throw OAuthError.invalidRequest("token is required.") }
         let clientID = try await client(req, form)
         switch try await req.oauthTokens().revoke(token: token, clientID: clientID) {
-        case .revoked:
-            try await req.auditLog().record("oauth.token_revoked", metadata: ["via": "revocation endpoint"])
+        case .revoked(let workspace):
+            try await req.auditLog().record("oauth.token_revoked", organization: workspace, resourceType: "oauth_client",
+                                            resourceID: String(clientID.prefix(100)), metadata: ["via": "revocation endpoint"])
         case .unknown:
             break
         case .otherClient:

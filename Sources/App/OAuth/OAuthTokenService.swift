@@ -79,7 +79,9 @@ struct OAuthTokenService: Sendable {
     private func replayed(_ codeID: UUID, grant: UUID) async throws -> OAuthError {
         try await OAuthToken.query(on: database).filter(\.$codeID == codeID).set(\.$revokedAt, to: now).update()
         callers.forget(.grant(grant))
-        return OAuthError.invalidGrant("The authorization code was already used; the tokens it issued are revoked.")
+        let error = OAuthError.invalidGrant("The authorization code was already used; the tokens it issued are revoked.")
+        guard let workspace = try await OAuthGrant.find(grant, on: database)?.$organization.id else { return error }
+        return error.revoking(in: workspace, because: "authorization_code_replayed")
     }
 
     /// refresh_token: rotates; presenting a rotated token again revokes the whole grant.
@@ -90,7 +92,7 @@ struct OAuthTokenService: Sendable {
         guard grant.clientID == clientID else { throw OAuthError.invalidGrant("The refresh token belongs to another client.") }
         if row.usedAt != nil {
             try await revoke(grant: grant)
-            throw OAuthError.invalidGrant("This refresh token was already used; the grant is revoked. Sign in again.")
+            throw Self.reused.revoking(in: grant.$organization.id, because: "refresh_token_reused")
         }
         guard row.revokedAt == nil, grant.revokedAt == nil else { throw OAuthError.invalidGrant("The refresh token was revoked.") }
         guard row.expiresAt > now else { throw OAuthError.invalidGrant("The refresh token has expired.") }
@@ -100,10 +102,12 @@ struct OAuthTokenService: Sendable {
         // refresh token, the second is a reuse and revokes the grant like any other.
         guard try await database.markOnce(OAuthToken.self, "used_at", id: row.id!, now: now) else {
             try await revoke(grant: grant)
-            throw OAuthError.invalidGrant("This refresh token was already used; the grant is revoked. Sign in again.")
+            throw Self.reused.revoking(in: grant.$organization.id, because: "refresh_token_reused")
         }
         return try await issue(grant: grant, resource: row.resource, codeID: row.codeID)
     }
+
+    private static let reused = OAuthError.invalidGrant("This refresh token was already used; the grant is revoked. Sign in again.")
 
     /// A grant outlives nobody's membership: when the person left the workspace by any
     /// path, the grant is revoked here and the exchange refused.
@@ -111,6 +115,7 @@ struct OAuthTokenService: Sendable {
         guard try await isMember(grant) else {
             try await revoke(grant: grant)
             throw OAuthError.invalidGrant("The person who gave this consent is no longer a member of the workspace.")
+                .revoking(in: grant.$organization.id, because: "member_left")
         }
     }
 
@@ -132,7 +137,8 @@ struct OAuthTokenService: Sendable {
     }
 
     enum Revocation: Equatable {
-        case revoked
+        /// Revoked, in this workspace.
+        case revoked(workspace: UUID)
         /// Not a token of ours; RFC 7009 §2.2 answers 200 all the same.
         case unknown
         /// Issued to another client: left alone (RFC 7009 §2.1).
@@ -152,7 +158,7 @@ struct OAuthTokenService: Sendable {
             try await row.save(on: database)
             callers.forget(.token(hash: row.tokenHash))
         }
-        return .revoked
+        return .revoked(workspace: grant.$organization.id)
     }
 
     /// What `caller(accessToken:resource:)` reads; the index test plans this same statement.

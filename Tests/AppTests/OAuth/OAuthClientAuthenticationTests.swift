@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -101,6 +102,10 @@ struct OAuthClientAuthenticationTests {
             #expect(try await Self.post(app, "/oauth/revoke", "token=not-ours&client_id=\(otherID)").status == .ok, "RFC 7009 §2.2")
             #expect(try await Self.post(app, "/oauth/revoke", "token=\(access)&client_id=\(flow.clientID)").status == .ok)
             #expect(try await flow.call(access).status == .unauthorized)
+            // recorded in the workspace whose token it was, so its owner sees it
+            let organization = try #require(try await OAuthGrant.query(on: app.db).first()).$organization.id
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "oauth.token_revoked").first())
+            #expect(event.organizationID == organization)
         }
     }
 

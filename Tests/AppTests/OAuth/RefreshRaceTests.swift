@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -25,6 +26,10 @@ struct RefreshRaceTests {
             let grants = try await OAuthGrant.query(on: app.db).all()
             #expect(grants.count == 1)
             #expect(grants.allSatisfy { $0.revokedAt != nil })
+            // and the workspace's audit log says why its connected app stopped
+            let revoked = try await AuditEvent.query(on: app.db).filter(\.$action == "oauth.grant_revoked").all()
+            #expect(!revoked.isEmpty && revoked.allSatisfy { $0.organizationID == grants.first?.$organization.id })
+            #expect(revoked.allSatisfy { $0.metadata.contains("refresh_token_reused") })
         }
     }
 }
@@ -49,6 +54,9 @@ struct CodeRaceTests {
             let access = try #require(try JSONSerialization.jsonObject(with: Data(winners[0].1.utf8)) as? [String: Any])["access_token"] as? String
             #expect(try await flow.call(try #require(access)).status == .unauthorized, "the replays revoked the winner's access token")
             #expect(try await OAuthToken.query(on: app.db).all().allSatisfy { $0.revokedAt != nil })
+            let organization = try #require(try await OAuthGrant.query(on: app.db).first()).$organization.id
+            let revoked = try await AuditEvent.query(on: app.db).filter(\.$action == "oauth.grant_revoked").all()
+            #expect(!revoked.isEmpty && revoked.allSatisfy { $0.organizationID == organization && $0.metadata.contains("authorization_code_replayed") })
         }
     }
 }
