@@ -91,8 +91,18 @@ final class CallRecorder: Sendable {
             do {
                 try await write(chunk, on: database)
             } catch {
-                // A server deleted meanwhile takes its records with it; keep the others.
-                for record in chunk { try? await write([record], on: database) }
+                // A server deleted meanwhile takes its call rows with it; keep the others. Its calls still count:
+                // they were answered, so they go to the workspace's days without a server, as its earlier days do.
+                for record in chunk {
+                    do {
+                        try await write([record], on: database)
+                    } catch {
+                        try? await database.writeTransaction { database in
+                            guard let sql = database as? any SQLDatabase else { return }
+                            try await Self.rollUpWithoutServer([record], on: sql)
+                        }
+                    }
+                }
             }
         }
     }
@@ -113,6 +123,16 @@ final class CallRecorder: Sendable {
                 record.id, record.serverID, record.organizationID, record.tool, record.at, record.durationMilliseconds,
                 record.outcome, record.errorMessage, record.bytesIn, record.bytesOut,
             ] as [any Encodable & Sendable])
+        }
+        try await statement.run()
+    }
+
+    /// Days rows with no server (deleted): a new row each time, as no key joins rows without one; the workspace's
+    /// counts sum them all.
+    static func rollUpWithoutServer(_ records: [ToolCallEntry], on sql: any SQLDatabase) async throws {
+        var statement = sql.insert(into: ToolCallDay.schema).columns("id", "organization_id", "server_id", "day", "calls", "errors")
+        for day in ToolCallDay.totals(records) {
+            statement = statement.values([UUID(), day.organizationID, nil as UUID?, day.day, day.calls, day.errors] as [any Encodable & Sendable])
         }
         try await statement.run()
     }

@@ -58,6 +58,29 @@ struct ToolCallQuotaTests {
         }
     }
 
+    @Test("calls answered while their server was being deleted still count for the workspace: its days without a server",
+          arguments: TestDatabase.all)
+    func callsOfADeletedServerCount(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database, environment: ["BMM_TOOL_CALLS_PER_MINUTE": "off"])) { app in
+            // given a server with calls already counted, and three more answered but not yet written
+            let (client, server) = try await MCPEndpointTests.setUp(app)
+            for _ in 0..<2 { #expect(try await Self.call(client).status == .ok) }
+            try await app.hosting.calls.flush(on: app.db)
+            let organization = try #require(try await HostedServer.find(server, on: app.db)).$organization.id
+            for _ in 0..<3 {
+                app.hosting.calls.add(ToolCallEntry(serverID: server, organizationID: organization, tool: "add", at: app.clock.now(),
+                                                    durationMilliseconds: 1, outcome: "ok", errorMessage: nil, bytesIn: 1, bytesOut: 1))
+            }
+            // when the server is deleted before they are written
+            try await HostedServer.query(on: app.db).filter(\.$id == server).delete()
+            try await app.hosting.calls.flush(on: app.db)
+            // then its call rows are gone, and all five calls still count this period
+            #expect(try await ToolCallRecord.query(on: app.db).count() == 0)
+            let period = QuotaPeriod(renewedAt: nil, now: app.clock.now())
+            #expect(try await ToolCallDay.calls(organization: organization, in: period, on: app.db) == 5)
+        }
+    }
+
     @Test("at the plan's monthly calls the next call gets 429 quota_exceeded; other workspaces are unaffected; a new period allows calls",
           arguments: TestDatabase.all)
     func quota(database: TestDatabase) async throws {
