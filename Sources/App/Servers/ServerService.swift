@@ -1,6 +1,7 @@
 import Core
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Creating and listing hosted servers for one signed-in person's workspace.
@@ -120,7 +121,12 @@ struct ServerService: Sendable {
         try await hosting.calls.flush(on: database)
         defer { hosting.contexts.invalidate(server.id!) }
         try await database.writeTransaction { database in
-            try await server.delete(on: database)
+            // Deleted by another request meanwhile (a double click, a retry): 404, one deletion, one audit event.
+            // The row is removed by a statement that says whether it removed it; the writer lock (SQLite) or the
+            // row lock (PostgreSQL) orders the two.
+            guard let sql = database as? any SQLDatabase,
+                  try await sql.raw("DELETE FROM \(ident: HostedServer.schema) WHERE id = \(bind: server.id!) RETURNING id").first() != nil
+            else { throw APIError(.notFound, "server_not_found", "There is no such server in this workspace.") }
             try await audit.on(database).record(
                 "server.deleted", organization: organizationID, actor: current.user.id, resourceType: "server",
                 resourceID: server.id?.uuidString, metadata: ["slug": server.slug])
