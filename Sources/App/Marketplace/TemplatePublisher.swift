@@ -143,7 +143,7 @@ struct TemplatePublisher: Sendable {
         let findings = PublishScan.findings(listing: listing, secretValues: values)
         guard findings.isEmpty else { throw PublishBlocked(findings: findings) }
         let before = template.listing
-        apply(listing, to: template)
+        applyChanges(listing, to: template)
         // An edit that changes nothing is no update: it neither moves the template up nor writes an audit event.
         guard template.listing != before else { return }
         template.needsReviewAgain()
@@ -256,6 +256,18 @@ struct TemplatePublisher: Sendable {
         template.summary = listing.summary
         template.descriptionMarkdown = listing.descriptionMarkdown
         template.secretHintsJSON = Template.encodeHints(listing.secretHints)
+    }
+
+    /// Only the fields that differ, so the update writes only those: two edits at once of different fields (the
+    /// title from one client, the summary from another) both stand, where writing every field let the later
+    /// request put back the earlier one's old value.
+    private func applyChanges(_ listing: TemplateListingText, to template: Template) {
+        if template.title != listing.title { template.title = listing.title }
+        if template.category != listing.category { template.category = listing.category }
+        if template.summary != listing.summary { template.summary = listing.summary }
+        if template.descriptionMarkdown != listing.descriptionMarkdown { template.descriptionMarkdown = listing.descriptionMarkdown }
+        let hints = Template.encodeHints(listing.secretHints)
+        if template.secretHintsJSON != hints { template.secretHintsJSON = hints }
     }
 
     private func makeVersion(of template: Template, number: Int, spec: ServerSpec, source: ServerVersion, at now: Date) -> TemplateVersion {

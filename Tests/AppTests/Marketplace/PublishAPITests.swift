@@ -193,6 +193,25 @@ struct PublishAPITests {
         }
     }
 
+    @Test("two clients editing different fields of a listing at once: both edits stand", arguments: TestDatabase.all)
+    func concurrentEdits(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Publishing.serverWithSecret(owner)
+            #expect(try await Publishing.publish(owner, id).status == .created)
+            let path = "/v1/templates/weather-forecasts"
+            // two clients editing different fields at once: both edits stand
+            for round in 0..<3 {
+                async let title = owner.postObject(path, ["title": "Weather \(round)"], method: .PATCH)
+                async let summary = owner.postObject(path, ["summary": "Round \(round)."], method: .PATCH)
+                let (titled, summarized) = try await (title, summary)
+                #expect(titled.status == .ok && summarized.status == .ok)
+                let stored = try await Publishing.template(app, "weather-forecasts")
+                #expect(stored.title == "Weather \(round)" && stored.summary == "Round \(round).", "round \(round)")
+            }
+        }
+    }
+
     @Test("only the owner edits and hides; a second user gets 404; a takedown is final", arguments: TestDatabase.all)
     func ownerControls(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
