@@ -94,6 +94,8 @@ struct ServerPageView: Encodable {
     let installToken: String?
     let tools: [ToolInfo]
     let playgroundAction: String
+    /// The `FormOnce` value of this page's Run and install-token forms: a reload of the answer acts no second time.
+    var once = ""
     let playgroundTool: String
     let playgroundFields: [PlaygroundForm.Field]
     let selectAction: String

@@ -21,7 +21,7 @@ extension Request {
         let chosen = selectedTool ?? (try? query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
         let chosenSchema = listed.first { $0.name == chosen }?.inputSchema ?? ["type": "object"]
         let time = DateFormatter.utc("d MMM HH:mm:ss")
-        let view = ServerPageView(
+        var view = ServerPageView(
             csrf: csrfToken(accounts.cookies),
             tab: tab.rawValue,
             tabs: ServerTab.allCases.map {
@@ -87,6 +87,7 @@ extension Request {
             takedown: try await TakedownBannerView.load(for: server, on: db),
             script: tab.script.map { site.script($0) }
         )
+        view.once = FormOnce.value(self)
         let title = tab == .overview ? server.name : "\(tab.title) · \(server.name)"
         return try await AppShellBuilder.page(self, current, "Servers/server", title: title, active: .servers, view, status: status)
     }

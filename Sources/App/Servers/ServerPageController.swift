@@ -38,6 +38,12 @@ enum ServerPageController {
         let fields = try req.content.decode([String: String].self)
         let tool = fields["tool"] ?? ""
         let raw = (fields["arguments"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // A reload of the result page would call the tool again (a second issue opened, a second message sent).
+        guard try await FormOnce.spend(fields[FormOnce.field], on: req) else {
+            return try await req.renderServerPage(current, server, tab: .playground,
+                                                  error: "This run was already sent (the page was reloaded), so the tool was not called again. Press Run to call it again.",
+                                                  selectedTool: tool, arguments: raw, posted: fields, status: .conflict)
+        }
         // The same cached context an MCP client's call runs with.
         guard let live = try await req.application.hosting.contexts.context(for: server.id!, app: req.application) else {
             return try await req.renderServerPage(current, server, tab: .playground, error: "The server has no live version yet.", selectedTool: tool,
@@ -126,6 +132,9 @@ enum ServerPageController {
     static func installToken(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
+        guard try await FormOnce.spend(try? req.content.get(String.self, at: FormOnce.field), on: req) else {
+            return try await req.renderServerPage(current, server, tab: .overview, notice: "This form was already sent (the page was reloaded), so no second token was made. The one it made is under Settings → API tokens; its value was shown once, so if you did not copy it, revoke it there and make another here.", status: .conflict)
+        }
         let name = String("\(server.name) (install)".prefix(APITokenService.maxNameLength))
         let (_, secret) = try await req.tokenService().create(name: name, expiresInDays: 90, scopes: [.mcp], server: server, for: current)
         return try await req.renderServerPage(current, server, tab: .overview, installToken: secret)

@@ -8,7 +8,9 @@ import Vapor
 enum SettingsController {
     struct ProfileForm: Content { var displayName: String? }
     /// `scope` is one radio choice: "mcp", "api" or "api mcp".
-    struct TokenForm: Content { var name: String?; var expiresInDays: String?; var scope: String?; var server: String? }
+    struct TokenForm: Content { var name: String?; var expiresInDays: String?; var scope: String?; var server: String?; var once: String? }
+    /// A token form sent again (a reload of the page that showed the token): it made its token the first time.
+    static let alreadySent = "This form was already sent, and its token is in the list below. Its value was shown once: if you did not copy it, revoke it and create another."
     struct DeleteForm: Content { var confirm: String? }
     struct RenameForm: Content { var name: String? }
     struct InviteForm: Content {
@@ -70,6 +72,9 @@ enum SettingsController {
         func kept(_ error: String) -> TokenFormView {
             TokenFormView(name: String((form.name ?? "").prefix(80)), expiresInDays: typed, scope: form.scope ?? "mcp",
                           server: chosenServer, error: error)
+        }
+        guard try await FormOnce.spend(form.once, on: req) else {
+            return try await render(req, current, notice: Self.alreadySent, status: .conflict)
         }
         if !typed.isEmpty, days == nil {
             return try await render(req, current, tokenForm: kept("Expiry must be a whole number of days between 1 and \(APITokenService.maxLifetimeDays), or empty for none."),
@@ -208,9 +213,10 @@ enum SettingsController {
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
-        let view = SettingsView(data, current: current, drafter: req.application.drafting.choose(current.plan),
+        var view = SettingsView(data, current: current, drafter: req.application.drafting.choose(current.plan),
                                 csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
                                 invite: invite, tokenForm: tokenForm, email: email, typedName: typedName)
+        view.tokenOnce = FormOnce.value(req)
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

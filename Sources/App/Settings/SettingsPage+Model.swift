@@ -24,6 +24,8 @@ struct SettingsView: Encodable {
     /// The change-email form: empty, or what was typed when it was refused.
     let emailForm: EmailFormView
     let tokenAction: String
+    /// The token form's `FormOnce` value: a reload of the page showing a new token makes no second one.
+    var tokenOnce = ""
     let deleteAction: String
     let exportHref: String
     let tokens: [Token]
