@@ -72,6 +72,15 @@ struct WizardPageTests {
             #expect(posted.body.string.contains("Never paste keys"))
             #expect(posted.body.string.contains("value=\"Team bot\""))
             #expect(try await Draft.query(on: app.db).count() == 0)
+            // a description over the limit is explained with its length and kept whole, where the field's maxlength
+            // cut a paste short without a word
+            let page = try await browser.get("/servers/new").body.string
+            #expect(!page.contains("maxlength=\"4000\"") && page.contains("Up to 4000 characters"))
+            let long = String(repeating: "Look up the weather for a city. ", count: 130)
+            let tooLong = try await browser.postForm("/servers/new", ["prompt": long, "csrf": csrf])
+            #expect(tooLong.status == .unprocessableEntity)
+            #expect(tooLong.body.string.contains("The description is \(long.trimmingCharacters(in: .whitespaces).count) characters; the limit is 4000"))
+            #expect(tooLong.body.string.contains(long.trimmingCharacters(in: .whitespaces)))
         }
     }
 
