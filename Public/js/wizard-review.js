@@ -87,6 +87,9 @@ function init(form) {
   });
 
   const addButton = form.querySelector('#add-secret');
+  // Here it adds a row in the page, so it need not submit; and a form's Enter submits with its first submit button,
+  // which would be this one (a blank secret row) rather than Build. Without this script it posts, as it must.
+  addButton.type = 'button';
   const rows = form.querySelector('#secret-rows');
   const count = form.querySelector('#secret-count');
   function addRow() {
@@ -138,10 +141,8 @@ function init(form) {
     // workspace comes back to this draft as it was, where the edits are offered again. After a build the draft holds
     // them itself, so the page's values no longer match what was kept and it is dropped then.
     kept.keepNow?.();
-    // Enter in a field submits with the form's first button, a hidden Build (else it would be "Add a secret").
-    const shown = event.submitter.hasAttribute('data-default-submit') ? form.querySelector('#build-button') : event.submitter;
-    shown.setAttribute('aria-busy', 'true');
-    shown.textContent = 'Saving…';
+    event.submitter.setAttribute('aria-busy', 'true');
+    event.submitter.textContent = 'Saving…';
   });
 }
 
