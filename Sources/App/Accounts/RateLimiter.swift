@@ -27,6 +27,14 @@ struct RateLimiter: Sendable {
         }
     }
 
+    /// Deletes windows that ended before `now`: keys come and go (addresses, tokens, `FormOnce` values), and a window
+    /// that ended counts nothing, since the next hit on its key starts a new one. Returns how many went.
+    @discardableResult
+    static func pruneEnded(now: Date, on database: any Database) async throws -> Int {
+        guard let sql = database as? any SQLDatabase else { return 0 }
+        return try await sql.raw("DELETE FROM rate_limit_buckets WHERE expires_at < \(bind: now) RETURNING key").all().count
+    }
+
     /// Adds `amounts` to each key's window of `length` seconds in one statement; returns each window after.
     ///
     /// One upsert does what `RateLimitWindow.hit` describes: hits in an open window add up,

@@ -48,6 +48,8 @@ extension Application {
                     // The same hourly round ends 2025-era MCP sessions nobody used for a day.
                     let sessions = try await MCPSessionEndpoint.pruneIdle(now: clock.now(), on: db)
                     if sessions > 0 { logger.info("mcp: ended \(sessions) sessions idle for a day") }
+                    // And rate-limit windows that ended, which would otherwise stay for every key ever counted.
+                    try await RateLimiter.pruneEnded(now: clock.now(), on: db)
                 } catch is CancellationError {
                     return
                 } catch {

@@ -54,4 +54,20 @@ struct RateLimiterTests {
             #expect(abs(bucket.windowStart.timeIntervalSince(start.addingTimeInterval(600))) < 0.001)
         }
     }
+
+    @Test("windows that ended are pruned; an open one stays and still counts", arguments: TestDatabase.all)
+    func pruning(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            let short = RateLimitRule(limit: 5, window: 60), long = RateLimitRule(limit: 5, window: 3_600)
+            try await RateLimiter(database: app.db, now: start).hit("ended", short)
+            try await RateLimiter(database: app.db, now: start).hit("open", long)
+            // when pruned ten minutes later
+            let pruned = try await RateLimiter.pruneEnded(now: start.addingTimeInterval(600), on: app.db)
+            // then
+            #expect(pruned == 1)
+            #expect(try await RateLimitBucket.find("ended", on: app.db) == nil)
+            #expect(try await RateLimitBucket.find("open", on: app.db)?.count == 1)
+        }
+    }
 }
