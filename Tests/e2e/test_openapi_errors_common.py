@@ -143,11 +143,15 @@ def test_who_is_asking(app, code):
 
 
 def test_a_suspended_workspace_reads_but_does_not_change(app, mallory):
-    # Reads stay open (which is why no GET documents org_suspended), and so does deleting one's own account.
+    # Reads stay open (which is why no GET documents org_suspended), and so does what is the person's own: their
+    # profile, and deleting their account.
     for path in ("/v1/auth/me", "/v1/servers", "/v1/tokens", "/v1/billing/status", "/v1/audit", "/v1/account/export"):
         read = mallory.get(app.base + path, timeout=10)
         app.contract.check(read)
         assert read.status_code == 200, f"{path}: {read.text[:300]}"
+    renamed = mallory.patch(app.base + "/v1/account/profile", json={"displayName": "Mallory M."}, timeout=10)
+    app.contract.check(renamed)
+    assert renamed.status_code == 200 and renamed.json()["user"]["displayName"] == "Mallory M.", renamed.text[:300]
     all_of((lambda m=method, t=template: expect(app, send(mallory, app, m, t, json={}), "org_suspended"))
            for method, template in operations(app, "org_suspended"))
 
