@@ -20,6 +20,7 @@ measured on the same machine state; each figure is the median over the rounds.
 import argparse
 import json
 import os
+import select
 import statistics
 import struct
 import subprocess
@@ -31,6 +32,8 @@ IMPLEMENTATION = "return { sum: args.a + args.b };"
 LIMITS = {"cpuMilliseconds": 1000, "maxFetches": 10, "maxResultBytes": 100000, "maxLogLines": 100}
 MODES = ("warm", "new-realm", "one-off")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# A call takes milliseconds; a minute without a reply means the worker is stuck.
+REPLY_TIMEOUT = 60
 
 
 class Worker:
@@ -49,6 +52,10 @@ class Worker:
         payload = json.dumps(request).encode()
         self.process.stdin.write(struct.pack(">I", len(payload)) + payload)
         self.process.stdin.flush()
+        # A worker that never answers is reported with what it was doing, not left to an outer timeout.
+        ready, _, _ = select.select([self.process.stdout], [], [], REPLY_TIMEOUT)
+        if not ready:
+            sys.exit(f"no reply to call {self.call_id} ({realm}) within {REPLY_TIMEOUT} s\n{self.state()}")
         header = self.process.stdout.read(4)
         if len(header) < 4:
             sys.exit(f"the worker exited during call {self.call_id} (code {self.process.wait()})")
@@ -56,6 +63,22 @@ class Worker:
         reply = json.loads(self.process.stdout.read(length))
         if reply.get("ok") is not True or reply.get("value") != {"sum": 5}:
             sys.exit(f"unexpected reply to call {self.call_id}: {reply}")
+
+    def state(self):
+        """The worker's threads (state and kernel wait channel) and the end of its log, for a report."""
+        lines = []
+        for task in sorted(os.listdir(f"/proc/{self.process.pid}/task")):
+            try:
+                with open(f"/proc/{self.process.pid}/task/{task}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)
+                name = fields[0].split("(", 1)[1]
+                with open(f"/proc/{self.process.pid}/task/{task}/wchan") as wchan:
+                    lines.append(f"thread {task} {name}: state {fields[1].split()[0]}, waiting in {wchan.read() or '-'}")
+            except OSError:
+                continue
+        self.log.seek(0)
+        tail = self.log.read().decode(errors="replace").splitlines()[-20:]
+        return "\n".join(lines + ["worker log (last 20 lines):"] + tail)
 
     def cpu_seconds(self):
         with open(f"/proc/{self.process.pid}/stat") as stat:
