@@ -113,9 +113,7 @@ struct BuildQueue: Sendable {
     func finish(_ build: Build, error: String?, activating: Bool = false) async throws -> ServerVersion? {
         let now = now
         return try await database.writeTransaction { database -> ServerVersion? in
-            if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT id FROM builds WHERE id = \(bind: build.id!) FOR UPDATE").run()
-            }
+            _ = try await database.lockRow(of: Build.schema, id: build.id!)
             if let stored = try await Build.find(build.id, on: database), stored.status == .succeeded || stored.status == .failed {
                 return nil
             }

@@ -5,11 +5,17 @@ import SQLKit
 extension Database {
     /// Serialises this transaction with every other that locks the same workspace, so a plan
     /// limit counted here still holds when the transaction commits: twenty concurrent creations
-    /// against a limit of two create two. Call it first inside `writeTransaction`. PostgreSQL
-    /// locks the workspace's row until the transaction ends (`FOR UPDATE`); on SQLite the
-    /// transaction already holds the only writer lock from its `BEGIN IMMEDIATE`.
+    /// against a limit of two create two. Call it first inside `writeTransaction`.
     func lockWorkspace(_ id: UUID) async throws {
-        guard let sql = self as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("SELECT id FROM \(ident: Organization.schema) WHERE id = \(bind: id) FOR UPDATE").run()
+        _ = try await lockRow(of: Organization.schema, id: id)
+    }
+
+    /// Whether row `id` of `table` exists, locking it until the transaction ends: on PostgreSQL `FOR UPDATE`
+    /// (or `FOR SHARE` when `shared`, which only waits for and holds off exclusive locks); on SQLite the
+    /// transaction already holds the only writer lock from its `BEGIN IMMEDIATE`. Call it inside `writeTransaction`.
+    func lockRow(of table: String, id: UUID, shared: Bool = false) async throws -> Bool {
+        guard let sql = self as? any SQLDatabase else { return false }
+        let lock: SQLQueryString = sql.dialect.name == "postgresql" ? (shared ? " FOR SHARE" : " FOR UPDATE") : ""
+        return try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id)\(lock)").first() != nil
     }
 }

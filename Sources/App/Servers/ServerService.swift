@@ -177,7 +177,7 @@ struct ServerService: Sendable {
             .filter(\.$number == number).first()
         else { throw APIError(.notFound, "version_not_found", "There is no such version.") }
         // The build would make its own version live when it ends, silently undoing this rollback.
-        if try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).count() > 0 {
+        if try await buildUnderWay(server) {
             throw APIError(.conflict, "build_in_progress",
                            "A build of this server is still running. Roll back after it ends; its log is on Overview.")
         }
@@ -203,11 +203,16 @@ struct ServerService: Sendable {
 
     /// 422 `no_change` when `spec` is what already serves: a build of it would only spend one of the day's
     /// builds on a copy (an Iterate change the drafter could not make, Settings saved as they were).
+    /// Whether a build of `server` is queued or running: it would make its own version live when it ends.
+    private func buildUnderWay(_ server: HostedServer) async throws -> Bool {
+        try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).count() > 0
+    }
+
     /// A form filled in on a page that showed version `base` builds on it only while it is still what serves and no
     /// build is under way: two tabs (or two people) each saving a field would otherwise undo each other's change,
     /// and a save made while the previous one still builds would rebuild the older values.
     func requireBase(_ server: HostedServer, base: String) async throws {
-        if try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).count() > 0 {
+        if try await buildUnderWay(server) {
             throw APIError(.conflict, "build_in_progress",
                            "Your change was not saved: the last one is still building. Once it is live (Overview shows it), open this tab again and save.")
         }

@@ -64,7 +64,7 @@ struct APITokenService: Sendable {
         try await database.writeTransaction { db in
             // A token revoked while this request ran must not leave a child behind: the parent is read again,
             // locked against `revoke` until this insert commits (SQLite's writer lock does the same).
-            if let parent = token.parentTokenID, try await !Self.lock(parent, in: db, exclusive: false) {
+            if let parent = token.parentTokenID, try await !db.lockRow(of: APIToken.schema, id: parent, shared: true) {
                 throw APIError(.unauthorized, "invalid_token", "The API token is unknown, revoked or expired.",
                                headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
             }
@@ -101,12 +101,12 @@ struct APITokenService: Sendable {
         // made of one of them is either committed before it is looked for or refused once its parent is gone.
         let descendants = try await database.writeTransaction { db -> [APIToken] in
             // Revoked meanwhile by another request: one revocation, one audit event.
-            guard try await Self.lock(token.id!, in: db, exclusive: true) else { throw APIError(.notFound, "not_found", "No such token.") }
+            guard try await db.lockRow(of: APIToken.schema, id: token.id!) else { throw APIError(.notFound, "not_found", "No such token.") }
             var descendants: [APIToken] = []
             var parents = [token.id!]
             while !parents.isEmpty {
                 let children = try await APIToken.query(on: db).filter(\.$parentTokenID ~~ parents).all()
-                for child in children { _ = try await Self.lock(child.id!, in: db, exclusive: true) }
+                for child in children { _ = try await db.lockRow(of: APIToken.schema, id: child.id!) }
                 descendants += children
                 parents = children.compactMap(\.id)
             }
@@ -120,17 +120,6 @@ struct APITokenService: Sendable {
         try await audit.record("token.revoked", organization: current.organization.id, actor: current.user.id,
                                resourceType: "api_token", resourceID: token.id?.uuidString, metadata: metadata)
         return token
-    }
-
-    /// Whether token `id` still exists, locking its row until the transaction ends on PostgreSQL: shared by a child's
-    /// creation, exclusive by a revocation, so the two wait for each other. SQLite's write transactions already hold
-    /// the only writer lock from `BEGIN IMMEDIATE`.
-    private static func lock(_ id: UUID, in db: any Database, exclusive: Bool) async throws -> Bool {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else {
-            return try await APIToken.find(id, on: db) != nil
-        }
-        let mode: SQLQueryString = exclusive ? "FOR UPDATE" : "FOR SHARE"
-        return try await sql.raw("SELECT id FROM \(ident: APIToken.schema) WHERE id = \(bind: id) \(mode)").first() != nil
     }
 
     /// The signed-in person behind a bearer token, or `nil`. Its last use is recorded by `admit`,

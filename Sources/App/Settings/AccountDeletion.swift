@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 
 /// Deletes a person and everything only they own.
 ///
@@ -25,7 +24,9 @@ struct AccountDeletion: Sendable {
         return try await database.writeTransaction { db in
             // Sent twice at once (a double click, a retry), the second finds the first's work done: one deletion, one
             // audit event, one email. PostgreSQL locks the row; SQLite's writer lock already orders the two.
-            try await Self.lockUser(userID, on: db)
+            guard try await db.lockRow(of: User.schema, id: userID) else {
+                throw APIError(.notFound, "not_found", "This account was already deleted.")
+            }
             try await Self.checkNoOrphanedWorkspace(userID, on: db)
             var deleted: [UUID] = []
             var left: [UUID] = []
@@ -69,16 +70,6 @@ struct AccountDeletion: Sendable {
             try await user.delete(on: db)
             return Result(deletedOrganizations: deleted, leftOrganizations: left)
         }
-    }
-
-    private static func lockUser(_ id: UUID, on db: any Database) async throws {
-        let exists: Bool
-        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-            exists = try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: id) FOR UPDATE").first() != nil
-        } else {
-            exists = try await User.find(id, on: db) != nil
-        }
-        guard exists else { throw APIError(.notFound, "not_found", "This account was already deleted.") }
     }
 
     /// The last owner of a workspace that has other members would leave them without
