@@ -30,7 +30,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             }
             // A form larger than the first network read is still streaming when
             // middleware runs; the token field can only be read once it is all here.
-            if request.headers.contentType == .urlEncodedForm || request.headers.contentType?.type == "multipart" {
+            if request.isBrowserForm {
                 _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
             }
             try check(request)
@@ -50,8 +50,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         // A client that kept a cookie jar, or sent a form body by mistake, is still the token's: the cookie is not read.
         if request.headers.bearerAuthorization != nil { return }
         let cookieToken = request.cookies[cookies.csrf]?.string ?? ""
-        let contentType = request.headers.contentType
-        let isForm = contentType == .urlEncodedForm || contentType?.type == "multipart"
+        let isForm = request.isBrowserForm
         if isForm {
             let field = (try? request.content.get(String.self, at: Self.formField)) ?? ""
             guard !cookieToken.isEmpty, SecretToken.constantTimeEqual(field, cookieToken) else {
