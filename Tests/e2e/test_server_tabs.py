@@ -5,11 +5,12 @@ import re
 import time
 
 import pytest
+import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from accounts import signed_in_session
+from accounts import outbox_link, signed_in_session
 from conftest import make_browser, screenshot
 from test_accounts import click
 
@@ -215,5 +216,63 @@ def test_signed_in_pages_end_above_the_phone_tab_bar(server, live, size):
             else:
                 assert not bar.is_displayed()
         assert console_errors(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_spec_sent_after_the_session_ended_is_kept_to_send_again(server):
+    """A hand-edited spec sent after the session ended (signed out on another device) is not lost: the page that
+    answers holds it, sign-in opens in a new tab, and "Send it again" there builds it as typed."""
+    session = signed_in_session(server)
+    created = session.post(server + "/v1/servers", json={"spec": dict(SPEC, name="Kept", slug="kept"), "secrets": {"GREETING_KEY": ""}},
+                           timeout=30)
+    assert created.status_code == 201, created.text
+    server_id = created.json()["id"].lower()
+    first_build = wait_active(session, server, server_id)["buildId"]
+    old_link = outbox_link(server, session.email)
+    driver = signed_in_browser(server, session, "desktop", javascript=True)
+    try:
+        driver.get(f"{server}/servers/{server_id}/versions")
+        box = driver.find_element(By.ID, "spec-json")
+        typed = box.get_attribute("value").replace(SPEC["description"], "Kept <while> signed out & sent again.")
+        assert typed != box.get_attribute("value")
+        driver.execute_script("arguments[0].value = arguments[1]", box, typed)
+        # the session ends elsewhere while the form is open
+        assert session.post(server + "/v1/auth/logout", timeout=10).status_code in (200, 204)
+        click(driver, "form[action$='/spec'] button[type='submit']")
+
+        WebDriverWait(driver, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "You were signed out"))
+        kept = driver.find_element(By.CSS_SELECTOR, "#unsent-form textarea[name='spec']")
+        assert kept.get_attribute("value") == typed
+        assert kept.get_attribute("readonly") is not None
+        screenshot(driver, "unsent_spec_signed_out")
+
+        # sign in again in the tab the page opens, as the page says
+        original = driver.current_window_handle
+        click(driver, ".error-actions a[target='_blank']")
+        WebDriverWait(driver, 10).until(lambda d: len(d.window_handles) == 2)
+        driver.switch_to.window(next(handle for handle in driver.window_handles if handle != original))
+        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "email"))).send_keys(session.email)
+        click(driver, "form[action='/login/email'] button[type='submit']")
+        deadline = time.time() + 10
+        while (link := outbox_link(server, session.email)) == old_link:
+            assert time.time() < deadline, "no new sign-in link"
+            time.sleep(0.2)
+        driver.get(link)
+        click(driver, "form input[name='token'] ~ button[type='submit']")
+        WebDriverWait(driver, 10).until(EC.url_contains(f"/servers/{server_id}/versions"))
+        driver.close()
+
+        # back on the first tab, the form goes again and builds the spec as typed
+        driver.switch_to.window(original)
+        click(driver, "#unsent-form button[type='submit']")
+        WebDriverWait(driver, 10).until(EC.url_matches(rf"/servers/{server_id}(\?|$)"))
+        browser_session = requests.Session()
+        for cookie in driver.get_cookies():
+            browser_session.cookies.set(cookie["name"], cookie["value"])
+        live = wait_active(browser_session, server, server_id, other_than=first_build)
+        assert live["description"] == "Kept <while> signed out & sent again."
+        # the 401 page is one the console notes; nothing else
+        assert [e for e in console_errors(driver) if not (e["source"] == "network" and "401" in e["message"])] == []
     finally:
         driver.quit()

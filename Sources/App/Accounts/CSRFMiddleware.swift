@@ -36,10 +36,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             try check(request)
         }
         let response = try await next.respond(to: request)
-        if let used = request.storage[IssuedCSRFToken.self],
-           used.isNew || !response.isStorableBySharedCaches {
-            response.cookies[cookies.csrf] = cookies.value(used.token, maxAge: Self.lifetime)
-        }
+        response.carryCSRFToken(of: request, cookies)
         return response
     }
 
@@ -72,6 +69,15 @@ private struct IssuedCSRFToken: StorageKey {
     struct Value: Sendable {
         let token: String
         let isNew: Bool
+    }
+}
+
+extension Response {
+    /// Sets or renews the CSRF cookie when this answer's page put the token in a form: also on an error page
+    /// whose form sends a refused one again, which `CSRFMiddleware` never sees come back.
+    func carryCSRFToken(of request: Request, _ cookies: AuthCookies) {
+        guard let used = request.storage[IssuedCSRFToken.self], used.isNew || !isStorableBySharedCaches else { return }
+        self.cookies[cookies.csrf] = cookies.value(used.token, maxAge: CSRFMiddleware.lifetime)
     }
 }
 

@@ -22,6 +22,7 @@ struct SignInRequired: AsyncMiddleware {
         case .redirect(let route):
             // A form posted after the session ended comes back to the page it was on, not the section's start.
             if request.method != .GET, request.method != .HEAD, let page = request.formPage() {
+                try Self.keepText(of: request)
                 return request.redirectToSignIn(next: page)
             }
             // A page opened from a bookmark or a link (a server's Logs tab, a review step, filtered audit) is where
@@ -34,9 +35,18 @@ struct SignInRequired: AsyncMiddleware {
             // The same for a browser's form (Settings, billing) sent after its session ended: sign in, then back to
             // the page it was on, where a dead-end 401 page lost the way. Scripts and `fetch` still get the 401.
             if request.isBrowserForm, request.headers.bearerAuthorization == nil, let page = request.formPage() {
+                try Self.keepText(of: request)
                 return request.redirectToSignIn(next: page)
             }
             throw Request.signInNeeded
+        }
+    }
+
+    /// A form with text in it (a hand-edited spec, a change for Iterate) is not dropped by the way to sign-in:
+    /// the page that answers shows it back with a button that sends it again once signed in (`UnsentForm`).
+    private static func keepText(of request: Request) throws {
+        if UnsentForm.from(request)?.hasText == true {
+            throw APIError(.unauthorized, "unauthorized", UnsentForm.signedOutMessage)
         }
     }
 }

@@ -26,6 +26,12 @@ struct ForkService: Sendable {
         var name: String?
         var slug: String?
         var secrets: [String: String]
+
+        /// The slug as typed, when one was.
+        var chosenSlug: String? {
+            guard let slug = slug?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !slug.isEmpty else { return nil }
+            return slug
+        }
     }
 
     /// A reference to the latest version of the public template `slug`.
@@ -75,18 +81,28 @@ struct ForkService: Sendable {
     }
 
     /// Creates the fork and queues its first build; the template's spec as published,
-    /// with only the name and slug the person chose.
+    /// with only the name and slug the person chose. Without a chosen slug it takes the first free `base-N`,
+    /// looked for again when another fork made at the same moment took it first.
     func create(_ offer: Offer, _ creation: Creation) async throws -> (HostedServer, Build) {
-        var spec = offer.spec
-        if let name = creation.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { spec.name = name }
-        if let slug = creation.slug?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !slug.isEmpty {
-            spec.slug = slug
-        } else {
-            spec.slug = try await suggestedSlug(spec.slug)
-        }
         let origin = ForkOrigin(templateID: offer.template.id!, versionID: offer.version.id!, templateSlug: offer.template.slug,
                                 versionNumber: offer.version.number)
-        return try await servers.create(.init(spec: spec, secrets: creation.secrets, fork: origin))
+        var attempt = 0
+        while true {
+            let spec = try await spec(of: offer, creation)
+            do {
+                return try await servers.create(.init(spec: spec, secrets: creation.secrets, fork: origin))
+            } catch let error as APIError where error.code == "slug_taken" && creation.chosenSlug == nil && attempt < 8 {
+                attempt += 1
+            }
+        }
+    }
+
+    /// The server `create` would make: the template's spec with the chosen name and slug.
+    func spec(of offer: Offer, _ creation: Creation) async throws -> ServerSpec {
+        var spec = offer.spec
+        if let name = creation.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { spec.name = name }
+        if let chosen = creation.chosenSlug { spec.slug = chosen } else { spec.slug = try await suggestedSlug(spec.slug) }
+        return spec
     }
 
     /// `base`, or the first `base-N` no server of the workspace has.

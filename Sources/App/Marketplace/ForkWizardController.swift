@@ -58,10 +58,16 @@ enum ForkWizardController {
             return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: errors,
                                     error: "Some fields need attention.", status: .unprocessableEntity)
         }
+        let creation = ForkService.Creation(name: name, slug: slug, secrets: values)
         do {
-            let (server, _) = try await forks.create(offer, .init(name: name, slug: slug, secrets: values))
+            let (server, _) = try await forks.create(offer, creation)
             return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
         } catch let error as APIError where !["fork_ref_expired", "fork_ref_mismatch", "fork_ref_invalid"].contains(error.code) {
+            // Sent twice (a double click): the first made the fork, and the second shows it, where it would be
+            // refused for the slug (or the plan's server limit) that very server takes.
+            if let made = try await req.servers(current).justCreated(try await forks.spec(of: offer, creation)) {
+                return req.redirect(to: SiteRoute.server(.value(made.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
+            }
             if error.code == "slug_taken" { errors["slug"] = error.reason }
             return try await render(req, current, offer, token: token, name: name, slug: slug, values: values, errors: errors,
                                     error: error.reason, status: error.status).carrying(error)

@@ -258,6 +258,20 @@ struct ServerService: Sendable {
         return (version, versions.first { $0.number == number - 1 })
     }
 
+    /// How long after a creation the same form sent again (a double click, a resend after a lost answer) is
+    /// taken for that creation rather than for a second server with a taken slug.
+    static let resendWindow: TimeInterval = 10 * 60
+
+    /// The server this person made from exactly `spec` a moment ago: what the wizards answer a second, identical
+    /// creation with, where its refusal would say the slug is taken (or the plan full) by the very server that was made.
+    func justCreated(_ spec: ServerSpec) async throws -> HostedServer? {
+        guard let server = try await HostedServer.query(on: database).filter(\.$organization.$id == organizationID)
+            .filter(\.$slug == spec.slug).filter(\.$creator.$id == current.user.id).first(),
+            server.createdAt >= clock.now().addingTimeInterval(-Self.resendWindow),
+            server.specJSON == SpecJSON.encode(spec) else { return nil }
+        return server
+    }
+
     func slugTaken(_ slug: String, on database: (any Database)? = nil) async throws -> Bool {
         try await HostedServer.query(on: database ?? self.database).filter(\.$organization.$id == organizationID).filter(\.$slug == slug).first() != nil
     }

@@ -37,8 +37,11 @@ struct AccountService: Sendable {
         let result: AccountDeletion.Result
         do {
             result = try await AccountDeletion(database: database).delete(current.user)
-        } catch let refusal as APIError where refusal.code != "not_found" {
-            // (Already deleted by a request sent at the same time: nothing to record, its workspace is gone too.)
+        } catch let refusal as APIError where refusal.code == "not_found" {
+            // Deleted by the same request sent at the same time (a double click, a retry): that one did it, recorded
+            // it and sent the notice; this one answers as it did, since what was asked is done.
+            return
+        } catch let refusal as APIError {
             try await audit.record("account.delete_refused", organization: current.organization.id, actor: current.user.id,
                                    resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["reason": refusal.code])
             throw refusal

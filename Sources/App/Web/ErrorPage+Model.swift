@@ -10,4 +10,8 @@ struct ErrorView: Encodable {
     /// The way forward when there is one ("Sign in again"), shown before the way home.
     var nextLabel: String? = nil
     var nextHref: String? = nil
+    /// Sign-in from a page that must stay open (it holds a form to send again).
+    var nextOpensNewTab = false
+    /// A refused form shown back to be sent again.
+    var unsent: UnsentForm? = nil
 }

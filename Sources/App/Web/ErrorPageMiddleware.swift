@@ -177,9 +177,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 ].filter { $0.href != SiteRoute.docs(path: "quickstart").path || site.content.docs.entry(at: "quickstart") != nil })
                 return personal(try await request.renderHTML("not-found", Page(layout: layout(meta), page: view), status: .notFound))
             }
-            if let expired = expiredForm(request, status: status, message: message) {
-                let meta = site.unlistedMeta(title: expired.heading, description: expired.message)
-                return personal(try await request.renderHTML("error", Page(layout: layout(meta), page: expired), status: status))
+            if let notSent = formNotSent(request, status: status, message: message) {
+                let meta = site.unlistedMeta(title: notSent.heading, description: notSent.message)
+                let response = try await request.renderHTML("error", Page(layout: layout(meta), page: notSent), status: status).noStore()
+                response.carryCSRFToken(of: request, request.accounts.cookies)
+                return response
             }
             // 503 is always a passing state here (database down or busy), and the page says what to do.
             let heading = status == .serviceUnavailable ? "Temporarily unavailable" : status.code >= 500 ? "Something went wrong" : status.reasonPhrase
@@ -199,14 +201,35 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
     }
 
-    /// A form this site served came back without its token (cookies cleared, another browser): the
-    /// page says nothing was changed and leads back to the form, which then carries a working token.
-    /// Refused foreign origins keep the plain page; they name no form of ours to return to.
-    private func expiredForm(_ request: Request, status: HTTPStatus, message: String) -> ErrorView? {
-        guard status == .forbidden, message == CSRFMiddleware.expiredFormMessage else { return nil }
-        return ErrorView(status: Int(status.code), heading: "This form expired", message: message, requestID: nil,
-                         nextLabel: "Back to the form", nextHref: request.formPage() ?? SiteRoute.home.path)
+    /// A form this site served that was not acted on. Without its token (cookies cleared, another browser): the
+    /// page says nothing was changed and holds the form to send again, or leads back to it. After its session
+    /// ended, with text in it: the form to send again once signed in, in a new tab so this page stays.
+    /// Refused foreign origins keep the plain page; they name no form of ours.
+    private func formNotSent(_ request: Request, status: HTTPStatus, message: String) -> ErrorView? {
+        func shownBack() -> UnsentForm? {
+            var unsent = UnsentForm.from(request)
+            unsent?.csrf = request.csrfToken(request.accounts.cookies)
+            return unsent
+        }
+        let formPage = request.formPage()
+        switch (status, message) {
+        case (.forbidden, CSRFMiddleware.expiredFormMessage):
+            let unsent = shownBack()
+            return ErrorView(status: Int(status.code), heading: "This form expired",
+                             message: unsent == nil ? message : Self.expiredFormShownBack, requestID: nil,
+                             nextLabel: "Back to the form", nextHref: formPage ?? SiteRoute.home.path, unsent: unsent)
+        case (.unauthorized, UnsentForm.signedOutMessage):
+            guard let unsent = shownBack(), let formPage else { return nil }
+            return ErrorView(status: Int(status.code), heading: "You were signed out", message: message, requestID: nil,
+                             nextLabel: "Sign in (opens a new tab)", nextHref: SiteRoute.login.path(QueryString([("next", formPage)])),
+                             nextOpensNewTab: true, unsent: unsent)
+        default:
+            return nil
+        }
     }
+
+    static let expiredFormShownBack = "Nothing was changed: this form's security code did not match your browser's (cookies cleared, "
+        + "or the page came from another browser). The form is below as you sent it: send it again, or go back to it."
 
     static func code(for status: HTTPStatus) -> String {
         switch status.code {

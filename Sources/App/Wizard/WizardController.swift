@@ -124,6 +124,11 @@ enum WizardController {
             let (server, _) = try await req.servers(current).create(.init(spec: spec, secrets: form.secretValues))
             return req.redirect(to: SiteRoute.server(.value(server.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
         } catch let error as APIError {
+            // Sent twice (a double click): the first made the server, and the second shows it, where it would be
+            // refused for the slug (or the plan's server limit) that very server takes.
+            if let made = try await req.servers(current).justCreated(spec) {
+                return req.redirect(to: SiteRoute.server(.value(made.id!)).path(QueryString([("from", "wizard")])), redirectType: .normal)
+            }
             if error.code == "slug_taken" { form.errors["slug"] = error.reason }
             return try await renderReview(req, current, draft: draft, form: form, error: error.reason, status: error.status).carrying(error)
         }

@@ -66,6 +66,13 @@ struct ForkPageTests {
             #expect(server.templateID == template.id)
             #expect(try await Build.query(on: app.db).filter(\.$server.$id == server.id!).count() == 1)
             #expect(try await ForkFixtures.forks(app, template) == 1)
+
+            // sent again (a double click whose first answer the browser dropped): the fork it made, not "slug taken"
+            let twice = try await forker.postForm("/servers/new/fork", ["csrf": formCSRF, "ref": ref, "name": "My weather", "slug": "weather-2", "secret_WEATHER_KEY": "k-123"])
+            #expect(twice.status == .seeOther)
+            #expect(twice.headers.first(name: .location) == serverPath)
+            #expect(try await HostedServer.query(on: app.db).filter(\.$slug == "weather-2").count() == 1)
+            #expect(try await ForkFixtures.forks(app, template) == 1)
         }
     }
 

@@ -183,6 +183,25 @@ struct ForkTests {
         }
     }
 
+    @Test("five forks at once by one person without a slug: five servers, each with its own free slug", arguments: TestDatabase.all)
+    func concurrentForksWithoutSlug(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let owner = try await ForkFixtures.owner(app)
+            _ = try await ForkFixtures.template(app, owner)
+            let (forker, _) = try await AccountDataTests.signedIn(app)
+            try await Workspaces.allowMembers(forker) // Team: room for five servers
+            var refs: [String] = []
+            for _ in 0..<5 { refs.append(try await ForkFixtures.reference(forker)) }
+            let statuses = try await withThrowingTaskGroup(of: TestingHTTPResponse.self) { group in
+                for ref in refs { group.addTask { try await ForkFixtures.fork(forker, ref: ref) } }
+                return try await group.reduce(into: [TestingHTTPResponse]()) { $0.append($1) }
+            }
+            for response in statuses { #expect(response.status == .created, "\(response.body.string)") }
+            let slugs = try await HostedServer.query(on: app.db).filter(\.$organization.$id != owner.organization).all().map(\.slug)
+            #expect(Set(slugs) == ["weather", "weather-2", "weather-3", "weather-4", "weather-5"])
+        }
+    }
+
     @Test func referencesAreSignedAndBound() throws {
         let signer = ForkReferenceSigner(sessionSecret: String(repeating: "s", count: 64))
         let (user, template, version) = (UUID(), UUID(), UUID())

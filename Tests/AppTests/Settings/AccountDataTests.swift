@@ -279,7 +279,8 @@ struct AccountDataTests {
         }
     }
 
-    @Test("deletion sent three times at once: one deletion, one audit event, one email, and no server error", arguments: TestDatabase.all)
+    @Test("deletion sent three times at once: one deletion, one audit event, one email; each answer says it is done or asks to sign in",
+          arguments: TestDatabase.all)
     func deletionSentTwice(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let (alice, email) = try await Self.signedIn(app)
@@ -292,8 +293,10 @@ struct AccountDataTests {
                 }
                 return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == .noContent }.count == 1, "\(statuses)")
-            #expect(statuses.allSatisfy { [.noContent, .notFound, .unauthorized].contains($0) }, "\(statuses)")
+            // A request that waited on the first one's lock finds the account gone: done, as asked (204), where a 404
+            // would be an answer the API does not document. One that starts after the sessions went is signed out.
+            #expect(statuses.contains(.noContent), "\(statuses)")
+            #expect(statuses.allSatisfy { [.noContent, .unauthorized].contains($0) }, "\(statuses)")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "account.deleted").count() == 1)
             #expect(try await QueuedEmail.query(on: app.db).filter(\.$recipient == email).count() == 1)
         }

@@ -150,6 +150,18 @@ struct WizardPageTests {
             #expect(page.body.string.contains("Building"))
             #expect(try await ServerSecrets(database: app.db, box: app.secretBox).values(server: server.id!, organization: server.$organization.id)
                 == ["GITHUB_TOKEN": "value-typed-by-person"])
+
+            // sent again (a double click whose first answer the browser dropped): the server it made, not "slug taken"
+            let twice = try await browser.postForm(location, fields)
+            #expect(twice.status == .seeOther)
+            #expect(twice.headers.first(name: .location) == built.headers.first(name: .location))
+            #expect(try await HostedServer.query(on: app.db).count() == 1)
+            #expect(try await Build.query(on: app.db).count() == 1)
+            // another spec under the slug is a second server, and the slug's error
+            fields["description"] = "Something else."
+            let other = try await browser.postForm(location, fields)
+            #expect(other.status == .conflict)
+            #expect(other.body.string.contains("already has a server with the slug"))
         }
     }
 
