@@ -57,6 +57,11 @@ def save(session, base, paths, folder):
 def test_app_pages_are_valid_html(site, tmp_path):
     save(requests.Session(), site.base, site.public, tmp_path / "public")
     save(site.session, site.base, site.signed_in, tmp_path / "signed-in")
+    # the page a form whose token expired comes back on, holding it (with a text box) to send again
+    refused = requests.post(site.base + "/login/email", headers={"Origin": site.base}, timeout=10,
+                            data={"email": "someone@example.com", "csrf": "stale", "note": "two\nlines", "next": "/servers"})
+    assert refused.status_code == 403 and 'id="unsent-form"' in refused.text and "<textarea" in refused.text, refused.text[:300]
+    (tmp_path / "public" / "zz-unsent-form.html").write_text(refused.text)
     count, errors = validate(tmp_path, "app")
-    assert count == len(site.public) + len(site.signed_in)
+    assert count == len(site.public) + len(site.signed_in) + 1
     assert not errors, f"{len(errors)} vnu errors in {count} saved pages:\n" + described(errors, tmp_path)

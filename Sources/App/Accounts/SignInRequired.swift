@@ -45,7 +45,7 @@ struct SignInRequired: AsyncMiddleware {
     /// A form with text in it (a hand-edited spec, a change for Iterate) is not dropped by the way to sign-in:
     /// the page that answers shows it back with a button that sends it again once signed in (`UnsentForm`).
     private static func keepText(of request: Request) throws {
-        if UnsentForm.from(request)?.hasText == true {
+        if !ErrorPageMiddleware.wantsJSON(request), UnsentForm.from(request)?.hasText == true {
             throw APIError(.unauthorized, "unauthorized", UnsentForm.signedOutMessage)
         }
     }
