@@ -8,18 +8,44 @@ import Vapor
 final class AllowedMethods: @unchecked Sendable {
     private let router: TrieRouter<HTTPMethod>
     private let methods: [HTTPMethod]
+    /// The routes whose every segment is a constant (`/v1/servers/preview`), by path.
+    private let constantPaths: [String: Set<String>]
+    private let caseInsensitive: Bool
 
     init(_ routes: Routes) {
         let router = TrieRouter(HTTPMethod.self, options: routes.caseInsensitive ? [.caseInsensitive] : [])
         var methods: [HTTPMethod] = []
+        var constantPaths: [String: Set<String>] = [:]
         for route in routes.all {
             // As Vapor's own router registers them: empty constants dropped, the method first.
             let path = route.path.filter { if case .constant("") = $0 { false } else { true } }
             router.register(route.method, at: [.constant(route.method.rawValue)] + path)
             if !methods.contains(route.method) { methods.append(route.method) }
+            let constants = path.compactMap { if case .constant(let text) = $0 { text } else { nil } }
+            if constants.count == path.count {
+                let key = Self.key(constants, caseInsensitive: routes.caseInsensitive)
+                constantPaths[key, default: []].insert(route.method.rawValue)
+            }
         }
         self.router = router
         self.methods = methods
+        self.constantPaths = constantPaths
+        self.caseInsensitive = routes.caseInsensitive
+    }
+
+    /// The methods of the route named exactly by `path`, when one is (`POST /v1/servers/preview`); empty otherwise.
+    /// Another method at that path is routed to a parameter's route (`GET /v1/servers/:server`) that then finds no
+    /// such id: `ErrorPageMiddleware` answers that 405 with these, not 404, since the path names an existing resource.
+    func constantRouteMethods(at path: String) -> [HTTPMethod] {
+        var names = constantPaths[Self.key(path.split(separator: "/").map(String.init), caseInsensitive: caseInsensitive)] ?? []
+        if names.contains("GET") { names.insert("HEAD") }
+        names.remove("OPTIONS")
+        return names.sorted().map { HTTPMethod(rawValue: $0) }
+    }
+
+    private static func key(_ segments: [String], caseInsensitive: Bool) -> String {
+        let joined = segments.filter { !$0.isEmpty }.joined(separator: "/")
+        return caseInsensitive ? joined.lowercased() : joined
     }
 
     /// Every method some route takes at `path` but OPTIONS, with HEAD wherever GET is (Vapor answers HEAD

@@ -47,6 +47,16 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                                                     headers: ["Allow": list]), request: request)
             }
         }
+        // A path that names a route of other methods, taken by a parameter's route for this one (`GET
+        // /v1/servers/preview` reaching `GET /v1/servers/:server`): the resource exists, the method does not (§15.5.6).
+        if let abort = error as? any AbortError, abort.status == .notFound, request.method != .OPTIONS {
+            let constant = request.application.allowedMethods.constantRouteMethods(at: request.url.path)
+            if !constant.isEmpty, !constant.contains(request.method) {
+                let list = constant.map(\.rawValue).joined(separator: ", ")
+                return await response(for: APIError(.methodNotAllowed, "method_not_allowed", "This address does not take \(request.method.rawValue); it takes \(list).",
+                                                    headers: ["Allow": list]), request: request)
+            }
+        }
         if let explained = BodyDecodingError.explain(error, for: request) {
             return await response(for: explained, request: request)
         }

@@ -59,6 +59,28 @@ struct ErrorsAndHeadersTests {
         }
     }
 
+    @Test("a path that names a route of other methods is 405 also where a parameter's route takes the method (GET /v1/servers/preview)",
+          arguments: TestDatabase.all)
+    func methodNotAllowedBesideAParameter(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let csrf: HTTPHeaders = ["X-CSRF-Token": browser.csrfCookie ?? ""]
+            for (method, path, allow) in [(HTTPMethod.GET, "/v1/servers/preview", "POST"), (.DELETE, "/v1/servers/preview", "POST"),
+                                          (.DELETE, "/v1/servers/slug-availability", "GET, HEAD"), (.PATCH, "/v1/templates/mine", "GET, HEAD")] {
+                let response = try await browser.send(method, path, headers: csrf)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path): \(response.body.string)")
+                #expect(response.headers.first(name: .allow) == allow, "\(method) \(path)")
+                #expect(try AccountDataTests.json(response)["error"] as? String == "method_not_allowed")
+            }
+            // a parameter that names nothing stays 404, and the routes themselves answer
+            let unknown = try await browser.send(.GET, "/v1/servers/\(UUID().uuidString.lowercased())")
+            #expect(try AccountDataTests.json(unknown)["error"] as? String == "server_not_found")
+            #expect(try await browser.send(.GET, "/v1/servers/not-an-id").status == .notFound)
+            #expect(try await browser.send(.GET, "/v1/servers/slug-availability?slug=free").status == .ok)
+            #expect(try await browser.send(.GET, "/v1/templates/mine").status == .ok)
+        }
+    }
+
     @Test("an unknown page gets the friendly 404 page with status 404", arguments: ["/nope", "/docs/does-not-exist", "/docs/quickstart/extra"])
     func notFoundPage(path: String) async throws {
         try await withConfiguredApp(try testConfig()) { app in
