@@ -21,16 +21,19 @@ class Contract:
         self.registry = referencing.Registry().with_resource(BASE_URI, resource)
 
     def operation(self, method, path):
-        """The documented (template, operation) that `path` (no query) matches; literal segments win."""
+        """The documented (template, operation) that `path` (no query) matches. As OpenAPI matches URLs, the path
+        comes first and concrete paths before templated ones, then the method: `GET /v1/servers/preview` names the
+        path `/v1/servers/preview`, which has no GET, not `GET /v1/servers/{server}`."""
         matches = []
         for template, item in self.document["paths"].items():
             segments = template.split("/")
             pattern = "^" + "/".join("[^/]+" if s.startswith("{") else re.escape(s) for s in segments) + "$"
-            if re.match(pattern, path) and method.lower() in item:
-                matches.append((template.count("{"), template, item[method.lower()]))
+            if re.match(pattern, path):
+                matches.append((template.count("{"), template, item))
         assert matches, f"{method} {path} is not in the document"
-        _, template, operation = min(matches, key=lambda m: m[0])
-        return template, operation
+        _, template, item = min(matches, key=lambda m: m[0])
+        assert method.lower() in item, f"{method} {path} is not in the document ({template} has no {method})"
+        return template, item[method.lower()]
 
     def check(self, response, template=None):
         """Validates a requests.Response against the document; returns its JSON body (or None)."""
