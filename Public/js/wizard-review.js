@@ -140,7 +140,14 @@ function init(form) {
     // Kept, not forgotten, until the build is known to have happened: a post that meets an ended session or another
     // workspace comes back to this draft as it was, where the edits are offered again. After a build the draft holds
     // them itself, so the page's values no longer match what was kept and it is dropped then.
-    kept.keepNow?.();
+    // The server is told, so an ended session sends it to sign-in and back here rather than showing the form back.
+    if (kept.keepNow?.()) {
+      const marker = document.createElement('input');
+      marker.type = 'hidden';
+      marker.name = 'kept_in_browser';
+      marker.value = '1';
+      form.append(marker);
+    }
     event.submitter.setAttribute('aria-busy', 'true');
     event.submitter.textContent = 'Saving…';
   });
@@ -188,6 +195,7 @@ function keepEdits(form, count, addRow) {
   dropStale(storage);
 
   let timer;
+  /** True when the edits are in storage (or there are none beyond the draft's own). */
   const save = () => {
     const values = snapshot(current);
     const rowsNow = Number(count.value);
@@ -195,8 +203,10 @@ function keepEdits(form, count, addRow) {
     try {
       if (unchanged) storage.removeItem(key);
       else storage.setItem(key, JSON.stringify({ base, values, rows: rowsNow, at: Date.now() }));
+      return true;
     } catch {
       // Full or blocked storage: the form still works, only without the safety net.
+      return false;
     }
   };
   const later = () => {
@@ -218,7 +228,7 @@ function keepEdits(form, count, addRow) {
   }
   const keepNow = () => {
     clearTimeout(timer);
-    save();
+    return save();
   };
   if (!saved || saved.base !== base || typeof saved.values !== 'object') {
     if (saved) forget();

@@ -24,14 +24,20 @@ struct UnsentForm: Encodable, Sendable {
     var csrf = ""
     /// A secret value was typed and is not in `fields`.
     let leftOutSecrets: Bool
+    /// The page's script kept the edits in the browser and offers them back on the form's page (the wizard's review
+    /// step): sign-in and back there is the better way.
+    var keptInBrowser = false
 
     /// What a form sent after its session ended is answered with when it carries text (`SignInRequired`); a form
     /// without any still goes to sign-in and back to its page.
     static let signedOutMessage = "Nothing was sent: you were signed out while this form was open. What you typed is below. "
         + "Sign in in a new tab, then come back to this page and send it again."
 
+    /// Sent by `wizard-review.js` when it kept the form's edits in the browser.
+    static let keptInBrowserField = "kept_in_browser"
+
     /// Text that takes more than a moment to type again.
-    var hasText: Bool { fields.contains(where: \.shown) }
+    var hasText: Bool { !keptInBrowser && fields.contains(where: \.shown) }
 
     /// The form in this request when it can be shown back; nil for a form another site could have made, a
     /// `fetch` or script, or a body that is not a form.
@@ -49,7 +55,8 @@ struct UnsentForm: Encodable, Sendable {
             let shown = value.contains(where: \.isNewline) || value.count > 80
             fields.append(Field(name: name, value: value, shown: shown, label: label(name), id: "unsent-\(fields.count)"))
         }
-        return UnsentForm(action: action, fields: fields, leftOutSecrets: leftOut)
+        let kept = fields.contains { $0.name == Self.keptInBrowserField && $0.value == "1" }
+        return UnsentForm(action: action, fields: fields, leftOutSecrets: leftOut, keptInBrowser: kept)
     }
 
     /// A secret's value as the forms name it: a server's secret (`value`), a wizard row's (`secret_0_value`), a
