@@ -43,8 +43,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 if request.method == .OPTIONS {
                     return .allowing(allowed)
                 }
-                return await response(for: APIError(.methodNotAllowed, "method_not_allowed", "This address does not take \(request.method.rawValue); it takes \(list).",
-                                                    headers: ["Allow": list]), request: request)
+                return await response(for: Self.methodNotAllowed(request.method, allowed: list), request: request)
             }
         }
         // A path that names a route of other methods, taken by a parameter's route for this one (`GET
@@ -52,9 +51,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let abort = error as? any AbortError, abort.status == .notFound, request.method != .OPTIONS {
             let constant = request.application.allowedMethods.constantRouteMethods(at: request.url.path)
             if !constant.isEmpty, !constant.contains(request.method) {
-                let list = constant.map(\.rawValue).joined(separator: ", ")
-                return await response(for: APIError(.methodNotAllowed, "method_not_allowed", "This address does not take \(request.method.rawValue); it takes \(list).",
-                                                    headers: ["Allow": list]), request: request)
+                return await response(for: Self.methodNotAllowed(request.method, allowed: constant.map(\.rawValue).joined(separator: ", ")),
+                                      request: request)
             }
         }
         if let explained = BodyDecodingError.explain(error, for: request) {
@@ -120,6 +118,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             response.headers.add(name: .wwwAuthenticate, value: #"Bearer realm="BuildMyMCPServer""#)
         }
         return response
+    }
+
+    /// 405 with the `Allow` list (RFC 9110 §15.5.6).
+    static func methodNotAllowed(_ method: HTTPMethod, allowed list: String) -> APIError {
+        APIError(.methodNotAllowed, "method_not_allowed", "This address does not take \(method.rawValue); it takes \(list).", headers: ["Allow": list])
     }
 
     /// SQLite gave up waiting for another connection's write lock (see `useSQLiteBusyTimeout`);
