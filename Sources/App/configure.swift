@@ -68,6 +68,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.middleware.use(HTTPSOnlyMiddleware(publicURL: config.publicURL, exemptPaths: probes))
     }
     app.middleware.use(HTTPCachingMiddleware())
+    app.middleware.use(APIContractMiddleware())
 
     try routes(app, config: config)
     app.allowedMethods = AllowedMethods(app.routes)

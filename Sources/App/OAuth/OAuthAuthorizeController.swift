@@ -213,7 +213,8 @@ enum OAuthAuthorizeController {
         let view = ConsentView(
             csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.oauth(.authorize).path,
             clientName: checked.client.name, isVerified: checked.client.isVerified,
-            redirectHost: URLComponents(string: checked.redirectURI)?.host ?? checked.redirectURI,
+            // As written, in ASCII: a decoded host (`аррӏе.com` for `xn--80ak6aa92e.com`) can pass for another.
+            redirectHost: RedirectURIRule.writtenHost(checked.redirectURI)?.lowercased() ?? checked.redirectURI,
             serverName: checked.server.name, scopeText: "Use this server’s tools on your behalf",
             hidden: [
                 ("response_type", "code"), ("client_id", checked.client.clientID), ("redirect_uri", checked.redirectURI),

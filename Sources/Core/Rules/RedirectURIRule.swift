@@ -14,6 +14,7 @@ public enum RedirectURIRule {
         }
         if forbiddenSchemes.contains(scheme) { return "\(scheme): redirect URIs are not allowed" }
         if components.fragment != nil { return "redirect URIs may not have a fragment" }
+        if scheme == "http" || scheme == "https", let problem = hostProblem(uri) { return problem }
         switch scheme {
         case "https":
             return components.host?.isEmpty == false ? nil : "\(uri) has no host"
@@ -23,6 +24,36 @@ public enum RedirectURIRule {
             // Private-use schemes of native apps (RFC 8252 §7.1), e.g. cursor://, only where allowed.
             return appSchemes.contains(scheme) ? nil : "redirect URIs must use https, or http on a loopback address (127.0.0.1, localhost, [::1])"
         }
+    }
+
+    /// The host as `uri` writes it, undecoded, without user name or port; nil without an authority. What the consent
+    /// page shows: the host a browser goes to, where a decoded one (`аррӏе.com` for `xn--80ak6aa92e.com`) can pass for
+    /// another.
+    public static func writtenHost(_ uri: String) -> String? {
+        guard let start = uri.range(of: "://") else { return nil }
+        var host = uri[start.upperBound...].prefix { !"/?#".contains($0) }
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") { return String(host[...end]) }
+        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
+        return String(host)
+    }
+
+    /// A web redirect's host must read as what it is: ASCII letters, digits, hyphens and dots (an internationalized
+    /// name in its `xn--` form) or an IP literal, with no user name and nothing percent-encoded or escaped, which
+    /// browsers decode into another host than the one shown (`evil.example%E3%80%82good.example` is
+    /// `evil.example.good.example`).
+    private static func hostProblem(_ uri: String) -> String? {
+        let authority = uri.range(of: "://").map { uri[$0.upperBound...].prefix { !"/?#".contains($0) } } ?? ""
+        if authority.contains("@") || authority.contains("\\") { return "redirect URIs may not carry a user name" }
+        guard let host = writtenHost(uri), !host.isEmpty else { return "\(uri) has no host" }
+        if host.hasPrefix("[") { return nil }
+        let labels = host.hasSuffix(".") ? host.dropLast().split(separator: ".", omittingEmptySubsequences: false)
+            : host.split(separator: ".", omittingEmptySubsequences: false)
+        let plain = labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+        }
+        return plain ? nil : "a redirect URI's host must be written in ASCII letters, digits, hyphens and dots (an internationalized name in its xn-- form)"
     }
 
     /// Whether `scheme` can name a native app's private-use redirect scheme: a valid URI scheme

@@ -277,6 +277,28 @@ extension OAuthTests {
         }
     }
 
+    @Test("the consent page names the redirect host as written, in ASCII: an internationalized name in its xn-- form, not letters that pass for others",
+          arguments: TestDatabase.all)
+    func consentShowsTheHostAsWritten(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await Self.setUp(app)
+            let lookalike = "https://xn--80ak6aa92e.com/cb" // Cyrillic letters that read "apple"
+            let registered = try await flow.browser.postObject("/oauth/register", ["client_name": "Look-alike", "redirect_uris": [lookalike]])
+            let clientID = try #require(try AccountDataTests.json(registered)["client_id"] as? String)
+            let other = Flow(browser: flow.browser, server: flow.server, clientID: clientID)
+            let page = try await flow.browser.get(other.authorizeQuery(redirect: lookalike))
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("<code>xn--80ak6aa92e.com</code>"))
+            #expect(!page.body.string.contains("\u{0430}\u{0440}\u{0440}"), "аpp in Cyrillic")
+            // written otherwise (decoded by browsers into another host, or behind a user name), it is refused at registration
+            for uri in ["https://evil.example%E3%80%82good.example/cb", "https://good.example%40evil.example/cb", "https://evil.example\\@good.example/cb"] {
+                let refused = try await flow.browser.postObject("/oauth/register", ["client_name": "Odd", "redirect_uris": [uri]])
+                #expect(refused.status == .badRequest, "\(uri)")
+                #expect(try AccountDataTests.json(refused)["error"] as? String == "invalid_redirect_uri")
+            }
+        }
+    }
+
     @Test("form-action sources: an http(s) origin, a native app's scheme, nothing that could break the header")
     func formActionSources() {
         #expect(OAuthAuthorizeController.formActionSource("http://127.0.0.1:33418/callback?x=1") == "http://127.0.0.1:33418")

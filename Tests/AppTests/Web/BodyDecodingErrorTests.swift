@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -46,6 +47,39 @@ struct BodyDecodingErrorTests {
             #expect(nothing.status == .badRequest)
             #expect(try AccountDataTests.json(nothing)["message"] as? String == "The request has no body. Send a JSON object with Content-Type: application/json.")
             #expect(try await APIToken.query(on: app.db).all().map(\.name) == ["upper"])
+
+            // a form or multipart body is not JSON either, with a token as with the session
+            let token = try #require(try AccountDataTests.json(try await browser.postObject("/v1/tokens", ["name": "api", "scopes": ["api"]]))["token"] as? String)
+            for (type, body) in [("application/x-www-form-urlencoded", "name=form"), ("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nmultipart\r\n--b--\r\n")] {
+                let created = try await browser.app.testing().sendRequest(.POST, "/v1/tokens", headers: ["Authorization": "Bearer \(token)", "Content-Type": type],
+                                                                         body: ByteBuffer(string: body))
+                #expect(created.status == .unsupportedMediaType, "\(type)")
+                #expect(try AccountDataTests.json(created)["error"] as? String == "unsupported_media_type")
+                let profile = try await browser.app.testing().sendRequest(.PATCH, "/v1/account/profile", headers: ["Authorization": "Bearer \(token)", "Content-Type": type],
+                                                                         body: ByteBuffer(string: body.replacingOccurrences(of: "name", with: "displayName")))
+                #expect(profile.status == .unsupportedMediaType, "\(type)")
+            }
+            #expect(try await APIToken.query(on: app.db).all().map(\.name).sorted() == ["api", "upper"])
+            #expect(try await User.query(on: app.db).filter(\.$displayName ~~ ["form", "multipart"]).count() == 0)
+        }
+    }
+
+    @Test("every /v1 answer to a signed-in caller, session or token, is no-store unless it chose its own caching; public ones are not", arguments: TestDatabase.all)
+    func signedInAnswersAreNotStored(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let token = try #require(try AccountDataTests.json(try await browser.postObject("/v1/tokens", ["name": "api", "scopes": ["api"]]))["token"] as? String)
+            for path in ["/v1/billing/status", "/v1/auth/me", "/v1/servers", "/v1/templates/mine", "/v1/audit"] {
+                let session = try await browser.get(path)
+                #expect(session.status == .ok, "\(path)")
+                #expect(session.headers.first(name: .cacheControl) == "no-store", "\(path) with the session")
+                let bearer = try await app.testing().sendRequest(.GET, path, headers: ["Authorization": "Bearer \(token)"])
+                #expect(bearer.headers.first(name: .cacheControl) == "no-store", "\(path) with a token")
+            }
+            let refused = try await app.testing().sendRequest(.GET, "/v1/servers", headers: ["Authorization": "Bearer \(token)x"])
+            #expect(refused.status == .unauthorized)
+            let patterns = try await browser.get("/v1/drafting/secret-patterns")
+            #expect(patterns.headers.first(name: .cacheControl) == "public, max-age=300", "its own choice stands")
         }
     }
 }

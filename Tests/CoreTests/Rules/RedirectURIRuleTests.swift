@@ -14,9 +14,22 @@ struct RedirectURIRuleTests {
         "javascript:alert(1)", "data:text/html,hi", "http://app.example.com/cb", "https://app.example.com/cb#frag",
         "/relative/cb", "https:///nohost", "cursor://anysphere.cursor-retrieval/oauth/callback", "com.example.app:/oauth",
         "not-a-domain:/cb", "https+x://evil.example/cb",
+        // hosts that a browser decodes into another than the one shown, or that hide behind a user name
+        "https://аррӏе.com/cb", "https://evil.example%E3%80%82good.example/cb", "https://good.example%40evil.example/cb",
+        "https://good.example@evil.example/cb", "http://localhost:8427\\@127.0.0.1/cb", "https://evil.example\\@good.example/cb",
+        "https://-bad.example/cb", "https://a..b.example/cb", "https://under_score.example/cb",
     ])
     func refused(uri: String) {
         #expect(RedirectURIRule.problem(uri) != nil)
+    }
+
+    @Test("an internationalized host in its xn-- form, an IP literal and a trailing dot are plain hosts; the host shown is as written", arguments: [
+        ("https://xn--80ak6aa92e.com/cb", "xn--80ak6aa92e.com"), ("https://app.example.com./cb", "app.example.com."),
+        ("http://[::1]:8080/cb", "[::1]"), ("http://127.0.0.1:33418/cb", "127.0.0.1"), ("https://App.Example.com:8443?x", "App.Example.com"),
+    ])
+    func plainHosts(uri: String, host: String) {
+        #expect(RedirectURIRule.problem(uri) == nil)
+        #expect(RedirectURIRule.writtenHost(uri) == host)
     }
 
     @Test("a native app's private-use scheme only when the operator allows that scheme")
