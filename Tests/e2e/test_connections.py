@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from accounts import signed_in_session
 from conftest import running_app
 
 
@@ -69,3 +70,24 @@ def test_http_1_0_needs_no_host(quick):
     status_line = answer(connection).split(b"\r\n")[0]
     assert status_line.startswith(b"HTTP/1.") and b" 200 " in status_line, status_line
     connection.close()
+
+
+def test_a_quiet_call_tail_writes_keepalives(server):
+    """A server's call tail with no calls still writes now and then, as every stream here does (self-hosting.md,
+    BMM_IDLE_TIMEOUT_SECONDS), so neither the idle timeout nor a proxy cuts it in the middle."""
+    session = signed_in_session(server)
+    spec = {"name": "Quiet", "slug": "quiet", "description": "Never called.", "allowedDomains": [], "requiredSecrets": [],
+            "tools": [{"name": "noop", "description": "Does nothing.", "inputSchema": {"type": "object"}, "implementation": "return 1;"}]}
+    created = session.post(server + "/v1/servers", json={"spec": spec}, timeout=30)
+    assert created.status_code == 201, created.text
+    tail = f"{server}/v1/servers/{created.json()['id'].lower()}/calls/stream"
+    with session.get(tail, stream=True, timeout=30) as response:
+        assert response.status_code == 200
+        started, keepalives = time.monotonic(), []
+        for line in response.iter_lines():
+            if line.startswith(b":"):
+                keepalives.append(time.monotonic() - started)
+            if len(keepalives) == 2:
+                break
+    # the stream opens with one; without the next the read above would wait out its 30 s and fail
+    assert keepalives[1] - keepalives[0] < 17, keepalives

@@ -50,6 +50,11 @@ extension Application {
                     if sessions > 0 { logger.info("mcp: ended \(sessions) sessions idle for a day") }
                     // And rate-limit windows that ended, which would otherwise stay for every key ever counted.
                     try await RateLimiter.pruneEnded(now: clock.now(), on: db)
+                    // And what ended elsewhere: sign-in codes, sessions, drafts, OAuth codes, tokens and registrations.
+                    let ended = try await ExpiredRowPruning(database: db).prune(now: clock.now())
+                    if ended.total > 0 {
+                        logger.info("retention: deleted \(ended.challenges) sign-in codes, \(ended.sessions) sessions, \(ended.drafts) drafts, \(ended.codes) OAuth codes, \(ended.tokens) OAuth tokens, \(ended.grants) OAuth grants, \(ended.clients) OAuth registrations that had ended")
+                    }
                 } catch is CancellationError {
                     return
                 } catch {

@@ -14,6 +14,9 @@ import Vapor
 /// fails with one generic message: what the egress guard saw (a private address a
 /// name resolved to, a redirect) goes to the log, not to the page (SECURITY.md 43).
 struct OAuthClients: Sendable {
+    /// How long a registration may go unused before it is refused, then deleted.
+    static let unusedLifetime: TimeInterval = 90 * 24 * 3600
+
     let database: any Database
     let now: Date
     let random: AppRandom
@@ -104,8 +107,8 @@ struct OAuthClients: Sendable {
             return try await metadataDocument(clientID, requester: requester)
         }
         guard let client = try await OAuthClient.query(on: database).filter(\.$clientID == clientID).first() else { return nil }
-        // Registrations unused for 90 days expire.
-        guard now.timeIntervalSince(client.lastUsedAt) < 90 * 24 * 3600 else { return nil }
+        // Registrations unused for 90 days expire (and `ExpiredRowPruning` deletes them).
+        guard now.timeIntervalSince(client.lastUsedAt) < Self.unusedLifetime else { return nil }
         if now.timeIntervalSince(client.lastUsedAt) > 3600 {
             client.lastUsedAt = now
             try await client.save(on: database)

@@ -7,6 +7,9 @@ import Vapor
 /// instance can serve it; ends after five minutes, when the app stops (the page reconnects), or
 /// when the person may no longer see the server (removed, signed out, the token revoked).
 enum CallTailController {
+    /// The longest a tail goes without writing anything.
+    static let keepaliveInterval: Duration = .seconds(15)
+
     struct Call: Content {
         let at: Date
         let tool: String
@@ -28,6 +31,7 @@ enum CallTailController {
             var after = since.addingTimeInterval(-1)
             let deadline = ContinuousClock.now + .seconds(300)
             try await writer.write(.buffer(ServerSentEvent.keepalive))
+            var written = ContinuousClock.now
             var access = StreamAccessCheck(current, database: database, clock: clock)
             while ContinuousClock.now < deadline && !stopping.isStopping {
                 guard try await access.stillAllowed() else { return }
@@ -37,6 +41,13 @@ enum CallTailController {
                     after = max(after, call.at)
                     try await writer.write(.buffer(ServerSentEvent.frame("call", json: Call(
                         at: call.at, tool: call.tool, outcome: call.outcome, durationMilliseconds: call.durationMilliseconds, error: call.errorMessage))))
+                    written = ContinuousClock.now
+                }
+                // A quiet server's tail still writes now and then, as every stream here does (self-hosting.md,
+                // BMM_IDLE_TIMEOUT_SECONDS): the idle timeout and proxies would otherwise cut it mid-stream.
+                if ContinuousClock.now - written >= Self.keepaliveInterval {
+                    try await writer.write(.buffer(ServerSentEvent.keepalive))
+                    written = ContinuousClock.now
                 }
                 try await Task.sleep(for: .seconds(1))
             }
