@@ -37,7 +37,14 @@ final class AllowedMethods: @unchecked Sendable {
     /// Another method at that path is routed to a parameter's route (`GET /v1/servers/:server`) that then finds no
     /// such id: `ErrorPageMiddleware` answers that 405 with these, not 404, since the path names an existing resource.
     func constantRouteMethods(at path: String) -> [HTTPMethod] {
-        var names = constantPaths[Self.key(path.split(separator: "/").map(String.init), caseInsensitive: caseInsensitive)] ?? []
+        Self.listed(constantPaths[Self.key(path.split(separator: "/").map(String.init), caseInsensitive: caseInsensitive)] ?? [])
+    }
+
+    /// As `Allow` lists them: HEAD wherever GET is (Vapor answers HEAD from the GET route), never OPTIONS (every path
+    /// answers it, so listing it where a preflight route happens to exist would only make those paths look
+    /// different), in a stable order.
+    private static func listed(_ names: Set<String>) -> [HTTPMethod] {
+        var names = names
         if names.contains("GET") { names.insert("HEAD") }
         names.remove("OPTIONS")
         return names.sorted().map { HTTPMethod(rawValue: $0) }
@@ -57,11 +64,7 @@ final class AllowedMethods: @unchecked Sendable {
             var parameters = Parameters()
             if router.route(path: [method.rawValue] + components, parameters: &parameters) != nil { found.insert(method.rawValue) }
         }
-        if found.contains("GET") { found.insert("HEAD") }
-        // Every path answers OPTIONS (the error middleware, or a CORS preflight route), so listing it
-        // where a preflight route happens to exist would only make those paths look different.
-        found.remove("OPTIONS")
-        return found.sorted().map { HTTPMethod(rawValue: $0) }
+        return Self.listed(found)
     }
 }
 

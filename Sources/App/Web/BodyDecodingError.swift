@@ -15,12 +15,7 @@ enum BodyDecodingError {
         }
         guard let decoding = error as? DecodingError else { return nil }
         let json = request.headers.contentType == .json
-        let form = request.headers.contentType == .urlEncodedForm || request.headers.contentType?.type == "multipart"
-        // A JSON body sent as text/plain (or any type without a decoder of its own) is the wrong media type, not a
-        // malformed body: Vapor's plain-text decoder only ever finds "a string" where an object belongs.
-        if !json && !form && SiteRoute.isAPI(path: request.url.path) {
-            return APIError(.unsupportedMediaType, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.")
-        }
+        // (A body in another type than JSON never reaches an API handler: `APIContractMiddleware` answers it 415.)
         let message: String
         switch decoding {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
