@@ -51,7 +51,13 @@ struct SessionService: Sendable {
         // The session's workspace is one the person still belongs to: after a membership
         // ended by any path, it moves to another of theirs (or a new personal one).
         if try await !Membership.exists(user: session.$user.id, organization: session.$organization.id, on: database) {
-            let organization = try await database.writeTransaction { db in try await PersonalWorkspace.any(for: session.user, on: db) }
+            // Unless the person is gone too (an account deletion that committed after the session was read): a
+            // personal workspace for them would fail its foreign key, and the session ends with them.
+            let organization = try await database.writeTransaction { db -> Organization? in
+                guard try await db.lockRow(of: User.schema, id: session.$user.id) else { return nil }
+                return try await PersonalWorkspace.any(for: session.user, on: db)
+            }
+            guard let organization else { return nil }
             session.$organization.id = organization.id!
             session.$organization.value = organization
             try await session.save(on: database)
