@@ -26,6 +26,28 @@ if (new URLSearchParams(location.search).get('from') === 'wizard') {
   }
 }
 
+// The person may be on their way to another page when the build ends: a reload then
+// would take them back here instead, so it only happens while they stay.
+let leaving = false;
+addEventListener('beforeunload', () => {
+  leaving = true;
+});
+addEventListener('pageshow', () => {
+  leaving = false;
+});
+
+function showFinishedBuild() {
+  if (!leaving) {
+    window.location.reload();
+    return;
+  }
+  // Still here a while later: that link was a download or opened another app.
+  setTimeout(() => {
+    leaving = false;
+    showFinishedBuild();
+  }, 5000);
+}
+
 /** The log over a WebSocket; where one cannot open, the same log as server-sent events. */
 function watch(url) {
   let opened = false;
@@ -42,7 +64,7 @@ function watch(url) {
   socket.addEventListener('message', (message) => {
     const payload = JSON.parse(message.data);
     if (payload.event === 'line') appendLine(payload);
-    if (payload.event === 'done') window.location.reload();
+    if (payload.event === 'done') showFinishedBuild();
   });
   socket.addEventListener('close', () => {
     if (!opened) follow(url);
@@ -91,7 +113,7 @@ async function follow(url) {
     await readEvents(url, (type, payload) => {
       if (type === 'line') appendLine(payload);
       if (type !== 'done') return false;
-      window.location.reload();
+      showFinishedBuild();
       return true;
     });
   } catch {

@@ -33,9 +33,12 @@ MODES = {
 
 
 def api(driver, server, path):
-    """A GET of the JSON API as the browser's own session (its cookie) reads it."""
-    driver.get(server + path)
-    return json.loads(driver.find_element(By.TAG_NAME, "body").text)
+    """A GET of the JSON API with the browser's own session (its cookie). Read beside the
+    browser, not in it: a server page reloads itself when a build ends, and a navigation
+    started just then can lose to that reload."""
+    response = session_of(driver, server).get(server + path, timeout=10)
+    assert response.status_code == 200, (path, response.status_code, response.text[:200])
+    return response.json()
 
 
 def session_of(driver, server):
