@@ -77,11 +77,27 @@ struct SessionService: Sendable {
         try await Session.query(on: database).filter(\.$user.$id == userID).delete()
     }
 
-    /// How many unexpired sessions the person has besides `kept`.
+    /// How many live sessions the person has besides `kept`.
     static func others(of userID: UUID, except kept: UUID?, now: Date, on database: any Database) async throws -> Int {
-        let query = Session.query(on: database).filter(\.$user.$id == userID).filter(\.$expiresAt > now)
+        let query = live(of: userID, now: now, on: database)
         if let kept { query.filter(\.$id != kept) }
         return try await query.count()
+    }
+
+    /// The person's sessions that still sign a browser in (neither past their end nor idle too long).
+    static func live(of userID: UUID, now: Date, on database: any Database) -> QueryBuilder<Session> {
+        Session.query(on: database).filter(\.$user.$id == userID).filter(\.$expiresAt > now)
+            .filter(\.$lastSeenAt > now.addingTimeInterval(-idleTimeout))
+    }
+
+    /// Signs the person out of one browser (not the one asking: that is signing out); returns whether
+    /// it was still signed in. Another person's session is left alone as if it did not exist.
+    func end(_ id: UUID, of userID: UUID, except kept: UUID) async throws -> Bool {
+        guard id != kept else { return false }
+        let found = Session.query(on: database).filter(\.$user.$id == userID).filter(\.$id == id)
+        let count = try await found.copy().count()
+        try await found.delete()
+        return count > 0
     }
 
     /// Signs the person out of every browser but `kept` (a stolen or forgotten session ends here);

@@ -44,6 +44,7 @@ enum RouteKey: String, Sendable {
     case template
     case invitation
     case secret
+    case session
 }
 
 extension Parameter {

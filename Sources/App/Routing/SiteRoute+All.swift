@@ -14,7 +14,8 @@ extension SiteRoute {
         ]
         let settings: [SettingsAction] = [
             .profile, .tokens, .revokeToken(.key), .deleteAccount, .renameWorkspace, .switchWorkspace, .members,
-            .removeMember(.key), .makeOwner(.key), .leaveWorkspace, .changeEmail, .confirmEmail, .revokeInvitation(.key), .endOtherSessions, .revokeConnectedApp(.key),
+            .removeMember(.key), .makeOwner(.key), .leaveWorkspace, .changeEmail, .confirmEmail, .revokeInvitation(.key), .endOtherSessions, .endSession(.key),
+            .revokeConnectedApp(.key),
         ]
         let serverPages: [ServerPage] = [
             .overview, .tools, .playground, .logs, .secrets, .versions, .version(.key), .activateVersion(.key), .delete, .iterate,

@@ -186,6 +186,8 @@ enum SettingsAction: Hashable, Sendable {
     case leaveWorkspace
     /// Signs the person out of every other browser.
     case endOtherSessions
+    /// Signs the person out of one other browser.
+    case endSession(Parameter<UUID>)
     /// Cancels a pending invitation before anyone accepts it.
     case revokeInvitation(Parameter<UUID>)
     case revokeConnectedApp(Parameter<UUID>)
@@ -206,6 +208,7 @@ enum SettingsAction: Hashable, Sendable {
         case .makeOwner(let id): parts("members", id.segment(.member), "owner")
         case .revokeInvitation(let id): parts("invitations", id.segment(.invitation), "revoke")
         case .endOtherSessions: parts("sessions/end-others")
+        case .endSession(let id): parts("sessions", id.segment(.session), "end")
         case .revokeConnectedApp(let id): parts("connected-apps", id.segment(.grant), "revoke")
         }
     }

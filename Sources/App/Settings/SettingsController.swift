@@ -39,6 +39,8 @@ enum SettingsController {
         case "owner": "Member made an owner."
         case "invitation-revoked": "Invitation cancelled. Its link no longer works."
         case "sessions-ended": "Signed out of every other browser."
+        case "session-ended": "Signed out of that browser."
+        case "session-gone": "That browser was already signed out."
         case "switched": "Switched workspace."
         case "email-sent": "We sent a confirmation link to the new address. Open it within an hour, signed in as you are now, to finish the change."
         case "email-changed": "Email changed: you sign in with the new address from now on."
@@ -174,6 +176,24 @@ enum SettingsController {
         try await req.auditLog().record("auth.signed_out_elsewhere", organization: current.organization.id, actor: current.user.id,
                                      resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["sessions": String(ended)])
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "sessions-ended")])), redirectType: .normal)
+    }
+
+    /// Ends one other browser's session: a phone left signed in somewhere, without signing out the rest.
+    static func endSession(_ req: Request) async throws -> Response {
+        let current = try req.requireUser()
+        guard let session = current.session else {
+            throw APIError(.forbidden, "insufficient_scope", "Signing out a browser needs a browser session.")
+        }
+        guard let id = req.parameter(.session, as: UUID.self) else { throw APIError(.notFound, "not_found", "No such browser session.") }
+        guard id != session.id else {
+            throw APIError(.conflict, "current_session", "That is the browser you are using: sign out from the menu instead.")
+        }
+        let ended = try await req.sessions().end(id, of: current.user.id!, except: session.id!)
+        if ended {
+            try await req.auditLog().record("auth.signed_out_elsewhere", organization: current.organization.id, actor: current.user.id,
+                                         resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["sessions": "1"])
+        }
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", ended ? "session-ended" : "session-gone")])), redirectType: .normal)
     }
 
     static func revokeInvitation(_ req: Request) async throws -> Response {

@@ -40,9 +40,24 @@ struct SettingsView: Encodable {
     /// Other browsers signed in as this person, and the form that signs them out.
     let otherSessions: Int
     let endSessionsAction: String
+    /// The signed-in browsers, most recently used first, this one marked; and how many more are not listed.
+    let sessions: [SignedInBrowser]
+    let unlistedSessions: Int
     let workspace: WorkspaceSection
     let plan: PlanSection
     let connectedApps: [ConnectedApp]
+}
+
+/// One row of Settings → Signed-in browsers.
+struct SignedInBrowser: Encodable {
+    let name: String
+    /// The address it signed in from, as this server saw it.
+    let address: String
+    let signedIn: String
+    let lastActive: String
+    let isCurrent: Bool
+    /// Signs that browser out; none for this one (that is the menu's Sign out).
+    let endAction: String?
 }
 
 /// One OAuth grant in Settings → Connected apps.
@@ -157,6 +172,15 @@ extension SettingsView {
             leaveAction: canLeave ? SiteRoute.settingsAction(.leaveWorkspace).path : nil,
             invite: invite
         )
+        // This browser first, then the others by when they were last used.
+        let browsers = ([current.session].compactMap { $0 } + data.sessions).map { session in
+            let isCurrent = session.id == current.session?.id
+            return SignedInBrowser(
+                name: BrowserName.of(userAgent: session.userAgent), address: session.ip ?? "Unknown", signedIn: day(session.createdAt),
+                lastActive: isCurrent ? "now" : day(session.lastSeenAt), isCurrent: isCurrent,
+                endAction: isCurrent ? nil : SiteRoute.settingsAction(.endSession(.value(session.id!))).path
+            )
+        }
         let plan = current.plan
         let planSection = PlanSection(
             name: plan.name,
@@ -200,6 +224,8 @@ extension SettingsView {
             confirmHint: current.user.email ?? current.user.phone ?? "",
             otherSessions: data.otherSessions,
             endSessionsAction: SiteRoute.settingsAction(.endOtherSessions).path,
+            sessions: browsers,
+            unlistedSessions: max(0, data.otherSessions - browsers.filter { !$0.isCurrent }.count),
             workspace: workspace,
             plan: planSection,
             connectedApps: data.grants.map { grant in

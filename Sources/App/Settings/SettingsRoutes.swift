@@ -23,6 +23,7 @@ struct SettingsRoutes: RouteCollection {
         forms.post(.settingsAction(.leaveWorkspace), use: SettingsController.leaveWorkspace)
         forms.post(.settingsAction(.revokeInvitation(.key)), use: SettingsController.revokeInvitation)
         forms.post(.settingsAction(.endOtherSessions), use: SettingsController.endOtherSessions)
+        forms.post(.settingsAction(.endSession(.key)), use: SettingsController.endSession)
         // After a refused form the address bar shows the form's address; reloading or bookmarking it lands here.
         for action: SettingsAction in [.profile, .changeEmail, .tokens, .members, .renameWorkspace, .switchWorkspace, .leaveWorkspace, .deleteAccount, .endOtherSessions] {
             routes.get(.settingsAction(action), use: SettingsController.toSettings)

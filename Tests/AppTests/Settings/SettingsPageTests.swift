@@ -321,4 +321,67 @@ struct OtherSessionsTests {
             #expect(byToken.status == .unauthorized || byToken.status == .forbidden)
         }
     }
+
+    @Test("the page names each browser; signing one out ends that one only, and nobody else's", arguments: TestDatabase.all)
+    func endOne(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given the same person on a laptop, a phone and a tablet
+            let laptop = BrowserSession(app), phone = BrowserSession(app), tablet = BrowserSession(app)
+            laptop.userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+            phone.userAgent = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+            tablet.userAgent = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+            let email = AccountsTests.uniqueEmail()
+            for browser in [laptop, phone, tablet] { _ = try await AccountsTests.signInByEmail(browser, email: email) }
+            let (stranger, _) = try await AccountDataTests.signedIn(app)
+            let page = try await laptop.get("/settings").body.string
+            let list = try #require(page.range(of: "<ul class=\"session-list\">").flatMap { start in page.range(of: "</ul>", range: start.upperBound..<page.endIndex).map { page[start.upperBound..<$0.lowerBound] } })
+            let rows = HTMLInspector(html: String(list)).texts("li")
+            #expect(rows.count == 3)
+            let names = HTMLInspector(html: String(list)).texts("strong")
+            #expect(names.first == "Firefox on Linux", "this browser first")
+            #expect(Set(names) == ["Firefox on Linux", "Chrome on Android", "Safari on iPhone"])
+            #expect(rows.first?.contains("This browser") == true && rows.first?.contains("Sign out") == false, "\(rows)")
+            #expect(rows.dropFirst().allSatisfy { $0.contains("Sign out") && !$0.contains("This browser") }, "every other browser has its button")
+            #expect(page.contains("You are also signed in on 2 other browsers."))
+            let phoneSession = try #require(try await Session.query(on: app.db).filter(\.$userAgent == phone.userAgent).first())
+            let strangerSession = try #require(try await Session.query(on: app.db).filter(\.$tokenHash == SecretToken.sha256(stranger.sessionCookie ?? "")).first())
+            let csrf = try #require(BrowserSession.csrfField(in: page))
+            let action = "/settings/sessions/\(phoneSession.id!.uuidString.lowercased())/end"
+            #expect(page.contains("action=\"\(action)\""))
+            // when the laptop signs the phone out
+            let ended = try await laptop.postForm(action, ["csrf": csrf])
+            // then only the phone is signed out
+            #expect(ended.status == .seeOther)
+            #expect(try await laptop.get(ended.headers.first(name: .location) ?? "").body.string.contains("Signed out of that browser."))
+            #expect(try await phone.get("/v1/auth/me").status == .unauthorized)
+            #expect(try await tablet.get("/v1/auth/me").status == .ok)
+            #expect(try await laptop.get("/v1/auth/me").status == .ok)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_out_elsewhere").count() == 1)
+            // again: already gone, said so, nothing else happens
+            let again = try await laptop.postForm(action, ["csrf": csrf])
+            #expect(try await laptop.get(again.headers.first(name: .location) ?? "").body.string.contains("That browser was already signed out."))
+            // another person's session is not this person's to end, and looks the same as a gone one
+            let theirs = try await laptop.postForm("/settings/sessions/\(strangerSession.id!.uuidString.lowercased())/end", ["csrf": csrf])
+            #expect(theirs.headers.first(name: .location)?.contains("session-gone") == true)
+            #expect(try await stranger.get("/v1/auth/me").status == .ok)
+            // this browser is signed out from the menu, not here
+            let own = try #require(try await Session.query(on: app.db).filter(\.$userAgent == laptop.userAgent).first())
+            let mine = try await laptop.postForm("/settings/sessions/\(own.id!.uuidString.lowercased())/end", ["csrf": csrf])
+            #expect(mine.status == .conflict)
+            #expect(try await laptop.get("/v1/auth/me").status == .ok)
+            // and without the form's token nothing ends
+            let tabletSession = try #require(try await Session.query(on: app.db).filter(\.$userAgent == tablet.userAgent).first())
+            let forged = try await laptop.postForm("/settings/sessions/\(tabletSession.id!.uuidString.lowercased())/end", [:])
+            #expect(forged.status == .forbidden)
+            #expect(try await tablet.get("/v1/auth/me").status == .ok)
+            // a long list stops at the most recently used, and says how many more there are
+            let sessions = SessionService(database: app.db, now: app.clock.now(), random: app.random)
+            for _ in 0..<25 { _ = try await sessions.create(userID: own.$user.id, organizationID: own.$organization.id, ip: "198.51.100.7", userAgent: "curl/8.5.0") }
+            let long = try await laptop.get("/settings").body.string
+            #expect(long.contains("You are also signed in on 26 other browsers."))
+            #expect(long.components(separatedBy: "class=\"session-item\"").count - 1 == 1 + SettingsPageQuery.sessionsShown)
+            #expect(long.contains("This browser"), "this browser is listed even when 25 others were used since")
+            #expect(long.contains("And 6 more, used longer ago."))
+        }
+    }
 }

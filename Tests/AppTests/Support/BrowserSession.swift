@@ -11,6 +11,8 @@ final class BrowserSession: @unchecked Sendable {
     let app: Application
     private(set) var cookies: [String: String] = [:]
     var origin: String?
+    /// The User-Agent every request sends, if any.
+    var userAgent: String?
 
     init(_ app: Application) {
         self.app = app
@@ -79,6 +81,7 @@ final class BrowserSession: @unchecked Sendable {
             headers.replaceOrAdd(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if let origin { headers.replaceOrAdd(name: .origin, value: origin) }
+        if let userAgent, headers[.userAgent].isEmpty { headers.add(name: .userAgent, value: userAgent) }
         return headers
     }
 
