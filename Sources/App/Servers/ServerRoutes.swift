@@ -7,7 +7,7 @@ struct ServerRoutes: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.grouped(accounts)
-        let pages = routes.grouped(SignInRequired.redirect(returningTo: .servers))
+        let pages = routes.grouped(SignInRequired.redirect(returningTo: .servers)).grouped(OtherWorkspaceServerPages())
         pages.get(.servers, use: ServersPageController.list)
         for tab in ServerTab.allCases {
             pages.get(.server(.key, tab.page), use: ServerPageController.tab(tab))

@@ -26,7 +26,11 @@ enum SettingsController {
             }
         }
     }
-    struct SwitchForm: Content { var organization: String? }
+    struct SwitchForm: Content {
+        var organization: String?
+        /// A page of this site to open once switched (the server a link led to); Settings otherwise.
+        var next: String?
+    }
 
     static func page(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
@@ -209,7 +213,8 @@ enum SettingsController {
         let current = try req.requireUser()
         let form = try req.content.decode(SwitchForm.self)
         try await req.organizationService().switchWorkspace(current, to: form.organization.flatMap(UUID.init(uuidString:)))
-        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "switched")])), redirectType: .normal)
+        let settings = SiteRoute.settings.path(QueryString([("saved", "switched")]))
+        return req.redirect(to: LocalRedirect.target(form.next, fallback: settings), redirectType: .normal)
     }
 
     private static func organizations(_ req: Request) -> OrganizationService {

@@ -103,7 +103,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                                   oauth: SiteRoute.answersOAuthErrors(path: request.url.path), problems: (error as? APIError)?.problems ?? []))
                 ?? Response(status: status)
         } else {
-            response = await html(status: status, message: message, requestID: requestID, request: request)
+            response = await html(for: error, status: status, message: message, requestID: requestID, request: request)
         }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -168,7 +168,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         return Response(status: status, headers: headers, body: .init(data: try JSONEncoder().encode(body)))
     }
 
-    private func html(status: HTTPStatus, message: String, requestID: String, request: Request) async -> Response {
+    private func html(for error: any Error, status: HTTPStatus, message: String, requestID: String, request: Request) async -> Response {
         let site = request.site
         // Someone signed in (known on the app's routes) keeps the app's navigation on an error page, and that
         // page, naming them, is never stored by a cache.
@@ -180,6 +180,14 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
         func personal(_ response: Response) -> Response { current == nil ? response : response.noStore() }
         do {
+            if let elsewhere = error as? ServerInOtherWorkspace, current?.session != nil {
+                let meta = site.unlistedMeta(title: "This server is in another workspace", description: message)
+                let view = ErrorView(status: Int(status.code), heading: "This server is in another workspace", message: message, requestID: nil,
+                                     switchTo: WorkspaceSwitch(elsewhere, csrf: request.csrfToken(request.accounts.cookies)))
+                let response = try await request.renderHTML("error", Page(layout: layout(meta), page: view), status: status).noStore()
+                response.carryCSRFToken(of: request, request.accounts.cookies)
+                return response
+            }
             if status == .notFound {
                 let meta = site.unlistedMeta(title: "Page not found", description: "The page you asked for does not exist. Try the docs, pricing or the home page.")
                 let view = NotFoundView(suggestions: [
