@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -196,3 +197,20 @@ def call_tool(base, server_id, token, name, arguments, timeout=60):
                "Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2026-07-28",
                "Mcp-Method": "tools/call", "Mcp-Name": name}
     return requests.post(f"{base}/mcp/{server_id}", json=body, headers=headers, timeout=timeout)
+
+
+def hold_the_only_worker(app, session, token, slow, seconds):
+    """With one sandbox worker (BMM_SANDBOX_WORKERS=1), a slow tool call holds it for `seconds`, so the next build
+    waits in its compile step meanwhile. Builds a slow server, starts the call and returns once it reached `slow`."""
+    first = create_server(session, app.base, dict(SLOW_SPEC, slug=f"slow-{uuid.uuid4().hex[:8]}"))
+    wait_active(session, app.base, first["id"])
+
+    def call():
+        try:
+            call_tool(app.base, first["id"], token, "wait", {"url": slow.url + f"?seconds={seconds}"}, timeout=30)
+        except requests.RequestException:
+            pass  # the process may be killed under it
+    threading.Thread(target=call, daemon=True).start()
+    assert slow.arrived.wait(20), "the slow call did not reach the slow server"
+    return first
+

@@ -1,15 +1,13 @@
 """A server page open while its build runs, in Chromium against the real binary: it reloads
 itself when the build ends, unless the person is already on their way to another page."""
-import threading
 import uuid
 
-import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts import signed_in_session
 from conftest import make_browser
-from operations import LOOPBACK_EGRESS, SLOW_SPEC, Serve, SlowServer, call_tool, create_server, wait_active, wait_until
+from operations import LOOPBACK_EGRESS, SLOW_SPEC, Serve, SlowServer, create_server, hold_the_only_worker, wait_active, wait_until
 from test_mcp import create_token
 
 MARK = "return window.sameDocument || null"
@@ -31,16 +29,7 @@ def test_a_finished_build_reloads_the_page_only_while_the_person_stays(tmp_path)
     try:
         session = signed_in_session(app.base)
         token = create_token(session, app.base, "build page")
-        first = create_server(session, app.base, dict(SLOW_SPEC, slug=f"slow-{uuid.uuid4().hex[:8]}"))
-        wait_active(session, app.base, first["id"])
-
-        def hold_the_worker():
-            try:
-                call_tool(app.base, first["id"], token, "wait", {"url": slow.url + "?seconds=8"}, timeout=30)
-            except requests.RequestException:
-                pass
-        threading.Thread(target=hold_the_worker, daemon=True).start()
-        assert slow.arrived.wait(20), "the slow call did not reach the slow server"
+        hold_the_only_worker(app, session, token, slow, seconds=8)
         second = create_server(session, app.base, dict(SLOW_SPEC, slug=f"waiting-{uuid.uuid4().hex[:8]}"))
 
         # given two people on the building page; one has just clicked away (the event a browser

@@ -8,8 +8,8 @@ import uuid
 import requests
 
 from accounts import signed_in_session
-from operations import (LOOPBACK_EGRESS, SLOW_SPEC, Postgres, Serve, SlowServer, call_tool, create_server, wait_active,
-                        wait_until)
+from operations import (LOOPBACK_EGRESS, SLOW_SPEC, Postgres, Serve, SlowServer, call_tool, create_server,
+                        hold_the_only_worker, wait_active, wait_until)
 from test_mcp import create_token
 
 
@@ -20,17 +20,8 @@ def test_kill_9_during_a_build_fails_it_after_the_lease_and_a_new_build_succeeds
     try:
         session = signed_in_session(app.base)
         token = create_token(session, app.base, "faults")
-        first = create_server(session, app.base, dict(SLOW_SPEC, slug=f"slow-{uuid.uuid4().hex[:8]}"))
-        wait_active(session, app.base, first["id"])
         # given a build that is running when the process dies
-        def hold_the_worker():
-            try:
-                call_tool(app.base, first["id"], token, "wait", {"url": slow.url + "?seconds=8"}, timeout=30)
-            except requests.RequestException:
-                pass  # the process is killed under it
-        caller = threading.Thread(target=hold_the_worker, daemon=True)
-        caller.start()
-        assert slow.arrived.wait(20), "the slow call did not reach the slow server"
+        hold_the_only_worker(app, session, token, slow, seconds=8)
         second = create_server(session, app.base, dict(SLOW_SPEC, slug=f"stuck-{uuid.uuid4().hex[:8]}"))
         assert wait_until(lambda: app.rows("SELECT status FROM builds ORDER BY created_at DESC LIMIT 1")[0][0] == "running", 10), \
             app.rows("SELECT status FROM builds")
