@@ -87,8 +87,8 @@ function init(form) {
   });
 
   const addButton = form.querySelector('#add-secret');
-  // Here it adds a row in the page, so it need not submit; and a form's Enter submits with its first submit button,
-  // which would be this one (a blank secret row) rather than Build. Without this script it posts, as it must.
+  // Here it adds a row in the page, so it need not submit. Without this script it posts, as it must (Enter in a
+  // field still builds: the form's first submit button, which Enter uses, is a hidden Build).
   addButton.type = 'button';
   const rows = form.querySelector('#secret-rows');
   const count = form.querySelector('#secret-count');

@@ -181,3 +181,6 @@ def test_wizard_without_javascript_on_a_phone(phone_without_js, server):
     rows = len(driver.find_elements(By.CSS_SELECTOR, ".secret-row"))
     click(driver, "#add-secret")
     WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".secret-row")) == rows + 1)
+    # Enter in a field builds, as with the script: the form's first button is a hidden Build, not "Add a secret"
+    driver.find_element(By.ID, "name").send_keys(Keys.ENTER)
+    WebDriverWait(driver, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}\?from=wizard$"))
