@@ -90,14 +90,14 @@ struct SessionService: Sendable {
             .filter(\.$lastSeenAt > now.addingTimeInterval(-idleTimeout))
     }
 
-    /// Signs the person out of one browser (not the one asking: that is signing out); returns whether
-    /// it was still signed in. Another person's session is left alone as if it did not exist.
-    func end(_ id: UUID, of userID: UUID, except kept: UUID) async throws -> Bool {
-        guard id != kept else { return false }
-        let found = Session.query(on: database).filter(\.$user.$id == userID).filter(\.$id == id)
-        let count = try await found.copy().count()
-        try await found.delete()
-        return count > 0
+    /// Signs the person out of one browser (not the one asking: that is signing out); returns the session
+    /// ended, or nil if it had ended already. Another person's session is left alone as if it did not exist.
+    func end(_ id: UUID, of userID: UUID, except kept: UUID) async throws -> Session? {
+        guard id != kept,
+              let session = try await Session.query(on: database).filter(\.$user.$id == userID).filter(\.$id == id).first()
+        else { return nil }
+        try await session.delete(on: database)
+        return session
     }
 
     /// Signs the person out of every browser but `kept` (a stolen or forgotten session ends here);

@@ -193,11 +193,13 @@ enum SettingsController {
             throw APIError(.conflict, "current_session", "That is the browser you are using: sign out from the menu instead.")
         }
         let ended = try await req.sessions().end(id, of: current.user.id!, except: session.id!)
-        if ended {
+        if let ended {
             try await req.auditLog().record("auth.signed_out_elsewhere", organization: current.organization.id, actor: current.user.id,
-                                         resourceType: "user", resourceID: current.user.id?.uuidString, metadata: ["sessions": "1"])
+                                         resourceType: "user", resourceID: current.user.id?.uuidString,
+                                         metadata: ["sessions": "1", "browser": BrowserName.of(userAgent: ended.userAgent)])
         }
-        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", ended ? "session-ended" : "session-gone")])), redirectType: .normal)
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", ended == nil ? "session-gone" : "session-ended")])),
+                            redirectType: .normal)
     }
 
     static func revokeInvitation(_ req: Request) async throws -> Response {

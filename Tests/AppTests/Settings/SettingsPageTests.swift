@@ -356,7 +356,9 @@ struct OtherSessionsTests {
             #expect(try await phone.get("/v1/auth/me").status == .unauthorized)
             #expect(try await tablet.get("/v1/auth/me").status == .ok)
             #expect(try await laptop.get("/v1/auth/me").status == .ok)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_out_elsewhere").count() == 1)
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_out_elsewhere").all()
+            #expect(events.count == 1)
+            #expect(events.first?.metadata.contains("\"browser\":\"Safari on iPhone\"") == true, "\(events.first?.metadata ?? "")")
             // again: already gone, said so, nothing else happens
             let again = try await laptop.postForm(action, ["csrf": csrf])
             #expect(try await laptop.get(again.headers.first(name: .location) ?? "").body.string.contains("That browser was already signed out."))
