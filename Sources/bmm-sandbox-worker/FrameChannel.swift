@@ -32,7 +32,7 @@ struct FrameChannel {
     }
 
     func writeFrame(_ json: String) {
-        var bytes = Array(json.utf8)
+        var bytes = Array(withLoneSurrogatesReplaced(json).utf8)
         let length = bytes.count
         bytes.insert(contentsOf: [
             UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),

@@ -32,6 +32,10 @@ struct ResultTests {
         ("return new Date(0)", JSONValue.string("1970-01-01T00:00:00.000Z")),
         ("return { skip: undefined, keep: 1 }", ["keep": 1] as JSONValue),
         ("return 'line\\nbreak \"quoted\" \\u00e9 \\ud83d\\ude00'", JSONValue.string("line\nbreak \"quoted\" é 😀")),
+        // Lone surrogates, which JSON cannot carry, become U+FFFD wherever they are; pairs and look-alikes stay.
+        ("return 'k\\ud800'", JSONValue.string("k\u{FFFD}")),
+        ("const o = {}; o['k\\ud800'] = 'v\\udc00 \\ud83d\\ude00'; return o", ["k\u{FFFD}": "v\u{FFFD} 😀"] as JSONValue),
+        ("return ['\\udbff\\udbff\\udfff', '\\\\ud800 is text']", JSONValue.array(["\u{FFFD}\u{10FFFF}", "\\ud800 is text"])),
     ]))
     func returnsJSON(implementation: String, expected: JSONValue) async throws {
         try await withPool { pool in
