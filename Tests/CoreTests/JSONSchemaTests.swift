@@ -414,6 +414,10 @@ private let malformedSchemas: [SchemaCase] = [
         [("s.pattern", "uses (?…) syntax such as inline flags, comments or atomic groups, which JavaScript does not support")]
     ),
     SchemaCase(
+        "pattern possessive after a property escape", ["pattern": "^\\p{L}++$"],
+        [("s.pattern", "uses a possessive quantifier (like a++), which JavaScript does not support")]
+    ),
+    SchemaCase(
         "pattern possessive", ["pattern": "^a++$"],
         [("s.pattern", "uses a possessive quantifier (like a++), which JavaScript does not support")]
     ),
@@ -489,6 +493,7 @@ private let malformedSchemas: [SchemaCase] = [
 
 private let wellFormedSchemas: [SchemaCase] = [
     SchemaCase("boolean schema", true, []),
+    SchemaCase("Unicode property escapes, repeated", ["pattern": "^\\p{L}+\\P{Lu}*$"], []),
     SchemaCase("empty schema", [:], []),
     SchemaCase(
         "every keyword",

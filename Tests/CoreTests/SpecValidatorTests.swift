@@ -196,6 +196,45 @@ private let domainCases: [(String, String)] = [
         #expect(SpecValidator.problems(in: escaped).isEmpty)
     }
 
+    @Test("control characters: none in names and titles, line breaks and tabs only in descriptions, no NUL in code")
+    func controlCharacters() {
+        var spec = validSpec()
+        spec.name = "Weather\nBcc: x"
+        spec.description = "Line one.\n\tLine two.\u{0}"
+        spec.tools[0].title = "Forecast\tnow"
+        spec.tools[1].description = "Counts words.\r\nEvery one."
+        spec.tools[1].implementation = "return '\u{0}';"
+        let problems = SpecValidator.problems(in: spec)
+        #expect(problems.contains { $0.path == "name" && $0.message == "holds a line break; it is one line" })
+        #expect(problems.contains { $0.path == "description" && $0.message.contains("(U+0000)") })
+        #expect(problems.contains { $0.path == "tools[0].title" && $0.message.contains("(U+0009)") })
+        #expect(!problems.contains { $0.path == "tools[1].description" }, "a description may have line breaks")
+        #expect(problems.contains { $0.path == "tools[1].implementation" && $0.message.contains("\\u0000") })
+        #expect(problems.count == 4, "\(problems)")
+    }
+
+    @Test("secret descriptions and every string in a schema follow the text rules")
+    func secretsAndSchemaText() {
+        var spec = validSpec()
+        spec.requiredSecrets[0].description = "Key \u{202E}yek terces"
+        spec.tools[0].inputSchema = [
+            "type": "object",
+            "properties": [
+                "te\u{202E}xt": ["type": "string", "description": "d\u{0}esc"],
+                "café": ["type": "string", "enum": ["ok\nline", "fine"]],
+            ],
+        ]
+        var long = validSpec()
+        long.requiredSecrets[0].description = String(repeating: "k", count: 301)
+        let problems = SpecValidator.problems(in: spec)
+        #expect(problems.contains { $0.path == "requiredSecrets[0].description" && $0.message.contains("U+202E") })
+        #expect(problems.contains { $0.path == "tools[0].inputSchema.properties.te\\u{202E}xt" && $0.message.contains("U+202E") },
+                "the path shows the hidden character instead of carrying it: \(problems)")
+        #expect(problems.contains { $0.path == "tools[0].inputSchema.properties.te\\u{202E}xt.description" && $0.message.contains("U+0000") })
+        #expect(!problems.contains { $0.path.contains("café") }, "line breaks in schema strings are text")
+        #expect(SpecValidator.problems(in: long).map(\.path) == ["requiredSecrets[0].description"])
+    }
+
     @Test func aValidSpecHasNoProblems() throws {
         // given
         let spec = validSpec()

@@ -215,6 +215,7 @@ PROMPT_REFUSALS = [
     ({"prompt": "Weather for a city", "name": "n" * 81}, "invalid_name"),
     ({"prompt": "Weather for a city", "slug": "Not a slug!"}, "invalid_slug"),
     ({"prompt": "Call OpenAI with sk-proj-" + "Ab3" * 20}, "secret_in_prompt"),
+    ({"prompt": "Weather for a city\u0000"}, "control_character"),
 ]
 
 
@@ -483,6 +484,7 @@ LISTING_REFUSALS = [
     ({"secretHints": {"ECHO_KEY": {"description": "A key", "howToGetUrl": "ftp://keys.example.com"}}}, "invalid_hint_url"),
     ({"title": "Echo with sk-proj-" + "Ab3" * 20}, "publish_blocked"),
     ({"title": "Trusted \u202eloot\u202c helper"}, "text_direction_character"),
+    ({"title": "Echo\nhelper"}, "control_character"),
 ]
 
 
@@ -599,6 +601,7 @@ def test_a_report_is_checked_and_limited(app, contract):
     expect(contract, reporter.post(reports, json={"reason": "boring", "text": "Dull."}, timeout=10), 422, "invalid_reason")
     expect(contract, reporter.post(reports, json={"reason": "spam", "text": "  "}, timeout=10), 422, "report_text_required")
     expect(contract, reporter.post(reports, json={"reason": "spam", "text": "x" * 2001}, timeout=10), 422, "report_text_too_long")
+    expect(contract, reporter.post(reports, json={"reason": "spam", "text": "Spam\u0000"}, timeout=10), 422, "control_character")
     expect(contract, owner.post(reports, json={"reason": "spam", "text": "Mine."}, timeout=10), 403, "own_template")
     assert reporter.post(reports, json={"reason": "spam", "text": "Spam."}, timeout=10).status_code == 201
     expect(contract, reporter.post(reports, json={"reason": "spam", "text": "Spam again."}, timeout=10), 409, "already_reported")

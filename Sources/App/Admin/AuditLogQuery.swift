@@ -16,8 +16,8 @@ struct AuditLogQuery: Sendable {
         var limit: String?
         var cursor: String?
 
-        init(_ query: URLQueryContainer) {
-            func text(_ name: String) -> String? { query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
+        init(_ request: Request) {
+            func text(_ name: String) -> String? { request.queryText(name).flatMap { $0.isEmpty ? nil : $0 } }
             action = text("action")
             actor = text("actor")
             resource = text("resource")

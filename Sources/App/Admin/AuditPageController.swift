@@ -8,7 +8,7 @@ enum AuditPageController {
     static func page(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let onlyActor = try await AuditVisibility.onlyActor(current, on: req.db)
-        let data = try await AuditPageQuery(database: req.db).load(organization: current.organization.id!, onlyActor: onlyActor, .init(req.query))
+        let data = try await AuditPageQuery(database: req.db).load(organization: current.organization.id!, onlyActor: onlyActor, .init(req))
         let (events, next, names) = (data.events, data.nextCursor, data.actorNames)
         let formatter = ISO8601DateFormatter()
         // `limit` too, so the next page is as long as this one.

@@ -42,22 +42,26 @@ struct TemplateListingText: Sendable, Equatable {
         let summary = draft.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw problem("title_required", "Give the template a title.") }
-        guard title.count <= maxTitle else { throw problem("title_too_long", "The title can be at most \(maxTitle) characters.") }
+        guard TextCheck.fits(title, limit: maxTitle) else { throw problem("title_too_long", "The title can be at most \(maxTitle) characters.") }
         guard let category = TemplateCategory(rawValue: draft.category.trimmingCharacters(in: .whitespaces)) else {
             throw problem("unknown_category", "Choose one of the categories: "
                 + TemplateCategory.allCases.map(\.rawValue).joined(separator: ", ") + ".")
         }
         guard !summary.isEmpty else { throw problem("summary_required", "Write a short description: a sentence on what the template does.") }
-        guard summary.count <= maxSummary else {
+        guard TextCheck.fits(summary, limit: maxSummary) else {
             throw problem("summary_too_long", "The short description can be at most \(maxSummary) characters; the long description has room for more.")
         }
-        guard description.count <= maxDescription else {
+        guard TextCheck.fits(description, limit: maxDescription) else {
             throw problem("description_too_long", "The long description can be at most \(maxDescription) characters.")
         }
         // What people read before they fork must be what it looks like (SpecValidator.bidiControl).
         for (field, text) in [("title", title), ("short description", summary), ("long description", description)]
             + draft.secretHints.sorted(by: { $0.key < $1.key }).map({ ("hint for \($0.key)", $0.value.description) }) {
             if let reason = SpecValidator.bidiControl(in: text) { throw problem("text_direction_character", "The \(field) \(reason).") }
+            // The title and hints are one line; the descriptions may have line breaks. NUL cannot be stored at all.
+            if let control = TextCheck.controlCharacter(in: text, multiline: field.hasSuffix("description")) {
+                throw problem("control_character", "The \(field) \(TextCheck.controlMessage(control)).")
+            }
         }
         let declared = Set(spec.requiredSecrets.map(\.key))
         var hints: [String: SecretHint] = [:]
@@ -67,7 +71,7 @@ struct TemplateListingText: Sendable, Equatable {
             }
             let text = hint.description.trimmingCharacters(in: .whitespacesAndNewlines)
             let url = hint.howToGetURL?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-            guard text.count <= maxHintDescription else {
+            guard TextCheck.fits(text, limit: maxHintDescription) else {
                 throw problem("hint_too_long", "The hint for \(key) can be at most \(maxHintDescription) characters.")
             }
             if let url {

@@ -41,7 +41,10 @@ struct TemplateReportService: Sendable {
         guard !text.isEmpty else {
             throw APIError(.unprocessableEntity, "report_text_required", "Say what is wrong, so a moderator knows what to look for.")
         }
-        guard text.count <= Self.maxTextLength else {
+        if let control = TextCheck.controlCharacter(in: text, multiline: true) {
+            throw APIError(.unprocessableEntity, "control_character", "The report \(TextCheck.controlMessage(control)).")
+        }
+        guard TextCheck.fits(text, limit: Self.maxTextLength) else {
             throw APIError(.unprocessableEntity, "report_text_too_long", "Keep the report under \(Self.maxTextLength) characters.")
         }
         // A repeat does not spend the person's hourly allowance; the index below still decides a race.

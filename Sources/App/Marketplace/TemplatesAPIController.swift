@@ -6,8 +6,8 @@ enum TemplatesAPIController {
     /// `GET /v1/templates?sort=&category=&q=&cursor=`: public templates, 20 a page.
     static func list(_ req: Request) async throws -> Response {
         let query = try TemplateListing.Query(
-            sort: req.query[String.self, at: "sort"], category: req.query[String.self, at: "category"],
-            q: req.query[String.self, at: "q"], cursor: req.query[String.self, at: "cursor"]
+            sort: req.queryText("sort"), category: req.queryText("category"),
+            q: req.queryText("q"), cursor: req.queryText("cursor")
         )
         let page = try await TemplateListing(database: req.db, now: req.application.clock.now()).page(query)
         return try req.json(TemplateListPage(templates: page.cards, nextCursor: page.next?.text))

@@ -13,13 +13,13 @@ enum TemplatesPageController {
             return req.redirectToSignIn(next: SiteRoute.templates.path(QueryString([("view", "mine")])))
         }
         let query = try TemplateListing.Query(
-            sort: req.query[String.self, at: "sort"], category: req.query[String.self, at: "category"],
-            q: req.query[String.self, at: "q"], cursor: req.query[String.self, at: "cursor"],
+            sort: req.queryText("sort"), category: req.queryText("category"),
+            q: req.queryText("q"), cursor: req.queryText("cursor"),
             scope: state.mine ? .workspace(current!.organization.id!) : .everyone
         )
         state.sort = query.sort
         state.category = query.category
-        state.q = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        state.q = String((req.queryText("q") ?? "").prefix(200))
         state.cursor = query.cursor?.text
         let page = try await TemplateListing(database: req.db, now: req.application.clock.now()).page(query)
         let view = makeView(state, page: page, signedIn: current != nil)

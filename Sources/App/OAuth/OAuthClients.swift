@@ -72,6 +72,10 @@ struct OAuthClients: Sendable {
             throw OAuthError("invalid_client_metadata", "client_name must be one line without control or text-direction characters.")
         }
         let name = String((request.client_name ?? "Unnamed client").trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
+        // Marks stacked by the thousand on a few letters would spill over the consent page's warning.
+        guard TextCheck.fits(name, limit: 100) else {
+            throw OAuthError("invalid_client_metadata", "client_name must be at most 100 characters, each with at most a few accents.")
+        }
         let client = OAuthClient()
         client.clientID = "bmmc_" + random.token(bytes: 16)
         client.clientName = name.isEmpty ? "Unnamed client" : name

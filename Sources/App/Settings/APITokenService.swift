@@ -22,8 +22,8 @@ struct APITokenService: Sendable {
     func create(name rawName: String, expiresInDays: Int?, scopes: [APITokenScope], server: HostedServer? = nil,
                 for current: CurrentUser) async throws -> (APIToken, secret: String) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= Self.maxNameLength,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || DisplayName.isBidiControl($0) })
+        guard !name.isEmpty, TextCheck.fits(name, limit: Self.maxNameLength), TextCheck.isVisible(name),
+              !name.unicodeScalars.contains(where: DisplayName.isRefused)
         else {
             throw APIError(.badRequest, "invalid_name", "Give the token a name of 1 to \(Self.maxNameLength) characters on one line.")
         }

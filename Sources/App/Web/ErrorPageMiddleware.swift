@@ -64,6 +64,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                                                 "The database is busy. Nothing was changed; try again in a moment.",
                                                 headers: ["Retry-After": "1"]), request: request)
         }
+        if Self.isUnstorableText(error) {
+            return await response(for: APIError(.badRequest, "bad_request",
+                                                "The request holds a character that cannot be stored (such as U+0000). Nothing was changed; remove it and try again."),
+                                  request: request)
+        }
         if Self.isDatabaseUnavailable(error) {
             request.logger.warning("request \(request.id): the database is unreachable: \(String(reflecting: error))")
             return await response(for: APIError.databaseUnavailable, request: request)
@@ -151,6 +156,13 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         default:
             return false
         }
+    }
+
+    /// PostgreSQL refused a text value (class 22: NUL, which its text type cannot hold, or a character its encoding
+    /// lacks). Whatever field it came in, the statement did not run: the answer is the request's fault, not a 500.
+    static func isUnstorableText(_ error: any Error) -> Bool {
+        guard let postgres = error as? PSQLError, postgres.code == .server else { return false }
+        return ["22021", "22P05"].contains(postgres.serverInfo?[.sqlState] ?? "")
     }
 
     static func wantsJSON(_ request: Request) -> Bool {

@@ -25,6 +25,9 @@ struct PreviewInput: Content {
             throw APIError(.unprocessableEntity, "prompt_too_long",
                            "The description is \(prompt.count) characters; the limit is \(Self.maxPromptCharacters). Describe what the tools do, not every detail.")
         }
+        if let control = TextCheck.controlCharacter(in: prompt, multiline: true) {
+            throw APIError(.unprocessableEntity, "control_character", "The description \(TextCheck.controlMessage(control)).")
+        }
         if let name, name.count > Self.maxNameCharacters {
             throw APIError(.unprocessableEntity, "invalid_name", "The name can be at most \(Self.maxNameCharacters) characters.")
         }

@@ -96,6 +96,12 @@ enum JSONSchemaPattern {
                     note("uses \\Q…\\E quoting, which JavaScript does not support; escape each character with \\ instead")
                 default: break
                 }
+                // `\p{L}` and `\u{1F600}` end at their brace: `\p{L}+` is a letter repeated, not a `}+`.
+                if next == "p" || next == "P" || next == "u", index + 2 < characters.count, characters[index + 2] == "{",
+                   let close = characters[(index + 3)...].firstIndex(of: "}") {
+                    index = close + 1
+                    continue
+                }
                 index += 2
                 continue
             }

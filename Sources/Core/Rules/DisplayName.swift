@@ -8,10 +8,11 @@ import Foundation
 public enum DisplayName {
     public static let maxLength = 80
 
-    /// The trimmed name, or nil when it is empty, too long or holds a character above.
+    /// The trimmed name, or nil when it is empty, too long (`TextCheck.fits`), shows nothing or holds a character above.
     public static func normalized(_ raw: String) -> String? {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...maxLength).contains(name.count), !name.unicodeScalars.contains(where: isRefused) else { return nil }
+        guard !name.isEmpty, TextCheck.fits(name, limit: maxLength), TextCheck.isVisible(name),
+              !name.unicodeScalars.contains(where: isRefused) else { return nil }
         return name
     }
 

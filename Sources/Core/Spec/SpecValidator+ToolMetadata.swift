@@ -9,7 +9,7 @@ extension SpecValidator {
 
     static func checkMetadata(_ tool: ToolSpec, at path: String, _ add: (String, String) -> Void) {
         if let title = tool.title {
-            checkText(title, at: "\(path).title", limit: maxNameLength, what: "a short human-readable name, or remove it", add)
+            checkText(title, at: "\(path).title", limit: maxNameLength, what: "a short human-readable name, or remove it", multiline: false, add)
         }
         if let annotations = tool.annotations, annotations.readOnlyHint == true, annotations.destructiveHint == true {
             add("\(path).annotations.destructiveHint", "is true but readOnlyHint is true; a read-only tool cannot be destructive")
@@ -37,6 +37,7 @@ extension SpecValidator {
         for problem in JSONSchema.problems(inSchema: schema, at: path) where problem.path != "\(path).type" || members["type"] == .string("object") {
             add(problem.path, problem.message)
         }
+        checkSchemaText(schema, at: path, add)
     }
 
     private static func checkIcon(_ icon: ToolIcon, at path: String, _ add: (String, String) -> Void) {

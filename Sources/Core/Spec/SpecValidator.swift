@@ -8,6 +8,7 @@ public enum SpecValidator {
     public static let maxTools = 50
     public static let maxImplementationBytes = 64 * 1024
     public static let maxAllowedDomains = 50
+    public static let maxSecretDescriptionLength = 300
 
     static let slugRule = "^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits and hyphens; starts with a letter or digit)"
     static let toolNameRule = "^[a-z][a-z0-9_]{0,63}$ (lowercase letters, digits, underscores; starts with a letter)"
@@ -25,13 +26,13 @@ public enum SpecValidator {
             problems.append(SpecProblem(path: path, message: message))
         }
 
-        checkText(spec.name, at: "name", limit: maxNameLength, what: "a short display name", add)
+        checkText(spec.name, at: "name", limit: maxNameLength, what: "a short display name", multiline: false, add)
         if spec.slug.isEmpty {
             add("slug", "is empty; use lowercase letters, digits and hyphens, like \"weather\"")
         } else if !isValidSlug(spec.slug) {
             add("slug", "\"\(spec.slug)\" must match \(slugRule)")
         }
-        checkText(spec.description, at: "description", limit: maxDescriptionLength, what: "what the server is for", add)
+        checkText(spec.description, at: "description", limit: maxDescriptionLength, what: "what the server is for", multiline: true, add)
 
         checkTools(spec, add)
         checkSecrets(spec.requiredSecrets, add)
@@ -68,7 +69,7 @@ public enum SpecValidator {
             }
             checkText(
                 tool.description, at: "\(path).description", limit: maxDescriptionLength,
-                what: "what the tool does and when to use it", add
+                what: "what the tool does and when to use it", multiline: true, add
             )
             checkInputSchema(tool.inputSchema, at: "\(path).inputSchema", add)
             checkMetadata(tool, at: path, add)
@@ -94,6 +95,45 @@ public enum SpecValidator {
         where !(problem.path == "\(path).type" && members["type"] != .string("object")) {
             add(problem.path, problem.message)
         }
+        checkSchemaText(schema, at: path, add)
+    }
+
+    /// Property names, descriptions and every other string in a schema reach clients in `tools/list` and people on
+    /// template pages: no text-direction characters (they show text in another order than it is) and no control
+    /// characters but line breaks and tabs. Reports the first few, named by escaped path.
+    static func checkSchemaText(_ schema: JSONValue, at path: String, _ add: (String, String) -> Void) {
+        var found = 0
+        func visit(_ value: JSONValue, _ path: String) {
+            guard found < 5 else { return }
+            func check(_ text: String, _ path: String) {
+                if let bidi = bidiControl(in: text) {
+                    found += 1
+                    add(path, bidi)
+                } else if let control = TextCheck.controlCharacter(in: text, multiline: true) {
+                    found += 1
+                    add(path, TextCheck.controlMessage(control))
+                }
+            }
+            switch value {
+            case .string(let text): check(text, path)
+            case .array(let items): for (index, item) in items.enumerated() { visit(item, "\(path)[\(index)]") }
+            case .object(let members):
+                for key in members.keys.sorted() {
+                    let child = "\(path).\(visibleKey(key))"
+                    check(key, child)
+                    visit(members[key]!, child)
+                }
+            default: break
+            }
+        }
+        visit(schema, path)
+    }
+
+    /// A key as a path segment that shows what is in it: invisible and control characters as `\u{…}`.
+    private static func visibleKey(_ key: String) -> String {
+        key.unicodeScalars.map { scalar in
+            DisplayName.isRefused(scalar) ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
+        }.joined()
     }
 
     private static func checkImplementation(
@@ -105,6 +145,9 @@ public enum SpecValidator {
         }
         if let bidi = bidiControl(in: code) {
             add(path, bidi)
+        }
+        if code.unicodeScalars.contains("\u{0}") {
+            add(path, "holds a NUL character (U+0000), which cannot be stored; write it as an escape such as \\u0000")
         }
         let bytes = code.utf8.count
         if bytes > maxImplementationBytes {
@@ -132,6 +175,10 @@ public enum SpecValidator {
             }
             if secret.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 add("\(path).description", "is empty; say what the credential is and which permissions it needs")
+            } else {
+                // Shown to whoever fills the secret in, and as a template's hint: the rules of any one-line text.
+                checkText(secret.description, at: "\(path).description", limit: maxSecretDescriptionLength,
+                          what: "what the credential is", multiline: false, add)
             }
             if let url = secret.howToGetUrl, let problem = howToGetURLProblem(url) {
                 add("\(path).howToGetUrl", problem)
@@ -179,7 +226,7 @@ public enum SpecValidator {
     // MARK: text
 
     static func checkText(
-        _ text: String, at path: String, limit: Int, what: String, _ add: (String, String) -> Void
+        _ text: String, at path: String, limit: Int, what: String, multiline: Bool, _ add: (String, String) -> Void
     ) {
         // Scalars first: cheap, and they stop one "character" carrying thousands of combining marks (which spill
         // over whatever shows them, and make counting characters slow) before characters are counted.
@@ -193,6 +240,9 @@ public enum SpecValidator {
         }
         if let bidi = bidiControl(in: text) {
             add(path, bidi)
+        }
+        if let control = TextCheck.controlCharacter(in: text, multiline: multiline) {
+            add(path, TextCheck.controlMessage(control))
         }
     }
 
