@@ -6,6 +6,9 @@ public enum DeliveryError: Error, Equatable, Sendable {
     /// The provider refused the message (a 4xx); retrying the same message will not help.
     /// `code` is the provider's own error code (Postmark `ErrorCode`, Twilio `code`, Resend `name`) when it sent one.
     case rejected(status: Int, code: String?)
+    /// The provider refused our account, not the message (out of credit, an unconfirmed sender): the operator can
+    /// fix it, and the same message then goes through.
+    case accountRefused(status: Int, code: String?)
     /// The provider could not be reached, failed (5xx, timeout, connection error) or is throttling us (429, which
     /// the providers say is safe to retry after backing off); `status` is nil without a response.
     case unavailable(status: Int?)
@@ -20,6 +23,9 @@ extension DeliveryError: CustomStringConvertible, CustomDebugStringConvertible {
         case .rejected(let status, let code):
             let shown = code.flatMap(ProviderErrorCode.sanitized).map { ", code \($0)" } ?? ""
             return "delivery rejected by provider (HTTP \(status)\(shown))"
+        case .accountRefused(let status, let code):
+            let shown = code.flatMap(ProviderErrorCode.sanitized).map { ", code \($0)" } ?? ""
+            return "delivery provider refused our account (HTTP \(status)\(shown)); the operator can fix this"
         case .unavailable(let status?):
             return "delivery provider unavailable (HTTP \(status))"
         case .unavailable(nil):

@@ -4,12 +4,16 @@ public struct EmailMessage: Sendable, Equatable {
     public var subject: String
     public var text: String
     public var html: String?
+    /// The same for every attempt at one message (a queued email's id): a provider that supports it (Resend's
+    /// `Idempotency-Key`) then sends a message once however often an answer was lost on the way back.
+    public var idempotencyKey: String?
 
-    public init(to: String, subject: String, text: String, html: String? = nil) {
+    public init(to: String, subject: String, text: String, html: String? = nil, idempotencyKey: String? = nil) {
         self.to = to
         self.subject = Self.oneLine(subject)
         self.text = text
         self.html = html
+        self.idempotencyKey = idempotencyKey
     }
 
     /// A subject is one header line: a line break in a name written into it (checked where names

@@ -50,13 +50,23 @@ public struct PostmarkMailer: Mailer {
         let response = try await transport.exchange(request)
         let result = ProviderCoding.decode(Result.self, from: response.body)
         guard response.status == 200 else {
-            throw ProviderErrorCode.failure(status: response.status, code: result?.errorCode.map(String.init))
+            if let code = result?.errorCode { throw Self.failure(status: response.status, code: code) }
+            throw ProviderErrorCode.failure(status: response.status, code: nil)
         }
-        switch result?.errorCode {
-        case 0?: return
-        case let code?: throw .rejected(status: response.status, code: String(code))
-        case nil: throw .unavailable(status: response.status)
-        }
+        // A 200 is Postmark accepting the mail even when its body cannot be read: reporting a failure would send it
+        // again, and Postmark has no idempotency key to make that safe.
+        if let code = result?.errorCode, code != 0 { throw Self.failure(status: response.status, code: code) }
+    }
+
+    /// Postmark's codes for refusals of our account rather than of the message (bad token, sender signature missing
+    /// or unconfirmed, sending not allowed or out of credit, account pending or refused): the operator can fix them.
+    static let accountCodes: Set<Int> = [10, 400, 401, 405, 412, 413]
+
+    static func failure(status: Int, code: Int) -> DeliveryError {
+        if accountCodes.contains(code) { return .accountRefused(status: status, code: String(code)) }
+        // A 200 naming an error (406: the recipient is inactive) is a refusal of this message.
+        if status == 200 { return .rejected(status: status, code: String(code)) }
+        return ProviderErrorCode.failure(status: status, code: String(code))
     }
 
     private struct Payload: Encodable {

@@ -88,7 +88,7 @@ struct PostmarkMailerTests {
         }
     }
 
-    @Test("a bad token (401 with ErrorCode 10) is rejected and does not echo the token")
+    @Test("a bad token (401 with ErrorCode 10) is a refusal of the account, to retry once fixed, and does not echo the token")
     func badToken() async throws {
         let body = #"{"ErrorCode":10,"Message":"Request does not contain a valid Server token."}"#
         try await withProvider(replying: .respond(status: 401, body: body)) { server, client in
@@ -97,8 +97,29 @@ struct PostmarkMailerTests {
             // when a message is sent
             let error = await deliveryError { try await mailer.send(Self.message) }
             // then
-            #expect(error == .rejected(status: 401, code: "10"))
+            #expect(error == .accountRefused(status: 401, code: "10"))
             expectLogSafe(error, hiding: Self.secrets)
+        }
+    }
+
+    @Test("refusals of the account (out of credit, sender unconfirmed, account pending) are the operator's to fix",
+          arguments: [405, 400, 401, 412, 413])
+    func accountRefusals(code: Int) async throws {
+        try await withProvider(replying: .respond(status: 422, body: #"{"ErrorCode":\#(code),"Message":"Not allowed"}"#)) { server, client in
+            let mailer = try Self.mailer(server, client)
+            let error = await deliveryError { try await mailer.send(Self.message) }
+            #expect(error == .accountRefused(status: 422, code: String(code)))
+            expectLogSafe(error, hiding: Self.secrets)
+        }
+    }
+
+    @Test("a 200 whose body cannot be read is a sent mail: Postmark accepted it, and sending again would send it twice")
+    func okUnreadable() async throws {
+        try await withProvider(replying: .respond(status: 200, body: "<html>cut sh")) { server, client in
+            let mailer = try Self.mailer(server, client)
+            let error = await deliveryError { try await mailer.send(Self.message) }
+            #expect(error == nil)
+            #expect(server.requests.count == 1)
         }
     }
 

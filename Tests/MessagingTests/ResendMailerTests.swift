@@ -99,7 +99,7 @@ struct ResendMailerTests {
         }
     }
 
-    @Test("a 200 without an id is not taken as sent")
+    @Test("a 200 is a sent mail even without the documented id: reporting a failure would send it again")
     func okWithoutID() async throws {
         try await withProvider(replying: .respond(status: 200, body: "{}")) { server, client in
             // given a Resend answering 200 with no id
@@ -107,7 +107,19 @@ struct ResendMailerTests {
             // when a message is sent
             let error = await deliveryError { try await mailer.send(Self.message) }
             // then
-            #expect(error == .unavailable(status: 200))
+            #expect(error == nil)
+        }
+    }
+
+    @Test("a message's idempotency key goes as Idempotency-Key, so a retry after a lost answer is sent once")
+    func idempotencyKey() async throws {
+        try await withProvider(replying: .respond(status: 200, body: #"{"id":"49a3999c-0ce1-4ea6-ab68-afcd6dc2e794"}"#)) { server, client in
+            let mailer = try Self.mailer(server, client)
+            var keyed = Self.message
+            keyed.idempotencyKey = "0b6c3e5e-7a51-4f7e-9d54-3f0a2e1c9b77"
+            #expect(await deliveryError { try await mailer.send(keyed) } == nil)
+            #expect(await deliveryError { try await mailer.send(Self.message) } == nil)
+            #expect(server.requests.map { $0.header("Idempotency-Key") } == ["0b6c3e5e-7a51-4f7e-9d54-3f0a2e1c9b77", nil])
         }
     }
 

@@ -74,8 +74,8 @@ struct MailQueue: Sendable {
     }
 }
 
-/// When a failed email is tried again. A provider that is down, throttling, or refusing our credentials (which
-/// the operator can fix) gets about fifteen hours; a message the provider refused as such (an invalid or
+/// When a failed email is tried again. A provider that is down, throttling, or refusing our credentials or account
+/// (which the operator can fix) gets about fifteen hours; a message the provider refused as such (an invalid or
 /// suppressed address, a 4xx besides those) is not sent again, because the same message would be refused again.
 enum MailRetry {
     /// The pause after the first, second, … failed attempt; after the last, the email is given up on.

@@ -34,6 +34,6 @@ final class QueuedEmail: Model, @unchecked Sendable {
     }
 
     var message: EmailMessage {
-        EmailMessage(to: recipient, subject: subject, text: body)
+        EmailMessage(to: recipient, subject: subject, text: body, idempotencyKey: id?.uuidString.lowercased())
     }
 }

@@ -181,10 +181,14 @@ struct MailQueueTests {
         #expect(MailRetry.next(after: .misconfigured("no sender"), attempts: 1, now: now) != nil)
         #expect(MailRetry.next(after: .rejected(status: 401, code: "10"), attempts: 2, now: now) != nil)
         #expect(MailRetry.next(after: .rejected(status: 403, code: nil), attempts: 2, now: now) != nil)
+        #expect(MailRetry.next(after: .accountRefused(status: 422, code: "405"), attempts: 3, now: now) != nil, "out of credit: the operator tops up")
         #expect(MailRetry.next(after: .rejected(status: 422, code: "406"), attempts: 1, now: now) == nil)
         #expect(MailRetry.next(after: .rejected(status: 400, code: nil), attempts: 1, now: now) == nil)
         #expect(MailRetry.next(after: .unavailable(status: 503), attempts: MailRetry.delays.count, now: now) != nil)
         #expect(MailRetry.next(after: .unavailable(status: 503), attempts: MailRetry.delays.count + 1, now: now) == nil)
+        // every attempt at one queued email carries the same key, for providers that send a keyed message once
+        let queued = QueuedEmail(EmailMessage(to: "ada@example.com", subject: "s", text: "t"), now: now)
+        #expect(queued.message.idempotencyKey == queued.id?.uuidString.lowercased())
         let total = MailRetry.delays.reduce(0, +)
         #expect(total > 14 * 3_600 && total < 17 * 3_600)
     }
