@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Core
 import Foundation
 import NIOCore
 
@@ -65,7 +66,7 @@ struct DraftTransport: Sendable {
             throw .timeout
         } catch {
             // Transport errors can name hosts and internals; a fixed phrase is all that is shown.
-            throw .upstream("Could not reach \(provider).")
+            throw .upstream("\(provider) could not be reached.")
         }
     }
 
@@ -159,7 +160,7 @@ struct DraftTransport: Sendable {
             return .rateLimited(retryAfterSeconds: retryAfter.flatMap(Self.seconds(retryAfter:)))
         }
         if status == 401 || status == 403 {
-            return .upstream("\(provider) refused the API key (\(http)).")
+            return .providerAccount("\(provider) refused the API key (\(http)).")
         }
         if let message = detail.message.flatMap(safe) {
             return .upstream("\(provider) answered \(http): \(message)")
@@ -192,10 +193,14 @@ struct DraftTransport: Sendable {
         for secret in secrets where !secret.isEmpty {
             text = text.replacingOccurrences(of: secret, with: "[redacted]")
         }
-        text = String(text.unicodeScalars.filter { $0.properties.generalCategory != .control }.map(Character.init))
+        // Control characters, and text-direction ones, which would show the words in another order.
+        text = String(text.unicodeScalars.filter { $0.properties.generalCategory != .control && !DisplayName.isBidiControl($0) }
+            .map(Character.init))
         text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
-        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+        if text.count > 300 { return String(text.prefix(300)) + "…" }
+        // Our advice follows it ("Try again in a moment."): it ends as a sentence of its own.
+        return ".!?…".contains(text.last!) ? text : text + "."
     }
 
     /// The longest wait a provider's `Retry-After` is passed on as: a day. Beyond that the figure means nothing to

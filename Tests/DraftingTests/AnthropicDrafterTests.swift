@@ -182,7 +182,7 @@ import Testing
             let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
 
             // then
-            #expect(error == .upstream("Anthropic answered HTTP 500: Internal error for key [redacted]"))
+            #expect(error == .upstream("Anthropic answered HTTP 500: Internal error for key [redacted]."))
             expectLogSafe(error, hiding: [Fixtures.apiKey])
         }
     }
@@ -197,20 +197,20 @@ import Testing
             let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
 
             // then
-            #expect(error == .upstream("Anthropic answered HTTP 500, request req_011CSHoEeqs5C35K2UUqR7Fy: Internal server error"))
+            #expect(error == .upstream("Anthropic answered HTTP 500, request req_011CSHoEeqs5C35K2UUqR7Fy: Internal server error."))
         }
         // and a header that does not look like an id is not repeated
         let odd = ScriptedExchange.json(body, status: 500, headers: [("x-should-retry", "false"), ("request-id", "<b>see https://x.test</b>")])
         try await withServer(odd) { server, client in
             let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
-            #expect(error == .upstream("Anthropic answered HTTP 500: Internal server error"))
+            #expect(error == .upstream("Anthropic answered HTTP 500: Internal server error."))
         }
         // and an error inside a stream names the id its response head carried
         var stream = ScriptedExchange.events(AnthropicBodies.messageStart + AnthropicBodies.error(type: "api_error", message: "Internal server error"))
         stream.headers.append(("request-id", "req_011Stream"))
         try await withServer(stream) { server, client in
             let (_, error) = await collect(drafter(server, client).stream(Fixtures.request))
-            #expect(error as? DraftingError == .upstream("Anthropic reported an error (request req_011Stream): Internal server error"))
+            #expect(error as? DraftingError == .upstream("Anthropic reported an error (request req_011Stream): Internal server error."))
         }
     }
 
@@ -223,7 +223,7 @@ import Testing
             let error = await draftingError { _ = try await drafter(server, client).draft(Fixtures.request) }
 
             // then
-            #expect(error == .upstream("Anthropic refused the API key (HTTP 401)."))
+            #expect(error == .providerAccount("Anthropic refused the API key (HTTP 401)."))
             expectLogSafe(error, hiding: [Fixtures.apiKey])
         }
     }
@@ -262,7 +262,7 @@ import Testing
         try await client.shutdown()
 
         // then
-        #expect(error == .upstream("Could not reach Anthropic."))
+        #expect(error == .upstream("Anthropic could not be reached."))
     }
 
     @Test func showsTheConfiguredModelsFamily() async throws {

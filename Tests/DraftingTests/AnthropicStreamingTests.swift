@@ -77,7 +77,7 @@ import Testing
         ("rate_limit_error", "Slow down", DraftingError.rateLimited(retryAfterSeconds: nil)),
         (
             "api_error", "Internal server error",
-            DraftingError.upstream("Anthropic reported an error: Internal server error")
+            DraftingError.upstream("Anthropic reported an error: Internal server error.")
         ),
     ])
     func anErrorEventMidStreamIsTyped(type: String, message: String, expected: DraftingError) async throws {

@@ -198,7 +198,7 @@ import Testing
 
             // then
             #expect(
-                error == .upstream("The model server answered HTTP 404: model 'glm-4.5-air' not found for [redacted]"))
+                error == .upstream("The model server answered HTTP 404: model 'glm-4.5-air' not found for [redacted]."))
             expectLogSafe(error, hiding: [Fixtures.apiKey])
         }
     }
@@ -212,7 +212,7 @@ import Testing
             let (events, error) = await collect(drafter(server, client).stream(Self.request))
 
             // then
-            #expect(error as? DraftingError == .upstream("The model server reported an error: backend crashed"))
+            #expect(error as? DraftingError == .upstream("The model server reported an error: backend crashed."))
             #expect(events == [.text("{")])
         }
     }

@@ -38,6 +38,12 @@ enum BillingFailure {
     /// Stripe failed: 503 when it could not be reached or answered too slowly (try again later), 502 when it
     /// refused (card declined, a request it rejects).
     static func from(_ error: StripeError) -> APIError {
+        var answer = answer(to: error)
+        answer.cause = error.description  // status, type, code, param and request id: made to be logged
+        return answer
+    }
+
+    private static func answer(to error: StripeError) -> APIError {
         switch error {
         case .rateLimited:
             APIError(.serviceUnavailable, "stripe_unavailable",
@@ -45,14 +51,16 @@ enum BillingFailure {
                      headers: ["Retry-After": "30"])
         // The request may have reached Stripe and been applied (a connection that broke, no answer in time, a 5xx):
         // saying nothing changed could be wrong.
-        case .unreachable, .timeout, .api:
+        // Also a 2xx whose body could not be read (Stripe applied the change) and an idempotency conflict after the
+        // client's retries (the first request with that key may still be running).
+        case .unreachable, .timeout, .api, .idempotency, .invalidResponse(200...299):
             APIError(.serviceUnavailable, "stripe_unavailable",
                      "Stripe, our payment provider, did not answer in full, so this may or may not have been applied. Check the billing page in a few minutes before trying again.",
                      headers: ["Retry-After": "30"])
         case .card:
             APIError(.badGateway, "stripe_error",
                      "The payment method was declined. Use another card or bank account in Stripe's payment page.")
-        case .invalidRequest, .idempotency, .authentication, .permission, .invalidResponse, .misconfigured:
+        case .invalidRequest, .authentication, .permission, .invalidResponse, .misconfigured:
             APIError(.badGateway, "stripe_error",
                      "Stripe refused this request. Nothing was changed; if it happens again, contact support.")
         }

@@ -10,6 +10,9 @@ struct APIError: AbortError, Sendable {
     /// Every problem behind a refusal that has several (a spec's validation, the code scanners), where
     /// `reason` names the first few: the JSON body lists them all as `problems`.
     var problems: [Problem] = []
+    /// What went wrong behind the answer (a provider's status and error code), for the log line only: the
+    /// person reads `reason`; the operator tracing it needs this. Must be safe to log.
+    var cause: String? = nil
 
     struct Problem: Codable, Sendable, Equatable {
         let path: String

@@ -94,7 +94,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             if let answer = error as? APIError {
                 // A deliberate answer (a build still running, a provider busy): worth a line, not an error.
                 if answer.code != "database_busy" && answer.code != APIError.databaseUnavailable.code {
-                    request.logger.notice("request \(requestID) answered \(status.code) \(answer.code): \(answer.reason)")
+                    let cause = answer.cause.map { " (cause: \($0))" } ?? ""
+                    request.logger.notice("request \(requestID) answered \(status.code) \(answer.code): \(answer.reason)\(cause)")
                 }
             } else {
                 request.logger.error("request \(requestID) failed: \(LoggedError.description(error))")

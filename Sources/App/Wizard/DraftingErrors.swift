@@ -23,7 +23,7 @@ extension APIError {
                       headers: ["Retry-After": String(wait)])
         case .providerAccount(let message):
             self.init(.badGateway, "upstream_error",
-                      "The drafting model cannot be used right now: \(message) Waiting will not help; the operator of this deployment has to top it up.")
+                      "The drafting model cannot be used right now: \(message) Waiting will not help; the operator of this deployment has to fix its key or top up its credit.")
         case .declined:
             self.init(.unprocessableEntity, "spec_invalid",
                       "The model declined to draft this server. Describe what its tools should do in other words and try again.")

@@ -83,13 +83,19 @@ enum PreviewAPIController {
             }
             return errorFrame(APIError(.badGateway, "upstream_error", "The drafting model stopped without a draft. Try again in a moment."))
         } catch let error as DraftingError {
-            return errorFrame(APIError(error, timeoutSeconds: timeout))
+            return loggedErrorFrame(APIError(error, timeoutSeconds: timeout), logger)
         } catch let error as APIError {
-            return errorFrame(error)
+            return loggedErrorFrame(error, logger)
         } catch {
             logger.reportSafely(error)
             return errorFrame(APIError(.internalServerError, "internal_error", "Something went wrong while saving the draft. Try again."))
         }
+    }
+
+    /// The stream's answer is 200 whatever happens in it, so the failure gets the line a refused request would.
+    private static func loggedErrorFrame(_ error: APIError, _ logger: Logger) -> (bytes: ByteBuffer, outcome: String) {
+        logger.notice("draft stream ended with \(error.status.code) \(error.code): \(error.reason)")
+        return errorFrame(error)
     }
 
     private static func errorFrame(_ error: APIError) -> (bytes: ByteBuffer, outcome: String) {
