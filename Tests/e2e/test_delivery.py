@@ -61,6 +61,9 @@ def test_resend_rejection_is_a_clear_503_without_secrets_in_logs(tmp_path):
         response = requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=10)
         assert response.status_code == 503
         assert response.json()["error"] == "delivery_failed"
+        # a refusal of this address: waiting will not help, another address may
+        assert "refused to send to this address" in response.json()["message"]
+        assert "Retry-After" not in response.headers
         (request,) = provider.requests
         assert request["path"] == "/emails"
         assert request["headers"]["Authorization"] == "Bearer re_test_not_real"

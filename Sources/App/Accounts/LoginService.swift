@@ -202,13 +202,20 @@ struct LoginService: Sendable {
         try await database.markOnce(LoginChallenge.self, "consumed_at", id: challenge.id!, now: now)
     }
 
-    /// A provider failure becomes a clear 503; its description is log-safe.
+    /// A provider failure becomes a clear 503 that says whether trying again can help; its description is log-safe.
     private func deliver(_ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as DeliveryError {
             try await audit.record("auth.delivery_failed", metadata: ["reason": error.description])
-            throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the message right now. Try again in a minute.")
+            if case .rejected = error {
+                // The provider refused this message (an invalid number, an address that bounced before): waiting
+                // does not help, another address or number may.
+                throw APIError(.serviceUnavailable, "delivery_failed",
+                               "Our provider refused to send to this address or number. Check it for typos, or use another one.")
+            }
+            throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the message right now. Try again in a minute.",
+                           headers: ["Retry-After": "60"])
         }
     }
 
