@@ -35,7 +35,9 @@ enum ServerPageController {
     static func playground(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
-        let fields = try req.content.decode([String: String].self)
+        // Argument fields are named after the tool's properties, brackets and all.
+        let fields = req.headers.contentType == .urlEncodedForm ? FormBody.fields(req.body.string ?? "")
+            : try req.content.decode([String: String].self)
         let tool = fields["tool"] ?? ""
         let raw = (fields["arguments"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // A reload of the result page would call the tool again (a second issue opened, a second message sent).

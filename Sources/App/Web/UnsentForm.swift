@@ -47,7 +47,7 @@ struct UnsentForm: Encodable, Sendable {
               let action = request.ownPage(), let body = request.body.string else { return nil }
         var fields: [Field] = []
         var leftOut = false
-        for (name, value) in parse(body) where name != CSRFMiddleware.formField {
+        for (name, value) in FormBody.pairs(body) where name != CSRFMiddleware.formField {
             if isSecret(name) {
                 leftOut = leftOut || !value.isEmpty
                 continue
@@ -70,18 +70,6 @@ struct UnsentForm: Encodable, Sendable {
         let isWizardRow = parts.count == 2 && parts[0].allSatisfy(\.isASCIIDigit)
             && ["key", "description", "url", "sealed", "remove"].contains(String(parts[1]))
         return !isWizardRow
-    }
-
-    /// `application/x-www-form-urlencoded` as the HTML standard writes it, in order, repeated names kept.
-    static func parse(_ body: String) -> [(String, String)] {
-        body.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                let spaced = part.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
-        }
     }
 
     /// `tool_0_schema` → "Tool 0 schema".
