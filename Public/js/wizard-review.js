@@ -353,6 +353,11 @@ function secretRow(index) {
       input.setAttribute('aria-describedby', `secret-${index}-error`);
     }
     if (type === 'password') input.autocomplete = 'off';
+    // As in the page's own rows: free text in any script, shown in its own direction.
+    if (extra.text) {
+      input.dir = 'auto';
+      input.maxLength = 300;
+    }
     wrapper.append(labelElement, input);
     return wrapper;
   };
@@ -376,7 +381,7 @@ function secretRow(index) {
     legend,
     field('Key', 'key', 'text', { mono: true, check: 'secret-key' }),
     field('Value', 'value', 'password'),
-    field('What it is', 'description', 'text', { wide: true }),
+    field('What it is', 'description', 'text', { wide: true, text: true }),
     field('How to get one (link)', 'url', 'url', { wide: true }),
     remove,
     error,
