@@ -33,7 +33,7 @@ struct TemplatePagesTests {
             #expect(html.contains("Weather forecasts"))
             #expect(html.contains("3 forks"))
             #expect(html.contains("2 active deployments"))
-            #expect(html.contains("by Ada"))
+            #expect(html.contains("by <bdi>Ada</bdi>"), "the author's name is isolated: a right-to-left one keeps the words around it in place")
             #expect(html.contains(">Verified<"))
             #expect(html.contains("Data &amp; analytics"))
             #expect(!html.contains("private-thing"))
