@@ -9,7 +9,11 @@ struct TemplateSlugTests {
         ("Café Übersicht", "cafe-ubersicht"),
         ("v2.0 API", "v2-0-api"),
         ("!!!", "template"),
-        ("日本語", "template"),
+        ("Погода в Москве", "pogoda-v-moskve"),
+        ("Καιρός τώρα", "kairos-tora"),
+        ("날씨", "nalssi"),
+        ("天気予報 サーバー", "tian-qi-yu-bao-saba"),
+        ("🌦️ ☀️", "template"),
     ])
     func make(_ title: String, _ slug: String) {
         #expect(TemplateSlug.make(from: title) == slug)

@@ -6,10 +6,11 @@ import Foundation
 public enum TemplateSlug {
     public static let maxLength = 60
 
-    /// `title` as a slug: letters and digits kept (accents folded away), everything else
-    /// a dash; "template" when nothing is left.
+    /// `title` as a slug: other scripts written in Latin letters ("Погода" is "pogoda"), letters and digits kept
+    /// (accents folded away), everything else a dash; "template" when nothing is left.
     public static func make(from title: String) -> String {
-        let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
+        let latin = title.applyingTransform(.toLatin, reverse: false) ?? title
+        let folded = latin.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
         var slug = ""
         var pendingDash = false
         for scalar in folded.unicodeScalars {
