@@ -55,11 +55,11 @@ struct TemplateListingText: Sendable, Equatable {
             throw problem("description_too_long", "The long description can be at most \(maxDescription) characters.")
         }
         // What people read before they fork must be what it looks like (SpecValidator.bidiControl).
-        for (field, text) in [("title", title), ("short description", summary), ("long description", description)]
-            + draft.secretHints.sorted(by: { $0.key < $1.key }).map({ ("hint for \($0.key)", $0.value.description) }) {
+        // The title and hints are one line; the descriptions may have line breaks. NUL cannot be stored at all.
+        for (field, text, multiline) in [("title", title, false), ("short description", summary, true), ("long description", description, true)]
+            + draft.secretHints.sorted(by: { $0.key < $1.key }).map({ ("hint for \($0.key)", $0.value.description, false) }) {
             if let reason = SpecValidator.bidiControl(in: text) { throw problem("text_direction_character", "The \(field) \(reason).") }
-            // The title and hints are one line; the descriptions may have line breaks. NUL cannot be stored at all.
-            if let control = TextCheck.controlCharacter(in: text, multiline: field.hasSuffix("description")) {
+            if let control = TextCheck.controlCharacter(in: text, multiline: multiline) {
                 throw problem("control_character", "The \(field) \(TextCheck.controlMessage(control)).")
             }
         }

@@ -7,12 +7,7 @@ extension Request {
     /// refuses it (`invalid_limit`) instead of the filter silently disappearing.
     func queryText(_ name: String) -> String? {
         if let value = query[String.self, at: name] { return value }
-        guard let raw = url.query else { return nil }
-        for pair in raw.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ")
-            if (key.removingPercentEncoding ?? key) == name, parts.count > 1, !parts[1].isEmpty { return String(parts[1]) }
-        }
-        return nil
+        // FormBody keeps a value whose percent-encoding does not decode as it was written.
+        return FormBody.pairs(url.query ?? "").first { $0.0 == name && !$0.1.isEmpty }?.1
     }
 }

@@ -251,8 +251,7 @@ public enum SpecValidator {
     /// ("Trojan Source", CVE-2021-42574).
     public static func bidiControl(in text: String) -> String? {
         guard let scalar = text.unicodeScalars.first(where: DisplayName.isBidiControl) else { return nil }
-        let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
-        return "contains an invisible text-direction character (\(code)), which makes text show in another order than it is; remove it"
+        return "contains an invisible text-direction character (\(TextCheck.name(scalar))), which makes text show in another order than it is; remove it"
             + " (in code, write it as an escape such as \\u\(String(scalar.value, radix: 16).leftPadded(to: 4)))"
     }
 
