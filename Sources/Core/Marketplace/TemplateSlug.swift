@@ -1,30 +1,12 @@
-import Foundation
-
 /// A template's slug: the last part of `/templates/{slug}`, made from its title.
 /// Lowercase ASCII letters and digits joined by single dashes, so a slug reads well in
 /// a link and never needs escaping; the database's unique index has the last word.
 public enum TemplateSlug {
     public static let maxLength = 60
 
-    /// `title` as a slug: other scripts written in Latin letters ("Погода" is "pogoda"), letters and digits kept
-    /// (accents folded away), everything else a dash; "template" when nothing is left.
+    /// `title` as a slug (`LatinSlug`); "template" when nothing is left.
     public static func make(from title: String) -> String {
-        let latin = title.applyingTransform(.toLatin, reverse: false) ?? title
-        let folded = latin.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
-        var slug = ""
-        var pendingDash = false
-        for scalar in folded.unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                if pendingDash && !slug.isEmpty { slug.append("-") }
-                pendingDash = false
-                slug.unicodeScalars.append(scalar)
-                if slug.count >= maxLength { break }
-            } else {
-                pendingDash = true
-            }
-        }
-        slug = String(slug.prefix(maxLength))
-        while slug.hasSuffix("-") { slug.removeLast() }
+        let slug = LatinSlug.make(from: title, maxLength: maxLength)
         return slug.isEmpty ? "template" : slug
     }
 

@@ -38,18 +38,9 @@ enum SpecAssembly {
         return titles.dropLast().joined(separator: ", ") + " and " + last
     }
 
-    /// Lowercase letters and digits joined by single hyphens, at most 64 characters.
+    /// The name as a server slug (`LatinSlug`, the rule's 64 characters); "offline-draft" when nothing is left.
     static func derivedSlug(from name: String) -> String {
-        var slug = ""
-        for character in PromptReading.fold(name) {
-            if character.isASCII && (character.isLetter || character.isNumber) {
-                slug.append(character)
-            } else if !slug.isEmpty && !slug.hasSuffix("-") {
-                slug.append("-")
-            }
-        }
-        slug = String(slug.prefix(64))
-        while slug.hasSuffix("-") { slug.removeLast() }
+        let slug = LatinSlug.make(from: name, maxLength: 64)
         return slug.isEmpty ? "offline-draft" : slug
     }
 

@@ -19,6 +19,19 @@ import Testing
         #expect(spec.slug == "equipe-meteo-zurich")
     }
 
+    @Test("a name in another script gives a slug in Latin letters, not the placeholder", arguments: [
+        ("Погода дома", "pogoda-doma"),
+        ("날씨", "nalssi"),
+        ("🌦️", "offline-draft"),
+    ])
+    func aNameInAnotherScriptIsWrittenInLatinLetters(_ name: String, _ slug: String) async throws {
+        // when
+        let spec = try await OfflineDrafting.draft("weather", name: name)
+        // then
+        #expect(spec.slug == slug)
+        #expect(OfflineDrafting.issues(in: spec).isEmpty)
+    }
+
     @Test func blankOverridesAreIgnored() async throws {
         // when
         let spec = try await OfflineDrafting.draft("weather", name: "  ", slug: "")
