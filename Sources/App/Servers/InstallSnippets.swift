@@ -9,12 +9,16 @@ enum InstallSnippets {
     static func all(name: String, slug: String, endpoint: String, token: String? = nil) -> [ServerPageView.Snippet] {
         let token = token ?? placeholder
         let header = "Authorization: Bearer \(token)"
+        // mcp-remote's own advice: Claude Desktop on Windows passes `args` to npx without quoting, so a space
+        // inside one ("Authorization: Bearer …") splits it and the server sees no token. The header's value
+        // therefore comes from `env`, and the argument itself has no space.
         let desktop = """
             {
               "mcpServers": {
                 "\(slug)": {
                   "command": "npx",
-                  "args": ["-y", "mcp-remote", "\(endpoint)", "--header", "\(header)"]
+                  "args": ["-y", "mcp-remote", "\(endpoint)", "--header", "Authorization:${AUTH_HEADER}"],
+                  "env": { "AUTH_HEADER": "Bearer \(token)" }
                 }
               }
             }
