@@ -20,6 +20,9 @@ public struct SandboxCall: Sendable {
     public var version: String?
     /// Receives the tool's `ctx.progress` reports while it runs; nil ignores them.
     public var onProgress: (@Sendable (SandboxProgress) -> Void)?
+    /// Called once a worker has taken the call, when its wait in the queue is over (again if the call is retried
+    /// on a fresh worker); nil: nobody asks.
+    public var onStart: (@Sendable () -> Void)?
 
     public init(
         implementation: String,

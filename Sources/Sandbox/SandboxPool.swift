@@ -181,6 +181,7 @@ public actor SandboxPool {
         case .failure(let failure):
             outcome = SandboxOutcome(result: .failure(failure))
         case .success(let lease):
+            call.onStart?()
             outcome = await CallExecution(worker: lease.worker, monitor: monitor, callID: lease.callID).run(call, realm: lease.realm, fetcher: fetcher)
             // The worker keeps a realm only after a call that ended well in it.
             let kept: Bool

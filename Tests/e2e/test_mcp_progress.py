@@ -5,6 +5,9 @@
 - 2026-07-28 has no cancel message: a client that goes away ends the call. A raw HTTP client
   asks for progress, reads the first report, hangs up, and the call is recorded as cancelled
   well before the CPU limit (a second on Hobby) would have ended it.
+- The same without a progress token: a call still running half a second after it reached a worker is
+  answered as an event stream from then on, so a client that hangs up before any byte came back stops
+  it too; the SDK clients read that stream's result like any other.
 - The 2025 revisions say the opposite ("Disconnection SHOULD NOT be interpreted as the client
   cancelling its request"; they send notifications/cancelled): in a session, the same hang-up
   leaves the call running to its end.
@@ -19,7 +22,7 @@ import uuid
 import pytest
 
 from accounts import signed_in_session
-from test_mcp import ROOT, Hosted, create_token, sdk_python
+from test_mcp import ROOT, Hosted, create_token, run_client, sdk_python
 
 SCRIPT = ROOT / "Tests" / "e2e" / "mcp_clients" / "progress_client.py"
 SPEC = {
@@ -32,6 +35,12 @@ SPEC = {
         {"name": "spin", "description": "Says it started, then stays busy until stopped.",
          "inputSchema": {"type": "object"},
          "implementation": 'ctx.progress(1, 2, "started");\nconst end = Date.now() + 60000;\nwhile (Date.now() < end) {}\nreturn "never";'},
+        {"name": "busy", "description": "Stays busy until stopped, without a word.",
+         "inputSchema": {"type": "object"},
+         "implementation": "const end = Date.now() + 60000;\nwhile (Date.now() < end) {}\nreturn 'never';"},
+        {"name": "doze", "description": "Stays busy for most of a second, then finishes.",
+         "inputSchema": {"type": "object"},
+         "implementation": "const end = Date.now() + 900;\nwhile (Date.now() < end) {}\nreturn { dozed: true };"},
         {"name": "nap", "description": "Says it started, stays busy for half a second, then finishes.",
          "inputSchema": {"type": "object"},
          "implementation": 'ctx.progress(1, 2, "started");\nconst end = Date.now() + 500;\nwhile (Date.now() < end) {}\nreturn "finished";'},
@@ -105,6 +114,47 @@ def test_a_client_that_hangs_up_cancels_the_call(steps):
     assert time.monotonic() - started < 10
     calls = steps.session.get(f"{steps.base}/v1/servers/{steps.server_id}", timeout=10).json()
     assert calls["status"] == "active"
+
+
+def logged_calls(steps, tool, timeout=10):
+    """The Logs tab's rows for `tool` once there is one (its outcome is in the row's last span)."""
+    deadline = time.time() + timeout
+    while True:
+        page = steps.session.get(f"{steps.base}/servers/{steps.server_id}/logs", timeout=10).text
+        rows = re.findall(rf"<code>{tool}</code>.{{0,200}}?</span>", page, re.S)
+        if rows:
+            return rows
+        assert time.time() < deadline, f"no {tool} call on the server's Logs tab"
+        time.sleep(0.3)
+
+
+def test_a_2026_client_that_hangs_up_before_any_answer_cancels_the_call(steps):
+    host, port = steps.base.removeprefix("http://").split(":")
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                       "params": {"name": "busy", "arguments": {}, "_meta": meta}}).encode()
+    started = time.monotonic()
+    connection = socket.create_connection((host, int(port)), timeout=10)
+    connection.sendall((f"POST /mcp/{steps.server_id} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {steps.token}\r\n"
+                        "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                        "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: busy\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+    time.sleep(0.2)
+    connection.close()
+
+    # the call was stopped once its grace was over (half a second on the worker), long before its CPU limit
+    # (two seconds on the default plan) or its 60 s loop would have ended it
+    rows = logged_calls(steps, "busy")
+    assert len(rows) == 1 and "cancelled" in rows[0], rows
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("client", ["mcp2", "mcp1"])
+def test_a_call_longer_than_the_grace_reaches_the_sdk_client(steps, client):
+    variable, venv, _ = CLIENTS[client]
+    status, out = run_client(sdk_python(variable, venv), steps, "--call", "doze", "--args", "{}")
+    assert status == 0, out
+    assert out["calls"][0]["result"]["structuredContent"] == {"dozed": True}, out
 
 
 def test_a_2025_session_that_hangs_up_does_not_cancel_the_call(steps):

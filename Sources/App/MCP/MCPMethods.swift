@@ -79,9 +79,11 @@ enum MCPMethods {
             let inFlight = req.application.hosting.inFlight
             // `null` reads as left out, as the check above already let it through.
             let arguments: JSONValue? = message.params["arguments"] == .some(.null) ? .none : message.params["arguments"]
-            let reply: @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> SandboxOverload.Reply = { progress in
+            let reply: @Sendable (@escaping @Sendable (SandboxProgress) -> Void, (@Sendable () -> Void)?) async -> SandboxOverload.Reply = { progress, started in
                 do {
-                    let outcome = try await inFlight.run(key: cancelKey) { try await invoker.call(name, arguments: arguments, onProgress: progress) }
+                    let outcome = try await inFlight.run(key: cancelKey) {
+                        try await invoker.call(name, arguments: arguments, onProgress: progress, onStart: started)
+                    }
                     return .message(JSONRPC.result(id: id, complete(outcome.result)))
                 } catch is MCPInFlightCalls.DuplicateRequest {
                     return .message(JSONRPC.ErrorReply(id: id, code: JSONRPC.invalidRequest,
@@ -97,9 +99,12 @@ enum MCPMethods {
             if let token = MCPProgressStream.token(req, message) {
                 // The stream's 200 is sent before the call waits for a worker, so an overload
                 // arrives as its last event: the same JSON-RPC error, without the status.
-                return MCPProgressStream.respond(token: token, cancelsOnDisconnect: stateless) { await reply($0).message }
+                return MCPProgressStream.respond(token: token, cancelsOnDisconnect: stateless) { await reply($0, nil).message }
             }
-            return try SandboxOverload.send(req, await reply { _ in })
+            if stateless && MCPReply.acceptsEventStream(req) {
+                return try await MCPCallGrace.respond(req) { started in await reply({ _ in }, started) }
+            }
+            return try SandboxOverload.send(req, await reply({ _ in }, nil))
         default:
             return try failure(JSONRPC.methodNotFound, "Method not found: \(message.method)")
         }

@@ -27,6 +27,20 @@ enum MCPProgressStream {
     /// `call` runs the tool with a progress callback and returns the whole JSON-RPC reply
     /// (nil for a call the client cancelled: the stream then ends without one).
     static func respond(token: JSONValue, cancelsOnDisconnect: Bool, _ call: @escaping @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue?) -> Response {
+        stream(progressToken: token, cancelsOnDisconnect: cancelsOnDisconnect, call)
+    }
+
+    /// A 2026-07-28 call that outlived `MCPCallGrace.grace` on its worker: the stream carries keepalives until
+    /// its reply, so a client that leaves stops it.
+    static func respond(continuing running: Task<SandboxOverload.Reply, Never>) -> Response {
+        stream(progressToken: nil, cancelsOnDisconnect: true) { _ in
+            await withTaskCancellationHandler { await running.value.message } onCancel: { running.cancel() }
+        }
+    }
+
+    /// `progressToken` nil: the call reports no progress.
+    private static func stream(progressToken token: JSONValue?, cancelsOnDisconnect: Bool,
+                               _ call: @escaping @Sendable (@escaping @Sendable (SandboxProgress) -> Void) async -> JSONValue?) -> Response {
         let body = Response.Body(managedAsyncStream: { writer in
             let (events, continuation) = AsyncStream<Event>.makeStream()
             let running = Task {
@@ -47,7 +61,7 @@ enum MCPProgressStream {
                     switch event {
                     case .progress(let update):
                         // Progress must grow with each notification; a report that does not is dropped.
-                        guard update.progress > last else { continue }
+                        guard let token, update.progress > last else { continue }
                         last = update.progress
                         var params: [String: JSONValue] = ["progressToken": token, "progress": .number(update.progress)]
                         if let total = update.total { params["total"] = .number(total) }

@@ -44,7 +44,9 @@ struct ToolInvoker: Sendable {
     /// calling task stops the sandbox call at once (its worker is replaced, or its place in
     /// the queue given up) and records it as `cancelled`. Throws `Failure.overloaded` when no
     /// worker came free in time: that is no tool result, the endpoint answers 503.
-    func call(_ name: String, arguments: JSONValue?, onProgress: (@Sendable (SandboxProgress) -> Void)? = nil) async throws -> Outcome {
+    /// `onStart` is told when a worker takes the call (its queueing is over).
+    func call(_ name: String, arguments: JSONValue?, onProgress: (@Sendable (SandboxProgress) -> Void)? = nil,
+              onStart: (@Sendable () -> Void)? = nil) async throws -> Outcome {
         guard let tool = spec.tools.first(where: { $0.name == name }) else { throw Failure.unknownTool(name) }
         let started = ContinuousClock.now
         let arguments = arguments ?? .object([:])
@@ -65,6 +67,7 @@ struct ToolInvoker: Sendable {
                         secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString, server: server.id?.uuidString,
                                       version: version.uuidString)
         sandboxCall.onProgress = onProgress
+        sandboxCall.onStart = onStart
         let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values), trace: trace))
         metrics?.sandboxWaited(milliseconds: sandboxed.queuedMilliseconds)
         if case .failure(.overloaded(let seconds)) = sandboxed.result {

@@ -23,6 +23,12 @@ struct ProgressAndCancellationTests {
                 while (Date.now() < end) {}
                 return "never";
                 """),
+            // Busy for a little longer than `MCPCallGrace.grace`, then done.
+            Hosting.tool("nap", """
+                const end = Date.now() + 800;
+                while (Date.now() < end) {}
+                return { napped: true };
+                """),
         ]
     )
 
@@ -68,6 +74,32 @@ struct ProgressAndCancellationTests {
             // without a token the answer stays plain JSON
             let plain = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
             #expect(plain.headers.contentType == .json)
+        }
+    }
+
+    @Test("2026-07-28 without a progress token: a quick call is answered as JSON, one still running after the grace as an event stream whose last message is its result; a JSON-only client always gets JSON",
+          arguments: TestDatabase.all)
+    func longCallsStream(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let client = try await Self.setUp(app)
+            // when
+            let quick = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
+            let long = try await client.stateless("tools/call", ["name": "nap", "arguments": [:] as [String: Any]], name: "nap")
+            let jsonOnly = try await client.post(
+                ["jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                 "params": ["name": "nap", "_meta": ["io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                                                     "io.modelcontextprotocol/clientCapabilities": [:] as [String: Any]]]],
+                headers: ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "nap", "Accept": "application/json"])
+            // then
+            #expect(quick.headers.contentType == .json)
+            #expect(long.status == .ok)
+            #expect(long.headers.contentType?.subType == "event-stream")
+            let events = Self.events(long.body.string)
+            #expect(events.count == 1, "only the reply: \(long.body.string.prefix(300))")
+            #expect((events.last?["result"] as? [String: Any])?["structuredContent"] as? [String: Bool] == ["napped": true])
+            #expect(events.last?["id"] as? Int == 1)
+            #expect(jsonOnly.headers.contentType == .json)
+            #expect(try MCPEndpointTests.result(jsonOnly)["structuredContent"] as? [String: Bool] == ["napped": true])
         }
     }
 

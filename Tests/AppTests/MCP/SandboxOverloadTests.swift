@@ -56,7 +56,7 @@ struct SandboxOverloadTests {
             let spinner = client
             let spinning = Task {
                 let response = try await spinner.stateless("tools/call", ["name": "spin", "arguments": [:] as [String: Any]], name: "spin")
-                return (response.status, response.body.string)
+                return response
             }
             while await pool.statistics().busy < 1 { try await Task.sleep(for: .milliseconds(10)) }
 
@@ -97,13 +97,12 @@ struct SandboxOverloadTests {
             // when: the spinning call's worker is killed from outside
             let worker = try #require(await pool.workerProcessIDs().first)
             kill(worker, SIGKILL)
-            let (killedStatus, killedBody) = try await spinning.value
+            let killedResponse = try await spinning.value
             let after = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
 
             // then: that call fails as a tool error that says what happened; the next one runs on a new worker
-            #expect(killedStatus == .ok)
-            let killed = try JSONSerialization.jsonObject(with: Data(killedBody.utf8)) as? [String: Any]
-            let failed = try #require(killed?["result"] as? [String: Any], "no result: \(killedBody.prefix(300))")
+            #expect(killedResponse.status == .ok)
+            let failed = try MCPEndpointTests.result(killedResponse)
             #expect(failed["isError"] as? Bool == true)
             #expect("\(failed["content"] ?? "")".contains("stopped unexpectedly"))
             #expect(after.status == .ok)
