@@ -33,8 +33,11 @@ enum JSONRPC {
                 return .failure(ErrorReply(id: .null, code: parseError, message: "The body is not valid JSON."))
             }
             guard case .object(let object) = value, object["jsonrpc"] == "2.0", case .string(let method)? = object["method"] else {
-                // An id is echoed only when it is one (JSON-RPC §5: null when it cannot be determined).
-                let id = value["id"].flatMap { isValidID($0) ? $0 : nil } ?? .null
+                // An id is echoed only when it is one (JSON-RPC §5: null when it cannot be determined), and only a
+                // request's: a response the client sent carries an id of the server's requests, and echoing it could
+                // read as the failure of the client's own request of that number (transports: "an error that has no id").
+                let isResponse = value["result"] != nil || value["error"] != nil
+                let id = isResponse ? .null : value["id"].flatMap { isValidID($0) ? $0 : nil } ?? .null
                 return .failure(ErrorReply(id: id, code: invalidRequest,
                                            message: "The body must be a single JSON-RPC 2.0 request or notification object."))
             }

@@ -23,7 +23,7 @@ enum MCPController {
         let context = try await MCPAuthorization.context(req)
         // Both eras: then a version this server does not speak is refused before any other
         // check, so a client learns which versions to try instead of failing on a later one.
-        if let version = req.headers.first(name: "MCP-Protocol-Version"), !MCPMethods.allVersions.contains(version) {
+        if let version = MCPReply.field(req, "MCP-Protocol-Version"), !MCPMethods.allVersions.contains(version) {
             let id = body.flatMap { try? JSONValue.parse($0) }?["id"].flatMap { JSONRPC.Message.isValidID($0) ? $0 : nil } ?? .null
             let error = JSONRPC.ErrorReply(id: id, code: JSONRPC.unsupportedProtocolVersion, message: "Unsupported protocol version",
                                            data: ["supported": .array(MCPMethods.allVersions.map { .string($0) }), "requested": .string(version)])
@@ -47,12 +47,12 @@ enum MCPController {
         }
         // Stateless when the request says so: a post-handshake version header, or a
         // per-request `_meta` envelope outside any session.
-        let version = req.headers.first(name: "MCP-Protocol-Version")
+        let version = MCPReply.field(req, "MCP-Protocol-Version")
         let hasEnvelope = message.params["_meta"]?[MCPMethods.protocolMeta] != nil
         if let version, MCPMethods.statelessVersions.contains(version) {
             return try await MCPStatelessEndpoint.handle(req, context, message, headerVersion: version)
         }
-        if hasEnvelope, message.method != "initialize", req.headers.first(name: "MCP-Session-Id") == nil {
+        if hasEnvelope, message.method != "initialize", MCPReply.field(req, "MCP-Session-Id") == nil {
             return try await MCPStatelessEndpoint.handle(req, context, message, headerVersion: version)
         }
         return try await MCPSessionEndpoint.handle(req, context, message)
@@ -63,7 +63,7 @@ enum MCPController {
 
     static func delete(_ req: Request) async throws -> Response {
         let context = try await MCPAuthorization.context(req)
-        guard let sessionID = req.headers.first(name: "MCP-Session-Id") else {
+        guard let sessionID = MCPReply.field(req, "MCP-Session-Id") else {
             throw APIError(.badRequest, "missing_session", "Send the MCP-Session-Id header of the session to end.")
         }
         guard let session = try await MCPSessionEndpoint.findSession(sessionID, context, req) else {
@@ -81,7 +81,7 @@ enum MCPController {
         guard MCPReply.acceptsEventStream(req) else {
             throw APIError(.notAcceptable, "not_acceptable", "The notification stream is text/event-stream; send Accept: text/event-stream.")
         }
-        guard let sessionID = req.headers.first(name: "MCP-Session-Id") else {
+        guard let sessionID = MCPReply.field(req, "MCP-Session-Id") else {
             throw APIError(.badRequest, "missing_session", "Send the MCP-Session-Id header: the stream belongs to a session.")
         }
         guard let session = try await MCPSessionEndpoint.findSession(sessionID, context, req) else {
@@ -94,7 +94,7 @@ enum MCPController {
     /// Every request after `initialize` names the negotiated version, `GET` and `DELETE` included; an unsupported or
     /// different one is 400 (transports, Protocol Version Header). Left out, the session's own is assumed.
     static func checkVersionHeader(_ req: Request, session: MCPSession) throws {
-        guard let header = req.headers.first(name: "MCP-Protocol-Version"), header != session.protocolVersion else { return }
+        guard let header = MCPReply.field(req, "MCP-Protocol-Version"), header != session.protocolVersion else { return }
         throw APIError(.badRequest, "unsupported_protocol_version",
                        "MCP-Protocol-Version is \(header), but this session negotiated \(session.protocolVersion).")
     }

@@ -33,6 +33,14 @@ enum MCPReply {
         return try send(req, error.json, status: status)
     }
 
+    /// A header's value as one field (RFC 9110 §5.3: repeated field lines are one value joined by ", "), so
+    /// `Mcp-Name: add` twice over with `Mcp-Name: boom` is `add, boom` here as it may be to a proxy in front, and
+    /// never passes a check that compares it with the body; nil when the header is absent.
+    static func field(_ req: Request, _ name: String) -> String? {
+        let lines = req.headers[name]
+        return lines.isEmpty ? nil : lines.joined(separator: ", ")
+    }
+
     /// `Mcp-Name` may be sent base64-encoded (`=?base64?…?=`) when the name is not plain ASCII.
     static func decodeHeaderValue(_ value: String) -> String {
         guard value.hasPrefix("=?base64?"), value.hasSuffix("?="),

@@ -49,7 +49,7 @@ enum MCPSessionEndpoint {
             response.headers.replaceOrAdd(name: "MCP-Session-Id", value: sessionID)
             return response
         }
-        guard let sessionID = req.headers.first(name: "MCP-Session-Id") else {
+        guard let sessionID = MCPReply.field(req, "MCP-Session-Id") else {
             let error = JSONRPC.ErrorReply(id: message.id ?? .null, code: JSONRPC.invalidRequest,
                                            message: "Missing MCP-Session-Id: send initialize first, or use protocol version 2026-07-28.")
             return try MCPReply.refuse(req, error, status: .badRequest)
@@ -59,7 +59,7 @@ enum MCPSessionEndpoint {
             return try MCPReply.refuse(req, error, status: .notFound)
         }
         // The header names the version the session negotiated (transports, Protocol Version Header).
-        if let header = req.headers.first(name: "MCP-Protocol-Version"), header != session.protocolVersion {
+        if let header = MCPReply.field(req, "MCP-Protocol-Version"), header != session.protocolVersion {
             let error = JSONRPC.ErrorReply(id: message.id ?? .null, code: JSONRPC.invalidRequest,
                                            message: "MCP-Protocol-Version is \(header), but this session negotiated \(session.protocolVersion).")
             return try MCPReply.refuse(req, error, status: .badRequest)

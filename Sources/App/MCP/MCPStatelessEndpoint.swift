@@ -21,11 +21,11 @@ enum MCPStatelessEndpoint {
         guard let headerVersion, bodyVersion.stringValue == headerVersion else {
             return try refuse(JSONRPC.headerMismatch, "MCP-Protocol-Version does not match the request's protocol version.")
         }
-        guard req.headers.first(name: "Mcp-Method") == message.method else {
+        guard MCPReply.field(req, "Mcp-Method") == message.method else {
             return try refuse(JSONRPC.headerMismatch, "Mcp-Method does not match the request's method.")
         }
         if message.method == "tools/call", let name = message.params["name"]?.stringValue,
-           req.headers.first(name: "Mcp-Name").map(MCPReply.decodeHeaderValue) != name {
+           MCPReply.field(req, "Mcp-Name").map(MCPReply.decodeHeaderValue) != name {
             return try refuse(JSONRPC.headerMismatch, "Mcp-Name does not match the tool being called.")
         }
         // A 2025 version with a `_meta` envelope and no session: those versions need `initialize` first, so only the

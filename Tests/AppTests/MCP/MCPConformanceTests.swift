@@ -284,6 +284,25 @@ struct MCPConformanceTests {
                                                         name: "=?base64?\(Data("add".utf8).base64EncodedString())?=")
             #expect(goodBase64.status == .ok)
 
+            // a routing header sent twice is one value ("add, boom"), which matches no body: what a proxy in front
+            // routes on and what runs cannot differ
+            let addBody = #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
+            for (repeated, code) in [(["Mcp-Name": ["add", "boom"]], -32020), (["Mcp-Method": ["tools/call", "tools/list"]], -32020),
+                                     (["MCP-Protocol-Version": ["2026-07-28", "2025-11-25"]], -32022)] {
+                var headers: HTTPHeaders = ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "add"]
+                for (name, values) in repeated {
+                    headers.remove(name: name)
+                    for value in values { headers.add(name: name, value: value) }
+                }
+                let answer = try await Self.raw(client, addBody, headers: headers)
+                #expect(answer.status == .badRequest, "\(repeated): \(answer.body.string.prefix(200))")
+                #expect(try MCPEndpointTests.error(answer)["code"] as? Int == code, "\(repeated)")
+            }
+            // a response the client sent is refused without its id, which belongs to the server's requests
+            let response = try await Self.raw(client, #"{"jsonrpc":"2.0","id":99,"result":{}}"#, headers: stateless)
+            #expect(response.status == .badRequest)
+            #expect(try AccountDataTests.json(response)["id"] is NSNull)
+
             let legacy = try await Self.initialized(client)
             let unknown = try await legacy.post(["jsonrpc": "2.0", "id": 3, "method": "resources/list"])
             #expect(unknown.status == .ok)
