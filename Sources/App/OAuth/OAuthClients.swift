@@ -91,11 +91,22 @@ struct OAuthClients: Sendable {
 
     /// Whether the token and revocation endpoints know `clientID`: registered here, or a
     /// metadata-document client someone granted access (it has a code or token only then).
+    /// A registered client asking is in use: a connected app that only ever refreshes its tokens never comes
+    /// back to the authorize page, and must not expire as unused while it works.
     func isKnown(_ clientID: String) async throws -> Bool {
         if Self.isMetadataURL(clientID) {
             return try await OAuthGrant.query(on: database).filter(\.$clientID == clientID).first() != nil
         }
-        return try await OAuthClient.query(on: database).filter(\.$clientID == clientID).first() != nil
+        guard let client = try await OAuthClient.query(on: database).filter(\.$clientID == clientID).first() else { return false }
+        try await markUsed(client)
+        return true
+    }
+
+    /// `lastUsedAt` moves at most once an hour: a busy client is not a write per request.
+    private func markUsed(_ client: OAuthClient) async throws {
+        guard now.timeIntervalSince(client.lastUsedAt) > 3600 else { return }
+        client.lastUsedAt = now
+        try await client.save(on: database)
     }
 
     /// Whether resolving `clientID` may need an outbound fetch, which waits for sign-in.
@@ -113,10 +124,7 @@ struct OAuthClients: Sendable {
         guard let client = try await OAuthClient.query(on: database).filter(\.$clientID == clientID).first() else { return nil }
         // Registrations unused for 90 days expire (and `ExpiredRowPruning` deletes them).
         guard now.timeIntervalSince(client.lastUsedAt) < Self.unusedLifetime else { return nil }
-        if now.timeIntervalSince(client.lastUsedAt) > 3600 {
-            client.lastUsedAt = now
-            try await client.save(on: database)
-        }
+        try await markUsed(client)
         return Resolved(clientID: client.clientID, name: client.clientName, redirectURIs: client.redirectURIs, isVerified: false)
     }
 

@@ -61,4 +61,29 @@ struct ExpiredRowPruningTests {
             #expect(try await OAuthToken.query(on: app.db).count() == 0)
         }
     }
+
+    @Test("an app that only refreshes its tokens is in use: its registration does not expire as unused", arguments: TestDatabase.all)
+    func refreshingKeepsTheRegistration(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given an app connected 89 days ago that has since only refreshed its tokens
+            let flow = try await OAuthTests.setUp(app)
+            let tokens = try AccountDataTests.json(try await flow.exchange(try await flow.code()))
+            let refresh = try #require(tokens["refresh_token"] as? String)
+            let client = try #require(try await OAuthClient.query(on: app.db).filter(\.$clientID == flow.clientID).first())
+            client.lastUsedAt = app.clock.now().addingTimeInterval(-89 * 86_400)
+            try await client.save(on: app.db)
+
+            // when it refreshes once more
+            let refreshed = try await flow.token(["grant_type": "refresh_token", "refresh_token": refresh, "client_id": flow.clientID, "resource": flow.resource])
+            #expect(refreshed.status == .ok, "\(refreshed.body.string)")
+
+            // then two days later (91 days after the consent) its registration, grant and tokens are all still there
+            let counts = try await ExpiredRowPruning(database: app.db).prune(now: app.clock.now().addingTimeInterval(2 * 86_400))
+            #expect(counts.clients == 0 && counts.grants == 0, "\(counts)")
+            #expect(try await OAuthClient.query(on: app.db).filter(\.$clientID == flow.clientID).count() == 1)
+            let newRefresh = try #require(try AccountDataTests.json(refreshed)["refresh_token"] as? String)
+            let again = try await flow.token(["grant_type": "refresh_token", "refresh_token": newRefresh, "client_id": flow.clientID, "resource": flow.resource])
+            #expect(again.status == .ok, "\(again.body.string)")
+        }
+    }
 }
