@@ -51,6 +51,10 @@ enum OAuthAuthorizeController {
         case checked(Checked)
         /// Shown on our own page: the redirect URI cannot be trusted.
         case page(String)
+        /// Shown on our own page with a link that takes the error to the client: its redirect URI is a web address
+        /// anyone could have registered, and an error found before the person saw anything is no reason to send them
+        /// there unasked.
+        case pageWithReturn(String, href: String, host: String)
         /// Sent back to the client's (verified) redirect URI.
         case redirect(Response)
     }
@@ -69,6 +73,7 @@ enum OAuthAuthorizeController {
         }
         switch try await check(parameters, req) {
         case .page(let message): return try await errorPage(req, message)
+        case .pageWithReturn(let message, let href, let host): return try await errorPage(req, message, returningTo: (href, host))
         case .redirect(let response): return response
         case .checked(let checked):
             guard let current = req.currentUser else { return signIn(req) }
@@ -89,6 +94,7 @@ enum OAuthAuthorizeController {
         guard let current = req.currentUser else { return try await errorPage(req, "Sign in again to continue.") }
         switch try await check(parameters, req) {
         case .page(let message): return try await errorPage(req, message)
+        case .pageWithReturn(let message, let href, let host): return try await errorPage(req, message, returningTo: (href, host))
         case .redirect(let response): return response
         case .checked(let checked):
             guard try await owns(current, checked.server, req) else { return try await elsewhere(req, current, checked) }
@@ -115,6 +121,20 @@ enum OAuthAuthorizeController {
 
     /// RFC 6749 §4.1.2 with RFC 9207's `iss`; `state` is passed through exactly.
     private static func redirect(_ req: Request, _ uri: String, _ fields: [String: String?]) -> Response {
+        req.redirect(to: answer(req, uri, fields), redirectType: .normal).noStore()
+    }
+
+    /// An error the person did not cause by a choice on the consent page: sent back at once to a loopback or app
+    /// address, shown here with a way back to a web address (`Outcome.pageWithReturn`).
+    private static func failure(_ req: Request, _ uri: String, _ fields: [String: String?]) -> Outcome {
+        guard RedirectURIRule.leavesForTheWeb(uri), let host = RedirectURIRule.writtenHost(uri) else { return .redirect(redirect(req, uri, fields)) }
+        let reason = (fields["error_description"] ?? nil).map { " The problem: \($0)" } ?? ""
+        let message = "The app that sent you here (it returns to \(host)) made a request this site cannot accept, so nothing was shared with it.\(reason)"
+        return .pageWithReturn(message, href: answer(req, uri, fields), host: host)
+    }
+
+    /// `uri` with the answer's fields in its query.
+    private static func answer(_ req: Request, _ uri: String, _ fields: [String: String?]) -> String {
         var components = URLComponents(string: uri)!
         var items = components.queryItems ?? []
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
@@ -124,7 +144,7 @@ enum OAuthAuthorizeController {
         components.queryItems = items
         // `+` means a space to many decoders; state must come back byte for byte.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        return req.redirect(to: components.string ?? uri, redirectType: .normal).noStore()
+        return components.string ?? uri
     }
 
     static func check(_ parameters: Parameters, _ req: Request) async throws -> Outcome {
@@ -150,7 +170,7 @@ enum OAuthAuthorizeController {
             return .page("The app asked to send you to an address it did not register. For your safety you are not being redirected.")
         }
         func fail(_ error: String, _ description: String) -> Outcome {
-            .redirect(redirect(req, redirectURI, ["error": error, "error_description": description, "state": parameters.state]))
+            failure(req, redirectURI, ["error": error, "error_description": description, "state": parameters.state])
         }
         if parameters.repeated == ["resource"] { return fail("invalid_target", OAuthParameters.oneResource) }
         if let repetition = parameters.repetition { return fail("invalid_request", repetition) }
@@ -189,7 +209,11 @@ enum OAuthAuthorizeController {
         let isMember = try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!)
             .filter(\.$organization.$id == checked.server.$organization.id).first() != nil
         guard isMember else {
-            return redirect(req, checked.redirectURI, ["error": "invalid_target", "error_description": unknownResource, "state": checked.state])
+            switch failure(req, checked.redirectURI, ["error": "invalid_target", "error_description": unknownResource, "state": checked.state]) {
+            case .pageWithReturn(let message, let href, let host): return try await errorPage(req, message, returningTo: (href, host))
+            case .redirect(let response): return response
+            default: return try await errorPage(req, unknownResource)
+            }
         }
         return try await errorPage(req, "The server this app asks for belongs to another of your workspaces. Switch to it in Settings, then connect again from the app.")
     }
@@ -240,9 +264,13 @@ enum OAuthAuthorizeController {
 
     private static let unreadable = "The address that brought you here is damaged and its parameters cannot be read. Start connecting again from your app."
 
-    private static func errorPage(_ req: Request, _ message: String) async throws -> Response {
+    private static func errorPage(_ req: Request, _ message: String, returningTo back: (href: String, host: String)? = nil) async throws -> Response {
         let site = req.site
-        let view = ErrorView(status: 400, heading: "This authorization request is not valid", message: message, requestID: nil)
+        var view = ErrorView(status: 400, heading: "This authorization request is not valid", message: message, requestID: nil)
+        if let back {
+            view.nextLabel = "Return to \(back.host)"
+            view.nextHref = back.href
+        }
         return try await req.renderHTML("error", Page(layout: site.layout(site.unlistedMeta(title: "Authorization error", description: message), current: nil), page: view),
                                         status: .badRequest).noStore()
     }

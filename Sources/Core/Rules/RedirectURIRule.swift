@@ -64,6 +64,16 @@ public enum RedirectURIRule {
         return valid && !forbiddenSchemes.contains(scheme) && !["http", "https", "ws", "wss", "ftp"].contains(scheme)
     }
 
+    /// Whether a redirect to `uri` takes the browser to a site on the web (https, or http off loopback), rather than
+    /// back to a program on the person's own machine (loopback) or to a native app (its private-use scheme). Anyone
+    /// can register such an address, so the authorization server sends a browser there only after the person chose
+    /// to go (RFC 9700 §4.11.2, "Authorization Server as Open Redirector").
+    public static func leavesForTheWeb(_ uri: String) -> Bool {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased() else { return true }
+        guard scheme == "http" || scheme == "https" else { return false }
+        return !isLoopback(components)
+    }
+
     /// Exact match; on loopback the port may differ (RFC 8252 §7.3).
     public static func matches(_ requested: String, registered: [String]) -> Bool {
         if registered.contains(requested) { return true }

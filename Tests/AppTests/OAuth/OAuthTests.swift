@@ -299,6 +299,42 @@ extension OAuthTests {
         }
     }
 
+    @Test("an error found before the person chose anything is not sent to a web address unasked: the page explains it and links back; loopback clients still get it at once",
+          arguments: TestDatabase.all)
+    func errorsForWebRedirectsAreShownNotSent(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let flow = try await Self.setUp(app)
+            let web = "https://app.example/callback"
+            let registered = try await app.testing().sendRequest(.POST, "/oauth/register", headers: ["Content-Type": "application/json"],
+                                                                 body: ByteBuffer(string: #"{"client_name":"Anyone","redirect_uris":["\#(web)"]}"#))
+            let clientID = try #require(try AccountDataTests.json(registered)["client_id"] as? String)
+            let webFlow = Flow(browser: flow.browser, server: flow.server, clientID: clientID)
+
+            // when: a signed-out visitor follows a link with an unsupported response type, and another without PKCE
+            let unsupported = try await app.testing().sendRequest(.GET, webFlow.authorizeQuery(redirect: web).replacingOccurrences(of: "response_type=code", with: "response_type=token"))
+            let noPKCE = try await app.testing().sendRequest(.GET, webFlow.authorizeQuery(challenge: "", redirect: web))
+
+            // then: no redirect; the page names where the link goes and the problem, and carries the answer the app expects
+            for (page, error) in [(unsupported, "unsupported_response_type"), (noPKCE, "invalid_request")] {
+                #expect(page.status == .badRequest)
+                #expect(page.headers.first(name: .location) == nil)
+                let html = HTMLInspector(html: page.body.string)
+                #expect(html.texts("a").contains("Return to app.example"))
+                #expect(page.body.string.contains("it returns to app.example"))
+                let href = try #require(html.tags("a").compactMap { $0.attributes["href"] }.first { $0.hasPrefix(web) })
+                let items = URLComponents(string: href)?.queryItems ?? []
+                #expect(href.hasPrefix(web + "?"))
+                #expect(items.first { $0.name == "error" }?.value == error)
+                #expect(items.first { $0.name == "state" }?.value == "st+te/1 ü")
+                #expect(items.first { $0.name == "iss" }?.value == "http://127.0.0.1:8080")
+            }
+            // and the same errors for a loopback client still go straight back to it (RFC 6749 §4.1.2.1)
+            let loopback = try await app.testing().sendRequest(.GET, flow.authorizeQuery(challenge: ""))
+            #expect(loopback.status == .seeOther)
+            #expect(loopback.headers.first(name: .location)?.hasPrefix(Self.redirect + "?error=invalid_request") == true)
+        }
+    }
+
     @Test("form-action sources: an http(s) origin, a native app's scheme, nothing that could break the header")
     func formActionSources() {
         #expect(OAuthAuthorizeController.formActionSource("http://127.0.0.1:33418/callback?x=1") == "http://127.0.0.1:33418")
