@@ -18,9 +18,9 @@ struct SpecRuleCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-private let slugRule = "^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits and hyphens; starts with a letter or digit)"
-private let toolNameRule = "^[a-z][a-z0-9_]{0,63}$ (lowercase letters, digits, underscores; starts with a letter)"
-private let keyRule = "^[A-Z][A-Z0-9_]{0,63}$ (uppercase letters, digits, underscores; starts with a letter), like GITHUB_TOKEN"
+private let slugRule = "may use only lowercase letters, digits and hyphens, must start with a letter or digit, and be at most 64 characters"
+private let toolNameRule = "may use only lowercase letters, digits and underscores, must start with a letter, and be at most 64 characters"
+private let keyRule = "may use only uppercase letters, digits and underscores, must start with a letter, and be at most 64 characters, like GITHUB_TOKEN"
 private let urlExample = "an absolute http(s) URL like https://example.com/settings/tokens"
 
 private func tool(named name: String) -> ToolSpec {
@@ -32,10 +32,10 @@ private let ruleCases: [SpecRuleCase] = [
     SpecRuleCase("name empty", "name", "is empty; write a short display name") { $0.name = " " },
     SpecRuleCase("name too long", "name", "is 81 characters long; the limit is 80") { $0.name = String(repeating: "n", count: 81) },
     SpecRuleCase("slug empty", "slug", "is empty; use lowercase letters, digits and hyphens, like \"weather\"") { $0.slug = "" },
-    SpecRuleCase("slug with capitals", "slug", "\"My-Server\" must match \(slugRule)") { $0.slug = "My-Server" },
-    SpecRuleCase("slug starting with a hyphen", "slug", "\"-x\" must match \(slugRule)") { $0.slug = "-x" },
-    SpecRuleCase("slug with a newline", "slug", "\"weather\n\" must match \(slugRule)") { $0.slug = "weather\n" },
-    SpecRuleCase("slug too long", "slug", "\"\(String(repeating: "s", count: 65))\" must match \(slugRule)") {
+    SpecRuleCase("slug with capitals", "slug", "\"My-Server\" \(slugRule)") { $0.slug = "My-Server" },
+    SpecRuleCase("slug starting with a hyphen", "slug", "\"-x\" \(slugRule)") { $0.slug = "-x" },
+    SpecRuleCase("slug with a newline", "slug", "\"weather\n\" \(slugRule)") { $0.slug = "weather\n" },
+    SpecRuleCase("slug too long", "slug", "\"\(String(repeating: "s", count: 65))\" \(slugRule)") {
         $0.slug = String(repeating: "s", count: 65)
     },
     SpecRuleCase("description empty", "description", "is empty; write what the server is for") { $0.description = "" },
@@ -47,11 +47,11 @@ private let ruleCases: [SpecRuleCase] = [
     SpecRuleCase("too many tools", "tools", "lists 51 tools; the limit is 50") { spec in
         spec.tools = (0..<51).map { tool(named: "tool_\($0)") }
     },
-    SpecRuleCase("tool name with capitals", "tools[2].name", "\"Get-Weather\" must match \(toolNameRule)") { spec in
+    SpecRuleCase("tool name with capitals", "tools[2].name", "\"Get-Weather\" \(toolNameRule)") { spec in
         spec.tools.append(tool(named: "Get-Weather"))
     },
-    SpecRuleCase("tool name starting with a digit", "tools[1].name", "\"1tool\" must match \(toolNameRule)") { $0.tools[1].name = "1tool" },
-    SpecRuleCase("tool name too long", "tools[1].name", "\"t\(String(repeating: "x", count: 64))\" must match \(toolNameRule)") {
+    SpecRuleCase("tool name starting with a digit", "tools[1].name", "\"1tool\" \(toolNameRule)") { $0.tools[1].name = "1tool" },
+    SpecRuleCase("tool name too long", "tools[1].name", "\"t\(String(repeating: "x", count: 64))\" \(toolNameRule)") {
         $0.tools[1].name = "t" + String(repeating: "x", count: 64)
     },
     SpecRuleCase("tool name empty", "tools[1].name", "is empty; name the tool in lowercase with underscores, like \"get_forecast\"") {
@@ -106,7 +106,7 @@ private let ruleCases: [SpecRuleCase] = [
         "undeclared secret, destructured", "tools[1].implementation", "uses ctx.secrets.TOKEN_A, but TOKEN_A is not declared in requiredSecrets"
     ) { $0.tools[1].implementation = "const { WEATHER_TOKEN, TOKEN_A: a } = ctx.secrets;\nreturn a;" },
     // secrets
-    SpecRuleCase("secret key lowercase", "requiredSecrets[0].key", "\"weather_token\" must match \(keyRule)") { spec in
+    SpecRuleCase("secret key lowercase", "requiredSecrets[0].key", "\"weather_token\" \(keyRule)") { spec in
         spec.requiredSecrets[0].key = "weather_token"
         spec.tools[0].implementation = "return ctx.secrets.weather_token;"
     },
@@ -304,7 +304,7 @@ private let domainCases: [(String, String)] = [
         #expect(error?.problems.map(\.path) == ["name", "slug", "tools[0].name", "tools[1].description", "allowedDomains[0]"])
         #expect(
             error?.summary
-                == "name: is empty; write a short display name; slug: \"Bad Slug\" must match \(slugRule); tools[0].name: \"Bad\" must match \(toolNameRule); and 2 more"
+                == "name: is empty; write a short display name; slug: \"Bad Slug\" \(slugRule); tools[0].name: \"Bad\" \(toolNameRule); and 2 more"
         )
     }
 

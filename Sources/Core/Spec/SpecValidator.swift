@@ -10,9 +10,11 @@ public enum SpecValidator {
     public static let maxAllowedDomains = 50
     public static let maxSecretDescriptionLength = 300
 
-    static let slugRule = "^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits and hyphens; starts with a letter or digit)"
-    static let toolNameRule = "^[a-z][a-z0-9_]{0,63}$ (lowercase letters, digits, underscores; starts with a letter)"
-    static let secretKeyRule = "^[A-Z][A-Z0-9_]{0,63}$ (uppercase letters, digits, underscores; starts with a letter), like GITHUB_TOKEN"
+    // Said in words: people read these beside the field in the wizard, where a regular expression is noise
+    // (the API's schema and the drafting prompt keep the patterns for programs).
+    static let slugRule = "may use only lowercase letters, digits and hyphens, must start with a letter or digit, and be at most 64 characters"
+    static let toolNameRule = "may use only lowercase letters, digits and underscores, must start with a letter, and be at most 64 characters"
+    static let secretKeyRule = "may use only uppercase letters, digits and underscores, must start with a letter, and be at most 64 characters, like GITHUB_TOKEN"
 
     /// Every problem, in the order of the fields.
     /// Whether `slug` follows the slug rule (also used for the wizard's live check).
@@ -30,7 +32,7 @@ public enum SpecValidator {
         if spec.slug.isEmpty {
             add("slug", "is empty; use lowercase letters, digits and hyphens, like \"weather\"")
         } else if !isValidSlug(spec.slug) {
-            add("slug", "\"\(spec.slug)\" must match \(slugRule)")
+            add("slug", "\"\(spec.slug)\" \(slugRule)")
         }
         checkText(spec.description, at: "description", limit: maxDescriptionLength, what: "what the server is for", multiline: true, add)
 
@@ -61,7 +63,7 @@ public enum SpecValidator {
             if tool.name.isEmpty {
                 add("\(path).name", "is empty; name the tool in lowercase with underscores, like \"get_forecast\"")
             } else if !matches(tool.name, first: isLower, rest: { isLowerOrDigit($0) || $0 == "_" }) {
-                add("\(path).name", "\"\(tool.name)\" must match \(toolNameRule)")
+                add("\(path).name", "\"\(tool.name)\" \(toolNameRule)")
             } else if let first = firstIndexByName[tool.name] {
                 add("\(path).name", "\"\(tool.name)\" is already the name of tools[\(first)]; tool names must be unique")
             } else {
@@ -167,7 +169,7 @@ public enum SpecValidator {
             if secret.key.isEmpty {
                 add("\(path).key", "is empty; name the secret in capitals with underscores, like GITHUB_TOKEN")
             } else if !matches(secret.key, first: isUpper, rest: { isUpper($0) || isDigit($0) || $0 == "_" }) {
-                add("\(path).key", "\"\(secret.key)\" must match \(secretKeyRule)")
+                add("\(path).key", "\"\(secret.key)\" \(secretKeyRule)")
             } else if let first = firstIndexByKey[secret.key] {
                 add("\(path).key", "\"\(secret.key)\" is already declared at requiredSecrets[\(first)]; keys must be unique")
             } else {
