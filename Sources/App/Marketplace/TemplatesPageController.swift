@@ -12,6 +12,16 @@ enum TemplatesPageController {
         if state.mine && current == nil {
             return req.redirectToSignIn(next: SiteRoute.templates.path(QueryString([("view", "mine")])))
         }
+        // An old or mistyped link (`?sort=bogus`, a category since renamed) opens the listing without what it
+        // cannot read, rather than an error page; the API still answers such a parameter 400.
+        let unreadable = ["sort", "category"].filter { name in
+            guard let value = req.queryText(name), !value.isEmpty else { return false }
+            return name == "sort" ? TemplateSort(rawValue: value) == nil : TemplateCategory(rawValue: value) == nil
+        }
+        if !unreadable.isEmpty {
+            let kept = FormBody.pairs(req.url.query ?? "").filter { !unreadable.contains($0.0) && $0.0 != "cursor" }
+            return req.redirect(to: SiteRoute.templates.path(QueryString(kept)), redirectType: .normal)
+        }
         let query = try TemplateListing.Query(
             sort: req.queryText("sort"), category: req.queryText("category"),
             q: req.queryText("q"), cursor: req.queryText("cursor"),
