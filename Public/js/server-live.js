@@ -26,6 +26,19 @@ if (new URLSearchParams(location.search).get('from') === 'wizard') {
   }
 }
 
+// The wizard's "Share as template" box: its button says what it will do with the box as it is (unticked, the
+// same button publishes nothing and only goes on to the server).
+const share = document.getElementById('share-checkbox');
+const shareSubmit = document.getElementById('share-submit');
+if (share && shareSubmit) {
+  const publishLabel = shareSubmit.textContent;
+  const sync = () => {
+    shareSubmit.textContent = share.checked ? publishLabel : 'Continue without sharing';
+  };
+  share.addEventListener('change', sync);
+  sync();
+}
+
 // The person may be on their way to another page when the build ends: a reload then
 // would take them back here instead, so it only happens while they stay.
 let leaving = false;

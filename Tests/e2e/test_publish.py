@@ -39,6 +39,13 @@ def test_share_box_publishes_on_its_button(browser, server):
     assert "Secret values never leave your workspace" in box.text
     assert browser.find_element(By.ID, "share-checkbox").is_selected()
     assert browser.find_element(By.ID, "template-title").get_attribute("value")
+    # the button says what it does with the box as it is
+    submit = browser.find_element(By.ID, "share-submit")
+    assert submit.text == "Publish template"
+    click(browser, "#share-checkbox")
+    assert submit.text == "Continue without sharing"
+    click(browser, "#share-checkbox")
+    assert submit.text == "Publish template"
     screenshot(browser, "share_box")
     title = "Wiki " + uuid.uuid4().hex[:6]
     field = browser.find_element(By.ID, "template-title")
@@ -59,7 +66,8 @@ def test_unticked_box_publishes_nothing_without_javascript(phone_without_js, ser
     done_path = driver.current_url[len(server):]
     click(driver, "#share-checkbox")
     click(driver, "#share-submit")
-    WebDriverWait(driver, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}$"))
+    WebDriverWait(driver, 20).until(EC.url_matches(r"/servers/[0-9a-f-]{36}\?notice=not-shared$"))
+    assert "Not shared: the server stays private." in driver.find_element(By.TAG_NAME, "main").text
     # nothing was published: the page offers the Publish page instead of a template
     assert "Published as" not in driver.find_element(By.ID, "marketplace").text
     assert mine(driver, server) == []

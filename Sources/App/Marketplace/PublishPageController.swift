@@ -41,7 +41,7 @@ enum PublishPageController {
         let wizard = fields["from"] == "wizard"
         // The wizard's box is pre-ticked; unticked, the same button publishes nothing.
         if wizard && fields["share"] == nil {
-            return req.redirect(to: serverPath, redirectType: .normal)
+            return req.redirect(to: serverPath + "?" + QueryString([("notice", "not-shared")]).text, redirectType: .normal)
         }
         let version: ServerVersion
         do {

@@ -23,6 +23,7 @@ enum ServerPageController {
             "secret-deleted": "Secret deleted.",
             "rollback": "Version activated.",
             "settings": "Settings saved. A new version is building; Overview shows its log.",
+            "not-shared": "Not shared: the server stays private. You can publish it as a template later from its Publish page.",
         ][key]
     }
 

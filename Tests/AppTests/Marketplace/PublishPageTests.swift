@@ -117,7 +117,8 @@ struct PublishPageTests {
             // unticked, the button publishes nothing
             let skipped = try await browser.postForm(serverPath + "/publish", fields)
             #expect(skipped.status == .seeOther)
-            #expect(skipped.headers.first(name: .location) == serverPath)
+            #expect(skipped.headers.first(name: .location) == serverPath + "?notice=not-shared")
+            #expect(try await browser.get(serverPath + "?notice=not-shared").body.string.contains("Not shared: the server stays private."))
             #expect(try await Template.query(on: app.db).count() == 0)
             // ticked, it publishes
             var ticked = fields
