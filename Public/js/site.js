@@ -214,7 +214,8 @@ function addCopyButtons() {
     button.type = 'button';
     button.className = 'copy-button';
     button.textContent = 'Copy';
-    button.setAttribute('aria-label', 'Copy code to clipboard');
+    // Several blocks on one page (install snippets) each say what they copy: "Copy the Cursor snippet".
+    button.setAttribute('aria-label', pre.dataset.copy ? `Copy ${pre.dataset.copy}` : 'Copy code to clipboard');
     let reset = 0;
     button.addEventListener('click', async () => {
       const ok = await copyText(code.textContent ?? '');
