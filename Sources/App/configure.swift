@@ -175,6 +175,7 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
     switch config.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try OwnerOnlyFile.prepareDatabase(path)
         // SQLite runs each statement on a blocking-pool thread, and a connection waiting for the
         // writer lock sleeps on its thread. NIO's shared pool has one thread per core: when
         // waiters fill it, the holder cannot run its next statement to finish, and every wait

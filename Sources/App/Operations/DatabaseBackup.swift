@@ -41,6 +41,9 @@ enum DatabaseBackup {
         guard let sql = database as? any SQLDatabase else { throw OperationError("the database does not speak SQL") }
         let temporary = path + ".partial-" + UUID().uuidString.prefix(8)
         do {
+            // VACUUM INTO writes into an empty file that exists: made owner-only first, the copy never has a moment
+            // of being readable by others.
+            try OwnerOnlyFile.create(temporary)
             try await sql.raw("VACUUM INTO \(bind: temporary)").run()
             guard rename(temporary, path) == 0 else {
                 throw OperationError("cannot move the backup to \(path): \(String(cString: strerror(errno)))")
@@ -88,6 +91,7 @@ enum DatabaseBackup {
         let staged = target + ".restoring"
         try? files.removeItem(atPath: staged)
         try files.copyItem(atPath: source, toPath: staged)
+        try OwnerOnlyFile.narrow(staged)
         var previous: String?
         if files.fileExists(atPath: target) {
             guard !files.fileExists(atPath: kept) else {
@@ -102,6 +106,7 @@ enum DatabaseBackup {
         try? files.removeItem(atPath: target + "-wal")
         try? files.removeItem(atPath: target + "-shm")
         try files.moveItem(atPath: staged, toPath: target)
+        try OwnerOnlyFile.narrow(target)
         return previous
     }
 }

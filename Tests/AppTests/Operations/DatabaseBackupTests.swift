@@ -34,6 +34,7 @@ struct DatabaseBackupTests {
             try await DatabaseBackup.write(from: app.db, to: out, replacing: false)
             // then
             #expect(try await DatabaseBackup.validate(out, app: app) == Migrations.all.count)
+            #expect(try Self.permissions(out) == 0o600, "a backup holds everyone's data: its owner's only")
             await #expect(throws: OperationError.self) { try await DatabaseBackup.write(from: app.db, to: out, replacing: false) }
             try await DatabaseBackup.write(from: app.db, to: out, replacing: true)
             let users = try await User.query(on: app.db).count()
@@ -90,5 +91,32 @@ struct DatabaseBackupTests {
         let row = try await sql.raw("SELECT COUNT(*) AS n FROM copy.\(ident: table)").first()
         try await sql.raw("DETACH DATABASE copy").run()
         return try row?.decode(column: "n", as: Int.self) ?? -1
+    }
+
+    static func permissions(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    @Test("the database, its log and shared memory are its owner's only, from the start and after an older 0644 one is opened")
+    func databaseFilesAreOwnerOnly() async throws {
+        let data = try makeTemporaryDirectory()
+        let path = data + "/bmm.sqlite"
+        // given an older database file readable by everyone
+        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
+        // when the app opens it and writes
+        try await withConfiguredApp(try testConfig(environment: ["BMM_DATA_DIR": data])) { app in
+            _ = try await AccountDataTests.signedIn(app)
+            // then
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                #expect(try Self.permissions(file) == 0o600, "\(file)")
+            }
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"), "written in WAL mode")
+        }
+        // and a new data folder's database starts owner-only
+        let fresh = try makeTemporaryDirectory()
+        let mode = try await withConfiguredApp(try testConfig(environment: ["BMM_DATA_DIR": fresh])) { _ in
+            try Self.permissions(fresh + "/bmm.sqlite")
+        }
+        #expect(mode == 0o600)
     }
 }
