@@ -56,6 +56,9 @@ public enum ToolContent {
             }
             return nil
         case "resource_link":
+            if let uri = item["uri"]?.stringValue, let scheme = URLComponents(string: uri)?.scheme?.lowercased(), scriptSchemes.contains(scheme) {
+                return "ctx.content.resourceLink: a \(scheme): link is not allowed (a client that shows it as a link would run or render it); link to an https:// address"
+            }
             guard let uri = item["uri"]?.stringValue, isAbsoluteURI(uri) else {
                 return "ctx.content.resourceLink(uri, name) needs an absolute URI like https://example.com/report.pdf (got \(item["uri"]?.compactJSON ?? "nothing"))"
             }
@@ -70,6 +73,11 @@ public enum ToolContent {
             return "\(item["type"]?.compactJSON ?? "an item") is not a content type; build items with ctx.content.text, image, audio or resourceLink"
         }
     }
+
+    /// Schemes whose links run code or render a page of the tool's making where a client shows them: never
+    /// passed on to a client (SECURITY.md 8: links are http(s)). Other schemes stay open to resource links
+    /// (`file:`, `github:` and the like name resources, they do not run anything).
+    static let scriptSchemes: Set<String> = ["javascript", "vbscript", "data"]
 
     private static func isAbsoluteURI(_ text: String) -> Bool {
         guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }),
