@@ -19,6 +19,7 @@ extension OfflineDrafter {
         .books,
         .npm,
         .publicHolidays,
+        .calculator,
     ]
 
     /// Drafted when nothing in the prompt matches: a general API caller and a pure utility.

@@ -40,6 +40,8 @@ enum RecipeToolMetadata {
         "list_slack_channels": ("List Slack channels", reads),
         "post_slack_message": ("Post a Slack message", creates),
         "text_statistics": ("Text statistics", local),
+        "add_numbers": ("Add numbers", local),
+        "calculate": ("Calculate", local),
         "current_time": ("Current time", local),
         "convert_time": ("Convert time", local),
         "convert_units": ("Convert units", local),

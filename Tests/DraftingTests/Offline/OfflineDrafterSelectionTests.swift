@@ -22,6 +22,7 @@ import Testing
         ("books", "Find books by author or ISBN"),
         ("npm", "Look up npm packages and their weekly downloads"),
         ("holidays", "Which public holidays are coming up in my country"),
+        ("calculator", "A calculator that adds two numbers"),
     ]
 
     /// Everyday wordings a reviewer typed that fell back to the generic JSON API draft.
@@ -29,6 +30,9 @@ import Testing
         ("countries", "Look up information about countries"),
         ("time_zones", "What time is it in Tokyo?"),
         ("time_zones", "Tell me the current time in New York and London"),
+        // The example people try first: it drafted the generic JSON API (any host, a token) with no way to add.
+        ("calculator", "a calculator that adds two numbers"),
+        ("calculator", "Do some math: multiply and divide numbers"),
     ])
     func everydayWordingsFindTheirRecipe(id: String, prompt: String) async throws {
         let spec = try await OfflineDrafting.draft(prompt)
