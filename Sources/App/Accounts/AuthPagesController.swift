@@ -27,8 +27,13 @@ enum AuthPagesController {
         if req.currentUser != nil {
             return req.redirect(to: req.safeNext(req.query["next"]), redirectType: .normal)
         }
-        return try await renderLogin(req, next: req.safeNext(req.query["next"]))
+        return try await renderLogin(req, next: req.safeNext(req.query["next"]), notice: req.queryText("notice").flatMap { loginNotices[$0] })
     }
+
+    /// The login page's notices, by key: where a person lands signed out after something that ended their session.
+    static let loginNotices = [
+        "account-deleted": "Your account was deleted and you are signed out. An email confirms it. Signing in again starts a new, empty account.",
+    ]
 
     static func requestEmail(_ req: Request) async throws -> Response {
         let form = try req.content.decode(EmailForm.self)
@@ -155,9 +160,9 @@ enum AuthPagesController {
     static func renderLogin(
         _ req: Request, next: String, email: String = "", emailError: String? = nil,
         country: String = DialCodes.defaultCountry, national: String = "", phoneError: String? = nil,
-        status: HTTPStatus = .ok
+        notice: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
-        let view = LoginView(
+        var view = LoginView(
             csrf: req.csrfToken(req.accounts.cookies),
             next: next,
             purpose: try await SignInPurpose.describe(next: next, req),
@@ -175,6 +180,7 @@ enum AuthPagesController {
             outboxHref: outboxHref(req),
             loginScript: req.site.script("js/login.js")
         )
+        view.notice = notice
         return try await req.accountPage("Accounts/login", title: view.purpose ?? "Sign in", view, status: status)
     }
 

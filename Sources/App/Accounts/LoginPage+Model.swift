@@ -15,6 +15,8 @@ struct LoginView: Encodable {
     let next: String
     /// What signing in is for, when `next` says ("Sign in to connect Claude Desktop to Adder").
     let purpose: String?
+    /// What just happened, from a fixed list (`?notice=`), never text from the address.
+    var notice: String? = nil
     let emailAction: String
     let smsAction: String
     let email: String

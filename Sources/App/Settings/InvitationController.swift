@@ -9,6 +9,9 @@ enum InvitationController {
     static func page(_ req: Request) async throws -> Response {
         let token = String((req.query[String.self, at: "token"] ?? "").prefix(100))
         let service = req.organizationService()
+        if let current = req.currentUser, try await service.alreadyJoined(token: token, current) {
+            return req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal)
+        }
         do {
             let invitation = try await service.openInvitation(token: token)
             guard let current = req.currentUser else {

@@ -65,7 +65,9 @@ struct OrganizationService: Sendable {
 
     /// Creates the invitation and emails its link. The email names the inviter by the
     /// address they signed in with, not only by a display name they chose.
-    func invite(_ current: CurrentUser, email: EmailAddress, role: Membership.Role, publicURL: String, mailer: any Mailer) async throws {
+    /// Whether it replaced an invitation still pending for the address (whose link then stops working).
+    @discardableResult
+    func invite(_ current: CurrentUser, email: EmailAddress, role: Membership.Role, publicURL: String, mailer: any Mailer) async throws -> Bool {
         try await requireOwner(current)
         guard current.plan.members else { throw Self.membersNotInPlan(current.plan) }
         let members = try await members(of: current.organization.id!)
@@ -105,18 +107,31 @@ struct OrganizationService: Sendable {
         // Inviting the same address again replaces what it was sent before: one pending invitation per person,
         // and only the newest link (with the newest role) works. Only older ones go: two invitations sent at once
         // (a double click) each deleting "every other" left none.
-        try await Invitation.query(on: database).filter(\.$organization.$id == current.organization.id!)
+        let older = Invitation.query(on: database).filter(\.$organization.$id == current.organization.id!)
             .filter(\.$email == email.normalized).filter(\.$acceptedAt == nil).filter(\.$id != invitation.id!)
-            .filter(\.$createdAt < invitation.createdAt).delete()
+            .filter(\.$createdAt < invitation.createdAt)
+        let replaced = try await older.count() > 0
+        try await older.delete()
         try await audit.record("member.invited", organization: current.organization.id, actor: current.user.id,
                                resourceType: "invitation", resourceID: invitation.id?.uuidString, metadata: ["email": email.masked, "role": role.rawValue])
+        return replaced
+    }
+
+    /// Whether the link is an invitation `current` already accepted (they are a member of its workspace): a
+    /// link opened again, or the page reached by Back after accepting, is no failure to report.
+    func alreadyJoined(token: String, _ current: CurrentUser) async throws -> Bool {
+        guard let invitation = try await Invitation.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first(),
+              invitation.acceptedAt != nil, current.user.email?.lowercased() == invitation.email.lowercased()
+        else { return false }
+        return try await Membership.query(on: database).filter(\.$user.$id == current.user.id!)
+            .filter(\.$organization.$id == invitation.$organization.id).first() != nil
     }
 
     /// The invitation behind a link, if it can still be used; a refusal is audited.
     func openInvitation(token: String) async throws -> Invitation {
         guard let invitation = try await Invitation.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token))
             .with(\.$organization).with(\.$invitedBy).first()
-        else { throw try await refused(nil, APIError(.notFound, "unknown_invitation", "This invitation link is not valid.")) }
+        else { throw try await refused(nil, APIError(.notFound, "unknown_invitation", "This invitation link is not valid. It may have been replaced by a newer invitation to the same address (only the newest link works) or cancelled: use the latest invitation email, or ask the workspace's owner to invite you again.")) }
         if invitation.acceptedAt != nil {
             throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."))
         }

@@ -39,6 +39,7 @@ enum SettingsController {
         case "revoked": "Token revoked."
         case "renamed": "Workspace renamed."
         case "invited": "Invitation sent."
+        case "reinvited": "Invitation sent. It replaces the one sent to this address before, whose link no longer works, and its role is the one chosen now."
         case "removed": "Member removed."
         case "owner": "Member made an owner."
         case "invitation-revoked": "Invitation cancelled. Its link no longer works."
@@ -113,7 +114,8 @@ enum SettingsController {
         } catch let error as APIError {
             return try await render(req, current, error: error.reason, status: error.status).carrying(error)
         }
-        let response = req.redirect(to: SiteRoute.home.path, redirectType: .normal)
+        // Signed out, where a new account would begin, with word that the deletion happened (the home page says nothing).
+        let response = req.redirect(to: SiteRoute.login.path(QueryString([("notice", "account-deleted")])), redirectType: .normal)
         req.accounts.cookies.clearSignIn(on: response)
         return response.noStore()
     }
@@ -129,17 +131,18 @@ enum SettingsController {
     static func invite(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let form = try req.content.decode(InviteForm.self)
+        let replaced: Bool
         do {
             let email: EmailAddress
             do { email = try EmailAddress.parse(form.email ?? "") } catch { throw APIError(error) }
-            try await organizations(req).invite(current, email: email, role: try InviteForm.role(form.role),
-                                                publicURL: req.accounts.publicURL, mailer: req.accounts.mailer)
+            replaced = try await organizations(req).invite(current, email: email, role: try InviteForm.role(form.role),
+                                                           publicURL: req.accounts.publicURL, mailer: req.accounts.mailer)
         } catch let error as APIError {
             // Shown at the field with what was typed, not in a banner a screen away.
             let attempt = WorkspaceSection.InviteAttempt(email: String((form.email ?? "").prefix(254)), asOwner: form.role == "owner", error: error.reason)
             return try await render(req, current, invite: attempt, status: error.formStatus).carrying(error)
         }
-        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "invited")])), redirectType: .normal)
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", replaced ? "reinvited" : "invited")])), redirectType: .normal)
     }
 
     /// A form's address opened directly (a reload after a refused form, a bookmark): the settings page.

@@ -54,6 +54,13 @@ struct InvitationTests {
             // single use
             let again = try await guest.postForm("/invite", ["token": link.token, "csrf": guest.csrfCookie ?? ""])
             #expect(again.status == .gone)
+            // and the link opened again by the person who joined (Back after accepting) is no failure: the dashboard
+            let reopened = try await guest.get(link.path)
+            #expect(reopened.status == .seeOther)
+            #expect(reopened.headers.first(name: .location) == "/dashboard")
+            // while anyone else still hears it was used
+            let (other, _) = try await AccountDataTests.signedIn(app)
+            #expect(try await other.get(link.path).status == .gone)
         }
     }
 
@@ -168,8 +175,17 @@ struct InvitationTests {
             #expect(pending.count == 1 && pending.first?.role == "owner")
             let guest = BrowserSession(app)
             _ = try await AccountsTests.signInByEmail(guest, email: invitee)
-            #expect(try await guest.get(first.path).status != .ok, "the earlier link no longer works")
+            let stale = try await guest.get(first.path)
+            #expect(stale.status != .ok, "the earlier link no longer works")
+            #expect(stale.body.string.contains("replaced by a newer invitation to the same address"), "and says why it may not")
             #expect(try await guest.get(second.path).status == .ok)
+            // and the owner is told the invitation replaced one, where a first invitation only says it was sent
+            let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings").body.string))
+            let third = try await owner.postForm("/settings/members", ["email": invitee, "role": "member", "csrf": csrf])
+            #expect(third.headers.first(name: .location) == "/settings?saved=reinvited")
+            #expect(try await owner.get("/settings?saved=reinvited").body.string.contains("It replaces the one sent to this address before"))
+            let fresh = try await owner.postForm("/settings/members", ["email": AccountsTests.uniqueEmail().lowercased(), "role": "member", "csrf": csrf])
+            #expect(fresh.headers.first(name: .location) == "/settings?saved=invited")
         }
     }
 

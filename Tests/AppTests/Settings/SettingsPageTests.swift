@@ -77,8 +77,12 @@ struct SettingsPageTests {
             #expect(wrong.body.string.contains("Type your email address"))
             let gone = try await alice.postForm("/settings/delete", ["confirm": email, "csrf": csrf])
             #expect(gone.status == .seeOther)
-            #expect(gone.headers.first(name: .location) == "/")
+            #expect(gone.headers.first(name: .location) == "/login?notice=account-deleted")
             #expect(try await User.query(on: app.db).filter(\.$email == email).count() == 0)
+            // it lands signed out on the sign-in page, which says the account was deleted (and only from its own list)
+            let landed = try await app.testing().sendRequest(.GET, "/login?notice=account-deleted").body.string
+            #expect(landed.contains("Your account was deleted and you are signed out."))
+            #expect(!(try await app.testing().sendRequest(.GET, "/login?notice=Call%20us").body.string.contains("Call us")))
             #expect(try await alice.get("/settings").status == .seeOther)
             // the address is told, after the account is gone
             let deletedNotice = try #require(try await latestOutboxBody(app, to: email))
