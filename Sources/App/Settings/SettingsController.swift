@@ -112,7 +112,7 @@ enum SettingsController {
         do {
             try await req.account().delete(current, confirm: form.confirm ?? "")
         } catch let error as APIError {
-            return try await render(req, current, error: error.reason, status: error.status).carrying(error)
+            return try await render(req, current, deleteError: error.reason, status: error.status).carrying(error)
         }
         // Signed out, where a new account would begin, with word that the deletion happened (the home page says nothing).
         let response = req.redirect(to: SiteRoute.login.path(QueryString([("notice", "account-deleted")])), redirectType: .normal)
@@ -239,7 +239,7 @@ enum SettingsController {
     static func render(
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
         error: String? = nil, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(),
-        email: EmailFormView = EmailFormView(), typedName: String? = nil, status: HTTPStatus = .ok
+        email: EmailFormView = EmailFormView(), typedName: String? = nil, deleteError: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
@@ -247,6 +247,7 @@ enum SettingsController {
                                 csrf: req.csrfToken(req.accounts.cookies), newToken: newToken, notice: notice, error: error,
                                 invite: invite, tokenForm: tokenForm, email: email, typedName: typedName)
         view.tokenOnce = FormOnce.value(req)
+        view.deleteError = deleteError
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

@@ -37,6 +37,8 @@ struct SettingsView: Encodable {
     let error: String?
     /// What to retype to delete the account.
     let confirmHint: String
+    /// Why deleting the account was refused, shown at its field (which the answer opens at and focuses).
+    var deleteError: String? = nil
     /// Other browsers signed in as this person, and the form that signs them out.
     let otherSessions: Int
     let endSessionsAction: String
@@ -207,7 +209,8 @@ extension SettingsView {
             // The answer opens at the tokens section: on a phone the one-time value (or what to fix)
             // is otherwise a few screens below the top of the page.
             tokenAction: SiteRoute.settingsAction(.tokens).path(fragment: "tokens-title"),
-            deleteAction: SiteRoute.settingsAction(.deleteAccount).path,
+            // Refused, the answer opens at the section with the reason beside the field, not in a banner far above it.
+            deleteAction: SiteRoute.settingsAction(.deleteAccount).path(fragment: "danger-title"),
             exportHref: SiteRoute.api(.accountExport).path,
             tokens: data.tokens.map { token in
                 SettingsView.Token(
