@@ -15,11 +15,8 @@ enum MCPCallGrace {
     /// `call` runs the tool and says when a worker took it.
     static func respond(_ req: Request, _ call: @escaping @Sendable (_ started: @escaping @Sendable () -> Void) async -> SandboxOverload.Reply) async throws -> Response {
         let watch = Watch()
-        let eventLoop = req.eventLoop
         let running = Task {
-            let reply = await call {
-                watch.started(eventLoop.scheduleTask(in: grace) { watch.settle(.stillRunning) })
-            }
+            let reply = await call { sweeper.add(watch, deadline: .now() + grace) }
             watch.settle(.finished(reply))
             return reply
         }
@@ -28,6 +25,57 @@ enum MCPCallGrace {
             return try SandboxOverload.send(req, reply)
         case .stillRunning:
             return MCPProgressStream.respond(continuing: running)
+        }
+    }
+
+    /// Ends the grace of every call that outlived it. One sweep a tenth of a second for all calls, instead of a timer
+    /// for each: on the hot path a call only joins a list, where a timer set and cancelled from another thread than
+    /// the event loop's took a lock and woke the loop twice per call.
+    static let sweeper = Sweeper(interval: .milliseconds(100))
+
+    final class Sweeper: Sendable {
+        private struct State {
+            var waiting: [(watch: Watch, deadline: NIODeadline)] = []
+            var isSweeping = false
+        }
+
+        private let state = NIOLockedValueBox(State())
+        private let interval: Duration
+
+        init(interval: Duration) {
+            self.interval = interval
+        }
+
+        /// A call that reached a worker; a retry on a fresh worker keeps its first deadline.
+        func add(_ watch: Watch, deadline: NIODeadline) {
+            guard watch.markStarted() else { return }
+            let start = state.withLockedValue { state -> Bool in
+                state.waiting.append((watch, deadline))
+                defer { state.isSweeping = true }
+                return !state.isSweeping
+            }
+            if start { Task { await sweep() } }
+        }
+
+        /// Runs while calls wait; stops when none does.
+        private func sweep() async {
+            while true {
+                try? await Task.sleep(for: interval)
+                let now = NIODeadline.now()
+                let (expired, idle) = state.withLockedValue { state -> ([Watch], Bool) in
+                    var expired: [Watch] = []
+                    state.waiting.removeAll { entry in
+                        if entry.watch.isSettled { return true }
+                        guard entry.deadline <= now else { return false }
+                        expired.append(entry.watch)
+                        return true
+                    }
+                    if state.waiting.isEmpty { state.isSweeping = false }
+                    return (expired, state.waiting.isEmpty)
+                }
+                for watch in expired { watch.settle(.stillRunning) }
+                if idle { return }
+            }
         }
     }
 
@@ -41,29 +89,29 @@ enum MCPCallGrace {
         private struct State {
             var verdict: Verdict?
             var waiting: CheckedContinuation<Verdict, Never>?
-            var timer: Scheduled<Void>?
+            var started = false
         }
 
         private let state = NIOLockedValueBox(State())
 
-        /// The grace timer of the call's first worker; a retry on a fresh worker keeps it.
-        func started(_ timer: Scheduled<Void>) {
-            let keep = state.withLockedValue { state in
-                guard state.verdict == nil, state.timer == nil else { return false }
-                state.timer = timer
+        /// False when the call had already started (a retry) or ended.
+        func markStarted() -> Bool {
+            state.withLockedValue { state in
+                guard !state.started, state.verdict == nil else { return false }
+                state.started = true
                 return true
             }
-            if !keep { timer.cancel() }
         }
 
+        var isSettled: Bool { state.withLockedValue { $0.verdict != nil } }
+
         func settle(_ verdict: Verdict) {
-            let (waiting, timer) = state.withLockedValue { state -> (CheckedContinuation<Verdict, Never>?, Scheduled<Void>?) in
-                guard state.verdict == nil else { return (nil, nil) }
+            let waiting = state.withLockedValue { state -> CheckedContinuation<Verdict, Never>? in
+                guard state.verdict == nil else { return nil }
                 state.verdict = verdict
-                defer { state.waiting = nil; state.timer = nil }
-                return (state.waiting, state.timer)
+                defer { state.waiting = nil }
+                return state.waiting
             }
-            timer?.cancel()
             waiting?.resume(returning: verdict)
         }
 
