@@ -77,6 +77,7 @@ enum MCPMethods {
                 return try failure(JSONRPC.invalidParams, "Unknown tool: \(name)")
             }
             let inFlight = req.application.hosting.inFlight
+            let slowKey = MCPCallGrace.SlowTools.key(version: context.live.versionID, tool: name)
             // `null` reads as left out, as the check above already let it through.
             let arguments: JSONValue? = message.params["arguments"] == .some(.null) ? .none : message.params["arguments"]
             let reply: @Sendable (@escaping @Sendable (SandboxProgress) -> Void, (@Sendable () -> Void)?) async -> SandboxOverload.Reply = { progress, started in
@@ -84,6 +85,7 @@ enum MCPMethods {
                     let outcome = try await inFlight.run(key: cancelKey) {
                         try await invoker.call(name, arguments: arguments, onProgress: progress, onStart: started)
                     }
+                    MCPCallGrace.slowTools.note(slowKey, milliseconds: outcome.durationMilliseconds)
                     return .message(JSONRPC.result(id: id, complete(outcome.result)))
                 } catch is MCPInFlightCalls.DuplicateRequest {
                     return .message(JSONRPC.ErrorReply(id: id, code: JSONRPC.invalidRequest,
@@ -101,7 +103,7 @@ enum MCPMethods {
                 // arrives as its last event: the same JSON-RPC error, without the status.
                 return MCPProgressStream.respond(token: token, cancelsOnDisconnect: stateless) { await reply($0, nil).message }
             }
-            if stateless && MCPReply.acceptsEventStream(req) {
+            if stateless && MCPReply.acceptsEventStream(req) && MCPCallGrace.slowTools.isSlow(slowKey) {
                 return try await MCPCallGrace.respond(req) { started in await reply({ _ in }, started) }
             }
             return try SandboxOverload.send(req, await reply({ _ in }, nil))

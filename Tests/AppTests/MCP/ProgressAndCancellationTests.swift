@@ -77,13 +77,14 @@ struct ProgressAndCancellationTests {
         }
     }
 
-    @Test("2026-07-28 without a progress token: a quick call is answered as JSON, one still running after the grace as an event stream whose last message is its result; a JSON-only client always gets JSON",
+    @Test("2026-07-28 without a progress token: a quick call is answered as JSON; a call of a tool seen to be slow that is still running after the grace, as an event stream whose last message is its result; a JSON-only client always gets JSON",
           arguments: TestDatabase.all)
     func longCallsStream(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             let client = try await Self.setUp(app)
-            // when
+            // when: a quick tool, and a slow one twice (the first call shows this instance it is slow)
             let quick = try await client.stateless("tools/call", ["name": "count", "arguments": [:] as [String: Any]], name: "count")
+            let first = try await client.stateless("tools/call", ["name": "nap", "arguments": [:] as [String: Any]], name: "nap")
             let long = try await client.stateless("tools/call", ["name": "nap", "arguments": [:] as [String: Any]], name: "nap")
             let jsonOnly = try await client.post(
                 ["jsonrpc": "2.0", "id": 1, "method": "tools/call",
@@ -92,6 +93,7 @@ struct ProgressAndCancellationTests {
                 headers: ["MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "nap", "Accept": "application/json"])
             // then
             #expect(quick.headers.contentType == .json)
+            #expect(first.headers.contentType == .json, "a tool not yet seen to be slow is awaited inline")
             #expect(long.status == .ok)
             #expect(long.headers.contentType?.subType == "event-stream")
             let events = Self.events(long.body.string)
