@@ -61,9 +61,9 @@ enum MCPCallGrace {
         }
     }
 
-    /// Ends the grace of every call that outlived it. One sweep a tenth of a second for all calls, instead of a timer
-    /// for each: on the hot path a call only joins a list, where a timer set and cancelled from another thread than
-    /// the event loop's took a lock and woke the loop twice per call.
+    /// Ends the grace of every call that outlived it. One sweep a tenth of a second for all watched calls, instead of
+    /// a timer for each: a call only joins a list, where a timer set and cancelled from another thread than the event
+    /// loop's takes a lock and wakes the loop twice per call.
     static let sweeper = Sweeper(interval: .milliseconds(100))
 
     final class Sweeper: Sendable {

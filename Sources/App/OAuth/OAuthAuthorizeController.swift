@@ -237,6 +237,9 @@ enum OAuthAuthorizeController {
         let view = ConsentView(
             csrf: req.csrfToken(req.accounts.cookies), action: SiteRoute.oauth(.authorize).path,
             clientName: checked.client.name, isVerified: checked.client.isVerified,
+            // MCP authorization, "Localhost Redirect URI Risks": a metadata document's name is its host's to give, but a
+            // code sent to a program on this device reaches whichever program listens there, so say so.
+            returnsToThisDevice: checked.client.isVerified && !RedirectURIRule.leavesForTheWeb(checked.redirectURI),
             // As written, in ASCII: a decoded host (`аррӏе.com` for `xn--80ak6aa92e.com`) can pass for another.
             redirectHost: RedirectURIRule.writtenHost(checked.redirectURI)?.lowercased() ?? checked.redirectURI,
             serverName: checked.server.name, scopeText: "Use this server’s tools on your behalf",
@@ -286,6 +289,8 @@ struct ConsentView: Encodable {
     let action: String
     let clientName: String
     let isVerified: Bool
+    /// A verified app that sends the person back to a loopback address or an app's own scheme.
+    let returnsToThisDevice: Bool
     let redirectHost: String
     let serverName: String
     let scopeText: String

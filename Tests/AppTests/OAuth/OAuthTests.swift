@@ -335,6 +335,28 @@ extension OAuthTests {
         }
     }
 
+    @Test("a metadata-document app that returns to this device (loopback) is named, with a warning that any program here could be listening")
+    func metadataDocumentClientReturningToThisDevice() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let flow = try await Self.setUp(app)
+            let clientID = "https://app.example/oauth/client.json"
+            let now = app.clock.now()
+            for (url, redirect) in [(clientID, Self.redirect), (clientID + "?web", "https://app.example/callback")] {
+                app.oauthMetadataCache.put(url, OAuthClients.Resolved(clientID: url, name: "Example App", redirectURIs: [redirect], isVerified: true),
+                                           until: now.addingTimeInterval(3600), now: now)
+            }
+            // when
+            let local = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: clientID).authorizeQuery())
+            let web = try await flow.browser.get(Flow(browser: flow.browser, server: flow.server, clientID: clientID + "?web").authorizeQuery(redirect: "https://app.example/callback"))
+            // then
+            #expect(local.status == .ok)
+            #expect(local.body.string.contains("This app sends you back to a program on this device (<code>127.0.0.1</code>)"))
+            #expect(!local.body.string.contains("registered itself"))
+            #expect(web.status == .ok)
+            #expect(!web.body.string.contains("program on this device"), "a web address is named as the host it is")
+        }
+    }
+
     @Test("form-action sources: an http(s) origin, a native app's scheme, nothing that could break the header")
     func formActionSources() {
         #expect(OAuthAuthorizeController.formActionSource("http://127.0.0.1:33418/callback?x=1") == "http://127.0.0.1:33418")
