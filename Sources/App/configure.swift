@@ -161,8 +161,10 @@ func useSQLiteBusyTimeout(_ app: Application, config: AppConfig) async throws {
 /// SQLite in WAL mode lets requests read while the build runner or a tool-call
 /// record writes; the setting is stored in the database file.
 func useWriteAheadLog(_ app: Application, config: AppConfig) async throws {
-    guard case .sqlite = config.database, let sql = app.db as? any SQLDatabase else { return }
+    guard case .sqlite(let path) = config.database, let sql = app.db as? any SQLDatabase else { return }
     try await sql.raw("PRAGMA journal_mode=WAL").run()
+    // The first statement made the file of a new database, and this one its log: both owner-only before any row.
+    try OwnerOnlyFile.narrowDatabase(path)
 }
 
 /// Creates the configured PostgreSQL schema (validated as a plain identifier).
@@ -175,7 +177,7 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
     switch config.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try OwnerOnlyFile.prepareDatabase(path)
+        try OwnerOnlyFile.narrowDatabase(path)
         // SQLite runs each statement on a blocking-pool thread, and a connection waiting for the
         // writer lock sleeps on its thread. NIO's shared pool has one thread per core: when
         // waiters fill it, the holder cannot run its next statement to finish, and every wait

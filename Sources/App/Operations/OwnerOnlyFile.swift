@@ -10,10 +10,10 @@ import Glibc
 enum OwnerOnlyFile {
     static let mode: mode_t = 0o600
 
-    /// Creates `path` empty and owner-only if it does not exist; narrows the database, its log and
-    /// shared-memory file to the owner if they do (a database made before this rule).
-    static func prepareDatabase(_ path: String) throws {
-        try create(path)
+    /// Narrows the database, its log and shared-memory file to the owner where they exist: a database made
+    /// before this rule, or one SQLite has just created (with the umask's mode, before anything is written to it).
+    /// The file is not made here when missing: `bmm restore` into a new data folder must find none.
+    static func narrowDatabase(_ path: String) throws {
         for file in [path, path + "-wal", path + "-shm"] {
             try narrow(file)
         }
