@@ -26,17 +26,23 @@ enum MCPCallGrace {
         /// Past this many, the set starts again: each tool is slow again after its next long call.
         static let capacity = 20_000
 
-        private let seen = NIOLockedValueBox<Set<String>>([])
-
-        static func key(version: UUID, tool: String) -> String {
-            version.uuidString + "|" + tool
+        /// The version's bytes and the tool's name as they are: asked on every call, so nothing is formatted.
+        struct Key: Hashable, Sendable {
+            let version: UUID
+            let tool: String
         }
 
-        func isSlow(_ key: String) -> Bool {
+        private let seen = NIOLockedValueBox<Set<Key>>([])
+
+        static func key(version: UUID, tool: String) -> Key {
+            Key(version: version, tool: tool)
+        }
+
+        func isSlow(_ key: Key) -> Bool {
             seen.withLockedValue { $0.contains(key) }
         }
 
-        func note(_ key: String, milliseconds: Double) {
+        func note(_ key: Key, milliseconds: Double) {
             guard milliseconds >= Self.threshold else { return }
             seen.withLockedValue { seen in
                 if seen.count >= Self.capacity { seen.removeAll(keepingCapacity: true) }
