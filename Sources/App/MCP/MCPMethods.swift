@@ -103,7 +103,7 @@ enum MCPMethods {
                 // arrives as its last event: the same JSON-RPC error, without the status.
                 return MCPProgressStream.respond(token: token, cancelsOnDisconnect: stateless) { await reply($0, nil).message }
             }
-            if stateless && MCPReply.acceptsEventStream(req) && MCPCallGrace.slowTools.isSlow(slowKey) {
+            if stateless && MCPCallGrace.slowTools.isSlow(slowKey) && MCPReply.acceptsEventStream(req) {
                 return try await MCPCallGrace.respond(req) { started in await reply({ _ in }, started) }
             }
             return try SandboxOverload.send(req, await reply({ _ in }, nil))
