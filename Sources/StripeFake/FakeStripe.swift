@@ -51,6 +51,9 @@ public final class FakeStripe: @unchecked Sendable {
     public var sessionCount: Int { lock.withLock { sessions.count } }
     public func subscriptionObject(_ id: String) -> [String: Any]? { lock.withLock { subscriptions[id] } }
     public func sessionObject(_ id: String) -> [String: Any]? { lock.withLock { sessions[id] } }
+    /// What Stripe's own schedule does to a subscription (a trial ending unpaid, retries running out), which no
+    /// request here can ask for.
+    public func setSubscriptionStatus(_ id: String, _ status: String) { lock.withLock { subscriptions[id]?["status"] = status } }
 
     /// The events produced since the last call (a completed checkout, a subscription updated through the API), in
     /// the order they happened, as the JSON bodies Stripe would POST to a webhook endpoint.

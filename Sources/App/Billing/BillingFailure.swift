@@ -16,6 +16,11 @@ enum BillingFailure {
     static let alreadySubscribed = APIError(
         .conflict, "already_subscribed",
         "This workspace already has a subscription. Change its plan instead of starting another checkout.")
+    /// Stripe stopped retrying the subscription's payment but still invoices it: a second subscription would be
+    /// billed beside it, and paying the open invoice makes this one active again.
+    static let subscriptionUnpaid = APIError(
+        .conflict, "already_subscribed",
+        "This workspace's subscription is unpaid: Stripe stopped retrying the payment but still invoices it. Pay the open invoice from Manage payment to restore the plan, or cancel the subscription first.")
 
     /// Stripe has a live subscription for the customer that this app has not heard of yet (its webhook is on the way).
     static let subscriptionPending = APIError(

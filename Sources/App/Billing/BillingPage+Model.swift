@@ -84,14 +84,15 @@ struct BillingPageView: Encodable {
         self.offReason = "This deployment runs without Stripe, so nothing is sold here: every workspace has the \(defaultPlanName) plan, set by the operator with BMM_DEFAULT_PLAN."
         self.isOwner = status.isOwner
         let subscription = status.subscription
-        let active = subscription.map { !SubscriptionSync.terminalStatuses.contains($0.status ?? "") } ?? false
+        let active = subscription.map { $0.status.map(SubscriptionSync.stillBills) ?? true } ?? false
         self.hasSubscription = active
         self.isCancelling = subscription?.cancelAtPeriodEnd ?? false
         self.statusLine = subscription.flatMap { sub in
             // A subscription that is not in good standing says so first: "Renews on …" would be untrue or beside the point.
             switch sub.status {
             case "past_due": return "A payment failed; Stripe is retrying it. Update the payment method to keep the plan."
-            case "unpaid": return "Payments failed and Stripe stopped retrying: the plan has ended. Pay the open invoice or choose a plan again."
+            case "unpaid": return "Payments failed and Stripe stopped retrying: the plan has ended. Pay the open invoice from Manage payment to restore it, or cancel the subscription."
+            case "paused": return "The trial ended without a payment method, so the plan has ended. Choose a plan to start again."
             case "canceled", "incomplete_expired": return "The subscription has ended."
             case "incomplete": return "The first payment is still being confirmed."
             default: break

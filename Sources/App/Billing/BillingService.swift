@@ -114,8 +114,8 @@ struct BillingService: Sendable {
     func checkout(_ organization: Organization, email: String?, choice: Choice, hosted: Bool) async throws -> CheckoutAnswer {
         let stripe = try stripe
         let row = try await customer(for: organization, email: email)
-        if row.stripeSubscriptionID != nil, !SubscriptionSync.terminalStatuses.contains(row.status ?? "") {
-            throw BillingFailure.alreadySubscribed
+        if row.tracksBillingSubscription {
+            throw row.status == "unpaid" ? BillingFailure.subscriptionUnpaid : BillingFailure.alreadySubscribed
         }
         // Stripe, not our row, is the authority here: a checkout paid a moment ago has a subscription that our row
         // learns of only when its webhook arrives, and Stripe would happily bill a second one (issue found paying
@@ -173,13 +173,17 @@ struct BillingService: Sendable {
     }
 
     private func subscriptionID(_ organization: Organization) async throws -> String {
-        guard let row = try await record(organization), let id = row.stripeSubscriptionID else { throw BillingFailure.noSubscription }
+        // An ended or paused subscription takes no cancel or keep: Stripe refuses the first, and the second has
+        // nothing to renew.
+        guard let row = try await record(organization), row.tracksBillingSubscription, let id = row.stripeSubscriptionID else {
+            throw BillingFailure.noSubscription
+        }
         return id
     }
 
     private func priceChange(_ organization: Organization, to choice: Choice, prorationDate: Int) async throws -> PriceChange {
         let stripe = try stripe
-        guard let row = try await record(organization), let subscriptionID = row.stripeSubscriptionID else {
+        guard let row = try await record(organization), row.tracksBillingSubscription, let subscriptionID = row.stripeSubscriptionID else {
             throw BillingFailure.noSubscription
         }
         // The item id and current price come from Stripe, not the row: the row lags until the webhook arrives.

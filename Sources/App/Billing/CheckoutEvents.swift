@@ -68,7 +68,12 @@ struct CheckoutEvents: Sendable {
                 "stripe webhook \(context.event.id): checkout \(session.id) made subscription \(subscriptionID) while the workspace is on \(current); nothing changed. Cancel the one not wanted in Stripe's dashboard.")
             return .none
         }
+        // The stored status and event time were the ended subscription's: kept, the new one's events would read
+        // as the old one coming back from `canceled` and be ignored for good (see SubscriptionSync.isStale).
         row.stripeSubscriptionID = subscriptionID
+        row.status = nil
+        row.stateEventCreated = nil
+        row.cancelAtPeriodEnd = false
         try await row.save(on: context.database)
         return StripeEventEffect(changed: true)
     }

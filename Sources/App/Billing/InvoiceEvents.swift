@@ -30,7 +30,11 @@ struct InvoiceEvents: Sendable {
         } else {
             row.failedInvoiceCreated.map { invoiceCreated >= $0 } ?? true
         }
-        row.paidInvoiceCreated = max(row.paidInvoiceCreated ?? .min, invoiceCreated)
+        // Only the invoice that failed, or a first or renewal invoice, dates what is paid: a €0 plan-change invoice
+        // paid between a renewal's failed attempts must not make the renewal's later failures read as history.
+        if settlesFailures || Self.billsPeriod(invoice) {
+            row.paidInvoiceCreated = max(row.paidInvoiceCreated ?? .min, invoiceCreated)
+        }
         if settlesFailures { row.clearFailures() }
         if row.hasChanges { try await row.save(on: context.database) }
         if settlesFailures {
@@ -119,6 +123,12 @@ struct InvoiceEvents: Sendable {
     /// When Stripe created the invoice (the event's time if the payload lacks it).
     private func created(_ invoice: StripeInvoice) -> Int64 {
         Int64(invoice.created ?? context.event.created)
+    }
+
+    /// A subscription's first invoice or a renewal (or one whose reason the payload leaves out): the invoices a
+    /// payment failure can be about, unlike a plan change's proration or a one-off invoice.
+    static func billsPeriod(_ invoice: StripeInvoice) -> Bool {
+        invoice.billingReason.map { ["subscription_create", "subscription_cycle", "subscription"].contains($0) } ?? true
     }
 
     /// The renewal's new period, from the subscription's line (a renewal invoice has one line per item).

@@ -95,6 +95,13 @@ struct SubscriptionSync: Sendable {
         !terminalStatuses.contains(status) && !endedStatuses.contains(status)
     }
 
+    /// Whether Stripe may still invoice a subscription in this status: `unpaid` keeps making invoices it no longer
+    /// collects (paying the latest one makes it active again), `paused` makes none. Cancel, keep and plan changes act
+    /// only on such a subscription, and a workspace with one does not start a second.
+    static func stillBills(_ status: String) -> Bool {
+        !terminalStatuses.contains(status) && status != "paused"
+    }
+
     /// Statuses after which the subscription buys nothing: `paused` is a trial that ended without a payment method.
     static let endedStatuses: Set<String> = ["canceled", "unpaid", "incomplete_expired", "paused"]
 

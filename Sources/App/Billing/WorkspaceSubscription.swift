@@ -51,6 +51,13 @@ final class WorkspaceSubscription: Model, @unchecked Sendable {
         return SubscriptionSync.isLive(status)
     }
 
+    /// Whether the row names a subscription Stripe may still invoice (linked and not heard of yet, or
+    /// ``SubscriptionSync/stillBills(_:)``).
+    var tracksBillingSubscription: Bool {
+        guard stripeSubscriptionID != nil else { return false }
+        return status.map(SubscriptionSync.stillBills) ?? true
+    }
+
     /// The failed payments are settled (paid, forgiven, or the plan ended): nothing holds the workspace back.
     func clearFailures() {
         failedPaymentAttempts = 0

@@ -44,13 +44,13 @@ enum BillingFixture {
 
     /// Records the fake's seeded customer and active Pro subscription as the browser's workspace's, the state the
     /// webhook leaves after a completed checkout.
-    static func subscribe(_ browser: BrowserSession) async throws {
+    static func subscribe(_ browser: BrowserSession, status: String = "active") async throws {
         let organizationID = try await Workspaces.organizationID(browser)
         let row = WorkspaceSubscription(organizationID: organizationID, stripeCustomerID: "cus_seeded")
         row.stripeSubscriptionID = "sub_seeded"
         row.plan = "pro"
         row.interval = "month"
-        row.status = "active"
+        row.status = status
         row.currentPeriodEnd = Date(timeIntervalSince1970: TimeInterval(FakeStripe.periodEnd))
         try await row.create(on: browser.app.db)
     }

@@ -50,6 +50,41 @@ struct BillingAPITests {
         }
     }
 
+    @Test("a subscription that no longer bills: ended or paused takes a new checkout and no cancel, keep or plan change; unpaid says to pay it",
+          arguments: TestDatabase.all)
+    func endedOrPausedSubscription(database: TestDatabase) async throws {
+        for status in ["canceled", "paused", "unpaid"] {
+            try await BillingFixture.run(database) { app, server in
+                // given a workspace whose subscription's last known status is `status`
+                let (owner, _) = try await AccountDataTests.signedIn(app)
+                try await BillingFixture.subscribe(owner, status: status)
+                server.stripe.setSubscriptionStatus("sub_seeded", status)
+
+                // when
+                let cancel = try await owner.postObject("/v1/billing/cancel", [:] as [String: String])
+                let keep = try await owner.postObject("/v1/billing/reactivate", [:] as [String: String])
+                let change = try await owner.postObject("/v1/billing/change-plan/preview", ["plan": "team", "interval": "month"])
+                let checkout = try await owner.postObject("/v1/billing/checkout-session", ["plan": "pro", "interval": "month", "ui": "hosted"])
+
+                // then
+                if status == "unpaid" {
+                    // Stripe still invoices it: cancelling it is the owner's to do, and a second one would be billed too
+                    #expect(cancel.status == .ok, "\(status)")
+                    #expect(checkout.status == .conflict)
+                    #expect(try AccountDataTests.json(checkout)["message"] as? String == BillingFailure.subscriptionUnpaid.reason)
+                } else {
+                    for response in [cancel, keep, change] {
+                        #expect(response.status == .conflict, "\(status)")
+                        #expect(try BillingFixture.errorCode(response) == "no_subscription", "\(status)")
+                    }
+                    #expect(BillingFixture.requests(server, "POST", "/v1/subscriptions/sub_seeded").isEmpty, "\(status): nothing sent to Stripe")
+                    #expect(checkout.status == .ok, "\(status): \(checkout.body.string)")
+                    #expect((try AccountDataTests.json(checkout)["url"] as? String) != nil)
+                }
+            }
+        }
+    }
+
     @Test("paid but not yet confirmed by the webhook: a second checkout is refused, Stripe asked first, so nobody pays twice",
           arguments: TestDatabase.all)
     func paidCheckoutNotYetConfirmed(database: TestDatabase) async throws {

@@ -134,6 +134,42 @@ struct WebhookInvoiceTests {
         }
     }
 
+    @Test("a plan change's invoice paid between a renewal's failed attempts does not hide the later attempts", arguments: TestDatabase.all)
+    func planChangeBetweenAttempts(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given a renewal whose first attempt failed
+            let workspace = try await F.workspace(app, subscriptionID: "sub_BmmFakeA")
+            _ = try await F.deliver(app, F.subscription(created: F.now(app) - 60, customer: workspace.customerID, subscription: "sub_BmmFakeA"))
+            // Stripe retries the same invoice: every attempt's payload has the renewal's own `created`.
+            let renewalCreated = F.now(app)
+            func fail(_ attempt: Int) async throws -> TestingHTTPResponse {
+                try await F.deliver(app, F.invoice("invoice.payment_failed", created: renewalCreated, customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", attemptCount: attempt, invoiceID: "in_BmmFakeRenewal"))
+            }
+            _ = try await fail(1)
+
+            // when a plan change's €0 invoice, made after the renewal, is paid, and Stripe retries the renewal twice more
+            _ = try await F.deliver(app, F.invoice("invoice.paid", created: renewalCreated + 20, customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_update", amount: 0))
+            let second = try await fail(2)
+            let third = try await fail(3)
+
+            // then both attempts count: the owner hears of each, and the third suspends
+            #expect(try F.json(second)["outcome"] as? String == "applied")
+            #expect(try F.json(third)["outcome"] as? String == "applied")
+            #expect(try await F.row(app, workspace).failedPaymentAttempts == 3)
+            #expect(try await F.organization(app, workspace).billingSuspendedAt != nil)
+            #expect(try await F.emails(app, to: workspace).count == 3)
+
+            // and a late copy of a failure after the renewal itself was paid is still history
+            _ = try await F.deliver(app, F.invoice("invoice.paid", created: renewalCreated, customer: workspace.customerID,
+                                                   subscription: "sub_BmmFakeA", billingReason: "subscription_cycle", invoiceID: "in_BmmFakeRenewal"))
+            let late = try await fail(3)
+            #expect(try F.json(late)["outcome"] as? String == "ignored")
+            #expect(try await F.organization(app, workspace).billingSuspendedAt == nil)
+        }
+    }
+
     @Test("last month's invoice paid late does not lift the suspension this month's failures caused", arguments: TestDatabase.all)
     func latePaidOlderInvoice(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in

@@ -244,6 +244,43 @@ struct WebhookSubscriptionTests {
         }
     }
 
+    @Test("subscribing again after the plan ended: the new checkout's session arriving before its subscription still gives the plan",
+          arguments: TestDatabase.all)
+    func resubscribeSessionFirst(database: TestDatabase) async throws {
+        try await withConfiguredApp(try F.config(database)) { app in
+            // given a workspace whose Pro subscription was cancelled
+            let workspace = try await F.workspace(app)
+            let reference = workspace.organizationID.uuidString.lowercased()
+            let now = F.now(app)
+            _ = try await F.deliver(app, F.checkoutSession(created: now - 100, customer: workspace.customerID, clientReference: reference,
+                                                           subscription: "sub_BmmFakeA"))
+            _ = try await F.deliver(app, F.subscription("customer.subscription.created", created: now - 100, customer: workspace.customerID,
+                                                        subscription: "sub_BmmFakeA", price: F.proMonthly))
+            _ = try await F.deliver(app, F.subscription("customer.subscription.deleted", created: now - 50, customer: workspace.customerID,
+                                                        subscription: "sub_BmmFakeA", price: F.proMonthly, status: "canceled"))
+            #expect(try await F.organization(app, workspace).plan == "hobby")
+
+            // when the owner checks out again and Stripe sends the session before the new subscription (the order is not guaranteed)
+            let session = try await F.deliver(app, F.checkoutSession(created: now, customer: workspace.customerID, clientReference: reference,
+                                                                     subscription: "sub_BmmFakeB"))
+            let created = try await F.deliver(app, F.subscription("customer.subscription.created", created: now, customer: workspace.customerID,
+                                                                  subscription: "sub_BmmFakeB", price: F.teamMonthly))
+
+            // then the new subscription's state applies
+            #expect(try F.json(session)["outcome"] as? String == "applied")
+            #expect(try F.json(created)["outcome"] as? String == "applied")
+            let row = try await F.row(app, workspace)
+            #expect(row.stripeSubscriptionID == "sub_BmmFakeB" && row.status == "active")
+            #expect(try await F.organization(app, workspace).plan == "team")
+
+            // and a late event of the old subscription changes nothing
+            let late = try await F.deliver(app, F.subscription(created: now + 1, customer: workspace.customerID, subscription: "sub_BmmFakeA",
+                                                               price: F.proMonthly, status: "canceled"))
+            #expect(try F.json(late)["outcome"] as? String == "ignored")
+            #expect(try await F.organization(app, workspace).plan == "team")
+        }
+    }
+
     @Test("a subscription that ends lifts a billing suspension and starts the free plan's month of quota then", arguments: TestDatabase.all)
     func endingLiftsSuspension(database: TestDatabase) async throws {
         try await withConfiguredApp(try F.config(database)) { app in
