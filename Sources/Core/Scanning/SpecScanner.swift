@@ -13,8 +13,10 @@ public struct SpecFinding: Sendable, Hashable, Codable {
 }
 
 /// Scans a whole spec before it is built or published: `CodeScanner` over every
-/// implementation, prompt-injection text in everything the model reads (names,
-/// descriptions, every string in input schemas), and credentials in every string field.
+/// implementation, prompt-injection text in everything the model reads (names, titles,
+/// descriptions, every string and property name in input and output schemas), and
+/// credentials in every string field, icon addresses included: all of it is public once
+/// the server is published, and every fork copies it.
 public enum SpecScanner {
     public static func findings(in spec: ServerSpec, secretValues: [String] = []) -> [SpecFinding] {
         var findings: [SpecFinding] = []
@@ -28,9 +30,18 @@ public enum SpecScanner {
         for (index, tool) in spec.tools.enumerated() {
             let path = "tools[\(index)]"
             scan(tool.name, at: "\(path).name", modelReadsIt: true)
+            if let title = tool.title { scan(title, at: "\(path).title", modelReadsIt: true) }
             scan(tool.description, at: "\(path).description", modelReadsIt: true)
             for (stringPath, text) in strings(in: tool.inputSchema, at: "\(path).inputSchema", depth: 0) {
                 scan(text, at: stringPath, modelReadsIt: true)
+            }
+            if let outputSchema = tool.outputSchema {
+                for (stringPath, text) in strings(in: outputSchema, at: "\(path).outputSchema", depth: 0) {
+                    scan(text, at: stringPath, modelReadsIt: true)
+                }
+            }
+            for (iconIndex, icon) in (tool.icons ?? []).enumerated() {
+                scan(icon.src, at: "\(path).icons[\(iconIndex)].src", modelReadsIt: false)
             }
             findings += CodeScanner.findings(in: tool.implementation, secretValues: secretValues).map {
                 SpecFinding(path: "\(path).implementation", kind: $0.kind, message: $0.message)
@@ -82,7 +93,8 @@ public enum SpecScanner {
         return findings
     }
 
-    /// Every string value in a schema with its path, as deep as schemas may nest.
+    /// Every string value and property name in a schema with its path, as deep as schemas may nest: a name
+    /// under `properties` is shown and read as much as a description.
     private static func strings(in value: JSONValue, at path: String, depth: Int) -> [(String, String)] {
         guard depth <= JSONSchema.maxDepth * 2 else { return [] }
         switch value {
@@ -91,7 +103,10 @@ public enum SpecScanner {
         case .array(let items):
             return items.enumerated().flatMap { strings(in: $1, at: JSONPath.index(path, $0), depth: depth + 1) }
         case .object(let members):
-            return members.keys.sorted().flatMap { strings(in: members[$0]!, at: JSONPath.member(path, $0), depth: depth + 1) }
+            return members.keys.sorted().flatMap { key in
+                let memberPath = JSONPath.member(path, key)
+                return [(memberPath, key)] + strings(in: members[key]!, at: memberPath, depth: depth + 1)
+            }
         case .null, .bool, .number:
             return []
         }
