@@ -52,16 +52,17 @@ enum TemplateTakedown {
         return template
     }
 
-    private static func publishedVersion(of server: HostedServer, on database: any Database) async throws -> TemplateVersion? {
-        guard let id = server.templateVersionID else { return nil }
-        return try await TemplateVersion.find(id, on: database)
+    /// Whether `spec` has the tools of any version of `template`: not only the one the fork took last, since a
+    /// fork's older versions hold the template's earlier tools, and rebuilding from one must not bring them back.
+    private static func hasToolsOfAnyVersion(of template: Template, _ spec: ServerSpec, on database: any Database) async throws -> Bool {
+        let versions = try await TemplateVersion.query(on: database).filter(\.$template.$id == template.requireID()).all()
+        return versions.contains { !isEdited(spec, from: $0) }
     }
 
     /// Refuses to queue a rebuild of a stopped fork that would only bring the taken-down tools back.
     static func checkRebuild(_ server: HostedServer, spec: ServerSpec, on database: any Database) async throws {
-        guard try await takenDownTemplate(of: server, on: database) != nil else { return }
-        let version = try await publishedVersion(of: server, on: database)
-        guard isEdited(spec, from: version) else {
+        guard let template = try await takenDownTemplate(of: server, on: database) else { return }
+        guard try await !hasToolsOfAnyVersion(of: template, spec, on: database) else {
             throw APIError(.unprocessableEntity, "takedown_spec_unchanged",
                            "The template this server was forked from was taken down. Change its tools (describe a change under Iterate) before rebuilding.")
         }
@@ -103,9 +104,8 @@ enum TemplateTakedown {
     /// whose tools were edited leaves the template (and serves again); one whose build only
     /// brought back the published tools (queued before the takedown) stays stopped.
     static func detachIfRebuilt(_ server: HostedServer, spec: ServerSpec, on database: any Database) async throws {
-        guard try await takenDownTemplate(of: server, on: database) != nil else { return }
-        let version = try await publishedVersion(of: server, on: database)
-        guard isEdited(spec, from: version) else { return }
+        guard let template = try await takenDownTemplate(of: server, on: database) else { return }
+        guard try await !hasToolsOfAnyVersion(of: template, spec, on: database) else { return }
         server.templateID = nil
         server.templateVersionID = nil
     }

@@ -175,6 +175,24 @@ struct TakedownTests {
             // then
             #expect(refused.status == .unprocessableEntity)
             #expect(try AccountDataTests.json(refused)["error"] as? String == "takedown_spec")
+
+            // when the fork had taken version 2 before the takedown, and is rebuilt with its own version 1's tools
+            let fork = try #require(try await HostedServer.find(setting.fork, on: app.db))
+            fork.templateVersionID = version.id
+            try await fork.save(on: app.db)
+
+            // then the rebuild is refused as unedited, and a build already queued with them leaves the fork attached (stopped)
+            await #expect(throws: APIError.self) {
+                try await TemplateTakedown.checkRebuild(fork, spec: Hosting.calculator, on: app.db)
+            }
+            try await TemplateTakedown.detachIfRebuilt(fork, spec: Hosting.calculator, on: app.db)
+            #expect(fork.templateID == setting.template.id)
+            // while edited tools free it
+            var edited = Hosting.calculator
+            edited.tools[0].implementation += "\n// reviewed and changed"
+            try await TemplateTakedown.checkRebuild(fork, spec: edited, on: app.db)
+            try await TemplateTakedown.detachIfRebuilt(fork, spec: edited, on: app.db)
+            #expect(fork.templateID == nil)
         }
     }
 
