@@ -27,10 +27,20 @@ struct TemplateSlugTests {
         #expect(TemplateSlug.candidate(slug, 12).hasSuffix("-12"))
     }
 
-    @Test("the first free candidate skips taken and reserved slugs")
-    func firstFree() {
-        #expect(TemplateSlug.firstFree("weather", taken: [], reserved: []) == "weather")
-        #expect(TemplateSlug.firstFree("weather", taken: ["weather", "weather-2"], reserved: []) == "weather-3")
-        #expect(TemplateSlug.firstFree("mine", taken: [], reserved: ["mine"]) == "mine-2")
+    @Test("the first free numbered form skips taken ones, also when a long base's forms are cut to fit")
+    func firstFree() async {
+        func free(_ base: String, taken: Set<String>, maxLength: Int = TemplateSlug.maxLength) async -> String {
+            await NumberedSlug.firstFree(base, maxLength: maxLength, batch: 3) { forms in taken.intersection(forms) }
+        }
+        #expect(await free("weather", taken: []) == "weather")
+        #expect(await free("weather", taken: ["weather", "weather-2"]) == "weather-3")
+        #expect(await free("weather", taken: ["weather", "weather-2", "weather-3", "weather-4"]) == "weather-5", "past the first batch")
+        // a 59-character base: its `-2` form is cut to 58 characters, so it does not start with the base
+        let long = String(repeating: "a", count: 58) + "b"
+        let second = NumberedSlug.candidate(long, 2, maxLength: 60)
+        #expect(second == String(repeating: "a", count: 58) + "-2" && !second.hasPrefix(long))
+        #expect(await free(long, taken: [long, second]) == String(repeating: "a", count: 58) + "-3")
+        // never a dash before the number's own
+        #expect(NumberedSlug.candidate(String(repeating: "a", count: 63) + "-", 2, maxLength: 64) == String(repeating: "a", count: 62) + "-2")
     }
 }

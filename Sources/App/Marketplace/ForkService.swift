@@ -105,11 +105,12 @@ struct ForkService: Sendable {
         return spec
     }
 
-    /// `base`, or the first `base-N` no server of the workspace has.
+    /// `base`, or the first numbered form of it no server of the workspace has (exact forms, as a long base's are cut).
     func suggestedSlug(_ base: String) async throws -> String {
-        let taken = try await HostedServer.query(on: database).filter(\.$organization.$id == current.organization.id!)
-            .filter(\.$slug =~ base).all().map(\.slug)
-        return ForkSlug.unique(base, taken: Set(taken))
+        let organization = try current.organization.requireID()
+        return try await NumberedSlug.firstFree(base, maxLength: ForkSlug.maxLength) { forms in
+            Set(try await HostedServer.query(on: database).filter(\.$organization.$id == organization).filter(\.$slug ~~ forms).all(\.$slug))
+        }
     }
 
     /// Only a public template can be forked; the owner is told why, others see no such template.

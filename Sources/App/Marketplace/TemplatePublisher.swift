@@ -243,11 +243,13 @@ struct TemplatePublisher: Sendable {
         return Array(try await ServerSecrets(database: database, box: secretBox).values(server: id, organization: server.$organization.id).values)
     }
 
+    /// The first numbered form of `base` no template has and no route reserves. The exact forms are asked for:
+    /// a long base's are cut to fit, and a search for slugs starting with `base-` would miss them.
     private func freeSlug(_ base: String) async throws -> String {
-        let taken = try await Template.query(on: database)
-            .group(.or) { $0.filter(\.$slug == base).filter(\.$slug =~ "\(base)-") }
-            .all().map(\.slug)
-        return TemplateSlug.firstFree(base, taken: Set(taken), reserved: ReservedTemplateSlugs.all)
+        try await NumberedSlug.firstFree(base, maxLength: TemplateSlug.maxLength) { forms in
+            let taken = try await Template.query(on: database).filter(\.$slug ~~ forms).all(\.$slug)
+            return Set(taken).union(ReservedTemplateSlugs.all)
+        }
     }
 
     private func apply(_ listing: TemplateListingText, to template: Template) {

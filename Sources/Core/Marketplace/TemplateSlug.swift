@@ -13,17 +13,6 @@ public enum TemplateSlug {
     /// The `n`th candidate for `base`: `base`, then `base-2`, `base-3`…, always at most
     /// `maxLength` characters.
     public static func candidate(_ base: String, _ n: Int) -> String {
-        guard n > 1 else { return base }
-        let suffix = "-\(n)"
-        var stem = String(base.prefix(maxLength - suffix.count))
-        while stem.hasSuffix("-") { stem.removeLast() }
-        return stem + suffix
-    }
-
-    /// The first candidate for `base` that is neither taken nor reserved.
-    public static func firstFree(_ base: String, taken: Set<String>, reserved: Set<String>) -> String {
-        var n = 1
-        while taken.contains(candidate(base, n)) || reserved.contains(candidate(base, n)) { n += 1 }
-        return candidate(base, n)
+        NumberedSlug.candidate(base, n, maxLength: maxLength)
     }
 }

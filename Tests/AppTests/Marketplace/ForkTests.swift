@@ -202,6 +202,32 @@ struct ForkTests {
         }
     }
 
+    @Test("a template whose slug is as long as a slug may be: each fork still gets a free slug, cut to fit its number",
+          arguments: TestDatabase.all)
+    func longSlugForks(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a template whose server's slug has the full 64 characters
+            let owner = try await ForkFixtures.owner(app)
+            var spec = ForkFixtures.weather
+            spec.slug = String(repeating: "l", count: 64)
+            _ = try await ForkFixtures.template(app, owner, spec: spec)
+            let (forker, _) = try await AccountDataTests.signedIn(app)
+            try await Workspaces.allowMembers(forker) // Team: room for three servers
+
+            // when one person forks it three times without choosing a slug
+            var slugs: [String] = []
+            for _ in 0..<3 {
+                let response = try await ForkFixtures.fork(forker, ref: try await ForkFixtures.reference(forker))
+                #expect(response.status == .created, "\(response.body.string)")
+                slugs.append(try AccountDataTests.json(response)["slug"] as? String ?? "")
+            }
+
+            // then
+            let stem = String(repeating: "l", count: 62)
+            #expect(slugs == [spec.slug, stem + "-2", stem + "-3"])
+        }
+    }
+
     @Test func referencesAreSignedAndBound() throws {
         let signer = ForkReferenceSigner(sessionSecret: String(repeating: "s", count: 64))
         let (user, template, version) = (UUID(), UUID(), UUID())
@@ -216,14 +242,6 @@ struct ForkTests {
         #expect(throws: ForkReferenceSigner.Failure.malformed) { try signer.verify("", user: user, now: now) }
     }
 
-    @Test func forkSlugsTakeTheFirstFreeSuffix() {
-        #expect(ForkSlug.unique("weather", taken: []) == "weather")
-        #expect(ForkSlug.unique("weather", taken: ["weather"]) == "weather-2")
-        #expect(ForkSlug.unique("weather", taken: ["weather", "weather-2", "weather-3"]) == "weather-4")
-        let long = String(repeating: "a", count: 63) + "-"
-        let unique = ForkSlug.unique(long, taken: [long])
-        #expect(unique.count <= 64 && unique.hasSuffix("a-2"))
-    }
 
     static func padded(_ text: String) -> String {
         let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")

@@ -193,6 +193,24 @@ struct PublishAPITests {
         }
     }
 
+    @Test("a long title's numbered slugs are cut to fit, and one taken that way is still skipped", arguments: TestDatabase.all)
+    func longSlugs(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            try await Publishing.upgrade(browser)
+            let stem = String(repeating: "a", count: 58)
+            // the first title's slug is the second's `-2` form, cut to fit: it does not start with the second's slug
+            var slugs: [String] = []
+            for title in [stem + " 2", stem + "bc", stem + "bc", stem + "bc"] {
+                let id = try await Publishing.serverWithSecret(browser)
+                let response = try await Publishing.publish(browser, id, title: title)
+                #expect(response.status == .created, "\(response.body.string)")
+                slugs.append(try AccountDataTests.json(response)["slug"] as? String ?? "")
+            }
+            #expect(slugs == [stem + "-2", stem + "bc", stem + "-3", stem + "-4"])
+        }
+    }
+
     @Test("two clients editing different fields of a listing at once: both edits stand", arguments: TestDatabase.all)
     func concurrentEdits(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
