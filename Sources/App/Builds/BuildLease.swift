@@ -63,13 +63,21 @@ extension BuildQueue {
     }
 }
 
-/// The builds one runner is running now, so a shutdown knows which ones it leaves behind.
+/// The builds one runner is running now, and their tasks, so a shutdown knows which ones it leaves behind
+/// and can stop them before the databases close under them.
 final class RunningBuilds: Sendable {
-    private let ids = NIOLockedValueBox<Set<UUID>>([])
+    private let tasks = NIOLockedValueBox<[UUID: Task<Void, Never>]>([:])
 
-    func insert(_ id: UUID) { _ = ids.withLockedValue { $0.insert(id) } }
-    func remove(_ id: UUID) { _ = ids.withLockedValue { $0.remove(id) } }
-    var all: [UUID] { ids.withLockedValue { Array($0) } }
+    func insert(_ id: UUID, _ task: Task<Void, Never>) { tasks.withLockedValue { $0[id] = task } }
+    func remove(_ id: UUID) { _ = tasks.withLockedValue { $0.removeValue(forKey: id) } }
+    var all: [UUID] { tasks.withLockedValue { Array($0.keys) } }
+
+    /// Cancels every build task still running and waits for each to return.
+    func cancelAndWait() async {
+        let running = tasks.withLockedValue { Array($0.values) }
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
 }
 
 extension Application {

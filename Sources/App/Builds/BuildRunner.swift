@@ -50,10 +50,11 @@ struct BuildRunner: Sendable {
     }
 
     /// Runs `build` while renewing its lease. The build runs as a task of its own: stopping
-    /// the loop does not cancel it halfway; it finishes, or `stop(within:)` fails it.
+    /// the loop does not cancel it halfway; it finishes, or `stop(within:)` fails and cancels it.
     func runLeased(_ build: Build) async {
         let id = build.id!
-        current.insert(id)
+        let task = Task { await run(build) }
+        current.insert(id, task)
         defer { current.remove(id) }
         let queue = self.queue, interval = lease.interval, logger = app.logger
         let heartbeat = Task {
@@ -63,12 +64,13 @@ struct BuildRunner: Sendable {
                 do { try await queue.heartbeat(id) } catch { logger.reportSafely(error) }
             }
         }
-        await Task { await run(build) }.value
+        await task.value
         heartbeat.cancel()
     }
 
     /// Waits up to `grace` for the build in progress, then fails whatever is left with
-    /// "the server shut down", so this process leaves no build running behind it.
+    /// "the server shut down", so this process leaves no build running behind it. The build's own task is then
+    /// cancelled and awaited: left running, its next step would write to a database the shutdown has closed.
     func stop(within grace: Duration) async {
         let deadline = ContinuousClock.now + grace
         while !current.all.isEmpty && ContinuousClock.now < deadline {
@@ -79,8 +81,10 @@ struct BuildRunner: Sendable {
         } catch {
             app.logger.reportSafely(error)
         }
+        await current.cancelAndWait()
     }
 
+    /// A cancelled build (the shutdown failed it already) writes nothing more: each step checks before it does.
     func run(_ build: Build) async {
         let queue = self.queue
         let started = ContinuousClock.now
@@ -89,6 +93,7 @@ struct BuildRunner: Sendable {
             app.metrics.buildFinished(outcome: outcome, duration: ContinuousClock.now - started)
         }
         do {
+            try Task.checkCancellation()
             let spec = try SpecJSON.decode(build.specJSON)
             try await queue.log(build, "Validating the spec: \(spec.tools.count) tool\(spec.tools.count == 1 ? "" : "s")")
             do {
@@ -103,6 +108,7 @@ struct BuildRunner: Sendable {
             if !findings.isEmpty { return try await fail(build, problems: findings) }
             var failures: [String] = []
             for tool in spec.tools {
+                try Task.checkCancellation()
                 if case .failure(let failure) = await app.hosting.sandbox.compile(tool.implementation, workspace: build.$organization.id.uuidString,
                                                                              server: build.$server.id.uuidString) {
                     failures.append("\(tool.name): \(failure.message)")
@@ -110,6 +116,7 @@ struct BuildRunner: Sendable {
                     try await queue.log(build, "Compiled \(tool.name)", level: "ok")
                 }
             }
+            try Task.checkCancellation()
             if !failures.isEmpty { return try await fail(build, problems: failures) }
             let listed = MCPToolList(spec: spec).tools.map(\.name)
             guard listed == spec.tools.map(\.name).sorted() else {
@@ -121,7 +128,10 @@ struct BuildRunner: Sendable {
             app.hosting.contexts.invalidate(build.$server.id)
             // Load the new version's context now, so the first call after a build is not a cold start.
             _ = try? await app.hosting.contexts.context(for: build.$server.id, app: app)
+        } catch is CancellationError {
+            return
         } catch {
+            guard !Task.isCancelled else { return }
             app.logger.reportSafely(error)
             try? await fail(build, "The build stopped unexpectedly. Try again.")
         }
@@ -129,12 +139,14 @@ struct BuildRunner: Sendable {
 
     /// One problem is the failure itself; several are each logged, and the failure names the first and counts the rest.
     private func fail(_ build: Build, problems: [String]) async throws {
+        try Task.checkCancellation()
         guard problems.count > 1 else { return try await fail(build, problems[0]) }
         for problem in problems { try await queue.log(build, problem, level: "error") }
         try await fail(build, "\(problems[0]); and \(problems.count - 1) more, listed above")
     }
 
     private func fail(_ build: Build, _ reason: String) async throws {
+        try Task.checkCancellation()
         try await queue.log(build, "Build failed: \(reason)", level: "error")
         try await queue.finish(build, error: reason)
     }

@@ -93,12 +93,17 @@ struct BuildLeaseTests {
             let (browser, _) = try await AccountDataTests.signedIn(app)
             let id = try await Self.createQueued(browser, slug: "stopping")
             let runner = BuildRunner(app: app)
-            // given a build this runner holds and cannot finish in time
+            // given a build this runner holds and cannot finish in time: its next step comes after the shutdown
             let claimed = try #require(try await runner.queue.claim())
-            runner.current.insert(claimed.id!)
+            let task = Task {
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+                await runner.run(claimed)
+            }
+            runner.current.insert(claimed.id!, task)
             // when
             await runner.stop(within: .zero)
-            // then
+            // then the build's task was cancelled and has returned (the databases may close now), having written nothing more
+            #expect(task.isCancelled)
             let build = try #require(try await Build.find(claimed.id, on: app.db))
             #expect(build.status == .failed)
             #expect(build.error == BuildQueue.shutDownReason)
