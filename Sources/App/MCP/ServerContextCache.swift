@@ -136,8 +136,11 @@ final class ServerContextCache: Sendable {
         // Only what the live version declares reaches its code: a secret stored for another version (kept so a
         // rollback finds it) is not this version's to read.
         let declared = Set(spec.requiredSecrets.map(\.key))
-        let secrets = try await ServerSecrets(database: app.db, box: app.secretBox).values(server: id, organization: server.$organization.id)
-            .filter { declared.contains($0.key) }
+        let opened = try await ServerSecrets(database: app.db, box: app.secretBox).opened(server: id, organization: server.$organization.id)
+        if !opened.unreadable.isEmpty {
+            app.logger.warning("server \(id): the stored secrets \(opened.unreadable.joined(separator: ", ")) do not open with the configured keys (BMM_ENCRYPTION_KEY); its tools run without them until they are entered again")
+        }
+        let secrets = opened.values.filter { declared.contains($0.key) }
         let entry = Entry(server: server, versionID: versionID, versionNumber: version.number, spec: spec, secrets: secrets,
                           plan: app.config.plans.plan(stored: stamp.planID, override: stamp.planOverride), stamp: stamp, checkedAt: asked,
                           lastUsed: .now)

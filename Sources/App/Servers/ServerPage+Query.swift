@@ -49,7 +49,8 @@ struct ServerPageQuery: Sendable {
             hasOlderCalls = calls.count > Self.callsPerPage && page < Self.maxCallsPage
             calls = Array(calls.prefix(Self.callsPerPage))
         }
-        let keys = Set(try await ServerSecrets(database: database, box: secretBox).keys(server: id))
+        // Only values that open count as set: one sealed with a key this deployment no longer has must be entered again.
+        let keys = Set(try await ServerSecrets(database: database, box: secretBox).values(server: id, organization: server.$organization.id).keys)
         return Data(versions: versions, spec: spec, build: build, buildLines: lines, calls: calls, hasOlderCalls: hasOlderCalls, secretKeys: keys)
     }
 }
