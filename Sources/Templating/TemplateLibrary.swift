@@ -113,7 +113,7 @@ public struct TemplateLibrary: Sendable {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TemplateError(file: directory, line: 0, message: "the views folder does not exist")
+            throw TemplateError(file: directory, line: 0, message: TemplateError.noViewsFolder)
         }
         var found: [String] = []
         var pending = [""]

@@ -54,6 +54,9 @@ extension TemplateExpression: CustomStringConvertible {
 
 /// A template that cannot be compiled or rendered, with the file and line to fix.
 public struct TemplateError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The message when the folder of templates is missing altogether: an installation, not a template, problem.
+    public static let noViewsFolder = "the views folder does not exist"
+
     public let file: String
     public let line: Int
     public let message: String

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import Vapor
 
 /// `bmm worker`: runs builds from the shared queue without serving HTTP, for
@@ -24,7 +25,12 @@ struct WorkerCommand: AsyncCommand {
         }
         if let port = signature.metricsPort {
             guard (1...65535).contains(port) else { throw OperationError("--metrics-port must be a port number from 1 to 65535") }
-            try await Self.serveProbes(app, port: port)
+            do {
+                try await Self.serveProbes(app, port: port)
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                // StartupFailure would name serve's BMM_PORT, which means nothing here.
+                throw OperationError("port \(port) on 127.0.0.1 is already in use; stop what listens there or choose another with --metrics-port")
+            }
             context.console.info("Serving /metrics, /healthz and /readyz on 127.0.0.1:\(port).")
         }
         context.console.info("Running builds; stop with Ctrl-C or SIGTERM.")

@@ -274,7 +274,18 @@ extension AppConfig {
         if let level = value("LOG_LEVEL"), Logger.Level(rawValue: level.lowercased()) == nil {
             problems.append("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, not `\(level)`")
         }
-        let strictTemplates = value("BMM_STRICT_TEMPLATES").map { ["1", "true", "on"].contains($0.lowercased()) } ?? (mode == .development)
+        func onOff(_ key: String, default fallback: Bool) -> Bool {
+            guard let raw = value(key) else { return fallback }
+            switch raw.lowercased() {
+            case "1", "on", "true", "yes": return true
+            case "0", "off", "false", "no": return false
+            default:
+                problems.append("\(key) must be on or off (also 1/0, true/false, yes/no), not `\(raw)`")
+                return fallback
+            }
+        }
+        let strictTemplates = onOff("BMM_STRICT_TEMPLATES", default: mode == .development)
+        let reload = onOff("BMM_RELOAD", default: true)
 
         var sessionSecret = value("BMM_SESSION_SECRET")
         var encryptionKey = value("BMM_ENCRYPTION_KEY")
@@ -399,7 +410,12 @@ extension AppConfig {
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
 
         if mode == .development {
-            let keys = try DevelopmentKeys.loadOrCreate(in: dataDirectory)
+            let keys: DevelopmentKeys
+            do {
+                keys = try DevelopmentKeys.loadOrCreate(in: dataDirectory)
+            } catch {
+                throw ConfigError(problems: ["cannot use \(dataDirectory) for data (BMM_DATA_DIR): \(Self.fileProblem(error))"])
+            }
             sessionSecret = sessionSecret ?? keys.sessionSecret
             encryptionKey = encryptionKey ?? keys.encryptionKey
         }
@@ -417,7 +433,7 @@ extension AppConfig {
             docsDirectory: docsDirectory,
             viewsDirectory: viewsDirectory,
             strictTemplates: strictTemplates,
-            reloadsFiles: mode == .development && value("BMM_RELOAD") != "off",
+            reloadsFiles: mode == .development && reload,
             sessionSecret: sessionSecret!,
             encryptionKey: encryptionKey!,
             previousEncryptionKeys: previousKeys,
@@ -457,9 +473,25 @@ extension AppConfig {
         Int(text).flatMap { (1...65535).contains($0) ? $0 : nil }
     }
 
-    /// `http://host:port`, the public URL when `BMM_PUBLIC_URL` is not set (development).
+    /// `http://host:port`, the public URL when `BMM_PUBLIC_URL` is not set (development); an IPv6 address in brackets.
     static func derivedPublicURL(hostname: String, port: Int) -> String {
-        "http://\(hostname):\(port)"
+        let host = hostname.contains(":") && !hostname.hasPrefix("[") ? "[\(hostname)]" : hostname
+        return "http://\(host):\(port)"
+    }
+
+    /// A file system error in words: Foundation's own description is a dictionary dump.
+    static func fileProblem(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey]
+        if let posix = underlying as? POSIXError { return String(cString: strerror(posix.code.rawValue)).lowercased() }
+        if let nsError = underlying as? NSError, nsError.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(nsError.code))).lowercased()
+        }
+        switch (error as? CocoaError)?.code {
+        case .fileWriteFileExists?: return "a file of that name is in the way"
+        case .fileWriteNoPermission?: return "permission denied"
+        case .fileWriteUnknown?, .fileNoSuchFile?: return "it is not a folder that can be made or written (is part of the path a file?)"
+        default: return (error as NSError).localizedDescription
+        }
     }
 
     /// The folder holding `Views/`, `Public/` and `Content/` when `BMM_ROOT` is not set: the working directory
@@ -490,14 +522,26 @@ extension AppConfig {
             return .outbox
         case "resend":
             return .resend(apiKey: required("RESEND_API_KEY"), from: required("BMM_MAIL_FROM"),
-                           baseURL: value("RESEND_BASE_URL") ?? "https://api.resend.com")
+                           baseURL: serviceBaseURL("RESEND_BASE_URL", default: "https://api.resend.com", value, problems: &problems))
         case "postmark":
             return .postmark(serverToken: required("POSTMARK_SERVER_TOKEN"), from: required("BMM_MAIL_FROM"),
-                             baseURL: value("POSTMARK_BASE_URL") ?? "https://api.postmarkapp.com")
+                             baseURL: serviceBaseURL("POSTMARK_BASE_URL", default: "https://api.postmarkapp.com", value, problems: &problems))
         case let other:
             problems.append("BMM_MAIL_PROVIDER must be outbox, resend or postmark, not `\(other)`")
             return .outbox
         }
+    }
+
+    /// A provider's base URL, checked here so that a mistake names its variable (`ServiceBaseURL`'s rules: https,
+    /// plain http only on loopback, no credentials, query or fragment).
+    private static func serviceBaseURL(_ key: String, default fallback: String, _ value: (String) -> String?, problems: inout [String]) -> String {
+        guard let url = value(key) else { return fallback }
+        do {
+            _ = try ServiceBaseURL(url)
+        } catch {
+            problems.append("\(key) must be an https URL (plain http only on loopback) without credentials, query or fragment, not `\(url)`")
+        }
+        return url
     }
 
     private static func draftingSettings(_ value: (String) -> String?, problems: inout [String]) -> DraftingSettings {
@@ -519,6 +563,17 @@ extension AppConfig {
         if let raw = value("BMM_DRAFT_TIMEOUT_SECONDS") {
             if let parsed = Double(raw), parsed > 0, parsed <= 600 { timeout = parsed } else {
                 problems.append("BMM_DRAFT_TIMEOUT_SECONDS must be a number of seconds between 0 and 600")
+            }
+        }
+        // A setting whose switch is missing would be ignored without a word: the drafts would come from the offline catalog.
+        if value("ANTHROPIC_API_KEY") == nil {
+            for key in ["ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL"] where value(key) != nil {
+                problems.append("\(key) is set but ANTHROPIC_API_KEY is not: set the key to draft with Anthropic, or remove \(key)")
+            }
+        }
+        if value("OPENAI_BASE_URL") == nil {
+            for key in ["OPENAI_API_KEY", "OPENAI_MODEL"] where value(key) != nil {
+                problems.append("\(key) is set but OPENAI_BASE_URL is not: set the server's URL to draft with an OpenAI-compatible model, or remove \(key)")
             }
         }
         let anthropic = value("ANTHROPIC_API_KEY").map {
@@ -546,7 +601,7 @@ extension AppConfig {
             if token == nil { problems.append("TWILIO_AUTH_TOKEN is required when BMM_SMS_PROVIDER is twilio") }
             if from == nil && service == nil { problems.append("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required when BMM_SMS_PROVIDER is twilio") }
             return .twilio(accountSID: sid ?? "", authToken: token ?? "", from: from, messagingServiceSID: service,
-                           baseURL: value("TWILIO_BASE_URL") ?? "https://api.twilio.com")
+                           baseURL: serviceBaseURL("TWILIO_BASE_URL", default: "https://api.twilio.com", value, problems: &problems))
         case let other:
             problems.append("BMM_SMS_PROVIDER must be outbox or twilio, not `\(other)`")
             return .outbox

@@ -44,6 +44,13 @@ public struct BillingSettings: Sendable, Equatable {
             }
         }
         guard let secretKey = value("STRIPE_SECRET_KEY") else {
+            // Billing is off without the key: a webhook secret or a price id without it is most likely the key's name
+            // mistyped, and every workspace would get the default plan for nothing.
+            let companions = ["STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY", "STRIPE_PRICE_PRO_MONTHLY", "STRIPE_PRICE_PRO_YEARLY",
+                              "STRIPE_PRICE_TEAM_MONTHLY", "STRIPE_PRICE_TEAM_YEARLY"].filter { value($0) != nil }
+            if !companions.isEmpty {
+                problems.append("\(companions.joined(separator: ", ")) \(companions.count == 1 ? "is" : "are") set but STRIPE_SECRET_KEY is not: set it to turn billing on, or remove \(companions.count == 1 ? "it" : "them")")
+            }
             return BillingSettings(stripe: nil, defaultPlan: defaultPlan)
         }
         if !(secretKey.hasPrefix("sk_") || secretKey.hasPrefix("rk_")) || secretKey.contains(where: { $0.isWhitespace }) {

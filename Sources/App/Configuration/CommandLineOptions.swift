@@ -70,17 +70,37 @@ public struct CommandLineOptions: Sendable, Equatable {
                 }
                 port = number
             default:
-                // `host:port`; a bare host keeps the port.
-                let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
-                hostname = parts.first ?? hostname
-                if parts.count == 2 {
-                    guard let number = AppConfig.portNumber(parts[1]) else {
-                        throw ConfigError(problems: ["\(name) must be host:port, not `\(value)`"])
+                // `host:port` or `[ipv6]:port`; a bare host keeps the port.
+                guard let (host, portText) = Self.hostAndPort(value) else {
+                    throw ConfigError(problems: ["\(name) must be host:port or [ipv6-address]:port, not `\(value)`"])
+                }
+                hostname = host
+                if let portText {
+                    guard let number = AppConfig.portNumber(portText) else {
+                        throw ConfigError(problems: ["\(name) must be host:port or [ipv6-address]:port, not `\(value)`"])
                     }
                     port = number
                 }
             }
             index += inline == nil ? 2 : 1
+        }
+    }
+
+    /// `host`, `host:port`, `[ipv6]` or `[ipv6]:port`; nil for anything else.
+    static func hostAndPort(_ value: String) -> (String, String?)? {
+        if value.hasPrefix("[") {
+            guard let close = value.firstIndex(of: "]") else { return nil }
+            let host = String(value[value.index(after: value.startIndex)..<close])
+            let rest = value[value.index(after: close)...]
+            if rest.isEmpty { return host.isEmpty ? nil : (host, nil) }
+            guard rest.hasPrefix(":"), !host.isEmpty else { return nil }
+            return (host, String(rest.dropFirst()))
+        }
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        switch parts.count {
+        case 1: return parts[0].isEmpty ? nil : (parts[0], nil)
+        case 2: return parts[0].isEmpty ? nil : (parts[0], parts[1])
+        default: return nil // an IPv6 address needs its brackets to be told from its port
         }
     }
 

@@ -30,6 +30,12 @@ struct ExportCommand: AsyncCommand {
         let megabytes = String(format: "%.1f", Double(report.bytes) / 1_000_000)
         let rate = String(format: "%.0f", Double(report.pages) / max(seconds, 0.000_001))
         let siblings = report.compressedFiles > 0 ? ", plus \(report.compressedFiles) pre-compressed .gz and .br copies," : ""
+        let config = context.application.config
+        if config.publicURLIsDerived && config.publicURL == AppConfig.derivedPublicURL(hostname: config.hostname, port: config.port) {
+            // Canonical links, the sitemap, the feed and robots.txt all name this origin: published as is, search
+            // engines would be told the site lives on this machine.
+            context.console.warning("No --base-url (or BMM_PUBLIC_URL): the pages name \(config.publicURL) as their address. Export again with --base-url https://your.site before publishing.")
+        }
         context.console.print("Exported \(report.pages) pages and \(report.files) files (\(megabytes) MB)\(siblings) to \(out) in \(String(format: "%.2f", seconds)) s (\(rate) pages/s).")
     }
 }

@@ -2,6 +2,7 @@ import ConsoleKit
 import Foundation
 import NIOCore
 import PostgresNIO
+import Templating
 
 /// What `bmm` prints when a command or the server cannot start: the mistake in the operator's words, naming the
 /// setting or argument to change, instead of a Swift value (`.missingRequiredArgument("file")`) or a driver's
@@ -19,14 +20,22 @@ public enum StartupFailure {
             return "could not reach the database named by DATABASE_URL (\(error.code)); check its host, port and that it accepts connections"
         case let error as IOError where error.errnoCode == EADDRINUSE:
             return "port \(config.port) on \(config.hostname) is already in use; stop what listens there or choose another with BMM_PORT or --port"
-        case is SocketAddressError:
-            return "cannot listen on \(config.hostname):\(config.port): set BMM_HOSTNAME (or --hostname) to an address of this machine, such as 127.0.0.1 or 0.0.0.0"
+        case let error as IOError where error.errnoCode == EADDRNOTAVAIL:
+            return cannotListen(config)
+        case is SocketAddressError, is SocketAddressError.UnknownHost:
+            return cannotListen(config)
+        case let error as TemplateError where error.message == TemplateError.noViewsFolder:
+            return "no Views folder at \(error.file): run bmm from its installation folder (the one holding Views/, Public/ and Content/), or set BMM_ROOT to that folder"
         case let error as CocoaError where [.fileWriteFileExists, .fileWriteNoPermission, .fileNoSuchFile, .fileWriteUnknown].contains(error.code):
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? config.dataDirectory
             return "cannot use \(path) for data (BMM_DATA_DIR): \(error.localizedDescription)"
         default:
             return String(reflecting: error)
         }
+    }
+
+    private static func cannotListen(_ config: AppConfig) -> String {
+        "cannot listen on \(config.hostname):\(config.port): set BMM_HOSTNAME (or --hostname) to an address of this machine, such as 127.0.0.1, ::1 or 0.0.0.0"
     }
 
     static func command(_ error: CommandError) -> String {

@@ -178,8 +178,7 @@ struct BillingAPITests {
     func billingOff(database: TestDatabase) async throws {
         let server = try await FakeStripeServer.start()
         // given a deployment without STRIPE_SECRET_KEY, even with the API base pointed at the fake
-        var environment = BillingFixture.prices
-        environment["STRIPE_API_BASE"] = server.baseURL
+        let environment = ["STRIPE_API_BASE": server.baseURL]
         try await withConfiguredApp(try testConfig(database: database, environment: environment)) { app in
             let (owner, _) = try await AccountDataTests.signedIn(app)
             for path in ["/v1/billing/checkout-session", "/v1/billing/portal", "/v1/billing/cancel", "/v1/billing/reactivate",

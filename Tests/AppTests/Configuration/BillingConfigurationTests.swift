@@ -42,10 +42,12 @@ struct BillingConfigurationTests {
         #expect(try Self.load(["BMM_DEFAULT_PLAN": "Pro"]).billing.defaultPlan == .pro)
         let refused = try #require(try Self.problems(["BMM_DEFAULT_PLAN": "free"]))
         #expect(refused.contains("BMM_DEFAULT_PLAN must be one of hobby, pro, team, enterprise, not `free`"))
-        // Stripe's other settings alone do not turn billing on.
+        // Stripe's other settings without the key (its name mistyped, say) stop start-up rather than leave billing off unsaid.
         var withoutKey = Self.stripe
         withoutKey["STRIPE_SECRET_KEY"] = nil
-        #expect(!(try Self.load(withoutKey).billing.isOn))
+        let companions = try #require(try Self.problems(withoutKey))
+        #expect(companions.contains("but STRIPE_SECRET_KEY is not: set it to turn billing on, or remove them"), "\(companions)")
+        #expect(!(try Self.load(["STRIPE_API_BASE": "http://127.0.0.1:12111"]).billing.isOn))
     }
 
     @Test("with a Stripe key billing is on: prices, the API base without a trailing slash, Stripe.js from Stripe by default")

@@ -66,6 +66,8 @@ struct ConfigurationTests {
               (["bmm", "--port=8182"], "http://127.0.0.1:8182", 8182),
               (["bmm", "serve", "-p", "8183", "-H", "localhost"], "http://localhost:8183", 8183),
               (["bmm", "serve", "--bind", "127.0.0.1:8184"], "http://127.0.0.1:8184", 8184),
+              (["bmm", "serve", "--hostname", "::1", "--port", "8185"], "http://[::1]:8185", 8185),
+              (["bmm", "serve", "--bind", "[::1]:8186"], "http://[::1]:8186", 8186),
               (["bmm", "serve"], "http://127.0.0.1:8080", 8080),
           ])
     func listeningAddressFlags(arguments: [String], publicURL: String, port: Int) throws {
@@ -131,6 +133,16 @@ struct ConfigurationTests {
         (["ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": "http://llm-gateway.example.com"],
          "ANTHROPIC_BASE_URL must be an https URL (plain http only on loopback)"),
         (["OPENAI_BASE_URL": "http://gpu-box.example.com:8000/v1", "OPENAI_API_KEY": "sk-test"], "OPENAI_BASE_URL must be an https URL"),
+        (["BMM_RELOAD": "sometimes"], "BMM_RELOAD must be on or off"),
+        (["BMM_STRICT_TEMPLATES": "enabled"], "BMM_STRICT_TEMPLATES must be on or off"),
+        (["OPENAI_API_KEY": "sk-test", "OPENAI_MODEL": "gpt-4o"], "OPENAI_API_KEY is set but OPENAI_BASE_URL is not"),
+        (["ANTHROPIC_MODEL": "claude-haiku-4-5"], "ANTHROPIC_MODEL is set but ANTHROPIC_API_KEY is not"),
+        (["STRIPE_WEBHOOK_SECRET": "whsec_x", "STRIPE_PRICE_PRO_MONTHLY": "price_x"],
+         "STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO_MONTHLY are set but STRIPE_SECRET_KEY is not"),
+        (["BMM_MAIL_PROVIDER": "resend", "RESEND_API_KEY": "re_x", "BMM_MAIL_FROM": "a@example.com", "RESEND_BASE_URL": "http://mail.example.com"],
+         "RESEND_BASE_URL must be an https URL"),
+        (["BMM_SMS_PROVIDER": "twilio", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM": "+15550000000",
+          "TWILIO_BASE_URL": "notaurl"], "TWILIO_BASE_URL must be an https URL"),
     ])
     func badValues(environment: [String: String], mention: String) throws {
         var full = environment
@@ -140,6 +152,28 @@ struct ConfigurationTests {
             Issue.record("accepted \(environment)")
         } catch let error as ConfigError {
             #expect(error.description.contains(mention), "\(error)")
+        }
+    }
+
+    @Test("on/off settings take on, off, 1, 0, true, false, yes or no; a data folder that is a file is named as BMM_DATA_DIR")
+    func onOffAndDataFolder() throws {
+        for (raw, reloads) in [("0", false), ("off", false), ("FALSE", false), ("no", false), ("on", true), ("1", true), ("yes", true)] {
+            #expect(try testConfig(environment: ["BMM_RELOAD": raw]).reloadsFiles == reloads, "BMM_RELOAD=\(raw)")
+        }
+        #expect(try testConfig(environment: ["BMM_STRICT_TEMPLATES": "no"]).strictTemplates == false)
+        #expect(try testConfig(environment: ["BMM_STRICT_TEMPLATES": "yes", "BMM_ENV": "production", "BMM_PUBLIC_URL": "https://mcp.example.com",
+                                             "BMM_SESSION_SECRET": String(repeating: "s", count: 32),
+                                             "BMM_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString()]).strictTemplates)
+        let file = try makeTemporaryDirectory() + "/not-a-folder"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        for folder in [file, file + "/below"] {
+            do {
+                _ = try AppConfig.load(environment: ["BMM_DATA_DIR": folder], rootDirectory: packageRoot)
+                Issue.record("accepted \(folder)")
+            } catch let error as ConfigError {
+                #expect(error.description.contains("cannot use \(folder) for data (BMM_DATA_DIR)"), "\(error)")
+                #expect(!error.description.contains("NSCocoaErrorDomain"), "\(error)")
+            }
         }
     }
 
