@@ -58,11 +58,15 @@ enum AuthAPIController {
         let signedIn = try await req.loginService().verifySMSCode(phone: phone, code: body.code, attempt: req.cookies[req.accounts.cookies.attempt]?.string)
         let response = try req.json(Me(signedIn.user, signedIn.organization, plan: req.application.config.plans.plan(for: signedIn.organization), role: Membership.Role.owner.rawValue))
         req.startSession(on: response, token: signedIn.sessionToken)
+        // A script signed in here has no page to get the CSRF cookie from, and its session's writes need it.
+        _ = req.csrfToken(req.accounts.cookies)
         return response.noStore()
     }
 
+    /// Also (re)issues the CSRF cookie to a session: a client that lost it gets it back here.
     static func currentUser(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
+        if req.headers.bearerAuthorization == nil { _ = req.csrfToken(req.accounts.cookies) }
         return try req.json(try await Me.load(current, on: req.db)).noStore()
     }
 

@@ -187,6 +187,31 @@ struct AccountsTests {
         }
     }
 
+    @Test("a script signed in by SMS over the API gets the CSRF cookie with its session, so its writes and sign-out work",
+          arguments: TestDatabase.all)
+    func smsSessionCanWrite(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a client that never loads a page
+            let browser = BrowserSession(app)
+            let phone = "+4179" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+            #expect(try await browser.postJSON("/v1/auth/sms", ["phone": phone]).status == .accepted)
+            let code = String(try #require(try await latestOutboxBody(app, to: phone)).prefix(6))
+
+            // when it signs in
+            #expect(try await browser.postJSON("/v1/auth/sms/verify", ["phone": phone, "code": code]).status == .ok)
+
+            // then its session carries the CSRF cookie, echoed in the header its writes need
+            #expect(browser.csrfCookie != nil)
+            let token = try await browser.postJSON("/v1/tokens", ["name": "cli"])
+            #expect(token.status == .created, "\(token.body.string)")
+            // and a client that lost the cookie gets it back from /v1/auth/me
+            browser.forget("bmm_csrf")
+            #expect(try await browser.get("/v1/auth/me").status == .ok)
+            #expect(browser.csrfCookie != nil)
+            #expect(try await browser.postJSON("/v1/auth/logout", [:]).status == .noContent)
+        }
+    }
+
     @Test("SMS code: wrong codes count down, the fifth kills the code, a new code signs in", arguments: TestDatabase.all)
     func smsFlow(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
