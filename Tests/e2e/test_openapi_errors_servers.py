@@ -405,6 +405,8 @@ def test_forking_refuses_what_is_not_forkable(app, contract, admin):
     expect(contract, requests.get(f"{app.base}/v1/templates/{slug}", timeout=10), 410, "template_taken_down")
     expect(contract, owner.patch(f"{app.base}/v1/templates/{slug}", json={"title": "Back"}, timeout=10), 410, "template_taken_down")
     expect(contract, owner.post(f"{app.base}/v1/templates/{slug}/versions", timeout=10), 410, "template_taken_down")
+    expect(contract, forker.post(f"{app.base}/v1/templates/{slug}/reports", json={"reason": "secrets", "text": "Leaks a key."}, timeout=10),
+           410, "template_taken_down")
     expect(contract, owner.patch(f"{app.base}/v1/templates/{slug}/visibility", json={"shared": True}, timeout=10),
            409, "template_taken_down")
 

@@ -48,8 +48,12 @@ struct AuditLogQuery: Sendable {
             query.filter(\.$actorUserID == actorID)
         }
         if let resource = filters.resource {
+            // Ids are stored as `uuidString` spells them (capitals), and callers may copy one from an endpoint URL
+            // (lowercase): ids are case-insensitive everywhere in the API.
+            let asID = UUID(uuidString: resource)?.uuidString
             query.group(.or) { group in
                 group.filter(\.$resourceID == resource)
+                if let asID, asID != resource { group.filter(\.$resourceID == asID) }
                 group.filter(\.$resourceType == resource)
             }
         }

@@ -39,11 +39,12 @@ enum ForkAPIController {
 
     /// `POST /v1/servers {forkRef, name?, slug?, secrets}`.
     static func create(_ req: Request, _ current: CurrentUser, _ body: ServersAPIController.CreateRequest, forkRef: String) async throws -> Response {
-        let keys = (req.body.data.flatMap { try? JSONSerialization.jsonObject(with: Data(buffer: $0)) } as? [String: Any]).map { Set($0.keys) } ?? []
-        guard body.spec == nil, body.specEdit == nil, keys.isDisjoint(with: specFields) else { throw specEditForbidden }
+        // Two ways to make a server at once is the first mistake to name: a draft's edits are no fork's business.
         guard body.previewId == nil else {
             throw APIError(.unprocessableEntity, "invalid_request", "Send either forkRef or previewId, not both.")
         }
+        let keys = (req.body.data.flatMap { try? JSONSerialization.jsonObject(with: Data(buffer: $0)) } as? [String: Any]).map { Set($0.keys) } ?? []
+        guard body.spec == nil, body.specEdit == nil, keys.isDisjoint(with: specFields) else { throw specEditForbidden }
         let forks = req.forks(current)
         let offer = try await forks.resolve(forkRef)
         let (server, build) = try await forks.create(offer, .init(name: body.name, slug: body.slug, secrets: body.secrets ?? [:]))

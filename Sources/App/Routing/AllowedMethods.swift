@@ -40,6 +40,14 @@ final class AllowedMethods: @unchecked Sendable {
         Self.listed(constantPaths[Self.key(path.split(separator: "/").map(String.init), caseInsensitive: caseInsensitive)] ?? [])
     }
 
+    /// What `Allow` says for `path`, in a 405 and to `OPTIONS` alike: the methods of the route named exactly by it
+    /// when there is one (`/v1/servers/preview` takes POST, though `GET /v1/servers/:server` matches it too and
+    /// answers 405 for it), otherwise every method some route takes there.
+    func advertised(at path: String) -> [HTTPMethod] {
+        let constant = constantRouteMethods(at: path)
+        return constant.isEmpty ? allowed(at: path) : constant
+    }
+
     /// As `Allow` lists them: HEAD wherever GET is (Vapor answers HEAD from the GET route), never OPTIONS (every path
     /// answers it, so listing it where a preflight route happens to exist would only make those paths look
     /// different), in a stable order.

@@ -56,7 +56,7 @@ struct CrossOriginMiddleware: AsyncMiddleware {
     private func preflight(_ request: Request, allowOrigin: String) -> Response {
         let response = Response(status: .noContent)
         // HEAD needs no permission (GET and POST neither, but naming them is clearer).
-        let methods = request.application.allowedMethods.allowed(at: request.url.path).filter { $0 != .HEAD }.map(\.rawValue)
+        let methods = request.application.allowedMethods.advertised(at: request.url.path).filter { $0 != .HEAD }.map(\.rawValue)
         response.headers.replaceOrAdd(name: "Access-Control-Allow-Methods", value: methods.joined(separator: ", "))
         // The headers the page asked for, as long as they are header names: this server ignores any it does not read.
         let asked = request.headers[canonicalForm: "Access-Control-Request-Headers"].map(String.init)
@@ -86,7 +86,7 @@ struct CrossOriginMiddleware: AsyncMiddleware {
 
     /// `OPTIONS` without a preflight: which methods the address takes (RFC 9110 §9.3.7).
     @Sendable static func options(_ request: Request) async throws -> Response {
-        .allowing(request.application.allowedMethods.allowed(at: request.url.path))
+        .allowing(request.application.allowedMethods.advertised(at: request.url.path))
     }
 }
 

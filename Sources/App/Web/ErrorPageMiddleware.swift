@@ -36,7 +36,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             return response
         }
         if error is RouteNotFound {
-            let allowed = request.application.allowedMethods.allowed(at: request.url.path)
+            let allowed = request.application.allowedMethods.advertised(at: request.url.path)
             if !allowed.isEmpty {
                 let list = allowed.map(\.rawValue).joined(separator: ", ")
                 // OPTIONS asks which methods there are (RFC 9110 §9.3.7); any other is not one of them (§15.5.6).

@@ -31,6 +31,11 @@ struct PreviewInput: Content {
         if let name, name.count > Self.maxNameCharacters {
             throw APIError(.unprocessableEntity, "invalid_name", "The name can be at most \(Self.maxNameCharacters) characters.")
         }
+        // Checked here, before any model is asked: the drafted spec would carry it and fail validation as the
+        // model's fault.
+        if let name, let control = TextCheck.controlCharacter(in: name, multiline: false) {
+            throw APIError(.unprocessableEntity, "control_character", "The name \(TextCheck.controlMessage(control)).")
+        }
         if let slug, !ServerSlug.isValid(slug) {
             throw APIError(.unprocessableEntity, "invalid_slug", ServerSlug.rule)
         }

@@ -120,6 +120,10 @@ struct ForkTests {
             #expect((try AccountDataTests.json(edited)["message"] as? String)?.contains("Iterate") == true)
             let toolEdit = try await ForkFixtures.fork(forker, ref: ref, ["tools": [["name": "x"]]])
             #expect(try ForkFixtures.error(toolEdit) == "spec_edit_forbidden_on_fork")
+            // a draft's id beside the reference is named first, whatever else the body holds
+            let both = try await ForkFixtures.fork(forker, ref: ref, ["previewId": UUID().uuidString, "specEdit": [:] as [String: String]])
+            #expect(both.status == .unprocessableEntity)
+            #expect(try ForkFixtures.error(both) == "invalid_request")
 
             // after five minutes it has expired
             clock.advance(ForkReference.lifetime + 1)

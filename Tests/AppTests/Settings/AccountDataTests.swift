@@ -218,6 +218,11 @@ struct AccountDataTests {
 
             let filtered = try #require(try Self.json(try await alice.get("/v1/audit?action=token.created"))["events"] as? [[String: Any]])
             #expect(filtered.count == 3)
+            // a resource id in either case (endpoint URLs spell ids in lowercase)
+            for spelling in [addressedToken.lowercased(), addressedToken.uppercased()] {
+                let byResource = try #require(try Self.json(try await alice.get("/v1/audit?resource=\(spelling)"))["events"] as? [[String: Any]])
+                #expect(byResource.count == 1 && byResource.first?["action"] as? String == "token.created", "\(spelling)")
+            }
 
             var seen: [String] = []
             var cursor: String?

@@ -71,6 +71,9 @@ struct ErrorsAndHeadersTests {
                 #expect(response.status == .methodNotAllowed, "\(method) \(path): \(response.body.string)")
                 #expect(response.headers.first(name: .allow) == allow, "\(method) \(path)")
                 #expect(try AccountDataTests.json(response)["error"] as? String == "method_not_allowed")
+                // and OPTIONS says the same (RFC 9110 §9.3.7): not the parameter route's methods
+                let options = try await app.testing().sendRequest(.OPTIONS, path)
+                #expect(options.headers.first(name: .allow) == allow, "OPTIONS \(path)")
             }
             // a parameter that names nothing stays 404, and the routes themselves answer
             let unknown = try await browser.send(.GET, "/v1/servers/\(UUID().uuidString.lowercased())")

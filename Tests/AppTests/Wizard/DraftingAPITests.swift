@@ -71,6 +71,18 @@ struct DraftingAPITests {
         }
     }
 
+    @Test("a control character in the name is refused before drafting, as in the prompt", arguments: TestDatabase.all)
+    func controlCharacterInName(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let response = try await browser.postObject("/v1/servers/preview", ["prompt": "a calculator", "name": "a\u{2}b"])
+            #expect(response.status == .unprocessableEntity)
+            #expect(try AccountDataTests.json(response)["error"] as? String == "control_character")
+            #expect((try AccountDataTests.json(response)["message"] as? String)?.hasPrefix("The name ") == true)
+            #expect(try await Self.draftCount(app) == 0)
+        }
+    }
+
     @Test("prompts in other languages and with a bad slug", arguments: TestDatabase.all)
     func languagesAndSlug(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
