@@ -157,10 +157,19 @@ async function tail(url) {
   }
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// As the server writes the rows it renders (TimeText.logRow): "7 Dec 09:15:02", in UTC like the column's header.
+function rowTime(at) {
+  const date = new Date(at);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
+}
+
 function callRow(call) {
   const row = document.createElement('tr');
   const cells = [
-    new Date(call.at).toISOString().slice(5, 19).replace('T', ' '),
+    rowTime(call.at),
     call.tool,
     call.outcome,
     `${call.durationMilliseconds.toFixed(1)} ms`,

@@ -11,6 +11,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from accounts import outbox_link, signed_in_session
+from operations import call_tool
 from conftest import make_browser, screenshot
 from test_accounts import click
 
@@ -125,6 +126,13 @@ def test_every_tab_is_a_page_of_its_own(server, live, size, javascript):
             # the tab's own scripts still work: the live call tail on Logs
             driver.get(page + "/logs")
             WebDriverWait(driver, 10).until(EC.visibility_of_element_located((By.ID, "calls-live")))
+            # a call made now arrives as a row written as the server writes its own: "7 Dec 09:15:02" (UTC)
+            token = session.post(server + "/v1/tokens", json={"name": f"tail {size}"}, timeout=10).json()["token"]
+            before = len(driver.find_elements(By.CSS_SELECTOR, "#calls-body tr"))
+            assert call_tool(server, server_id, token, "greet", {}).status_code == 200
+            WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#calls-body tr")) > before)
+            arrived = driver.find_element(By.CSS_SELECTOR, "#calls-body tr td").text
+            assert re.fullmatch(r"\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d:\d\d:\d\d", arrived), arrived
             # the Playground's tool choice waits for Choose: picking alone never reloads the page
             driver.get(page + "/playground")
             Select(driver.find_element(By.ID, "playground-tool")).select_by_value("greet")

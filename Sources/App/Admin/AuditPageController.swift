@@ -30,7 +30,7 @@ enum AuditPageController {
                 let metadata = event.metadataValues
                 return AuditView.Row(
                     time: formatter.string(from: event.createdAt),
-                    timeLabel: formatter.string(from: event.createdAt).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
+                    timeLabel: TimeText.second(event.createdAt),
                     action: event.action,
                     tone: tone(event.action),
                     actor: event.actorUserID.flatMap { names[$0] } ?? (event.actorUserID == nil && !event.actorDeleted ? "System" : "Deleted account"),

@@ -57,7 +57,6 @@ struct BillingPageView: Encodable {
     let reactivateAction: String
     let changePlanAction: String
 
-    static let dates = DateFormatter.utc("d MMM yyyy")
 
     /// An amount in the currency's smallest unit, as Stripe gives it: cents for most, whole units for the
     /// zero-decimal currencies (yen, won…) and thousandths for the three-decimal ones.
@@ -98,8 +97,8 @@ struct BillingPageView: Encodable {
             default: break
             }
             return sub.currentPeriodEnd.map { end in
-                sub.cancelAtPeriodEnd ? "Ends on \(Self.dates.string(from: end)); it will not renew."
-                    : "Renews on \(Self.dates.string(from: end))."
+                sub.cancelAtPeriodEnd ? "Ends on \(TimeText.day(end)); it will not renew."
+                    : "Renews on \(TimeText.day(end))."
             }
         }
         self.notice = notice ?? status.notice
@@ -114,7 +113,7 @@ struct BillingPageView: Encodable {
             }
         }
         self.invoices = status.invoices.map {
-            InvoiceRow(date: $0.created.map { Self.dates.string(from: $0) } ?? "", number: $0.number ?? "Draft",
+            InvoiceRow(date: $0.created.map { TimeText.day($0) } ?? "", number: $0.number ?? "Draft",
                        amount: Self.money($0.amount, $0.currency), status: ($0.status ?? "").capitalized,
                        pdfURL: $0.pdfURL, hostedURL: $0.hostedURL)
         }

@@ -98,10 +98,9 @@ extension DashboardView {
     }
 
     static func buildRows(_ data: DashboardPageQuery.Data) -> [BuildRow] {
-        let time = DateFormatter.utc("d MMM HH:mm")
-        return data.latestBuilds.map { build, serverName in
+        data.latestBuilds.map { build, serverName in
             BuildRow(serverName: serverName, href: SiteRoute.server(.value(build.$server.id)).path,
-                     status: build.status.label, statusClass: build.status.badgeClass, when: time.string(from: build.createdAt) + " UTC",
+                     status: build.status.label, statusClass: build.status.badgeClass, when: TimeText.minute(build.createdAt),
                      outcome: build.versionNumber.map { "version \($0)" })
         }
     }

@@ -84,7 +84,6 @@ enum ForkWizardController {
         let user = try await template.$author.id.asyncFlatMap { try await User.find($0, on: req.db) }
         let author = TemplateAuthor.publicName(user?.displayName, email: user?.email)
         let hints = (try? JSONDecoder().decode([String: SecretHint].self, from: Data(template.secretHintsJSON.utf8))) ?? [:]
-        let time = DateFormatter.utc("HH:mm")
         let carry = req.formSecretCarry(current, .fork)
         let view = ForkWizardView(
             csrf: req.csrfToken(req.accounts.cookies),
@@ -108,7 +107,7 @@ enum ForkWizardController {
             },
             hasSecrets: !offer.spec.requiredSecrets.isEmpty,
             error: error,
-            expiresNote: "This fork link is valid until \(time.string(from: offer.reference.expiresAt)) UTC; after that, press Fork on the template's page again.",
+            expiresNote: "This fork link is valid until \(TimeText.minute(offer.reference.expiresAt)); after that, press Fork on the template's page again.",
             iterateNote: "A fork starts as the template's exact spec. Once it is built, change tools with Iterate on the server's page.",
             slugCheckHref: SiteRoute.api(.slugAvailability).path)
         return try await AppShellBuilder.page(req, current, "Marketplace/fork-wizard", title: "Fork \(template.title)", active: .newServer,

@@ -62,7 +62,6 @@ enum TemplatePageController {
         let template = data.template
         let slug = Parameter.value(template.slug)
         let route = SiteRoute.template(slug)
-        let dates = DateFormatter.utc("d MMM yyyy")
         let isPublic = template.status == .public
         let allowedDomains = data.spec?.allowedDomains ?? []
         let banner: TemplatePageView.OwnerBanner? = switch template.status {
@@ -90,13 +89,13 @@ enum TemplatePageController {
             },
             credentials: data.credentials.map { .init(key: $0.key, description: $0.description, howToGetURL: $0.howToGetUrl) },
             versions: data.versions.map {
-                .init(number: $0.number, created: dates.string(from: $0.createdAt), isLatest: $0.number == template.latestVersion)
+                .init(number: $0.number, created: TimeText.day($0.createdAt), isLatest: $0.number == template.latestVersion)
             },
             stats: [
                 .init(label: "Forks", value: String(template.forks)),
                 .init(label: "Active deployments", value: String(data.activeDeployments)),
                 .init(label: "Version", value: "v\(template.latestVersion)"),
-                .init(label: "Updated", value: dates.string(from: template.updatedAt)),
+                .init(label: "Updated", value: TimeText.day(template.updatedAt)),
                 .init(label: "Author", value: data.author),
                 .init(label: "Verified", value: template.verified ? "Yes, reviewed by the moderators" : "Not yet"),
             ],

@@ -20,7 +20,6 @@ extension Request {
         let listed = MCPToolList(spec: spec).tools
         let chosen = selectedTool ?? (try? query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
         let chosenSchema = listed.first { $0.name == chosen }?.inputSchema ?? ["type": "object"]
-        let time = DateFormatter.utc("d MMM HH:mm:ss")
         var view = ServerPageView(
             csrf: csrfToken(accounts.cookies),
             tab: tab.rawValue,
@@ -56,7 +55,7 @@ extension Request {
             playgroundArguments: arguments,
             playground: playground,
             calls: calls.map {
-                .init(at: time.string(from: $0.at), tool: $0.tool, outcome: $0.outcome, outcomeClass: $0.outcome == "ok" ? "status-active" : "status-failed",
+                .init(at: TimeText.logRow($0.at), tool: $0.tool, outcome: $0.outcome, outcomeClass: $0.outcome == "ok" ? "status-active" : "status-failed",
                       duration: String(format: "%.1f ms", $0.durationMilliseconds), error: $0.errorMessage)
             },
             secrets: spec.requiredSecrets.map { .init(key: $0.key, description: $0.description, isSet: setKeys.contains($0.key)) },
@@ -65,7 +64,7 @@ extension Request {
             secretAction: SiteRoute.server(serverID, .secrets).path,
             unusedSecrets: setKeys.subtracting(server.declaredSecretKeys(live: spec)).sorted(),
             versions: versions.map {
-                .init(number: $0.number, diffHref: SiteRoute.server(serverID, .version(.value($0.number))).path, created: time.string(from: $0.createdAt), isActive: $0.id == server.activeVersionID,
+                .init(number: $0.number, diffHref: SiteRoute.server(serverID, .version(.value($0.number))).path, created: TimeText.minute($0.createdAt), isActive: $0.id == server.activeVersionID,
                       rollbackAction: $0.id == server.activeVersionID ? nil : SiteRoute.server(serverID, .activateVersion(.value($0.number))).path)
             },
             deleteAction: SiteRoute.server(serverID, .delete).path,

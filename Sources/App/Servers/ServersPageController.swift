@@ -8,7 +8,6 @@ enum ServersPageController {
     static func list(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let servers = try await req.servers(current).list()
-        let formatter = DateFormatter.utc("d MMM yyyy")
         let query = ServerListPageQuery(database: req.db, hosting: req.application.hosting)
         let counts = try await query.callsPerDay(servers.compactMap(\.id), now: req.application.clock.now())
         // Only a slug, and not one of a server still here: the address cannot make the page say something else.
@@ -21,7 +20,7 @@ enum ServersPageController {
             servers: servers.map {
                 .init(href: SiteRoute.server(.value($0.id!)).path, name: $0.name, slug: $0.slug, description: $0.description,
                       status: stopped.contains($0.id!) ? "Stopped" : $0.status.label,
-                      statusClass: stopped.contains($0.id!) ? "status-failed" : "status-\($0.status.rawValue)", created: formatter.string(from: $0.createdAt),
+                      statusClass: stopped.contains($0.id!) ? "status-failed" : "status-\($0.status.rawValue)", created: TimeText.day($0.createdAt),
                       sparkline: ServerListView.sparkline(counts[$0.id!] ?? []),
                       callsSummary: ServerListView.callsSummary((counts[$0.id!] ?? []).reduce(0, +)))
             },

@@ -176,7 +176,6 @@ enum WizardController {
                 index: index, number: index + 1, key: secret.key, description: secret.description, howToGetUrl: secret.howToGetUrl,
                 linkHref: Self.safeLink(secret.howToGetUrl), sealedValue: carry.seal(secret.value), error: form.errors["secret.\(index)"])
         }
-        let formatter = DateFormatter.utc("d MMM, HH:mm")
         let view = WizardReviewView(
             csrf: req.csrfToken(req.accounts.cookies),
             action: SiteRoute.serverDraft(.value(draft.id!)).path,
@@ -189,7 +188,7 @@ enum WizardController {
             domains: form.domainsText, domainsError: form.errors["domains"],
             tools: tools, secrets: secrets, secretCount: secrets.count,
             error: error ?? form.errors["form"],
-            expiresNote: "Drafts are kept for 24 hours; this one until \(formatter.string(from: draft.expiresAt)) UTC.",
+            expiresNote: "Drafts are kept for 24 hours; this one until \(TimeText.minute(draft.expiresAt)).",
             supportedKeywords: JSONSchema.supportedKeywords.joined(separator: " "),
             slugCheckHref: SiteRoute.api(.slugAvailability).path,
             script: req.site.script("js/wizard-review.js")
