@@ -50,6 +50,34 @@ def test_kill_9_during_a_build_fails_it_after_the_lease_and_a_new_build_succeeds
         slow.close()
 
 
+def test_sigterm_with_a_build_running_past_the_grace_period_fails_it_and_exits_cleanly(tmp_path):
+    """The build left running when the grace period ends is failed, then its task is stopped before the database
+    closes: it used to write on after the shutdown and crash the process (exit 132)."""
+    slow = SlowServer()
+    # One sandbox worker held by a slow call: the build waits for it in its compile step, past a grace period of 0.
+    app = Serve(tmp_path, BMM_SANDBOX_WORKERS="1", BMM_SHUTDOWN_GRACE_SECONDS="0", **LOOPBACK_EGRESS).start()
+    try:
+        session = signed_in_session(app.base)
+        token = create_token(session, app.base, "grace")
+        hold_the_only_worker(app, session, token, slow, seconds=8)
+        create_server(session, app.base, dict(SLOW_SPEC, slug=f"cut-{uuid.uuid4().hex[:8]}"))
+        latest = "SELECT status, error FROM builds ORDER BY created_at DESC LIMIT 1"
+        assert wait_until(lambda: app.rows(latest)[0][0] == "running", 10), app.rows(latest)
+        # when
+        app.process.terminate()
+        code = app.process.wait(timeout=30)
+        # then
+        assert code == 0, app.log()[-3000:]
+        assert "Fatal error" not in app.log() and "Program crashed" not in app.log(), app.log()[-3000:]
+        assert app.rows(latest)[0] == ("failed", "the server shut down")
+        log = [line for (line,) in app.rows("SELECT message FROM build_log_lines WHERE build_id = "
+                                            "(SELECT id FROM builds ORDER BY created_at DESC LIMIT 1) ORDER BY sequence")]
+        assert log[-1] == "Build failed: the server shut down. Build again to retry.", log
+    finally:
+        app.stop()
+        slow.close()
+
+
 def test_sigterm_finishes_the_call_in_flight_refuses_new_connections_and_exits_cleanly(tmp_path):
     slow = SlowServer()
     app = Serve(tmp_path, BMM_SHUTDOWN_GRACE_SECONDS="15", **LOOPBACK_EGRESS).start()
