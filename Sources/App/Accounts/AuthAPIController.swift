@@ -56,7 +56,11 @@ enum AuthAPIController {
             throw APIError(.badRequest, error.code, error.message)
         }
         let signedIn = try await req.loginService().verifySMSCode(phone: phone, code: body.code, attempt: req.cookies[req.accounts.cookies.attempt]?.string)
-        let response = try req.json(Me(signedIn.user, signedIn.organization, plan: req.application.config.plans.plan(for: signedIn.organization), role: Membership.Role.owner.rawValue))
+        // The workspace signed into may be one the person joined as a member: the role is read, not assumed.
+        let membership = try await Membership.query(on: req.db).filter(\.$user.$id == signedIn.user.requireID())
+            .filter(\.$organization.$id == signedIn.organization.requireID()).first()
+        let response = try req.json(Me(signedIn.user, signedIn.organization, plan: req.application.config.plans.plan(for: signedIn.organization),
+                                       role: membership?.role))
         req.startSession(on: response, token: signedIn.sessionToken)
         // A script signed in here has no page to get the CSRF cookie from, and its session's writes need it.
         _ = req.csrfToken(req.accounts.cookies)

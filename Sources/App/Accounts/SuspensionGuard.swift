@@ -2,13 +2,13 @@ import Vapor
 
 /// A suspended organization keeps read access, but every change answers 403
 /// `org_suspended`, except what belongs to the person rather than the workspace, which
-/// must stay possible whatever an administrator decided: signing out (here or in every other
-/// browser), the profile and sign-in email, deleting one's own account, and moving on (switching
+/// must stay possible whatever an administrator decided: signing out (here, in another browser or in
+/// every other one), the profile and sign-in email, deleting one's own account, and moving on (switching
 /// to another workspace, leaving this one, accepting an invitation to another).
 struct SuspensionGuard: AsyncMiddleware {
     /// Route patterns (`settings/tokens/:token/revoke`), as the router matched them.
     static let allowed: Set<String> = Set(([
-        .logout, .api(.logout), .api(.account), .settingsAction(.deleteAccount), .settingsAction(.endOtherSessions),
+        .logout, .api(.logout), .api(.account), .settingsAction(.deleteAccount), .settingsAction(.endOtherSessions), .settingsAction(.endSession(.key)),
         .settingsAction(.profile), .api(.accountProfile), .settingsAction(.changeEmail), .settingsAction(.confirmEmail),
         .settingsAction(.switchWorkspace), .settingsAction(.leaveWorkspace), .invitation,
     ] as [SiteRoute]).map(\.pathComponents.string))

@@ -42,6 +42,13 @@ struct AccountDeletion: Sendable {
                 let members = try await Membership.query(on: db).filter(\.$organization.$id == organizationID).count()
                 if members == 1 {
                     try await RemovedPublisher.adoptTakenDownTemplates(of: organizationID, now: Date(), on: db)
+                    // Someone removed earlier may still have a browser in this workspace: it moves to a workspace of
+                    // theirs, as when they are removed, rather than being signed out of the whole site.
+                    for session in try await Session.query(on: db).filter(\.$organization.$id == organizationID)
+                        .filter(\.$user.$id != userID).with(\.$user).all() {
+                        session.$organization.id = try await PersonalWorkspace.any(for: session.user, on: db).requireID()
+                        try await session.save(on: db)
+                    }
                     try await Session.query(on: db).filter(\.$organization.$id == organizationID).delete()
                     try await APIToken.query(on: db).filter(\.$organization.$id == organizationID).delete()
                     try await Membership.query(on: db).filter(\.$organization.$id == organizationID).delete()

@@ -33,8 +33,13 @@ enum InvitationController {
     static func accept(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let form = try req.content.decode(AcceptForm.self)
+        let service = req.organizationService()
+        // A second click, or the form sent again: the person is in, which is what they asked for.
+        if try await service.alreadyJoined(token: form.token ?? "", current) {
+            return req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal).noStore()
+        }
         do {
-            _ = try await req.organizationService().accept(token: form.token ?? "", as: current)
+            _ = try await service.accept(token: form.token ?? "", as: current)
             return req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal).noStore()
         } catch let error as APIError {
             return try await failure(req, error)

@@ -139,6 +139,12 @@ struct OrganizationService: Sendable {
         if invitation.expiresAt <= now || invitation.createdAt.addingTimeInterval(Invitation.lifetime) <= now {
             throw try await refused(invitation, APIError(.gone, "invitation_expired", "This invitation has expired: links work for 72 hours. Ask for a new one."))
         }
+        // A suspended workspace changes in no way, and gaining a member is a change (its owners cannot revoke the
+        // invitation meanwhile either).
+        if invitation.organization.suspendedAt != nil {
+            throw try await refused(invitation, APIError(.forbidden, "org_suspended",
+                "\(invitation.organization.name) is suspended, so it cannot take new members now. Ask its owner to invite you again once it is back."))
+        }
         // Sent on Team, opened after the workspace moved to a plan for one person.
         let plan = plans.plan(for: invitation.organization)
         if !plan.members {

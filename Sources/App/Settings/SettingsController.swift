@@ -133,6 +133,7 @@ enum SettingsController {
         let form = try req.content.decode(InviteForm.self)
         let replaced: Bool
         do {
+            try req.checkFormWorkspace(current)
             let email: EmailAddress
             do { email = try EmailAddress.parse(form.email ?? "") } catch { throw APIError(error) }
             replaced = try await organizations(req).invite(current, email: email, role: try InviteForm.role(form.role),
@@ -229,6 +230,7 @@ enum SettingsController {
     /// Runs a change and redirects with a notice, or re-renders the page with its error.
     private static func orRender(_ req: Request, _ current: CurrentUser, then notice: String, _ change: () async throws -> Void) async throws -> Response {
         do {
+            try req.checkFormWorkspace(current)
             try await change()
         } catch let error as APIError {
             return try await render(req, current, error: error.reason, status: error.formStatus).carrying(error)
@@ -249,5 +251,17 @@ enum SettingsController {
         view.tokenOnce = FormOnce.value(req)
         view.deleteError = deleteError
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
+    }
+}
+
+extension Request {
+    /// A workspace form carries the workspace its page showed. Sessions switch workspaces, and a tab opened
+    /// before another tab switched would otherwise leave, rename or invite into the workspace switched to.
+    /// Forms without the field (older pages, scripts) act on the current workspace, as before.
+    func checkFormWorkspace(_ current: CurrentUser) throws {
+        guard let sent = try? content.get(String.self, at: "workspace"), !sent.isEmpty,
+              UUID(uuidString: sent) != current.organization.id else { return }
+        throw APIError(.conflict, "workspace_changed",
+                       "Nothing was changed: that page was for another workspace, and this browser has since switched to \u{201C}\(current.organization.name)\u{201D}. The page below is this workspace's; check it and try again.")
     }
 }

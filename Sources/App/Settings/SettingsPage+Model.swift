@@ -18,6 +18,9 @@ struct SettingsView: Encodable {
     let email: String?
     let phone: String?
     let organizationName: String
+    /// Sent back by the workspace's forms: a tab opened before the browser switched workspaces must not change
+    /// the one switched to (`Request.checkFormWorkspace`).
+    let workspaceID: String
     let planName: String
     let profileAction: String
     let emailAction: String
@@ -202,6 +205,7 @@ extension SettingsView {
             email: current.user.email,
             phone: current.user.phone,
             organizationName: current.organization.name,
+            workspaceID: current.organization.id?.uuidString ?? "",
             planName: current.plan.name,
             profileAction: SiteRoute.settingsAction(.profile).path,
             emailAction: SiteRoute.settingsAction(.changeEmail).path,
