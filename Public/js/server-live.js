@@ -146,6 +146,9 @@ async function tail(url) {
     await readEvents(url, (type, call) => {
       if (type !== 'call') return false;
       body.prepend(callRow(call));
+      // The page stays as long as the server pages it: the rows pushed off are the next page's first.
+      const perPage = Number(page.dataset.callsPerPage) || 25;
+      while (body.rows.length > perPage) body.lastElementChild.remove();
       region.hidden = false;
       document.getElementById('calls-empty')?.remove();
       return false;

@@ -82,10 +82,17 @@ struct ServerPageView: Encodable {
     let callsStreamHref: String?
     /// Logs pages, newest first.
     let callsPage: Int
+    /// The page's length: the live rows keep the first page at it, so the next page starts where this one ends.
+    let callsPerPage: Int
     let olderCallsHref: String?
     let newerCallsHref: String?
     let buildStatus: String?
     let buildLines: [LogLine]
+    /// The version the endpoint serves, which a rollback may have made another than the latest build's.
+    let liveVersion: Int?
+    let versionsHref: String
+    /// Said beside the latest build's log when that build's version is no longer the one live.
+    let rolledBackNote: String?
     let snippets: [Snippet]
     let tokensHref: String
     /// Creates an `mcp`-scoped token and shows the snippets with it filled in.

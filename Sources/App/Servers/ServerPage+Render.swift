@@ -20,6 +20,7 @@ extension Request {
         let listed = MCPToolList(spec: spec).tools
         let chosen = selectedTool ?? (try? query.get(String.self, at: "tool")) ?? listed.first?.name ?? ""
         let chosenSchema = listed.first { $0.name == chosen }?.inputSchema ?? ["type": "object"]
+        let liveVersion = versions.first { $0.id == server.activeVersionID }?.number
         var view = ServerPageView(
             csrf: csrfToken(accounts.cookies),
             tab: tab.rawValue,
@@ -36,10 +37,17 @@ extension Request {
             // Only the first page is live: new calls arrive at its top.
             callsStreamHref: tab == .logs && callsPage == 1 ? SiteRoute.api(.callsStream(serverID)).path : nil,
             callsPage: callsPage,
+            callsPerPage: ServerPageQuery.callsPerPage,
             olderCallsHref: data.hasOlderCalls ? ServerTab.logs.path(id, page: callsPage + 1) : nil,
             newerCallsHref: callsPage > 1 ? ServerTab.logs.path(id, page: callsPage - 1) : nil,
             buildStatus: build.map { $0.status.rawValue },
             buildLines: lines.map { .init(level: $0.level, message: $0.message) },
+            liveVersion: liveVersion,
+            versionsHref: ServerTab.versions.path(id),
+            rolledBackNote: build.flatMap { build in
+                guard build.status == .succeeded, let built = build.versionNumber, let liveVersion, built != liveVersion else { return nil }
+                return "Version \(liveVersion) is live now: it was activated after this build, which made version \(built)."
+            },
             snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint, token: installToken),
             tokensHref: SiteRoute.settings.path(fragment: "tokens-title"),
             installTokenAction: SiteRoute.server(serverID, .installToken).path,

@@ -121,6 +121,10 @@ struct ServerLifecycleTests {
             let missing = try await delete("OTHER_KEY")
             #expect(missing.status == .notFound)
             #expect(try AccountDataTests.json(missing)["error"] as? String == "secret_not_found")
+            // the first value is set, a second one replaces it
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.secret_set").count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.secret_replaced").count() == 0)
+            #expect(try await put("API_KEY", "key-from-the-api-2").status == .noContent)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.secret_replaced").count() == 1)
             // another workspace's server is not found
             let (other, _) = try await AccountDataTests.signedIn(app)
