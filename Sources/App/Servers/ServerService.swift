@@ -224,18 +224,10 @@ struct ServerService: Sendable {
                        "Your change was not saved: \(live.map { "version \($0.number)" } ?? "another version") went live after this page was opened. What you typed is below; compare it with what serves now and save again.")
     }
 
-    /// Refuses a spec the server serves already, or that a build still queued or running will serve: a deploy
-    /// script that retries after a timeout would otherwise make the same version twice and spend a build on it.
     func requireChange(_ server: HostedServer, spec: ServerSpec) async throws {
-        if let id = server.activeVersionID, let live = try await ServerVersion.find(id, on: database),
-           try SpecJSON.decode(live.specJSON) == spec {
-            throw APIError(.unprocessableEntity, "no_change", "Nothing changed: version \(live.number) already serves exactly this.")
-        }
-        let pending = try await Build.query(on: database).filter(\.$server.$id == server.requireID())
-            .filter(\.$status ~~ [.queued, .running]).all()
-        if pending.contains(where: { (try? SpecJSON.decode($0.specJSON)) == spec }) {
-            throw APIError(.unprocessableEntity, "no_change", "Nothing changed: a build of exactly this is already under way; its version goes live when it succeeds.")
-        }
+        guard let id = server.activeVersionID, let live = try await ServerVersion.find(id, on: database),
+              try SpecJSON.decode(live.specJSON) == spec else { return }
+        throw APIError(.unprocessableEntity, "no_change", "Nothing changed: version \(live.number) already serves exactly this.")
     }
 
     /// Checks `spec` against the stored secrets and queues a build of it: the next version. Returns that build, which
