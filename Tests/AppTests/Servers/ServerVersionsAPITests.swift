@@ -50,6 +50,8 @@ struct ServerVersionsAPITests {
             #expect(second.map { $0["number"] as? Int } == [2, 1], "newest first")
             #expect(second.map { $0["active"] as? Bool } == [true, false])
             #expect((second[0]["tools"] as? [String])?.contains("double") == true)
+            let builtOverview = try await browser.get("/servers/\(id)").body.string
+            #expect(builtOverview.contains(">version 2</a>") && !builtOverview.contains("id=\"rolled-back\""))
 
             // when: version 1 serves again
             let rolledBack = try await browser.postObject("/v1/servers/\(id)/versions/1/activate", [:] as [String: Any])
@@ -58,6 +60,10 @@ struct ServerVersionsAPITests {
             #expect(rolledBack.status == .ok, "\(rolledBack.body.string)")
             #expect(try AccountDataTests.json(rolledBack)["status"] as? String == "active")
             #expect(try await Self.versions(browser, id).map { $0["active"] as? Bool } == [false, true])
+            // the Overview, whose latest build log ends "Version 2 is live", says what serves now
+            let overview = try await browser.get("/servers/\(id)").body.string
+            #expect(overview.contains("Serving <a href=\"/servers/\(id.uuidString.lowercased())/versions\">version 1</a>."))
+            #expect(overview.contains("Version 1 is live now: it was activated after this build, which made version 2."))
             #expect(try await HostedServer.find(id, on: app.db)?.activeVersionID == (try await ServerVersion.query(on: app.db).filter(\.$number == 1).first())?.id)
             let audit = try await AuditEvent.query(on: app.db).filter(\.$action == "server.version_activated").all()
             #expect(audit.count == 1)
