@@ -11,7 +11,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
-    app.http.server.configuration.shutdownTimeout = .seconds(config.shutdownGrace.components.seconds)
+    // The grace period, then the margin in which the requests whose calls were stopped answer (GracefulShutdown).
+    app.http.server.configuration.shutdownTimeout = .seconds((config.shutdownGrace + GracefulShutdown.drainMargin).components.seconds)
     // RequestObservationMiddleware records every request as `bmm_http_*` with the route's name; Vapor's own
     // unprefixed copies would double the series and cost every request a second round of timer lookups.
     app.http.server.configuration.reportMetrics = false

@@ -69,19 +69,21 @@ struct BuildRunner: Sendable {
     }
 
     /// Waits up to `grace` for the build in progress, then fails whatever is left with
-    /// "the server shut down", so this process leaves no build running behind it. The build's own task is then
-    /// cancelled and awaited: left running, its next step would write to a database the shutdown has closed.
+    /// "the server shut down", so this process leaves no build running behind it. The build's own task is
+    /// cancelled and awaited first: it then writes nothing more, neither beside the failure (two writers of one
+    /// build's log collide on its line numbers) nor after the shutdown has closed the database.
     func stop(within grace: Duration) async {
         let deadline = ContinuousClock.now + grace
         while !current.all.isEmpty && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
+        let left = current.all
+        await current.cancelAndWait()
         do {
-            try await queue.failLeft(current.all, reason: BuildQueue.shutDownReason)
+            try await queue.failLeft(left, reason: BuildQueue.shutDownReason)
         } catch {
             app.logger.reportSafely(error)
         }
-        await current.cancelAndWait()
     }
 
     /// A cancelled build (the shutdown failed it already) writes nothing more: each step checks before it does.
@@ -117,6 +119,13 @@ struct BuildRunner: Sendable {
                 }
             }
             try Task.checkCancellation()
+            // Compiles that failed because the shutdown stopped the sandbox (at the end of the grace period) say
+            // nothing about the code: the build fails with the shutdown's reason, as `stop(within:)` would fail it.
+            // The build stays in hand until `stop(within:)` cancels this task and fails it, the one writer of its end.
+            if !failures.isEmpty, app.stopping.isStopping {
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
+                return
+            }
             if !failures.isEmpty { return try await fail(build, problems: failures) }
             let listed = MCPToolList(spec: spec).tools.map(\.name)
             guard listed == spec.tools.map(\.name).sorted() else {
@@ -131,7 +140,8 @@ struct BuildRunner: Sendable {
         } catch is CancellationError {
             return
         } catch {
-            guard !Task.isCancelled else { return }
+            // Once the shutdown has begun, how the build ends is `stop(within:)`'s to write.
+            guard !Task.isCancelled, !app.stopping.isStopping else { return }
             app.logger.reportSafely(error)
             try? await fail(build, "The build stopped unexpectedly. Try again.")
         }
@@ -167,6 +177,7 @@ private struct BuildRunnerLifecycle: LifecycleHandler {
 
     func shutdownAsync(_ application: Application) async {
         task.cancel()
-        await runner.stop(within: application.config.shutdownGrace)
+        // The grace period runs from the shutdown's start, beside the HTTP drain (GracefulShutdown), not after it.
+        await runner.stop(within: application.stopping.remaining(of: application.config.shutdownGrace))
     }
 }
