@@ -32,12 +32,13 @@ struct ServerSecrets: Sendable {
         try await ServerSecret.query(on: database).filter(\.$server.$id == server).all().map(\.key).sorted()
     }
 
-    /// Sets (or with an empty value removes) one secret.
-    func replace(_ key: String, value: String, server: UUID, organization: UUID, now: Date) async throws {
+    /// Sets (or with an empty value removes) one secret; whether a value was stored before.
+    @discardableResult
+    func replace(_ key: String, value: String, server: UUID, organization: UUID, now: Date) async throws -> Bool {
         let existing = try await ServerSecret.query(on: database).filter(\.$server.$id == server).filter(\.$key == key).first()
         if value.isEmpty {
             try await existing?.delete(on: database)
-            return
+            return existing != nil
         }
         let secret = existing ?? ServerSecret()
         secret.$server.id = server
@@ -46,5 +47,6 @@ struct ServerSecrets: Sendable {
         secret.sealed = try box.seal(value, for: .init(organization: organization, server: server, key: key))
         secret.updatedAt = now
         try await secret.save(on: database)
+        return existing != nil
     }
 }

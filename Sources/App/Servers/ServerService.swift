@@ -143,10 +143,9 @@ struct ServerService: Sendable {
         guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError(.unprocessableEntity, "secret_required", "Type the new value for \(key); the stored one is unchanged.")
         }
-        let store = ServerSecrets(database: database, box: secretBox)
         // The log tells a first value from a changed one: when a credential was first given is worth finding.
-        let hadValue = try await store.keys(server: server.id!).contains(key)
-        try await store.replace(key, value: value, server: server.id!, organization: server.$organization.id, now: clock.now())
+        let hadValue = try await ServerSecrets(database: database, box: secretBox)
+            .replace(key, value: value, server: server.id!, organization: server.$organization.id, now: clock.now())
         hosting.contexts.invalidate(server.id!)
         try await audit.record(hadValue ? "server.secret_replaced" : "server.secret_set", organization: server.$organization.id, actor: current.user.id,
                                resourceType: "server", resourceID: server.id?.uuidString, metadata: ["key": key])
