@@ -83,7 +83,7 @@ struct BillingPageView: Encodable {
         self.offReason = "This deployment runs without Stripe, so nothing is sold here: every workspace has the \(defaultPlanName) plan, set by the operator with BMM_DEFAULT_PLAN."
         self.isOwner = status.isOwner
         let subscription = status.subscription
-        let active = subscription.map { $0.status.map(SubscriptionSync.stillBills) ?? true } ?? false
+        let active = subscription.map { SubscriptionSync.stillBills(linkedWith: $0.status) } ?? false
         self.hasSubscription = active
         self.isCancelling = subscription?.cancelAtPeriodEnd ?? false
         self.statusLine = subscription.flatMap { sub in

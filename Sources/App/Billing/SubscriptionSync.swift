@@ -102,6 +102,11 @@ struct SubscriptionSync: Sendable {
         !terminalStatuses.contains(status) && status != "paused"
     }
 
+    /// `stillBills` for a linked subscription whose status may not be heard yet (nil): it may bill.
+    static func stillBills(linkedWith status: String?) -> Bool {
+        status.map(stillBills) ?? true
+    }
+
     /// Statuses after which the subscription buys nothing: `paused` is a trial that ended without a payment method.
     static let endedStatuses: Set<String> = ["canceled", "unpaid", "incomplete_expired", "paused"]
 

@@ -55,7 +55,7 @@ final class WorkspaceSubscription: Model, @unchecked Sendable {
     /// ``SubscriptionSync/stillBills(_:)``).
     var tracksBillingSubscription: Bool {
         guard stripeSubscriptionID != nil else { return false }
-        return status.map(SubscriptionSync.stillBills) ?? true
+        return SubscriptionSync.stillBills(linkedWith: status)
     }
 
     /// The failed payments are settled (paid, forgiven, or the plan ended): nothing holds the workspace back.
