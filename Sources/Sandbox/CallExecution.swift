@@ -31,7 +31,7 @@ struct CallExecution {
                 relay.start(id: id, request: request)
                 return nil
             case .progress(let call, var update) where call == callID:
-                update.message = update.message.map(redactor.redact)
+                update.message = update.message.map { redactor.redact($0, cut: .progressMessage) }
                 reportedProgress = true
                 onProgress?(update)
                 return nil
@@ -54,7 +54,7 @@ struct CallExecution {
                 && (!delivered || worker.terminationSignal != SIGKILL)
             return outcome
         }
-        var logs = answer.logs.map(redactor.redact)
+        var logs = answer.logs.map { redactor.redact($0, cut: .logLine) }
         if answer.droppedLogs > 0 {
             logs.append("… \(answer.droppedLogs) more log lines were dropped (the limit is \(call.limits.maxLogLines) per call)")
         }

@@ -19,6 +19,29 @@ struct SecretRedactor {
         values.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.replacement) }
     }
 
+    /// A text the worker may have cut to fit `cut` (it then ends with "…"). A secret spelling the cut went through
+    /// is no longer whole, so `redact` alone would pass most of it on: the part left before the "…" is redacted
+    /// as well, however short.
+    func redact(_ text: String, cut: WorkerTextCut) -> String {
+        let whole = redact(text)
+        guard !values.isEmpty, cut.wasCut(text) else { return whole }
+        let body = Array(whole.utf8.dropLast(WorkerTextCut.marker.utf8.count))
+        var keep = body.count
+        for spelling in values {
+            let prefix = Array(spelling.utf8)
+            // The longest end of `body` that starts `spelling`: it starts with the spelling's first byte, a lead
+            // byte, so cutting there never splits a character.
+            var length = min(prefix.count - 1, body.count)
+            while length > 0 {
+                if body[body.count - length] == prefix[0], body[(body.count - length)...].elementsEqual(prefix[..<length]) { break }
+                length -= 1
+            }
+            keep = min(keep, body.count - length)
+        }
+        guard keep < body.count else { return whole }
+        return String(decoding: body[..<keep], as: UTF8.self) + Self.replacement + WorkerTextCut.marker
+    }
+
     func redact(_ value: JSONValue) -> JSONValue {
         guard !values.isEmpty else { return value }
         switch value {
@@ -32,7 +55,7 @@ struct SecretRedactor {
 
     func redact(_ failure: SandboxFailure) -> SandboxFailure {
         switch failure {
-        case .thrown(let message): .thrown(redact(message))
+        case .thrown(let message): .thrown(redact(message, cut: .message))
         case .syntax(let message): .syntax(redact(message))
         case .invalidResult(let message): .invalidResult(redact(message))
         default: failure

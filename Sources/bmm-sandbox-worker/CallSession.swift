@@ -6,6 +6,7 @@ struct CallLimits {
     var maxResultBytes = 1 << 20
     var maxLogLines = 100
 
+    // The parent redacts secrets in cut texts by these sizes (`WorkerTextCut` in the Sandbox module).
     static let maxLogLineBytes = 4096
     static let maxMessageBytes = 8192
 }
@@ -108,7 +109,8 @@ final class CallSession {
         }
         guard let value, let copy = JSValueToStringCopy(realm.context, value, nil) else { return }
         defer { JSStringRelease(copy) }
-        let line = String(jsString: copy, maxUTF16Units: CallLimits.maxLogLineBytes)
+        // One unit more than fits, so that `truncated` sees a longer line as too long and marks the cut.
+        let line = String(jsString: copy, maxUTF16Units: CallLimits.maxLogLineBytes + 1)
         logs.append(truncated(line, toUTF8Bytes: CallLimits.maxLogLineBytes))
     }
 

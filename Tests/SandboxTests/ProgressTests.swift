@@ -32,6 +32,28 @@ struct ProgressTests {
         }
     }
 
+    @Test("a message cut at 500 characters through a secret is redacted up to the cut")
+    func cutMessages() async throws {
+        try await withPool { pool in
+            // given padding that puts the 500-character cut 12 characters into the secret
+            let seen = Reports()
+            var call = SandboxCall(implementation: """
+                ctx.progress(1, 2, "x".repeat(500 - 1 - 12) + ctx.secrets.KEY);
+                return "p";
+                """, secrets: ["KEY": "sekrit-value-123"])
+            call.onProgress = { update in seen.append(update) }
+
+            // when it runs
+            let outcome = await pool.run(call, fetcher: OfflineFetcher())
+
+            // then nothing of the secret is left
+            #expect(outcome.value == "p")
+            let message = seen.all.first?.message ?? ""
+            #expect(!message.contains("sekrit"))
+            #expect(message == String(repeating: "x", count: 487) + "[redacted]…")
+        }
+    }
+
     @Test("bad arguments are a TypeError the tool can catch; without a listener reports are ignored")
     func badArguments() async throws {
         try await withPool { pool in

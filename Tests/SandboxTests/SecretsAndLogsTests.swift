@@ -52,6 +52,35 @@ struct SecretsAndLogsTests {
         }
     }
 
+    @Test("a secret the worker's cut of a long error or log line goes through is redacted up to the cut")
+    func secretsCutByTheWorkerAreRedacted() async throws {
+        try await withPool { pool in
+            // given padding that puts the cut 12 characters into the secret
+            let secrets = ["API_KEY": "sekrit-value-123"]
+            let error = "throw new Error('x'.repeat(8192 - 3 - 12) + ctx.secrets.API_KEY + 'y'.repeat(100))"
+            let log = "ctx.log('x'.repeat(4096 - 3 - 12) + ctx.secrets.API_KEY + 'y'.repeat(100)); return 1"
+            let shortLog = "ctx.log('loading tasks…'); return 1"
+
+            // when
+            let thrown = await pool.run(error, secrets: secrets)
+            let logged = await pool.run(log, secrets: secrets)
+            let short = await pool.run(shortLog, secrets: ["API_KEY": "sekrit-value-123", "OTHER": "sk-other-value"])
+
+            // then no part of the secret is left, and the cut is still marked
+            guard case .thrown(let message) = thrown.failure else {
+                Issue.record("expected the error, got \(thrown.result)")
+                return
+            }
+            #expect(!message.contains("sekrit"))
+            #expect(message.hasSuffix("x[redacted]…"))
+            #expect(message.utf8.count < 8192 + 16)
+            #expect(logged.logs.count == 1)
+            #expect(logged.logs.first.map { !$0.contains("sekrit") && $0.hasSuffix("x[redacted]…") } == true)
+            // a line that only ends with "…" is no cut: its last letters stay even where a secret starts with them
+            #expect(short.logs == ["loading tasks…"])
+        }
+    }
+
     @Test func secretValuesAreRedactedInTheirURLJSONAndBase64Spellings() async throws {
         try await withPool { pool in
             // given a password with characters each encoding changes

@@ -382,7 +382,8 @@ function progress(done, total, message) {
   }
   const update = { progress: done };
   if (total !== undefined) update.total = total;
-  if (message !== undefined) update.message = message.length > 500 ? message.slice(0, 500) : message;
+  // A cut message ends with "…" at 500 units: the parent then redacts a secret the cut went through.
+  if (message !== undefined) update.message = message.length > 500 ? message.slice(0, 499) + "…" : message;
   host.progress(stringify(update));
 }
 
