@@ -27,6 +27,7 @@ enum TestHooks {
             ("parentEnviron", reportParentEnviron),
             ("processID", reportProcessID),
             ("suspendUntilSignalled", suspendUntilSignalled),
+            ("spinCPU", spinCPU),
         ]
         for (name, callback) in functions {
             let function = withJSString(name) { JSObjectMakeFunctionWithCallback(context, $0, callback) }
@@ -51,6 +52,15 @@ enum TestHooks {
         default: "errno \(code)"
         }
     }
+}
+
+/// `spinCPU(ms)` uses that much of the thread's CPU time inside one native call, as one long regular-expression
+/// match does: JavaScriptCore's watchdog cannot interrupt it.
+private let spinCPU: JSObjectCallAsFunctionCallback = { context, _, _, count, arguments, _ in
+    let milliseconds = count > 0 ? JSValueToNumber(context, arguments![0], nil) : 0
+    let end = threadCPUSeconds() + milliseconds / 1000
+    while threadCPUSeconds() < end {}
+    return JSValueMakeUndefined(context)
 }
 
 /// socket(2) is outside the seccomp allow-list: the kernel kills the worker here.

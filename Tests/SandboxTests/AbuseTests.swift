@@ -111,6 +111,23 @@ struct AbuseTests {
         }
     }
 
+    @Test("a call that settles after its CPU time ran out inside work the watchdog cannot interrupt still fails")
+    func cpuSpentInsideOneBuiltInFailsTheCall() async throws {
+        try await withPool(testHooks: true) { pool in
+            // given a 300 ms budget, and a native call standing in for one long regular-expression match that
+            // uses 450 ms (under the parent's hard stop at twice the limit plus 0.25 s)
+            var limits = SandboxLimits()
+            limits.cpuMilliseconds = 300
+
+            // when the tool returns at once afterwards
+            let outcome = await pool.run("__bmmTestHooks.spinCPU(450); return 'finished'", limits: limits)
+
+            // then
+            #expect(outcome.failure == .cpuLimit)
+            await expectNextCallWorks(on: pool)
+        }
+    }
+
     @Test func anEndlessPromiseChainIsKilledAtTheWallClockLimit() async throws {
         try await withPool { pool in
             // given
