@@ -61,6 +61,11 @@ public struct EgressClient: Sendable {
             guard Self.redirectStatuses.contains(response.status),
                 let location = response.headers.first(named: "location")
             else { return response }
+            switch request.redirect {
+            case .follow: break
+            case .manual: return response
+            case .error: throw .redirectNotFollowed
+            }
             guard redirectsFollowed < policy.maxRedirects else { throw .tooManyRedirects(limit: policy.maxRedirects) }
             redirectsFollowed += 1
 

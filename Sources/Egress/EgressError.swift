@@ -13,6 +13,8 @@ public enum EgressError: Error, Equatable, Sendable {
     case resolutionFailed(String)
     case invalidRedirect
     case tooManyRedirects(limit: Int)
+    /// The answer was a redirect and the request asked not to follow one (`redirect: "error"`).
+    case redirectNotFollowed
     case methodNotAllowed(String)
     /// A request header with a name or value that cannot be sent; only a valid name is echoed.
     case invalidHeader(String?)
@@ -34,6 +36,7 @@ extension EgressError: CustomStringConvertible, CustomDebugStringConvertible {
         case .resolutionFailed: "egress_resolution_failed"
         case .invalidRedirect: "egress_invalid_redirect"
         case .tooManyRedirects: "egress_too_many_redirects"
+        case .redirectNotFollowed: "egress_redirect_not_followed"
         case .methodNotAllowed: "egress_method_not_allowed"
         case .invalidHeader: "egress_invalid_header"
         case .responseTooLarge: "egress_response_too_large"
@@ -69,6 +72,8 @@ extension EgressError: CustomStringConvertible, CustomDebugStringConvertible {
             return "the server sent a redirect with an invalid Location"
         case .tooManyRedirects(let limit):
             return "more than \(limit) redirects"
+        case .redirectNotFollowed:
+            return "the server answered with a redirect, and the request said not to follow one (redirect: \"error\")"
         case .methodNotAllowed(let method):
             return "the HTTP method \(method) is not allowed"
         case .invalidHeader(let name?):

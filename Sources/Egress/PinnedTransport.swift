@@ -65,6 +65,7 @@ struct PinnedTransport: Sendable {
             try? await client.shutdown()
             return EgressResponse(
                 status: response.status,
+                statusText: response.statusText,
                 headers: response.headers,
                 body: response.body,
                 finalURL: urlString
@@ -80,7 +81,7 @@ struct PinnedTransport: Sendable {
         client: HTTPClient,
         deadline: NIODeadline,
         maxResponseBytes: Int
-    ) async throws -> (status: Int, headers: [EgressHeader], body: [UInt8]) {
+    ) async throws -> (status: Int, statusText: String, headers: [EgressHeader], body: [UInt8]) {
         let response = try await client.execute(request, deadline: deadline)
         if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > maxResponseBytes
         {
@@ -95,7 +96,8 @@ struct PinnedTransport: Sendable {
             body.append(contentsOf: chunk.readableBytesView)
         }
         let headers = response.headers.map { EgressHeader($0.name, $0.value) }
-        return (Int(response.status.code), headers, body)
+        // NIO keeps the phrase of a code it knows as HTTP names it, and a code it does not know with the server's own.
+        return (Int(response.status.code), response.status.reasonPhrase, headers, body)
     }
 
     /// Transport errors reduced to fixed phrases: some of AsyncHTTPClient's errors quote header values.

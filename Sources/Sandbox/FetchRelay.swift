@@ -71,7 +71,8 @@ final class FetchRelay: Sendable {
                 body = Array(text.utf8)
             }
         }
-        let request = SandboxFetchRequest(url: raw.url, method: raw.method, headers: headers, body: body, maxResponseBytes: limits.maxResponseBytes)
+        let request = SandboxFetchRequest(url: raw.url, method: raw.method, headers: headers, body: body,
+                                          maxResponseBytes: limits.maxResponseBytes, redirect: raw.redirect)
         switch await fetcher.fetch(request) {
         case .failed(let message):
             return failed(id: id, message)

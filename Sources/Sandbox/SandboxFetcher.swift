@@ -24,13 +24,17 @@ public struct SandboxFetchRequest: Sendable, Hashable {
     /// The most body bytes the call accepts; stop reading beyond this and fail. The
     /// sandbox also refuses larger bodies it is handed.
     public var maxResponseBytes: Int
+    /// The tool's `redirect` option: "follow", "error" or "manual" (the runtime refuses anything else).
+    public var redirect: String
 
-    public init(url: String, method: String = "GET", headers: [SandboxHeader] = [], body: [UInt8]? = nil, maxResponseBytes: Int = SandboxLimits.standard.maxResponseBytes) {
+    public init(url: String, method: String = "GET", headers: [SandboxHeader] = [], body: [UInt8]? = nil,
+                maxResponseBytes: Int = SandboxLimits.standard.maxResponseBytes, redirect: String = "follow") {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
         self.maxResponseBytes = maxResponseBytes
+        self.redirect = redirect
     }
 }
 

@@ -13,7 +13,7 @@ import Foundation
 ///   {"type":"fetchResult","call":N,"id":K,"response":{status,statusText,url,redirected,headers,body},"error":null}
 ///   {"type":"fetchResult","call":N,"id":K,"response":null,"error":"message"}
 /// Worker → parent:
-///   {"type":"fetch","call":N,"id":K,"request":{url,method,headers:[[name,value]],body,bodyEncoding}}
+///   {"type":"fetch","call":N,"id":K,"request":{url,method,headers:[[name,value]],body,bodyEncoding,redirect}}
 ///   {"type":"done","call":N,"ok":true,"value":…,"logs":[…],"droppedLogs":D}
 ///   {"type":"done","call":N,"ok":true,"content":true,"value":[…],…} when the tool returned ctx.content items
 ///   {"type":"done","call":N,"ok":false,"failure":"thrown|syntax|cpu_limit|…","message":…,"logs":[…],…}
@@ -91,14 +91,17 @@ struct WorkerFetchRequest: Sendable {
     var headers: [[String]]
     var body: String?
     var bodyEncoding: String?
+    var redirect: String
 
     init?(json: JSONValue) {
         guard let url = json["url"]?.stringValue, let method = json["method"]?.stringValue,
               let headers = json["headers"]?.arrayValue?.map({ $0.arrayValue?.compactMap(\.stringValue) }),
               !headers.contains(where: { $0 == nil }),
               let body = RawWorkerFrame.optional(json, "body", \.stringValue),
-              let bodyEncoding = RawWorkerFrame.optional(json, "bodyEncoding", \.stringValue)
+              let bodyEncoding = RawWorkerFrame.optional(json, "bodyEncoding", \.stringValue),
+              let redirect = RawWorkerFrame.optional(json, "redirect", \.stringValue)
         else { return nil }
+        self.redirect = redirect ?? "follow"
         self.url = url
         self.method = method
         self.headers = headers.map { $0! }

@@ -145,6 +145,39 @@ struct EgressClientTests {
         }
     }
 
+    @Test("redirect: manual answers with the redirect itself, error fails without following it")
+    func redirectModes() async throws {
+        let routes: [String: TestReply] = ["/from": .redirect(status: 302, location: "/to"), "/to": .text("arrived")]
+        try await withTestServer(routes: routes) { server in
+            // given
+            let url = "http://allowed.test:\(server.port)/from"
+
+            // when
+            let manual = try await client.fetch(EgressRequest(url: url, redirect: .manual), policy: TestNetwork.policy())
+            let refused = await #expect(throws: EgressError.self) {
+                try await client.fetch(EgressRequest(url: url, redirect: .error), policy: TestNetwork.policy())
+            }
+
+            // then neither followed it
+            #expect(manual.status == 302)
+            #expect(manual.statusText == "Found")
+            #expect(manual.headers.first(named: "location") == "/to")
+            #expect(manual.finalURL == url)
+            #expect(refused == .redirectNotFollowed)
+            #expect(server.requests.map(\.uri) == ["/from", "/from"])
+        }
+    }
+
+    @Test("the status text is the status code's reason phrase")
+    func statusText() async throws {
+        try await withTestServer(routes: ["/ok": .text("fine"), "/gone": .text("nope", status: 404)]) { server in
+            let ok = try await client.fetch(EgressRequest(url: "http://allowed.test:\(server.port)/ok"), policy: TestNetwork.policy())
+            let gone = try await client.fetch(EgressRequest(url: "http://allowed.test:\(server.port)/gone"), policy: TestNetwork.policy())
+            #expect(ok.statusText == "OK")
+            #expect(gone.statusText == "Not Found")
+        }
+    }
+
     @Test(
         "redirects change the method as HTTP says",
         arguments: [

@@ -42,6 +42,26 @@ struct FetchTests {
         }
     }
 
+    @Test("the redirect option reaches the fetcher; without it redirects are followed")
+    func redirectOption() async throws {
+        try await withPool { pool in
+            // given
+            let fetcher = RecordingFetcher.echo()
+
+            // when
+            let outcome = await pool.run("""
+                await ctx.fetch("https://api.example.com/a", { redirect: "manual" });
+                await ctx.fetch("https://api.example.com/b", { redirect: "error" });
+                await ctx.fetch("https://api.example.com/c");
+                return 1;
+                """, fetcher: fetcher)
+
+            // then
+            #expect(outcome.value == 1)
+            #expect(fetcher.requests.map(\.redirect) == ["manual", "error", "follow"])
+        }
+    }
+
     @Test func formBodiesAndBytesAreSent() async throws {
         try await withPool { pool in
             // given
@@ -193,6 +213,8 @@ struct FetchTests {
         ("await ctx.fetch('/relative')", #"TypeError: ctx.fetch: "/relative" is not an absolute URL"#),
         ("await ctx.fetch('https://a.example/', { method: 'POST', body: { a: 1 } })",
          "TypeError: ctx.fetch: init.body must be a string (use JSON.stringify for JSON), URLSearchParams or bytes"),
+        ("await ctx.fetch('https://a.example/', { redirect: 'follow-please' })",
+         #"TypeError: ctx.fetch: redirect must be "follow", "error" or "manual", not "follow-please""#),
         ("await ctx.fetch('https://a.example/', { headers: { 'X-Bad': 'a\\r\\nInjected: 1' } })",
          #"TypeError: ctx.fetch: the value of header "X-Bad" contains a line break"#),
     ])

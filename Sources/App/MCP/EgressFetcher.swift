@@ -25,11 +25,13 @@ struct EgressFetcher: SandboxFetcher {
             url: request.url, method: request.method,
             headers: headers, body: request.body,
             // Worked out per fetch, not per call: most calls fetch nothing.
-            secretValues: secretValues.flatMap(SecretSpellings.of))
+            secretValues: secretValues.flatMap(SecretSpellings.of),
+            redirect: EgressRedirectMode(rawValue: request.redirect) ?? .follow)
         do throws(EgressError) {
             let response = try await client.fetch(egressRequest, policy: policy)
             return .completed(SandboxHTTPResponse(
                 status: response.status,
+                statusText: response.statusText,
                 headers: response.headers.map { SandboxHeader(name: $0.name, value: $0.value) },
                 body: response.body,
                 finalURL: response.finalURL,

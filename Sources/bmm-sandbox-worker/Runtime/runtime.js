@@ -282,7 +282,11 @@ async function fetch(input, init) {
   if (body !== null && (method === "GET" || method === "HEAD")) {
     throw new NativeTypeError(`ctx.fetch: a ${method} request cannot have a body`);
   }
-  const request = { url: url.href, method, headers, body, bodyEncoding: encoding ?? null };
+  const redirect = options.redirect === undefined ? "follow" : String(options.redirect);
+  if (redirect !== "follow" && redirect !== "error" && redirect !== "manual") {
+    throw new NativeTypeError(`ctx.fetch: redirect must be "follow", "error" or "manual", not "${redirect}"`);
+  }
+  const request = { url: url.href, method, headers, body, bodyEncoding: encoding ?? null, redirect };
   const raw = await host.fetch(stringify(request));
   return makeResponse(raw);
 }
