@@ -131,6 +131,38 @@ struct GlobalsTests {
         }
     }
 
+    @Test("TextDecoder's stream option keeps a sequence cut by a chunk boundary for the next chunk")
+    func textDecoderStreams() async throws {
+        try await withPool { pool in
+            // given "€" (E2 82 AC) and "😀" (F0 9F 98 80) cut across chunks, a BOM cut in two, and a stream ending mid-sequence
+            let implementation = """
+                const decoder = new TextDecoder();
+                const euro = [decoder.decode(new Uint8Array([0x61, 0xe2, 0x82]), { stream: true }),
+                              decoder.decode(new Uint8Array([0xac]), { stream: true }),
+                              decoder.decode(new Uint8Array([0xf0]), { stream: true }),
+                              decoder.decode(new Uint8Array([0x9f, 0x98, 0x80, 0x62]))];
+                const bom = new TextDecoder();
+                const bomParts = [bom.decode(new Uint8Array([0xef, 0xbb]), { stream: true }),
+                                  bom.decode(new Uint8Array([0xbf, 0x41]), { stream: true }),
+                                  bom.decode(new Uint8Array([0xef, 0xbb, 0xbf]))];
+                const cut = new TextDecoder();
+                const ended = [cut.decode(new Uint8Array([0x7a, 0xe2]), { stream: true }), cut.decode()];
+                const strict = new TextDecoder("utf-8", { fatal: true });
+                strict.decode(new Uint8Array([0xe2, 0x82]), { stream: true });
+                let fatal = "accepted";
+                try { strict.decode(); } catch (e) { fatal = e.name; }
+                const invalid = new TextDecoder().decode(new Uint8Array([0x61, 0xe0, 0x80]), { stream: true });
+                return [euro, bomParts, ended, fatal, invalid];
+                """
+
+            // when
+            let outcome = await pool.run(implementation)
+
+            // then
+            #expect(outcome.value == [["a", "€", "", "😀b"], ["", "A", "\u{FEFF}"], ["z", "\u{FFFD}"], "TypeError", "a\u{FFFD}\u{FFFD}"])
+        }
+    }
+
     @Test func cryptoRandomUUIDGivesVersion4UUIDs() async throws {
         try await withPool { pool in
             // given

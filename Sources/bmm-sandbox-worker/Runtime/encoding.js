@@ -114,8 +114,31 @@ class TextEncoder {
   }
 }
 
+// How many bytes at the end of `bytes` start a UTF-8 sequence that more bytes could still complete: a streaming
+// decode keeps them for the next chunk. Bytes that can never be valid are left to the decoder to replace or refuse.
+function incompleteTail(bytes) {
+  const end = bytes.length;
+  for (let start = end - 1; start >= 0 && start >= end - 3; start--) {
+    const lead = bytes[start];
+    if (lead >= 0x80 && lead <= 0xbf) continue;
+    const needed = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (needed === 0 || end - start >= needed) return 0;
+    if (end - start > 1) {
+      const second = bytes[start + 1];
+      const lower = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+      const upper = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+      if (second < lower || second > upper) return 0;
+    }
+    return end - start;
+  }
+  return 0;
+}
+
 class TextDecoder {
   #fatal; #ignoreBOM;
+  // Streaming state: bytes of a sequence the last chunk cut, and whether the stream's start (its BOM) is behind.
+  #pending = new Uint8Array(0);
+  #started = false;
   constructor(label = "utf-8", options = {}) {
     const name = String(label).trim().toLowerCase();
     if (name !== "utf-8" && name !== "utf8" && name !== "unicode-1-1-utf-8") {
@@ -128,10 +151,32 @@ class TextDecoder {
   get fatal() { return this.#fatal; }
   get ignoreBOM() { return this.#ignoreBOM; }
   decode(input, options) {
-    if (options && options.stream) throw new TypeError("TextDecoder streaming is not supported in the sandbox");
+    const stream = Boolean(options && options.stream);
     let bytes = bytesOf(input, "TextDecoder.decode");
-    if (!this.#ignoreBOM && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-      bytes = bytes.subarray(3);
+    if (this.#pending.length > 0) {
+      const joined = new Uint8Array(this.#pending.length + bytes.length);
+      joined.set(this.#pending);
+      joined.set(bytes, this.#pending.length);
+      bytes = joined;
+      this.#pending = new Uint8Array(0);
+    }
+    if (!this.#started && !this.#ignoreBOM) {
+      // A BOM cut by the chunk boundary waits for its remaining bytes.
+      const bomPrefix = bytes.length < 3 && [0xef, 0xbb].slice(0, bytes.length).every((byte, index) => bytes[index] === byte);
+      if (stream && bomPrefix) {
+        this.#pending = bytes.slice();
+        return "";
+      }
+      if (bytes.length > 0) this.#started = true;
+      if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    }
+    if (stream) {
+      const keep = incompleteTail(bytes);
+      this.#pending = bytes.slice(bytes.length - keep);
+      bytes = bytes.subarray(0, bytes.length - keep);
+    } else {
+      // The end of the stream: the next decode starts a new one.
+      this.#started = false;
     }
     return utf8Decode(bytes, this.#fatal);
   }
