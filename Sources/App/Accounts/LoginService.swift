@@ -62,7 +62,7 @@ struct LoginService: Sendable {
             """,
             html: nil
         )) }
-        try await audit.record("auth.magic_link_requested", metadata: ["email": email.masked])
+        try await signInAudit.record("auth.magic_link_requested", target: email.normalized, metadata: ["email": email.masked])
     }
 
     /// Failed link checks count against the same per-address limit as codes, so guessing
@@ -89,16 +89,16 @@ struct LoginService: Sendable {
             throw try await failure("unknown_link", "This sign-in link is not valid. Request a new one.", channel: "email")
         }
         if challenge.consumedAt != nil {
-            throw try await failure("link_used", "This sign-in link was already used. Request a new one.", channel: "email")
+            throw try await failure("link_used", "This sign-in link was already used. Request a new one.", channel: "email", target: challenge.target)
         }
         if challenge.expiresAt <= now {
-            throw try await failure("link_expired", "This sign-in link has expired. Request a new one.", channel: "email")
+            throw try await failure("link_expired", "This sign-in link has expired. Request a new one.", channel: "email", target: challenge.target)
         }
         guard let attempt, SecretToken.constantTimeEqual(SecretToken.sha256(attempt), challenge.attemptHash) else {
-            throw try await failure("wrong_browser", "Open the link in the browser where you asked for it.", channel: "email")
+            throw try await failure("wrong_browser", "Open the link in the browser where you asked for it.", channel: "email", target: challenge.target)
         }
         guard try await consume(challenge) else {
-            throw try await failure("link_used", "This sign-in link was already used. Request a new one.", channel: "email")
+            throw try await failure("link_used", "This sign-in link was already used. Request a new one.", channel: "email", target: challenge.target)
         }
         var signedIn = try await signIn(email: challenge.target, phone: nil)
         signedIn.next = challenge.next
@@ -119,7 +119,7 @@ struct LoginService: Sendable {
             attemptHash: SecretToken.sha256(attempt), next: next, now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
         ).create(on: database)
         try await deliver { try await sms.send(SMSMessage(to: phone.e164, body: "\(code) is your BuildMyMCPServer sign-in code. It expires in 10 minutes.")) }
-        try await audit.record("auth.sms_code_requested", metadata: ["phone": phone.masked])
+        try await signInAudit.record("auth.sms_code_requested", target: phone.e164, metadata: ["phone": phone.masked])
     }
 
     func verifySMSCode(phone: PhoneNumber, code: String, attempt: String?) async throws -> SignedIn {
@@ -134,7 +134,7 @@ struct LoginService: Sendable {
         // dropped the cookie is told so rather than that a fresh code expired.
         guard let attempt else {
             throw try await failure("code_expired", "This code belongs to the request that sent it: send the bmm_attempt cookie "
-                + "that request's answer set (with curl, -c and -b with a cookie file), or request a new code.", channel: "sms")
+                + "that request's answer set (with curl, -c and -b with a cookie file), or request a new code.", channel: "sms", target: phone.e164)
         }
         guard let challenge = try await LoginChallenge.query(on: database)
             .filter(\.$channel == LoginChallenge.Channel.sms.rawValue)
@@ -144,7 +144,7 @@ struct LoginService: Sendable {
             .sort(\.$createdAt, .descending)
             .first()
         else {
-            throw try await codeExpired()
+            throw try await codeExpired(phone)
         }
         // The same code submitted again from the browser it signed in (a second click sent
         // before the first answer came back) says so, as a used sign-in link does; any other
@@ -152,27 +152,28 @@ struct LoginService: Sendable {
         // nobody in. A use made meanwhile is caught below.
         if challenge.consumedAt != nil {
             guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {
-                throw try await codeExpired()
+                throw try await codeExpired(phone)
             }
-            throw try await codeUsed()
+            throw try await codeUsed(phone)
         }
         // The try is counted before the code is compared, in one statement: concurrent
         // guesses cannot all read the same count and each get a try (SECURITY.md 36).
         guard let tries = try await claimTry(challenge) else {
             if try await LoginChallenge.find(challenge.id, on: database)?.consumedAt != nil {
-                throw try await codeUsed()
+                throw try await codeUsed(phone)
             }
-            throw try await failure("too_many_attempts", "Too many wrong codes. Request a new code.", channel: "sms", status: .tooManyRequests)
+            throw try await failure("too_many_attempts", "Too many wrong codes. Request a new code.", channel: "sms", target: phone.e164,
+                                    status: .tooManyRequests)
         }
         guard SecretToken.constantTimeEqual(codeHash(digits, challenge: challenge.id!), challenge.secretHash) else {
             let left = Self.maxWrongCodes - tries
             let message = left > 0
                 ? "That code is not right. \(left) \(left == 1 ? "try" : "tries") left."
                 : "That code is not right, and it no longer works. Request a new code."
-            throw try await failure("wrong_code", message, channel: "sms")
+            throw try await failure("wrong_code", message, channel: "sms", target: phone.e164)
         }
         guard try await consume(challenge) else {
-            throw try await codeUsed()
+            throw try await codeUsed(phone)
         }
         var signedIn = try await signIn(email: nil, phone: challenge.target)
         signedIn.next = challenge.next
@@ -219,18 +220,23 @@ struct LoginService: Sendable {
         }
     }
 
-    private func codeExpired() async throws -> APIError {
-        try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms")
+    private func codeExpired(_ phone: PhoneNumber) async throws -> APIError {
+        try await failure("code_expired", "This code has expired or was never sent here. Request a new one.", channel: "sms", target: phone.e164)
     }
 
-    private func codeUsed() async throws -> APIError {
-        try await failure("code_used", "This code was already used. Request a new one.", channel: "sms")
+    private func codeUsed(_ phone: PhoneNumber) async throws -> APIError {
+        try await failure("code_used", "This code was already used. Request a new one.", channel: "sms", target: phone.e164)
     }
 
-    private func failure(_ code: String, _ message: String, channel: String, status: HTTPResponseStatus = .badRequest) async throws -> APIError {
-        try await audit.record("auth.sign_in_failed", metadata: ["channel": channel, "reason": code])
+    /// `target`: the address or number the failed attempt was for, when it is known (a link that was never sent
+    /// names none).
+    private func failure(_ code: String, _ message: String, channel: String, target: String? = nil,
+                         status: HTTPResponseStatus = .badRequest) async throws -> APIError {
+        try await signInAudit.record("auth.sign_in_failed", target: target, metadata: ["channel": channel, "reason": code])
         return APIError(status, code, message)
     }
+
+    private var signInAudit: SignInAudit { SignInAudit(database: database, audit: audit, secret: secret) }
 
     /// Finds or creates the user (with a personal organization) and starts a session.
     private func signIn(email: String?, phone: String?) async throws -> SignedIn {
@@ -249,6 +255,9 @@ struct LoginService: Sendable {
             let user = existing ?? User(email: email, phone: phone, displayName: name)
             if existing == nil { try await user.create(on: db) }
             let organization = try await PersonalWorkspace.create(for: user, named: existing?.displayName ?? name, on: db)
+            if let target = email ?? phone {
+                try await signInAudit.adopt(target: target, user: user.requireID(), organization: organization.requireID(), on: db)
+            }
             return (user, organization, existing == nil)
         }
         let (session, token) = try await SessionService(database: database, now: now, random: random)

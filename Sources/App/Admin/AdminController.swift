@@ -26,6 +26,7 @@ enum AdminController {
             searchAction: SiteRoute.admin.path,
             csrf: csrf,
             templatesHref: SiteRoute.adminTemplates.path,
+            platformAuditHref: SiteRoute.adminAudit.path,
             users: found.users.map { user in
                 AdminView.UserRow(name: user.displayName, contact: user.email ?? user.phone ?? "", isAdmin: user.isAdmin,
                                   joined: user.createdAt.map(DayLabel.long) ?? "")

@@ -48,6 +48,7 @@ struct AdminView: Encodable {
     let csrf: String
     /// The marketplace moderation queue, `/admin/templates`.
     let templatesHref: String
+    let platformAuditHref: String
     let users: [UserRow]
     let organizations: [OrganizationRow]
     let planChoices: [PlanChoice]

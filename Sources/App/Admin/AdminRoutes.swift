@@ -9,6 +9,7 @@ struct AdminRoutes: RouteCollection {
         let routes = routes.grouped(accounts)
         let admin = routes.grouped(AdminRequired())
         admin.get(.admin, use: AdminController.page)
+        admin.get(.adminAudit, use: AuditPageController.platformPage)
         admin.post(.adminOrganization(.key, .suspend), use: AdminController.suspend)
         admin.post(.adminOrganization(.key, .unsuspend), use: AdminController.unsuspend)
         admin.post(.adminOrganization(.key, .plan), use: AdminController.setPlan)

@@ -28,7 +28,7 @@ enum AuditAPIController {
     static func list(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let onlyActor = try await AuditVisibility.onlyActor(current, on: req.db)
-        let (rows, next) = try await AuditLogQuery(database: req.db).page(organization: current.organization.id!, onlyActor: onlyActor, .init(req))
+        let (rows, next) = try await AuditLogQuery(database: req.db).page(.organization(current.organization.id!), onlyActor: onlyActor, .init(req))
         let events = rows.map { event in
             Event(
                 id: event.id!, action: event.action, actorUserId: event.actorUserID, actorDeleted: event.actorDeleted, resourceType: event.resourceType,

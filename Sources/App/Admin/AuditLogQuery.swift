@@ -2,8 +2,17 @@ import Fluent
 import Foundation
 import Vapor
 
-/// One page of an organization's audit events, newest first, filtered and paged
-/// by cursor: what `/v1/audit` answers and `/audit` shows.
+/// Whose events a page of the audit log reads.
+enum AuditScope: Sendable {
+    /// One workspace's: what its `/audit` page and `/v1/audit` show.
+    case organization(UUID)
+    /// The events that belong to no workspace (a sign-in attempt for an address with no account, a link that was
+    /// never sent, `bmm admin grant`): the platform administrators' page.
+    case platform
+}
+
+/// One page of audit events, newest first, filtered and paged by cursor: what `/v1/audit` answers and `/audit`
+/// and `/admin/audit` show.
 struct AuditLogQuery: Sendable {
     /// The filters a request may carry (`action`, `actor`, `resource`, `from`, `to`, `limit`, `cursor`).
     struct Filters: Sendable {
@@ -31,7 +40,7 @@ struct AuditLogQuery: Sendable {
     let database: any Database
 
     /// `onlyActor`: a member's view, their own events only (`AuditVisibility`).
-    func page(organization: UUID, onlyActor: UUID? = nil, _ filters: Filters) async throws -> (events: [AuditEvent], nextCursor: String?) {
+    func page(_ scope: AuditScope, onlyActor: UUID? = nil, _ filters: Filters) async throws -> (events: [AuditEvent], nextCursor: String?) {
         var limit = 50
         if let text = filters.limit {
             // Out of range is refused rather than clamped: the caller learns its page is not what it asked for.
@@ -40,7 +49,11 @@ struct AuditLogQuery: Sendable {
             }
             limit = asked
         }
-        let query = AuditEvent.query(on: database).filter(\.$organizationID == organization)
+        let query = AuditEvent.query(on: database)
+        switch scope {
+        case .organization(let id): query.filter(\.$organizationID == id)
+        case .platform: query.filter(\.$organizationID == nil)
+        }
         if let action = filters.action { query.filter(\.$action == action) }
         if let onlyActor { query.filter(\.$actorUserID == onlyActor) }
         if let actor = filters.actor {

@@ -1,4 +1,6 @@
 struct AuditView: Encodable {
+    let title: String
+    let lede: String
     struct Filters: Encodable {
         let action: String
         let actor: String

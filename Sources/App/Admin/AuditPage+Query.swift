@@ -12,8 +12,8 @@ struct AuditPageQuery: Sendable {
 
     let database: any Database
 
-    func load(organization: UUID, onlyActor: UUID?, _ filters: AuditLogQuery.Filters) async throws -> Data {
-        let (events, next) = try await AuditLogQuery(database: database).page(organization: organization, onlyActor: onlyActor, filters)
+    func load(_ scope: AuditScope, onlyActor: UUID?, _ filters: AuditLogQuery.Filters) async throws -> Data {
+        let (events, next) = try await AuditLogQuery(database: database).page(scope, onlyActor: onlyActor, filters)
         let ids = Array(Set(events.compactMap(\.actorUserID)))
         let names = ids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: database)
             .filter(\.$id ~~ ids).all().map { ($0.id!, $0.displayName) })

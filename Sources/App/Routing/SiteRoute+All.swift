@@ -10,7 +10,7 @@ extension SiteRoute {
             .robots, .searchIndex, .openAPI, .webManifest, .favicon, .serviceWorker, .asset(.key), .notFoundPage, .healthz, .readyz, .metrics,
             .login, .loginEmail, .loginCheckEmail, .loginSMS, .loginSMSVerify, .magicLink, .logout,
             .devOutbox, .devOutboxJSON, .devReload, .devReloadScript, .dashboard, .settings, .invitation, .admin, .audit,
-            .servers, .newServer, .serverDraft(.key), .mcp(.key), .forkWizard, .templates, .adminTemplates,
+            .servers, .newServer, .serverDraft(.key), .mcp(.key), .forkWizard, .templates, .adminTemplates, .adminAudit,
         ]
         let settings: [SettingsAction] = [
             .profile, .tokens, .revokeToken(.key), .deleteAccount, .renameWorkspace, .switchWorkspace, .members,

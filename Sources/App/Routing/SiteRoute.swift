@@ -74,6 +74,8 @@ enum SiteRoute: Hashable, Sendable {
     case template(Parameter<String>, TemplatePage = .overview)
     /// The moderation queue, and what a moderator can do to one template.
     case adminTemplates
+    /// The events that belong to no workspace.
+    case adminAudit
     case adminTemplate(Parameter<String>, AdminTemplateAction)
 
     /// The JSON API under `/v1`.
@@ -139,6 +141,7 @@ enum SiteRoute: Hashable, Sendable {
         case .templates: parts("templates")
         case .template(let slug, let page): parts("templates", slug.segment(.template), page.segments)
         case .adminTemplates: parts("admin/templates")
+        case .adminAudit: parts("admin/audit")
         case .adminTemplate(let slug, let action): parts("admin/templates", slug.segment(.template), action.rawValue)
         case .api(let route): parts("v1", route.segments)
         case .oauth(let route): route.segments
