@@ -62,6 +62,10 @@ struct AccountDeletion: Sendable {
             }
             try await AuditEvent.query(on: db).filter(\.$actorUserID == userID)
                 .set(\.$actorUserID, to: nil).set(\.$actorDeleted, to: true).set(\.$ip, to: nil).set(\.$userAgent, to: nil).update()
+            // Sign-in attempts on the account (`SignInAudit`) were most likely the person's own: their address and
+            // browser go as with the events they caused.
+            try await AuditEvent.query(on: db).filter(\.$resourceType == "user").filter(\.$resourceID == userID.uuidString)
+                .filter(\.$action ~~ SignInAudit.actions).set(\.$ip, to: nil).set(\.$userAgent, to: nil).update()
             // Events about the account (its creation, profile and email changes, a membership given or taken):
             // the id would tie them back together, and the details hold masked addresses.
             try await AuditEvent.query(on: db).filter(\.$resourceType == "user").filter(\.$resourceID == userID.uuidString)
@@ -71,6 +75,12 @@ struct AccountDeletion: Sendable {
                 try await anonymous.record("member.left", organization: organizationID, resourceType: "user",
                                            metadata: ["reason": "account_deleted"], actorDeleted: true)
             }
+            // What shared workspaces keep about the person beyond the anonymised log: the invitations they accepted
+            // (which hold their address) go, and the builds they asked for no longer name them.
+            if let email = user.email {
+                try await Invitation.query(on: db).filter(\.$email == email).filter(\.$acceptedAt != nil).delete()
+            }
+            try await Build.query(on: db).filter(\.$requestedBy == userID).set(\.$requestedBy, to: nil).update()
             try await Session.query(on: db).filter(\.$user.$id == userID).delete()
             try await APIToken.query(on: db).filter(\.$user.$id == userID).delete()
             try await LoginChallenge.query(on: db).filter(\.$target ~~ [user.email, user.phone].compactMap { $0 }).delete()

@@ -34,14 +34,40 @@ struct DataExportQuery: Sendable {
                 .init(organizationId: $0.$organization.id, email: $0.email, role: $0.role, createdAt: $0.createdAt,
                       expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
             },
+            invitationsReceived: try await invitationsReceived(by: current.user),
             emailChanges: try await EmailChange.query(on: database).filter(\.$user.$id == userID).sort(\.$createdAt).all().map {
                 .init(email: $0.email, createdAt: $0.createdAt, expiresAt: $0.expiresAt, confirmedAt: $0.confirmedAt)
             },
-            auditEvents: try await AuditEvent.query(on: database).filter(\.$actorUserID == userID).sort(\.$createdAt).all().map {
-                .init(action: $0.action, organizationId: $0.organizationID, resourceType: $0.resourceType, resourceId: $0.resourceID,
-                      ip: $0.ip, userAgent: $0.userAgent, metadata: $0.metadataValues, createdAt: $0.createdAt)
-            }
+            drafts: try await Draft.query(on: database).filter(\.$user.$id == userID).sort(\.$createdAt).all().map {
+                .init(organizationId: $0.$organization.id, prompt: $0.prompt, drafter: $0.drafter, model: $0.model,
+                      serverId: $0.serverID, createdAt: $0.createdAt, expiresAt: $0.expiresAt)
+            },
+            templatesPublished: try await Template.query(on: database).filter(\.$author.$id == userID).sort(\.$createdAt).all().map {
+                .init(slug: $0.slug, organizationId: $0.$organization.id, title: $0.title, summary: $0.summary,
+                      descriptionMarkdown: $0.descriptionMarkdown, createdAt: $0.createdAt, takenDownAt: $0.takenDownAt)
+            },
+            reportsFiled: try await TemplateReport.query(on: database).filter(\.$reporter.$id == userID).with(\.$template)
+                .sort(\.$createdAt).all().map {
+                    .init(templateSlug: $0.template.slug, reason: $0.reason.rawValue, text: $0.text, createdAt: $0.createdAt, resolvedAt: $0.resolvedAt)
+                },
+            auditEvents: try await AuditEvent.query(on: database).filter(\.$actorUserID == userID).sort(\.$createdAt).all().map(event),
+            auditEventsAboutYou: try await AuditEvent.query(on: database).filter(\.$resourceType == "user")
+                .filter(\.$resourceID == userID.uuidString).sort(\.$createdAt).all()
+                .filter { $0.actorUserID != userID }.map(event)
         )
+    }
+
+    private func event(_ event: AuditEvent) -> DataExportController.Export.EventRecord {
+        .init(action: event.action, organizationId: event.organizationID, resourceType: event.resourceType, resourceId: event.resourceID,
+              ip: event.ip, userAgent: event.userAgent, metadata: event.metadataValues, createdAt: event.createdAt)
+    }
+
+    private func invitationsReceived(by user: User) async throws -> [DataExportController.Export.InvitationReceivedRecord] {
+        guard let email = user.email else { return [] }
+        return try await Invitation.query(on: database).filter(\.$email == email).with(\.$organization).sort(\.$createdAt).all().map {
+            .init(organizationId: $0.$organization.id, organizationName: $0.organization.name, role: $0.role,
+                  createdAt: $0.createdAt, expiresAt: $0.expiresAt, acceptedAt: $0.acceptedAt)
+        }
     }
 
     private func grants(of userID: UUID) async throws -> [DataExportController.Export.GrantRecord] {

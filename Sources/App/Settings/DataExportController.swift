@@ -69,6 +69,40 @@ enum DataExportController {
             let expiresAt: Date
             let acceptedAt: Date?
         }
+        /// A description the person gave a drafting model, with what it drafted (kept until the draft expires).
+        struct DraftRecord: Content {
+            let organizationId: UUID
+            let prompt: String
+            let drafter: String
+            let model: String
+            let serverId: UUID?
+            let createdAt: Date
+            let expiresAt: Date
+        }
+        struct TemplateRecord: Content {
+            let slug: String
+            let organizationId: UUID
+            let title: String
+            let summary: String
+            let descriptionMarkdown: String
+            let createdAt: Date
+            let takenDownAt: Date?
+        }
+        struct ReportRecord: Content {
+            let templateSlug: String
+            let reason: String
+            let text: String
+            let createdAt: Date
+            let resolvedAt: Date?
+        }
+        struct InvitationReceivedRecord: Content {
+            let organizationId: UUID
+            let organizationName: String
+            let role: String
+            let createdAt: Date
+            let expiresAt: Date
+            let acceptedAt: Date?
+        }
         struct EmailChangeRecord: Content {
             let email: String
             let createdAt: Date
@@ -84,8 +118,19 @@ enum DataExportController {
         /// Servers the person created, in any of their workspaces (their specs are in the workspace, not here).
         let serversCreated: [ServerRecord]
         let invitationsSent: [InvitationRecord]
+        /// Invitations to the person's current address, from any workspace.
+        let invitationsReceived: [InvitationReceivedRecord]
         let emailChanges: [EmailChangeRecord]
+        /// The descriptions (prompts) the person drafted servers from.
+        let drafts: [DraftRecord]
+        let templatesPublished: [TemplateRecord]
+        /// Marketplace reports the person filed, with their text.
+        let reportsFiled: [ReportRecord]
+        /// Events the person caused.
         let auditEvents: [EventRecord]
+        /// Events about the person's account that someone else, or nobody signed in, caused: sign-in attempts on
+        /// their address, a role given or taken.
+        let auditEventsAboutYou: [EventRecord]
     }
 
     static func export(_ req: Request) async throws -> Response {

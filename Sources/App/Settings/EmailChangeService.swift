@@ -107,6 +107,14 @@ struct EmailChangeService: Sendable {
                 // A sign-in link still on its way to the old address would now open a new, empty account.
                 if let old {
                     try await LoginChallenge.query(on: db).filter(\.$target == old).filter(\.$consumedAt == nil).delete()
+                    // The invitations the person accepted follow the address, as their account does: deleting the
+                    // account later finds them (`AccountDeletion`), and an accepted link opened again still counts
+                    // as theirs.
+                    let workspaces = try await Membership.query(on: db).filter(\.$user.$id == user.requireID()).all().map(\.$organization.id)
+                    if !workspaces.isEmpty {
+                        try await Invitation.query(on: db).filter(\.$email == old).filter(\.$acceptedAt != nil)
+                            .filter(\.$organization.$id ~~ workspaces).set(\.$email, to: change.email).update()
+                    }
                     try await MailQueue(database: db, now: now).enqueue([Self.changedNotice(to: old, new: new)])
                 }
             }
