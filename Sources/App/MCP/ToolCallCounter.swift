@@ -91,12 +91,19 @@ final class ToolCallCounter: Sendable {
     }
 
     /// Adds `sent` to the window's rows and takes their totals as the known counts.
+    ///
+    /// Each window has a row of its own: calls another instance admitted at the end of a minute and sends once the
+    /// next has begun still count in the minute they were made, not in the next one another instance opened.
     private func exchange(_ sent: [String: Int], window: Int, length: TimeInterval, now: Date, on database: any Database) async throws {
         let start = Date(timeIntervalSince1970: Double(window) * length)
-        let totals = try await RateLimiter(database: database, now: start).add(sent, window: length)
+        let rows = Dictionary(uniqueKeysWithValues: sent.map { (Self.row($0.key, window: window), $0.value) })
+        let totals = try await RateLimiter(database: database, now: start).add(rows, window: length)
         buckets.withLockedValue { buckets in
             for (key, count) in sent {
-                guard let total = totals[key] else { continue }
+                guard let total = totals[Self.row(key, window: window)] else { continue }
+                // This instance has moved on to a later window: the finished one's count no longer limits anything,
+                // and its bucket must not replace the current one (and its calls not yet sent).
+                if let current = buckets[key], current.window > window { continue }
                 var bucket = buckets[key].flatMap { $0.window == window ? $0 : nil } ?? Bucket(window: window, length: length, exchangedAt: now)
                 // Exchanges run concurrently (the timer's, and a first call's) and may finish out of
                 // order: a total read before another exchange added its calls must not replace the
@@ -108,6 +115,11 @@ final class ToolCallCounter: Sendable {
                 buckets[key] = bucket
             }
         }
+    }
+
+    /// The database row of `key`'s count in `window`.
+    static func row(_ key: String, window: Int) -> String {
+        key + "@" + String(window)
     }
 
     /// Exchanges every `interval` until cancelled, then once more.
