@@ -78,8 +78,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try await useSQLiteBusyTimeout(app, config: config)
     try await useWriteAheadLog(app, config: config)
     if config.autoMigrate {
-        try await createSchemaIfNeeded(app, config: config)
-        try await app.autoMigrate()
+        try await withMigrationLock(app, config: config) {
+            try await createSchemaIfNeeded(app, config: config)
+            try await app.autoMigrate()
+        }
     } else if config.requiresMigratedDatabase {
         try await requireMigrations(app)
     }

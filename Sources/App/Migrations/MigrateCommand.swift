@@ -10,18 +10,20 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await createSchemaIfNeeded(app, config: app.config)
-        // A fresh database has no migration log yet; previewing would fail without it.
-        try await app.migrator.setupIfNeeded().get()
-        let pending = try await app.migrator.previewPrepareBatch().get()
-        if pending.isEmpty {
-            context.console.print("Database is up to date.")
-            return
+        try await withMigrationLock(app, config: app.config) {
+            try await createSchemaIfNeeded(app, config: app.config)
+            // A fresh database has no migration log yet; previewing would fail without it.
+            try await app.migrator.setupIfNeeded().get()
+            let pending = try await app.migrator.previewPrepareBatch().get()
+            if pending.isEmpty {
+                context.console.print("Database is up to date.")
+                return
+            }
+            for (migration, database) in pending {
+                context.console.print("Applying \(migration.name) on \(database?.string ?? "default")")
+            }
+            try await app.migrator.prepareBatch().get()
+            context.console.print("Applied \(pending.count) migration(s).")
         }
-        for (migration, database) in pending {
-            context.console.print("Applying \(migration.name) on \(database?.string ?? "default")")
-        }
-        try await app.migrator.prepareBatch().get()
-        context.console.print("Applied \(pending.count) migration(s).")
     }
 }

@@ -31,4 +31,22 @@ struct MigrationCheckTests {
         let started = try await withConfiguredApp(config) { app in try await app.testing().sendRequest(.GET, "/readyz").status }
         #expect(started == .ok)
     }
+
+    @Test("instances migrating one new database at the same moment take turns; all start", 
+          arguments: TestDatabase.all.filter { if case .postgres = $0 { true } else { false } })
+    func concurrentMigrations(database: TestDatabase) async throws {
+        // given three instances with the same settings (one schema) that migrate on start
+        let config = try testConfig(database: database)
+
+        // when they start at once
+        let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for _ in 0..<3 {
+                group.addTask { try await withConfiguredApp(config) { app in try await app.testing().sendRequest(.GET, "/readyz").status } }
+            }
+            return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+        }
+
+        // then none failed on another's half-made tables
+        #expect(statuses == [.ok, .ok, .ok])
+    }
 }
