@@ -53,6 +53,11 @@ struct OAuthClients: Sendable {
         let client_id_issued_at: Int
     }
 
+    /// The IANA registry's client authentication methods, each registered as `none`.
+    static let substitutedAuthMethods: Set<String> = [
+        "client_secret_post", "client_secret_basic", "client_secret_jwt", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth",
+    ]
+
     func register(_ request: RegistrationRequest) async throws -> Registered {
         guard let uris = request.redirect_uris, !uris.isEmpty, uris.count <= 10 else {
             throw OAuthError("invalid_redirect_uri", "redirect_uris must list 1 to 10 URIs.")
@@ -60,8 +65,12 @@ struct OAuthClients: Sendable {
         for uri in uris {
             if let problem = RedirectURIRule.problem(uri, appSchemes: appSchemes) { throw OAuthError("invalid_redirect_uri", problem) }
         }
-        if let method = request.token_endpoint_auth_method, method != "none" {
-            throw OAuthError("invalid_client_metadata", "Only public clients are supported: token_endpoint_auth_method must be none (PKCE protects the code).")
+        // Every client here is public: PKCE protects the code. A client that asks for a secret (Claude's connectors
+        // ask for client_secret_post) is registered as public all the same, and the answer's `none` tells it so
+        // (RFC 7591 §3.2.1 lets the server replace requested metadata). A method no registry names is a mistake.
+        if let method = request.token_endpoint_auth_method, method != "none", !Self.substitutedAuthMethods.contains(method) {
+            throw OAuthError("invalid_client_metadata",
+                             "token_endpoint_auth_method \(method) is not one OAuth defines; clients here are public (none), and PKCE protects the code.")
         }
         if let grants = request.grant_types, !Set(grants).isSubset(of: ["authorization_code", "refresh_token"]) {
             throw OAuthError("invalid_client_metadata", "Only the authorization_code and refresh_token grants are supported.")

@@ -217,6 +217,16 @@ struct OAuthTests {
                 #expect(try AccountDataTests.json(refused)["error"] as? String == "invalid_redirect_uri")
             }
 
+            // DCR registers a client that asks for a secret as the public client it will be, and says so; an unknown method is refused
+            let asked = try await flow.browser.postObject("/oauth/register", ["client_name": "Claude", "redirect_uris": [OAuthTests.redirect],
+                                                                              "token_endpoint_auth_method": "client_secret_post"])
+            #expect(asked.status == .created)
+            let registered = try AccountDataTests.json(asked)
+            #expect(registered["token_endpoint_auth_method"] as? String == "none" && registered["client_secret"] == nil)
+            let unknownMethod = try await flow.browser.postObject("/oauth/register", ["client_name": "x", "redirect_uris": [OAuthTests.redirect],
+                                                                                "token_endpoint_auth_method": "password"])
+            #expect(try AccountDataTests.json(unknownMethod)["error"] as? String == "invalid_client_metadata")
+
             // DCR refuses a name that would read differently on the consent page (a direction override), or that breaks lines
             for name in ["Helper \u{202E}noisrev laiciffo", "Helper\nofficial", "Helper\u{0}"] {
                 let refused = try await flow.browser.postObject("/oauth/register", ["client_name": name, "redirect_uris": [OAuthTests.redirect]])
