@@ -4,7 +4,8 @@ Each client does what a real client does: the 2025-06-18 handshake (initialize, 
 initialized notification, then calls in that session) or the 2026-07-28 stateless flow
 (server/discover, then calls with the per-request envelope); by default half the clients
 use each era. Every client calls `add` in a loop, one call at a time, and honours
-`Retry-After` on 429 (the designed answer to too many calls).
+`Retry-After` on 429 (the designed answer to too many calls; JSON-RPC error -31429 under HTTP 200 in
+the 2025 revisions).
 
 Prints a report (calls/s, p50/p95/p99 latency, counts by outcome) and, with --json, writes
 it as JSON. Exits 1 if anything other than a successful result or a 429 came back: a 503
@@ -55,9 +56,12 @@ def classify(status, body, expected):
             message = json.loads(lines[-1]) if lines else None
         except ValueError:
             message = None
-    if status == 429:
+    # The stateless revision answers these with 429 and 503; the 2025 ones with 200 and the same JSON-RPC error,
+    # because their clients end the session on any other status.
+    code = (message.get("error") or {}).get("code") if isinstance(message, dict) else None
+    if status == 429 or (status == 200 and code == -31429):
         return "rate_limited", message
-    if status == 503:
+    if status == 503 or (status == 200 and code == -31503):
         return "overloaded", message
     if status != 200 or not isinstance(message, dict):
         return f"http_{status}" if status != 200 else "bad_body", message

@@ -61,7 +61,8 @@ enum MCPCallGrace {
         }
         switch await watch.verdict() {
         case .finished(let reply):
-            return try SandboxOverload.send(req, reply)
+            // Only stateless calls get a grace (`MCPMethods`).
+            return try SandboxOverload.send(req, reply, stateless: true)
         case .stillRunning:
             return MCPProgressStream.respond(continuing: running)
         }

@@ -65,10 +65,10 @@ enum MCPMethods {
                 return try failure(JSONRPC.invalidParams, "tools/call arguments must be an object (or left out).")
             }
             if let refusal = try await ToolCallLimiter.count(req, context) {
-                return try ToolCallLimiter.reply(req, id: id, refusal)
+                return try ToolCallLimiter.reply(req, id: id, refusal, stateless: stateless)
             }
             if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
-                return try ToolCallLimiter.reply(req, id: id, exceeded)
+                return try ToolCallLimiter.reply(req, id: id, exceeded, stateless: stateless)
             }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec, version: context.live.versionID,
                                       secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly,
@@ -106,7 +106,7 @@ enum MCPMethods {
             if stateless && MCPCallGrace.slowTools.isSlow(slowKey) && MCPReply.acceptsEventStream(req) {
                 return try await MCPCallGrace.respond(req) { started in await reply({ _ in }, started) }
             }
-            return try SandboxOverload.send(req, await reply({ _ in }, nil))
+            return try SandboxOverload.send(req, await reply({ _ in }, nil), stateless: stateless)
         default:
             return try failure(JSONRPC.methodNotFound, "Method not found: \(message.method)")
         }

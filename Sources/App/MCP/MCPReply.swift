@@ -16,6 +16,12 @@ enum MCPReply {
                         body: .init(string: SpecJSON.compact(message)))
     }
 
+    /// The HTTP status of a JSON-RPC error answering a well-formed request: its own in the stateless revision, 200 in
+    /// the 2025 ones, whose clients treat any other status as a broken connection and end the session.
+    static func errorStatus(_ status: HTTPStatus, stateless: Bool) -> HTTPStatus {
+        stateless ? status : .ok
+    }
+
     /// Whether the client can read an event stream (it may accept JSON too).
     static func acceptsEventStream(_ req: Request) -> Bool {
         (req.headers.first(name: .accept) ?? "").contains("text/event-stream")

@@ -29,12 +29,12 @@ enum SandboxOverload {
             data: ["retryable": true, "retryAfterSeconds": .number(Double(retryAfterSeconds))])
     }
 
-    static func send(_ req: Request, _ reply: Reply) throws -> Response {
+    static func send(_ req: Request, _ reply: Reply, stateless: Bool) throws -> Response {
         switch reply {
         case .message(let message):
             return try MCPReply.send(req, message)
         case .overloaded(let error, let seconds):
-            let response = try MCPReply.send(req, error.json, status: .serviceUnavailable)
+            let response = try MCPReply.send(req, error.json, status: MCPReply.errorStatus(.serviceUnavailable, stateless: stateless))
             response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return response
         case .cancelled(let fallback):

@@ -26,14 +26,16 @@ enum ToolCallLimiter {
         return Refusal(limit: limit, perMinute: rule.limit, retryAfterSeconds: retryAfter)
     }
 
-    /// 429 with `Retry-After` in both eras, and a JSON-RPC error saying which limit and when to retry.
-    static func reply(_ req: Request, id: JSONValue, _ refusal: Refusal) throws -> Response {
+    /// A JSON-RPC error saying which limit and when to retry, with `Retry-After`: under 429 in the stateless
+    /// revision, under 200 in the 2025 ones, whose clients (the Python SDK 1.x and the frameworks built on it) end
+    /// the whole session on any other status (`MCPReply.errorStatus`).
+    static func reply(_ req: Request, id: JSONValue, _ refusal: Refusal, stateless: Bool) throws -> Response {
         let error = JSONRPC.ErrorReply(
             id: id, code: JSONRPC.rateLimited,
             message: "Too many tool calls: at most \(refusal.perMinute) a minute per \(refusal.limit.rawValue). Retry in \(refusal.retryAfterSeconds) s.",
             data: ["limit": .string(refusal.limit.rawValue), "perMinute": .number(Double(refusal.perMinute)),
                    "retryAfterSeconds": .number(Double(refusal.retryAfterSeconds))])
-        let response = try MCPReply.send(req, error.json, status: .tooManyRequests)
+        let response = try MCPReply.send(req, error.json, status: MCPReply.errorStatus(.tooManyRequests, stateless: stateless))
         response.headers.replaceOrAdd(name: "Retry-After", value: String(refusal.retryAfterSeconds))
         return response
     }
@@ -46,15 +48,15 @@ enum ToolCallLimiter {
             now: req.application.clock.now(), calls: hosting.calls, database: req.db)
     }
 
-    /// 429 `quota_exceeded`, shaped like the per-minute refusal: `Retry-After` is the wait until the period ends.
-    static func reply(_ req: Request, id: JSONValue, _ exceeded: PeriodQuotaExceeded) throws -> Response {
+    /// `quota_exceeded`, shaped like the per-minute refusal: `Retry-After` is the wait until the period ends.
+    static func reply(_ req: Request, id: JSONValue, _ exceeded: PeriodQuotaExceeded, stateless: Bool) throws -> Response {
         let error = JSONRPC.ErrorReply(
             id: id, code: JSONRPC.rateLimited, message: exceeded.message,
             data: ["error": .string(exceeded.code), "limit": "month", "plan": .string(exceeded.plan.id.rawValue),
                    "monthlyToolCalls": .number(Double(exceeded.limit)),
                    "periodEnd": .string(ISO8601DateFormatter().string(from: exceeded.period.end)),
                    "retryAfterSeconds": .number(Double(exceeded.retryAfterSeconds))])
-        let response = try MCPReply.send(req, error.json, status: .tooManyRequests)
+        let response = try MCPReply.send(req, error.json, status: MCPReply.errorStatus(.tooManyRequests, stateless: stateless))
         response.headers.replaceOrAdd(name: "Retry-After", value: String(exceeded.retryAfterSeconds))
         return response
     }
