@@ -49,6 +49,9 @@ struct DraftingEnvironment: Sendable {
                 return DrafterChoice(drafter: anthropic, model: model)
             }
             if let openAI {
+                // A Claude model id means nothing to an OpenAI-compatible server: without OPENAI_MODEL, a plan on Claude
+                // drafts there with the open-weight model the plans name (Hobby's).
+                let model = model.hasPrefix("claude") ? PlanTable.plan(.hobby).draftingModel : model
                 return DrafterChoice(drafter: openAI, model: settings.openAI?.model ?? model)
             }
             if let anthropic, let fallback = settings.anthropic?.fallbackModel {
