@@ -162,10 +162,11 @@ struct DraftTransport: Sendable {
         if status == 401 || status == 403 {
             return .providerAccount("\(provider) refused the API key (\(http)).")
         }
-        if let message = detail.message.flatMap(safe) {
-            return .upstream("\(provider) answered \(http): \(message)")
+        let answered = "\(provider) answered \(http)" + (detail.message.flatMap(safe).map { ": " + $0 } ?? ".")
+        if [400, 404, 413, 422].contains(status) {
+            return .requestRefused(answered)
         }
-        return .upstream("\(provider) answered \(http).")
+        return .upstream(answered)
     }
 
     /// An error a provider reported inside a stream (whose response head carried `requestID`).

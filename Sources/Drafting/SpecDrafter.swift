@@ -51,6 +51,9 @@ public enum DraftingError: Error, Sendable, Hashable {
     case rateLimited(retryAfterSeconds: Int?)
     /// The provider account cannot be used until its owner acts (out of credit or quota); the message is safe to show.
     case providerAccount(String)
+    /// The provider refused the request as it is (HTTP 400, 404, 413, 422: an unknown model, a request it cannot
+    /// take), so sending it again fails the same way; the message is safe to show.
+    case requestRefused(String)
     /// The model declined to draft this request (a refusal or a content filter).
     case declined
     /// This drafter cannot stream.

@@ -78,7 +78,7 @@ enum ServersAPIController {
         case (let id?, nil):
             let drafts = req.drafts(current)
             let draft = try await drafts.find(id)
-            let base = try SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON)
+            let base = try draft.acceptedSpec()
             return try body.specEdit.map { try DraftService.merged($0, into: base) } ?? base
         case (nil, let spec?):
             return spec

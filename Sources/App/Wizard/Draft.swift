@@ -1,3 +1,4 @@
+import Core
 import Fluent
 import Foundation
 
@@ -25,4 +26,17 @@ final class Draft: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
 
     init() {}
+}
+
+extension Draft {
+    /// The spec the API answers with and builds from: the edits once they pass validation and the scan, else the
+    /// draft as made. The wizard keeps what was typed with the draft even when it does not validate yet (a reload
+    /// shows it); that work in progress is its page's alone, and never reaches an API client as a draft.
+    func acceptedSpec() throws -> ServerSpec {
+        if let edited = editedSpecJSON, let spec = try? SpecJSON.decode(edited),
+           SpecValidator.problems(in: spec).isEmpty, SpecScanner.findings(in: spec, secretValues: []).isEmpty {
+            return spec
+        }
+        return try SpecJSON.decode(specJSON)
+    }
 }

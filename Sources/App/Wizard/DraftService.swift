@@ -2,6 +2,7 @@ import Core
 import Drafting
 import Fluent
 import Foundation
+import Sandbox
 import Vapor
 
 /// Drafting for one signed-in person: input checks, the 24 h store, the daily
@@ -13,6 +14,8 @@ struct DraftService: Sendable {
     let drafting: DraftingEnvironment
     let audit: AuditLog
     var metrics: AppMetrics?
+    /// Compiles each drafted tool before the draft is kept (`checkCompiles`); nil skips that check.
+    var sandbox: SandboxPool?
 
     var organizationID: UUID { current.organization.id! }
     var plan: Plan { current.plan }
@@ -144,6 +147,7 @@ struct DraftService: Sendable {
 
     /// Saves a finished draft (its quota was counted by `reserve`).
     func store(_ result: DraftResult, _ prepared: Prepared) async throws -> Draft {
+        try await checkCompiles(result.spec)
         let now = self.now
         let draft = Draft()
         draft.id = UUID()
@@ -164,6 +168,23 @@ struct DraftService: Sendable {
                 resourceID: draft.id?.uuidString, metadata: ["model": draft.model, "tools": String(result.spec.tools.count)])
         }
         return draft
+    }
+
+    /// A drafted tool whose JavaScript does not parse fails the draft (which is then not counted), as a bad name or
+    /// schema does: the wizard cannot edit code, so kept, it would cost a build and a server slot and then fail.
+    /// Only the engine's syntax errors count; a compile the sandbox could not run (every worker busy) leaves the
+    /// check to the build.
+    func checkCompiles(_ spec: ServerSpec) async throws {
+        guard let sandbox else { return }
+        var problems: [String] = []
+        for (index, tool) in spec.tools.enumerated() {
+            if case .failure(.syntax(let message)) = await sandbox.compile(tool.implementation, workspace: organizationID.uuidString) {
+                problems.append("tools[\(index)].implementation (\(tool.name)): \(message)")
+            }
+        }
+        if !problems.isEmpty {
+            throw APIError(DraftingError.specInvalid(problems.joined(separator: "; ")), timeoutSeconds: drafting.timeoutSeconds)
+        }
     }
 
     /// The change drafted for `server` on its Iterate tab, or 404 (a new server's draft, another server's, or
@@ -190,7 +211,7 @@ struct DraftService: Sendable {
     /// Merges an edit into the draft as edited so far (edits add up: one that names only the slug keeps an earlier
     /// one's name), re-validates and re-scans it, and stores it.
     func applyEdit(_ edit: SpecEdit, to draft: Draft) async throws -> ServerSpec {
-        let spec = try Self.merged(edit, into: try SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON))
+        let spec = try Self.merged(edit, into: try draft.acceptedSpec())
         draft.editedSpecJSON = SpecJSON.encode(spec)
         try await draft.save(on: database)
         return spec
@@ -244,6 +265,6 @@ extension Request {
     /// Drafting for `current`'s workspace with the configured providers.
     func drafts(_ current: CurrentUser) -> DraftService {
         DraftService(database: db, now: application.clock.now(), current: current, drafting: application.drafting, audit: auditLog(),
-                     metrics: application.metrics)
+                     metrics: application.metrics, sandbox: application.hosting.sandbox)
     }
 }

@@ -24,6 +24,9 @@ extension APIError {
         case .providerAccount(let message):
             self.init(.badGateway, "upstream_error",
                       "The drafting model cannot be used right now: \(message) Waiting will not help; the operator of this deployment has to fix its key or top up its credit.")
+        case .requestRefused(let message):
+            self.init(.badGateway, "upstream_error",
+                      "The drafting model cannot take this request: \(message.hasSuffix(".") ? message : message + ".") Trying again will not help; if it names the model or the address, the operator of this deployment has to fix the drafting settings.")
         case .declined:
             self.init(.unprocessableEntity, "spec_invalid",
                       "The model declined to draft this server. Describe what its tools should do in other words and try again.")

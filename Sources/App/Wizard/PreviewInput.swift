@@ -9,7 +9,7 @@ struct PreviewInput: Content {
     var slug: String?
 
     static let maxPromptCharacters = 4000
-    static let maxNameCharacters = 80
+    static let maxNameCharacters = SpecValidator.maxNameLength
 
     /// Trimmed input, or the first problem as an API error. `change`: the text describes a change to a live
     /// server (Iterate), where there is no next step and the server's secrets have a tab of their own.
@@ -31,10 +31,14 @@ struct PreviewInput: Content {
         if let name, name.count > Self.maxNameCharacters {
             throw APIError(.unprocessableEntity, "invalid_name", "The name can be at most \(Self.maxNameCharacters) characters.")
         }
-        // Checked here, before any model is asked: the drafted spec would carry it and fail validation as the
-        // model's fault.
+        // Checked here, before any model is asked, with the spec's own rule for a name: the drafted spec would carry
+        // it and fail validation as the model's fault, and a failed draft is given back, so every try would be a
+        // model call the daily quota never counts.
         if let name, let control = TextCheck.controlCharacter(in: name, multiline: false) {
             throw APIError(.unprocessableEntity, "control_character", "The name \(TextCheck.controlMessage(control)).")
+        }
+        if let name, let problem = SpecValidator.textProblem(name, limit: Self.maxNameCharacters, what: "a name", multiline: false) {
+            throw APIError(.unprocessableEntity, "invalid_name", "The name \(problem).")
         }
         if let slug, !ServerSlug.isValid(slug) {
             throw APIError(.unprocessableEntity, "invalid_slug", ServerSlug.rule)

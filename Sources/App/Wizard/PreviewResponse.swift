@@ -16,7 +16,7 @@ struct PreviewResponse: Content {
 
     init(_ draft: Draft, spec: ServerSpec? = nil, offline: Bool, cached: Bool) throws {
         previewId = draft.id!
-        self.spec = try spec ?? SpecJSON.decode(draft.editedSpecJSON ?? draft.specJSON)
+        self.spec = try spec ?? draft.acceptedSpec()
         model = draft.model
         drafter = draft.drafter
         self.offline = offline

@@ -227,6 +227,13 @@ public enum SpecValidator {
 
     // MARK: text
 
+    /// The first problem `checkText` finds, or nil: for text checked before it becomes part of a spec.
+    public static func textProblem(_ text: String, limit: Int, what: String, multiline: Bool) -> String? {
+        var first: String?
+        checkText(text, at: "", limit: limit, what: what, multiline: multiline) { _, message in first = first ?? message }
+        return first
+    }
+
     static func checkText(
         _ text: String, at path: String, limit: Int, what: String, multiline: Bool, _ add: (String, String) -> Void
     ) {

@@ -54,6 +54,34 @@ struct DraftEditTests {
         }
     }
 
+    @Test("the wizard's work in progress that does not validate stays its own: the API serves, edits and builds the draft as made",
+          arguments: TestDatabase.all)
+    func invalidWorkInProgressStaysInTheWizard(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.useDrafter(ScriptedDrafter(steps: [.spec(ScriptedDrafter.weather)]))
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let draft = try await Self.preview(browser)
+            // given the wizard kept a typed tool name that is not valid yet
+            var typed = ScriptedDrafter.weather
+            typed.tools[0].name = "Bad Name!"
+            let stored = try #require(try await Draft.find(draft.previewId, on: app.db))
+            #expect(!SpecValidator.problems(in: typed).isEmpty)
+            stored.editedSpecJSON = SpecJSON.encode(typed)  // what DraftService.keepEdited stores for the wizard
+            try await stored.save(on: app.db)
+
+            // when an API client asks for the same draft, edits only the slug, and builds it
+            let again = try await browser.postObject("/v1/servers/preview", ["prompt": "weather"])
+            let slugOnly = try await browser.postObject("/v1/servers/preview/\(draft.previewId)/edit", ["specEdit": ["slug": "api-weather"]])
+            let built = try await browser.postObject("/v1/servers", ["previewId": draft.previewId.uuidString])
+
+            // then none of them sees the invalid name
+            let cached = try JSONDecoder().decode(DraftingAPITests.PreviewSpec.self, from: Data(again.body.string.utf8))
+            #expect(cached.spec.tools[0].name == ScriptedDrafter.weather.tools[0].name)
+            #expect(slugOnly.status == .ok, "\(slugOnly.body.string)")
+            #expect(built.status == .created, "\(built.body.string)")
+        }
+    }
+
     @Test("edit errors: count mismatch, invalid spec, banned pattern, expired, another workspace", arguments: TestDatabase.all)
     func editErrors(database: TestDatabase) async throws {
         let clock = TestClock()

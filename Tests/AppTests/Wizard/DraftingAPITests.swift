@@ -83,6 +83,47 @@ struct DraftingAPITests {
         }
     }
 
+    @Test("a name the spec's rule refuses (a direction override, a pile of combining marks) is refused before any model is asked",
+          arguments: TestDatabase.all, ["Calc\u{202E}", "C" + String(repeating: "\u{301}", count: 400)])
+    func nameRefusedBeforeDrafting(database: TestDatabase, name: String) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a provider that counts the times it is asked
+            let asked = Counter()
+            var drafter = ScriptedDrafter(steps: [.spec(Hosting.calculator)])
+            drafter.onDraft = { asked.add() }
+            app.useDrafter(drafter)
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            // when
+            let response = try await browser.postObject("/v1/servers/preview", ["prompt": "a calculator", "name": name])
+            // then
+            #expect(response.status == .unprocessableEntity)
+            #expect(try AccountDataTests.json(response)["error"] as? String == "invalid_name")
+            #expect(asked.value == 0)
+        }
+    }
+
+    @Test("a drafted tool whose JavaScript does not parse fails the draft, which is not counted or kept", arguments: TestDatabase.all)
+    func unparsableCodeFailsTheDraft(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a model that writes code with a syntax error
+            var spec = Hosting.calculator
+            spec.tools[0].implementation = "return (args.a + ;"
+            app.useDrafter(ScriptedDrafter(steps: [.spec(spec)]))
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            // when, in one piece and streamed
+            let response = try await browser.postObject("/v1/servers/preview", ["prompt": "a calculator"])
+            let streamed = try await browser.postObject("/v1/servers/preview/stream", ["prompt": "another calculator"])
+            // then
+            #expect(response.status == .unprocessableEntity)
+            let body = try AccountDataTests.json(response)
+            #expect(body["error"] as? String == "spec_invalid")
+            #expect((body["message"] as? String)?.contains("tools[0].implementation (add)") == true, "\(body)")
+            #expect(streamed.body.string.contains("event: error") && streamed.body.string.contains("spec_invalid"))
+            #expect(try await Self.draftCount(app) == 0)
+            #expect(try await Self.draftsToday(app) == 0)
+        }
+    }
+
     @Test("prompts in other languages and with a bad slug", arguments: TestDatabase.all)
     func languagesAndSlug(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
@@ -145,6 +186,7 @@ struct DraftingAPITests {
         (.timeout, .gatewayTimeout, "preview_timeout"),
         (.upstream("HTTP 500 from the provider."), .badGateway, "upstream_error"),
         (.rateLimited(retryAfterSeconds: 42), .serviceUnavailable, "upstream_rate_limited"),
+        (.requestRefused("Anthropic answered HTTP 404: model: claude-x"), .badGateway, "upstream_error"),
     ])
     func providerFailures(database: TestDatabase, failure: (error: DraftingError, status: HTTPStatus, code: String)) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
@@ -157,8 +199,21 @@ struct DraftingAPITests {
             #expect(response.status == failure.status)
             #expect(try AccountDataTests.json(response)["error"] as? String == failure.code)
             if case .rateLimited = failure.error { #expect(response.headers.first(name: "Retry-After") == "42") }
+            // only a failure that may pass is worth another try
+            let message = try AccountDataTests.json(response)["message"] as? String ?? ""
+            if case .requestRefused = failure.error { #expect(message.contains("Trying again will not help")) }
+            if case .upstream = failure.error { #expect(message.contains("Try again in a moment")) }
             #expect(try await Self.draftCount(app) == 0)
             #expect(try await Self.draftsToday(app) == 0)
         }
     }
+}
+
+/// How many times something happened, from any thread.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
