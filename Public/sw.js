@@ -63,11 +63,30 @@ async function trimPages(cache) {
   }
 }
 
+// A static host may redirect /offline to /offline/ (python -m http.server, GitHub Pages, S3): the response kept
+// then says it was redirected, and a browser refuses such a response as the answer to a navigation, showing its
+// own error page. The same response without that mark is the page.
+function withoutRedirectMark(response) {
+  if (!response || !response.redirected) return response;
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+// The page kept for a navigation, also under the other spelling of its folder: such a host answered /docs/faq from
+// /docs/faq/, and the page was kept under the address the browser was redirected to.
+async function cachedPage(request) {
+  const match = await caches.match(request, { ignoreVary: true });
+  if (match) return match;
+  const url = new URL(request.url);
+  if (url.pathname === '/') return undefined;
+  url.pathname = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : `${url.pathname}/`;
+  return caches.match(url.href, { ignoreVary: true });
+}
+
 async function offlineFallback(request) {
-  const cachedPage = await caches.match(request, { ignoreVary: true });
-  if (cachedPage) return cachedPage;
+  const page = await cachedPage(request);
+  if (page) return withoutRedirectMark(page);
   const offline = await caches.match(OFFLINE_URL);
-  if (offline) return offline;
+  if (offline) return withoutRedirectMark(offline);
   return new Response('You are offline.', {
     status: 503,
     headers: { 'Content-Type': 'text/plain; charset=utf-8' },
@@ -90,7 +109,7 @@ async function navigate(event, cachePage) {
     }
     return response;
   } catch {
-    return cachePage ? offlineFallback(request) : (await caches.match(OFFLINE_URL)) ?? Response.error();
+    return cachePage ? offlineFallback(request) : withoutRedirectMark(await caches.match(OFFLINE_URL)) ?? Response.error();
   }
 }
 
