@@ -3,6 +3,7 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -139,3 +140,24 @@ def test_the_exported_site_works_offline_on_a_host_that_redirects_folders(browse
         screenshot(browser, "offline-export")
     finally:
         browser.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+
+
+def test_focus_stays_visible_in_forced_colors(browser, server):
+    # Windows high contrast drops box-shadow, the focus ring of buttons and menus elsewhere (WCAG 2.4.7).
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "forced-colors", "value": "active"}]})
+    try:
+        browser.get(server + "/")
+        assert browser.execute_script("return matchMedia('(forced-colors: active)').matches")
+        button = browser.find_element(By.CSS_SELECTOR, "a.button")
+        body = browser.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        for _ in range(40):
+            if browser.switch_to.active_element == button:
+                break
+            browser.switch_to.active_element.send_keys(Keys.TAB)
+        assert browser.switch_to.active_element == button, "the first button is not reached by Tab"
+        style = browser.execute_script(
+            "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, parseFloat(s.outlineWidth)];", button)
+        assert style[0] == "solid" and style[1] >= 2, style
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
