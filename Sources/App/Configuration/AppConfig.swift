@@ -194,7 +194,23 @@ extension AppConfig {
             return "\(name) must be only a scheme, host and port (the site is served at the root), not `\(url.prefix(200))`"
         }
         if requiresHTTPS && scheme != "https" { return "\(name) must use https in production" }
+        if let port = parts.port, !(1...65535).contains(port) { return "\(name) names port \(port); a port is 1 to 65535" }
+        // Read from the text as written: `host` decodes an xn-- name into Unicode.
+        if !url.unicodeScalars.allSatisfy(\.isASCII) {
+            return "\(name) must name its host in ASCII: write an internationalized domain in its xn-- form (links and the sitemap need it)"
+        }
         return nil
+    }
+
+    /// `url` (which `publicURLProblem` accepted) in its normal form (RFC 3986 §6.2.2.1, §6.2.3): scheme and host in
+    /// lower case, no default port, no trailing slash. Every link, canonical address and sitemap entry is built on it.
+    public static func normalizedPublicURL(_ url: String) -> String {
+        guard var parts = URLComponents(string: url) else { return url }
+        parts.scheme = parts.scheme?.lowercased()
+        parts.encodedHost = parts.encodedHost?.lowercased()
+        if (parts.scheme == "https" && parts.port == 443) || (parts.scheme == "http" && parts.port == 80) { parts.port = nil }
+        parts.path = ""
+        return parts.string ?? url
     }
 }
 
@@ -259,6 +275,8 @@ extension AppConfig {
         while publicURL.hasSuffix("/") { publicURL.removeLast() }
         if let problem = publicURLProblem(publicURL, named: "BMM_PUBLIC_URL", requiresHTTPS: mode == .production && value("BMM_PUBLIC_URL") != nil) {
             problems.append(problem)
+        } else {
+            publicURL = normalizedPublicURL(publicURL)
         }
 
         let contentDirectory = absolute(value("BMM_CONTENT_ROOT") ?? "Content", relativeTo: root)

@@ -128,7 +128,7 @@ public struct CommandLineOptions: Sendable, Equatable {
             if let problem = AppConfig.publicURLProblem(baseURL, named: "--base-url", requiresHTTPS: config.mode == .production) {
                 throw ConfigError(problems: [problem])
             }
-            config.publicURL = baseURL
+            config.publicURL = AppConfig.normalizedPublicURL(baseURL)
         }
         let serves = command == nil || command == "serve"
         // `serve` and `worker` run until stopped; every other command is one-off.

@@ -42,6 +42,24 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the public URL is kept in its normal form; a port out of range or a host not in ASCII is refused")
+    func publicURLNormalForm() throws {
+        let data = try makeTemporaryDirectory()
+        func load(_ url: String) throws -> AppConfig {
+            try AppConfig.load(environment: ["BMM_DATA_DIR": data, "BMM_PUBLIC_URL": url], rootDirectory: packageRoot)
+        }
+        #expect(try load("HTTPS://Example.COM:443/").publicURL == "https://example.com")
+        #expect(try load("http://MCP.example.com:80").publicURL == "http://mcp.example.com")
+        #expect(try load("http://127.0.0.1:8080").publicURL == "http://127.0.0.1:8080")
+        #expect(try load("http://[::1]:8080/").publicURL == "http://[::1]:8080")
+        for refused in ["https://example.com:99999", "https://bücher.example"] {
+            var problem: String?
+            do { _ = try load(refused) } catch let error as ConfigError { problem = error.description }
+            #expect(problem?.contains("BMM_PUBLIC_URL") == true, "\(refused)")
+        }
+        #expect(try load("https://xn--bcher-kva.example").publicURL == "https://xn--bcher-kva.example")
+    }
+
     @Test("production with its secrets starts, on https only")
     func productionComplete() throws {
         var environment = [
