@@ -13,15 +13,22 @@ enum LegalController {
                     title: document.title,
                     description: document.description,
                     html: rendered.html,
-                    toc: rendered.headings.filter { $0.level == 2 }.map { TOCEntry(level: $0.level, id: $0.id, text: $0.text) }
+                    toc: rendered.headings.filter { $0.level == 2 }.map { TOCEntry(level: $0.level, id: $0.id, text: $0.text) },
+                    tocTitle: document.language == "de" ? "Inhalt" : "Contents"
                 )
-                let meta = site.meta(
+                var meta = site.meta(
                     title: document.title,
                     description: document.description,
                     route: route,
                     language: document.language,
                     jsonLD: [JSONLD.breadcrumbs([("Home", site.url(.home)), (document.title, site.url(route))])]
                 )
+                // The terms in English and in German are one document in two languages.
+                let translations: [SiteRoute.LegalPage: (String, SiteRoute.LegalPage)] = [.terms: ("de", .agb), .agb: ("en", .terms)]
+                if let (language, other) = translations[page] {
+                    meta.alternates = [PageAlternate(language: document.language, href: site.url(route)),
+                                       PageAlternate(language: language, href: site.url(.legal(other)))]
+                }
                 return try await req.renderHTML("Site/legal", Page(layout: site.layout(meta, current: route), page: view))
             }
         }

@@ -3,4 +3,6 @@ struct LegalView: Encodable {
     let description: String
     let html: String
     let toc: [TOCEntry]
+    /// "Contents" in the document's language.
+    let tocTitle: String
 }

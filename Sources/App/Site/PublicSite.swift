@@ -82,7 +82,7 @@ struct PublicSite: Sendable {
                     link("Security", .legal(.security)),
                     link("Privacy", .legal(.privacy)),
                     link("Terms", .legal(.terms)),
-                    link("AGB (Deutsch)", .legal(.agb)),
+                    Link(title: "AGB (Deutsch)", href: SiteRoute.legal(.agb).path, isCurrent: current == .legal(.agb), language: "de"),
                 ]),
             ],
             assets: assetURLs,

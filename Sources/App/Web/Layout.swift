@@ -75,6 +75,13 @@ struct PageMeta: Encodable {
     /// Script modules this page needs beyond the site-wide one.
     let scripts: [String]
     let feedHref: String?
+    /// The same page in other languages (`<link rel="alternate" hreflang>`).
+    var alternates: [PageAlternate] = []
+}
+
+struct PageAlternate: Encodable {
+    let language: String
+    let href: String
 }
 
 struct Link: Encodable {
@@ -82,11 +89,14 @@ struct Link: Encodable {
     let href: String
     /// True when this link points at the page being shown (rendered with `aria-current="page"`).
     let isCurrent: Bool
+    /// The language of the page it leads to, when that is not the site's English.
+    let language: String?
 
-    init(title: String, href: String, isCurrent: Bool = false) {
+    init(title: String, href: String, isCurrent: Bool = false, language: String? = nil) {
         self.title = title
         self.href = href
         self.isCurrent = isCurrent
+        self.language = language
     }
 }
 

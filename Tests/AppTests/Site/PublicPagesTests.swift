@@ -91,6 +91,27 @@ struct PublicPagesTests {
         }
     }
 
+    @Test("the German terms: German page, English chrome marked so, pointing at its English twin and back (WCAG 3.1.2)")
+    func germanTerms() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let agb = HTMLInspector(html: try await get(app, "/agb").body.string)
+            #expect(agb.tags("html").first?.attributes["lang"] == "de")
+            for element in ["header", "footer"] {
+                #expect(agb.tags(element).first?.attributes["lang"] == "en", "\(element)")
+            }
+            #expect(agb.tags("a").first { $0.attributes["class"] == "skip-link" }?.attributes["lang"] == "en")
+            let alternates = Dictionary(uniqueKeysWithValues: agb.tags("link").compactMap { tag in
+                tag.attributes["hreflang"].map { ($0, tag.attributes["href"] ?? "") }
+            })
+            #expect(alternates["en"]?.hasSuffix("/terms") == true && alternates["de"]?.hasSuffix("/agb") == true)
+            #expect(agb.tags("p").contains { $0.attributes["id"] == "legal-toc-title" })
+            let terms = HTMLInspector(html: try await get(app, "/terms").body.string)
+            #expect(terms.tags("link").contains { $0.attributes["hreflang"] == "de" })
+            #expect(terms.tags("header").first?.attributes["lang"] == nil, "an English page needs no mark")
+            #expect(terms.tags("a").contains { $0.attributes["href"] == "/agb" && $0.attributes["lang"] == "de" })
+        }
+    }
+
     @Test("pricing comes from the plan table and its billing toggle works without JavaScript")
     func pricing() async throws {
         try await withConfiguredApp(try testConfig()) { app in
