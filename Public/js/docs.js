@@ -19,12 +19,14 @@ function prepare(index) {
     .filter((page) => typeof page?.u === 'string' && typeof page?.t === 'string')
     .map((page) => {
       const headings = Array.isArray(page.h) ? page.h.map(String) : [];
+      const anchors = Array.isArray(page.a) && page.a.length === headings.length ? page.a.map(String) : [];
       return {
         title: page.t,
         description: typeof page.d === 'string' ? page.d : '',
         url: page.u,
         section: typeof page.s === 'string' ? page.s : '',
         headings,
+        anchors,
         titleKey: normalise(page.t),
         headingKeys: headings.map(normalise),
         descriptionKey: normalise(page.d),
@@ -38,6 +40,7 @@ function prepare(index) {
 function score(page, terms, phrase) {
   let total = 0;
   let matchedHeading = '';
+  let matchedAnchor = '';
   for (const term of terms) {
     let best = 0;
     if (page.titleKey.includes(term)) {
@@ -47,7 +50,10 @@ function score(page, terms, phrase) {
     if (headingIndex !== -1) {
       if (best < 5) best = 5;
       // Show the heading only when it explains the match better than the title does.
-      if (!matchedHeading && !page.titleKey.includes(term)) matchedHeading = page.headings[headingIndex];
+      if (!matchedHeading && !page.titleKey.includes(term)) {
+        matchedHeading = page.headings[headingIndex];
+        matchedAnchor = page.anchors[headingIndex] ?? '';
+      }
     }
     if (best < 2 && page.descriptionKey.includes(term)) best = 2;
     if (best < 1 && page.sectionKey.includes(term)) best = 1;
@@ -59,7 +65,9 @@ function score(page, terms, phrase) {
     else if (page.headingKeys.some((heading) => heading.includes(phrase))) total += 8;
   }
   if (page.titleKey === phrase) total += 30;
-  return { page, score: total, heading: matchedHeading };
+  // A hit on a heading opens the page at that heading.
+  const url = matchedAnchor ? `${page.url}#${encodeURIComponent(matchedAnchor)}` : page.url;
+  return { page, score: total, heading: matchedHeading, url };
 }
 
 function search(pages, query) {
@@ -190,7 +198,7 @@ function initSearch(root) {
         option.addEventListener('mousemove', () => {
           if (active !== position) setActive(position);
         });
-        option.addEventListener('click', () => window.location.assign(hit.page.url));
+        option.addEventListener('click', () => window.location.assign(hit.url));
         return option;
       }),
     );
@@ -240,7 +248,7 @@ function initSearch(root) {
         const hit = results[active >= 0 ? active : 0];
         if (hit && !list.hidden) {
           event.preventDefault();
-          window.location.assign(hit.page.url);
+          window.location.assign(hit.url);
         }
         break;
       }

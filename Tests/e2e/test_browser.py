@@ -74,6 +74,18 @@ def test_docs_search_works_in_the_static_export(browser, static_site):
     results.find_elements(By.CSS_SELECTOR, "[role=option]")[0].click()
     wait(browser).until(lambda d: "/docs/" in d.current_url and not d.current_url.endswith("/quickstart"))
 
+    # a result found by a section's heading opens the page at that section
+    box = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".docs-search-input")))
+    box.click()
+    box.send_keys("revoke")
+    results = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".docs-search-results")))
+    wait(browser).until(lambda _: results.find_elements(By.CSS_SELECTOR, "[role=option] .result-link"))
+    results.find_elements(By.CSS_SELECTOR, "[role=option]")[0].click()
+    wait(browser).until(lambda d: "#" in d.current_url)
+    fragment = browser.current_url.split("#", 1)[1]
+    heading = browser.find_element(By.ID, fragment)
+    assert heading.tag_name == "h2" and "revoke" in heading.text.lower(), heading.text
+
     box = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".docs-search-input")))
     box.click()
     box.send_keys("zzqxw-nothing-matches")

@@ -56,19 +56,24 @@ enum SiteFilesController {
 
     static func searchIndex(_ req: Request) async throws -> Response {
         try await req.publicFile(.searchIndex, contentType: "application/json") {
+            /// `h`: the page's `##` headings as shown; `a`: their ids, in the same order, so a hit on a heading
+            /// opens the page at it.
             struct Entry: Encodable {
-                let t: String, d: String, u: String, s: String, h: [String]
+                let t: String, d: String, u: String, s: String, h: [String], a: [String]
             }
             struct Index: Encodable { let pages: [Entry] }
             let docs = req.site.content.docs
             let index = Index(pages: docs.pages.map { page in
                 let section = docs.sections[page.sectionIndex]
+                // The ids the page itself gives its headings (built once: the file is cached like a page).
+                let headings = req.site.markdown.render(page.markdown).headings.filter { $0.level == 2 }
                 return Entry(
                     t: page.title,
                     d: page.description,
                     u: SiteRoute.docs(path: .value(page.path)).path,
                     s: section.path.isEmpty ? "Docs" : section.title,
-                    h: page.headings
+                    h: headings.map(\.text),
+                    a: headings.map(\.id)
                 )
             })
             // Sorted keys: corelibs Foundation's encoder has no stable order otherwise,

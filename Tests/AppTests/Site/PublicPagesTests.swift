@@ -163,6 +163,12 @@ struct PublicPagesTests {
             let pages = try #require(index?["pages"] as? [[String: Any]])
             #expect(pages.compactMap { $0["u"] as? String } == app.publicSite.content.docs.pages.map { "/docs/" + $0.path })
             #expect(pages.allSatisfy { ($0["t"] as? String)?.isEmpty == false && ($0["h"] as? [String]) != nil })
+            // each heading comes with the id its page gives it, so a hit opens the page there
+            let oauth = try #require(pages.first { $0["u"] as? String == "/docs/oauth" })
+            let anchors = try #require(oauth["a"] as? [String])
+            #expect(anchors.count == (oauth["h"] as? [String])?.count && !anchors.isEmpty)
+            let ids = Set(HTMLInspector(html: try await get(app, "/docs/oauth").body.string).tags("h2").compactMap { $0.attributes["id"] })
+            #expect(Set(anchors).isSubset(of: ids), "\(anchors) vs \(ids)")
         }
     }
 
