@@ -84,7 +84,8 @@ enum OAuthTokenController {
                 guard let verifier = form["code_verifier"], (43...128).contains(verifier.count) else {
                     throw OAuthError.invalidRequest("code_verifier (43 to 128 characters) is required: PKCE S256 is mandatory.")
                 }
-                guard let resource else { throw OAuthError("invalid_target", "resource is required (RFC 8707).") }
+                // `resource` is optional here (RFC 8707 §2): the code is bound to the one its authorization named,
+                // and a token request that names one must name the same.
                 issued = try await service.redeem(code: code, clientID: clientID, redirectURI: redirect, verifier: verifier, resource: resource)
             case "refresh_token":
                 guard let token = form["refresh_token"] else { throw OAuthError.invalidRequest("refresh_token is required.") }

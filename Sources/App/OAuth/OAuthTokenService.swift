@@ -44,7 +44,7 @@ struct OAuthTokenService: Sendable {
 
     /// authorization_code: single use (a replay revokes what the code issued), bound
     /// to client, redirect URI and resource, PKCE S256 checked.
-    func redeem(code: String, clientID: String, redirectURI: String?, verifier: String, resource: String) async throws -> Issued {
+    func redeem(code: String, clientID: String, redirectURI: String?, verifier: String, resource: String?) async throws -> Issued {
         guard let row = try await OAuthCode.query(on: database).filter(\.$codeHash == SecretToken.sha256(code)).first() else {
             throw OAuthError.invalidGrant("The authorization code is unknown.")
         }
@@ -57,7 +57,9 @@ struct OAuthTokenService: Sendable {
                 ? "The authorization request had no redirect_uri, so the token request must not send one."
                 : "redirect_uri does not match the authorization request.")
         }
-        guard row.resource == resource else { throw OAuthError("invalid_target", "resource does not match the authorization request.") }
+        guard resource == nil || row.resource == resource else {
+            throw OAuthError("invalid_target", "resource does not match the authorization request.")
+        }
         guard Self.challenge(for: verifier) == row.codeChallenge else { throw OAuthError.invalidGrant("The PKCE code_verifier does not match the code_challenge.") }
         guard let grant = try await OAuthGrant.find(row.$grant.id, on: database), grant.revokedAt == nil else {
             throw OAuthError.invalidGrant("The consent behind this code was revoked.")

@@ -180,6 +180,13 @@ struct OAuthTests {
             let missing = try await flow.token(["grant_type": "authorization_code", "code": code2, "redirect_uri": Self.redirect, "client_id": flow.clientID, "resource": flow.resource])
             #expect(try AccountDataTests.json(missing)["error"] as? String == "invalid_request")
 
+            // no resource at the token endpoint: the one the authorization named (RFC 8707 makes it optional here)
+            let unnamedCode = try await flow.code()
+            let unnamed = try await flow.token(["grant_type": "authorization_code", "code": unnamedCode, "redirect_uri": Self.redirect,
+                                                "client_id": flow.clientID, "code_verifier": OAuthTests.verifier])
+            let unnamedToken = try #require(try AccountDataTests.json(unnamed)["access_token"] as? String, "\(unnamed.body.string)")
+            #expect(try await flow.call(unnamedToken).status == .ok)
+
             // wrong resource at the token endpoint
             let code3 = try await flow.code()
             #expect(try AccountDataTests.json(try await flow.exchange(code3, resource: "http://127.0.0.1:8080/mcp/\(UUID().uuidString.lowercased())"))["error"] as? String == "invalid_target")
