@@ -27,17 +27,40 @@ enum InstallSnippets {
         let cursorLink = "cursor://anysphere.cursor-deeplink/mcp/install?name=\(slug)&config=\(Data(cursorConfig.utf8).base64EncodedString())"
         let vscodeConfig = #"{"name":"\#(slug)","type":"http","url":"\#(endpoint)","headers":{"Authorization":"Bearer \#(token)"}}"#
         let vscodeLink = "vscode:mcp/install?" + (vscodeConfig.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        let install = token == placeholder ? "Open the link to install, then replace the token placeholder." : "Open the link to install."
+        // The links carry one server's entry, as each editor's install link wants it; the blocks are whole files, for
+        // an editor the link cannot reach (a remote machine, a browser that blocks the scheme).
+        let cursorFile = """
+            {
+              "mcpServers": {
+                "\(slug)": {
+                  "url": "\(endpoint)",
+                  "headers": { "Authorization": "Bearer \(token)" }
+                }
+              }
+            }
+            """
+        let vscodeFile = """
+            {
+              "servers": {
+                "\(slug)": {
+                  "type": "http",
+                  "url": "\(endpoint)",
+                  "headers": { "Authorization": "Bearer \(token)" }
+                }
+              }
+            }
+            """
+        let replace = token == placeholder ? " Replace the token placeholder." : ""
         return [
             .init(id: "claude-code", title: "Claude Code",
                   hint: "Run in a terminal. To sign in with OAuth instead of a token, leave out --header and run /mcp in Claude Code.",
                   code: "claude mcp add --transport http \(slug) \(endpoint) --header \"\(header)\"", href: nil),
             .init(id: "claude-desktop", title: "Claude Desktop", hint: "Add to claude_desktop_config.json, then restart Claude Desktop.",
                   code: desktop, href: nil),
-            .init(id: "cursor", title: "Cursor", hint: install,
-                  code: cursorConfig, href: cursorLink),
-            .init(id: "vscode", title: "VS Code", hint: install,
-                  code: vscodeConfig, href: vscodeLink),
+            .init(id: "cursor", title: "Cursor", hint: "Open the link to install, or add this to ~/.cursor/mcp.json (or a project's .cursor/mcp.json)." + replace,
+                  code: cursorFile, href: cursorLink),
+            .init(id: "vscode", title: "VS Code", hint: "Open the link to install, or add this to .vscode/mcp.json in your project." + replace,
+                  code: vscodeFile, href: vscodeLink),
             .init(id: "chatgpt", title: "ChatGPT",
                   hint: "Turn on developer mode in ChatGPT's settings (Apps & Connectors → Advanced settings), create a connector, paste the URL and choose OAuth; approve the connection when this site asks you to sign in.",
                   code: endpoint, href: nil),

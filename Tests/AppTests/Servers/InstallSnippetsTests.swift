@@ -24,6 +24,25 @@ struct InstallSnippetsTests {
         #expect((server["env"] as? [String: String])?["AUTH_HEADER"] == "Bearer bmm_abc123")
     }
 
+    @Test("Cursor's and VS Code's blocks are whole config files (mcpServers, servers); their links carry the one entry")
+    func editorBlocksAreWholeFiles() throws {
+        let cursor = try snippet("cursor", token: "bmm_abc123")
+        let cursorRoot = try #require(JSONSerialization.jsonObject(with: Data(cursor.code.utf8)) as? [String: Any])
+        let cursorEntry = try #require((cursorRoot["mcpServers"] as? [String: Any])?["weather"] as? [String: Any])
+        #expect(cursorEntry["url"] as? String == "https://bmm.example/mcp/abc")
+        #expect((cursorEntry["headers"] as? [String: String])?["Authorization"] == "Bearer bmm_abc123")
+        let config = try #require(cursor.href.flatMap { URLComponents(string: $0) }?.queryItems?.first { $0.name == "config" }?.value)
+        let decoded = try #require(Data(base64Encoded: config))
+        let linked = try #require(JSONSerialization.jsonObject(with: decoded) as? [String: Any])
+        #expect(linked["url"] as? String == "https://bmm.example/mcp/abc")
+
+        let vscode = try snippet("vscode", token: "bmm_abc123")
+        let vscodeRoot = try #require(JSONSerialization.jsonObject(with: Data(vscode.code.utf8)) as? [String: Any])
+        let vscodeEntry = try #require((vscodeRoot["servers"] as? [String: Any])?["weather"] as? [String: Any])
+        #expect(vscodeEntry["type"] as? String == "http" && vscodeEntry["url"] as? String == "https://bmm.example/mcp/abc")
+        #expect(vscode.hint.contains(".vscode/mcp.json") && cursor.hint.contains(".cursor/mcp.json"))
+    }
+
     @Test("without a fresh token every snippet shows the placeholder")
     func placeholderWithoutToken() throws {
         for id in ["claude-code", "claude-desktop", "cursor", "vscode"] {
