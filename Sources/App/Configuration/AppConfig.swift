@@ -384,6 +384,11 @@ extension AppConfig {
                 problems.append("BMM_SIGNIN_SENDS_PER_IP must be a positive number")
             }
         }
+        if let raw = value("BMM_OAUTH_REGISTRATIONS_PER_IP") {
+            if let parsed = Int(raw), parsed > 0 { rateLimits.clientRegistrationsPerIP = RateLimitRule(limit: parsed, window: 3600) } else {
+                problems.append("BMM_OAUTH_REGISTRATIONS_PER_IP must be a positive number of OAuth client registrations per hour (got `\(raw)`)")
+            }
+        }
         var toolCalls = ToolCallLimit.plan
         if let raw = value("BMM_TOOL_CALLS_PER_MINUTE") {
             if let parsed = ToolCallLimit(setting: raw) { toolCalls = parsed } else {

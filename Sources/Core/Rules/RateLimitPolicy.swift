@@ -27,8 +27,9 @@ public struct RateLimitPolicy: Sendable, Equatable {
     public var emailChangesPerUser = RateLimitRule(limit: 5, window: 3600)
     /// Invitations one workspace sends per hour.
     public var invitationsPerWorkspace = RateLimitRule(limit: 20, window: 3600)
-    /// OAuth dynamic client registrations from one client address per hour.
-    public var clientRegistrationsPerIP = RateLimitRule(limit: 20, window: 3600)
+    /// OAuth dynamic client registrations from one client address per hour. Many MCP clients register again on every
+    /// start (their registration lives in memory), and an office or an agent platform shares one address.
+    public var clientRegistrationsPerIP = RateLimitRule(limit: 60, window: 3600)
     /// `/oauth/token` requests (code redemptions and refreshes) from one client address per 10 minutes.
     public var tokenRequestsPerIP = RateLimitRule(limit: 300, window: 600)
     /// `/oauth/revoke` requests from one client address per 10 minutes.

@@ -126,6 +126,7 @@ struct ConfigurationTests {
         (["BMM_PUBLIC_URL": "https://mcp.example.com/?x=1"], "BMM_PUBLIC_URL must be only a scheme, host and port"),
         (["BMM_SIGNIN_SENDS_PER_IP": "0"], "BMM_SIGNIN_SENDS_PER_IP"),
         (["BMM_SIGNIN_SENDS_PER_IP": "many"], "BMM_SIGNIN_SENDS_PER_IP"),
+        (["BMM_OAUTH_REGISTRATIONS_PER_IP": "-3"], "BMM_OAUTH_REGISTRATIONS_PER_IP"),
         (["BMM_SANDBOX_ISOLATION": "tenant"], "BMM_SANDBOX_ISOLATION"),
         (["BMM_SANDBOX_JIT": "yes"], "BMM_SANDBOX_JIT"),
         (["BMM_SANDBOX_WARM_REALMS": "no"], "BMM_SANDBOX_WARM_REALMS must be 1 or on"),
@@ -221,10 +222,12 @@ struct ConfigurationTests {
         // given
         let directory = try makeTemporaryDirectory()
         // when
-        let raised = try AppConfig.load(environment: ["BMM_DATA_DIR": directory, "BMM_SIGNIN_SENDS_PER_IP": "500"], rootDirectory: packageRoot)
+        let raised = try AppConfig.load(environment: ["BMM_DATA_DIR": directory, "BMM_SIGNIN_SENDS_PER_IP": "500",
+                                                      "BMM_OAUTH_REGISTRATIONS_PER_IP": "400"], rootDirectory: packageRoot)
         let standard = try AppConfig.load(environment: ["BMM_DATA_DIR": directory], rootDirectory: packageRoot)
         // then
         #expect(raised.rateLimits.signInSendsPerIP.limit == 500)
+        #expect(raised.rateLimits.clientRegistrationsPerIP == RateLimitRule(limit: 400, window: 3600))
         #expect(standard.rateLimits == RateLimitPolicy())
     }
 
