@@ -190,12 +190,17 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
         app.threadPool = NIOThreadPool(numberOfThreads: loops + 2)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
     case .postgres(let url):
-        var postgres = try SQLPostgresConfiguration(url: url)
-        if let schema = config.databaseSchema { postgres.searchPath = [schema] }
-        // A down database must fail a request quickly, not after the default 10 s.
-        postgres.coreConfiguration.options.connectTimeout = .seconds(3)
-        app.databases.use(.postgres(configuration: postgres, connectionPoolTimeout: .seconds(3)), as: .psql)
+        app.databases.use(.postgres(configuration: try postgresConfiguration(url, config: config), connectionPoolTimeout: .seconds(3)), as: .psql)
     }
+}
+
+/// The connection settings for PostgreSQL at `url`: the pool's, and the migration lock's own connection.
+func postgresConfiguration(_ url: String, config: AppConfig) throws -> SQLPostgresConfiguration {
+    var postgres = try SQLPostgresConfiguration(url: url)
+    if let schema = config.databaseSchema { postgres.searchPath = [schema] }
+    // A down database must fail a request quickly, not after the default 10 s.
+    postgres.coreConfiguration.options.connectTimeout = .seconds(3)
+    return postgres
 }
 
 extension Application {

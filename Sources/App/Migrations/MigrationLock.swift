@@ -10,7 +10,8 @@ import Vapor
 /// one process holds the database file (`DatabaseFileLock`).
 func withMigrationLock<T>(_ app: Application, config: AppConfig, _ body: () async throws -> T) async throws -> T {
     guard case .postgres(let url) = config.database else { return try await body() }
-    var configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+    var configuration = try postgresConfiguration(url, config: config).coreConfiguration
+    // Start-up may wait longer than a request for the database to come up.
     configuration.options.connectTimeout = .seconds(10)
     let connection = try await PostgresConnection.connect(on: app.eventLoopGroup.any(), configuration: configuration, id: 0, logger: app.logger)
     do {
