@@ -25,10 +25,8 @@ enum MCPMethods {
     static func dispatch(_ req: Request, _ given: MCPContext, _ message: JSONRPC.Message, id: JSONValue, stateless: Bool,
                          cancelKey: String? = nil) async throws -> Response {
         let context = try await current(given, for: message, req.application)
-        // The stateless revision gives JSON-RPC errors an HTTP status; the 2025
-        // revisions expect 200, and their clients drop the connection otherwise.
         func failure(_ code: Int, _ text: String) throws -> Response {
-            let status: HTTPStatus = !stateless ? .ok : code == JSONRPC.methodNotFound ? .notFound : .badRequest
+            let status = MCPReply.errorStatus(code == JSONRPC.methodNotFound ? .notFound : .badRequest, stateless: stateless)
             return try MCPReply.refuse(req, JSONRPC.ErrorReply(id: id, code: code, message: text), status: status)
         }
         @Sendable func complete(_ result: JSONValue, cacheable: Bool = false) -> JSONValue {
