@@ -57,7 +57,8 @@ struct ReviewForm: Sendable {
                  hints: ReviewHints(fields: fields, prefix: "tool_\(index)_hint_", draft: draft.tools[index].annotations),
                  implementation: draft.tools[index].implementation)
         }
-        let rows = min(Int(field("secret_count")) ?? 0, 50)
+        // The count is the client's: clamped both ways, since a negative one would make an invalid range (a trap).
+        let rows = min(max(Int(field("secret_count")) ?? 0, 0), 50)
         secrets = (0..<rows).compactMap { index in
             guard fields["secret_\(index)_remove"] == nil else { return nil }
             let secret = Secret(key: field("secret_\(index)_key").uppercased(), description: field("secret_\(index)_description"),

@@ -127,6 +127,14 @@ struct WizardPageTests {
             #expect(badKey.status == .unprocessableEntity)
             #expect(HTMLInspector(html: badKey.body.string).tags("input").contains { $0.attributes["name"] == "secret_0_key" && $0.attributes["aria-invalid"] == "true" })
 
+            // a hand-made negative row count (it once trapped the whole process) counts as no rows
+            var negative = fields
+            negative["secret_count"] = "-1"
+            negative["action"] = "add_secret"
+            let noRows = try await browser.postForm(location, negative)
+            #expect(noRows.status == .ok)
+            #expect(noRows.body.string.contains("name=\"secret_0_key\"") && !noRows.body.string.contains("name=\"secret_1_key\""))
+
             // "Add a secret" (no JavaScript) keeps what was typed with the draft: reopening it shows the new name
             fields["secret_0_key"] = "GITHUB_TOKEN"
             var adding = fields
