@@ -1,6 +1,8 @@
 """The live server and its static export, read with a real HTTP client."""
+import json
 import pathlib
 import re
+import urllib.parse
 
 import requests
 
@@ -85,3 +87,29 @@ def test_assets_are_immutable(server):
     response = requests.get(server + css, timeout=10)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_form_is_read_to_its_routes_own_limit_and_a_form_over_it_is_told_the_limit(server):
+    # Forms are read before the route (for their CSRF field): once, that read took 64 KB for every form, and the
+    # spec editor refused a 40 kB tool (its form percent-encodes to over 64 KB) with a bare "Payload Too Large".
+    from accounts import signed_in_session
+    session = signed_in_session(server)
+    spec = {"name": "Big form", "slug": "big-form", "description": "Adds.",
+            "tools": [{"name": "add", "description": "Add.", "inputSchema": {"type": "object"}, "implementation": "return 1;"}]}
+    created = session.post(server + "/v1/servers", json={"spec": spec}, headers={"X-CSRF-Token": session.cookies["bmm_csrf"]}, timeout=30)
+    assert created.status_code == 201, created.text
+    page = f"{server}/servers/{created.json()['id']}"
+    spec["tools"][0]["implementation"] = "// a comment line of ordinary code, sixty kilobytes of them\n" * 1_000 + "return 2;"
+    form = {"csrf": session.cookies["bmm_csrf"], "spec": json.dumps(spec)}
+    assert len(urllib.parse.urlencode(form)) > 65_536  # the old limit
+    saved = session.post(page + "/spec", data=form, allow_redirects=False, timeout=30)
+    assert saved.status_code == 303, saved.text[:500]
+    # over the route's 1 MB: a page (not a bare status line) that names the limit and says nothing was changed
+    spec["tools"][0]["implementation"] = "// x\n" * 200_000
+    refused = session.post(page + "/spec", data={"csrf": session.cookies["bmm_csrf"], "spec": json.dumps(spec)}, timeout=30)
+    assert refused.status_code == 413
+    assert "text/html" in refused.headers["Content-Type"]
+    assert "1 MB" in refused.text and "Nothing was changed" in refused.text, refused.text[:500]
+    # a JSON client is told the limit too
+    too_big = session.post(server + "/v1/tokens", json={"name": "x" * 70_000}, headers={"X-CSRF-Token": session.cookies["bmm_csrf"]}, timeout=10)
+    assert too_big.status_code == 413 and too_big.json()["error"] == "payload_too_large" and "64 KB" in too_big.json()["message"]

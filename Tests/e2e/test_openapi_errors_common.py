@@ -158,7 +158,10 @@ def test_a_suspended_workspace_reads_but_does_not_change(app, mallory):
 
 JSON = {"Content-Type": "application/json"}
 # The calls that carry a whole spec take up to 1 MB; the rest of the API 64 kB and Stripe's webhook 256 kB.
-SPEC_ROUTES = {("POST", "/v1/servers"), ("POST", "/v1/servers/{server}/versions"), ("POST", "/v1/servers/preview/{draft}/edit")}
+# The calls that carry a spec or a long text take 1 MB (a listing's 20,000 characters are up to 80 kB of JSON).
+SPEC_ROUTES = {("POST", "/v1/servers"), ("POST", "/v1/servers/{server}/versions"), ("POST", "/v1/servers/preview/{draft}/edit"),
+               ("POST", "/v1/servers/preview"), ("POST", "/v1/servers/preview/stream"), ("POST", "/v1/templates"),
+               ("PATCH", "/v1/templates/{slug}")}
 BODIES = {
     "payload_too_large": {"data": b'{"padding": "' + b"x" * 300_000 + b'"}', "headers": JSON},
     "unsupported_media_type": {"data": b"<confirm/>", "headers": {"Content-Type": "application/xml"}},

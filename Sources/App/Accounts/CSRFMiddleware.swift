@@ -29,9 +29,11 @@ struct CSRFMiddleware: AsyncMiddleware {
                 request.headers.replaceOrAdd(name: .contentType, value: parts[0].lowercased() + (parts.count > 1 ? ";" + parts[1] : ""))
             }
             // A form larger than the first network read is still streaming when
-            // middleware runs; the token field can only be read once it is all here.
+            // middleware runs; the token field can only be read once it is all here. The route's own limit
+            // applies (a spec or a listing's description may take 1 MB): once collected here, the route's
+            // collection takes the body as it is.
             if request.isBrowserForm {
-                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+                _ = try await request.body.collect(max: Route.bodyLimit(of: request)).get()
             }
             try check(request)
         }

@@ -12,7 +12,7 @@ struct ForkRoutes: RouteCollection {
 
         let wizard = routes.grouped(SignInRequired.redirect(returningTo: .templates))
         wizard.get(.forkWizard, use: ForkWizardController.page)
-        wizard.post(.forkWizard, use: ForkWizardController.submit)
+        wizard.on(.POST, .forkWizard, body: .collect(maxSize: LargeBodyLimit.size), use: ForkWizardController.submit)
 
         let serverPages = routes.grouped(SignInRequired.redirect(returningTo: .servers))
         serverPages.get(.server(.key, .templateUpdate), use: TemplateUpdateController.page)

@@ -16,10 +16,12 @@ extension RoutesBuilder {
         if method == .GET || method == .HEAD {
             return on(method, route.pathComponents, body: body, use: handler)
         }
-        return on(method, route.pathComponents, body: body) { request in
+        let registered = on(method, route.pathComponents, body: body) { request in
             try HTTPCachingMiddleware.refuseUnmatchedChange(request)
             return try await handler(request)
         }
+        if case .collect(let max?) = body { registered.userInfo[Route.bodyLimitKey] = max.value }
+        return registered
     }
 
     @discardableResult
@@ -55,5 +57,16 @@ extension Request {
     /// A path parameter registered under `key`, or `nil` when absent or malformed.
     func parameter<Value: LosslessStringConvertible>(_ key: RouteKey, as type: Value.Type = Value.self) -> Value? {
         parameters.get(key.rawValue, as: type)
+    }
+}
+
+extension Route {
+    static let bodyLimitKey: AnySendableHashable = "bodyLimit"
+
+    /// The most a body sent to this route may hold: its own limit, or the application's default. Vapor keeps a
+    /// route's body strategy inside its responder; middleware that must read a body first (`CSRFMiddleware`) and
+    /// the 413 answer that names the limit read it here.
+    static func bodyLimit(of request: Request) -> Int {
+        request.route?.userInfo[bodyLimitKey] as? Int ?? request.application.routes.defaultMaxBodySize.value
     }
 }

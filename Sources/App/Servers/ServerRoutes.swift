@@ -17,11 +17,11 @@ struct ServerRoutes: RouteCollection {
         pages.post(.server(.key, .installToken), use: ServerPageController.installToken)
         pages.post(.server(.key, .activateVersion(.key)), use: ServerPageController.rollback)
         pages.post(.server(.key, .delete), use: ServerPageController.delete)
-        pages.post(.server(.key, .iterate), use: IterationController.iterate)
+        pages.on(.POST, .server(.key, .iterate), body: .collect(maxSize: LargeBodyLimit.size), use: IterationController.iterate)
         pages.get(.server(.key, .iteration(.key)), use: IterationController.review)
-        pages.post(.server(.key, .iteration(.key)), use: IterationController.build)
-        pages.post(.server(.key, .settings), use: IterationController.settings)
-        pages.on(.POST, .server(.key, .spec), body: .collect(maxSize: SpecBodyLimit.size), use: IterationController.editSpec)
+        pages.on(.POST, .server(.key, .iteration(.key)), body: .collect(maxSize: LargeBodyLimit.size), use: IterationController.build)
+        pages.on(.POST, .server(.key, .settings), body: .collect(maxSize: LargeBodyLimit.size), use: IterationController.settings)
+        pages.on(.POST, .server(.key, .spec), body: .collect(maxSize: LargeBodyLimit.size), use: IterationController.editSpec)
         for (form, tab) in [(ServerPage.spec, ServerTab.versions), (.iterate, .versions), (.activateVersion(.key), .versions),
                             (.installToken, .overview), (.delete, .settings)] {
             pages.get(.server(.key, form), use: ServerPageController.toTab(tab))
@@ -30,7 +30,7 @@ struct ServerRoutes: RouteCollection {
 
         let api = routes.grouped(SignInRequired.unauthorized)
         api.get(.api(.slugAvailability), use: ServersAPIController.slugAvailability)
-        api.on(.POST, .api(.servers), body: .collect(maxSize: SpecBodyLimit.size), use: ServersAPIController.create)
+        api.on(.POST, .api(.servers), body: .collect(maxSize: LargeBodyLimit.size), use: ServersAPIController.create)
         api.get(.api(.servers), use: ServersAPIController.list)
         api.get(.api(.server(.key)), use: ServersAPIController.show)
         api.delete(.api(.server(.key)), use: ServersAPIController.delete)
@@ -38,7 +38,7 @@ struct ServerRoutes: RouteCollection {
         api.delete(.api(.serverSecret(server: .key, key: .key)), use: ServersAPIController.deleteSecret)
         api.get(.api(.callsStream(.key)), use: CallTailController.stream)
         api.get(.api(.serverVersions(.key)), use: ServerVersionsAPIController.list)
-        api.on(.POST, .api(.serverVersions(.key)), body: .collect(maxSize: SpecBodyLimit.size), use: ServerVersionsAPIController.build)
+        api.on(.POST, .api(.serverVersions(.key)), body: .collect(maxSize: LargeBodyLimit.size), use: ServerVersionsAPIController.build)
         api.get(.api(.serverVersion(server: .key, number: .key)), use: ServerVersionsAPIController.show)
         api.post(.api(.serverVersionActivation(server: .key, number: .key)), use: ServerVersionsAPIController.activate)
     }

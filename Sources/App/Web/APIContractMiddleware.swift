@@ -1,7 +1,7 @@
 import Vapor
 
 /// What every `/v1` request and answer share, whichever handler serves them:
-/// - a body is JSON (`application/json` or a `+json` type): a form or multipart body is 415
+/// - a body is JSON (`application/json` or a `+json` type): a form, multipart or untyped body is 415
 ///   `unsupported_media_type`, as the API's docs and OpenAPI document say, where Vapor's content
 ///   decoding would read any type it has a decoder for;
 /// - an answer to a signed-in caller (session or token) is never stored by a cache (SECURITY.md 7):
@@ -11,7 +11,8 @@ struct APIContractMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard SiteRoute.isAPI(path: request.url.path) else { return try await next.respond(to: request) }
-        if Self.hasBody(request), let type = request.headers.contentType, !Self.isJSON(type) {
+        // A body without a type is not JSON either (Vapor would say it "can't decode data without a content type").
+        if Self.hasBody(request), !(request.headers.contentType.map(Self.isJSON) ?? false) {
             throw Self.notJSON
         }
         let response = try await next.respond(to: request)

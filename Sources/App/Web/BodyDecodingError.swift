@@ -13,6 +13,9 @@ enum BodyDecodingError {
         if let abort = error as? Abort, [.unprocessableEntity, .unsupportedMediaType].contains(abort.status), empty {
             return APIError(.badRequest, "bad_request", "The request has no body. Send a JSON object with Content-Type: application/json.")
         }
+        if let abort = error as? Abort, abort.status == .payloadTooLarge {
+            return tooLarge(request)
+        }
         guard let decoding = error as? DecodingError else { return nil }
         let json = request.headers.contentType == .json
         // (A body in another type than JSON never reaches an API handler: `APIContractMiddleware` answers it 415.)
@@ -38,6 +41,19 @@ enum BodyDecodingError {
             message = json ? "The body is not valid JSON for this request." : "The form could not be read."
         }
         return APIError(.badRequest, "bad_request", message)
+    }
+
+    /// Vapor's bare "Payload Too Large", with the limit of the route it was sent to. The body was never read, so a form
+    /// cannot be shown back; the browser's Back button still holds what was typed.
+    private static func tooLarge(_ request: Request) -> APIError {
+        let limit = Route.bodyLimit(of: request)
+        let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MB" : "\(limit >> 10) KB"
+        let message = request.isBrowserForm
+            ? "Nothing was changed: this form is larger than this page takes (\(size), counted as the browser sends it, "
+                + "where a character other than a plain letter or digit takes 3 to 12 bytes). Go back to it (your browser keeps what you "
+                + "typed) and shorten its longest field."
+            : "The body is larger than this endpoint takes (\(size)). Nothing was changed."
+        return APIError(.payloadTooLarge, "payload_too_large", message)
     }
 
     /// `tools[0].name`, quoted as code.

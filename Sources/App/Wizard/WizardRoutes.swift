@@ -11,13 +11,13 @@ struct WizardRoutes: RouteCollection {
         let routes = routes.grouped(accounts)
         let pages = routes.grouped(SignInRequired.redirect(returningTo: .newServer))
         pages.get(.newServer, use: WizardController.promptPage)
-        pages.post(.newServer, use: WizardController.submitPrompt)
+        pages.on(.POST, .newServer, body: .collect(maxSize: LargeBodyLimit.size), use: WizardController.submitPrompt)
         pages.get(.serverDraft(.key), use: WizardController.reviewPage)
-        pages.on(.POST, .serverDraft(.key), body: .collect(maxSize: SpecBodyLimit.size), use: WizardController.submitReview)
+        pages.on(.POST, .serverDraft(.key), body: .collect(maxSize: LargeBodyLimit.size), use: WizardController.submitReview)
 
         let api = routes.grouped(SignInRequired.unauthorized)
-        api.post(.api(.preview), use: PreviewAPIController.preview)
-        api.post(.api(.previewStream), use: PreviewAPIController.stream)
-        api.on(.POST, .api(.previewEdit(.key)), body: .collect(maxSize: SpecBodyLimit.size), use: PreviewAPIController.edit)
+        api.on(.POST, .api(.preview), body: .collect(maxSize: LargeBodyLimit.size), use: PreviewAPIController.preview)
+        api.on(.POST, .api(.previewStream), body: .collect(maxSize: LargeBodyLimit.size), use: PreviewAPIController.stream)
+        api.on(.POST, .api(.previewEdit(.key)), body: .collect(maxSize: LargeBodyLimit.size), use: PreviewAPIController.edit)
     }
 }

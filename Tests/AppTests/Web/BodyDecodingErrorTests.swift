@@ -30,7 +30,7 @@ struct BodyDecodingErrorTests {
         }
     }
 
-    @Test("the media type: JSON sent as text/plain is 415; application/JSON is JSON (media types ignore case); no body and no type is 400")
+    @Test("the media type: JSON sent as text/plain or untyped is 415; application/JSON is JSON (media types ignore case); no body and no type is 400")
     func mediaTypes() async throws {
         try await withConfiguredApp(try testConfig()) { app in
             let (browser, _) = try await AccountDataTests.signedIn(app)
@@ -42,6 +42,10 @@ struct BodyDecodingErrorTests {
             let plain = try await post("text/plain", #"{"name":"x"}"#)
             #expect(plain.status == .unsupportedMediaType)
             #expect(try AccountDataTests.json(plain)["error"] as? String == "unsupported_media_type")
+            // a body with no type at all: the same answer, in our words (Vapor's say it "can't decode data without a content type")
+            let untyped = try await post(nil, #"{"name":"x"}"#)
+            #expect(untyped.status == .unsupportedMediaType)
+            #expect(try AccountDataTests.json(untyped)["message"] as? String == "Send the body as JSON, with Content-Type: application/json.")
             #expect(try await post("application/JSON; charset=UTF-8", #"{"name":"upper"}"#).status == .created)
             let nothing = try await post(nil, "")
             #expect(nothing.status == .badRequest)
