@@ -201,6 +201,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 response.carryCSRFToken(of: request, request.accounts.cookies)
                 return response
             }
+            if let gone = serverGone(error, request) {
+                let meta = site.unlistedMeta(title: gone.heading, description: gone.message)
+                return personal(try await request.renderHTML("error", Page(layout: layout(meta), page: gone), status: status))
+            }
             if status == .notFound {
                 let meta = site.unlistedMeta(title: "Page not found", description: "The page you asked for does not exist. Try the docs, pricing or the home page.")
                 let view = NotFoundView(suggestions: [
@@ -260,6 +264,20 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         default:
             return nil
         }
+    }
+
+    /// A form sent to a server page after the server was deleted (in another tab, or by someone else in the workspace):
+    /// said so, with its text to copy, where the plain "Page not found" lost it.
+    private func serverGone(_ error: any Error, _ request: Request) -> ErrorView? {
+        guard request.method == .POST, (error as? APIError)?.code == "server_not_found", request.isBrowserForm,
+              !SiteRoute.isAPI(path: request.url.path) else { return nil }
+        var unsent = UnsentForm.from(request)
+        unsent?.resendable = false
+        let kept = unsent?.hasText == true
+        let message = "Nothing was saved: this server no longer exists in this workspace (it was deleted, perhaps in another tab or "
+            + "by someone else in the workspace)." + (kept ? " What you typed is below, to copy." : "")
+        return ErrorView(status: 404, heading: "This server no longer exists", message: message, requestID: nil,
+                         nextLabel: "Your servers", nextHref: SiteRoute.servers.path, unsent: kept ? unsent : nil)
     }
 
     static let expiredFormShownBack = "Nothing was changed: this form's security code did not match your browser's (cookies cleared, "

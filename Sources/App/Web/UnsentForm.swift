@@ -24,6 +24,8 @@ struct UnsentForm: Encodable, Sendable {
     var csrf = ""
     /// A secret value was typed and is not in `fields`.
     let leftOutSecrets: Bool
+    /// Whether sending it again can work: not to a server that was deleted meanwhile (its text is there to copy).
+    var resendable = true
     /// The page's script kept the edits in the browser and offers them back on the form's page (the wizard's review
     /// step): sign-in and back there is the better way.
     var keptInBrowser = false

@@ -61,6 +61,31 @@ struct UnsentFormTests {
         }
     }
 
+    @Test("a form sent to a server deleted meanwhile (another tab): says so, with the text to copy and no button to send it again",
+          arguments: TestDatabase.all)
+    func serverDeleted(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let server = try await Hosting.createAndBuild(browser)
+            let versions = SiteRoute.server(.value(server), .versions).path
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get(versions).body.string))
+            let typed = "\n" + SpecJSON.pretty(Hosting.calculator)
+            #expect(try await browser.send(.DELETE, "/v1/servers/\(server)", headers: ["X-CSRF-Token": csrf]).status == .noContent)
+            // when the spec editor's form, still open, is sent
+            let sent = try await browser.send(.POST, SiteRoute.server(.value(server), .spec).path, headers: [
+                "Content-Type": "application/x-www-form-urlencoded", "Referer": app.publicSite.baseURL + versions,
+            ], body: ByteBuffer(string: Self.encode([("csrf", csrf), ("spec", typed)])))
+            // then
+            #expect(sent.status == .notFound)
+            let page = HTMLInspector(html: sent.body.string)
+            #expect(page.texts("h1") == ["This server no longer exists"])
+            #expect(page.tags("textarea").contains { $0.attributes["name"] == "spec" })
+            #expect(sent.body.string.contains("Nothing was saved"))
+            #expect(!sent.body.string.contains("Send it again"))
+            #expect(page.tags("a").contains { $0.attributes["href"] == SiteRoute.servers.path })
+        }
+    }
+
     @Test("a form whose token no longer matches comes back to send again with a fresh token; a Referer from elsewhere gets none")
     func expiredToken() async throws {
         try await withConfiguredApp(try testConfig()) { app in
