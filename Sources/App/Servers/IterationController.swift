@@ -107,6 +107,10 @@ enum IterationController {
                                 done: ServerTab, notice: String? = nil, failed: ServerTab, posted: [String: String] = [:],
                                 base: String? = nil) async throws -> Response {
         do {
+            // The same form sent twice (a double click): the second answer is the first's, not "still building".
+            if try await req.servers(current).isBuilding(server, spec: spec) {
+                return ServerPageController.back(req, server, to: done, notice: notice)
+            }
             if let base { try await req.servers(current).requireBase(server, base: base) }
             try await req.servers(current).requireChange(server, spec: spec)
             try await req.servers(current).rebuild(server, spec: spec)

@@ -209,6 +209,13 @@ struct ServerService: Sendable {
         try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).count() > 0
     }
 
+    /// Whether a build of exactly `spec` is queued or running: a form sent again before its first answer came back
+    /// (a double click) asks for the build it already started.
+    func isBuilding(_ server: HostedServer, spec: ServerSpec) async throws -> Bool {
+        let builds = try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).all()
+        return builds.contains { (try? SpecJSON.decode($0.specJSON)) == spec }
+    }
+
     /// A form filled in on a page that showed version `base` builds on it only while it is still what serves and no
     /// build is under way: two tabs (or two people) each saving a field would otherwise undo each other's change,
     /// and a save made while the previous one still builds would rebuild the older values.
