@@ -14,7 +14,8 @@ public struct SandboxCall: Sendable {
     /// The server being called: waiting calls take turns by workspace, then by server
     /// within a workspace, so one server's flood cannot starve the others.
     public var server: String?
-    /// The server version being called. With warm realms, a worker keeps a ready context for
+    /// The server version being called, as the caller loaded it (the app adds which load: any change that makes it
+    /// load the server again names a new realm, so returning to an earlier version finds none). With warm realms, a worker keeps a ready context for
     /// a workspace's server version (with its secrets and limits, `RealmKey`) and runs that
     /// version's later calls in it; without a version every call gets a fresh context.
     public var version: String?

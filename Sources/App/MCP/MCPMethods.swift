@@ -68,7 +68,7 @@ enum MCPMethods {
             if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
                 return try ToolCallLimiter.reply(req, id: id, exceeded, stateless: stateless)
             }
-            let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec, version: context.live.versionID,
+            let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec, realm: context.live.realm,
                                       secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly,
                                       metrics: req.application.metrics, trace: req.trace)
             guard context.spec.tools.contains(where: { $0.name == name }) else {

@@ -31,6 +31,13 @@ final class ServerContextCache: Sendable {
         var checkedAt: ContinuousClock.Instant
         /// When a call last used the entry; the least recently used go first when the cache is full.
         var lastUsed: ContinuousClock.Instant
+        /// Which load of this instance made the entry. Every change a call depends on (an activation, a rollback
+        /// and back, a secret set, deleted or set back to an old value, a plan change) drops the entry, and the
+        /// next load has a new number: the warm realm it names is new, never one kept from before the change.
+        var load: UInt64 = 0
+
+        /// The warm realm this entry's calls may share (`SandboxCall.version`, digested with the rest).
+        var realm: String { versionID.uuidString + "#" + String(load) }
     }
 
     /// Everything an entry depends on that can change without a new entry being built here.
@@ -61,6 +68,7 @@ final class ServerContextCache: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let loads = NIOLockedValueBox<UInt64>(0)
     let lifetime: Duration
     /// Entries kept at most; beyond it the least recently used tenth is dropped.
     let capacity: Int
@@ -143,7 +151,7 @@ final class ServerContextCache: Sendable {
         let secrets = opened.values.filter { declared.contains($0.key) }
         let entry = Entry(server: server, versionID: versionID, versionNumber: version.number, spec: spec, secrets: secrets,
                           plan: app.config.plans.plan(stored: stamp.planID, override: stamp.planOverride), stamp: stamp, checkedAt: asked,
-                          lastUsed: .now)
+                          lastUsed: .now, load: loads.withLockedValue { $0 += 1; return $0 })
         store(entry, unlessDroppedSince: drops)
         return entry
     }

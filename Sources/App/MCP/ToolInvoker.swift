@@ -14,8 +14,9 @@ struct ToolInvoker: Sendable {
     let clock: AppClock
     let server: HostedServer
     let spec: ServerSpec
-    /// The active version `spec` belongs to: its calls may share a warm realm in the sandbox.
-    let version: UUID
+    /// The warm realm its calls may share in the sandbox: the active version `spec` belongs to, as this instance
+    /// loaded it (`ServerContextCache.Entry.realm`).
+    let realm: String
     /// From the server's cached call context (`ServerContextCache`).
     let secrets: [String: String]
     let plan: Plan
@@ -65,7 +66,7 @@ struct ToolInvoker: Sendable {
                                   maxResponseBytes: hosting.limits.maxResponseBytes)
         var sandboxCall = SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
                         secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString, server: server.id?.uuidString,
-                                      version: version.uuidString)
+                                      version: realm)
         sandboxCall.onProgress = onProgress
         sandboxCall.onStart = onStart
         let sandboxed = await hosting.sandbox.run(sandboxCall, fetcher: EgressFetcher(client: hosting.egress, policy: policy, secretValues: Array(secrets.values), trace: trace))

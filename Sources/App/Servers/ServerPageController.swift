@@ -78,7 +78,7 @@ enum ServerPageController {
             return try await req.renderServerPage(current, server, tab: .playground, error: "The arguments are not valid JSON.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .unprocessableEntity)
         }
-        let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: server, spec: live.spec, version: live.versionID, secrets: live.secrets, plan: live.plan,
+        let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: server, spec: live.spec, realm: live.realm, secrets: live.secrets, plan: live.plan,
                                   metrics: req.application.metrics, trace: req.trace)
         do {
             let outcome = try await invoker.call(tool, arguments: arguments)

@@ -45,6 +45,31 @@ struct WarmRealmCallTests {
         }
     }
 
+    @Test("a rollback and back starts a fresh realm: the one kept for that version before is never found again", arguments: TestDatabase.all)
+    func rollbackAndBack(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given version 2 live, with a realm kept that has counted to 2
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser, Self.spec)
+            let server = try #require(try await HostedServer.find(id, on: app.db))
+            let client = MCPEndpointTests.Client(app: app, path: "/mcp/\(id.uuidString.lowercased())", token: try await Hosting.token(browser))
+            _ = try await BuildQueue(database: app.db, now: app.clock.now).enqueue(Self.spec, for: server, by: nil, plan: PlanTable.team)
+            try await BuildRunner(app: app).drain()
+            let onTwo = [try await Self.count(client), try await Self.count(client), try await Self.count(client)]
+
+            // when it is rolled back to version 1 and forward to 2 again
+            let versions = "/v1/servers/\(id.uuidString.lowercased())/versions/"
+            #expect(try await browser.postJSON(versions + "1/activate", [:]).status == .ok)
+            #expect(try await Self.count(client) == 1)
+            #expect(try await browser.postJSON(versions + "2/activate", [:]).status == .ok)
+            let backOnTwo = [try await Self.count(client), try await Self.count(client), try await Self.count(client)]
+
+            // then version 2's calls start over (they counted on from 2 while the old realm was found again)
+            #expect(onTwo == [1, 1, 2])
+            #expect(backOnTwo == [1, 1, 2])
+        }
+    }
+
     @Test("BMM_SANDBOX_WARM_REALMS=0 runs every call in a fresh context", arguments: TestDatabase.all)
     func warmRealmsOff(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database, environment: ["BMM_SANDBOX_WARM_REALMS": "0"])) { app in
