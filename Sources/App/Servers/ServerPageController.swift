@@ -42,31 +42,32 @@ enum ServerPageController {
         let tool = fields["tool"] ?? ""
         let raw = (fields["arguments"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // A reload of the result page would call the tool again (a second issue opened, a second message sent).
-        guard try await FormOnce.spend(fields[FormOnce.field], on: req) else {
+        let once = fields[FormOnce.field]
+        guard try await FormOnce.spend(once, on: req) else {
             return try await req.renderServerPage(current, server, tab: .playground,
                                                   error: "This run was already sent (the page was reloaded), so the tool was not called again. Press Run to call it again.",
                                                   selectedTool: tool, arguments: raw, posted: fields, status: .conflict)
         }
         // The same cached context an MCP client's call runs with.
         guard let live = try await req.application.hosting.contexts.context(for: server.id!, app: req.application) else {
-            return try await req.renderServerPage(current, server, tab: .playground, error: "The server has no live version yet.", selectedTool: tool,
-                                    arguments: raw, posted: fields, status: .conflict)
+            return try await FormOnce.released(once, req, req.renderServerPage(current, server, tab: .playground, error: "The server has no live version yet.", selectedTool: tool,
+                                    arguments: raw, posted: fields, status: .conflict))
         }
         // A playground call is a tool call like any other: the takedown that stops the endpoint, the
         // per-minute and monthly limits, counted on the same windows (the person's own, and the server's).
         if live.stamp.isTemplateTakenDown {
             let stopped = try await TemplateTakedown.endpointStopped(templateOf: server, on: req.db)
-            return try await req.renderServerPage(current, server, tab: .playground, error: stopped.reason, selectedTool: tool,
-                                                  arguments: raw, posted: fields, status: .gone)
+            return try await FormOnce.released(once, req, req.renderServerPage(current, server, tab: .playground, error: stopped.reason, selectedTool: tool,
+                                                  arguments: raw, posted: fields, status: .gone))
         }
         let context = MCPContext(live: live, userID: current.user.id!, tokenKey: "playground:" + current.user.id!.uuidString)
         if let refusal = try await ToolCallLimiter.count(req, context) {
-            return try await refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: refusal.retryAfterSeconds,
-                                     message: "Too many tool calls: at most \(refusal.perMinute) a minute. Try again in \(refusal.retryAfterSeconds) s.")
+            return try await FormOnce.released(once, req, refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: refusal.retryAfterSeconds,
+                                     message: "Too many tool calls: at most \(refusal.perMinute) a minute. Try again in \(refusal.retryAfterSeconds) s."))
         }
         if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
-            return try await refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: exceeded.retryAfterSeconds,
-                                     message: exceeded.message)
+            return try await FormOnce.released(once, req, refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: exceeded.retryAfterSeconds,
+                                     message: exceeded.message))
         }
         let schema = live.spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
         let arguments: JSONValue
@@ -75,8 +76,8 @@ enum ServerPageController {
         } else if let parsed = try? JSONValue.parse(raw) {
             arguments = parsed
         } else {
-            return try await req.renderServerPage(current, server, tab: .playground, error: "The arguments are not valid JSON.", selectedTool: tool,
-                                    arguments: raw, posted: fields, status: .unprocessableEntity)
+            return try await FormOnce.released(once, req, req.renderServerPage(current, server, tab: .playground, error: "The arguments are not valid JSON.", selectedTool: tool,
+                                    arguments: raw, posted: fields, status: .unprocessableEntity))
         }
         let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: server, spec: live.spec, realm: live.realm, secrets: live.secrets, plan: live.plan,
                                   metrics: req.application.metrics, trace: req.trace)

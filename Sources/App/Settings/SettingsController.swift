@@ -80,12 +80,12 @@ enum SettingsController {
             TokenFormView(name: String((form.name ?? "").prefix(80)), expiresInDays: typed, scope: form.scope ?? "mcp",
                           server: chosenServer, error: error)
         }
-        guard try await FormOnce.spend(form.once, on: req) else {
-            return try await render(req, current, notice: Self.alreadySent, status: .conflict)
-        }
         if !typed.isEmpty, days == nil {
             return try await render(req, current, tokenForm: kept("Expiry must be a whole number of days between 1 and \(APITokenService.maxLifetimeDays), or empty for none."),
                                     status: .unprocessableEntity)
+        }
+        guard try await FormOnce.spend(form.once, on: req) else {
+            return try await render(req, current, notice: Self.alreadySent, status: .conflict)
         }
         do {
             let scopes = try APITokenScope.parse(form.scope.map { $0.split(separator: " ").map(String.init) })
@@ -95,6 +95,8 @@ enum SettingsController {
             // Rendered, not redirected: the secret must appear exactly once and never in a URL.
             return try await render(req, current, newToken: secret)
         } catch let error as APIError {
+            // No token was made: the same form, corrected after Back, makes one.
+            try await FormOnce.release(form.once, on: req)
             return try await render(req, current, tokenForm: kept(error.reason), status: .unprocessableEntity)
         }
     }

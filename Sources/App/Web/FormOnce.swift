@@ -1,4 +1,5 @@
 import Core
+import SQLKit
 import Vapor
 
 /// A form whose sending acts once however often the browser sends it: a page answered by rendering (the one that
@@ -21,5 +22,18 @@ enum FormOnce {
         let key = "once:" + SecretToken.sha256(value)
         let windows = try await RateLimiter(database: req.db, now: req.application.clock.now()).add([key: 1], window: lifetime)
         return windows[key]?.count == 1
+    }
+
+    /// Gives `value` back when its request was refused and did nothing (a name to correct, a limit reached): the form
+    /// sent again from Back, corrected, then acts, where it was told it had already been sent.
+    static func release(_ value: String?, on req: Request) async throws {
+        guard let value, !value.isEmpty, let sql = req.db as? any SQLDatabase else { return }
+        try await sql.raw("DELETE FROM rate_limit_buckets WHERE key = \(bind: "once:" + SecretToken.sha256(value))").run()
+    }
+
+    /// `response`, after giving `value` back (`release`).
+    static func released(_ value: String?, _ req: Request, _ response: Response) async throws -> Response {
+        try await release(value, on: req)
+        return response
     }
 }

@@ -25,6 +25,10 @@ struct FormOnceTests {
             let page = try await browser.get("/settings").body.string
             let csrf = try #require(BrowserSession.csrfField(in: page))
             let fields = ["csrf": csrf, "name": "CI", "scope": "mcp", "once": try Self.once(page, action: "/settings/tokens")]
+            // a refused send (a name too long) makes nothing and does not spend the form: corrected after Back, it works
+            let refused = try await browser.postForm("/settings/tokens", fields.merging(["name": String(repeating: "n", count: 81)]) { $1 })
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try await APIToken.query(on: app.db).count() == 0)
             let first = try await browser.postForm("/settings/tokens", fields)
             #expect(first.status == .ok && first.body.string.contains("Copy your new token now"))
             // when the answer is reloaded (the same form, the same values)
@@ -50,6 +54,9 @@ struct FormOnceTests {
             let page = try await browser.get(base + "/playground?tool=add").body.string
             let csrf = try #require(BrowserSession.csrfField(in: page))
             let fields = ["csrf": csrf, "tool": "add", "arguments": #"{"a":2,"b":3}"#, "once": try Self.once(page, action: base + "/playground")]
+            // arguments that are not JSON call nothing and leave the form unspent: corrected after Back, it runs
+            let broken = try await browser.postForm(base + "/playground", fields.merging(["arguments": "{a:"]) { $1 })
+            #expect(broken.status == .unprocessableEntity)
             let ran = try await browser.postForm(base + "/playground", fields)
             #expect(ran.status == .ok)
             let again = try await browser.postForm(base + "/playground", fields)
