@@ -43,6 +43,8 @@ struct ToolCallEntry: Sendable {
 /// whose per-row reflection cost as much as the rest of a call.
 final class CallRecorder: Sendable {
     private let pending = NIOLockedValueBox<[ToolCallEntry]>([])
+    /// Taken out of `pending` by a flush and not yet committed: still unwritten for `pendingCount`.
+    private let writing = NIOLockedValueBox<[UUID: Int]>([:])
     /// The latest flush; the next one waits for it, so a flush returns only once every record added before it
     /// is in the database, even those another flush (the timer's) took out a moment earlier.
     private let lastFlush = NIOLockedValueBox<Task<Void, any Error>?>(nil)
@@ -58,11 +60,16 @@ final class CallRecorder: Sendable {
         pending.withLockedValue { $0.append(record) }
     }
 
-    /// Calls of the workspace waiting to be written, made on `firstDay` (`yyyy-MM-dd`) or later.
+    /// Calls of the workspace waiting to be written, made on `firstDay` (`yyyy-MM-dd`) or later, and those a flush
+    /// is writing (of any day: at most a fraction of a second's, so a period that just began may count a few of
+    /// the last one's for a moment). Read before the database, a batch committed in between counts twice, briefly,
+    /// rather than not at all.
     func pendingCount(organization: UUID, from firstDay: String) -> Int {
-        pending.withLockedValue { records in
+        // `pending` first: a batch a flush moves in between is counted in both, never in neither.
+        let waiting = pending.withLockedValue { records in
             records.reduce(0) { $0 + ($1.organizationID == organization && QuotaPeriod.dayString($1.at) >= firstDay ? 1 : 0) }
         }
+        return waiting + writing.withLockedValue { $0[organization] ?? 0 }
     }
 
     /// Writes everything waiting: each chunk's call rows and its `tool_call_days` rollup in one transaction, so
@@ -82,9 +89,21 @@ final class CallRecorder: Sendable {
     }
 
     private func writePending(on database: any Database) async throws {
+        var perOrganization: [UUID: Int] = [:]
         let batch = pending.withLockedValue { records -> [ToolCallEntry] in
             defer { records.removeAll(keepingCapacity: true) }
+            for record in records { perOrganization[record.organizationID, default: 0] += 1 }
+            // Moved under the same lock, so `pendingCount` never sees a call in neither place.
+            writing.withLockedValue { writing in perOrganization.forEach { writing[$0.key, default: 0] += $0.value } }
             return records
+        }
+        defer {
+            writing.withLockedValue { writing in
+                for (organization, count) in perOrganization {
+                    let left = (writing[organization] ?? 0) - count
+                    writing[organization] = left > 0 ? left : nil
+                }
+            }
         }
         guard !batch.isEmpty, database is any SQLDatabase else { return }
         for chunk in stride(from: 0, to: batch.count, by: maxBatch).map({ Array(batch[$0..<min($0 + maxBatch, batch.count)]) }) {

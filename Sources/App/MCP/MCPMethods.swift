@@ -65,15 +65,16 @@ enum MCPMethods {
             if let refusal = try await ToolCallLimiter.count(req, context) {
                 return try ToolCallLimiter.reply(req, id: id, refusal, stateless: stateless)
             }
+            guard context.spec.tools.contains(where: { $0.name == name }) else {
+                return try failure(JSONRPC.invalidParams, "Unknown tool: \(name)")
+            }
+            // Admitted last: an admitted call is counted as running until the call log has it (`MonthlyToolCalls`).
             if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
                 return try ToolCallLimiter.reply(req, id: id, exceeded, stateless: stateless)
             }
             let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: context.server, spec: context.spec, realm: context.live.realm,
                                       secrets: context.live.secrets, plan: context.live.plan, structured: stateless ? .anyValue : .objectsOnly,
                                       metrics: req.application.metrics, trace: req.trace)
-            guard context.spec.tools.contains(where: { $0.name == name }) else {
-                return try failure(JSONRPC.invalidParams, "Unknown tool: \(name)")
-            }
             let inFlight = req.application.hosting.inFlight
             let slowKey = MCPCallGrace.SlowTools.key(version: context.live.versionID, tool: name)
             // `null` reads as left out, as the check above already let it through.
@@ -86,6 +87,7 @@ enum MCPMethods {
                     MCPCallGrace.slowTools.note(slowKey, milliseconds: outcome.durationMilliseconds)
                     return .message(JSONRPC.result(id: id, complete(outcome.result)))
                 } catch is MCPInFlightCalls.DuplicateRequest {
+                    req.application.hosting.monthlyCalls.settled(organization: context.server.$organization.id)
                     return .message(JSONRPC.ErrorReply(id: id, code: JSONRPC.invalidRequest,
                                                        message: "A request with this id is still running in this session; ids must not be reused.").json)
                 } catch is MCPInFlightCalls.CancelledByClient {

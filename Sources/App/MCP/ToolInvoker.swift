@@ -130,5 +130,6 @@ struct ToolInvoker: Sendable {
             durationMilliseconds: result.durationMilliseconds, outcome: outcome, errorMessage: error.map { String($0.prefix(500)) },
             bytesIn: bytesIn, bytesOut: SpecJSON.compact(result.result).utf8.count)
         hosting.calls.add(call)
+        hosting.monthlyCalls.settled(organization: server.$organization.id)
     }
 }

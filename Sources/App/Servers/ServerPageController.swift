@@ -60,15 +60,6 @@ enum ServerPageController {
             return try await FormOnce.released(once, req, req.renderServerPage(current, server, tab: .playground, error: stopped.reason, selectedTool: tool,
                                                   arguments: raw, posted: fields, status: .gone))
         }
-        let context = MCPContext(live: live, userID: current.user.id!, tokenKey: "playground:" + current.user.id!.uuidString)
-        if let refusal = try await ToolCallLimiter.count(req, context) {
-            return try await FormOnce.released(once, req, refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: refusal.retryAfterSeconds,
-                                     message: "Too many tool calls: at most \(refusal.perMinute) a minute. Try again in \(refusal.retryAfterSeconds) s."))
-        }
-        if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
-            return try await FormOnce.released(once, req, refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: exceeded.retryAfterSeconds,
-                                     message: exceeded.message))
-        }
         let schema = live.spec.tools.first { $0.name == tool }?.inputSchema ?? ["type": "object"]
         let arguments: JSONValue
         if raw.isEmpty {
@@ -79,6 +70,15 @@ enum ServerPageController {
             return try await FormOnce.released(once, req, req.renderServerPage(current, server, tab: .playground, error: "The arguments are not valid JSON.", selectedTool: tool,
                                     arguments: raw, posted: fields, status: .unprocessableEntity))
         }
+        let context = MCPContext(live: live, userID: current.user.id!, tokenKey: "playground:" + current.user.id!.uuidString)
+        if let refusal = try await ToolCallLimiter.count(req, context) {
+            return try await FormOnce.released(once, req, refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: refusal.retryAfterSeconds,
+                                     message: "Too many tool calls: at most \(refusal.perMinute) a minute. Try again in \(refusal.retryAfterSeconds) s."))
+        }
+        if let exceeded = try await ToolCallLimiter.countMonthly(req, context) {
+            return try await FormOnce.released(once, req, refused(req, current, server, tool: tool, raw: raw, fields: fields, retryAfter: exceeded.retryAfterSeconds,
+                                     message: exceeded.message))
+        }
         let invoker = ToolInvoker(hosting: req.application.hosting, clock: req.application.clock, server: server, spec: live.spec, realm: live.realm, secrets: live.secrets, plan: live.plan,
                                   metrics: req.application.metrics, trace: req.trace)
         do {
@@ -88,6 +88,7 @@ enum ServerPageController {
                                                          duration: String(format: "%.1f ms", outcome.durationMilliseconds))
             return try await req.renderServerPage(current, server, tab: .playground, playground: result, selectedTool: tool, arguments: raw, posted: fields)
         } catch ToolInvoker.Failure.unknownTool(let name) {
+            req.application.hosting.monthlyCalls.settled(organization: server.$organization.id)
             return try await req.renderServerPage(current, server, tab: .playground, error: "There is no tool called \(name).", arguments: raw,
                                     status: .unprocessableEntity)
         } catch ToolInvoker.Failure.overloaded(let seconds) {

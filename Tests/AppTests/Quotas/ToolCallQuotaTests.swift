@@ -120,6 +120,40 @@ struct ToolCallQuotaTests {
         }
     }
 
+    @Test("a re-read of the month's calls keeps counting calls admitted before it that the database does not hold yet: still running, or waiting in the call log",
+          arguments: TestDatabase.all)
+    func rereadKeepsCallsInFlight(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.clock = AppClock { Self.noon }
+            // given a Hobby workspace with two calls left, and a count read afresh before every call
+            let (_, server) = try await MCPEndpointTests.setUp(app)
+            let organization = try #require(try await HostedServer.find(server, on: app.db)).$organization.id
+            let limit = try #require(PlanTable.hobby.monthlyToolCalls)
+            try await QuotaSupport.recordCalls(app, organization: organization, server: server, day: "2026-11-05", calls: limit - 2)
+            let monthly = MonthlyToolCalls(refreshInterval: .zero)
+            let recorder = CallRecorder()
+            func admit() async throws -> Bool {
+                try await monthly.admit(organization: organization, plan: PlanTable.hobby, renewedAt: nil, now: Self.noon, calls: recorder,
+                                        database: app.db) == nil
+            }
+            // when two slow calls are admitted and still running
+            #expect(try await admit())
+            #expect(try await admit())
+            // then a third is refused (the re-read once forgot the two and let two more through)
+            #expect(try await !admit())
+            // and so it stays while they wait in the call log, and once written
+            for _ in 0..<2 {
+                recorder.add(ToolCallEntry(serverID: server, organizationID: organization, tool: "add", at: Self.noon, durationMilliseconds: 1,
+                                           outcome: "ok", errorMessage: nil, bytesIn: 1, bytesOut: 1))
+                monthly.settled(organization: organization)
+            }
+            #expect(try await !admit())
+            try await recorder.flush(on: app.db)
+            #expect(try await !admit())
+            #expect(try await ToolCallDay.calls(organization: organization, in: QuotaPeriod(renewedAt: nil, now: Self.noon), on: app.db) == limit)
+        }
+    }
+
     @Test("a plan without a monthly limit (Enterprise) is never refused", arguments: TestDatabase.all)
     func unlimited(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
