@@ -177,21 +177,29 @@ struct ServerService: Sendable {
         guard let version = try await ServerVersion.query(on: database).filter(\.$server.$id == server.id!)
             .filter(\.$number == number).first()
         else { throw APIError(.notFound, "version_not_found", "There is no such version.") }
-        // The build would make its own version live when it ends, silently undoing this rollback.
-        if try await buildUnderWay(server) {
-            throw APIError(.conflict, "build_in_progress",
-                           "A build of this server is still running. Roll back after it ends; its log is on Overview.")
-        }
         let spec = try SpecJSON.decode(version.specJSON)
         try await TemplateTakedown.checkActivation(server, spec: spec, on: database)
-        server.activeVersionID = version.id
-        server.describe(as: spec)
-        server.status = .active
-        server.updatedAt = clock.now()
-        try await server.save(on: database)
+        let now = clock.now()
+        try await database.writeTransaction { database in
+            // Under the workspace's lock, as a build is queued (`BuildQueue.enqueue`): a build asked for at the same
+            // moment is either seen here or queued after this commits, never between the check and the save.
+            try await database.lockWorkspace(server.$organization.id)
+            // The build would make its own version live when it ends, silently undoing this rollback.
+            if try await Self.buildUnderWay(server, on: database) {
+                throw APIError(.conflict, "build_in_progress",
+                               "A build of this server is still running. Roll back after it ends; its log is on Overview.")
+            }
+            // Already live: nothing changes, and nothing is recorded as if it had.
+            guard server.activeVersionID != version.id else { return }
+            server.activeVersionID = version.id
+            server.describe(as: spec)
+            server.status = .active
+            server.updatedAt = now
+            try await server.save(on: database)
+            try await audit.on(database).record("server.version_activated", organization: server.$organization.id, actor: current.user.id,
+                                                resourceType: "server", resourceID: server.id?.uuidString, metadata: ["version": String(number)])
+        }
         hosting.contexts.invalidate(server.id!)
-        try await audit.record("server.version_activated", organization: server.$organization.id, actor: current.user.id,
-                               resourceType: "server", resourceID: server.id?.uuidString, metadata: ["version": String(number)])
     }
 
     /// What clients are served now (or, before any build succeeded, the stored spec).
@@ -206,6 +214,10 @@ struct ServerService: Sendable {
     /// builds on a copy (an Iterate change the drafter could not make, Settings saved as they were).
     /// Whether a build of `server` is queued or running: it would make its own version live when it ends.
     private func buildUnderWay(_ server: HostedServer) async throws -> Bool {
+        try await Self.buildUnderWay(server, on: database)
+    }
+
+    private static func buildUnderWay(_ server: HostedServer, on database: any Database) async throws -> Bool {
         try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).count() > 0
     }
 

@@ -72,6 +72,9 @@ struct ServerVersionsAPITests {
             let forward = try await browser.postObject("/v1/servers/\(id)/versions/2/activate", [:] as [String: Any])
             #expect(forward.status == .ok)
             #expect(try await Build.query(on: app.db).count() == 2)
+            // the live version activated again changes nothing, and the audit log does not say it did
+            #expect(try await browser.postObject("/v1/servers/\(id)/versions/2/activate", [:] as [String: Any]).status == .ok)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.version_activated").count() == 2)
         }
     }
 
