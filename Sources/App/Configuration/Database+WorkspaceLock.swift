@@ -6,8 +6,13 @@ extension Database {
     /// Serialises this transaction with every other that locks the same workspace, so a plan
     /// limit counted here still holds when the transaction commits: twenty concurrent creations
     /// against a limit of two create two. Call it first inside `writeTransaction`.
+    /// A workspace deleted meanwhile (its account deleted while this request ran) is 401: the session or token
+    /// that made the request ended with it, and the write would fail on its foreign keys (once reported as a
+    /// slug that was taken).
     func lockWorkspace(_ id: UUID) async throws {
-        _ = try await lockRow(of: Organization.schema, id: id)
+        guard try await lockRow(of: Organization.schema, id: id) || !(self is any SQLDatabase) else {
+            throw APIError(.unauthorized, "unauthorized", "This workspace no longer exists: it was deleted while this request was made. Nothing was changed.")
+        }
     }
 
     /// Whether row `id` of `table` exists, locking it until the transaction ends: on PostgreSQL `FOR UPDATE`

@@ -125,12 +125,19 @@ struct APITokenService: Sendable {
     /// The signed-in person behind a bearer token, or `nil`. Its last use is recorded by `admit`,
     /// once the request is one the token may make: a refused request is not a use.
     func authenticate(secret: String) async throws -> (APIToken, User, Organization)? {
-        guard secret.hasPrefix(APIToken.prefix),
-              let token = try await APIToken.query(on: database)
+        guard secret.hasPrefix(APIToken.prefix) else { return nil }
+        let found: APIToken?
+        do {
+            found = try await APIToken.query(on: database)
                 .filter(\.$tokenHash == SecretToken.sha256(secret))
                 .with(\.$user).with(\.$organization)
                 .first()
-        else { return nil }
+        } catch FluentError.missingParent {
+            // Fluent reads the person and the workspace with queries of their own: an account deleted between
+            // them took the token with it, which is an unknown token (401), not a failure.
+            return nil
+        }
+        guard let token = found else { return nil }
         if let expiry = token.expiresAt, expiry <= now { return nil }
         // A token speaks for a member; one whose membership ended by any path speaks for nobody.
         guard try await Membership.exists(user: token.$user.id, organization: token.$organization.id, on: database) else { return nil }
