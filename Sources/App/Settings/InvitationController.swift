@@ -42,6 +42,10 @@ enum InvitationController {
             _ = try await service.accept(token: form.token ?? "", as: current)
             return req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal).noStore()
         } catch let error as APIError {
+            // Both clicks of a double click got past the check above, and the other one accepted first.
+            if error.code == "invitation_used", try await service.alreadyJoined(token: form.token ?? "", current, waiting: true) {
+                return req.redirect(to: SiteRoute.dashboard.path, redirectType: .normal).noStore()
+            }
             return try await failure(req, error)
         }
     }

@@ -119,21 +119,40 @@ struct OrganizationService: Sendable {
 
     /// Whether the link is an invitation `current` already accepted (they are a member of its workspace): a
     /// link opened again, or the page reached by Back after accepting, is no failure to report.
-    func alreadyJoined(token: String, _ current: CurrentUser) async throws -> Bool {
+    /// With `waiting`, an acceptance of the last few seconds whose membership is not there yet (the first of a
+    /// double click, still committing) is waited for, up to a second.
+    func alreadyJoined(token: String, _ current: CurrentUser, waiting: Bool = false) async throws -> Bool {
         guard let invitation = try await Invitation.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token)).first(),
-              invitation.acceptedAt != nil, current.user.email?.lowercased() == invitation.email.lowercased()
+              let acceptedAt = invitation.acceptedAt, current.user.email?.lowercased() == invitation.email.lowercased()
         else { return false }
-        return try await Membership.query(on: database).filter(\.$user.$id == current.user.id!)
-            .filter(\.$organization.$id == invitation.$organization.id).first() != nil
+        let tries = waiting && Self.justAccepted(acceptedAt, now: now) ? 20 : 1
+        for attempt in 1...tries {
+            if try await Membership.query(on: database).filter(\.$user.$id == current.user.id!)
+                .filter(\.$organization.$id == invitation.$organization.id).first() != nil {
+                return true
+            }
+            if attempt < tries { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        return false
     }
 
-    /// The invitation behind a link, if it can still be used; a refusal is audited.
-    func openInvitation(token: String) async throws -> Invitation {
+    /// Accepted so recently that another use is the same click sent twice, not a link used again later.
+    private static func justAccepted(_ acceptedAt: Date, now: Date) -> Bool {
+        acceptedAt > now.addingTimeInterval(-10)
+    }
+
+    /// The invitation behind a link, if it can still be used; a refusal is audited, except the invitee's own
+    /// second click a moment after accepting (`by`).
+    func openInvitation(token: String, by current: CurrentUser? = nil) async throws -> Invitation {
         guard let invitation = try await Invitation.query(on: database).filter(\.$tokenHash == SecretToken.sha256(token))
             .with(\.$organization).with(\.$invitedBy).first()
         else { throw try await refused(nil, APIError(.notFound, "unknown_invitation", "This invitation link is not valid. It may have been replaced by a newer invitation to the same address (only the newest link works) or cancelled: use the latest invitation email, or ask the workspace's owner to invite you again.")) }
-        if invitation.acceptedAt != nil {
-            throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."))
+        if let acceptedAt = invitation.acceptedAt {
+            let used = APIError(.gone, "invitation_used", "This invitation was already accepted.")
+            if let current, current.user.email?.lowercased() == invitation.email.lowercased(), Self.justAccepted(acceptedAt, now: now) {
+                throw used
+            }
+            throw try await refused(invitation, used)
         }
         // Also bounds invitations sent when links lived longer than they do now.
         if invitation.expiresAt <= now || invitation.createdAt.addingTimeInterval(Invitation.lifetime) <= now {
@@ -168,9 +187,13 @@ struct OrganizationService: Sendable {
     /// the link proves nothing on its own (SECURITY.md 42). They join the workspace,
     /// and this browser session moves to it.
     func accept(token: String, as current: CurrentUser) async throws -> Organization {
-        let invitation = try await openInvitation(token: token)
+        let invitation = try await openInvitation(token: token, by: current)
         try await checkInvitee(invitation, current)
-        guard try await database.markOnce(Invitation.self, "accepted_at", id: invitation.id!, now: now) else { throw try await refused(invitation, APIError(.gone, "invitation_used", "This invitation was already accepted."), actor: current.user.id) }
+        // Lost to an acceptance at the same moment: that was this person's own (the invitee is checked above), a
+        // double click. Not a refusal to audit; the controller waits for that acceptance to land.
+        guard try await database.markOnce(Invitation.self, "accepted_at", id: invitation.id!, now: now) else {
+            throw APIError(.gone, "invitation_used", "This invitation was already accepted.")
+        }
         let organization = invitation.organization
         let userID = current.user.id!
         try await database.writeTransaction { db in

@@ -215,6 +215,36 @@ struct InvitationTests {
             #expect(pending.allSatisfy { invitation in links.contains { SecretToken.sha256($0) == invitation.tokenHash } })
         }
     }
+
+    @Test("Accept pressed several times at once: every answer goes to the dashboard, one membership, one joined event, no refusal",
+          arguments: TestDatabase.all)
+    func acceptTwiceAtOnce(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let invitee = AccountsTests.uniqueEmail().lowercased()
+            let link = try await Workspaces.invite(owner, invitee)
+            let browser = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(browser, email: invitee)
+            let csrf = try #require(BrowserSession.csrfField(in: try await browser.get(link.path).body.string))
+            // when
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let answer = try await browser.postForm("/invite", ["token": link.token, "csrf": csrf])
+                        return "\(answer.status.code) \(answer.headers.first(name: .location) ?? "")"
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            // then
+            #expect(answers == Array(repeating: "303 /dashboard", count: 4))
+            let user = try await Workspaces.user(app, invitee)
+            #expect(try await Membership.query(on: app.db).filter(\.$user.$id == user.id!).count() == 2, "their own workspace and the one they joined")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "member.joined").count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.refused").count() == 0)
+        }
+    }
 }
 
 @Suite("Invitations: cancelled by an owner, or with the person who sent them")
