@@ -47,11 +47,13 @@ extension Request {
         )
     }
 
-    /// The browser's sign-in attempt id, creating one (and its cookie) when missing.
+    /// The browser's sign-in attempt id, creating one when missing. Either way its cookie is set again for another
+    /// hour (`applyIssuedCookies`): a link or code asked for late in the hour of an earlier one must still find the
+    /// attempt in this browser when it is used, where the first cookie had ended and the link said "wrong browser".
     func signInAttempt() -> String {
-        if let existing = cookies[accounts.cookies.attempt]?.string, !existing.isEmpty { return existing }
         if let issued = storage[IssuedAttemptKey.self] { return issued }
-        let attempt = application.random.token()
+        let existing = cookies[accounts.cookies.attempt]?.string ?? ""
+        let attempt = existing.isEmpty ? application.random.token() : existing
         storage[IssuedAttemptKey.self] = attempt
         return attempt
     }

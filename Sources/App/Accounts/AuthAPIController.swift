@@ -61,7 +61,7 @@ enum AuthAPIController {
             .filter(\.$organization.$id == signedIn.organization.requireID()).first()
         let response = try req.json(Me(signedIn.user, signedIn.organization, plan: req.application.config.plans.plan(for: signedIn.organization),
                                        role: membership?.role))
-        req.startSession(on: response, token: signedIn.sessionToken)
+        try await req.startSession(on: response, token: signedIn.sessionToken)
         // A script signed in here has no page to get the CSRF cookie from, and its session's writes need it.
         _ = req.csrfToken(req.accounts.cookies)
         return response.noStore()

@@ -111,7 +111,7 @@ enum AuthPagesController {
         }
         do {
             let signedIn = try await req.loginService().verifySMSCode(phone: phone, code: form.code ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
-            return signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
+            return try await signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
         } catch let error as APIError {
             return try await renderCodeForm(req, phone: phone, error: error.reason, status: error.status).carrying(error)
         }
@@ -128,7 +128,7 @@ enum AuthPagesController {
         let form = try req.content.decode(TokenForm.self)
         do {
             let signedIn = try await req.loginService().completeMagicLink(token: form.token ?? "", attempt: req.cookies[req.accounts.cookies.attempt]?.string)
-            return signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
+            return try await signInResponse(req, signedIn, next: req.safeNext(signedIn.next))
         } catch let error as APIError {
             return try await req.refusalPage(error, heading: "This link did not work", title: "Sign-in link",
                                              next: ("Sign in here", SiteRoute.login.path)).carrying(error)
@@ -151,9 +151,9 @@ enum AuthPagesController {
 
     // MARK: Rendering
 
-    static func signInResponse(_ req: Request, _ signedIn: LoginService.SignedIn, next: String) -> Response {
+    static func signInResponse(_ req: Request, _ signedIn: LoginService.SignedIn, next: String) async throws -> Response {
         let response = req.redirect(to: next, redirectType: .normal)
-        req.startSession(on: response, token: signedIn.sessionToken)
+        try await req.startSession(on: response, token: signedIn.sessionToken)
         return response.noStore()
     }
 

@@ -202,13 +202,20 @@ struct AccountsTests {
 
             // then its session carries the CSRF cookie, echoed in the header its writes need
             #expect(browser.csrfCookie != nil)
-            let token = try await browser.postJSON("/v1/tokens", ["name": "cli"])
+            let token = try await browser.postObject("/v1/tokens", ["name": "cli", "scopes": ["api"]])
             #expect(token.status == .created, "\(token.body.string)")
             // and a client that lost the cookie gets it back from /v1/auth/me
             browser.forget("bmm_csrf")
             #expect(try await browser.get("/v1/auth/me").status == .ok)
             #expect(browser.csrfCookie != nil)
+            // a token's "sign out" ends nothing, so the audit log does not say it did, and the token still works
+            let secret = try #require(try AccountDataTests.json(token)["token"] as? String)
+            let byToken = try await app.testing().sendRequest(.POST, "/v1/auth/logout", headers: ["Authorization": "Bearer \(secret)"])
+            #expect(byToken.status == .noContent)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_out").count() == 0)
+            #expect(try await app.testing().sendRequest(.GET, "/v1/auth/me", headers: ["Authorization": "Bearer \(secret)"]).status == .ok)
             #expect(try await browser.postJSON("/v1/auth/logout", [:]).status == .noContent)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_out").count() == 1)
         }
     }
 
@@ -278,6 +285,21 @@ struct AccountsTests {
             #expect(signedIn.status == .seeOther)
             #expect(signedIn.headers.first(name: .location) == "/dashboard")
             #expect(try await browser.get("/dashboard").status == .ok)
+        }
+    }
+
+    @Test("each request for a link or code renews the attempt cookie for another hour, keeping its value")
+    func attemptCookieRenewed() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let browser = BrowserSession(app)
+            func attemptCookie(_ response: TestingHTTPResponse) -> String? {
+                response.headers[.setCookie].first { $0.hasPrefix("bmm_attempt=") }
+            }
+            let first = try #require(attemptCookie(try await browser.postJSON("/v1/auth/magic-link", ["email": Self.uniqueEmail()])))
+            let second = try #require(attemptCookie(try await browser.postJSON("/v1/auth/magic-link", ["email": Self.uniqueEmail()])),
+                                      "the second request sets it again (it ran out an hour after the first)")
+            #expect(second.contains("Max-Age=3600"))
+            #expect(first.split(separator: ";")[0] == second.split(separator: ";")[0], "the same attempt: the first link still works")
         }
     }
 
@@ -417,7 +439,7 @@ struct AccountsTests {
         }
     }
 
-    @Test("a new session id at every sign-in: a planted cookie is never adopted", arguments: TestDatabase.all)
+    @Test("a new session id at every sign-in: a planted cookie is never adopted, and the one the browser had ends", arguments: TestDatabase.all)
     func sessionRotation(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
             // given an attacker-chosen session cookie in the victim's browser
@@ -436,6 +458,19 @@ struct AccountsTests {
             let other = BrowserSession(app)
             _ = try await Self.signInByEmail(other, email: email)
             #expect(other.sessionCookie != first)
+            // and a link completed in the same browser while signed in (a second sign-in tab) ends the session it
+            // carried (the signed-in browsers list showed a second browser)
+            #expect(try await browser.postJSON("/v1/auth/magic-link", ["email": email]).status == .accepted)
+            let mail = try #require(try await latestOutboxBody(app, to: email.lowercased()))
+            let link = try #require(DevOutboxController.firstLink(in: mail))
+            let token = try #require(URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value)
+            #expect(try await browser.postForm("/auth/magic", ["token": token, "csrf": try #require(browser.csrfCookie)]).status == .seeOther)
+            let again = try #require(browser.sessionCookie)
+            #expect(again != first)
+            let replayed = BrowserSession(app)
+            replayed.set("bmm_session", first)
+            #expect(try await replayed.get("/v1/auth/me").status == .unauthorized)
+            #expect(try await Session.query(on: app.db).count() == 2, "this browser's and the other's")
         }
     }
 
