@@ -19,7 +19,7 @@ enum SignInPurpose {
         }
     }
 
-    /// "Sign in to connect Claude Desktop to Adder". Only what is known without an
+    /// "Sign in to connect Claude Desktop to your MCP server". Only what is known without an
     /// outbound request: a registered client's name, or a metadata URL's host
     /// (its document is fetched only after sign-in).
     private static func authorization(_ items: [URLQueryItem], _ req: Request) async throws -> String {
@@ -32,10 +32,11 @@ enum SignInPurpose {
                 client = registered.clientName
             }
         }
+        // Not the server's name: this page is anyone's to open, and an endpoint's address goes to every client and
+        // proxy, so its name (which may say more than its address) waits for the consent page, after sign-in,
+        // where membership is checked. The protected-resource metadata is as generic.
         let urls = OAuthURLs(base: req.accounts.publicURL)
-        guard let resource = value("resource"), let id = urls.server(fromResource: resource),
-              let server = try await HostedServer.find(id, on: req.db)
-        else { return "Sign in to connect \(client)" }
-        return "Sign in to connect \(client) to \(server.name)"
+        guard let resource = value("resource"), urls.server(fromResource: resource) != nil else { return "Sign in to connect \(client)" }
+        return "Sign in to connect \(client) to your MCP server"
     }
 }

@@ -67,9 +67,11 @@ struct SignInNextTests {
             let authorize = try await stranger.get(flow.authorizeQuery())
             #expect(authorize.status == .seeOther)
             let login = try await stranger.get(try #require(authorize.headers.first(name: .location)))
-            // then the page names the app and the server
+            // then the page names the app, and the server without its name (anyone may open this page with any
+            // endpoint's address; the consent page, after sign-in, names it)
             let page = HTMLInspector(html: login.body.string)
-            #expect(page.texts("h1").first == "Sign in to connect Test client to \(server.name)")
+            #expect(page.texts("h1").first == "Sign in to connect Test client to your MCP server")
+            #expect(!login.body.string.contains(server.name))
             #expect(page.title?.hasPrefix("Sign in to connect Test client") == true)
         }
     }
