@@ -39,9 +39,7 @@ struct LoginService: Sendable {
 
     /// `next` stays here with the attempt; the link carries only its token.
     func requestMagicLink(email: EmailAddress, attempt: String, next: String? = nil) async throws {
-        let limiter = RateLimiter(database: database, now: now)
-        try await limiter.hit("send:email:" + email.normalized, rateLimits.signInSendsPerTarget)
-        try await limiter.hit("send:ip:" + client.rateLimitKey, rateLimits.signInSendsPerIP)
+        try await limitSends(to: "email:" + email.normalized, "this address")
 
         let token = random.token()
         try await LoginChallenge(
@@ -108,9 +106,7 @@ struct LoginService: Sendable {
     // MARK: SMS code
 
     func requestSMSCode(phone: PhoneNumber, attempt: String, next: String? = nil) async throws {
-        let limiter = RateLimiter(database: database, now: now)
-        try await limiter.hit("send:sms:" + phone.e164, rateLimits.signInSendsPerTarget)
-        try await limiter.hit("send:ip:" + client.rateLimitKey, rateLimits.signInSendsPerIP)
+        try await limitSends(to: "sms:" + phone.e164, "this number")
 
         let id = UUID()
         let code = random.sixDigitCode()
@@ -125,7 +121,6 @@ struct LoginService: Sendable {
     func verifySMSCode(phone: PhoneNumber, code: String, attempt: String?) async throws -> SignedIn {
         let limiter = RateLimiter(database: database, now: now)
         try await limiter.hit("verify:ip:" + client.rateLimitKey, rateLimits.signInVerifiesPerIP)
-        try await limiter.hit("verify:sms:" + phone.e164, rateLimits.signInVerifiesPerPhone)
         let digits = code.filter { !$0.isWhitespace }
         guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw APIError(.badRequest, "invalid_code", "Enter the 6-digit code from the text message.")
@@ -156,6 +151,11 @@ struct LoginService: Sendable {
             }
             throw try await codeUsed(phone)
         }
+        // A guess (a live code of this number, asked for by this browser): only now does it count against the
+        // number's daily guesses. Requests without the attempt or a code cannot guess, so they no longer lock
+        // the owner out (30 such requests from anywhere did, for a day).
+        try await limiter.hit("verify:sms:" + phone.e164, rateLimits.signInVerifiesPerPhone,
+                              reason: "Too many wrong codes were tried for this number today.")
         // The try is counted before the code is compared, in one statement: concurrent
         // guesses cannot all read the same count and each get a try (SECURITY.md 36).
         guard let tries = try await claimTry(challenge) else {
@@ -181,6 +181,17 @@ struct LoginService: Sendable {
     }
 
     // MARK: Shared
+
+    /// Sign-in messages to `target`: a few per client address (so one address cannot use up someone else's
+    /// sign-in), more per target from everyone (so a mailbox or phone is not flooded from many), and the client's
+    /// own total. The per-target count only takes sends the per-client limit let through.
+    private func limitSends(to target: String, _ described: String) async throws {
+        let limiter = RateLimiter(database: database, now: now)
+        try await limiter.hit("send:" + target + "@" + client.rateLimitKey, rateLimits.signInSendsPerTargetAndClient)
+        try await limiter.hit("send:" + target, rateLimits.signInSendsPerTarget,
+                              reason: "Too many sign-in messages were sent to \(described) in the last hour.")
+        try await limiter.hit("send:ip:" + client.rateLimitKey, rateLimits.signInSendsPerIP)
+    }
 
     private func codeHash(_ code: String, challenge: UUID) -> String {
         SecretToken.hmac(challenge.uuidString + ":" + code, key: secret)

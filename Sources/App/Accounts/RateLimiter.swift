@@ -9,9 +9,16 @@ struct RateLimiter: Sendable {
     let database: any Database
     let now: Date
 
-    /// Counts one hit on `key`; throws 429 `rate_limited` once the window's limit is passed.
-    func hit(_ key: String, _ rule: RateLimitRule) async throws {
-        try await count(key, rule, adding: 1)
+    /// Counts one hit on `key`; throws 429 `rate_limited` once the window's limit is passed, with `reason` (a
+    /// sentence before "Try again in …") when the limit is not the caller's own doing.
+    func hit(_ key: String, _ rule: RateLimitRule, reason: String? = nil) async throws {
+        do {
+            try await count(key, rule, adding: 1)
+        } catch let limited as APIError where reason != nil {
+            let wait = Int(limited.headers.first(name: "Retry-After") ?? "") ?? Int(rule.window)
+            throw APIError(.tooManyRequests, "rate_limited", "\(reason!) Try again in \(APIError.waitPhrase(seconds: wait)).",
+                           headers: ["Retry-After": String(wait)])
+        }
     }
 
     /// Throws 429 `rate_limited` when `key`'s window is already past the limit, without counting

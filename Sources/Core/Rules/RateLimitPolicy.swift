@@ -14,15 +14,20 @@ public struct RateLimitRule: Sendable, Equatable {
 /// Every rate limit of the platform in one table. Sign-in sends per address are
 /// configurable: many people behind one NAT (offices, test runs) share an address.
 public struct RateLimitPolicy: Sendable, Equatable {
-    /// Sign-in messages to one email address or phone number per 10 minutes.
-    public var signInSendsPerTarget = RateLimitRule(limit: 3, window: 600)
+    /// Sign-in messages one client address asks for to one email address or phone number per 10 minutes.
+    public var signInSendsPerTargetAndClient = RateLimitRule(limit: 3, window: 600)
+    /// Sign-in messages to one email address or phone number per hour, whoever asks: a mailbox or phone is not
+    /// flooded from many addresses, while one address asking for someone else's cannot use up their sign-in.
+    public var signInSendsPerTarget = RateLimitRule(limit: 10, window: 3600)
     /// Sign-in messages requested from one client address per 10 minutes.
     public var signInSendsPerIP: RateLimitRule
     /// Code and link checks from one client address per 10 minutes.
     public var signInVerifiesPerIP = RateLimitRule(limit: 30, window: 600)
-    /// Code checks for one phone number per day, across every attempt and address: five
-    /// tries per code times many codes must not add up to guessing one.
-    public var signInVerifiesPerPhone = RateLimitRule(limit: 30, window: 86_400)
+    /// Guesses at codes for one phone number per day, across every attempt and address: five tries per code
+    /// times many codes must not add up to guessing one (100 guesses at a 6-digit code: 1 in 10,000 a day; NIST SP
+    /// 800-63B §5.2.2 allows up to 100 failed attempts). Only a guess counts: a code sent with the attempt cookie of
+    /// a live code for the number. Anything else guesses nothing and costs the number's owner nothing.
+    public var signInVerifiesPerPhone = RateLimitRule(limit: 100, window: 86_400)
     /// Email-change confirmations one person asks for per hour.
     public var emailChangesPerUser = RateLimitRule(limit: 5, window: 3600)
     /// Invitations one workspace sends per hour.

@@ -316,7 +316,7 @@ struct AccountsTests {
             #expect(a.body.string == b.body.string)
 
             var last: TestingHTTPResponse?
-            for _ in 0..<RateLimitPolicy().signInSendsPerTarget.limit {
+            for _ in 0..<RateLimitPolicy().signInSendsPerTargetAndClient.limit {
                 last = try await browser.postJSON("/v1/auth/magic-link", ["email": unknown])
             }
             let limited = try #require(last)
@@ -324,6 +324,39 @@ struct AccountsTests {
             #expect(Int(limited.headers.first(name: "Retry-After") ?? "") ?? 0 > 0)
             let error = try JSONSerialization.jsonObject(with: Data(limited.body.string.utf8)) as? [String: Any]
             #expect(error?["error"] as? String == "rate_limited")
+        }
+    }
+
+    @Test("someone else's requests cannot lock an address or a number out: sends are limited per client, and only real guesses count against a number",
+          arguments: TestDatabase.all)
+    func noLockoutByOthers(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let attacker = try SocketAddress(ipAddress: "198.51.100.7", port: 5000)
+            let owner = try SocketAddress(ipAddress: "198.51.100.8", port: 5000)
+            func post(_ browser: BrowserSession, _ path: String, _ body: [String: String], from: SocketAddress) async throws -> Response {
+                try await browser.send(.POST, path, from: from, headers: ["Content-Type": "application/json"],
+                                       body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+            }
+            // given an attacker who asks for sign-in links to someone's address until refused
+            let email = Self.uniqueEmail()
+            let stranger = BrowserSession(app)
+            var sends: [HTTPStatus] = []
+            for _ in 0..<4 { sends.append(try await post(stranger, "/v1/auth/magic-link", ["email": email], from: attacker).status) }
+            #expect(sends == [.accepted, .accepted, .accepted, .tooManyRequests])
+            // then its owner, elsewhere, still gets one
+            #expect(try await post(BrowserSession(app), "/v1/auth/magic-link", ["email": email], from: owner).status == .accepted)
+
+            // given an attacker who sends codes for someone's number without any code of theirs (once, 30 locked it a day)
+            let phone = "+4179" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+            var guesses: [HTTPStatus] = []
+            for _ in 0..<31 { guesses.append(try await post(stranger, "/v1/auth/sms/verify", ["phone": phone, "code": "000000"], from: attacker).status) }
+            #expect(guesses.last == .tooManyRequests, "the attacker's own address is limited")
+            // then the number's owner signs in with the code sent to them
+            let person = BrowserSession(app)
+            #expect(try await post(person, "/v1/auth/sms", ["phone": phone], from: owner).status == .accepted)
+            let code = String(try #require(try await latestOutboxBody(app, to: phone)).prefix(6))
+            let signedIn = try await post(person, "/v1/auth/sms/verify", ["phone": phone, "code": code], from: owner)
+            #expect(signedIn.status == .ok, "\(signedIn.body.string ?? "")")
         }
     }
 

@@ -36,6 +36,8 @@ struct RateLimitWindowTests {
         let policy = RateLimitPolicy(signInSendsPerIP: 500)
         #expect(policy.signInSendsPerIP == RateLimitRule(limit: 500, window: 600))
         #expect(RateLimitPolicy().signInSendsPerIP.limit == 20)
-        #expect(policy.signInSendsPerTarget == RateLimitRule(limit: 3, window: 600))
+        #expect(policy.signInSendsPerTargetAndClient == RateLimitRule(limit: 3, window: 600))
+        #expect(policy.signInSendsPerTarget == RateLimitRule(limit: 10, window: 3600))
+        #expect(policy.signInVerifiesPerPhone == RateLimitRule(limit: 100, window: 86_400))
     }
 }
