@@ -11,6 +11,8 @@ enum AuthPagesController {
     struct PhoneForm: Content {
         var country: String?
         var national: String?
+        /// The whole number instead (E.164), as Settings sends it for a sign-in made again.
+        var phone: String?
         var next: String?
     }
 
@@ -80,7 +82,11 @@ enum AuthPagesController {
         let national = form.national ?? ""
         let phone: PhoneNumber
         do {
-            phone = try PhoneNumber.from(country: country, national: national)
+            if let whole = form.phone, !whole.isEmpty {
+                phone = try PhoneNumber.parse(whole)
+            } else {
+                phone = try PhoneNumber.from(country: country, national: national)
+            }
         } catch {
             return try await renderLogin(req, next: next, country: country, national: national,
                                          phoneError: error.message(forCountry: country), status: .unprocessableEntity)

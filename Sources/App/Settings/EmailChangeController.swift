@@ -10,13 +10,19 @@ enum EmailChangeController {
     static func request(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let form = try req.content.decode(RequestForm.self)
-        let typed = String((form.email ?? "").trimmingCharacters(in: .whitespaces).prefix(254))
+        let entered = (form.email ?? "").trimmingCharacters(in: .whitespaces)
+        // Shown back cut to the field's length; parsed whole, so an address too long is called that.
+        let typed = String(entered.prefix(254))
         do {
             let email: EmailAddress
-            do { email = try EmailAddress.parse(typed) } catch { throw APIError(error) }
+            do { email = try EmailAddress.parse(entered) } catch { throw APIError(error) }
             try await req.emailChanges().request(current, email: email)
         } catch let error as APIError {
-            return try await SettingsController.render(req, current, email: EmailFormView(value: typed, error: error.reason), status: error.formStatus).carrying(error)
+            var view = EmailFormView(value: typed, error: error.reason)
+            if error.code == EmailChangeService.reauthenticationRequired.code {
+                view.reauth = EmailFormView.Reauth(current.user)
+            }
+            return try await SettingsController.render(req, current, email: view, status: error.formStatus).carrying(error)
         }
         return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "email-sent")])), redirectType: .normal)
     }
@@ -66,4 +72,29 @@ struct EmailChangeView: Encodable {
 struct EmailFormView: Encodable {
     var value = ""
     var error: String?
+    /// The sign-in to make again before the change, when the last one is too old.
+    var reauth: Reauth?
+
+    /// A sign-in form for what the person signs in with now, coming back to this form.
+    struct Reauth: Encodable {
+        let action: String
+        let field: String
+        let value: String
+        let label: String
+        let next = SiteRoute.settings.path + "#new-email"
+
+        init(_ user: User) {
+            if let email = user.email {
+                action = SiteRoute.loginEmail.path
+                field = "email"
+                value = email
+                label = "Email me a sign-in link"
+            } else {
+                action = SiteRoute.loginSMS.path
+                field = "phone"
+                value = user.phone ?? ""
+                label = "Text me a sign-in code"
+            }
+        }
+    }
 }

@@ -20,10 +20,21 @@ struct EmailChangeService: Sendable {
 
     /// Sends the confirmation link. The page answers the same whether or not another account has the address
     /// (that would tell anyone whose address is registered): the new address is told instead.
+    /// How recent a sign-in must be to change the address signed in with (OWASP ASVS V7.5.1: re-authentication
+    /// before an authentication factor changes): a session taken over later cannot move the account to another mailbox.
+    static let recentSignIn: TimeInterval = 15 * 60
+
+    static let reauthenticationRequired = APIError(.forbidden, "reauthentication_required",
+        "For your safety, changing the email you sign in with needs a sign-in from the last 15 minutes. Sign in again with the "
+            + "button below (it sends a link or a code to what you sign in with now), then change it.")
+
     func request(_ current: CurrentUser, email: EmailAddress) async throws {
         let userID = try current.user.requireID()
         if email.normalized == current.user.email {
             throw APIError(.unprocessableEntity, "same_email", "That is already the email address you sign in with.")
+        }
+        guard let session = current.session, session.createdAt > now.addingTimeInterval(-Self.recentSignIn) else {
+            throw Self.reauthenticationRequired
         }
         try await RateLimiter(database: database, now: now).hit("email-change:" + userID.uuidString, rateLimits.emailChangesPerUser)
         try await EmailChange.query(on: database).filter(\.$user.$id == userID).filter(\.$confirmedAt == nil).delete()
@@ -82,7 +93,8 @@ struct EmailChangeService: Sendable {
         return change
     }
 
-    /// Makes the new address the one the person signs in with, and tells the old one.
+    /// Makes the new address the one the person signs in with, and tells the old one. Every other browser signed in
+    /// to the account is signed out (ASVS V7.4.3): whoever else held a session keeps nothing of the old sign-in.
     func confirm(token: String, as current: CurrentUser) async throws {
         let change = try await open(token: token, as: current)
         let user = current.user
@@ -104,6 +116,9 @@ struct EmailChangeService: Sendable {
                     user.displayName = Self.localPart(change.email)
                 }
                 try await user.save(on: db)
+                var others = Session.query(on: db).filter(\.$user.$id == (try user.requireID()))
+                if let kept = current.session?.id { others = others.filter(\.$id != kept) }
+                try await others.delete()
                 // A sign-in link still on its way to the old address would now open a new, empty account.
                 if let old {
                     try await LoginChallenge.query(on: db).filter(\.$target == old).filter(\.$consumedAt == nil).delete()

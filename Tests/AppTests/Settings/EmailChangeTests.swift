@@ -50,6 +50,11 @@ struct EmailChangeTests {
             let oldBody = try #require(try await latestOutboxBody(app, to: old))
             let oldLink = try #require(DevOutboxController.firstLink(in: oldBody))
 
+            // (another browser of the same account, signed in meanwhile)
+            let second = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(second, email: old)
+            #expect(try await second.get("/v1/auth/me").status == .ok)
+
             // when the link is opened and confirmed
             let page = try await browser.get(link.path)
             #expect(page.status == .ok)
@@ -66,6 +71,9 @@ struct EmailChangeTests {
             let notice = try #require(try await latestOutboxBody(app, to: old))
             #expect(notice.contains("now signs in with") && !notice.contains(new))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "account.email_changed").count() == 1)
+            // every other browser is signed out; this one stays
+            #expect(try await second.get("/v1/auth/me").status == .unauthorized)
+            #expect(try await browser.get("/v1/auth/me").status == .ok)
             // the sign-in link sent to the old address no longer opens anything
             let staleToken = try #require(URLComponents(string: oldLink)?.queryItems?.first { $0.name == "token" }?.value)
             let stale = try await pending.postForm("/auth/magic", ["token": staleToken, "csrf": loginCSRF])
@@ -125,7 +133,46 @@ struct EmailChangeTests {
             #expect(invalid.body.string.contains(#"id="new-email-error""#))
             #expect(same.status == .unprocessableEntity)
             #expect(same.body.string.contains("already the email address you sign in with"))
+            // an address too long is called that (it was cut to the field's length first, losing its @)
+            let long = try await Self.ask(browser, String(repeating: "x", count: 300) + "@example.com")
+            #expect(long.status == .unprocessableEntity)
+            #expect(long.body.string.contains("too long"))
             #expect(try await EmailChange.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("a sign-in older than 15 minutes must be made again first: the page offers it, and back on Settings the change goes through",
+          arguments: TestDatabase.all)
+    func reauthentication(database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.clock = clock.clock
+            // given a session signed in 16 minutes ago
+            let (browser, email) = try await AccountDataTests.signedIn(app)
+            clock.advance(16 * 60)
+            let new = AccountsTests.uniqueEmail().lowercased()
+            // when it asks to move sign-in to another address
+            let refused = try await Self.ask(browser, new)
+            // then nothing is sent, and the page offers a sign-in link to the address signed in with now
+            #expect(refused.status == .forbidden)
+            #expect(refused.body.string.contains("needs a sign-in from the last 15 minutes"))
+            #expect(try await latestOutboxBody(app, to: new) == nil)
+            let form = HTMLInspector(html: refused.body.string)
+            let hidden = form.tags("input").filter { $0.attributes["type"] == "hidden" }
+            #expect(hidden.contains { $0.attributes["name"] == "email" && $0.attributes["value"] == email.lowercased() })
+            #expect(hidden.contains { $0.attributes["name"] == "next" && $0.attributes["value"] == "/settings#new-email" })
+            // when that sign-in is made (the form, then the emailed link in this browser)
+            let sent = try await browser.postForm("/login/email", ["email": email, "next": "/settings#new-email", "csrf": try #require(browser.csrfCookie)])
+            #expect(sent.status == .seeOther)
+            let mail = try #require(try await latestOutboxBody(app, to: email.lowercased()))
+            let signInLink = try #require(DevOutboxController.firstLink(in: mail))
+            let token = try #require(URLComponents(string: signInLink)?.queryItems?.first { $0.name == "token" }?.value)
+            let signedIn = try await browser.postForm("/auth/magic", ["token": token, "csrf": try #require(browser.csrfCookie)])
+            #expect(signedIn.headers.first(name: .location) == "/settings#new-email")
+            // then the change is asked for
+            let asked = try await Self.ask(browser, new)
+            #expect(asked.status == .seeOther)
+            #expect(try await latestOutboxBody(app, to: new) != nil)
         }
     }
 
