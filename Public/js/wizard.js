@@ -197,9 +197,13 @@ function secretMessage(hit) {
 async function checkSlug(url, input, status) {
   const value = input.value.trim().toLowerCase();
   if (!value) {
+    // Cleared: the hint the page came with, not the last answer ("Taken: …") about a slug no longer there.
     input.removeAttribute('aria-invalid');
+    if (status.dataset.hint === undefined) return;
+    status.textContent = status.dataset.hint;
     return;
   }
+  if (status.dataset.hint === undefined) status.dataset.hint = status.textContent;
   try {
     const response = await fetch(`${url}?slug=${encodeURIComponent(value)}`, { headers: { Accept: 'application/json' } });
     if (!response.ok) return;

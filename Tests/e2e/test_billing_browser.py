@@ -80,7 +80,7 @@ def sign_in(driver, base):
 
 
 def upgrade_button(driver):
-    buttons = driver.find_elements(By.CSS_SELECTOR, "form[action='/settings/billing/checkout'] button[aria-pressed='true']")
+    buttons = driver.find_elements(By.CSS_SELECTOR, "form[action='/settings/billing/checkout'] button.button-primary")
     assert len(buttons) == 1, "the plan from the query is preselected"
     assert "Upgrade to Pro, monthly" in buttons[0].text
     return buttons[0]

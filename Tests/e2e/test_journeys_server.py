@@ -85,7 +85,7 @@ def test_wizard_drafts_checks_and_builds(account, server):
     open_server_section(driver, "Overview")
     endpoint = driver.find_element(By.CSS_SELECTOR, ".endpoint").text.strip()
     snippets = [s.get_attribute("id") for s in driver.find_elements(By.CSS_SELECTOR, ".snippet") if s.is_displayed()]
-    journey.step("endpoint and install", focus="form[action$='/install-token'] button")
+    journey.step("endpoint and install", focus="form[action*='/install-token'] button")
     assert endpoint == f"{server}/mcp/{server_id}"
     assert len(snippets) >= 5, snippets
     state.update(server_id=server_id, slug=slug)

@@ -116,3 +116,44 @@ def test_drafting_keeps_focus_on_its_button_and_does_not_announce_every_second(s
         assert active(driver) == button
     finally:
         driver.quit()
+
+
+def test_the_phone_tab_bar_keeps_every_tab_on_screen_at_320_px_with_wider_text_spacing(site):
+    # WCAG 1.4.12: letter, word and line spacing raised as the criterion says. Each tab's column once had its
+    # label's width as a floor, so the last tab went past the screen's edge, where a fixed bar cannot be scrolled.
+    driver = signed_in(site, width=320, height=700, mobile=True)
+    try:
+        driver.get(site.base + "/dashboard")
+        driver.execute_script("""
+            for (const element of document.querySelectorAll('*')) {
+              element.style.letterSpacing = '0.12em';
+              element.style.wordSpacing = '0.16em';
+              element.style.lineHeight = '1.5';
+            }""")
+        tabs = driver.find_elements(By.CSS_SELECTOR, "nav.tab-bar .tab")
+        assert len(tabs) >= 4
+        for tab in tabs:
+            rect = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right];", tab)
+            assert rect[0] >= 0 and rect[1] <= 320, f"{tab.text!r} spans {rect} of 320 px"
+        screenshot(driver, "tab_bar_320_text_spacing")
+    finally:
+        driver.quit()
+
+
+def test_a_focused_text_field_has_the_two_pixel_outline_as_selects_and_text_areas_do(site):
+    # A rule for every input took the outline away (its selector outranked the field's), leaving a glow of 1.6:1.
+    driver = signed_in(site)
+    try:
+        driver.get(site.base + "/settings")
+        field = driver.find_element(By.ID, "displayName")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+        driver.find_element(By.TAG_NAME, "body").click()
+        for _ in range(80):
+            if active(driver) == field:
+                break
+            active(driver).send_keys(Keys.TAB)
+        assert active(driver) == field, "Tab never reached the display name"
+        style = driver.execute_script("const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth];", field)
+        assert style == ["solid", "2px"], style
+    finally:
+        driver.quit()

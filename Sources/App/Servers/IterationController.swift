@@ -140,7 +140,8 @@ enum IterationController {
             lines: lines.map { .init(kind: $0.kind.rawValue, marker: $0.kind == .added ? "+" : $0.kind == .removed ? "−" : " ", text: $0.text) },
             added: lines.filter { $0.kind == .added }.count, removed: lines.filter { $0.kind == .removed }.count,
             buildAction: buildAction, csrf: req.csrfToken(req.accounts.cookies))
-        return try await AppShellBuilder.page(req, current, "Servers/spec-diff", title: title, active: .servers, view)
+        // Named with the server, as its tabs are: every server has a "Version 1" (WCAG 2.4.2).
+        return try await AppShellBuilder.page(req, current, "Servers/spec-diff", title: "\(title) · \(server.name)", active: .servers, view)
     }
 
     static func draftID(_ req: Request) throws -> UUID {

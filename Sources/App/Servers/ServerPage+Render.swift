@@ -50,13 +50,15 @@ extension Request {
             },
             snippets: InstallSnippets.all(name: server.name, slug: server.slug, endpoint: endpoint, token: installToken),
             tokensHref: SiteRoute.settings.path(fragment: "tokens-title"),
-            installTokenAction: SiteRoute.server(serverID, .installToken).path,
+            // The answer is a page rendered at the form's address: the fragment brings it to the new token, on a
+            // phone otherwise below the fold (WCAG 2.4.3).
+            installTokenAction: SiteRoute.server(serverID, .installToken).path + "#install-title",
             installToken: installToken,
             tools: listed.map {
                 .init(name: $0.name, description: $0.description, schema: SpecJSON.pretty($0.inputSchema), isSelected: $0.name == chosen,
                       playgroundHref: SiteRoute.server(serverID, .playground).path(QueryString([("tool", $0.name)])))
             },
-            playgroundAction: SiteRoute.server(serverID, .playground).path,
+            playgroundAction: SiteRoute.server(serverID, .playground).path + "#playground-result",
             playgroundTool: chosen,
             playgroundFields: PlaygroundForm.fields(for: chosenSchema, values: posted),
             selectAction: SiteRoute.server(serverID, .playground).path,
