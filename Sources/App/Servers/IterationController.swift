@@ -31,6 +31,12 @@ enum IterationController {
         let draft = try await req.drafts(current).revision(try draftID(req), of: server)
         let revised = try SpecJSON.decode(draft.specJSON)
         let base = try await req.servers(current).liveSpec(server)
+        // Drafted from a version that no longer serves (another tab, or someone else, made one live since): its
+        // diff against what serves now would show that version's changes undone, and building it would undo them.
+        guard DraftService.revises(draft, base, of: server) else {
+            return try await renderDiff(req, current, server, title: "Drafted from an earlier version",
+                                        lede: Self.staleRevision(draft), old: base, new: revised, buildAction: nil)
+        }
         // A drafter that could not make the change (the offline catalog, a model that declined) hands the
         // spec back as it was: nothing to build, and the page says what to do instead.
         guard revised != base else {
@@ -80,8 +86,24 @@ enum IterationController {
         let current = try req.requireUser()
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let draft = try await req.drafts(current).revision(try draftID(req), of: server)
+        let spec = try SpecJSON.decode(draft.specJSON)
+        let live = try await req.servers(current).liveSpec(server)
+        guard DraftService.revises(draft, live, of: server) else {
+            // Unless this very change is what serves now: built from this page a moment ago (a reload of its answer).
+            // While it builds, the live spec is still the one it revised, and the rebuild below finds its build.
+            if spec == live {
+                return ServerPageController.back(req, server, to: .overview)
+            }
+            return try await req.renderServerPage(current, server, tab: .versions, error: Self.staleRevision(draft), posted: ["change": draft.prompt],
+                                                  status: .conflict)
+        }
         // Built from the review page: Overview follows the build's log; a refusal goes back to Iterate.
-        return try await rebuild(req, current, server, spec: try SpecJSON.decode(draft.specJSON), done: .overview, failed: .versions)
+        return try await rebuild(req, current, server, spec: spec, done: .overview, failed: .versions)
+    }
+
+    static func staleRevision(_ draft: Draft) -> String {
+        "Not built: “\(draft.prompt)” was drafted from a version that no longer serves, and building it would undo what went live since. "
+            + "Describe the change again (it is below), and it is drafted from what serves now."
     }
 
     struct SettingsForm: Content {

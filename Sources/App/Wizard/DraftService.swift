@@ -139,8 +139,7 @@ struct DraftService: Sendable {
     /// same change to the same spec answers from the store.
     func revise(_ base: ServerSpec, of server: HostedServer, change: String) async throws -> Draft {
         let input = try PreviewInput(prompt: change, name: nil, slug: nil).validated(change: true)
-        let key = ["iterate", server.id!.uuidString, SpecJSON.encode(base), input.prompt].joined(separator: "\n")
-        var prepared = Prepared(input: input, choice: choice, promptHash: SecretToken.sha256(key))
+        var prepared = Prepared(input: input, choice: choice, promptHash: Self.revisionHash(base, of: server, change: input.prompt))
         prepared.revising = (base, server.slug, server.id!)
         return try await draft(prepared).draft
     }
@@ -185,6 +184,16 @@ struct DraftService: Sendable {
         if !problems.isEmpty {
             throw APIError(DraftingError.specInvalid(problems.joined(separator: "; ")), timeoutSeconds: drafting.timeoutSeconds)
         }
+    }
+
+    /// What a revision is stored under: the server, the spec it revised and the change asked for.
+    private static func revisionHash(_ base: ServerSpec, of server: HostedServer, change: String) -> String {
+        SecretToken.sha256(["iterate", server.id!.uuidString, SpecJSON.encode(base), change].joined(separator: "\n"))
+    }
+
+    /// Whether `draft` revised `base`: built once another version went live, it would undo that version's changes.
+    static func revises(_ draft: Draft, _ base: ServerSpec, of server: HostedServer) -> Bool {
+        draft.promptHash == revisionHash(base, of: server, change: draft.prompt)
     }
 
     /// The change drafted for `server` on its Iterate tab, or 404 (a new server's draft, another server's, or

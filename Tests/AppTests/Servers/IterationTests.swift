@@ -75,6 +75,43 @@ struct IterationTests {
         }
     }
 
+    @Test("a change drafted from a version that no longer serves is not built: it would undo what went live since", arguments: TestDatabase.all)
+    func staleRevision(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given two changes drafted from version 1 (two tabs)
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser, try SpecJSON.decode(try #require(try await Self.weatherSpec(browser))))
+            let page = "/servers/\(id.uuidString.lowercased())"
+            let first = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": "Also add Hacker News top stories"])
+            let second = try await browser.postForm(page + "/iterate", ["csrf": try await Self.csrf(browser, page), "change": "Add a tool that converts units"])
+            let firstReview = try #require(first.headers.first(name: .location))
+            let secondReview = try #require(second.headers.first(name: .location))
+            // when the first is built and goes live
+            #expect(try await browser.postForm(firstReview, ["csrf": try await Self.csrf(browser, page)]).status == .seeOther)
+            try await BuildRunner(app: app).drain()
+            // then the second's review says so and offers no Build, and its Build is refused with the change kept
+            let review = try await browser.get(secondReview)
+            #expect(review.body.string.contains("Drafted from an earlier version"))
+            #expect(!HTMLInspector(html: review.body.string).tags("form").contains { $0.attributes["action"] == secondReview })
+            let refused = try await browser.postForm(secondReview, ["csrf": try await Self.csrf(browser, page)])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.string.contains("drafted from a version that no longer serves"))
+            #expect(refused.body.string.contains("Add a tool that converts units"))
+            #expect(try await ServerVersion.query(on: app.db).filter(\.$server.$id == id).count() == 2)
+            // and the first one's Build sent again (a reload) lands on Overview, building nothing more
+            let again = try await browser.postForm(firstReview, ["csrf": try await Self.csrf(browser, page)])
+            #expect(again.status == .seeOther)
+            #expect(try await Build.query(on: app.db).filter(\.$server.$id == id).count() == 2)
+        }
+    }
+
+    /// A weather server's spec, drafted by the offline catalog (which knows changes to it).
+    static func weatherSpec(_ browser: BrowserSession) async throws -> String? {
+        let draft = try AccountDataTests.json(try await browser.postObject("/v1/servers/preview", ["prompt": "Weather forecast for a city"]))
+        guard let spec = draft["spec"] else { return nil }
+        return String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+    }
+
     @Test("settings: a new name and allowed domains build a new version; a bad domain is explained and builds nothing", arguments: TestDatabase.all)
     func settings(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
