@@ -39,6 +39,12 @@ final class HostedServer: Model, @unchecked Sendable {
         return Set((live.requiredSecrets + pending).map(\.key))
     }
 
+    /// The secrets the spec last asked for declares and the live version does not.
+    func pendingSecrets(live: ServerSpec) -> [RequiredSecret] {
+        let liveKeys = Set(live.requiredSecrets.map(\.key))
+        return ((try? SpecJSON.decode(specJSON))?.requiredSecrets ?? []).filter { !liveKeys.contains($0.key) }
+    }
+
     func describe(as spec: ServerSpec) {
         name = spec.name
         description = spec.description

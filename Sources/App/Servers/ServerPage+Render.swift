@@ -68,7 +68,11 @@ extension Request {
                 .init(at: TimeText.logRow($0.at), tool: $0.tool, outcome: $0.outcome, outcomeClass: $0.outcome == "ok" ? "status-active" : "status-failed",
                       duration: String(format: "%.1f ms", $0.durationMilliseconds), error: $0.errorMessage)
             },
-            secrets: spec.requiredSecrets.map { .init(key: $0.key, description: $0.description, isSet: setKeys.contains($0.key)) },
+            // The live version's secrets, then those only the spec last asked for declares (a build in progress, or
+            // one that failed, needs them set first): the tab offers every key the server may run with.
+            secrets: (spec.requiredSecrets + server.pendingSecrets(live: spec)).map {
+                .init(key: $0.key, description: $0.description, isSet: setKeys.contains($0.key))
+            },
             missingSecrets: .init(missing: spec.requiredSecrets.map(\.key).filter { !setKeys.contains($0) },
                                   href: SiteRoute.server(serverID, .secrets).path),
             secretAction: SiteRoute.server(serverID, .secrets).path,

@@ -192,6 +192,9 @@ struct ServerService: Sendable {
             // Already live: nothing changes, and nothing is recorded as if it had.
             guard server.activeVersionID != version.id else { return }
             server.activeVersionID = version.id
+            // The spec asked for is now this one: a secret only the version rolled back from declared is unused (the
+            // Secrets tab lists it to delete), where it counted as pending and could be neither seen nor deleted.
+            server.specJSON = version.specJSON
             server.describe(as: spec)
             server.status = .active
             server.updatedAt = now

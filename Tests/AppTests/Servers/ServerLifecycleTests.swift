@@ -93,6 +93,45 @@ struct ServerLifecycleTests {
         }
     }
 
+    @Test("after a rollback, a secret only the newer version declares is listed as unused and can be deleted; a failed build's new key is offered",
+          arguments: TestDatabase.all)
+    func secretOfANewerVersion(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given version 2, which adds OTHER_KEY to version 1's API_KEY, both set
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser, Self.keyed)
+            let page = "/servers/\(id.uuidString.lowercased())"
+            var both = Self.keyed
+            both.requiredSecrets.append(RequiredSecret(key: "OTHER_KEY", description: "Another key."))
+            let versions = "/v1/servers/\(id.uuidString.lowercased())/versions"
+            #expect(try await browser.postObject(versions, ["spec": try ServersAPITests.specObject(both)]).status == .accepted)
+            try await BuildRunner(app: app).drain()
+            for key in ["API_KEY", "OTHER_KEY"] {
+                let set = try await browser.postForm(page + "/secrets", ["csrf": try await Self.csrf(browser, page), "key": key, "value": "value-of-\(key)"])
+                #expect(set.status == .seeOther)
+            }
+            // when version 1 is live again
+            #expect(try await browser.postObject(versions + "/1/activate", [:] as [String: Any]).status == .ok)
+            // then OTHER_KEY is listed as stored and unused, and deleting it works
+            let tab = try await browser.get(page + "/secrets").body.string
+            #expect(tab.contains("Stored, not used") && tab.contains("<code>OTHER_KEY</code>"))
+            let deleted = try await browser.postForm(page + "/secrets", ["csrf": try await Self.csrf(browser, page), "key": "OTHER_KEY", "action": "delete"])
+            #expect(deleted.status == .seeOther)
+            #expect(try await ServerSecret.query(on: app.db).filter(\.$server.$id == id).all().map(\.key) == ["API_KEY"])
+
+            // and a build asking for a new key that fails offers that key on the tab (the API set it, the tab hid it)
+            var broken = both
+            broken.requiredSecrets[1] = RequiredSecret(key: "NEW_KEY", description: "A key the next version needs.")
+            broken.tools[0].implementation = "return (;"
+            #expect(try await browser.postObject(versions, ["spec": try ServersAPITests.specObject(broken)]).status == .accepted)
+            try await BuildRunner(app: app).drain()
+            #expect(try await Build.query(on: app.db).filter(\.$server.$id == id).filter(\.$status == .failed).count() == 1)
+            let offered = try await browser.get(page + "/secrets").body.string
+            #expect(HTMLInspector(html: offered).tags("input").contains { $0.attributes["value"] == "NEW_KEY" }
+                    || offered.contains("<code>NEW_KEY</code>"), "the key the last build asked for is on the tab")
+        }
+    }
+
     @Test("the API sets a declared secret for the next call, and refuses what the Secrets tab refuses", arguments: TestDatabase.all)
     func secretsAPI(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
