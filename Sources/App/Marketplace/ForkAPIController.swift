@@ -48,6 +48,6 @@ enum ForkAPIController {
         let forks = req.forks(current)
         let offer = try await forks.resolve(forkRef)
         let (server, build) = try await forks.create(offer, .init(name: body.name, slug: body.slug, secrets: body.secrets ?? [:]))
-        return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .created).noStore()
+        return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id, buildStatus: build.status), status: .created).noStore()
     }
 }

@@ -57,7 +57,7 @@ enum TemplateUpdateAPIController {
         let body = req.body.data == nil ? ApplyRequest() : try req.content.decode(ApplyRequest.self)
         do {
             let build = try await req.templateUpdates(current).apply(server, secrets: body.secrets ?? [:])
-            return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .accepted).noStore()
+            return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id, buildStatus: build.status), status: .accepted).noStore()
         } catch let required as TemplateUpdateService.SecretsRequired {
             return try req.json(SecretsRequiredBody(error: "secret_required", message: required.message, keys: required.keys),
                                 status: .unprocessableEntity).noStore()

@@ -64,7 +64,7 @@ enum ServerVersionsAPIController {
         }
         try await service.requireChange(server, spec: spec)
         let build = try await service.rebuild(server, spec: spec)
-        return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .accepted).noStore()
+        return try req.json(ServersAPIController.ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id, buildStatus: build.status), status: .accepted).noStore()
     }
 
     /// Serves version `number` again (a rollback, or forward again), at once and without a build.

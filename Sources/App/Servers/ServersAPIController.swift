@@ -33,8 +33,11 @@ enum ServersAPIController {
         /// The MCP endpoint (answers once a version is live).
         let endpoint: String
         let buildId: UUID?
+        /// The status of the build `buildId` names: a rebuild that failed says so here, while `status` stays `active`
+        /// for the version that still serves.
+        let buildStatus: Build.Status?
 
-        init(_ server: HostedServer, publicURL: String, build: UUID? = nil, stopped: Bool = false) {
+        init(_ server: HostedServer, publicURL: String, build: UUID? = nil, buildStatus: Build.Status? = nil, stopped: Bool = false) {
             id = server.id!
             name = server.name
             slug = server.slug
@@ -43,6 +46,7 @@ enum ServersAPIController {
             createdAt = server.createdAt
             endpoint = OAuthURLs(base: publicURL).resource(server.id!)
             buildId = build
+            self.buildStatus = buildStatus
         }
     }
 
@@ -68,7 +72,7 @@ enum ServersAPIController {
         }
         let spec = try await resolveSpec(body, req, current)
         let (server, build) = try await req.servers(current).create(.init(spec: spec, secrets: body.secrets ?? [:]))
-        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id), status: .created).noStore()
+        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: build.id, buildStatus: build.status), status: .created).noStore()
     }
 
     /// The spec a creation request names: a stored draft with edits merged, or the
@@ -103,7 +107,8 @@ enum ServersAPIController {
         let server = try await req.servers(current).find(req.parameter(.server, as: UUID.self))
         let latest = try await BuildQueue(database: req.db, now: req.application.clock.now).latest(of: server)
         let stopped = try await TemplateTakedown.stopped(among: [server], on: req.db)
-        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id, stopped: !stopped.isEmpty)).noStore()
+        return try req.json(ServerInfo(server, publicURL: req.accounts.publicURL, build: latest?.id, buildStatus: latest?.status,
+                                       stopped: !stopped.isEmpty)).noStore()
     }
 
     static func delete(_ req: Request) async throws -> Response {

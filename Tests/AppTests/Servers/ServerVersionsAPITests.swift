@@ -43,6 +43,7 @@ struct ServerVersionsAPITests {
 
             // then: a build is queued and its version serves once it succeeds
             #expect(built.status == .accepted, "\(built.body.string)")
+            #expect(try AccountDataTests.json(built)["buildStatus"] as? String == "queued")
             let buildID = try #require((try AccountDataTests.json(built)["buildId"] as? String).flatMap(UUID.init(uuidString:)))
             #expect(try await Build.find(buildID, on: app.db)?.$server.id == id)
             try await BuildRunner(app: app).drain()
@@ -50,6 +51,7 @@ struct ServerVersionsAPITests {
             #expect(second.map { $0["number"] as? Int } == [2, 1], "newest first")
             #expect(second.map { $0["active"] as? Bool } == [true, false])
             #expect((second[0]["tools"] as? [String])?.contains("double") == true)
+            #expect(try AccountDataTests.json(try await browser.get("/v1/servers/\(id)"))["buildStatus"] as? String == "succeeded")
             let builtOverview = try await browser.get("/servers/\(id)").body.string
             #expect(builtOverview.contains(">version 2</a>") && !builtOverview.contains("id=\"rolled-back\""))
 
@@ -75,6 +77,26 @@ struct ServerVersionsAPITests {
             // the live version activated again changes nothing, and the audit log does not say it did
             #expect(try await browser.postObject("/v1/servers/\(id)/versions/2/activate", [:] as [String: Any]).status == .ok)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "server.version_activated").count() == 2)
+        }
+    }
+
+    @Test("a rebuild that fails: status stays active for the version that still serves, and buildStatus says the deploy failed",
+          arguments: TestDatabase.all)
+    func failedRebuild(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            let id = try await Hosting.createAndBuild(browser)
+            #expect(try AccountDataTests.json(try await browser.get("/v1/servers/\(id)"))["buildStatus"] as? String == "succeeded")
+            var broken = Self.doubled(Hosting.calculator)
+            broken.tools[0].implementation = "return (;"
+            let sent = try await browser.postObject("/v1/servers/\(id)/versions", ["spec": try ServersAPITests.specObject(broken)])
+            #expect(sent.status == .accepted, "\(sent.body.string)")
+            #expect(try AccountDataTests.json(sent)["buildStatus"] as? String == "queued")
+            try await BuildRunner(app: app).drain()
+            let after = try AccountDataTests.json(try await browser.get("/v1/servers/\(id)"))
+            #expect(after["status"] as? String == "active")
+            #expect(after["buildStatus"] as? String == "failed")
+            #expect(after["buildId"] as? String == (try AccountDataTests.json(sent)["buildId"] as? String))
         }
     }
 
