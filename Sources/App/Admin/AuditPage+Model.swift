@@ -39,7 +39,7 @@ struct AuditView: Encodable {
         "invitation.refused", "invitation.revoked", "member.invited", "member.joined", "member.left", "member.made_owner", "member.removed",
         "oauth.consent_denied", "oauth.consent_granted", "oauth.grant_revoked", "oauth.token_failed", "oauth.token_revoked",
         "org.renamed", "org.suspended", "org.unsuspended", "org.plan_override_set", "org.plan_override_cleared",
-        "server.created", "server.deleted", "server.build_requested", "server.secret_set", "server.secret_replaced", "server.secret_deleted", "server.template_updated",
+        "server.created", "server.deleted", "server.build_requested", "server.build_succeeded", "server.build_failed", "server.secret_set", "server.secret_replaced", "server.secret_deleted", "server.template_updated",
         "server.version_activated",
         "template.publish", "template.version", "template.update", "template.fork", "template.report", "template.reshare",
         "template.unshare",

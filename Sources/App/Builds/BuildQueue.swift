@@ -127,6 +127,12 @@ struct BuildQueue: Sendable {
             build.finishedAt = now()
             build.versionNumber = version?.number
             try await build.save(on: database)
+            // Who shipped which version: the outcome, by the person who asked for the build, beside their request.
+            var outcome = ["build": build.id!.uuidString]
+            if let version { outcome["version"] = String(version.number) }
+            try await AuditLog(database: database, now: now(), ip: nil, userAgent: nil).record(
+                error == nil ? "server.build_succeeded" : "server.build_failed", organization: build.$organization.id,
+                actor: build.requestedBy, resourceType: "server", resourceID: build.$server.id.uuidString, metadata: outcome)
             guard let server else { return nil }
             if let version {
                 server.activeVersionID = version.id

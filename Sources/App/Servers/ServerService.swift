@@ -265,7 +265,7 @@ struct ServerService: Sendable {
             .enqueue(spec, for: server, by: current.user.id, plan: current.plan)
         hosting.buildSignal.signal()
         try await audit.record("server.build_requested", organization: server.$organization.id, actor: current.user.id,
-                               resourceType: "server", resourceID: server.id?.uuidString)
+                               resourceType: "server", resourceID: server.id?.uuidString, metadata: ["build": build.id?.uuidString ?? ""])
         return build
     }
 

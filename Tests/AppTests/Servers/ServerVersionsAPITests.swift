@@ -97,6 +97,16 @@ struct ServerVersionsAPITests {
             #expect(after["status"] as? String == "active")
             #expect(after["buildStatus"] as? String == "failed")
             #expect(after["buildId"] as? String == (try AccountDataTests.json(sent)["buildId"] as? String))
+            // and the audit log tells which build made which version, and which failed, by whom
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["server.build_succeeded", "server.build_failed"])
+                .sort(\.$createdAt).all()
+            #expect(events.map(\.action) == ["server.build_succeeded", "server.build_failed"])
+            #expect(events[0].metadata.contains(#""version":"1""#))
+            let failedBuild = try #require(after["buildId"] as? String).lowercased()
+            #expect(events[1].metadata.lowercased().contains(failedBuild))
+            #expect(events.allSatisfy { $0.actorUserID != nil })
+            let requested = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "server.build_requested").first())
+            #expect(requested.metadata.lowercased().contains(failedBuild))
         }
     }
 
