@@ -83,22 +83,38 @@ struct OAuthLimitsTests {
         }
     }
 
-    @Test("SMS codes for one phone have a daily cap across attempts", arguments: TestDatabase.all)
+    @Test("SMS codes for one phone have a daily cap on guesses across attempts and addresses; what guesses nothing counts nothing",
+          arguments: TestDatabase.all)
     func smsDailyCap(database: TestDatabase) async throws {
+        let clock = TestClock()
         try await withConfiguredApp(try testConfig(database: database)) { app in
+            app.clock = clock.clock
             let phone = "+4179" + String(Int.random(in: 1_000_000...9_999_999))
             let cap = RateLimitPolicy().signInVerifiesPerPhone.limit
-            var statuses: [HTTPStatus] = []
-            for index in 0...cap {
+            func post(_ browser: BrowserSession, _ path: String, _ json: String, from index: Int) async throws -> HTTPStatus {
                 // from a new address each time, as a spread-out attacker would: only the phone's own cap stops them
-                let address = try SocketAddress(ipAddress: "198.51.100.\(index + 1)", port: 4000)
-                let body = ByteBuffer(string: #"{"phone":"\#(phone)","code":"000000"}"#)
-                statuses.append(try await BrowserSession(app).send(.POST, "/v1/auth/sms/verify", from: address,
-                                                                    headers: ["Content-Type": "application/json"], body: body).status)
+                let address = try SocketAddress(ipAddress: "198.51.\(100 + index / 250).\(index % 250 + 1)", port: 4000)
+                return try await browser.send(.POST, path, from: address, headers: ["Content-Type": "application/json"],
+                                              body: ByteBuffer(string: json)).status
             }
-            #expect(!statuses.dropLast().contains(.tooManyRequests))
-            let last = statuses.last
-            #expect(last == .tooManyRequests)
+            // requests that hold no code of the number's guess nothing, and cost its owner nothing
+            for index in 0...cap {
+                #expect(try await post(BrowserSession(app), "/v1/auth/sms/verify", #"{"phone":"\#(phone)","code":"000000"}"#, from: index) == .badRequest)
+            }
+            // real guesses (codes sent to the number, asked for by the guessing browser) count, up to the cap
+            var guesses: [HTTPStatus] = []
+            var index = 1_000
+            while guesses.count <= cap {
+                if index % 10 == 0 { clock.advance(3_601) }  // the number takes 10 sends an hour
+                let attacker = BrowserSession(app)
+                index += 1
+                #expect(try await post(attacker, "/v1/auth/sms", #"{"phone":"\#(phone)"}"#, from: index) == .accepted)
+                for _ in 0..<LoginService.maxWrongCodes where guesses.count <= cap {
+                    guesses.append(try await post(attacker, "/v1/auth/sms/verify", #"{"phone":"\#(phone)","code":"000000"}"#, from: index))
+                }
+            }
+            #expect(!guesses.dropLast().contains(.tooManyRequests))
+            #expect(guesses.last == .tooManyRequests)
         }
     }
 }
