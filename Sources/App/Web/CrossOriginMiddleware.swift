@@ -33,7 +33,25 @@ struct CrossOriginMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let origin = request.headers.first(name: .origin) else {
-            return try await next.respond(to: request)
+            // Not a CORS request, but a cache may keep its answer for one (these are cacheable: discovery documents,
+            // a tool list). Fetch §3.2.5: an answer for any origin carries `*` whether or not it was asked for; one
+            // that depends on the origin says so with `Vary`.
+            switch policy {
+            case .anyOrigin:
+                let response: Response
+                do {
+                    response = try await next.respond(to: request)
+                } catch {
+                    response = await ErrorPageMiddleware().response(for: error, request: request)
+                }
+                stamp(response, allowOrigin: "*")
+                response.headers.replaceOrAdd(name: "Access-Control-Expose-Headers", value: Self.exposedHeaders)
+                return response
+            case .origins:
+                let response = try await next.respond(to: request)
+                response.headers.add(name: .vary, value: "Origin")
+                return response
+            }
         }
         guard let allowed = policy.allowOrigin(for: origin) else {
             throw APIError(.forbidden, "origin_not_allowed", "Requests from this origin are not allowed.")

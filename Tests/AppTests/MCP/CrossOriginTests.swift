@@ -80,6 +80,9 @@ struct CrossOriginTests {
             let own = try await client.post(Self.initialize, headers: ["Origin": "http://127.0.0.1:8080"])
             #expect(own.status == .ok)
             #expect(own.headers.first(name: "Access-Control-Allow-Origin") == "http://127.0.0.1:8080")
+            // without an Origin the answer says it depends on one, so a cache never hands it to a page
+            let plain = try await client.post(Self.initialize)
+            #expect(plain.headers[.vary].joined(separator: ",").contains("Origin"))
         }
         let any = try testConfig(database: database, environment: ["BMM_MCP_BROWSER_ORIGINS": "*"])
         try await withConfiguredApp(any) { app in
@@ -111,6 +114,10 @@ struct CrossOriginTests {
                 #expect(got.headers.first(name: "Access-Control-Allow-Origin") == "*", "\(path) answered \(got.status)")
                 let asked = try await Self.preflight(app, path, origin: page, method: "GET", headers: "mcp-protocol-version")
                 #expect(asked.status == .noContent && asked.headers.first(name: "Access-Control-Allow-Origin") == "*", "\(path)")
+                // asked without an Origin (a desktop client, a crawler), the answer a cache may keep is the same one
+                let plain = try await app.testing().sendRequest(.GET, path)
+                #expect(plain.headers.first(name: "Access-Control-Allow-Origin") == "*", "\(path) without Origin")
+                #expect(!plain.headers[.vary].joined().contains("Origin"))
             }
             let register = try await Self.preflight(app, "/oauth/register", origin: page, headers: "content-type")
             #expect(register.status == .noContent)
