@@ -125,9 +125,17 @@ enum SettingsController {
     static func renameWorkspace(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         let form = try req.content.decode(RenameForm.self)
-        return try await orRender(req, current, then: "renamed") {
+        do {
+            try req.checkFormWorkspace(current)
             try await organizations(req).rename(current, to: form.name ?? "")
+        } catch let error as APIError where error.formStatus == .unprocessableEntity {
+            // The refused name stays in the field to correct, as the profile form's does, not the saved one.
+            let refused = SettingsView.RefusedRename(name: String((form.name ?? "").prefix(200)), error: error.reason)
+            return try await render(req, current, refusedRename: refused, status: .unprocessableEntity).carrying(error)
+        } catch let error as APIError {
+            return try await render(req, current, error: error.reason, status: error.formStatus).carrying(error)
         }
+        return req.redirect(to: SiteRoute.settings.path(QueryString([("saved", "renamed")])), redirectType: .normal)
     }
 
     static func invite(_ req: Request) async throws -> Response {
@@ -243,7 +251,8 @@ enum SettingsController {
     static func render(
         _ req: Request, _ current: CurrentUser, newToken: String? = nil, notice: String? = nil,
         error: String? = nil, invite: WorkspaceSection.InviteAttempt? = nil, tokenForm: TokenFormView = TokenFormView(),
-        email: EmailFormView = EmailFormView(), typedName: String? = nil, deleteError: String? = nil, status: HTTPStatus = .ok
+        email: EmailFormView = EmailFormView(), typedName: String? = nil, deleteError: String? = nil,
+        refusedRename: SettingsView.RefusedRename? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let data = try await SettingsPageQuery(database: req.db, now: req.application.clock.now(), organizations: req.organizationService(),
                                                tokens: req.tokenService()).load(current)
@@ -252,6 +261,7 @@ enum SettingsController {
                                 invite: invite, tokenForm: tokenForm, email: email, typedName: typedName)
         view.tokenOnce = FormOnce.value(req)
         view.deleteError = deleteError
+        view.refusedRename = refusedRename
         return try await AppShellBuilder.page(req, current, "Settings/settings", title: "Settings", active: .settings, view, status: status)
     }
 }

@@ -29,6 +29,13 @@ struct SettingsView: Encodable {
     let tokenAction: String
     /// The token form's `FormOnce` value: a reload of the page showing a new token makes no second one.
     var tokenOnce = ""
+    /// A workspace name the rename form sent and was refused, shown back with the reason beside the field.
+    var refusedRename: RefusedRename?
+
+    struct RefusedRename: Encodable {
+        let name: String
+        let error: String
+    }
     let deleteAction: String
     let exportHref: String
     let tokens: [Token]

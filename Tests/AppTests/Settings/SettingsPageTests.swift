@@ -150,6 +150,10 @@ struct WorkspaceTests {
                 let refusedName = try await owner.postForm("/settings/workspace", ["name": name, "csrf": csrf])
                 #expect(refusedName.status == .unprocessableEntity)
                 #expect(refusedName.body.string.contains("on one line"))
+                // the field holds what was sent, marked invalid with the reason beside it (it showed the saved name)
+                let field = try #require(HTMLInspector(html: refusedName.body.string).tags("input").first { $0.attributes["id"] == "workspace-name" })
+                #expect(field.attributes["aria-invalid"] == "true" && field.attributes["aria-describedby"] == "workspace-name-error")
+                #expect(field.attributes["value"] != "Acme <Labs>")
             }
             #expect(try await owner.get("/settings").body.string.contains("Acme &lt;Labs&gt;"))
 
