@@ -33,7 +33,10 @@ struct CSRFMiddleware: AsyncMiddleware {
             // applies (a spec or a listing's description may take 1 MB): once collected here, the route's
             // collection takes the body as it is.
             if request.isBrowserForm {
-                _ = try await request.body.collect(max: Route.bodyLimit(of: request)).get()
+                let body = try await request.body.collect(max: Route.bodyLimit(of: request)).get()
+                if let body, request.headers.contentType == .urlEncodedForm, !FormBody.isUTF8(Array(body.readableBytesView)) {
+                    throw APIError(.badRequest, "bad_request", "Nothing was changed: the form holds bytes that are not UTF-8 text. Send it as UTF-8, as browsers do.")
+                }
             }
             try check(request)
         }

@@ -24,8 +24,13 @@ enum BodyDecodingError {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             // Foundation reports a number that does not fit its field (3.7 for a whole number)
             // here too, without a path: only a body that does not parse is "not valid JSON".
-            if json, let data = request.body.data, (try? JSONSerialization.jsonObject(with: Data(buffer: data), options: [.fragmentsAllowed])) != nil {
-                message = "A value in the body is not of the kind its field takes (a fraction where a whole number belongs, say)."
+            if json, let data = request.body.data, let parsed = try? JSONSerialization.jsonObject(with: Data(buffer: data), options: [.fragmentsAllowed]) {
+                // Foundation does not say which field; the number that no whole-number field could take is the likely one.
+                if let path = Self.firstNonWholeNumber(in: parsed) {
+                    message = "`\(path)` must be a whole number."
+                } else {
+                    message = "A value in the body is not of the kind its field takes (a fraction where a whole number belongs, say)."
+                }
             } else {
                 message = json ? "The body is not valid JSON." : "The form could not be read."
             }
@@ -54,6 +59,28 @@ enum BodyDecodingError {
                 + "typed) and shorten its longest field."
             : "The body is larger than this endpoint takes (\(size)). Nothing was changed."
         return APIError(.payloadTooLarge, "payload_too_large", message)
+    }
+
+    /// The path of the first number that is not a whole number a field could hold (a fraction, or beyond 64 bits).
+    static func firstNonWholeNumber(in value: Any, path: String = "") -> String? {
+        switch value {
+        case let number as NSNumber:  // true and false read as 1 and 0: whole, so never named
+            let double = number.doubleValue
+            let whole = double.rounded() == double && abs(double) < 9.2e18
+            return whole ? nil : (path.isEmpty ? nil : path)
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = firstNonWholeNumber(in: object[key]!, path: path.isEmpty ? key : path + "." + key) { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, item) in array.enumerated() {
+                if let found = firstNonWholeNumber(in: item, path: path + "[\(index)]") { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// `tools[0].name`, quoted as code.

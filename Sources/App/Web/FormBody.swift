@@ -16,6 +16,42 @@ enum FormBody {
         }
     }
 
+    /// Whether the body, and each name and value once its percent-escapes are decoded, is UTF-8 text (RFC 3629). A
+    /// browser always sends it so; a script that does not would otherwise have its bytes stored as U+FFFD, or be told a
+    /// field "must be a string".
+    static func isUTF8(_ body: [UInt8]) -> Bool {
+        guard String(validating: body, as: UTF8.self) != nil else { return false }
+        var index = 0
+        var decoded: [UInt8] = []
+        func flush() -> Bool {
+            defer { decoded.removeAll(keepingCapacity: true) }
+            return String(validating: decoded, as: UTF8.self) != nil
+        }
+        while index < body.count {
+            let byte = body[index]
+            if byte == UInt8(ascii: "&") || byte == UInt8(ascii: "=") {
+                guard flush() else { return false }
+            } else if byte == UInt8(ascii: "%"), index + 2 < body.count,
+                      let high = hexValue(body[index + 1]), let low = hexValue(body[index + 2]) {
+                decoded.append(high << 4 | low)
+                index += 2
+            } else {
+                decoded.append(byte)
+            }
+            index += 1
+        }
+        return flush()
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// Each name's first value.
     static func fields(_ body: String) -> [String: String] {
         Dictionary(pairs(body), uniquingKeysWith: { first, _ in first })

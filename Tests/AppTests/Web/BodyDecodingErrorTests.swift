@@ -15,7 +15,8 @@ struct BodyDecodingErrorTests {
               (#"{"name":5}"#, "`name` must be a string."),
               (#"{"expiresInDays":3}"#, "`name` is required."),
               (#"{"name":null}"#, "`name` must be a string, not null."),
-              (#"{"name":"x","expiresInDays":3.7}"#, "A value in the body is not of the kind its field takes (a fraction where a whole number belongs, say)."),
+              (#"{"name":"x","expiresInDays":3.7}"#, "`expiresInDays` must be a whole number."),
+              (#"{"name":"x","expiresInDays":1e27}"#, "`expiresInDays` must be a whole number."),
               ("null", "The body must be an object, not null."),
           ])
     func messages(body: String, message: String) async throws {

@@ -30,6 +30,29 @@ struct OddTextTests {
         }
     }
 
+    @Test("a form that is not UTF-8, raw or percent-encoded, is one clear 400 and stores nothing (raw bytes were kept as U+FFFD)")
+    func formNotUTF8() async throws {
+        try await withConfiguredApp(try testConfig()) { app in
+            let (alice, _) = try await AccountDataTests.signedIn(app)
+            let csrf = try #require(alice.csrfCookie)
+            let before = try await Workspaces.user(app, try #require(try await User.query(on: app.db).first()?.email)).displayName
+            var raw = ByteBuffer(string: "csrf=\(csrf)&displayName=A")
+            raw.writeBytes([0xFF, 0xFE])
+            raw.writeString("B")
+            for body in [raw, ByteBuffer(string: "csrf=\(csrf)&displayName=%FF%FE")] {
+                let answer = try await alice.send(.POST, "/settings/profile", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body)
+                #expect(answer.status == .badRequest)
+                #expect(answer.body.string.contains("not UTF-8"))
+            }
+            #expect(try await User.query(on: app.db).first()?.displayName == before)
+            // and text that is UTF-8, encoded or not, goes through
+            let fine = try await alice.send(.POST, "/settings/profile", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                            body: ByteBuffer(string: "csrf=\(csrf)&displayName=J%C3%BCrgen+M%C3%BCller"))
+            #expect(fine.status == .seeOther)
+            #expect(try await User.query(on: app.db).first()?.displayName == "Jürgen Müller")
+        }
+    }
+
     @Test("names that show nothing, or stack marks by the thousand, are refused", arguments: TestDatabase.all)
     func names(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
