@@ -5,9 +5,9 @@ import Vapor
 
 /// How MCP answers leave, and header values as clients send them.
 enum MCPReply {
-    /// JSON unless the client accepts only an event stream.
+    /// JSON unless the client accepts only an event stream (`application/json;q=0` refuses JSON, RFC 9110 §12.4.2).
     static func send(_ req: Request, _ message: JSONValue, status: HTTPStatus = .ok) throws -> Response {
-        if acceptsEventStream(req) && !(req.headers.first(name: .accept) ?? "").contains("application/json") {
+        if acceptsEventStream(req) && !AcceptHeader(req.headers.first(name: .accept)).accepts("application", "json") {
             // nginx and similar proxies buffer responses by default, which holds an event stream back.
             return Response(status: status, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"],
                             body: .init(buffer: eventFrame(message)))
@@ -22,9 +22,9 @@ enum MCPReply {
         stateless ? status : .ok
     }
 
-    /// Whether the client can read an event stream (it may accept JSON too).
+    /// Whether the client can read an event stream (it may accept JSON too): named in `Accept`, with a weight above 0.
     static func acceptsEventStream(_ req: Request) -> Bool {
-        (req.headers.first(name: .accept) ?? "").contains("text/event-stream")
+        AcceptHeader(req.headers.first(name: .accept)).names("text", "event-stream")
     }
 
     /// One JSON-RPC message as a server-sent event, as every MCP stream carries them.

@@ -168,8 +168,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
 
     static func wantsJSON(_ request: Request) -> Bool {
         if SiteRoute.answersJSON(path: request.url.path) { return true }
-        let accept = request.headers.first(name: .accept) ?? ""
-        return accept.contains("application/json") && !accept.contains("text/html")
+        // JSON for a client that prefers it to HTML by weight, or names it where HTML comes only from `*/*`.
+        let accept = AcceptHeader(request.headers.first(name: .accept))
+        return accept.names("application", "json") && accept.prefers(("application", "json"), to: ("text", "html"))
     }
 
     private func json(status: HTTPStatus, code: String, message: String, requestID: String?, oauth: Bool = false,
