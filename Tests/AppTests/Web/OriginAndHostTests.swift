@@ -55,6 +55,23 @@ struct OriginAndHostTests {
         }
     }
 
+    @Test("RFC 9112 §3.2.2: a target in absolute form is served as its path, and its authority is the host that is checked")
+    func absoluteForm() async throws {
+        try await withConfiguredApp(try Self.production()) { app in
+            // (built by hand: the in-memory client would put a slash before the target)
+            func send(_ target: String) async throws -> Response {
+                let request = Request(application: app, method: .GET, url: URI(string: target),
+                                      headers: ["Host": "mcp.example.com", "Accept": "application/json"], on: app.eventLoopGroup.any())
+                return try await app.responder.respond(to: request).get()
+            }
+            let robots = try await send("https://mcp.example.com/robots.txt?x=1")
+            #expect(robots.status == .ok, "it was a 404: the whole address taken for a path")
+            #expect(robots.body.string?.contains("Sitemap") == true)
+            // the target's authority wins over Host (RFC 9112 §3.2.2), and is checked as a Host would be
+            #expect(try await send("https://evil.example/robots.txt").status == .misdirectedRequest)
+        }
+    }
+
     @Test("RFC 9112 §3.2: a Host value that is not uri-host [\":\" port] is 400, health probes included",
           arguments: ["a b", "example.com:80x", "exa\"mple.com", "[::1", "[]:80", "example.com%zz", "mcp.example.com:443:1", "a/b"])
     func malformedHost(value: String) async throws {
