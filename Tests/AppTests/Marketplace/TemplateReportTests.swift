@@ -150,6 +150,10 @@ struct TemplateReportTests {
             let invalid = try await reporter.browser.postForm(path, ["reason": "broken", "text": "   ", "csrf": csrf])
             #expect(invalid.status == .unprocessableEntity)
             #expect(invalid.body.string.contains("id=\"report-error\""))
+            // the field in error is marked, tied to the message and focused (WCAG 3.3.1)
+            let field = try #require(HTMLInspector(html: invalid.body.string).tags("textarea").first { $0.attributes["id"] == "report-text" })
+            #expect(field.attributes["aria-invalid"] == "true" && field.attributes["aria-describedby"] == "report-error report-hint")
+            #expect(field.attributes["autofocus"] != nil)
 
             let sent = try await reporter.browser.postForm(path, ["reason": "broken", "text": "The add tool returns a string.", "csrf": csrf])
             #expect(sent.status == .seeOther)

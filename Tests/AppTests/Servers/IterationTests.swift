@@ -62,6 +62,8 @@ struct IterationTests {
             // the version page shows what changed; rollback makes version 1 live again
             let diff = try await browser.get(page + "/versions/2")
             #expect(diff.body.string.contains("What changed since version 1"))
+            // titled with its server: every server has a "Version 2" (WCAG 2.4.2)
+            #expect(HTMLInspector(html: diff.body.string).title?.hasPrefix("Version 2 · \(server.name)") == true)
             for missing in ["0", "-1", "\(Int.min)"] {
                 #expect(try await browser.get(page + "/versions/" + missing).status == .notFound, "\(missing)")
                 let refused = try await browser.postForm(page + "/versions/\(missing)/activate", ["csrf": try await Self.csrf(browser, page)])
