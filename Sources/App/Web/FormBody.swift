@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// An `application/x-www-form-urlencoded` body read as the HTML standard writes it: names as they are. Vapor's form
@@ -32,7 +33,7 @@ enum FormBody {
             if byte == UInt8(ascii: "&") || byte == UInt8(ascii: "=") {
                 guard flush() else { return false }
             } else if byte == UInt8(ascii: "%"), index + 2 < body.count,
-                      let high = hexValue(body[index + 1]), let low = hexValue(body[index + 2]) {
+                      let high = Hex.nibble(body[index + 1]), let low = Hex.nibble(body[index + 2]) {
                 decoded.append(high << 4 | low)
                 index += 2
             } else {
@@ -41,15 +42,6 @@ enum FormBody {
             index += 1
         }
         return flush()
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// Each name's first value.
