@@ -59,7 +59,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
 
     app.middleware = Middlewares()
-    app.middleware.use(AbsoluteFormMiddleware())
+    app.responder.use { app in AbsoluteFormResponder(next: app.responder.default) }
     app.middleware.use(RequestObservationMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(isProduction: config.isProduction))
     app.middleware.use(TextCompressionMiddleware())

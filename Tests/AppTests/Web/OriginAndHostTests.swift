@@ -58,9 +58,9 @@ struct OriginAndHostTests {
     @Test("RFC 9112 §3.2.2: a target in absolute form is served as its path, and its authority is the host that is checked")
     func absoluteForm() async throws {
         try await withConfiguredApp(try Self.production()) { app in
-            // (built by hand: the in-memory client would put a slash before the target)
+            // (built as the HTTP server builds it: the whole target as the path, which picks no route)
             func send(_ target: String) async throws -> Response {
-                let request = Request(application: app, method: .GET, url: URI(string: target),
+                let request = Request(application: app, method: .GET, url: URI(path: target),
                                       headers: ["Host": "mcp.example.com", "Accept": "application/json"], on: app.eventLoopGroup.any())
                 return try await app.responder.respond(to: request).get()
             }
