@@ -99,6 +99,8 @@ def test_upgrade_with_javascript_opens_the_embedded_checkout(billing, size):
         secret = WebDriverWait(driver, 15).until(
             EC.visibility_of_element_located((By.CSS_SELECTOR, "dialog[open] [data-client-secret]")))
         assert "_secret_" in secret.text and secret.text.startswith("cs_test_")
+        # the dialog opens at its heading, not at Close, its last control (WCAG 2.4.3)
+        assert driver.switch_to.active_element.get_attribute("id") == "checkout-title"
         assert driver.current_url.endswith("/settings/billing?plan=pro&interval=month"), "no navigation"
         screenshot(driver, f"billing_{size}_embedded_checkout")
         # Escape closes the dialog and destroys the checkout
