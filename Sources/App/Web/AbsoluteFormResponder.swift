@@ -17,8 +17,10 @@ struct AbsoluteFormResponder: Responder {
         // The server's decoder puts a slash before any target that lacks one: `/http://host/path`. No route of ours
         // begins with a scheme, so that shape is only ever an absolute-form target.
         // Every request passes here, hosted tool calls included: the path's first bytes decide before anything is built.
-        let head = request.url.path.utf8.prefix(9).map { $0 | 0x20 }  // lowercased ASCII letters; enough to compare
-        guard head.starts(with: "/http://".utf8) || head.starts(with: "/https://".utf8) else { return }
+        let path = request.url.path.utf8
+        guard path.first == UInt8(ascii: "/") else { return }
+        let head = path.dropFirst().prefix(8).map { $0 | 0x20 }  // lowercased ASCII letters; enough to compare
+        guard head.starts(with: "http://".utf8) || head.starts(with: "https://".utf8) else { return }
         var target = request.url.string
         if target.hasPrefix("/") { target.removeFirst() }
         guard target.lowercased().hasPrefix("http://") || target.lowercased().hasPrefix("https://"),
