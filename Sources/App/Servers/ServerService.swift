@@ -226,9 +226,10 @@ struct ServerService: Sendable {
 
     /// Whether a build of exactly `spec` is queued or running: a form sent again before its first answer came back
     /// (a double click) asks for the build it already started.
+    /// Compared as `BuildQueue.enqueue` finds a build already queued: by the spec's encoding, in the query.
     func isBuilding(_ server: HostedServer, spec: ServerSpec) async throws -> Bool {
-        let builds = try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running]).all()
-        return builds.contains { (try? SpecJSON.decode($0.specJSON)) == spec }
+        try await Build.query(on: database).filter(\.$server.$id == server.id!).filter(\.$status ~~ [.queued, .running])
+            .filter(\.$specJSON == SpecJSON.encode(spec)).count() > 0
     }
 
     /// A form filled in on a page that showed version `base` builds on it only while it is still what serves and no
