@@ -35,8 +35,7 @@ final class HostedServer: Model, @unchecked Sendable {
     /// The secret keys the live version (`live`) or the spec last asked for (a build in progress, or one that
     /// failed) declares: what the Secrets tab offers and replaces; any other stored key is unused.
     func declaredSecretKeys(live: ServerSpec) -> Set<String> {
-        let pending = (try? SpecJSON.decode(specJSON))?.requiredSecrets ?? []
-        return Set((live.requiredSecrets + pending).map(\.key))
+        Set((live.requiredSecrets + pendingSecrets(live: live)).map(\.key))
     }
 
     /// The secrets the spec last asked for declares and the live version does not.
