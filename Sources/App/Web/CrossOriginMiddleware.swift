@@ -38,12 +38,7 @@ struct CrossOriginMiddleware: AsyncMiddleware {
             // that depends on the origin says so with `Vary`.
             switch policy {
             case .anyOrigin:
-                let response: Response
-                do {
-                    response = try await next.respond(to: request)
-                } catch {
-                    response = await ErrorPageMiddleware().response(for: error, request: request)
-                }
+                let response = await answer(request, next)
                 stamp(response, allowOrigin: "*")
                 response.headers.replaceOrAdd(name: "Access-Control-Expose-Headers", value: Self.exposedHeaders)
                 return response
@@ -59,16 +54,20 @@ struct CrossOriginMiddleware: AsyncMiddleware {
         if request.method == .OPTIONS, request.headers.first(name: "Access-Control-Request-Method") != nil {
             return preflight(request, allowOrigin: allowed)
         }
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
-            // Converted here rather than by the error middleware outside, so a refusal is readable too.
-            response = await ErrorPageMiddleware().response(for: error, request: request)
-        }
+        let response = await answer(request, next)
         stamp(response, allowOrigin: allowed)
         response.headers.replaceOrAdd(name: "Access-Control-Expose-Headers", value: Self.exposedHeaders)
         return response
+    }
+
+    /// The answer, refusals included: converted here rather than by the error middleware outside, so a page can
+    /// read a refusal too.
+    private func answer(_ request: Request, _ next: any AsyncResponder) async -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return await ErrorPageMiddleware().response(for: error, request: request)
+        }
     }
 
     private func preflight(_ request: Request, allowOrigin: String) -> Response {
