@@ -23,6 +23,10 @@ private let passingCases: [ValidationCase] = [
     ValidationCase("type string", ["type": "string"], "a"),
     ValidationCase("type integer, whole", ["type": "integer"], 3),
     ValidationCase("type integer, written as 3.0", ["type": "integer"], 3.0),
+    ValidationCase("type integer, beyond 2^53 (still no fraction)", ["type": "integer"], 1e20),
+    ValidationCase(
+        "uniqueItems: spellings that only look alike are distinct", ["uniqueItems": true], ["caf\u{E9}", "cafe\u{301}", "\u{212B}", "\u{C5}"]
+    ),
     ValidationCase("type number, fraction", ["type": "number"], 2.5),
     ValidationCase("type number, whole", ["type": "number"], 3),
     ValidationCase("type boolean", ["type": "boolean"], false),
@@ -128,6 +132,16 @@ private let failingCases: [ValidationCase] = [
         [("", "must be at most 1 character long")]
     ),
     ValidationCase("pattern", ["pattern": "^[a-z]+$"], "ab1", [("", "must match the pattern ^[a-z]+$")]),
+    // JSON compares strings code point by code point: a decomposed "é" is not the enum's or const's "é".
+    ValidationCase("enum: a look-alike spelling is another value", ["enum": ["caf\u{E9}", "tea"]], "cafe\u{301}",
+                   [("", "must be one of: caf\u{E9}, tea")]),
+    ValidationCase("const: a look-alike spelling is another value", ["const": "caf\u{E9}"], "cafe\u{301}",
+                   [("", "must be exactly \"caf\u{E9}\"")]),
+    ValidationCase(
+        "required and additionalProperties: a look-alike key is another property",
+        ["properties": ["\u{E4}": ["type": "string"]], "required": ["\u{E4}"], "additionalProperties": false], ["a\u{308}": "x"],
+        [("[\"\u{E4}\"]", "is required"), ("[\"a\u{308}\"]", "is not an allowed property; allowed: \u{E4}")]
+    ),
     ValidationCase(
         "pattern $ is the end of the string, as in JavaScript", ["pattern": "^[a-z]+$"], "abc\n",
         [("", "must match the pattern ^[a-z]+$")]
@@ -256,6 +270,25 @@ private let failingCases: [ValidationCase] = [
         // then
         #expect(problems.map(\.message) == ["took too long to check against the pattern ^(a+)+$; the pattern needs simplifying"])
         #expect(elapsed < .seconds(10))  // without the budget this pattern runs for hours
+    }
+
+    @Test func aSpecsSchemasShareOneTimeBudget() {
+        // given: fifty tools whose schemas each hold enum values that backtrack on their own pattern
+        let slow: JSONValue = ["type": "string", "pattern": "^(a+)+$", "enum": [.string(String(repeating: "a", count: 40) + "b")]]
+        var spec = validSpec()
+        spec.tools = (0..<50).map { index in
+            ToolSpec(name: "tool_\(index)", description: "Slow pattern.", inputSchema: ["type": "object", "properties": ["v": slow]],
+                     implementation: "return 1;")
+        }
+        let clock = ContinuousClock()
+        // when
+        let started = clock.now
+        let problems = SpecValidator.problems(in: spec)
+        let elapsed = clock.now - started
+        // then: every tool's enum is refused, within one budget (it took 50 × 250 ms, on a request's thread)
+        #expect(problems.count == 50)
+        #expect(problems.allSatisfy { $0.message.contains("took too long") })
+        #expect(elapsed < .seconds(3))
     }
 
     @Test func manyCatastrophicMatchesShareOneTimeBudget() {

@@ -52,9 +52,22 @@ struct ToolInvoker: Sendable {
         let started = ContinuousClock.now
         let arguments = arguments ?? .object([:])
         let bytesIn = SpecJSON.compact(arguments).utf8.count
-        let problems = JSONSchema.validate(arguments, against: tool.inputSchema)
+        var problems = JSONSchema.validate(arguments, against: tool.inputSchema)
+        // The code gets the arguments with the schema's defaults filled in, and those are checked too: a default
+        // taken from an `allOf` branch, or one that makes a `oneOf` match twice, must not reach it unchecked.
+        var filled = arguments
+        var defaultsBreakSchema = false
+        if problems.isEmpty {
+            filled = JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema)
+            if filled != arguments {
+                problems = JSONSchema.validate(filled, against: tool.inputSchema)
+                defaultsBreakSchema = !problems.isEmpty
+            }
+        }
         if !problems.isEmpty {
-            let message = Self.invalidArguments(problems.map(\.description))
+            let message = defaultsBreakSchema
+                ? Self.invalidArguments(problems.map(\.description), lead: "The tool's inputSchema fills in defaults that break it: ")
+                : Self.invalidArguments(problems.map(\.description))
             let outcome = Outcome(result: Self.errorResult(message), logs: [], durationMilliseconds: Self.elapsed(since: started), isError: true)
             try await record(name, outcome: "invalid_arguments", error: message, bytesIn: bytesIn, result: outcome)
             return outcome
@@ -64,7 +77,7 @@ struct ToolInvoker: Sendable {
         limits.wallMilliseconds = plan.toolWallMilliseconds
         let policy = EgressPolicy(allowedDomains: spec.allowedDomains, extraAllowedCIDRs: hosting.extraAllowedCIDRs,
                                   maxResponseBytes: hosting.limits.maxResponseBytes)
-        var sandboxCall = SandboxCall(implementation: tool.implementation, arguments: JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema),
+        var sandboxCall = SandboxCall(implementation: tool.implementation, arguments: filled,
                         secrets: secrets, limits: limits, workspace: server.$organization.id.uuidString, server: server.id?.uuidString,
                                       version: realm)
         sandboxCall.onProgress = onProgress
@@ -113,9 +126,9 @@ struct ToolInvoker: Sendable {
 
     /// The first problems, and how many more there are: a caller fixing one field at a time would
     /// otherwise meet the rest one by one.
-    static func invalidArguments(_ problems: [String], shown: Int = 5) -> String {
+    static func invalidArguments(_ problems: [String], shown: Int = 5, lead: String = "Invalid arguments: ") -> String {
         let more = problems.count > shown ? "; and \(problems.count - shown) more" : ""
-        return "Invalid arguments: " + problems.prefix(shown).joined(separator: "; ") + more
+        return lead + problems.prefix(shown).joined(separator: "; ") + more
     }
 
     static func elapsed(since start: ContinuousClock.Instant) -> Double {

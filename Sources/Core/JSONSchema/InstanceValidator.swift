@@ -153,11 +153,12 @@ struct InstanceValidator {
         _ object: [String: JSONValue], _ members: [String: JSONValue], at path: String, depth: Int
     ) {
         let properties = members["properties"]?.objectValue ?? [:]
-        for name in (members["required"]?.arrayValue ?? []).compactMap(\.stringValue) where object[name] == nil {
+        // Names match code point for code point (`exactIndex`): "e\u{301}" is not the property "é".
+        for name in (members["required"]?.arrayValue ?? []).compactMap(\.stringValue) where object.exactIndex(forKey: name) == nil {
             problems.add(JSONPath.member(path, name), "is required")
         }
         for name in object.keys.sorted() {
-            if let propertySchema = properties[name] {
+            if let propertySchema = properties.exactValue(forKey: name) {
                 validate(object[name]!, against: propertySchema, at: JSONPath.member(path, name), depth: depth + 1)
                 continue
             }

@@ -50,7 +50,13 @@ public enum JSONSchema {
     /// values that do not match their own schema. Paths extend `path`, as in
     /// `tools[0].inputSchema.properties.city.type`.
     public static func problems(inSchema schema: JSONValue, at path: String) -> [SpecProblem] {
-        var checker = SchemaChecker()
+        problems(inSchema: schema, at: path, patterns: PatternCache())
+    }
+
+    /// The same, matching patterns within `patterns`' time: a spec's schemas share one budget, so fifty tools of
+    /// slow patterns cost one run's time, not fifty.
+    static func problems(inSchema schema: JSONValue, at path: String, patterns: PatternCache) -> [SpecProblem] {
+        var checker = SchemaChecker(patterns: patterns)
         checker.check(schema, at: path, depth: 0)
         return checker.problems.items
     }

@@ -1,8 +1,13 @@
 /// Finds problems in a schema itself; see `JSONSchema.problems(inSchema:at:)`.
 struct SchemaChecker {
     private(set) var problems = ProblemList(limit: JSONSchema.maxProblems)
-    /// Shared by every `default`, `enum` and `const` check, so their matching time is bounded together.
-    private let patterns = PatternCache()
+    /// Shared by every `default`, `enum` and `const` check, so their matching time is bounded together (and, given
+    /// one, with every other schema of the spec: `SpecValidator` checks them all on one budget).
+    private let patterns: PatternCache
+
+    init(patterns: PatternCache = PatternCache()) {
+        self.patterns = patterns
+    }
 
     mutating func check(_ schema: JSONValue, at path: String, depth: Int) {
         guard !problems.isFull else { return }
@@ -182,15 +187,16 @@ struct SchemaChecker {
             problems.add(path, "must be an array of property names, got \(value.typeNameForMessage)")
             return
         }
-        var seen = Set<String>()
+        // Names compared code point for code point, as instances are (`JSONValue`'s equality).
+        var seen = Set<JSONValue>()
         for (index, item) in names.enumerated() {
             guard let name = item.stringValue else {
                 problems.add(JSONPath.index(path, index), "must be a property name (a string), got \(item.typeNameForMessage)")
                 continue
             }
-            if !seen.insert(name).inserted {
+            if !seen.insert(item).inserted {
                 problems.add(path, "names \"\(name)\" twice")
-            } else if let properties, properties[name] == nil {
+            } else if let properties, properties.exactIndex(forKey: name) == nil {
                 // Almost always a typo; a required property without a schema also tells the
                 // model nothing about what to send.
                 problems.add(path, "names \"\(name)\", which is not in properties")

@@ -7,7 +7,7 @@ extension SpecValidator {
     /// The formats MCP clients must support (PNG, JPEG) or should (SVG, WebP).
     public static let iconMimeTypes = ["image/png", "image/jpeg", "image/svg+xml", "image/webp"]
 
-    static func checkMetadata(_ tool: ToolSpec, at path: String, _ add: (String, String) -> Void) {
+    static func checkMetadata(_ tool: ToolSpec, at path: String, patterns: PatternCache, _ add: (String, String) -> Void) {
         if let title = tool.title {
             checkText(title, at: "\(path).title", limit: maxNameLength, what: "a short human-readable name, or remove it", multiline: false, add)
         }
@@ -15,7 +15,7 @@ extension SpecValidator {
             add("\(path).annotations.destructiveHint", "is true but readOnlyHint is true; a read-only tool cannot be destructive")
         }
         if let schema = tool.outputSchema {
-            checkOutputSchema(schema, at: "\(path).outputSchema", add)
+            checkOutputSchema(schema, at: "\(path).outputSchema", patterns: patterns, add)
         }
         if let icons = tool.icons {
             if icons.count > maxIcons { add("\(path).icons", "lists \(icons.count) icons; the limit is \(maxIcons)") }
@@ -25,7 +25,7 @@ extension SpecValidator {
 
     /// MCP 2025 clients read `structuredContent` as an object, so the schema describing it
     /// must be one too.
-    private static func checkOutputSchema(_ schema: JSONValue, at path: String, _ add: (String, String) -> Void) {
+    private static func checkOutputSchema(_ schema: JSONValue, at path: String, patterns: PatternCache, _ add: (String, String) -> Void) {
         guard case .object(let members) = schema else {
             add(path, "must be a JSON Schema object, got \(schema.typeNameForMessage); start from {\"type\": \"object\", \"properties\": {…}} or remove it")
             return
@@ -34,7 +34,7 @@ extension SpecValidator {
             let got = members["type"].map { ", got \($0.compactJSON)" } ?? " (it is missing)"
             add("\(path).type", "must be \"object\": MCP results are described by an object schema\(got)")
         }
-        for problem in JSONSchema.problems(inSchema: schema, at: path) where problem.path != "\(path).type" || members["type"] == .string("object") {
+        for problem in JSONSchema.problems(inSchema: schema, at: path, patterns: patterns) where problem.path != "\(path).type" || members["type"] == .string("object") {
             add(problem.path, problem.message)
         }
         checkSchemaText(schema, at: path, add)

@@ -58,6 +58,8 @@ public enum SpecValidator {
         }
         let declaredSecrets = Set(spec.requiredSecrets.map(\.key))
         var firstIndexByName: [String: Int] = [:]
+        // One time budget for every pattern in the spec: fifty tools of slow patterns stop after one run's time.
+        let patterns = PatternCache()
         for (index, tool) in spec.tools.enumerated() {
             let path = "tools[\(index)]"
             if tool.name.isEmpty {
@@ -73,13 +75,13 @@ public enum SpecValidator {
                 tool.description, at: "\(path).description", limit: maxDescriptionLength,
                 what: "what the tool does and when to use it", multiline: true, add
             )
-            checkInputSchema(tool.inputSchema, at: "\(path).inputSchema", add)
-            checkMetadata(tool, at: path, add)
+            checkInputSchema(tool.inputSchema, at: "\(path).inputSchema", patterns: patterns, add)
+            checkMetadata(tool, at: path, patterns: patterns, add)
             checkImplementation(tool.implementation, at: "\(path).implementation", declaredSecrets: declaredSecrets, add)
         }
     }
 
-    private static func checkInputSchema(_ schema: JSONValue, at path: String, _ add: (String, String) -> Void) {
+    private static func checkInputSchema(_ schema: JSONValue, at path: String, patterns: PatternCache, _ add: (String, String) -> Void) {
         guard case .object(let members) = schema else {
             let got = schema == .null ? "is missing" : "must be a JSON Schema object, got \(schema.typeNameForMessage)"
             add(path, "\(got); start from {\"type\": \"object\", \"properties\": {…}}")
@@ -93,7 +95,7 @@ public enum SpecValidator {
         case let other?:
             add("\(path).type", "must be \"object\" (MCP requires tool arguments to be an object), got \(other.compactJSON)")
         }
-        for problem in JSONSchema.problems(inSchema: schema, at: path)
+        for problem in JSONSchema.problems(inSchema: schema, at: path, patterns: patterns)
         where !(problem.path == "\(path).type" && members["type"] != .string("object")) {
             add(problem.path, problem.message)
         }
