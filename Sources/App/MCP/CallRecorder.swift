@@ -50,10 +50,17 @@ final class CallRecorder: Sendable {
     private let lastFlush = NIOLockedValueBox<Task<Void, any Error>?>(nil)
     let interval: Duration
     let maxBatch: Int
+    /// Records kept while the database takes no writes: about a minute of a busy instance's calls (roughly 200
+    /// bytes each). Beyond it the oldest go, counted in the log.
+    let maxPending: Int
+    private let logger = Logger(label: "bmm.call-log")
+    /// Whether the last flush failed, so an outage is logged when it starts and when it ends, not every flush.
+    private let failing = NIOLockedValueBox(false)
 
-    init(interval: Duration = .milliseconds(200), maxBatch: Int = 500) {
+    init(interval: Duration = .milliseconds(200), maxBatch: Int = 500, maxPending: Int = 300_000) {
         self.interval = interval
         self.maxBatch = maxBatch
+        self.maxPending = maxPending
     }
 
     func add(_ record: ToolCallEntry) {
@@ -106,24 +113,60 @@ final class CallRecorder: Sendable {
             }
         }
         guard !batch.isEmpty, database is any SQLDatabase else { return }
-        for chunk in stride(from: 0, to: batch.count, by: maxBatch).map({ Array(batch[$0..<min($0 + maxBatch, batch.count)]) }) {
+        let kept = try await writeOrKeep(batch, on: database)
+        guard !kept.isEmpty else { return }
+        // Back at the front of the queue (still counted by `pendingCount`), in order, for the next flush.
+        let dropped = pending.withLockedValue { records -> Int in
+            records.insert(contentsOf: kept, at: 0)
+            let over = records.count - maxPending
+            if over > 0 { records.removeFirst(over) }
+            return max(over, 0)
+        }
+        throw CallLogUnwritable(kept: kept.count - dropped, dropped: dropped)
+    }
+
+    /// Writes the batch in chunks and returns what the database did not take and should be tried again.
+    ///
+    /// A chunk that fails is written record by record: a server deleted meanwhile takes its call rows with it, and
+    /// its calls still count (they were answered), so they go to the workspace's days without a server, as its
+    /// earlier days do. A record that fails both ways is dropped only if the next one goes in (it alone was at
+    /// fault); when two in a row fail, the database is not taking writes (stopped, unreachable, disk full), and
+    /// that record and every later one are kept: an answered call is not lost to a database that blinked.
+    private func writeOrKeep(_ batch: [ToolCallEntry], on database: any Database) async throws -> [ToolCallEntry] {
+        let chunks = stride(from: 0, to: batch.count, by: maxBatch).map { batch[$0..<min($0 + maxBatch, batch.count)] }
+        for (chunkIndex, chunk) in chunks.enumerated() {
             do {
-                try await write(chunk, on: database)
-            } catch {
-                // A server deleted meanwhile takes its call rows with it; keep the others. Its calls still count:
-                // they were answered, so they go to the workspace's days without a server, as its earlier days do.
-                for record in chunk {
+                try await write(Array(chunk), on: database)
+                continue
+            } catch {}
+            var suspect: (index: Int, error: any Error)?
+            for index in chunk.indices {
+                do {
+                    try await write([chunk[index]], on: database)
+                } catch {
                     do {
-                        try await write([record], on: database)
-                    } catch {
-                        try? await database.writeTransaction { database in
+                        try await database.writeTransaction { database in
                             guard let sql = database as? any SQLDatabase else { return }
-                            try await Self.rollUpWithoutServer([record], on: sql)
+                            try await Self.rollUpWithoutServer([chunk[index]], on: sql)
                         }
+                    } catch {
+                        if let earlier = suspect {
+                            return Array(chunk[earlier.index...]) + chunks[(chunkIndex + 1)...].flatMap { $0 }
+                        }
+                        suspect = (index, error)
+                        continue
                     }
                 }
+                if let earlier = suspect {
+                    logger.warning("call log: a call record of \(chunk[earlier.index].tool) could not be written and was dropped: \(String(reflecting: earlier.error))")
+                    suspect = nil
+                }
+            }
+            if let earlier = suspect {
+                return Array(chunk[earlier.index...]) + chunks[(chunkIndex + 1)...].flatMap { $0 }
             }
         }
+        return []
     }
 
     private func write(_ records: [ToolCallEntry], on database: any Database) async throws {
@@ -175,8 +218,29 @@ final class CallRecorder: Sendable {
     func run(on app: Application) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            do { try await flush(on: app.db) } catch { app.logger.reportSafely(error) }
+            do {
+                try await flush(on: app.db)
+                if failing.withLockedValue({ was in defer { was = false }; return was }) {
+                    logger.notice("call log: the database takes writes again; the kept call records are written")
+                }
+            } catch let unwritable as CallLogUnwritable {
+                if unwritable.dropped > 0 {
+                    logger.error("call log: \(unwritable.dropped) call records dropped: the database took no writes for too long (\(maxPending) kept at most)")
+                }
+                if !failing.withLockedValue({ was in defer { was = true }; return was }) {
+                    logger.error("call log: the database takes no writes; \(unwritable.kept) call records are kept and tried again every \(interval)")
+                }
+            } catch {
+                app.logger.reportSafely(error)
+            }
         }
         try? await flush(on: app.db)
     }
+}
+
+/// A flush left records unwritten because the database took no writes; they wait for the next one.
+struct CallLogUnwritable: Error, CustomStringConvertible {
+    let kept: Int
+    let dropped: Int
+    var description: String { "the call log could not be written; \(kept) records are kept for the next flush" }
 }
