@@ -80,6 +80,23 @@ struct AdminTests {
         }
     }
 
+    @Test("an administrator whose own workspace is suspended can still act as one, and lift it", arguments: TestDatabase.all)
+    func suspendedAdminIsNotLockedOut(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given an administrator who suspended the workspace their browser is in
+            let (admin, email) = try await AccountDataTests.signedIn(app)
+            _ = try await Self.runAdmin(app, ["grant", email])
+            let own = try await Workspaces.organizationID(admin)
+            let csrf = try #require(BrowserSession.csrfField(in: try await admin.get("/admin").body.string))
+            #expect(try await admin.postForm("/admin/orgs/\(own)/suspend", ["csrf": csrf]).status == .seeOther)
+            #expect(try await Organization.find(own, on: app.db)?.suspendedAt != nil)
+            // then the workspace's own changes are refused, and the admin actions are not
+            #expect(try await admin.postForm("/settings/workspace", ["name": "Renamed", "csrf": csrf]).status == .forbidden)
+            #expect(try await admin.postForm("/admin/orgs/\(own)/unsuspend", ["csrf": csrf]).status == .seeOther)
+            #expect(try await Organization.find(own, on: app.db)?.suspendedAt == nil)
+        }
+    }
+
     @Test("admin commands explain mistakes", arguments: TestDatabase.all)
     func adminErrors(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
@@ -95,6 +112,13 @@ struct AdminTests {
             let organization = try #require(try await Organization.query(on: app.db).first())
             organization.suspendedAt = Date()
             try await organization.save(on: app.db)
+            // stopping payment stays possible: cancelling is refused for its own reasons (no subscription), not the suspension
+            let cancel = try await member.send(.POST, "/v1/billing/cancel", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: "{}"))
+            #expect(try AccountDataTests.json(cancel)["error"] as? String != "org_suspended", "\(cancel.body.string)")
+            let portal = try await member.send(.POST, "/v1/billing/portal", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: "{}"))
+            #expect(try AccountDataTests.json(portal)["error"] as? String != "org_suspended", "\(portal.body.string)")
             let deleted = try await member.send(.DELETE, "/v1/account", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
                                                 body: ByteBuffer(string: #"{"confirm":"\#(email)"}"#))
             #expect(deleted.status == .noContent)
