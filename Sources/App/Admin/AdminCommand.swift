@@ -32,6 +32,11 @@ struct AdminCommand: AsyncCommand {
                 ? "no account with the email address \(email); the person must sign in once first"
                 : "no account with the email address \(email), so nobody to revoke")
         }
+        // Nothing changes, so nothing is recorded (two `admin.revoked` in a row read as two decisions).
+        guard user.isAdmin != grant else {
+            context.console.print(grant ? "\(email) is already a platform administrator; nothing changed." : "\(email) is not a platform administrator; nothing changed.")
+            return
+        }
         user.isAdmin = grant
         try await user.save(on: app.db)
         let event = AuditEvent()
@@ -43,5 +48,9 @@ struct AdminCommand: AsyncCommand {
         event.createdAt = app.clock.now()
         try await event.create(on: app.db)
         context.console.print(grant ? "\(email) is now a platform administrator." : "\(email) is no longer a platform administrator.")
+        if !grant, try await User.query(on: app.db).filter(\.$isAdmin == true).count() == 0 {
+            // Said, not refused: an operator may mean it, and `grant` undoes it.
+            context.console.print("Warning: this instance now has no administrator: nobody can review reports or lift a suspension until `bmm admin grant EMAIL` names one.")
+        }
     }
 }

@@ -33,10 +33,11 @@ struct ModerationPageQuery: Sendable {
 
         let all = Template.query(on: database).with(\.$author)
         if !search.isEmpty {
+            // Literal and ignoring case on both databases, as the admin page's search (`%` is not a wildcard).
             all.group(.or) { group in
-                group.filter(\.$title ~~ search)
-                group.filter(\.$slug ~~ search.lowercased())
-                group.filter(\.$summary ~~ search)
+                for column in ["title", "slug", "summary"] {
+                    group.filter(AdminPageQuery.contains(Template.schema, column, search))
+                }
             }
         }
         let total = try await all.copy().count()

@@ -74,9 +74,14 @@ struct AdminTests {
             #expect(allowed.status == .created)
             #expect(try await TokenScopeTests.bearer(app, .GET, "/v1/servers", script).status == .unauthorized)
 
+            let again = try await Self.runAdmin(app, ["grant", adminEmail])
+            #expect(again.contains("already a platform administrator; nothing changed"))
             let revoked = try await Self.runAdmin(app, ["revoke", adminEmail])
             #expect(revoked.contains("no longer"))
+            #expect(revoked.contains("now has no administrator"), "the last one went")
             #expect(try await admin.get("/admin").status == .notFound)
+            #expect(try await Self.runAdmin(app, ["revoke", adminEmail]).contains("not a platform administrator; nothing changed"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["admin.granted", "admin.revoked"]).count() == 2, "no event for a change that did not happen")
         }
     }
 

@@ -209,6 +209,13 @@ struct ModerationTests {
             #expect(found.contains("id=\"template-needle-finder\""))
             #expect(!found.contains("id=\"template-bulk-1\""))
             #expect(found.contains("All templates (1)"))
+            // literal and ignoring case on both databases: `%` and `_` are not wildcards, "NEEDLE" finds "Needle"
+            let upper = try await admin.browser.get(SiteRoute.adminTemplates.path(QueryString([("q", "NEEDLE")]))).body.string
+            #expect(upper.contains("All templates (1)"))
+            for wildcard in ["%", "_"] {
+                let literal = try await admin.browser.get(SiteRoute.adminTemplates.path(QueryString([("q", wildcard)]))).body.string
+                #expect(literal.contains("All templates (0)"), "\(wildcard) matched as a wildcard")
+            }
 
             #expect(try await Self.act(admin, "no-such-template", .verify).status == .notFound)
         }
