@@ -102,9 +102,10 @@ public struct EgressClient: Sendable {
         guard allowlist.allows(url.host) else {
             throw .hostNotAllowed(url.host.text, allowed: policy.allowedDomains)
         }
+        let opened = allowlist.names(url.host) ? policy.extraAllowedCIDRs : []
         switch url.host {
         case .address(let address):
-            guard address.isAllowed(extraAllowed: policy.extraAllowedCIDRs) else {
+            guard address.isAllowed(extraAllowed: opened) else {
                 throw .addressForbidden(host: url.host.text, address: address)
             }
             return address
@@ -116,7 +117,7 @@ public struct EgressClient: Sendable {
                 throw .resolutionFailed(name)
             }
             guard let first = addresses.first else { throw .resolutionFailed(name) }
-            if let forbidden = addresses.first(where: { !$0.isAllowed(extraAllowed: policy.extraAllowedCIDRs) }) {
+            if let forbidden = addresses.first(where: { !$0.isAllowed(extraAllowed: opened) }) {
                 throw .addressForbidden(host: name, address: forbidden)
             }
             return first

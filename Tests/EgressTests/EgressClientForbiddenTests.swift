@@ -138,14 +138,18 @@ struct EgressClientForbiddenTests {
         }
     }
 
-    @Test("the operator allowlist opens a private range, and only that range")
+    @Test("the operator allowlist opens a private range, only that range, and only to hosts a server names")
     func operatorRangeOpensOnlyItself() async throws {
         // given: 127.0.0.2 is opened; 127.0.0.1 is not, and nothing listens on 127.0.0.2:9
         let ranges = try OperatorEgressAllowlist.ranges(environment: ["BMM_EGRESS_ALLOW_CIDRS": "127.0.0.2/32"])
         let client = EgressClient(resolver: TestNetwork.resolver)
-        let policy = EgressPolicy(allowedDomains: ["*"], extraAllowedCIDRs: ranges, timeout: .seconds(5))
+        let policy = EgressPolicy(allowedDomains: ["127.0.0.1", "127.0.0.2"], extraAllowedCIDRs: ranges, timeout: .seconds(5))
+        let anyHost = EgressPolicy(allowedDomains: ["*"], extraAllowedCIDRs: ranges, timeout: .seconds(5))
 
         // when
+        let viaAnyHost = await #expect(throws: EgressError.self) {
+            try await client.fetch(EgressRequest(url: "http://127.0.0.2:9/"), policy: anyHost)
+        }
         let opened = await #expect(throws: EgressError.self) {
             try await client.fetch(EgressRequest(url: "http://127.0.0.2:9/"), policy: policy)
         }
@@ -160,6 +164,8 @@ struct EgressClientForbiddenTests {
         default: Issue.record("expected connectionFailed or timeout, got \(String(describing: opened))")
         }
         #expect(closed == .addressForbidden(host: "127.0.0.1", address: IPAddress("127.0.0.1")!))
+        // `*` is any public host: an opened range is for the hosts a server names, never reached through `*`
+        #expect(viaAnyHost == .addressForbidden(host: "127.0.0.2", address: IPAddress("127.0.0.2")!))
     }
 
     @Test("error messages never carry header values, paths or queries")

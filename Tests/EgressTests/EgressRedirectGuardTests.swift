@@ -32,9 +32,9 @@ struct EgressRedirectGuardTests {
     @Test("every hop is re-checked", arguments: cases)
     func refusesForbiddenHop(location: String, expected: EgressError) async throws {
         try await withTestServer(routes: ["/go": .redirect(status: 302, location: location)]) { server in
-            // given: any name is allowed, and only 127.0.0.1 is opened
+            // given: any name is allowed, and only 127.0.0.1 is opened, for the one host named
             let client = EgressClient(resolver: TestNetwork.resolver)
-            let policy = TestNetwork.policy(allowing: ["*"])
+            let policy = TestNetwork.policy(allowing: ["allowed.test", "*"])
 
             // when / then
             await #expect(throws: expected) {

@@ -121,7 +121,8 @@ SLOW_SPEC = {
         "implementation": "const res = await ctx.fetch(args.url); return await res.json();",
     }],
     "requiredSecrets": [],
-    "allowedDomains": ["*"],
+    # Named, not "*": an operator's opened range is reached only by hosts a server names.
+    "allowedDomains": ["127.0.0.1"],
 }
 
 # Tools may fetch from loopback only because the operator opens it, as here.

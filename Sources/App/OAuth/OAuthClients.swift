@@ -146,7 +146,9 @@ struct OAuthClients: Sendable {
     private func metadataDocument(_ url: String, requester: UUID) async throws -> Resolved? {
         if let cached = metadataCache.get(url, now: now) { return cached }
         try await RateLimiter(database: database, now: now).hit("oauth-cimd:" + requester.uuidString, rateLimits.clientMetadataFetchesPerUser)
-        let policy = EgressPolicy(allowedDomains: ["*"], extraAllowedCIDRs: hosting.extraAllowedCIDRs,
+        // Public hosts only: the ranges an operator opens are for tools that name their hosts, and anyone signed in
+        // can make this fetch.
+        let policy = EgressPolicy(allowedDomains: ["*"], extraAllowedCIDRs: [],
                                   maxResponseBytes: 64 * 1024, timeout: .seconds(5), maxRedirects: 0, allowedSchemes: ["https"])
         let response: EgressResponse
         do {
