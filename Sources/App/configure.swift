@@ -35,6 +35,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.routes.defaultMaxBodySize = "64kb"
     app.stopping = StoppingFlag()
+    app.health = StorageHealth()
     app.accounts = AccountsEnvironment(
         cookies: AuthCookies(isSecure: config.publicURL.hasPrefix("https://")),
         publicURL: config.publicURL,

@@ -199,3 +199,69 @@ def test_postgres_restart_under_load_answers_503_then_recovers_without_restartin
     finally:
         app.stop()
         postgres.destroy()
+
+
+ADD_SPEC = {
+    "name": "Adder", "description": "Adds two numbers, for the database-outage test.",
+    "tools": [{"name": "add", "description": "Adds a and b.",
+               "inputSchema": {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]},
+               "implementation": "return args.a + args.b;"}],
+    "requiredSecrets": [], "allowedDomains": [],
+}
+
+
+def test_postgres_stopped_mcp_clients_get_a_retryable_json_rpc_error_and_a_2025_session_survives(tmp_path):
+    """MCP clients are answered in JSON-RPC while the database is down: a retryable error with the request's id,
+    under 200 in a 2025 session (its clients end the session on any other status) and 503 + Retry-After in the
+    stateless revision. The same session works again once the database is back."""
+    postgres = Postgres()
+    app = Serve(tmp_path, DATABASE_URL=postgres.url)
+    try:
+        app.start()
+        session = signed_in_session(app.base)
+        server = create_server(session, app.base, dict(ADD_SPEC, slug=f"adder-{uuid.uuid4().hex[:8]}"))
+        wait_active(session, app.base, server["id"])
+        token = create_token(session, app.base, "outage")
+        url = f"{app.base}/mcp/{server['id']}"
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+        init = requests.post(url, headers=headers, timeout=10, json={
+            "jsonrpc": "2.0", "id": 0, "method": "initialize",
+            "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "outage", "version": "1"}}})
+        assert init.status_code == 200, init.text
+        legacy = dict(headers, **{"MCP-Session-Id": init.headers["MCP-Session-Id"], "MCP-Protocol-Version": "2025-11-25"})
+        requests.post(url, headers=legacy, timeout=10, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+        def legacy_call(call_id):
+            return requests.post(url, headers=dict(legacy, Accept="application/json"), timeout=15, json={
+                "jsonrpc": "2.0", "id": call_id, "method": "tools/call", "params": {"name": "add", "arguments": {"a": 2, "b": 3}}})
+        assert legacy_call(1).json()["result"]["content"][0]["text"] == "5"
+
+        # when PostgreSQL stops
+        postgres.stop("fast")
+        time.sleep(0.5)
+        answers = [(legacy_call(2 + attempt), call_tool(app.base, server["id"], token, "add", {"a": 2, "b": 3}, timeout=15))
+                   for attempt in range(3)]
+        # then every answer is JSON-RPC: a result from what the instance still holds, or a retryable error
+        refused = 0
+        for number, (old, new) in enumerate(answers):
+            assert old.status_code == 200, (old.status_code, old.text)
+            body = old.json()
+            assert body["jsonrpc"] == "2.0" and body["id"] == 2 + number, body
+            if "error" in body:
+                refused += 1
+                assert body["error"]["code"] == -31503 and body["error"]["data"]["retryable"] is True, body
+                assert int(old.headers["Retry-After"]) > 0
+            assert new.status_code in (200, 503), (new.status_code, new.text)
+            if new.status_code == 503:
+                refused += 1
+                assert new.json()["error"]["code"] == -31503 and new.headers["Retry-After"], new.text
+        assert refused, "no request found the database down"
+
+        # when it is back, the same 2025 session answers again
+        postgres.start()
+        back = wait_until(lambda: (lambda r: r if r.status_code == 200 and "result" in r.json() else None)(legacy_call(10)), 15, 0.2)
+        assert back, "the 2025 session did not answer after the database came back"
+        assert back.json()["result"]["content"][0]["text"] == "5"
+    finally:
+        app.stop()
+        postgres.destroy()

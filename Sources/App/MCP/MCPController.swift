@@ -18,6 +18,33 @@ enum MCPController {
         }
         // A body that arrived whole (not streamed) skips collect's limit.
         if let collected = body, collected.count > maxBody { body = nil }
+        do {
+            return try await answer(req, body: body)
+        } catch {
+            guard let passing = ErrorPageMiddleware.temporaryDatabaseFailure(error, req) else { throw error }
+            return try databaseFailure(req, passing, body: body)
+        }
+    }
+
+    /// A database that is busy, unreachable or out of room is answered as an overloaded sandbox is: a JSON-RPC
+    /// error that says the request may be retried and when, under 503 in the stateless revision and 200 in the
+    /// 2025 ones, whose clients end the whole session on any other status (a few seconds of database restart
+    /// ended every connected 2025 client's session, with a body that was not JSON-RPC at all).
+    private static func databaseFailure(_ req: Request, _ failure: APIError, body: [UInt8]?) throws -> Response {
+        let message = body.flatMap { try? JSONValue.parse($0) }
+        let id = message?["id"].flatMap { JSONRPC.Message.isValidID($0) ? $0 : nil } ?? .null
+        let version = MCPReply.field(req, "MCP-Protocol-Version")
+        let stateless = version.map { MCPMethods.statelessVersions.contains($0) }
+            ?? (message?["params"]?["_meta"]?[MCPMethods.protocolMeta] != nil && MCPReply.field(req, "MCP-Session-Id") == nil)
+        let seconds = failure.headers.first(name: "Retry-After").flatMap { Int($0) } ?? 5
+        let error = JSONRPC.ErrorReply(id: id, code: JSONRPC.overloaded, message: failure.reason,
+                                       data: ["retryable": true, "retryAfterSeconds": .number(Double(seconds))])
+        let response = try MCPReply.send(req, error.json, status: MCPReply.errorStatus(.serviceUnavailable, stateless: stateless))
+        response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
+        return response
+    }
+
+    private static func answer(_ req: Request, body: [UInt8]?) async throws -> Response {
         // The token (401) comes first, after the routes' origin check (403): the transport and
         // authorization specifications require those answers whatever else is wrong with the request.
         let context = try await MCPAuthorization.context(req)

@@ -78,6 +78,9 @@ enum HealthController {
             }
             let elapsed = ContinuousClock.now - started
             database.latencyMs = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            if req.application.health.recentlyFailed() {
+                database = Readiness.Check(ok: false, error: "The database could not store anything in the last 30 s (disk full or read-only)")
+            }
         } catch {
             req.logger.error("readiness: database check failed: \(String(reflecting: error))")
             database = Readiness.Check(ok: false, error: error is DeadlineExceeded ? "Database did not answer within 3 s" : "Database unreachable")

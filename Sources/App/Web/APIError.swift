@@ -36,6 +36,15 @@ struct APIError: AbortError, Sendable {
                                               "The database cannot be reached right now. Try again in a moment.",
                                               headers: ["Retry-After": "5"])
 
+    /// The database cannot store anything (SQLite's disk full or read-only, PostgreSQL out of disk): a passing
+    /// condition for the person asking, not a bug; the operator is told in the log.
+    static let storageFull = APIError(.serviceUnavailable, "database_unavailable",
+                                      "The database cannot store anything right now. Nothing was changed; try again in a minute.",
+                                      headers: ["Retry-After": "30"])
+
+    static let databaseBusy = APIError(.serviceUnavailable, "database_busy", "The database is busy. Nothing was changed; try again in a moment.",
+                                       headers: ["Retry-After": "1"])
+
     static func rateLimited(retryAfter: Int) -> APIError {
         APIError(.tooManyRequests, "rate_limited", "Too many attempts. Try again in \(waitPhrase(seconds: retryAfter)).",
                  headers: ["Retry-After": String(retryAfter)])

@@ -58,20 +58,13 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let explained = BodyDecodingError.explain(error, for: request) {
             return await response(for: explained, request: request)
         }
-        if Self.isDatabaseBusy(error) {
-            request.logger.warning("request \(request.id): the database stayed locked by another writer: \(String(reflecting: error))")
-            return await response(for: APIError(.serviceUnavailable, "database_busy",
-                                                "The database is busy. Nothing was changed; try again in a moment.",
-                                                headers: ["Retry-After": "1"]), request: request)
-        }
         if Self.isUnstorableText(error) {
             return await response(for: APIError(.badRequest, "bad_request",
                                                 "The request holds a character that cannot be stored (such as U+0000). Nothing was changed; remove it and try again."),
                                   request: request)
         }
-        if Self.isDatabaseUnavailable(error) {
-            request.logger.warning("request \(request.id): the database is unreachable: \(String(reflecting: error))")
-            return await response(for: APIError.databaseUnavailable, request: request)
+        if let passing = Self.temporaryDatabaseFailure(error, request) {
+            return await response(for: passing, request: request)
         }
         let status: HTTPStatus
         let message: String
@@ -129,6 +122,43 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     /// 405 with the `Allow` list (RFC 9110 §15.5.6).
     static func methodNotAllowed(_ method: HTTPMethod, allowed list: String) -> APIError {
         APIError(.methodNotAllowed, "method_not_allowed", "This address does not take \(method.rawValue); it takes \(list).", headers: ["Allow": list])
+    }
+
+    /// The answer for a database that could not do what was asked for a reason that passes (busy, unreachable, out
+    /// of space), saying when to retry, with the cause logged; nil for any other error. The MCP endpoint answers
+    /// these as JSON-RPC errors (`MCPController`), everything else through this middleware.
+    static func temporaryDatabaseFailure(_ error: any Error, _ request: Request) -> APIError? {
+        if isDatabaseBusy(error) {
+            request.logger.warning("request \(request.id): the database stayed locked by another writer: \(String(reflecting: error))")
+            return .databaseBusy
+        }
+        if isDatabaseUnavailable(error) {
+            request.logger.warning("request \(request.id): the database is unreachable: \(String(reflecting: error))")
+            return .databaseUnavailable
+        }
+        if isStorageFull(error) {
+            request.application.health.storageFailed(at: .now)
+            request.logger.error("request \(request.id): the database cannot store anything (disk full or read-only): \(String(reflecting: error))")
+            return .storageFull
+        }
+        return nil
+    }
+
+    /// The database has no room to write, or may not: SQLite's full, read-only and I/O errors, PostgreSQL's
+    /// class 53 (insufficient resources: disk full, out of memory, too many connections).
+    static func isStorageFull(_ error: any Error) -> Bool {
+        if let sqlite = error as? SQLiteError {
+            switch sqlite.reason {
+            case .full, .readOnly, .readonlyCantLock, .readonlyDirectory, .readonlyInRollback, .readonlyInRecovery, .readonlyBackingMoved,
+                 .ioError, .ioErrorFailedWrite, .ioErrorFailedSync, .ioErrorFailedDirSync, .ioErrorFailedTruncate, .ioErrorFailedRead,
+                 .ioErrorIncompleteRead:
+                return true
+            default:
+                return false
+            }
+        }
+        guard let postgres = error as? PSQLError, postgres.code == .server else { return false }
+        return postgres.serverInfo?[.sqlState]?.hasPrefix("53") == true
     }
 
     /// SQLite gave up waiting for another connection's write lock (see `useSQLiteBusyTimeout`);

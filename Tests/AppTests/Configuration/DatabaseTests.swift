@@ -144,4 +144,62 @@ struct DatabaseTests {
             #expect(page.body.string.contains("Temporarily unavailable") && !page.body.string.contains("Something went wrong"))
         }
     }
+
+    @Test("with the database unreachable, an MCP message is answered in JSON-RPC: a retryable error with its id, 200 in a 2025 session, 503 stateless",
+          arguments: [("2025-11-25", HTTPStatus.ok), ("2026-07-28", HTTPStatus.serviceUnavailable)])
+    func databaseUnavailableMCPMessage(version: String, status: HTTPStatus) async throws {
+        // given a PostgreSQL URL where nothing listens
+        var config = try testConfig(environment: ["DATABASE_URL": "postgres://bmm:unused@127.0.0.1:9/bmm"])
+        config.autoMigrate = false
+        try await withConfiguredApp(config) { app in
+            // when a client sends a call
+            let body = #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"add","arguments":{}}}"#
+            let response = try await app.testing().sendRequest(.POST, "/mcp/\(UUID())", headers: [
+                "Authorization": "Bearer bmm_x", "Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+                "MCP-Protocol-Version": version, "MCP-Session-Id": "s",
+            ], body: ByteBuffer(string: body))
+            // then it is told, in JSON-RPC, that it may retry and when
+            #expect(response.status == status)
+            #expect(response.headers.first(name: "Retry-After") == "5")
+            let json = try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any]
+            #expect(json?["id"] as? Int == 7 && json?["jsonrpc"] as? String == "2.0", "\(response.body.string)")
+            let error = json?["error"] as? [String: Any]
+            #expect(error?["code"] as? Int == -31503)
+            #expect((error?["data"] as? [String: Any])?["retryable"] as? Bool == true)
+            #expect(!response.body.string.contains("unused"))
+        }
+    }
+
+    @Test("a database that cannot store anything (SQLite read-only) answers 503 with Retry-After, and /readyz says so for a while")
+    func storageFull() async throws {
+        try await withConfiguredApp(try testConfig(database: .sqlite)) { app in
+            // given a signed-in person, and a database that refuses every write from now on
+            let (browser, _) = try await AccountDataTests.signedIn(app)
+            app.health = StorageHealth(window: .milliseconds(300))
+            try await Self.setQueryOnly(app, true)
+            // when a change is asked for
+            let refused = try await browser.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": browser.csrfCookie ?? ""],
+                                                 body: ByteBuffer(string: #"{"name":"x"}"#))
+            // then it is a passing condition with a time to retry, not a bug ("something went wrong", 500)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(try AccountDataTests.json(refused)["error"] as? String == "database_unavailable")
+            #expect(refused.headers.first(name: "Retry-After") == "30")
+            // and readiness says the database cannot store anything, though it answers reads
+            let ready = try await get(app, "/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.body.string.contains("could not store anything"))
+            // when writes work again and the window has passed, it is ready again
+            try await Self.setQueryOnly(app, false)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await get(app, "/readyz").status == .ok)
+        }
+    }
+
+    /// `query_only` makes every write on a connection fail with SQLITE_READONLY; Fluent keeps one per event loop.
+    static func setQueryOnly(_ app: Application, _ on: Bool) async throws {
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            let sql = try #require(app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase)
+            try await sql.raw("PRAGMA query_only = \(unsafeRaw: on ? "ON" : "OFF")").run()
+        }
+    }
 }
