@@ -51,8 +51,11 @@ enum ProviderErrorCode {
         return raw
     }
 
+    /// A 401 or 403 refuses our credentials or account, never the person's address: the operator can fix it.
+    /// Any other 4xx but 429 refuses the message; 429 and 5xx are worth retrying.
     static func failure(status: Int, code: String?) -> DeliveryError {
-        (400..<500).contains(status) && status != 429
+        if status == 401 || status == 403 { return .accountRefused(status: status, code: code.flatMap(sanitized)) }
+        return (400..<500).contains(status) && status != 429
             ? .rejected(status: status, code: code.flatMap(sanitized))
             : .unavailable(status: status)
     }

@@ -50,20 +50,25 @@ public struct PostmarkMailer: Mailer {
         let response = try await transport.exchange(request)
         let result = ProviderCoding.decode(Result.self, from: response.body)
         guard response.status == 200 else {
-            if let code = result?.errorCode { throw Self.failure(status: response.status, code: code) }
+            if let code = result?.errorCode { throw Self.failure(status: response.status, code: code, message: result?.message) }
             throw ProviderErrorCode.failure(status: response.status, code: nil)
         }
         // A 200 is Postmark accepting the mail even when its body cannot be read: reporting a failure would send it
         // again, and Postmark has no idempotency key to make that safe.
-        if let code = result?.errorCode, code != 0 { throw Self.failure(status: response.status, code: code) }
+        if let code = result?.errorCode, code != 0 { throw Self.failure(status: response.status, code: code, message: result?.message) }
     }
 
     /// Postmark's codes for refusals of our account rather than of the message (bad token, sender signature missing
     /// or unconfirmed, sending not allowed or out of credit, account pending or refused): the operator can fix them.
     static let accountCodes: Set<Int> = [10, 400, 401, 405, 412, 413]
 
-    static func failure(status: Int, code: Int) -> DeliveryError {
+    /// `message` is read only to tell the one code Postmark uses for both apart: 300 ("Invalid email request") is
+    /// the person's address when it names `To`, and our sender when it names `From` or a sender signature.
+    static func failure(status: Int, code: Int, message: String? = nil) -> DeliveryError {
         if accountCodes.contains(code) { return .accountRefused(status: status, code: String(code)) }
+        if code == 300, let message, message.contains("'From'") || message.localizedCaseInsensitiveContains("sender signature") {
+            return .accountRefused(status: status, code: String(code))
+        }
         // A 200 naming an error (406: the recipient is inactive) is a refusal of this message.
         if status == 200 { return .rejected(status: status, code: String(code)) }
         return ProviderErrorCode.failure(status: status, code: String(code))
@@ -89,9 +94,12 @@ public struct PostmarkMailer: Mailer {
 
     private struct Result: Decodable {
         let errorCode: Int?
+        /// Only classified (`failure`), never logged: it may quote an address.
+        let message: String?
 
         enum CodingKeys: String, CodingKey {
             case errorCode = "ErrorCode"
+            case message = "Message"
         }
     }
 }

@@ -42,7 +42,7 @@ public struct ResendMailer: Mailer {
         let response = try await transport.exchange(request)
         guard response.status == 200 else {
             let failure = ProviderCoding.decode(Failure.self, from: response.body)
-            throw ProviderErrorCode.failure(status: response.status, code: failure?.name)
+            throw Self.failure(status: response.status, name: failure?.name)
         }
         // A 200 is Resend accepting the mail, even when its body is not the documented `{"id": …}` (cut short, say):
         // reporting a failure would send it again.
@@ -59,5 +59,16 @@ public struct ResendMailer: Mailer {
     /// Resend errors look like `{"statusCode":422,"name":"validation_error","message":"…"}`.
     private struct Failure: Decodable {
         let name: String?
+    }
+
+    /// Resend's error names that are about our side, not the recipient: a sender address it cannot use (the
+    /// operator fixes `BMM_MAIL_FROM` or verifies the domain), and a request with the same idempotency key still
+    /// being processed, which Resend says to try again later.
+    static func failure(status: Int, name: String?) -> DeliveryError {
+        switch name {
+        case "invalid_from_address": .accountRefused(status: status, code: name)
+        case "concurrent_idempotent_requests": .unavailable(status: status)
+        default: ProviderErrorCode.failure(status: status, code: name)
+        }
     }
 }

@@ -77,7 +77,7 @@ public struct TwilioSMSSender: SMSSender {
         let response = try await transport.exchange(request)
         guard response.status == 201 else {
             let failure = ProviderCoding.decode(Failure.self, from: response.body)
-            throw ProviderErrorCode.failure(status: response.status, code: failure?.code.map(String.init))
+            throw Self.failure(status: response.status, code: failure?.code)
         }
     }
 
@@ -93,5 +93,16 @@ public struct TwilioSMSSender: SMSSender {
     /// Twilio errors look like `{"code":21211,"message":"…","more_info":"…","status":400}`.
     private struct Failure: Decodable {
         let code: Int?
+    }
+
+    /// Twilio's codes for a sender or account we must fix, not the person's number: the `From` number or
+    /// messaging service is not ours or cannot send SMS (21212, 21606, 21659, 21703), a trial account may only
+    /// text verified numbers (21608), and too many requests (20429, retried).
+    static let accountCodes: Set<Int> = [21212, 21606, 21608, 21659, 21703]
+
+    static func failure(status: Int, code: Int?) -> DeliveryError {
+        if let code, accountCodes.contains(code) { return .accountRefused(status: status, code: String(code)) }
+        if code == 20429 { return .unavailable(status: status) }
+        return ProviderErrorCode.failure(status: status, code: code.map(String.init))
     }
 }

@@ -113,6 +113,20 @@ struct PostmarkMailerTests {
         }
     }
 
+    @Test("code 300 about our sender is the operator's to fix; code 300 about the recipient refuses the message", arguments: [
+        (#"Invalid 'From' address: 'login@example.test' is not a verified sender signature."#, true),
+        (#"Invalid 'To' address: 'nobody@'."#, false),
+    ])
+    func invalidRequestSplitsOnWhatItNames(message: String, isOurs: Bool) async throws {
+        let body = try String(decoding: JSONSerialization.data(withJSONObject: ["ErrorCode": 300, "Message": message]), as: UTF8.self)
+        try await withProvider(replying: .respond(status: 422, body: body)) { server, client in
+            let mailer = try Self.mailer(server, client)
+            let error = await deliveryError { try await mailer.send(Self.message) }
+            #expect(error == (isOurs ? .accountRefused(status: 422, code: "300") : .rejected(status: 422, code: "300")))
+            #expect(!(error?.description.contains("@") ?? true), "the message quoting an address is not repeated")
+        }
+    }
+
     @Test("a 200 whose body cannot be read is a sent mail: Postmark accepted it, and sending again would send it twice")
     func okUnreadable() async throws {
         try await withProvider(replying: .respond(status: 200, body: "<html>cut sh")) { server, client in

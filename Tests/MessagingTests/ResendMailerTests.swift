@@ -86,6 +86,21 @@ struct ResendMailerTests {
         }
     }
 
+    @Test("refusals of our key, domain or sender are the operator's to fix; a request still in flight is retried", arguments: [
+        (401, "missing_api_key", DeliveryError.accountRefused(status: 401, code: "missing_api_key")),
+        (403, "invalid_api_key", .accountRefused(status: 403, code: "invalid_api_key")),
+        (403, "validation_error", .accountRefused(status: 403, code: "validation_error")),
+        (422, "invalid_from_address", .accountRefused(status: 422, code: "invalid_from_address")),
+        (409, "concurrent_idempotent_requests", .unavailable(status: 409)),
+    ])
+    func oursToFix(status: Int, name: String, expected: DeliveryError) async throws {
+        try await withProvider(replying: .respond(status: status, body: #"{"statusCode":\#(status),"name":"\#(name)","message":"x"}"#)) { server, client in
+            let mailer = try Self.mailer(server, client)
+            let error = await deliveryError { try await mailer.send(Self.message) }
+            #expect(error == expected)
+        }
+    }
+
     @Test("a 5xx maps to unavailable with its status")
     func serverError() async throws {
         try await withProvider(replying: .respond(status: 503, body: "upstream down")) { server, client in

@@ -93,6 +93,17 @@ struct TwilioSMSSenderTests {
         }
     }
 
+    @Test("refusals of our credentials or sender number are the operator's to fix, not the person's number", arguments: [
+        (401, 20003), (400, 21606), (400, 21659), (400, 21608),
+    ])
+    func oursToFix(status: Int, code: Int) async throws {
+        try await withProvider(replying: .respond(status: status, body: #"{"code":\#(code),"message":"x","status":\#(status)}"#)) { server, client in
+            let sender = try Self.sender(server, client)
+            let error = await deliveryError { try await sender.send(Self.message) }
+            #expect(error == .accountRefused(status: status, code: String(code)))
+        }
+    }
+
     @Test("a 429 (Twilio 20429: too many requests) is the provider throttling, not a refusal of the message")
     func throttled() async throws {
         let body = #"{"code":20429,"message":"Too Many Requests","more_info":"https://www.twilio.com/docs/errors/20429","status":429}"#

@@ -75,6 +75,28 @@ def test_resend_rejection_is_a_clear_503_without_secrets_in_logs(tmp_path):
     assert "re_test_not_real" not in logged and email not in logged
 
 
+def test_a_refusal_of_our_key_is_said_to_be_ours_and_logged_for_the_operator(tmp_path):
+    provider = Recorder(403, {"statusCode": 403, "name": "invalid_api_key", "message": "API key is invalid"})
+    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "resend", "RESEND_BASE_URL": provider.url,
+                                            "RESEND_API_KEY": "re_test_not_real", "BMM_MAIL_FROM": "login@example.com"})
+    try:
+        email = f"k-{uuid.uuid4().hex[:6]}@example.com"
+        response = requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=10)
+        assert response.status_code == 503
+        body = response.json()
+        assert body["error"] == "delivery_failed"
+        # not "check your address for typos": nothing the person typed is at fault
+        assert "problem on our side, not with your address" in body["message"], body
+        assert response.headers["Retry-After"] == "600"
+    finally:
+        stop(process, log)
+        provider.close()
+    logged = (tmp_path / "serve.log").read_text()
+    # the operator reads what the provider said, without the key or the address
+    assert "refused our account (HTTP 403, code invalid_api_key)" in logged, logged[-2000:]
+    assert "re_test_not_real" not in logged and email not in logged
+
+
 def test_twilio_receives_the_code(tmp_path):
     provider = Recorder(201, {"sid": "SM123", "status": "queued"})
     process, base, log = run_app(tmp_path, {"BMM_SMS_PROVIDER": "twilio", "TWILIO_BASE_URL": provider.url,

@@ -220,14 +220,25 @@ struct LoginService: Sendable {
             try await body()
         } catch let error as DeliveryError {
             try await audit.record("auth.delivery_failed", metadata: ["reason": error.description])
-            if case .rejected = error {
+            var answer: APIError
+            switch error {
+            case .rejected:
                 // The provider refused this message (an invalid number, an address that bounced before): waiting
                 // does not help, another address or number may.
-                throw APIError(.serviceUnavailable, "delivery_failed",
-                               "Our provider refused to send to this address or number. Check it for typos, or use another one.")
+                answer = APIError(.serviceUnavailable, "delivery_failed",
+                                  "Our provider refused to send to this address or number. Check it for typos, or use another one.")
+            case .accountRefused, .misconfigured:
+                // Our credentials, sender or account: nothing the person typed, and nothing a minute fixes.
+                answer = APIError(.serviceUnavailable, "delivery_failed",
+                                  "We cannot send messages right now because of a problem on our side, not with your address or number. Try again later.",
+                                  headers: ["Retry-After": "600"])
+            case .unavailable:
+                answer = APIError(.serviceUnavailable, "delivery_failed", "We could not send the message right now. Try again in a minute.",
+                                  headers: ["Retry-After": "60"])
             }
-            throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the message right now. Try again in a minute.",
-                           headers: ["Retry-After": "60"])
+            // The provider's status and code, for the operator (the line otherwise repeats the sentence above).
+            answer.cause = error.description
+            throw answer
         }
     }
 
