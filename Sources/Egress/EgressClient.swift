@@ -87,12 +87,24 @@ public struct EgressClient: Sendable {
             }
             if next.origin != url.origin {
                 headers = EgressHeaders.withoutCredentials(headers, secretValues: request.secretValues)
+                if let body, EgressHeaders.holdsSecret(body, secretValues: request.secretValues) {
+                    throw .secretInRedirectedBody(host: next.host.text)
+                }
             }
             url = next
         }
     }
 
     private static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
+    /// The Fetch standard's "bad ports": services that read text lines (mail, shell, chat, file sharing) and that a
+    /// request body could be made to talk to, the cross-protocol attack browsers block the same way.
+    static let badPorts: Set<Int> = [
+        1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+        111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+        540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+        6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+    ]
 
     private func checkedAddress(
         for url: EgressURL,
@@ -102,6 +114,7 @@ public struct EgressClient: Sendable {
         guard allowlist.allows(url.host) else {
             throw .hostNotAllowed(url.host.text, allowed: policy.allowedDomains)
         }
+        guard !Self.badPorts.contains(url.port) else { throw .portNotAllowed(url.port) }
         let opened = allowlist.names(url.host) ? policy.extraAllowedCIDRs : []
         switch url.host {
         case .address(let address):

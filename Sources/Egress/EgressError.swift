@@ -12,6 +12,12 @@ public enum EgressError: Error, Equatable, Sendable {
     case addressForbidden(host: String, address: IPAddress)
     case resolutionFailed(String)
     case invalidRedirect
+    /// A port the Fetch standard blocks ("bad port": SMTP, SSH, IRC and the like), which an HTTP request could be
+    /// made to speak to.
+    case portNotAllowed(Int)
+    /// A 307/308 to another origin would send on a body that holds one of the server's secrets; the headers that
+    /// hold one are dropped at such a hop, and a body cannot be.
+    case secretInRedirectedBody(host: String)
     case tooManyRedirects(limit: Int)
     /// The answer was a redirect and the request asked not to follow one (`redirect: "error"`).
     case redirectNotFollowed
@@ -35,6 +41,8 @@ extension EgressError: CustomStringConvertible, CustomDebugStringConvertible {
         case .addressForbidden: "egress_address_forbidden"
         case .resolutionFailed: "egress_resolution_failed"
         case .invalidRedirect: "egress_invalid_redirect"
+        case .portNotAllowed: "egress_port_not_allowed"
+        case .secretInRedirectedBody: "egress_secret_in_redirected_body"
         case .tooManyRedirects: "egress_too_many_redirects"
         case .redirectNotFollowed: "egress_redirect_not_followed"
         case .methodNotAllowed: "egress_method_not_allowed"
@@ -63,13 +71,18 @@ extension EgressError: CustomStringConvertible, CustomDebugStringConvertible {
             case .special(let name): kind = "in the \(name) range"
             case .publicUnicast: kind = "outside the allowed ranges"
             }
+            // A name's address is not repeated: through a tool open to `*`, it would map internal names to addresses.
             return host == address.description
                 ? "\(address) is \(kind) and cannot be fetched"
-                : "the host \(host) resolves to \(address), \(kind), and cannot be fetched"
+                : "the host \(host) resolves to an address that is not public, and cannot be fetched"
         case .resolutionFailed(let host):
             return "the host \(host) could not be resolved"
         case .invalidRedirect:
             return "the server sent a redirect with an invalid Location"
+        case .portNotAllowed(let port):
+            return "port \(port) is not allowed: it belongs to a protocol other than HTTP (the ports a browser's fetch refuses)"
+        case .secretInRedirectedBody(let host):
+            return "the redirect to \(host) was not followed: the request body holds one of this server's secrets, and the redirect goes to another origin"
         case .tooManyRedirects(let limit):
             return "more than \(limit) redirects"
         case .redirectNotFollowed:

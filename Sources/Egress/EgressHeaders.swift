@@ -45,6 +45,25 @@ enum EgressHeaders {
         }
     }
 
+    /// Whether the body holds one of `secretValues`, as it is or percent-encoded (a form's `api_key=…`).
+    static func holdsSecret(_ body: [UInt8], secretValues: [String]) -> Bool {
+        let text = String(decoding: body, as: UTF8.self)
+        return secretValues.contains { secret in
+            guard secret.count >= minimumSecretLength else { return false }
+            return text.contains(secret) || text.contains(percentEncoded(secret))
+        }
+    }
+
+    /// Every byte outside the unreserved set as `%XX`, as a form or query encodes it.
+    private static func percentEncoded(_ text: String) -> String {
+        let unreserved = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~".utf8)
+        var output = ""
+        for byte in text.utf8 {
+            if unreserved.contains(byte) { output.unicodeScalars.append(Unicode.Scalar(byte)) } else { output += "%" + String(byte, radix: 16, uppercase: true).leftPadded }
+        }
+        return output
+    }
+
     /// Shorter values would match ordinary header text by chance ("en", "1").
     static let minimumSecretLength = 4
 
@@ -66,4 +85,9 @@ enum EgressHeaders {
     private static func isToken(_ text: String) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || tokenSymbols.contains($0)) }
     }
+}
+
+private extension String {
+    /// Two hex digits.
+    var leftPadded: String { count == 1 ? "0" + self : self }
 }

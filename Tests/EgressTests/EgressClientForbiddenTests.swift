@@ -140,7 +140,7 @@ struct EgressClientForbiddenTests {
 
     @Test("the operator allowlist opens a private range, only that range, and only to hosts a server names")
     func operatorRangeOpensOnlyItself() async throws {
-        // given: 127.0.0.2 is opened; 127.0.0.1 is not, and nothing listens on 127.0.0.2:9
+        // given: 127.0.0.2 is opened; 127.0.0.1 is not, and nothing listens on 127.0.0.2:39
         let ranges = try OperatorEgressAllowlist.ranges(environment: ["BMM_EGRESS_ALLOW_CIDRS": "127.0.0.2/32"])
         let client = EgressClient(resolver: TestNetwork.resolver)
         let policy = EgressPolicy(allowedDomains: ["127.0.0.1", "127.0.0.2"], extraAllowedCIDRs: ranges, timeout: .seconds(5))
@@ -148,13 +148,13 @@ struct EgressClientForbiddenTests {
 
         // when
         let viaAnyHost = await #expect(throws: EgressError.self) {
-            try await client.fetch(EgressRequest(url: "http://127.0.0.2:9/"), policy: anyHost)
+            try await client.fetch(EgressRequest(url: "http://127.0.0.2:39/"), policy: anyHost)
         }
         let opened = await #expect(throws: EgressError.self) {
-            try await client.fetch(EgressRequest(url: "http://127.0.0.2:9/"), policy: policy)
+            try await client.fetch(EgressRequest(url: "http://127.0.0.2:39/"), policy: policy)
         }
         let closed = await #expect(throws: EgressError.self) {
-            try await client.fetch(EgressRequest(url: "http://127.0.0.1:9/"), policy: policy)
+            try await client.fetch(EgressRequest(url: "http://127.0.0.1:39/"), policy: policy)
         }
 
         // then: the opened address got as far as connecting (refused, or on a swamped

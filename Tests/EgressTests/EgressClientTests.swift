@@ -268,6 +268,40 @@ struct EgressClientTests {
         }
     }
 
+    @Test("a body holding a secret is not sent on by a 307 to another origin; within its origin it is, and a body without one too")
+    func secretBodiesStayOnTheirOrigin() async throws {
+        let routes: [String: TestReply] = [
+            "/start": .redirect(status: 307, location: "/same"),
+            "/same": .redirect(status: 308, location: "http://cdn.allowed.test:{port}/other"),
+            "/other": .text("done"),
+        ]
+        try await withTestServer(routes: routes) { server in
+            // given a form that carries the tool's key, percent-encoded
+            let secret = "sk-test/0000+secret"
+            let form = EgressRequest(url: "http://allowed.test:\(server.port)/start", method: "POST",
+                                     headers: [EgressHeader("Content-Type", "application/x-www-form-urlencoded")],
+                                     body: Array("q=1&api_key=sk-test%2F0000%2Bsecret".utf8), secretValues: [secret])
+            // when / then: it reaches its own origin twice, and the hop to the other origin is refused
+            await #expect(throws: EgressError.secretInRedirectedBody(host: "cdn.allowed.test")) {
+                try await client.fetch(form, policy: TestNetwork.policy())
+            }
+            #expect(server.requests.count == 2)
+            // and a body without a secret follows as Fetch has it
+            let plain = EgressRequest(url: "http://allowed.test:\(server.port)/start", method: "POST", body: Array("q=1".utf8),
+                                      secretValues: [secret])
+            let followed = try await client.fetch(plain, policy: TestNetwork.policy())
+            #expect(followed.status == 200)
+            #expect(server.requests.last?.body == Array("q=1".utf8))
+        }
+    }
+
+    @Test("the ports browsers refuse to fetch (SMTP, SSH, IRC…) are refused before anything connects", arguments: [25, 22, 6667, 10080])
+    func badPortsAreRefused(port: Int) async throws {
+        await #expect(throws: EgressError.portNotAllowed(port)) {
+            try await client.fetch(EgressRequest(url: "http://allowed.test:\(port)/"), policy: TestNetwork.policy())
+        }
+    }
+
     @Test("a redirect loop stops at maxRedirects")
     func stopsAtRedirectLimit() async throws {
         try await withTestServer(routes: ["/loop": .redirect(status: 302, location: "/loop")]) { server in
