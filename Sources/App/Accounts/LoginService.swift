@@ -277,6 +277,13 @@ struct LoginService: Sendable {
             let user = existing ?? User(email: email, phone: phone, displayName: name)
             if existing == nil { try await user.create(on: db) }
             let organization = try await PersonalWorkspace.create(for: user, named: existing?.displayName ?? name, on: db)
+            if let carried = try await SuspendedIdentity.find(email: email, phone: phone, on: db) {
+                organization.suspendedAt = now
+                try await organization.save(on: db)
+                try await AuditLog(database: db, now: now, ip: nil, userAgent: nil).record(
+                    "org.suspended", organization: organization.id, resourceType: "organization", resourceID: organization.id?.uuidString,
+                    metadata: ["carried_over_from": carried.organizationName, "reason": "the suspended workspace's owner deleted the account and signed up again"])
+            }
             if let target = email ?? phone {
                 try await signInAudit.adopt(target: target, user: user.requireID(), organization: organization.requireID(), on: db)
             }

@@ -44,5 +44,6 @@ enum Migrations {
         AddFailedInvoiceID(),
         AddAPITokenServer(),
         IndexMCPSessions(),
+        CreateSuspendedIdentities(),
     ]
 }

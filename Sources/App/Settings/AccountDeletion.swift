@@ -41,6 +41,9 @@ struct AccountDeletion: Sendable {
                 let organizationID = membership.$organization.id
                 let members = try await Membership.query(on: db).filter(\.$organization.$id == organizationID).count()
                 if members == 1 {
+                    if let organization = try await Organization.find(organizationID, on: db) {
+                        try await SuspendedIdentity.remember(user, organization: organization, on: db)
+                    }
                     try await RemovedPublisher.adoptTakenDownTemplates(of: organizationID, now: Date(), on: db)
                     // Someone removed earlier may still have a browser in this workspace: it moves to a workspace of
                     // theirs, as when they are removed, rather than being signed out of the whole site.

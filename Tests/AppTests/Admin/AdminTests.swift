@@ -130,6 +130,42 @@ struct AdminTests {
         }
     }
 
+    @Test("deleting the account of a suspended workspace and signing up again gives a suspended workspace, not a way out", arguments: TestDatabase.all)
+    func suspensionOutlivesTheAccount(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given an owner whose only workspace an administrator suspended
+            let (owner, email) = try await AccountDataTests.signedIn(app)
+            let suspended = try await Workspaces.organizationID(owner)
+            let organization = try #require(try await Organization.find(suspended, on: app.db))
+            organization.suspendedAt = Date()
+            try await organization.save(on: app.db)
+            // when they delete the account and sign in again with the same address
+            let deleted = try await owner.send(.DELETE, "/v1/account", headers: ["Content-Type": "application/json", "X-CSRF-Token": owner.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: #"{"confirm":"\#(email)"}"#))
+            #expect(deleted.status == .noContent)
+            #expect(try await SuspendedIdentity.query(on: app.db).count() == 1)
+            #expect(try await SuspendedIdentity.query(on: app.db).all().allSatisfy { !$0.identityDigest.contains(email) }, "only a digest is kept")
+            // (the deletion notice goes out first, so the sign-in link is the newest mail)
+            for _ in 0..<100 where try await latestOutboxBody(app, to: email)?.contains("was deleted") != true {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let again = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(again, email: email)
+            // then the new workspace starts suspended, and says why in its log
+            let fresh = try await Workspaces.organizationID(again)
+            #expect(fresh != suspended)
+            #expect(try await Organization.find(fresh, on: app.db)?.suspendedAt != nil)
+            let blocked = try await again.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": again.csrfCookie ?? ""],
+                                               body: ByteBuffer(string: #"{"name":"x"}"#))
+            #expect(try AccountDataTests.json(blocked)["error"] as? String == "org_suspended")
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$organizationID == fresh).filter(\.$action == "org.suspended").first())
+            #expect(event.metadata.contains(organization.name), "\(event.metadata)")
+            // and someone else signing up is not affected
+            let (other, _) = try await AccountDataTests.signedIn(app)
+            #expect(try await Organization.find(try await Workspaces.organizationID(other), on: app.db)?.suspendedAt == nil)
+        }
+    }
+
     @Test("a member of a suspended workspace can still join another, switch to their own, leave it and edit their profile; nothing of the workspace changes",
           arguments: TestDatabase.all)
     func suspendedMemberMovesOn(database: TestDatabase) async throws {
