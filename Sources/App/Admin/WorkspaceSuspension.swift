@@ -28,6 +28,13 @@ struct WorkspaceSuspension: Sendable {
             tokens = revoked.count
             try await APIToken.query(on: database).filter(\.$organization.$id == id).delete()
             for token in revoked { callers.forget(.token(hash: token.tokenHash)) }
+        } else {
+            // Lifted: its members' new workspaces no longer start suspended (`SuspendedIdentity`).
+            let members = try await Membership.query(on: database).filter(\.$organization.$id == id).with(\.$user).all().map(\.user)
+            let digests = members.flatMap { [$0.email, $0.phone].compactMap { $0 } }.map(SuspendedIdentity.digest)
+            if !digests.isEmpty {
+                try await SuspendedIdentity.query(on: database).filter(\.$identityDigest ~~ digests).delete()
+            }
         }
         try await audit.record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
                                actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString,

@@ -160,6 +160,12 @@ struct AdminTests {
             #expect(try AccountDataTests.json(blocked)["error"] as? String == "org_suspended")
             let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$organizationID == fresh).filter(\.$action == "org.suspended").first())
             #expect(event.metadata.contains(organization.name), "\(event.metadata)")
+            // when an administrator lifts the new workspace's suspension, the carried one goes with it
+            let (admin, adminEmail) = try await AccountDataTests.signedIn(app)
+            _ = try await Self.runAdmin(app, ["grant", adminEmail])
+            let csrf = try #require(BrowserSession.csrfField(in: try await admin.get("/admin").body.string))
+            #expect(try await admin.postForm("/admin/orgs/\(fresh)/unsuspend", ["csrf": csrf]).status == .seeOther)
+            #expect(try await SuspendedIdentity.query(on: app.db).count() == 0)
             // and someone else signing up is not affected
             let (other, _) = try await AccountDataTests.signedIn(app)
             #expect(try await Organization.find(try await Workspaces.organizationID(other), on: app.db)?.suspendedAt == nil)
