@@ -15,6 +15,8 @@ struct SuspensionGuard: AsyncMiddleware {
         .settingsAction(.profile), .api(.accountProfile), .settingsAction(.changeEmail), .settingsAction(.confirmEmail),
         .settingsAction(.switchWorkspace), .settingsAction(.leaveWorkspace), .invitation,
         .billing(.cancel), .billing(.portal), .api(.billingCancel), .api(.billingPortal),
+        // Answers the app for a suspended workspace itself (access_denied at its redirect URI), granting nothing.
+        .oauth(.authorize),
     ] as [SiteRoute]).map(\.pathComponents.string))
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -24,6 +24,8 @@ struct WorkspaceSuspension: Sendable {
         let grants = suspended ? try await OAuthTokenService(database: database, now: now, random: random, callers: callers).revokeGrants(in: id) : 0
         var tokens = 0
         if suspended {
+            // SECURITY.md 4: suspension ends the sessions in the workspace; its people sign in again to a read-only one.
+            try await Session.query(on: database).filter(\.$organization.$id == id).delete()
             let revoked = try await APIToken.query(on: database).filter(\.$organization.$id == id).all()
             tokens = revoked.count
             try await APIToken.query(on: database).filter(\.$organization.$id == id).delete()

@@ -78,6 +78,7 @@ enum OAuthAuthorizeController {
         case .checked(let checked):
             guard let current = req.currentUser else { return signIn(req) }
             guard try await owns(current, checked.server, req) else { return try await elsewhere(req, current, checked) }
+            if let refused = try await suspended(req, current, checked) { return refused }
             if let grant = try await consent(req).remembered(current, client: checked.client, server: checked.server) {
                 return try await approve(req, checked, grant: grant)
             }
@@ -98,6 +99,7 @@ enum OAuthAuthorizeController {
         case .redirect(let response): return response
         case .checked(let checked):
             guard try await owns(current, checked.server, req) else { return try await elsewhere(req, current, checked) }
+            if let refused = try await suspended(req, current, checked) { return refused }
             guard decision == "approve" else {
                 try await consent(req).deny(current, client: checked.client, server: checked.server)
                 return redirect(req, checked.redirectURI, ["error": "access_denied", "error_description": "The person declined.", "state": checked.state])
@@ -219,6 +221,18 @@ enum OAuthAuthorizeController {
     }
 
     private static let unknownResource = "resource must be the URL of one of this platform's MCP servers."
+
+    /// A suspended workspace grants nothing: the app hears `access_denied` at its redirect URI (RFC 6749 §4.1.2.1),
+    /// and the person reads why, instead of a consent page whose buttons could only fail.
+    private static func suspended(_ req: Request, _ current: CurrentUser, _ checked: Checked) async throws -> Response? {
+        guard current.organization.suspendedAt != nil else { return nil }
+        let reason = "This workspace is suspended, so its servers cannot be connected to apps. Contact support."
+        switch failure(req, checked.redirectURI, ["error": "access_denied", "error_description": reason, "state": checked.state]) {
+        case .pageWithReturn(_, let href, let host): return try await errorPage(req, reason, returningTo: (href, host))
+        case .redirect(let response): return response
+        default: return try await errorPage(req, reason)
+        }
+    }
 
     private static func owns(_ current: CurrentUser, _ server: HostedServer, _ req: Request) async throws -> Bool {
         server.$organization.id == current.organization.id

@@ -36,6 +36,7 @@ enum AppShellBuilder {
             logoutAction: SiteRoute.logout.path,
             csrf: req.csrfToken(req.accounts.cookies)
         )
+        shell.suspended = current.organization.suspendedAt != nil
         if current.organization.billingSuspendedAt != nil {
             shell.billingSuspension = Link(title: "Update the payment method", href: SiteRoute.billing(.overview).path)
         }

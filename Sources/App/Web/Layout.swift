@@ -41,6 +41,8 @@ struct AppShell: Encodable {
     let csrf: String
     /// Shown on every signed-in page while failed payments pause creation and builds.
     var billingSuspension: Link? = nil
+    /// Whether an administrator suspended the workspace: every signed-in page says so, not only a refused change.
+    var suspended = false
 }
 
 /// Header links for signing in. Public pages are the same for everyone (they are

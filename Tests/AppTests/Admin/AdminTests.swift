@@ -56,9 +56,14 @@ struct AdminTests {
             let suspended = try await admin.postForm("/admin/orgs/\(organizationID)/suspend", ["csrf": csrf])
             #expect(suspended.status == .seeOther)
 
-            // reads work, changes answer 403 org_suspended
-            #expect(try await member.get("/v1/auth/me").status == .ok)
-            let blocked = try await member.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+            // the workspace's sessions end (SECURITY.md 4); signed in again, its page says it is suspended,
+            // reads work, and changes answer 403 org_suspended
+            #expect(try await member.get("/v1/auth/me").status == .unauthorized)
+            let rejoined = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(rejoined, email: memberEmail)
+            #expect(try await rejoined.get("/v1/auth/me").status == .ok)
+            #expect(try await rejoined.get("/dashboard").body.string.contains("This workspace is suspended"))
+            let blocked = try await rejoined.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": rejoined.csrfCookie ?? ""],
                                                 body: ByteBuffer(string: #"{"name":"x"}"#))
             #expect(blocked.status == .forbidden)
             #expect(try AccountDataTests.json(blocked)["error"] as? String == "org_suspended")
@@ -69,7 +74,8 @@ struct AdminTests {
             #expect(event.metadata.contains("\"api_tokens_revoked\":\"1\""), "\(event.metadata)")
 
             _ = try await admin.postForm("/admin/orgs/\(organizationID)/unsuspend", ["csrf": csrf])
-            let allowed = try await member.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": member.csrfCookie ?? ""],
+            #expect(try await rejoined.get("/dashboard").body.string.contains("This workspace is suspended") == false)
+            let allowed = try await rejoined.send(.POST, "/v1/tokens", headers: ["Content-Type": "application/json", "X-CSRF-Token": rejoined.csrfCookie ?? ""],
                                                 body: ByteBuffer(string: #"{"name":"x"}"#))
             #expect(allowed.status == .created)
             #expect(try await TokenScopeTests.bearer(app, .GET, "/v1/servers", script).status == .unauthorized)
@@ -95,9 +101,14 @@ struct AdminTests {
             let csrf = try #require(BrowserSession.csrfField(in: try await admin.get("/admin").body.string))
             #expect(try await admin.postForm("/admin/orgs/\(own)/suspend", ["csrf": csrf]).status == .seeOther)
             #expect(try await Organization.find(own, on: app.db)?.suspendedAt != nil)
-            // then the workspace's own changes are refused, and the admin actions are not
-            #expect(try await admin.postForm("/settings/workspace", ["name": "Renamed", "csrf": csrf]).status == .forbidden)
-            #expect(try await admin.postForm("/admin/orgs/\(own)/unsuspend", ["csrf": csrf]).status == .seeOther)
+            // then their session ended with the workspace's; signed in again, the workspace's own changes are refused,
+            // and the admin actions are not
+            #expect(try await admin.get("/admin").status != .ok)
+            let again = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(again, email: email)
+            let csrfAgain = try #require(BrowserSession.csrfField(in: try await again.get("/admin").body.string))
+            #expect(try await again.postForm("/settings/workspace", ["name": "Renamed", "csrf": csrfAgain]).status == .forbidden)
+            #expect(try await again.postForm("/admin/orgs/\(own)/unsuspend", ["csrf": csrfAgain]).status == .seeOther)
             #expect(try await Organization.find(own, on: app.db)?.suspendedAt == nil)
         }
     }

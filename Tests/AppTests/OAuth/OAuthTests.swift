@@ -82,6 +82,39 @@ struct OAuthTests {
         return Flow(browser: browser, server: server, clientID: clientID)
     }
 
+    @Test("a suspended workspace grants nothing: the app hears access_denied at its redirect URI, with no code", arguments: TestDatabase.all)
+    func suspendedWorkspaceDeniesAuthorization(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given a signed-in owner whose workspace is suspended after the app registered
+            let flow = try await Self.setUp(app)
+            let organization = try #require(try await Organization.find(try await Workspaces.organizationID(flow.browser), on: app.db))
+            organization.suspendedAt = Date()
+            try await organization.save(on: app.db)
+            // when the app sends them to authorize, or a consent form is sent anyway (approve or deny)
+            let asked = try await flow.browser.get(flow.authorizeQuery())
+            let csrf = flow.browser.csrfCookie ?? ""
+            var posted: [TestingHTTPResponse] = []
+            for decision in ["approve", "deny"] {
+                var fields = Dictionary(uniqueKeysWithValues: (URLComponents(string: flow.authorizeQuery())?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+                fields["decision"] = decision
+                fields["csrf"] = csrf
+                posted.append(try await flow.browser.postForm("/oauth/authorize", fields))
+            }
+            // then each answer sends the person back to the app with access_denied and the state, never a code
+            for response in [asked] + posted {
+                #expect(response.status == .seeOther || response.status == .found, "\(response.status) \(response.body.string.prefix(300))")
+                let location = try #require(response.headers.first(name: .location))
+                let query = URLComponents(string: location)?.queryItems ?? []
+                #expect(location.hasPrefix(Self.redirect))
+                #expect(query.first { $0.name == "error" }?.value == "access_denied")
+                #expect(query.first { $0.name == "error_description" }?.value?.contains("suspended") == true)
+                #expect(query.first { $0.name == "state" }?.value == "st+te/1 ü")
+                #expect(!query.contains { $0.name == "code" })
+            }
+            #expect(try await OAuthCode.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test("metadata: RFC 9728 per server and RFC 8414 for the one issuer", arguments: TestDatabase.all)
     func discovery(database: TestDatabase) async throws {
         try await withConfiguredApp(try testConfig(database: database)) { app in
