@@ -11,12 +11,12 @@ def outbox_link(server, email):
     return next(m for m in messages if m["recipient"] == email)["link"]
 
 
-def signed_in_session(server, link_for=outbox_link):
-    """A requests.Session signed in through the magic-link form; `link_for(server, email)` reads the emailed link
-    (by default from the dev outbox)."""
+def signed_in_session(server, link_for=outbox_link, email=None):
+    """A requests.Session signed in through the magic-link form (as `email`, or a new person); `link_for(server,
+    email)` reads the emailed link (by default from the dev outbox)."""
     session = requests.Session()
     session.headers["Origin"] = server
-    email = f"api-{uuid.uuid4().hex[:10]}@example.com"
+    email = email or f"api-{uuid.uuid4().hex[:10]}@example.com"
     login = session.get(server + "/login", timeout=10)
     csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
     sent = session.post(server + "/login/email", data={"email": email, "csrf": csrf, "next": "/dashboard"},

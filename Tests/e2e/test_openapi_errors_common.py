@@ -56,7 +56,9 @@ class App:
         done = admin.post(f"{self.base}/admin/orgs/{organization}/suspend", data={"csrf": admin.cookies.get("bmm_csrf")},
                           allow_redirects=False, timeout=10)
         assert done.status_code == 303, done.text[:300]
-        return mallory
+        # The suspension ended mallory's session; signed in again, the workspace is read-only.
+        assert mallory.get(self.base + "/v1/auth/me", timeout=10).status_code == 401
+        return signed_in_session(self.base, email=mallory.email)
 
 
 @pytest.fixture(scope="module")

@@ -57,3 +57,23 @@ extension Request {
                  userAgent: headers.first(name: .userAgent).map { String($0.prefix(300)) })
     }
 }
+
+extension AuditLog {
+    /// An administrator's action on a workspace or its template, recorded twice: in full in the platform's log
+    /// (`/admin/audit`), where administrators answer for each other's suspensions, plan overrides and takedowns;
+    /// and in the workspace's own log as the platform's doing, without the administrator's name, address or
+    /// browser (the workspace learns what was done and when; it kept only there, no administrator could review it,
+    /// and the moderated workspace read its moderator's address).
+    func recordAdministration(
+        _ action: String, organization: UUID?, actor: UUID?, resourceType: String, resourceID: String?, metadata: [String: String] = [:]
+    ) async throws {
+        var platform = metadata
+        if let organization { platform["organization"] = organization.uuidString }
+        try await record(action, organization: nil, actor: actor, resourceType: resourceType, resourceID: resourceID, metadata: platform)
+        guard let organization else { return }
+        var workspace = metadata
+        workspace["by"] = "platform administrator"
+        try await AuditLog(database: database, now: now, ip: nil, userAgent: nil)
+            .record(action, organization: organization, resourceType: resourceType, resourceID: resourceID, metadata: workspace)
+    }
+}

@@ -32,7 +32,7 @@ struct WorkspacePlanOverride: Sendable {
         let after = plans.plan(for: organization).id
         try await database.writeTransaction { [audit] database in
             try await organization.save(on: database)
-            try await audit.on(database).record(
+            try await audit.on(database).recordAdministration(
                 override == nil ? "org.plan_override_cleared" : "org.plan_override_set", organization: id, actor: admin.user.id,
                 resourceType: "organization", resourceID: id.uuidString,
                 metadata: ["from": before.rawValue, "to": after.rawValue, "override_from": previousOverride ?? "none",

@@ -38,7 +38,7 @@ struct WorkspaceSuspension: Sendable {
                 try await SuspendedIdentity.query(on: database).filter(\.$identityDigest ~~ digests).delete()
             }
         }
-        try await audit.record(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
+        try await audit.recordAdministration(suspended ? "org.suspended" : "org.unsuspended", organization: organization.id,
                                actor: admin.user.id, resourceType: "organization", resourceID: organization.id?.uuidString,
                                metadata: suspended ? ["oauth_grants_revoked": String(grants), "api_tokens_revoked": String(tokens)] : [:])
     }

@@ -65,7 +65,7 @@ struct ModerationService: Sendable {
             try await template.save(on: database)
             try await TemplateReport.query(on: database).filter(\.$template.$id == template.id!)
                 .filter(\.$resolvedAt == nil).set(\.$resolvedAt, to: now).update()
-            try await audit.on(database).record(
+            try await audit.on(database).recordAdministration(
                 "admin.template.\(action.auditName)", organization: template.$organization.id, actor: admin.id,
                 resourceType: "template", resourceID: template.id?.uuidString, metadata: recorded)
         }

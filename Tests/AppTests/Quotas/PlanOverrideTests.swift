@@ -53,9 +53,13 @@ struct PlanOverrideTests {
             #expect(try await member.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(third)]).status == .created)
             #expect(try await app.hosting.contexts.context(for: first, app: app)?.plan.id == .pro)
             #expect((try await admin.get("/admin")).body.string.contains("Override"))
-            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "org.plan_override_set").first())
-            #expect(event.organizationID == organizationID)
-            #expect(event.actorUserID != nil)
+            // audited twice: in the platform's log with the administrator, in the workspace's as the platform's doing
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "org.plan_override_set")
+                .filter(\.$organizationID == nil).first())
+            #expect(event.actorUserID != nil && event.metadata.contains(organizationID.uuidString))
+            let told = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "org.plan_override_set")
+                .filter(\.$organizationID == organizationID).first())
+            #expect(told.actorUserID == nil && told.ip == nil && told.userAgent == nil && told.metadata.contains("platform administrator"))
             let metadata = try #require(try JSONSerialization.jsonObject(with: Data(event.metadata.utf8)) as? [String: Any])
             #expect(metadata["from"] as? String == "hobby")
             #expect(metadata["to"] as? String == "pro")
@@ -65,7 +69,7 @@ struct PlanOverrideTests {
             // then
             #expect(cleared.status == .seeOther)
             #expect(try await Organization.find(organizationID, on: app.db)?.planOverride == nil)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "org.plan_override_cleared").count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "org.plan_override_cleared").count() == 2)
             var fourth = Hosting.calculator
             fourth.slug = "calculator-four"
             let limited = try await member.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(fourth)])
