@@ -50,6 +50,20 @@ private let passingCases: [ValidationCase] = [
     ValidationCase("pattern anchored", ["pattern": "^[a-z]+$"], "abc"),
     ValidationCase("pattern searches unanchored", ["pattern": "b"], "abc"),
     ValidationCase("pattern \\d", ["pattern": "^\\d{3}$"], "123"),
+    // JavaScript's meaning of patterns whose ICU meaning differs (ECMA-262, the u flag)
+    ValidationCase("pattern \\b is an ASCII word boundary", ["pattern": "a\\b"], "a\u{E9}"),
+    ValidationCase("pattern [\\D] is any but an ASCII digit", ["pattern": "^[\\D]$"], "\u{663}"),
+    ValidationCase("pattern [\\W] is any but an ASCII word character", ["pattern": "^[\\W]$"], "\u{E9}"),
+    ValidationCase("pattern [\\b] is a backspace", ["pattern": "^[\\b]$"], "\u{8}"),
+    ValidationCase("pattern [a&&b] lists a, & and b", ["pattern": "^[a&&b]$"], "&"),
+    ValidationCase("pattern [[:alpha:]] is a class of [, :, a, l, p, h then ]", ["pattern": "^[[:alpha:]]+$"], "a]]"),
+    ValidationCase("pattern \\s includes U+FEFF", ["pattern": "^\\s$"], "\u{FEFF}"),
+    ValidationCase("pattern . includes U+0085", ["pattern": "^.$"], "\u{85}"),
+    ValidationCase("pattern \\v is a vertical tab", ["pattern": "^\\v$"], "\u{B}"),
+    ValidationCase("pattern \\u{…} is a code point", ["pattern": "^\\u{1F600}$"], "\u{1F600}"),
+    ValidationCase("pattern [^] is any code point", ["pattern": "^[^]$"], "\n"),
+    ValidationCase("pattern \\0 is NUL", ["pattern": "^\\0$"], "\u{0}"),
+    ValidationCase("pattern range of escapes", ["pattern": "^[\\u0041-\\x5A]+$"], "AZ"),
     ValidationCase("date", ["format": "date"], "2024-02-29"),
     ValidationCase("date-time UTC", ["format": "date-time"], "2024-05-31T14:30:00Z"),
     ValidationCase("date-time offset, fraction, lowercase", ["format": "date-time"], "2024-05-31t14:30:00.123+02:00"),
@@ -132,6 +146,10 @@ private let failingCases: [ValidationCase] = [
         [("", "must be at most 1 character long")]
     ),
     ValidationCase("pattern", ["pattern": "^[a-z]+$"], "ab1", [("", "must match the pattern ^[a-z]+$")]),
+    ValidationCase("pattern \\S excludes U+FEFF", ["pattern": "^\\S$"], "\u{FEFF}", [("", "must match the pattern ^\\S$")]),
+    ValidationCase("pattern [[:alpha:]] is not a POSIX class", ["pattern": "^[[:alpha:]]+$"], "abc", [("", "must match the pattern ^[[:alpha:]]+$")]),
+    ValidationCase("pattern \\v is not a line feed", ["pattern": "^\\v$"], "\n", [("", "must match the pattern ^\\v$")]),
+    ValidationCase("pattern [] matches nothing", ["pattern": "^[]"], "a", [("", "must match the pattern ^[]")]),
     // JSON compares strings code point by code point: a decomposed "é" is not the enum's or const's "é".
     ValidationCase("enum: a look-alike spelling is another value", ["enum": ["caf\u{E9}", "tea"]], "cafe\u{301}",
                    [("", "must be one of: caf\u{E9}, tea")]),
@@ -454,6 +472,13 @@ private let malformedSchemas: [SchemaCase] = [
         "pattern possessive", ["pattern": "^a++$"],
         [("s.pattern", "uses a possessive quantifier (like a++), which JavaScript does not support")]
     ),
+    SchemaCase("pattern \\h (ICU only)", ["pattern": "^\\h$"], [("s.pattern", "uses \\h, which is not a JavaScript escape")]),
+    SchemaCase("pattern \\R (ICU only)", ["pattern": "^\\R$"], [("s.pattern", "uses \\R, which is not a JavaScript escape")]),
+    SchemaCase("pattern \\X (ICU only)", ["pattern": "^\\X$"], [("s.pattern", "uses \\X, which is not a JavaScript escape")]),
+    SchemaCase("pattern \\e (ICU only)", ["pattern": "^\\e$"], [("s.pattern", "uses \\e, which is not a JavaScript escape")]),
+    SchemaCase("pattern \\N{…} (ICU only)", ["pattern": "^\\N{LATIN SMALL LETTER A}$"], [("s.pattern", "uses \\N, which is not a JavaScript escape")]),
+    SchemaCase("pattern \\x{…} (ICU only)", ["pattern": "^\\x{41}$"],
+               [("s.pattern", "uses \\x without two hex digits after it (\\x{…} is not JavaScript; write \\u{…})")]),
     SchemaCase(
         "pattern \\A", ["pattern": "\\Aabc"],
         [("s.pattern", "uses \\A, which JavaScript does not support; use ^ and $ for the start and end")]
