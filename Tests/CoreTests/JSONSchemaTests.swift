@@ -73,6 +73,9 @@ private let passingCases: [ValidationCase] = [
     ValidationCase("uri https", ["format": "uri"], "https://example.com/a?b=c&d=%20#top"),
     ValidationCase("uri mailto", ["format": "uri"], "mailto:name@example.com"),
     ValidationCase("uri urn", ["format": "uri"], "urn:isbn:0451450523"),
+    ValidationCase("uri IPv6 literal with a port", ["format": "uri"], "http://[2001:db8::7]:8080/c=GB?one"),
+    ValidationCase("uri IPv4-mapped literal", ["format": "uri"], "http://[::ffff:192.0.2.1]/"),
+    ValidationCase("uri userinfo and empty port", ["format": "uri"], "ftp://user:pw@ftp.example.com:/x"),
     ValidationCase("format ignores other types", ["format": "date"], 3),
     ValidationCase("additionalProperties true", ["properties": ["a": true], "additionalProperties": true], ["b": 1]),
     ValidationCase("additionalProperties schema", ["additionalProperties": ["type": "string"]], ["b": "x"]),
@@ -209,6 +212,12 @@ private let failingCases: [ValidationCase] = [
     ValidationCase(
         "uri with a space", ["format": "uri"], "https://exa mple.com", [("", "must be an absolute URI with a scheme, like https://example.com/page")]
     ),
+    ValidationCase("uri not RFC 3986: http://example.com:abc/path", ["format": "uri"], "http://example.com:abc/path", [("", "must be an absolute URI with a scheme, like https://example.com/page")]),
+    ValidationCase("uri not RFC 3986: https://[@example.org/test.txt", ["format": "uri"], "https://[@example.org/test.txt", [("", "must be an absolute URI with a scheme, like https://example.com/page")]),
+    ValidationCase("uri not RFC 3986: http:/[::1]", ["format": "uri"], "http:/[::1]", [("", "must be an absolute URI with a scheme, like https://example.com/page")]),
+    ValidationCase("uri not RFC 3986: http://[::ffff:01.2.3.4]", ["format": "uri"], "http://[::ffff:01.2.3.4]", [("", "must be an absolute URI with a scheme, like https://example.com/page")]),
+    ValidationCase("uri not RFC 3986: http://[1:2:3:4:5:6:7:8:9]/", ["format": "uri"], "http://[1:2:3:4:5:6:7:8:9]/", [("", "must be an absolute URI with a scheme, like https://example.com/page")]),
+    ValidationCase("uri not RFC 3986: http://a]b.com/", ["format": "uri"], "http://a]b.com/", [("", "must be an absolute URI with a scheme, like https://example.com/page")]),
     ValidationCase(
         "uri bad percent", ["format": "uri"], "https://example.com/%zz", [("", "must be an absolute URI with a scheme, like https://example.com/page")]
     ),

@@ -128,7 +128,73 @@ enum JSONSchemaFormat: String, CaseIterable, Sendable {
             guard fragments <= 1, isLetter(byte) || isDigit(byte) || uriSymbols.contains(byte) else { return false }
             index += 1
         }
-        return true
+        return hasValidAuthorityAndPath(bytes[(colon + 1)...])
+    }
+
+    /// RFC 3986 §3.2–3.5 beyond the characters: a port is digits, brackets enclose only an IP literal in the host,
+    /// and appear nowhere else (`http://example.com:abc/`, `https://[@example.org/`, `http:/[::1]` are not URIs).
+    private static func hasValidAuthorityAndPath(_ rest: ArraySlice<UInt8>) -> Bool {
+        var path = rest
+        let slash = UInt8(ascii: "/")
+        if rest.count >= 2, rest[rest.startIndex] == slash, rest[rest.startIndex + 1] == slash {
+            let start = rest.startIndex + 2
+            let end = rest[start...].firstIndex { "/?#".utf8.contains($0) } ?? rest.endIndex
+            var hostAndPort = rest[start..<end]
+            if let at = hostAndPort.lastIndex(of: UInt8(ascii: "@")) {
+                guard !hostAndPort[..<at].contains(where: isBracket) else { return false }
+                hostAndPort = hostAndPort[(at + 1)...]
+            }
+            var port: ArraySlice<UInt8> = []
+            if hostAndPort.first == UInt8(ascii: "[") {
+                guard let close = hostAndPort.firstIndex(of: UInt8(ascii: "]")),
+                      isIPLiteral(hostAndPort[(hostAndPort.startIndex + 1)..<close]) else { return false }
+                let after = hostAndPort[(close + 1)...]
+                guard after.isEmpty || after.first == UInt8(ascii: ":") else { return false }
+                port = after.dropFirst()
+            } else {
+                guard !hostAndPort.contains(where: isBracket) else { return false }
+                if let colon = hostAndPort.lastIndex(of: UInt8(ascii: ":")) { port = hostAndPort[(colon + 1)...] }
+            }
+            guard port.allSatisfy(isDigit) else { return false }
+            path = rest[end...]
+        }
+        return !path.contains(where: isBracket)
+    }
+
+    private static func isBracket(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") }
+
+    /// An IPv6 address (RFC 4291 §2.2, a dotted IPv4 tail allowed) or an IPvFuture (`v1.x`).
+    private static func isIPLiteral(_ text: ArraySlice<UInt8>) -> Bool {
+        if text.first == UInt8(ascii: "v") || text.first == UInt8(ascii: "V") {
+            guard let dot = text.firstIndex(of: UInt8(ascii: ".")), dot > text.startIndex + 1, dot + 1 < text.endIndex else { return false }
+            return text[(text.startIndex + 1)..<dot].allSatisfy(isHexDigit)
+        }
+        let string = String(decoding: text, as: UTF8.self)
+        let halves = string.components(separatedBy: "::")
+        guard halves.count <= 2 else { return false }
+        var groups = 0
+        for (half, part) in halves.enumerated() where !part.isEmpty {
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (position, piece) in pieces.enumerated() {
+                let isLast = half == halves.count - 1 && position == pieces.count - 1
+                if isLast, piece.contains(".") {
+                    guard isDottedIPv4(piece) else { return false }
+                    groups += 2
+                } else {
+                    guard (1...4).contains(piece.count), piece.utf8.allSatisfy(isHexDigit) else { return false }
+                    groups += 1
+                }
+            }
+        }
+        return halves.count == 2 ? groups <= 7 : groups == 8
+    }
+
+    /// Four decimal octets, none above 255 and none with a leading zero.
+    private static func isDottedIPv4(_ text: Substring) -> Bool {
+        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { octet in
+            (1...3).contains(octet.count) && octet.utf8.allSatisfy(isDigit) && (octet.count == 1 || octet.first != "0") && Int(octet)! <= 255
+        }
     }
 
     /// Unreserved, general and sub-delimiters of RFC 3986, minus the letters and digits.
