@@ -35,6 +35,8 @@ struct BillingPageView: Encodable {
     let planName: String
     let billingIsOn: Bool
     let offReason: String
+    /// Said at the top while an administrator's plan overrides the one paid for.
+    let administratorPlan: String?
     let isOwner: Bool
     let hasSubscription: Bool
     let statusLine: String?
@@ -80,7 +82,12 @@ struct BillingPageView: Encodable {
         self.requestID = requestID
         self.planName = status.plan.name
         self.billingIsOn = status.billing == "on"
-        self.offReason = "This deployment runs without Stripe, so nothing is sold here: every workspace has the \(defaultPlanName) plan, set by the operator with BMM_DEFAULT_PLAN."
+        self.offReason = status.planSetByAdministrator
+            ? "This deployment runs without Stripe, so nothing is sold here: workspaces have the \(defaultPlanName) plan, set by the operator with BMM_DEFAULT_PLAN, and an administrator gave this one the \(status.plan.name) plan."
+            : "This deployment runs without Stripe, so nothing is sold here: every workspace has the \(defaultPlanName) plan, set by the operator with BMM_DEFAULT_PLAN."
+        self.administratorPlan = status.planSetByAdministrator && self.billingIsOn
+            ? "An administrator set this workspace's plan to \(status.plan.name). It applies whatever the subscription below says: changing or buying a plan here does not change the workspace's limits until they clear it."
+            : nil
         self.isOwner = status.isOwner
         let subscription = status.subscription
         let active = subscription.map { SubscriptionSync.stillBills(linkedWith: $0.status) } ?? false

@@ -31,6 +31,9 @@ struct BillingStatus: Encodable, Sendable {
 
     let billing: String
     let plan: PlanInfo
+    /// Whether `plan` is one an administrator set (`/admin`): it applies whatever the subscription says, so a
+    /// customer must hear it before paying for another.
+    let planSetByAdministrator: Bool
     let isOwner: Bool
     let subscription: Subscription?
     let invoices: [Invoice]
@@ -40,10 +43,11 @@ struct BillingStatus: Encodable, Sendable {
     static let stripeDownNotice =
         "Stripe, our payment provider, did not answer in time: this shows the state we last heard, and invoices are missing. Reload in a minute."
 
-    init(plan: Plan, isOwner: Bool, billingIsOn: Bool, record: WorkspaceSubscription?, live: LiveBilling?,
+    init(plan: Plan, planSetByAdministrator: Bool, isOwner: Bool, billingIsOn: Bool, record: WorkspaceSubscription?, live: LiveBilling?,
          prices: StripePriceTable?, usage: [QuotaBar]) {
         self.billing = billingIsOn ? "on" : "off"
         self.plan = PlanInfo(id: plan.id.rawValue, name: plan.name)
+        self.planSetByAdministrator = planSetByAdministrator
         self.isOwner = isOwner
         self.usage = usage
         if let live, let subscription = live.subscription {

@@ -14,7 +14,7 @@ struct BillingStatusQuery {
         let isOwner = (try? await req.organizationService().membership(current))?.role == Membership.Role.owner.rawValue
         let usage = try await WorkspaceUsageQuery(database: req.db, now: req.application.clock.now()).load(organization: current.organization)
         return BillingStatus(
-            plan: current.plan, isOwner: isOwner, billingIsOn: billing.isOn, record: record, live: live,
+            plan: current.plan, planSetByAdministrator: current.organization.planOverride != nil, isOwner: isOwner, billingIsOn: billing.isOn, record: record, live: live,
             prices: billing.settings.stripe?.prices, usage: usage.bars(plan: current.plan))
     }
 }

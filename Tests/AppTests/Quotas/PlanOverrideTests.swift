@@ -40,6 +40,7 @@ struct PlanOverrideTests {
             #expect(unknown.status == .unprocessableEntity)
             #expect(unknown.body.string.contains("“platinum” is not a plan"))
             #expect(try await Organization.find(organizationID, on: app.db)?.planOverride == nil)
+            #expect(try AccountDataTests.json(try await member.get("/v1/billing/status"))["planSetByAdministrator"] as? Bool == false)
 
             // when the administrator moves the workspace to Pro
             let set = try await admin.postForm(action, ["csrf": csrf, "plan": "pro"])
@@ -53,6 +54,11 @@ struct PlanOverrideTests {
             #expect(try await member.postObject("/v1/servers", ["spec": try ServersAPITests.specObject(third)]).status == .created)
             #expect(try await app.hosting.contexts.context(for: first, app: app)?.plan.id == .pro)
             #expect((try await admin.get("/admin")).body.string.contains("Override"))
+            // the workspace is told the plan is an administrator's, not the one every workspace gets
+            let status = try AccountDataTests.json(try await member.get("/v1/billing/status"))
+            #expect(status["planSetByAdministrator"] as? Bool == true)
+            let billingPage = try await member.get("/settings/billing").body.string
+            #expect(billingPage.contains("an administrator gave this one the Pro plan"), "\(billingPage)")
             // audited twice: in the platform's log with the administrator, in the workspace's as the platform's doing
             let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "org.plan_override_set")
                 .filter(\.$organizationID == nil).first())
@@ -69,6 +75,7 @@ struct PlanOverrideTests {
             // then
             #expect(cleared.status == .seeOther)
             #expect(try await Organization.find(organizationID, on: app.db)?.planOverride == nil)
+            #expect(try AccountDataTests.json(try await member.get("/v1/billing/status"))["planSetByAdministrator"] as? Bool == false)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "org.plan_override_cleared").count() == 2)
             var fourth = Hosting.calculator
             fourth.slug = "calculator-four"
