@@ -158,11 +158,12 @@ private let domainCases: [(String, String)] = [
     ("API.GitHub.com", "\"API.GitHub.com\" must be lowercase; write \"api.github.com\""),
     ("api github.com", "\"api github.com\" contains whitespace; write only the host name, like api.example.com"),
     (" api.github.com", "\" api.github.com\" contains whitespace; write only the host name, like api.example.com"),
-    ("127.0.0.1", "\"127.0.0.1\" is an IP address; list host names only (an address is reached only through `*`, and never a private one)"),
-    ("169.254.169.254", "\"169.254.169.254\" is an IP address; list host names only (an address is reached only through `*`, and never a private one)"),
-    ("[::1]", "\"[::1]\" is an IP address; list host names only (an address is reached only through `*`, and never a private one)"),
-    ("fd00::1", "\"fd00::1\" is an IP address; list host names only (an address is reached only through `*`, and never a private one)"),
-    ("0x7f000001", "\"0x7f000001\" is an IP address; list host names only (an address is reached only through `*`, and never a private one)"),
+    ("[::1]", "\"[::1]\" is an IPv6 address; list a host name or an IPv4 address written as four numbers, like 10.20.0.5"),
+    ("fd00::1", "\"fd00::1\" is an IPv6 address; list a host name or an IPv4 address written as four numbers, like 10.20.0.5"),
+    ("0x7f000001", "\"0x7f000001\" is an IP address in a form readers disagree on; write it as four decimal numbers, like 10.20.0.5"),
+    ("127.1", "\"127.1\" is an IP address in a form readers disagree on; write it as four decimal numbers, like 10.20.0.5"),
+    ("10.020.0.5", "\"10.020.0.5\" is an IP address in a form readers disagree on; write it as four decimal numbers, like 10.20.0.5"),
+    ("10.20.0.256", "\"10.20.0.256\" is an IP address in a form readers disagree on; write it as four decimal numbers, like 10.20.0.5"),
     ("localhost", "\"localhost\" is not a full host name; write one with a domain, like api.example.com"),
     ("*.com", "\"*.com\" covers a whole top-level domain; a wildcard must name a domain, like *.example.com"),
     ("api.*.com", "\"api.*.com\" has a wildcard in the wrong place; * is allowed alone or as the whole first label, like *.example.com"),
@@ -267,7 +268,8 @@ private let domainCases: [(String, String)] = [
         #expect(problems == [SpecProblem(path: "allowedDomains[0]", message: message)])
     }
 
-    @Test(arguments: ["api.github.com", "*.example.com", "*", "xn--bcher-kva.de", "a-b.c-d.example", "api2.example.com"])
+    // An IPv4 address names an internal API on a range the operator opened; only a named host reaches one, never `*`.
+    @Test(arguments: ["api.github.com", "*.example.com", "*", "xn--bcher-kva.de", "a-b.c-d.example", "api2.example.com", "10.20.0.5", "127.0.0.1"])
     func validDomainsPass(_ entry: String) {
         // given
         var spec = validSpec()

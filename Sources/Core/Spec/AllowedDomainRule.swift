@@ -1,9 +1,10 @@
 import Foundation
 
 /// What an `allowedDomains` entry may be: a lowercase DNS host name (`api.github.com`), a
-/// wildcard over the subdomains of one domain (`*.example.com`), or `*` alone. Addresses
-/// are not allowed: egress is checked against resolved addresses, and a literal would
-/// bypass the name-based allowlist.
+/// wildcard over the subdomains of one domain (`*.example.com`), `*` alone, or an IPv4 address in
+/// its plain dotted form (`10.20.0.5`): the way to name an internal API on a range the operator opened
+/// (`BMM_EGRESS_ALLOW_CIDRS`), which `*` never reaches. Other spellings of an address (`0x7f000001`,
+/// `127.1`, IPv6) are refused: readers disagree on what they mean.
 enum AllowedDomainRule {
     static let maxLength = 253
 
@@ -21,8 +22,9 @@ enum AllowedDomainRule {
             return "\(quoted) must be a host name without a scheme; write \"\(host.lowercased())\""
         }
         if entry.hasPrefix("[") || entry.filter({ $0 == ":" }).count > 1 {
-            return "\(quoted) is an IP address; list host names only (an address is reached only through `*`, and never a private one)"
+            return "\(quoted) is an IPv6 address; list a host name or an IPv4 address written as four numbers, like 10.20.0.5"
         }
+        if isDottedIPv4(entry) { return nil }
         if let slash = entry.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
             return "\(quoted) must be a host name without a path; write \"\(entry[..<slash].lowercased())\""
         }
@@ -59,7 +61,7 @@ enum AllowedDomainRule {
         if labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) || labels.last?.allSatisfy(\.isNumber) == true
             || labels.allSatisfy({ $0.hasPrefix("0x") })
         {
-            return "\(quoted) is an IP address; list host names only (an address is reached only through `*`, and never a private one)"
+            return "\(quoted) is an IP address in a form readers disagree on; write it as four decimal numbers, like 10.20.0.5"
         }
         if labels.count < 2 {
             return "\(quoted) is not a full host name; write one with a domain, like api.example.com"
@@ -75,5 +77,13 @@ enum AllowedDomainRule {
             }
         }
         return nil
+    }
+
+    /// Four decimal numbers from 0 to 255 without leading zeros: the one spelling of an IPv4 address everyone reads alike.
+    static func isDottedIPv4(_ entry: String) -> Bool {
+        let parts = entry.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            (1...3).contains(part.count) && part.allSatisfy { $0.isASCII && $0.isNumber } && (part.count == 1 || part.first != "0") && Int(part)! <= 255
+        }
     }
 }
