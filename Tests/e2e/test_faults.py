@@ -1,5 +1,6 @@
 """Faults on loopback with the real binary: kill -9 during a build, SIGTERM during a tool
 call, PostgreSQL stopped and started under load. The times measured are printed (-s)."""
+import json
 import socket
 import threading
 import time
@@ -55,18 +56,41 @@ def test_sigterm_with_a_build_running_past_the_grace_period_fails_it_and_exits_c
     closes: it used to write on after the shutdown and crash the process (exit 132)."""
     slow = SlowServer()
     # One sandbox worker held by a slow call: the build waits for it in its compile step, past a grace period of 0.
-    app = Serve(tmp_path, BMM_SANDBOX_WORKERS="1", BMM_SHUTDOWN_GRACE_SECONDS="0", **LOOPBACK_EGRESS).start()
+    app = Serve(tmp_path, BMM_SANDBOX_WORKERS="1", BMM_SHUTDOWN_GRACE_SECONDS="1", **LOOPBACK_EGRESS).start()
     try:
         session = signed_in_session(app.base)
         token = create_token(session, app.base, "grace")
-        hold_the_only_worker(app, session, token, slow, seconds=8)
-        create_server(session, app.base, dict(SLOW_SPEC, slug=f"cut-{uuid.uuid4().hex[:8]}"))
+        hold_the_only_worker(app, session, token, slow, seconds=12)
+        created = create_server(session, app.base, dict(SLOW_SPEC, slug=f"cut-{uuid.uuid4().hex[:8]}"))
         latest = "SELECT status, error FROM builds ORDER BY created_at DESC LIMIT 1"
         assert wait_until(lambda: app.rows(latest)[0][0] == "running", 10), app.rows(latest)
+        # someone watches the build's log as it runs
+        events = []
+        log_url = f"{app.base}/v1/servers/{created['id'].lower()}/builds/{created['buildId'].lower()}/log"
+
+        def watch():
+            try:
+                with session.get(log_url, stream=True, timeout=40) as stream:
+                    for line in stream.iter_lines(decode_unicode=True):
+                        if line.startswith("data:"):
+                            events.append(json.loads(line[5:]))
+            except requests.RequestException as error:
+                events.append({"error": str(error)})
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        time.sleep(0.5)
         # when
+        stopped = time.monotonic()
         app.process.terminate()
         code = app.process.wait(timeout=30)
-        # then
+        took = time.monotonic() - stopped
+        watcher.join(10)
+        # then the open stream did not hold the shutdown past its grace (it took grace + 10 s), and its reader
+        # heard how the build ended before it closed
+        assert took < 6, f"stopping took {took:.1f} s with a build log open"
+        assert events and events[-1].get("event") == "done", events[-3:]
+        assert events[-1]["status"] == "failed" and events[-1]["error"] == "the server shut down", events[-1]
+        assert "Could not stop HTTP server" not in app.log(), app.log()[-3000:]
         assert code == 0, app.log()[-3000:]
         assert "Fatal error" not in app.log() and "Program crashed" not in app.log(), app.log()[-3000:]
         assert app.rows(latest)[0] == ("failed", "the server shut down")

@@ -80,12 +80,21 @@ enum BuildLogController {
 
     /// Sends every line as it is written, then `done`; gives up after two minutes, or as soon as the reader may no
     /// longer see the server (removed from the workspace, signed out, the token revoked), like the call log.
+    /// While the process stops, it follows the build through the shutdown's grace period, and when that ends with
+    /// the build still running says what the runner then records (failed: the server shut down) and ends: the
+    /// stream held the HTTP server's shutdown past its grace, and its reader saw the log freeze, then an error.
     private static func follow(_ buildID: UUID, _ req: Request, send: (String, any Encodable) async throws -> Void) async throws {
         var access = StreamAccessCheck(try req.requireUser(), database: req.db, clock: req.application.clock)
         let queue = BuildQueue(database: req.db, now: req.application.clock.now)
+        let stopping = req.application.stopping
+        let grace = req.application.config.shutdownGrace
         var seen = 0
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
+            if stopping.isStopping, stopping.remaining(of: grace) <= .zero {
+                try await send("done", Done(status: "failed", error: BuildQueue.shutDownReason, version: nil))
+                return
+            }
             guard try await access.stillAllowed() else { return }
             for line in try await queue.lines(of: buildID, after: seen) {
                 seen = line.sequence
