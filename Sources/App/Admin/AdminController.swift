@@ -34,15 +34,24 @@ enum AdminController {
             organizations: found.organizations.map { organization in
                 AdminView.OrganizationRow(
                     name: organization.name,
+                    owners: found.owners[organization.id!]?.joined(separator: ", ") ?? "none",
+                    id: organization.id!.uuidString,
                     plan: plans.plan(for: organization).name,
                     isSuspended: organization.suspendedAt != nil,
                     action: SiteRoute.adminOrganization(.value(organization.id!), organization.suspendedAt == nil ? .suspend : .unsuspend).path,
                     billing: .init(organization, subscription: found.subscriptions[organization.id!], plans: plans)
                 )
             },
+            usersCut: Self.cut(found.users.count, of: found.userTotal, "people"),
+            organizationsCut: Self.cut(found.organizations.count, of: found.organizationTotal, "workspaces"),
             planChoices: PlanID.allCases.map { AdminView.PlanChoice(id: $0.rawValue, name: PlanTable.plan($0).name) }
         )
         return try await AppShellBuilder.page(req, admin, "Admin/admin", title: "Admin", active: .admin, view, status: status)
+    }
+
+    /// Said when the list stops short of everything that matches.
+    static func cut(_ shown: Int, of total: Int, _ noun: String) -> String? {
+        shown < total ? "Showing the newest \(shown) of \(total) \(noun). Search by name, email or phone to find the others." : nil
     }
 
     /// Sets or clears the workspace's manual plan; a refused value shows the page again with the reason.

@@ -7,6 +7,9 @@ struct AdminView: Encodable {
     }
     struct OrganizationRow: Encodable {
         let name: String
+        /// Its owners' addresses, and its id: what tells two workspaces of one name apart.
+        let owners: String
+        let id: String
         let plan: String
         let isSuspended: Bool
         let action: String
@@ -51,5 +54,8 @@ struct AdminView: Encodable {
     let platformAuditHref: String
     let users: [UserRow]
     let organizations: [OrganizationRow]
+    /// "Showing the newest 100 of 240 …" when the list is cut short; nil when everything is listed.
+    let usersCut: String?
+    let organizationsCut: String?
     let planChoices: [PlanChoice]
 }

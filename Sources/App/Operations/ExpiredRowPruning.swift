@@ -13,13 +13,15 @@ import SQLKit
 /// - drafts past their expiry;
 /// - OAuth codes past their expiry (a used one is kept until then, so a replay is still recognised), tokens
 ///   past theirs (a rotated refresh token likewise), revoked grants with nothing left under them, and client
-///   registrations unused for 90 days (`OAuthClients.unusedLifetime`) with their grants.
+///   registrations unused for 90 days (`OAuthClients.unusedLifetime`) with their grants;
+/// - messages the development outbox kept a day ago or earlier: they hold whole sign-in links, and a link lives
+///   10 minutes, so an instance run without a provider keeps none for good.
 struct ExpiredRowPruning: Sendable {
     let database: any Database
 
     struct Counts: Sendable, Equatable {
-        var challenges = 0, sessions = 0, drafts = 0, codes = 0, tokens = 0, grants = 0, clients = 0
-        var total: Int { challenges + sessions + drafts + codes + tokens + grants + clients }
+        var challenges = 0, sessions = 0, drafts = 0, codes = 0, tokens = 0, grants = 0, clients = 0, outbox = 0
+        var total: Int { challenges + sessions + drafts + codes + tokens + grants + clients + outbox }
     }
 
     func prune(now: Date) async throws -> Counts {
@@ -32,6 +34,7 @@ struct ExpiredRowPruning: Sendable {
             RETURNING 1
             """)
         counts.drafts = try await deleted("DELETE FROM drafts WHERE expires_at < \(bind: now) RETURNING 1")
+        counts.outbox = try await deleted("DELETE FROM outbox_messages WHERE created_at < \(bind: now.addingTimeInterval(-86_400)) RETURNING 1")
         // A registration unused for so long that it is refused goes, with its grants and their codes and tokens:
         // nothing could use them any more (written out, not left to cascades).
         let stale = now.addingTimeInterval(-OAuthClients.unusedLifetime)

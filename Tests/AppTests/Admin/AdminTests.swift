@@ -41,6 +41,13 @@ struct AdminTests {
             }
             #expect(page.body.string.contains("<td>\(adminEmail)</td>"))
             #expect(try await member.get("/admin").status == .notFound)
+            // a workspace row names its owner and id, and an owner's address finds their workspace: names are
+            // anyone's to choose, so two rows of one name must be told apart
+            let memberWorkspace = try await Workspaces.organizationID(member)
+            let byOwner = try await admin.get(SiteRoute.admin.path(QueryString([("q", memberEmail)]))).body.string
+            #expect(byOwner.contains("Id: <code>\(memberWorkspace.uuidString)</code>"), "\(byOwner)")
+            #expect(byOwner.contains("Owner: <bdi>\(memberEmail)</bdi>"))
+            #expect(!byOwner.contains("Showing the newest"), "everything that matches is listed")
 
             // suspend the member's workspace
             let user = try #require(try await User.query(on: app.db).filter(\.$email == memberEmail).first())
@@ -111,6 +118,12 @@ struct AdminTests {
             #expect(try await again.postForm("/admin/orgs/\(own)/unsuspend", ["csrf": csrfAgain]).status == .seeOther)
             #expect(try await Organization.find(own, on: app.db)?.suspendedAt == nil)
         }
+    }
+
+    @Test("a list cut at its limit says how many match and how to find the others")
+    func cutListsSaySo() {
+        #expect(AdminController.cut(100, of: 240, "people") == "Showing the newest 100 of 240 people. Search by name, email or phone to find the others.")
+        #expect(AdminController.cut(7, of: 7, "workspaces") == nil)
     }
 
     @Test("admin commands explain mistakes", arguments: TestDatabase.all)
