@@ -97,6 +97,23 @@ def test_a_refusal_of_our_key_is_said_to_be_ours_and_logged_for_the_operator(tmp
     assert "re_test_not_real" not in logged and email not in logged
 
 
+def test_sends_the_provider_could_not_make_do_not_use_up_the_sign_in_limit(tmp_path):
+    # A provider that is down: each request is told to try again in a minute, and doing so is not refused as "too
+    # many attempts" (3 per address and browser in 10 minutes), since no message ever went out.
+    provider = Recorder(503, {"ErrorCode": 0, "Message": "Service unavailable"})
+    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "postmark", "POSTMARK_BASE_URL": provider.url,
+                                            "POSTMARK_SERVER_TOKEN": "test-token-not-real", "BMM_MAIL_FROM": "login@example.com"})
+    try:
+        email = f"d-{uuid.uuid4().hex[:6]}@example.com"
+        answers = [requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=30) for _ in range(5)]
+        assert [answer.status_code for answer in answers] == [503] * 5, [(a.status_code, a.text[:200]) for a in answers]
+        assert all(answer.json()["error"] == "delivery_failed" for answer in answers)
+        assert len(provider.requests) == 5
+    finally:
+        stop(process, log)
+        provider.close()
+
+
 def test_twilio_receives_the_code(tmp_path):
     provider = Recorder(201, {"sid": "SM123", "status": "queued"})
     process, base, log = run_app(tmp_path, {"BMM_SMS_PROVIDER": "twilio", "TWILIO_BASE_URL": provider.url,

@@ -39,7 +39,7 @@ struct LoginService: Sendable {
 
     /// `next` stays here with the attempt; the link carries only its token.
     func requestMagicLink(email: EmailAddress, attempt: String, next: String? = nil) async throws {
-        try await limitSends(to: "email:" + email.normalized, "this address")
+        let counted = try await limitSends(to: "email:" + email.normalized, "this address")
 
         let token = random.token()
         try await LoginChallenge(
@@ -47,7 +47,7 @@ struct LoginService: Sendable {
             attemptHash: SecretToken.sha256(attempt), next: next, now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
         ).create(on: database)
         let link = SiteRoute.magicLink.url(base: publicURL, QueryString([("token", token)]))
-        try await deliver { try await mailer.send(EmailMessage(
+        try await deliver(counted: counted) { try await mailer.send(EmailMessage(
             to: email.normalized,
             subject: "Your sign-in link for BuildMyMCPServer",
             text: """
@@ -106,7 +106,7 @@ struct LoginService: Sendable {
     // MARK: SMS code
 
     func requestSMSCode(phone: PhoneNumber, attempt: String, next: String? = nil) async throws {
-        try await limitSends(to: "sms:" + phone.e164, "this number")
+        let counted = try await limitSends(to: "sms:" + phone.e164, "this number")
 
         let id = UUID()
         let code = random.sixDigitCode()
@@ -114,7 +114,7 @@ struct LoginService: Sendable {
             id: id, channel: .sms, target: phone.e164, secretHash: codeHash(code, challenge: id),
             attemptHash: SecretToken.sha256(attempt), next: next, now: now, expiresAt: now.addingTimeInterval(Self.lifetime)
         ).create(on: database)
-        try await deliver { try await sms.send(SMSMessage(to: phone.e164, body: "\(code) is your BuildMyMCPServer sign-in code. It expires in 10 minutes.")) }
+        try await deliver(counted: counted) { try await sms.send(SMSMessage(to: phone.e164, body: "\(code) is your BuildMyMCPServer sign-in code. It expires in 10 minutes.")) }
         try await signInAudit.record("auth.sms_code_requested", target: phone.e164, metadata: ["phone": phone.masked])
     }
 
@@ -185,12 +185,16 @@ struct LoginService: Sendable {
     /// Sign-in messages to `target`: a few per client address (so one address cannot use up someone else's
     /// sign-in), more per target from everyone (so a mailbox or phone is not flooded from many), and the client's
     /// own total. The per-target count only takes sends the per-client limit let through.
-    private func limitSends(to target: String, _ described: String) async throws {
+    /// Counts one send against each limit; returns the keys counted, for `deliver` to give back when nothing went.
+    @discardableResult
+    private func limitSends(to target: String, _ described: String) async throws -> [String] {
         let limiter = RateLimiter(database: database, now: now)
-        try await limiter.hit("send:" + target + "@" + client.rateLimitKey, rateLimits.signInSendsPerTargetAndClient)
-        try await limiter.hit("send:" + target, rateLimits.signInSendsPerTarget,
+        let keys = ["send:" + target + "@" + client.rateLimitKey, "send:" + target, "send:ip:" + client.rateLimitKey]
+        try await limiter.hit(keys[0], rateLimits.signInSendsPerTargetAndClient)
+        try await limiter.hit(keys[1], rateLimits.signInSendsPerTarget,
                               reason: "Too many sign-in messages were sent to \(described) in the last hour.")
-        try await limiter.hit("send:ip:" + client.rateLimitKey, rateLimits.signInSendsPerIP)
+        try await limiter.hit(keys[2], rateLimits.signInSendsPerIP)
+        return keys
     }
 
     private func codeHash(_ code: String, challenge: UUID) -> String {
@@ -215,11 +219,17 @@ struct LoginService: Sendable {
     }
 
     /// A provider failure becomes a clear 503 that says whether trying again can help; its description is log-safe.
-    private func deliver(_ body: () async throws -> Void) async throws {
+    /// A message the provider did not take for reasons of its own or ours (down, throttling, our account) was
+    /// never sent: its sends are given back (`counted`), so following "try again in a minute" does not run into
+    /// the limit of messages never received. A refusal of the address stays counted.
+    private func deliver(counted: [String], _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as DeliveryError {
             try await audit.record("auth.delivery_failed", metadata: ["reason": error.description])
+            if case .rejected = error {} else {
+                try await RateLimiter(database: database, now: now).giveBack(counted)
+            }
             var answer: APIError
             switch error {
             case .rejected:

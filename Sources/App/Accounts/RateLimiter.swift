@@ -34,6 +34,16 @@ struct RateLimiter: Sendable {
         }
     }
 
+    /// Takes one hit back from each key's window: for an attempt that never happened on the caller's side (the
+    /// provider could not send the message it counted).
+    func giveBack(_ keys: [String]) async throws {
+        guard let sql = database as? any SQLDatabase, !keys.isEmpty else { return }
+        try await sql.raw("""
+            UPDATE rate_limit_buckets SET count = count - 1
+            WHERE key IN (\(keys.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", "))) AND count > 0
+            """).run()
+    }
+
     /// Deletes windows that ended before `now`: keys come and go (addresses, tokens, `FormOnce` values), and a window
     /// that ended counts nothing, since the next hit on its key starts a new one. Returns how many went.
     @discardableResult
