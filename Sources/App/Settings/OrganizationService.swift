@@ -102,7 +102,11 @@ struct OrganizationService: Sendable {
                 """
             ))
         } catch {
-            throw APIError(.serviceUnavailable, "delivery_failed", "We could not send the invitation right now. Try again in a minute.")
+            // Nobody received a link to it: it is not pending, and an earlier one sent to the address stays as it was.
+            try? await invitation.delete(on: database)
+            var answer = APIError(.serviceUnavailable, "delivery_failed", "We could not send the invitation right now. Nothing was changed; try again in a minute.")
+            answer.cause = (error as? DeliveryError)?.description
+            throw answer
         }
         // Inviting the same address again replaces what it was sent before: one pending invitation per person,
         // and only the newest link (with the newest role) works. Only older ones go: two invitations sent at once

@@ -310,4 +310,29 @@ struct InvitationRevocationTests {
             #expect(try await owner.postForm(action, ["csrf": csrf]).status == .notFound)
         }
     }
+
+    @Test("an invitation the provider could not send is not left pending, and an earlier one to the address stays", arguments: TestDatabase.all)
+    func unsentInvitationIsNotPending(database: TestDatabase) async throws {
+        try await withConfiguredApp(try testConfig(database: database)) { app in
+            // given an owner who invited someone once, and then a mail provider that cannot be reached
+            let (owner, _) = try await AccountDataTests.signedIn(app)
+            let email = AccountsTests.uniqueEmail().lowercased()
+            _ = try await Workspaces.invite(owner, email)
+            let first = try #require(try await Invitation.query(on: app.db).filter(\.$email == email).first())
+            let accounts = app.accounts
+            app.accounts = AccountsEnvironment(
+                cookies: accounts.cookies, publicURL: accounts.publicURL, secret: accounts.secret,
+                mailer: try Delivery.mailer(.postmark(serverToken: "test-token-not-real", from: "login@example.com", baseURL: "http://127.0.0.1:9"), app: app),
+                sms: accounts.sms, showsOutbox: accounts.showsOutbox, origins: accounts.origins)
+            // when the owner invites the address again
+            let csrf = try #require(BrowserSession.csrfField(in: try await owner.get("/settings").body.string))
+            let sent = try await owner.postForm("/settings/members", ["email": email, "role": "owner", "csrf": csrf])
+            // then they are told it was not sent, and only the first invitation is pending, as it was
+            #expect(sent.status == .serviceUnavailable, "\(sent.body.string.prefix(300))")
+            #expect(sent.body.string.contains("could not send the invitation"))
+            let pending = try await Invitation.query(on: app.db).filter(\.$email == email).all()
+            #expect(pending.map(\.id) == [first.id])
+            #expect(pending.first?.role == "member")
+        }
+    }
 }
