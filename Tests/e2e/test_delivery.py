@@ -30,10 +30,19 @@ def stop(process, log):
     log.close()
 
 
+def postmark_app(tmp_path, provider):
+    return run_app(tmp_path, {"BMM_MAIL_PROVIDER": "postmark", "POSTMARK_BASE_URL": provider.url,
+                              "POSTMARK_SERVER_TOKEN": "test-token-not-real", "BMM_MAIL_FROM": "login@example.com"})
+
+
+def resend_app(tmp_path, provider):
+    return run_app(tmp_path, {"BMM_MAIL_PROVIDER": "resend", "RESEND_BASE_URL": provider.url,
+                              "RESEND_API_KEY": "re_test_not_real", "BMM_MAIL_FROM": "login@example.com"})
+
+
 def test_postmark_receives_the_magic_link(tmp_path):
     provider = Recorder(200, {"ErrorCode": 0, "Message": "OK", "MessageID": "x"})
-    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "postmark", "POSTMARK_BASE_URL": provider.url,
-                                            "POSTMARK_SERVER_TOKEN": "test-token-not-real", "BMM_MAIL_FROM": "login@example.com"})
+    process, base, log = postmark_app(tmp_path, provider)
     try:
         email = f"p-{uuid.uuid4().hex[:6]}@example.com"
         response = requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=10)
@@ -54,8 +63,7 @@ def test_postmark_receives_the_magic_link(tmp_path):
 
 def test_resend_rejection_is_a_clear_503_without_secrets_in_logs(tmp_path):
     provider = Recorder(422, {"name": "validation_error", "message": "Invalid `to` field"})
-    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "resend", "RESEND_BASE_URL": provider.url,
-                                            "RESEND_API_KEY": "re_test_not_real", "BMM_MAIL_FROM": "login@example.com"})
+    process, base, log = resend_app(tmp_path, provider)
     try:
         email = f"r-{uuid.uuid4().hex[:6]}@example.com"
         response = requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=10)
@@ -77,8 +85,7 @@ def test_resend_rejection_is_a_clear_503_without_secrets_in_logs(tmp_path):
 
 def test_a_refusal_of_our_key_is_said_to_be_ours_and_logged_for_the_operator(tmp_path):
     provider = Recorder(403, {"statusCode": 403, "name": "invalid_api_key", "message": "API key is invalid"})
-    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "resend", "RESEND_BASE_URL": provider.url,
-                                            "RESEND_API_KEY": "re_test_not_real", "BMM_MAIL_FROM": "login@example.com"})
+    process, base, log = resend_app(tmp_path, provider)
     try:
         email = f"k-{uuid.uuid4().hex[:6]}@example.com"
         response = requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=10)
@@ -101,8 +108,7 @@ def test_sends_the_provider_could_not_make_do_not_use_up_the_sign_in_limit(tmp_p
     # A provider that is down: each request is told to try again in a minute, and doing so is not refused as "too
     # many attempts" (3 per address and browser in 10 minutes), since no message ever went out.
     provider = Recorder(503, {"ErrorCode": 0, "Message": "Service unavailable"})
-    process, base, log = run_app(tmp_path, {"BMM_MAIL_PROVIDER": "postmark", "POSTMARK_BASE_URL": provider.url,
-                                            "POSTMARK_SERVER_TOKEN": "test-token-not-real", "BMM_MAIL_FROM": "login@example.com"})
+    process, base, log = postmark_app(tmp_path, provider)
     try:
         email = f"d-{uuid.uuid4().hex[:6]}@example.com"
         answers = [requests.post(base + "/v1/auth/magic-link", json={"email": email}, timeout=30) for _ in range(5)]

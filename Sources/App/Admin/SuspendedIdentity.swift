@@ -48,21 +48,3 @@ final class SuspendedIdentity: Model, @unchecked Sendable {
         return try await query(on: database).filter(\.$identityDigest ~~ digests).first()
     }
 }
-
-/// The table `SuspendedIdentity` keeps.
-struct CreateSuspendedIdentities: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(SuspendedIdentity.schema)
-            .id()
-            .field("identity_digest", .string, .required)
-            .field("organization_name", .string, .required)
-            .field("suspended_at", .datetime, .required)
-            .field("created_at", .datetime)
-            .unique(on: "identity_digest")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(SuspendedIdentity.schema).delete()
-    }
-}

@@ -153,9 +153,14 @@ struct CallerCacheTests {
             #expect(try AccountDataTests.json(suspended)["error"] as? String == "invalid_token")
             // when
             #expect(try await admin.postForm("/admin/orgs/\(organizationID)/unsuspend", ["csrf": csrf]).status == .seeOther)
-            // then the revoked token stays revoked, and a new one is let in
+            // then the revoked token stays revoked, and a new one (made in a new session: the suspension ended
+            // the workspace's sessions) is let in
             #expect(try await client.stateless("tools/list").status == .unauthorized)
-            let renewed = MCPEndpointTests.Client(app: app, path: client.path, token: try await Hosting.token(browser))
+            let again = BrowserSession(app)
+            _ = try await AccountsTests.signInByEmail(again, email: try #require(try await User.query(on: app.db)
+                .join(Membership.self, on: \User.$id == \Membership.$user.$id).filter(Membership.self, \.$organization.$id == organizationID)
+                .first()?.email))
+            let renewed = MCPEndpointTests.Client(app: app, path: client.path, token: try await Hosting.token(again))
             #expect(try await renewed.stateless("tools/list").status == .ok)
         }
     }
