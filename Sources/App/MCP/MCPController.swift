@@ -32,7 +32,7 @@ enum MCPController {
     /// ended every connected 2025 client's session, with a body that was not JSON-RPC at all).
     private static func databaseFailure(_ req: Request, _ failure: APIError, body: [UInt8]?) throws -> Response {
         let message = body.flatMap { try? JSONValue.parse($0) }
-        let id = message?["id"].flatMap { JSONRPC.Message.isValidID($0) ? $0 : nil } ?? .null
+        let id = requestID(message)
         let version = MCPReply.field(req, "MCP-Protocol-Version")
         let stateless = version.map { MCPMethods.statelessVersions.contains($0) }
             ?? (message?["params"]?["_meta"]?[MCPMethods.protocolMeta] != nil && MCPReply.field(req, "MCP-Session-Id") == nil)
@@ -44,6 +44,11 @@ enum MCPController {
         return response
     }
 
+    /// The id of a message that could not be answered normally, to answer it by; `null` when it has none usable.
+    private static func requestID(_ message: JSONValue?) -> JSONValue {
+        message?["id"].flatMap { JSONRPC.Message.isValidID($0) ? $0 : nil } ?? .null
+    }
+
     private static func answer(_ req: Request, body: [UInt8]?) async throws -> Response {
         // The token (401) comes first, after the routes' origin check (403): the transport and
         // authorization specifications require those answers whatever else is wrong with the request.
@@ -51,7 +56,7 @@ enum MCPController {
         // Both eras: then a version this server does not speak is refused before any other
         // check, so a client learns which versions to try instead of failing on a later one.
         if let version = MCPReply.field(req, "MCP-Protocol-Version"), !MCPMethods.allVersions.contains(version) {
-            let id = body.flatMap { try? JSONValue.parse($0) }?["id"].flatMap { JSONRPC.Message.isValidID($0) ? $0 : nil } ?? .null
+            let id = requestID(body.flatMap { try? JSONValue.parse($0) })
             let error = JSONRPC.ErrorReply(id: id, code: JSONRPC.unsupportedProtocolVersion, message: "Unsupported protocol version",
                                            data: ["supported": .array(MCPMethods.allVersions.map { .string($0) }), "requested": .string(version)])
             return try MCPReply.refuse(req, error, status: .badRequest)

@@ -58,8 +58,9 @@ struct ToolInvoker: Sendable {
         var filled = arguments
         var defaultsBreakSchema = false
         if problems.isEmpty {
-            filled = JSONSchema.applyingDefaults(to: arguments, schema: tool.inputSchema)
-            if filled != arguments {
+            let defaults = JSONSchema.fillingDefaults(in: arguments, schema: tool.inputSchema)
+            filled = defaults.value
+            if defaults.filled {
                 problems = JSONSchema.validate(filled, against: tool.inputSchema)
                 defaultsBreakSchema = !problems.isEmpty
             }

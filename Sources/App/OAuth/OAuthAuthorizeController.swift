@@ -211,11 +211,7 @@ enum OAuthAuthorizeController {
         let isMember = try await Membership.query(on: req.db).filter(\.$user.$id == current.user.id!)
             .filter(\.$organization.$id == checked.server.$organization.id).first() != nil
         guard isMember else {
-            switch failure(req, checked.redirectURI, ["error": "invalid_target", "error_description": unknownResource, "state": checked.state]) {
-            case .pageWithReturn(let message, let href, let host): return try await errorPage(req, message, returningTo: (href, host))
-            case .redirect(let response): return response
-            default: return try await errorPage(req, unknownResource)
-            }
+            return try await fail(req, checked, "invalid_target", unknownResource)
         }
         return try await errorPage(req, "The server this app asks for belongs to another of your workspaces. Switch to it in Settings, then connect again from the app.")
     }
@@ -227,10 +223,17 @@ enum OAuthAuthorizeController {
     private static func suspended(_ req: Request, _ current: CurrentUser, _ checked: Checked) async throws -> Response? {
         guard current.organization.suspendedAt != nil else { return nil }
         let reason = "This workspace is suspended, so its servers cannot be connected to apps. Contact support."
-        switch failure(req, checked.redirectURI, ["error": "access_denied", "error_description": reason, "state": checked.state]) {
-        case .pageWithReturn(_, let href, let host): return try await errorPage(req, reason, returningTo: (href, host))
+        return try await fail(req, checked, "access_denied", reason, page: reason)
+    }
+
+    /// The request fails with `error`: the app hears it at its redirect URI, or the person reads it on a page with a
+    /// way back (`failure`), in `page`'s words or, without them, in `failure`'s.
+    private static func fail(_ req: Request, _ checked: Checked, _ error: String, _ description: String,
+                             page: String? = nil) async throws -> Response {
+        switch failure(req, checked.redirectURI, ["error": error, "error_description": description, "state": checked.state]) {
+        case .pageWithReturn(let message, let href, let host): return try await errorPage(req, page ?? message, returningTo: (href, host))
         case .redirect(let response): return response
-        default: return try await errorPage(req, reason)
+        default: return try await errorPage(req, description)
         }
     }
 

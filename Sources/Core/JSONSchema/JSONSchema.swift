@@ -74,6 +74,13 @@ public enum JSONSchema {
     /// in nested objects (also inside arrays and `allOf`). A property present as `null`
     /// keeps its `null`. Validate after applying defaults.
     public static func applyingDefaults(to instance: JSONValue, schema: JSONValue) -> JSONValue {
-        DefaultsApplier.apply(to: instance, schema: schema, depth: 0)
+        fillingDefaults(in: instance, schema: schema).value
+    }
+
+    /// The same, and whether any default went in (nothing to check again when none did).
+    public static func fillingDefaults(in instance: JSONValue, schema: JSONValue) -> (value: JSONValue, filled: Bool) {
+        var filled = false
+        let value = DefaultsApplier.apply(to: instance, schema: schema, depth: 0, filled: &filled)
+        return (value, filled)
     }
 }
