@@ -16,7 +16,7 @@ enum AuditPageController {
     static func platformPage(_ req: Request) async throws -> Response {
         let current = try req.requireUser()
         return try await render(req, current, .platform, onlyActor: nil, at: .adminAudit,
-                                lede: "Events that belong to no workspace: sign-in attempts for addresses with no account, links that were never sent or no longer work, and changes made with the bmm command, such as granting administrator rights. Times are UTC.",
+                                lede: "Events that belong to no workspace: sign-in attempts for addresses with no account, links that were never sent or no longer work, changes made with the bmm command, such as granting administrator rights, and every administrator's action on a workspace (suspensions, plan overrides, template moderation), with who did it. Times are UTC.",
                                 scopeNote: nil)
     }
 
